@@ -1,0 +1,95 @@
+"""vendorpolicy: decide whether a purchase may go ahead under vendor, origin and equipment
+restrictions, and explain why.
+
+Build rules from small composable predicates, evaluate purchases, and read the decision::
+
+    from vendorpolicy import Effect, Rule, RuleSet, buyer, category, vendor
+
+    rules = RuleSet(id="example", version="1", rules=[
+        Rule(id="no-cn-telecom", when=buyer.is_public & vendor.origin.in_({"CN"})
+             & category.within("telecom"), effect=Effect.DENY),
+    ])
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from vendorpolicy._convert import (
+    canonical_json,
+    purchase_from_dict,
+    rule_set_from_dict,
+    unstructure,
+)
+from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult, RuleStatus
+from vendorpolicy._model import (
+    Buyer,
+    Category,
+    Component,
+    Effect,
+    Money,
+    Purchase,
+    Sector,
+    Vendor,
+)
+from vendorpolicy._predicates import (
+    ALWAYS,
+    NEVER,
+    Predicate,
+    all_of,
+    any_of,
+    buyer,
+    category,
+    components,
+    custom,
+    fact,
+    purchase,
+    vendor,
+)
+from vendorpolicy._rules import Case, Combining, Rule, RuleSet
+from vendorpolicy._trace import Trace
+from vendorpolicy.errors import VendorPolicyError
+
+try:
+    __version__ = version("vendorpolicy")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0+unknown"
+
+__all__ = [
+    "ALWAYS",
+    "NEVER",
+    "Basis",
+    "Buyer",
+    "Case",
+    "Category",
+    "Combining",
+    "Component",
+    "Decision",
+    "Effect",
+    "LayerOutcome",
+    "Money",
+    "Predicate",
+    "Purchase",
+    "Rule",
+    "RuleResult",
+    "RuleSet",
+    "RuleStatus",
+    "Sector",
+    "Trace",
+    "Vendor",
+    "VendorPolicyError",
+    "__version__",
+    "all_of",
+    "any_of",
+    "buyer",
+    "canonical_json",
+    "category",
+    "components",
+    "custom",
+    "fact",
+    "purchase",
+    "purchase_from_dict",
+    "rule_set_from_dict",
+    "unstructure",
+    "vendor",
+]

@@ -1,0 +1,161 @@
+"""The ``vendorpolicy`` command line.
+
+Exit codes (documented in docs/cli.md):
+  0  success (for ``demo`` and ``explain``, whatever the decisions)
+  1  a screened purchase was denied (commands that screen and gate)
+  2  the command line itself is wrong (unknown command or option)
+  3  an input could not be read or is invalid
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from vendorpolicy._convert import purchase_from_dict
+from vendorpolicy._decision import Decision
+from vendorpolicy._model import Purchase
+from vendorpolicy._samples import sample_purchases, sample_rule_set
+from vendorpolicy.errors import VendorPolicyError
+
+__all__ = ["EXIT_DENIED", "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "main"]
+
+EXIT_OK = 0
+EXIT_DENIED = 1
+EXIT_USAGE = 2
+EXIT_INPUT = 3
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    from vendorpolicy import __version__  # noqa: PLC0415 - cycle
+
+    parser = _Parser(
+        prog="vendorpolicy",
+        description="Decide whether purchases may go ahead under vendor restrictions.",
+    )
+    parser.add_argument("--version", action="version", version=f"vendorpolicy {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.add_parser(
+        "demo",
+        help="screen the bundled sample purchases with the bundled example rule set",
+        description="Screen the bundled sample purchases with the bundled example rule set, "
+        "modelled on Japan's December 2018 government procurement rule.",
+    )
+    explain = commands.add_parser(
+        "explain",
+        help="explain the decision on one purchase in full",
+        description="Explain one purchase: a bundled sample by id, or a purchase JSON file.",
+    )
+    explain.add_argument("purchase", help="a sample purchase id (e.g. p-001) or a JSON file")
+    explain.add_argument("--json", action="store_true", help="print the decision as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    out = out or sys.stdout
+    err = sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+    except _UsageError as exc:
+        print(exc, file=err)
+        print("try `vendorpolicy --help`", file=err)
+        return EXIT_USAGE
+    try:
+        if args.command == "demo":
+            return _demo(out)
+        if args.command == "explain":
+            return _explain(args.purchase, as_json=args.json, out=out)
+    except VendorPolicyError as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_INPUT
+    _parser().print_help(out)
+    return EXIT_USAGE
+
+
+def decision_table(rows: Sequence[tuple[Purchase, Decision]]) -> str:
+    """A plain-text table: one line per purchase with its effect and the deciding reason."""
+    header = ("purchase", "buyer", "vendor", "category", "decision", "why")
+    lines = [header]
+    for p, d in rows:
+        lines.append(
+            (
+                p.id or "-",
+                p.buyer.id,
+                p.vendor.id if p.vendor else "(unknown)",
+                p.category.path if p.category else "(unknown)",
+                d.effect.name,
+                _why(d),
+            )
+        )
+    widths = [max(len(row[i]) for row in lines) for i in range(len(header) - 1)]
+    rendered = []
+    for row in lines:
+        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])]
+        rendered.append("  ".join([*cells, row[-1]]).rstrip())
+    rendered.insert(1, "  ".join("-" * w for w in widths) + "  ---")
+    return "\n".join(rendered)
+
+
+def _why(decision: Decision) -> str:
+    if decision.determining:
+        first = decision.determining[0]
+        return f"{first.rule}: {first.reason}" if first.reason else first.rule
+    if decision.missing_facts:
+        return "missing: " + ", ".join(decision.missing_facts)
+    if decision.errors:
+        return decision.errors[0]
+    return "no rule applied"
+
+
+def _demo(out: TextIO) -> int:
+    rules = sample_rule_set()
+    rows = [(p, rules.evaluate(p)) for p in sample_purchases()]
+    print(f"Rule set: {rules.title}", file=out)
+    print(f"          {rules.id} version {rules.version}, digest {rules.digest}", file=out)
+    print("", file=out)
+    print(decision_table(rows), file=out)
+    print("", file=out)
+    print("Run `vendorpolicy explain p-004` for a full account of one decision.", file=out)
+    return EXIT_OK
+
+
+def _explain(ref: str, *, as_json: bool, out: TextIO) -> int:
+    rules = sample_rule_set()
+    purchase = _find_purchase(ref)
+    decision = rules.evaluate(purchase)
+    print(decision.to_json(indent=2) if as_json else decision.explain(), file=out)
+    return EXIT_OK
+
+
+def _find_purchase(ref: str) -> Purchase:
+    samples = {p.id: p for p in sample_purchases()}
+    if ref in samples:
+        return samples[ref]
+    path = Path(ref)
+    if not path.is_file():
+        raise VendorPolicyError(
+            f"no sample purchase or file `{ref}`",
+            hint=f"sample ids: {', '.join(sorted(samples))}",
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise VendorPolicyError(f"cannot read `{ref}`: {exc}") from None
+    try:
+        return purchase_from_dict(data)
+    except VendorPolicyError as exc:
+        raise VendorPolicyError(str(exc).replace("\n", "\n  "), path=ref) from None

@@ -1,0 +1,146 @@
+"""Decisions: what the engine returns, with everything an auditor needs to retrace it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+from typing import Any
+
+from attrs import frozen
+
+from vendorpolicy._model import Effect
+from vendorpolicy._trace import Trace
+
+__all__ = ["Basis", "Decision", "LayerOutcome", "RuleResult", "RuleStatus"]
+
+
+class Basis(enum.Enum):
+    """Why a decision came out as it did."""
+
+    #: Rules that surely apply decided it.
+    RULES = "rules"
+    #: No rule applied; the rule set's default decided it.
+    DEFAULT = "default"
+    #: Facts were missing or a rule failed; the decision was escalated (at most to the rule
+    #: set's ``on_unknown``) because it could not be settled.
+    UNKNOWN = "unknown"
+
+    def __repr__(self) -> str:
+        return f"Basis.{self.name}"
+
+
+class RuleStatus(enum.Enum):
+    """How one rule came out on one purchase."""
+
+    APPLIES = "applies"
+    #: The condition was false.
+    NOT_APPLICABLE = "not-applicable"
+    #: The condition was true but the rule's ``unless`` exception held.
+    EXCEPTED = "excepted"
+    #: The decision date lies outside the rule's window.
+    NOT_IN_FORCE = "not-in-force"
+    #: Facts needed to tell were missing, or the rule failed to evaluate.
+    UNKNOWN = "unknown"
+
+    def __repr__(self) -> str:
+        return f"RuleStatus.{self.name}"
+
+
+@frozen(kw_only=True)
+class RuleResult:
+    """One rule's outcome, with its traces.
+
+    ``effect`` is the effect the rule gives when it surely applies with one effect; otherwise
+    ``None``, and ``possible_effects`` lists what it might give.
+    """
+
+    rule_set: str
+    rule: str
+    status: RuleStatus
+    effect: Effect | None
+    possible_effects: tuple[Effect, ...]
+    reason: str = ""
+    source: str = ""
+    obligations: tuple[str, ...] = ()
+    condition: Trace | None = None
+    exception: Trace | None = None
+    cases: tuple[Trace, ...] = ()
+    missing_facts: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """``rule_set/rule``: unique among the rules of a decision."""
+        return f"{self.rule_set}/{self.rule}"
+
+
+@frozen(kw_only=True)
+class LayerOutcome:
+    """The decision of one rule set in a composition, before the layers are combined."""
+
+    rule_set: str
+    version: str
+    effect: Effect
+    basis: Basis
+
+
+@frozen(kw_only=True)
+class Decision:
+    """The engine's answer for one purchase. A value, never an exception.
+
+    ``basis`` tells apart a decision made by rules, one where no rule applied, and one escalated
+    because facts were unknown. ``results`` holds every rule's outcome with its trace;
+    ``determining`` the rules that decided.
+    """
+
+    effect: Effect
+    basis: Basis
+    rule_set: str
+    version: str
+    digest: str
+    as_of: dt.date | None
+    purchase_id: str
+    determining_keys: tuple[str, ...]
+    obligations: tuple[str, ...]
+    missing_facts: tuple[str, ...]
+    errors: tuple[str, ...]
+    results: tuple[RuleResult, ...]
+    layers: tuple[LayerOutcome, ...]
+
+    @property
+    def determining(self) -> tuple[RuleResult, ...]:
+        """The rules that decided, with their reasons and sources."""
+        by_key = {r.key: r for r in self.results}
+        return tuple(by_key[k] for k in self.determining_keys)
+
+    @property
+    def matched(self) -> tuple[RuleResult, ...]:
+        """Every rule that surely applies."""
+        return tuple(r for r in self.results if r.status is RuleStatus.APPLIES)
+
+    @property
+    def unknown(self) -> tuple[RuleResult, ...]:
+        """Every rule that might apply but could not be settled."""
+        return tuple(r for r in self.results if r.status is RuleStatus.UNKNOWN)
+
+    @property
+    def allowed(self) -> bool:
+        """Whether the purchase may go ahead as it is: the effect is ``ALLOW`` or ``WARN``."""
+        return self.effect <= Effect.WARN
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON types only), for an audit log."""
+        from vendorpolicy._convert import unstructure_decision  # noqa: PLC0415 - cycle
+
+        return unstructure_decision(self)
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """The decision as JSON, keys sorted."""
+        return json.dumps(self.to_dict(), indent=indent, sort_keys=True, ensure_ascii=False)
+
+    def explain(self) -> str:
+        """A readable account: the decision, the rules that decided, and the facts they read."""
+        from vendorpolicy._explain import explain  # noqa: PLC0415 - cycle
+
+        return explain(self)

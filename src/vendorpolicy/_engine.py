@@ -1,0 +1,230 @@
+"""Evaluation of rule sets: from per-rule outcomes to one decision.
+
+Unknown facts are handled exactly: the engine works out the least and the most severe effect the
+decision could have once the missing facts were known, ``lo`` and ``hi``. When they agree the
+decision is certain. When they differ the decision is ``max(lo, min(hi, on_unknown))``: never less
+severe than what is already certain, and escalated towards the worst case but no further than
+``on_unknown``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from attrs import frozen
+
+from vendorpolicy._checks import tick, type_name
+from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult, RuleStatus
+from vendorpolicy._model import Effect, Purchase
+from vendorpolicy._rules import Combining, Rule, RuleSet
+from vendorpolicy._trace import Trace, kleene_and, kleene_not, trace_purchase
+from vendorpolicy.errors import PredicateTypeError
+
+__all__ = ["evaluate", "outcome_range"]
+
+Truth = bool | None
+
+
+@frozen
+class _Outcome:
+    """A rule's result with what the combination needs: whether it applies and its effects."""
+
+    result: RuleResult
+    applies: Truth
+    effects: frozenset[Effect]
+
+
+def evaluate(rule_set: RuleSet, purchase: Purchase, *, as_of: dt.date | None = None) -> Decision:
+    if not isinstance(purchase, Purchase):
+        raise PredicateTypeError(
+            f"expected a Purchase, got {type_name(purchase)} {tick(purchase)}",
+            path="RuleSet.evaluate(purchase)",
+        )
+    if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
+        raise PredicateTypeError(
+            f"expected a date, got {type_name(as_of)} {tick(as_of)}",
+            path="RuleSet.evaluate(as_of)",
+        )
+    when = as_of if as_of is not None else purchase.date
+    layers = []
+    results: list[RuleResult] = []
+    determining: list[str] = []
+    obligations: dict[str, None] = {}
+    for layer in rule_set.layers():
+        outcomes = [_rule_outcome(layer.id, rule, purchase, when) for rule in layer.rules]
+        effect, basis, keys, fired = _combine(layer, outcomes)
+        layers.append((layer, effect, basis, keys))
+        results.extend(o.result for o in outcomes)
+        for o in fired:
+            obligations.update(dict.fromkeys(o.result.obligations))
+    effect = max(e for _, e, _, _ in layers)
+    top = [(b, keys) for _, e, b, keys in layers if e is effect]
+    bases = {b for b, _ in top}
+    basis = (
+        Basis.RULES
+        if Basis.RULES in bases
+        else (Basis.UNKNOWN if Basis.UNKNOWN in bases else Basis.DEFAULT)
+    )
+    for _, keys in top:
+        determining.extend(keys)
+    missing: dict[str, None] = {}
+    errors: dict[str, None] = {}
+    for r in results:
+        missing.update(dict.fromkeys(r.missing_facts))
+        errors.update(dict.fromkeys(r.errors))
+    return Decision(
+        effect=effect,
+        basis=basis,
+        rule_set=rule_set.id,
+        version=rule_set.version,
+        digest=rule_set.digest,
+        as_of=when,
+        purchase_id=purchase.id,
+        determining_keys=tuple(determining),
+        obligations=tuple(obligations),
+        missing_facts=tuple(missing),
+        errors=tuple(errors),
+        results=tuple(results),
+        layers=tuple(
+            LayerOutcome(rule_set=layer.id, version=layer.version, effect=e, basis=b)
+            for layer, e, b, _ in layers
+        ),
+    )
+
+
+def _rule_outcome(rule_set: str, rule: Rule, purchase: Purchase, when: dt.date | None) -> _Outcome:
+    base: dict[str, Any] = {
+        "rule_set": rule_set,
+        "rule": rule.id,
+        "reason": rule.reason,
+        "source": rule.source,
+        "obligations": rule.obligations,
+    }
+    try:
+        missing: list[str] = []
+        in_force: Truth = True
+        if rule.has_window:
+            if when is None:
+                in_force = None
+                missing.append("purchase.date")
+            else:
+                in_force = rule.in_force(when)
+        if in_force is False:
+            return _Outcome(
+                RuleResult(
+                    status=RuleStatus.NOT_IN_FORCE, effect=None, possible_effects=(), **base
+                ),
+                False,
+                frozenset(),
+            )
+        condition = trace_purchase(rule.when, purchase)
+        exception = trace_purchase(rule.unless, purchase) if rule.unless is not None else None
+        applies = kleene_and(
+            [in_force, condition.value, True if exception is None else kleene_not(exception.value)]
+        )
+        effects: set[Effect] = set()
+        cases: list[Trace] = []
+        if applies is not False:
+            for case in rule.cases:
+                trace = trace_purchase(case.when, purchase)
+                cases.append(trace)
+                if trace.value is not False:
+                    effects.add(case.effect)
+                if trace.value is True:
+                    break
+            else:
+                effects.add(rule.effect)
+        traces = [t for t in (condition, exception, *cases) if t is not None]
+        if applies is None:
+            missing.extend(condition.missing_facts)
+            if exception is not None:
+                missing.extend(exception.missing_facts)
+        if applies is not False:
+            for trace in cases:
+                missing.extend(trace.missing_facts)
+        if applies is True:
+            status = RuleStatus.APPLIES
+        elif applies is None:
+            status = RuleStatus.UNKNOWN
+        elif condition.value is True and exception is not None and exception.value is True:
+            status = RuleStatus.EXCEPTED
+        else:
+            status = RuleStatus.NOT_APPLICABLE
+        certain = next(iter(effects)) if applies is True and len(effects) == 1 else None
+        result = RuleResult(
+            status=status,
+            effect=certain,
+            possible_effects=tuple(sorted(effects)),
+            condition=condition,
+            exception=exception,
+            cases=tuple(cases),
+            missing_facts=tuple(dict.fromkeys(missing)),
+            errors=tuple(e for t in traces for e in t.errors),
+            **base,
+        )
+        return _Outcome(result, applies, frozenset(effects))
+    except Exception as exc:
+        message = f"rule `{rule.id}` could not be evaluated: {type(exc).__name__}: {exc}"
+        return _Outcome(
+            RuleResult(
+                status=RuleStatus.UNKNOWN,
+                effect=None,
+                possible_effects=tuple(sorted(rule.effects)),
+                errors=(message,),
+                **base,
+            ),
+            None,
+            rule.effects,
+        )
+
+
+def outcome_range(
+    combining: Combining, default: Effect, outcomes: Iterable[tuple[Truth, frozenset[Effect]]]
+) -> tuple[Effect, Effect]:
+    """The least and most severe decision possible, given each rule's (applies, effects)."""
+    items = [(a, e) for a, e in outcomes if a is not False]
+    if combining is Combining.FIRST_MATCH:
+        possible: set[Effect] = set()
+        for applies, effects in items:
+            possible |= effects
+            if applies is True:
+                break
+        else:
+            possible.add(default)
+        return min(possible), max(possible)
+    forced = [min(e) for a, e in items if a is True]
+    every = [max(e) for _, e in items]
+    if forced:
+        return max(forced), max(every)
+    return (
+        min([default, *(min(e) for _, e in items)]),
+        max([default, *every]),
+    )
+
+
+def _combine(
+    layer: RuleSet, outcomes: list[_Outcome]
+) -> tuple[Effect, Basis, list[str], list[_Outcome]]:
+    """The layer's effect, basis, determining rule keys, and the rules whose obligations hold."""
+    lo, hi = outcome_range(
+        layer.combining, layer.default, ((o.applies, o.effects) for o in outcomes)
+    )
+    effect = max(lo, min(hi, layer.on_unknown))
+    applying = [o for o in outcomes if o.applies is True]
+    if layer.combining is Combining.FIRST_MATCH:
+        first = next((o for o in outcomes if o.applies is True), None)
+        # Only a rule reached before any rule that surely applies can matter.
+        fired = [first] if first is not None else []
+        deciders = [o for o in fired if o.result.effect is effect]
+    else:
+        fired = applying
+        deciders = [o for o in applying if o.result.effect is effect]
+    if lo is not hi:
+        basis = Basis.UNKNOWN
+    elif deciders:
+        basis = Basis.RULES
+    else:
+        basis = Basis.DEFAULT
+    return effect, basis, [o.result.key for o in deciders], fired

@@ -1,0 +1,445 @@
+"""The facts a decision is made on: vendors, buyers, equipment categories, money, purchases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
+from typing import Any, TypeAlias
+
+import attrs
+from attrs import field, frozen
+
+from vendorpolicy._checks import (
+    bool_validator,
+    check_currency,
+    check_id,
+    check_text,
+    country_validator,
+    frozen_set_of,
+    id_validator,
+    instance_of,
+    optional_date_validator,
+    text_validator,
+    tick,
+    tuple_of,
+    type_name,
+    where,
+)
+from vendorpolicy.errors import InvalidValueError, PredicateTypeError
+
+__all__ = [
+    "AttributeValue",
+    "Buyer",
+    "Category",
+    "Component",
+    "Effect",
+    "FactValue",
+    "Money",
+    "Purchase",
+    "Sector",
+    "Vendor",
+]
+
+#: The types a vendor attribute may hold.
+AttributeValue: TypeAlias = "str | int | float | bool | dt.date"
+#: The types a purchase fact may hold.
+FactValue: TypeAlias = "str | bool"
+
+
+class Effect(enum.Enum):
+    """What a rule says of a purchase, ordered by severity: ``ALLOW < WARN < REVIEW < DENY``."""
+
+    ALLOW = "allow"
+    WARN = "warn"
+    REVIEW = "review"
+    DENY = "deny"
+
+    @property
+    def severity(self) -> int:
+        """The position in the order, 0 for ``ALLOW`` up to 3 for ``DENY``."""
+        return _SEVERITY[self]
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Effect):
+            return NotImplemented
+        return self.severity < other.severity
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Effect):
+            return NotImplemented
+        return self.severity <= other.severity
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Effect):
+            return NotImplemented
+        return self.severity > other.severity
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Effect):
+            return NotImplemented
+        return self.severity >= other.severity
+
+    def __repr__(self) -> str:
+        return f"Effect.{self.name}"
+
+
+_SEVERITY = {effect: i for i, effect in enumerate(Effect)}
+
+
+class Sector(enum.Enum):
+    """What kind of organisation a buyer is. The list is closed so that a misspelt sector in a rule
+    is an error, not a condition that silently never matches."""
+
+    CENTRAL_GOVERNMENT = "central-government"
+    LOCAL_GOVERNMENT = "local-government"
+    #: Public bodies outside the ministries: incorporated administrative agencies, state-owned
+    #: corporations, public research institutes.
+    PUBLIC_AGENCY = "public-agency"
+    DEFENCE = "defence"
+    #: Telecommunications carriers and network operators.
+    CARRIER = "carrier"
+    CRITICAL_INFRASTRUCTURE = "critical-infrastructure"
+    HEALTHCARE = "healthcare"
+    EDUCATION = "education"
+    ENTERPRISE = "enterprise"
+    RETAIL = "retail"
+    INDIVIDUAL = "individual"
+    OTHER = "other"
+
+    def __repr__(self) -> str:
+        return f"Sector.{self.name}"
+
+
+def to_enum(cls: type[enum.Enum], value: object, path: str) -> Any:
+    """Accept an enum member or its value (``"deny"``); anything else is a clear error."""
+    if isinstance(value, cls):
+        return value
+    if isinstance(value, str):
+        try:
+            return cls(value)
+        except ValueError:
+            pass
+        choices = ", ".join(f"`{m.value}`" for m in cls)
+        raise InvalidValueError(
+            f"unknown {cls.__name__.lower()} {tick(value)}", path=path, hint=f"one of {choices}"
+        )
+    raise PredicateTypeError(
+        f"expected a {cls.__name__}, got {type_name(value)} {tick(value)}", path=path
+    )
+
+
+_SEGMENT = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+
+
+def _check_category_path(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    path = where(instance, attribute)
+    check_text(value, path)
+    assert isinstance(value, str)
+    if not value or any(not _SEGMENT.match(part) for part in value.split("/")):
+        fixed = "/".join(
+            part
+            for part in (
+                re.sub(r"[^a-z0-9-]+", "-", p.lower()).strip("-") for p in value.split("/")
+            )
+            if part
+        )
+        raise InvalidValueError(
+            f"invalid category {tick(value)}: use lowercase words joined by `/`",
+            path=path,
+            hint=f"did you mean `{fixed}`?" if fixed else "e.g. `telecom/network/router`",
+        )
+
+
+@frozen(order=True)
+class Category:
+    """A node in the equipment hierarchy, written as a path: ``Category("telecom/network/router")``.
+
+    A category is *within* another when it is that node or lies below it.
+    """
+
+    path: str = field(validator=_check_category_path)
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The path's segments, from the root down."""
+        return tuple(self.path.split("/"))
+
+    @property
+    def parent(self) -> Category | None:
+        """The node above, or ``None`` at the root."""
+        head, sep, _ = self.path.rpartition("/")
+        return Category(head) if sep else None
+
+    def within(self, other: Category | str) -> bool:
+        """Whether this node is ``other`` or lies below it."""
+        other = as_category(other, "Category.within")
+        return self.path == other.path or self.path.startswith(other.path + "/")
+
+    def __str__(self) -> str:
+        return self.path
+
+
+def as_category(value: object, path: str) -> Category:
+    if isinstance(value, Category):
+        return value
+    if isinstance(value, str):
+        try:
+            return Category(value)
+        except InvalidValueError as exc:
+            raise InvalidValueError(exc.message, path=path, hint=exc.hint) from None
+    raise PredicateTypeError(
+        f"expected a category path, got {type_name(value)} {tick(value)}",
+        path=path,
+        hint="e.g. `telecom/network`",
+    )
+
+
+def _optional_category(value: object, path: str) -> Category | None:
+    return None if value is None else as_category(value, path)
+
+
+def _designation(value: object, path: str) -> str:
+    return check_id(value, path)
+
+
+def _designations(value: object, path: str) -> frozenset[str]:
+    return frozen_set_of(value, path, _designation)
+
+
+def _mapping_repr(value: Mapping[str, Any]) -> str:
+    return repr(dict(value))
+
+
+def _freeze_attributes(value: object, path: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise PredicateTypeError(
+            f"expected a mapping of names to values, got {type_name(value)} {tick(value)}",
+            path=path,
+        )
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        check_id(key, f"{path}[{key!r}]")
+        allowed = (str, int, float, bool, dt.date)
+        if not isinstance(item, allowed):
+            raise PredicateTypeError(
+                f"attribute values must be text, numbers, booleans or dates, "
+                f"got {type_name(item)} {tick(item)}",
+                path=f"{path}[{key!r}]",
+            )
+        out[key] = item
+    return MappingProxyType(dict(sorted(out.items())))
+
+
+def _freeze_facts(value: object, path: str) -> Mapping[str, FactValue]:
+    if not isinstance(value, Mapping):
+        raise PredicateTypeError(
+            f"expected a mapping of fact names to values, got {type_name(value)} {tick(value)}",
+            path=path,
+        )
+    out: dict[str, FactValue] = {}
+    for key, item in value.items():
+        check_id(key, f"{path}[{key!r}]")
+        if not isinstance(item, (str, bool)):
+            raise PredicateTypeError(
+                f"fact values must be text or booleans, got {type_name(item)} {tick(item)}",
+                path=f"{path}[{key!r}]",
+            )
+        out[key] = item
+    return MappingProxyType(dict(sorted(out.items())))
+
+
+def _vendor_designations(value: object) -> Any:
+    return _designations(value, "Vendor.designations")
+
+
+def _vendor_attributes(value: object) -> Any:
+    return _freeze_attributes(value, "Vendor.attributes")
+
+
+@frozen(kw_only=True)
+class Vendor:
+    """A supplier or maker of equipment.
+
+    ``parent`` is the vendor's owner; its own ``parent`` continues the ownership chain. A chain
+    that comes back to an id it has already passed is an error. ``country`` is ``None`` when the
+    origin is not known, which makes origin conditions *unknown* rather than false.
+    """
+
+    id: str = field(validator=id_validator)
+    name: str = field(default="", validator=text_validator)
+    country: str | None = field(default=None, validator=country_validator)
+    parent: Vendor | None = field(default=None)
+    designations: frozenset[str] = field(factory=frozenset, converter=_vendor_designations)
+    attributes: Mapping[str, AttributeValue] = field(
+        factory=dict, converter=_vendor_attributes, hash=False, repr=_mapping_repr
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.parent is not None and not isinstance(self.parent, Vendor):
+            raise PredicateTypeError(
+                f"expected a Vendor or None, got {type_name(self.parent)} {tick(self.parent)}",
+                path="Vendor.parent",
+            )
+        seen = [self.id]
+        node = self.parent
+        while node is not None:
+            if node.id in seen:
+                cycle = " -> ".join([*seen, node.id])
+                raise InvalidValueError(
+                    f"ownership cycle {tick(cycle)}",
+                    path="Vendor.parent",
+                    hint="a vendor cannot own itself, directly or through others",
+                )
+            seen.append(node.id)
+            node = node.parent
+
+    @property
+    def owners(self) -> tuple[Vendor, ...]:
+        """The ownership chain above this vendor: parent first, then the parent's parent, …"""
+        chain: list[Vendor] = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return tuple(chain)
+
+    @property
+    def lineage(self) -> tuple[Vendor, ...]:
+        """This vendor followed by its owners."""
+        return (self, *self.owners)
+
+    @property
+    def label(self) -> str:
+        """The name if there is one, else the id."""
+        return self.name or self.id
+
+
+def _buyer_sector(value: object) -> Any:
+    return to_enum(Sector, value, "Buyer.sector")
+
+
+@frozen(kw_only=True)
+class Buyer:
+    """The organisation that buys: public or private, its sector and its country."""
+
+    id: str = field(validator=id_validator)
+    public: bool = field(validator=bool_validator)
+    sector: Sector = field(converter=_buyer_sector)
+    name: str = field(default="", validator=text_validator)
+    country: str | None = field(default=None, validator=country_validator)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+def _amount(value: object, path: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
+        raise PredicateTypeError(
+            f"an amount must be an int, a Decimal or a decimal string, "
+            f"got {type_name(value)} {tick(value)}",
+            path=path,
+            hint="floats are refused because they round; write `Decimal('19.99')` or `'19.99'`",
+        )
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise InvalidValueError(f"not a number {tick(value)}", path=path) from None
+    if not amount.is_finite() or amount < 0:
+        raise InvalidValueError(
+            f"amount must be a finite number zero or above, got {tick(value)}", path=path
+        )
+    return amount
+
+
+def _money_amount(value: object) -> Any:
+    return _amount(value, "Money.amount")
+
+
+def _money_currency(value: object) -> Any:
+    return check_currency(value, "Money.currency")
+
+
+@frozen(kw_only=True, order=False)
+class Money:
+    """An amount in a currency (ISO 4217). Amounts in different currencies are never compared."""
+
+    amount: Decimal = field(converter=_money_amount)
+    currency: str = field(converter=_money_currency)
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+def _components(value: object, path: str) -> tuple[Component, ...] | None:
+    if value is None:
+        return None
+
+    def check(item: object, item_path: str) -> Component:
+        if not isinstance(item, Component):
+            raise PredicateTypeError(
+                f"expected a Component, got {type_name(item)} {tick(item)}", path=item_path
+            )
+        return item
+
+    return tuple_of(value, path, check)
+
+
+def _component_category(value: object) -> Any:
+    return _optional_category(value, "Component.category")
+
+
+@frozen(kw_only=True)
+class Component:
+    """A part inside a purchased system that comes from its own maker: a modem in a laptop."""
+
+    vendor: Vendor | None = field(default=None, validator=instance_of(Vendor, optional=True))
+    category: Category | None = field(default=None, converter=_component_category)
+    description: str = field(default="", validator=text_validator)
+
+
+def _purpose(value: object, path: str) -> str | None:
+    return None if value is None else check_id(value, path)
+
+
+def _purchase_components(value: object) -> Any:
+    return _components(value, "Purchase.components")
+
+
+def _purchase_facts(value: object) -> Any:
+    return _freeze_facts(value, "Purchase.facts")
+
+
+def _purchase_category(value: object) -> Any:
+    return _optional_category(value, "Purchase.category")
+
+
+def _purchase_purpose(value: object) -> Any:
+    return _purpose(value, "Purchase.purpose")
+
+
+@frozen(kw_only=True)
+class Purchase:
+    """One purchase to decide on.
+
+    Every fact but the buyer may be missing (``None``). A condition that needs a missing fact is
+    *unknown*, never silently false; ``components=None`` means the parts were not declared, while
+    ``components=()`` declares that there are none.
+    """
+
+    buyer: Buyer = field(validator=instance_of(Buyer))
+    vendor: Vendor | None = field(default=None, validator=instance_of(Vendor, optional=True))
+    category: Category | None = field(default=None, converter=_purchase_category)
+    date: dt.date | None = field(default=None, validator=optional_date_validator)
+    value: Money | None = field(default=None, validator=instance_of(Money, optional=True))
+    purpose: str | None = field(default=None, converter=_purchase_purpose)
+    components: tuple[Component, ...] | None = field(default=None, converter=_purchase_components)
+    facts: Mapping[str, FactValue] = field(
+        factory=dict, converter=_purchase_facts, hash=False, repr=_mapping_repr
+    )
+    id: str = field(default="", validator=text_validator)
+    description: str = field(default="", validator=text_validator)

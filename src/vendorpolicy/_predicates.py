@@ -1,0 +1,818 @@
+"""Predicates: conditions over a purchase, as data.
+
+A predicate is a tree of a small, closed set of node types. Users build them with the builders
+(``vendor``, ``buyer``, ``category``, ``purchase``, ``components``, ``fact``) and combine them
+with ``&``, ``|``, ``~``, :func:`all_of` and :func:`any_of`. Being data, a predicate can be
+compared, hashed, printed, saved, explained and analysed, not only run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import attrs
+from attrs import field, frozen
+
+from vendorpolicy._checks import (
+    as_items,
+    bool_validator,
+    check_country,
+    check_date,
+    check_id,
+    frozen_set_of,
+    tick,
+    type_name,
+    where,
+)
+from vendorpolicy._model import (
+    Category,
+    FactValue,
+    Money,
+    Sector,
+    as_category,
+    to_enum,
+)
+from vendorpolicy.errors import EvaluationError, InvalidValueError, PredicateTypeError
+
+if TYPE_CHECKING:
+    from vendorpolicy._model import Purchase
+    from vendorpolicy._trace import Trace
+
+__all__ = [
+    "ALWAYS",
+    "NEVER",
+    "AllComponents",
+    "AllOf",
+    "Always",
+    "AnyComponent",
+    "AnyOf",
+    "BuyerCountry",
+    "BuyerPublic",
+    "BuyerSector",
+    "CategoryWithin",
+    "Custom",
+    "DateOnOrAfter",
+    "FactIn",
+    "Never",
+    "Not",
+    "Predicate",
+    "PurposeIn",
+    "ValueAtLeast",
+    "VendorDesignated",
+    "VendorId",
+    "VendorOrigin",
+    "all_of",
+    "any_of",
+    "buyer",
+    "category",
+    "components",
+    "custom",
+    "fact",
+    "purchase",
+    "vendor",
+]
+
+
+class Predicate:
+    """A condition over a purchase. Three-valued: true, false, or unknown (``None``) when the
+    purchase lacks a fact the condition needs.
+
+    The node types are closed: this class is not for subclassing outside vendorpolicy. User code
+    plugs in through :func:`custom`, which analysis treats as opaque.
+    """
+
+    __slots__ = ()
+
+    #: Short name of the node kind, used in files and traces.
+    kind: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.__module__.startswith("vendorpolicy."):
+            raise PredicateTypeError(
+                f"cannot subclass Predicate in {tick(cls.__module__)}",
+                hint="wrap your own check with `vendorpolicy.custom(name)`",
+            )
+
+    def __and__(self, other: object) -> Predicate:
+        return all_of(self, _operand(other, "&"))
+
+    def __rand__(self, other: object) -> Predicate:
+        return all_of(_operand(other, "&"), self)
+
+    def __or__(self, other: object) -> Predicate:
+        return any_of(self, _operand(other, "|"))
+
+    def __ror__(self, other: object) -> Predicate:
+        return any_of(_operand(other, "|"), self)
+
+    def __invert__(self) -> Predicate:
+        return Not(operand=self)
+
+    def __bool__(self) -> bool:
+        # `a and b` would silently pick one operand; the operators are `&`, `|` and `~`.
+        raise PredicateTypeError(
+            "a predicate has no truth value of its own",
+            hint="combine predicates with `&`, `|`, `~`; evaluate one with `.evaluate(purchase)`",
+        )
+
+    def __str__(self) -> str:
+        return repr(self)
+
+    def evaluate(self, purchase: Purchase, *, strict: bool = False) -> bool | None:
+        """True, false, or ``None`` when unknown.
+
+        With ``strict=True`` an error inside a custom predicate raises
+        :class:`~vendorpolicy.errors.EvaluationError` instead of giving ``None``.
+        """
+        result = self.trace(purchase)
+        if strict:
+            errors = result.errors
+            if errors:
+                raise EvaluationError(errors[0])
+        return result.value
+
+    def trace(self, purchase: Purchase) -> Trace:
+        """Evaluate and return the whole trace: each node's value and the facts it read."""
+        from vendorpolicy._trace import trace_purchase  # noqa: PLC0415 - cycle
+
+        return trace_purchase(self, purchase)
+
+    def walk(self) -> Iterable[Predicate]:
+        """This node and every node below it, depth first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    @property
+    def children(self) -> tuple[Predicate, ...]:
+        """The nodes directly below this one."""
+        return ()
+
+
+def _operand(value: object, operator: str) -> Predicate:
+    if not isinstance(value, Predicate):
+        raise PredicateTypeError(
+            f"cannot combine a predicate with {type_name(value)} {tick(value)} using `{operator}`",
+            hint="both sides must be predicates built with vendor.*, buyer.*, category.*, …",
+        )
+    return value
+
+
+def _check_predicate(value: object, path: str) -> Predicate:
+    if not isinstance(value, Predicate):
+        raise PredicateTypeError(
+            f"expected a predicate, got {type_name(value)} {tick(value)}",
+            path=path,
+            hint="build conditions with vendor.*, buyer.*, category.*, purchase.*, fact()",
+        )
+    return value
+
+
+def _predicate_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _check_predicate(value, where(instance, attribute))
+
+
+def _set_repr(values: Iterable[object]) -> str:
+    return "{" + ", ".join(repr(v) for v in _sorted(values)) + "}"
+
+
+def _sorted(values: Iterable[Any]) -> list[Any]:
+    return sorted(values, key=lambda v: (type(v).__name__, str(v)))
+
+
+def _through(through_ownership: bool) -> str:
+    return ", through_ownership=True" if through_ownership else ""
+
+
+# --- constants ---------------------------------------------------------------------------------
+
+
+@frozen(repr=False)
+class Always(Predicate):
+    """True for every purchase."""
+
+    kind: ClassVar[str] = "always"
+
+    def __repr__(self) -> str:
+        return "ALWAYS"
+
+
+@frozen(repr=False)
+class Never(Predicate):
+    """False for every purchase."""
+
+    kind: ClassVar[str] = "never"
+
+    def __repr__(self) -> str:
+        return "NEVER"
+
+
+ALWAYS = Always()
+NEVER = Never()
+
+
+# --- connectives -------------------------------------------------------------------------------
+
+
+def _flatten(cls: type[AllOf | AnyOf]) -> Callable[[object, str], tuple[Predicate, ...]]:
+    def convert(value: object, path: str) -> tuple[Predicate, ...]:
+        out: list[Predicate] = []
+        for i, item in enumerate(as_items(value, path)):
+            node = _check_predicate(item, f"{path}[{i}]")
+            if type(node) is cls:
+                out.extend(node.operands)
+            else:
+                out.append(node)
+        return tuple(out)
+
+    return convert
+
+
+def _flatten_all(value: object, path: str) -> tuple[Predicate, ...]:
+    return _flatten(AllOf)(value, path)
+
+
+def _flatten_any(value: object, path: str) -> tuple[Predicate, ...]:
+    return _flatten(AnyOf)(value, path)
+
+
+def _all_of_operands(value: object) -> tuple[Predicate, ...]:
+    return _flatten_all(value, "AllOf.operands")
+
+
+def _any_of_operands(value: object) -> tuple[Predicate, ...]:
+    return _flatten_any(value, "AnyOf.operands")
+
+
+def _at_least_two(
+    instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]
+) -> None:
+    if len(value) < 2:
+        raise InvalidValueError(
+            f"{type(instance).__name__} needs at least two operands, got {len(value)}",
+            path=where(instance, attribute),
+            hint="use `all_of(...)`/`any_of(...)`, which accept one operand, or the operand itself",
+        )
+
+
+@frozen(repr=False)
+class AllOf(Predicate):
+    """True when every operand is true (Kleene conjunction)."""
+
+    kind: ClassVar[str] = "all"
+    operands: tuple[Predicate, ...] = field(converter=_all_of_operands, validator=_at_least_two)
+
+    @property
+    def children(self) -> tuple[Predicate, ...]:
+        return self.operands
+
+    def __repr__(self) -> str:
+        return " & ".join(
+            f"({op!r})" if isinstance(op, AnyOf) else repr(op) for op in self.operands
+        )
+
+
+@frozen(repr=False)
+class AnyOf(Predicate):
+    """True when some operand is true (Kleene disjunction)."""
+
+    kind: ClassVar[str] = "any"
+    operands: tuple[Predicate, ...] = field(converter=_any_of_operands, validator=_at_least_two)
+
+    @property
+    def children(self) -> tuple[Predicate, ...]:
+        return self.operands
+
+    def __repr__(self) -> str:
+        return " | ".join(repr(op) for op in self.operands)
+
+
+@frozen(repr=False)
+class Not(Predicate):
+    """True when the operand is false; unknown stays unknown."""
+
+    kind: ClassVar[str] = "not"
+    operand: Predicate = field(validator=_predicate_validator)
+
+    @property
+    def children(self) -> tuple[Predicate, ...]:
+        return (self.operand,)
+
+    def __repr__(self) -> str:
+        inner = repr(self.operand)
+        if isinstance(self.operand, (AllOf, AnyOf)):
+            inner = f"({inner})"
+        return f"~{inner}"
+
+
+def all_of(*predicates: Predicate) -> Predicate:
+    """True when every predicate is true. One predicate is returned as it is."""
+    return _combine(AllOf, predicates, "all_of")
+
+
+def any_of(*predicates: Predicate) -> Predicate:
+    """True when some predicate is true. One predicate is returned as it is."""
+    return _combine(AnyOf, predicates, "any_of")
+
+
+def _combine(cls: type[AllOf | AnyOf], predicates: tuple[object, ...], name: str) -> Predicate:
+    if not predicates:
+        raise InvalidValueError(
+            f"`{name}()` needs at least one predicate",
+            path=name,
+            hint="use `ALWAYS` or `NEVER` for a constant condition",
+        )
+    checked = [_check_predicate(p, f"{name}[{i}]") for i, p in enumerate(predicates)]
+    if len(checked) == 1:
+        return checked[0]
+    return cls(operands=tuple(checked))
+
+
+# --- atoms over the vendor ---------------------------------------------------------------------
+
+
+def _countries(value: object, path: str) -> frozenset[str]:
+    return frozen_set_of(value, path, check_country, nonempty=True)
+
+
+def _ids(value: object, path: str) -> frozenset[str]:
+    return frozen_set_of(value, path, check_id, nonempty=True)
+
+
+def _vendor_origin_countries(value: object) -> Any:
+    return _countries(value, "VendorOrigin.countries")
+
+
+@frozen(repr=False)
+class VendorOrigin(Predicate):
+    """The vendor's country of origin is one of ``countries`` (or, ``through_ownership``, the
+    country of the vendor or of any owner up its chain)."""
+
+    kind: ClassVar[str] = "origin"
+    countries: frozenset[str] = field(converter=_vendor_origin_countries)
+    through_ownership: bool = field(default=False, validator=bool_validator)
+
+    def __repr__(self) -> str:
+        return f"vendor.origin.in_({_set_repr(self.countries)}{_through(self.through_ownership)})"
+
+
+def _vendor_id_ids(value: object) -> Any:
+    return _ids(value, "VendorId.ids")
+
+
+@frozen(repr=False)
+class VendorId(Predicate):
+    """The vendor is one of ``ids`` (or, ``through_ownership``, is owned, directly or up its
+    chain, by one of them)."""
+
+    kind: ClassVar[str] = "vendor"
+    ids: frozenset[str] = field(converter=_vendor_id_ids)
+    through_ownership: bool = field(default=False, validator=bool_validator)
+
+    def __repr__(self) -> str:
+        return f"vendor.id.in_({_set_repr(self.ids)}{_through(self.through_ownership)})"
+
+
+def _vendor_designated_designations(value: object) -> Any:
+    return _ids(value, "VendorDesignated.designations")
+
+
+@frozen(repr=False)
+class VendorDesignated(Predicate):
+    """The vendor carries one of ``designations`` (or, ``through_ownership``, the vendor or any
+    owner up its chain does)."""
+
+    kind: ClassVar[str] = "designated"
+    designations: frozenset[str] = field(converter=_vendor_designated_designations)
+    through_ownership: bool = field(default=False, validator=bool_validator)
+
+    def __repr__(self) -> str:
+        return (
+            f"vendor.designated({_set_repr(self.designations)}{_through(self.through_ownership)})"
+        )
+
+
+# --- atoms over the category, the buyer and the purchase ---------------------------------------
+
+
+def _categories(value: object, path: str) -> frozenset[Category]:
+    return frozen_set_of(value, path, as_category, nonempty=True)
+
+
+def _category_within_categories(value: object) -> Any:
+    return _categories(value, "CategoryWithin.categories")
+
+
+@frozen(repr=False)
+class CategoryWithin(Predicate):
+    """The equipment's category is one of ``categories`` or lies below one of them."""
+
+    kind: ClassVar[str] = "category"
+    categories: frozenset[Category] = field(converter=_category_within_categories)
+
+    def __repr__(self) -> str:
+        paths = ", ".join(repr(c.path) for c in sorted(self.categories))
+        return f"category.within({paths})"
+
+
+@frozen(repr=False)
+class BuyerPublic(Predicate):
+    """The buyer is a public body (``public=True``) or a private one (``public=False``)."""
+
+    kind: ClassVar[str] = "public"
+    public: bool = field(validator=bool_validator)
+
+    def __repr__(self) -> str:
+        return "buyer.is_public" if self.public else "buyer.is_private"
+
+
+def _sectors(value: object, path: str) -> frozenset[Sector]:
+    return frozen_set_of(value, path, lambda v, p: to_enum(Sector, v, p), nonempty=True)
+
+
+def _buyer_sector_sectors(value: object) -> Any:
+    return _sectors(value, "BuyerSector.sectors")
+
+
+@frozen(repr=False)
+class BuyerSector(Predicate):
+    """The buyer's sector is one of ``sectors``."""
+
+    kind: ClassVar[str] = "sector"
+    sectors: frozenset[Sector] = field(converter=_buyer_sector_sectors)
+
+    def __repr__(self) -> str:
+        return f"buyer.sector.in_({_set_repr(s.value for s in self.sectors)})"
+
+
+def _buyer_country_countries(value: object) -> Any:
+    return _countries(value, "BuyerCountry.countries")
+
+
+@frozen(repr=False)
+class BuyerCountry(Predicate):
+    """The buyer's country is one of ``countries``."""
+
+    kind: ClassVar[str] = "buyer_country"
+    countries: frozenset[str] = field(converter=_buyer_country_countries)
+
+    def __repr__(self) -> str:
+        return f"buyer.country.in_({_set_repr(self.countries)})"
+
+
+def _money(value: object, path: str) -> Money:
+    if not isinstance(value, Money):
+        raise PredicateTypeError(f"expected Money, got {type_name(value)} {tick(value)}", path=path)
+    return value
+
+
+def _value_at_least_amount(value: object) -> Any:
+    return _money(value, "ValueAtLeast.amount")
+
+
+@frozen(repr=False)
+class ValueAtLeast(Predicate):
+    """The purchase's value is at least ``amount``. A value in another currency is unknown:
+    the engine holds no exchange rates."""
+
+    kind: ClassVar[str] = "value_at_least"
+    amount: Money = field(converter=_value_at_least_amount)
+
+    def __repr__(self) -> str:
+        return f"purchase.value.at_least({str(self.amount.amount)!r}, {self.amount.currency!r})"
+
+
+def _purpose_in_purposes(value: object) -> Any:
+    return _ids(value, "PurposeIn.purposes")
+
+
+@frozen(repr=False)
+class PurposeIn(Predicate):
+    """The purchase's declared purpose is one of ``purposes``."""
+
+    kind: ClassVar[str] = "purpose"
+    purposes: frozenset[str] = field(converter=_purpose_in_purposes)
+
+    def __repr__(self) -> str:
+        return f"purchase.purpose.in_({_set_repr(self.purposes)})"
+
+
+def _date(value: object, path: str) -> dt.date:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise InvalidValueError(
+                f"not a date {tick(value)}", path=path, hint="write dates as `YYYY-MM-DD`"
+            ) from None
+    return check_date(value, path)
+
+
+def _date_on_or_after_date(value: object) -> Any:
+    return _date(value, "DateOnOrAfter.date")
+
+
+@frozen(repr=False)
+class DateOnOrAfter(Predicate):
+    """The purchase's date is ``date`` or later."""
+
+    kind: ClassVar[str] = "date_on_or_after"
+    date: dt.date = field(converter=_date_on_or_after_date)
+
+    def __repr__(self) -> str:
+        return f"purchase.date.on_or_after({self.date.isoformat()!r})"
+
+
+def _fact_value(value: object, path: str) -> FactValue:
+    if not isinstance(value, (str, bool)):
+        raise PredicateTypeError(
+            f"fact values must be text or booleans, got {type_name(value)} {tick(value)}",
+            path=path,
+        )
+    return value
+
+
+def _fact_values(value: object, path: str) -> frozenset[FactValue]:
+    if isinstance(value, bool):
+        value = [value]
+    return frozen_set_of(value, path, _fact_value, nonempty=True)
+
+
+def _fact_in_name(value: object) -> Any:
+    return check_id(value, "FactIn.name")
+
+
+def _fact_in_values(value: object) -> Any:
+    return _fact_values(value, "FactIn.values")
+
+
+@frozen(repr=False)
+class FactIn(Predicate):
+    """The purchase states fact ``name`` with one of ``values``. A purchase that does not state
+    the fact makes this unknown."""
+
+    kind: ClassVar[str] = "fact"
+    name: str = field(converter=_fact_in_name)
+    values: frozenset[FactValue] = field(converter=_fact_in_values)
+
+    def __repr__(self) -> str:
+        return f"fact({self.name!r}).in_({_set_repr(self.values)})"
+
+
+# --- components ----------------------------------------------------------------------------------
+
+
+@frozen(repr=False)
+class AnyComponent(Predicate):
+    """Some declared component satisfies ``predicate``, read with the component's vendor and
+    category in place of the purchase's. Unknown when components were not declared."""
+
+    kind: ClassVar[str] = "any_component"
+    predicate: Predicate = field(validator=_predicate_validator)
+
+    @property
+    def children(self) -> tuple[Predicate, ...]:
+        return (self.predicate,)
+
+    def __repr__(self) -> str:
+        return f"components.any({self.predicate!r})"
+
+
+@frozen(repr=False)
+class AllComponents(Predicate):
+    """Every declared component satisfies ``predicate`` (true when there are none). Unknown when
+    components were not declared."""
+
+    kind: ClassVar[str] = "all_components"
+    predicate: Predicate = field(validator=_predicate_validator)
+
+    @property
+    def children(self) -> tuple[Predicate, ...]:
+        return (self.predicate,)
+
+    def __repr__(self) -> str:
+        return f"components.all({self.predicate!r})"
+
+
+# --- the escape hatch ----------------------------------------------------------------------------
+
+
+CustomFunction = Callable[["Purchase"], "bool | None"]
+
+
+def _callable_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not callable(value):
+        raise PredicateTypeError(
+            f"expected a function, got {type_name(value)} {tick(value)}",
+            path=where(instance, attribute),
+        )
+
+
+def _custom_name(value: object) -> Any:
+    return check_id(value, "Custom.name")
+
+
+@frozen(repr=False)
+class Custom(Predicate):
+    """A named check written in Python: the one escape hatch from the closed set of nodes.
+
+    The function receives the purchase (for a component, a purchase whose vendor and category are
+    the component's) and returns ``True``, ``False`` or ``None`` for unknown. It must be pure.
+    Analysis treats it as opaque; files refer to it by name only, so a loader must be handed the
+    same function. Two custom predicates are equal when name and function are the same.
+    """
+
+    kind: ClassVar[str] = "custom"
+    name: str = field(converter=_custom_name)
+    function: CustomFunction = field(validator=_callable_validator)
+    description: str = ""
+
+    def __repr__(self) -> str:
+        return f"custom({self.name!r})"
+
+
+def custom(name: str, *, description: str = "") -> Callable[[CustomFunction], Custom]:
+    """Turn a function into a named predicate::
+
+    @custom("no-sbom", description="the supplier has not provided an SBOM")
+    def no_sbom(purchase):
+        return purchase.facts.get("sbom") is None
+    """
+
+    def wrap(function: CustomFunction) -> Custom:
+        return Custom(
+            name=name,
+            function=function,
+            description=description or (function.__doc__ or "").strip(),
+        )
+
+    return wrap
+
+
+# --- builders ------------------------------------------------------------------------------------
+
+
+class _VendorOriginBuilder:
+    def in_(self, countries: Iterable[str] | str, *, through_ownership: bool = False) -> Predicate:
+        """The vendor's origin (ISO 3166-1 alpha-2) is one of ``countries``."""
+        return VendorOrigin(countries=countries, through_ownership=through_ownership)
+
+    def __repr__(self) -> str:
+        return "vendor.origin"
+
+
+class _VendorIdBuilder:
+    def in_(self, ids: Iterable[str] | str, *, through_ownership: bool = False) -> Predicate:
+        """The vendor is one of ``ids``; with ``through_ownership``, or is owned by one."""
+        return VendorId(ids=ids, through_ownership=through_ownership)
+
+    def __repr__(self) -> str:
+        return "vendor.id"
+
+
+class _VendorBuilder:
+    """Conditions on the vendor: ``vendor.origin``, ``vendor.id``, ``vendor.designated``."""
+
+    origin = _VendorOriginBuilder()
+    id = _VendorIdBuilder()
+
+    def designated(
+        self, designations: Iterable[str] | str, *, through_ownership: bool = False
+    ) -> Predicate:
+        """The vendor carries one of ``designations``; with ``through_ownership``, or an owner
+        does."""
+        return VendorDesignated(designations=designations, through_ownership=through_ownership)
+
+    def __repr__(self) -> str:
+        return "vendor"
+
+
+class _SectorBuilder:
+    def in_(self, sectors: Iterable[Sector | str] | Sector | str) -> Predicate:
+        """The buyer's sector is one of ``sectors``."""
+        if isinstance(sectors, Sector):
+            sectors = [sectors]
+        return BuyerSector(sectors=sectors)
+
+
+class _BuyerCountryBuilder:
+    def in_(self, countries: Iterable[str] | str) -> Predicate:
+        """The buyer's country is one of ``countries``."""
+        return BuyerCountry(countries=countries)
+
+
+class _BuyerBuilder:
+    """Conditions on the buyer: ``buyer.is_public``, ``buyer.is_private``, ``buyer.sector``,
+    ``buyer.country``."""
+
+    sector = _SectorBuilder()
+    country = _BuyerCountryBuilder()
+
+    @property
+    def is_public(self) -> Predicate:
+        return BuyerPublic(public=True)
+
+    @property
+    def is_private(self) -> Predicate:
+        return BuyerPublic(public=False)
+
+    def __repr__(self) -> str:
+        return "buyer"
+
+
+class _CategoryBuilder:
+    """Conditions on the equipment category: ``category.within("telecom/network")``."""
+
+    def within(self, *paths: Category | str) -> Predicate:
+        """The category is one of ``paths`` or lies below one of them."""
+        return CategoryWithin(categories=paths)
+
+    def __repr__(self) -> str:
+        return "category"
+
+
+class _ValueBuilder:
+    def at_least(self, amount: int | str | Decimal, currency: str) -> Predicate:
+        """The purchase's value is at least ``amount`` in ``currency``."""
+        return ValueAtLeast(amount=Money(amount=amount, currency=currency))
+
+
+class _PurposeBuilder:
+    def in_(self, purposes: Iterable[str] | str) -> Predicate:
+        """The declared purpose is one of ``purposes``."""
+        return PurposeIn(purposes=purposes)
+
+
+class _DateBuilder:
+    def on_or_after(self, date: dt.date | str) -> Predicate:
+        """The purchase date is ``date`` or later."""
+        return DateOnOrAfter(date=date)
+
+    def before(self, date: dt.date | str) -> Predicate:
+        """The purchase date is before ``date``."""
+        return ~DateOnOrAfter(date=date)
+
+
+class _PurchaseBuilder:
+    """Conditions on the purchase itself: ``purchase.value``, ``purchase.purpose``,
+    ``purchase.date``."""
+
+    value = _ValueBuilder()
+    purpose = _PurposeBuilder()
+    date = _DateBuilder()
+
+    def __repr__(self) -> str:
+        return "purchase"
+
+
+class _ComponentsBuilder:
+    """Conditions over the declared components: ``components.any(p)``, ``components.all(p)``."""
+
+    def any(self, predicate: Predicate) -> Predicate:
+        """Some component satisfies ``predicate``."""
+        return AnyComponent(predicate=predicate)
+
+    def all(self, predicate: Predicate) -> Predicate:
+        """Every component satisfies ``predicate``."""
+        return AllComponents(predicate=predicate)
+
+    def __repr__(self) -> str:
+        return "components"
+
+
+class _FactBuilder:
+    def __init__(self, name: str) -> None:
+        self._name = check_id(name, "fact")
+
+    def in_(self, values: Iterable[FactValue] | FactValue) -> Predicate:
+        """The fact is stated with one of ``values``."""
+        return FactIn(name=self._name, values=values)
+
+    @property
+    def is_true(self) -> Predicate:
+        """The fact is stated as ``True``."""
+        return FactIn(name=self._name, values=[True])
+
+    @property
+    def is_false(self) -> Predicate:
+        """The fact is stated as ``False``."""
+        return FactIn(name=self._name, values=[False])
+
+    def __repr__(self) -> str:
+        return f"fact({self._name!r})"
+
+
+def fact(name: str) -> _FactBuilder:
+    """Conditions on a named fact the purchase states: ``fact("action").in_({"buy"})``."""
+    return _FactBuilder(name)
+
+
+vendor = _VendorBuilder()
+buyer = _BuyerBuilder()
+category = _CategoryBuilder()
+purchase = _PurchaseBuilder()
+components = _ComponentsBuilder()

@@ -1,0 +1,270 @@
+"""Rules and rule sets: conditions with effects, and how a set combines them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from attrs import field, frozen
+
+from vendorpolicy._checks import (
+    check_text,
+    id_validator,
+    optional_date_validator,
+    text_validator,
+    tick,
+    tuple_of,
+    type_name,
+)
+from vendorpolicy._model import Effect, to_enum
+from vendorpolicy._predicates import Predicate, _predicate_validator
+from vendorpolicy.errors import InvalidValueError, PredicateTypeError
+
+if TYPE_CHECKING:
+    from vendorpolicy._decision import Decision
+    from vendorpolicy._model import Purchase
+
+__all__ = ["Case", "Combining", "Rule", "RuleSet"]
+
+
+class Combining(enum.Enum):
+    """How a rule set turns the effects of its matching rules into one decision."""
+
+    #: The most severe effect among the matching rules wins; rule order does not matter.
+    MOST_SEVERE = "most-severe"
+    #: The first matching rule, in order, decides.
+    FIRST_MATCH = "first-match"
+
+    def __repr__(self) -> str:
+        return f"Combining.{self.name}"
+
+
+def _optional_predicate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _predicate_validator(instance, attribute, value)
+
+
+def _case_effect(value: object) -> Any:
+    return to_enum(Effect, value, "Case.effect")
+
+
+@frozen(kw_only=True)
+class Case:
+    """A variation of a rule's effect: when ``when`` holds, the rule gives ``effect`` instead.
+
+    Cases let one criterion bind some buyers and only advise others without being written twice.
+    """
+
+    when: Predicate = field(validator=_predicate_validator)
+    effect: Effect = field(converter=_case_effect)
+    reason: str = field(default="", validator=text_validator)
+
+
+def _cases(value: object, path: str) -> tuple[Case, ...]:
+    def check(item: object, item_path: str) -> Case:
+        if not isinstance(item, Case):
+            raise PredicateTypeError(
+                f"expected a Case, got {type_name(item)} {tick(item)}", path=item_path
+            )
+        return item
+
+    return tuple_of(value, path, check)
+
+
+def _obligations(value: object, path: str) -> tuple[str, ...]:
+    items = tuple_of(value, path, check_text)
+    for i, item in enumerate(items):
+        if not item.strip():
+            raise InvalidValueError("empty obligation", path=f"{path}[{i}]", hint="remove it")
+    return items
+
+
+def _rule_effect(value: object) -> Any:
+    return to_enum(Effect, value, "Rule.effect")
+
+
+def _rule_cases(value: object) -> Any:
+    return _cases(value, "Rule.cases")
+
+
+def _rule_obligations(value: object) -> Any:
+    return _obligations(value, "Rule.obligations")
+
+
+@frozen(kw_only=True)
+class Rule:
+    """A condition and what follows when it holds.
+
+    The rule *applies* when it is in force on the decision date, ``when`` is true and ``unless``
+    (an exception) is not. Its effect is that of the first of ``cases`` whose condition holds,
+    else ``effect``. ``in_force_from`` and ``in_force_until`` are both inclusive.
+    """
+
+    id: str = field(validator=id_validator)
+    when: Predicate = field(validator=_predicate_validator)
+    effect: Effect = field(converter=_rule_effect)
+    unless: Predicate | None = field(default=None, validator=_optional_predicate)
+    cases: tuple[Case, ...] = field(default=(), converter=_rule_cases)
+    obligations: tuple[str, ...] = field(default=(), converter=_rule_obligations)
+    reason: str = field(default="", validator=text_validator)
+    source: str = field(default="", validator=text_validator)
+    in_force_from: dt.date | None = field(default=None, validator=optional_date_validator)
+    in_force_until: dt.date | None = field(default=None, validator=optional_date_validator)
+
+    def __attrs_post_init__(self) -> None:
+        start, end = self.in_force_from, self.in_force_until
+        if start is not None and end is not None and end < start:
+            raise InvalidValueError(
+                f"rule `{self.id}` ends ({end.isoformat()}) before it starts ({start.isoformat()})",
+                path="Rule.in_force_until",
+                hint="swap the dates, or drop one",
+            )
+
+    @property
+    def has_window(self) -> bool:
+        """Whether the rule is limited in time."""
+        return self.in_force_from is not None or self.in_force_until is not None
+
+    def in_force(self, on: dt.date) -> bool:
+        """Whether the rule is in force on ``on``."""
+        if self.in_force_from is not None and on < self.in_force_from:
+            return False
+        return not (self.in_force_until is not None and on > self.in_force_until)
+
+    @property
+    def effects(self) -> frozenset[Effect]:
+        """Every effect the rule can give."""
+        return frozenset({self.effect, *(c.effect for c in self.cases)})
+
+
+def _rules(value: object, path: str) -> tuple[Rule, ...]:
+    def check(item: object, item_path: str) -> Rule:
+        if not isinstance(item, Rule):
+            raise PredicateTypeError(
+                f"expected a Rule, got {type_name(item)} {tick(item)}", path=item_path
+            )
+        return item
+
+    rules = tuple_of(value, path, check)
+    seen: dict[str, int] = {}
+    for i, rule in enumerate(rules):
+        if rule.id in seen:
+            raise InvalidValueError(
+                f"duplicate rule id `{rule.id}` (also rules[{seen[rule.id]}])",
+                path=f"{path}[{i}].id",
+                hint="give every rule in a set its own id",
+            )
+        seen[rule.id] = i
+    return rules
+
+
+def _includes(value: object, path: str) -> tuple[RuleSet, ...]:
+    def check(item: object, item_path: str) -> RuleSet:
+        if not isinstance(item, RuleSet):
+            raise PredicateTypeError(
+                f"expected a RuleSet, got {type_name(item)} {tick(item)}", path=item_path
+            )
+        return item
+
+    return tuple_of(value, path, check)
+
+
+def _rule_set_rules(value: object) -> Any:
+    return _rules(value, "RuleSet.rules")
+
+
+def _rule_set_combining(value: object) -> Any:
+    return to_enum(Combining, value, "RuleSet.combining")
+
+
+def _rule_set_default(value: object) -> Any:
+    return to_enum(Effect, value, "RuleSet.default")
+
+
+def _rule_set_on_unknown(value: object) -> Any:
+    return to_enum(Effect, value, "RuleSet.on_unknown")
+
+
+def _rule_set_includes(value: object) -> Any:
+    return _includes(value, "RuleSet.includes")
+
+
+@frozen(kw_only=True)
+class RuleSet:
+    """A versioned set of rules and how to combine them.
+
+    ``default`` is the effect when no rule applies. ``on_unknown`` caps how far an unknown fact
+    can escalate a decision: a rule that might apply, but whose facts are missing, contributes at
+    most ``on_unknown`` (see the concepts guide for the exact rule). ``includes`` layers other rule
+    sets under this one: each is evaluated by its own settings, and the most severe layer wins, so
+    a ministry's rules on top of national law can add restrictions but never lift them.
+    """
+
+    id: str = field(validator=id_validator)
+    version: str = field(validator=text_validator)
+    rules: tuple[Rule, ...] = field(default=(), converter=_rule_set_rules)
+    combining: Combining = field(default=Combining.MOST_SEVERE, converter=_rule_set_combining)
+    default: Effect = field(default=Effect.ALLOW, converter=_rule_set_default)
+    on_unknown: Effect = field(default=Effect.REVIEW, converter=_rule_set_on_unknown)
+    includes: tuple[RuleSet, ...] = field(default=(), converter=_rule_set_includes)
+    title: str = field(default="", validator=text_validator)
+    description: str = field(default="", validator=text_validator)
+    _digest: str | None = field(default=None, init=False, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.version:
+            raise InvalidValueError(
+                f"rule set `{self.id}` has an empty version",
+                path="RuleSet.version",
+                hint="give a version such as `2018-12-10` or `1`",
+            )
+        seen: dict[str, RuleSet] = {}
+        for layer in self.layers():
+            other = seen.setdefault(layer.id, layer)
+            if other is not layer and other != layer:
+                raise InvalidValueError(
+                    f"two different rule sets share the id `{layer.id}`",
+                    path="RuleSet.includes",
+                    hint="rename one of them; rule references use the rule set id",
+                )
+
+    def layers(self) -> tuple[RuleSet, ...]:
+        """This set and every set it includes, each once, outermost first."""
+        out: list[RuleSet] = []
+        pending: list[RuleSet] = [self]
+        while pending:
+            layer = pending.pop(0)
+            if layer not in out:
+                out.append(layer)
+                pending.extend(layer.includes)
+        return tuple(out)
+
+    @property
+    def digest(self) -> str:
+        """``sha256:`` and the hex digest of the set's canonical JSON form."""
+        if self._digest is None:
+            from vendorpolicy._convert import digest  # noqa: PLC0415 - cycle
+
+            object.__setattr__(self, "_digest", digest(self))
+        assert self._digest is not None
+        return self._digest
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with ``rule_id``; raises :class:`KeyError` if there is none."""
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def evaluate(self, purchase: Purchase, *, as_of: dt.date | None = None) -> Decision:
+        """Decide on ``purchase``. Never raises for a purchase: a rule that cannot be evaluated is
+        reported in the decision and treated as unknown (fail closed).
+
+        Rules in force are judged on ``as_of`` if given, else on the purchase date; the wall
+        clock is never read.
+        """
+        from vendorpolicy._engine import evaluate  # noqa: PLC0415 - cycle
+
+        return evaluate(self, purchase, as_of=as_of)

@@ -1,0 +1,102 @@
+"""The errors vendorpolicy raises.
+
+Every error derives from :class:`VendorPolicyError`. Subclasses also inherit the builtin exception
+they stand for (:class:`ValueError`, :class:`TypeError`), so ``except ValueError`` keeps working.
+
+Messages follow one format, written down in ``docs/errors.md``: a lowercase one-line message with
+user values in backticks, then the location as a path after ``@``, then the fix as a hint in
+parentheses::
+
+    unknown country code `CNN` @ Vendor.country (did you mean `CN`?)
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EvaluationError",
+    "InvalidDataError",
+    "InvalidValueError",
+    "PredicateTypeError",
+    "VendorPolicyError",
+]
+
+
+class VendorPolicyError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+    message: str
+    path: str | None
+    hint: str | None
+
+    def __init__(self, message: str, *, path: str | None = None, hint: str | None = None) -> None:
+        self.message = message
+        self.path = path
+        self.hint = hint
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        text = self.message
+        if self.path:
+            text = f"{text} @ {self.path}"
+        if self.hint:
+            text = f"{text} ({self.hint})"
+        return text
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only arguments would otherwise be lost when pickling between processes.
+        return (_rebuild, (type(self), self.message, self.path, self.hint))
+
+
+def _rebuild(
+    cls: type[VendorPolicyError], message: str, path: str | None, hint: str | None
+) -> VendorPolicyError:
+    return cls(message, path=path, hint=hint)
+
+
+class InvalidValueError(VendorPolicyError, ValueError):
+    """A value of the right type that is not allowed: an unknown country code, an empty id."""
+
+
+class PredicateTypeError(VendorPolicyError, TypeError):
+    """A value has the wrong type: a predicate built from a string, a date given as a number."""
+
+
+class EvaluationError(VendorPolicyError, RuntimeError):
+    """A rule could not be evaluated. The engine never raises it from ``evaluate``: it fails closed
+    and records the error in the decision. It is raised only where a caller asks for a strict
+    answer, e.g. :meth:`vendorpolicy.Predicate.evaluate` with ``strict=True``."""
+
+
+class InvalidDataError(VendorPolicyError, ValueError):
+    """Plain data (a parsed file, a JSON object) could not be turned into a value.
+
+    ``problems`` holds every problem found, each a :class:`VendorPolicyError` whose ``path``
+    points into the data (``$.rules[2].when.all[0].origin.countries[0]``). ``str()`` lists them
+    one per line.
+    """
+
+    problems: tuple[VendorPolicyError, ...]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        hint: str | None = None,
+        problems: tuple[VendorPolicyError, ...] = (),
+    ) -> None:
+        self.problems = problems
+        super().__init__(message, path=path, hint=hint)
+
+    def _render(self) -> str:
+        head = super()._render()
+        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_data, (self.message, self.path, self.hint, self.problems))
+
+
+def _rebuild_data(
+    message: str, path: str | None, hint: str | None, problems: tuple[VendorPolicyError, ...]
+) -> InvalidDataError:
+    return InvalidDataError(message, path=path, hint=hint, problems=problems)
