@@ -400,6 +400,8 @@ class Component:
     vendor: Vendor | None = field(default=None, validator=instance_of(Vendor, optional=True))
     category: Category | None = field(default=None, converter=_component_category)
     description: str = field(default="", validator=text_validator)
+    #: The maker's name as the paperwork gives it, when ``vendor`` is not (yet) identified.
+    maker: str = field(default="", validator=text_validator)
 
 
 def _purpose(value: object, path: str) -> str | None:
@@ -443,3 +445,6 @@ class Purchase:
     )
     id: str = field(default="", validator=text_validator)
     description: str = field(default="", validator=text_validator)
+    #: The supplier's name as the invoice or ledger gives it, when ``vendor`` is not (yet)
+    #: identified; a registry can resolve it (a vendor left ``None`` is an unknown fact).
+    supplier: str = field(default="", validator=text_validator)

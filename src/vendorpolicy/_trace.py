@@ -286,6 +286,7 @@ def _component_subject(subject: _Subject, index: int, component: Component) -> _
         vendor=component.vendor,
         category=component.category,
         components=(),
+        supplier=component.maker,
     )
     return _Subject(part, f"{subject.prefix}components[{index}].")
 
