@@ -106,11 +106,7 @@ def _rule_outcome(rule_set: str, rule: Rule, purchase: Purchase, when: dt.date |
         missing: list[str] = []
         in_force: Truth = True
         if rule.has_window:
-            if when is None:
-                in_force = None
-                missing.append("purchase.date")
-            else:
-                in_force = rule.in_force(when)
+            in_force = None if when is None else rule.in_force(when)
         if in_force is False:
             return _Outcome(
                 RuleResult(
@@ -138,6 +134,8 @@ def _rule_outcome(rule_set: str, rule: Rule, purchase: Purchase, when: dt.date |
                 effects.add(rule.effect)
         traces = [t for t in (condition, exception, *cases) if t is not None]
         if applies is None:
+            if in_force is None:
+                missing.append("purchase.date")
             missing.extend(condition.missing_facts)
             if exception is not None:
                 missing.extend(exception.missing_facts)

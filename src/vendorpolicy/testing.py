@@ -1,0 +1,287 @@
+"""Hypothesis strategies for vendorpolicy values, to property-test your own rule sets.
+
+Requires ``hypothesis`` (install ``vendorpolicy[test]``). The strategies draw from small pools of
+countries, categories, designations and fact names by default, so that generated predicates and
+purchases often meet: conditions come out true, false *and* unknown. Pass your own pools to aim
+them at your vocabulary::
+
+    from hypothesis import given
+    from vendorpolicy.testing import purchases
+
+    @given(purchases())
+    def test_never_allows_covered_telecom(purchase):
+        decision = my_rules.evaluate(purchase)
+        ...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+
+from vendorpolicy._model import Buyer, Category, Component, Effect, Money, Purchase, Sector, Vendor
+from vendorpolicy._predicates import (
+    ALWAYS,
+    NEVER,
+    AllComponents,
+    AllOf,
+    AnyComponent,
+    AnyOf,
+    BuyerCountry,
+    BuyerPublic,
+    BuyerSector,
+    CategoryWithin,
+    DateOnOrAfter,
+    FactIn,
+    Not,
+    Predicate,
+    PurposeIn,
+    ValueAtLeast,
+    VendorDesignated,
+    VendorId,
+    VendorOrigin,
+)
+from vendorpolicy._rules import Case, Combining, Rule, RuleSet
+
+__all__ = [
+    "CATEGORY_POOL",
+    "COUNTRY_POOL",
+    "DESIGNATION_POOL",
+    "FACT_POOL",
+    "PURPOSE_POOL",
+    "VENDOR_ID_POOL",
+    "buyers",
+    "categories",
+    "components",
+    "effects",
+    "predicates",
+    "purchases",
+    "rule_sets",
+    "rules",
+    "vendors",
+]
+
+COUNTRY_POOL: tuple[str, ...] = ("CN", "JP", "US", "GB", "SE", "RU", "HK")
+CATEGORY_POOL: tuple[str, ...] = (
+    "telecom",
+    "telecom/network",
+    "telecom/network/router",
+    "telecom/radio",
+    "it",
+    "it/server",
+    "it/endpoint/laptop",
+    "video/surveillance/camera",
+)
+DESIGNATION_POOL: tuple[str, ...] = ("covered", "high-risk", "supply-chain-concern")
+VENDOR_ID_POOL: tuple[str, ...] = ("huawei", "zte", "hikvision", "nec", "lenovo", "acme", "holdco")
+PURPOSE_POOL: tuple[str, ...] = ("public-safety", "national-security", "office")
+#: Fact names with the values each may take.
+FACT_POOL: dict[str, tuple[str | bool, ...]] = {
+    "action": ("buy", "renew", "maintain"),
+    "funding": ("federal-grant", "own-budget"),
+    "exception-claimed": (True, False),
+}
+_DATES = st.dates(min_value=dt.date(2017, 1, 1), max_value=dt.date(2027, 12, 31))
+_CURRENCIES = ("JPY", "USD")
+
+
+def effects() -> st.SearchStrategy[Effect]:
+    """Any effect."""
+    return st.sampled_from(list(Effect))
+
+
+def categories(pool: Sequence[str] = CATEGORY_POOL) -> st.SearchStrategy[Category]:
+    """Categories from ``pool``."""
+    return st.sampled_from([Category(p) for p in pool])
+
+
+def _subset(pool: Sequence[Any], *, max_size: int = 3) -> st.SearchStrategy[frozenset[Any]]:
+    return st.frozensets(st.sampled_from(list(pool)), min_size=1, max_size=max_size)
+
+
+@st.composite
+def vendors(
+    draw: st.DrawFn,
+    *,
+    ids: Sequence[str] = VENDOR_ID_POOL,
+    countries: Sequence[str] = COUNTRY_POOL,
+    designations: Sequence[str] = DESIGNATION_POOL,
+    max_chain: int = 3,
+) -> Vendor:
+    """A vendor with an ownership chain of up to ``max_chain`` vendors (distinct ids, no cycle);
+    a country may be unknown."""
+    chain_ids = draw(
+        st.lists(st.sampled_from(list(ids)), min_size=1, max_size=max_chain, unique=True)
+    )
+    vendor: Vendor | None = None
+    for vendor_id in reversed(chain_ids):
+        vendor = Vendor(
+            id=vendor_id,
+            name=vendor_id.title(),
+            country=draw(st.none() | st.sampled_from(list(countries))),
+            parent=vendor,
+            designations=draw(st.frozensets(st.sampled_from(list(designations)), max_size=2)),
+        )
+    assert vendor is not None
+    return vendor
+
+
+def buyers(countries: Sequence[str] = COUNTRY_POOL) -> st.SearchStrategy[Buyer]:
+    """A public or private buyer in any sector; the country may be unknown."""
+    return st.builds(
+        Buyer,
+        id=st.sampled_from(["mic", "mod", "carrier-a", "shop"]),
+        public=st.booleans(),
+        sector=st.sampled_from(list(Sector)),
+        country=st.none() | st.sampled_from(list(countries)),
+    )
+
+
+def components(**vendor_options: Any) -> st.SearchStrategy[Component]:
+    """A component whose maker and category may be unknown."""
+    return st.builds(
+        Component,
+        vendor=st.none() | vendors(**vendor_options),
+        category=st.none() | categories(),
+    )
+
+
+def _facts() -> st.SearchStrategy[dict[str, str | bool]]:
+    return st.dictionaries(
+        st.sampled_from(list(FACT_POOL)), st.just(None), max_size=len(FACT_POOL)
+    ).flatmap(lambda keys: st.fixed_dictionaries({k: st.sampled_from(FACT_POOL[k]) for k in keys}))
+
+
+def _money() -> st.SearchStrategy[Money]:
+    return st.builds(
+        Money,
+        amount=st.integers(min_value=0, max_value=10**9).map(Decimal),
+        currency=st.sampled_from(_CURRENCIES),
+    )
+
+
+def purchases(**vendor_options: Any) -> st.SearchStrategy[Purchase]:
+    """A purchase in which every fact but the buyer may be missing."""
+    return st.builds(
+        Purchase,
+        buyer=buyers(),
+        vendor=st.none() | vendors(**vendor_options),
+        category=st.none() | categories(),
+        date=st.none() | _DATES,
+        value=st.none() | _money(),
+        purpose=st.none() | st.sampled_from(PURPOSE_POOL),
+        components=st.none() | st.lists(components(**vendor_options), max_size=3).map(tuple),
+        facts=_facts(),
+        id=st.sampled_from(["", "p-1", "p-2"]),
+    )
+
+
+@functools.cache
+def _atoms() -> st.SearchStrategy[Predicate]:
+    fact_atoms = st.sampled_from(list(FACT_POOL)).flatmap(
+        lambda name: _subset(FACT_POOL[name], max_size=2).map(
+            lambda values: FactIn(name=name, values=values)
+        )
+    )
+    return st.one_of(
+        st.sampled_from([ALWAYS, NEVER, BuyerPublic(public=True), BuyerPublic(public=False)]),
+        st.builds(VendorOrigin, countries=_subset(COUNTRY_POOL), through_ownership=st.booleans()),
+        st.builds(VendorId, ids=_subset(VENDOR_ID_POOL), through_ownership=st.booleans()),
+        st.builds(
+            VendorDesignated,
+            designations=_subset(DESIGNATION_POOL),
+            through_ownership=st.booleans(),
+        ),
+        st.builds(CategoryWithin, categories=_subset(CATEGORY_POOL, max_size=2)),
+        st.builds(BuyerSector, sectors=_subset(list(Sector))),
+        st.builds(BuyerCountry, countries=_subset(COUNTRY_POOL)),
+        st.builds(ValueAtLeast, amount=_money()),
+        st.builds(PurposeIn, purposes=_subset(PURPOSE_POOL, max_size=2)),
+        st.builds(DateOnOrAfter, date=_DATES),
+        fact_atoms,
+    )
+
+
+@functools.cache
+def predicates(*, max_leaves: int = 8) -> st.SearchStrategy[Predicate]:
+    """Predicate trees over the default pools, with every node kind but ``custom``."""
+
+    def extend(children: st.SearchStrategy[Predicate]) -> st.SearchStrategy[Predicate]:
+        many = st.lists(children, min_size=2, max_size=3)
+        return st.one_of(
+            many.map(lambda ops: AllOf(operands=ops)),
+            many.map(lambda ops: AnyOf(operands=ops)),
+            children.map(lambda op: Not(operand=op)),
+            children.map(lambda op: AnyComponent(predicate=op)),
+            children.map(lambda op: AllComponents(predicate=op)),
+        )
+
+    return st.recursive(_atoms(), extend, max_leaves=max_leaves)
+
+
+_CASES = st.lists(st.builds(Case, when=predicates(max_leaves=2), effect=effects()), max_size=2)
+
+
+@st.composite
+def rules(draw: st.DrawFn, *, rule_id: str | None = None, max_leaves: int = 6) -> Rule:
+    """A rule, sometimes with an exception, cases, obligations and a window."""
+    start = draw(st.none() | _DATES)
+    end = draw(st.none() | _DATES)
+    if start is not None and end is not None and end < start:
+        start, end = end, start
+    return Rule(
+        id=rule_id or draw(st.sampled_from(["r1", "r2", "r3"])),
+        when=draw(predicates(max_leaves=max_leaves)),
+        effect=draw(effects()),
+        unless=draw(st.none() | predicates(max_leaves=3)),
+        cases=draw(_CASES),
+        obligations=draw(st.lists(st.sampled_from(["consult NISC", "notify GCSB"]), max_size=2)),
+        reason=draw(st.sampled_from(["", "a reason"])),
+        source=draw(st.sampled_from(["", "a source"])),
+        in_force_from=start,
+        in_force_until=end,
+    )
+
+
+@st.composite
+def rule_sets(
+    draw: st.DrawFn,
+    *,
+    max_rules: int = 4,
+    combining: Combining | None = None,
+    default: Effect | None = None,
+    max_includes: int = 1,
+) -> RuleSet:
+    """A rule set of up to ``max_rules`` rules with distinct ids, possibly including others."""
+    count = draw(st.integers(min_value=0, max_value=max_rules))
+    the_rules = [draw(rules(rule_id=f"rule-{i}")) for i in range(count)]
+    includes: list[RuleSet] = []
+    if max_includes:
+        for i in range(draw(st.integers(min_value=0, max_value=max_includes))):
+            inner = draw(
+                rule_sets(max_rules=2, max_includes=0, combining=combining, default=default)
+            )
+            includes.append(
+                RuleSet(
+                    id=f"included-{i}",
+                    version=inner.version,
+                    rules=inner.rules,
+                    combining=inner.combining,
+                    default=inner.default,
+                    on_unknown=inner.on_unknown,
+                )
+            )
+    return RuleSet(
+        id="generated",
+        version=draw(st.sampled_from(["1", "2024-01-01"])),
+        rules=the_rules,
+        combining=combining or draw(st.sampled_from(list(Combining))),
+        default=default or draw(effects()),
+        on_unknown=draw(effects()),
+        includes=includes,
+    )
