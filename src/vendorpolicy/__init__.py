@@ -22,6 +22,7 @@ from vendorpolicy._convert import (
     unstructure,
 )
 from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult, RuleStatus
+from vendorpolicy._io import bundled_registry, load_registry, registry_from_dict
 from vendorpolicy._model import (
     Buyer,
     Category,
@@ -32,6 +33,7 @@ from vendorpolicy._model import (
     Sector,
     Vendor,
 )
+from vendorpolicy._names import NameIndex, Resolver, normalise_name
 from vendorpolicy._predicates import (
     ALWAYS,
     NEVER,
@@ -45,6 +47,24 @@ from vendorpolicy._predicates import (
     fact,
     purchase,
     vendor,
+)
+from vendorpolicy._registry import (
+    DesignationList,
+    Entity,
+    Listing,
+    Propagation,
+    Registry,
+    Relation,
+    ResolvedPurchase,
+)
+from vendorpolicy._resolution import (
+    Candidate,
+    DesignationPath,
+    Match,
+    MatchMethod,
+    PathStep,
+    RelationKind,
+    Resolution,
 )
 from vendorpolicy._rules import Case, Combining, Rule, RuleSet
 from vendorpolicy._trace import Trace
@@ -60,16 +80,32 @@ __all__ = [
     "NEVER",
     "Basis",
     "Buyer",
+    "Candidate",
     "Case",
     "Category",
     "Combining",
     "Component",
     "Decision",
+    "DesignationList",
+    "DesignationPath",
     "Effect",
+    "Entity",
     "LayerOutcome",
+    "Listing",
+    "Match",
+    "MatchMethod",
     "Money",
+    "NameIndex",
+    "PathStep",
     "Predicate",
+    "Propagation",
     "Purchase",
+    "Registry",
+    "Relation",
+    "RelationKind",
+    "Resolution",
+    "ResolvedPurchase",
+    "Resolver",
     "Rule",
     "RuleResult",
     "RuleSet",
@@ -81,14 +117,18 @@ __all__ = [
     "__version__",
     "all_of",
     "any_of",
+    "bundled_registry",
     "buyer",
     "canonical_json",
     "category",
     "components",
     "custom",
     "fact",
+    "load_registry",
+    "normalise_name",
     "purchase",
     "purchase_from_dict",
+    "registry_from_dict",
     "rule_set_from_dict",
     "unstructure",
     "vendor",

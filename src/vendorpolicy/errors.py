@@ -15,6 +15,7 @@ from __future__ import annotations
 __all__ = [
     "EvaluationError",
     "InvalidDataError",
+    "InvalidRegistryError",
     "InvalidValueError",
     "PredicateTypeError",
     "VendorPolicyError",
@@ -94,6 +95,20 @@ class InvalidDataError(VendorPolicyError, ValueError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild_data, (self.message, self.path, self.hint, self.problems))
+
+
+class InvalidRegistryError(InvalidDataError):
+    """A registry's parts do not fit together: unknown entity ids, duplicate ids, ownership
+    cycles. ``problems`` lists every one, each with the path of the offending item."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_registry, (self.message, self.path, self.hint, self.problems))
+
+
+def _rebuild_registry(
+    message: str, path: str | None, hint: str | None, problems: tuple[VendorPolicyError, ...]
+) -> InvalidRegistryError:
+    return InvalidRegistryError(message, path=path, hint=hint, problems=problems)
 
 
 def _rebuild_data(
