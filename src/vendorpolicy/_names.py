@@ -11,6 +11,7 @@ companies apart.
 from __future__ import annotations
 
 import collections
+import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
@@ -61,6 +62,7 @@ _DROP = frozenset("'\u2019\u02bc`\u00b4")
 
 def _tokens(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    text = _DOTTED.sub(_undot, text)
     chars: list[str] = []
     for ch in text:
         if ch in _DROP:
@@ -76,24 +78,13 @@ def _tokens(text: str) -> list[str]:
     return "".join(chars).split()
 
 
-def _single(token: str) -> bool:
-    return len(token) == 1 and token.isascii() and token.isalnum()
+#: Abbreviations written with dots between single letters or digits (``K.K.``, ``S.A.``,
+#: ``L.L.C.``): their dots are dropped so they read as one word (``kk``, ``sa``, ``llc``).
+_DOTTED = re.compile(r"(?<![0-9a-z])[0-9a-z](?:\.[0-9a-z])+\.?(?![0-9a-z])")
 
 
-def _merge_initials(tokens: list[str]) -> list[str]:
-    """Join runs of single letters: ``k k`` (from ``K.K.``) becomes ``kk``, ``u s a`` ``usa``."""
-    out: list[str] = []
-    run: list[str] = []
-    for token in [*tokens, ""]:
-        if _single(token):
-            run.append(token)
-            continue
-        if run:
-            out.append("".join(run))
-            run = []
-        if token:
-            out.append(token)
-    return out
+def _undot(match: re.Match[str]) -> str:
+    return match.group(0).replace(".", "")
 
 
 def _strip_forms(tokens: list[str]) -> list[str]:
@@ -121,9 +112,9 @@ def _strip_forms(tokens: list[str]) -> list[str]:
 def normalise_name(name: str) -> str:
     """The normalised form of a company name, used to compare names.
 
-    Applies Unicode NFKC and case folding, drops apostrophes, turns ``&`` into ``and`` and every
-    other punctuation mark or symbol into a space, joins runs of single letters (``K.K.`` →
-    ``kk``), and removes legal-form words from the ends (see :data:`LEGAL_FORMS`), but never
+    Applies Unicode NFKC and case folding, joins dotted abbreviations (``K.K.`` → ``kk``),
+    drops apostrophes, turns ``&`` into ``and`` and every other punctuation mark or symbol into
+    a space, and removes legal-form words from the ends (see :data:`LEGAL_FORMS`), but never
     the last word. The result is idempotent: normalising it again changes nothing.
 
     >>> normalise_name("Huawei Technologies Co., Ltd.")
@@ -135,12 +126,7 @@ def normalise_name(name: str) -> str:
     >>> normalise_name("ZT Systems")
     'zt systems'
     """
-    tokens = _tokens(name)
-    while True:
-        new = _strip_forms(_merge_initials(tokens))
-        if new == tokens:
-            return " ".join(tokens)
-        tokens = new
+    return " ".join(_strip_forms(_tokens(name)))
 
 
 def _grams(key: str) -> set[str]:
