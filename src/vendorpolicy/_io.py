@@ -119,7 +119,14 @@ def registry_from_dict(data: Any) -> Registry:
             exc.message, problems=tuple(_rebase(p) for p in exc.problems)
         ) from None
     except Exception as exc:
-        problems = tuple(_problem(path, e, Registry) for path, e in _walk(exc, "$"))
+        leaves = list(_walk(exc, "$"))
+        for _, leaf in leaves:
+            if isinstance(leaf, InvalidRegistryError):
+                # The parts were well formed but do not fit together.
+                raise InvalidRegistryError(
+                    leaf.message, problems=tuple(_rebase(p) for p in leaf.problems)
+                ) from None
+        problems = tuple(_problem(path, e, Registry) for path, e in leaves)
         count = len(problems)
         raise InvalidDataError(
             f"{count} problem{'s' if count != 1 else ''} in registry data", problems=problems
