@@ -154,6 +154,24 @@ converter.register_unstructure_hook_func(
     lambda m: {k: converter.unstructure(v) for k, v in m.items()},
 )
 
+
+def _strict_str(value: Any, _: type) -> str:
+    if not isinstance(value, str):
+        raise PredicateTypeError(f"expected text, got {type(value).__name__} `{value}`")
+    return value
+
+
+def _strict_bool(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise PredicateTypeError(f"expected true or false, got {type(value).__name__} `{value}`")
+    return value
+
+
+# cattrs' defaults call str() and bool(): "false" would become True. Files get no such leniency.
+converter.register_structure_hook(str, _strict_str)
+converter.register_structure_hook(bool, _strict_bool)
+
+
 # --- predicates --------------------------------------------------------------------------------
 
 
@@ -265,23 +283,6 @@ converter.register_unstructure_hook(Predicate, _unstructure_predicate)
 converter.register_structure_hook(Predicate, _structure_predicate)
 
 
-def _strict_str(value: Any, _: type) -> str:
-    if not isinstance(value, str):
-        raise PredicateTypeError(f"expected text, got {type(value).__name__} `{value}`")
-    return value
-
-
-def _strict_bool(value: Any, _: type) -> bool:
-    if not isinstance(value, bool):
-        raise PredicateTypeError(f"expected true or false, got {type(value).__name__} `{value}`")
-    return value
-
-
-# cattrs' defaults call str() and bool(): "false" would become True. Files get no such leniency.
-converter.register_structure_hook(str, _strict_str)
-converter.register_structure_hook(bool, _strict_bool)
-
-
 def _list_of(cls: type[Any]) -> Any:
     """Structure a list of ``cls`` with per-index error paths, for fields whose attrs converter
     expects built values (a tuple of rules, say) rather than plain data."""
@@ -370,11 +371,14 @@ def structure(
         problems = tuple(_problem(path, e, cls) for path, e in _walk(exc, "$"))
         count = len(problems)
         raise InvalidDataError(
-            f"{count} problem{'s' if count != 1 else ''} in {cls.__name__.lower()} data",
+            f"{count} problem{'s' if count != 1 else ''} in the {_NAMES.get(cls, cls.__name__)}",
             problems=problems,
         ) from None
     finally:
         _CUSTOMS.reset(token)
+
+
+_NAMES = {RuleSet: "rule set", Purchase: "purchase", Rule: "rule"}
 
 
 def _walk(exc: BaseException, path: str) -> Iterable[tuple[str, BaseException]]:

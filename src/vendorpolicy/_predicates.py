@@ -464,14 +464,11 @@ class BuyerCountry(Predicate):
         return f"buyer.country.in_({_set_repr(self.countries)})"
 
 
-def _money(value: object, path: str) -> Money:
+def _money_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Money):
-        raise PredicateTypeError(f"expected Money, got {type_name(value)} {tick(value)}", path=path)
-    return value
-
-
-def _value_at_least_amount(value: object) -> Any:
-    return _money(value, "ValueAtLeast.amount")
+        raise PredicateTypeError(
+            f"expected Money, got {type_name(value)} {tick(value)}", path=where(instance, attribute)
+        )
 
 
 @frozen(repr=False)
@@ -480,7 +477,7 @@ class ValueAtLeast(Predicate):
     the engine holds no exchange rates."""
 
     kind: ClassVar[str] = "value_at_least"
-    amount: Money = field(converter=_value_at_least_amount)
+    amount: Money = field(validator=_money_validator)
 
     def __repr__(self) -> str:
         return f"purchase.value.at_least({str(self.amount.amount)!r}, {self.amount.currency!r})"
