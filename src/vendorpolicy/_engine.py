@@ -139,7 +139,8 @@ def _rule_outcome(rule_set: str, rule: Rule, purchase: Purchase, when: dt.date |
             missing.extend(condition.missing_facts)
             if exception is not None:
                 missing.extend(exception.missing_facts)
-        if applies is not False:
+        if applies is not False and len(effects) > 1:
+            # An unknown case matters only when the effects it chooses between differ.
             for trace in cases:
                 missing.extend(trace.missing_facts)
         if applies is True:
