@@ -389,6 +389,10 @@ def _components(value: object, path: str) -> tuple[Component, ...] | None:
     return tuple_of(value, path, check)
 
 
+def _component_facts(value: object) -> Any:
+    return _freeze_facts(value, "Component.facts")
+
+
 def _component_category(value: object) -> Any:
     return _optional_category(value, "Component.category")
 
@@ -402,6 +406,11 @@ class Component:
     description: str = field(default="", validator=text_validator)
     #: The maker's name as the paperwork gives it, when ``vendor`` is not (yet) identified.
     maker: str = field(default="", validator=text_validator)
+    #: Facts about this part (``{"essential": True}``); inside component conditions they
+    #: override the purchase's facts of the same name.
+    facts: Mapping[str, FactValue] = field(
+        factory=dict, converter=_component_facts, hash=False, repr=_mapping_repr
+    )
 
 
 def _purpose(value: object, path: str) -> str | None:
