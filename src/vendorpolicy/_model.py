@@ -22,10 +22,10 @@ from vendorpolicy._checks import (
     frozen_set_of,
     id_validator,
     instance_of,
+    instances_of,
     optional_date_validator,
     text_validator,
     tick,
-    tuple_of,
     type_name,
     where,
 )
@@ -376,17 +376,7 @@ class Money:
 
 
 def _components(value: object, path: str) -> tuple[Component, ...] | None:
-    if value is None:
-        return None
-
-    def check(item: object, item_path: str) -> Component:
-        if not isinstance(item, Component):
-            raise PredicateTypeError(
-                f"expected a Component, got {type_name(item)} {tick(item)}", path=item_path
-            )
-        return item
-
-    return tuple_of(value, path, check)
+    return None if value is None else instances_of(Component, value, path)
 
 
 def _component_facts(value: object) -> Any:
