@@ -37,6 +37,7 @@ from vendorpolicy._predicates import (
     CategoryWithin,
     Custom,
     DateOnOrAfter,
+    DecidedOnOrAfter,
     FactIn,
     Never,
     Not,
@@ -90,6 +91,7 @@ TAGS: dict[type[Predicate], str] = {
     ValueAtLeast: "value_at_least",
     PurposeIn: "purpose",
     DateOnOrAfter: "date_on_or_after",
+    DecidedOnOrAfter: "decided_on_or_after",
     FactIn: "fact",
     AnyComponent: "any_component",
     AllComponents: "all_components",
@@ -153,6 +155,24 @@ converter.register_unstructure_hook_func(
     lambda t: getattr(t, "__origin__", None) is Mapping or t is Mapping,
     lambda m: {k: converter.unstructure(v) for k, v in m.items()},
 )
+
+
+def _strict_str(value: Any, _: type) -> str:
+    if not isinstance(value, str):
+        raise PredicateTypeError(f"expected text, got {type(value).__name__} `{value}`")
+    return value
+
+
+def _strict_bool(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise PredicateTypeError(f"expected true or false, got {type(value).__name__} `{value}`")
+    return value
+
+
+# cattrs' defaults call str() and bool(): "false" would become True. Files get no such leniency.
+converter.register_structure_hook(str, _strict_str)
+converter.register_structure_hook(bool, _strict_bool)
+
 
 # --- predicates --------------------------------------------------------------------------------
 
@@ -265,23 +285,6 @@ converter.register_unstructure_hook(Predicate, _unstructure_predicate)
 converter.register_structure_hook(Predicate, _structure_predicate)
 
 
-def _strict_str(value: Any, _: type) -> str:
-    if not isinstance(value, str):
-        raise PredicateTypeError(f"expected text, got {type(value).__name__} `{value}`")
-    return value
-
-
-def _strict_bool(value: Any, _: type) -> bool:
-    if not isinstance(value, bool):
-        raise PredicateTypeError(f"expected true or false, got {type(value).__name__} `{value}`")
-    return value
-
-
-# cattrs' defaults call str() and bool(): "false" would become True. Files get no such leniency.
-converter.register_structure_hook(str, _strict_str)
-converter.register_structure_hook(bool, _strict_bool)
-
-
 def _list_of(cls: type[Any]) -> Any:
     """Structure a list of ``cls`` with per-index error paths, for fields whose attrs converter
     expects built values (a tuple of rules, say) rather than plain data."""
@@ -370,11 +373,14 @@ def structure(
         problems = tuple(_problem(path, e, cls) for path, e in _walk(exc, "$"))
         count = len(problems)
         raise InvalidDataError(
-            f"{count} problem{'s' if count != 1 else ''} in {cls.__name__.lower()} data",
+            f"{count} problem{'s' if count != 1 else ''} in the {_NAMES.get(cls, cls.__name__)}",
             problems=problems,
         ) from None
     finally:
         _CUSTOMS.reset(token)
+
+
+_NAMES = {RuleSet: "rule set", Purchase: "purchase", Rule: "rule"}
 
 
 def _walk(exc: BaseException, path: str) -> Iterable[tuple[str, BaseException]]:
