@@ -23,7 +23,12 @@ from vendorpolicy._convert import (
     unstructure,
 )
 from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult, RuleStatus
-from vendorpolicy._io import bundled_registry, load_registry, registry_from_dict
+from vendorpolicy._io import (
+    bundled_registry,
+    load_registry,
+    registry_from_dict,
+    registry_to_dict,
+)
 from vendorpolicy._model import (
     Buyer,
     Category,
@@ -132,6 +137,7 @@ __all__ = [
     "purchase",
     "purchase_from_dict",
     "registry_from_dict",
+    "registry_to_dict",
     "rule_set_from_dict",
     "unstructure",
     "vendor",
