@@ -165,7 +165,9 @@ class NameIndex:
     #: At most this many candidates are returned.
     max_candidates = 5
     #: Trigrams shared by more names than this are too common to tell names apart; skipped.
-    max_posting = 2000
+    max_posting = 1000
+    #: Similar names are looked up through this many of the query's rarest trigrams.
+    probe_grams = 6
 
     def __init__(self, entries: Iterable[tuple[str, str | None, Iterable[str]]]) -> None:
         self._country: dict[str, str | None] = {}
@@ -239,11 +241,19 @@ class NameIndex:
 
     def _similar(self, key: str) -> list[Candidate]:
         grams = _grams(key)
+        # Candidates come from the rarest trigrams only (they say the most and cost the least);
+        # the shortlist is then scored on all trigrams.
+        postings = sorted(
+            (
+                p
+                for p in map(self._postings.get, grams)
+                if p is not None and len(p) <= self.max_posting
+            ),
+            key=len,
+        )
         counts: collections.Counter[int] = collections.Counter()
-        for gram in grams:
-            posting = self._postings.get(gram)
-            if posting is not None and len(posting) <= self.max_posting:
-                counts.update(posting)
+        for posting in postings[: self.probe_grams]:
+            counts.update(posting)
         best: dict[str, Candidate] = {}
         for index, _ in counts.most_common(4 * self.max_candidates):
             other = self._key_grams[index]
