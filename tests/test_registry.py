@@ -536,3 +536,31 @@ class TestEvaluation:
             assert entity is not None
             brute = _brute_designations(registry, entity, purchase.date)
             assert (with_registry.effect is Effect.DENY) == bool(brute)
+
+
+class TestCli:
+    def test_resolve_command(self) -> None:
+        """`vendorpolicy resolve` prints the entity, the method and the designation path."""
+        import io
+
+        from vendorpolicy._cli import main
+
+        out = io.StringIO()
+        code = main(
+            ["resolve", "Lorex Technology Inc.", "ZT Group", "--as-of", "2020-05-01"], out=out
+        )
+        text = out.getvalue()
+        assert code == 0
+        assert "'Lorex Technology Inc.' -> lorex-technology" in text
+        assert "→ designated us.889.purpose-limited" in text
+        assert "'ZT Group' -> not identified" in text
+
+    def test_resolve_bad_registry_file(self, tmp_path: Path) -> None:
+        """A registry file with problems exits with the input-error code."""
+        from vendorpolicy._cli import EXIT_INPUT, main
+
+        bad = tmp_path / "r.json"
+        data = {"format_version": 1, "id": "r", "version": "1"}
+        data["relations"] = [{"owner": "a", "owned": "b"}]
+        bad.write_text(json.dumps(data), encoding="utf-8")
+        assert main(["resolve", "x", "--registry", str(bad)]) == EXIT_INPUT

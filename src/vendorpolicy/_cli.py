@@ -10,19 +10,30 @@ Exit codes (documented in docs/cli.md):
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from vendorpolicy._convert import purchase_from_dict
+from vendorpolicy._convert import purchase_from_dict, unstructure
 from vendorpolicy._decision import Decision
-from vendorpolicy._model import Purchase
+from vendorpolicy._model import Buyer, Purchase
+from vendorpolicy._registry import Registry
+from vendorpolicy._resolution import Resolution
 from vendorpolicy._samples import sample_purchases, sample_rule_set
 from vendorpolicy.errors import VendorPolicyError
 
-__all__ = ["EXIT_DENIED", "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "main"]
+__all__ = [
+    "EXIT_DENIED",
+    "EXIT_INPUT",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "add_registry_option",
+    "main",
+    "registry_option",
+]
 
 EXIT_OK = 0
 EXIT_DENIED = 1
@@ -61,7 +72,44 @@ def _parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("purchase", help="a sample purchase id (e.g. p-001) or a JSON file")
     explain.add_argument("--json", action="store_true", help="print the decision as JSON")
+    resolve = commands.add_parser(
+        "resolve",
+        help="show how supplier names resolve against a vendor registry",
+        description="Resolve free-text supplier names against a vendor registry: the entity, "
+        "how it matched, the candidates when it did not, and the designations that reach it.",
+    )
+    resolve.add_argument("names", nargs="+", metavar="NAME", help="a supplier name as written")
+    add_registry_option(resolve)
+    resolve.add_argument(
+        "--as-of", type=_date_arg, default=None, help="the date (YYYY-MM-DD) to resolve as of"
+    )
+    resolve.add_argument("--json", action="store_true", help="print the resolutions as JSON")
     return parser
+
+
+def _date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date `{text}` (write YYYY-MM-DD)") from None
+
+
+def add_registry_option(parser: argparse.ArgumentParser) -> None:
+    """``--registry FILE``: the vendor registry to resolve names against (default: bundled).
+    For commands that screen ledgers, such as ``check``."""
+    parser.add_argument(
+        "--registry",
+        default="bundled",
+        metavar="FILE",
+        help="a registry file (.json, .toml, or .csv of entities), or `bundled` (the default)",
+    )
+
+
+def registry_option(value: str) -> Registry:
+    """The registry ``--registry`` names: the bundled one, or one loaded from a file."""
+    from vendorpolicy._io import bundled_registry, load_registry  # noqa: PLC0415 - cycle
+
+    return bundled_registry() if value == "bundled" else load_registry(value)
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
@@ -79,6 +127,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             return _demo(out)
         if args.command == "explain":
             return _explain(args.purchase, as_json=args.json, out=out)
+        if args.command == "resolve":
+            return _resolve(args.names, args.registry, args.as_of, as_json=args.json, out=out)
     except VendorPolicyError as exc:
         print(f"error: {exc}", file=err)
         return EXIT_INPUT
@@ -138,6 +188,28 @@ def _explain(ref: str, *, as_json: bool, out: TextIO) -> int:
     purchase = _find_purchase(ref)
     decision = rules.evaluate(purchase)
     print(decision.to_json(indent=2) if as_json else decision.explain(), file=out)
+    return EXIT_OK
+
+
+def _resolve(
+    names: Sequence[str], registry_ref: str, as_of: dt.date | None, *, as_json: bool, out: TextIO
+) -> int:
+    registry = registry_option(registry_ref)
+    probe = Buyer(id="probe", public=True, sector="other")
+    resolutions: list[Resolution] = []
+    for name in names:
+        purchase = Purchase(buyer=probe, supplier=name, date=as_of)
+        resolutions.extend(registry.resolve(purchase).resolutions)
+    if as_json:
+        data = [unstructure(r) for r in resolutions]
+        print(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False), file=out)
+        return EXIT_OK
+    when = as_of.isoformat() if as_of else "no date (vendors that changed over time stay unknown)"
+    print(f"Registry: {registry.id} version {registry.version}; as of {when}", file=out)
+    for resolution in resolutions:
+        lines = resolution.render()
+        lines[0] = lines[0].replace("vendor: ", "", 1)
+        print("\n".join(lines), file=out)
     return EXIT_OK
 
 
