@@ -348,3 +348,38 @@ class TestConstructionErrors:
     def test_category_builder_accepts_text(self, part: str) -> None:
         """category.within accepts text paths."""
         assert category.within(part) == category.within(Category(part))
+
+
+class TestFactIfMissing:
+    def _purchase(self, **facts: str | bool) -> Purchase:
+        return Purchase(buyer=Buyer(id="b", public=True, sector="central-government"), facts=facts)
+
+    def test_unstated_fact_takes_if_missing(self) -> None:
+        """An unstated fact gives `if_missing` when set, and unknown when not."""
+        assert fact("waiver").in_({"dni"}).evaluate(self._purchase()) is None
+        assert fact("waiver").in_({"dni"}, if_missing=False).evaluate(self._purchase()) is False
+        assert fact("waiver").in_({"dni"}, if_missing=True).evaluate(self._purchase()) is True
+
+    def test_stated_fact_ignores_if_missing(self) -> None:
+        """A stated fact is compared with the values whatever `if_missing` says."""
+        stated = self._purchase(waiver="dni")
+        assert fact("waiver").in_({"dni"}, if_missing=False).evaluate(stated) is True
+        assert fact("waiver").in_({"other"}, if_missing=True).evaluate(stated) is False
+
+    def test_known_unstated_fact_is_not_missing(self) -> None:
+        """A fact read with `if_missing` is not reported as missing."""
+        trace = fact("waiver").in_({"dni"}, if_missing=False).trace(self._purchase())
+        assert (trace.value, trace.missing_facts, trace.observed) == (False, (), "not stated")
+
+    def test_repr_rebuilds(self) -> None:
+        """The repr shows `if_missing` only when set."""
+        assert (
+            repr(fact("w").in_("a", if_missing=False)) == "fact('w').in_({'a'}, if_missing=False)"
+        )
+        assert repr(fact("w").in_("a")) == "fact('w').in_({'a'})"
+
+    def test_if_missing_must_be_a_boolean(self) -> None:
+        """`if_missing` is True, False or None; anything else is an error naming the field."""
+        with pytest.raises(PredicateTypeError, match="expected true or false") as info:
+            fact("w").in_("a", if_missing="no")  # type: ignore[arg-type]
+        assert info.value.path == "FactIn.if_missing"

@@ -573,17 +573,28 @@ def _fact_in_values(value: object) -> Any:
     return _fact_values(value, "FactIn.values")
 
 
+def _optional_bool(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        bool_validator(instance, attribute, value)
+
+
 @frozen(repr=False)
 class FactIn(Predicate):
-    """The purchase states fact ``name`` with one of ``values``. A purchase that does not state
-    the fact makes this unknown."""
+    """The purchase states fact ``name`` with one of ``values``.
+
+    A purchase that does not state the fact makes this unknown, unless ``if_missing`` says what
+    an unstated fact means: ``False`` for a claim that counts only when made (an exception or a
+    waiver the purchase must invoke), ``True`` for the opposite.
+    """
 
     kind: ClassVar[str] = "fact"
     name: str = field(converter=_fact_in_name)
     values: frozenset[FactValue] = field(converter=_fact_in_values)
+    if_missing: bool | None = field(default=None, validator=_optional_bool)
 
     def __repr__(self) -> str:
-        return f"fact({self.name!r}).in_({_set_repr(self.values)})"
+        missing = "" if self.if_missing is None else f", if_missing={self.if_missing!r}"
+        return f"fact({self.name!r}).in_({_set_repr(self.values)}{missing})"
 
 
 # --- components ----------------------------------------------------------------------------------
@@ -827,9 +838,13 @@ class _FactBuilder:
     def __init__(self, name: str) -> None:
         self._name = check_id(name, "fact")
 
-    def in_(self, values: Iterable[FactValue] | FactValue) -> Predicate:
-        """The fact is stated with one of ``values``."""
-        return FactIn(name=self._name, values=values)
+    def in_(
+        self, values: Iterable[FactValue] | FactValue, *, if_missing: bool | None = None
+    ) -> Predicate:
+        """The fact is stated with one of ``values``. When the purchase does not state it, the
+        condition is unknown, or ``if_missing`` when given: ``if_missing=False`` for a claim
+        (an exception, a waiver) that counts only when the purchase makes it."""
+        return FactIn(name=self._name, values=values, if_missing=if_missing)
 
     @property
     def is_true(self) -> Predicate:

@@ -282,7 +282,7 @@ def _fact(node: FactIn, subject: _Subject) -> Trace:
     fact = f"facts.{node.name}"
     facts = subject.purchase.facts
     if node.name not in facts:
-        return Trace(predicate=node, value=None, fact=fact, observed="not stated")
+        return Trace(predicate=node, value=node.if_missing, fact=fact, observed="not stated")
     stated = facts[node.name]
     # `True == 1` in Python; facts are text or booleans, so compare type as well as value.
     value = any(type(v) is type(stated) and v == stated for v in node.values)

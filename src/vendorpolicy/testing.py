@@ -200,8 +200,11 @@ def purchases(**vendor_options: Any) -> st.SearchStrategy[Purchase]:
 @functools.cache
 def _atoms() -> st.SearchStrategy[Predicate]:
     fact_atoms = st.sampled_from(list(FACT_POOL)).flatmap(
-        lambda name: _subset(FACT_POOL[name], max_size=2).map(
-            lambda values: FactIn(name=name, values=values)
+        lambda name: st.builds(
+            FactIn,
+            name=st.just(name),
+            values=_subset(FACT_POOL[name], max_size=2),
+            if_missing=st.none() | st.booleans(),
         )
     )
     return st.one_of(
