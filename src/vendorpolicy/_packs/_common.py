@@ -1,0 +1,72 @@
+"""Building blocks shared by the packs: buyer groups, designation tests, fact vocabularies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from vendorpolicy._model import FactValue
+from vendorpolicy._packs._base import FactLocation, FactSpec, Source
+from vendorpolicy._predicates import Predicate, buyer, fact, vendor
+
+__all__ = [
+    "CARRIER",
+    "EXECUTIVE",
+    "action",
+    "cite",
+    "listed",
+    "spec",
+    "via_owner_only",
+]
+
+#: Public bodies of the executive: ministries, defence and other public agencies.
+EXECUTIVE = buyer.is_public & buyer.sector.in_({"central-government", "defence", "public-agency"})
+#: Telecommunications carriers and network operators, public or private.
+CARRIER = buyer.sector.in_({"carrier"})
+
+
+def cite(*sources: Source) -> str:
+    """The ``source`` text of a rule: each source on one line, joined by ``; ``."""
+    return "; ".join(s.render() for s in sources)
+
+
+def listed(designation: str) -> Predicate:
+    """The vendor, or an owner up its chain, carries ``designation``."""
+    return vendor.designated({designation}, through_ownership=True)
+
+
+def via_owner_only(designation: str) -> Predicate:
+    """Only an owner carries ``designation``, not the vendor itself: for lists whose reach to
+    group companies the sources leave open."""
+    return listed(designation) & ~vendor.designated({designation})
+
+
+def action(*values: str) -> Predicate:
+    """The purchase's ``action`` is one of ``values``."""
+    return fact("action").in_(set(values))
+
+
+_ACTION_MEANINGS = {
+    "buy": "acquire new equipment or services",
+    "install": "install equipment in a network",
+    "renew": "renew a contract",
+    "extend": "extend a contract",
+    "maintain": "maintain equipment already in place (support, spares, updates)",
+}
+
+
+def spec(
+    name: str,
+    values: Iterable[FactValue],
+    meaning: str,
+    *,
+    location: FactLocation = FactLocation.FACTS,
+    open: bool = False,  # noqa: A002 - the field's name
+) -> FactSpec:
+    """A vocabulary entry."""
+    return FactSpec(name=name, values=tuple(values), meaning=meaning, location=location, open=open)
+
+
+def action_spec(*values: str) -> FactSpec:
+    """The ``action`` vocabulary with the given values."""
+    meaning = "; ".join(f"`{v}`: {_ACTION_MEANINGS[v]}" for v in values)
+    return spec("action", values, f"what the purchase does. {meaning}")

@@ -1,0 +1,132 @@
+"""New Zealand: network security under Part 3 of the Telecommunications (Interception
+Capability and Security) Act 2013, and the GCSB's 28 Nov 2018 finding on Spark's 5G proposal.
+Sources: research notes A5; docs/packs/nz-ticsa.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from vendorpolicy._model import Effect
+from vendorpolicy._packs._base import PackInfo, Source
+from vendorpolicy._packs._common import CARRIER, cite, listed, spec
+from vendorpolicy._predicates import fact
+from vendorpolicy._rules import Rule, RuleSet
+
+__all__ = ["INFO", "build"]
+
+NAME = "nz-ticsa"
+PRECEDENT = "nz.gcsb.2018-spark-5g-ran"
+
+ACT = Source(
+    title="Telecommunications (Interception Capability and Security) Act 2013 (2013 No 91), "
+    "Part 3 in force from 11 May 2014",
+    issuer="New Zealand Parliament",
+    date=dt.date(2013, 11, 11),
+    url="https://www.legislation.govt.nz/act/public/2013/0091/latest/whole.html",
+)
+GCSB_TICSA = Source(
+    title="TICSA network security: notification and assessment by the GCSB",
+    issuer="Government Communications Security Bureau (NCSC)",
+    url="https://www.ncsc.govt.nz/ticsa/",
+)
+SPARK = Source(
+    title="GCSB Director-General's statement on Spark's 5G proposal (Huawei equipment in the "
+    "planned 5G radio access network)",
+    issuer="Government Communications Security Bureau",
+    date=dt.date(2018, 11, 28),
+    url="https://www.rnz.co.nz/news/political/377048/minister-gcsb-decision-about-risk-assessment-not-china",
+    note="The URL is RNZ's report of 29 Nov 2018; Spark's NZX announcement of the same day "
+    "gave the scope. The minister said it was not a ban on a company or country.",
+)
+
+PART_3_FROM = dt.date(2014, 5, 11)
+#: Network functions in areas of specified security interest, as the pack reads them.
+SECURITY_AREAS = frozenset({"noc", "lawful-interception", "core", "aggregation"})
+CLEARED = frozenset({"no-significant-risk", "mitigated"})
+
+
+def build() -> RuleSet:
+    """The New Zealand rule set."""
+    return RuleSet(
+        id=NAME,
+        version="2018-11-28",
+        title="New Zealand: TICSA network security (Part 3, from 11 May 2014)",
+        description="Network operators notify the GCSB of proposed changes in areas of "
+        "specified security interest; a change the GCSB finds a significant network security "
+        "risk cannot go ahead as proposed.",
+        rules=[
+            Rule(
+                id="notify-gcsb",
+                when=CARRIER & fact("network-function").in_(SECURITY_AREAS),
+                unless=fact("gcsb-outcome").in_(CLEARED, if_missing=False),
+                effect=Effect.REVIEW,
+                obligations=[
+                    "notify the GCSB of the proposed change before deciding on it",
+                    "wait for the GCSB's assessment; propose mitigations if it finds a risk",
+                ],
+                reason="a network operator must notify the GCSB of proposed changes in areas of "
+                "specified security interest (network operations centres, lawful interception, "
+                "core and aggregation points); the GCSB assesses the network security risk",
+                source=cite(ACT, GCSB_TICSA),
+                in_force_from=PART_3_FROM,
+            ),
+            Rule(
+                id="significant-risk-found",
+                when=CARRIER & fact("gcsb-outcome").in_({"significant-risk"}, if_missing=False),
+                effect=Effect.DENY,
+                reason="the GCSB found a significant network security risk in the proposal, so "
+                "it cannot be implemented as proposed unless the risk is mitigated (or the "
+                "minister directs otherwise)",
+                source=cite(ACT, GCSB_TICSA, SPARK),
+                in_force_from=PART_3_FROM,
+            ),
+            Rule(
+                id="spark-5g-ran-precedent",
+                when=CARRIER
+                & listed(PRECEDENT)
+                & fact("network").in_({"5g"})
+                & fact("network-function").in_({"ran"}),
+                unless=fact("gcsb-outcome").in_(CLEARED, if_missing=False),
+                effect=Effect.REVIEW,
+                obligations=["notify the GCSB and plan mitigations before committing"],
+                reason="the GCSB found Spark's proposal to use this vendor's equipment in its 5G "
+                "radio access network a significant network security risk; that was a finding "
+                "on one proposal, not a ban, but a comparable proposal can expect the same",
+                source=cite(SPARK, ACT),
+                in_force_from=SPARK.date,
+            ),
+        ],
+    )
+
+
+INFO = PackInfo(
+    name=NAME,
+    title="New Zealand: TICSA network security and the GCSB's 2018 Spark 5G finding",
+    jurisdiction="NZ",
+    binds="network operators (the pack reads buyers in the `carrier` sector)",
+    force="law with a case-by-case assessment: the pack reviews until the GCSB has assessed, "
+    "and denies only a proposal the GCSB found a significant risk",
+    summary="No names: operators notify changes in areas of specified security interest, and "
+    "the GCSB assesses each proposal.",
+    sources=(ACT, GCSB_TICSA, SPARK),
+    facts=(
+        spec(
+            "network-function",
+            [*sorted(SECURITY_AREAS), "ran", "access", "transmission", "other"],
+            "the part of the network the equipment is for: `noc` (network operations centre), "
+            "`lawful-interception`, `core`, `aggregation` (areas of specified security "
+            "interest), `ran` (radio access network), `access`, `transmission` or `other`",
+        ),
+        spec(
+            "network",
+            ["5g", "4g-or-earlier", "full-fibre", "other"],
+            "the network the equipment is for",
+        ),
+        spec(
+            "gcsb-outcome",
+            ["significant-risk", "mitigated", "no-significant-risk"],
+            "the GCSB's assessment of the notified proposal. Not stated means not yet assessed",
+        ),
+    ),
+)

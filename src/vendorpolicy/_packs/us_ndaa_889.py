@@ -1,0 +1,238 @@
+"""US NDAA FY2019 §889 (FAR 52.204-25, 2 CFR 200.216) as a rule pack.
+
+Sources: /tmp research notes A2, summarised in docs/packs/us-ndaa-889.md. Every date below is
+from a CONFIRMED source there unless the Source value says otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from vendorpolicy._model import Effect
+from vendorpolicy._packs._base import Confidence, FactLocation, PackInfo, Source
+from vendorpolicy._packs._common import EXECUTIVE, cite, listed, spec
+from vendorpolicy._predicates import (
+    Predicate,
+    category,
+    components,
+    decision_date,
+    fact,
+    purchase,
+)
+from vendorpolicy._rules import Rule, RuleSet
+
+__all__ = ["INFO", "build"]
+
+NAME = "us-ndaa-889"
+
+STATUTE = Source(
+    title="John S. McCain National Defense Authorization Act for Fiscal Year 2019, §889",
+    issuer="US Congress (Pub. L. 115-232, 132 Stat. 1636)",
+    date=dt.date(2018, 8, 13),
+    note="Enactment date and sections confirmed via GAO major-rule report B-332365 (2020-07-27).",
+)
+CLAUSE = Source(
+    title="FAR 52.204-25, Prohibition on contracting for certain telecommunications and video "
+    "surveillance services or equipment",
+    issuer="FAR Council",
+    url="https://www.acquisition.gov/far/52.204-25",
+    note="Definitions, prohibitions (b), exceptions (c) and reporting (d); read in a public copy "
+    "of the clause text.",
+)
+PART_A_RULE = Source(
+    title="FAR interim rule, FAR Case 2018-017 (FAC 2019-05), effective 2019-08-13",
+    issuer="DoD, GSA and NASA (FAR Council)",
+    date=dt.date(2019, 8, 13),
+    url="https://www.govinfo.gov/content/pkg/FR-2019-08-13/html/2019-17202.htm",
+    note="The URL is the Small Entity Compliance Guide (84 FR 40223); the rule's start page "
+    "84 FR 40216 is partly confirmed.",
+)
+PART_B_RULE = Source(
+    title="FAR interim rule, FAR Case 2019-009 (FAC 2020-08), 85 FR 42665, effective 2020-08-13",
+    issuer="DoD, GSA and NASA (FAR Council)",
+    date=dt.date(2020, 7, 14),
+    url="https://www.govinfo.gov/content/pkg/FR-2020-07-14/html/2020-15293.htm",
+)
+WAIVERS = Source(
+    title="GSA Order ADM 5450.176 (section 889 waivers under FAR 4.2104)",
+    issuer="US General Services Administration",
+    date=dt.date(2020, 8, 28),
+    url="https://gsa.gov/directives-library/156867",
+    note="Agency one-time waivers end by 2021-08-13 (Part A) and 2022-08-13 (Part B); the "
+    "Director of National Intelligence may waive in the national-security interest.",
+)
+GRANTS = Source(
+    title="Guidance for Grants and Agreements, 2 CFR 200.216, 85 FR 49506",
+    issuer="US Office of Management and Budget",
+    date=dt.date(2020, 8, 13),
+    url="https://regulations.justia.com/regulations/fedreg/2020/08/13/2020-17468.html",
+    note="§200.216 took effect 2020-08-13; whether the 2024 Uniform Guidance revision changed it "
+    "was not checked.",
+    confidence=Confidence.CONFIRMED,
+)
+
+PART_A_FROM = dt.date(2019, 8, 13)
+PART_B_FROM = dt.date(2020, 8, 13)
+#: Agency waivers could run no later than these dates (inclusive).
+PART_A_WAIVER_END = dt.date(2021, 8, 13)
+PART_B_WAIVER_END = dt.date(2022, 8, 13)
+
+LISTED_PURPOSES = frozenset(
+    {
+        "public-safety",
+        "government-facility-security",
+        "critical-infrastructure-surveillance",
+        "national-security",
+    }
+)
+TELECOM_COVERED = "us.889.covered"
+PURPOSE_LIMITED = "us.889.purpose-limited"
+EXCEPTIONS = frozenset({"third-party-interconnection", "no-user-data-access"})
+FUNDS = frozenset({"federal-grant", "federal-loan"})
+
+
+def covered_equipment() -> Predicate:
+    """Covered telecommunications equipment or services, read on the purchase or, inside
+    ``components.any``, on a part: Huawei/ZTE telecom, or Hytera/Hikvision/Dahua telecom and
+    video surveillance for the listed purposes."""
+    return (listed(TELECOM_COVERED) & category.within("telecom")) | (
+        listed(PURPOSE_LIMITED)
+        & category.within("telecom", "video/surveillance")
+        & purchase.purpose.in_(LISTED_PURPOSES)
+    )
+
+
+def uses_covered() -> Predicate:
+    """The purchase is covered equipment, or uses it as a substantial or essential component."""
+    return covered_equipment() | components.any(covered_equipment() & fact("essential").is_true)
+
+
+def _exception() -> Predicate:
+    return fact("exception-claimed").in_(EXCEPTIONS, if_missing=False)
+
+
+def _waiver(agency_value: str, agency_end: dt.date) -> Predicate:
+    agency = fact("waiver").in_({agency_value}, if_missing=False) & decision_date.before(
+        agency_end + dt.timedelta(days=1)
+    )
+    return agency | fact("waiver").in_({"dni"}, if_missing=False)
+
+
+def build() -> RuleSet:
+    """The §889 rule set."""
+    other_equipment = (
+        listed(TELECOM_COVERED) | (listed(PURPOSE_LIMITED) & purchase.purpose.in_(LISTED_PURPOSES))
+    ) & ~category.within("telecom", "video/surveillance")
+    return RuleSet(
+        id=NAME,
+        version="2025-12-22",
+        title="US NDAA FY2019 §889: covered telecommunications and video surveillance equipment",
+        description="Executive agencies may not procure covered equipment (Part A, 2019-08-13) "
+        "nor contract with entities that use it (Part B, 2020-08-13); federal grant and loan "
+        "funds may not buy it (2 CFR 200.216, 2020-08-13).",
+        rules=[
+            Rule(
+                id="part-a",
+                when=EXECUTIVE & uses_covered(),
+                unless=_exception() | _waiver("agency-part-a", PART_A_WAIVER_END),
+                effect=Effect.DENY,
+                reason="an executive agency may not procure, extend or renew a contract for "
+                "anything that is covered telecommunications or video surveillance equipment, "
+                "or uses it as a substantial or essential component or critical technology",
+                source=cite(STATUTE, CLAUSE, PART_A_RULE, WAIVERS),
+                in_force_from=PART_A_FROM,
+            ),
+            Rule(
+                id="part-a-other-equipment",
+                when=EXECUTIVE & other_equipment,
+                unless=_exception() | _waiver("agency-part-a", PART_A_WAIVER_END),
+                effect=Effect.REVIEW,
+                reason="the maker is covered, but §889 reaches only its telecommunications and "
+                "video surveillance equipment and services: whether this item is such equipment "
+                "(radios, network functions) is a judgement for the contracting officer",
+                source=cite(STATUTE, CLAUSE),
+                in_force_from=PART_A_FROM,
+            ),
+            Rule(
+                id="part-b",
+                when=EXECUTIVE & fact("uses-covered-equipment").is_true,
+                unless=_exception() | _waiver("agency-part-b", PART_B_WAIVER_END),
+                effect=Effect.DENY,
+                reason="an executive agency may not contract with an entity that uses covered "
+                "telecommunications equipment or services as a substantial or essential "
+                "component of any system; the offeror's representation (FAR 52.204-24/-26) "
+                "must say it does not",
+                source=cite(STATUTE, CLAUSE, PART_B_RULE, WAIVERS),
+                in_force_from=PART_B_FROM,
+            ),
+            Rule(
+                id="grants-and-loans",
+                when=fact("funding").in_(FUNDS) & uses_covered(),
+                unless=_exception(),
+                effect=Effect.DENY,
+                reason="federal grant and loan funds may not be used to procure or obtain covered "
+                "telecommunications or video surveillance equipment or services, or systems that "
+                "use them as a substantial or essential component",
+                source=cite(STATUTE, GRANTS),
+                in_force_from=PART_B_FROM,
+            ),
+        ],
+    )
+
+
+INFO = PackInfo(
+    name=NAME,
+    title="US NDAA FY2019 §889 (FAR 52.204-25, 2 CFR 200.216)",
+    jurisdiction="US",
+    binds="US federal executive agencies (Parts A and B), and recipients and subrecipients of "
+    "federal grants and loans (2 CFR 200.216)",
+    force="law: statute and FAR clause; the pack denies",
+    summary="Huawei and ZTE telecommunications equipment, and Hytera, Hikvision and Dahua "
+    "telecommunications and video surveillance equipment used for public safety, government "
+    "facility security, critical-infrastructure surveillance or national security, with their "
+    "subsidiaries and affiliates.",
+    sources=(STATUTE, CLAUSE, PART_A_RULE, PART_B_RULE, WAIVERS, GRANTS),
+    facts=(
+        spec(
+            "purpose",
+            sorted(LISTED_PURPOSES),
+            "what the equipment is used for; Hytera, Hikvision and Dahua equipment is covered "
+            "only for these purposes, and any other purpose means none of them",
+            location=FactLocation.PURPOSE,
+            open=True,
+        ),
+        spec(
+            "essential",
+            [True, False],
+            "on a component: it is a substantial or essential component of the system, or "
+            "critical technology",
+            location=FactLocation.COMPONENT,
+        ),
+        spec(
+            "uses-covered-equipment",
+            [True, False],
+            "the contractor uses covered equipment or services as a substantial or essential "
+            "component of any system, as it represents under FAR 52.204-24/-26 (Part B)",
+        ),
+        spec(
+            "funding",
+            ["federal-grant", "federal-loan", "own-budget", "other"],
+            "where the money comes from; federal grant and loan funds fall under 2 CFR 200.216",
+        ),
+        spec(
+            "exception-claimed",
+            sorted(EXCEPTIONS),
+            "a statutory exception the buyer invokes: `third-party-interconnection` (a service "
+            "that connects to a third party's facilities: backhaul, roaming, interconnection); "
+            "`no-user-data-access` (equipment that cannot route or redirect user data traffic "
+            "nor give visibility into user data). Not stated means none is claimed",
+        ),
+        spec(
+            "waiver",
+            ["agency-part-a", "agency-part-b", "dni"],
+            "a waiver the buyer holds: an agency head's one-time waiver for Part A (valid to "
+            "2021-08-13 at the latest) or Part B (to 2022-08-13), or a waiver by the Director "
+            "of National Intelligence. Not stated means none is held",
+        ),
+    ),
+)
