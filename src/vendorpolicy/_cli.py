@@ -72,6 +72,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("purchase", help="a sample purchase id (e.g. p-001) or a JSON file")
     explain.add_argument("--json", action="store_true", help="print the decision as JSON")
+    explain.add_argument(
+        "--pack",
+        metavar="NAME",
+        help="judge the purchase under a bundled rule pack (see `vendorpolicy packs`), resolving "
+        "names against the bundled registry",
+    )
+    packs = commands.add_parser(
+        "packs",
+        help="list the bundled rule packs, or show one",
+        description="List the bundled rule packs (real regimes) with their titles and rule "
+        "counts; with a NAME, show who it binds, its rules, the facts a purchase must state and "
+        "its sources.",
+    )
+    packs.add_argument("name", nargs="?", metavar="NAME", help="a pack to show in full")
     resolve = commands.add_parser(
         "resolve",
         help="show how supplier names resolve against a vendor registry",
@@ -126,7 +140,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         if args.command == "demo":
             return _demo(out)
         if args.command == "explain":
-            return _explain(args.purchase, as_json=args.json, out=out)
+            return _explain(args.purchase, as_json=args.json, pack=args.pack, out=out)
+        if args.command == "packs":
+            return _packs(args.name, out)
         if args.command == "resolve":
             return _resolve(args.names, args.registry, args.as_of, as_json=args.json, out=out)
     except VendorPolicyError as exc:
@@ -183,10 +199,14 @@ def _demo(out: TextIO) -> int:
     return EXIT_OK
 
 
-def _explain(ref: str, *, as_json: bool, out: TextIO) -> int:
-    rules = sample_rule_set()
+def _explain(ref: str, *, as_json: bool, pack: str | None, out: TextIO) -> int:
     purchase = _find_purchase(ref)
-    decision = rules.evaluate(purchase)
+    if pack is None:
+        decision = sample_rule_set().evaluate(purchase)
+    else:
+        from vendorpolicy import packs  # noqa: PLC0415 - only this command needs them
+
+        decision = packs.load(pack).evaluate(purchase, registry=registry_option("bundled"))
     print(decision.to_json(indent=2) if as_json else decision.explain(), file=out)
     return EXIT_OK
 
@@ -210,6 +230,49 @@ def _resolve(
         lines = resolution.render()
         lines[0] = lines[0].replace("vendor: ", "", 1)
         print("\n".join(lines), file=out)
+    return EXIT_OK
+
+
+def _packs(name: str | None, out: TextIO) -> int:
+    from vendorpolicy import packs  # noqa: PLC0415 - only this command needs them
+
+    if name is None:
+        rows = [(n, packs.info(n)) for n in packs.names()]
+        width = max(len(n) for n, _ in rows)
+        print(f"{'NAME':<{width}}  RULES  TITLE", file=out)
+        for n, info in rows:
+            print(f"{n:<{width}}  {info.rule_count:>5}  {info.title}", file=out)
+        print("", file=out)
+        print("Run `vendorpolicy packs NAME` for one pack's rules, facts and sources.", file=out)
+        return EXIT_OK
+    info = packs.info(name)
+    rule_set = packs.load(name)
+    print(f"{info.name}: {info.title}", file=out)
+    print(
+        f"version {info.version}, {info.rule_count} rules, jurisdiction {info.jurisdiction}",
+        file=out,
+    )
+    print(f"Binds: {info.binds}", file=out)
+    print(f"Force: {info.force}", file=out)
+    print("", file=out)
+    print("Rules:", file=out)
+    for rule in rule_set.rules:
+        start = rule.in_force_from.isoformat() if rule.in_force_from else "always"
+        effects = "/".join(e.name for e in sorted(rule.effects, reverse=True))
+        print(f"  {rule.id} -> {effects} (from {start})", file=out)
+        print(f"      {rule.reason}", file=out)
+    print("", file=out)
+    print("Facts a purchase states:", file=out)
+    for spec in info.facts:
+        where = {"facts": "facts", "purpose": "purpose", "component": "component facts"}
+        values = ", ".join(str(v).lower() if isinstance(v, bool) else v for v in spec.values)
+        extra = " (or any other)" if spec.open else ""
+        print(f"  {spec.name} [{where[spec.location.value]}]: {values}{extra}", file=out)
+        print(f"      {spec.meaning}", file=out)
+    print("", file=out)
+    print("Sources:", file=out)
+    for source in info.sources:
+        print(f"  - {source.render()}", file=out)
     return EXIT_OK
 
 
