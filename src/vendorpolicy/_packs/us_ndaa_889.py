@@ -167,12 +167,13 @@ def build() -> RuleSet:
             ),
             Rule(
                 id="grants-and-loans",
-                when=fact("funding").in_(FUNDS) & uses_covered(),
+                when=~EXECUTIVE & fact("funding").in_(FUNDS) & uses_covered(),
                 unless=_exception(),
                 effect=Effect.DENY,
                 reason="federal grant and loan funds may not be used to procure or obtain covered "
                 "telecommunications or video surveillance equipment or services, or systems that "
-                "use them as a substantial or essential component",
+                "use them as a substantial or essential component (executive agencies fall "
+                "under Part A instead)",
                 source=cite(STATUTE, GRANTS),
                 in_force_from=PART_B_FROM,
             ),
