@@ -9,6 +9,7 @@ from pathlib import Path
 import vendorpolicy
 import vendorpolicy.errors
 import vendorpolicy.predicates
+from vendorpolicy import packs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +38,7 @@ class TestSurface:
     def test_every_public_name_is_documented(self) -> None:
         """Every exported name appears in the API reference."""
         reference = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
-        modules = [vendorpolicy, vendorpolicy.errors, vendorpolicy.predicates]
+        modules = [vendorpolicy, vendorpolicy.errors, vendorpolicy.predicates, packs]
         missing = [
             f"{m.__name__}.{n}"
             for m in modules

@@ -1049,3 +1049,75 @@ class TestEU:
         assert decide(self.PACK, renewal) is Effect.REVIEW
         other = attrs.evolve(service, facts={**service.facts, "eu-buyer": "other"})
         assert decide(self.PACK, other) is Effect.ALLOW
+
+
+class TestCli:
+    def run(self, *argv: str) -> tuple[int, str]:
+        import io
+
+        from vendorpolicy._cli import main
+
+        out = io.StringIO()
+        code = main(list(argv), out=out)
+        return code, out.getvalue()
+
+    def test_lists_every_pack(self) -> None:
+        """`vendorpolicy packs` lists every pack with its rule count and title."""
+        code, text = self.run("packs")
+        assert code == 0
+        for name in packs.names():
+            info = packs.info(name)
+            assert any(
+                line.split()[:2] == [name, str(info.rule_count)] and info.title in line
+                for line in text.splitlines()
+            ), name
+
+    def test_shows_one_pack(self) -> None:
+        """`vendorpolicy packs NAME` shows the rules, the vocabulary and the sources."""
+        code, text = self.run("packs", "se-pts-2020")
+        assert code == 0
+        assert "no-new-central-functions -> DENY/REVIEW (from 2020-10-20)" in text
+        assert "licence [facts]: se-3.5-2.3-ghz, other" in text
+        assert packs.info("se-pts-2020").sources[0].render() in text
+
+    def test_unknown_pack(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """An unknown pack is an input error (exit 3) with a suggestion."""
+        code, _ = self.run("packs", "uk-telecom")
+        assert code == 3
+        assert "did you mean `uk-telecoms`?" in capsys.readouterr().err
+
+    def test_explain_shows_sources(self, tmp_path: Any) -> None:
+        """`explain --pack` judges a purchase file by the pack and prints each rule's source."""
+        import json
+
+        path = tmp_path / "p.json"
+        path.write_text(
+            json.dumps(
+                {
+                    "id": "inv-1",
+                    "buyer": {"id": "gsa", "public": True, "sector": "central-government"},
+                    "supplier": "Huawei Technologies Co., Ltd.",
+                    "category": "telecom/network/router",
+                    "date": "2020-01-06",
+                    "components": [],
+                }
+            ),
+            encoding="utf-8",
+        )
+        code, text = self.run("explain", str(path), "--pack", "us-ndaa-889")
+        assert code == 0
+        assert text.startswith("Decision: DENY")
+        assert "source: John S. McCain National Defense Authorization Act" in text
+
+
+class TestSamples:
+    @pytest.mark.parametrize("name", packs.names())
+    def test_screens_the_bundled_samples(self, name: str) -> None:
+        """Every pack screens the bundled sample purchases with the bundled registry, each
+        decision without evaluation errors."""
+        from vendorpolicy._samples import sample_purchases
+
+        rules = packs.load(name)
+        for purchase in sample_purchases():
+            decision = rules.evaluate(purchase, registry=REGISTRY)
+            assert decision.errors == (), purchase.id
