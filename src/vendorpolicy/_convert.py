@@ -255,7 +255,7 @@ def _build_predicate(data: Any) -> Predicate:
         return known[name]
     if not isinstance(payload, Mapping):
         raise PredicateTypeError(f"`{tag}` takes an object of arguments, got `{payload}`")
-    node = _PAYLOAD_STRUCTURE[cls](payload, cls)
+    node: Predicate = _PAYLOAD_STRUCTURE[cls](payload, cls)
     vocabulary = _VOCABULARY.get()
     if vocabulary is not None:
         _check_references(node, payload, vocabulary)
@@ -264,6 +264,8 @@ def _build_predicate(data: Any) -> Predicate:
 
 def _check_references(node: Predicate, payload: Mapping[str, Any], vocabulary: Vocabulary) -> None:
     """Report the categories and designations ``vocabulary`` does not know, each at its index."""
+    known: Callable[[str], bool]
+    suggest: Callable[[str], str | None]
     if isinstance(node, CategoryWithin):
         key, what = "categories", "category"
         known, suggest = vocabulary.knows_category, vocabulary.suggest_category
@@ -368,7 +370,7 @@ def _eager(cls: type[Any], **pre: Callable[[Any, Any], Any]) -> Callable[[Any, A
     """
     attrs.resolve_types(cls)
     probe = object.__new__(cls)  # validators read only the class name from the instance
-    overrides = {}
+    overrides: dict[str, Any] = {}
     for a in attrs.fields(cls):
         if a.init:
             overrides[a.name] = override(struct_hook=_field_hook(a, probe, pre.get(a.name)))
@@ -389,13 +391,14 @@ def _field_hook(
     a: attrs.Attribute[Any], probe: object, pre: Callable[[Any, Any], Any] | None
 ) -> Callable[[Any, Any], Any]:
     attribute_converter: Callable[[Any], Any] | None = a.converter  # type: ignore[assignment]
-    build_first = pre is not None or attribute_converter is None or attrs.has(a.type)
+    field_type: Any = a.type
+    build_first = attribute_converter is None or attrs.has(field_type)
 
     def hook(value: Any, t: Any) -> Any:
         if pre is not None:
             value = pre(value, t)
         elif build_first:
-            value = converter.structure(value, a.type)
+            value = converter.structure(value, field_type)
         if attribute_converter is not None:
             value = attribute_converter(value)
         if a.validator is not None:
