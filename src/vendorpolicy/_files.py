@@ -152,9 +152,9 @@ def load_purchase(path: str | os.PathLike[str], *, limits: Limits = _DEFAULT_LIM
 def parse_document(
     text: str,
     *,
-    format: FileFormat,
+    format: FileFormat,  # noqa: A002
     name: str = "<text>",
-    limits: Limits = _DEFAULT_LIMITS,  # noqa: A002
+    limits: Limits = _DEFAULT_LIMITS,
 ) -> Any:
     """Parse JSON or TOML text into plain data, within ``limits``.
 
