@@ -99,9 +99,9 @@ def rule_set_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "vendorpolicy rule set",
+        **top,
         "description": "A vendorpolicy rule-set document (JSON, or TOML read as JSON). "
         "See docs/files.md.",
-        **top,
         "$defs": defs,
     }
 
