@@ -22,6 +22,25 @@ from vendorpolicy._convert import (
     unstructure,
 )
 from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult, RuleStatus
+from vendorpolicy._files import (
+    Limits,
+    dump_rule_set,
+    load_purchase,
+    load_rule_set,
+    parse_rule_set,
+    save_rule_set,
+)
+from vendorpolicy._ledger import (
+    ColumnMapping,
+    LedgerRow,
+    RowError,
+    ScreenedRow,
+    ScreeningSummary,
+    read_ledger,
+    screen,
+    screen_ledger,
+    write_results,
+)
 from vendorpolicy._model import (
     Buyer,
     Category,
@@ -47,7 +66,9 @@ from vendorpolicy._predicates import (
     vendor,
 )
 from vendorpolicy._rules import Case, Combining, Rule, RuleSet
+from vendorpolicy._schema import rule_set_schema
 from vendorpolicy._trace import Trace
+from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import VendorPolicyError
 
 try:
@@ -62,22 +83,29 @@ __all__ = [
     "Buyer",
     "Case",
     "Category",
+    "ColumnMapping",
     "Combining",
     "Component",
     "Decision",
     "Effect",
     "LayerOutcome",
+    "LedgerRow",
+    "Limits",
     "Money",
     "Predicate",
     "Purchase",
+    "RowError",
     "Rule",
     "RuleResult",
     "RuleSet",
     "RuleStatus",
+    "ScreenedRow",
+    "ScreeningSummary",
     "Sector",
     "Trace",
     "Vendor",
     "VendorPolicyError",
+    "Vocabulary",
     "__version__",
     "all_of",
     "any_of",
@@ -86,10 +114,20 @@ __all__ = [
     "category",
     "components",
     "custom",
+    "dump_rule_set",
     "fact",
+    "load_purchase",
+    "load_rule_set",
+    "parse_rule_set",
     "purchase",
     "purchase_from_dict",
+    "read_ledger",
     "rule_set_from_dict",
+    "rule_set_schema",
+    "save_rule_set",
+    "screen",
+    "screen_ledger",
     "unstructure",
     "vendor",
+    "write_results",
 ]
