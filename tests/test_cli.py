@@ -13,7 +13,8 @@ from vendorpolicy import dump_rule_set, unstructure
 from vendorpolicy._cli import EXIT_DENIED, EXIT_INPUT, EXIT_OK, EXIT_USAGE, main
 from vendorpolicy._samples import sample_purchases, sample_rule_set
 
-HEADER = "id,buyer_id,buyer_public,buyer_sector,vendor_id,vendor_country,vendor_designations,category,date"
+COLUMNS = ["id", "buyer_id", "buyer_public", "buyer_sector", "vendor_id", "vendor_country"]
+HEADER = ",".join([*COLUMNS, "vendor_designations", "category", "date"])
 DENIED = (
     "p-{n},mic,true,central-government,huawei,CN,supply-chain-concern,telecom/network,2019-06-01"
 )
