@@ -392,6 +392,18 @@ class TestRuleSetErrors:
         assert info.value.path == "RuleSet.rules[1].id"
         assert "rules[0]" in info.value.message
 
+    def test_empty_rule_id(self) -> None:
+        """An empty rule id is refused, naming the field."""
+        with pytest.raises(InvalidValueError) as info:
+            Rule(id="", when=ALWAYS, effect="deny")
+        assert str(info.value).startswith("empty id @ Rule.id")
+
+    def test_rule_of_wrong_type(self) -> None:
+        """A rule set's rules must be Rules; the position of the odd one is named."""
+        with pytest.raises(PredicateTypeError) as info:
+            RuleSet(id="s", version="1", rules=[{"id": "r"}])  # type: ignore[list-item]
+        assert info.value.path == "RuleSet.rules[0]"
+
     def test_unknown_effect(self) -> None:
         """An unknown effect lists the choices."""
         with pytest.raises(InvalidValueError, match="`allow`, `warn`, `review`, `deny`"):

@@ -157,9 +157,9 @@ class TestDoneWhen:
         assert typo.path == f"{path}:{number} $.rules[0].when.all[0].origin"
         assert typo.hint == "did you mean `countries`?"
         # With the key misspelt, the real one is missing: reported too, in the same object.
-        assert missing.message == "required key `countries` missing"
+        assert missing.message == "required field missing"
         assert missing.path is not None
-        assert missing.path.endswith(" $.rules[0].when.all[0].origin")
+        assert missing.path.endswith(" $.rules[0].when.all[0].origin.countries")
         path.write_text(original)
         assert load_rule_set(path) == SMALL
 
@@ -210,9 +210,9 @@ class TestErrorPaths:
             ),
             (
                 document(rules=[{k: v for k, v in rule().items() if k != "effect"}]),
-                "required key `effect` missing",
-                "$.rules[0]",
-                "add `effect`",
+                "required field missing",
+                "$.rules[0].effect",
+                "add it",
             ),
             (
                 document(rules=[rule(when={"origin": {"countries": ["CN"]}, "x": 1})]),

@@ -24,6 +24,7 @@ from vendorpolicy import (
     category,
     components,
     custom,
+    decision_date,
     fact,
     purchase,
     vendor,
@@ -173,6 +174,44 @@ class TestUnknowns:
         assert purchase.date.on_or_after("2019-08-13").evaluate(p) is True
         assert purchase.date.before("2019-08-13").evaluate(p) is False
         assert purchase.date.on_or_after("2019-08-14").evaluate(p) is False
+
+
+class TestDecisionDate:
+    def _purchase(self, day: dt.date | None) -> Purchase:
+        return Purchase(buyer=Buyer(id="b", public=True, sector="defence"), date=day)
+
+    def test_reads_as_of_not_purchase_date(self) -> None:
+        """decision_date reads the decision date: as_of when given, else the purchase date."""
+        waiver_live = decision_date.before("2021-08-14")
+        p = self._purchase(dt.date(2020, 1, 1))
+        assert waiver_live.evaluate(p) is True
+        assert waiver_live.evaluate(p, as_of=dt.date(2021, 8, 14)) is False
+        assert purchase.date.before("2021-08-14").evaluate(p, as_of=dt.date(2022, 1, 1)) is True
+
+    def test_unknown_without_any_date(self) -> None:
+        """With no purchase date and no as_of the decision date is unknown."""
+        trace = decision_date.on_or_after("2020-01-01").trace(self._purchase(None))
+        assert (trace.value, trace.missing_facts) == (None, ("decision date",))
+
+
+class TestComponentFacts:
+    def test_component_facts_override_purchase_facts(self) -> None:
+        """Inside component conditions a part's own facts win over the purchase's."""
+        p = Purchase(
+            buyer=Buyer(id="b", public=True, sector="defence"),
+            facts={"essential": False},
+            components=[
+                Component(
+                    vendor=Vendor(id="zte", designations={"covered"}), facts={"essential": True}
+                ),
+                Component(vendor=Vendor(id="acme")),
+            ],
+        )
+        essential_covered = components.any(vendor.designated("covered") & fact("essential").is_true)
+        assert essential_covered.evaluate(p) is True
+        assert fact("essential").is_true.evaluate(p) is False
+        uses_acme_essentially = components.any(vendor.id.in_("acme") & fact("essential").is_true)
+        assert uses_acme_essentially.evaluate(p) is False
 
 
 class TestCustom:

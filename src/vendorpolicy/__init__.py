@@ -13,7 +13,8 @@ Build rules from small composable predicates, evaluate purchases, and read the d
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
+from importlib.metadata import version as _version
 
 from vendorpolicy._convert import (
     canonical_json,
@@ -61,6 +62,7 @@ from vendorpolicy._predicates import (
     category,
     components,
     custom,
+    decision_date,
     fact,
     purchase,
     vendor,
@@ -72,8 +74,8 @@ from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import VendorPolicyError
 
 try:
-    __version__ = version("vendorpolicy")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = _version("vendorpolicy")
+except _PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0+unknown"
 
 __all__ = [
@@ -114,6 +116,7 @@ __all__ = [
     "category",
     "components",
     "custom",
+    "decision_date",
     "dump_rule_set",
     "fact",
     "load_purchase",

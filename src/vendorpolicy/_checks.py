@@ -55,21 +55,25 @@ def id_validator(instance: object, attribute: attrs.Attribute[Any], value: objec
     check_id(value, where(instance, attribute))
 
 
-def check_country(value: object, path: str) -> str:
+def _check_code(value: object, path: str, codes: frozenset[str], what: str, example: str) -> str:
     if not isinstance(value, str):
         raise PredicateTypeError(
-            f"a country code must be a string, got {type_name(value)} {tick(value)}", path=path
+            f"a {what} must be a string, got {type_name(value)} {tick(value)}", path=path
         )
-    if value not in COUNTRY_CODES:
-        hint = suggest(value, COUNTRY_CODES)
+    if value not in codes:
+        hint = suggest(value, codes)
         raise InvalidValueError(
-            f"unknown country code {tick(value)}",
+            f"unknown {what} {tick(value)}",
             path=path,
-            hint=f"did you mean `{hint}`?"
-            if hint
-            else "use an ISO 3166-1 alpha-2 code such as `JP`",
+            hint=f"did you mean `{hint}`?" if hint else f"use {example}",
         )
     return value
+
+
+def check_country(value: object, path: str) -> str:
+    return _check_code(
+        value, path, COUNTRY_CODES, "country code", "an ISO 3166-1 alpha-2 code such as `JP`"
+    )
 
 
 def country_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -78,18 +82,9 @@ def country_validator(instance: object, attribute: attrs.Attribute[Any], value: 
 
 
 def check_currency(value: object, path: str) -> str:
-    if not isinstance(value, str):
-        raise PredicateTypeError(
-            f"a currency code must be a string, got {type_name(value)} {tick(value)}", path=path
-        )
-    if value not in CURRENCY_CODES:
-        hint = suggest(value, CURRENCY_CODES)
-        raise InvalidValueError(
-            f"unknown currency code {tick(value)}",
-            path=path,
-            hint=f"did you mean `{hint}`?" if hint else "use an ISO 4217 code such as `JPY`",
-        )
-    return value
+    return _check_code(
+        value, path, CURRENCY_CODES, "currency code", "an ISO 4217 code such as `JPY`"
+    )
 
 
 def check_text(value: object, path: str) -> str:
@@ -172,6 +167,19 @@ def frozen_set_of(
             hint="name at least one value, or drop the condition",
         )
     return frozenset(check(item, f"{path}[{i}]") for i, item in enumerate(items))
+
+
+def instances_of(cls: type[T], value: object, path: str) -> tuple[T, ...]:
+    """A tuple of ``cls`` instances from a collection, naming the index of any other value."""
+
+    def check(item: object, item_path: str) -> T:
+        if not isinstance(item, cls):
+            raise PredicateTypeError(
+                f"expected a {cls.__name__}, got {type_name(item)} {tick(item)}", path=item_path
+            )
+        return item
+
+    return tuple_of(value, path, check)
 
 
 def tuple_of(value: object, path: str, check: Callable[[Any, str], T]) -> tuple[T, ...]:

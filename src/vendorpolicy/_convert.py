@@ -42,6 +42,7 @@ from vendorpolicy._predicates import (
     CategoryWithin,
     Custom,
     DateOnOrAfter,
+    DecidedOnOrAfter,
     FactIn,
     Never,
     Not,
@@ -100,6 +101,7 @@ TAGS: dict[type[Predicate], str] = {
     ValueAtLeast: "value_at_least",
     PurposeIn: "purpose",
     DateOnOrAfter: "date_on_or_after",
+    DecidedOnOrAfter: "decided_on_or_after",
     FactIn: "fact",
     AnyComponent: "any_component",
     AllComponents: "all_components",
@@ -174,6 +176,26 @@ converter.register_unstructure_hook_func(
     lambda t: getattr(t, "__origin__", None) is Mapping or t is Mapping,
     lambda m: {k: converter.unstructure(v) for k, v in m.items()},
 )
+
+
+def _strict_str(value: Any, _: type) -> str:
+    if not isinstance(value, str):
+        raise PredicateTypeError(f"expected text, got {type(value).__name__} `{_short(value)}`")
+    return value
+
+
+def _strict_bool(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise PredicateTypeError(
+            f"expected true or false, got {type(value).__name__} `{_short(value)}`"
+        )
+    return value
+
+
+# cattrs' defaults call str() and bool(): "false" would become True. Files get no such leniency.
+converter.register_structure_hook(str, _strict_str)
+converter.register_structure_hook(bool, _strict_bool)
+
 
 # --- predicates --------------------------------------------------------------------------------
 
@@ -316,25 +338,6 @@ def _structure_list(items: list[Any]) -> list[Predicate]:
     if errors:
         raise cattrs.IterableValidationError("while structuring conditions", errors, list)
     return out
-
-
-def _strict_str(value: Any, _: type) -> str:
-    if not isinstance(value, str):
-        raise PredicateTypeError(f"expected text, got {type(value).__name__} `{_short(value)}`")
-    return value
-
-
-def _strict_bool(value: Any, _: type) -> bool:
-    if not isinstance(value, bool):
-        raise PredicateTypeError(
-            f"expected true or false, got {type(value).__name__} `{_short(value)}`"
-        )
-    return value
-
-
-# cattrs' defaults call str() and bool(): "false" would become True. Files get no such leniency.
-converter.register_structure_hook(str, _strict_str)
-converter.register_structure_hook(bool, _strict_bool)
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -517,10 +520,13 @@ def structure(
         count = len(found)
         raise InvalidDataError(
             f"{count} problem{'s' if count != 1 else ''} in "
-            f"{what or cls.__name__.lower() + ' data'}",
+            f"{what or 'the ' + _NAMES.get(cls, cls.__name__)}",
             problems=tuple(found),
         )
     return result
+
+
+_NAMES = {RuleSet: "rule set", Purchase: "purchase", Rule: "rule"}
 
 
 def _walk(exc: BaseException, path: str) -> Iterable[tuple[str, BaseException]]:
@@ -564,25 +570,25 @@ def _problem(path: str, exc: BaseException, root: type[Any]) -> VendorPolicyErro
             else (f"allowed: {', '.join(f'`{f}`' for f in fields)}" if fields else None),
         )
     if isinstance(exc, KeyError):
-        parent, _, name = path.rpartition(".")
-        return InvalidValueError(
-            f"required key `{name}` missing", path=parent or path, hint=f"add `{name}`"
-        )
+        return InvalidValueError("required field missing", path=path, hint="add it")
     if isinstance(exc, RecursionError):
         return InvalidValueError("data nested too deeply", path=path)
     return InvalidValueError(f"{type(exc).__name__}: {_short(exc)}", path=path)
 
 
-def read_format_version(data: Any) -> tuple[Any, list[VendorPolicyError]]:
+def read_format_version(data: Any, *, required: bool) -> tuple[Any, list[VendorPolicyError]]:
     """Check a document's ``format_version`` and bring an older document up to date.
 
     Returns the document without its ``format_version`` and any problem found. A document newer
     than this library, or older than any migration reaches, is refused at once: reading it as the
-    current version would misread it.
+    current version would misread it. Files must state their version (``required``); plain data
+    built in the same process may leave it out and is read as the current version.
     """
     if not isinstance(data, Mapping):
         return data, []  # structuring reports the wrong type
     body = {k: v for k, v in data.items() if k != "format_version"}
+    if "format_version" not in data and not required:
+        return body, []
     if "format_version" not in data:
         return body, [
             InvalidValueError(
@@ -637,26 +643,24 @@ def rule_set_from_dict(
     *,
     customs: Iterable[Custom] | Mapping[str, Custom] = (),
     vocabulary: Vocabulary | None = None,
+    require_version: bool = False,
 ) -> RuleSet:
-    """A rule set from its document (as :func:`unstructure` writes it, with ``format_version``).
+    """A rule set from its document (as :func:`unstructure` writes it).
 
-    With ``vocabulary``, categories and designations it does not know are reported too.
+    ``format_version`` is checked when present (older documents are migrated, newer ones
+    refused); with ``require_version``, as for files, it must be present. With ``vocabulary``,
+    categories and designations it does not know are reported too.
     """
-    body, problems = read_format_version(data)
+    body, problems = read_format_version(data, required=require_version)
     result: RuleSet = structure(
-        body,
-        RuleSet,
-        customs=customs,
-        vocabulary=vocabulary,
-        problems=problems,
-        what="rule set data",
+        body, RuleSet, customs=customs, vocabulary=vocabulary, problems=problems
     )
     return result
 
 
 def purchase_from_dict(data: Any) -> Purchase:
     """A purchase from plain data."""
-    result: Purchase = structure(data, Purchase, what="purchase data")
+    result: Purchase = structure(data, Purchase)
     return result
 
 

@@ -115,8 +115,8 @@ def _rule_outcome(rule_set: str, rule: Rule, purchase: Purchase, when: dt.date |
                 False,
                 frozenset(),
             )
-        condition = trace_purchase(rule.when, purchase)
-        exception = trace_purchase(rule.unless, purchase) if rule.unless is not None else None
+        condition = trace_purchase(rule.when, purchase, when)
+        exception = trace_purchase(rule.unless, purchase, when) if rule.unless is not None else None
         applies = kleene_and(
             [in_force, condition.value, True if exception is None else kleene_not(exception.value)]
         )
@@ -124,7 +124,7 @@ def _rule_outcome(rule_set: str, rule: Rule, purchase: Purchase, when: dt.date |
         cases: list[Trace] = []
         if applies is not False:
             for case in rule.cases:
-                trace = trace_purchase(case.when, purchase)
+                trace = trace_purchase(case.when, purchase, when)
                 cases.append(trace)
                 if trace.value is not False:
                     effects.add(case.effect)
@@ -139,7 +139,8 @@ def _rule_outcome(rule_set: str, rule: Rule, purchase: Purchase, when: dt.date |
             missing.extend(condition.missing_facts)
             if exception is not None:
                 missing.extend(exception.missing_facts)
-        if applies is not False:
+        if applies is not False and len(effects) > 1:
+            # An unknown case matters only when the effects it chooses between differ.
             for trace in cases:
                 missing.extend(trace.missing_facts)
         if applies is True:

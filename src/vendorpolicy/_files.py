@@ -133,7 +133,9 @@ def parse_rule_set(
     data = parse_document(decoded, format=fmt, name=name, limits=limits)
     _check_rule_count(data, name, limits)
     try:
-        return rule_set_from_dict(data, customs=customs, vocabulary=vocabulary)
+        return rule_set_from_dict(
+            data, customs=customs, vocabulary=vocabulary, require_version=True
+        )
     except InvalidDataError as exc:
         raise _locate(exc, decoded, name, toml=fmt == "toml") from None
 

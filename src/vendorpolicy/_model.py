@@ -22,10 +22,10 @@ from vendorpolicy._checks import (
     frozen_set_of,
     id_validator,
     instance_of,
+    instances_of,
     optional_date_validator,
     text_validator,
     tick,
-    tuple_of,
     type_name,
     where,
 )
@@ -376,17 +376,11 @@ class Money:
 
 
 def _components(value: object, path: str) -> tuple[Component, ...] | None:
-    if value is None:
-        return None
+    return None if value is None else instances_of(Component, value, path)
 
-    def check(item: object, item_path: str) -> Component:
-        if not isinstance(item, Component):
-            raise PredicateTypeError(
-                f"expected a Component, got {type_name(item)} {tick(item)}", path=item_path
-            )
-        return item
 
-    return tuple_of(value, path, check)
+def _component_facts(value: object) -> Any:
+    return _freeze_facts(value, "Component.facts")
 
 
 def _component_category(value: object) -> Any:
@@ -402,6 +396,11 @@ class Component:
     description: str = field(default="", validator=text_validator)
     #: The maker's name as the paperwork gives it, when ``vendor`` is not (yet) identified.
     maker: str = field(default="", validator=text_validator)
+    #: Facts about this part (``{"essential": True}``); inside component conditions they
+    #: override the purchase's facts of the same name.
+    facts: Mapping[str, FactValue] = field(
+        factory=dict, converter=_component_facts, hash=False, repr=_mapping_repr
+    )
 
 
 def _purpose(value: object, path: str) -> str | None:

@@ -55,6 +55,7 @@ __all__ = [
     "CategoryWithin",
     "Custom",
     "DateOnOrAfter",
+    "DecidedOnOrAfter",
     "FactIn",
     "Never",
     "Not",
@@ -70,6 +71,7 @@ __all__ = [
     "category",
     "components",
     "custom",
+    "decision_date",
     "fact",
     "purchase",
     "vendor",
@@ -122,24 +124,29 @@ class Predicate:
     def __str__(self) -> str:
         return repr(self)
 
-    def evaluate(self, purchase: Purchase, *, strict: bool = False) -> bool | None:
+    def evaluate(
+        self, purchase: Purchase, *, as_of: dt.date | None = None, strict: bool = False
+    ) -> bool | None:
         """True, false, or ``None`` when unknown.
 
         With ``strict=True`` an error inside a custom predicate raises
         :class:`~vendorpolicy.errors.EvaluationError` instead of giving ``None``.
         """
-        result = self.trace(purchase)
+        result = self.trace(purchase, as_of=as_of)
         if strict:
             errors = result.errors
             if errors:
                 raise EvaluationError(errors[0])
         return result.value
 
-    def trace(self, purchase: Purchase) -> Trace:
-        """Evaluate and return the whole trace: each node's value and the facts it read."""
+    def trace(self, purchase: Purchase, *, as_of: dt.date | None = None) -> Trace:
+        """Evaluate and return the whole trace: each node's value and the facts it read.
+
+        ``as_of`` is the decision date for ``decision_date`` conditions (default: the
+        purchase's date)."""
         from vendorpolicy._trace import trace_purchase  # noqa: PLC0415 - cycle
 
-        return trace_purchase(self, purchase)
+        return trace_purchase(self, purchase, as_of)
 
     def walk(self) -> Iterable[Predicate]:
         """This node and every node below it, depth first."""
@@ -464,14 +471,11 @@ class BuyerCountry(Predicate):
         return f"buyer.country.in_({_set_repr(self.countries)})"
 
 
-def _money(value: object, path: str) -> Money:
+def _money_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Money):
-        raise PredicateTypeError(f"expected Money, got {type_name(value)} {tick(value)}", path=path)
-    return value
-
-
-def _value_at_least_amount(value: object) -> Any:
-    return _money(value, "ValueAtLeast.amount")
+        raise PredicateTypeError(
+            f"expected Money, got {type_name(value)} {tick(value)}", path=where(instance, attribute)
+        )
 
 
 @frozen(repr=False)
@@ -480,7 +484,7 @@ class ValueAtLeast(Predicate):
     the engine holds no exchange rates."""
 
     kind: ClassVar[str] = "value_at_least"
-    amount: Money = field(converter=_value_at_least_amount)
+    amount: Money = field(validator=_money_validator)
 
     def __repr__(self) -> str:
         return f"purchase.value.at_least({str(self.amount.amount)!r}, {self.amount.currency!r})"
@@ -525,6 +529,25 @@ class DateOnOrAfter(Predicate):
 
     def __repr__(self) -> str:
         return f"purchase.date.on_or_after({self.date.isoformat()!r})"
+
+
+def _decided_on_or_after_date(value: object) -> Any:
+    return _date(value, "DecidedOnOrAfter.date")
+
+
+@frozen(repr=False)
+class DecidedOnOrAfter(Predicate):
+    """The decision date (``as_of`` when given, else the purchase's date) is ``date`` or later.
+
+    Unlike :class:`DateOnOrAfter`, which reads when the purchase was made, this reads when it is
+    judged: the condition for waivers that expire, exceptions that end and suspensions.
+    """
+
+    kind: ClassVar[str] = "decided_on_or_after"
+    date: dt.date = field(converter=_decided_on_or_after_date)
+
+    def __repr__(self) -> str:
+        return f"decision_date.on_or_after({self.date.isoformat()!r})"
 
 
 def _fact_value(value: object, path: str) -> FactValue:
@@ -757,6 +780,22 @@ class _DateBuilder:
         return ~DateOnOrAfter(date=date)
 
 
+class _DecisionDateBuilder:
+    """Conditions on the decision date (``as_of``, else the purchase date):
+    ``decision_date.on_or_after(d)``, ``decision_date.before(d)``."""
+
+    def on_or_after(self, date: dt.date | str) -> Predicate:
+        """The decision date is ``date`` or later."""
+        return DecidedOnOrAfter(date=date)
+
+    def before(self, date: dt.date | str) -> Predicate:
+        """The decision date is before ``date``."""
+        return ~DecidedOnOrAfter(date=date)
+
+    def __repr__(self) -> str:
+        return "decision_date"
+
+
 class _PurchaseBuilder:
     """Conditions on the purchase itself: ``purchase.value``, ``purchase.purpose``,
     ``purchase.date``."""
@@ -815,4 +854,5 @@ vendor = _VendorBuilder()
 buyer = _BuyerBuilder()
 category = _CategoryBuilder()
 purchase = _PurchaseBuilder()
+decision_date = _DecisionDateBuilder()
 components = _ComponentsBuilder()

@@ -12,15 +12,14 @@ from attrs import field, frozen
 from vendorpolicy._checks import (
     check_text,
     id_validator,
+    instances_of,
     optional_date_validator,
     text_validator,
-    tick,
     tuple_of,
-    type_name,
 )
 from vendorpolicy._model import Effect, to_enum
 from vendorpolicy._predicates import Predicate, _predicate_validator
-from vendorpolicy.errors import InvalidValueError, PredicateTypeError
+from vendorpolicy.errors import InvalidValueError
 
 if TYPE_CHECKING:
     from vendorpolicy._decision import Decision
@@ -63,14 +62,7 @@ class Case:
 
 
 def _cases(value: object, path: str) -> tuple[Case, ...]:
-    def check(item: object, item_path: str) -> Case:
-        if not isinstance(item, Case):
-            raise PredicateTypeError(
-                f"expected a Case, got {type_name(item)} {tick(item)}", path=item_path
-            )
-        return item
-
-    return tuple_of(value, path, check)
+    return instances_of(Case, value, path)
 
 
 def _obligations(value: object, path: str) -> tuple[str, ...]:
@@ -140,14 +132,7 @@ class Rule:
 
 
 def _rules(value: object, path: str) -> tuple[Rule, ...]:
-    def check(item: object, item_path: str) -> Rule:
-        if not isinstance(item, Rule):
-            raise PredicateTypeError(
-                f"expected a Rule, got {type_name(item)} {tick(item)}", path=item_path
-            )
-        return item
-
-    rules = tuple_of(value, path, check)
+    rules = instances_of(Rule, value, path)
     seen: dict[str, int] = {}
     for i, rule in enumerate(rules):
         if rule.id in seen:
@@ -161,14 +146,7 @@ def _rules(value: object, path: str) -> tuple[Rule, ...]:
 
 
 def _includes(value: object, path: str) -> tuple[RuleSet, ...]:
-    def check(item: object, item_path: str) -> RuleSet:
-        if not isinstance(item, RuleSet):
-            raise PredicateTypeError(
-                f"expected a RuleSet, got {type_name(item)} {tick(item)}", path=item_path
-            )
-        return item
-
-    return tuple_of(value, path, check)
+    return instances_of(RuleSet, value, path)
 
 
 def _rule_set_rules(value: object) -> Any:

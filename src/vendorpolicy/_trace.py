@@ -6,6 +6,7 @@ with it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,7 @@ from vendorpolicy._predicates import (
     CategoryWithin,
     Custom,
     DateOnOrAfter,
+    DecidedOnOrAfter,
     FactIn,
     Never,
     Not,
@@ -113,10 +115,13 @@ class _Subject:
 
     purchase: Purchase
     prefix: str = ""
+    #: The decision date: `as_of` when given, else the purchase's date.
+    as_of: dt.date | None = None
 
 
-def trace_purchase(predicate: Predicate, purchase: Purchase) -> Trace:
-    return _trace(predicate, _Subject(purchase))
+def trace_purchase(predicate: Predicate, purchase: Purchase, as_of: dt.date | None = None) -> Trace:
+    when = as_of if as_of is not None else purchase.date
+    return _trace(predicate, _Subject(purchase, as_of=when))
 
 
 def _trace(node: Predicate, subject: _Subject) -> Trace:
@@ -264,6 +269,15 @@ def _date(node: DateOnOrAfter, subject: _Subject) -> Trace:
     )
 
 
+def _decided(node: DecidedOnOrAfter, subject: _Subject) -> Trace:
+    when = subject.as_of
+    if when is None:
+        return Trace(predicate=node, value=None, fact="decision date", observed="not known")
+    return Trace(
+        predicate=node, value=when >= node.date, fact="decision date", observed=when.isoformat()
+    )
+
+
 def _fact(node: FactIn, subject: _Subject) -> Trace:
     fact = f"facts.{node.name}"
     facts = subject.purchase.facts
@@ -287,8 +301,9 @@ def _component_subject(subject: _Subject, index: int, component: Component) -> _
         category=component.category,
         components=(),
         supplier=component.maker,
+        facts={**subject.purchase.facts, **component.facts},
     )
-    return _Subject(part, f"{subject.prefix}components[{index}].")
+    return _Subject(part, f"{subject.prefix}components[{index}].", subject.as_of)
 
 
 def _quantified(node: AnyComponent | AllComponents, subject: _Subject) -> Trace:
@@ -368,6 +383,7 @@ _HANDLERS: dict[type[Predicate], Callable[[Any, _Subject], Trace]] = {
     ValueAtLeast: _value,
     PurposeIn: _purpose,
     DateOnOrAfter: _date,
+    DecidedOnOrAfter: _decided,
     FactIn: _fact,
     AnyComponent: _quantified,
     AllComponents: _quantified,

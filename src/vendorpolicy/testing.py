@@ -37,6 +37,7 @@ from vendorpolicy._predicates import (
     BuyerSector,
     CategoryWithin,
     DateOnOrAfter,
+    DecidedOnOrAfter,
     FactIn,
     Not,
     Predicate,
@@ -148,6 +149,7 @@ def components(**vendor_options: Any) -> st.SearchStrategy[Component]:
         Component,
         vendor=st.none() | vendors(**vendor_options),
         category=st.none() | categories(),
+        facts=_facts(),
     )
 
 
@@ -203,6 +205,7 @@ def _atoms() -> st.SearchStrategy[Predicate]:
         st.builds(ValueAtLeast, amount=_money()),
         st.builds(PurposeIn, purposes=_subset(PURPOSE_POOL, max_size=2)),
         st.builds(DateOnOrAfter, date=_DATES),
+        st.builds(DecidedOnOrAfter, date=_DATES),
         fact_atoms,
     )
 

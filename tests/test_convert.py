@@ -1,0 +1,164 @@
+"""Plain-data conversion: round-trips, the digest, and errors that point into the data."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+import pytest
+from hypothesis import given
+
+from vendorpolicy import (
+    Predicate,
+    Purchase,
+    Rule,
+    RuleSet,
+    canonical_json,
+    custom,
+    purchase_from_dict,
+    rule_set_from_dict,
+    unstructure,
+)
+from vendorpolicy.errors import InvalidDataError, VendorPolicyError
+from vendorpolicy.testing import predicates, purchases, rule_sets
+
+
+class TestRoundTrip:
+    @given(rule_sets())
+    def test_rule_set(self, rs: RuleSet) -> None:
+        """A rule set survives plain data and JSON text unchanged, digest included."""
+        back = rule_set_from_dict(json.loads(json.dumps(unstructure(rs))))
+        assert back == rs
+        assert back.digest == rs.digest
+
+    @given(purchases())
+    def test_purchase(self, p: Purchase) -> None:
+        """A purchase survives plain data and JSON text unchanged."""
+        assert purchase_from_dict(json.loads(json.dumps(unstructure(p)))) == p
+
+    @given(predicates())
+    def test_predicate_is_one_key_object(self, p: Predicate) -> None:
+        """Every condition is written as an object with one key naming its kind."""
+        data = unstructure(p)
+        assert isinstance(data, dict)
+        assert len(data) == 1
+
+    def test_custom_needs_its_function(self) -> None:
+        """A custom predicate is saved by name and loads only when its function is handed in."""
+
+        @custom("has-sbom")
+        def has_sbom(p: Purchase) -> bool | None:
+            return None
+
+        rs = RuleSet(id="s", version="1", rules=[Rule(id="r", when=has_sbom, effect="review")])
+        data = unstructure(rs)
+        assert data["rules"][0]["when"] == {"custom": {"name": "has-sbom"}}
+        assert rule_set_from_dict(data, customs=[has_sbom]) == rs
+        with pytest.raises(InvalidDataError) as info:
+            rule_set_from_dict(data)
+        assert "unknown custom predicate `has-sbom`" in str(info.value)
+
+
+class TestDigest:
+    @given(rule_sets())
+    def test_digest_is_sha256_of_canonical_json(self, rs: RuleSet) -> None:
+        """The digest is the sha256 of the canonical JSON form."""
+        import hashlib
+
+        expected = hashlib.sha256(canonical_json(rs).encode()).hexdigest()
+        assert rs.digest == f"sha256:{expected}"
+
+    @given(rule_sets(), rule_sets())
+    def test_digest_tells_sets_apart(self, a: RuleSet, b: RuleSet) -> None:
+        """Equal rule sets share a digest; different ones do not."""
+        assert (a.digest == b.digest) == (a == b)
+
+
+class TestErrors:
+    BASE: ClassVar[dict[str, Any]] = {
+        "id": "s",
+        "version": "1",
+        "rules": [
+            {
+                "id": "r",
+                "effect": "deny",
+                "when": {
+                    "all": [
+                        {"origin": {"countries": ["CN"]}},
+                        {"category": {"categories": ["telecom"]}},
+                    ]
+                },
+            }
+        ],
+    }
+
+    def _problems(self, data: object) -> list[VendorPolicyError]:
+        with pytest.raises(InvalidDataError) as info:
+            rule_set_from_dict(data)
+        return list(info.value.problems)
+
+    def _with(self, path: list[object], value: object) -> dict[str, object]:
+        data = json.loads(json.dumps(self.BASE))
+        node = data
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+        return data  # type: ignore[no-any-return]
+
+    def test_bad_country_path(self) -> None:
+        """A bad code inside a condition is reported at its path with a suggestion."""
+        data = self._with(["rules", 0, "when", "all", 0, "origin", "countries"], ["CNN"])
+        (problem,) = self._problems(data)
+        assert problem.path == "$.rules[0].when.all[0].origin.countries[0]"
+        assert problem.message == "unknown country code `CNN`"
+        assert problem.hint == "did you mean `CN`?"
+
+    def test_unknown_key_suggests(self) -> None:
+        """A misspelt key is an error with the right spelling, not silently dropped."""
+        data = self._with(["rules", 0, "efect"], "deny")
+        (problem,) = self._problems(data)
+        assert (problem.path, problem.message, problem.hint) == (
+            "$.rules[0]",
+            "unknown key `efect`",
+            "did you mean `effect`?",
+        )
+
+    def test_unknown_condition_kind(self) -> None:
+        """A misspelt condition kind suggests the right one."""
+        data = self._with(["rules", 0, "when", "all", 1], {"categroy": {"categories": ["x"]}})
+        (problem,) = self._problems(data)
+        assert problem.path == "$.rules[0].when.all[1]"
+        assert problem.hint == "did you mean `category`?"
+
+    def test_every_problem_reported(self) -> None:
+        """Problems in different rules and conditions are all reported at once."""
+        data = self._with(["rules", 0, "when", "all", 0, "origin", "countries"], ["XX"])
+        data["rules"][0]["when"]["all"][1]["category"]["categories"] = ["Tele com"]  # type: ignore[index]
+        data["rules"].append({"id": "r2", "effect": "block", "when": {"always": {}}})  # type: ignore[attr-defined]
+        paths = sorted(p.path or "" for p in self._problems(data))
+        assert paths == [
+            "$.rules[0].when.all[0].origin.countries[0]",
+            "$.rules[0].when.all[1].category.categories[0]",
+            "$.rules[1].effect",
+        ]
+
+    def test_strings_are_not_cast(self) -> None:
+        """`"false"` is not a boolean: a file's types are checked, not coerced."""
+        data = self._with(["rules", 0, "when"], {"buyer_public": {"public": "false"}})
+        (problem,) = self._problems(data)
+        assert problem.path == "$.rules[0].when.buyer_public.public"
+        assert "expected true or false" in problem.message
+
+    def test_missing_field(self) -> None:
+        """A missing required field names where it is missing."""
+        data = json.loads(json.dumps(self.BASE))
+        del data["rules"][0]["effect"]
+        (problem,) = self._problems(data)
+        assert problem.path == "$.rules[0].effect"
+        assert problem.message == "required field missing"
+
+    def test_condition_needs_one_key(self) -> None:
+        """A condition object with two keys is refused with an explanation."""
+        data = self._with(["rules", 0, "when"], {"origin": {"countries": ["CN"]}, "any": []})
+        (problem,) = self._problems(data)
+        assert "exactly one key" in problem.message
