@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from vendorpolicy._convert import unstructure
 from vendorpolicy._decision import Decision
 from vendorpolicy._files import load_purchase, load_rule_set
 from vendorpolicy._ledger import (
@@ -31,14 +32,24 @@ from vendorpolicy._ledger import (
     screen,
     write_results,
 )
-from vendorpolicy._model import Effect, Purchase
+from vendorpolicy._model import Buyer, Effect, Purchase
+from vendorpolicy._registry import Registry
+from vendorpolicy._resolution import Resolution
 from vendorpolicy._rules import RuleSet
 from vendorpolicy._samples import sample_purchases, sample_rule_set
 from vendorpolicy._schema import rule_set_schema
 from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import VendorPolicyError
 
-__all__ = ["EXIT_DENIED", "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "main"]
+__all__ = [
+    "EXIT_DENIED",
+    "EXIT_INPUT",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "add_registry_option",
+    "main",
+    "registry_option",
+]
 
 EXIT_OK = 0
 EXIT_DENIED = 1
@@ -81,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
         "args", nargs="+", metavar="[RULES] PURCHASE", help="a rule file, then a purchase"
     )
     explain.add_argument("--json", action="store_true", help="print the decision as JSON")
-    explain.add_argument("--as-of", type=_date, help="judge rules in force on this date")
+    explain.add_argument("--as-of", type=_date_arg, help="judge rules in force on this date")
     validate = commands.add_parser(
         "validate",
         help="check a rule file and report every problem in it",
@@ -117,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
         default="deny",
         help="exit 1 when a decision is this severe or more (default: deny; never: always 0)",
     )
-    check.add_argument("--as-of", type=_date, help="judge rules in force on this date")
+    check.add_argument("--as-of", type=_date_arg, help="judge rules in force on this date")
     check.add_argument("--quiet", "-q", action="store_true", help="no progress or summary")
     _vocabulary_option(check)
     commands.add_parser(
@@ -126,6 +137,18 @@ def _parser() -> argparse.ArgumentParser:
         description="Print the JSON Schema (draft 2020-12) of rule-set files, for editors "
         "and other tools.",
     )
+    resolve = commands.add_parser(
+        "resolve",
+        help="show how supplier names resolve against a vendor registry",
+        description="Resolve free-text supplier names against a vendor registry: the entity, "
+        "how it matched, the candidates when it did not, and the designations that reach it.",
+    )
+    resolve.add_argument("names", nargs="+", metavar="NAME", help="a supplier name as written")
+    add_registry_option(resolve)
+    resolve.add_argument(
+        "--as-of", type=_date_arg, default=None, help="the date (YYYY-MM-DD) to resolve as of"
+    )
+    resolve.add_argument("--json", action="store_true", help="print the resolutions as JSON")
     return parser
 
 
@@ -137,11 +160,29 @@ def _vocabulary_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _date(text: str) -> dt.date:
+def _date_arg(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date `{text}` (write YYYY-MM-DD)") from None
+
+
+def add_registry_option(parser: argparse.ArgumentParser) -> None:
+    """``--registry FILE``: the vendor registry to resolve names against (default: bundled).
+    For commands that screen ledgers, such as ``check``."""
+    parser.add_argument(
+        "--registry",
+        default="bundled",
+        metavar="FILE",
+        help="a registry file (.json, .toml, or .csv of entities), or `bundled` (the default)",
+    )
+
+
+def registry_option(value: str) -> Registry:
+    """The registry ``--registry`` names: the bundled one, or one loaded from a file."""
+    from vendorpolicy._io import bundled_registry, load_registry  # noqa: PLC0415 - cycle
+
+    return bundled_registry() if value == "bundled" else load_registry(value)
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
@@ -166,6 +207,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         if args.command == "schema":
             print(json.dumps(rule_set_schema(), indent=2, ensure_ascii=False), file=out)
             return EXIT_OK
+        if args.command == "resolve":
+            return _resolve(args.names, args.registry, args.as_of, as_json=args.json, out=out)
     except _UsageError as exc:
         print(exc, file=err)
         return EXIT_USAGE
@@ -391,6 +434,28 @@ def _draw(done: int, total: int, elapsed: float) -> None:
         file=sys.stderr,
         flush=True,
     )
+
+
+def _resolve(
+    names: Sequence[str], registry_ref: str, as_of: dt.date | None, *, as_json: bool, out: TextIO
+) -> int:
+    registry = registry_option(registry_ref)
+    probe = Buyer(id="probe", public=True, sector="other")
+    resolutions: list[Resolution] = []
+    for name in names:
+        purchase = Purchase(buyer=probe, supplier=name, date=as_of)
+        resolutions.extend(registry.resolve(purchase).resolutions)
+    if as_json:
+        data = [unstructure(r) for r in resolutions]
+        print(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False), file=out)
+        return EXIT_OK
+    when = as_of.isoformat() if as_of else "no date (vendors that changed over time stay unknown)"
+    print(f"Registry: {registry.id} version {registry.version}; as of {when}", file=out)
+    for resolution in resolutions:
+        lines = resolution.render()
+        lines[0] = lines[0].replace("vendor: ", "", 1)
+        print("\n".join(lines), file=out)
+    return EXIT_OK
 
 
 def _find_purchase(ref: str) -> Purchase:

@@ -346,7 +346,7 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _list_of(cls: type[Any]) -> Callable[[Any, Any], Any]:
+def _list_of(cls: type[Any]) -> Any:
     """Structure a list of ``cls`` with per-index error paths, for fields whose attrs converter
     expects built values (a tuple of rules, say) rather than plain data."""
 
@@ -359,16 +359,17 @@ def _list_of(cls: type[Any]) -> Callable[[Any, Any], Any]:
             )
         return converter.get_structure_hook(list[cls])(value, list[cls])  # type: ignore[valid-type]
 
-    return hook
+    return override(struct_hook=hook)
 
 
-def _eager(cls: type[Any], **pre: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+def _eager(cls: type[Any], **pre: Any) -> Callable[[Any, Any], Any]:
     """A structure function for the attrs class ``cls`` that runs each field's converter and
     validator as the field is read.
 
     The class's ``__init__`` stops at the first bad field; running them per field lets cattrs
     collect every bad field of an object, with its path. ``pre`` structures a field's plain data
-    before its converter sees it (a list of rules for a converter that expects ``Rule`` values).
+    before its converter sees it (a list of rules for a converter that expects ``Rule`` values);
+    each is an ``override`` with a ``struct_hook``, as :func:`_list_of` makes.
     The constructor runs the (idempotent) converters again and then the cross-field checks.
     """
     attrs.resolve_types(cls)
@@ -376,7 +377,9 @@ def _eager(cls: type[Any], **pre: Callable[[Any, Any], Any]) -> Callable[[Any, A
     overrides: dict[str, Any] = {}
     for a in attrs.fields(cls):
         if a.init:
-            overrides[a.name] = override(struct_hook=_field_hook(a, probe, pre.get(a.name)))
+            given = pre.get(a.name)
+            hook = given.struct_hook if given is not None else None
+            overrides[a.name] = override(struct_hook=_field_hook(a, probe, hook))
     generated = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True, **overrides)
     keys = ", ".join(f"`{a.alias}`" for a in attrs.fields(cls) if a.init)
 

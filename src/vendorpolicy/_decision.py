@@ -10,6 +10,7 @@ from typing import Any
 from attrs import frozen
 
 from vendorpolicy._model import Effect
+from vendorpolicy._resolution import Resolution
 from vendorpolicy._trace import Trace
 
 __all__ = ["Basis", "Decision", "LayerOutcome", "RuleResult", "RuleStatus"]
@@ -91,7 +92,9 @@ class Decision:
 
     ``basis`` tells apart a decision made by rules, one where no rule applied, and one escalated
     because facts were unknown. ``results`` holds every rule's outcome with its trace;
-    ``determining`` the rules that decided.
+    ``determining`` the rules that decided. ``resolutions`` says, when the purchase was evaluated
+    against a registry, which entity each free-text name resolved to, how, and by which ownership
+    path designations reached it.
     """
 
     effect: Effect
@@ -107,6 +110,8 @@ class Decision:
     errors: tuple[str, ...]
     results: tuple[RuleResult, ...]
     layers: tuple[LayerOutcome, ...]
+    #: How each supplier or maker name was resolved against a registry, when one was given.
+    resolutions: tuple[Resolution, ...] = ()
 
     @property
     def determining(self) -> tuple[RuleResult, ...]:

@@ -18,6 +18,9 @@ from attrs import frozen
 from vendorpolicy._checks import tick, type_name
 from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult, RuleStatus
 from vendorpolicy._model import Effect, Purchase
+from vendorpolicy._names import Resolver
+from vendorpolicy._registry import Registry
+from vendorpolicy._resolution import Resolution
 from vendorpolicy._rules import Combining, Rule, RuleSet
 from vendorpolicy._trace import Trace, kleene_and, kleene_not, trace_purchase
 from vendorpolicy.errors import PredicateTypeError
@@ -36,7 +39,14 @@ class _Outcome:
     effects: frozenset[Effect]
 
 
-def evaluate(rule_set: RuleSet, purchase: Purchase, *, as_of: dt.date | None = None) -> Decision:
+def evaluate(
+    rule_set: RuleSet,
+    purchase: Purchase,
+    *,
+    as_of: dt.date | None = None,
+    registry: Registry | None = None,
+    resolver: Resolver | None = None,
+) -> Decision:
     if not isinstance(purchase, Purchase):
         raise PredicateTypeError(
             f"expected a Purchase, got {type_name(purchase)} {tick(purchase)}",
@@ -48,6 +58,21 @@ def evaluate(rule_set: RuleSet, purchase: Purchase, *, as_of: dt.date | None = N
             path="RuleSet.evaluate(as_of)",
         )
     when = as_of if as_of is not None else purchase.date
+    resolutions: tuple[Resolution, ...] = ()
+    if registry is not None:
+        if not isinstance(registry, Registry):
+            raise PredicateTypeError(
+                f"expected a Registry, got {type_name(registry)} {tick(registry)}",
+                path="RuleSet.evaluate(registry)",
+            )
+        resolved = registry.resolve(purchase, as_of=when, resolver=resolver)
+        purchase, resolutions = resolved.purchase, resolved.resolutions
+    elif resolver is not None:
+        raise PredicateTypeError(
+            "a resolver needs a registry to resolve against",
+            path="RuleSet.evaluate(resolver)",
+            hint="pass `registry=` as well",
+        )
     layers = []
     results: list[RuleResult] = []
     determining: list[str] = []
@@ -91,6 +116,7 @@ def evaluate(rule_set: RuleSet, purchase: Purchase, *, as_of: dt.date | None = N
             LayerOutcome(rule_set=layer.id, version=layer.version, effect=e, basis=b)
             for layer, e, b, _ in layers
         ),
+        resolutions=resolutions,
     )
 
 

@@ -34,6 +34,11 @@ def explain(decision: Decision) -> str:
     ]
     if decision.purchase_id:
         lines.append(f"Purchase: {decision.purchase_id}")
+    if decision.resolutions:
+        lines.append("")
+        lines.append(f"Names resolved (registry {decision.resolutions[0].registry}):")
+        for resolution in decision.resolutions:
+            lines.extend(f"  {line}" for line in resolution.render())
     if len(decision.layers) > 1:
         lines.append("Layers:")
         lines.extend(
@@ -45,7 +50,7 @@ def explain(decision: Decision) -> str:
         lines.append("")
         lines.append("Determining rules:")
         for result in deciding:
-            lines.extend(_rule(result, "  "))
+            lines.extend(_rule(result, "  ", decision))
     others = [
         r
         for r in decision.results
@@ -55,7 +60,9 @@ def explain(decision: Decision) -> str:
         lines.append("")
         lines.append("Other rules:")
         for result in others:
-            lines.extend(_rule(result, "  ", brief=result.status is RuleStatus.NOT_APPLICABLE))
+            lines.extend(
+                _rule(result, "  ", decision, brief=result.status is RuleStatus.NOT_APPLICABLE)
+            )
     resting = [r for r in decision.results if r.status is RuleStatus.NOT_IN_FORCE]
     if resting:
         lines.append("")
@@ -74,7 +81,7 @@ def explain(decision: Decision) -> str:
     return "\n".join(lines)
 
 
-def _rule(result: RuleResult, indent: str, *, brief: bool = False) -> list[str]:
+def _rule(result: RuleResult, indent: str, decision: Decision, *, brief: bool = False) -> list[str]:
     effect = (
         result.effect.name
         if result.effect is not None
@@ -90,21 +97,26 @@ def _rule(result: RuleResult, indent: str, *, brief: bool = False) -> list[str]:
         return lines
     if result.condition is not None:
         lines.append(f"{inner}when:")
-        lines.extend(_trace(result.condition, inner + "  "))
+        lines.extend(_trace(result.condition, inner + "  ", decision))
     if result.exception is not None:
         lines.append(f"{inner}unless:")
-        lines.extend(_trace(result.exception, inner + "  "))
+        lines.extend(_trace(result.exception, inner + "  ", decision))
     for case in result.cases:
         lines.append(f"{inner}case:")
-        lines.extend(_trace(case, inner + "  "))
+        lines.extend(_trace(case, inner + "  ", decision))
     if result.missing_facts:
         lines.append(f"{inner}missing: {', '.join(result.missing_facts)}")
     lines.extend(f"{inner}error: {e}" for e in result.errors)
     return lines
 
 
-def _trace(trace: Trace, indent: str) -> list[str]:
-    from vendorpolicy._predicates import AllOf, AnyOf, Not  # noqa: PLC0415 - cycle
+def _trace(trace: Trace, indent: str, decision: Decision) -> list[str]:
+    from vendorpolicy._predicates import (  # noqa: PLC0415 - cycle
+        AllOf,
+        AnyOf,
+        Not,
+        VendorDesignated,
+    )
 
     node = trace.predicate
     if isinstance(node, AllOf):
@@ -121,6 +133,15 @@ def _trace(trace: Trace, indent: str) -> list[str]:
     if trace.error:
         line += f"  !! {trace.error}"
     lines = [line]
+    if isinstance(node, VendorDesignated) and trace.value is True:
+        subject = trace.fact.split(".designations", 1)[0]
+        lines.extend(
+            f"{indent}    via: {path.render()}"
+            for resolution in decision.resolutions
+            if resolution.subject == subject
+            for path in resolution.designations
+            if path.designation in node.designations
+        )
     for child in trace.children:
-        lines.extend(_trace(child, indent + "  "))
+        lines.extend(_trace(child, indent + "  ", decision))
     return lines

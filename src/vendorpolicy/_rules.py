@@ -24,6 +24,8 @@ from vendorpolicy.errors import InvalidValueError
 if TYPE_CHECKING:
     from vendorpolicy._decision import Decision
     from vendorpolicy._model import Purchase
+    from vendorpolicy._names import Resolver
+    from vendorpolicy._registry import Registry
 
 __all__ = ["Case", "Combining", "Rule", "RuleSet"]
 
@@ -236,13 +238,26 @@ class RuleSet:
                 return rule
         raise KeyError(rule_id)
 
-    def evaluate(self, purchase: Purchase, *, as_of: dt.date | None = None) -> Decision:
+    def evaluate(
+        self,
+        purchase: Purchase,
+        *,
+        as_of: dt.date | None = None,
+        registry: Registry | None = None,
+        resolver: Resolver | None = None,
+    ) -> Decision:
         """Decide on ``purchase``. Never raises for a purchase: a rule that cannot be evaluated is
         reported in the decision and treated as unknown (fail closed).
 
         Rules in force are judged on ``as_of`` if given, else on the purchase date; the wall
         clock is never read.
+
+        With a ``registry``, the vendor and every component's maker that the purchase only
+        names (``supplier``, ``maker``) are first resolved against it as of that date (see
+        :meth:`Registry.resolve`); ``resolver`` replaces the registry's own name matcher. A name
+        that cannot be identified leaves the vendor unknown, so ``on_unknown`` applies; the
+        decision's ``resolutions`` record every name and its candidates.
         """
         from vendorpolicy._engine import evaluate  # noqa: PLC0415 - cycle
 
-        return evaluate(self, purchase, as_of=as_of)
+        return evaluate(self, purchase, as_of=as_of, registry=registry, resolver=resolver)

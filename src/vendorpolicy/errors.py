@@ -16,6 +16,7 @@ __all__ = [
     "EvaluationError",
     "FileError",
     "InvalidDataError",
+    "InvalidRegistryError",
     "InvalidValueError",
     "PredicateTypeError",
     "VendorPolicyError",
@@ -99,6 +100,20 @@ class InvalidDataError(VendorPolicyError, ValueError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild_data, (self.message, self.path, self.hint, self.problems))
+
+
+class InvalidRegistryError(InvalidDataError):
+    """A registry's parts do not fit together: unknown entity ids, duplicate ids, ownership
+    cycles. ``problems`` lists every one, each with the path of the offending item."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_registry, (self.message, self.path, self.hint, self.problems))
+
+
+def _rebuild_registry(
+    message: str, path: str | None, hint: str | None, problems: tuple[VendorPolicyError, ...]
+) -> InvalidRegistryError:
+    return InvalidRegistryError(message, path=path, hint=hint, problems=problems)
 
 
 def _rebuild_data(

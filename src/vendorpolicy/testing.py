@@ -47,6 +47,15 @@ from vendorpolicy._predicates import (
     VendorId,
     VendorOrigin,
 )
+from vendorpolicy._registry import (
+    DesignationList,
+    Entity,
+    Listing,
+    Propagation,
+    Registry,
+    Relation,
+)
+from vendorpolicy._resolution import RelationKind
 from vendorpolicy._rules import Case, Combining, Rule, RuleSet
 
 __all__ = [
@@ -54,14 +63,19 @@ __all__ = [
     "COUNTRY_POOL",
     "DESIGNATION_POOL",
     "FACT_POOL",
+    "LEGAL_FORM_POOL",
+    "NAME_WORD_POOL",
     "PURPOSE_POOL",
     "VENDOR_ID_POOL",
     "buyers",
     "categories",
+    "company_names",
     "components",
     "effects",
+    "name_variants",
     "predicates",
     "purchases",
+    "registries",
     "rule_sets",
     "rules",
     "vendors",
@@ -287,4 +301,119 @@ def rule_sets(
         default=default or draw(effects()),
         on_unknown=draw(effects()),
         includes=includes,
+    )
+
+
+# --- registries and supplier names ---------------------------------------------------------------
+
+#: Words company names are made of (none is a legal form, so legal forms can be added and removed).
+NAME_WORD_POOL: tuple[str, ...] = (
+    "Acme", "Nordic", "Zeta", "Orbit", "Pioneer", "Lumen", "Vega", "Kite", "Telecom", "Systems",
+    "Holding", "Technologies", "海康", "华为", "東芝", "ファーウェイ",
+)  # fmt: skip
+#: Legal forms as they appear on paperwork, in several countries and scripts.
+LEGAL_FORM_POOL: tuple[str, ...] = (
+    "Co., Ltd.", "Inc.", "Corporation", "K.K.", "GmbH", "AB", "Pty Ltd", "LLC", "plc",
+    "S.A.", "Limited", "株式会社", "有限公司", "股份有限公司",
+)  # fmt: skip
+
+
+@st.composite
+def company_names(
+    draw: st.DrawFn,
+    *,
+    words: Sequence[str] = NAME_WORD_POOL,
+    legal_forms: Sequence[str] = LEGAL_FORM_POOL,
+    max_words: int = 3,
+) -> str:
+    """A company name: one to ``max_words`` words from ``words``, sometimes with a legal form."""
+    parts = draw(st.lists(st.sampled_from(list(words)), min_size=1, max_size=max_words))
+    name = " ".join(parts)
+    if draw(st.booleans()):
+        form = draw(st.sampled_from(legal_forms))
+        # Latin-script forms follow a space or comma; CJK ones run on (有限公司) or not.
+        glue = draw(st.sampled_from([" ", ", "] if form.isascii() else ["", " "]))
+        name = f"{name}{glue}{form}"
+    return name
+
+
+@st.composite
+def name_variants(draw: st.DrawFn, name: str) -> str:
+    """``name`` as another clerk might have typed it: other case, spacing and legal form."""
+    words = name.split()
+    case = draw(st.sampled_from([str.upper, str.lower, str.title, lambda s: s]))
+    glue = draw(st.sampled_from([" ", "  ", " \t"]))
+    text = glue.join(case(w) for w in words)
+    if draw(st.booleans()):
+        text = f"{text} {draw(st.sampled_from(LEGAL_FORM_POOL))}"
+    return draw(st.sampled_from(["", " "])) + text + draw(st.sampled_from(["", " "]))
+
+
+@st.composite
+def registries(
+    draw: st.DrawFn,
+    *,
+    max_entities: int = 8,
+    designations: Sequence[str] = DESIGNATION_POOL,
+    countries: Sequence[str] = COUNTRY_POOL,
+) -> Registry:
+    """A valid registry: entities ``e0``, ``e1``, … with drawn names and aliases (names may be
+    shared, to exercise ambiguity), dated relations in which an entity is only ever held by
+    entities of a lower number (so there is never a cycle), and designation lists with dated
+    listings and every kind of propagation."""
+    count = draw(st.integers(min_value=1, max_value=max_entities))
+    ids = [f"e{i}" for i in range(count)]
+    entities = [
+        Entity(
+            id=entity_id,
+            name=draw(company_names()),
+            aliases=draw(st.lists(company_names(), max_size=2)),
+            country=draw(st.none() | st.sampled_from(list(countries))),
+        )
+        for entity_id in ids
+    ]
+    relations: list[Relation] = []
+    if count > 1:
+        pairs = st.tuples(
+            st.integers(min_value=0, max_value=count - 2), st.integers(min_value=1, max_value=99)
+        ).map(lambda p: (p[0], p[0] + 1 + p[1] % (count - 1 - p[0])))
+        for owner, owned in draw(st.lists(pairs, max_size=2 * count)):
+            start, end = draw(_windows())
+            relations.append(
+                Relation(
+                    owner=ids[owner],
+                    owned=ids[owned],
+                    kind=draw(st.sampled_from(list(RelationKind))),
+                    share=draw(st.none() | st.integers(min_value=1, max_value=100)),
+                    valid_from=start,
+                    valid_until=end,
+                )
+            )
+    lists = []
+    for list_id in draw(st.lists(st.sampled_from(list(designations)), unique=True, max_size=3)):
+        entries = []
+        for entity_id in draw(st.lists(st.sampled_from(ids), unique=True, max_size=3)):
+            added = draw(_DATES)
+            removed = draw(st.none() | st.dates(min_value=added + dt.timedelta(days=1)))
+            entries.append(
+                Listing(
+                    entity=entity_id,
+                    added=added,
+                    removed=removed if removed is None or removed <= dt.date(2030, 1, 1) else None,
+                    propagates=draw(st.none() | st.sampled_from(list(Propagation))),
+                )
+            )
+        lists.append(
+            DesignationList(
+                id=list_id, propagates=draw(st.sampled_from(list(Propagation))), entries=entries
+            )
+        )
+    return Registry(
+        id="generated", version="1", entities=entities, relations=relations, lists=lists
+    )
+
+
+def _windows() -> st.SearchStrategy[tuple[dt.date | None, dt.date | None]]:
+    return st.tuples(st.none() | _DATES, st.none() | _DATES).map(
+        lambda w: (w[0], w[1]) if w[0] is None or w[1] is None or w[0] <= w[1] else (w[1], w[0])
     )

@@ -1,0 +1,270 @@
+"""Company-name normalisation and the name index that resolves free text to registry entities.
+
+Normalisation is deliberately conservative: it removes what never tells two companies apart
+(letter case, Unicode compatibility forms, punctuation, spacing, legal-form words such as
+``Co., Ltd.``, ``K.K.``, ``株式会社`` or ``GmbH``) and nothing else. It never transliterates
+(``华为`` and ``Huawei`` stay different strings; the registry links them by listing both as
+aliases), and it keeps words such as ``Technologies``, ``Holding`` or ``Group`` that do tell
+companies apart.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Protocol, runtime_checkable
+
+from vendorpolicy._resolution import Candidate, Match, MatchMethod
+
+__all__ = ["LEGAL_FORMS", "NameIndex", "Resolver", "normalise_name"]
+
+#: Legal-form words removed from the end of a name (after punctuation is gone, so ``Co., Ltd.``
+#: is the two words ``co ltd`` and ``K.K.`` the one word ``kk``).
+_SUFFIXES = frozenset(
+    {
+        # English and international
+        "co", "company", "corp", "corporation", "inc", "incorporated", "ltd", "limited",
+        "llc", "llp", "lp", "plc", "pty", "pte", "sdn", "bhd",
+        # Continental Europe
+        "gmbh", "ag", "kg", "mbh", "se", "sa", "sas", "sarl", "srl", "spa", "nv", "bv",
+        "ab", "publ", "as", "asa", "oy", "oyj", "aps", "sp", "zoo",
+        # Japan (romanised)
+        "kk", "kabushiki", "kaisha", "gk", "yk",
+        # CJK written as a separate word
+        "株式会社", "有限会社", "合同会社", "有限公司", "股份有限公司", "有限责任公司",
+        "有限責任公司", "公司", "株", "有",
+    }
+)  # fmt: skip
+#: Legal-form words removed from the start of a name: Russian forms, Indonesian ``PT``, the
+#: Japanese ``株式会社`` (and its short form ``(株)``) and a leading ``the``.
+_PREFIXES = frozenset({"the", "ao", "ooo", "oao", "pao", "zao", "pt", "株式会社", "株", "有"})
+#: Legal forms written in CJK scripts, which run on without a space: removed from the end (or,
+#: for 株式会社, the start) of a word. Longest first.
+_CJK_SUFFIXES = (
+    "股份有限公司",
+    "有限责任公司",
+    "有限責任公司",
+    "有限公司",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "公司",
+)
+_CJK_PREFIXES = ("株式会社",)
+#: Every legal form removed, for the documentation and tests.
+LEGAL_FORMS: frozenset[str] = _SUFFIXES | _PREFIXES | frozenset(_CJK_SUFFIXES)
+
+#: Apostrophes (straight, typographic, modifier letter, grave and acute) are dropped, not spaced.
+_DROP = frozenset("'\u2019\u02bc`\u00b4")
+
+
+def _tokens(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    text = _DOTTED.sub(_undot, text)
+    chars: list[str] = []
+    for ch in text:
+        if ch in _DROP:
+            continue
+        if ch == "&":
+            chars.append(" and ")
+            continue
+        category = unicodedata.category(ch)
+        if category[0] in "PSZC":
+            chars.append(" ")
+        else:
+            chars.append(ch)
+    return "".join(chars).split()
+
+
+#: Abbreviations written with dots between single letters or digits (``K.K.``, ``S.A.``,
+#: ``L.L.C.``): their dots are dropped so they read as one word (``kk``, ``sa``, ``llc``).
+_DOTTED = re.compile(r"(?<![0-9a-z])[0-9a-z](?:\.[0-9a-z])+\.?(?![0-9a-z])")
+
+
+def _undot(match: re.Match[str]) -> str:
+    return match.group(0).replace(".", "")
+
+
+def _strip_forms(tokens: list[str]) -> list[str]:
+    tokens = list(tokens)
+    while True:
+        if len(tokens) > 1 and tokens[-1] in _SUFFIXES:
+            tokens.pop()
+            continue
+        if len(tokens) > 1 and tokens[0] in _PREFIXES:
+            tokens.pop(0)
+            continue
+        last = tokens[-1] if tokens else ""
+        form = next((f for f in _CJK_SUFFIXES if last.endswith(f) and len(last) > len(f)), None)
+        if form is not None:
+            tokens[-1] = last[: -len(form)]
+            continue
+        first = tokens[0] if tokens else ""
+        form = next((f for f in _CJK_PREFIXES if first.startswith(f) and len(first) > len(f)), None)
+        if form is not None:
+            tokens[0] = first[len(form) :]
+            continue
+        return tokens
+
+
+def normalise_name(name: str) -> str:
+    """The normalised form of a company name, used to compare names.
+
+    Applies Unicode NFKC and case folding, joins dotted abbreviations (``K.K.`` → ``kk``),
+    drops apostrophes, turns ``&`` into ``and`` and every other punctuation mark or symbol into
+    a space, and removes legal-form words from the ends (see :data:`LEGAL_FORMS`), but never
+    the last word. The result is idempotent: normalising it again changes nothing.
+
+    >>> normalise_name("Huawei Technologies Co., Ltd.")
+    'huawei technologies'
+    >>> normalise_name("HUAWEI TECHNOLOGIES JAPAN K.K.")
+    'huawei technologies japan'
+    >>> normalise_name("华为技术有限公司")
+    '华为技术'
+    >>> normalise_name("ZT Systems")
+    'zt systems'
+    """
+    return " ".join(_strip_forms(_tokens(name)))
+
+
+def _grams(key: str) -> set[str]:
+    padded = f" {key} "
+    if len(padded) < 3:
+        return {padded}
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+@runtime_checkable
+class Resolver(Protocol):
+    """Anything that turns a free-text name into a :class:`Match`.
+
+    The built-in resolver is the :class:`NameIndex` a registry builds for itself. Plug in your own
+    (a better matcher, a lookup in your vendor master) with
+    ``rules.evaluate(purchase, registry=registry, resolver=mine)``. Whatever the resolver, a
+    :class:`Match` can only identify an entity by an exact id, an exact alias or a normalised
+    alias; anything else must come back as candidates.
+    """
+
+    def resolve(self, name: str, *, country: str | None = None) -> Match:
+        """Match ``name`` (with the supplier's country, when known)."""
+        ...
+
+
+class NameIndex:
+    """An index of registry names: dictionaries for exact and normalised lookups, and a trigram
+    index for similar-name candidates, so resolving a name never scans the registry.
+
+    ``entries`` gives, per entity, its id, its country (or ``None``) and its names (legal name
+    first, then aliases).
+    """
+
+    #: Similar names scoring below this are not offered as candidates.
+    min_score = 0.5
+    #: At most this many candidates are returned.
+    max_candidates = 5
+    #: Trigrams shared by more names than this are too common to tell names apart; skipped.
+    max_posting = 1000
+    #: Similar names are looked up through this many of the query's rarest trigrams.
+    probe_grams = 6
+
+    def __init__(self, entries: Iterable[tuple[str, str | None, Iterable[str]]]) -> None:
+        self._country: dict[str, str | None] = {}
+        self._exact: dict[str, dict[str, str]] = {}
+        self._normal: dict[str, dict[str, str]] = {}
+        for entity, country, names in entries:
+            self._country[entity] = country
+            for name in names:
+                text = name.strip()
+                if not text:
+                    continue
+                self._exact.setdefault(text, {}).setdefault(entity, name)
+                key = normalise_name(text)
+                if key:
+                    self._normal.setdefault(key, {}).setdefault(entity, name)
+        self._keys = list(self._normal)
+        self._key_grams = [_grams(k) for k in self._keys]
+        postings: dict[str, list[int]] = collections.defaultdict(list)
+        for i, grams in enumerate(self._key_grams):
+            for gram in grams:
+                postings[gram].append(i)
+        self._postings = dict(postings)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def resolve(self, name: str, *, country: str | None = None) -> Match:
+        """Match ``name``: by id, exact alias, normalised alias, or else similar names.
+
+        Several entities sharing the name are narrowed to those in ``country`` when it is given;
+        if still more than one, the match is ambiguous and they are the candidates.
+        """
+        text = name.strip()
+        if text in self._country:
+            return Match(query=name, method=MatchMethod.EXACT_ID, entity=text, score=1.0)
+        hits = self._exact.get(text)
+        if hits:
+            return self._settle(name, MatchMethod.EXACT_ALIAS, hits, country)
+        key = normalise_name(text)
+        hits = self._normal.get(key) if key else None
+        if hits:
+            return self._settle(name, MatchMethod.NORMALISED_ALIAS, hits, country)
+        candidates = self._similar(key) if key else []
+        if not candidates:
+            return Match(query=name, method=MatchMethod.NONE)
+        return Match(
+            query=name,
+            method=MatchMethod.FUZZY,
+            score=candidates[0].score,
+            candidates=tuple(candidates),
+        )
+
+    def _settle(
+        self, query: str, method: MatchMethod, hits: dict[str, str], country: str | None
+    ) -> Match:
+        entities = sorted(hits)
+        if len(entities) > 1 and country is not None:
+            local = [e for e in entities if self._country.get(e) == country]
+            if len(local) == 1:
+                entities = local
+        if len(entities) == 1:
+            return Match(query=query, method=method, entity=entities[0], score=1.0)
+        return Match(
+            query=query,
+            method=method,
+            score=1.0,
+            candidates=tuple(
+                Candidate(entity=e, name=hits[e], method=method, score=1.0) for e in entities
+            ),
+        )
+
+    def _similar(self, key: str) -> list[Candidate]:
+        grams = _grams(key)
+        # Candidates come from the rarest trigrams only (they say the most and cost the least);
+        # the shortlist is then scored on all trigrams.
+        postings = sorted(
+            (
+                p
+                for p in map(self._postings.get, grams)
+                if p is not None and len(p) <= self.max_posting
+            ),
+            key=len,
+        )
+        counts: collections.Counter[int] = collections.Counter()
+        for posting in postings[: self.probe_grams]:
+            counts.update(posting)
+        best: dict[str, Candidate] = {}
+        for index, _ in counts.most_common(4 * self.max_candidates):
+            other = self._key_grams[index]
+            score = 2 * len(grams & other) / (len(grams) + len(other))
+            if score < self.min_score:
+                continue
+            for entity, alias in self._normal[self._keys[index]].items():
+                known = best.get(entity)
+                if known is None or score > known.score:
+                    best[entity] = Candidate(
+                        entity=entity, name=alias, method=MatchMethod.FUZZY, score=round(score, 4)
+                    )
+        ranked = sorted(best.values(), key=lambda c: (-c.score, c.entity))
+        return ranked[: self.max_candidates]

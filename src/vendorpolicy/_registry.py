@@ -1,0 +1,833 @@
+"""The vendor registry: who a supplier really is.
+
+A :class:`Registry` holds entities (companies with names, aliases, country and identifiers),
+dated ownership relations between them, and designation lists. It answers questions as of a
+date (owners, subsidiaries, affiliates, the ownership path between two entities, the designations
+that reach an entity and how), resolves free-text supplier names, and turns a purchase whose
+vendors are only named into one whose vendors are identified :class:`~vendorpolicy.Vendor`
+values, so that rules can be evaluated on it.
+
+Designations travel *down* ownership relations only, never up to an owner or sideways to a
+sister company unless a relation links them: what a designation reaches is always an explicit,
+dated chain of relations, which the decision can show.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import difflib
+import enum
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+from attrs import field, frozen
+
+from vendorpolicy._checks import (
+    check_id,
+    check_text,
+    country_validator,
+    id_validator,
+    optional_date_validator,
+    text_validator,
+    tick,
+    tuple_of,
+    type_name,
+)
+from vendorpolicy._model import Component, Purchase, Vendor, to_enum
+from vendorpolicy._names import NameIndex, Resolver
+from vendorpolicy._resolution import (
+    DesignationPath,
+    Match,
+    PathStep,
+    RelationKind,
+    Resolution,
+)
+from vendorpolicy.errors import InvalidRegistryError, InvalidValueError, PredicateTypeError
+
+__all__ = [
+    "DesignationList",
+    "Entity",
+    "Listing",
+    "Propagation",
+    "Registry",
+    "Relation",
+    "ResolvedPurchase",
+]
+
+
+class Propagation(enum.Enum):
+    """Which entities a listing reaches besides the entity listed."""
+
+    #: The listed entity only.
+    ENTITY = "entity"
+    #: Also every entity it controls, down chains of ``subsidiary`` relations.
+    SUBSIDIARIES = "subsidiaries"
+    #: Also every entity below it by relations of any kind (subsidiary, affiliate, joint venture).
+    SUBSIDIARIES_AND_AFFILIATES = "subsidiaries-and-affiliates"
+
+    def __repr__(self) -> str:
+        return f"Propagation.{self.name}"
+
+
+# --- field converters (named functions, as mypy's attrs plugin requires) -----------------------
+
+
+def _names(value: object, path: str) -> tuple[str, ...]:
+    items = tuple_of(value, path, check_text)
+    for i, item in enumerate(items):
+        if not item.strip():
+            raise InvalidValueError("empty name", path=f"{path}[{i}]", hint="remove it")
+    return tuple(dict.fromkeys(items))
+
+
+def _entity_aliases(value: object) -> Any:
+    return _names(value, "Entity.aliases")
+
+
+def _entity_identifiers(value: object) -> Any:
+    path = "Entity.identifiers"
+    if not isinstance(value, Mapping):
+        raise PredicateTypeError(
+            f"expected a mapping of schemes to identifiers, got {type_name(value)} {tick(value)}",
+            path=path,
+            hint='e.g. `{"lei": "…", "szse": "000063"}`',
+        )
+    out: dict[str, str] = {}
+    for key, item in value.items():
+        check_id(key, f"{path}[{key!r}]")
+        out[key] = check_text(item, f"{path}[{key!r}]")
+    return MappingProxyType(dict(sorted(out.items())))
+
+
+def _mapping_repr(value: Mapping[str, Any]) -> str:
+    return repr(dict(value))
+
+
+def _nonempty_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    path = f"{type(instance).__name__}.{attribute.name}"
+    check_text(value, path)
+    assert isinstance(value, str)
+    if not value.strip():
+        raise InvalidValueError("empty name", path=path, hint="give the legal name")
+
+
+@frozen(kw_only=True)
+class Entity:
+    """A company in the registry.
+
+    ``name`` is the legal name; ``aliases`` are other spellings, former names, short names
+    and names in other scripts (``华为技术有限公司``, ``ファーウェイ``): a name resolves to the
+    entity only through one of these, never by transliteration. ``identifiers`` maps a scheme
+    (``lei``, a stock exchange, a national register) to the entity's identifier there.
+    ``source`` says where the facts come from.
+    """
+
+    id: str = field(validator=id_validator)
+    name: str = field(validator=_nonempty_name)
+    aliases: tuple[str, ...] = field(default=(), converter=_entity_aliases)
+    country: str | None = field(default=None, validator=country_validator)
+    identifiers: Mapping[str, str] = field(
+        factory=dict, converter=_entity_identifiers, hash=False, repr=_mapping_repr
+    )
+    source: str = field(default="", validator=text_validator)
+    notes: str = field(default="", validator=text_validator)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The legal name followed by the aliases."""
+        return (self.name, *(a for a in self.aliases if a != self.name))
+
+
+def _share(value: object) -> Any:
+    path = "Relation.share"
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise PredicateTypeError(
+            f"a share is a percentage, got {type_name(value)} {tick(value)}", path=path
+        )
+    try:
+        share = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    except InvalidOperation:
+        raise InvalidValueError(f"not a number {tick(value)}", path=path) from None
+    if not share.is_finite() or not 0 < share <= 100:
+        raise InvalidValueError(
+            f"a share is a percentage above 0 and at most 100, got {tick(value)}", path=path
+        )
+    return share
+
+
+def _relation_kind(value: object) -> Any:
+    return to_enum(RelationKind, value, "Relation.kind")
+
+
+def _check_window(kind: str, start: dt.date | None, end: dt.date | None, path: str) -> None:
+    if start is not None and end is not None and end < start:
+        raise InvalidValueError(
+            f"{kind} ends ({end.isoformat()}) before it starts ({start.isoformat()})",
+            path=path,
+            hint="swap the dates, or drop one",
+        )
+
+
+def _valid(start: dt.date | None, end: dt.date | None, on: dt.date) -> bool:
+    return (start is None or start <= on) and (end is None or on <= end)
+
+
+@frozen(kw_only=True)
+class Relation:
+    """``owner`` holds ``owned``, as a ``kind`` of relation with a ``share`` (a percentage, or
+    ``None`` when not known), from ``valid_from`` to ``valid_until`` (both inclusive; ``None``
+    leaves that end open). A sale ends a relation: give the date it ended as ``valid_until``."""
+
+    owner: str = field(validator=id_validator)
+    owned: str = field(validator=id_validator)
+    kind: RelationKind = field(default=RelationKind.SUBSIDIARY, converter=_relation_kind)
+    share: Decimal | None = field(default=None, converter=_share)
+    valid_from: dt.date | None = field(default=None, validator=optional_date_validator)
+    valid_until: dt.date | None = field(default=None, validator=optional_date_validator)
+    source: str = field(default="", validator=text_validator)
+    notes: str = field(default="", validator=text_validator)
+
+    def __attrs_post_init__(self) -> None:
+        _check_window(
+            f"relation `{self.owner}` -> `{self.owned}`",
+            self.valid_from,
+            self.valid_until,
+            "Relation.valid_until",
+        )
+
+    def valid_on(self, on: dt.date) -> bool:
+        """Whether the relation holds on ``on``."""
+        return _valid(self.valid_from, self.valid_until, on)
+
+
+def _optional_propagation(value: object) -> Any:
+    return None if value is None else to_enum(Propagation, value, "Listing.propagates")
+
+
+@frozen(kw_only=True)
+class Listing:
+    """An entity on a designation list: put on it on ``added``, taken off on ``removed`` (the
+    first day it is no longer listed; ``None`` while it stays). ``propagates`` overrides the
+    list's reach for this entry, where the source words it differently."""
+
+    entity: str = field(validator=id_validator)
+    added: dt.date = field(validator=optional_date_validator)
+    removed: dt.date | None = field(default=None, validator=optional_date_validator)
+    propagates: Propagation | None = field(default=None, converter=_optional_propagation)
+    source: str = field(default="", validator=text_validator)
+    notes: str = field(default="", validator=text_validator)
+
+    def __attrs_post_init__(self) -> None:
+        if self.added is None:
+            raise InvalidValueError(
+                f"listing of `{self.entity}` has no date added", path="Listing.added"
+            )
+        if self.removed is not None and self.removed <= self.added:
+            raise InvalidValueError(
+                f"listing of `{self.entity}` is removed ({self.removed.isoformat()}) "
+                f"on or before it is added ({self.added.isoformat()})",
+                path="Listing.removed",
+            )
+
+    def active_on(self, on: dt.date) -> bool:
+        """Whether the entity is on the list on ``on``."""
+        return self.added <= on and (self.removed is None or on < self.removed)
+
+
+def _list_propagates(value: object) -> Any:
+    return to_enum(Propagation, value, "DesignationList.propagates")
+
+
+def _items_of(cls: type[Any], value: object, path: str) -> tuple[Any, ...]:
+    def check(item: object, item_path: str) -> Any:
+        if not isinstance(item, cls):
+            raise PredicateTypeError(
+                f"expected a {cls.__name__}, got {type_name(item)} {tick(item)}", path=item_path
+            )
+        return item
+
+    return tuple_of(value, path, check)
+
+
+def _list_entries(value: object) -> Any:
+    return _items_of(Listing, value, "DesignationList.entries")
+
+
+@frozen(kw_only=True)
+class DesignationList:
+    """A named list of designated entities (``us.889.covered``), with its ``source``, a
+    ``title``, ``scope_notes`` saying what the listing restricts, and how far each listing
+    ``propagates`` down ownership relations."""
+
+    id: str = field(validator=id_validator)
+    propagates: Propagation = field(converter=_list_propagates)
+    entries: tuple[Listing, ...] = field(default=(), converter=_list_entries)
+    title: str = field(default="", validator=text_validator)
+    source: str = field(default="", validator=text_validator)
+    scope_notes: str = field(default="", validator=text_validator)
+
+    def reach(self, listing: Listing) -> Propagation:
+        """How far ``listing`` reaches: its own setting, else the list's."""
+        return listing.propagates if listing.propagates is not None else self.propagates
+
+
+def _registry_entities(value: object) -> Any:
+    return _items_of(Entity, value, "Registry.entities")
+
+
+def _registry_relations(value: object) -> Any:
+    return _items_of(Relation, value, "Registry.relations")
+
+
+def _registry_lists(value: object) -> Any:
+    return _items_of(DesignationList, value, "Registry.lists")
+
+
+@frozen(kw_only=True)
+class ResolvedPurchase:
+    """A purchase with its named vendors identified from a registry, and how each name resolved."""
+
+    purchase: Purchase
+    resolutions: tuple[Resolution, ...]
+
+
+@frozen(kw_only=True)
+class _Active:
+    """A listing in force, with the list it belongs to."""
+
+    designation: DesignationList
+    listing: Listing
+
+
+@frozen(kw_only=True)
+class Registry:
+    """Entities, dated relations between them and designation lists: an immutable value,
+    checked as a whole when built.
+
+    Building reports every problem at once in an :class:`InvalidRegistryError`: duplicate ids,
+    relations or listings naming an entity that is not there, and ownership cycles (with the
+    ids on the cycle and a date on which all its relations hold).
+    """
+
+    id: str = field(validator=id_validator)
+    version: str = field(validator=text_validator)
+    entities: tuple[Entity, ...] = field(default=(), converter=_registry_entities)
+    relations: tuple[Relation, ...] = field(default=(), converter=_registry_relations)
+    lists: tuple[DesignationList, ...] = field(default=(), converter=_registry_lists)
+    title: str = field(default="", validator=text_validator)
+    _by_id: dict[str, Entity] = field(init=False, eq=False, repr=False, hash=False)
+    _up: dict[str, list[Relation]] = field(init=False, eq=False, repr=False, hash=False)
+    _listed: dict[str, list[_Active]] = field(init=False, eq=False, repr=False, hash=False)
+    _index: NameIndex | None = field(init=False, default=None, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        problems = list(self._problems())
+        if problems:
+            count = len(problems)
+            raise InvalidRegistryError(
+                f"{count} problem{'s' if count != 1 else ''} in registry `{self.id}`",
+                problems=tuple(problems),
+            )
+        up: dict[str, list[Relation]] = collections.defaultdict(list)
+        for relation in self.relations:
+            up[relation.owned].append(relation)
+        listed: dict[str, list[_Active]] = collections.defaultdict(list)
+        for designation in self.lists:
+            for listing in designation.entries:
+                listed[listing.entity].append(_Active(designation=designation, listing=listing))
+        object.__setattr__(self, "_by_id", {e.id: e for e in self.entities})
+        object.__setattr__(self, "_up", dict(up))
+        object.__setattr__(self, "_listed", dict(listed))
+
+    # --- validation ----------------------------------------------------------------------------
+
+    def _problems(self) -> Iterator[InvalidValueError]:
+        ids: dict[str, int] = {}
+        for i, entity in enumerate(self.entities):
+            if entity.id in ids:
+                yield InvalidValueError(
+                    f"duplicate entity id `{entity.id}` (also entities[{ids[entity.id]}])",
+                    path=f"Registry.entities[{i}].id",
+                    hint="give every entity its own id",
+                )
+            else:
+                ids[entity.id] = i
+
+        def unknown(entity_id: str, path: str) -> InvalidValueError:
+            close = difflib.get_close_matches(entity_id, list(ids), n=1)
+            return InvalidValueError(
+                f"unknown entity `{entity_id}`",
+                path=path,
+                hint=f"did you mean `{close[0]}`?" if close else "add the entity, or fix the id",
+            )
+
+        for i, relation in enumerate(self.relations):
+            for role in ("owner", "owned"):
+                entity_id = getattr(relation, role)
+                if entity_id not in ids:
+                    yield unknown(entity_id, f"Registry.relations[{i}].{role}")
+            if relation.owner == relation.owned:
+                yield InvalidValueError(
+                    f"entity `{relation.owner}` cannot own itself",
+                    path=f"Registry.relations[{i}]",
+                )
+        seen_lists: dict[str, int] = {}
+        for i, designation in enumerate(self.lists):
+            if designation.id in seen_lists:
+                yield InvalidValueError(
+                    f"duplicate list id `{designation.id}` "
+                    f"(also lists[{seen_lists[designation.id]}])",
+                    path=f"Registry.lists[{i}].id",
+                )
+            seen_lists.setdefault(designation.id, i)
+            for j, listing in enumerate(designation.entries):
+                if listing.entity not in ids:
+                    yield unknown(listing.entity, f"Registry.lists[{i}].entries[{j}].entity")
+        yield from _cycles(self.relations)
+
+    # --- lookups -------------------------------------------------------------------------------
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._by_id
+
+    def entity(self, entity_id: str) -> Entity:
+        """The entity with ``entity_id``; raises :class:`KeyError` if there is none."""
+        return self._by_id[entity_id]
+
+    def designation_list(self, list_id: str) -> DesignationList:
+        """The designation list with ``list_id``; raises :class:`KeyError` if there is none."""
+        for designation in self.lists:
+            if designation.id == list_id:
+                return designation
+        raise KeyError(list_id)
+
+    def _require(self, entity_id: str) -> Entity:
+        try:
+            return self._by_id[entity_id]
+        except KeyError:
+            close = difflib.get_close_matches(entity_id, list(self._by_id), n=1)
+            raise InvalidValueError(
+                f"unknown entity `{entity_id}` in registry `{self.id}`",
+                hint=f"did you mean `{close[0]}`?" if close else None,
+            ) from None
+
+    def owners_of(self, entity_id: str, on: dt.date) -> tuple[Relation, ...]:
+        """The relations by which others hold ``entity_id`` on ``on``."""
+        self._require(entity_id)
+        return tuple(r for r in self._up.get(entity_id, ()) if r.valid_on(on))
+
+    def holdings_of(self, entity_id: str, on: dt.date) -> tuple[Relation, ...]:
+        """The relations by which ``entity_id`` holds others on ``on``."""
+        self._require(entity_id)
+        return tuple(r for r in self.relations if r.owner == entity_id and r.valid_on(on))
+
+    def ancestors(self, entity_id: str, on: dt.date) -> tuple[Entity, ...]:
+        """Every entity that controls ``entity_id`` on ``on`` (up ``subsidiary`` relations),
+        nearest first."""
+        paths = self._upward(entity_id, on, subsidiaries_only=True)
+        return tuple(self._by_id[e] for e in paths if e != entity_id)
+
+    def affiliates(self, entity_id: str, on: dt.date) -> tuple[Entity, ...]:
+        """The entities linked to ``entity_id`` on ``on`` by an ``affiliate`` or
+        ``joint-venture`` relation, in either direction, sorted by id."""
+        self._require(entity_id)
+        out = {
+            (r.owned if r.owner == entity_id else r.owner)
+            for r in self.relations
+            if entity_id in (r.owner, r.owned)
+            and r.kind is not RelationKind.SUBSIDIARY
+            and r.valid_on(on)
+        }
+        return tuple(self._by_id[e] for e in sorted(out))
+
+    def ownership_path(self, lower: str, upper: str, on: dt.date) -> tuple[Relation, ...] | None:
+        """The shortest chain of relations valid on ``on`` leading from ``lower`` up to
+        ``upper`` (or, failing that, from ``upper`` up to ``lower``); ``None`` if there is none.
+        The first relation's ``owned`` is where the chain starts."""
+        self._require(upper)
+        for a, b in ((lower, upper), (upper, lower)):
+            paths = self._upward(a, on, subsidiaries_only=False)
+            if b in paths:
+                return paths[b]
+        return None
+
+    def _upward(
+        self, entity_id: str, on: dt.date, *, subsidiaries_only: bool
+    ) -> dict[str, tuple[Relation, ...]]:
+        """Breadth-first up the relations valid on ``on``: every entity reached, with the
+        shortest path there (ties broken by owner id, so the answer is deterministic)."""
+        self._require(entity_id)
+        paths: dict[str, tuple[Relation, ...]] = {entity_id: ()}
+        frontier = [entity_id]
+        while frontier:
+            nxt: list[str] = []
+            for node in frontier:
+                ups = sorted(
+                    (
+                        r
+                        for r in self._up.get(node, ())
+                        if r.valid_on(on)
+                        and (not subsidiaries_only or r.kind is RelationKind.SUBSIDIARY)
+                    ),
+                    key=lambda r: r.owner,
+                )
+                for relation in ups:
+                    if relation.owner not in paths:
+                        paths[relation.owner] = (*paths[node], relation)
+                        nxt.append(relation.owner)
+            frontier = nxt
+        return paths
+
+    # --- designations --------------------------------------------------------------------------
+
+    def designations(self, entity_id: str, on: dt.date) -> tuple[DesignationPath, ...]:
+        """Every designation that reaches ``entity_id`` on ``on``, each with the path from the
+        entity up to the entity listed; sorted by designation, then shortest path."""
+        start = self._require(entity_id)
+        anyway = self._upward(entity_id, on, subsidiaries_only=False)
+        controlled = self._upward(entity_id, on, subsidiaries_only=True)
+        out: list[DesignationPath] = []
+        for listed, path in anyway.items():
+            for active in self._listed.get(listed, ()):
+                if not active.listing.active_on(on):
+                    continue
+                reach = active.designation.reach(active.listing)
+                chosen: tuple[Relation, ...] | None
+                if listed == entity_id:
+                    chosen = ()
+                elif reach is Propagation.SUBSIDIARIES:
+                    chosen = controlled.get(listed)
+                elif reach is Propagation.SUBSIDIARIES_AND_AFFILIATES:
+                    chosen = controlled.get(listed, path)
+                else:
+                    chosen = None
+                if chosen is None:
+                    continue
+                out.append(
+                    DesignationPath(
+                        designation=active.designation.id,
+                        start=entity_id,
+                        start_name=start.name,
+                        steps=tuple(self._step(r) for r in chosen),
+                        listed_on=active.listing.added,
+                        source=active.listing.source or active.designation.source,
+                    )
+                )
+        out.sort(key=lambda p: (p.designation, len(p.steps), p.listed))
+        return tuple(out)
+
+    def designated(self, entity_id: str, on: dt.date) -> frozenset[str]:
+        """The ids of the lists whose designation reaches ``entity_id`` on ``on``."""
+        return frozenset(p.designation for p in self.designations(entity_id, on))
+
+    def _step(self, relation: Relation) -> PathStep:
+        return PathStep(
+            entity=relation.owner,
+            name=self._by_id[relation.owner].name,
+            kind=relation.kind,
+            valid_from=relation.valid_from,
+            valid_until=relation.valid_until,
+            share=relation.share,
+        )
+
+    # --- materialising vendors -----------------------------------------------------------------
+
+    def vendor(self, entity_id: str, on: dt.date) -> Vendor:
+        """The entity as a :class:`~vendorpolicy.Vendor` on ``on``: its ``parent`` chain follows
+        its controlling owners on that date (the largest share first, then by id, where several
+        hold it as a subsidiary), and its ``designations`` are every designation that reaches it
+        then, its own and those that propagate down to it."""
+        entity = self._require(entity_id)
+        controllers = sorted(
+            (
+                r
+                for r in self._up.get(entity_id, ())
+                if r.kind is RelationKind.SUBSIDIARY and r.valid_on(on)
+            ),
+            key=lambda r: (-(r.share if r.share is not None else Decimal(0)), r.owner),
+        )
+        parent = self.vendor(controllers[0].owner, on) if controllers else None
+        return Vendor(
+            id=entity.id,
+            name=entity.name,
+            country=entity.country,
+            parent=parent,
+            designations=self.designated(entity_id, on),
+        )
+
+    def _dates_that_matter(self, entity_id: str) -> list[dt.date]:
+        """The dates on which the entity's vendor value could change: starts and ends of the
+        relations above it and of the listings on it or above it."""
+        seen = {entity_id}
+        pending = [entity_id]
+        dates: set[dt.date] = set()
+        while pending:
+            node = pending.pop()
+            for relation in self._up.get(node, ()):
+                if relation.valid_from is not None:
+                    dates.add(relation.valid_from)
+                if relation.valid_until is not None and relation.valid_until < dt.date.max:
+                    dates.add(relation.valid_until + dt.timedelta(days=1))
+                if relation.owner not in seen:
+                    seen.add(relation.owner)
+                    pending.append(relation.owner)
+            for active in self._listed.get(node, ()):
+                dates.add(active.listing.added)
+                if active.listing.removed is not None:
+                    dates.add(active.listing.removed)
+        return sorted(dates)
+
+    def vendor_any_date(self, entity_id: str) -> Vendor | None:
+        """The entity as a vendor when the date is not known: the vendor if it is the same on
+        every date, else ``None`` (its owners or designations changed over time)."""
+        self._require(entity_id)
+        dates = [dt.date.min, *self._dates_that_matter(entity_id)]
+        first = self.vendor(entity_id, dates[0])
+        if all(self.vendor(entity_id, d) == first for d in dates[1:]):
+            return first
+        return None
+
+    # --- names ---------------------------------------------------------------------------------
+
+    @property
+    def index(self) -> NameIndex:
+        """The name index (built on first use, then kept)."""
+        if self._index is None:
+            index = NameIndex((e.id, e.country, e.names) for e in self.entities)
+            object.__setattr__(self, "_index", index)
+        assert self._index is not None
+        return self._index
+
+    def match(self, name: str, *, country: str | None = None) -> Match:
+        """How ``name`` matches this registry's entities (see :class:`NameIndex`)."""
+        return self.index.resolve(name, country=country)
+
+    def resolve(
+        self,
+        purchase: Purchase,
+        *,
+        as_of: dt.date | None = None,
+        resolver: Resolver | None = None,
+    ) -> ResolvedPurchase:
+        """Identify the purchase's vendor and every component's maker from their names.
+
+        Only a vendor left ``None`` with a ``supplier`` name (a component: ``maker``) is
+        resolved; a vendor given is kept as it is. An identified name becomes the registry's
+        vendor as of ``as_of`` (default: the purchase date). A name that is unknown, ambiguous
+        or only similar to registry names leaves the vendor ``None``, an unknown fact, and its
+        candidates are in the resolution.
+        """
+        when = as_of if as_of is not None else purchase.date
+        resolver = resolver if resolver is not None else self.index
+        cache: dict[str, Vendor | None] = {}
+        resolutions: list[Resolution] = []
+        vendor = purchase.vendor
+        if vendor is None and purchase.supplier.strip():
+            vendor, resolution = self._resolve_name(
+                "vendor", purchase.supplier, when, resolver, cache
+            )
+            resolutions.append(resolution)
+        components = purchase.components
+        if components is not None:
+            new: list[Component] = []
+            for i, component in enumerate(components):
+                if component.vendor is None and component.maker.strip():
+                    maker, resolution = self._resolve_name(
+                        f"components[{i}].vendor", component.maker, when, resolver, cache
+                    )
+                    resolutions.append(resolution)
+                    component = attrs.evolve(component, vendor=maker)  # noqa: PLW2901
+                new.append(component)
+            components = tuple(new)
+        resolved = attrs.evolve(purchase, vendor=vendor, components=components)
+        return ResolvedPurchase(purchase=resolved, resolutions=tuple(resolutions))
+
+    def _resolve_name(
+        self,
+        subject: str,
+        name: str,
+        when: dt.date | None,
+        resolver: Resolver,
+        cache: dict[str, Vendor | None],
+    ) -> tuple[Vendor | None, Resolution]:
+        match = resolver.resolve(name)
+        if not isinstance(match, Match):
+            raise PredicateTypeError(
+                f"the resolver returned {type_name(match)} {tick(match)}, not a Match",
+                path="Registry.resolve(resolver)",
+            )
+        base: dict[str, Any] = {
+            "subject": subject,
+            "query": name,
+            "match": match,
+            "registry": f"{self.id}@{self.version}",
+            "as_of": when,
+        }
+        entity_id = match.entity
+        if entity_id is None:
+            return None, Resolution(**base)
+        if entity_id not in self._by_id:
+            return None, Resolution(
+                **base, note=f"the resolver named `{entity_id}`, which is not in the registry"
+            )
+        if entity_id not in cache:
+            cache[entity_id] = (
+                self.vendor(entity_id, when)
+                if when is not None
+                else self.vendor_any_date(entity_id)
+            )
+        vendor = cache[entity_id]
+        if vendor is None:
+            return None, Resolution(
+                **base,
+                note="no date given, and the entity's owners or designations change over time",
+            )
+        if when is None:
+            # The vendor is the same on every date; show the paths as they stand on the last
+            # date that matters (any date gives the same designations).
+            some = self._dates_that_matter(entity_id)
+            paths = self.designations(entity_id, some[-1] if some else dt.date.min)
+        else:
+            paths = self.designations(entity_id, when)
+        return vendor, Resolution(
+            **base,
+            entity=entity_id,
+            name=self._by_id[entity_id].name,
+            designations=paths,
+        )
+
+    # --- combining -----------------------------------------------------------------------------
+
+    def merge(
+        self,
+        other: Registry,
+        *,
+        id: str | None = None,  # noqa: A002 - the field's name
+        version: str | None = None,
+    ) -> Registry:
+        """A registry with the entities, relations and lists of both (e.g. the bundled registry
+        and your own vendor master). Ids must not clash; relations may link across the two."""
+        return Registry(
+            id=id or self.id,
+            version=version or self.version,
+            title=self.title,
+            entities=(*self.entities, *other.entities),
+            relations=(*self.relations, *other.relations),
+            lists=(*self.lists, *other.lists),
+        )
+
+
+def _cycles(relations: Iterable[Relation]) -> Iterator[InvalidValueError]:
+    """Ownership cycles: relations that lead from an entity back to itself and all hold on some
+    date. Strongly connected components are found first (ignoring dates); only inside those is
+    each date on which a relation starts checked, since the relations holding on any date are a
+    subset of those holding on the latest start before it."""
+    numbered = [(i, r) for i, r in enumerate(relations) if r.owner != r.owned]
+    graph: dict[str, list[tuple[int, Relation]]] = collections.defaultdict(list)
+    for i, r in numbered:
+        graph[r.owner].append((i, r))
+    for component in _strongly_connected(graph):
+        if len(component) < 2:
+            continue
+        inside = [(i, r) for i, r in numbered if r.owner in component and r.owned in component]
+        starts = sorted({r.valid_from for _, r in inside if r.valid_from is not None})
+        for on in [None, *starts]:
+            active = [
+                (i, r)
+                for i, r in inside
+                if (r.valid_from is None if on is None else r.valid_on(on))
+            ]
+            cycle = _find_cycle(active)
+            if cycle is not None:
+                ids = " -> ".join([cycle[0][1].owner, *(r.owned for _, r in cycle)])
+                where = ", ".join(f"relations[{i}]" for i, _ in cycle)
+                when = "at all times" if on is None else f"on {on.isoformat()}"
+                yield InvalidValueError(
+                    f"ownership cycle `{ids}` ({where}) {when}",
+                    path="Registry.relations",
+                    hint="an entity cannot own itself through others; end one relation earlier",
+                )
+                break
+
+
+def _strongly_connected(graph: Mapping[str, list[tuple[int, Relation]]]) -> list[set[str]]:
+    """Tarjan's algorithm, iterative."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    out: list[set[str]] = []
+    counter = 0
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, pos = work.pop()
+            if pos == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            edges = graph.get(node, [])
+            if pos < len(edges):
+                work.append((node, pos + 1))
+                nxt = edges[pos][1].owned
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if low[node] == index[node]:
+                component: set[str] = set()
+                while True:
+                    top = stack.pop()
+                    on_stack.discard(top)
+                    component.add(top)
+                    if top == node:
+                        break
+                out.append(component)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return out
+
+
+def _find_cycle(edges: list[tuple[int, Relation]]) -> list[tuple[int, Relation]] | None:
+    """One cycle among ``edges`` (as the edges along it), or ``None``."""
+    graph: dict[str, list[tuple[int, Relation]]] = collections.defaultdict(list)
+    for i, r in sorted(edges, key=lambda e: (e[1].owner, e[1].owned, e[0])):
+        graph[r.owner].append((i, r))
+    state: dict[str, int] = {}
+    for root in sorted(graph):
+        if root in state:
+            continue
+        path: list[tuple[int, Relation]] = []
+        work: list[tuple[str, int]] = [(root, 0)]
+        state[root] = 1
+        while work:
+            node, pos = work.pop()
+            edges_out = graph.get(node, [])
+            if pos < len(edges_out):
+                work.append((node, pos + 1))
+                i, r = edges_out[pos]
+                if state.get(r.owned) == 1:
+                    start = next(
+                        (k for k, (_, e) in enumerate(path) if e.owner == r.owned), len(path)
+                    )
+                    return [*path[start:], (i, r)]
+                if r.owned not in state:
+                    state[r.owned] = 1
+                    path.append((i, r))
+                    work.append((r.owned, 0))
+                continue
+            state[node] = 2
+            if path and path[-1][1].owned == node:
+                path.pop()
+    return None

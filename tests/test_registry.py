@@ -1,0 +1,566 @@
+"""The vendor registry: building and checking, queries as of a date, designations, files, the
+bundled registry, and evaluation of purchases whose vendors are only named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vendorpolicy import (
+    Buyer,
+    Component,
+    DesignationList,
+    Effect,
+    Entity,
+    Listing,
+    Match,
+    MatchMethod,
+    Propagation,
+    Purchase,
+    Registry,
+    Relation,
+    RelationKind,
+    Rule,
+    RuleSet,
+    bundled_registry,
+    components,
+    load_registry,
+    registry_from_dict,
+    vendor,
+)
+from vendorpolicy._io import registry_to_dict
+from vendorpolicy.errors import InvalidDataError, InvalidRegistryError, InvalidValueError
+from vendorpolicy.testing import DESIGNATION_POOL, registries
+
+D = dt.date
+
+
+def _registry(
+    relations: list[Relation], *, n: int = 4, lists: tuple[DesignationList, ...] = ()
+) -> Registry:
+    return Registry(
+        id="t",
+        version="1",
+        entities=[Entity(id=f"e{i}", name=f"Entity {i}") for i in range(n)],
+        relations=relations,
+        lists=lists,
+    )
+
+
+# --- brute force: the specification of reach, by enumerating every path ---------------------------
+
+
+def _brute_designations(registry: Registry, entity_id: str, on: dt.date) -> set[str]:
+    edges = [r for r in registry.relations if r.valid_on(on)]
+
+    def reaches(start: str, goal: str, allowed: set[RelationKind]) -> bool:
+        seen = {start}
+        stack = [start]
+        while stack:
+            node = stack.pop()
+            if node == goal:
+                return True
+            for r in edges:
+                if r.owner == node and r.kind in allowed and r.owned not in seen:
+                    seen.add(r.owned)
+                    stack.append(r.owned)
+        return False
+
+    out: set[str] = set()
+    for designation in registry.lists:
+        for listing in designation.entries:
+            if not (listing.added <= on and (listing.removed is None or on < listing.removed)):
+                continue
+            reach = listing.propagates or designation.propagates
+            allowed = {
+                Propagation.ENTITY: set(),
+                Propagation.SUBSIDIARIES: {RelationKind.SUBSIDIARY},
+                Propagation.SUBSIDIARIES_AND_AFFILIATES: set(RelationKind),
+            }[reach]
+            if listing.entity == entity_id or reaches(listing.entity, entity_id, allowed):
+                out.add(designation.id)
+    return out
+
+
+_dates = st.dates(min_value=D(2016, 1, 1), max_value=D(2029, 12, 31))
+
+
+class TestBuilding:
+    def test_dangling_references_reported_with_ids_and_paths(self) -> None:
+        """Relations and listings naming missing entities are all reported, with their paths."""
+        with pytest.raises(InvalidRegistryError) as info:
+            _registry(
+                [Relation(owner="e0", owned="e9"), Relation(owner="x1", owned="e1")],
+                lists=(
+                    DesignationList(
+                        id="l",
+                        propagates="entity",
+                        entries=[Listing(entity="e7", added=D(2020, 1, 1))],
+                    ),
+                ),
+            )
+        found = {(p.path, p.message) for p in info.value.problems}
+        assert found == {
+            ("Registry.relations[0].owned", "unknown entity `e9`"),
+            ("Registry.relations[1].owner", "unknown entity `x1`"),
+            ("Registry.lists[0].entries[0].entity", "unknown entity `e7`"),
+        }
+        assert info.value.message == "3 problems in registry `t`"
+
+    def test_duplicate_ids(self) -> None:
+        """Two entities with one id are reported at the second."""
+        with pytest.raises(InvalidRegistryError) as info:
+            Registry(
+                id="t",
+                version="1",
+                entities=[Entity(id="a", name="A"), Entity(id="a", name="B")],
+            )
+        (problem,) = info.value.problems
+        assert problem.path == "Registry.entities[1].id"
+        assert problem.message == "duplicate entity id `a` (also entities[0])"
+
+    def test_cycle_reported_with_ids_and_date(self) -> None:
+        """An ownership cycle names its entities, its relations and a date it holds."""
+        with pytest.raises(InvalidRegistryError) as info:
+            _registry(
+                [
+                    Relation(owner="e0", owned="e1"),
+                    Relation(owner="e1", owned="e2", valid_from=D(2019, 1, 1)),
+                    Relation(owner="e2", owned="e0", valid_from=D(2020, 6, 1)),
+                ]
+            )
+        (problem,) = info.value.problems
+        assert problem.path == "Registry.relations"
+        assert problem.message == (
+            "ownership cycle `e0 -> e1 -> e2 -> e0` "
+            "(relations[0], relations[1], relations[2]) on 2020-06-01"
+        )
+
+    def test_relations_that_never_hold_together_are_no_cycle(self) -> None:
+        """A buys B after B sold A: relations in disjoint periods form no cycle."""
+        registry = _registry(
+            [
+                Relation(owner="e0", owned="e1", valid_until=D(2015, 12, 31)),
+                Relation(owner="e1", owned="e0", valid_from=D(2016, 1, 1)),
+            ]
+        )
+        assert registry.ancestors("e0", D(2017, 1, 1))[0].id == "e1"
+        assert registry.ancestors("e1", D(2014, 1, 1))[0].id == "e0"
+
+    def test_self_ownership(self) -> None:
+        """An entity owning itself is reported."""
+        with pytest.raises(InvalidRegistryError) as info:
+            _registry([Relation(owner="e0", owned="e0")])
+        assert [p.message for p in info.value.problems] == ["entity `e0` cannot own itself"]
+
+    def test_relation_dates_checked(self) -> None:
+        """A relation ending before it starts is refused where it is built."""
+        with pytest.raises(InvalidValueError) as info:
+            Relation(owner="a", owned="b", valid_from=D(2020, 1, 1), valid_until=D(2019, 1, 1))
+        assert info.value.path == "Relation.valid_until"
+
+    def test_share_is_a_percentage(self) -> None:
+        """A share above 100 is refused."""
+        with pytest.raises(InvalidValueError) as info:
+            Relation(owner="a", owned="b", share=150)
+        assert info.value.path == "Relation.share"
+
+
+class TestQueries:
+    def test_ancestors_and_path_as_of_date(self) -> None:
+        """Owners and paths follow only the relations valid on the date."""
+        registry = _registry(
+            [
+                Relation(owner="e0", owned="e1"),
+                Relation(
+                    owner="e1", owned="e2", valid_from=D(2018, 2, 6), valid_until=D(2022, 11, 23)
+                ),
+                Relation(owner="e3", owned="e2", kind="affiliate"),
+            ]
+        )
+        assert [e.id for e in registry.ancestors("e2", D(2020, 1, 1))] == ["e1", "e0"]
+        assert registry.ancestors("e2", D(2023, 1, 1)) == ()
+        path = registry.ownership_path("e2", "e0", D(2020, 1, 1))
+        assert path is not None
+        assert [(r.owner, r.owned) for r in path] == [("e1", "e2"), ("e0", "e1")]
+        assert registry.ownership_path("e0", "e2", D(2020, 1, 1)) == path
+        assert registry.ownership_path("e2", "e0", D(2023, 1, 1)) is None
+        assert [e.id for e in registry.affiliates("e2", D(2020, 1, 1))] == ["e3"]
+
+    def test_valid_until_is_inclusive(self) -> None:
+        """A relation holds on its last day and not the day after."""
+        registry = _registry([Relation(owner="e0", owned="e1", valid_until=D(2022, 11, 23))])
+        assert registry.ancestors("e1", D(2022, 11, 23))
+        assert not registry.ancestors("e1", D(2022, 11, 24))
+
+    def test_unknown_entity(self) -> None:
+        """Asking about an id not in the registry says so and suggests one."""
+        with pytest.raises(InvalidValueError) as info:
+            _registry([]).ancestors("e10", D(2020, 1, 1))
+        assert info.value.message == "unknown entity `e10` in registry `t`"
+        assert info.value.hint == "did you mean `e1`?"
+
+    @given(registries(), _dates)
+    def test_designations_match_brute_force(self, registry: Registry, on: dt.date) -> None:
+        """Designations reach exactly the entities a walk over the date's relations reaches."""
+        for entity in registry.entities:
+            assert registry.designated(entity.id, on) == _brute_designations(
+                registry, entity.id, on
+            )
+
+    @given(registries(), _dates)
+    def test_paths_are_real(self, registry: Registry, on: dt.date) -> None:
+        """Every designation path climbs relations valid on the date to an entity listed then."""
+        for entity in registry.entities:
+            for path in registry.designations(entity.id, on):
+                node = entity.id
+                for step in path.steps:
+                    assert any(
+                        r.owner == step.entity
+                        and r.owned == node
+                        and r.kind is step.kind
+                        and r.valid_on(on)
+                        for r in registry.relations
+                    )
+                    node = step.entity
+                listings = registry.designation_list(path.designation).entries
+                assert any(x.entity == node and x.active_on(on) for x in listings)
+
+    @given(registries(), _dates)
+    def test_vendor_chain_follows_control(self, registry: Registry, on: dt.date) -> None:
+        """A materialised vendor's parents are controlling owners on the date."""
+        for entity in registry.entities:
+            built = registry.vendor(entity.id, on)
+            assert built.designations == registry.designated(entity.id, on)
+            for child, parent in zip(built.lineage, built.owners, strict=False):
+                assert any(
+                    r.owner == parent.id
+                    and r.owned == child.id
+                    and r.kind is RelationKind.SUBSIDIARY
+                    and r.valid_on(on)
+                    for r in registry.relations
+                )
+
+    @given(registries())
+    def test_vendor_without_date(self, registry: Registry) -> None:
+        """Without a date a vendor is given only when it is the same on every date."""
+        dates = {D(1, 1, 1)}
+        for r in registry.relations:
+            dates |= {d for d in (r.valid_from, r.valid_until) if d is not None}
+            if r.valid_until is not None:
+                dates.add(r.valid_until + dt.timedelta(days=1))
+        for designation in registry.lists:
+            for listing in designation.entries:
+                dates |= {d for d in (listing.added, listing.removed) if d is not None}
+        for entity in registry.entities:
+            values = {registry.vendor(entity.id, d) for d in dates}
+            expected = next(iter(values)) if len(values) == 1 else None
+            assert registry.vendor_any_date(entity.id) == expected
+
+
+class TestFiles:
+    @given(registries())
+    def test_round_trip(self, registry: Registry) -> None:
+        """A registry written to plain data and read back is equal, through JSON too."""
+        data = json.loads(json.dumps(registry_to_dict(registry), ensure_ascii=False))
+        assert registry_from_dict(data) == registry
+
+    def test_problems_in_data_have_paths(self) -> None:
+        """Malformed items are all reported with paths into the data."""
+        data = {
+            "format_version": 1,
+            "id": "t",
+            "version": "1",
+            "entities": [{"id": "a", "name": "A", "country": "XX"}, {"id": "b"}],
+            "relations": [
+                {"owner": "a", "owned": "b", "kind": "sibling"},
+                {"owner": "a", "owned": "b", "share": 150},
+            ],
+        }
+        with pytest.raises(InvalidDataError) as info:
+            registry_from_dict(data)
+        paths = sorted(p.path or "" for p in info.value.problems)
+        assert paths == [
+            "$.entities[0].country",
+            "$.entities[1].name",
+            "$.relations[0].kind",
+            "$.relations[1].share",
+        ]
+        messages = {p.path: p.message for p in info.value.problems}
+        assert messages["$.relations[0].kind"] == "unknown relationkind `sibling`"
+        assert messages["$.relations[1].share"] == (
+            "a share is a percentage above 0 and at most 100, got `150`"
+        )
+
+    def test_cross_problems_have_paths(self) -> None:
+        """Unknown ids in a file are reported with paths into the data."""
+        data = {
+            "format_version": 1,
+            "id": "t",
+            "version": "1",
+            "entities": [{"id": "a", "name": "A"}],
+            "relations": [{"owner": "a", "owned": "zz"}],
+        }
+        with pytest.raises(InvalidRegistryError) as info:
+            registry_from_dict(data)
+        assert [(p.path, p.message) for p in info.value.problems] == [
+            ("$.relations[0].owned", "unknown entity `zz`")
+        ]
+
+    def test_format_version_required(self) -> None:
+        """A file without the format version is refused, saying which version is read."""
+        with pytest.raises(InvalidDataError) as info:
+            registry_from_dict({"id": "t", "version": "1"})
+        (problem,) = info.value.problems
+        assert (problem.path, problem.message) == ("$.format_version", "missing `format_version`")
+
+    def test_toml_and_csv(self, tmp_path: Path) -> None:
+        """TOML registries and CSV entity lists load."""
+        toml = tmp_path / "reg.toml"
+        toml.write_text(
+            'format_version = 1\nid = "mine"\nversion = "1"\n'
+            '[[entities]]\nid = "a"\nname = "Acme K.K."\naliases = ["アクメ"]\n'
+            '[[entities]]\nid = "b"\nname = "Acme Holding"\n'
+            '[[relations]]\nowner = "b"\nowned = "a"\nvalid_from = 2020-01-01\n',
+            encoding="utf-8",
+        )
+        registry = load_registry(toml)
+        assert registry.match("ACME KK").entity == "a"
+        assert registry.relations[0].valid_from == D(2020, 1, 1)
+        csv = tmp_path / "vendors.csv"
+        csv.write_text(
+            "id,name,aliases,country,identifier:lei\n"
+            "nec,NEC Corporation,日本電気株式会社|NEC,JP,\n"
+            "acme,Acme Inc.,,US,5493001KJTIIGC8Y1R12\n",
+            encoding="utf-8",
+        )
+        mine = load_registry(csv)
+        assert mine.id == "vendors"
+        assert mine.match("日本電気").entity == "nec"
+        assert mine.entity("acme").identifiers == {"lei": "5493001KJTIIGC8Y1R12"}
+
+    def test_csv_unknown_column(self, tmp_path: Path) -> None:
+        """A CSV column the loader does not know is an error naming it."""
+        csv = tmp_path / "v.csv"
+        csv.write_text("id,name,colour\na,A,red\n", encoding="utf-8")
+        with pytest.raises(InvalidDataError) as info:
+            load_registry(csv)
+        (problem,) = info.value.problems
+        assert problem.message == "unknown column `colour`"
+        assert problem.path == "$[header]"
+
+
+def _rules() -> RuleSet:
+    covered = vendor.designated({"us.889.covered", "us.889.purpose-limited"})
+    return RuleSet(
+        id="t889",
+        version="1",
+        rules=[
+            Rule(
+                id="covered",
+                when=covered | components.any(covered),
+                effect=Effect.DENY,
+                in_force_from=D(2019, 8, 13),
+            )
+        ],
+    )
+
+
+_BUYER = Buyer(id="agency", public=True, sector="central-government")
+
+
+class TestBundled:
+    def test_every_fact_has_a_source(self) -> None:
+        """Every entity, relation and list in the bundled registry says where it comes from."""
+        registry = bundled_registry()
+        assert all(e.source for e in registry.entities)
+        assert all(r.source for r in registry.relations)
+        assert all(d.source and d.scope_notes for d in registry.lists)
+
+    @pytest.mark.parametrize(
+        ("name", "entity"),
+        [
+            ("华为技术有限公司", "huawei-technologies"),
+            ("ファーウェイ", "huawei-technologies"),
+            ("HUAWEI TECHNOLOGIES CO LTD", "huawei-technologies"),
+            ("Huawei Technologies Japan K.K.", "huawei-japan"),
+            ("華為技術日本株式会社", "huawei-japan"),
+            ("Hangzhou Hikvision Digital Technology Co., Ltd.", "hikvision"),
+            ("ZT Systems", "zt-systems"),
+            ("ZTE Corp.", "zte"),
+            ("China Mobile International USA Inc.", "china-mobile-international-usa"),
+            ("Pacific Networks Corp.", "pacific-network"),
+            ("Shenzhen Da-Jiang Innovations Sciences and Technologies Company Limited", "dji"),
+            ("Autel Intelligent Technology Corp., Ltd.", "autel-intelligent-technology"),
+        ],
+    )
+    def test_names_resolve(self, name: str, entity: str) -> None:
+        """Names as paperwork writes them resolve to the entity the aliases say."""
+        assert bundled_registry().match(name).entity == entity
+
+    def test_lookalikes_not_linked(self) -> None:
+        """ZT Systems is not ZTE, and Autel Intelligent Technology is not Autel Robotics."""
+        registry = bundled_registry()
+        on = D(2026, 1, 1)
+        assert "us.889.covered" not in registry.designated("zt-systems", on)
+        assert registry.designated("autel-intelligent-technology", on) == frozenset()
+        assert registry.match("ZT").entity is None
+
+    def test_lorex_window(self) -> None:
+        """Lorex carries Dahua's designation only while Dahua owned it (2018-02-06 … 2022-11-23)."""
+        registry = bundled_registry()
+        assert registry.designated("lorex-technology", D(2018, 2, 5)) == frozenset()
+        assert "us.889.purpose-limited" in registry.designated("lorex-technology", D(2020, 1, 1))
+        assert registry.designated("lorex-technology", D(2022, 11, 24)) == frozenset()
+
+    def test_sepura_from_acquisition(self) -> None:
+        """Sepura is reached through Hytera only from the scheme's effective date, 2017-05-24."""
+        registry = bundled_registry()
+        assert "us.889.purpose-limited" in registry.designated("sepura", D(2019, 5, 23))
+        assert registry.ancestors("sepura", D(2017, 5, 23)) == ()
+        assert [e.id for e in registry.ancestors("sepura", D(2017, 5, 24))] == [
+            "project-shortway",
+            "hytera",
+        ]
+
+
+class TestEvaluation:
+    def test_explanation_shows_the_path(self) -> None:
+        """A decision explains which entity a name resolved to and the path to the designation."""
+        purchase = Purchase(
+            buyer=_BUYER, supplier="Lorex Technology Inc.", date=D(2020, 5, 1), id="p1"
+        )
+        decision = _rules().evaluate(purchase, registry=bundled_registry())
+        assert decision.effect is Effect.DENY
+        (resolution,) = decision.resolutions
+        assert resolution.entity == "lorex-technology"
+        assert resolution.match.method is MatchMethod.EXACT_ALIAS
+        text = decision.explain()
+        assert (
+            "Lorex Technology Inc. → owned by Zhejiang Dahua Technology Co., Ltd. "
+            "(2018-02-06 … 2022-11-23) → designated us.889.purpose-limited (listed 2018-08-13)"
+        ) in text
+        assert "via: Lorex Technology Inc. → owned by" in text
+
+    def test_after_the_sale_allowed(self) -> None:
+        """After Dahua sold Lorex, a Lorex purchase is not caught."""
+        purchase = Purchase(
+            buyer=_BUYER, supplier="Lorex Technology Inc.", date=D(2023, 5, 1), components=()
+        )
+        assert _rules().evaluate(purchase, registry=bundled_registry()).effect is Effect.ALLOW
+
+    def test_unknown_supplier_goes_to_review_with_candidates(self) -> None:
+        """A name only like registry names leaves the vendor unknown: REVIEW, with candidates."""
+        purchase = Purchase(
+            buyer=_BUYER,
+            supplier="HUAWEI TECH. INVESTMENT CO LTD",
+            date=D(2021, 1, 1),
+            components=(),
+        )
+        decision = _rules().evaluate(purchase, registry=bundled_registry())
+        assert decision.effect is Effect.REVIEW
+        assert decision.missing_facts == ("vendor",)
+        (resolution,) = decision.resolutions
+        assert resolution.entity is None
+        assert resolution.match.candidates
+        assert decision.to_dict()["resolutions"][0]["match"]["candidates"]
+
+    def test_component_maker_resolved(self) -> None:
+        """Makers of components are resolved too, and their designations count."""
+        purchase = Purchase(
+            buyer=_BUYER,
+            supplier="ZT Systems",
+            date=D(2025, 6, 1),
+            components=(Component(maker="Futurewei Technologies Inc"),),
+        )
+        decision = _rules().evaluate(purchase, registry=bundled_registry())
+        assert decision.effect is Effect.DENY
+        assert [r.subject for r in decision.resolutions] == ["vendor", "components[0].vendor"]
+
+    def test_no_date_leaves_changing_vendor_unknown(self) -> None:
+        """Without a date, a vendor whose owners changed over time stays unknown, with a note."""
+        purchase = Purchase(buyer=_BUYER, supplier="Lorex Technology Inc.")
+        resolved = bundled_registry().resolve(purchase)
+        assert resolved.purchase.vendor is None
+        assert "change over time" in resolved.resolutions[0].note
+
+    def test_given_vendor_kept(self) -> None:
+        """A vendor the caller already identified is not replaced."""
+        purchase = Purchase(buyer=_BUYER, supplier="Huawei", date=D(2021, 1, 1))
+        resolved = bundled_registry().resolve(purchase)
+        again = bundled_registry().resolve(resolved.purchase)
+        assert again.purchase == resolved.purchase
+        assert again.resolutions == ()
+
+    def test_plugged_resolver(self) -> None:
+        """A user's resolver is used in place of the registry's index."""
+
+        class Master:
+            def resolve(self, name: str, *, country: str | None = None) -> Match:
+                return Match(query=name, method=MatchMethod.EXACT_ID, entity="zte", score=1.0)
+
+        purchase = Purchase(buyer=_BUYER, supplier="vendor #4711", date=D(2021, 1, 1))
+        decision = _rules().evaluate(purchase, registry=bundled_registry(), resolver=Master())
+        assert decision.effect is Effect.DENY
+        assert decision.resolutions[0].entity == "zte"
+
+    @given(registries(designations=DESIGNATION_POOL), st.data())
+    def test_agrees_with_resolving_first(self, registry: Registry, data: st.DataObject) -> None:
+        """Evaluating with a registry equals evaluating the resolved purchase without one."""
+        names = [n for e in registry.entities for n in e.names] + ["Nobody Ltd"]
+        purchase = Purchase(
+            buyer=_BUYER,
+            supplier=data.draw(st.sampled_from(names)),
+            date=data.draw(st.none() | _dates),
+        )
+        rules = RuleSet(
+            id="r",
+            version="1",
+            rules=[Rule(id="d", when=vendor.designated(set(DESIGNATION_POOL)), effect="deny")],
+        )
+        with_registry = rules.evaluate(purchase, registry=registry)
+        resolved = registry.resolve(purchase)
+        assert with_registry == attrs.evolve(
+            rules.evaluate(resolved.purchase), resolutions=resolved.resolutions
+        )
+        if resolved.purchase.vendor is None:
+            assert with_registry.effect is Effect.REVIEW
+        elif purchase.date is not None:
+            entity = resolved.resolutions[0].entity
+            assert entity is not None
+            brute = _brute_designations(registry, entity, purchase.date)
+            assert (with_registry.effect is Effect.DENY) == bool(brute)
+
+
+class TestCli:
+    def test_resolve_command(self) -> None:
+        """`vendorpolicy resolve` prints the entity, the method and the designation path."""
+        import io
+
+        from vendorpolicy._cli import main
+
+        out = io.StringIO()
+        code = main(
+            ["resolve", "Lorex Technology Inc.", "ZT Group", "--as-of", "2020-05-01"], out=out
+        )
+        text = out.getvalue()
+        assert code == 0
+        assert "'Lorex Technology Inc.' -> lorex-technology" in text
+        assert "→ designated us.889.purpose-limited" in text
+        assert "'ZT Group' -> not identified" in text
+
+    def test_resolve_bad_registry_file(self, tmp_path: Path) -> None:
+        """A registry file with problems exits with the input-error code."""
+        from vendorpolicy._cli import EXIT_INPUT, main
+
+        bad = tmp_path / "r.json"
+        data = {"format_version": 1, "id": "r", "version": "1"}
+        data["relations"] = [{"owner": "a", "owned": "b"}]
+        bad.write_text(json.dumps(data), encoding="utf-8")
+        assert main(["resolve", "x", "--registry", str(bad)]) == EXIT_INPUT
