@@ -6,7 +6,8 @@ Exit codes (documented in docs/cli.md):
   2  the command line itself is wrong (unknown command or option)
   3  an input could not be read or is invalid; for ``check``, also when some ledger rows could
      not be read (all other rows are still screened and written; 3 wins over 1, because an
-     unreadable row may be a purchase that would have been denied)
+     unreadable row may be a purchase that would have been denied), and when the output pipe
+     closed before the run finished
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -214,6 +216,12 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         return EXIT_USAGE
     except VendorPolicyError as exc:
         print(f"error: {exc}", file=err)
+        return EXIT_INPUT
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`): stop quietly. The run is incomplete,
+        # so it cannot vouch that nothing was denied: exit 3, as for unreadable input.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return EXIT_INPUT
     _parser().print_help(out)
     return EXIT_USAGE
