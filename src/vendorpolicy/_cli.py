@@ -131,6 +131,7 @@ def _parser() -> argparse.ArgumentParser:
         help="exit 1 when a decision is this severe or more (default: deny; never: always 0)",
     )
     check.add_argument("--as-of", type=_date_arg, help="judge rules in force on this date")
+    add_registry_option(check, default=None)
     check.add_argument("--quiet", "-q", action="store_true", help="no progress or summary")
     _vocabulary_option(check)
     commands.add_parser(
@@ -169,14 +170,17 @@ def _date_arg(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date `{text}` (write YYYY-MM-DD)") from None
 
 
-def add_registry_option(parser: argparse.ArgumentParser) -> None:
-    """``--registry FILE``: the vendor registry to resolve names against (default: bundled).
-    For commands that screen ledgers, such as ``check``."""
+def add_registry_option(
+    parser: argparse.ArgumentParser, *, default: str | None = "bundled"
+) -> None:
+    """``--registry FILE``: the vendor registry to resolve names against."""
+    after = "the default" if default == "bundled" else "the one shipped with vendorpolicy"
     parser.add_argument(
         "--registry",
-        default="bundled",
+        default=default,
         metavar="FILE",
-        help="a registry file (.json, .toml, or .csv of entities), or `bundled` (the default)",
+        help=f"a registry file (.json, .toml, or .csv of entities), or `bundled` ({after})"
+        + ("" if default else "; without it, supplier names are not resolved"),
     )
 
 
@@ -252,11 +256,13 @@ def decision_table(rows: Sequence[tuple[Purchase, Decision]]) -> str:
 
 
 def _why(decision: Decision) -> str:
+    names = "; ".join(" ".join(line.split()) for r in decision.resolutions for line in r.render())
+    names = f" [{names}]" if names else ""
     if decision.determining:
         first = decision.determining[0]
-        return f"{first.rule}: {first.reason}" if first.reason else first.rule
+        return (f"{first.rule}: {first.reason}" if first.reason else first.rule) + names
     if decision.missing_facts:
-        return "missing: " + ", ".join(decision.missing_facts)
+        return "missing: " + ", ".join(decision.missing_facts) + names
     if decision.errors:
         return decision.errors[0]
     return "no rule applied"
@@ -319,7 +325,10 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     fmt = args.format or _format_for(args.output)
     rows = read_ledger(args.ledger, mapping=mapping, format=args.ledger_format)
     show_progress = not args.quiet and sys.stderr.isatty()
-    results: Iterable[ScreenedRow | RowError] = screen(rules, rows, as_of=args.as_of)
+    registry = registry_option(args.registry) if args.registry else None
+    results: Iterable[ScreenedRow | RowError] = screen(
+        rules, rows, as_of=args.as_of, registry=registry
+    )
     if show_progress:
         results = _progress(results, _count_lines(args.ledger))
     if args.output:

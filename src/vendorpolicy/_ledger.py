@@ -24,6 +24,8 @@ from vendorpolicy._checks import tick, type_name
 from vendorpolicy._convert import purchase_from_dict
 from vendorpolicy._decision import Decision
 from vendorpolicy._model import Purchase
+from vendorpolicy._names import Resolver
+from vendorpolicy._registry import Registry
 from vendorpolicy._rules import RuleSet
 from vendorpolicy.errors import (
     FileError,
@@ -611,8 +613,14 @@ def screen(
     rows: Iterable[LedgerRow | RowError],
     *,
     as_of: dt.date | None = None,
+    registry: Registry | None = None,
+    resolver: Resolver | None = None,
 ) -> Iterator[ScreenedRow | RowError]:
-    """Decide on each row; errors pass through in place, so the output has one item per row."""
+    """Decide on each row; errors pass through in place, so the output has one item per row.
+
+    With a ``registry``, supplier and maker names are resolved against it first (see
+    :meth:`RuleSet.evaluate`), and each decision records how.
+    """
     for row in rows:
         if isinstance(row, RowError):
             yield row
@@ -620,7 +628,9 @@ def screen(
             yield ScreenedRow(
                 line=row.line,
                 purchase=row.purchase,
-                decision=rule_set.evaluate(row.purchase, as_of=as_of),
+                decision=rule_set.evaluate(
+                    row.purchase, as_of=as_of, registry=registry, resolver=resolver
+                ),
             )
 
 
@@ -631,9 +641,17 @@ def screen_ledger(
     mapping: ColumnMapping | None = None,
     format: LedgerFormat | None = None,  # noqa: A002
     as_of: dt.date | None = None,
+    registry: Registry | None = None,
+    resolver: Resolver | None = None,
 ) -> Iterator[ScreenedRow | RowError]:
     """Read a ledger and decide on every row, streaming: one result per row, in file order."""
-    return screen(rule_set, read_ledger(path, mapping=mapping, format=format), as_of=as_of)
+    return screen(
+        rule_set,
+        read_ledger(path, mapping=mapping, format=format),
+        as_of=as_of,
+        registry=registry,
+        resolver=resolver,
+    )
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -650,6 +668,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "obligations",
     "missing_facts",
     "errors",
+    "resolved",
     "rule_set",
     "version",
     "digest",
@@ -672,6 +691,7 @@ def result_record(result: ScreenedRow | RowError, rule_set: RuleSet) -> dict[str
             "obligations": [],
             "missing_facts": [],
             "errors": list(result.errors),
+            "resolved": [],
             "rule_set": rule_set.id,
             "version": rule_set.version,
             "digest": rule_set.digest,
@@ -690,6 +710,7 @@ def result_record(result: ScreenedRow | RowError, rule_set: RuleSet) -> dict[str
         "obligations": list(decision.obligations),
         "missing_facts": list(decision.missing_facts),
         "errors": list(decision.errors),
+        "resolved": [" ".join(line.split()) for r in decision.resolutions for line in r.render()],
         "rule_set": decision.rule_set,
         "version": decision.version,
         "digest": decision.digest,
