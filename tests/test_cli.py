@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import subprocess
@@ -10,9 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from vendorpolicy import unstructure
-from vendorpolicy._cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE, main
+from vendorpolicy import dump_rule_set, unstructure
+from vendorpolicy._cli import EXIT_DENIED, EXIT_INPUT, EXIT_OK, EXIT_USAGE, main
 from vendorpolicy._samples import sample_purchases, sample_rule_set
+
+COLUMNS = ["id", "buyer_id", "buyer_public", "buyer_sector", "vendor_id", "vendor_country"]
+HEADER = ",".join([*COLUMNS, "vendor_designations", "category", "date"])
+DENIED = (
+    "p-{n},mic,true,central-government,huawei,CN,supply-chain-concern,telecom/network,2019-06-01"
+)
+ALLOWED = "p-{n},mic,true,central-government,nec,JP,,office/furniture,2019-06-01"
 
 
 def run(*argv: str) -> tuple[int, str]:
@@ -114,3 +122,114 @@ class TestErrors:
         code, _ = run("explain", str(path))
         assert code == EXIT_INPUT
         assert "cannot read" in capsys.readouterr().err
+
+
+@pytest.fixture
+def rules(tmp_path: Path) -> Path:
+    path = tmp_path / "rules.toml"
+    path.write_text(dump_rule_set(sample_rule_set()), encoding="utf-8")
+    return path
+
+
+def ledger(tmp_path: Path, rows: list[str]) -> Path:
+    path = tmp_path / "ledger.csv"
+    path.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+class TestValidate:
+    def test_valid(self, rules: Path) -> None:
+        """A valid file exits 0 and prints its digest."""
+        code, out = run("validate", str(rules))
+        assert code == EXIT_OK
+        assert sample_rule_set().digest in out
+
+    def test_invalid(self, rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """An invalid file exits 3 and names each problem with its line."""
+        rules.write_text(rules.read_text().replace('"deny"', '"dney"'), encoding="utf-8")
+        code, _ = run("validate", str(rules))
+        assert code == EXIT_INPUT
+        err = capsys.readouterr().err
+        assert "unknown effect `dney`" in err
+        assert f"{rules}:" in err
+        assert "$.rules[0].effect" in err
+
+    def test_vocabulary(self, rules: Path, tmp_path: Path) -> None:
+        """With --vocabulary, categories outside it are errors."""
+        vocabulary = tmp_path / "vocabulary.json"
+        vocabulary.write_text(json.dumps({"categories": ["telecom/network"]}))
+        code, _ = run("validate", str(rules), "--vocabulary", str(vocabulary))
+        assert code == EXIT_INPUT
+        vocabulary.write_text(json.dumps({"categories": ["telecom/network", "it/server"]}))
+        assert run("validate", str(rules), "--vocabulary", str(vocabulary))[0] == EXIT_OK
+
+
+class TestCheck:
+    def test_broken_rows_exit_3_with_counts(
+        self, rules: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A ledger with broken rows writes a record for every row and exits 3."""
+        rows = [ALLOWED.format(n=i) for i in range(7)]
+        rows[2] = rows[2].replace("true", "ture")
+        rows[5] = rows[5].replace("2019-06-01", "yesterday")
+        rows.append(rows[0] + ",extra")
+        output = tmp_path / "out.csv"
+        code, _ = run("check", str(rules), str(ledger(tmp_path, rows)), "-o", str(output))
+        assert code == EXIT_INPUT
+        records = list(csv.DictReader(io.StringIO(output.read_text(encoding="utf-8"))))
+        assert len(records) == 8
+        assert [r["line"] for r in records if r["status"] == "error"] == ["4", "7", "9"]
+        assert sum(r["status"] == "decided" for r in records) == 5
+        assert "screened 8 rows: 5 decisions (5 allow), 3 errors" in capsys.readouterr().err
+
+    def test_denied_exits_1(self, rules: Path, tmp_path: Path) -> None:
+        """A denied purchase exits 1; --fail-on never exits 0."""
+        path = ledger(tmp_path, [ALLOWED.format(n=1), DENIED.format(n=2)])
+        assert run("check", str(rules), str(path))[0] == EXIT_DENIED
+        assert run("check", str(rules), str(path), "--fail-on", "never")[0] == EXIT_OK
+
+    def test_all_allowed_exits_0(self, rules: Path, tmp_path: Path) -> None:
+        """A ledger of allowed purchases exits 0 and prints a table."""
+        code, out = run("check", str(rules), str(ledger(tmp_path, [ALLOWED.format(n=1)])))
+        assert code == EXIT_OK
+        assert out.splitlines()[1].split() == ["2", "p-1", "ALLOW", "no", "rule", "applied"]
+
+    def test_jsonl_output(self, rules: Path, tmp_path: Path) -> None:
+        """--format jsonl writes one JSON record per row to stdout."""
+        path = ledger(tmp_path, [ALLOWED.format(n=1), DENIED.format(n=2)])
+        code, out = run("check", str(rules), str(path), "--format", "jsonl")
+        assert code == EXIT_DENIED
+        records = [json.loads(line) for line in out.splitlines()]
+        assert [r["effect"] for r in records] == ["allow", "deny"]
+
+    def test_bad_rules_exit_3(self, tmp_path: Path) -> None:
+        """A missing rule file exits 3."""
+        path = ledger(tmp_path, [ALLOWED.format(n=1)])
+        assert run("check", str(tmp_path / "none.toml"), str(path))[0] == EXIT_INPUT
+
+
+class TestExplainAndSchema:
+    def test_explain_rules_and_purchase_file(self, rules: Path, tmp_path: Path) -> None:
+        """explain RULES PURCHASE.json decides the purchase under the given rules."""
+        purchase = next(p for p in sample_purchases() if p.id == "p-001")
+        path = tmp_path / "p.json"
+        path.write_text(json.dumps(unstructure(purchase)))
+        code, out = run("explain", str(rules), str(path), "--json")
+        assert code == EXIT_OK
+        assert json.loads(out)["effect"] == "deny"
+
+    def test_explain_sample_still_works(self) -> None:
+        """explain SAMPLE_ID keeps working with the bundled rules."""
+        code, out = run("explain", "p-004")
+        assert code == EXIT_OK
+        assert out.startswith("Decision: DENY")
+
+    def test_explain_too_many_arguments(self) -> None:
+        """Three arguments to explain are a usage error."""
+        assert run("explain", "a", "b", "c")[0] == EXIT_USAGE
+
+    def test_schema_is_json(self) -> None:
+        """schema prints the JSON Schema."""
+        code, out = run("schema")
+        assert code == EXIT_OK
+        assert json.loads(out)["title"] == "vendorpolicy rule set"

@@ -142,6 +142,13 @@ class TestErrors:
             "$.rules[1].effect",
         ]
 
+    def test_every_field_of_one_object(self) -> None:
+        """Bad fields of the same rule are reported together, not only the first."""
+        data = self._with(["rules", 0, "when", "all", 0, "origin", "countries"], ["XX"])
+        data["rules"][0]["effect"] = "block"  # type: ignore[index]
+        paths = sorted(p.path or "" for p in self._problems(data))
+        assert paths == ["$.rules[0].effect", "$.rules[0].when.all[0].origin.countries[0]"]
+
     def test_strings_are_not_cast(self) -> None:
         """`"false"` is not a boolean: a file's types are checked, not coerced."""
         data = self._with(["rules", 0, "when"], {"buyer_public": {"public": "false"}})

@@ -23,11 +23,30 @@ from vendorpolicy._convert import (
     unstructure,
 )
 from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult, RuleStatus
+from vendorpolicy._files import (
+    Limits,
+    dump_rule_set,
+    load_purchase,
+    load_rule_set,
+    parse_rule_set,
+    save_rule_set,
+)
 from vendorpolicy._io import (
     bundled_registry,
     load_registry,
     registry_from_dict,
     registry_to_dict,
+)
+from vendorpolicy._ledger import (
+    ColumnMapping,
+    LedgerRow,
+    RowError,
+    ScreenedRow,
+    ScreeningSummary,
+    read_ledger,
+    screen,
+    screen_ledger,
+    write_results,
 )
 from vendorpolicy._model import (
     Buyer,
@@ -74,7 +93,9 @@ from vendorpolicy._resolution import (
     Resolution,
 )
 from vendorpolicy._rules import Case, Combining, Rule, RuleSet
+from vendorpolicy._schema import rule_set_schema
 from vendorpolicy._trace import Trace
+from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import VendorPolicyError
 
 try:
@@ -90,6 +111,7 @@ __all__ = [
     "Candidate",
     "Case",
     "Category",
+    "ColumnMapping",
     "Combining",
     "Component",
     "Decision",
@@ -98,6 +120,8 @@ __all__ = [
     "Effect",
     "Entity",
     "LayerOutcome",
+    "LedgerRow",
+    "Limits",
     "Listing",
     "Match",
     "MatchMethod",
@@ -113,14 +137,18 @@ __all__ = [
     "Resolution",
     "ResolvedPurchase",
     "Resolver",
+    "RowError",
     "Rule",
     "RuleResult",
     "RuleSet",
     "RuleStatus",
+    "ScreenedRow",
+    "ScreeningSummary",
     "Sector",
     "Trace",
     "Vendor",
     "VendorPolicyError",
+    "Vocabulary",
     "__version__",
     "all_of",
     "any_of",
@@ -131,14 +159,24 @@ __all__ = [
     "components",
     "custom",
     "decision_date",
+    "dump_rule_set",
     "fact",
+    "load_purchase",
     "load_registry",
+    "load_rule_set",
     "normalise_name",
+    "parse_rule_set",
     "purchase",
     "purchase_from_dict",
+    "read_ledger",
     "registry_from_dict",
     "registry_to_dict",
     "rule_set_from_dict",
+    "rule_set_schema",
+    "save_rule_set",
+    "screen",
+    "screen_ledger",
     "unstructure",
     "vendor",
+    "write_results",
 ]

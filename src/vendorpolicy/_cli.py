@@ -1,10 +1,13 @@
 """The ``vendorpolicy`` command line.
 
 Exit codes (documented in docs/cli.md):
-  0  success (for ``demo`` and ``explain``, whatever the decisions)
-  1  a screened purchase was denied (commands that screen and gate)
+  0  success (for ``demo``, ``explain``, ``validate`` and ``schema``, whatever the decisions)
+  1  a screened purchase was denied (``check``; ``--fail-on`` changes the threshold)
   2  the command line itself is wrong (unknown command or option)
-  3  an input could not be read or is invalid
+  3  an input could not be read or is invalid; for ``check``, also when some ledger rows could
+     not be read (all other rows are still screened and written; 3 wins over 1, because an
+     unreadable row may be a purchase that would have been denied), and when the output pipe
+     closed before the run finished
 """
 
 from __future__ import annotations
@@ -12,17 +15,32 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from vendorpolicy._convert import purchase_from_dict, unstructure
+from vendorpolicy._convert import unstructure
 from vendorpolicy._decision import Decision
-from vendorpolicy._model import Buyer, Purchase
+from vendorpolicy._files import load_purchase, load_rule_set
+from vendorpolicy._ledger import (
+    ColumnMapping,
+    RowError,
+    ScreenedRow,
+    ScreeningSummary,
+    read_ledger,
+    screen,
+    write_results,
+)
+from vendorpolicy._model import Buyer, Effect, Purchase
 from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Resolution
+from vendorpolicy._rules import RuleSet
 from vendorpolicy._samples import sample_purchases, sample_rule_set
+from vendorpolicy._schema import rule_set_schema
+from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import VendorPolicyError
 
 __all__ = [
@@ -68,15 +86,66 @@ def _parser() -> argparse.ArgumentParser:
     explain = commands.add_parser(
         "explain",
         help="explain the decision on one purchase in full",
-        description="Explain one purchase: a bundled sample by id, or a purchase JSON file.",
+        description="Explain one purchase: `explain RULES PURCHASE.json` decides a purchase "
+        "file under a rule file; `explain PURCHASE` uses the bundled example rules, with a "
+        "bundled sample id (e.g. p-004) or a purchase JSON file.",
     )
-    explain.add_argument("purchase", help="a sample purchase id (e.g. p-001) or a JSON file")
-    explain.add_argument("--json", action="store_true", help="print the decision as JSON")
     explain.add_argument(
-        "--pack",
-        metavar="NAME",
-        help="judge the purchase under a bundled rule pack (see `vendorpolicy packs`), resolving "
-        "names against the bundled registry",
+        "args", nargs="+", metavar="[RULES] PURCHASE", help="a rule file, then a purchase"
+    )
+    explain.add_argument("--json", action="store_true", help="print the decision as JSON")
+    explain.add_argument("--as-of", type=_date_arg, help="judge rules in force on this date")
+    _pack_option(explain)
+    validate = commands.add_parser(
+        "validate",
+        help="check a rule file and report every problem in it",
+        description="Check a rule file (JSON or TOML) and report every problem with its line "
+        "and path. Exit 0 when valid, 3 when not.",
+    )
+    validate.add_argument("rules", help="the rule file (.toml or .json)")
+    _vocabulary_option(validate)
+    check = commands.add_parser(
+        "check",
+        help="screen a purchase ledger (CSV or JSON Lines) against a rule file",
+        description="Screen every row of a ledger and write one result per row: a decision, "
+        "or an error record with the row's line. Exit 1 when a purchase is denied (see "
+        "--fail-on), 3 when the rules, the ledger or any row could not be read.",
+    )
+    check.add_argument(
+        "args",
+        nargs="+",
+        metavar="[RULES] LEDGER",
+        help="the rule file (.toml or .json; omit it with --pack), then the ledger (.csv, or "
+        ".jsonl for JSON Lines)",
+    )
+    _pack_option(check)
+    check.add_argument("--output", "-o", help="write results to this file (default: stdout)")
+    check.add_argument(
+        "--format",
+        choices=("table", "csv", "jsonl"),
+        help="result format (default: by the --output suffix, else table)",
+    )
+    check.add_argument(
+        "--ledger-format", choices=("csv", "jsonl"), help="ledger format (default: by suffix)"
+    )
+    check.add_argument(
+        "--mapping", help='a JSON file of column names, e.g. {"buyer_id": "BuyerCode"}'
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=("deny", "review", "warn", "never"),
+        default="deny",
+        help="exit 1 when a decision is this severe or more (default: deny; never: always 0)",
+    )
+    check.add_argument("--as-of", type=_date_arg, help="judge rules in force on this date")
+    add_registry_option(check, default=None)
+    check.add_argument("--quiet", "-q", action="store_true", help="no progress or summary")
+    _vocabulary_option(check)
+    commands.add_parser(
+        "schema",
+        help="print the JSON Schema of the rule-set file format",
+        description="Print the JSON Schema (draft 2020-12) of rule-set files, for editors "
+        "and other tools.",
     )
     packs = commands.add_parser(
         "packs",
@@ -101,6 +170,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _pack_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pack",
+        metavar="NAME",
+        help="use a bundled rule pack (see `vendorpolicy packs`) instead of a rule file; "
+        "names resolve against the bundled registry unless --registry says otherwise",
+    )
+
+
+def _vocabulary_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--vocabulary",
+        help='a JSON file {"categories": [...], "designations": [...]}: references to '
+        "anything else are errors",
+    )
+
+
 def _date_arg(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -108,14 +194,17 @@ def _date_arg(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date `{text}` (write YYYY-MM-DD)") from None
 
 
-def add_registry_option(parser: argparse.ArgumentParser) -> None:
-    """``--registry FILE``: the vendor registry to resolve names against (default: bundled).
-    For commands that screen ledgers, such as ``check``."""
+def add_registry_option(
+    parser: argparse.ArgumentParser, *, default: str | None = "bundled"
+) -> None:
+    """``--registry FILE``: the vendor registry to resolve names against."""
+    after = "the default" if default == "bundled" else "the one shipped with vendorpolicy"
     parser.add_argument(
         "--registry",
-        default="bundled",
+        default=default,
         metavar="FILE",
-        help="a registry file (.json, .toml, or .csv of entities), or `bundled` (the default)",
+        help=f"a registry file (.json, .toml, or .csv of entities), or `bundled` ({after})"
+        + ("" if default else "; without it, supplier names are not resolved"),
     )
 
 
@@ -140,13 +229,29 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         if args.command == "demo":
             return _demo(out)
         if args.command == "explain":
-            return _explain(args.purchase, as_json=args.json, pack=args.pack, out=out)
+            return _explain(args.args, as_json=args.json, as_of=args.as_of, pack=args.pack, out=out)
+        if args.command == "validate":
+            return _validate(args.rules, args.vocabulary, out)
+        if args.command == "check":
+            return _check(args, out)
+        if args.command == "schema":
+            print(json.dumps(rule_set_schema(), indent=2, ensure_ascii=False), file=out)
+            return EXIT_OK
         if args.command == "packs":
             return _packs(args.name, out)
         if args.command == "resolve":
             return _resolve(args.names, args.registry, args.as_of, as_json=args.json, out=out)
+    except _UsageError as exc:
+        print(exc, file=err)
+        return EXIT_USAGE
     except VendorPolicyError as exc:
         print(f"error: {exc}", file=err)
+        return EXIT_INPUT
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`): stop quietly. The run is incomplete,
+        # so it cannot vouch that nothing was denied: exit 3, as for unreadable input.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return EXIT_INPUT
     _parser().print_help(out)
     return EXIT_USAGE
@@ -177,11 +282,13 @@ def decision_table(rows: Sequence[tuple[Purchase, Decision]]) -> str:
 
 
 def _why(decision: Decision) -> str:
+    names = "; ".join(" ".join(line.split()) for r in decision.resolutions for line in r.render())
+    names = f" [{names}]" if names else ""
     if decision.determining:
         first = decision.determining[0]
-        return f"{first.rule}: {first.reason}" if first.reason else first.rule
+        return (f"{first.rule}: {first.reason}" if first.reason else first.rule) + names
     if decision.missing_facts:
-        return "missing: " + ", ".join(decision.missing_facts)
+        return "missing: " + ", ".join(decision.missing_facts) + names
     if decision.errors:
         return decision.errors[0]
     return "no rule applied"
@@ -199,16 +306,201 @@ def _demo(out: TextIO) -> int:
     return EXIT_OK
 
 
-def _explain(ref: str, *, as_json: bool, pack: str | None, out: TextIO) -> int:
-    purchase = _find_purchase(ref)
-    if pack is None:
-        decision = sample_rule_set().evaluate(purchase)
-    else:
-        from vendorpolicy import packs  # noqa: PLC0415 - only this command needs them
+def _explain(
+    args: Sequence[str], *, as_json: bool, as_of: dt.date | None, pack: str | None, out: TextIO
+) -> int:
+    if pack is not None:
+        if len(args) != 1:
+            raise _UsageError("vendorpolicy explain: with --pack, give only the PURCHASE")
+        from vendorpolicy import packs  # noqa: PLC0415 - only these commands need them
 
-        decision = packs.load(pack).evaluate(purchase, registry=registry_option("bundled"))
+        purchase = _find_purchase(args[0])
+        decision = packs.load(pack).evaluate(
+            purchase, as_of=as_of, registry=registry_option("bundled")
+        )
+        print(decision.to_json(indent=2) if as_json else decision.explain(), file=out)
+        return EXIT_OK
+    if len(args) > 2:
+        raise _UsageError("vendorpolicy explain: give [RULES] PURCHASE, at most two arguments")
+    rules = load_rule_set(args[0]) if len(args) == 2 else sample_rule_set()
+    purchase = _find_purchase(args[-1])
+    decision = rules.evaluate(purchase, as_of=as_of)
     print(decision.to_json(indent=2) if as_json else decision.explain(), file=out)
     return EXIT_OK
+
+
+def _load_vocabulary(path: str | None) -> Vocabulary | None:
+    if path is None:
+        return None
+    from vendorpolicy._convert import structure  # noqa: PLC0415
+    from vendorpolicy._files import parse_document  # noqa: PLC0415
+
+    text = Path(path).read_text(encoding="utf-8") if Path(path).is_file() else None
+    if text is None:
+        raise VendorPolicyError(f"no such file `{path}`")
+    vocabulary: Vocabulary = structure(
+        parse_document(text, format="json", name=path), Vocabulary, what=path
+    )
+    return vocabulary
+
+
+def _validate(path: str, vocabulary: str | None, out: TextIO) -> int:
+    rules = load_rule_set(path, vocabulary=_load_vocabulary(vocabulary))
+    layers = rules.layers()
+    count = sum(len(layer.rules) for layer in layers)
+    print(
+        f"ok: {path}: rule set `{rules.id}` version {rules.version}, {count} rule"
+        f"{'s' if count != 1 else ''}"
+        + (f" in {len(layers)} layers" if len(layers) > 1 else "")
+        + f", digest {rules.digest}",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    if args.pack is not None:
+        if len(args.args) != 1:
+            raise _UsageError("vendorpolicy check: with --pack, give only the LEDGER")
+        from vendorpolicy import packs  # noqa: PLC0415 - only these commands need them
+
+        rules = packs.load(args.pack)
+        args.registry = args.registry or "bundled"
+    else:
+        if len(args.args) != 2:
+            raise _UsageError("vendorpolicy check: give RULES LEDGER, or --pack NAME LEDGER")
+        rules = load_rule_set(args.args[0], vocabulary=_load_vocabulary(args.vocabulary))
+    args.ledger = args.args[-1]
+    mapping = _load_mapping(args.mapping)
+    fmt = args.format or _format_for(args.output)
+    rows = read_ledger(args.ledger, mapping=mapping, format=args.ledger_format)
+    show_progress = not args.quiet and sys.stderr.isatty()
+    registry = registry_option(args.registry) if args.registry else None
+    results: Iterable[ScreenedRow | RowError] = screen(
+        rules, rows, as_of=args.as_of, registry=registry
+    )
+    if show_progress:
+        results = _progress(results, _count_lines(args.ledger))
+    if args.output:
+        try:
+            with Path(args.output).open("w", encoding="utf-8", newline="") as target:
+                summary = _write(results, target, rules, fmt)
+        except OSError as exc:
+            raise VendorPolicyError(f"cannot write `{args.output}`: {exc.strerror}") from None
+    else:
+        summary = _write(results, out, rules, fmt)
+    if not args.quiet:
+        print(_summary_line(summary), file=sys.stderr)
+    if summary.errors:
+        return EXIT_INPUT
+    if args.fail_on != "never":
+        threshold = Effect(args.fail_on)
+        if any(Effect(e) >= threshold for e, n in summary.effects.items() if n):
+            return EXIT_DENIED
+    return EXIT_OK
+
+
+def _format_for(output: str | None) -> str:
+    if output and output.lower().endswith(".csv"):
+        return "csv"
+    if output and output.lower().endswith((".jsonl", ".ndjson", ".json")):
+        return "jsonl"
+    return "table"
+
+
+def _load_mapping(path: str | None) -> ColumnMapping:
+    if path is None:
+        return ColumnMapping()
+    from vendorpolicy._convert import structure  # noqa: PLC0415
+    from vendorpolicy._files import parse_document  # noqa: PLC0415
+
+    if not Path(path).is_file():
+        raise VendorPolicyError(f"no such file `{path}`")
+    data = parse_document(Path(path).read_text(encoding="utf-8"), format="json", name=path)
+    mapping: ColumnMapping = structure(data, ColumnMapping, what=path)
+    return mapping
+
+
+def _write(
+    results: Iterable[ScreenedRow | RowError], target: TextIO, rules: RuleSet, fmt: str
+) -> ScreeningSummary:
+    if fmt != "table":
+        return write_results(results, target, rule_set=rules, format=fmt)  # type: ignore[arg-type]
+    print("  ".join(("line", "purchase", "decision", "why")), file=target)
+    effects: dict[str, int] = {}
+    total = errors = 0
+    for result in results:
+        total += 1
+        if isinstance(result, RowError):
+            errors += 1
+        else:
+            effect = result.decision.effect.value
+            effects[effect] = effects.get(effect, 0) + 1
+        print("  ".join(_table_row(result)), file=target)
+    return ScreeningSummary(
+        rows=total, decisions=total - errors, errors=errors, effects=dict(sorted(effects.items()))
+    )
+
+
+def _table_row(result: ScreenedRow | RowError) -> tuple[str, ...]:
+    if isinstance(result, RowError):
+        return (str(result.line), result.purchase_id or "-", "ERROR", "; ".join(result.errors))
+    return (
+        str(result.line),
+        result.purchase.id or "-",
+        result.decision.effect.name,
+        _why(result.decision),
+    )
+
+
+def _summary_line(summary: ScreeningSummary) -> str:
+    effects = ", ".join(f"{n} {e}" for e, n in summary.effects.items())
+    return (
+        f"screened {summary.rows} rows: {summary.decisions} decisions"
+        + (f" ({effects})" if effects else "")
+        + f", {summary.errors} error{'s' if summary.errors != 1 else ''}"
+    )
+
+
+def _count_lines(path: str) -> int:
+    count = 0
+    try:
+        with Path(path).open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                count += chunk.count(b"\n")
+    except OSError:
+        return 0
+    return max(count - 1, 0)
+
+
+def _progress(
+    results: Iterable[ScreenedRow | RowError], total: int
+) -> Iterator[ScreenedRow | RowError]:
+    """Pass results through, drawing a progress bar on the terminal's stderr."""
+    start = last = time.monotonic()
+    done = 0
+    for result in results:
+        done += 1
+        now = time.monotonic()
+        if now - last >= 0.2:
+            last = now
+            _draw(done, total, now - start)
+        yield result
+    _draw(done, max(total, done), time.monotonic() - start)
+    print(file=sys.stderr)
+
+
+def _draw(done: int, total: int, elapsed: float) -> None:
+    width = 30
+    fraction = min(done / total, 1.0) if total else 0.0
+    bar = "#" * int(fraction * width)
+    rate = done / elapsed if elapsed > 0 else 0.0
+    print(
+        f"\r[{bar:<{width}}] {done:,}/{total:,} rows  {rate:,.0f} rows/s",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _resolve(
@@ -280,17 +572,9 @@ def _find_purchase(ref: str) -> Purchase:
     samples = {p.id: p for p in sample_purchases()}
     if ref in samples:
         return samples[ref]
-    path = Path(ref)
-    if not path.is_file():
+    if not Path(ref).is_file():
         raise VendorPolicyError(
             f"no sample purchase or file `{ref}`",
             hint=f"sample ids: {', '.join(sorted(samples))}",
         )
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise VendorPolicyError(f"cannot read `{ref}`: {exc}") from None
-    try:
-        return purchase_from_dict(data)
-    except VendorPolicyError as exc:
-        raise VendorPolicyError(str(exc).replace("\n", "\n  "), path=ref) from None
+    return load_purchase(ref)

@@ -3,6 +3,11 @@
 Predicates are written as single-key objects whose key is the node's stable tag and whose value
 is the node's payload: ``{"origin": {"countries": ["CN"]}}``, ``{"all": [...]}``. The tags are
 listed here explicitly, not derived from class names, so renaming a class never breaks a file.
+
+A rule set's *document* is its plain data with ``format_version`` first; it is what files hold,
+and its canonical JSON is what :attr:`RuleSet.digest` hashes. Structuring runs every field's
+converter and validator as the field is read, so that all problems in a document are reported
+together rather than the first one per object.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import enum
 import hashlib
 import json
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -50,6 +55,7 @@ from vendorpolicy._predicates import (
 )
 from vendorpolicy._rules import Case, Rule, RuleSet
 from vendorpolicy._trace import Trace
+from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import (
     InvalidDataError,
     InvalidValueError,
@@ -63,12 +69,16 @@ else:  # pragma: no cover - cattrs brings the backport on 3.10
     from exceptiongroup import BaseExceptionGroup
 
 __all__ = [
+    "FORMAT_VERSION",
+    "MIGRATIONS",
     "TAGS",
     "canonical_json",
     "converter",
     "digest",
     "purchase_from_dict",
+    "read_format_version",
     "rule_set_from_dict",
+    "rule_set_to_document",
     "structure",
     "unstructure",
     "unstructure_decision",
@@ -101,9 +111,20 @@ _BY_TAG = {tag: cls for cls, tag in TAGS.items()}
 _CONNECTIVES = (AllOf, AnyOf)
 _WRAPPERS = (Not, AnyComponent, AllComponents)
 
+#: The version of the rule-set file format this library writes. Part of every document.
+FORMAT_VERSION = 1
+
+#: Upgrades of older documents, by the version they upgrade from: each takes a document of
+#: version ``n`` (without its ``format_version``) and returns one of version ``n + 1``.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
 #: Custom predicates a load may refer to, by name; set only while structuring.
 _CUSTOMS: contextvars.ContextVar[Mapping[str, Custom] | None] = contextvars.ContextVar(
     "vendorpolicy_customs", default=None
+)
+#: The vocabulary references are checked against; set only while structuring.
+_VOCABULARY: contextvars.ContextVar[Vocabulary | None] = contextvars.ContextVar(
+    "vendorpolicy_vocabulary", default=None
 )
 
 converter = cattrs.Converter(
@@ -159,13 +180,15 @@ converter.register_unstructure_hook_func(
 
 def _strict_str(value: Any, _: type) -> str:
     if not isinstance(value, str):
-        raise PredicateTypeError(f"expected text, got {type(value).__name__} `{value}`")
+        raise PredicateTypeError(f"expected text, got {type(value).__name__} `{_short(value)}`")
     return value
 
 
 def _strict_bool(value: Any, _: type) -> bool:
     if not isinstance(value, bool):
-        raise PredicateTypeError(f"expected true or false, got {type(value).__name__} `{value}`")
+        raise PredicateTypeError(
+            f"expected true or false, got {type(value).__name__} `{_short(value)}`"
+        )
     return value
 
 
@@ -254,7 +277,50 @@ def _build_predicate(data: Any) -> Predicate:
         return known[name]
     if not isinstance(payload, Mapping):
         raise PredicateTypeError(f"`{tag}` takes an object of arguments, got `{payload}`")
-    return _PAYLOAD_STRUCTURE[cls](payload, cls)
+    node: Predicate = _PAYLOAD_STRUCTURE[cls](payload, cls)
+    vocabulary = _VOCABULARY.get()
+    if vocabulary is not None:
+        _check_references(node, payload, vocabulary)
+    return node
+
+
+def _check_references(node: Predicate, payload: Mapping[str, Any], vocabulary: Vocabulary) -> None:
+    """Report the categories and designations ``vocabulary`` does not know, each at its index."""
+    known: Callable[[str], bool]
+    suggest: Callable[[str], str | None]
+    if isinstance(node, CategoryWithin):
+        key, what = "categories", "category"
+        known, suggest = vocabulary.knows_category, vocabulary.suggest_category
+    elif isinstance(node, VendorDesignated):
+        key, what = "designations", "designation"
+        known, suggest = vocabulary.knows_designation, vocabulary.suggest_designation
+    else:
+        return
+    raw = payload[key]
+    items = [raw] if isinstance(raw, str) else list(raw)
+    errors: list[Exception] = []
+    for i, item in enumerate(items):
+        if known(item):
+            continue
+        close = suggest(item)
+        exc = InvalidValueError(
+            f"unknown {what} `{item}`",
+            hint=f"did you mean `{close}`?"
+            if close
+            else f"it is not in the configured vocabulary; add it there or fix the {what}",
+        )
+        if not isinstance(raw, str):
+            exc.__notes__ = [IterableValidationNote(f"Checking index {i}", i, str)]  # type: ignore[attr-defined]
+        errors.append(exc)
+    if not errors:
+        return
+    group: Exception = (
+        errors[0]
+        if isinstance(raw, str)
+        else cattrs.IterableValidationError(f"unknown {what}", errors, list)
+    )
+    group.__notes__ = [AttributeValidationNote(f"Checking {key}", key, list)]  # type: ignore[attr-defined]
+    raise cattrs.ClassValidationError(f"unknown {what}", [group], type(node))
 
 
 def _structure_list(items: list[Any]) -> list[Predicate]:
@@ -274,15 +340,10 @@ def _structure_list(items: list[Any]) -> list[Predicate]:
     return out
 
 
-_ATOMS = [c for c in TAGS if c not in (*_CONNECTIVES, *_WRAPPERS, Always, Never, Custom)]
-_PAYLOAD_UNSTRUCTURE = {
-    c: make_dict_unstructure_fn(c, converter, _cattrs_omit_if_default=True) for c in _ATOMS
-}
-_PAYLOAD_STRUCTURE = {
-    c: make_dict_structure_fn(c, converter, _cattrs_forbid_extra_keys=True) for c in _ATOMS
-}
-converter.register_unstructure_hook(Predicate, _unstructure_predicate)
-converter.register_structure_hook(Predicate, _structure_predicate)
+def _short(value: Any, limit: int = 60) -> str:
+    """A user value for a message, cut short: a hostile file must not flood the terminal."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _list_of(cls: type[Any]) -> Any:
@@ -293,22 +354,86 @@ def _list_of(cls: type[Any]) -> Any:
         if value is None:
             return None
         if not isinstance(value, list):
-            raise PredicateTypeError(f"expected a list, got {type(value).__name__} `{value}`")
+            raise PredicateTypeError(
+                f"expected a list, got {type(value).__name__} `{_short(value)}`"
+            )
         return converter.get_structure_hook(list[cls])(value, list[cls])  # type: ignore[valid-type]
 
     return override(struct_hook=hook)
 
 
+def _eager(cls: type[Any], **pre: Any) -> Callable[[Any, Any], Any]:
+    """A structure function for the attrs class ``cls`` that runs each field's converter and
+    validator as the field is read.
+
+    The class's ``__init__`` stops at the first bad field; running them per field lets cattrs
+    collect every bad field of an object, with its path. ``pre`` structures a field's plain data
+    before its converter sees it (a list of rules for a converter that expects ``Rule`` values);
+    each is an ``override`` with a ``struct_hook``, as :func:`_list_of` makes.
+    The constructor runs the (idempotent) converters again and then the cross-field checks.
+    """
+    attrs.resolve_types(cls)
+    probe = object.__new__(cls)  # validators read only the class name from the instance
+    overrides: dict[str, Any] = {}
+    for a in attrs.fields(cls):
+        if a.init:
+            given = pre.get(a.name)
+            hook = given.struct_hook if given is not None else None
+            overrides[a.name] = override(struct_hook=_field_hook(a, probe, hook))
+    generated = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True, **overrides)
+    keys = ", ".join(f"`{a.alias}`" for a in attrs.fields(cls) if a.init)
+
+    def structure_object(data: Any, _: type) -> Any:
+        if not isinstance(data, Mapping):
+            raise PredicateTypeError(
+                f"expected an object with keys {keys}, got {type(data).__name__} `{_short(data)}`"
+            )
+        return generated(data, cls)
+
+    return structure_object
+
+
+def _field_hook(
+    a: attrs.Attribute[Any], probe: object, pre: Callable[[Any, Any], Any] | None
+) -> Callable[[Any, Any], Any]:
+    attribute_converter: Callable[[Any], Any] | None = a.converter  # type: ignore[assignment]
+    field_type: Any = a.type
+    build_first = attribute_converter is None or attrs.has(field_type)
+
+    def hook(value: Any, t: Any) -> Any:
+        if pre is not None:
+            value = pre(value, t)
+        elif build_first:
+            value = converter.structure(value, field_type)
+        if attribute_converter is not None:
+            value = attribute_converter(value)
+        if a.validator is not None:
+            a.validator(probe, a, value)
+        return value
+
+    return hook
+
+
+_ATOMS = [c for c in TAGS if c not in (*_CONNECTIVES, *_WRAPPERS, Always, Never, Custom)]
+_PAYLOAD_UNSTRUCTURE = {
+    c: make_dict_unstructure_fn(c, converter, _cattrs_omit_if_default=True) for c in _ATOMS
+}
+_PAYLOAD_STRUCTURE = {c: _eager(c) for c in _ATOMS}
+converter.register_unstructure_hook(Predicate, _unstructure_predicate)
+converter.register_structure_hook(Predicate, _structure_predicate)
+
+
+def _eager_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
+    return _eager(cls)
+
+
+converter.register_structure_hook_factory(attrs.has, _eager_factory)
+converter.register_structure_hook(Case, _eager(Case))
+converter.register_structure_hook(Rule, _eager(Rule, cases=_list_of(Case)))
 converter.register_structure_hook(
-    Rule, make_dict_structure_fn(Rule, converter, cases=_list_of(Case))
+    RuleSet, _eager(RuleSet, rules=_list_of(Rule), includes=_list_of(RuleSet))
 )
-converter.register_structure_hook(
-    RuleSet,
-    make_dict_structure_fn(RuleSet, converter, rules=_list_of(Rule), includes=_list_of(RuleSet)),
-)
-converter.register_structure_hook(
-    Purchase, make_dict_structure_fn(Purchase, converter, components=_list_of(Component))
-)
+converter.register_structure_hook(Purchase, _eager(Purchase, components=_list_of(Component)))
 converter.register_unstructure_hook(
     RuleSet,
     make_dict_unstructure_fn(
@@ -349,35 +474,59 @@ def unstructure_decision(decision: Decision) -> dict[str, Any]:
 
 
 def unstructure(value: Any) -> Any:
-    """Plain data for any vendorpolicy value."""
+    """Plain data for any vendorpolicy value; for a rule set, its document (with
+    ``format_version``)."""
     if isinstance(value, Predicate):
         return _unstructure_predicate(value)
     if isinstance(value, Decision):
         return unstructure_decision(value)
+    if isinstance(value, RuleSet):
+        return rule_set_to_document(value)
     return converter.unstructure(value)
 
 
+def rule_set_to_document(rule_set: RuleSet) -> dict[str, Any]:
+    """The file form of a rule set: ``format_version`` first, then the set's fields, defaults
+    omitted."""
+    body: dict[str, Any] = converter.unstructure(rule_set)
+    return {"format_version": FORMAT_VERSION, **body}
+
+
 def structure(
-    data: Any, cls: type[Any], *, customs: Iterable[Custom] | Mapping[str, Custom] = ()
+    data: Any,
+    cls: type[Any],
+    *,
+    customs: Iterable[Custom] | Mapping[str, Custom] = (),
+    vocabulary: Vocabulary | None = None,
+    problems: Iterable[VendorPolicyError] = (),
+    what: str | None = None,
 ) -> Any:
     """Build a value of ``cls`` from plain data.
 
     Every problem is collected; they are raised together as one
-    :class:`~vendorpolicy.errors.InvalidDataError` whose paths point into ``data``.
+    :class:`~vendorpolicy.errors.InvalidDataError` whose paths point into ``data``. ``problems``
+    are found earlier by the caller and reported with the rest; ``what`` names the data in the
+    message (``rules.toml``).
     """
     table = dict(customs) if isinstance(customs, Mapping) else {c.name: c for c in customs}
+    found = list(problems)
     token = _CUSTOMS.set(table)
+    vocabulary_token = _VOCABULARY.set(vocabulary)
     try:
-        return converter.structure(data, cls)
+        result = converter.structure(data, cls)
     except Exception as exc:
-        problems = tuple(_problem(path, e, cls) for path, e in _walk(exc, "$"))
-        count = len(problems)
-        raise InvalidDataError(
-            f"{count} problem{'s' if count != 1 else ''} in the {_NAMES.get(cls, cls.__name__)}",
-            problems=problems,
-        ) from None
+        found.extend(_problem(path, e, cls) for path, e in _walk(exc, "$"))
     finally:
         _CUSTOMS.reset(token)
+        _VOCABULARY.reset(vocabulary_token)
+    if found:
+        count = len(found)
+        raise InvalidDataError(
+            f"{count} problem{'s' if count != 1 else ''} in "
+            f"{what or 'the ' + _NAMES.get(cls, cls.__name__)}",
+            problems=tuple(found),
+        )
+    return result
 
 
 _NAMES = {RuleSet: "rule set", Purchase: "purchase", Rule: "rule"}
@@ -414,7 +563,7 @@ def _problem(path: str, exc: BaseException, root: type[Any]) -> VendorPolicyErro
         return type(exc)(exc.message, path=path + suffix, hint=exc.hint)
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
         keys = sorted(exc.extra_fields)
-        fields = [a.name for a in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
+        fields = [a.alias for a in attrs.fields(exc.cl) if a.init] if attrs.has(exc.cl) else []
         close = difflib.get_close_matches(keys[0], fields, n=1) if fields else []
         return InvalidValueError(
             f"unknown key{'s' if len(keys) > 1 else ''} {', '.join(f'`{k}`' for k in keys)}",
@@ -425,14 +574,90 @@ def _problem(path: str, exc: BaseException, root: type[Any]) -> VendorPolicyErro
         )
     if isinstance(exc, KeyError):
         return InvalidValueError("required field missing", path=path, hint="add it")
-    return InvalidValueError(f"{type(exc).__name__}: {exc}", path=path)
+    if isinstance(exc, RecursionError):
+        return InvalidValueError("data nested too deeply", path=path)
+    return InvalidValueError(f"{type(exc).__name__}: {_short(exc)}", path=path)
+
+
+def read_format_version(data: Any, *, required: bool) -> tuple[Any, list[VendorPolicyError]]:
+    """Check a document's ``format_version`` and bring an older document up to date.
+
+    Returns the document without its ``format_version`` and any problem found. A document newer
+    than this library, or older than any migration reaches, is refused at once: reading it as the
+    current version would misread it. Files must state their version (``required``); plain data
+    built in the same process may leave it out and is read as the current version.
+    """
+    if not isinstance(data, Mapping):
+        return data, []  # structuring reports the wrong type
+    body = {k: v for k, v in data.items() if k != "format_version"}
+    if "format_version" not in data and not required:
+        return body, []
+    if "format_version" not in data:
+        return body, [
+            InvalidValueError(
+                "required key `format_version` missing",
+                path="$",
+                hint=f"add `format_version = {FORMAT_VERSION}` at the top of the file",
+            )
+        ]
+    version = data["format_version"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        return body, [
+            PredicateTypeError(
+                f"`format_version` must be a whole number, got {type(version).__name__} "
+                f"`{_short(version)}`",
+                path="$.format_version",
+                hint=f"write `format_version = {FORMAT_VERSION}`",
+            )
+        ]
+    if version > FORMAT_VERSION:
+        raise InvalidDataError(
+            "1 problem in rule set document",
+            problems=(
+                InvalidValueError(
+                    f"format_version `{version}` is newer than this vendorpolicy reads "
+                    f"(up to {FORMAT_VERSION})",
+                    path="$.format_version",
+                    hint="upgrade vendorpolicy to read this file",
+                ),
+            ),
+        )
+    while version < FORMAT_VERSION:
+        migrate = MIGRATIONS.get(version)
+        if migrate is None:
+            raise InvalidDataError(
+                "1 problem in rule set document",
+                problems=(
+                    InvalidValueError(
+                        f"format_version `{version}` cannot be read: the oldest version this "
+                        f"vendorpolicy reads is {min([*MIGRATIONS, FORMAT_VERSION])}",
+                        path="$.format_version",
+                        hint="see 'Format versions and migration' in docs/files.md",
+                    ),
+                ),
+            )
+        body = migrate(body)
+        version += 1
+    return body, []
 
 
 def rule_set_from_dict(
-    data: Any, *, customs: Iterable[Custom] | Mapping[str, Custom] = ()
+    data: Any,
+    *,
+    customs: Iterable[Custom] | Mapping[str, Custom] = (),
+    vocabulary: Vocabulary | None = None,
+    require_version: bool = False,
 ) -> RuleSet:
-    """A rule set from plain data (as :func:`unstructure` writes it)."""
-    result: RuleSet = structure(data, RuleSet, customs=customs)
+    """A rule set from its document (as :func:`unstructure` writes it).
+
+    ``format_version`` is checked when present (older documents are migrated, newer ones
+    refused); with ``require_version``, as for files, it must be present. With ``vocabulary``,
+    categories and designations it does not know are reported too.
+    """
+    body, problems = read_format_version(data, required=require_version)
+    result: RuleSet = structure(
+        body, RuleSet, customs=customs, vocabulary=vocabulary, problems=problems
+    )
     return result
 
 
@@ -443,9 +668,11 @@ def purchase_from_dict(data: Any) -> Purchase:
 
 
 def canonical_json(value: Any) -> str:
-    """The canonical JSON of a value: keys sorted, no spaces, UTF-8 text."""
+    """The canonical JSON of a value: keys sorted, no spaces, UTF-8 text. For a rule set, that of
+    its document."""
     return json.dumps(unstructure(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def digest(rule_set: RuleSet) -> str:
+    """``sha256:`` and the hex SHA-256 of the rule set's canonical JSON (UTF-8)."""
     return "sha256:" + hashlib.sha256(canonical_json(rule_set).encode()).hexdigest()

@@ -31,6 +31,7 @@ from vendorpolicy._checks import (
     check_text,
     country_validator,
     id_validator,
+    instances_of,
     optional_date_validator,
     text_validator,
     tick,
@@ -244,19 +245,8 @@ def _list_propagates(value: object) -> Any:
     return to_enum(Propagation, value, "DesignationList.propagates")
 
 
-def _items_of(cls: type[Any], value: object, path: str) -> tuple[Any, ...]:
-    def check(item: object, item_path: str) -> Any:
-        if not isinstance(item, cls):
-            raise PredicateTypeError(
-                f"expected a {cls.__name__}, got {type_name(item)} {tick(item)}", path=item_path
-            )
-        return item
-
-    return tuple_of(value, path, check)
-
-
 def _list_entries(value: object) -> Any:
-    return _items_of(Listing, value, "DesignationList.entries")
+    return instances_of(Listing, value, "DesignationList.entries")
 
 
 @frozen(kw_only=True)
@@ -278,15 +268,15 @@ class DesignationList:
 
 
 def _registry_entities(value: object) -> Any:
-    return _items_of(Entity, value, "Registry.entities")
+    return instances_of(Entity, value, "Registry.entities")
 
 
 def _registry_relations(value: object) -> Any:
-    return _items_of(Relation, value, "Registry.relations")
+    return instances_of(Relation, value, "Registry.relations")
 
 
 def _registry_lists(value: object) -> Any:
-    return _items_of(DesignationList, value, "Registry.lists")
+    return instances_of(DesignationList, value, "Registry.lists")
 
 
 @frozen(kw_only=True)

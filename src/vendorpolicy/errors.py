@@ -14,6 +14,7 @@ from __future__ import annotations
 
 __all__ = [
     "EvaluationError",
+    "FileError",
     "InvalidDataError",
     "InvalidRegistryError",
     "InvalidValueError",
@@ -66,6 +67,10 @@ class EvaluationError(VendorPolicyError, RuntimeError):
     """A rule could not be evaluated. The engine never raises it from ``evaluate``: it fails closed
     and records the error in the decision. It is raised only where a caller asks for a strict
     answer, e.g. :meth:`vendorpolicy.Predicate.evaluate` with ``strict=True``."""
+
+
+class FileError(VendorPolicyError, OSError):
+    """A file could not be opened, read or written: missing, a directory, no permission."""
 
 
 class InvalidDataError(VendorPolicyError, ValueError):
