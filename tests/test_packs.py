@@ -1121,3 +1121,66 @@ class TestSamples:
         for purchase in sample_purchases():
             decision = rules.evaluate(purchase, registry=REGISTRY)
             assert decision.errors == (), purchase.id
+
+
+class TestFiles:
+    @pytest.mark.parametrize("name", packs.names())
+    def test_file_loads_equal_to_the_code(self, name: str) -> None:
+        """The bundled rule file loads to the rule set the pack's Python source builds."""
+        from vendorpolicy._packs import build
+
+        assert packs.load(name) == build(name)
+        assert packs.load(name).digest == build(name).digest
+
+    @pytest.mark.parametrize("name", packs.names())
+    def test_file_is_up_to_date(self, name: str) -> None:
+        """The bundled file is exactly what the source generates (regenerate with
+        `python -m vendorpolicy._packs`)."""
+        from importlib import resources
+
+        from vendorpolicy._packs import file_text
+
+        bundled = resources.files("vendorpolicy").joinpath(f"data/packs/{name}.toml")
+        assert bundled.read_text("utf-8") == file_text(name)
+
+    @pytest.mark.parametrize("name", packs.names())
+    def test_file_validates_against_the_registry_vocabulary(self, name: str) -> None:
+        """Every designation in a pack file is a list of the bundled registry."""
+        from vendorpolicy import Vocabulary, load_rule_set
+
+        path = packs.__file__.replace("packs.py", f"data/packs/{name}.toml")
+        known = Vocabulary(designations=[d.id for d in REGISTRY.lists])
+        assert load_rule_set(path, vocabulary=known) == packs.load(name)
+
+
+class TestLedger:
+    @pytest.mark.parametrize("name", packs.names())
+    def test_check_screens_the_sample_ledger(
+        self, name: str, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`vendorpolicy check --pack NAME` screens every row of the bundled sample ledger; the
+        one broken row is an error record, so the exit code is 3."""
+        import io
+        import json
+
+        from vendorpolicy._cli import main
+
+        ledger = packs.__file__.replace("packs.py", "data/sample-ledger.csv")
+        output = tmp_path / "out.jsonl"
+        code = main(["check", "--pack", name, ledger, "-o", str(output), "-q"], out=io.StringIO())
+        records = [json.loads(line) for line in output.read_text("utf-8").splitlines()]
+        assert code == 3
+        assert len(records) == 6
+        assert [r["status"] for r in records].count("error") == 1
+        assert all(r["effect"] for r in records if r["status"] != "error")
+        assert {r["rule_set"] for r in records} == {name}
+
+    def test_pack_and_rules_together_is_a_usage_error(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`check --pack` takes the ledger alone."""
+        from vendorpolicy._cli import main
+
+        code = main(["check", "--pack", "uk-telecoms", "rules.toml", "ledger.csv"])
+        assert code == 2
+        assert "with --pack, give only the LEDGER" in capsys.readouterr().err

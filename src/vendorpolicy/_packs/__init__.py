@@ -7,6 +7,7 @@ the rules) and ``build()`` (the rule set). The code is the source of the packs.
 from __future__ import annotations
 
 import functools
+from importlib import resources
 from types import ModuleType
 
 import attrs
@@ -68,10 +69,33 @@ def names() -> tuple[str, ...]:
 
 @functools.cache
 def load(name: str) -> RuleSet:
-    """The rule set of pack ``name``; an unknown name is an error naming the closest."""
-    module = _MODULES[check_name(name, _MODULES)]
-    rule_set: RuleSet = module.build()
+    """The rule set of pack ``name``, read from its bundled rule file; an unknown name is an
+    error naming the closest."""
+    from vendorpolicy._files import parse_rule_set  # noqa: PLC0415 - cycle
+
+    name = check_name(name, _MODULES)
+    text = resources.files("vendorpolicy").joinpath(f"data/packs/{name}.toml").read_text("utf-8")
+    return parse_rule_set(text, format="toml", name=f"data/packs/{name}.toml")
+
+
+def build(name: str) -> RuleSet:
+    """The rule set of pack ``name`` as its Python source builds it. The bundled rule file is
+    generated from this (``python -m vendorpolicy._packs``) and tested to load equal."""
+    rule_set: RuleSet = _MODULES[check_name(name, _MODULES)].build()
     return rule_set
+
+
+def file_text(name: str) -> str:
+    """The TOML text of pack ``name``'s bundled rule file, generated from its source."""
+    from vendorpolicy._files import dump_rule_set  # noqa: PLC0415 - cycle
+
+    header = (
+        f"# Rule pack `{name}`, generated from src/vendorpolicy/_packs/"
+        f"{_MODULES[name].__name__.rsplit('.', 1)[1]}.py by `python -m vendorpolicy._packs`.\n"
+        f"# Do not edit by hand: change the source and regenerate. Documentation: "
+        f"docs/packs/{name}.md\n\n"
+    )
+    return header + dump_rule_set(build(name), "toml")
 
 
 @functools.cache
