@@ -28,6 +28,7 @@ from vendorpolicy import (
     RelationKind,
     Rule,
     RuleSet,
+    Vendor,
     bundled_registry,
     components,
     load_registry,
@@ -497,6 +498,31 @@ class TestEvaluation:
         again = bundled_registry().resolve(resolved.purchase)
         assert again.purchase == resolved.purchase
         assert again.resolutions == ()
+
+    def test_given_vendor_identified_gets_registry_designations(self) -> None:
+        """A vendor given under the caller's own id but a registry name takes the registry's
+        identity and designations, keeping its own: a ledger code cannot hide a listing."""
+        given = Vendor(
+            id="supplier-0042",
+            name="Huawei Technologies Co., Ltd.",
+            designations={"in-house-watchlist"},
+        )
+        purchase = Purchase(buyer=_BUYER, vendor=given, date=D(2021, 1, 1))
+        resolved = bundled_registry().resolve(purchase)
+        vendor = resolved.purchase.vendor
+        assert vendor is not None
+        assert vendor.id == "huawei-technologies"
+        assert {"us.889.covered", "in-house-watchlist"} <= vendor.designations
+        (resolution,) = resolved.resolutions
+        assert "given as `supplier-0042`" in resolution.note
+
+    def test_given_vendor_unknown_to_registry_kept(self) -> None:
+        """A given vendor the registry does not know is kept, and the resolution says so."""
+        given = Vendor(id="acme-widgets", name="Acme Widgets", country="US")
+        purchase = Purchase(buyer=_BUYER, vendor=given, date=D(2021, 1, 1))
+        resolved = bundled_registry().resolve(purchase)
+        assert resolved.purchase.vendor == given
+        assert "the vendor as given is kept" in resolved.resolutions[0].note
 
     def test_plugged_resolver(self) -> None:
         """A user's resolver is used in place of the registry's index."""

@@ -607,11 +607,16 @@ class Registry:
     ) -> ResolvedPurchase:
         """Identify the purchase's vendor and every component's maker from their names.
 
-        Only a vendor left ``None`` with a ``supplier`` name (a component: ``maker``) is
-        resolved; a vendor given is kept as it is. An identified name becomes the registry's
-        vendor as of ``as_of`` (default: the purchase date). A name that is unknown, ambiguous
-        or only similar to registry names leaves the vendor ``None``, an unknown fact, and its
-        candidates are in the resolution.
+        A vendor left ``None`` with a ``supplier`` name (a component: ``maker``) is resolved by
+        that name: an identified name becomes the registry's vendor as of ``as_of`` (default:
+        the purchase date); a name that is unknown, ambiguous or only similar to registry names
+        leaves the vendor ``None``, an unknown fact, and its candidates are in the resolution.
+
+        A vendor the caller gave is looked up too, by its id and then its name: when the
+        registry identifies it, the registry's vendor (its id, ownership chain and designations
+        as of the date) takes its place, keeping the caller's own designations as well, so a
+        ledger's own vendor codes cannot hide a registry designation. A given vendor the
+        registry does not identify is kept as it is.
         """
         when = as_of if as_of is not None else purchase.date
         resolver = resolver if resolver is not None else self.index
@@ -623,20 +628,68 @@ class Registry:
                 "vendor", purchase.supplier, when, resolver, cache
             )
             resolutions.append(resolution)
+        elif vendor is not None:
+            vendor = self._identify_given(
+                "vendor", vendor, when, resolver, cache, resolutions=resolutions
+            )
         components = purchase.components
         if components is not None:
             new: list[Component] = []
             for i, component in enumerate(components):
+                subject = f"components[{i}].vendor"
                 if component.vendor is None and component.maker.strip():
                     maker, resolution = self._resolve_name(
-                        f"components[{i}].vendor", component.maker, when, resolver, cache
+                        subject, component.maker, when, resolver, cache
                     )
                     resolutions.append(resolution)
+                    component = attrs.evolve(component, vendor=maker)  # noqa: PLW2901
+                elif component.vendor is not None:
+                    maker = self._identify_given(
+                        subject, component.vendor, when, resolver, cache, resolutions=resolutions
+                    )
                     component = attrs.evolve(component, vendor=maker)  # noqa: PLW2901
                 new.append(component)
             components = tuple(new)
         resolved = attrs.evolve(purchase, vendor=vendor, components=components)
         return ResolvedPurchase(purchase=resolved, resolutions=tuple(resolutions))
+
+    def _identify_given(
+        self,
+        subject: str,
+        given: Vendor,
+        when: dt.date | None,
+        resolver: Resolver,
+        cache: dict[str, Vendor | None],
+        *,
+        resolutions: list[Resolution],
+    ) -> Vendor:
+        """The registry's vendor for a vendor the caller gave, with the caller's designations
+        added; the given vendor itself when the registry does not identify it (or gave it)."""
+        attempts: list[tuple[Vendor | None, Resolution]] = []
+        for query in dict.fromkeys(q for q in (given.id, given.name) if q.strip()):
+            found, resolution = self._resolve_name(subject, query, when, resolver, cache)
+            attempts.append((found, resolution))
+            if found is not None:
+                break
+        found, resolution = attempts[-1]
+        if found is not None and found == given:
+            return given  # already the registry's vendor: nothing to add or to report
+        if found is None:
+            resolutions.append(
+                attrs.evolve(
+                    resolution,
+                    note=(resolution.note + "; " if resolution.note else "")
+                    + "the vendor as given is kept",
+                )
+            )
+            return given
+        resolutions.append(
+            attrs.evolve(
+                resolution,
+                note=f"given as `{given.id}`; the registry's ownership and designations apply",
+            )
+        )
+        return attrs.evolve(found, designations=found.designations | given.designations)
 
     def _resolve_name(
         self,
