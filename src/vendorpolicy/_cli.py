@@ -282,7 +282,7 @@ def decision_table(rows: Sequence[tuple[Purchase, Decision]]) -> str:
 
 
 def _why(decision: Decision) -> str:
-    names = "; ".join(" ".join(line.split()) for r in decision.resolutions for line in r.render())
+    names = "; ".join(line for r in decision.resolutions for line in r.summary())
     names = f" [{names}]" if names else ""
     if decision.determining:
         first = decision.determining[0]

@@ -710,7 +710,7 @@ def result_record(result: ScreenedRow | RowError, rule_set: RuleSet) -> dict[str
         "obligations": list(decision.obligations),
         "missing_facts": list(decision.missing_facts),
         "errors": list(decision.errors),
-        "resolved": [" ".join(line.split()) for r in decision.resolutions for line in r.render()],
+        "resolved": [line for r in decision.resolutions for line in r.summary()],
         "rule_set": decision.rule_set,
         "version": decision.version,
         "digest": decision.digest,

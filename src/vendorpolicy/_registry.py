@@ -665,13 +665,10 @@ class Registry:
     ) -> Vendor:
         """The registry's vendor for a vendor the caller gave, with the caller's designations
         added; the given vendor itself when the registry does not identify it (or gave it)."""
-        attempts: list[tuple[Vendor | None, Resolution]] = []
-        for query in dict.fromkeys(q for q in (given.id, given.name) if q.strip()):
-            found, resolution = self._resolve_name(subject, query, when, resolver, cache)
-            attempts.append((found, resolution))
-            if found is not None:
-                break
-        found, resolution = attempts[-1]
+        # The id is always set (validated), so the first lookup always runs.
+        found, resolution = self._resolve_name(subject, given.id, when, resolver, cache)
+        if found is None and given.name.strip() and given.name != given.id:
+            found, resolution = self._resolve_name(subject, given.name, when, resolver, cache)
         if found is not None and found == given:
             return given  # already the registry's vendor: nothing to add or to report
         if found is None:

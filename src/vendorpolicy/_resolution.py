@@ -267,3 +267,7 @@ class Resolution:
             )
         lines.extend(f"    {p.render()}" for p in self.designations)
         return lines
+
+    def summary(self) -> list[str]:
+        """The lines of :meth:`render` without their indentation, for one-line records."""
+        return [" ".join(line.split()) for line in self.render()]
