@@ -820,6 +820,7 @@ class TestUK:
             "network-function": "ran",
             "action": "buy",
             "site-sensitivity": "ordinary",
+            "hrv-share-over-35": False,
         }
         p = buy(
             CARRIER,
@@ -899,20 +900,22 @@ class TestUK:
         assert decide(self.PACK, p) is Effect.REVIEW  # the 2020 access cap policy
         assert decide(self.PACK, attrs.evolve(p, date=dt.date(2023, 11, 1))) is Effect.DENY
 
-    def test_group_company_reviewed(self) -> None:
-        """A Huawei group company the designation does not name is reviewed, not denied."""
+    def test_group_company_denied(self) -> None:
+        """The designation notice names "the Huawei corporate group": a group company reached
+        through its owner is denied like the owner."""
         huawei = Vendor(
             id="huawei-technologies",
             designations={"uk.tsa.designated-vendor", "uk.ncsc.high-risk-vendor"},
         )
-        sub = Vendor(id="huawei-uk", country="GB", parent=huawei)
+        sub = Vendor(id="huawei-sub", country="GB", parent=huawei)
         facts = {**self.DVD, "network": "5g", "network-function": "ran", "action": "install"}
         p = buy(CARRIER, sub, "telecom/radio", dt.date(2023, 1, 1), facts=facts)
-        assert decide(self.PACK, p) is Effect.REVIEW
+        assert decide(self.PACK, p) is Effect.DENY
         assert decide(self.PACK, attrs.evolve(p, vendor=huawei)) is Effect.DENY
 
     def test_government_surveillance(self) -> None:
-        """Chinese cameras on sensitive government sites are denied from 24 Nov 2022."""
+        """Chinese cameras on sensitive government sites are denied from 24 Nov 2022; on other
+        sites they are only warned (the statement's advice)."""
         hik = registered("hikvision")
         facts = {"site-sensitivity": "sensitive", "action": "install"}
         p = buy(MINISTRY, hik, "video/surveillance/camera", dt.date(2022, 11, 23), facts=facts)
@@ -921,7 +924,7 @@ class TestUK:
         ordinary = attrs.evolve(
             p, date=dt.date(2023, 1, 1), facts={**facts, "site-sensitivity": "ordinary"}
         )
-        assert decide(self.PACK, ordinary) is Effect.ALLOW
+        assert decide(self.PACK, ordinary) is Effect.WARN  # advice for other sites
 
     def test_private_shop_hikvision_camera(self) -> None:
         """A private shop's Hikvision camera is allowed."""
