@@ -899,6 +899,101 @@ class TestUK:
         assert decide(self.PACK, p) is Effect.REVIEW  # the 2020 access cap policy
         assert decide(self.PACK, attrs.evolve(p, date=dt.date(2023, 11, 1))) is Effect.DENY
 
+    def test_group_company_reviewed(self) -> None:
+        """A Huawei group company the designation does not name is reviewed, not denied."""
+        huawei = Vendor(
+            id="huawei-technologies",
+            designations={"uk.tsa.designated-vendor", "uk.ncsc.high-risk-vendor"},
+        )
+        sub = Vendor(id="huawei-uk", country="GB", parent=huawei)
+        facts = {**self.DVD, "network": "5g", "network-function": "ran", "action": "install"}
+        p = buy(CARRIER, sub, "telecom/radio", dt.date(2023, 1, 1), facts=facts)
+        assert decide(self.PACK, p) is Effect.REVIEW
+        assert decide(self.PACK, attrs.evolve(p, vendor=huawei)) is Effect.DENY
+
+    def test_government_surveillance(self) -> None:
+        """Chinese cameras on sensitive government sites are denied from 24 Nov 2022."""
+        hik = registered("hikvision")
+        facts = {"site-sensitivity": "sensitive", "action": "install"}
+        p = buy(MINISTRY, hik, "video/surveillance/camera", dt.date(2022, 11, 23), facts=facts)
+        assert decide(self.PACK, p) is Effect.ALLOW
+        assert decide(self.PACK, attrs.evolve(p, date=dt.date(2022, 11, 24))) is Effect.DENY
+        ordinary = attrs.evolve(
+            p, date=dt.date(2023, 1, 1), facts={**facts, "site-sensitivity": "ordinary"}
+        )
+        assert decide(self.PACK, ordinary) is Effect.ALLOW
+
+    def test_private_shop_hikvision_camera(self) -> None:
+        """A private shop's Hikvision camera is allowed."""
+        p = buy(SHOP, registered("hikvision"), "video/surveillance/camera", dt.date(2023, 3, 1))
+        assert decide(self.PACK, p) is Effect.ALLOW
+
+
+# --- Sweden --------------------------------------------------------------------------------------
+
+
+class TestSweden:
+    PACK = "se-pts-2020"
+    SCOPE: ClassVar[dict[str, Any]] = {"licence": "se-3.5-2.3-ghz", "network-function": "core"}
+
+    def zte(self) -> Vendor:
+        return registered("zte", dt.date(2021, 1, 1))
+
+    def test_effective_date(self) -> None:
+        """New central functions with ZTE are denied from 20 Oct 2020."""
+        p = buy(
+            CARRIER,
+            self.zte(),
+            "telecom/network",
+            dt.date(2020, 10, 19),
+            facts={**self.SCOPE, "action": "install"},
+        )
+        assert decide(self.PACK, p) is Effect.ALLOW
+        assert decide(self.PACK, attrs.evolve(p, date=dt.date(2020, 10, 20))) is Effect.DENY
+
+    def test_court_suspension(self) -> None:
+        """From 9 Nov to 15 Dec 2020 the suspended Huawei conditions send Huawei purchases to
+        review; the appeal court lifted the suspension on 16 Dec, and ZTE's stood throughout."""
+        p = buy(
+            CARRIER,
+            registered("huawei-technologies", dt.date(2020, 11, 1)),
+            "telecom/network",
+            dt.date(2020, 11, 1),
+            facts={**self.SCOPE, "action": "install"},
+        )
+        assert decide(self.PACK, p, as_of=dt.date(2020, 11, 8)) is Effect.DENY
+        assert decide(self.PACK, p, as_of=dt.date(2020, 11, 9)) is Effect.REVIEW
+        assert decide(self.PACK, p, as_of=dt.date(2020, 12, 15)) is Effect.REVIEW
+        assert decide(self.PACK, p, as_of=dt.date(2020, 12, 16)) is Effect.DENY
+        zte = attrs.evolve(p, vendor=self.zte())
+        assert decide(self.PACK, zte, as_of=dt.date(2020, 11, 9)) is Effect.DENY
+
+    def test_phase_out(self) -> None:
+        """Keeping existing Huawei kit is a warning until 31 Dec 2024, denied from 1 Jan 2025."""
+        huawei = registered("huawei-technologies", dt.date(2021, 1, 1))
+        p = buy(
+            CARRIER,
+            huawei,
+            "telecom/radio",
+            dt.date(2024, 12, 31),
+            facts={"licence": "se-3.5-2.3-ghz", "network-function": "ran", "action": "maintain"},
+        )
+        assert decide(self.PACK, p) is Effect.WARN
+        assert decide(self.PACK, attrs.evolve(p, date=dt.date(2025, 1, 1))) is Effect.DENY
+
+    def test_access_and_other_licences(self) -> None:
+        """Functions outside the central ones, and other licences, are not covered."""
+        p = buy(
+            CARRIER,
+            self.zte(),
+            "telecom/network",
+            dt.date(2021, 6, 1),
+            facts={"licence": "se-3.5-2.3-ghz", "network-function": "access", "action": "install"},
+        )
+        assert decide(self.PACK, p) is Effect.ALLOW
+        other = attrs.evolve(p, facts={**self.SCOPE, "licence": "other", "action": "install"})
+        assert decide(self.PACK, other) is Effect.ALLOW
+
     def test_group_company_denied(self) -> None:
         """The conditions bar products from the supplier Huawei, so a Huawei subsidiary (the
         Swedish company the courts heard) is denied like the parent."""

@@ -64,8 +64,7 @@ TSS_FORMS = Source(
     "and for an exemption from the notification requirement.",
 )
 SOCI = Source(
-    title="Telecommunications security reforms: the ERP Act 2024, Schedule 5, in force "
-    "4 Apr 2025",
+    title="Telecommunications security reforms: the ERP Act 2024, Schedule 5, in force 4 Apr 2025",
     issuer="Department of Home Affairs",
     url="https://www.homeaffairs.gov.au/about-us/our-portfolios/national-security/"
     "security-coordination/telecommunication-sector-security",
@@ -96,9 +95,7 @@ def _notify(
 ) -> Rule:
     return Rule(
         id=rule_id,
-        when=CARRIER
-        & NETWORK_EQUIPMENT
-        & fact("material-change").in_({True}, if_missing=False),
+        when=CARRIER & NETWORK_EQUIPMENT & fact("material-change").in_({True}, if_missing=False),
         unless=fact("tssr-notified").in_({True}, if_missing=False)
         | fact("tssr-exempt").in_({True}, if_missing=False),
         effect=Effect.REVIEW,

@@ -80,6 +80,10 @@ SUSPENDED_UNTIL = dt.date(2020, 12, 15)
 PHASE_OUT = dt.date(2025, 1, 1)
 CENTRAL = frozenset({"core", "ran", "transmission", "o-and-m"})
 HUAWEI = "huawei-technologies"
+ABROAD_OBLIGATION = (
+    "phase out the dependency on staff or functions abroad, replacing them with staff or "
+    "functions in Sweden where needed"
+)
 
 
 def _huawei() -> Predicate:
@@ -156,10 +160,7 @@ def build() -> RuleSet:
                         "(and, where needed, replaced in Sweden) by 1 Jan 2025",
                     ),
                 ],
-                obligations=[
-                    "phase out the dependency on staff or functions abroad, replacing them with "
-                    "staff or functions in Sweden where needed",
-                ],
+                obligations=[ABROAD_OBLIGATION],
                 reason="central functions for these bands may not depend on staff or functions "
                 "located abroad from 1 Jan 2025",
                 source=cite(DECISION, UPHELD),
