@@ -70,8 +70,8 @@ UPHELD = Source(
     url="https://www.domstol.se/kammarratten-i-stockholm/nyheter/2022/06/"
     "forbud-mot-produkter-fran-huawei-star-fast/",
     note="June 2022, final instance, upholding the Administrative Court's judgment of "
-    "22 Jun 2021 on both the Huawei conditions and the condition on functions abroad; the exact "
-    "day in June 2022 is unconfirmed.",
+    "22 Jun 2021, which had upheld both the Huawei conditions and the condition on functions "
+    "abroad; the exact day in June 2022 is unconfirmed.",
 )
 
 SUSPENDED_FROM = dt.date(2020, 11, 9)
