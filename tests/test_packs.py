@@ -955,18 +955,21 @@ class TestSweden:
         assert decide(self.PACK, attrs.evolve(p, date=dt.date(2020, 10, 20))) is Effect.DENY
 
     def test_court_suspension(self) -> None:
-        """Between 9 Nov and 16 Dec 2020 the suspended conditions send purchases to review."""
+        """From 9 Nov to 15 Dec 2020 the suspended Huawei conditions send Huawei purchases to
+        review; the appeal court lifted the suspension on 16 Dec, and ZTE's stood throughout."""
         p = buy(
             CARRIER,
-            self.zte(),
+            registered("huawei-technologies", dt.date(2020, 11, 1)),
             "telecom/network",
             dt.date(2020, 11, 1),
             facts={**self.SCOPE, "action": "install"},
         )
         assert decide(self.PACK, p, as_of=dt.date(2020, 11, 8)) is Effect.DENY
         assert decide(self.PACK, p, as_of=dt.date(2020, 11, 9)) is Effect.REVIEW
-        assert decide(self.PACK, p, as_of=dt.date(2020, 12, 16)) is Effect.REVIEW
-        assert decide(self.PACK, p, as_of=dt.date(2020, 12, 17)) is Effect.DENY
+        assert decide(self.PACK, p, as_of=dt.date(2020, 12, 15)) is Effect.REVIEW
+        assert decide(self.PACK, p, as_of=dt.date(2020, 12, 16)) is Effect.DENY
+        zte = attrs.evolve(p, vendor=self.zte())
+        assert decide(self.PACK, zte, as_of=dt.date(2020, 11, 9)) is Effect.DENY
 
     def test_phase_out(self) -> None:
         """Keeping existing Huawei kit is a warning until 31 Dec 2024, denied from 1 Jan 2025."""
@@ -994,16 +997,18 @@ class TestSweden:
         other = attrs.evolve(p, facts={**self.SCOPE, "licence": "other", "action": "install"})
         assert decide(self.PACK, other) is Effect.ALLOW
 
-    def test_group_company_reviewed(self) -> None:
-        """A Huawei subsidiary, reached only through its owner, is reviewed."""
-        p = buy(
-            CARRIER,
-            registered("huawei-device", dt.date(2021, 1, 1)),
-            "telecom/network",
-            dt.date(2021, 6, 1),
-            facts={**self.SCOPE, "action": "buy"},
-        )
-        assert decide(self.PACK, p) is Effect.REVIEW
+    def test_group_company_denied(self) -> None:
+        """The conditions bar products from the supplier Huawei, so a Huawei subsidiary (the
+        Swedish company the courts heard) is denied like the parent."""
+        for entity in ("huawei-device", "huawei-sweden"):
+            p = buy(
+                CARRIER,
+                registered(entity, dt.date(2021, 1, 1)),
+                "telecom/network",
+                dt.date(2021, 6, 1),
+                facts={**self.SCOPE, "action": "buy"},
+            )
+            assert decide(self.PACK, p) is Effect.DENY, entity
 
 
 # --- EU ------------------------------------------------------------------------------------------
