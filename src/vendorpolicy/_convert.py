@@ -31,6 +31,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from vendorpolicy._decision import Decision
 from vendorpolicy._model import Category, Component, Purchase
 from vendorpolicy._predicates import (
+    AcquiredOnOrAfter,
     AllComponents,
     AllOf,
     Always,
@@ -44,10 +45,14 @@ from vendorpolicy._predicates import (
     DateOnOrAfter,
     DecidedOnOrAfter,
     FactIn,
+    FactOnOrAfter,
+    FactOnOrAfterDecision,
+    FactOnOrBeforeDecision,
     Never,
     Not,
     Predicate,
     PurposeIn,
+    UltimateOwnerOrigin,
     ValueAtLeast,
     VendorDesignated,
     VendorId,
@@ -106,6 +111,11 @@ TAGS: dict[type[Predicate], str] = {
     AnyComponent: "any_component",
     AllComponents: "all_components",
     Custom: "custom",
+    UltimateOwnerOrigin: "ultimate_owner_origin",
+    FactOnOrAfter: "fact_on_or_after",
+    FactOnOrAfterDecision: "fact_on_or_after_decision",
+    FactOnOrBeforeDecision: "fact_on_or_before_decision",
+    AcquiredOnOrAfter: "acquired_on_or_after",
 }
 _BY_TAG = {tag: cls for cls, tag in TAGS.items()}
 _CONNECTIVES = (AllOf, AnyOf)
