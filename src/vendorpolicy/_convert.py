@@ -351,8 +351,9 @@ def _structure_list(items: list[Any]) -> list[Predicate]:
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    """A user value for a message, cut short: a hostile file must not flood the terminal."""
-    text = str(value)
+    """A user value for a message, cut short: a hostile file must not flood the terminal. Line
+    breaks and other unprintable characters are escaped, so that the message stays one line."""
+    text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
