@@ -7,6 +7,7 @@ with it.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -336,11 +337,15 @@ _DatedFact = FactOnOrAfter | FactOnOrAfterDecision | FactOnOrBeforeDecision
 
 
 def _dated_fact(
-    node: _DatedFact, subject: _Subject, test: Callable[[dt.date], bool], against: dt.date | None
+    node: _DatedFact,
+    subject: _Subject,
+    against: dt.date | None,
+    compare: Callable[[dt.date, dt.date], bool],
 ) -> Trace:
-    """A fact read as a date and compared by ``test``. Unstated: ``if_missing``. Stated as
-    anything but a date: unknown with an error, whatever ``if_missing`` says, so that a
-    malformed date never passes for a date nor for an absent one."""
+    """Fact ``node.name`` read as a date and compared with ``against`` (a fixed date, or the
+    decision date, which may be unknown). Unstated: ``if_missing``. Stated as anything but a
+    date: unknown with an error, whatever ``if_missing`` says, so that a malformed date never
+    passes for a date nor for an absent one."""
     fact = f"facts.{node.name}"
     facts = subject.purchase.facts
     if node.name not in facts:
@@ -355,8 +360,6 @@ def _dated_fact(
             observed=shown,
             error=f"fact `{node.name}` is `{shown}`, not a date (write dates as `YYYY-MM-DD`)",
         )
-    if isinstance(node, FactOnOrAfter):
-        return Trace(predicate=node, value=test(stated), fact=fact, observed=stated.isoformat())
     if against is None:
         return Trace(
             predicate=node,
@@ -364,26 +367,22 @@ def _dated_fact(
             fact="decision date",
             observed=f"not known ({fact} = {stated.isoformat()})",
         )
-    return Trace(
-        predicate=node,
-        value=test(stated),
-        fact=fact,
-        observed=f"{stated.isoformat()} (decision date {against.isoformat()})",
-    )
+    observed = stated.isoformat()
+    if not isinstance(node, FactOnOrAfter):
+        observed += f" (decision date {against.isoformat()})"
+    return Trace(predicate=node, value=compare(stated, against), fact=fact, observed=observed)
 
 
 def _fact_on_or_after(node: FactOnOrAfter, subject: _Subject) -> Trace:
-    return _dated_fact(node, subject, lambda d: d >= node.date, node.date)
+    return _dated_fact(node, subject, node.date, operator.ge)
 
 
 def _fact_on_or_after_decision(node: FactOnOrAfterDecision, subject: _Subject) -> Trace:
-    when = subject.as_of
-    return _dated_fact(node, subject, lambda d: when is not None and d >= when, when)
+    return _dated_fact(node, subject, subject.as_of, operator.ge)
 
 
 def _fact_on_or_before_decision(node: FactOnOrBeforeDecision, subject: _Subject) -> Trace:
-    when = subject.as_of
-    return _dated_fact(node, subject, lambda d: when is not None and d <= when, when)
+    return _dated_fact(node, subject, subject.as_of, operator.le)
 
 
 def _component_subject(subject: _Subject, index: int, component: Component) -> _Subject:
