@@ -24,10 +24,21 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from vendorpolicy._model import Buyer, Category, Component, Effect, Money, Purchase, Sector, Vendor
+from vendorpolicy._model import (
+    Buyer,
+    Category,
+    Component,
+    Effect,
+    FactValue,
+    Money,
+    Purchase,
+    Sector,
+    Vendor,
+)
 from vendorpolicy._predicates import (
     ALWAYS,
     NEVER,
+    AcquiredOnOrAfter,
     AllComponents,
     AllOf,
     AnyComponent,
@@ -39,9 +50,13 @@ from vendorpolicy._predicates import (
     DateOnOrAfter,
     DecidedOnOrAfter,
     FactIn,
+    FactOnOrAfter,
+    FactOnOrAfterDecision,
+    FactOnOrBeforeDecision,
     Not,
     Predicate,
     PurposeIn,
+    UltimateOwnerOrigin,
     ValueAtLeast,
     VendorDesignated,
     VendorId,
@@ -59,8 +74,10 @@ from vendorpolicy._resolution import RelationKind
 from vendorpolicy._rules import Case, Combining, Rule, RuleSet
 
 __all__ = [
+    "BUYER_COUNTRY_POOL",
     "CATEGORY_POOL",
     "COUNTRY_POOL",
+    "DATE_FACT_POOL",
     "DESIGNATION_POOL",
     "FACT_POOL",
     "LEGAL_FORM_POOL",
@@ -82,6 +99,8 @@ __all__ = [
 ]
 
 COUNTRY_POOL: tuple[str, ...] = ("CN", "JP", "US", "GB", "SE", "RU", "HK")
+#: A buyer's country may also be ``EU``, the Union's own institutions.
+BUYER_COUNTRY_POOL: tuple[str, ...] = (*COUNTRY_POOL, "EU")
 CATEGORY_POOL: tuple[str, ...] = (
     "telecom",
     "telecom/network",
@@ -95,11 +114,18 @@ CATEGORY_POOL: tuple[str, ...] = (
 DESIGNATION_POOL: tuple[str, ...] = ("covered", "high-risk", "supply-chain-concern")
 VENDOR_ID_POOL: tuple[str, ...] = ("huawei", "zte", "hikvision", "nec", "lenovo", "acme", "holdco")
 PURPOSE_POOL: tuple[str, ...] = ("public-safety", "national-security", "office")
-#: Fact names with the values each may take.
-FACT_POOL: dict[str, tuple[str | bool, ...]] = {
+#: Facts that hold dates, with the values each may take; ``"soon"`` is a malformed date, so that
+#: the date conditions' failure (unknown, with an error) is drawn too.
+DATE_FACT_POOL: dict[str, tuple[FactValue, ...]] = {
+    "waiver-granted": (dt.date(2019, 8, 13), dt.date(2020, 8, 13), dt.date(2021, 8, 14)),
+    "waiver-expires": (dt.date(2020, 8, 12), dt.date(2021, 8, 13), dt.date(2022, 8, 13), "soon"),
+}
+#: Fact names with the values each may take (the date facts included).
+FACT_POOL: dict[str, tuple[FactValue, ...]] = {
     "action": ("buy", "renew", "maintain"),
     "funding": ("federal-grant", "own-budget"),
     "exception-claimed": (True, False),
+    **DATE_FACT_POOL,
 }
 _DATES = st.dates(min_value=dt.date(2017, 1, 1), max_value=dt.date(2027, 12, 31))
 _CURRENCIES = ("JPY", "USD")
@@ -146,7 +172,7 @@ def vendors(
     return vendor
 
 
-def buyers(countries: Sequence[str] = COUNTRY_POOL) -> st.SearchStrategy[Buyer]:
+def buyers(countries: Sequence[str] = BUYER_COUNTRY_POOL) -> st.SearchStrategy[Buyer]:
     """A public or private buyer in any sector; the country may be unknown."""
     return st.builds(
         Buyer,
@@ -167,7 +193,7 @@ def components(**vendor_options: Any) -> st.SearchStrategy[Component]:
     )
 
 
-def _facts() -> st.SearchStrategy[dict[str, str | bool]]:
+def _facts() -> st.SearchStrategy[dict[str, FactValue]]:
     return st.dictionaries(
         st.sampled_from(list(FACT_POOL)), st.just(None), max_size=len(FACT_POOL)
     ).flatmap(lambda keys: st.fixed_dictionaries({k: st.sampled_from(FACT_POOL[k]) for k in keys}))
@@ -181,19 +207,23 @@ def _money() -> st.SearchStrategy[Money]:
     )
 
 
-def purchases(**vendor_options: Any) -> st.SearchStrategy[Purchase]:
-    """A purchase in which every fact but the buyer may be missing."""
-    return st.builds(
-        Purchase,
-        buyer=buyers(),
-        vendor=st.none() | vendors(**vendor_options),
-        category=st.none() | categories(),
-        date=st.none() | _DATES,
-        value=st.none() | _money(),
-        purpose=st.none() | st.sampled_from(PURPOSE_POOL),
-        components=st.none() | st.lists(components(**vendor_options), max_size=3).map(tuple),
-        facts=_facts(),
-        id=st.sampled_from(["", "p-1", "p-2"]),
+@st.composite
+def purchases(draw: st.DrawFn, /, **vendor_options: Any) -> Purchase:
+    """A purchase in which every fact but the buyer may be missing; ``acquired``, when stated,
+    is on or before the purchase date."""
+    date = draw(st.none() | _DATES)
+    latest = dt.date(2027, 12, 31) if date is None else date
+    return Purchase(
+        buyer=draw(buyers()),
+        vendor=draw(st.none() | vendors(**vendor_options)),
+        category=draw(st.none() | categories()),
+        date=date,
+        value=draw(st.none() | _money()),
+        purpose=draw(st.none() | st.sampled_from(PURPOSE_POOL)),
+        components=draw(st.none() | st.lists(components(**vendor_options), max_size=3).map(tuple)),
+        facts=draw(_facts()),
+        id=draw(st.sampled_from(["", "p-1", "p-2"])),
+        acquired=draw(st.none() | st.dates(min_value=dt.date(2015, 1, 1), max_value=latest)),
     )
 
 
@@ -207,9 +237,12 @@ def _atoms() -> st.SearchStrategy[Predicate]:
             if_missing=st.none() | st.booleans(),
         )
     )
+    date_names = st.sampled_from(list(DATE_FACT_POOL))
+    missing = st.none() | st.booleans()
     return st.one_of(
         st.sampled_from([ALWAYS, NEVER, BuyerPublic(public=True), BuyerPublic(public=False)]),
         st.builds(VendorOrigin, countries=_subset(COUNTRY_POOL), through_ownership=st.booleans()),
+        st.builds(UltimateOwnerOrigin, countries=_subset(COUNTRY_POOL)),
         st.builds(VendorId, ids=_subset(VENDOR_ID_POOL), through_ownership=st.booleans()),
         st.builds(
             VendorDesignated,
@@ -218,12 +251,16 @@ def _atoms() -> st.SearchStrategy[Predicate]:
         ),
         st.builds(CategoryWithin, categories=_subset(CATEGORY_POOL, max_size=2)),
         st.builds(BuyerSector, sectors=_subset(list(Sector))),
-        st.builds(BuyerCountry, countries=_subset(COUNTRY_POOL)),
+        st.builds(BuyerCountry, countries=_subset(BUYER_COUNTRY_POOL)),
         st.builds(ValueAtLeast, amount=_money()),
         st.builds(PurposeIn, purposes=_subset(PURPOSE_POOL, max_size=2)),
         st.builds(DateOnOrAfter, date=_DATES),
         st.builds(DecidedOnOrAfter, date=_DATES),
+        st.builds(AcquiredOnOrAfter, date=_DATES),
         fact_atoms,
+        st.builds(FactOnOrAfter, name=date_names, date=_DATES, if_missing=missing),
+        st.builds(FactOnOrAfterDecision, name=date_names, if_missing=missing),
+        st.builds(FactOnOrBeforeDecision, name=date_names, if_missing=missing),
     )
 
 
