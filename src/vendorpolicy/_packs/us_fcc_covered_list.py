@@ -161,6 +161,7 @@ _USF_INITIAL = dt.date(2020, 1, 3)
 _USF_FINAL = dt.date(2020, 6, 30)
 _EXEMPTIONS_FROM = dt.date(2026, 1, 7)
 _EXEMPTIONS_UNTIL = dt.date(2026, 12, 31)
+_UAS_EXEMPTIONS = frozenset({"blue-uas-cleared", "domestic-end-product"})
 _PURPOSES = frozenset(
     {
         "public-safety",
@@ -249,7 +250,7 @@ def _december_2025() -> Predicate:
 def _uas_exempt() -> Predicate:
     """A DA 26-22 exemption claimed while it runs (2026-01-07 to 2026-12-31)."""
     return (
-        fact("exception-claimed").in_({"blue-uas-cleared", "domestic-end-product"}, if_missing=False)
+        fact("exception-claimed").in_(_UAS_EXEMPTIONS, if_missing=False)
         & decision_date.on_or_after(_EXEMPTIONS_FROM)
         & decision_date.before(_EXEMPTIONS_UNTIL + _DAY)
     )
@@ -293,9 +294,9 @@ def _subsidy_rules(
             id=f"{rule_id}-pending",
             when=_funds() & covered,
             effect=Effect.WARN,
-            reason=f"{what} was placed on the Covered List on {listed_on.isoformat()}; "
-            f"FCC-administered capital subsidies may not buy, obtain or maintain it from "
-            f"{start.isoformat()} (60 days after listing)",
+            reason=f"listed but not yet barred: {what} (placed on the Covered List on "
+            f"{listed_on.isoformat()}); FCC-administered capital subsidies may not buy, obtain "
+            f"or maintain it from {start.isoformat()}, 60 days after listing",
             source=cite(SUBSIDIES, *sources),
             in_force_from=listed_on,
             in_force_until=start - _DAY,
@@ -305,9 +306,9 @@ def _subsidy_rules(
             when=(_funds() & covered) | (_funds_stated() & components.any(covered)),
             effect=Effect.DENY,
             cases=[Case(when=~covered, effect=Effect.REVIEW, reason=_PARTS_ONLY_REASON)],
-            reason=f"FCC-administered capital subsidies may not buy, obtain or maintain {what}, "
-            f"placed on the Covered List on {listed_on.isoformat()}, from 60 days after "
-            f"listing ({start.isoformat()})",
+            reason=f"FCC-administered capital subsidies may not buy, obtain or maintain {what} "
+            f"(placed on the Covered List on {listed_on.isoformat()}) from 60 days after "
+            f"listing, {start.isoformat()}",
             source=cite(SUBSIDIES, *sources),
             in_force_from=start,
         ),
@@ -319,7 +320,10 @@ def _usf_rules() -> list[Rule]:
     ZTE (with parents, affiliates and subsidiaries) from their final designation."""
     company = listed(USF_DESIGNATION)
     initially = vendor.id.in_(_HUAWEI_ZTE, through_ownership=True) | listed(HUAWEI_ZTE_889)
-    usf_only = "47 CFR 54.9 bars Universal Service support only: which FCC programme pays is for a person to check"
+    usf_only = (
+        "47 CFR 54.9 bars Universal Service support only: which FCC programme pays is for a "
+        "person to check"
+    )
     return [
         Rule(
             id="usf-2020-06-pending",
@@ -376,7 +380,7 @@ def build() -> RuleSet:
                 _march_2021(),
                 dt.date(2021, 3, 12),
                 "Huawei and ZTE telecommunications equipment, or Hytera, Hikvision and Dahua "
-                "equipment for the listed security purposes,",
+                "equipment for the listed security purposes",
                 INITIAL,
             ),
             *_subsidy_rules(
@@ -384,7 +388,7 @@ def build() -> RuleSet:
                 _kaspersky_2022() | _carriers_2022_03(),
                 dt.date(2022, 3, 25),
                 "Kaspersky information security products, or China Mobile International USA "
-                "and China Telecom (Americas) telecommunications services,",
+                "and China Telecom (Americas) telecommunications services",
                 MARCH_2022,
             ),
             *_subsidy_rules(
@@ -498,7 +502,7 @@ INFO = PackInfo(
         ),
         spec(
             "exception-claimed",
-            ["blue-uas-cleared", "domestic-end-product"],
+            sorted(_UAS_EXEMPTIONS),
             "an exemption of DA 26-22 (2026-01-07 to 2026-12-31) claimed for a foreign-produced "
             "drone or part: on the Blue UAS list, or a qualifying Buy American domestic end "
             "product. Not stated means none is claimed",

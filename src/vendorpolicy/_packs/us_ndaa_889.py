@@ -276,7 +276,16 @@ INFO = PackInfo(
     "telecommunications and video surveillance equipment used for public safety, government "
     "facility security, critical-infrastructure surveillance or national security, with their "
     "subsidiaries and affiliates.",
-    sources=(STATUTE, CLAUSE, REPRESENTATIONS, PART_A_RULE, PART_B_RULE, WAIVERS, GRANTS, HISILICON),
+    sources=(
+        STATUTE,
+        CLAUSE,
+        REPRESENTATIONS,
+        PART_A_RULE,
+        PART_B_RULE,
+        WAIVERS,
+        GRANTS,
+        HISILICON,
+    ),
     facts=(
         spec(
             "purpose",
