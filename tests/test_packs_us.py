@@ -154,7 +154,11 @@ class TestFCCReach:
         """With every maker identified, no designation anywhere and no possibly foreign-produced
         drone, nothing applies."""
         p = data.draw(screened(FCC))
-        identified = p.vendor is not None and all(c.vendor is not None for c in p.components or ())
+        identified = (
+            p.vendor is not None
+            and p.components is not None
+            and all(c.vendor is not None for c in p.components)
+        )
         if (
             identified
             and not lineage_designations(p) & set(packs.info(FCC).designations)
