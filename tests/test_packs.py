@@ -555,7 +555,8 @@ class TestFCC:
         assert decide(self.PACK, p) is Effect.REVIEW
 
     def test_foreign_drone_exemption(self) -> None:
-        """A foreign-made drone is barred from subsidies from 20 Feb 2026 unless exempted."""
+        """A foreign-made drone is barred from subsidies from 20 Feb 2026 unless exempted; an
+        exempted drone is off the list (DA 26-22), so not even the authorisation bar warns."""
         p = buy(
             CARRIER,
             ACME,
@@ -566,7 +567,7 @@ class TestFCC:
         assert decide(self.PACK, attrs.evolve(p, date=dt.date(2026, 2, 19))) is Effect.WARN
         assert decide(self.PACK, p) is Effect.DENY
         exempt = attrs.evolve(p, facts={**p.facts, "exception-claimed": "blue-uas-cleared"})
-        assert decide(self.PACK, exempt) is Effect.WARN
+        assert decide(self.PACK, exempt) is Effect.ALLOW
 
     def test_zt_systems_server(self) -> None:
         """A ZT Systems server is allowed."""
