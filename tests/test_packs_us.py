@@ -106,6 +106,7 @@ class TestNDAAReach:
             vendor=Vendor(id="steelcase", country="US"),
             category=data.draw(st.sampled_from(us_ndaa_889.NO_PARTS)),
             date=data.draw(st.dates(dt.date(2017, 1, 1), dt.date(2030, 12, 31))),
+            acquired=None,
             facts={**p.facts, "uses-covered-equipment": False},
         )
         assert decide(NDAA, p) is Effect.ALLOW
