@@ -1,11 +1,11 @@
 """The vendor registry: who a supplier really is.
 
 A :class:`Registry` holds entities (companies with names, aliases, country and identifiers),
-dated ownership relations between them, and designation lists. It answers questions as of a
-date (owners, subsidiaries, affiliates, the ownership path between two entities, the designations
-that reach an entity and how), resolves free-text supplier names, and turns a purchase whose
-vendors are only named into one whose vendors are identified :class:`~vendorpolicy.Vendor`
-values, so that rules can be evaluated on it.
+dated ownership relations between them, and designation lists (the values in
+``_entities.py``). It answers questions as of a date (owners, subsidiaries, affiliates, the
+ownership path between two entities, the designations that reach an entity and how) and matches
+free-text names; turning a purchase's named vendors into identified
+:class:`~vendorpolicy.Vendor` values is ``_resolve.py``'s work.
 
 Designations travel *down* ownership relations only, never up to an owner or sideways to a
 sister company unless a relation links them: what a designation reaches is always an explicit,
@@ -17,37 +17,24 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import difflib
-import enum
 from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal, InvalidOperation
-from types import MappingProxyType
+from decimal import Decimal
 from typing import Any
 
-import attrs
 from attrs import field, frozen
 
-from vendorpolicy._checks import (
-    check_id,
-    check_text,
-    country_validator,
-    id_validator,
-    instances_of,
-    optional_date_validator,
-    text_validator,
-    tick,
-    tuple_of,
-    type_name,
-)
-from vendorpolicy._model import Component, Purchase, Vendor, to_enum
+from vendorpolicy._checks import id_validator, instances_of, text_validator
+from vendorpolicy._entities import DesignationList, Entity, Listing, Propagation, Relation
+from vendorpolicy._model import Purchase, Vendor
 from vendorpolicy._names import NameIndex, Resolver
 from vendorpolicy._resolution import (
     DesignationPath,
     Match,
     PathStep,
     RelationKind,
-    Resolution,
+    ResolvedPurchase,
 )
-from vendorpolicy.errors import InvalidRegistryError, InvalidValueError, PredicateTypeError
+from vendorpolicy.errors import InvalidRegistryError, InvalidValueError
 
 __all__ = [
     "DesignationList",
@@ -60,213 +47,6 @@ __all__ = [
 ]
 
 
-class Propagation(enum.Enum):
-    """Which entities a listing reaches besides the entity listed."""
-
-    #: The listed entity only.
-    ENTITY = "entity"
-    #: Also every entity it controls, down chains of ``subsidiary`` relations.
-    SUBSIDIARIES = "subsidiaries"
-    #: Also every entity below it by relations of any kind (subsidiary, affiliate, joint venture).
-    SUBSIDIARIES_AND_AFFILIATES = "subsidiaries-and-affiliates"
-
-    def __repr__(self) -> str:
-        return f"Propagation.{self.name}"
-
-
-# --- field converters (named functions, as mypy's attrs plugin requires) -----------------------
-
-
-def _names(value: object, path: str) -> tuple[str, ...]:
-    items = tuple_of(value, path, check_text)
-    for i, item in enumerate(items):
-        if not item.strip():
-            raise InvalidValueError("empty name", path=f"{path}[{i}]", hint="remove it")
-    return tuple(dict.fromkeys(items))
-
-
-def _entity_aliases(value: object) -> Any:
-    return _names(value, "Entity.aliases")
-
-
-def _entity_identifiers(value: object) -> Any:
-    path = "Entity.identifiers"
-    if not isinstance(value, Mapping):
-        raise PredicateTypeError(
-            f"expected a mapping of schemes to identifiers, got {type_name(value)} {tick(value)}",
-            path=path,
-            hint='e.g. `{"lei": "…", "szse": "000063"}`',
-        )
-    out: dict[str, str] = {}
-    for key, item in value.items():
-        check_id(key, f"{path}[{key!r}]")
-        out[key] = check_text(item, f"{path}[{key!r}]")
-    return MappingProxyType(dict(sorted(out.items())))
-
-
-def _mapping_repr(value: Mapping[str, Any]) -> str:
-    return repr(dict(value))
-
-
-def _nonempty_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    path = f"{type(instance).__name__}.{attribute.name}"
-    check_text(value, path)
-    assert isinstance(value, str)
-    if not value.strip():
-        raise InvalidValueError("empty name", path=path, hint="give the legal name")
-
-
-@frozen(kw_only=True)
-class Entity:
-    """A company in the registry.
-
-    ``name`` is the legal name; ``aliases`` are other spellings, former names, short names
-    and names in other scripts (``华为技术有限公司``, ``ファーウェイ``): a name resolves to the
-    entity only through one of these, never by transliteration. ``identifiers`` maps a scheme
-    (``lei``, a stock exchange, a national register) to the entity's identifier there.
-    ``source`` says where the facts come from.
-    """
-
-    id: str = field(validator=id_validator)
-    name: str = field(validator=_nonempty_name)
-    aliases: tuple[str, ...] = field(default=(), converter=_entity_aliases)
-    country: str | None = field(default=None, validator=country_validator)
-    identifiers: Mapping[str, str] = field(
-        factory=dict, converter=_entity_identifiers, hash=False, repr=_mapping_repr
-    )
-    source: str = field(default="", validator=text_validator)
-    notes: str = field(default="", validator=text_validator)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The legal name followed by the aliases."""
-        return (self.name, *(a for a in self.aliases if a != self.name))
-
-
-def _share(value: object) -> Any:
-    path = "Relation.share"
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        raise PredicateTypeError(
-            f"a share is a percentage, got {type_name(value)} {tick(value)}", path=path
-        )
-    try:
-        share = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    except InvalidOperation:
-        raise InvalidValueError(f"not a number {tick(value)}", path=path) from None
-    if not share.is_finite() or not 0 < share <= 100:
-        raise InvalidValueError(
-            f"a share is a percentage above 0 and at most 100, got {tick(value)}", path=path
-        )
-    return share
-
-
-def _relation_kind(value: object) -> Any:
-    return to_enum(RelationKind, value, "Relation.kind")
-
-
-def _check_window(kind: str, start: dt.date | None, end: dt.date | None, path: str) -> None:
-    if start is not None and end is not None and end < start:
-        raise InvalidValueError(
-            f"{kind} ends ({end.isoformat()}) before it starts ({start.isoformat()})",
-            path=path,
-            hint="swap the dates, or drop one",
-        )
-
-
-def _valid(start: dt.date | None, end: dt.date | None, on: dt.date) -> bool:
-    return (start is None or start <= on) and (end is None or on <= end)
-
-
-@frozen(kw_only=True)
-class Relation:
-    """``owner`` holds ``owned``, as a ``kind`` of relation with a ``share`` (a percentage, or
-    ``None`` when not known), from ``valid_from`` to ``valid_until`` (both inclusive; ``None``
-    leaves that end open). A sale ends a relation: give the date it ended as ``valid_until``."""
-
-    owner: str = field(validator=id_validator)
-    owned: str = field(validator=id_validator)
-    kind: RelationKind = field(default=RelationKind.SUBSIDIARY, converter=_relation_kind)
-    share: Decimal | None = field(default=None, converter=_share)
-    valid_from: dt.date | None = field(default=None, validator=optional_date_validator)
-    valid_until: dt.date | None = field(default=None, validator=optional_date_validator)
-    source: str = field(default="", validator=text_validator)
-    notes: str = field(default="", validator=text_validator)
-
-    def __attrs_post_init__(self) -> None:
-        _check_window(
-            f"relation `{self.owner}` -> `{self.owned}`",
-            self.valid_from,
-            self.valid_until,
-            "Relation.valid_until",
-        )
-
-    def valid_on(self, on: dt.date) -> bool:
-        """Whether the relation holds on ``on``."""
-        return _valid(self.valid_from, self.valid_until, on)
-
-
-def _optional_propagation(value: object) -> Any:
-    return None if value is None else to_enum(Propagation, value, "Listing.propagates")
-
-
-@frozen(kw_only=True)
-class Listing:
-    """An entity on a designation list: put on it on ``added``, taken off on ``removed`` (the
-    first day it is no longer listed; ``None`` while it stays). ``propagates`` overrides the
-    list's reach for this entry, where the source words it differently."""
-
-    entity: str = field(validator=id_validator)
-    added: dt.date = field(validator=optional_date_validator)
-    removed: dt.date | None = field(default=None, validator=optional_date_validator)
-    propagates: Propagation | None = field(default=None, converter=_optional_propagation)
-    source: str = field(default="", validator=text_validator)
-    notes: str = field(default="", validator=text_validator)
-
-    def __attrs_post_init__(self) -> None:
-        if self.added is None:
-            raise InvalidValueError(
-                f"listing of `{self.entity}` has no date added", path="Listing.added"
-            )
-        if self.removed is not None and self.removed <= self.added:
-            raise InvalidValueError(
-                f"listing of `{self.entity}` is removed ({self.removed.isoformat()}) "
-                f"on or before it is added ({self.added.isoformat()})",
-                path="Listing.removed",
-            )
-
-    def active_on(self, on: dt.date) -> bool:
-        """Whether the entity is on the list on ``on``."""
-        return self.added <= on and (self.removed is None or on < self.removed)
-
-
-def _list_propagates(value: object) -> Any:
-    return to_enum(Propagation, value, "DesignationList.propagates")
-
-
-def _list_entries(value: object) -> Any:
-    return instances_of(Listing, value, "DesignationList.entries")
-
-
-@frozen(kw_only=True)
-class DesignationList:
-    """A named list of designated entities (``us.889.covered``), with its ``source``, a
-    ``title``, ``scope_notes`` saying what the listing restricts, and how far each listing
-    ``propagates`` down ownership relations."""
-
-    id: str = field(validator=id_validator)
-    propagates: Propagation = field(converter=_list_propagates)
-    entries: tuple[Listing, ...] = field(default=(), converter=_list_entries)
-    title: str = field(default="", validator=text_validator)
-    source: str = field(default="", validator=text_validator)
-    scope_notes: str = field(default="", validator=text_validator)
-
-    def reach(self, listing: Listing) -> Propagation:
-        """How far ``listing`` reaches: its own setting, else the list's."""
-        return listing.propagates if listing.propagates is not None else self.propagates
-
-
 def _registry_entities(value: object) -> Any:
     return instances_of(Entity, value, "Registry.entities")
 
@@ -277,14 +57,6 @@ def _registry_relations(value: object) -> Any:
 
 def _registry_lists(value: object) -> Any:
     return instances_of(DesignationList, value, "Registry.lists")
-
-
-@frozen(kw_only=True)
-class ResolvedPurchase:
-    """A purchase with its named vendors identified from a registry, and how each name resolved."""
-
-    purchase: Purchase
-    resolutions: tuple[Resolution, ...]
 
 
 @frozen(kw_only=True)
@@ -618,129 +390,9 @@ class Registry:
         ledger's own vendor codes cannot hide a registry designation. A given vendor the
         registry does not identify is kept as it is.
         """
-        when = as_of if as_of is not None else purchase.date
-        resolver = resolver if resolver is not None else self.index
-        cache: dict[str, Vendor | None] = {}
-        resolutions: list[Resolution] = []
-        vendor = purchase.vendor
-        if vendor is None and purchase.supplier.strip():
-            vendor, resolution = self._resolve_name(
-                "vendor", purchase.supplier, when, resolver, cache
-            )
-            resolutions.append(resolution)
-        elif vendor is not None:
-            vendor = self._identify_given(
-                "vendor", vendor, when, resolver, cache, resolutions=resolutions
-            )
-        components = purchase.components
-        if components is not None:
-            new: list[Component] = []
-            for i, component in enumerate(components):
-                subject = f"components[{i}].vendor"
-                if component.vendor is None and component.maker.strip():
-                    maker, resolution = self._resolve_name(
-                        subject, component.maker, when, resolver, cache
-                    )
-                    resolutions.append(resolution)
-                    component = attrs.evolve(component, vendor=maker)  # noqa: PLW2901
-                elif component.vendor is not None:
-                    maker = self._identify_given(
-                        subject, component.vendor, when, resolver, cache, resolutions=resolutions
-                    )
-                    component = attrs.evolve(component, vendor=maker)  # noqa: PLW2901
-                new.append(component)
-            components = tuple(new)
-        resolved = attrs.evolve(purchase, vendor=vendor, components=components)
-        return ResolvedPurchase(purchase=resolved, resolutions=tuple(resolutions))
+        from vendorpolicy._resolve import resolve_purchase  # noqa: PLC0415 - one-way imports
 
-    def _identify_given(
-        self,
-        subject: str,
-        given: Vendor,
-        when: dt.date | None,
-        resolver: Resolver,
-        cache: dict[str, Vendor | None],
-        *,
-        resolutions: list[Resolution],
-    ) -> Vendor:
-        """The registry's vendor for a vendor the caller gave, with the caller's designations
-        added; the given vendor itself when the registry does not identify it (or gave it)."""
-        # The id is always set (validated), so the first lookup always runs.
-        found, resolution = self._resolve_name(subject, given.id, when, resolver, cache)
-        if found is None and given.name.strip() and given.name != given.id:
-            found, resolution = self._resolve_name(subject, given.name, when, resolver, cache)
-        if found is not None and found == given:
-            return given  # already the registry's vendor: nothing to add or to report
-        if found is None:
-            resolutions.append(
-                attrs.evolve(
-                    resolution,
-                    note=(resolution.note + "; " if resolution.note else "")
-                    + "the vendor as given is kept",
-                )
-            )
-            return given
-        resolutions.append(
-            attrs.evolve(
-                resolution,
-                note=f"given as `{given.id}`; the registry's ownership and designations apply",
-            )
-        )
-        return attrs.evolve(found, designations=found.designations | given.designations)
-
-    def _resolve_name(
-        self,
-        subject: str,
-        name: str,
-        when: dt.date | None,
-        resolver: Resolver,
-        cache: dict[str, Vendor | None],
-    ) -> tuple[Vendor | None, Resolution]:
-        match = resolver.resolve(name)
-        if not isinstance(match, Match):
-            raise PredicateTypeError(
-                f"the resolver returned {type_name(match)} {tick(match)}, not a Match",
-                path="Registry.resolve(resolver)",
-            )
-        base: dict[str, Any] = {
-            "subject": subject,
-            "query": name,
-            "match": match,
-            "registry": f"{self.id}@{self.version}",
-            "as_of": when,
-        }
-        entity_id = match.entity
-        if entity_id is None:
-            return None, Resolution(**base)
-        if entity_id not in self._by_id:
-            return None, Resolution(
-                **base, note=f"the resolver named `{entity_id}`, which is not in the registry"
-            )
-        if entity_id not in cache:
-            cache[entity_id] = (
-                self.vendor(entity_id, when)
-                if when is not None
-                else self.vendor_any_date(entity_id)
-            )
-        vendor = cache[entity_id]
-        if vendor is None:
-            return None, Resolution(
-                **base,
-                note="no date given, and the entity's owners or designations change over time",
-            )
-        if when is None:
-            # The vendor is the same on every date; show the paths as they stand on the last
-            # date that matters (any date gives the same designations).
-            some = self._dates_that_matter(entity_id)
-            paths = self.designations(entity_id, some[-1] if some else dt.date.min)
-        else:
-            paths = self.designations(entity_id, when)
-        return vendor, Resolution(
-            **base,
-            entity=entity_id,
-            name=self._by_id[entity_id].name,
-            designations=paths,
-        )
+        return resolve_purchase(self, purchase, as_of=as_of, resolver=resolver)
 
     # --- combining -----------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from attrs import field, frozen
 
 from vendorpolicy._checks import text_validator, tick, tuple_of, type_name
+from vendorpolicy._model import Purchase
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "PathStep",
     "RelationKind",
     "Resolution",
+    "ResolvedPurchase",
 ]
 
 
@@ -271,3 +273,11 @@ class Resolution:
     def summary(self) -> list[str]:
         """The lines of :meth:`render` without their indentation, for one-line records."""
         return [" ".join(line.split()) for line in self.render()]
+
+
+@frozen(kw_only=True)
+class ResolvedPurchase:
+    """A purchase with its named vendors identified from a registry, and how each name resolved."""
+
+    purchase: Purchase
+    resolutions: tuple[Resolution, ...]
