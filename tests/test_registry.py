@@ -552,9 +552,14 @@ class TestEvaluation:
         )
         with_registry = rules.evaluate(purchase, registry=registry)
         resolved = registry.resolve(purchase)
-        assert with_registry == attrs.evolve(
-            rules.evaluate(resolved.purchase), resolutions=resolved.resolutions
-        )
+        plain = rules.evaluate(resolved.purchase)
+        if any(r.missing_facts for r in resolved.resolutions) and plain.missing_facts:
+            # A vendor left unknown for want of the date makes the date a missing fact too.
+            assert "purchase.date" in with_registry.missing_facts
+            with_registry = attrs.evolve(
+                with_registry, missing_facts=plain.missing_facts, results=plain.results
+            )
+        assert with_registry == attrs.evolve(plain, resolutions=resolved.resolutions)
         if resolved.purchase.vendor is None:
             assert with_registry.effect is Effect.REVIEW
         elif purchase.date is not None:
@@ -590,3 +595,32 @@ class TestCli:
         data["relations"] = [{"owner": "a", "owned": "b"}]
         bad.write_text(json.dumps(data), encoding="utf-8")
         assert main(["resolve", "x", "--registry", str(bad)]) == EXIT_INPUT
+
+    def test_check_blank_date_cell(self, tmp_path: Path) -> None:
+        """A ledger row naming a listed vendor with a blank date is not allowed: it goes to
+        review with the date among its missing facts (it was ALLOW)."""
+        from vendorpolicy import dump_rule_set
+        from vendorpolicy._cli import main
+
+        covered = RuleSet(
+            id="covered",
+            version="1",
+            rules=[Rule(id="d", when=vendor.designated({"us.889.covered"}), effect="deny")],
+        )
+        rules = tmp_path / "rules.toml"
+        rules.write_text(dump_rule_set(covered), encoding="utf-8")
+        ledger = tmp_path / "ledger.csv"
+        ledger.write_text(
+            "id,date,buyer_id,buyer_public,buyer_sector,vendor_id,supplier\n"
+            "r1,,agency,true,central-government,zte,\n"
+            "r2,2021-01-01,agency,true,central-government,zte,\n"
+            "r3,,agency,true,central-government,,ZTE Corporation\n",
+            encoding="utf-8",
+        )
+        out = tmp_path / "out.jsonl"
+        main(["check", str(rules), str(ledger), "--registry", "bundled", "-o", str(out), "-q"])
+        records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        effects = {r["purchase_id"]: r["effect"] for r in records}
+        assert effects == {"r1": "review", "r2": "deny", "r3": "review"}
+        undated = [r for r in records if r["purchase_id"] != "r2"]
+        assert all("purchase.date" in r["missing_facts"] for r in undated)

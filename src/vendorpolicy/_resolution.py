@@ -228,7 +228,14 @@ class Resolution:
     identified entity, set only when the purchase's vendor was filled in from the registry;
     ``designations`` lists every designation that reaches it on the date, with its path. ``note``
     says why an identified name still left the vendor unknown (e.g. no date was given and the
-    entity's owners or listings changed over time).
+    entity's owners or listings changed over time) or how a given vendor was treated.
+
+    ``missing_facts`` names the facts whose absence left an identified vendor unknown
+    (``purchase.date`` when the entity's owners or listings change over time): a decision that
+    is unknown because of this vendor lists them among its own missing facts. ``conflict`` is
+    set when the facts given about the vendor point at different entities (its id and the
+    supplier name, or its stated parent and the registry's owners): the vendor is then unknown,
+    and ``match.candidates`` holds the entities in conflict.
     """
 
     subject: str
@@ -240,6 +247,8 @@ class Resolution:
     name: str = ""
     designations: tuple[DesignationPath, ...] = ()
     note: str = ""
+    missing_facts: tuple[str, ...] = ()
+    conflict: bool = False
 
     @property
     def identified(self) -> bool:
@@ -257,11 +266,12 @@ class Resolution:
         elif m.entity is not None:
             lines = [f"{head} -> {m.entity} by {m.method.value}, but not used: {self.note}"]
         else:
-            why = (
-                "ambiguous"
-                if m.ambiguous
-                else ("no close name" if m.method is MatchMethod.NONE else "only similar names")
-            )
+            if self.conflict:
+                why = f"conflict: {self.note}"
+            elif m.ambiguous:
+                why = "ambiguous"
+            else:
+                why = "no close name" if m.method is MatchMethod.NONE else "only similar names"
             lines = [f"{head} -> not identified ({why})"]
             lines.extend(
                 f"    candidate: {c.entity} {c.name!r} ({c.method.value}, score {c.score:.2f})"

@@ -14,8 +14,8 @@ from vendorpolicy._checks import tick, type_name
 from vendorpolicy._model import Component, Purchase, Vendor
 from vendorpolicy._names import Resolver
 from vendorpolicy._registry import Registry
-from vendorpolicy._resolution import Match, Resolution, ResolvedPurchase
-from vendorpolicy.errors import PredicateTypeError
+from vendorpolicy._resolution import Candidate, Match, Resolution, ResolvedPurchase
+from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 
 __all__ = ["resolve_purchase"]
 
@@ -37,7 +37,7 @@ def resolve_purchase(
     if vendor is None and purchase.supplier.strip():
         vendor = run.named("vendor", purchase.supplier)
     elif vendor is not None:
-        vendor = run.given("vendor", vendor)
+        vendor = run.given("vendor", vendor, also=purchase.supplier)
     components = purchase.components
     if components is not None:
         new: list[Component] = []
@@ -49,7 +49,7 @@ def resolve_purchase(
                 )
             elif component.vendor is not None:
                 component = attrs.evolve(  # noqa: PLW2901
-                    component, vendor=run.given(subject, component.vendor)
+                    component, vendor=run.given(subject, component.vendor, also=component.maker)
                 )
             new.append(component)
         components = tuple(new)
@@ -74,31 +74,149 @@ class _Run:
         self.resolutions.append(resolution)
         return vendor
 
-    def given(self, subject: str, given: Vendor) -> Vendor:
-        """The registry's vendor for a vendor the caller gave, with the caller's designations
-        added; the given vendor itself when the registry does not identify it (or gave it)."""
-        # The id is always set (validated), so the first lookup always runs.
-        found, resolution = self._lookup(subject, given.id)
-        if found is None and given.name.strip() and given.name != given.id:
-            found, resolution = self._lookup(subject, given.name)
-        if found is not None and found == given:
-            return given  # already the registry's vendor: nothing to add or to report
+    def given(self, subject: str, given: Vendor, *, also: str = "") -> Vendor | None:
+        """The registry's vendor for a vendor the caller gave, or ``None`` when it is unknown.
+
+        The vendor is looked up by its id, its name and ``also`` (the purchase's supplier name,
+        or a component's maker). One entity identified: the registry's vendor, with the caller's
+        designations added (or ``None`` when, without a date, the registry cannot say what the
+        entity is). Several: a conflict, and ``None``. None at all: the vendor as given. A
+        stated parent is identified too, and must agree with the registry's owners.
+        """
+        queries = [given.id]
+        for text in (given.name, also):
+            if text.strip() and text not in queries:
+                queries.append(text)
+        lookups = [self._lookup(subject, q) for q in queries]
+        named = [(v, r) for v, r in lookups if r.match.entity in self.registry]
+        entities = list(dict.fromkeys(r.match.entity for _, r in named))
+        if len(entities) > 1:
+            self.resolutions.append(self._conflict(subject, given, named))
+            return None
+        if not entities:
+            # Not identified: an ambiguous name leaves the vendor unknown, else it is kept.
+            unclear = next((r for _, r in lookups if r.match.ambiguous), None)
+            if unclear is not None:
+                self.resolutions.append(
+                    attrs.evolve(
+                        unclear,
+                        note="several registry entities carry this name; the vendor is "
+                        "unknown until its id says which",
+                    )
+                )
+                return None
+            resolution = next((r for _, r in lookups if r.match.candidates), lookups[-1][1])
+            return self._keep(subject, given, resolution)
+        found, resolution = named[0]
         if found is None:
-            self.resolutions.append(
+            self.resolutions.append(resolution)  # identified, but unknown without a date
+            return None
+        if found == given:
+            return given  # already the registry's vendor: nothing to add or to report
+        vendor: Vendor | None = attrs.evolve(
+            found, designations=found.designations | given.designations
+        )
+        note = f"given as `{given.id}`; the registry's ownership and designations apply"
+        slot = len(self.resolutions)  # the vendor's resolution goes before its parent's
+        if given.parent is not None and given.parent != found.parent:
+            assert vendor is not None
+            vendor, problem = self._with_stated_parent(subject, vendor, given.parent)
+            if vendor is None:
+                self.resolutions.insert(
+                    slot, attrs.evolve(resolution, entity=None, note=problem, conflict=True)
+                )
+                return None
+            note += f"; {problem}"
+        self.resolutions.insert(slot, attrs.evolve(resolution, note=note))
+        return vendor
+
+    def _keep(self, subject: str, given: Vendor, resolution: Resolution) -> Vendor | None:
+        """The vendor as given (its stated parent identified in turn), with the resolution."""
+        note = (resolution.note + "; " if resolution.note else "") + "the vendor as given is kept"
+        if given.parent is None:
+            self.resolutions.append(attrs.evolve(resolution, note=note))
+            return given
+        slot = len(self.resolutions)  # the vendor's resolution goes before its parent's
+        parent = self.given(f"{subject}.parent", given.parent)
+        if parent is None:
+            self.resolutions.insert(
+                slot,
                 attrs.evolve(
                     resolution,
-                    note=(resolution.note + "; " if resolution.note else "")
-                    + "the vendor as given is kept",
+                    note=f"the stated parent `{given.parent.id}` is unknown (see "
+                    f"{subject}.parent), so the vendor's owners are not known",
+                ),
+            )
+            return None
+        self.resolutions.insert(slot, attrs.evolve(resolution, note=note))
+        return given if parent == given.parent else attrs.evolve(given, parent=parent)
+
+    def _with_stated_parent(
+        self, subject: str, vendor: Vendor, stated: Vendor
+    ) -> tuple[Vendor | None, str]:
+        """``vendor`` (the registry's) reconciled with the parent the purchase states: kept
+        when the registry knows no owner, accepted when the registry's owners include it, else
+        a conflict (``None``). The second item says which, for the resolution's note."""
+        parent = self.given(f"{subject}.parent", stated)
+        if parent is None:
+            return None, (
+                f"the stated parent `{stated.id}` is unknown (see {subject}.parent), so the "
+                "vendor's owners are not known"
+            )
+        if vendor.parent is None:
+            try:
+                return attrs.evolve(vendor, parent=parent), (
+                    f"the registry records no controlling owner; the stated parent "
+                    f"`{parent.id}` is kept"
                 )
-            )
-            return given
-        self.resolutions.append(
-            attrs.evolve(
-                resolution,
-                note=f"given as `{given.id}`; the registry's ownership and designations apply",
-            )
+            except InvalidValueError as exc:
+                return None, f"the stated parent `{parent.id}` conflicts: {exc.message}"
+        owners = [o.id for o in vendor.owners]
+        if parent.id in owners:
+            return vendor, f"the stated parent `{parent.id}` agrees with the registry's owners"
+        return None, (
+            f"the stated parent `{parent.id}` is not among the registry's owners ("
+            + ", ".join(f"`{o}`" for o in owners)
+            + "); fix the purchase or the registry"
         )
-        return attrs.evolve(found, designations=found.designations | given.designations)
+
+    def _conflict(
+        self, subject: str, given: Vendor, named: list[tuple[Vendor | None, Resolution]]
+    ) -> Resolution:
+        """The resolution of a vendor whose id, name and supplier name identify different
+        entities: not identified, with each entity as a candidate."""
+        first: dict[str, Resolution] = {}
+        for _, r in named:
+            assert r.match.entity is not None
+            first.setdefault(r.match.entity, r)
+        said = "; ".join(
+            f"`{r.query}` is `{entity}` ({self.registry.entity(entity).name})"
+            for entity, r in first.items()
+        )
+        top = named[0][1]
+        match = Match(
+            query=top.query,
+            method=top.match.method,
+            score=1.0,
+            candidates=tuple(
+                Candidate(
+                    entity=entity,
+                    name=self.registry.entity(entity).name,
+                    method=r.match.method,
+                    score=1.0,
+                )
+                for entity, r in first.items()
+            ),
+        )
+        return Resolution(
+            subject=subject,
+            query=top.query,
+            match=match,
+            registry=top.registry,
+            as_of=top.as_of,
+            note=f"the vendor given as `{given.id}` is named as different entities: {said}",
+            conflict=True,
+        )
 
     def _lookup(self, subject: str, name: str) -> tuple[Vendor | None, Resolution]:
         registry, when = self.registry, self.when
@@ -132,7 +250,9 @@ class _Run:
         if vendor is None:
             return None, Resolution(
                 **base,
-                note="no date given, and the entity's owners or designations change over time",
+                note="no date given, and the entity's owners or designations change over time "
+                "(state the purchase date, or evaluate as of a date)",
+                missing_facts=("purchase.date",),
             )
         if when is None:
             # The vendor is the same on every date; show the paths as they stand on the last
