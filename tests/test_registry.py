@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
 from pathlib import Path
 
 import attrs
@@ -36,8 +37,13 @@ from vendorpolicy import (
     vendor,
 )
 from vendorpolicy._io import registry_to_dict
-from vendorpolicy.errors import InvalidDataError, InvalidRegistryError, InvalidValueError
-from vendorpolicy.testing import DESIGNATION_POOL, registries
+from vendorpolicy.errors import (
+    InvalidDataError,
+    InvalidRegistryError,
+    InvalidValueError,
+    RegistryCollisionError,
+)
+from vendorpolicy.testing import DESIGNATION_POOL, company_names, name_variants, registries
 
 D = dt.date
 
@@ -431,6 +437,101 @@ class TestBundled:
         ]
 
 
+_MASTER = Registry(
+    id="my-vendors",
+    version="1",
+    entities=[
+        Entity(id="v-1023", name="HUAWEI TECHNOLOGIES CO LTD", country="CN"),
+        Entity(id="v-2001", name="Acme Widgets Ltd", country="US"),
+    ],
+)
+
+
+def _bundled_names() -> st.SearchStrategy[str]:
+    names = [n for e in bundled_registry().entities for n in e.names]
+    return st.one_of(
+        company_names(), st.sampled_from(names), st.sampled_from(names).flatmap(name_variants)
+    )
+
+
+class TestMerge:
+    def test_collision_with_a_designated_entity_is_an_error(self) -> None:
+        """A vendor master naming Huawei as an ordinary vendor cannot be merged silently: the
+        error names both entities, the lists, the path and the fix (it used to shadow Huawei)."""
+        with pytest.raises(RegistryCollisionError) as info:
+            bundled_registry().merge(_MASTER)
+        error = info.value
+        (collision,) = error.collisions
+        assert (collision.entity, collision.other, collision.key) == (
+            "huawei-technologies",
+            "v-1023",
+            "huawei technologies",
+        )
+        assert "us.889.covered" in collision.designations
+        (problem,) = error.problems
+        assert problem.path == "my-vendors.entities[0].name"
+        assert problem.message.startswith(
+            "`HUAWEI TECHNOLOGIES CO LTD` (entity `v-1023`) has the name of "
+            "`Huawei Technologies Co., Ltd.` (entity `huawei-technologies`) once normalised"
+        )
+        assert 'on_collision="ambiguous"' in (problem.hint or "")
+        assert isinstance(error, InvalidRegistryError)
+        again = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own value
+        assert (str(again), again.collisions) == (str(error), error.collisions)
+
+    def test_ambiguous_merge_sends_shared_names_to_review(self) -> None:
+        """Merged with on_collision="ambiguous", Huawei's names and the master's resolve to
+        neither: a Huawei purchase goes to review, never to allow, with both candidates."""
+        merged = bundled_registry().merge(_MASTER, on_collision="ambiguous")
+        for supplier in ("HUAWEI TECHNOLOGIES CO LTD", "Huawei Technologies Co Ltd"):
+            purchase = Purchase(buyer=_BUYER, supplier=supplier, date=D(2021, 1, 1), components=())
+            decision = _rules().evaluate(purchase, registry=merged)
+            assert decision.effect is Effect.REVIEW
+            candidates = {c.entity for c in decision.resolutions[0].match.candidates}
+            assert candidates == {"huawei-technologies", "v-1023"}
+        assert merged.match("Acme Widgets Ltd").entity == "v-2001"
+
+    def test_collisions_report(self) -> None:
+        """`collisions()` reports every shared name, designated or not, without merging."""
+        plain = Registry(id="a", version="1", entities=[Entity(id="x", name="Orbit Systems Inc.")])
+        other = Registry(id="b", version="1", entities=[Entity(id="y", name="ORBIT SYSTEMS GMBH")])
+        (collision,) = plain.collisions(other)
+        assert (collision.entity, collision.other, collision.designations) == ("x", "y", ())
+        assert plain.merge(other).match("Orbit Systems").candidates  # merged: ambiguous
+
+    def test_unknown_collision_policy(self) -> None:
+        """A misspelt policy is an error, not a silent default."""
+        with pytest.raises(InvalidValueError, match="unknown collision policy `ambigous`"):
+            bundled_registry().merge(_MASTER, on_collision="ambigous")  # type: ignore[arg-type]
+
+    @given(
+        registries(names=_bundled_names(), id_prefix="mine-", registry_id="mine"),
+        _dates,
+        st.data(),
+    )
+    def test_merging_never_turns_deny_into_allow(
+        self, mine: Registry, on: dt.date, data: st.DataObject
+    ) -> None:
+        """Merging any user registry onto the bundled one never turns a DENY into an ALLOW,
+        for purchases naming a bundled entity by any of its names or a variant, or naming an
+        entity of the user's registry (whose names are often the bundled ones, re-typed)."""
+        bundled = bundled_registry()
+        policy = data.draw(st.sampled_from(["error", "ambiguous"]))
+        if policy == "error" and any(c.designations for c in bundled.collisions(mine)):
+            with pytest.raises(RegistryCollisionError):
+                bundled.merge(mine)
+            return
+        merged = bundled.merge(mine, on_collision=policy)
+        entity = data.draw(st.sampled_from(bundled.entities))
+        name = data.draw(st.sampled_from(entity.names))
+        theirs = [n for e in mine.entities for n in e.names]
+        supplier = data.draw(st.sampled_from([name, data.draw(name_variants(name)), *theirs]))
+        purchase = Purchase(buyer=_BUYER, supplier=supplier, date=on, components=())
+        rules = _rules()
+        if rules.evaluate(purchase, registry=bundled).effect is Effect.DENY:
+            assert rules.evaluate(purchase, registry=merged).effect is not Effect.ALLOW
+
+
 class TestEvaluation:
     def test_explanation_shows_the_path(self) -> None:
         """A decision explains which entity a name resolved to and the path to the designation."""
@@ -624,3 +725,80 @@ class TestCli:
         assert effects == {"r1": "review", "r2": "deny", "r3": "review"}
         undated = [r for r in records if r["purchase_id"] != "r2"]
         assert all("purchase.date" in r["missing_facts"] for r in undated)
+
+    def _ledger(self, tmp_path: Path) -> Path:
+        ledger = tmp_path / "ledger.csv"
+        ledger.write_text(
+            "id,date,buyer_id,buyer_public,buyer_sector,buyer_country,supplier,category\n"
+            "r1,2021-01-01,agency,true,central-government,US,"
+            "HUAWEI TECHNOLOGIES CO LTD,telecom/network/router\n",
+            encoding="utf-8",
+        )
+        return ledger
+
+    def _effects(self, args: list[str], tmp_path: Path) -> tuple[int, list[str]]:
+        from vendorpolicy._cli import main
+
+        out = tmp_path / "out.jsonl"
+        code = main([*args, "-o", str(out), "-q"])
+        lines = out.read_text(encoding="utf-8").splitlines() if out.exists() else []
+        return code, [json.loads(line)["effect"] for line in lines]
+
+    def test_pack_merges_registry_files_onto_the_bundled_one(self, tmp_path: Path) -> None:
+        """Under --pack, --registry FILE adds to the bundled registry (it used to replace it,
+        and a Huawei purchase was no longer denied); --no-bundled-registry replaces it."""
+        mine = tmp_path / "mine.csv"
+        mine.write_text("id,name,country\nv-1,Acme Widgets Ltd,US\n", encoding="utf-8")
+        ledger = self._ledger(tmp_path)
+        base = ["check", "--pack", "us-ndaa-889", str(ledger), "--fail-on", "never"]
+        assert self._effects(base, tmp_path) == (0, ["deny"])
+        assert self._effects([*base, "--registry", str(mine)], tmp_path) == (0, ["deny"])
+        replaced = [*base, "--registry", str(mine), "--no-bundled-registry"]
+        assert self._effects(replaced, tmp_path)[1] != ["deny"]
+
+    def test_repeated_registry_accumulates(self, tmp_path: Path) -> None:
+        """Every --registry file counts, not only the last."""
+        import io
+
+        from vendorpolicy._cli import main
+
+        a = tmp_path / "a.csv"
+        a.write_text("id,name\nv-1,Acme Widgets Ltd\n", encoding="utf-8")
+        b = tmp_path / "b.csv"
+        b.write_text("id,name\nv-2,Orbit Pioneer GmbH\n", encoding="utf-8")
+        out = io.StringIO()
+        args = ["resolve", "Acme Widgets Ltd", "Orbit Pioneer GmbH", "ZTE Corporation"]
+        args += ["--as-of", "2021-01-01"]
+        assert main([*args, "--registry", str(a), "--registry", str(b)], out=out) == 0
+        text = out.getvalue()
+        assert "-> v-1 (Acme Widgets Ltd)" in text
+        assert "-> v-2 (Orbit Pioneer GmbH)" in text
+        assert "-> zte (ZTE Corporation)" in text
+        assert "vendorpolicy-bundled.a.b" in text
+
+    def test_collision_stops_unless_accepted(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A registry file shadowing a designated entity stops the run with exit 3 and the
+        collision; --registry-collisions ambiguous goes on, and the purchase goes to review."""
+        from vendorpolicy._cli import EXIT_INPUT
+
+        master = tmp_path / "master.csv"
+        master.write_text(
+            "id,name,country\nv-1023,HUAWEI TECHNOLOGIES CO LTD,CN\n", encoding="utf-8"
+        )
+        ledger = self._ledger(tmp_path)
+        base = ["check", "--pack", "us-ndaa-889", str(ledger), "--registry", str(master)]
+        assert self._effects(base, tmp_path) == (EXIT_INPUT, [])
+        err = capsys.readouterr().err
+        assert "1 name collision with designated entities" in err
+        assert "master.entities[0].name" in err
+        accepted = [*base, "--registry-collisions", "ambiguous", "--fail-on", "never"]
+        assert self._effects(accepted, tmp_path) == (0, ["review"])
+
+    def test_no_bundled_registry_needs_a_file(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--no-bundled-registry without any --registry is a usage error."""
+        from vendorpolicy._cli import EXIT_USAGE, main
+
+        assert main(["resolve", "x", "--no-bundled-registry"]) == EXIT_USAGE
+        assert "needs at least one --registry" in capsys.readouterr().err

@@ -197,19 +197,28 @@ class NameIndex:
     def resolve(self, name: str, *, country: str | None = None) -> Match:
         """Match ``name``: by id, exact alias, normalised alias, or else similar names.
 
-        Several entities sharing the name are narrowed to those in ``country`` when it is given;
-        if still more than one, the match is ambiguous and they are the candidates.
+        A name identifies an entity only when no other entity carries a name with the same
+        normalised form, however it matched: an exact id or alias of one entity does not beat
+        another's normalised name (a vendor master's ``HUAWEI TECHNOLOGIES CO LTD`` next to the
+        registry's ``Huawei Technologies Co., Ltd.``). Several entities sharing the name are
+        narrowed to those in ``country`` when it is given; if still more than one, the match is
+        ambiguous and they are the candidates.
         """
         text = name.strip()
-        if text in self._country:
-            return Match(query=name, method=MatchMethod.EXACT_ID, entity=text, score=1.0)
-        hits = self._exact.get(text)
-        if hits:
-            return self._settle(name, MatchMethod.EXACT_ALIAS, hits, country)
         key = normalise_name(text)
-        hits = self._normal.get(key) if key else None
+        hits: dict[str, tuple[str, MatchMethod]] = {}
+        if text in self._country:
+            method = MatchMethod.EXACT_ID
+            hits[text] = (text, method)
+        elif text in self._exact:
+            method = MatchMethod.EXACT_ALIAS
+            hits.update((e, (n, method)) for e, n in self._exact[text].items())
+        else:
+            method = MatchMethod.NORMALISED_ALIAS
+        for entity, alias in (self._normal.get(key, {}) if key else {}).items():
+            hits.setdefault(entity, (alias, MatchMethod.NORMALISED_ALIAS))
         if hits:
-            return self._settle(name, MatchMethod.NORMALISED_ALIAS, hits, country)
+            return self._settle(name, method, hits, country)
         candidates = self._similar(key) if key else []
         if not candidates:
             return Match(query=name, method=MatchMethod.NONE)
@@ -221,7 +230,11 @@ class NameIndex:
         )
 
     def _settle(
-        self, query: str, method: MatchMethod, hits: dict[str, str], country: str | None
+        self,
+        query: str,
+        method: MatchMethod,
+        hits: dict[str, tuple[str, MatchMethod]],
+        country: str | None,
     ) -> Match:
         entities = sorted(hits)
         if len(entities) > 1 and country is not None:
@@ -229,13 +242,13 @@ class NameIndex:
             if len(local) == 1:
                 entities = local
         if len(entities) == 1:
-            return Match(query=query, method=method, entity=entities[0], score=1.0)
+            return Match(query=query, method=hits[entities[0]][1], entity=entities[0], score=1.0)
         return Match(
             query=query,
             method=method,
             score=1.0,
             candidates=tuple(
-                Candidate(entity=e, name=hits[e], method=method, score=1.0) for e in entities
+                Candidate(entity=e, name=hits[e][0], method=hits[e][1], score=1.0) for e in entities
             ),
         )
 

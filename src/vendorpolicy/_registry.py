@@ -19,14 +19,14 @@ import datetime as dt
 import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from attrs import field, frozen
 
-from vendorpolicy._checks import id_validator, instances_of, text_validator
+from vendorpolicy._checks import id_validator, instances_of, text_validator, tick
 from vendorpolicy._entities import DesignationList, Entity, Listing, Propagation, Relation
 from vendorpolicy._model import Purchase, Vendor
-from vendorpolicy._names import NameIndex, Resolver
+from vendorpolicy._names import NameIndex, Resolver, normalise_name
 from vendorpolicy._resolution import (
     DesignationPath,
     Match,
@@ -34,12 +34,13 @@ from vendorpolicy._resolution import (
     RelationKind,
     ResolvedPurchase,
 )
-from vendorpolicy.errors import InvalidRegistryError, InvalidValueError
+from vendorpolicy.errors import InvalidRegistryError, InvalidValueError, RegistryCollisionError
 
 __all__ = [
     "DesignationList",
     "Entity",
     "Listing",
+    "NameCollision",
     "Propagation",
     "Registry",
     "Relation",
@@ -402,10 +403,25 @@ class Registry:
         *,
         id: str | None = None,  # noqa: A002 - the field's name
         version: str | None = None,
+        on_collision: Literal["error", "ambiguous"] = "error",
     ) -> Registry:
         """A registry with the entities, relations and lists of both (e.g. the bundled registry
-        and your own vendor master). Ids must not clash; relations may link across the two."""
-        return Registry(
+        and your own vendor master). Ids must not clash; relations may link across the two.
+
+        A merge never lets one registry's entity silently take the place of the other's
+        designated entity. Where an entity of one shares a name (once normalised) with an entity
+        of the other and either is designated on some date (see :meth:`collisions`), the merge
+        raises :class:`~vendorpolicy.errors.RegistryCollisionError` naming both, unless
+        ``on_collision="ambiguous"``: then the merge goes ahead, and the names they share
+        resolve to neither entity (the vendor is unknown, and the decision goes to review).
+        """
+        if on_collision not in {"error", "ambiguous"}:
+            raise InvalidValueError(
+                f"unknown collision policy {tick(on_collision)}",
+                path="Registry.merge(on_collision)",
+                hint='use "error" or "ambiguous"',
+            )
+        merged = Registry(
             id=id or self.id,
             version=version or self.version,
             title=self.title,
@@ -413,6 +429,107 @@ class Registry:
             relations=(*self.relations, *other.relations),
             lists=(*self.lists, *other.lists),
         )
+        designated = [c for c in merged._collisions(self, other) if c.designations]
+        if designated and on_collision == "error":
+            count = len(designated)
+            raise RegistryCollisionError(
+                f"{count} name collision{'s' if count != 1 else ''} with designated entities "
+                f"merging registry `{other.id}` into `{self.id}`",
+                problems=tuple(_collision_problem(c, other) for c in designated),
+                collisions=tuple(designated),
+            )
+        return merged
+
+    def collisions(self, other: Registry) -> tuple[NameCollision, ...]:
+        """Every pair of an entity here and an entity of ``other`` whose names are the same once
+        normalised, each with the designations that reach either of them on some date in the
+        two registries merged (empty when neither is ever designated): what :meth:`merge`
+        refuses or, with ``on_collision="ambiguous"``, makes ambiguous. Relations between the
+        two registries make a merge fail as it would in :meth:`merge`."""
+        merged = Registry(
+            id=self.id,
+            version=self.version,
+            entities=(*self.entities, *other.entities),
+            relations=(*self.relations, *other.relations),
+            lists=(*self.lists, *other.lists),
+        )
+        return merged._collisions(self, other)
+
+    def _collisions(self, ours: Registry, theirs: Registry) -> tuple[NameCollision, ...]:
+        """The collisions between ``ours`` and ``theirs``, with designations as reached in
+        ``self`` (the two merged)."""
+        keys: dict[str, dict[str, str]] = {}
+        for entity in ours.entities:
+            for name in entity.names:
+                key = normalise_name(name)
+                if key:
+                    keys.setdefault(key, {}).setdefault(entity.id, name)
+        found: dict[tuple[str, str], NameCollision] = {}
+        ever: dict[str, frozenset[str]] = {}
+        for entity in theirs.entities:
+            for name in entity.names:
+                key = normalise_name(name)
+                for mine, my_name in keys.get(key, {}).items() if key else ():
+                    if (mine, entity.id) in found:
+                        continue
+                    for e in (mine, entity.id):
+                        if e not in ever:
+                            ever[e] = self._ever_designated(e)
+                    found[(mine, entity.id)] = NameCollision(
+                        key=key,
+                        entity=mine,
+                        entity_name=my_name,
+                        other=entity.id,
+                        other_name=name,
+                        designations=tuple(sorted(ever[mine] | ever[entity.id])),
+                    )
+        return tuple(found.values())
+
+    def _ever_designated(self, entity_id: str) -> frozenset[str]:
+        """The ids of the lists that reach ``entity_id`` on any date."""
+        out: set[str] = set()
+        for on in [dt.date.min, *self._dates_that_matter(entity_id)]:
+            out |= self.designated(entity_id, on)
+        return frozenset(out)
+
+
+@frozen(kw_only=True)
+class NameCollision:
+    """An entity of one registry (``entity``, by its ``entity_name``) and an entity of another
+    (``other``, by its ``other_name``) whose names have the same normalised form ``key``.
+    ``designations`` are the lists that reach either of them on some date: when there are any,
+    a merge would let a name of the designated one resolve to the other, and refuses to."""
+
+    key: str
+    entity: str
+    entity_name: str
+    other: str
+    other_name: str
+    designations: tuple[str, ...] = ()
+
+
+def _collision_problem(collision: NameCollision, other: Registry) -> InvalidValueError:
+    index = next(i for i, e in enumerate(other.entities) if e.id == collision.other)
+    entity = other.entities[index]
+    names = entity.names
+    where = (
+        "name"
+        if collision.other_name == entity.name
+        else f"aliases[{names.index(collision.other_name) - 1}]"
+    )
+    shown = collision.designations[:3]
+    listed = ", ".join(f"`{d}`" for d in shown)
+    if len(collision.designations) > len(shown):
+        listed += f" and {len(collision.designations) - len(shown)} more"
+    return InvalidValueError(
+        f"`{collision.other_name}` (entity `{collision.other}`) has the name of "
+        f"`{collision.entity_name}` (entity `{collision.entity}`) once normalised, and one of "
+        f"them is designated ({listed})",
+        path=f"{other.id}.entities[{index}].{where}",
+        hint="the same company? drop it and use the registry's entity; another company? "
+        'merge with on_collision="ambiguous" (CLI: --registry-collisions ambiguous), and the '
+        "names they share resolve to neither, for review",
+    )
 
 
 def _cycles(relations: Iterable[Relation]) -> Iterator[InvalidValueError]:

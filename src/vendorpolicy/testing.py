@@ -359,18 +359,24 @@ def registries(
     max_entities: int = 8,
     designations: Sequence[str] = DESIGNATION_POOL,
     countries: Sequence[str] = COUNTRY_POOL,
+    names: st.SearchStrategy[str] | None = None,
+    id_prefix: str = "e",
+    registry_id: str = "generated",
 ) -> Registry:
-    """A valid registry: entities ``e0``, ``e1``, … with drawn names and aliases (names may be
-    shared, to exercise ambiguity), dated relations in which an entity is only ever held by
-    entities of a lower number (so there is never a cycle), and designation lists with dated
-    listings and every kind of propagation."""
+    """A valid registry: entities ``e0``, ``e1``, … (``id_prefix`` followed by a number) with
+    names and aliases drawn from ``names`` (default :func:`company_names`; names may be shared,
+    to exercise ambiguity), dated relations in which an entity is only ever held by entities of a
+    lower number (so there is never a cycle), and designation lists with dated listings and every
+    kind of propagation. To draw a vendor master that collides with another registry, pass
+    ``names`` that sometimes return that registry's names."""
+    names = names if names is not None else company_names()
     count = draw(st.integers(min_value=1, max_value=max_entities))
-    ids = [f"e{i}" for i in range(count)]
+    ids = [f"{id_prefix}{i}" for i in range(count)]
     entities = [
         Entity(
             id=entity_id,
-            name=draw(company_names()),
-            aliases=draw(st.lists(company_names(), max_size=2)),
+            name=draw(names),
+            aliases=draw(st.lists(names, max_size=2)),
             country=draw(st.none() | st.sampled_from(list(countries))),
         )
         for entity_id in ids
@@ -412,7 +418,7 @@ def registries(
             )
         )
     return Registry(
-        id="generated", version="1", entities=entities, relations=relations, lists=lists
+        id=registry_id, version="1", entities=entities, relations=relations, lists=lists
     )
 
 
