@@ -85,6 +85,17 @@ def _brute_designations(registry: Registry, entity_id: str, on: dt.date) -> set[
             if not (listing.added <= on and (listing.removed is None or on < listing.removed)):
                 continue
             reach = listing.propagates or designation.propagates
+            if reach is Propagation.GROUP:
+                # Control in either direction, or common control: some entity that controls
+                # the listed one (or is it) has the entity below it, by relations of any kind.
+                tops = [
+                    e.id
+                    for e in registry.entities
+                    if reaches(e.id, listing.entity, {RelationKind.SUBSIDIARY})
+                ]
+                if any(reaches(top, entity_id, set(RelationKind)) for top in tops):
+                    out.add(designation.id)
+                continue
             allowed = {
                 Propagation.ENTITY: set(),
                 Propagation.SUBSIDIARIES: {RelationKind.SUBSIDIARY},
@@ -228,9 +239,10 @@ class TestQueries:
             for path in registry.designations(entity.id, on):
                 node = entity.id
                 for step in path.steps:
+                    owner, owned = (node, step.entity) if step.down else (step.entity, node)
                     assert any(
-                        r.owner == step.entity
-                        and r.owned == node
+                        r.owner == owner
+                        and r.owned == owned
                         and r.kind is step.kind
                         and r.valid_on(on)
                         for r in registry.relations
@@ -269,6 +281,95 @@ class TestQueries:
             values = {registry.vendor(entity.id, d) for d in dates}
             expected = next(iter(values)) if len(values) == 1 else None
             assert registry.vendor_any_date(entity.id) == expected
+
+
+class TestGroupReach:
+    def _group(self, reach: str = "group") -> Registry:
+        """holdco controls listed (and sister); listed controls sub; affiliate holds 30% of
+        listed; outsider holds a 20% affiliate stake in sister."""
+        return Registry(
+            id="g",
+            version="1",
+            entities=[
+                Entity(id=i, name=i.title())
+                for i in ("holdco", "listed", "sister", "sub", "affiliate", "outsider")
+            ],
+            relations=[
+                Relation(owner="holdco", owned="listed"),
+                Relation(owner="holdco", owned="sister", valid_from=D(2020, 1, 1)),
+                Relation(owner="listed", owned="sub"),
+                Relation(owner="affiliate", owned="listed", kind="affiliate", share=30),
+                Relation(owner="outsider", owned="sister", kind="affiliate", share=20),
+            ],
+            lists=[
+                DesignationList(
+                    id="covered",
+                    propagates=reach,
+                    entries=[Listing(entity="listed", added=D(2019, 1, 1))],
+                )
+            ],
+        )
+
+    def test_group_reaches_controllers_and_their_companies(self) -> None:
+        """A group-wide listing reaches the listed entity's controlling owner and its other
+        companies (from the date the owner holds them), not minority holders: control in
+        either direction, or common control."""
+        registry = self._group()
+        on = D(2021, 1, 1)
+        reached = {e.id for e in registry.entities if registry.designated(e.id, on)}
+        assert reached == {"holdco", "listed", "sister", "sub"}
+        assert registry.designated("sister", D(2019, 6, 1)) == frozenset()
+
+    def test_other_reaches_stay_down(self) -> None:
+        """With `subsidiaries-and-affiliates`, nothing above the listed entity is reached."""
+        registry = self._group("subsidiaries-and-affiliates")
+        on = D(2021, 1, 1)
+        reached = {e.id for e in registry.entities if registry.designated(e.id, on)}
+        assert reached == {"listed", "sub"}
+
+    def test_path_goes_up_then_down(self) -> None:
+        """The path to a sister company climbs to the common owner, then comes down."""
+        registry = self._group()
+        (path,) = registry.designations("sister", D(2021, 1, 1))
+        assert [(s.entity, s.down) for s in path.steps] == [("holdco", False), ("listed", True)]
+        assert path.listed == "listed"
+        assert path.render() == (
+            "Sister → owned by Holdco (since 2020-01-01) → owner of Listed → designated covered "
+            "(listed 2019-01-01)"
+        )
+
+    def test_group_in_files(self) -> None:
+        """`group` is a reach in registry files, checked and written back."""
+        data = registry_to_dict(self._group())
+        assert data["lists"][0]["propagates"] == "group"
+        assert registry_from_dict(json.loads(json.dumps(data))) == self._group()
+        data["lists"][0]["propagates"] = "groupe"
+        with pytest.raises(InvalidDataError) as info:
+            registry_from_dict(data)
+        (problem,) = info.value.problems
+        assert problem.path == "$.lists[0].propagates"
+        assert "`group`" in (problem.hint or "")
+
+    def test_bundled_889_reaches_the_parent(self) -> None:
+        """Huawei's parent, Huawei Investment & Holding, is covered by §889 (FAR 52.204-25: "or
+        any subsidiary or affiliate", FAR 2.101: control either way or common control); the
+        lists that reach only the named entity do not reach it."""
+        registry = bundled_registry()
+        on = D(2021, 1, 1)
+        designated = registry.designated("huawei-investment-holding", on)
+        assert "us.889.covered" in designated
+        assert "uk.tsa.designated-vendor" not in designated
+        purchase = Purchase(
+            buyer=_BUYER,
+            supplier="Huawei Investment & Holding Co., Ltd.",
+            date=on,
+            components=(),
+        )
+        decision = _rules().evaluate(purchase, registry=registry)
+        assert decision.effect is Effect.DENY
+        assert "owner of Huawei Technologies Co., Ltd. → designated us.889.covered" in (
+            decision.explain()
+        )
 
 
 class TestFiles:

@@ -45,6 +45,10 @@ class Propagation(enum.Enum):
     SUBSIDIARIES = "subsidiaries"
     #: Also every entity below it by relations of any kind (subsidiary, affiliate, joint venture).
     SUBSIDIARIES_AND_AFFILIATES = "subsidiaries-and-affiliates"
+    #: The listed entity's whole group: as ``SUBSIDIARIES_AND_AFFILIATES``, and also every
+    #: entity that controls it (up chains of ``subsidiary`` relations) and everything below
+    #: any of those by relations of any kind: control in either direction, or common control.
+    GROUP = "group"
 
     def __repr__(self) -> str:
         return f"Propagation.{self.name}"
@@ -229,7 +233,7 @@ def _list_entries(value: object) -> Any:
 class DesignationList:
     """A named list of designated entities (``us.889.covered``), with its ``source``, a
     ``title``, ``scope_notes`` saying what the listing restricts, and how far each listing
-    ``propagates`` down ownership relations."""
+    ``propagates``: down ownership relations, or through the listed entity's whole group."""
 
     id: str = field(validator=id_validator)
     propagates: Propagation = field(converter=_list_propagates)

@@ -7,9 +7,9 @@ ownership path between two entities, the designations that reach an entity and h
 free-text names; turning a purchase's named vendors into identified
 :class:`~vendorpolicy.Vendor` values is ``_resolve.py``'s work.
 
-Designations travel *down* ownership relations only, never up to an owner or sideways to a
-sister company unless a relation links them: what a designation reaches is always an explicit,
-dated chain of relations, which the decision can show.
+Designations travel *down* ownership relations, and up and across a group only for lists whose
+reach is the listed entity's group (``Propagation.GROUP``): what a designation reaches is always
+an explicit, dated chain of relations, which the decision can show.
 """
 
 from __future__ import annotations
@@ -86,6 +86,8 @@ class Registry:
     title: str = field(default="", validator=text_validator)
     _by_id: dict[str, Entity] = field(init=False, eq=False, repr=False, hash=False)
     _up: dict[str, list[Relation]] = field(init=False, eq=False, repr=False, hash=False)
+    _down: dict[str, list[Relation]] = field(init=False, eq=False, repr=False, hash=False)
+    _group_listed: frozenset[str] = field(init=False, eq=False, repr=False, hash=False)
     _listed: dict[str, list[_Active]] = field(init=False, eq=False, repr=False, hash=False)
     _index: NameIndex | None = field(init=False, default=None, eq=False, repr=False, hash=False)
 
@@ -98,15 +100,25 @@ class Registry:
                 problems=tuple(problems),
             )
         up: dict[str, list[Relation]] = collections.defaultdict(list)
+        down: dict[str, list[Relation]] = collections.defaultdict(list)
         for relation in self.relations:
             up[relation.owned].append(relation)
+            down[relation.owner].append(relation)
         listed: dict[str, list[_Active]] = collections.defaultdict(list)
         for designation in self.lists:
             for listing in designation.entries:
                 listed[listing.entity].append(_Active(designation=designation, listing=listing))
+        group = frozenset(
+            listing.entity
+            for designation in self.lists
+            for listing in designation.entries
+            if designation.reach(listing) is Propagation.GROUP
+        )
         object.__setattr__(self, "_by_id", {e.id: e for e in self.entities})
         object.__setattr__(self, "_up", dict(up))
+        object.__setattr__(self, "_down", dict(down))
         object.__setattr__(self, "_listed", dict(listed))
+        object.__setattr__(self, "_group_listed", group)
 
     # --- validation ----------------------------------------------------------------------------
 
@@ -266,37 +278,93 @@ class Registry:
                     chosen = ()
                 elif reach is Propagation.SUBSIDIARIES:
                     chosen = controlled.get(listed)
-                elif reach is Propagation.SUBSIDIARIES_AND_AFFILIATES:
+                elif reach in {Propagation.SUBSIDIARIES_AND_AFFILIATES, Propagation.GROUP}:
                     chosen = controlled.get(listed, path)
                 else:
                     chosen = None
                 if chosen is None:
                     continue
-                out.append(
-                    DesignationPath(
-                        designation=active.designation.id,
-                        start=entity_id,
-                        start_name=start.name,
-                        steps=tuple(self._step(r) for r in chosen),
-                        listed_on=active.listing.added,
-                        source=active.listing.source or active.designation.source,
-                    )
-                )
+                out.append(self._path(start, active, tuple(self._step(r) for r in chosen)))
+        if self._group_listed:
+            out.extend(self._group_paths(start, anyway, on))
         out.sort(key=lambda p: (p.designation, len(p.steps), p.listed))
         return tuple(out)
+
+    def _path(self, start: Entity, active: _Active, steps: tuple[PathStep, ...]) -> DesignationPath:
+        return DesignationPath(
+            designation=active.designation.id,
+            start=start.id,
+            start_name=start.name,
+            steps=steps,
+            listed_on=active.listing.added,
+            source=active.listing.source or active.designation.source,
+        )
+
+    def _group_paths(
+        self, start: Entity, above: Mapping[str, tuple[Relation, ...]], on: dt.date
+    ) -> list[DesignationPath]:
+        """The designations that reach ``start`` on ``on`` only through the listed entity's
+        group: from ``start`` up (by relations of any kind, ``above``) to an entity that
+        controls the listed one, then down ``subsidiary`` relations to it. The shortest path
+        for each listing; listings above ``start`` are reached the ordinary way."""
+        best: dict[tuple[str, str, dt.date], tuple[int, DesignationPath]] = {}
+        for top, up in sorted(above.items(), key=lambda item: (len(item[1]), item[0])):
+            for listed, down in self._downward(top, on).items():
+                if listed in above or listed not in self._group_listed:
+                    continue
+                for active in self._listed[listed]:
+                    if not active.listing.active_on(on):
+                        continue
+                    if active.designation.reach(active.listing) is not Propagation.GROUP:
+                        continue
+                    key = (active.designation.id, listed, active.listing.added)
+                    length = len(up) + len(down)
+                    if key in best and best[key][0] <= length:
+                        continue
+                    steps = (
+                        *(self._step(r) for r in up),
+                        *(self._step(r, down=True) for r in down),
+                    )
+                    best[key] = (length, self._path(start, active, steps))
+        return [path for _, path in best.values()]
+
+    def _downward(self, entity_id: str, on: dt.date) -> dict[str, tuple[Relation, ...]]:
+        """Breadth-first down the ``subsidiary`` relations valid on ``on``: every entity
+        ``entity_id`` controls (and itself), with the shortest path there (ties by id)."""
+        paths: dict[str, tuple[Relation, ...]] = {entity_id: ()}
+        frontier = [entity_id]
+        while frontier:
+            nxt: list[str] = []
+            for node in frontier:
+                downs = sorted(
+                    (
+                        r
+                        for r in self._down.get(node, ())
+                        if r.kind is RelationKind.SUBSIDIARY and r.valid_on(on)
+                    ),
+                    key=lambda r: r.owned,
+                )
+                for relation in downs:
+                    if relation.owned not in paths:
+                        paths[relation.owned] = (*paths[node], relation)
+                        nxt.append(relation.owned)
+            frontier = nxt
+        return paths
 
     def designated(self, entity_id: str, on: dt.date) -> frozenset[str]:
         """The ids of the lists whose designation reaches ``entity_id`` on ``on``."""
         return frozenset(p.designation for p in self.designations(entity_id, on))
 
-    def _step(self, relation: Relation) -> PathStep:
+    def _step(self, relation: Relation, *, down: bool = False) -> PathStep:
+        entity = relation.owned if down else relation.owner
         return PathStep(
-            entity=relation.owner,
-            name=self._by_id[relation.owner].name,
+            entity=entity,
+            name=self._by_id[entity].name,
             kind=relation.kind,
             valid_from=relation.valid_from,
             valid_until=relation.valid_until,
             share=relation.share,
+            down=down,
         )
 
     # --- materialising vendors -----------------------------------------------------------------
@@ -326,25 +394,47 @@ class Registry:
 
     def _dates_that_matter(self, entity_id: str) -> list[dt.date]:
         """The dates on which the entity's vendor value could change: starts and ends of the
-        relations above it and of the listings on it or above it."""
+        relations above it and of the listings on it or above it, and, when a list reaches
+        whole groups, of the ``subsidiary`` relations below those and the listings on them."""
         seen = {entity_id}
         pending = [entity_id]
         dates: set[dt.date] = set()
         while pending:
             node = pending.pop()
             for relation in self._up.get(node, ()):
-                if relation.valid_from is not None:
-                    dates.add(relation.valid_from)
-                if relation.valid_until is not None and relation.valid_until < dt.date.max:
-                    dates.add(relation.valid_until + dt.timedelta(days=1))
+                self._add_dates(relation, dates)
                 if relation.owner not in seen:
                     seen.add(relation.owner)
                     pending.append(relation.owner)
             for active in self._listed.get(node, ()):
-                dates.add(active.listing.added)
-                if active.listing.removed is not None:
-                    dates.add(active.listing.removed)
+                self._add_listing_dates(active.listing, dates)
+        if self._group_listed:
+            pending = list(seen)
+            while pending:
+                node = pending.pop()
+                for relation in self._down.get(node, ()):
+                    if relation.kind is not RelationKind.SUBSIDIARY:
+                        continue
+                    self._add_dates(relation, dates)
+                    if relation.owned not in seen:
+                        seen.add(relation.owned)
+                        pending.append(relation.owned)
+                        for active in self._listed.get(relation.owned, ()):
+                            self._add_listing_dates(active.listing, dates)
         return sorted(dates)
+
+    @staticmethod
+    def _add_dates(relation: Relation, dates: set[dt.date]) -> None:
+        if relation.valid_from is not None:
+            dates.add(relation.valid_from)
+        if relation.valid_until is not None and relation.valid_until < dt.date.max:
+            dates.add(relation.valid_until + dt.timedelta(days=1))
+
+    @staticmethod
+    def _add_listing_dates(listing: Listing, dates: set[dt.date]) -> None:
+        dates.add(listing.added)
+        if listing.removed is not None:
+            dates.add(listing.removed)
 
     def vendor_any_date(self, entity_id: str) -> Vendor | None:
         """The entity as a vendor when the date is not known: the vendor if it is the same on

@@ -174,10 +174,19 @@ _VERB = {
 }
 
 
+_DOWN_VERB = {
+    RelationKind.SUBSIDIARY: "owner of",
+    RelationKind.AFFILIATE: "holder of affiliate",
+    RelationKind.JOINT_VENTURE: "partner in joint venture",
+}
+
+
 @frozen(kw_only=True)
 class PathStep:
-    """One link up an ownership path: the ``entity`` (with its ``name``) that owns the previous
-    one, by a relation of ``kind`` valid from ``valid_from`` to ``valid_until`` (inclusive)."""
+    """One link along an ownership path: the ``entity`` (with its ``name``) that owns the
+    previous one, by a relation of ``kind`` valid from ``valid_from`` to ``valid_until``
+    (inclusive). ``down`` is set for a step the other way, to an entity the previous one owns:
+    a designation that reaches a whole group climbs to a controlling owner, then comes down."""
 
     entity: str
     name: str
@@ -185,16 +194,19 @@ class PathStep:
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     share: Decimal | None = None
+    down: bool = False
 
     def render(self) -> str:
-        """``owned by Name (2018-02-06 … 2022-11-23)``."""
-        return f"{_VERB[self.kind]} {self.name}{_span(self.valid_from, self.valid_until)}"
+        """``owned by Name (2018-02-06 … 2022-11-23)``, or ``owner of Name`` down."""
+        verb = (_DOWN_VERB if self.down else _VERB)[self.kind]
+        return f"{verb} {self.name}{_span(self.valid_from, self.valid_until)}"
 
 
 @frozen(kw_only=True)
 class DesignationPath:
-    """How a designation reaches an entity on a date: from ``start`` up the ``steps`` to the
-    entity listed, which was put on the list ``designation`` on ``listed_on``.
+    """How a designation reaches an entity on a date: from ``start`` along the ``steps`` (up,
+    then for a designation that reaches the listed entity's group, down from a controlling
+    owner) to the entity listed, which was put on the list ``designation`` on ``listed_on``.
 
     ``steps`` is empty when the entity itself is listed.
     """
