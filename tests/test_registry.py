@@ -379,6 +379,29 @@ class TestFiles:
         data = json.loads(json.dumps(registry_to_dict(registry), ensure_ascii=False))
         assert registry_from_dict(data) == registry
 
+    @given(registries(), st.data())
+    def test_pickles(self, registry: Registry, data: st.DataObject) -> None:
+        """A registry pickles and unpickles equal (for multiprocessing and Spark), and the
+        copy resolves names and answers dated questions as the original does."""
+        again = pickle.loads(pickle.dumps(registry))  # noqa: S301 - our own value
+        assert again == registry
+        name = data.draw(st.sampled_from([n for e in registry.entities for n in e.names]))
+        assert again.match(name) == registry.match(name)
+        entity = data.draw(st.sampled_from(registry.entities)).id
+        on = data.draw(_dates)
+        assert again.designations(entity, on) == registry.designations(entity, on)
+        assert again.vendor(entity, on) == registry.vendor(entity, on)
+
+    def test_bundled_pickles(self) -> None:
+        """The bundled registry, its index built, pickles equal (identifiers included)."""
+        registry = bundled_registry()
+        registry.match("Huawei")
+        again = pickle.loads(pickle.dumps(registry))  # noqa: S301 - our own value
+        assert again == registry
+        assert [dict(e.identifiers) for e in again.entities] == [
+            dict(e.identifiers) for e in registry.entities
+        ]
+
     def test_problems_in_data_have_paths(self) -> None:
         """Malformed items are all reported with paths into the data."""
         data = {

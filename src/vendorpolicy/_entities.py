@@ -11,13 +11,13 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from types import MappingProxyType
 from typing import Any
 
 import attrs
 from attrs import field, frozen
 
 from vendorpolicy._checks import (
+    FrozenMapping,
     check_id,
     check_text,
     country_validator,
@@ -81,7 +81,7 @@ def _entity_identifiers(value: object) -> Any:
     for key, item in value.items():
         check_id(key, f"{path}[{key!r}]")
         out[key] = check_text(item, f"{path}[{key!r}]")
-    return MappingProxyType(dict(sorted(out.items())))
+    return FrozenMapping(sorted(out.items()))
 
 
 def _mapping_repr(value: Mapping[str, Any]) -> str:

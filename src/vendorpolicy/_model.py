@@ -7,13 +7,13 @@ import enum
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from types import MappingProxyType
 from typing import Any, TypeAlias
 
 import attrs
 from attrs import field, frozen
 
 from vendorpolicy._checks import (
+    FrozenMapping,
     bool_validator,
     check_currency,
     check_id,
@@ -231,7 +231,7 @@ def _freeze_attributes(value: object, path: str) -> Mapping[str, Any]:
                 path=f"{path}[{key!r}]",
             )
         out[key] = item
-    return MappingProxyType(dict(sorted(out.items())))
+    return FrozenMapping(sorted(out.items()))
 
 
 def _freeze_facts(value: object, path: str) -> Mapping[str, FactValue]:
@@ -249,7 +249,7 @@ def _freeze_facts(value: object, path: str) -> Mapping[str, FactValue]:
                 path=f"{path}[{key!r}]",
             )
         out[key] = item
-    return MappingProxyType(dict(sorted(out.items())))
+    return FrozenMapping(sorted(out.items()))
 
 
 def _vendor_designations(value: object) -> Any:
