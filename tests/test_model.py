@@ -218,3 +218,22 @@ class TestPickling:
                 facts["a"] = False  # type: ignore[index]
             with pytest.raises(AttributeError):
                 facts._data = {}  # type: ignore[attr-defined]
+
+
+class TestOwnershipDepth:
+    def test_chain_deeper_than_64_refused(self) -> None:
+        """Building a vendor chain of more than 64 vendors fails on the 65th with a clear
+        error, never a RecursionError later (in ==, hash, repr or pickle)."""
+        chain: Vendor | None = None
+        for i in range(64):
+            chain = Vendor(id=f"v{i}", parent=chain)
+        assert chain is not None
+        assert len(chain.lineage) == 64
+        assert chain == pickle.loads(pickle.dumps(chain))  # noqa: S301 - our own value
+        assert hash(chain) == hash(copy.deepcopy(chain))
+        with pytest.raises(InvalidValueError) as info:
+            Vendor(id="v64", parent=chain)
+        assert (
+            info.value.message == "an ownership chain of more than 64 vendors (`v64` -> `v63` -> …)"
+        )
+        assert info.value.path == "Vendor.parent"

@@ -38,10 +38,12 @@ from vendorpolicy import (
 )
 from vendorpolicy._io import registry_to_dict
 from vendorpolicy.errors import (
+    FileError,
     InvalidDataError,
     InvalidRegistryError,
     InvalidValueError,
     RegistryCollisionError,
+    VendorPolicyError,
 )
 from vendorpolicy.testing import DESIGNATION_POOL, company_names, name_variants, registries
 
@@ -476,6 +478,107 @@ class TestFiles:
         assert mine.match("日本電気").entity == "nec"
         assert mine.entity("acme").identifiers == {"lei": "5493001KJTIIGC8Y1R12"}
 
+    @pytest.mark.parametrize(
+        ("suffix", "content", "message", "where"),
+        [
+            (".csv", b"id,name\nv-1,Acme\xff Ltd\n", "not UTF-8 text: byte `0xff`", ":2"),
+            (".json", b'{"id": "\xe9"}', "not UTF-8 text: byte `0xe9`", ":1"),
+            (".json", b'{"a":' + b"[" * 5000 + b"]" * 5000 + b"}", "nested too deeply", ""),
+            (".toml", b"a = " + b"[" * 5000 + b"]" * 5000, "nested too deeply", ""),
+            (
+                ".csv",
+                b'id,name,aliases\nv-1,Acme,"' + b"x" * 200_000 + b'"\n',
+                "not valid CSV: field larger than field limit",
+                ":2",
+            ),
+            (".json", b'{"id": "a", "id": "b"}', "key `id` given twice", ""),
+            (".json", b"\xff\xfe{}", "the file is UTF-16 text", ""),
+        ],
+        ids=[
+            "csv-not-utf8",
+            "json-not-utf8",
+            "deep-json",
+            "deep-toml",
+            "csv-huge-field",
+            "dup",
+            "utf16",
+        ],
+    )
+    def test_unreadable_files_are_located_errors(
+        self, tmp_path: Path, suffix: str, content: bytes, message: str, where: str
+    ) -> None:
+        """Bytes that are not a registry give an InvalidDataError naming the file and line,
+        never a traceback (these raised UnicodeDecodeError, RecursionError and csv.Error)."""
+        path = tmp_path / f"registry{suffix}"
+        path.write_bytes(content)
+        with pytest.raises(InvalidDataError) as info:
+            load_registry(path)
+        (problem,) = info.value.problems
+        assert problem.message.startswith(message)
+        assert problem.path == f"{path}{where}"
+
+    def test_missing_file(self, tmp_path: Path) -> None:
+        """A file that is not there is a FileError naming it."""
+        with pytest.raises(FileError, match="no such file"):
+            load_registry(tmp_path / "nowhere.json")
+
+    @given(st.binary(max_size=300), st.sampled_from([".json", ".toml", ".csv"]))
+    def test_any_bytes_load_or_fail_cleanly(self, content: bytes, suffix: str) -> None:
+        """Whatever the bytes, loading gives a registry or a library error, nothing else."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"r{suffix}"
+            path.write_bytes(content)
+            outcome = _load_or_error(path)
+        assert isinstance(outcome, (Registry, VendorPolicyError))
+        assert str(outcome)
+
+    def test_deep_chain_refused_when_built(self) -> None:
+        """A chain of control deeper than 64 is refused when the registry is built, with the
+        chain shown (a 1,000-level chain raised RecursionError when a vendor was made)."""
+        with pytest.raises(InvalidRegistryError) as info:
+            _chain(1000)
+        (problem,) = info.value.problems
+        assert problem.message == (
+            "a chain of control 1000 entities long (`c0 -> c1 -> c2 -> … -> c998 -> c999`) is "
+            "deeper than 64"
+        )
+        assert problem.path == "Registry.relations"
+
+    def test_deepest_allowed_chain_works_end_to_end(self) -> None:
+        """A 64-level chain: the vendor compares, hashes, prints, pickles, and a decision
+        with it explains and serialises."""
+        registry = _chain(64)
+        on = D(2020, 1, 1)
+        built = registry.vendor("c63", on)
+        assert len(built.lineage) == 64
+        assert built == registry.vendor("c63", on)
+        assert hash(built) == hash(registry.vendor("c63", on))
+        assert repr(built).startswith("Vendor(id='c63'")
+        assert pickle.loads(pickle.dumps(built)) == built  # noqa: S301 - our own value
+        rules = RuleSet(
+            id="r",
+            version="1",
+            rules=[
+                Rule(id="d", when=vendor.designated({"top"}, through_ownership=True), effect="deny")
+            ],
+        )
+        purchase = Purchase(buyer=_BUYER, supplier="Company 63", date=on)
+        decision = rules.evaluate(purchase, registry=registry)
+        assert decision.effect is Effect.DENY
+        assert decision.explain()
+        assert json.loads(decision.to_json())["effect"] == "deny"
+
+    @given(st.integers(min_value=2, max_value=80), st.data())
+    def test_chain_bound_is_exact_on_chains(self, length: int, data: st.DataObject) -> None:
+        """A straight chain is accepted up to 64 entities and refused above."""
+        if length <= 64:
+            assert len(_chain(length).vendor(f"c{length - 1}", D(2020, 1, 1)).lineage) == length
+        else:
+            with pytest.raises(InvalidRegistryError, match="deeper than 64"):
+                _chain(length)
+
     def test_csv_unknown_column(self, tmp_path: Path) -> None:
         """A CSV column the loader does not know is an error naming it."""
         csv = tmp_path / "v.csv"
@@ -485,6 +588,28 @@ class TestFiles:
         (problem,) = info.value.problems
         assert problem.message == "unknown column `colour`"
         assert problem.path == "$[header]"
+
+
+def _load_or_error(path: Path) -> Registry | VendorPolicyError:
+    try:
+        return load_registry(path)
+    except VendorPolicyError as exc:
+        return exc
+
+
+def _chain(length: int) -> Registry:
+    """c0 controls c1, which controls c2, …; c0 is listed."""
+    return Registry(
+        id="deep",
+        version="1",
+        entities=[Entity(id=f"c{i}", name=f"Company {i}") for i in range(length)],
+        relations=[Relation(owner=f"c{i}", owned=f"c{i + 1}") for i in range(length - 1)],
+        lists=[
+            DesignationList(
+                id="top", propagates="entity", entries=[Listing(entity="c0", added=D(2000, 1, 1))]
+            )
+        ],
+    )
 
 
 def _rules() -> RuleSet:

@@ -32,6 +32,7 @@ from vendorpolicy._checks import (
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 
 __all__ = [
+    "MAX_OWNERSHIP_DEPTH",
     "AttributeValue",
     "Buyer",
     "Category",
@@ -43,6 +44,11 @@ __all__ = [
     "Sector",
     "Vendor",
 ]
+
+#: The most vendors an ownership chain holds (a vendor, its parent, its parent's parent, …).
+#: Deeper chains are refused when built, so that comparing, hashing, printing and pickling a
+#: vendor (which follow the chain) never exhaust the interpreter's stack.
+MAX_OWNERSHIP_DEPTH = 64
 
 #: The types a vendor attribute may hold.
 AttributeValue: TypeAlias = "str | int | float | bool | dt.date"
@@ -285,9 +291,10 @@ class Vendor:
                 path="Vendor.parent",
             )
         seen = [self.id]
+        ids = {self.id}
         node = self.parent
         while node is not None:
-            if node.id in seen:
+            if node.id in ids:
                 cycle = " -> ".join([*seen, node.id])
                 raise InvalidValueError(
                     f"ownership cycle {tick(cycle)}",
@@ -295,6 +302,15 @@ class Vendor:
                     hint="a vendor cannot own itself, directly or through others",
                 )
             seen.append(node.id)
+            ids.add(node.id)
+            if len(seen) > MAX_OWNERSHIP_DEPTH:
+                raise InvalidValueError(
+                    f"an ownership chain of more than {MAX_OWNERSHIP_DEPTH} vendors "
+                    f"(`{seen[0]}` -> `{seen[1]}` -> …)",
+                    path="Vendor.parent",
+                    hint="give the vendor's nearest owners and its ultimate owner, not every "
+                    "company between them",
+                )
             node = node.parent
 
     @property

@@ -55,6 +55,7 @@ _CJK_SUFFIXES = (
 _CJK_PREFIXES = ("株式会社",)
 #: Every legal form removed, for the documentation and tests.
 LEGAL_FORMS: frozenset[str] = _SUFFIXES | _PREFIXES | frozenset(_CJK_SUFFIXES)
+_LONGEST_FORM = max(len(form) for form in LEGAL_FORMS)
 
 #: Apostrophes (straight, typographic, modifier letter, grave and acute) are dropped, not spaced.
 _DROP = frozenset("'\u2019\u02bc`\u00b4")
@@ -88,25 +89,65 @@ def _undot(match: re.Match[str]) -> str:
 
 
 def _strip_forms(tokens: list[str]) -> list[str]:
-    tokens = list(tokens)
+    """``tokens`` without legal forms at the ends, never the last word. Linear in the length
+    of the text: words leave from the ends of a deque, and a word's run of CJK forms is
+    measured by index and cut once."""
+    words = collections.deque(tokens)
     while True:
-        if len(tokens) > 1 and tokens[-1] in _SUFFIXES:
-            tokens.pop()
+        several = len(words) > 1
+        if several and words[-1] in _SUFFIXES:
+            words.pop()
             continue
-        if len(tokens) > 1 and tokens[0] in _PREFIXES:
-            tokens.pop(0)
+        if several and words[0] in _PREFIXES:
+            words.popleft()
             continue
-        last = tokens[-1] if tokens else ""
-        form = next((f for f in _CJK_SUFFIXES if last.endswith(f) and len(last) > len(f)), None)
-        if form is not None:
-            tokens[-1] = last[: -len(form)]
+        if not words:
+            return []
+        last, end = words[-1], len(words[-1])
+        while end:
+            form = _cjk_suffix(last, end)
+            if form is None:
+                break
+            end -= len(form)
+            if several and end <= _LONGEST_FORM and last[:end] in _SUFFIXES:
+                break  # a legal-form word is left: the loop above removes it
+        if end < len(last):
+            words[-1] = last[:end]
             continue
-        first = tokens[0] if tokens else ""
-        form = next((f for f in _CJK_PREFIXES if first.startswith(f) and len(first) > len(f)), None)
-        if form is not None:
-            tokens[0] = first[len(form) :]
+        first, start = words[0], 0
+        while True:
+            form = next(
+                (
+                    f
+                    for f in _CJK_PREFIXES
+                    if len(first) - start > len(f) and first.startswith(f, start)
+                ),
+                None,
+            )
+            if form is None:
+                break
+            start += len(form)
+            if several and len(first) - start <= _LONGEST_FORM and first[start:] in _PREFIXES:
+                break
+        if start:
+            words[0] = first[start:]
             continue
-        return tokens
+        return list(words)
+
+
+#: The CJK suffixes by their last character, longest first.
+_CJK_BY_LAST: dict[str, tuple[str, ...]] = {
+    last: tuple(f for f in _CJK_SUFFIXES if f[-1] == last)
+    for last in {f[-1] for f in _CJK_SUFFIXES}
+}
+
+
+def _cjk_suffix(word: str, end: int) -> str | None:
+    """The longest CJK legal form ending ``word[:end]`` and shorter than it, if any."""
+    for form in _CJK_BY_LAST.get(word[end - 1], ()):
+        if end > len(form) and word.endswith(form, 0, end):
+            return form
+    return None
 
 
 def normalise_name(name: str) -> str:

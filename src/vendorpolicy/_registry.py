@@ -25,7 +25,7 @@ from attrs import field, frozen
 
 from vendorpolicy._checks import id_validator, instances_of, text_validator, tick
 from vendorpolicy._entities import DesignationList, Entity, Listing, Propagation, Relation
-from vendorpolicy._model import Purchase, Vendor
+from vendorpolicy._model import MAX_OWNERSHIP_DEPTH, Purchase, Vendor
 from vendorpolicy._names import NameIndex, Resolver, normalise_name
 from vendorpolicy._resolution import (
     DesignationPath,
@@ -165,6 +165,7 @@ class Registry:
                 if listing.entity not in ids:
                     yield unknown(listing.entity, f"Registry.lists[{i}].entries[{j}].entity")
         yield from _cycles(self.relations)
+        yield from _too_deep(self.relations)
 
     # --- lookups -------------------------------------------------------------------------------
 
@@ -374,23 +375,32 @@ class Registry:
         its controlling owners on that date (the largest share first, then by id, where several
         hold it as a subsidiary), and its ``designations`` are every designation that reaches it
         then, its own and those that propagate down to it."""
-        entity = self._require(entity_id)
-        controllers = sorted(
-            (
-                r
-                for r in self._up.get(entity_id, ())
-                if r.kind is RelationKind.SUBSIDIARY and r.valid_on(on)
-            ),
-            key=lambda r: (-(r.share if r.share is not None else Decimal(0)), r.owner),
-        )
-        parent = self.vendor(controllers[0].owner, on) if controllers else None
-        return Vendor(
-            id=entity.id,
-            name=entity.name,
-            country=entity.country,
-            parent=parent,
-            designations=self.designated(entity_id, on),
-        )
+        self._require(entity_id)
+        chain = [entity_id]  # up the controlling owners, iteratively (no cycle on any date)
+        while True:
+            controllers = sorted(
+                (
+                    r
+                    for r in self._up.get(chain[-1], ())
+                    if r.kind is RelationKind.SUBSIDIARY and r.valid_on(on)
+                ),
+                key=lambda r: (-(r.share if r.share is not None else Decimal(0)), r.owner),
+            )
+            if not controllers:
+                break
+            chain.append(controllers[0].owner)
+        vendor: Vendor | None = None
+        for node in reversed(chain):
+            entity = self._by_id[node]
+            vendor = Vendor(
+                id=entity.id,
+                name=entity.name,
+                country=entity.country,
+                parent=vendor,
+                designations=self.designated(node, on),
+            )
+        assert vendor is not None
+        return vendor
 
     def _dates_that_matter(self, entity_id: str) -> list[dt.date]:
         """The dates on which the entity's vendor value could change: starts and ends of the
@@ -653,6 +663,47 @@ def _cycles(relations: Iterable[Relation]) -> Iterator[InvalidValueError]:
                     hint="an entity cannot own itself through others; end one relation earlier",
                 )
                 break
+
+
+def _too_deep(relations: Iterable[Relation]) -> Iterator[InvalidValueError]:
+    """A chain of control (``subsidiary`` relations, dates ignored) longer than a vendor's
+    ownership chain may be (:data:`~vendorpolicy._model.MAX_OWNERSHIP_DEPTH` vendors). Entities
+    on a cycle that never holds on one date count once each, so the bound is never too low."""
+    graph: dict[str, list[tuple[int, Relation]]] = collections.defaultdict(list)
+    for i, r in enumerate(relations):
+        if r.kind is RelationKind.SUBSIDIARY and r.owner != r.owned:
+            graph[r.owner].append((i, r))
+    if sum(len(edges) for edges in graph.values()) < MAX_OWNERSHIP_DEPTH:
+        return  # too few relations for a chain that long
+    components = _strongly_connected(graph)  # sinks first
+    where = {node: k for k, component in enumerate(components) for node in component}
+    depth: list[int] = []
+    below: list[int | None] = []
+    for k, component in enumerate(components):
+        best, step = 0, None
+        for node in component:
+            for _, r in graph.get(node, ()):
+                other = where[r.owned]
+                if other != k and depth[other] > best:
+                    best, step = depth[other], other
+        depth.append(len(component) + best)
+        below.append(step)
+    deepest = max(range(len(components)), key=depth.__getitem__)
+    if depth[deepest] <= MAX_OWNERSHIP_DEPTH:
+        return
+    chain: list[str] = []
+    node_k: int | None = deepest
+    while node_k is not None:
+        chain.append(min(components[node_k]))
+        node_k = below[node_k]
+    shown = " -> ".join([*chain[:3], "…", *chain[-2:]]) if len(chain) > 6 else " -> ".join(chain)
+    yield InvalidValueError(
+        f"a chain of control {depth[deepest]} entities long (`{shown}`) is deeper than "
+        f"{MAX_OWNERSHIP_DEPTH}",
+        path="Registry.relations",
+        hint="a vendor's ownership chain holds at most "
+        f"{MAX_OWNERSHIP_DEPTH} companies; record the ultimate owner directly",
+    )
 
 
 def _strongly_connected(graph: Mapping[str, list[tuple[int, Relation]]]) -> list[set[str]]:

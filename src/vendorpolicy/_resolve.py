@@ -148,8 +148,23 @@ class _Run:
                 ),
             )
             return None
+        if parent == given.parent:
+            self.resolutions.insert(slot, attrs.evolve(resolution, note=note))
+            return given
+        try:
+            vendor = attrs.evolve(given, parent=parent)
+        except InvalidValueError as exc:  # the identified parent's chain makes a cycle
+            self.resolutions.insert(
+                slot,
+                attrs.evolve(
+                    resolution,
+                    note=f"the stated parent `{parent.id}` conflicts: {exc.message}",
+                    conflict=True,
+                ),
+            )
+            return None
         self.resolutions.insert(slot, attrs.evolve(resolution, note=note))
-        return given if parent == given.parent else attrs.evolve(given, parent=parent)
+        return vendor
 
     def _with_stated_parent(
         self, subject: str, vendor: Vendor, stated: Vendor
