@@ -13,14 +13,17 @@ from hypothesis import strategies as st
 from vendorpolicy import (
     Buyer,
     Component,
+    DesignationList,
     Effect,
     Entity,
+    Listing,
     Purchase,
     Registry,
     Rule,
     RuleSet,
     Vendor,
     bundled_registry,
+    buyer,
     components,
     vendor,
 )
@@ -311,3 +314,122 @@ class TestStatedParent:
         resolved = registry.resolve(purchase).purchase.vendor
         if resolved is not None:
             assert parent.id in [v.id for v in resolved.owners]
+
+
+def _carriers() -> Registry:
+    """A registry that knows two carriers; one received a direction on 2023-03-01."""
+    return Registry(
+        id="buyers",
+        version="1",
+        entities=[
+            Entity(id="carrier-a", name="Alpha Telecom plc", country="GB"),
+            Entity(id="carrier-b", name="Beta Networks Ltd", country="GB"),
+            Entity(id="zte", name="ZTE Corporation", country="CN"),
+        ],
+        lists=[
+            DesignationList(
+                id="uk.dvd.recipient",
+                propagates="entity",
+                entries=[Listing(entity="carrier-a", added=D(2023, 3, 1))],
+            ),
+            DesignationList(
+                id="covered",
+                propagates="entity",
+                entries=[Listing(entity="zte", added=D(2018, 8, 13))],
+            ),
+        ],
+    )
+
+
+_DIRECTED = RuleSet(
+    id="directed",
+    version="1",
+    rules=[
+        Rule(
+            id="directed-carrier",
+            when=buyer.designated({"uk.dvd.recipient"}) & vendor.designated({"covered"}),
+            effect="deny",
+        )
+    ],
+)
+
+
+def _carrier(buyer_id: str, name: str = "") -> Buyer:
+    return Buyer(id=buyer_id, name=name, public=False, sector="carrier", country="GB")
+
+
+class TestBuyerFromRegistry:
+    def test_buyer_designations_as_of_the_date(self) -> None:
+        """A buyer the registry knows carries the registry's designations as of the date."""
+        registry = _carriers()
+        for on, effect in ((D(2023, 2, 28), Effect.ALLOW), (D(2023, 3, 1), Effect.DENY)):
+            purchase = Purchase(buyer=_carrier("carrier-a"), supplier="ZTE Corporation", date=on)
+            decision = _DIRECTED.evaluate(purchase, registry=registry)
+            assert decision.effect is effect
+        resolved = registry.resolve(
+            Purchase(buyer=_carrier("po-77", name="Alpha Telecom plc"), date=D(2024, 1, 1))
+        )
+        assert resolved.purchase.buyer.designations == {"uk.dvd.recipient"}
+        assert resolved.resolutions[0].subject == "buyer"
+        assert resolved.resolutions[0].entity == "carrier-a"
+
+    def test_stated_designations_kept(self) -> None:
+        """The buyer's own designations stay, the registry's are added."""
+        given = Buyer(id="carrier-a", public=False, sector="carrier", designations={"own-list"})
+        resolved = _carriers().resolve(Purchase(buyer=given, date=D(2024, 1, 1)))
+        assert resolved.purchase.buyer.designations == {"own-list", "uk.dvd.recipient"}
+
+    def test_no_date_makes_changing_designations_unknown(self) -> None:
+        """Without a date, a buyer whose designations change is unknown: review, with the
+        purchase date among the missing facts."""
+        purchase = Purchase(buyer=_carrier("carrier-a"), supplier="ZTE Corporation")
+        decision = _DIRECTED.evaluate(purchase, registry=_carriers(), as_of=None)
+        assert decision.effect is Effect.REVIEW
+        assert "purchase.date" in decision.missing_facts
+        assert "buyer.designations" in decision.missing_facts
+
+    def test_unknown_buyer_kept_unrecorded(self) -> None:
+        """A buyer the registry does not know is kept as it is, with nothing recorded."""
+        buyer_ = _carrier("carrier-z", name="Zed Mobile")
+        resolved = _carriers().resolve(Purchase(buyer=buyer_, date=D(2024, 1, 1)))
+        assert resolved.purchase.buyer == buyer_
+        assert resolved.resolutions == ()
+
+    def test_buyer_that_may_be_designated_is_unknown(self) -> None:
+        """A buyer only similar to a designated buyer entity has unknown designations."""
+        buyer_ = _carrier("po-1", name="Alpha Telcom")
+        registry = Registry(
+            id="r",
+            version="1",
+            entities=[*_carriers().entities, Entity(id="alpha-2", name="Alpha Telecom Group")],
+            lists=_carriers().lists,
+        )
+        resolved = registry.resolve(Purchase(buyer=buyer_, date=D(2024, 1, 1)))
+        assert resolved.purchase.buyer.designations is None
+        assert "`carrier-a`" in resolved.resolutions[0].note
+
+    @given(registries(designations=DESIGNATION_POOL), _DATES, st.data())
+    def test_buyer_designations_are_the_registrys(
+        self, registry: Registry, on: dt.date, data: st.DataObject
+    ) -> None:
+        """For any registry, a buyer given by an entity's id carries exactly that entity's
+        designations on the date; without the date it is never allowed where the dated
+        decision denies."""
+        entity = data.draw(st.sampled_from(registry.entities))
+        purchase = Purchase(
+            buyer=Buyer(id=entity.id, public=True, sector="other"),
+            vendor=Vendor(id="outsider-vendor"),
+            date=on,
+        )
+        resolved = registry.resolve(purchase).purchase.buyer
+        named = registry.match(entity.id).entity
+        if named == entity.id:
+            assert resolved.designations == registry.designated(entity.id, on)
+        rules = RuleSet(
+            id="b",
+            version="1",
+            rules=[Rule(id="d", when=buyer.designated(set(DESIGNATION_POOL)), effect="deny")],
+        )
+        if rules.evaluate(purchase, registry=registry).effect is Effect.DENY:
+            undated = attrs_evolve_date(purchase, None)
+            assert rules.evaluate(undated, registry=registry).effect is not Effect.ALLOW

@@ -131,6 +131,8 @@ def _behind_unknown_vendors(resolutions: Iterable[Resolution]) -> dict[str, tupl
             subject = resolution.subject
             while subject.endswith(".parent"):
                 subject = subject[: -len(".parent")]
+            if subject == "buyer":
+                subject = "buyer.designations"  # the fact a buyer condition reads
             out.setdefault(subject, {}).update(dict.fromkeys(resolution.missing_facts))
     return {subject: tuple(facts) for subject, facts in out.items()}
 

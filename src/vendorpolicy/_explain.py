@@ -114,6 +114,7 @@ def _trace(trace: Trace, indent: str, decision: Decision) -> list[str]:
     from vendorpolicy._predicates import (  # noqa: PLC0415 - cycle
         AllOf,
         AnyOf,
+        BuyerDesignated,
         Not,
         VendorDesignated,
     )
@@ -133,7 +134,7 @@ def _trace(trace: Trace, indent: str, decision: Decision) -> list[str]:
     if trace.error:
         line += f"  !! {trace.error}"
     lines = [line]
-    if isinstance(node, VendorDesignated) and trace.value is True:
+    if isinstance(node, (VendorDesignated, BuyerDesignated)) and trace.value is True:
         subject = trace.fact.split(".designations", 1)[0]
         lines.extend(
             f"{indent}    via: {path.render()}"

@@ -67,6 +67,9 @@ converter.register_unstructure_hook(
         _up=override(omit=True),
         _listed=override(omit=True),
         _index=override(omit=True),
+        _ever=override(omit=True),
+        _down=override(omit=True),
+        _group_listed=override(omit=True),
     ),
 )
 

@@ -338,15 +338,26 @@ def _buyer_sector(value: object) -> Any:
     return to_enum(Sector, value, "Buyer.sector")
 
 
+def _buyer_designations(value: object) -> Any:
+    return None if value is None else _designations(value, "Buyer.designations")
+
+
 @frozen(kw_only=True)
 class Buyer:
-    """The organisation that buys: public or private, its sector and its country."""
+    """The organisation that buys: public or private, its sector and its country.
+
+    ``designations`` are public facts about the buyer, as lists it is on (a regulator's
+    directions to named carriers, an operator designated under a security law). They are known
+    and empty unless stated; ``None`` means not known, which makes conditions on them unknown.
+    A registry that knows the buyer adds its designations as of the decision date.
+    """
 
     id: str = field(validator=id_validator)
     public: bool = field(validator=bool_validator)
     sector: Sector = field(converter=_buyer_sector)
     name: str = field(default="", validator=text_validator)
     country: str | None = field(default=None, validator=country_validator)
+    designations: frozenset[str] | None = field(factory=frozenset, converter=_buyer_designations)
 
     @property
     def label(self) -> str:

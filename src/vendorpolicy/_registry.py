@@ -90,6 +90,9 @@ class Registry:
     _group_listed: frozenset[str] = field(init=False, eq=False, repr=False, hash=False)
     _listed: dict[str, list[_Active]] = field(init=False, eq=False, repr=False, hash=False)
     _index: NameIndex | None = field(init=False, default=None, eq=False, repr=False, hash=False)
+    _ever: dict[str, frozenset[str]] = field(
+        init=False, factory=dict, eq=False, repr=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         problems = list(self._problems())
@@ -586,11 +589,13 @@ class Registry:
         return tuple(found.values())
 
     def _ever_designated(self, entity_id: str) -> frozenset[str]:
-        """The ids of the lists that reach ``entity_id`` on any date."""
-        out: set[str] = set()
-        for on in [dt.date.min, *self._dates_that_matter(entity_id)]:
-            out |= self.designated(entity_id, on)
-        return frozenset(out)
+        """The ids of the lists that reach ``entity_id`` on any date (kept once computed)."""
+        if entity_id not in self._ever:
+            out: set[str] = set()
+            for on in [dt.date.min, *self._dates_that_matter(entity_id)]:
+                out |= self.designated(entity_id, on)
+            self._ever[entity_id] = frozenset(out)
+        return self._ever[entity_id]
 
 
 @frozen(kw_only=True)

@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from vendorpolicy._checks import tick, type_name
-from vendorpolicy._model import Component, Purchase, Vendor
+from vendorpolicy._model import Buyer, Component, Purchase, Vendor
 from vendorpolicy._names import Resolver
 from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Candidate, Match, Resolution, ResolvedPurchase
@@ -33,6 +33,7 @@ def resolve_purchase(
         when=as_of if as_of is not None else purchase.date,
         resolver=resolver if resolver is not None else registry.index,
     )
+    buyer = run.buyer(purchase.buyer) if registry.lists else purchase.buyer
     vendor = purchase.vendor
     if vendor is None and purchase.supplier.strip():
         vendor = run.named("vendor", purchase.supplier)
@@ -53,7 +54,7 @@ def resolve_purchase(
                 )
             new.append(component)
         components = tuple(new)
-    resolved = attrs.evolve(purchase, vendor=vendor, components=components)
+    resolved = attrs.evolve(purchase, buyer=buyer, vendor=vendor, components=components)
     return ResolvedPurchase(purchase=resolved, resolutions=tuple(run.resolutions))
 
 
@@ -67,6 +68,97 @@ class _Run:
     resolver: Resolver
     cache: dict[str, Vendor | None] = attrs.field(factory=dict)
     resolutions: list[Resolution] = attrs.field(factory=list)
+
+    def buyer(self, given: Buyer) -> Buyer:
+        """The buyer with the registry's designations for it added, when the registry knows
+        it (by its id, then its name); with designations unknown (``None``) when the registry
+        cannot say which entity it is, or what it is without a date, and one of the entities it
+        might be is designated. A buyer the registry does not know is kept, unrecorded."""
+        registry = self.registry
+        queries = [given.id]
+        if given.name.strip() and given.name != given.id:
+            queries.append(given.name)
+        matches = [self._match(q) for q in queries]
+        named = list(
+            dict.fromkeys(
+                m.entity for m in matches if m.entity is not None and m.entity in registry
+            )
+        )
+        base: dict[str, Any] = {"subject": "buyer", "registry": f"{registry.id}@{registry.version}"}
+        if len(named) == 1:
+            entity = named[0]
+            match = next(m for m in matches if m.entity == entity)
+            found = self._designations_of(entity)
+            if found is None:
+                self.resolutions.append(
+                    Resolution(
+                        **base,
+                        query=match.query,
+                        match=match,
+                        as_of=self.when,
+                        note="no date given, and the buyer's designations change over time "
+                        "(state the purchase date, or evaluate as of a date)",
+                        missing_facts=("purchase.date",),
+                    )
+                )
+                return attrs.evolve(given, designations=None)
+            on = self.when if self.when is not None else self._any_date(entity)
+            self.resolutions.append(
+                Resolution(
+                    **base,
+                    query=match.query,
+                    match=match,
+                    as_of=self.when,
+                    entity=entity,
+                    name=registry.entity(entity).name,
+                    designations=registry.designations(entity, on),
+                    note=f"given as `{given.id}`; the registry's designations for it apply",
+                )
+            )
+            if given.designations is None or found <= given.designations:
+                return given
+            return attrs.evolve(given, designations=given.designations | found)
+        # Several entities named, or none: unknown only where it might be a designated one.
+        candidates: set[str] = {c.entity for m in matches for c in m.candidates} | set(named)
+        risky = sorted(e for e in candidates if e in registry and registry._ever_designated(e))
+        if not risky:
+            return given
+        match = next((m for m in matches if m.candidates), matches[0])
+        self.resolutions.append(
+            Resolution(
+                **base,
+                query=match.query,
+                match=match,
+                as_of=self.when,
+                note="the buyer may be "
+                + ", ".join(f"`{e}`" for e in risky)
+                + ", which the registry designates; its designations are unknown",
+                conflict=len(named) > 1,
+            )
+        )
+        return attrs.evolve(given, designations=None)
+
+    def _match(self, name: str) -> Match:
+        match = self.resolver.resolve(name)
+        if not isinstance(match, Match):
+            raise PredicateTypeError(
+                f"the resolver returned {type_name(match)} {tick(match)}, not a Match",
+                path="Registry.resolve(resolver)",
+            )
+        return match
+
+    def _designations_of(self, entity: str) -> frozenset[str] | None:
+        """The lists that reach ``entity`` on the date; without a date, the same on every
+        date or ``None``."""
+        if self.when is not None:
+            return self.registry.designated(entity, self.when)
+        dates = [dt.date.min, *self.registry._dates_that_matter(entity)]
+        seen = {self.registry.designated(entity, on) for on in dates}
+        return next(iter(seen)) if len(seen) == 1 else None
+
+    def _any_date(self, entity: str) -> dt.date:
+        dates = self.registry._dates_that_matter(entity)
+        return dates[-1] if dates else dt.date.min
 
     def named(self, subject: str, name: str) -> Vendor | None:
         """The vendor a free-text name identifies, or ``None``; records the resolution."""
@@ -235,12 +327,7 @@ class _Run:
 
     def _lookup(self, subject: str, name: str) -> tuple[Vendor | None, Resolution]:
         registry, when = self.registry, self.when
-        match = self.resolver.resolve(name)
-        if not isinstance(match, Match):
-            raise PredicateTypeError(
-                f"the resolver returned {type_name(match)} {tick(match)}, not a Match",
-                path="Registry.resolve(resolver)",
-            )
+        match = self._match(name)
         base: dict[str, Any] = {
             "subject": subject,
             "query": name,

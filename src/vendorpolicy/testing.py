@@ -33,6 +33,7 @@ from vendorpolicy._predicates import (
     AnyComponent,
     AnyOf,
     BuyerCountry,
+    BuyerDesignated,
     BuyerPublic,
     BuyerSector,
     CategoryWithin,
@@ -146,14 +147,18 @@ def vendors(
     return vendor
 
 
-def buyers(countries: Sequence[str] = COUNTRY_POOL) -> st.SearchStrategy[Buyer]:
-    """A public or private buyer in any sector; the country may be unknown."""
+def buyers(
+    countries: Sequence[str] = COUNTRY_POOL, designations: Sequence[str] = DESIGNATION_POOL
+) -> st.SearchStrategy[Buyer]:
+    """A public or private buyer in any sector; the country may be unknown, and so may its
+    designations (usually none)."""
     return st.builds(
         Buyer,
         id=st.sampled_from(["mic", "mod", "carrier-a", "shop"]),
         public=st.booleans(),
         sector=st.sampled_from(list(Sector)),
         country=st.none() | st.sampled_from(list(countries)),
+        designations=st.frozensets(st.sampled_from(list(designations)), max_size=2) | st.none(),
     )
 
 
@@ -219,6 +224,7 @@ def _atoms() -> st.SearchStrategy[Predicate]:
         st.builds(CategoryWithin, categories=_subset(CATEGORY_POOL, max_size=2)),
         st.builds(BuyerSector, sectors=_subset(list(Sector))),
         st.builds(BuyerCountry, countries=_subset(COUNTRY_POOL)),
+        st.builds(BuyerDesignated, designations=_subset(DESIGNATION_POOL)),
         st.builds(ValueAtLeast, amount=_money()),
         st.builds(PurposeIn, purposes=_subset(PURPOSE_POOL, max_size=2)),
         st.builds(DateOnOrAfter, date=_DATES),
