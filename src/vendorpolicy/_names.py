@@ -209,6 +209,8 @@ class NameIndex:
     max_posting = 1000
     #: Similar names are looked up through this many of the query's rarest trigrams.
     probe_grams = 6
+    #: Answers kept for names asked again (the cache starts afresh when it is full).
+    max_answers = 10_000
 
     def __init__(self, entries: Iterable[tuple[str, str | None, Iterable[str]]]) -> None:
         self._country: dict[str, str | None] = {}
@@ -231,6 +233,8 @@ class NameIndex:
             for gram in grams:
                 postings[gram].append(i)
         self._postings = dict(postings)
+        #: Answers already given: ledgers repeat their suppliers and buyers.
+        self._answers: dict[tuple[str, str | None], Match] = {}
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -245,6 +249,14 @@ class NameIndex:
         narrowed to those in ``country`` when it is given; if still more than one, the match is
         ambiguous and they are the candidates.
         """
+        answer = self._answers.get((name, country))
+        if answer is None:
+            if len(self._answers) >= self.max_answers:
+                self._answers.clear()
+            answer = self._answers[(name, country)] = self._resolve(name, country)
+        return answer
+
+    def _resolve(self, name: str, country: str | None) -> Match:
         text = name.strip()
         key = normalise_name(text)
         hits: dict[str, tuple[str, MatchMethod]] = {}
