@@ -3,9 +3,9 @@
 A :class:`Registry` holds entities (companies with names, aliases, country and identifiers),
 dated ownership relations between them, and designation lists (the values in
 ``_entities.py``). It answers questions as of a date (owners, subsidiaries, affiliates, the
-ownership path between two entities, the designations that reach an entity and how) and matches
-free-text names; turning a purchase's named vendors into identified
-:class:`~vendorpolicy.Vendor` values is ``_resolve.py``'s work.
+ownership path between two entities, the designations that reach an entity and how), matches
+free-text names and merges with other registries; turning a purchase's named vendors into
+identified :class:`~vendorpolicy.Vendor` values is ``_resolve.py``'s work.
 
 Designations travel *down* ownership relations, and up and across a group only for lists whose
 reach is the listed entity's group (``Propagation.GROUP``): what a designation reaches is always
@@ -481,18 +481,25 @@ class Registry:
         as_of: dt.date | None = None,
         resolver: Resolver | None = None,
     ) -> ResolvedPurchase:
-        """Identify the purchase's vendor and every component's maker from their names.
+        """Identify the purchase's vendor, every component's maker, and the buyer.
 
         A vendor left ``None`` with a ``supplier`` name (a component: ``maker``) is resolved by
         that name: an identified name becomes the registry's vendor as of ``as_of`` (default:
         the purchase date); a name that is unknown, ambiguous or only similar to registry names
         leaves the vendor ``None``, an unknown fact, and its candidates are in the resolution.
 
-        A vendor the caller gave is looked up too, by its id and then its name: when the
-        registry identifies it, the registry's vendor (its id, ownership chain and designations
-        as of the date) takes its place, keeping the caller's own designations as well, so a
-        ledger's own vendor codes cannot hide a registry designation. A given vendor the
-        registry does not identify is kept as it is.
+        A vendor the caller gave is looked up too, by its id, its name and the supplier name
+        (a component: its maker). When they identify one entity, the registry's vendor (its id,
+        ownership chain and designations as of the date) takes its place, keeping the caller's
+        own designations as well, so a ledger's own vendor codes cannot hide a registry
+        designation; when they identify different entities, the vendor is unknown (a
+        conflict). A stated parent is identified in turn, and kept, accepted or in conflict
+        with the registry's owners, never dropped. A given vendor the registry does not
+        identify is kept as it is.
+
+        Without a date, an identified entity whose owners or listings change over time is
+        unknown, and its resolution names ``purchase.date`` as missing. The buyer, when the
+        registry knows it, gets the registry's designations for it as of the date.
         """
         from vendorpolicy._resolve import resolve_purchase  # noqa: PLC0415 - one-way imports
 
