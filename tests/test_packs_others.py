@@ -216,11 +216,6 @@ class TestOneFactChanges:
             effect = decide(name, purchase_from_dict(variant), as_of)
             assert effect is not Effect.ALLOW, (case["id"], what)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="issue 8 item 1: a registry vendor given by id with no date is kept as given, "
-        "without its designations, so the purchase is allowed",
-    )
     def test_missing_date_is_not_an_allow(self) -> None:
         """A restricted purchase that loses its date is not allowed."""
         p = Purchase(

@@ -128,6 +128,19 @@ class TestUnknowns:
         assert t.value is None
         assert t.missing_facts == ("vendor", "facts.action")
 
+    def test_buyer_designated_three_valued(self) -> None:
+        """`buyer.designated` is true or false on stated designations (none by default), and
+        unknown, naming `buyer.designations`, when they are not known."""
+        condition = buyer.designated({"uk.dvd.recipient"})
+        assert repr(condition) == "buyer.designated({'uk.dvd.recipient'})"
+        listed = Buyer(id="b", public=False, sector="carrier", designations={"uk.dvd.recipient"})
+        assert condition.evaluate(Purchase(buyer=listed)) is True
+        assert condition.evaluate(self._purchase()) is False
+        unknown = Buyer(id="b", public=False, sector="carrier", designations=None)
+        trace = condition.trace(Purchase(buyer=unknown))
+        assert trace.value is None
+        assert trace.missing_facts == ("buyer.designations",)
+
     def test_other_currency_is_unknown(self) -> None:
         """A value in another currency cannot be compared without a rate: unknown."""
         p = self._purchase(value=vendorpolicy.Money(amount=10**9, currency="JPY"))

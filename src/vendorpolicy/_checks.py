@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Generic, NoReturn, TypeVar
 
 import attrs
 
@@ -21,6 +21,8 @@ from vendorpolicy._codes import (
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 #: Identifiers: lowercase letters, digits and ``-_.``, starting with a letter or digit.
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
@@ -221,3 +223,33 @@ def instances_of(cls: type[T], value: object, path: str) -> tuple[T, ...]:
 
 def tuple_of(value: object, path: str, check: Callable[[Any, str], T]) -> tuple[T, ...]:
     return tuple(check(item, f"{path}[{i}]") for i, item in enumerate(as_items(value, path)))
+
+
+class FrozenMapping(Mapping[K, V], Generic[K, V]):
+    """A read-only mapping that pickles and copies, unlike :class:`types.MappingProxyType`: the
+    mapping fields of the value classes (``Vendor.attributes``, ``Purchase.facts``,
+    ``Entity.identifiers``…) hold one, so that values travel to other processes."""
+
+    __slots__ = ("_data",)
+    _data: dict[K, V]
+
+    def __init__(self, data: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
+        object.__setattr__(self, "_data", dict(data))
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self._data,))

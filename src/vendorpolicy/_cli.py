@@ -50,6 +50,7 @@ __all__ = [
     "EXIT_USAGE",
     "add_registry_option",
     "main",
+    "registry_from_args",
     "registry_option",
 ]
 
@@ -175,7 +176,7 @@ def _pack_option(parser: argparse.ArgumentParser) -> None:
         "--pack",
         metavar="NAME",
         help="use a bundled rule pack (see `vendorpolicy packs`) instead of a rule file; "
-        "names resolve against the bundled registry unless --registry says otherwise",
+        "names resolve against the bundled registry, with any --registry files merged onto it",
     )
 
 
@@ -197,22 +198,71 @@ def _date_arg(text: str) -> dt.date:
 def add_registry_option(
     parser: argparse.ArgumentParser, *, default: str | None = "bundled"
 ) -> None:
-    """``--registry FILE``: the vendor registry to resolve names against."""
-    after = "the default" if default == "bundled" else "the one shipped with vendorpolicy"
+    """``--registry FILE`` (repeatable), ``--no-bundled-registry`` and
+    ``--registry-collisions``: the vendor registry to resolve names against.
+
+    With ``default="bundled"`` (``resolve``, and ``check`` under ``--pack``) the files are merged
+    onto the bundled registry; ``--no-bundled-registry`` leaves it out, so that only the files
+    count. With ``default=None`` (``check`` with a rule file) only the files count, and
+    without any, names are not resolved."""
+    if default == "bundled":
+        where = "merged onto the bundled registry (see --no-bundled-registry)"
+    else:
+        where = "merged in order; without one, supplier names are not resolved (under --pack, "
+        "they are merged onto the bundled registry)"
     parser.add_argument(
         "--registry",
-        default=default,
+        action="append",
+        default=None,
         metavar="FILE",
-        help=f"a registry file (.json, .toml, or .csv of entities), or `bundled` ({after})"
-        + ("" if default else "; without it, supplier names are not resolved"),
+        help="a registry file (.json, .toml, or .csv of entities), or `bundled`; repeat it to "
+        f"add several, {where}",
+    )
+    parser.add_argument(
+        "--no-bundled-registry",
+        action="store_true",
+        help="use only the --registry files, not the bundled registry under them",
+    )
+    parser.add_argument(
+        "--registry-collisions",
+        choices=("error", "ambiguous"),
+        default="error",
+        help="when a registry file's entity shares a name with a designated entity of another: "
+        "stop with an error (default), or go on with the shared names ambiguous (review)",
     )
 
 
 def registry_option(value: str) -> Registry:
-    """The registry ``--registry`` names: the bundled one, or one loaded from a file."""
+    """The registry one ``--registry`` value names: the bundled one, or one loaded from a file."""
     from vendorpolicy._io import bundled_registry, load_registry  # noqa: PLC0415 - cycle
 
     return bundled_registry() if value == "bundled" else load_registry(value)
+
+
+def registry_from_args(args: argparse.Namespace, *, bundled: bool) -> Registry | None:
+    """The registry the registry options give: the bundled registry (when ``bundled`` and not
+    ``--no-bundled-registry``) with every ``--registry`` file merged onto it in order, each merge
+    refusing collisions with designated entities unless ``--registry-collisions ambiguous``.
+    ``None`` when there is nothing to resolve against."""
+    refs: list[str] = list(args.registry or [])
+    if bundled and not args.no_bundled_registry and "bundled" not in refs:
+        refs.insert(0, "bundled")
+    if args.no_bundled_registry and not args.registry:
+        raise _UsageError("--no-bundled-registry needs at least one --registry FILE")
+    registry: Registry | None = None
+    for ref in dict.fromkeys(refs):
+        more = registry_option(ref)
+        registry = (
+            more
+            if registry is None
+            else registry.merge(
+                more,
+                id=f"{registry.id}.{more.id}",
+                version=f"{registry.version}+{more.version}",
+                on_collision=args.registry_collisions,
+            )
+        )
+    return registry
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
@@ -240,7 +290,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         if args.command == "packs":
             return _packs(args.name, out)
         if args.command == "resolve":
-            return _resolve(args.names, args.registry, args.as_of, as_json=args.json, out=out)
+            registry = registry_from_args(args, bundled=True)
+            assert registry is not None
+            return _resolve(args.names, registry, args.as_of, as_json=args.json, out=out)
     except _UsageError as exc:
         print(exc, file=err)
         return EXIT_USAGE
@@ -365,17 +417,16 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         from vendorpolicy import packs  # noqa: PLC0415 - only these commands need them
 
         rules = packs.load(args.pack)
-        args.registry = args.registry or "bundled"
     else:
         if len(args.args) != 2:
             raise _UsageError("vendorpolicy check: give RULES LEDGER, or --pack NAME LEDGER")
         rules = load_rule_set(args.args[0], vocabulary=_load_vocabulary(args.vocabulary))
     args.ledger = args.args[-1]
+    registry = registry_from_args(args, bundled=args.pack is not None)
     mapping = _load_mapping(args.mapping)
     fmt = args.format or _format_for(args.output)
     rows = read_ledger(args.ledger, mapping=mapping, format=args.ledger_format)
     show_progress = not args.quiet and sys.stderr.isatty()
-    registry = registry_option(args.registry) if args.registry else None
     results: Iterable[ScreenedRow | RowError] = screen(
         rules, rows, as_of=args.as_of, registry=registry
     )
@@ -504,9 +555,8 @@ def _draw(done: int, total: int, elapsed: float) -> None:
 
 
 def _resolve(
-    names: Sequence[str], registry_ref: str, as_of: dt.date | None, *, as_json: bool, out: TextIO
+    names: Sequence[str], registry: Registry, as_of: dt.date | None, *, as_json: bool, out: TextIO
 ) -> int:
-    registry = registry_option(registry_ref)
     probe = Buyer(id="probe", public=True, sector="other")
     resolutions: list[Resolution] = []
     for name in names:

@@ -38,6 +38,7 @@ from vendorpolicy._predicates import (
     AnyComponent,
     AnyOf,
     BuyerCountry,
+    BuyerDesignated,
     BuyerPublic,
     BuyerSector,
     CategoryWithin,
@@ -103,6 +104,7 @@ TAGS: dict[type[Predicate], str] = {
     BuyerPublic: "buyer_public",
     BuyerSector: "sector",
     BuyerCountry: "buyer_country",
+    BuyerDesignated: "buyer_designated",
     ValueAtLeast: "value_at_least",
     PurposeIn: "purpose",
     DateOnOrAfter: "date_on_or_after",
@@ -301,7 +303,7 @@ def _check_references(node: Predicate, payload: Mapping[str, Any], vocabulary: V
     if isinstance(node, CategoryWithin):
         key, what = "categories", "category"
         known, suggest = vocabulary.knows_category, vocabulary.suggest_category
-    elif isinstance(node, VendorDesignated):
+    elif isinstance(node, (VendorDesignated, BuyerDesignated)):
         key, what = "designations", "designation"
         known, suggest = vocabulary.knows_designation, vocabulary.suggest_designation
     else:

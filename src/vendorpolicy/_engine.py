@@ -10,7 +10,7 @@ severe than what is already certain, and escalated towards the worst case but no
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from attrs import frozen
@@ -73,12 +73,13 @@ def evaluate(
             path="RuleSet.evaluate(resolver)",
             hint="pass `registry=` as well",
         )
+    behind = _behind_unknown_vendors(resolutions)
     layers = []
     results: list[RuleResult] = []
     determining: list[str] = []
     obligations: dict[str, None] = {}
     for layer in rule_set.layers():
-        outcomes = [_rule_outcome(layer.id, rule, purchase, when) for rule in layer.rules]
+        outcomes = [_rule_outcome(layer.id, rule, purchase, when, behind) for rule in layer.rules]
         effect, basis, keys, fired = _combine(layer, outcomes)
         layers.append((layer, effect, basis, keys))
         results.extend(o.result for o in outcomes)
@@ -120,7 +121,29 @@ def evaluate(
     )
 
 
-def _rule_outcome(rule_set: str, rule: Rule, purchase: Purchase, when: dt.date | None) -> _Outcome:
+def _behind_unknown_vendors(resolutions: Iterable[Resolution]) -> dict[str, tuple[str, ...]]:
+    """For each vendor the registry identified but left unknown (``vendor``,
+    ``components[0].vendor``), the facts whose absence did it (``purchase.date``), including
+    those behind its stated parent (``vendor.parent``)."""
+    out: dict[str, dict[str, None]] = {}
+    for resolution in resolutions:
+        if resolution.missing_facts:
+            subject = resolution.subject
+            while subject.endswith(".parent"):
+                subject = subject[: -len(".parent")]
+            if subject == "buyer":
+                subject = "buyer.designations"  # the fact a buyer condition reads
+            out.setdefault(subject, {}).update(dict.fromkeys(resolution.missing_facts))
+    return {subject: tuple(facts) for subject, facts in out.items()}
+
+
+def _rule_outcome(
+    rule_set: str,
+    rule: Rule,
+    purchase: Purchase,
+    when: dt.date | None,
+    behind: Mapping[str, tuple[str, ...]],
+) -> _Outcome:
     base: dict[str, Any] = {
         "rule_set": rule_set,
         "rule": rule.id,
@@ -178,6 +201,9 @@ def _rule_outcome(rule_set: str, rule: Rule, purchase: Purchase, when: dt.date |
         else:
             status = RuleStatus.NOT_APPLICABLE
         certain = next(iter(effects)) if applies is True and len(effects) == 1 else None
+        if behind:
+            # A vendor left unknown for want of a fact (the date) makes that fact missing too.
+            missing = [fact for name in missing for fact in (name, *behind.get(name, ()))]
         result = RuleResult(
             status=status,
             effect=certain,

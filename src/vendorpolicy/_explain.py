@@ -117,6 +117,7 @@ def _trace(trace: Trace, indent: str, decision: Decision) -> list[str]:
         _NEGATED_BY_NAME,
         AllOf,
         AnyOf,
+        BuyerDesignated,
         Not,
         VendorDesignated,
     )
@@ -140,7 +141,7 @@ def _trace(trace: Trace, indent: str, decision: Decision) -> list[str]:
     if trace.error:
         line += f"  !! {trace.error}"
     lines = [line]
-    if isinstance(node, VendorDesignated) and trace.value is True:
+    if isinstance(node, (VendorDesignated, BuyerDesignated)) and trace.value is True:
         subject = trace.fact.split(".designations", 1)[0]
         lines.extend(
             f"{indent}    via: {path.render()}"

@@ -7,13 +7,13 @@ import enum
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from types import MappingProxyType
 from typing import Any, TypeAlias
 
 import attrs
 from attrs import field, frozen
 
 from vendorpolicy._checks import (
+    FrozenMapping,
     bool_validator,
     buyer_country_validator,
     check_currency,
@@ -33,6 +33,7 @@ from vendorpolicy._checks import (
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 
 __all__ = [
+    "MAX_OWNERSHIP_DEPTH",
     "AttributeValue",
     "Buyer",
     "Category",
@@ -44,6 +45,11 @@ __all__ = [
     "Sector",
     "Vendor",
 ]
+
+#: The most vendors an ownership chain holds (a vendor, its parent, its parent's parent, …).
+#: Deeper chains are refused when built, so that comparing, hashing, printing and pickling a
+#: vendor (which follow the chain) never exhaust the interpreter's stack.
+MAX_OWNERSHIP_DEPTH = 64
 
 #: The types a vendor attribute may hold.
 AttributeValue: TypeAlias = "str | int | float | bool | dt.date"
@@ -232,7 +238,7 @@ def _freeze_attributes(value: object, path: str) -> Mapping[str, Any]:
                 path=f"{path}[{key!r}]",
             )
         out[key] = item
-    return MappingProxyType(dict(sorted(out.items())))
+    return FrozenMapping(sorted(out.items()))
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
@@ -276,7 +282,7 @@ def _freeze_facts(value: object, path: str) -> Mapping[str, FactValue]:
     for key, item in value.items():
         check_id(key, f"{path}[{key!r}]")
         out[key] = check_fact_value(item, f"{path}[{key!r}]")
-    return MappingProxyType(dict(sorted(out.items())))
+    return FrozenMapping(sorted(out.items()))
 
 
 def _vendor_designations(value: object) -> Any:
@@ -312,9 +318,10 @@ class Vendor:
                 path="Vendor.parent",
             )
         seen = [self.id]
+        ids = {self.id}
         node = self.parent
         while node is not None:
-            if node.id in seen:
+            if node.id in ids:
                 cycle = " -> ".join([*seen, node.id])
                 raise InvalidValueError(
                     f"ownership cycle {tick(cycle)}",
@@ -322,6 +329,15 @@ class Vendor:
                     hint="a vendor cannot own itself, directly or through others",
                 )
             seen.append(node.id)
+            ids.add(node.id)
+            if len(seen) > MAX_OWNERSHIP_DEPTH:
+                raise InvalidValueError(
+                    f"an ownership chain of more than {MAX_OWNERSHIP_DEPTH} vendors "
+                    f"(`{seen[0]}` -> `{seen[1]}` -> …)",
+                    path="Vendor.parent",
+                    hint="give the vendor's nearest owners and its ultimate owner, not every "
+                    "company between them",
+                )
             node = node.parent
 
     @property
@@ -357,12 +373,21 @@ def _buyer_sector(value: object) -> Any:
     return to_enum(Sector, value, "Buyer.sector")
 
 
+def _buyer_designations(value: object) -> Any:
+    return None if value is None else _designations(value, "Buyer.designations")
+
+
 @frozen(kw_only=True)
 class Buyer:
     """The organisation that buys: public or private, its sector and its country.
 
     ``country`` is an ISO 3166-1 alpha-2 code, or ``EU`` for the European Union's own
     institutions (a code ISO 3166-1 exceptionally reserves for the Union).
+
+    ``designations`` are public facts about the buyer, as lists it is on (a regulator's
+    directions to named carriers, an operator designated under a security law). They are known
+    and empty unless stated; ``None`` means not known, which makes conditions on them unknown.
+    A registry that knows the buyer adds its designations as of the decision date.
     """
 
     id: str = field(validator=id_validator)
@@ -370,6 +395,7 @@ class Buyer:
     sector: Sector = field(converter=_buyer_sector)
     name: str = field(default="", validator=text_validator)
     country: str | None = field(default=None, validator=buyer_country_validator)
+    designations: frozenset[str] | None = field(factory=frozenset, converter=_buyer_designations)
 
     @property
     def label(self) -> str:

@@ -53,6 +53,7 @@ __all__ = [
     "AnyComponent",
     "AnyOf",
     "BuyerCountry",
+    "BuyerDesignated",
     "BuyerPublic",
     "BuyerSector",
     "CategoryWithin",
@@ -509,6 +510,22 @@ class BuyerCountry(Predicate):
         return f"buyer.country.in_({_set_repr(self.countries)})"
 
 
+def _buyer_designated_designations(value: object) -> Any:
+    return _ids(value, "BuyerDesignated.designations")
+
+
+@frozen(repr=False)
+class BuyerDesignated(Predicate):
+    """The buyer carries one of ``designations`` (its own, or the registry's for it as of the
+    decision date). Unknown when the buyer's designations are not known."""
+
+    kind: ClassVar[str] = "buyer_designated"
+    designations: frozenset[str] = field(converter=_buyer_designated_designations)
+
+    def __repr__(self) -> str:
+        return f"buyer.designated({_set_repr(self.designations)})"
+
+
 def _money_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Money):
         raise PredicateTypeError(
@@ -904,10 +921,14 @@ class _BuyerCountryBuilder:
 
 class _BuyerBuilder:
     """Conditions on the buyer: ``buyer.is_public``, ``buyer.is_private``, ``buyer.sector``,
-    ``buyer.country``."""
+    ``buyer.country``, ``buyer.designated``."""
 
     sector = _SectorBuilder()
     country = _BuyerCountryBuilder()
+
+    def designated(self, designations: Iterable[str] | str) -> Predicate:
+        """The buyer carries one of ``designations``."""
+        return BuyerDesignated(designations=designations)
 
     @property
     def is_public(self) -> Predicate:

@@ -23,6 +23,7 @@ from vendorpolicy._predicates import (
     AnyComponent,
     AnyOf,
     BuyerCountry,
+    BuyerDesignated,
     BuyerPublic,
     BuyerSector,
     CategoryWithin,
@@ -256,6 +257,18 @@ def _buyer_country(node: BuyerCountry, subject: _Subject) -> Trace:
     )
 
 
+def _buyer_designated(node: BuyerDesignated, subject: _Subject) -> Trace:
+    designations = subject.purchase.buyer.designations
+    if designations is None:
+        return Trace(predicate=node, value=None, fact="buyer.designations", observed="not known")
+    return Trace(
+        predicate=node,
+        value=not node.designations.isdisjoint(designations),
+        fact="buyer.designations",
+        observed=_show_set(designations),
+    )
+
+
 def _value(node: ValueAtLeast, subject: _Subject) -> Trace:
     money = subject.purchase.value
     if money is None:
@@ -472,6 +485,7 @@ _HANDLERS: dict[type[Predicate], Callable[[Any, _Subject], Trace]] = {
     BuyerPublic: _public,
     BuyerSector: _sector,
     BuyerCountry: _buyer_country,
+    BuyerDesignated: _buyer_designated,
     ValueAtLeast: _value,
     PurposeIn: _purpose,
     DateOnOrAfter: _date,

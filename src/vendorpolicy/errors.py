@@ -12,6 +12,11 @@ parentheses::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover - annotations only; errors import nothing at run time
+    from vendorpolicy._registry import NameCollision
+
 __all__ = [
     "EvaluationError",
     "FileError",
@@ -19,6 +24,7 @@ __all__ = [
     "InvalidRegistryError",
     "InvalidValueError",
     "PredicateTypeError",
+    "RegistryCollisionError",
     "VendorPolicyError",
 ]
 
@@ -108,6 +114,44 @@ class InvalidRegistryError(InvalidDataError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild_registry, (self.message, self.path, self.hint, self.problems))
+
+
+class RegistryCollisionError(InvalidRegistryError):
+    """Merging registries would let an entity share a name with a designated entity of the
+    other registry (see :meth:`vendorpolicy.Registry.merge`). ``collisions`` lists each pair as
+    a :class:`~vendorpolicy.NameCollision`, and ``problems`` says each in words, with the fix."""
+
+    collisions: tuple[NameCollision, ...]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        hint: str | None = None,
+        problems: tuple[VendorPolicyError, ...] = (),
+        collisions: tuple[NameCollision, ...] = (),
+    ) -> None:
+        self.collisions = collisions
+        super().__init__(message, path=path, hint=hint, problems=problems)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_collision,
+            (self.message, self.path, self.hint, self.problems, self.collisions),
+        )
+
+
+def _rebuild_collision(
+    message: str,
+    path: str | None,
+    hint: str | None,
+    problems: tuple[VendorPolicyError, ...],
+    collisions: tuple[NameCollision, ...],
+) -> RegistryCollisionError:
+    return RegistryCollisionError(
+        message, path=path, hint=hint, problems=problems, collisions=collisions
+    )
 
 
 def _rebuild_registry(

@@ -44,6 +44,7 @@ from vendorpolicy._predicates import (
     AnyComponent,
     AnyOf,
     BuyerCountry,
+    BuyerDesignated,
     BuyerPublic,
     BuyerSector,
     CategoryWithin,
@@ -172,14 +173,18 @@ def vendors(
     return vendor
 
 
-def buyers(countries: Sequence[str] = BUYER_COUNTRY_POOL) -> st.SearchStrategy[Buyer]:
-    """A public or private buyer in any sector; the country may be unknown."""
+def buyers(
+    countries: Sequence[str] = BUYER_COUNTRY_POOL, designations: Sequence[str] = DESIGNATION_POOL
+) -> st.SearchStrategy[Buyer]:
+    """A public or private buyer in any sector; the country may be unknown, and so may its
+    designations (usually none)."""
     return st.builds(
         Buyer,
         id=st.sampled_from(["mic", "mod", "carrier-a", "shop"]),
         public=st.booleans(),
         sector=st.sampled_from(list(Sector)),
         country=st.none() | st.sampled_from(list(countries)),
+        designations=st.frozensets(st.sampled_from(list(designations)), max_size=2) | st.none(),
     )
 
 
@@ -252,6 +257,7 @@ def _atoms() -> st.SearchStrategy[Predicate]:
         st.builds(CategoryWithin, categories=_subset(CATEGORY_POOL, max_size=2)),
         st.builds(BuyerSector, sectors=_subset(list(Sector))),
         st.builds(BuyerCountry, countries=_subset(BUYER_COUNTRY_POOL)),
+        st.builds(BuyerDesignated, designations=_subset(DESIGNATION_POOL)),
         st.builds(ValueAtLeast, amount=_money()),
         st.builds(PurposeIn, purposes=_subset(PURPOSE_POOL, max_size=2)),
         st.builds(DateOnOrAfter, date=_DATES),
@@ -396,18 +402,24 @@ def registries(
     max_entities: int = 8,
     designations: Sequence[str] = DESIGNATION_POOL,
     countries: Sequence[str] = COUNTRY_POOL,
+    names: st.SearchStrategy[str] | None = None,
+    id_prefix: str = "e",
+    registry_id: str = "generated",
 ) -> Registry:
-    """A valid registry: entities ``e0``, ``e1``, … with drawn names and aliases (names may be
-    shared, to exercise ambiguity), dated relations in which an entity is only ever held by
-    entities of a lower number (so there is never a cycle), and designation lists with dated
-    listings and every kind of propagation."""
+    """A valid registry: entities ``e0``, ``e1``, … (``id_prefix`` followed by a number) with
+    names and aliases drawn from ``names`` (default :func:`company_names`; names may be shared,
+    to exercise ambiguity), dated relations in which an entity is only ever held by entities of a
+    lower number (so there is never a cycle), and designation lists with dated listings and every
+    kind of propagation. To draw a vendor master that collides with another registry, pass
+    ``names`` that sometimes return that registry's names."""
+    names = names if names is not None else company_names()
     count = draw(st.integers(min_value=1, max_value=max_entities))
-    ids = [f"e{i}" for i in range(count)]
+    ids = [f"{id_prefix}{i}" for i in range(count)]
     entities = [
         Entity(
             id=entity_id,
-            name=draw(company_names()),
-            aliases=draw(st.lists(company_names(), max_size=2)),
+            name=draw(names),
+            aliases=draw(st.lists(names, max_size=2)),
             country=draw(st.none() | st.sampled_from(list(countries))),
         )
         for entity_id in ids
@@ -449,7 +461,7 @@ def registries(
             )
         )
     return Registry(
-        id="generated", version="1", entities=entities, relations=relations, lists=lists
+        id=registry_id, version="1", entities=entities, relations=relations, lists=lists
     )
 
 

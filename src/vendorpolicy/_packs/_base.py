@@ -20,7 +20,13 @@ from vendorpolicy._checks import (
     tuple_of,
 )
 from vendorpolicy._model import FactValue, Purchase, to_enum
-from vendorpolicy._predicates import FactIn, Predicate, PurposeIn, VendorDesignated
+from vendorpolicy._predicates import (
+    BuyerDesignated,
+    FactIn,
+    Predicate,
+    PurposeIn,
+    VendorDesignated,
+)
 from vendorpolicy._rules import RuleSet
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError, VendorPolicyError
 
@@ -240,7 +246,7 @@ def designations_read(rule_set: RuleSet) -> tuple[str, ...]:
     """Every designation id the rule set's conditions read, sorted."""
     found: set[str] = set()
     for node in _nodes(rule_set):
-        if isinstance(node, VendorDesignated):
+        if isinstance(node, (VendorDesignated, BuyerDesignated)):
             found.update(node.designations)
     return tuple(sorted(found))
 
