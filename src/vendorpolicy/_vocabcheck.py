@@ -331,10 +331,21 @@ def _facts(
     for item in extra:
         if isinstance(item, str):
             facts.setdefault(item, _Fact(item, _ANY, frozenset(), (), None))
-        else:
-            for spec in item.facts or ():
-                if spec.location is not FactLocation.PURPOSE and spec.name not in facts:
-                    facts[spec.name] = _compiled(spec)
+            continue
+        for spec in item.facts or ():
+            if spec.location is FactLocation.PURPOSE:
+                continue
+            own = facts.get(spec.name)
+            if own is None:
+                facts[spec.name] = _compiled(spec)
+            elif own.kind == _CLOSED:
+                # A value another regime declares is no typo: this rule set reads it as none
+                # of its own. The fact stays as closed (or open) as this rule set says.
+                own.allowed = own.allowed | frozenset(spec.values)
+            elif own.kind == _OPEN:
+                own.known = own.known + tuple(
+                    v for v in spec.values if isinstance(v, str) and v not in own.known
+                )
     return facts, purpose
 
 
@@ -373,10 +384,12 @@ def checker_for(
             f"expected a Vocabulary, got {type_name(vocabulary)} {tick(vocabulary)}",
             path="RuleSet.evaluate(vocabulary)",
         )
+    cache: dict[tuple[Any, ...], Checker | None] | None = rule_set._checkers
+    if cache is not None and vocabulary is None and not extra_facts and () in cache:
+        return cache[()]  # the common case: the rule set's own vocabulary
     key: tuple[Any, ...] = (
         (vocabulary, _extra_key(extra_facts)) if vocabulary is not None or extra_facts else ()
     )
-    cache: dict[tuple[Any, ...], Checker | None] | None = rule_set._checkers
     if cache is None:
         cache = {}
         object.__setattr__(rule_set, "_checkers", cache)
@@ -469,18 +482,23 @@ def _standalone(vocabulary: Vocabulary, label: str) -> Checker | None:
 def _inspect(
     checker: Checker, purchase: Purchase
 ) -> tuple[list[_Problem] | None, list[str] | None]:
+    """The problems and warnings of ``purchase``; ``(None, None)`` when it is all in the
+    vocabulary, which costs a dict and a set lookup per stated fact of a closed kind."""
     problems: list[_Problem] | None = None
     warnings: list[str] | None = None
     facts = checker.facts
     nodes = checker.nodes
     purpose = checker.purpose
-    subjects = [(-1, purchase.facts, purchase.category)]
-    for i, part in enumerate(purchase.components or ()):
-        subjects.append((i, part.facts, part.category))
+    parts = purchase.components
+    subjects: Any = ((-1, purchase.facts, purchase.category),)
+    if parts:
+        subjects = (*subjects, *((i, c.facts, c.category) for i, c in enumerate(parts)))
     for index, stated, category in subjects:
         if facts is not None:
             for name, value in stated.items():
                 fact = facts.get(name)
+                if fact is not None and fact.kind == _CLOSED and value in fact.allowed:
+                    continue
                 found = _fact_problem(fact, value)
                 if found is True:
                     problems = problems or []
@@ -497,16 +515,16 @@ def _inspect(
             if path not in nodes and not _refines(path, nodes, checker.leaves):
                 problems = problems or []
                 problems.append(("category", index, "", path))
-        if index < 0 and purpose is not None and purchase.purpose is not None:
-            found = _fact_problem(purpose, purchase.purpose)
-            if found is True:
-                problems = problems or []
-                problems.append(("purpose", -1, "purpose", purchase.purpose))
-            elif found is False:
-                warnings = warnings or []
-                warnings.append(
-                    _near_warning(purpose, purchase.purpose, "purpose", "Purchase.purpose")
-                )
+    if purpose is not None and purchase.purpose is not None:
+        found = _fact_problem(purpose, purchase.purpose)
+        if found is True:
+            problems = problems or []
+            problems.insert(
+                sum(1 for p in problems if p[1] < 0), ("purpose", -1, "purpose", purchase.purpose)
+            )
+        elif found is False:
+            warnings = warnings or []
+            warnings.append(_near_warning(purpose, purchase.purpose, "purpose", "Purchase.purpose"))
     return problems, warnings
 
 

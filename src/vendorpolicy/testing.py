@@ -57,6 +57,7 @@ from vendorpolicy._registry import (
 )
 from vendorpolicy._resolution import RelationKind
 from vendorpolicy._rules import Case, Combining, Rule, RuleSet
+from vendorpolicy._vocabulary import FactLocation, FactSpec, Vocabulary
 
 __all__ = [
     "CATEGORY_POOL",
@@ -79,6 +80,7 @@ __all__ = [
     "rule_sets",
     "rules",
     "vendors",
+    "vocabularies",
 ]
 
 COUNTRY_POOL: tuple[str, ...] = ("CN", "JP", "US", "GB", "SE", "RU", "HK")
@@ -157,13 +159,16 @@ def buyers(countries: Sequence[str] = COUNTRY_POOL) -> st.SearchStrategy[Buyer]:
     )
 
 
-def components(**vendor_options: Any) -> st.SearchStrategy[Component]:
-    """A component whose maker and category may be unknown."""
+def components(
+    *, vocabulary: Vocabulary | None = None, **vendor_options: Any
+) -> st.SearchStrategy[Component]:
+    """A component whose maker and category may be unknown. With a ``vocabulary``, its
+    category and facts come from it (see :func:`purchases`)."""
     return st.builds(
         Component,
         vendor=st.none() | vendors(**vendor_options),
-        category=st.none() | categories(),
-        facts=_facts(),
+        category=st.none() | _categories_of(vocabulary),
+        facts=_facts() if vocabulary is None else _facts_of(vocabulary),
     )
 
 
@@ -171,6 +176,34 @@ def _facts() -> st.SearchStrategy[dict[str, str | bool]]:
     return st.dictionaries(
         st.sampled_from(list(FACT_POOL)), st.just(None), max_size=len(FACT_POOL)
     ).flatmap(lambda keys: st.fixed_dictionaries({k: st.sampled_from(FACT_POOL[k]) for k in keys}))
+
+
+def _values_of(spec: FactSpec) -> st.SearchStrategy[str | bool]:
+    values = st.sampled_from(list(spec.values)) if spec.values else st.nothing()
+    if spec.open:
+        # Any other value of an open fact means "none of the known ones".
+        return values | st.sampled_from(["other-value", "unlisted"])
+    return values
+
+
+def _facts_of(vocabulary: Vocabulary) -> st.SearchStrategy[dict[str, str | bool]]:
+    specs = [s for s in vocabulary.facts or () if s.location is not FactLocation.PURPOSE]
+    return st.fixed_dictionaries({}, optional={s.name: _values_of(s) for s in specs})
+
+
+def _categories_of(vocabulary: Vocabulary | None) -> st.SearchStrategy[Category]:
+    if vocabulary is None or vocabulary.categories is None:
+        return categories()
+    return st.sampled_from(sorted(vocabulary.categories))
+
+
+def _purposes_of(vocabulary: Vocabulary | None) -> st.SearchStrategy[str]:
+    if vocabulary is None or vocabulary.facts is None:
+        return st.sampled_from(PURPOSE_POOL)
+    spec = next((s for s in vocabulary.facts if s.location is FactLocation.PURPOSE), None)
+    if spec is None:
+        return st.sampled_from(PURPOSE_POOL)
+    return _values_of(spec).map(str)
 
 
 def _money() -> st.SearchStrategy[Money]:
@@ -181,19 +214,67 @@ def _money() -> st.SearchStrategy[Money]:
     )
 
 
-def purchases(**vendor_options: Any) -> st.SearchStrategy[Purchase]:
-    """A purchase in which every fact but the buyer may be missing."""
+def purchases(
+    *, vocabulary: Vocabulary | None = None, **vendor_options: Any
+) -> st.SearchStrategy[Purchase]:
+    """A purchase in which every fact but the buyer may be missing.
+
+    With a ``vocabulary`` (a rule set's, say), the category is a node of its tree, the facts
+    (of the purchase and its components) and the purpose are drawn from its declarations, so
+    that the purchase passes the vocabulary check: ``purchases(vocabulary=rules.vocabulary)``.
+    """
     return st.builds(
         Purchase,
         buyer=buyers(),
         vendor=st.none() | vendors(**vendor_options),
-        category=st.none() | categories(),
+        category=st.none() | _categories_of(vocabulary),
         date=st.none() | _DATES,
         value=st.none() | _money(),
-        purpose=st.none() | st.sampled_from(PURPOSE_POOL),
-        components=st.none() | st.lists(components(**vendor_options), max_size=3).map(tuple),
-        facts=_facts(),
+        purpose=st.none() | _purposes_of(vocabulary),
+        components=st.none()
+        | st.lists(components(vocabulary=vocabulary, **vendor_options), max_size=3).map(tuple),
+        facts=_facts() if vocabulary is None else _facts_of(vocabulary),
         id=st.sampled_from(["", "p-1", "p-2"]),
+    )
+
+
+@st.composite
+def vocabularies(draw: st.DrawFn) -> Vocabulary:
+    """A vocabulary that covers the default pools, so that the rules of :func:`rules` and the
+    purchases of :func:`purchases` fit it: each pool fact declared closed (text facts sometimes
+    open), with sometimes an extra value, the purpose open or closed, the categories of the
+    pool with sometimes extra ones, the designations of the pool; any part may be left
+    undeclared (``None``)."""
+
+    def spec(name: str, values: tuple[str | bool, ...]) -> FactSpec:
+        text = all(isinstance(v, str) for v in values)
+        extra = draw(st.sampled_from([(), ("extra-value",)])) if text else ()
+        return FactSpec(
+            name=name,
+            values=(*values, *extra),
+            meaning=draw(st.sampled_from(["", "what the fact says"])),
+            location=draw(st.sampled_from([FactLocation.FACTS, FactLocation.COMPONENT])),
+            open=text and draw(st.booleans()),
+        )
+
+    facts: list[FactSpec] | None = None
+    if draw(st.booleans()):
+        facts = [spec(name, values) for name, values in FACT_POOL.items()]
+        facts.append(
+            FactSpec(
+                name="purpose",
+                values=PURPOSE_POOL,
+                location=FactLocation.PURPOSE,
+                open=draw(st.booleans()),
+            )
+        )
+    extra_categories = draw(
+        st.lists(st.sampled_from(["office", "it/endpoint/tablet", "telecom/radio/antenna"]))
+    )
+    return Vocabulary(
+        categories=draw(st.none() | st.just([*CATEGORY_POOL, *extra_categories])),
+        designations=draw(st.none() | st.just([*DESIGNATION_POOL, "extra"])),
+        facts=facts,
     )
 
 
@@ -276,8 +357,11 @@ def rule_sets(
     combining: Combining | None = None,
     default: Effect | None = None,
     max_includes: int = 1,
+    with_vocabularies: bool = False,
 ) -> RuleSet:
-    """A rule set of up to ``max_rules`` rules with distinct ids, possibly including others."""
+    """A rule set of up to ``max_rules`` rules with distinct ids, possibly including others.
+    With ``with_vocabularies``, the set and each included set may declare a vocabulary from
+    :func:`vocabularies` (which the purchases of :func:`purchases` fit)."""
     count = draw(st.integers(min_value=0, max_value=max_rules))
     the_rules = [draw(rules(rule_id=f"rule-{i}")) for i in range(count)]
     includes: list[RuleSet] = []
@@ -294,6 +378,7 @@ def rule_sets(
                     combining=inner.combining,
                     default=inner.default,
                     on_unknown=inner.on_unknown,
+                    vocabulary=draw(st.none() | vocabularies()) if with_vocabularies else None,
                 )
             )
     return RuleSet(
@@ -304,6 +389,7 @@ def rule_sets(
         default=default or draw(effects()),
         on_unknown=draw(effects()),
         includes=includes,
+        vocabulary=draw(st.none() | vocabularies()) if with_vocabularies else None,
     )
 
 
