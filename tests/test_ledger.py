@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -256,3 +257,55 @@ class TestScreeningAndWriting:
         """screen() keeps error records in place."""
         error = RowError(line=5, errors=("x",))
         assert list(screen(sample_rule_set(), [error])) == [error]
+
+
+class TestAcquiredAndDateFacts:
+    HEAD = "buyer_id,buyer_public,buyer_sector,date,acquired,facts.waiver-expires"
+
+    def test_read(self, tmp_path: Path) -> None:
+        """The `acquired` column and an ISO date in a fact column are read as dates."""
+        (row,) = read_ledger(
+            write(tmp_path, f"{self.HEAD}\nmic,true,central-government,2022-05-01,2018-03-01,"
+                  "2023-01-31\n")
+        )  # fmt: skip
+        assert isinstance(row, LedgerRow)
+        assert row.purchase.acquired == dt.date(2018, 3, 1)
+        assert row.purchase.facts["waiver-expires"] == dt.date(2023, 1, 31)
+
+    def test_errors_name_the_column(self, tmp_path: Path) -> None:
+        """A bad acquisition date, one after the purchase, or an impossible date fact is a row
+        error naming its column."""
+        rows = [
+            "mic,true,central-government,2022-05-01,2018/03/01,",
+            "mic,true,central-government,2022-05-01,2023-01-01,",
+            "mic,true,central-government,2022-05-01,,2021-02-30",
+        ]
+        errors = [r.errors for r in read_ledger(write(tmp_path, "\n".join([self.HEAD, *rows])))]  # type: ignore[union-attr]
+        assert errors == [
+            ("column `acquired`: not a date `2018/03/01` (write dates as `YYYY-MM-DD`)",),
+            (
+                (
+                    "column `acquired`: the equipment was acquired (2023-01-01) after the "
+                    "purchase date (2022-05-01) (`acquired` is when the equipment was first "
+                    "bought; a renewal or upgrade comes on or after it)"
+                ),
+            ),
+            (
+                (
+                    "column `facts.waiver-expires`: not a date `2021-02-30` (a fact written "
+                    "`YYYY-MM-DD` is a date; give a real day)"
+                ),
+            ),
+        ]
+
+    def test_date_format_applies(self, tmp_path: Path) -> None:
+        """`date_format` reads the acquisition date as it reads the purchase date."""
+        mapping = ColumnMapping(date_format="%d/%m/%Y")
+        text = "buyer_id,buyer_public,buyer_sector,date,acquired\nmic,true,defence,01/05/2022,x\n"
+        (row,) = read_ledger(write(tmp_path, text), mapping=mapping)
+        assert row.errors == (  # type: ignore[union-attr]
+            "column `acquired`: not a date `x` (expected the format `%d/%m/%Y`)",
+        )
+        text = text.replace(",x", ",01/03/2018")
+        (row,) = read_ledger(write(tmp_path, text), mapping=mapping)
+        assert row.purchase.acquired == dt.date(2018, 3, 1)  # type: ignore[union-attr]

@@ -820,6 +820,7 @@ class TestUK:
             "network-function": "ran",
             "action": "buy",
             "site-sensitivity": "ordinary",
+            "hrv-share-over-35": False,
         }
         p = buy(
             CARRIER,
@@ -899,20 +900,22 @@ class TestUK:
         assert decide(self.PACK, p) is Effect.REVIEW  # the 2020 access cap policy
         assert decide(self.PACK, attrs.evolve(p, date=dt.date(2023, 11, 1))) is Effect.DENY
 
-    def test_group_company_reviewed(self) -> None:
-        """A Huawei group company the designation does not name is reviewed, not denied."""
+    def test_group_company_denied(self) -> None:
+        """The designation notice names "the Huawei corporate group": a group company reached
+        through its owner is denied like the owner."""
         huawei = Vendor(
             id="huawei-technologies",
             designations={"uk.tsa.designated-vendor", "uk.ncsc.high-risk-vendor"},
         )
-        sub = Vendor(id="huawei-uk", country="GB", parent=huawei)
+        sub = Vendor(id="huawei-sub", country="GB", parent=huawei)
         facts = {**self.DVD, "network": "5g", "network-function": "ran", "action": "install"}
         p = buy(CARRIER, sub, "telecom/radio", dt.date(2023, 1, 1), facts=facts)
-        assert decide(self.PACK, p) is Effect.REVIEW
+        assert decide(self.PACK, p) is Effect.DENY
         assert decide(self.PACK, attrs.evolve(p, vendor=huawei)) is Effect.DENY
 
     def test_government_surveillance(self) -> None:
-        """Chinese cameras on sensitive government sites are denied from 24 Nov 2022."""
+        """Chinese cameras on sensitive government sites are denied from 24 Nov 2022; on other
+        sites they are only warned (the statement's advice)."""
         hik = registered("hikvision")
         facts = {"site-sensitivity": "sensitive", "action": "install"}
         p = buy(MINISTRY, hik, "video/surveillance/camera", dt.date(2022, 11, 23), facts=facts)
@@ -921,7 +924,7 @@ class TestUK:
         ordinary = attrs.evolve(
             p, date=dt.date(2023, 1, 1), facts={**facts, "site-sensitivity": "ordinary"}
         )
-        assert decide(self.PACK, ordinary) is Effect.ALLOW
+        assert decide(self.PACK, ordinary) is Effect.WARN  # advice for other sites
 
     def test_private_shop_hikvision_camera(self) -> None:
         """A private shop's Hikvision camera is allowed."""
@@ -952,18 +955,21 @@ class TestSweden:
         assert decide(self.PACK, attrs.evolve(p, date=dt.date(2020, 10, 20))) is Effect.DENY
 
     def test_court_suspension(self) -> None:
-        """Between 9 Nov and 16 Dec 2020 the suspended conditions send purchases to review."""
+        """From 9 Nov to 15 Dec 2020 the suspended Huawei conditions send Huawei purchases to
+        review; the appeal court lifted the suspension on 16 Dec, and ZTE's stood throughout."""
         p = buy(
             CARRIER,
-            self.zte(),
+            registered("huawei-technologies", dt.date(2020, 11, 1)),
             "telecom/network",
             dt.date(2020, 11, 1),
             facts={**self.SCOPE, "action": "install"},
         )
         assert decide(self.PACK, p, as_of=dt.date(2020, 11, 8)) is Effect.DENY
         assert decide(self.PACK, p, as_of=dt.date(2020, 11, 9)) is Effect.REVIEW
-        assert decide(self.PACK, p, as_of=dt.date(2020, 12, 16)) is Effect.REVIEW
-        assert decide(self.PACK, p, as_of=dt.date(2020, 12, 17)) is Effect.DENY
+        assert decide(self.PACK, p, as_of=dt.date(2020, 12, 15)) is Effect.REVIEW
+        assert decide(self.PACK, p, as_of=dt.date(2020, 12, 16)) is Effect.DENY
+        zte = attrs.evolve(p, vendor=self.zte())
+        assert decide(self.PACK, zte, as_of=dt.date(2020, 11, 9)) is Effect.DENY
 
     def test_phase_out(self) -> None:
         """Keeping existing Huawei kit is a warning until 31 Dec 2024, denied from 1 Jan 2025."""
@@ -991,16 +997,18 @@ class TestSweden:
         other = attrs.evolve(p, facts={**self.SCOPE, "licence": "other", "action": "install"})
         assert decide(self.PACK, other) is Effect.ALLOW
 
-    def test_group_company_reviewed(self) -> None:
-        """A Huawei subsidiary, reached only through its owner, is reviewed."""
-        p = buy(
-            CARRIER,
-            registered("huawei-device", dt.date(2021, 1, 1)),
-            "telecom/network",
-            dt.date(2021, 6, 1),
-            facts={**self.SCOPE, "action": "buy"},
-        )
-        assert decide(self.PACK, p) is Effect.REVIEW
+    def test_group_company_denied(self) -> None:
+        """The conditions bar products from the supplier Huawei, so a Huawei subsidiary (the
+        Swedish company the courts heard) is denied like the parent."""
+        for entity in ("huawei-device", "huawei-sweden"):
+            p = buy(
+                CARRIER,
+                registered(entity, dt.date(2021, 1, 1)),
+                "telecom/network",
+                dt.date(2021, 6, 1),
+                facts={**self.SCOPE, "action": "buy"},
+            )
+            assert decide(self.PACK, p) is Effect.DENY, entity
 
 
 # --- EU ------------------------------------------------------------------------------------------

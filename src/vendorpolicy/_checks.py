@@ -10,7 +10,14 @@ from typing import Any, TypeVar
 
 import attrs
 
-from vendorpolicy._codes import COUNTRY_CODES, CURRENCY_CODES, suggest
+from vendorpolicy._codes import (
+    BUYER_COUNTRY_CODES,
+    COUNTRY_ALIASES,
+    COUNTRY_CODES,
+    CURRENCY_CODES,
+    EXCEPTIONAL_COUNTRY_CODES,
+    suggest,
+)
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 
 T = TypeVar("T")
@@ -71,14 +78,44 @@ def _check_code(value: object, path: str, codes: frozenset[str], what: str, exam
 
 
 def check_country(value: object, path: str) -> str:
+    """A vendor's or an entity's country: an assigned ISO 3166-1 alpha-2 code."""
+    if isinstance(value, str) and value in EXCEPTIONAL_COUNTRY_CODES:
+        raise InvalidValueError(
+            f"{tick(value)} is accepted only as a buyer's country",
+            path=path,
+            hint="a vendor is established in a country: give the member state, such as `DE`",
+        )
+    return _check_country_code(value, path, COUNTRY_CODES)
+
+
+def check_buyer_country(value: object, path: str) -> str:
+    """A buyer's country: an assigned ISO 3166-1 alpha-2 code, or ``EU`` for the European
+    Union's own institutions (an exceptionally reserved code)."""
+    return _check_country_code(value, path, BUYER_COUNTRY_CODES)
+
+
+def _check_country_code(value: object, path: str, codes: frozenset[str]) -> str:
+    if isinstance(value, str) and value in COUNTRY_ALIASES and value not in codes:
+        raise InvalidValueError(
+            f"unknown country code {tick(value)}",
+            path=path,
+            hint=f"ISO 3166-1 writes `{COUNTRY_ALIASES[value]}`",
+        )
     return _check_code(
-        value, path, COUNTRY_CODES, "country code", "an ISO 3166-1 alpha-2 code such as `JP`"
+        value, path, codes, "country code", "an ISO 3166-1 alpha-2 code such as `JP`"
     )
 
 
 def country_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None:
         check_country(value, where(instance, attribute))
+
+
+def buyer_country_validator(
+    instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    if value is not None:
+        check_buyer_country(value, where(instance, attribute))
 
 
 def check_currency(value: object, path: str) -> str:

@@ -664,7 +664,7 @@ def _packs(name: str | None, out: TextIO) -> int:
     print("Facts a purchase states:", file=out)
     for spec in info.facts:
         where = {"facts": "facts", "purpose": "purpose", "component": "component facts"}
-        values = ", ".join(str(v).lower() if isinstance(v, bool) else v for v in spec.values)
+        values = ", ".join(str(v).lower() if isinstance(v, bool) else str(v) for v in spec.values)
         extra = " (or any other)" if spec.open else ""
         print(f"  {spec.name} [{where[spec.location.value]}]: {values}{extra}", file=out)
         print(f"      {spec.meaning}", file=out)

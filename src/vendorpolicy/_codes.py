@@ -263,6 +263,23 @@ COUNTRY_CODES: frozenset[str] = frozenset(
     )
 )
 
+#: Codes that ISO 3166-1 does not assign to a country but *exceptionally reserves* for a
+#: particular use, accepted only where that use arises. ``EU`` (the European Union) was reserved at
+#: the request of the ISO 4217 Maintenance Agency and later extended by the ISO 3166 Maintenance
+#: Agency to any application that needs to represent the name European Union (ISO 3166 MA, list
+#: of exceptionally reserved code elements). vendorpolicy accepts it as a *buyer's* country, for
+#: the purchases of the Union's own institutions; a vendor is established in a member state, so
+#: ``EU`` is never a vendor's origin.
+EXCEPTIONAL_COUNTRY_CODES: frozenset[str] = frozenset({"EU"})
+
+#: The codes a buyer's country may take: the assigned codes and the exceptional ones.
+BUYER_COUNTRY_CODES: frozenset[str] = COUNTRY_CODES | EXCEPTIONAL_COUNTRY_CODES
+
+#: Two-letter codes in use for a country that ISO 3166-1 codes otherwise (the European
+#: Commission writes ``EL`` for Greece and ``UK`` for the United Kingdom; ``UK`` is also
+#: exceptionally reserved), so that a message can name the code to write instead.
+COUNTRY_ALIASES: dict[str, str] = {"EL": "GR", "UK": "GB"}
+
 CURRENCY_CODES: frozenset[str] = frozenset(
     (
         "AED",

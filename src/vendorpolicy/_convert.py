@@ -31,6 +31,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from vendorpolicy._decision import Decision
 from vendorpolicy._model import Category, Component, Purchase
 from vendorpolicy._predicates import (
+    AcquiredOnOrAfter,
     AllComponents,
     AllOf,
     Always,
@@ -44,10 +45,14 @@ from vendorpolicy._predicates import (
     DateOnOrAfter,
     DecidedOnOrAfter,
     FactIn,
+    FactOnOrAfter,
+    FactOnOrAfterDecision,
+    FactOnOrBeforeDecision,
     Never,
     Not,
     Predicate,
     PurposeIn,
+    UltimateOwnerOrigin,
     ValueAtLeast,
     VendorDesignated,
     VendorId,
@@ -106,6 +111,11 @@ TAGS: dict[type[Predicate], str] = {
     AnyComponent: "any_component",
     AllComponents: "all_components",
     Custom: "custom",
+    UltimateOwnerOrigin: "ultimate_owner_origin",
+    FactOnOrAfter: "fact_on_or_after",
+    FactOnOrAfterDecision: "fact_on_or_after_decision",
+    FactOnOrBeforeDecision: "fact_on_or_before_decision",
+    AcquiredOnOrAfter: "acquired_on_or_after",
 }
 _BY_TAG = {tag: cls for cls, tag in TAGS.items()}
 _CONNECTIVES = (AllOf, AnyOf)
@@ -341,8 +351,9 @@ def _structure_list(items: list[Any]) -> list[Predicate]:
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    """A user value for a message, cut short: a hostile file must not flood the terminal."""
-    text = str(value)
+    """A user value for a message, cut short: a hostile file must not flood the terminal. Line
+    breaks and other unprintable characters are escaped, so that the message stays one line."""
+    text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import attrs
+
 from vendorpolicy._decision import Basis, Decision, RuleResult, RuleStatus
 from vendorpolicy._trace import Trace
 
@@ -116,6 +118,7 @@ def _rule(result: RuleResult, indent: str, decision: Decision, *, brief: bool = 
 
 def _trace(trace: Trace, indent: str, decision: Decision) -> list[str]:
     from vendorpolicy._predicates import (  # noqa: PLC0415 - cycle
+        _NEGATED_BY_NAME,
         AllOf,
         AnyOf,
         Not,
@@ -123,6 +126,10 @@ def _trace(trace: Trace, indent: str, decision: Decision) -> list[str]:
     )
 
     node = trace.predicate
+    if isinstance(node, Not) and isinstance(node.operand, _NEGATED_BY_NAME):
+        # `fact(n).before(d)` is one condition to its reader: one line, with what it read.
+        (inner,) = trace.children
+        trace = attrs.evolve(inner, predicate=node, value=trace.value)
     if isinstance(node, AllOf):
         label = "all of:"
     elif isinstance(node, AnyOf):

@@ -76,6 +76,7 @@ FIELDS: tuple[str, ...] = (
     "currency",
     "purpose",
     "description",
+    "acquired",
 )
 
 #: Where in a purchase's plain data each field lands, for messages that name the column.
@@ -97,6 +98,7 @@ _DATA_PATH = {
     "currency": "$.value.currency",
     "purpose": "$.purpose",
     "description": "$.description",
+    "acquired": "$.acquired",
 }
 
 _MAX_LINE_BYTES = 1_000_000
@@ -168,6 +170,8 @@ class ColumnMapping:
     currency: str | None = _column_field("currency")
     purpose: str | None = _column_field("purpose")
     description: str | None = _column_field("description")
+    #: When the equipment a renewal, upgrade or installation concerns was first bought.
+    acquired: str | None = _column_field("acquired")
     #: Columns named ``facts.<name>`` state fact ``<name>``; ``None`` reads no facts.
     fact_prefix: str | None = _column_field("facts.")
     #: Values for every row, by field name, for fields the export has no column for.
@@ -520,8 +524,9 @@ def _to_purchase(line: int, row: Mapping[str, Any], mapping: ColumnMapping) -> L
     for k in ("id", "supplier", "category", "purpose", "description"):
         if k in values:
             data[k] = values[k]
-    if "date" in values:
-        data["date"] = _date(values["date"], mapping, errors)
+    for k in ("date", "acquired"):
+        if k in values:
+            data[k] = _date(values[k], mapping, errors, k)
     if "value" in values or "currency" in values:
         amount = values.get("value")
         data["value"] = {
@@ -571,14 +576,14 @@ def _split(value: Any, mapping: ColumnMapping) -> Any:
     return value
 
 
-def _date(value: Any, mapping: ColumnMapping, errors: list[str]) -> Any:
+def _date(value: Any, mapping: ColumnMapping, errors: list[str], name: str = "date") -> Any:
     if mapping.date_format is None or not isinstance(value, str):
         return value
     try:
         return dt.datetime.strptime(value, mapping.date_format).date().isoformat()
     except ValueError:
         errors.append(
-            f"{_where('date', mapping)}: not a date {tick(value)} "
+            f"{_where(name, mapping)}: not a date {tick(value)} "
             f"(expected the format `{mapping.date_format}`)"
         )
         return None

@@ -7,6 +7,7 @@ with it.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,7 @@ from attrs import field, frozen
 
 from vendorpolicy._model import Component, Purchase, Vendor
 from vendorpolicy._predicates import (
+    AcquiredOnOrAfter,
     AllComponents,
     AllOf,
     Always,
@@ -28,10 +30,14 @@ from vendorpolicy._predicates import (
     DateOnOrAfter,
     DecidedOnOrAfter,
     FactIn,
+    FactOnOrAfter,
+    FactOnOrAfterDecision,
+    FactOnOrBeforeDecision,
     Never,
     Not,
     Predicate,
     PurposeIn,
+    UltimateOwnerOrigin,
     ValueAtLeast,
     VendorDesignated,
     VendorId,
@@ -219,6 +225,24 @@ def _designated(node: VendorDesignated, subject: _Subject) -> Trace:
     )
 
 
+def _ultimate_owner_origin(node: UltimateOwnerOrigin, subject: _Subject) -> Trace:
+    vendor = subject.purchase.vendor
+    if vendor is None:
+        return Trace(
+            predicate=node, value=None, fact=f"{subject.prefix}vendor", observed="not known"
+        )
+    top = vendor.ultimate_owner
+    fact = f"{subject.prefix}vendor.ultimate_owner.country"
+    if top.country is None:
+        return Trace(predicate=node, value=None, fact=fact, observed=f"{top.id}: not known")
+    return Trace(
+        predicate=node,
+        value=top.country in node.countries,
+        fact=fact,
+        observed=f"{top.id}: {top.country}",
+    )
+
+
 def _category(node: CategoryWithin, subject: _Subject) -> Trace:
     fact = f"{subject.prefix}category"
     cat = subject.purchase.category
@@ -291,6 +315,18 @@ def _date(node: DateOnOrAfter, subject: _Subject) -> Trace:
     )
 
 
+def _acquired(node: AcquiredOnOrAfter, subject: _Subject) -> Trace:
+    acquired = subject.purchase.acquired
+    if acquired is None:
+        return Trace(predicate=node, value=None, fact="purchase.acquired", observed="not known")
+    return Trace(
+        predicate=node,
+        value=acquired >= node.date,
+        fact="purchase.acquired",
+        observed=acquired.isoformat(),
+    )
+
+
 def _decided(node: DecidedOnOrAfter, subject: _Subject) -> Trace:
     when = subject.as_of
     if when is None:
@@ -308,14 +344,69 @@ def _fact(node: FactIn, subject: _Subject) -> Trace:
     if node.name not in facts:
         return Trace(predicate=node, value=node.if_missing, fact=fact, observed="not stated")
     stated = facts[node.name]
-    # `True == 1` in Python; facts are text or booleans, so compare type as well as value.
+    # `True == 1` in Python, so compare type as well as value.
     value = any(type(v) is type(stated) and v == stated for v in node.values)
-    return Trace(
-        predicate=node,
-        value=value,
-        fact=fact,
-        observed=str(stated).lower() if isinstance(stated, bool) else stated,
-    )
+    return Trace(predicate=node, value=value, fact=fact, observed=_show_fact(stated))
+
+
+def _show_fact(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+_DatedFact = FactOnOrAfter | FactOnOrAfterDecision | FactOnOrBeforeDecision
+
+
+def _dated_fact(
+    node: _DatedFact,
+    subject: _Subject,
+    against: dt.date | None,
+    compare: Callable[[dt.date, dt.date], bool],
+) -> Trace:
+    """Fact ``node.name`` read as a date and compared with ``against`` (a fixed date, or the
+    decision date, which may be unknown). Unstated: ``if_missing``. Stated as anything but a
+    date: unknown with an error, whatever ``if_missing`` says, so that a malformed date never
+    passes for a date nor for an absent one."""
+    fact = f"facts.{node.name}"
+    facts = subject.purchase.facts
+    if node.name not in facts:
+        return Trace(predicate=node, value=node.if_missing, fact=fact, observed="not stated")
+    stated = facts[node.name]
+    if not isinstance(stated, dt.date):
+        shown = _show_fact(stated)
+        return Trace(
+            predicate=node,
+            value=None,
+            fact=fact,
+            observed=shown,
+            error=f"fact `{node.name}` is `{shown}`, not a date (write dates as `YYYY-MM-DD`)",
+        )
+    if against is None:
+        return Trace(
+            predicate=node,
+            value=None,
+            fact="decision date",
+            observed=f"not known ({fact} = {stated.isoformat()})",
+        )
+    observed = stated.isoformat()
+    if not isinstance(node, FactOnOrAfter):
+        observed += f" (decision date {against.isoformat()})"
+    return Trace(predicate=node, value=compare(stated, against), fact=fact, observed=observed)
+
+
+def _fact_on_or_after(node: FactOnOrAfter, subject: _Subject) -> Trace:
+    return _dated_fact(node, subject, node.date, operator.ge)
+
+
+def _fact_on_or_after_decision(node: FactOnOrAfterDecision, subject: _Subject) -> Trace:
+    return _dated_fact(node, subject, subject.as_of, operator.ge)
+
+
+def _fact_on_or_before_decision(node: FactOnOrBeforeDecision, subject: _Subject) -> Trace:
+    return _dated_fact(node, subject, subject.as_of, operator.le)
 
 
 def _component_subject(subject: _Subject, index: int, component: Component) -> _Subject:
@@ -407,6 +498,7 @@ _HANDLERS: dict[type[Predicate], Callable[[Any, _Subject], Trace]] = {
     VendorOrigin: _origin,
     VendorId: _vendor_id,
     VendorDesignated: _designated,
+    UltimateOwnerOrigin: _ultimate_owner_origin,
     CategoryWithin: _category,
     BuyerPublic: _public,
     BuyerSector: _sector,
@@ -415,7 +507,11 @@ _HANDLERS: dict[type[Predicate], Callable[[Any, _Subject], Trace]] = {
     PurposeIn: _purpose,
     DateOnOrAfter: _date,
     DecidedOnOrAfter: _decided,
+    AcquiredOnOrAfter: _acquired,
     FactIn: _fact,
+    FactOnOrAfter: _fact_on_or_after,
+    FactOnOrAfterDecision: _fact_on_or_after_decision,
+    FactOnOrBeforeDecision: _fact_on_or_before_decision,
     AnyComponent: _quantified,
     AllComponents: _quantified,
     Custom: _custom,

@@ -22,6 +22,7 @@ value for the facts only it reads, and the categories it names.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import re
@@ -36,12 +37,22 @@ from vendorpolicy._model import Category, FactValue, Purchase
 from vendorpolicy._predicates import (
     CategoryWithin,
     FactIn,
+    FactOnOrAfter,
+    FactOnOrAfterDecision,
+    FactOnOrBeforeDecision,
     Predicate,
     PurposeIn,
     VendorDesignated,
 )
 from vendorpolicy._trace import UnknownFacts
-from vendorpolicy._vocabulary import FactLocation, FactSpec, Vocabulary, merge_specs, show_value
+from vendorpolicy._vocabulary import (
+    FactLocation,
+    FactSpec,
+    Vocabulary,
+    merge_specs,
+    same_value,
+    show_value,
+)
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError, VocabularyError
 
 if TYPE_CHECKING:
@@ -70,12 +81,15 @@ OUTSIDE_VOCABULARY: Final = ("error", "escalate")
 ExtraFacts: TypeAlias = "Iterable[str | Vocabulary] | Vocabulary | str"
 
 _CLOSED, _OPEN, _ANY = 0, 1, 2
+#: The conditions that read a fact as a date.
+_DATED = (FactOnOrAfter, FactOnOrAfterDecision, FactOnOrBeforeDecision)
 
 
 class _Fact:
-    """A fact as the check reads it: closed (``allowed``), open (any text) or any value."""
+    """A fact as the check reads it: closed (``allowed``), open (any text) or any value; and
+    whether it takes any date besides."""
 
-    __slots__ = ("allowed", "kind", "known", "name", "spec")
+    __slots__ = ("allowed", "dates", "kind", "known", "name", "spec")
 
     def __init__(
         self,
@@ -84,9 +98,12 @@ class _Fact:
         allowed: frozenset[FactValue],
         known: tuple[str, ...],
         spec: FactSpec | None,
+        *,
+        dates: bool = False,
     ) -> None:
         self.name = name
         self.kind = kind
+        self.dates = dates
         #: A closed fact's values.
         self.allowed = allowed
         #: The text values rules act on, for near-miss warnings (open and any-value facts).
@@ -107,6 +124,8 @@ class _Refs:
     """What a layer's rules read."""
 
     facts: Mapping[str, frozenset[FactValue]]
+    #: The facts conditions read as dates.
+    dated: frozenset[str]
     purposes: frozenset[str] | None
     categories: frozenset[Category]
     designations: frozenset[str]
@@ -161,6 +180,7 @@ def _roots(rule_set: RuleSet) -> Iterator[tuple[str, str, Predicate]]:
 def references(rule_set: RuleSet) -> _Refs:
     """What the layer's own rules read (not those of included sets)."""
     facts: dict[str, set[FactValue]] = {}
+    dated: set[str] = set()
     purposes: set[str] | None = None
     categories: set[Category] = set()
     designations: set[str] = set()
@@ -168,6 +188,9 @@ def references(rule_set: RuleSet) -> _Refs:
         for node in root.walk():
             if isinstance(node, FactIn):
                 facts.setdefault(node.name, set()).update(node.values)
+            elif isinstance(node, _DATED):
+                facts.setdefault(node.name, set())
+                dated.add(node.name)
             elif isinstance(node, PurposeIn):
                 purposes = (purposes or set()) | set(node.purposes)
             elif isinstance(node, CategoryWithin):
@@ -176,6 +199,7 @@ def references(rule_set: RuleSet) -> _Refs:
                 designations.update(node.designations)
     return _Refs(
         facts={k: frozenset(v) for k, v in facts.items()},
+        dated=frozenset(dated),
         purposes=None if purposes is None else frozenset(purposes),
         categories=frozenset(categories),
         designations=frozenset(designations),
@@ -220,8 +244,20 @@ def declared_problems(rule_set: RuleSet) -> list[InvalidValueError]:
                         hint="list it in the fact's `values`, or fix the value",
                     )
                     for value in sorted(values, key=str)
-                    if not _contains(spec.values, value)
+                    if not same_value(spec.values, value)
+                    and not (spec.dates and isinstance(value, dt.date))
                 )
+            elif isinstance(node, _DATED) and vocabulary.facts is not None:
+                spec = specs.get(node.name)
+                if spec is None or not spec.dates:
+                    out.append(
+                        InvalidValueError(
+                            f"rule `{rule_id}` reads fact {tick(node.name)} as a date, which the "
+                            "rule set's vocabulary does not declare",
+                            path=path,
+                            hint="declare it with `dates = true`",
+                        )
+                    )
             elif isinstance(node, CategoryWithin) and vocabulary.categories is not None:
                 for category in sorted(node.categories):
                     if category not in vocabulary.categories:
@@ -256,18 +292,14 @@ def declared_problems(rule_set: RuleSet) -> list[InvalidValueError]:
 # --- building the checker -------------------------------------------------------------------------
 
 
-def _contains(values: Iterable[FactValue], value: FactValue) -> bool:
-    return any(type(v) is type(value) and v == value for v in values)
-
-
 def _compiled(spec: FactSpec, read: Iterable[FactValue] = ()) -> _Fact:
     """The check's form of a declaration, widened by the values rules compare it with."""
     values = list(spec.values)
-    values += [v for v in sorted(read, key=str) if not _contains(values, v)]
+    values += [v for v in sorted(read, key=str) if not same_value(values, v)]
     if spec.open:
         known = tuple(v for v in values if isinstance(v, str))
-        return _Fact(spec.name, _OPEN, frozenset(), known, spec)
-    return _Fact(spec.name, _CLOSED, frozenset(values), (), spec)
+        return _Fact(spec.name, _OPEN, frozenset(values), known, spec, dates=spec.dates)
+    return _Fact(spec.name, _CLOSED, frozenset(values), (), spec, dates=spec.dates)
 
 
 def _build(
@@ -533,11 +565,16 @@ def _fact_problem(fact: _Fact | None, value: FactValue) -> bool | None:
     if fact is None:
         return True
     kind = fact.kind
-    if kind == _CLOSED:
-        return None if value in fact.allowed else True
-    if value.__class__ is not str:
-        return True if kind == _OPEN else None
-    if fact.known and value not in fact.known and _near(value, fact.known) is not None:
+    if kind == _ANY or value in fact.allowed or (fact.dates and isinstance(value, dt.date)):
+        pass
+    elif kind == _CLOSED or value.__class__ is not str:
+        return True
+    if (
+        value.__class__ is str
+        and fact.known
+        and value not in fact.known
+        and _near(value, fact.known) is not None
+    ):
         return False
     return None
 
@@ -635,10 +672,20 @@ def _error(checker: Checker, problem: _Problem) -> InvalidValueError:
 
 def _value_error(fact: _Fact, value: FactValue, path: str, *, what: str) -> InvalidValueError:
     choices = fact.choices
+    if fact.dates:
+        also = f", or one of {_listing(choices)}" if choices and fact.kind == _CLOSED else ""
+        also = ", or text" if fact.kind == _OPEN else also
+        kind = "text" if isinstance(value, str) else "value"
+        return InvalidValueError(
+            f"{what} has the {kind} {tick(show_value(value))}, not a date",
+            path=path,
+            hint=f"a date, written `YYYY-MM-DD`{also}",
+        )
     if fact.kind == _OPEN:
         # Only a non-text value can fail an open fact.
+        kind = "boolean" if isinstance(value, bool) else "date"
         return InvalidValueError(
-            f"{what} has the boolean {tick(show_value(value))}, not text",
+            f"{what} has the {kind} {tick(show_value(value))}, not text",
             path=path,
             hint=f"it takes text, such as {_listing(choices[:3])}" if choices else "it takes text",
         )
@@ -650,9 +697,10 @@ def _value_error(fact: _Fact, value: FactValue, path: str, *, what: str) -> Inva
             path=path,
             hint=f"one of {_listing(booleans)}, as a boolean without quotes",
         )
-    if isinstance(value, bool) and not booleans:
+    if isinstance(value, (bool, dt.date)) and not booleans:
+        kind = "boolean" if isinstance(value, bool) else "date"
         return InvalidValueError(
-            f"{what} has the boolean {tick(show_value(value))}, not text",
+            f"{what} has the {kind} {tick(show_value(value))}, not text",
             path=path,
             hint=f"one of {_listing(choices)}",
         )

@@ -9,6 +9,7 @@ loader can report unknown references in rules and evaluation can report facts ou
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import enum
 import functools
@@ -30,13 +31,20 @@ from vendorpolicy._checks import (
     tuple_of,
     type_name,
 )
-from vendorpolicy._model import Category, FactValue, as_category, to_enum
+from vendorpolicy._model import Category, FactValue, as_category, check_fact_value, to_enum
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 
 if TYPE_CHECKING:
     from vendorpolicy._model import Purchase
 
-__all__ = ["FactLocation", "FactSpec", "Vocabulary", "bundled_vocabulary", "show_value"]
+__all__ = [
+    "FactLocation",
+    "FactSpec",
+    "Vocabulary",
+    "bundled_vocabulary",
+    "same_value",
+    "show_value",
+]
 
 
 class FactLocation(enum.Enum):
@@ -54,8 +62,15 @@ class FactLocation(enum.Enum):
 
 
 def show_value(value: FactValue) -> str:
-    """A fact value as files write it: booleans as ``true``/``false``."""
-    return ("true" if value else "false") if isinstance(value, bool) else value
+    """A fact value as files write it: booleans as ``true``/``false``, dates ``YYYY-MM-DD``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def same_value(values: Iterable[FactValue], value: FactValue) -> bool:
+    """Whether ``value`` is among ``values``, by type as well as value (``True == 1``)."""
+    return any(type(v) is type(value) and v == value for v in values)
 
 
 def _location(value: object) -> Any:
@@ -63,14 +78,8 @@ def _location(value: object) -> Any:
 
 
 def _fact_values(value: object) -> Any:
-    def check(item: object, path: str) -> FactValue:
-        if not isinstance(item, (str, bool)):
-            raise PredicateTypeError(
-                f"fact values are text or booleans, got {type_name(item)} {tick(item)}", path=path
-            )
-        return item
-
-    items = tuple_of(value, "FactSpec.values", check)
+    # Text written `YYYY-MM-DD` is a date, as in purchases, so that dates survive files.
+    items = tuple_of(value, "FactSpec.values", check_fact_value)
     seen: set[tuple[type, FactValue]] = set()
     for i, item in enumerate(items):
         key = (type(item), item)
@@ -91,8 +100,10 @@ class FactSpec:
     A *closed* fact (the default) takes only the listed ``values``; anything else a purchase
     states is an error. An ``open`` fact takes any text; its listed values are those the rules
     act on (a purpose, say: any other purpose means "none of these"), and a value close to one
-    of them is reported as a warning. A boolean fact is closed: ``values=(True, False)``.
-    The fact on ``Purchase.purpose`` is named ``purpose`` and has the location ``PURPOSE``.
+    of them is reported as a warning. A boolean fact is closed: ``values=(True, False)``. A
+    date fact (a waiver's expiry) has ``dates=True`` and takes any date, besides any listed
+    values. The fact on ``Purchase.purpose`` is named ``purpose`` and has the location
+    ``PURPOSE``.
     """
 
     name: str = field(validator=id_validator)
@@ -100,6 +111,8 @@ class FactSpec:
     meaning: str = field(default="", validator=text_validator)
     location: FactLocation = field(default=FactLocation.FACTS, converter=_location)
     open: bool = field(default=False, validator=bool_validator)
+    #: The fact takes any date (``YYYY-MM-DD`` in files).
+    dates: bool = field(default=False, validator=bool_validator)
 
     def __attrs_post_init__(self) -> None:
         if (self.location is FactLocation.PURPOSE) != (self.name == "purpose"):
@@ -109,11 +122,11 @@ class FactSpec:
                 path="FactSpec.location" if self.name == "purpose" else "FactSpec.name",
                 hint='name it `purpose` with `location = "purpose"`, or rename it',
             )
-        if not self.open and not self.values:
+        if not self.open and not self.dates and not self.values:
             raise InvalidValueError(
                 f"closed fact {tick(self.name)} lists no values: no purchase could state it",
                 path="FactSpec.values",
-                hint="list the values, or make it `open` to take any text",
+                hint="list the values, or make it `open` to take any text, or `dates` for dates",
             )
         if self.open and any(isinstance(v, bool) for v in self.values):
             raise InvalidValueError(
@@ -122,18 +135,23 @@ class FactSpec:
                 hint="a boolean fact is closed: `values = [true, false]`",
             )
         if self.location is FactLocation.PURPOSE:
+            if self.dates:
+                raise InvalidValueError("a purpose is text, not a date", path="FactSpec.dates")
             for i, value in enumerate(self.values):
-                if isinstance(value, bool):
+                if not isinstance(value, str):
                     raise InvalidValueError(
-                        "a purpose is text, not a boolean", path=f"FactSpec.values[{i}]"
+                        f"a purpose is text, not {tick(show_value(value))}",
+                        path=f"FactSpec.values[{i}]",
                     )
                 check_id(value, f"FactSpec.values[{i}]")
 
     def accepts(self, value: FactValue) -> bool:
         """Whether ``value`` belongs to the vocabulary."""
-        if self.open:
-            return isinstance(value, str)
-        return any(type(v) is type(value) and v == value for v in self.values)
+        if self.open and isinstance(value, str):
+            return True
+        if self.dates and isinstance(value, dt.date):
+            return True
+        return same_value(self.values, value)
 
 
 def _category_tree(value: object) -> Any:
@@ -290,7 +308,7 @@ class Vocabulary:
 
 def merge_specs(specs: Iterable[FactSpec]) -> tuple[FactSpec, ...]:
     """Fact declarations merged by name, in first-seen order: the values of all, open if any
-    is open, the first meaning and location."""
+    is open (or takes dates), the first meaning and location."""
     merged: dict[str, FactSpec] = {}
     for spec in specs:
         first = merged.get(spec.name)
@@ -298,9 +316,7 @@ def merge_specs(specs: Iterable[FactSpec]) -> tuple[FactSpec, ...]:
             merged[spec.name] = spec
             continue
         values = list(first.values)
-        for value in spec.values:
-            if not any(type(v) is type(value) and v == value for v in values):
-                values.append(value)
+        values += [v for v in spec.values if not same_value(values, v)]
         is_open = first.open or spec.open
         merged[spec.name] = FactSpec(
             name=first.name,
@@ -308,6 +324,7 @@ def merge_specs(specs: Iterable[FactSpec]) -> tuple[FactSpec, ...]:
             meaning=first.meaning or spec.meaning,
             location=first.location,
             open=is_open,
+            dates=first.dates or spec.dates,
         )
     return tuple(merged.values())
 

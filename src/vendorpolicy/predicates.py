@@ -7,6 +7,7 @@ module names the node classes so that analysis code can match on them. The set i
 from __future__ import annotations
 
 from vendorpolicy._predicates import (
+    AcquiredOnOrAfter,
     AllComponents,
     AllOf,
     Always,
@@ -20,9 +21,13 @@ from vendorpolicy._predicates import (
     DateOnOrAfter,
     DecidedOnOrAfter,
     FactIn,
+    FactOnOrAfter,
+    FactOnOrAfterDecision,
+    FactOnOrBeforeDecision,
     Never,
     Not,
     PurposeIn,
+    UltimateOwnerOrigin,
     ValueAtLeast,
     VendorDesignated,
     VendorId,
@@ -30,6 +35,7 @@ from vendorpolicy._predicates import (
 )
 
 __all__ = [
+    "AcquiredOnOrAfter",
     "AllComponents",
     "AllOf",
     "Always",
@@ -43,9 +49,13 @@ __all__ = [
     "DateOnOrAfter",
     "DecidedOnOrAfter",
     "FactIn",
+    "FactOnOrAfter",
+    "FactOnOrAfterDecision",
+    "FactOnOrBeforeDecision",
     "Never",
     "Not",
     "PurposeIn",
+    "UltimateOwnerOrigin",
     "ValueAtLeast",
     "VendorDesignated",
     "VendorId",

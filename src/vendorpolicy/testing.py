@@ -24,10 +24,21 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from vendorpolicy._model import Buyer, Category, Component, Effect, Money, Purchase, Sector, Vendor
+from vendorpolicy._model import (
+    Buyer,
+    Category,
+    Component,
+    Effect,
+    FactValue,
+    Money,
+    Purchase,
+    Sector,
+    Vendor,
+)
 from vendorpolicy._predicates import (
     ALWAYS,
     NEVER,
+    AcquiredOnOrAfter,
     AllComponents,
     AllOf,
     AnyComponent,
@@ -39,9 +50,13 @@ from vendorpolicy._predicates import (
     DateOnOrAfter,
     DecidedOnOrAfter,
     FactIn,
+    FactOnOrAfter,
+    FactOnOrAfterDecision,
+    FactOnOrBeforeDecision,
     Not,
     Predicate,
     PurposeIn,
+    UltimateOwnerOrigin,
     ValueAtLeast,
     VendorDesignated,
     VendorId,
@@ -60,8 +75,10 @@ from vendorpolicy._rules import Case, Combining, Rule, RuleSet
 from vendorpolicy._vocabulary import FactLocation, FactSpec, Vocabulary
 
 __all__ = [
+    "BUYER_COUNTRY_POOL",
     "CATEGORY_POOL",
     "COUNTRY_POOL",
+    "DATE_FACT_POOL",
     "DESIGNATION_POOL",
     "FACT_POOL",
     "LEGAL_FORM_POOL",
@@ -84,6 +101,8 @@ __all__ = [
 ]
 
 COUNTRY_POOL: tuple[str, ...] = ("CN", "JP", "US", "GB", "SE", "RU", "HK")
+#: A buyer's country may also be ``EU``, the Union's own institutions.
+BUYER_COUNTRY_POOL: tuple[str, ...] = (*COUNTRY_POOL, "EU")
 CATEGORY_POOL: tuple[str, ...] = (
     "telecom",
     "telecom/network",
@@ -97,11 +116,18 @@ CATEGORY_POOL: tuple[str, ...] = (
 DESIGNATION_POOL: tuple[str, ...] = ("covered", "high-risk", "supply-chain-concern")
 VENDOR_ID_POOL: tuple[str, ...] = ("huawei", "zte", "hikvision", "nec", "lenovo", "acme", "holdco")
 PURPOSE_POOL: tuple[str, ...] = ("public-safety", "national-security", "office")
-#: Fact names with the values each may take.
-FACT_POOL: dict[str, tuple[str | bool, ...]] = {
+#: Facts that hold dates, with the values each may take; ``"soon"`` is a malformed date, so that
+#: the date conditions' failure (unknown, with an error) is drawn too.
+DATE_FACT_POOL: dict[str, tuple[FactValue, ...]] = {
+    "waiver-granted": (dt.date(2019, 8, 13), dt.date(2020, 8, 13), dt.date(2021, 8, 14)),
+    "waiver-expires": (dt.date(2020, 8, 12), dt.date(2021, 8, 13), dt.date(2022, 8, 13), "soon"),
+}
+#: Fact names with the values each may take (the date facts included).
+FACT_POOL: dict[str, tuple[FactValue, ...]] = {
     "action": ("buy", "renew", "maintain"),
     "funding": ("federal-grant", "own-budget"),
     "exception-claimed": (True, False),
+    **DATE_FACT_POOL,
 }
 _DATES = st.dates(min_value=dt.date(2017, 1, 1), max_value=dt.date(2027, 12, 31))
 _CURRENCIES = ("JPY", "USD")
@@ -148,7 +174,7 @@ def vendors(
     return vendor
 
 
-def buyers(countries: Sequence[str] = COUNTRY_POOL) -> st.SearchStrategy[Buyer]:
+def buyers(countries: Sequence[str] = BUYER_COUNTRY_POOL) -> st.SearchStrategy[Buyer]:
     """A public or private buyer in any sector; the country may be unknown."""
     return st.builds(
         Buyer,
@@ -172,21 +198,25 @@ def components(
     )
 
 
-def _facts() -> st.SearchStrategy[dict[str, str | bool]]:
+def _facts() -> st.SearchStrategy[dict[str, FactValue]]:
     return st.dictionaries(
         st.sampled_from(list(FACT_POOL)), st.just(None), max_size=len(FACT_POOL)
     ).flatmap(lambda keys: st.fixed_dictionaries({k: st.sampled_from(FACT_POOL[k]) for k in keys}))
 
 
-def _values_of(spec: FactSpec) -> st.SearchStrategy[str | bool]:
-    values = st.sampled_from(list(spec.values)) if spec.values else st.nothing()
+def _values_of(spec: FactSpec) -> st.SearchStrategy[FactValue]:
+    values: st.SearchStrategy[FactValue] = (
+        st.sampled_from(list(spec.values)) if spec.values else st.nothing()
+    )
     if spec.open:
         # Any other value of an open fact means "none of the known ones".
-        return values | st.sampled_from(["other-value", "unlisted"])
+        values = values | st.sampled_from(["other-value", "unlisted"])
+    if spec.dates:
+        values = values | _DATES
     return values
 
 
-def _facts_of(vocabulary: Vocabulary) -> st.SearchStrategy[dict[str, str | bool]]:
+def _facts_of(vocabulary: Vocabulary) -> st.SearchStrategy[dict[str, FactValue]]:
     specs = [s for s in vocabulary.facts or () if s.location is not FactLocation.PURPOSE]
     return st.fixed_dictionaries({}, optional={s.name: _values_of(s) for s in specs})
 
@@ -214,27 +244,31 @@ def _money() -> st.SearchStrategy[Money]:
     )
 
 
+@st.composite
 def purchases(
-    *, vocabulary: Vocabulary | None = None, **vendor_options: Any
-) -> st.SearchStrategy[Purchase]:
-    """A purchase in which every fact but the buyer may be missing.
+    draw: st.DrawFn, /, *, vocabulary: Vocabulary | None = None, **vendor_options: Any
+) -> Purchase:
+    """A purchase in which every fact but the buyer may be missing; ``acquired``, when stated,
+    is on or before the purchase date.
 
     With a ``vocabulary`` (a rule set's, say), the category is a node of its tree, the facts
     (of the purchase and its components) and the purpose are drawn from its declarations, so
     that the purchase passes the vocabulary check: ``purchases(vocabulary=rules.vocabulary)``.
     """
-    return st.builds(
-        Purchase,
-        buyer=buyers(),
-        vendor=st.none() | vendors(**vendor_options),
-        category=st.none() | _categories_of(vocabulary),
-        date=st.none() | _DATES,
-        value=st.none() | _money(),
-        purpose=st.none() | _purposes_of(vocabulary),
-        components=st.none()
-        | st.lists(components(vocabulary=vocabulary, **vendor_options), max_size=3).map(tuple),
-        facts=_facts() if vocabulary is None else _facts_of(vocabulary),
-        id=st.sampled_from(["", "p-1", "p-2"]),
+    date = draw(st.none() | _DATES)
+    latest = dt.date(2027, 12, 31) if date is None else date
+    parts = components(vocabulary=vocabulary, **vendor_options)
+    return Purchase(
+        buyer=draw(buyers()),
+        vendor=draw(st.none() | vendors(**vendor_options)),
+        category=draw(st.none() | _categories_of(vocabulary)),
+        date=date,
+        value=draw(st.none() | _money()),
+        purpose=draw(st.none() | _purposes_of(vocabulary)),
+        components=draw(st.none() | st.lists(parts, max_size=3).map(tuple)),
+        facts=draw(_facts() if vocabulary is None else _facts_of(vocabulary)),
+        id=draw(st.sampled_from(["", "p-1", "p-2"])),
+        acquired=draw(st.none() | st.dates(min_value=dt.date(2015, 1, 1), max_value=latest)),
     )
 
 
@@ -242,19 +276,22 @@ def purchases(
 def vocabularies(draw: st.DrawFn) -> Vocabulary:
     """A vocabulary that covers the default pools, so that the rules of :func:`rules` and the
     purchases of :func:`purchases` fit it: each pool fact declared closed (text facts sometimes
-    open), with sometimes an extra value, the purpose open or closed, the categories of the
-    pool with sometimes extra ones, the designations of the pool; any part may be left
-    undeclared (``None``)."""
+    open, date facts with ``dates``), with sometimes an extra value, the purpose open or closed,
+    the categories of the pool with sometimes extra ones, the designations of the pool; any part
+    may be left undeclared (``None``)."""
 
-    def spec(name: str, values: tuple[str | bool, ...]) -> FactSpec:
-        text = all(isinstance(v, str) for v in values)
+    def spec(name: str, values: tuple[FactValue, ...]) -> FactSpec:
+        dates = any(isinstance(v, dt.date) for v in values)
+        listed = tuple(v for v in values if not isinstance(v, dt.date))
+        text = all(isinstance(v, str) for v in listed)
         extra = draw(st.sampled_from([(), ("extra-value",)])) if text else ()
         return FactSpec(
             name=name,
-            values=(*values, *extra),
+            values=(*listed, *extra),
             meaning=draw(st.sampled_from(["", "what the fact says"])),
             location=draw(st.sampled_from([FactLocation.FACTS, FactLocation.COMPONENT])),
             open=text and draw(st.booleans()),
+            dates=dates,
         )
 
     facts: list[FactSpec] | None = None
@@ -288,9 +325,12 @@ def _atoms() -> st.SearchStrategy[Predicate]:
             if_missing=st.none() | st.booleans(),
         )
     )
+    date_names = st.sampled_from(list(DATE_FACT_POOL))
+    missing = st.none() | st.booleans()
     return st.one_of(
         st.sampled_from([ALWAYS, NEVER, BuyerPublic(public=True), BuyerPublic(public=False)]),
         st.builds(VendorOrigin, countries=_subset(COUNTRY_POOL), through_ownership=st.booleans()),
+        st.builds(UltimateOwnerOrigin, countries=_subset(COUNTRY_POOL)),
         st.builds(VendorId, ids=_subset(VENDOR_ID_POOL), through_ownership=st.booleans()),
         st.builds(
             VendorDesignated,
@@ -299,12 +339,16 @@ def _atoms() -> st.SearchStrategy[Predicate]:
         ),
         st.builds(CategoryWithin, categories=_subset(CATEGORY_POOL, max_size=2)),
         st.builds(BuyerSector, sectors=_subset(list(Sector))),
-        st.builds(BuyerCountry, countries=_subset(COUNTRY_POOL)),
+        st.builds(BuyerCountry, countries=_subset(BUYER_COUNTRY_POOL)),
         st.builds(ValueAtLeast, amount=_money()),
         st.builds(PurposeIn, purposes=_subset(PURPOSE_POOL, max_size=2)),
         st.builds(DateOnOrAfter, date=_DATES),
         st.builds(DecidedOnOrAfter, date=_DATES),
+        st.builds(AcquiredOnOrAfter, date=_DATES),
         fact_atoms,
+        st.builds(FactOnOrAfter, name=date_names, date=_DATES, if_missing=missing),
+        st.builds(FactOnOrAfterDecision, name=date_names, if_missing=missing),
+        st.builds(FactOnOrBeforeDecision, name=date_names, if_missing=missing),
     )
 
 
