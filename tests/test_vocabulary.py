@@ -17,10 +17,11 @@ import attrs
 import jsonschema
 import pytest
 import tomllib
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from vendorpolicy import (
+    ALWAYS,
     Buyer,
     Component,
     Decision,
@@ -53,7 +54,7 @@ from vendorpolicy._cli import main
 from vendorpolicy._predicates import FactIn
 from vendorpolicy._vocabulary import bundled_categories
 from vendorpolicy.errors import InvalidDataError, InvalidValueError, VocabularyError
-from vendorpolicy.testing import DESIGNATION_POOL, purchases, rule_sets
+from vendorpolicy.testing import DESIGNATION_POOL, FACT_POOL, purchases, rule_sets, vocabularies
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = bundled_registry()
@@ -144,6 +145,16 @@ class TestFactSpec:
             "value `a` listed twice",
             "FactSpec.values[2]",
         )
+
+    def test_date_fact(self) -> None:
+        """A date fact takes any date; `YYYY-MM-DD` text is a date, other text is not."""
+        spec = FactSpec(name="waiver-expires", dates=True)
+        assert spec.accepts(dt.date(2021, 8, 13))
+        assert not spec.accepts("13/08/2021")
+        assert FactSpec(name="w", values=["2021-08-13"]).values == (dt.date(2021, 8, 13),)
+        with pytest.raises(InvalidValueError) as exc:
+            FactSpec(name="purpose", location=FactLocation.PURPOSE, dates=True)
+        assert exc.value.path == "FactSpec.dates"
 
     def test_packs_reexport_the_same_class(self) -> None:
         """`vendorpolicy.packs.FactSpec` is the class rule set vocabularies hold."""
@@ -303,6 +314,30 @@ class TestDeclared:
         assert problem.path.endswith("$.rules[0].when")
         assert "compares fact `funding` with `own-budgt`" in problem.message
 
+    def test_dated_conditions_need_a_date_fact(self) -> None:
+        """A condition reading a fact as a date needs it declared with `dates`."""
+        expires = fact("waiver-expires").on_or_after_decision_date(if_missing=False)
+        rule = Rule(id="waived", when=category.within("it"), unless=expires, effect=Effect.DENY)
+        with pytest.raises(InvalidValueError) as exc:
+            RuleSet(
+                id="s",
+                version="1",
+                vocabulary=Vocabulary(facts=[FactSpec(name="waiver-expires", values=("never",))]),
+                rules=[rule],
+            )
+        assert exc.value.message == (
+            "rule `waived` reads fact `waiver-expires` as a date, which the rule set's vocabulary "
+            "does not declare"
+        )
+        assert exc.value.hint == "declare it with `dates = true`"
+        ok = RuleSet(
+            id="s",
+            version="1",
+            rules=[rule],
+            vocabulary=Vocabulary(facts=[FactSpec(name="waiver-expires", dates=True)]),
+        )
+        assert parse_rule_set(dump_rule_set(ok)) == ok
+
     def test_not_checked_without_a_vocabulary(self) -> None:
         """A rule set without a vocabulary checks nothing, as before."""
         rules = RuleSet(
@@ -356,6 +391,28 @@ class TestEvaluate:
         with pytest.raises(VocabularyError) as exc:
             NDAA.evaluate(grant_router(facts={"funding": True}))
         assert problem_of(exc)[1] == "fact `funding` has the boolean `true`, not text"
+
+    def test_malformed_date(self) -> None:
+        """Text that is not a date, for a date fact, is refused before any condition reads it;
+        escalated, it is unknown even for a claim read with `if_missing`."""
+        expires = fact("waiver-expires").on_or_after_decision_date(if_missing=False)
+        rules = RuleSet(
+            id="s",
+            version="1",
+            vocabulary=Vocabulary(facts=[FactSpec(name="waiver-expires", dates=True)]),
+            rules=[Rule(id="r", when=ALWAYS, unless=expires, effect=Effect.DENY)],
+        )
+        p = Purchase(buyer=CITY, date=dt.date(2021, 1, 1), facts={"waiver-expires": "13/08/2021"})
+        with pytest.raises(VocabularyError) as exc:
+            rules.evaluate(p)
+        assert problem_of(exc) == (
+            "Purchase.facts['waiver-expires']",
+            "fact `waiver-expires` has the text `13/08/2021`, not a date",
+            "a date, written `YYYY-MM-DD`",
+        )
+        assert rules.evaluate(p, outside_vocabulary="escalate").effect is Effect.REVIEW
+        good = attrs.evolve(p, facts={"waiver-expires": "2021-08-13"})
+        assert rules.evaluate(good).effect is Effect.ALLOW
 
     def test_misspelt_name(self) -> None:
         """An unknown fact name is an error with the closest known name."""
@@ -1088,6 +1145,7 @@ def assert_never_silent(name: str, p: Purchase, as_of: dt.date | None, data: Any
 
 #: Enough to meet every kind of corruption on every pack, and fast on two cores.
 GENERATED = settings(max_examples=min(settings.default.max_examples, 40))
+GENERATED_SETS = settings(max_examples=min(settings.default.max_examples, 60))
 WORKED = settings(max_examples=min(3 * settings.default.max_examples, 150))
 
 
@@ -1118,6 +1176,60 @@ class TestNeverSilent:
         before = assert_never_silent(name, p, as_of, data)
         assert before is Effect.DENY
         assert packs.load(name).on_unknown >= Effect.REVIEW
+
+    @GENERATED_SETS
+    @given(
+        rule_sets(max_includes=0),
+        vocabularies().filter(lambda v: v.facts is not None),
+        purchases(),
+        st.data(),
+    )
+    def test_generated_rule_sets(
+        self, rs: RuleSet, vocabulary: Vocabulary, p: Purchase, data: Any
+    ) -> None:
+        """For any rule set with a vocabulary (either combining, any default and `on_unknown`,
+        claims read with `if_missing` either way, dated facts), a stated fact given a value
+        outside its declaration is refused; escalated, it is unknown: the decision is never
+        below the decision under any of the fact's values (the original among them), capped by
+        `on_unknown`."""
+        from vendorpolicy._vocabcheck import references
+
+        rs = attrs.evolve(rs, vocabulary=vocabulary)
+        read = sorted(references(rs).facts)
+        assume(read)  # a fact no rule reads cannot change the decision
+        name = data.draw(st.sampled_from(read))
+        index = data.draw(st.sampled_from([-1, *range(len(p.components or ()))]))
+        value = data.draw(st.sampled_from(FACT_POOL[name]))
+        if index < 0:
+            p = attrs.evolve(p, facts={**p.facts, name: value})
+        else:
+            parts = list(p.components or ())
+            parts[index] = attrs.evolve(parts[index], facts={**parts[index].facts, name: value})
+            p = attrs.evolve(p, components=tuple(parts))
+        spec = vocabulary.fact(name)
+        bad = next(v for v in ("zz-outside", True, "13/08/2021") if not spec.accepts(v))
+        if index < 0:
+            corrupted = attrs.evolve(p, facts={**p.facts, name: bad})
+        else:
+            parts = list(p.components or ())
+            parts[index] = attrs.evolve(parts[index], facts={**parts[index].facts, name: bad})
+            corrupted = attrs.evolve(p, components=tuple(parts))
+        with pytest.raises(VocabularyError):
+            rs.evaluate(corrupted)
+        escalated = rs.evaluate(corrupted, outside_vocabulary="escalate")
+        assert escalated.errors
+        # Unknown means "any of its values": the decision is at least as severe as under each
+        # declared value of the fact (the original among them), capped by `on_unknown`.
+        completions = [*spec.values, *([dt.date(2021, 8, 13)] if spec.dates else [])]
+        for value in completions:
+            if index < 0:
+                known = attrs.evolve(p, facts={**p.facts, name: value})
+            else:
+                parts = list(p.components or ())
+                parts[index] = attrs.evolve(parts[index], facts={**parts[index].facts, name: value})
+                known = attrs.evolve(p, components=tuple(parts))
+            effect = rs.evaluate(known).effect
+            assert escalated.effect >= min(effect, rs.on_unknown), (value, escalated.explain())
 
     def test_issue_examples(self) -> None:
         """The corruptions of the issue, each on a denied purchase: refused, never allowed."""

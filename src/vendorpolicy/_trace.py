@@ -372,6 +372,8 @@ def _dated_fact(
     passes for a date nor for an absent one."""
     fact = f"facts.{node.name}"
     facts = subject.purchase.facts
+    if node.name in subject.unknown.facts:
+        return Trace(predicate=node, value=None, fact=fact, observed="outside the vocabulary")
     if node.name not in facts:
         return Trace(predicate=node, value=node.if_missing, fact=fact, observed="not stated")
     stated = facts[node.name]
