@@ -41,7 +41,7 @@ from vendorpolicy._rules import RuleSet
 from vendorpolicy._samples import sample_purchases, sample_rule_set
 from vendorpolicy._schema import rule_set_schema
 from vendorpolicy._vocabcheck import fact_name_problems
-from vendorpolicy._vocabulary import Vocabulary, bundled_vocabulary
+from vendorpolicy._vocabulary import Vocabulary, bundled_vocabulary, show_value
 from vendorpolicy.errors import InvalidDataError, VendorPolicyError
 
 __all__ = [
@@ -664,8 +664,10 @@ def _packs(name: str | None, out: TextIO) -> int:
     print("Facts a purchase states:", file=out)
     for spec in info.facts:
         where = {"facts": "facts", "purpose": "purpose", "component": "component facts"}
-        values = ", ".join(str(v).lower() if isinstance(v, bool) else str(v) for v in spec.values)
+        values = ", ".join(show_value(v) for v in spec.values)
         extra = " (or any other)" if spec.open else ""
+        if spec.dates:
+            extra = (", or any date" if values else "any date") + extra
         print(f"  {spec.name} [{where[spec.location.value]}]: {values}{extra}", file=out)
         print(f"      {spec.meaning}", file=out)
     print("", file=out)
