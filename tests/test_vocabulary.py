@@ -989,12 +989,13 @@ def worked_examples() -> tuple[tuple[str, Purchase, dt.date | None], ...]:
     return tuple(seen)
 
 
-def denied_examples() -> list[tuple[str, Purchase, dt.date | None]]:
-    return [
+@functools.cache
+def denied_examples() -> tuple[tuple[str, Purchase, dt.date | None], ...]:
+    return tuple(
         (n, p, on)
         for n, p, on in worked_examples()
         if packs.load(n).evaluate(p, as_of=on, registry=REGISTRY).effect is Effect.DENY
-    ]
+    )
 
 
 def _misspell(draw: st.DrawFn, text: str) -> str:
@@ -1146,7 +1147,7 @@ def assert_never_silent(name: str, p: Purchase, as_of: dt.date | None, data: Any
 #: Enough to meet every kind of corruption on every pack, and fast on two cores.
 GENERATED = settings(max_examples=min(settings.default.max_examples, 40))
 GENERATED_SETS = settings(max_examples=min(settings.default.max_examples, 60))
-WORKED = settings(max_examples=min(3 * settings.default.max_examples, 150))
+WORKED = settings(max_examples=min(3 * settings.default.max_examples, 300))
 
 
 class TestNeverSilent:
