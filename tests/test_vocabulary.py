@@ -692,6 +692,7 @@ class TestFiles:
         assert parse_rule_set(dump_rule_set(rs, "toml"), format="toml") == rs
         assert tomllib.loads(dump_rule_set(rs, "toml")) == json.loads(dump_rule_set(rs, "json"))
 
+    @settings(max_examples=min(settings.default.max_examples, 50))
     @given(rule_sets(with_vocabularies=True))
     def test_schema_validates_generated_files(self, rs: RuleSet) -> None:
         """Every document written with a vocabulary validates against the schema."""
