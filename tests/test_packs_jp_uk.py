@@ -52,7 +52,7 @@ def pack_purchases(draw: st.DrawFn, name: str) -> Purchase:
     info = packs.info(name)
     pool = (*DESIGNATION_POOL, *info.designations)
     specs = [s for s in info.facts if s.location is FactLocation.FACTS]
-    p = draw(purchases(designations=pool))
+    p = draw(purchases(designations=pool, vocabulary=packs.load(name).vocabulary))
     facts = draw(
         st.fixed_dictionaries({}, optional={s.name: st.sampled_from(list(s.values)) for s in specs})
     )

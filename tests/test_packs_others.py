@@ -53,7 +53,10 @@ def pack_purchases(name: str, categories: tuple[str, ...]) -> st.SearchStrategy[
     )
     return st.builds(
         lambda p, f, c: attrs.evolve(p, facts=f, category=c),
-        purchases(designations=(*DESIGNATION_POOL, *info.designations)),
+        purchases(
+            designations=(*DESIGNATION_POOL, *info.designations),
+            vocabulary=packs.load(name).vocabulary,
+        ),
         facts,
         st.sampled_from(categories),
     )

@@ -27,7 +27,7 @@ CATEGORIES = (
     "it/endpoint/laptop",
     "it/security/software",
     "uas/aircraft",
-    "electronics/component/soc",
+    "video/surveillance/component",
     *us_ndaa_889.NO_PARTS,
 )
 
@@ -39,6 +39,7 @@ def screened(name: str, **fixed: Any) -> st.SearchStrategy[Purchase]:
     info = packs.info(name)
     pool = (*DESIGNATION_POOL, *info.designations)
     own = {s.name: list(s.values) for s in info.facts if s.location.value == "facts"}
+    part_facts = {s.name: st.booleans() for s in info.facts if s.location.value == "component"}
 
     @st.composite
     def build(draw: st.DrawFn) -> Purchase:
@@ -52,7 +53,7 @@ def screened(name: str, **fixed: Any) -> st.SearchStrategy[Purchase]:
                 attrs.evolve(
                     c,
                     category=draw(st.none() | st.sampled_from(CATEGORIES)),
-                    facts=draw(st.fixed_dictionaries({}, optional={"essential": st.booleans()})),
+                    facts=draw(st.fixed_dictionaries({}, optional=part_facts)),
                 )
                 for c in parts
             )
@@ -114,7 +115,7 @@ class TestNDAAReach:
     def test_other_equipment_reaches_parts(self) -> None:
         """An essential part of a covered maker outside telecom (a HiSilicon chip) sends an
         agency purchase to review, and the same part not essential does not."""
-        chip = Component(maker="HiSilicon", category="electronics/component/soc")
+        chip = Component(maker="HiSilicon", category="video/surveillance/component")
         p = Purchase(
             buyer=AGENCY,
             vendor=Vendor(id="acme-cameras", country="US"),

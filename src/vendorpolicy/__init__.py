@@ -96,7 +96,7 @@ from vendorpolicy._resolution import (
 from vendorpolicy._rules import Case, Combining, Rule, RuleSet
 from vendorpolicy._schema import rule_set_schema
 from vendorpolicy._trace import Trace
-from vendorpolicy._vocabulary import Vocabulary
+from vendorpolicy._vocabulary import FactLocation, FactSpec, Vocabulary, bundled_vocabulary
 from vendorpolicy.errors import VendorPolicyError
 
 try:
@@ -120,6 +120,8 @@ __all__ = [
     "DesignationPath",
     "Effect",
     "Entity",
+    "FactLocation",
+    "FactSpec",
     "LayerOutcome",
     "LedgerRow",
     "Limits",
@@ -155,6 +157,7 @@ __all__ = [
     "all_of",
     "any_of",
     "bundled_registry",
+    "bundled_vocabulary",
     "buyer",
     "canonical_json",
     "category",

@@ -40,8 +40,9 @@ from vendorpolicy._resolution import Resolution
 from vendorpolicy._rules import RuleSet
 from vendorpolicy._samples import sample_purchases, sample_rule_set
 from vendorpolicy._schema import rule_set_schema
-from vendorpolicy._vocabulary import Vocabulary
-from vendorpolicy.errors import VendorPolicyError
+from vendorpolicy._vocabcheck import fact_name_problems
+from vendorpolicy._vocabulary import Vocabulary, bundled_vocabulary, show_value
+from vendorpolicy.errors import InvalidDataError, VendorPolicyError
 
 __all__ = [
     "EXIT_DENIED",
@@ -97,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--json", action="store_true", help="print the decision as JSON")
     explain.add_argument("--as-of", type=_date_arg, help="judge rules in force on this date")
     _pack_option(explain)
+    _outside_vocabulary_options(explain)
     validate = commands.add_parser(
         "validate",
         help="check a rule file and report every problem in it",
@@ -142,6 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     add_registry_option(check, default=None)
     check.add_argument("--quiet", "-q", action="store_true", help="no progress or summary")
     _vocabulary_option(check)
+    _outside_vocabulary_options(check)
     commands.add_parser(
         "schema",
         help="print the JSON Schema of the rule-set file format",
@@ -183,9 +186,47 @@ def _pack_option(parser: argparse.ArgumentParser) -> None:
 def _vocabulary_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--vocabulary",
-        help='a JSON file {"categories": [...], "designations": [...]}: references to '
-        "anything else are errors",
+        metavar="FILE|bundled",
+        help='a JSON file {"categories": [...], "designations": [...], "facts": [...]}, or '
+        "`bundled` for the bundled category tree: rules that refer to anything else are "
+        "errors (and for `check`, purchases that state anything else)",
     )
+
+
+def _outside_vocabulary_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--outside-vocabulary",
+        choices=("error", "escalate"),
+        default="error",
+        help="a purchase whose facts or category are outside the rules' vocabulary: an error "
+        "(default; for `check`, an error record for the row), or `escalate` to read those "
+        "facts as unknown and decide",
+    )
+    parser.add_argument(
+        "--extra-fact",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a fact the purchases may state for other rules (any value); repeat for several",
+    )
+    parser.add_argument(
+        "--extra-facts-of",
+        action="append",
+        default=[],
+        metavar="PACK",
+        help="accept (and check) the facts of another bundled pack, for a ledger screened "
+        "under several packs; `all` for every pack; repeat for several",
+    )
+
+
+def _extra_facts(args: argparse.Namespace) -> list[str | Vocabulary]:
+    extra: list[str | Vocabulary] = list(args.extra_fact)
+    if args.extra_facts_of:
+        from vendorpolicy import packs  # noqa: PLC0415 - only these options need them
+
+        names = [] if "all" in args.extra_facts_of else args.extra_facts_of
+        extra.append(packs.vocabulary(*names))
+    return extra
 
 
 def _date_arg(text: str) -> dt.date:
@@ -279,7 +320,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         if args.command == "demo":
             return _demo(out)
         if args.command == "explain":
-            return _explain(args.args, as_json=args.json, as_of=args.as_of, pack=args.pack, out=out)
+            return _explain(args, out=out)
         if args.command == "validate":
             return _validate(args.rules, args.vocabulary, out)
         if args.command == "check":
@@ -336,6 +377,7 @@ def decision_table(rows: Sequence[tuple[Purchase, Decision]]) -> str:
 def _why(decision: Decision) -> str:
     names = "; ".join(line for r in decision.resolutions for line in r.summary())
     names = f" [{names}]" if names else ""
+    names += "".join(f" [warning: {w}]" for w in decision.warnings)
     if decision.determining:
         first = decision.determining[0]
         return (f"{first.rule}: {first.reason}" if first.reason else first.rule) + names
@@ -358,32 +400,33 @@ def _demo(out: TextIO) -> int:
     return EXIT_OK
 
 
-def _explain(
-    args: Sequence[str], *, as_json: bool, as_of: dt.date | None, pack: str | None, out: TextIO
-) -> int:
-    if pack is not None:
-        if len(args) != 1:
+def _explain(args: argparse.Namespace, *, out: TextIO) -> int:
+    options = {"outside_vocabulary": args.outside_vocabulary, "extra_facts": _extra_facts(args)}
+    if args.pack is not None:
+        if len(args.args) != 1:
             raise _UsageError("vendorpolicy explain: with --pack, give only the PURCHASE")
         from vendorpolicy import packs  # noqa: PLC0415 - only these commands need them
 
-        purchase = _find_purchase(args[0])
-        decision = packs.load(pack).evaluate(
-            purchase, as_of=as_of, registry=registry_option("bundled")
+        purchase = _find_purchase(args.args[0])
+        decision = packs.load(args.pack).evaluate(
+            purchase, as_of=args.as_of, registry=registry_option("bundled"), **options
         )
-        print(decision.to_json(indent=2) if as_json else decision.explain(), file=out)
+        print(decision.to_json(indent=2) if args.json else decision.explain(), file=out)
         return EXIT_OK
-    if len(args) > 2:
+    if len(args.args) > 2:
         raise _UsageError("vendorpolicy explain: give [RULES] PURCHASE, at most two arguments")
-    rules = load_rule_set(args[0]) if len(args) == 2 else sample_rule_set()
-    purchase = _find_purchase(args[-1])
-    decision = rules.evaluate(purchase, as_of=as_of)
-    print(decision.to_json(indent=2) if as_json else decision.explain(), file=out)
+    rules = load_rule_set(args.args[0]) if len(args.args) == 2 else sample_rule_set()
+    purchase = _find_purchase(args.args[-1])
+    decision = rules.evaluate(purchase, as_of=args.as_of, **options)
+    print(decision.to_json(indent=2) if args.json else decision.explain(), file=out)
     return EXIT_OK
 
 
 def _load_vocabulary(path: str | None) -> Vocabulary | None:
     if path is None:
         return None
+    if path == "bundled":
+        return bundled_vocabulary()
     from vendorpolicy._convert import structure  # noqa: PLC0415
     from vendorpolicy._files import parse_document  # noqa: PLC0415
 
@@ -417,18 +460,29 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         from vendorpolicy import packs  # noqa: PLC0415 - only these commands need them
 
         rules = packs.load(args.pack)
+        vocabulary = _load_vocabulary(args.vocabulary)
     else:
         if len(args.args) != 2:
             raise _UsageError("vendorpolicy check: give RULES LEDGER, or --pack NAME LEDGER")
-        rules = load_rule_set(args.args[0], vocabulary=_load_vocabulary(args.vocabulary))
+        vocabulary = _load_vocabulary(args.vocabulary)
+        rules = load_rule_set(args.args[0], vocabulary=vocabulary)
     args.ledger = args.args[-1]
     registry = registry_from_args(args, bundled=args.pack is not None)
     mapping = _load_mapping(args.mapping)
     fmt = args.format or _format_for(args.output)
+    extra = _extra_facts(args)
+    if args.outside_vocabulary == "error":
+        _check_fact_columns(args, rules, mapping, vocabulary, extra)
     rows = read_ledger(args.ledger, mapping=mapping, format=args.ledger_format)
     show_progress = not args.quiet and sys.stderr.isatty()
     results: Iterable[ScreenedRow | RowError] = screen(
-        rules, rows, as_of=args.as_of, registry=registry
+        rules,
+        rows,
+        as_of=args.as_of,
+        registry=registry,
+        outside_vocabulary=args.outside_vocabulary,
+        extra_facts=extra,
+        vocabulary=vocabulary,
     )
     if show_progress:
         results = _progress(results, _count_lines(args.ledger))
@@ -449,6 +503,49 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         if any(Effect(e) >= threshold for e, n in summary.effects.items() if n):
             return EXIT_DENIED
     return EXIT_OK
+
+
+def _check_fact_columns(
+    args: argparse.Namespace,
+    rules: RuleSet,
+    mapping: ColumnMapping,
+    vocabulary: Vocabulary | None,
+    extra: list[str | Vocabulary],
+) -> None:
+    """Refuse a CSV header whose fact columns the rules' vocabulary does not know, once,
+    rather than each row."""
+    from vendorpolicy._ledger import _ledger_format  # noqa: PLC0415
+
+    prefix = mapping.fact_prefix
+    if not prefix or (args.ledger_format or _ledger_format(args.ledger)) != "csv":
+        return
+    import csv  # noqa: PLC0415
+
+    try:
+        with Path(args.ledger).open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            header = [cell.strip() for cell in next(csv.reader(handle), [])]
+    except (OSError, csv.Error):
+        return  # reading the ledger reports it
+    columns = {c[len(prefix) :]: i for i, c in enumerate(header) if c.startswith(prefix)}
+    found = fact_name_problems(rules, columns, vocabulary=vocabulary, extra_facts=extra)
+    if not found:
+        return
+    problems = tuple(
+        type(error)(
+            f"fact column `{prefix}{name}`: {error.message}",
+            path=f"{args.ledger}:1 column {columns[name] + 1}",
+            hint=(error.hint or "").replace("`extra_facts`", "`--extra-fact`")
+            if error.hint and "did you mean" in error.hint
+            else "map or rename the column, or pass `--extra-fact "
+            f"{name}` if it is meant for other rules",
+        )
+        for name, error in found
+    )
+    count = len(problems)
+    raise InvalidDataError(
+        f"{count} problem{'s' if count != 1 else ''} in the header of {args.ledger}",
+        problems=problems,
+    )
 
 
 def _format_for(output: str | None) -> str:
@@ -479,7 +576,7 @@ def _write(
         return write_results(results, target, rule_set=rules, format=fmt)  # type: ignore[arg-type]
     print("  ".join(("line", "purchase", "decision", "why")), file=target)
     effects: dict[str, int] = {}
-    total = errors = 0
+    total = errors = warned = 0
     for result in results:
         total += 1
         if isinstance(result, RowError):
@@ -487,9 +584,14 @@ def _write(
         else:
             effect = result.decision.effect.value
             effects[effect] = effects.get(effect, 0) + 1
+            warned += bool(result.decision.warnings)
         print("  ".join(_table_row(result)), file=target)
     return ScreeningSummary(
-        rows=total, decisions=total - errors, errors=errors, effects=dict(sorted(effects.items()))
+        rows=total,
+        decisions=total - errors,
+        errors=errors,
+        effects=dict(sorted(effects.items())),
+        warnings=warned,
     )
 
 
@@ -510,6 +612,11 @@ def _summary_line(summary: ScreeningSummary) -> str:
         f"screened {summary.rows} rows: {summary.decisions} decisions"
         + (f" ({effects})" if effects else "")
         + f", {summary.errors} error{'s' if summary.errors != 1 else ''}"
+        + (
+            f", {summary.warnings} with warning{'s' if summary.warnings != 1 else ''}"
+            if summary.warnings
+            else ""
+        )
     )
 
 
@@ -607,8 +714,10 @@ def _packs(name: str | None, out: TextIO) -> int:
     print("Facts a purchase states:", file=out)
     for spec in info.facts:
         where = {"facts": "facts", "purpose": "purpose", "component": "component facts"}
-        values = ", ".join(str(v).lower() if isinstance(v, bool) else str(v) for v in spec.values)
+        values = ", ".join(show_value(v) for v in spec.values)
         extra = " (or any other)" if spec.open else ""
+        if spec.dates:
+            extra = (", or any date" if values else "any date") + extra
         print(f"  {spec.name} [{where[spec.location.value]}]: {values}{extra}", file=out)
         print(f"      {spec.meaning}", file=out)
     print("", file=out)

@@ -61,7 +61,7 @@ from vendorpolicy._predicates import (
 )
 from vendorpolicy._rules import Case, Rule, RuleSet
 from vendorpolicy._trace import Trace
-from vendorpolicy._vocabulary import Vocabulary
+from vendorpolicy._vocabulary import FactSpec, Vocabulary
 from vendorpolicy.errors import (
     InvalidDataError,
     InvalidValueError,
@@ -443,14 +443,50 @@ def _eager_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
 converter.register_structure_hook_factory(attrs.has, _eager_factory)
 converter.register_structure_hook(Case, _eager(Case))
 converter.register_structure_hook(Rule, _eager(Rule, cases=_list_of(Case)))
+converter.register_structure_hook(Vocabulary, _eager(Vocabulary, facts=_list_of(FactSpec)))
+
+
+def _optional_vocabulary(value: Any, _: Any) -> Any:
+    return None if value is None else converter.structure(value, Vocabulary)
+
+
 converter.register_structure_hook(
-    RuleSet, _eager(RuleSet, rules=_list_of(Rule), includes=_list_of(RuleSet))
+    RuleSet,
+    _eager(
+        RuleSet,
+        rules=_list_of(Rule),
+        includes=_list_of(RuleSet),
+        vocabulary=override(struct_hook=_optional_vocabulary),
+    ),
 )
 converter.register_structure_hook(Purchase, _eager(Purchase, components=_list_of(Component)))
+_unstructure_spec = make_dict_unstructure_fn(FactSpec, converter, _cattrs_omit_if_default=True)
+converter.register_unstructure_hook(FactSpec, _unstructure_spec)
+
+
+def _unstructure_vocabulary(vocabulary: Vocabulary) -> dict[str, Any]:
+    """A vocabulary's file form: the tree's leaves only (their ancestors are implied), sorted;
+    fields that are not declared left out."""
+    out: dict[str, Any] = {}
+    if vocabulary.categories is not None:
+        out["categories"] = sorted(c.path for c in vocabulary.leaves)
+    if vocabulary.designations is not None:
+        out["designations"] = sorted(vocabulary.designations)
+    if vocabulary.facts is not None:
+        out["facts"] = [_unstructure_spec(s) for s in vocabulary.facts]
+    return out
+
+
+# Registered before the rule set's function is generated, which looks the hook up once.
+converter.register_unstructure_hook(Vocabulary, _unstructure_vocabulary)
 converter.register_unstructure_hook(
     RuleSet,
     make_dict_unstructure_fn(
-        RuleSet, converter, _cattrs_omit_if_default=True, _digest=override(omit=True)
+        RuleSet,
+        converter,
+        _cattrs_omit_if_default=True,
+        _digest=override(omit=True),
+        _checkers=override(omit=True),
     ),
 )
 

@@ -94,7 +94,9 @@ class Decision:
     because facts were unknown. ``results`` holds every rule's outcome with its trace;
     ``determining`` the rules that decided. ``resolutions`` says, when the purchase was evaluated
     against a registry, which entity each free-text name resolved to, how, and by which ownership
-    path designations reached it.
+    path designations reached it. ``errors`` also lists the purchase's facts outside the rule
+    set's vocabulary when they were read as unknown (``outside_vocabulary="escalate"``), and
+    ``warnings`` the near misses of known values of open facts.
     """
 
     effect: Effect
@@ -112,6 +114,9 @@ class Decision:
     layers: tuple[LayerOutcome, ...]
     #: How each supplier or maker name was resolved against a registry, when one was given.
     resolutions: tuple[Resolution, ...] = ()
+    #: Stated values close to, but not, a known value of an open fact (``public-safety.``):
+    #: the rules read them as they are, which may not be what was meant.
+    warnings: tuple[str, ...] = ()
 
     @property
     def determining(self) -> tuple[RuleResult, ...]:

@@ -22,7 +22,9 @@ from vendorpolicy._names import Resolver
 from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Resolution
 from vendorpolicy._rules import Combining, Rule, RuleSet
-from vendorpolicy._trace import Trace, kleene_and, kleene_not, trace_purchase
+from vendorpolicy._trace import Trace, UnknownFacts, kleene_and, kleene_not, trace_purchase
+from vendorpolicy._vocabcheck import ExtraFacts, OutsideVocabulary, check
+from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import PredicateTypeError
 
 __all__ = ["evaluate", "outcome_range"]
@@ -46,12 +48,31 @@ def evaluate(
     as_of: dt.date | None = None,
     registry: Registry | None = None,
     resolver: Resolver | None = None,
+    outside_vocabulary: OutsideVocabulary = "error",
+    extra_facts: ExtraFacts = (),
+    vocabulary: Vocabulary | None = None,
 ) -> Decision:
     if not isinstance(purchase, Purchase):
         raise PredicateTypeError(
             f"expected a Purchase, got {type_name(purchase)} {tick(purchase)}",
             path="RuleSet.evaluate(purchase)",
         )
+    # The vocabulary check comes first and stands apart from evaluation: a purchase that breaks
+    # the vocabulary raises here, or (escalate) comes back with its offending facts to read as
+    # unknown.
+    unknown: UnknownFacts | None = None
+    vocabulary_errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    checked = check(
+        rule_set,
+        purchase,
+        vocabulary=vocabulary,
+        extra_facts=extra_facts,
+        outside_vocabulary=outside_vocabulary,
+    )
+    if checked is not None:
+        purchase, unknown = checked.purchase, checked.unknown
+        vocabulary_errors, warnings = checked.errors, checked.warnings
     if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
         raise PredicateTypeError(
             f"expected a date, got {type_name(as_of)} {tick(as_of)}",
@@ -79,7 +100,10 @@ def evaluate(
     determining: list[str] = []
     obligations: dict[str, None] = {}
     for layer in rule_set.layers():
-        outcomes = [_rule_outcome(layer.id, rule, purchase, when, behind) for rule in layer.rules]
+        outcomes = [
+            _rule_outcome(layer.id, rule, purchase, when, behind=behind, unknown=unknown)
+            for rule in layer.rules
+        ]
         effect, basis, keys, fired = _combine(layer, outcomes)
         layers.append((layer, effect, basis, keys))
         results.extend(o.result for o in outcomes)
@@ -96,7 +120,7 @@ def evaluate(
     for _, keys in top:
         determining.extend(keys)
     missing: dict[str, None] = {}
-    errors: dict[str, None] = {}
+    errors: dict[str, None] = dict.fromkeys(vocabulary_errors)
     for r in results:
         missing.update(dict.fromkeys(r.missing_facts))
         errors.update(dict.fromkeys(r.errors))
@@ -118,6 +142,7 @@ def evaluate(
             for layer, e, b, _ in layers
         ),
         resolutions=resolutions,
+        warnings=warnings,
     )
 
 
@@ -142,7 +167,9 @@ def _rule_outcome(
     rule: Rule,
     purchase: Purchase,
     when: dt.date | None,
+    *,
     behind: Mapping[str, tuple[str, ...]],
+    unknown: UnknownFacts | None = None,
 ) -> _Outcome:
     base: dict[str, Any] = {
         "rule_set": rule_set,
@@ -164,8 +191,12 @@ def _rule_outcome(
                 False,
                 frozenset(),
             )
-        condition = trace_purchase(rule.when, purchase, when)
-        exception = trace_purchase(rule.unless, purchase, when) if rule.unless is not None else None
+        condition = trace_purchase(rule.when, purchase, when, unknown=unknown)
+        exception = (
+            trace_purchase(rule.unless, purchase, when, unknown=unknown)
+            if rule.unless is not None
+            else None
+        )
         applies = kleene_and(
             [in_force, condition.value, True if exception is None else kleene_not(exception.value)]
         )
@@ -173,7 +204,7 @@ def _rule_outcome(
         cases: list[Trace] = []
         if applies is not False:
             for case in rule.cases:
-                trace = trace_purchase(case.when, purchase, when)
+                trace = trace_purchase(case.when, purchase, when, unknown=unknown)
                 cases.append(trace)
                 if trace.value is not False:
                     effects.add(case.effect)

@@ -76,6 +76,10 @@ def explain(decision: Decision) -> str:
         lines.append("")
         lines.append("Errors (treated as unknown, failing closed):")
         lines.extend(f"  - {e}" for e in decision.errors)
+    if decision.warnings:
+        lines.append("")
+        lines.append("Warnings:")
+        lines.extend(f"  - {w}" for w in decision.warnings)
     if decision.obligations:
         lines.append("")
         lines.append("Obligations:")

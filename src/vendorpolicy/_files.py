@@ -465,22 +465,29 @@ def save_rule_set(
 
 _WIDTH = 88
 #: The lists of objects written as `[[rules]]` sections rather than inline.
-_ARRAYS_OF_TABLES = ("rules", "cases", "includes")
+_ARRAYS_OF_TABLES = ("rules", "cases", "includes", "facts")
+#: The objects written as `[vocabulary]` sections rather than inline.
+_SUB_TABLES = ("vocabulary",)
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
 
 
 def _toml_table(table: Mapping[str, Any], path: list[str]) -> str:
     lines: list[str] = []
-    nested: list[tuple[str, list[Mapping[str, Any]]]] = []
+    nested: list[tuple[str, Any]] = []
     for key, value in table.items():
-        if key in _ARRAYS_OF_TABLES and isinstance(value, list):
+        if (key in _ARRAYS_OF_TABLES and isinstance(value, list) and value) or (
+            key in _SUB_TABLES and isinstance(value, Mapping)
+        ):
             nested.append((key, value))
             continue
         lines.append(f"{_toml_key(key)} = {_toml_value(value, len(_toml_key(key)) + 3, 0)}")
     out = "\n".join(lines) + ("\n" if lines else "")
-    for key, items in nested:
+    for key, value in nested:
         header = ".".join(_toml_key(k) for k in [*path, key])
-        for item in items:
+        if isinstance(value, Mapping):
+            out += f"\n[{header}]\n" + _toml_table(value, [*path, key])
+            continue
+        for item in value:
             out += f"\n[[{header}]]\n" + _toml_table(item, [*path, key])
     return out
 

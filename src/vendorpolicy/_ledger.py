@@ -27,12 +27,15 @@ from vendorpolicy._model import Purchase
 from vendorpolicy._names import Resolver
 from vendorpolicy._registry import Registry
 from vendorpolicy._rules import RuleSet
+from vendorpolicy._vocabcheck import ExtraFacts, OutsideVocabulary
+from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import (
     FileError,
     InvalidDataError,
     InvalidValueError,
     PredicateTypeError,
     VendorPolicyError,
+    VocabularyError,
 )
 
 __all__ = [
@@ -207,7 +210,8 @@ class LedgerRow:
 
 @frozen(kw_only=True)
 class RowError:
-    """A ledger row that could not be read as a purchase: where, and every reason why."""
+    """A ledger row that could not be read as a purchase, or whose purchase breaks the rule
+    set's vocabulary: where, and every reason why."""
 
     line: int
     errors: tuple[str, ...]
@@ -233,6 +237,8 @@ class ScreeningSummary:
     errors: int
     #: Decisions by effect value (``{"deny": 3, "allow": 95}``).
     effects: Mapping[str, int]
+    #: Decisions with warnings (near misses of known values, see ``Decision.warnings``).
+    warnings: int = 0
 
     @property
     def denied(self) -> int:
@@ -620,23 +626,41 @@ def screen(
     as_of: dt.date | None = None,
     registry: Registry | None = None,
     resolver: Resolver | None = None,
+    outside_vocabulary: OutsideVocabulary = "error",
+    extra_facts: ExtraFacts = (),
+    vocabulary: Vocabulary | None = None,
 ) -> Iterator[ScreenedRow | RowError]:
     """Decide on each row; errors pass through in place, so the output has one item per row.
 
     With a ``registry``, supplier and maker names are resolved against it first (see
-    :meth:`RuleSet.evaluate`), and each decision records how.
+    :meth:`RuleSet.evaluate`), and each decision records how. A row whose purchase breaks the
+    rule set's vocabulary (a fact it does not know, a value outside a closed fact, a category
+    outside the tree) is a :class:`RowError` naming the fact and the allowed values; with
+    ``outside_vocabulary="escalate"`` it is decided with those facts unknown instead.
+    ``extra_facts`` and ``vocabulary`` are passed to :meth:`RuleSet.evaluate`.
     """
     for row in rows:
         if isinstance(row, RowError):
             yield row
-        else:
-            yield ScreenedRow(
-                line=row.line,
-                purchase=row.purchase,
-                decision=rule_set.evaluate(
-                    row.purchase, as_of=as_of, registry=registry, resolver=resolver
-                ),
+            continue
+        try:
+            decision = rule_set.evaluate(
+                row.purchase,
+                as_of=as_of,
+                registry=registry,
+                resolver=resolver,
+                outside_vocabulary=outside_vocabulary,
+                extra_facts=extra_facts,
+                vocabulary=vocabulary,
             )
+        except VocabularyError as exc:
+            yield RowError(
+                line=row.line,
+                errors=tuple(str(p) for p in exc.problems),
+                purchase_id=row.purchase.id,
+            )
+            continue
+        yield ScreenedRow(line=row.line, purchase=row.purchase, decision=decision)
 
 
 def screen_ledger(
@@ -648,14 +672,21 @@ def screen_ledger(
     as_of: dt.date | None = None,
     registry: Registry | None = None,
     resolver: Resolver | None = None,
+    outside_vocabulary: OutsideVocabulary = "error",
+    extra_facts: ExtraFacts = (),
+    vocabulary: Vocabulary | None = None,
 ) -> Iterator[ScreenedRow | RowError]:
-    """Read a ledger and decide on every row, streaming: one result per row, in file order."""
+    """Read a ledger and decide on every row, streaming: one result per row, in file order
+    (see :func:`screen`)."""
     return screen(
         rule_set,
         read_ledger(path, mapping=mapping, format=format),
         as_of=as_of,
         registry=registry,
         resolver=resolver,
+        outside_vocabulary=outside_vocabulary,
+        extra_facts=extra_facts,
+        vocabulary=vocabulary,
     )
 
 
@@ -673,6 +704,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "obligations",
     "missing_facts",
     "errors",
+    "warnings",
     "resolved",
     "rule_set",
     "version",
@@ -696,6 +728,7 @@ def result_record(result: ScreenedRow | RowError, rule_set: RuleSet) -> dict[str
             "obligations": [],
             "missing_facts": [],
             "errors": list(result.errors),
+            "warnings": [],
             "resolved": [],
             "rule_set": rule_set.id,
             "version": rule_set.version,
@@ -715,6 +748,7 @@ def result_record(result: ScreenedRow | RowError, rule_set: RuleSet) -> dict[str
         "obligations": list(decision.obligations),
         "missing_facts": list(decision.missing_facts),
         "errors": list(decision.errors),
+        "warnings": list(decision.warnings),
         "resolved": [line for r in decision.resolutions for line in r.summary()],
         "rule_set": decision.rule_set,
         "version": decision.version,
@@ -743,7 +777,7 @@ def write_results(
     if writer is not None:
         writer.writerow(RESULT_COLUMNS)
     effects: Counter[str] = Counter()
-    rows = errors = 0
+    rows = errors = warned = 0
     for result in results:
         rows += 1
         record = result_record(result, rule_set)
@@ -751,12 +785,17 @@ def write_results(
             errors += 1
         else:
             effects[record["effect"]] += 1
+            warned += bool(record["warnings"])
         if writer is not None:
             writer.writerow([_csv_cell(record[c]) for c in RESULT_COLUMNS])
         else:
             out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
     return ScreeningSummary(
-        rows=rows, decisions=rows - errors, errors=errors, effects=dict(sorted(effects.items()))
+        rows=rows,
+        decisions=rows - errors,
+        errors=errors,
+        effects=dict(sorted(effects.items())),
+        warnings=warned,
     )
 
 

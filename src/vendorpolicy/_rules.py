@@ -19,6 +19,7 @@ from vendorpolicy._checks import (
 )
 from vendorpolicy._model import Effect, to_enum
 from vendorpolicy._predicates import Predicate, _predicate_validator
+from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import InvalidValueError
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from vendorpolicy._model import Purchase
     from vendorpolicy._names import Resolver
     from vendorpolicy._registry import Registry
+    from vendorpolicy._vocabcheck import ExtraFacts, OutsideVocabulary
 
 __all__ = ["Case", "Combining", "Rule", "RuleSet"]
 
@@ -171,6 +173,18 @@ def _rule_set_includes(value: object) -> Any:
     return _includes(value, "RuleSet.includes")
 
 
+def _rule_set_vocabulary(value: object) -> Any:
+    if value is not None and not isinstance(value, Vocabulary):
+        from vendorpolicy._checks import tick, type_name  # noqa: PLC0415 - error path only
+        from vendorpolicy.errors import PredicateTypeError  # noqa: PLC0415
+
+        raise PredicateTypeError(
+            f"expected a Vocabulary or None, got {type_name(value)} {tick(value)}",
+            path="RuleSet.vocabulary",
+        )
+    return value
+
+
 @frozen(kw_only=True)
 class RuleSet:
     """A versioned set of rules and how to combine them.
@@ -180,6 +194,11 @@ class RuleSet:
     most ``on_unknown`` (see the concepts guide for the exact rule). ``includes`` layers other rule
     sets under this one: each is evaluated by its own settings, and the most severe layer wins, so
     a ministry's rules on top of national law can add restrictions but never lift them.
+
+    ``vocabulary`` declares the facts and categories purchases may state; every purchase is
+    then checked against it (and those of the included sets) before it is evaluated, so that a
+    misspelt fact or a value outside a closed fact is an error, never a silent false. The rules'
+    own references must be declared in it.
     """
 
     id: str = field(validator=id_validator)
@@ -191,7 +210,12 @@ class RuleSet:
     includes: tuple[RuleSet, ...] = field(default=(), converter=_rule_set_includes)
     title: str = field(default="", validator=text_validator)
     description: str = field(default="", validator=text_validator)
+    vocabulary: Vocabulary | None = field(default=None, converter=_rule_set_vocabulary)
     _digest: str | None = field(default=None, init=False, eq=False, repr=False, hash=False)
+    #: Precomputed vocabulary checks (see `_vocabcheck.checker_for`), by what widened them.
+    _checkers: dict[Any, Any] | None = field(
+        default=None, init=False, eq=False, repr=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         if not self.version:
@@ -208,6 +232,18 @@ class RuleSet:
                     f"two different rule sets share the id `{layer.id}`",
                     path="RuleSet.includes",
                     hint="rename one of them; rule references use the rule set id",
+                )
+        if self.vocabulary is not None:
+            from vendorpolicy._vocabcheck import declared_problems  # noqa: PLC0415 - cycle
+
+            problems = declared_problems(self)
+            if problems:
+                first = problems[0]
+                more = len(problems) - 1
+                raise InvalidValueError(
+                    first.message + (f" (and {more} more such problems)" if more else ""),
+                    path=first.path,
+                    hint=first.hint,
                 )
 
     def layers(self) -> tuple[RuleSet, ...]:
@@ -245,9 +281,22 @@ class RuleSet:
         as_of: dt.date | None = None,
         registry: Registry | None = None,
         resolver: Resolver | None = None,
+        outside_vocabulary: OutsideVocabulary = "error",
+        extra_facts: ExtraFacts = (),
+        vocabulary: Vocabulary | None = None,
     ) -> Decision:
-        """Decide on ``purchase``. Never raises for a purchase: a rule that cannot be evaluated is
-        reported in the decision and treated as unknown (fail closed).
+        """Decide on ``purchase``. A rule that cannot be evaluated is reported in the decision and
+        treated as unknown (fail closed).
+
+        When the rule set or a layer declares a ``vocabulary``, the purchase is first checked
+        against it: a fact it does not know, a value outside a closed fact or a category
+        outside the tree raises :class:`~vendorpolicy.errors.VocabularyError`, which lists
+        every problem with its path. With ``outside_vocabulary="escalate"`` such facts are read
+        as unknown instead (whatever ``if_missing`` says), so the decision escalates, and the
+        problems are listed in ``Decision.errors``. ``extra_facts`` names facts (or gives
+        vocabularies whose facts) the purchase may state for other rule sets; ``vocabulary``
+        adds to the rule set's own (the bundled categories, say). A near miss of a known value
+        of an open fact (``public-safety.``) is listed in ``Decision.warnings``.
 
         Rules in force are judged on ``as_of`` if given, else on the purchase date; the wall
         clock is never read.
@@ -260,4 +309,13 @@ class RuleSet:
         """
         from vendorpolicy._engine import evaluate  # noqa: PLC0415 - cycle
 
-        return evaluate(self, purchase, as_of=as_of, registry=registry, resolver=resolver)
+        return evaluate(
+            self,
+            purchase,
+            as_of=as_of,
+            registry=registry,
+            resolver=resolver,
+            outside_vocabulary=outside_vocabulary,
+            extra_facts=extra_facts,
+            vocabulary=vocabulary,
+        )

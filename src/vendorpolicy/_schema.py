@@ -34,6 +34,7 @@ from vendorpolicy._predicates import (
     Predicate,
 )
 from vendorpolicy._rules import Case, Rule, RuleSet
+from vendorpolicy._vocabulary import FactSpec, Vocabulary
 
 __all__ = ["rule_set_schema"]
 
@@ -65,6 +66,8 @@ def rule_set_schema() -> dict[str, Any]:
         "RuleSet": _object(RuleSet),
         "Rule": _object(Rule),
         "Case": _object(Case),
+        "Vocabulary": _vocabulary(),
+        "FactSpec": _object(FactSpec),
         "Money": {
             "type": "object",
             "properties": {
@@ -107,6 +110,16 @@ def rule_set_schema() -> dict[str, Any]:
         "See docs/files.md.",
         "$defs": defs,
     }
+
+
+def _vocabulary() -> dict[str, Any]:
+    schema = _object(Vocabulary)
+    for item in schema["properties"].values():
+        item.pop("minItems", None)  # an empty list declares that nothing is known
+    schema["properties"]["categories"]["description"] = (
+        "Category paths; their ancestors are known too. Files list the leaves."
+    )
+    return schema
 
 
 def _payload(cls: type[Predicate]) -> dict[str, Any]:
@@ -178,7 +191,7 @@ def _field(name: str, hint: Any) -> dict[str, Any]:
         return {"$ref": f"{_REF}Condition"}
     if hint is Money:
         return {"$ref": f"{_REF}Money"}
-    if hint in (Rule, Case, RuleSet):
+    if hint in (Rule, Case, RuleSet, Vocabulary, FactSpec):
         return {"$ref": f"{_REF}{hint.__name__}"}
     if hint is Category:
         return dict(_CATEGORY)

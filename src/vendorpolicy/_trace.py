@@ -45,7 +45,7 @@ from vendorpolicy._predicates import (
     VendorOrigin,
 )
 
-__all__ = ["Trace", "kleene_and", "kleene_not", "kleene_or", "trace_purchase"]
+__all__ = ["Trace", "UnknownFacts", "kleene_and", "kleene_not", "kleene_or", "trace_purchase"]
 
 Truth = bool | None
 
@@ -117,6 +117,20 @@ def kleene_not(value: Truth) -> Truth:
 
 
 @frozen
+class UnknownFacts:
+    """Facts to read as unknown whatever a condition's ``if_missing`` says: those a purchase
+    stated outside its rule set's vocabulary, under ``outside_vocabulary="escalate"``.
+    ``components[i]`` holds those of component ``i``; the purchase's apply to every component
+    that does not state the fact itself."""
+
+    facts: frozenset[str] = frozenset()
+    components: tuple[frozenset[str], ...] = ()
+
+
+_NOTHING_UNKNOWN = UnknownFacts()
+
+
+@frozen
 class _Subject:
     """What atoms read: the purchase, or a component seen as a purchase of its own."""
 
@@ -124,11 +138,19 @@ class _Subject:
     prefix: str = ""
     #: The decision date: `as_of` when given, else the purchase's date.
     as_of: dt.date | None = None
+    #: Facts to read as unknown (see `UnknownFacts`).
+    unknown: UnknownFacts = _NOTHING_UNKNOWN
 
 
-def trace_purchase(predicate: Predicate, purchase: Purchase, as_of: dt.date | None = None) -> Trace:
+def trace_purchase(
+    predicate: Predicate,
+    purchase: Purchase,
+    as_of: dt.date | None = None,
+    *,
+    unknown: UnknownFacts | None = None,
+) -> Trace:
     when = as_of if as_of is not None else purchase.date
-    return _trace(predicate, _Subject(purchase, as_of=when))
+    return _trace(predicate, _Subject(purchase, as_of=when, unknown=unknown or _NOTHING_UNKNOWN))
 
 
 def _trace(node: Predicate, subject: _Subject) -> Trace:
@@ -330,6 +352,8 @@ def _decided(node: DecidedOnOrAfter, subject: _Subject) -> Trace:
 def _fact(node: FactIn, subject: _Subject) -> Trace:
     fact = f"facts.{node.name}"
     facts = subject.purchase.facts
+    if node.name in subject.unknown.facts:
+        return Trace(predicate=node, value=None, fact=fact, observed="outside the vocabulary")
     if node.name not in facts:
         return Trace(predicate=node, value=node.if_missing, fact=fact, observed="not stated")
     stated = facts[node.name]
@@ -361,6 +385,8 @@ def _dated_fact(
     passes for a date nor for an absent one."""
     fact = f"facts.{node.name}"
     facts = subject.purchase.facts
+    if node.name in subject.unknown.facts:
+        return Trace(predicate=node, value=None, fact=fact, observed="outside the vocabulary")
     if node.name not in facts:
         return Trace(predicate=node, value=node.if_missing, fact=fact, observed="not stated")
     stated = facts[node.name]
@@ -407,7 +433,14 @@ def _component_subject(subject: _Subject, index: int, component: Component) -> _
         supplier=component.maker,
         facts={**subject.purchase.facts, **component.facts},
     )
-    return _Subject(part, f"{subject.prefix}components[{index}].", subject.as_of)
+    unknown = _NOTHING_UNKNOWN
+    if subject.unknown is not _NOTHING_UNKNOWN:
+        own = subject.unknown.components
+        unknown = UnknownFacts(
+            facts=(subject.unknown.facts - component.facts.keys())
+            | (own[index] if index < len(own) else frozenset())
+        )
+    return _Subject(part, f"{subject.prefix}components[{index}].", subject.as_of, unknown)
 
 
 def _quantified(node: AnyComponent | AllComponents, subject: _Subject) -> Trace:

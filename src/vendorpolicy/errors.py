@@ -26,6 +26,7 @@ __all__ = [
     "PredicateTypeError",
     "RegistryCollisionError",
     "VendorPolicyError",
+    "VocabularyError",
 ]
 
 
@@ -63,6 +64,46 @@ def _rebuild(
 
 class InvalidValueError(VendorPolicyError, ValueError):
     """A value of the right type that is not allowed: an unknown country code, an empty id."""
+
+
+class VocabularyError(InvalidValueError):
+    """A purchase states a fact, a value or a category outside the vocabulary of the rule set
+    it is evaluated under: a misspelt fact name, ``"federal grant"`` for ``federal-grant``,
+    ``"true"`` as text for a boolean, a category outside the known tree.
+
+    Raised by ``RuleSet.evaluate`` (unless ``outside_vocabulary="escalate"`` asks to treat such
+    facts as unknown), because reading them as they are would silently make rules false.
+    ``problems`` holds one error per problem, each with its path (``Purchase.facts['funding']``);
+    with one problem, the error's own message, path and hint are that problem's.
+    """
+
+    problems: tuple[InvalidValueError, ...]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        hint: str | None = None,
+        problems: tuple[InvalidValueError, ...] = (),
+    ) -> None:
+        self.problems = problems
+        super().__init__(message, path=path, hint=hint)
+
+    def _render(self) -> str:
+        head = super()._render()
+        if len(self.problems) <= 1:
+            return head
+        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_vocabulary, (self.message, self.path, self.hint, self.problems))
+
+
+def _rebuild_vocabulary(
+    message: str, path: str | None, hint: str | None, problems: tuple[InvalidValueError, ...]
+) -> VocabularyError:
+    return VocabularyError(message, path=path, hint=hint, problems=problems)
 
 
 class PredicateTypeError(VendorPolicyError, TypeError):

@@ -73,6 +73,7 @@ from vendorpolicy._registry import (
 )
 from vendorpolicy._resolution import RelationKind
 from vendorpolicy._rules import Case, Combining, Rule, RuleSet
+from vendorpolicy._vocabulary import FactLocation, FactSpec, Vocabulary
 
 __all__ = [
     "BUYER_COUNTRY_POOL",
@@ -97,6 +98,7 @@ __all__ = [
     "rule_sets",
     "rules",
     "vendors",
+    "vocabularies",
 ]
 
 COUNTRY_POOL: tuple[str, ...] = ("CN", "JP", "US", "GB", "SE", "RU", "HK")
@@ -188,13 +190,16 @@ def buyers(
     )
 
 
-def components(**vendor_options: Any) -> st.SearchStrategy[Component]:
-    """A component whose maker and category may be unknown."""
+def components(
+    *, vocabulary: Vocabulary | None = None, **vendor_options: Any
+) -> st.SearchStrategy[Component]:
+    """A component whose maker and category may be unknown. With a ``vocabulary``, its
+    category and facts come from it (see :func:`purchases`)."""
     return st.builds(
         Component,
         vendor=st.none() | vendors(**vendor_options),
-        category=st.none() | categories(),
-        facts=_facts(),
+        category=st.none() | _categories_of(vocabulary),
+        facts=_facts() if vocabulary is None else _facts_of(vocabulary),
     )
 
 
@@ -202,6 +207,38 @@ def _facts() -> st.SearchStrategy[dict[str, FactValue]]:
     return st.dictionaries(
         st.sampled_from(list(FACT_POOL)), st.just(None), max_size=len(FACT_POOL)
     ).flatmap(lambda keys: st.fixed_dictionaries({k: st.sampled_from(FACT_POOL[k]) for k in keys}))
+
+
+def _values_of(spec: FactSpec) -> st.SearchStrategy[FactValue]:
+    values: st.SearchStrategy[FactValue] = (
+        st.sampled_from(list(spec.values)) if spec.values else st.nothing()
+    )
+    if spec.open:
+        # Any other value of an open fact means "none of the known ones".
+        values = values | st.sampled_from(["other-value", "unlisted"])
+    if spec.dates:
+        values = values | _DATES
+    return values
+
+
+def _facts_of(vocabulary: Vocabulary) -> st.SearchStrategy[dict[str, FactValue]]:
+    specs = [s for s in vocabulary.facts or () if s.location is not FactLocation.PURPOSE]
+    return st.fixed_dictionaries({}, optional={s.name: _values_of(s) for s in specs})
+
+
+def _categories_of(vocabulary: Vocabulary | None) -> st.SearchStrategy[Category]:
+    if vocabulary is None or vocabulary.categories is None:
+        return categories()
+    return st.sampled_from(sorted(vocabulary.categories))
+
+
+def _purposes_of(vocabulary: Vocabulary | None) -> st.SearchStrategy[str]:
+    if vocabulary is None or vocabulary.facts is None:
+        return st.sampled_from(PURPOSE_POOL)
+    spec = next((s for s in vocabulary.facts if s.location is FactLocation.PURPOSE), None)
+    if spec is None:
+        return st.sampled_from(PURPOSE_POOL)
+    return _values_of(spec).map(str)
 
 
 def _money() -> st.SearchStrategy[Money]:
@@ -213,22 +250,73 @@ def _money() -> st.SearchStrategy[Money]:
 
 
 @st.composite
-def purchases(draw: st.DrawFn, /, **vendor_options: Any) -> Purchase:
+def purchases(
+    draw: st.DrawFn, /, *, vocabulary: Vocabulary | None = None, **vendor_options: Any
+) -> Purchase:
     """A purchase in which every fact but the buyer may be missing; ``acquired``, when stated,
-    is on or before the purchase date."""
+    is on or before the purchase date.
+
+    With a ``vocabulary`` (a rule set's, say), the category is a node of its tree, the facts
+    (of the purchase and its components) and the purpose are drawn from its declarations, so
+    that the purchase passes the vocabulary check: ``purchases(vocabulary=rules.vocabulary)``.
+    """
     date = draw(st.none() | _DATES)
     latest = dt.date(2027, 12, 31) if date is None else date
+    parts = components(vocabulary=vocabulary, **vendor_options)
     return Purchase(
         buyer=draw(buyers()),
         vendor=draw(st.none() | vendors(**vendor_options)),
-        category=draw(st.none() | categories()),
+        category=draw(st.none() | _categories_of(vocabulary)),
         date=date,
         value=draw(st.none() | _money()),
-        purpose=draw(st.none() | st.sampled_from(PURPOSE_POOL)),
-        components=draw(st.none() | st.lists(components(**vendor_options), max_size=3).map(tuple)),
-        facts=draw(_facts()),
+        purpose=draw(st.none() | _purposes_of(vocabulary)),
+        components=draw(st.none() | st.lists(parts, max_size=3).map(tuple)),
+        facts=draw(_facts() if vocabulary is None else _facts_of(vocabulary)),
         id=draw(st.sampled_from(["", "p-1", "p-2"])),
         acquired=draw(st.none() | st.dates(min_value=dt.date(2015, 1, 1), max_value=latest)),
+    )
+
+
+@st.composite
+def vocabularies(draw: st.DrawFn) -> Vocabulary:
+    """A vocabulary that covers the default pools, so that the rules of :func:`rules` and the
+    purchases of :func:`purchases` fit it: each pool fact declared closed (text facts sometimes
+    open, date facts with ``dates``), with sometimes an extra value, the purpose open or closed,
+    the categories of the pool with sometimes extra ones, the designations of the pool; any part
+    may be left undeclared (``None``)."""
+
+    def spec(name: str, values: tuple[FactValue, ...]) -> FactSpec:
+        dates = any(isinstance(v, dt.date) for v in values)
+        listed = tuple(v for v in values if not isinstance(v, dt.date))
+        text = all(isinstance(v, str) for v in listed)
+        extra = draw(st.sampled_from([(), ("extra-value",)])) if text else ()
+        return FactSpec(
+            name=name,
+            values=(*listed, *extra),
+            meaning=draw(st.sampled_from(["", "what the fact says"])),
+            location=draw(st.sampled_from([FactLocation.FACTS, FactLocation.COMPONENT])),
+            open=text and draw(st.booleans()),
+            dates=dates,
+        )
+
+    facts: list[FactSpec] | None = None
+    if draw(st.booleans()):
+        facts = [spec(name, values) for name, values in FACT_POOL.items()]
+        facts.append(
+            FactSpec(
+                name="purpose",
+                values=PURPOSE_POOL,
+                location=FactLocation.PURPOSE,
+                open=draw(st.booleans()),
+            )
+        )
+    extra_categories = draw(
+        st.lists(st.sampled_from(["office", "it/endpoint/tablet", "telecom/radio/antenna"]))
+    )
+    return Vocabulary(
+        categories=draw(st.none() | st.just([*CATEGORY_POOL, *extra_categories])),
+        designations=draw(st.none() | st.just([*DESIGNATION_POOL, "extra"])),
+        facts=facts,
     )
 
 
@@ -319,8 +407,11 @@ def rule_sets(
     combining: Combining | None = None,
     default: Effect | None = None,
     max_includes: int = 1,
+    with_vocabularies: bool = False,
 ) -> RuleSet:
-    """A rule set of up to ``max_rules`` rules with distinct ids, possibly including others."""
+    """A rule set of up to ``max_rules`` rules with distinct ids, possibly including others.
+    With ``with_vocabularies``, the set and each included set may declare a vocabulary from
+    :func:`vocabularies` (which the purchases of :func:`purchases` fit)."""
     count = draw(st.integers(min_value=0, max_value=max_rules))
     the_rules = [draw(rules(rule_id=f"rule-{i}")) for i in range(count)]
     includes: list[RuleSet] = []
@@ -337,6 +428,7 @@ def rule_sets(
                     combining=inner.combining,
                     default=inner.default,
                     on_unknown=inner.on_unknown,
+                    vocabulary=draw(st.none() | vocabularies()) if with_vocabularies else None,
                 )
             )
     return RuleSet(
@@ -347,6 +439,7 @@ def rule_sets(
         default=default or draw(effects()),
         on_unknown=draw(effects()),
         includes=includes,
+        vocabulary=draw(st.none() | vocabularies()) if with_vocabularies else None,
     )
 
 

@@ -80,9 +80,17 @@ def spec(
     *,
     location: FactLocation = FactLocation.FACTS,
     open: bool = False,  # noqa: A002 - the field's name
+    dates: bool = False,
 ) -> FactSpec:
-    """A vocabulary entry."""
-    return FactSpec(name=name, values=tuple(values), meaning=meaning, location=location, open=open)
+    """A vocabulary entry; ``dates=True`` for a fact that takes any date (a waiver's expiry)."""
+    return FactSpec(
+        name=name,
+        values=tuple(values),
+        meaning=meaning,
+        location=location,
+        open=open,
+        dates=dates,
+    )
 
 
 def action_spec(*values: str) -> FactSpec:

@@ -124,11 +124,11 @@ FUNDS = frozenset({"federal-grant", "federal-loan"})
 NO_PARTS = (
     "office/furniture",
     "office/supplies",
-    "food",
-    "clothing",
-    "fuel",
-    "travel",
-    "services/professional",
+    "other/food",
+    "other/clothing",
+    "other/fuel",
+    "other/travel",
+    "other/professional-services",
 )
 
 
