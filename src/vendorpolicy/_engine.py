@@ -22,6 +22,7 @@ from vendorpolicy._names import Resolver
 from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Resolution
 from vendorpolicy._rules import Combining, Rule, RuleSet
+from vendorpolicy._text import brief
 from vendorpolicy._trace import Trace, kleene_and, kleene_not, trace_purchase
 from vendorpolicy.errors import PredicateTypeError
 
@@ -125,6 +126,7 @@ def _rule_outcome(rule_set: str, rule: Rule, purchase: Purchase, when: dt.date |
         "rule_set": rule_set,
         "rule": rule.id,
         "reason": rule.reason,
+        "rule_reason": rule.reason,
         "source": rule.source,
         "obligations": rule.obligations,
     }
@@ -148,16 +150,24 @@ def _rule_outcome(rule_set: str, rule: Rule, purchase: Purchase, when: dt.date |
         )
         effects: set[Effect] = set()
         cases: list[Trace] = []
+        deciding: int | None = None  # the case that surely gives the rule's effect
         if applies is not False:
-            for case in rule.cases:
+            for index, case in enumerate(rule.cases):
                 trace = trace_purchase(case.when, purchase, when)
                 cases.append(trace)
                 if trace.value is not False:
                     effects.add(case.effect)
                 if trace.value is True:
+                    if all(t.value is False for t in cases[:-1]):
+                        deciding = index
                     break
             else:
                 effects.add(rule.effect)
+        if deciding is not None:
+            # The case says why its effect applies ("private carriers are only asked to take
+            # note"); the rule's own reason stays in `rule_reason`.
+            base["case"] = deciding
+            base["reason"] = rule.cases[deciding].reason or rule.reason
         traces = [t for t in (condition, exception, *cases) if t is not None]
         if applies is None:
             if in_force is None:
@@ -191,7 +201,7 @@ def _rule_outcome(rule_set: str, rule: Rule, purchase: Purchase, when: dt.date |
         )
         return _Outcome(result, applies, frozenset(effects))
     except Exception as exc:
-        message = f"rule `{rule.id}` could not be evaluated: {type(exc).__name__}: {exc}"
+        message = f"rule `{rule.id}` could not be evaluated: {type(exc).__name__}: {brief(exc)}"
         return _Outcome(
             RuleResult(
                 status=RuleStatus.UNKNOWN,

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALWAYS",
+    "MAX_DEPTH",
     "NEVER",
     "AllComponents",
     "AllOf",
@@ -72,6 +73,7 @@ __all__ = [
     "components",
     "custom",
     "decision_date",
+    "depth",
     "fact",
     "purchase",
     "vendor",
@@ -195,6 +197,35 @@ def _through(through_ownership: bool) -> str:
     return ", through_ownership=True" if through_ownership else ""
 
 
+#: The deepest nesting of conditions a predicate may have (an atom is 1 level, `~atom` 2).
+#: Every walk over a predicate (evaluation, explanation, saving, printing) recurses once per
+#: level or a few times, so the bound keeps them all far from Python's recursion limit. Real
+#: rules are rarely 10 levels deep; a rule file reaches at most about half its `max_depth`.
+MAX_DEPTH = 100
+
+
+def depth(node: Predicate) -> int:
+    """How many levels of conditions ``node`` holds: 1 for an atom."""
+    return getattr(node, "_depth", 1)
+
+
+def _depth_field() -> Any:
+    return field(default=1, init=False, eq=False, hash=False, repr=False)
+
+
+def _set_depth(node: Predicate, children: Iterable[Predicate], path: str) -> None:
+    """Record ``node``'s depth from its children's (known since they were built first), and
+    refuse a node deeper than :data:`MAX_DEPTH`: a constant cost per node, no walk."""
+    level = 1 + max((depth(c) for c in children), default=0)
+    if level > MAX_DEPTH:
+        raise InvalidValueError(
+            f"conditions nested too deeply: more than {MAX_DEPTH} levels",
+            path=path,
+            hint="flatten the condition: `a & b & c` and `all_of(...)` do not nest",
+        )
+    object.__setattr__(node, "_depth", level)
+
+
 # --- constants ---------------------------------------------------------------------------------
 
 
@@ -272,6 +303,10 @@ class AllOf(Predicate):
 
     kind: ClassVar[str] = "all"
     operands: tuple[Predicate, ...] = field(converter=_all_of_operands, validator=_at_least_two)
+    _depth: int = _depth_field()
+
+    def __attrs_post_init__(self) -> None:
+        _set_depth(self, self.operands, "AllOf.operands")
 
     @property
     def children(self) -> tuple[Predicate, ...]:
@@ -289,6 +324,10 @@ class AnyOf(Predicate):
 
     kind: ClassVar[str] = "any"
     operands: tuple[Predicate, ...] = field(converter=_any_of_operands, validator=_at_least_two)
+    _depth: int = _depth_field()
+
+    def __attrs_post_init__(self) -> None:
+        _set_depth(self, self.operands, "AnyOf.operands")
 
     @property
     def children(self) -> tuple[Predicate, ...]:
@@ -304,6 +343,10 @@ class Not(Predicate):
 
     kind: ClassVar[str] = "not"
     operand: Predicate = field(validator=_predicate_validator)
+    _depth: int = _depth_field()
+
+    def __attrs_post_init__(self) -> None:
+        _set_depth(self, (self.operand,), "Not.operand")
 
     @property
     def children(self) -> tuple[Predicate, ...]:
@@ -607,6 +650,10 @@ class AnyComponent(Predicate):
 
     kind: ClassVar[str] = "any_component"
     predicate: Predicate = field(validator=_predicate_validator)
+    _depth: int = _depth_field()
+
+    def __attrs_post_init__(self) -> None:
+        _set_depth(self, (self.predicate,), "AnyComponent.predicate")
 
     @property
     def children(self) -> tuple[Predicate, ...]:
@@ -623,6 +670,10 @@ class AllComponents(Predicate):
 
     kind: ClassVar[str] = "all_components"
     predicate: Predicate = field(validator=_predicate_validator)
+    _depth: int = _depth_field()
+
+    def __attrs_post_init__(self) -> None:
+        _set_depth(self, (self.predicate,), "AllComponents.predicate")
 
     @property
     def children(self) -> tuple[Predicate, ...]:
