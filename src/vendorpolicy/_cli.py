@@ -276,7 +276,7 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
 def decision_table(rows: Sequence[tuple[Purchase, Decision]]) -> str:
     """A plain-text table: one line per purchase with its effect and the deciding reason."""
     header = ("purchase", "buyer", "vendor", "category", "decision", "why")
-    lines = [header]
+    lines: list[tuple[str, ...]] = [header]
     for p, d in rows:
         lines.append(
             (
@@ -288,7 +288,7 @@ def decision_table(rows: Sequence[tuple[Purchase, Decision]]) -> str:
                 _why(d),
             )
         )
-    lines = [tuple(shown(cell) for cell in row) for row in lines]
+    lines = [tuple(shown(cell) for cell in row) for row in lines]  # user text, escaped
     widths = [max(len(row[i]) for row in lines) for i in range(len(header) - 1)]
     rendered = []
     for row in lines:
