@@ -26,6 +26,7 @@ from vendorpolicy._model import Purchase
 from vendorpolicy._names import Resolver
 from vendorpolicy._registry import Registry
 from vendorpolicy._rules import RuleSet
+from vendorpolicy._text import lone_surrogate, shown
 from vendorpolicy.errors import (
     FileError,
     InvalidDataError,
@@ -707,8 +708,12 @@ def _to_purchase(line: int, row: Mapping[str, Any], mapping: ColumnMapping) -> L
 
 
 def _text_id(data: Mapping[str, Any]) -> str:
+    """The row's purchase id for its error record, when it is text: escaped if it could not be
+    written out as it is (a lone surrogate)."""
     value = data.get("id")
-    return value if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    return value if lone_surrogate(value) is None else shown(value)
 
 
 def _flag(value: Any, mapping: ColumnMapping) -> Any:

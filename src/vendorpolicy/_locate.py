@@ -20,7 +20,7 @@ __all__ = ["Locator", "line_of", "parse_path"]
 _SEGMENT = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
-_BASIC_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BASIC_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _LITERAL_STRING = re.compile(r"'[^']*'")
 _SCALAR = re.compile(r"[^,\]}\n#]+")
 

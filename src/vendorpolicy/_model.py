@@ -230,6 +230,8 @@ def _freeze_attributes(value: object, path: str) -> Mapping[str, Any]:
                 f"got {type_name(item)} {tick(item)}",
                 path=f"{path}[{key!r}]",
             )
+        if isinstance(item, str):
+            check_text(item, f"{path}[{key!r}]")
         out[key] = item
     return MappingProxyType(dict(sorted(out.items())))
 
@@ -248,6 +250,8 @@ def _freeze_facts(value: object, path: str) -> Mapping[str, FactValue]:
                 f"fact values must be text or booleans, got {type_name(item)} {tick(item)}",
                 path=f"{path}[{key!r}]",
             )
+        if isinstance(item, str):
+            check_text(item, f"{path}[{key!r}]")
         out[key] = item
     return MappingProxyType(dict(sorted(out.items())))
 

@@ -22,7 +22,9 @@ from vendorpolicy._checks import (
     check_country,
     check_date,
     check_id,
+    check_text,
     frozen_set_of,
+    text_validator,
     tick,
     type_name,
     where,
@@ -213,14 +215,14 @@ def _depth_field() -> Any:
     return field(default=1, init=False, eq=False, hash=False, repr=False)
 
 
-def _set_depth(node: Predicate, children: Iterable[Predicate], path: str) -> None:
+def _set_depth(node: Predicate, children: Iterable[Predicate]) -> None:
     """Record ``node``'s depth from its children's (known since they were built first), and
     refuse a node deeper than :data:`MAX_DEPTH`: a constant cost per node, no walk."""
     level = 1 + max((depth(c) for c in children), default=0)
     if level > MAX_DEPTH:
         raise InvalidValueError(
             f"conditions nested too deeply: more than {MAX_DEPTH} levels",
-            path=path,
+            path=type(node).__name__,
             hint="flatten the condition: `a & b & c` and `all_of(...)` do not nest",
         )
     object.__setattr__(node, "_depth", level)
@@ -306,7 +308,7 @@ class AllOf(Predicate):
     _depth: int = _depth_field()
 
     def __attrs_post_init__(self) -> None:
-        _set_depth(self, self.operands, "AllOf.operands")
+        _set_depth(self, self.operands)
 
     @property
     def children(self) -> tuple[Predicate, ...]:
@@ -327,7 +329,7 @@ class AnyOf(Predicate):
     _depth: int = _depth_field()
 
     def __attrs_post_init__(self) -> None:
-        _set_depth(self, self.operands, "AnyOf.operands")
+        _set_depth(self, self.operands)
 
     @property
     def children(self) -> tuple[Predicate, ...]:
@@ -346,7 +348,7 @@ class Not(Predicate):
     _depth: int = _depth_field()
 
     def __attrs_post_init__(self) -> None:
-        _set_depth(self, (self.operand,), "Not.operand")
+        _set_depth(self, (self.operand,))
 
     @property
     def children(self) -> tuple[Predicate, ...]:
@@ -599,7 +601,7 @@ def _fact_value(value: object, path: str) -> FactValue:
             f"fact values must be text or booleans, got {type_name(value)} {tick(value)}",
             path=path,
         )
-    return value
+    return check_text(value, path) if isinstance(value, str) else value
 
 
 def _fact_values(value: object, path: str) -> frozenset[FactValue]:
@@ -653,7 +655,7 @@ class AnyComponent(Predicate):
     _depth: int = _depth_field()
 
     def __attrs_post_init__(self) -> None:
-        _set_depth(self, (self.predicate,), "AnyComponent.predicate")
+        _set_depth(self, (self.predicate,))
 
     @property
     def children(self) -> tuple[Predicate, ...]:
@@ -673,7 +675,7 @@ class AllComponents(Predicate):
     _depth: int = _depth_field()
 
     def __attrs_post_init__(self) -> None:
-        _set_depth(self, (self.predicate,), "AllComponents.predicate")
+        _set_depth(self, (self.predicate,))
 
     @property
     def children(self) -> tuple[Predicate, ...]:
@@ -714,7 +716,7 @@ class Custom(Predicate):
     kind: ClassVar[str] = "custom"
     name: str = field(converter=_custom_name)
     function: CustomFunction = field(validator=_callable_validator)
-    description: str = ""
+    description: str = field(default="", validator=text_validator)
 
     def __repr__(self) -> str:
         return f"custom({self.name!r})"
