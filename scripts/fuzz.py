@@ -586,8 +586,11 @@ def run_corruptions(count: int, rnd: random.Random, pool: Pools, failures: Failu
         stats[f"corruptions decided {decision.effect.value}"] += 1
         field = _field_name(path)
         if decision.effect is Effect.ALLOW:
-            failures.add("silent allows", f"{name}: {kind} {path} -> ALLOW: {json.dumps(corrupted, default=str)[:700]}")
-            stats[f"silent allow: {kind} {field}"] += 1
+            # `packs.check` reports stated facts outside the pack's vocabulary: a caller that
+            # runs it would have refused these; evaluation itself does not yet (issue 8, item 2).
+            flagged = "flagged by packs.check" if packs.check(name, purchase) else "not flagged"
+            failures.add("silent allows", f"{name}: {kind} {path} -> ALLOW ({flagged}): {json.dumps(corrupted, default=str)[:700]}")
+            stats[f"silent allow, {flagged}: {kind} {field}"] += 1
         elif decision.effect is Effect.WARN:
             stats[f"weakened to warn: {kind} {field}"] += 1
 
@@ -797,7 +800,19 @@ def run_cli(count: int, rnd: random.Random, pool: Pools, failures: Failures, sta
         while done < count:
             op = rnd.random()
             err = io.StringIO()
-            if op < 0.15:  # validate a damaged rule file
+            if op < 0.05:  # explain a damaged purchase file
+                path = base / "purchase.json"
+                data = mutate_data(rnd.choice(pool.purchase_docs), rnd)
+                path.write_bytes(to_json(data, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+                argv = ["explain", str(path)] if rnd.random() < 0.5 else ["explain", str(path), "--pack", rnd.choice(packs.names())]
+                done += 1
+                expected = None
+            elif op < 0.08:  # resolve hostile names
+                argv = ["resolve", *(mutate_text(rnd.choice(["Huawei Technologies Co., Ltd.", "ZTE", "Hikvision"]), rnd) for _ in range(3))]
+                argv = [a for a in argv if "\x00" not in a]  # a NUL cannot be an argument
+                done += 1
+                expected = None
+            elif op < 0.15:  # validate a damaged rule file
                 text, fmt = rnd.choice(pool.rule_texts)
                 path = base / f"rules.{fmt}"
                 path.write_bytes(mutate_text(text, rnd).encode("utf-8", "surrogatepass"))

@@ -411,7 +411,7 @@ def _locate(exc: InvalidDataError, text: str, name: str, *, toml: bool) -> Inval
         unknown = _UNKNOWN_KEY.match(problem.message)
         if unknown:  # point at the misspelt key itself, not at the object holding it
             target = f"{path}.{unknown.group(1)}"
-        line = locator.line(target)
+        line = locator.line(target) or locator.line(path)
         where = f"{name}:{line}" if line else name
         located.append(type(problem)(problem.message, path=f"{where} {path}", hint=problem.hint))
     count = len(located)
