@@ -507,7 +507,7 @@ def _check_header(
                 InvalidValueError(
                     f"unknown column {tick(column)}",
                     path=where,
-                    hint=f"did you mean `{close}`?"
+                    hint=f"did you mean {tick(close)}?"
                     if close
                     else "map it in the ColumnMapping, or list it in `ignore`",
                 )
@@ -605,7 +605,7 @@ def _read_jsonl(handle: IO[bytes], mapping: ColumnMapping) -> Iterator[LedgerRow
                     close = _closest(key, [*columns, *mapping.ignore])
                     errors.append(
                         f"unknown key {tick(key)}"
-                        + (f" (did you mean `{close}`?)" if close else "")
+                        + (f" (did you mean {tick(close)}?)" if close else "")
                     )
             if errors:
                 yield RowError(line=number, errors=tuple(errors))
@@ -746,7 +746,7 @@ def _date(value: Any, mapping: ColumnMapping, errors: list[str]) -> Any:
     except ValueError:
         errors.append(
             f"{_where('date', mapping)}: not a date {tick(value)} "
-            f"(expected the format `{mapping.date_format}`)"
+            f"(expected the format {tick(mapping.date_format)})"
         )
         return None
 
@@ -754,7 +754,7 @@ def _date(value: Any, mapping: ColumnMapping, errors: list[str]) -> Any:
 def _where(name: str, mapping: ColumnMapping) -> str:
     if name in mapping.constants:
         return f"constant `{name}`"
-    return f"column `{getattr(mapping, name)}`"
+    return f"column {tick(getattr(mapping, name))}"
 
 
 def _by_column(problem: VendorPolicyError, mapping: ColumnMapping) -> str:
@@ -765,7 +765,7 @@ def _by_column(problem: VendorPolicyError, mapping: ColumnMapping) -> str:
             return _render(problem, _where(name, mapping))
     if path.startswith("$.facts[") and mapping.fact_prefix:
         fact = path[len("$.facts[") :].strip("[]'")
-        return _render(problem, f"column `{mapping.fact_prefix}{fact}`")
+        return _render(problem, f"column {tick(mapping.fact_prefix + fact)}")
     if path == "$.value":
         return _render(problem, f"{_where('value', mapping)}/{_where('currency', mapping)}")
     if path == "$.buyer":
