@@ -113,7 +113,7 @@ HOSTILE_TEXT = [
     "\r\n",
     "\t",
     "é",
-    "𝔘",
+    "𝔘",  # noqa: RUF001 - a letter outside the Basic Multilingual Plane, on purpose
     "ファーウェイ",
     '"',
     "'",
@@ -147,7 +147,12 @@ def to_json(data: Any, *, ensure_ascii: bool = True) -> str:
         elif isinstance(item, dict):
             parts: list[Any] = [_Raw("{")]
             for i, (key, value) in enumerate(item.items()):
-                parts += [_Raw(("," if i else "") + json.dumps(str(key), ensure_ascii=ensure_ascii) + ":"), value]
+                parts += [
+                    _Raw(
+                        ("," if i else "") + json.dumps(str(key), ensure_ascii=ensure_ascii) + ":"
+                    ),
+                    value,
+                ]
             stack.extend(reversed([*parts, _Raw("}")]))
         elif isinstance(item, list):
             parts = [_Raw("[")]
@@ -211,9 +216,11 @@ class Pools:
         self.packs = {name: packs.load(name) for name in packs.names()}
         generated = draw(rule_set_strategy(), 120, seed)
         self.rule_sets: list[RuleSet] = [sample_rule_set(), *generated, *self.packs.values()]
-        self.rule_texts = [(dump_rule_set(rs, fmt), fmt) for rs in self.rule_sets for fmt in ("json", "toml")]
+        self.rule_texts = [
+            (dump_rule_set(rs, fmt), fmt) for rs in self.rule_sets for fmt in ("json", "toml")
+        ]
         # Mutated documents are copied whole: the small generated ones, and a pack now and then.
-        self.documents = [unstructure(rs) for rs in self.rule_sets[:-len(self.packs)]]
+        self.documents = [unstructure(rs) for rs in self.rule_sets[: -len(self.packs)]]
         self.documents += [unstructure(rs) for rs in self.packs.values()][:2]
         self.purchases: list[Purchase] = [
             *sample_purchases(),
@@ -246,7 +253,9 @@ class Pools:
                 elif spec.location.value == "purpose" and rnd.random() < 0.4:
                     purpose = rnd.choice(spec.values)
         entity = rnd.choice(entities)
-        supplier = rnd.choice([entity.name, *entity.aliases, "Acme Office Supply", "Nordic Systems AB"])
+        supplier = rnd.choice(
+            [entity.name, *entity.aliases, "Acme Office Supply", "Nordic Systems AB"]
+        )
         return Purchase(
             buyer=Buyer(
                 id=rnd.choice(["gsa", "dod", "mic", "carrier-a", "city"]),
@@ -257,7 +266,8 @@ class Pools:
                 country=rnd.choice(["US", "JP", "GB", "AU", "NZ", "SE", "DE", None]),
             ),
             supplier=supplier,
-            category=rnd.choice([*categories, "telecom/network/router", "it/server"]) + rnd.choice(["", "/sub"]),
+            category=rnd.choice([*categories, "telecom/network/router", "it/server"])
+            + rnd.choice(["", "/sub"]),
             date=dt.date(2018, 1, 1) + dt.timedelta(days=rnd.randrange(3300)),
             purpose=purpose,
             components=rnd.choice([(), None]),
@@ -425,7 +435,9 @@ def check_decision(decision: vendorpolicy.Decision, failures: Failures, context:
         failures.add("broken messages", f"{context}: explain() shows unescaped text")
 
 
-def check_rule_set(rs: RuleSet, pool: Pools, rnd: random.Random, failures: Failures, ctx: str) -> None:
+def check_rule_set(
+    rs: RuleSet, pool: Pools, rnd: random.Random, failures: Failures, ctx: str
+) -> None:
     """A loaded rule set: digest, evaluation, output; one in four, both formats round trip."""
     rs.digest.encode("ascii")
     for fmt in ("json", "toml") if rnd.random() < 0.25 else ():
@@ -436,7 +448,9 @@ def check_rule_set(rs: RuleSet, pool: Pools, rnd: random.Random, failures: Failu
     check_decision(rs.evaluate(purchase), failures, ctx)
 
 
-def run_rule_files(count: int, rnd: random.Random, pool: Pools, failures: Failures, stats: Counter[str]) -> None:
+def run_rule_files(
+    count: int, rnd: random.Random, pool: Pools, failures: Failures, stats: Counter[str]
+) -> None:
     for _ in range(count):
         text, fmt = rnd.choice(pool.rule_texts)
         valid = rnd.random() < 0.1
@@ -463,7 +477,9 @@ def run_rule_files(count: int, rnd: random.Random, pool: Pools, failures: Failur
             crash(failures, "loaded rule file", data)
 
 
-def run_documents(count: int, rnd: random.Random, pool: Pools, failures: Failures, stats: Counter[str]) -> None:
+def run_documents(
+    count: int, rnd: random.Random, pool: Pools, failures: Failures, stats: Counter[str]
+) -> None:
     for _ in range(count):
         in_code = rnd.random() < 0.5
         data = mutate_data(rnd.choice(pool.documents), rnd, in_code=in_code)
@@ -487,7 +503,9 @@ def run_documents(count: int, rnd: random.Random, pool: Pools, failures: Failure
             crash(failures, "loaded document", data)
 
 
-def run_purchases(count: int, rnd: random.Random, pool: Pools, failures: Failures, stats: Counter[str]) -> None:
+def run_purchases(
+    count: int, rnd: random.Random, pool: Pools, failures: Failures, stats: Counter[str]
+) -> None:
     for _ in range(count):
         data = mutate_data(rnd.choice(pool.purchase_docs), rnd, in_code=rnd.random() < 0.5)
         try:
@@ -517,7 +535,11 @@ CORRUPTIONS = ("remove", "typo", "case", "pad", "empty", "null", "type")
 def corrupt(data: dict[str, Any], rnd: random.Random) -> tuple[str, str, dict[str, Any]] | None:
     """One fact of a purchase corrupted: its path, the kind of corruption, the new data."""
     data = copy.deepcopy(data)
-    places = [(c, k) for c, k in locations(data) if not isinstance(c[k], (dict, list)) or rnd.random() < 0.3]
+    places = [
+        (c, k)
+        for c, k in locations(data)
+        if not isinstance(c[k], (dict, list)) or rnd.random() < 0.3
+    ]
     if not places:
         return None
     container, key = rnd.choice(places)
@@ -533,11 +555,21 @@ def corrupt(data: dict[str, Any], rnd: random.Random) -> tuple[str, str, dict[st
     elif kind == "pad" and isinstance(value, str):
         container[key] = rnd.choice([" ", "\t", "\n"]) + value + rnd.choice(["", " "])
     elif kind == "empty":
-        container[key] = "" if isinstance(value, str) else type(value)() if isinstance(value, (list, dict)) else ""
+        container[key] = (
+            ""
+            if isinstance(value, str)
+            else type(value)()
+            if isinstance(value, (list, dict))
+            else ""
+        )
     elif kind == "null":
         container[key] = None
     elif kind == "type":
-        container[key] = {True: "true", False: "no"}.get(value, 1) if isinstance(value, bool) else rnd.choice([1, True, ["x"]])
+        container[key] = (
+            {True: "true", False: "no"}.get(value, 1)
+            if isinstance(value, bool)
+            else rnd.choice([1, True, ["x"]])
+        )
     else:
         return None
     return path, kind, data
@@ -556,7 +588,9 @@ def _path_of(root: Any, container: Any, key: Any) -> str:
     return "?"
 
 
-def run_corruptions(count: int, rnd: random.Random, pool: Pools, failures: Failures, stats: Counter[str]) -> None:
+def run_corruptions(
+    count: int, rnd: random.Random, pool: Pools, failures: Failures, stats: Counter[str]
+) -> None:
     if not pool.denied:
         failures.add("non-library exceptions", "no denied purchase to corrupt")
         return
@@ -589,7 +623,11 @@ def run_corruptions(count: int, rnd: random.Random, pool: Pools, failures: Failu
             # `packs.check` reports stated facts outside the pack's vocabulary: a caller that
             # runs it would have refused these; evaluation itself does not yet (issue 8, item 2).
             flagged = "flagged by packs.check" if packs.check(name, purchase) else "not flagged"
-            failures.add("silent allows", f"{name}: {kind} {path} -> ALLOW ({flagged}): {json.dumps(corrupted, default=str)[:700]}")
+            failures.add(
+                "silent allows",
+                f"{name}: {kind} {path} -> ALLOW ({flagged}): "
+                f"{json.dumps(corrupted, default=str)[:700]}",
+            )
             stats[f"silent allow, {flagged}: {kind} {field}"] += 1
         elif decision.effect is Effect.WARN:
             stats[f"weakened to warn: {kind} {field}"] += 1
@@ -644,8 +682,13 @@ def hostile_cell(rnd: random.Random) -> str:
     if op < 0.004:
         return "z" * 1_000_100  # over the reader's record limit
     if op < 0.3:
-        return "".join(rnd.choice(['"', "\n", "\r", "\r\n", ",", "a", " ", "é", "\x00", "\x1b"]) for _ in range(rnd.randint(1, 6)))
-    return rnd.choice([*HOSTILE_TEXT, "maybe", "2019-02-30", "-1", "=cmd()", "@x", "CNN", "telecom/Radio"])
+        return "".join(
+            rnd.choice(['"', "\n", "\r", "\r\n", ",", "a", " ", "é", "\x00", "\x1b"])
+            for _ in range(rnd.randint(1, 6))
+        )
+    return rnd.choice(
+        [*HOSTILE_TEXT, "maybe", "2019-02-30", "-1", "=cmd()", "@x", "CNN", "telecom/Radio"]
+    )
 
 
 def csv_ledger(rnd: random.Random, pool: Pools, rows: int) -> bytes:
@@ -718,7 +761,9 @@ def rows_in_csv(data: bytes) -> int | None:
     records = list(csv.reader(io.StringIO(text, newline="")))
     if not records:
         return None
-    return sum(1 for cells in records[1:] if cells and not (len(cells) == 1 and not cells[0].strip()))
+    return sum(
+        1 for cells in records[1:] if cells and not (len(cells) == 1 and not cells[0].strip())
+    )
 
 
 def rows_in_jsonl(data: bytes) -> int:
@@ -748,7 +793,15 @@ def count_records(output: str, fmt: str) -> int:
     return len(lines)
 
 
-def run_ledgers(count: int, rnd: random.Random, pool: Pools, failures: Failures, stats: Counter[str], *, jsonl: bool) -> None:
+def run_ledgers(
+    count: int,
+    rnd: random.Random,
+    pool: Pools,
+    failures: Failures,
+    stats: Counter[str],
+    *,
+    jsonl: bool,
+) -> None:
     done = 0
     with tempfile.TemporaryDirectory() as folder:
         while done < count:
@@ -773,11 +826,16 @@ def run_ledgers(count: int, rnd: random.Random, pool: Pools, failures: Failures,
             stats["ledger rows"] += len(results)
             stats["row errors"] += sum(1 for r in results if isinstance(r, vendorpolicy.RowError))
             if len(results) != expected:
-                failures.add("rows lost", f"screen_ledger: {expected} rows in, {len(results)} records out: {data[:800]!r}")
+                failures.add(
+                    "rows lost",
+                    f"screen_ledger: {expected} rows in, {len(results)} records out: "
+                    f"{data[:800]!r}",
+                )
             for result in results:
-                if isinstance(result, vendorpolicy.RowError):
-                    if not all(message_ok(e) for e in result.errors):
-                        failures.add("broken messages", f"row error: {result.errors!r}")
+                if isinstance(result, vendorpolicy.RowError) and not all(
+                    message_ok(e) for e in result.errors
+                ):
+                    failures.add("broken messages", f"row error: {result.errors!r}")
             for fmt in ("csv", "jsonl"):
                 out = io.StringIO()
                 try:
@@ -789,95 +847,102 @@ def run_ledgers(count: int, rnd: random.Random, pool: Pools, failures: Failures,
                     crash(failures, f"write_results {fmt}", data[:2000])
                     continue
                 if written != len(results) or summary.rows != len(results):
-                    failures.add("rows lost", f"write_results {fmt}: {len(results)} results, {written} records read back")
+                    failures.add(
+                        "rows lost",
+                        f"write_results {fmt}: {len(results)} results, {written} records read back",
+                    )
 
 
-def run_cli(count: int, rnd: random.Random, pool: Pools, failures: Failures, stats: Counter[str]) -> None:
+HOSTILE_MAPPINGS = [
+    b'{"list_separator": ""}',
+    b'{"buyer_id": "\\ud800"}',
+    b'{"true_values": ["yes"], "false_values": ["YES"]}',
+    b"\xff\xfe{}",
+    b'{"ignore": "caf\xe9"}',
+    b"[" * 5000,
+]
+
+
+def cli_command(
+    rnd: random.Random, pool: Pools, base: Path, left: int
+) -> tuple[list[str], int, int | None]:
+    """A command line to run: its arguments, how many inputs it holds, and for `check` of a
+    ledger, the rows the output file must have."""
+    op = rnd.random()
+    if op < 0.05:  # explain a damaged purchase file
+        path = base / "purchase.json"
+        data = mutate_data(rnd.choice(pool.purchase_docs), rnd)
+        path.write_bytes(to_json(data, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        if rnd.random() < 0.5:
+            return ["explain", str(path)], 1, None
+        return ["explain", str(path), "--pack", rnd.choice(packs.names())], 1, None
+    if op < 0.08:  # resolve hostile names
+        names = ["Huawei Technologies Co., Ltd.", "ZTE", "Hikvision"]
+        argv = ["resolve", *(mutate_text(rnd.choice(names), rnd) for _ in range(3))]
+        return [a for a in argv if "\x00" not in a], 1, None  # no NUL in an argument
+    if op < 0.15:  # validate a damaged rule file
+        text, fmt = rnd.choice(pool.rule_texts)
+        path = base / f"rules.{fmt}"
+        path.write_bytes(mutate_text(text, rnd).encode("utf-8", "surrogatepass"))
+        return ["validate", str(path)], 1, None
+    jsonl = rnd.random() < 0.4
+    rows = min(rnd.randint(20, 200), left)
+    data = jsonl_ledger(rnd, pool, rows) if jsonl else csv_ledger(rnd, pool, rows)
+    ledger = base / ("ledger.jsonl" if jsonl else "ledger.csv")
+    ledger.write_bytes(data)
+    expected: int | None = rows_in_jsonl(data) if jsonl else rows_in_csv(data)
+    output = base / f"out.{rnd.choice(['csv', 'jsonl'])}"
+    with contextlib.suppress(FileNotFoundError):
+        output.unlink()
+    argv = ["check", "-q", "-o", str(output), "--fail-on", rnd.choice(["deny", "never"])]
+    if rnd.random() < 0.2:
+        argv += ["--pack", rnd.choice(packs.names()), str(ledger)]
+    else:
+        rules = base / "rules.toml"
+        rules.write_text(dump_rule_set(rnd.choice(pool.rule_sets)), encoding="utf-8")
+        argv += [str(rules), str(ledger)]
+    if rnd.random() < 0.05:  # a hostile mapping file: the run must refuse it cleanly
+        mapping = base / "mapping.json"
+        mapping.write_bytes(rnd.choice([*HOSTILE_MAPPINGS, to_json(deep(200, rnd)).encode()]))
+        argv += ["--mapping", str(mapping)]
+        expected = None
+    return argv, rows, expected
+
+
+def run_cli(
+    count: int, rnd: random.Random, pool: Pools, failures: Failures, stats: Counter[str]
+) -> None:
     done = 0
     with tempfile.TemporaryDirectory() as folder:
-        base = Path(folder)
-        rules_path = base / "rules.toml"
         while done < count:
-            op = rnd.random()
+            argv, inputs, expected = cli_command(rnd, pool, Path(folder), count - done)
+            done += inputs
             err = io.StringIO()
-            if op < 0.05:  # explain a damaged purchase file
-                path = base / "purchase.json"
-                data = mutate_data(rnd.choice(pool.purchase_docs), rnd)
-                path.write_bytes(to_json(data, ensure_ascii=False).encode("utf-8", "surrogatepass"))
-                argv = ["explain", str(path)] if rnd.random() < 0.5 else ["explain", str(path), "--pack", rnd.choice(packs.names())]
-                done += 1
-                expected = None
-            elif op < 0.08:  # resolve hostile names
-                argv = ["resolve", *(mutate_text(rnd.choice(["Huawei Technologies Co., Ltd.", "ZTE", "Hikvision"]), rnd) for _ in range(3))]
-                argv = [a for a in argv if "\x00" not in a]  # a NUL cannot be an argument
-                done += 1
-                expected = None
-            elif op < 0.15:  # validate a damaged rule file
-                text, fmt = rnd.choice(pool.rule_texts)
-                path = base / f"rules.{fmt}"
-                path.write_bytes(mutate_text(text, rnd).encode("utf-8", "surrogatepass"))
-                argv = ["validate", str(path)]
-                done += 1
-                expected = None
-            else:
-                jsonl = rnd.random() < 0.4
-                rows = min(rnd.randint(20, 200), count - done)
-                data = jsonl_ledger(rnd, pool, rows) if jsonl else csv_ledger(rnd, pool, rows)
-                done += rows
-                ledger = base / ("ledger.jsonl" if jsonl else "ledger.csv")
-                ledger.write_bytes(data)
-                expected = rows_in_jsonl(data) if jsonl else rows_in_csv(data)
-                fmt = rnd.choice(["csv", "jsonl"])
-                output = base / f"out.{fmt}"
-                with contextlib.suppress(FileNotFoundError):
-                    output.unlink()
-                argv = ["check", "-q", "-o", str(output), "--fail-on", rnd.choice(["deny", "never"])]
-                if rnd.random() < 0.2:
-                    argv += ["--pack", rnd.choice(packs.names()), str(ledger)]
-                else:
-                    rules_path.write_text(dump_rule_set(rnd.choice(pool.rule_sets)), encoding="utf-8")
-                    argv += [str(rules_path), str(ledger)]
-                if rnd.random() < 0.05:  # a hostile mapping file: the run must refuse it cleanly
-                    mapping = base / "mapping.json"
-                    mapping.write_bytes(
-                        rnd.choice(
-                            [
-                                b'{"list_separator": ""}',
-                                b'{"buyer_id": "\\ud800"}',
-                                b'{"true_values": ["yes"], "false_values": ["YES"]}',
-                                b"\xff\xfe{}",
-                                b'{"ignore": "caf\xe9"}',
-                                b"[" * 5000,
-                                to_json(deep(200, rnd)).encode(),
-                            ]
-                        )
-                    )
-                    argv += ["--mapping", str(mapping)]
-                    expected = None
-            out = io.StringIO()
             try:
                 with contextlib.redirect_stderr(err):
-                    code = cli_main(argv, out=out)
+                    code = cli_main(argv, out=io.StringIO())
             except BaseException:  # SystemExit included: main must return its code
                 crash(failures, f"vendorpolicy {' '.join(argv[:2])}", argv)
                 continue
             stats[f"cli exit {code}"] += 1
+            message = err.getvalue()
             if code not in (0, 1, 3):
-                failures.add("non-library exceptions", f"exit {code}: {argv} {err.getvalue()[:500]}")
-            if "Traceback" in err.getvalue():
-                failures.add("non-library exceptions", f"traceback: {argv} {err.getvalue()[:800]}")
-            if argv[0] == "check" and expected is not None:
-                output = Path(argv[argv.index("-o") + 1])
-                if not output.exists():
-                    if "header" not in err.getvalue() and "cannot read" not in err.getvalue():
-                        failures.add("rows lost", f"cli: no output: {err.getvalue()[:500]}")
-                    else:
-                        stats["cli ledgers refused whole"] += 1
-                    continue
-                written = count_records(output.read_text(encoding="utf-8"), output.suffix[1:])
-                if written != expected:
-                    failures.add("rows lost", f"cli: {expected} rows in, {written} records out")
-                stats["cli rows"] += written
+                failures.add("non-library exceptions", f"exit {code}: {argv} {message[:500]}")
+            if "Traceback" in message:
+                failures.add("non-library exceptions", f"traceback: {argv} {message[:800]}")
+            if argv[0] != "check" or expected is None:
+                continue
+            output = Path(argv[argv.index("-o") + 1])
+            if not output.exists():
+                if "header" in message or "cannot read" in message:
+                    stats["cli ledgers refused whole"] += 1
+                else:
+                    failures.add("rows lost", f"cli: no output: {message[:500]}")
+                continue
+            written = count_records(output.read_text(encoding="utf-8"), output.suffix[1:])
+            if written != expected:
+                failures.add("rows lost", f"cli: {expected} rows in, {written} records out")
+            stats["cli rows"] += written
 
 
 # --- running -------------------------------------------------------------------------------------
@@ -899,7 +964,7 @@ def run_task(task: tuple[str, int, int, int]) -> tuple[str, int, Counter[str], F
         "jsonl-ledgers": lambda *a: run_ledgers(*a, jsonl=True),
         "cli": run_cli,
     }
-    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+    with Path(os.devnull).open("w") as sink, contextlib.redirect_stdout(sink):
         runners[kind](count, rnd, pool, failures, stats)
     return kind, count, stats, failures, time.perf_counter() - start
 
@@ -922,7 +987,9 @@ def main() -> int:
     parser.add_argument("--inputs", type=int, default=1_000_000, help="inputs to generate")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
     parser.add_argument("--seed", type=int, default=8, help="seed of the whole run")
-    parser.add_argument("--minutes", type=float, default=60.0, help="stop handing out work after this long")
+    parser.add_argument(
+        "--minutes", type=float, default=60.0, help="stop handing out work after this long"
+    )
     args = parser.parse_args()
     print(
         f"vendorpolicy {vendorpolicy.__version__}, Python {platform.python_version()}, "
@@ -938,17 +1005,24 @@ def main() -> int:
     stopped_early = False
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     with context.Pool(args.jobs, maxtasksperchild=None) as workers:
-        for kind, count, found, broken, seconds in workers.imap_unordered(run_task, tasks(args.inputs, args.seed)):
+        for kind, count, found, broken, seconds in workers.imap_unordered(
+            run_task, tasks(args.inputs, args.seed)
+        ):
             done[kind] += count
             stats.update(found)
             cpu += seconds
             for name, n in broken.counts.items():
                 failures.counts[name] += n
-                failures.examples.setdefault(name, []).extend(broken.examples.get(name, [])[: 3 - len(failures.examples.get(name, []))])
+                failures.examples.setdefault(name, []).extend(
+                    broken.examples.get(name, [])[: 3 - len(failures.examples.get(name, []))]
+                )
             total = sum(done.values())
             elapsed = time.perf_counter() - start
             if total % 50_000 < TASK_SIZE:
-                print(f"  {total:>9,} inputs in {elapsed:7.0f} s ({total / elapsed:,.0f}/s)", flush=True)
+                print(
+                    f"  {total:>9,} inputs in {elapsed:7.0f} s ({total / elapsed:,.0f}/s)",
+                    flush=True,
+                )
             if elapsed > args.minutes * 60:
                 stopped_early = True
                 workers.terminate()
@@ -956,7 +1030,10 @@ def main() -> int:
     elapsed = time.perf_counter() - start
     total = sum(done.values())
     print()
-    print(f"{total:,} inputs in {elapsed:,.0f} s ({total / elapsed:,.0f} inputs/s; {cpu:,.0f} s of worker time)")
+    print(
+        f"{total:,} inputs in {elapsed:,.0f} s ({total / elapsed:,.0f} inputs/s; "
+        f"{cpu:,.0f} s of worker time)"
+    )
     if stopped_early:
         print(f"stopped after {args.minutes} minutes, before all {args.inputs:,} inputs")
     for kind in MIX:
