@@ -256,17 +256,14 @@ class TestInterruptAndOutputs:
         path = ledger(tmp_path, [ALLOWED.format(n=i) for i in range(50_000)])
         output = tmp_path / "out.csv"
         output.write_text("the previous good results\n", encoding="utf-8")
+        # The command as `vendorpolicy` runs it, with Ctrl-C enabled even when this test runs
+        # where SIGINT is ignored (a background job), since a child inherits that.
+        program = (
+            "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "from vendorpolicy._cli import main; sys.exit(main(sys.argv[1:]))"
+        )
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [
-                sys.executable,
-                "-m",
-                "vendorpolicy",
-                "check",
-                str(rules),
-                str(path),
-                "-o",
-                str(output),
-            ],
+            [sys.executable, "-c", program, "check", str(rules), str(path), "-o", str(output)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
