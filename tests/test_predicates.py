@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vendorpolicy
@@ -29,6 +30,7 @@ from vendorpolicy import (
     purchase,
     vendor,
 )
+from vendorpolicy._predicates import MAX_DEPTH, depth
 from vendorpolicy.errors import EvaluationError, InvalidValueError, PredicateTypeError
 from vendorpolicy.predicates import AllOf, AnyOf, Not
 from vendorpolicy.testing import predicates, purchases
@@ -813,3 +815,82 @@ class TestAcquired:
         assert repr(purchase.acquired.before("2019-08-13")) == (
             "~purchase.acquired.on_or_after('2019-08-13')"
         )
+
+
+def nested(levels: int, kinds: list[str]) -> Predicate:
+    """A predicate ``levels`` deep, wrapping an atom in the given connectives in turn."""
+    node: Predicate = vendor.origin.in_("CN")
+    for i in range(levels - 1):
+        kind = kinds[i % len(kinds)]
+        if (kind, type(node)) in (("all", AllOf), ("any", AnyOf)):
+            kind = "not"  # `all` in `all` would flatten, not nest
+        if kind == "not":
+            node = ~node
+        elif kind == "all":
+            node = AllOf(operands=[node, buyer.is_public])
+        elif kind == "any":
+            node = AnyOf(operands=[node, buyer.is_public])
+        else:
+            node = components.any(node)
+    return node
+
+
+class TestDepth:
+    """Nesting is bounded when a predicate is built (each connective carries its depth, so the
+    check costs nothing), and every walk works up to the bound."""
+
+    @settings(max_examples=20)
+    @given(st.lists(st.sampled_from(["not", "all", "any", "component"]), min_size=1, max_size=4))
+    def test_every_walk_works_at_the_bound(self, kinds: list[str]) -> None:
+        """A predicate exactly `MAX_DEPTH` deep prints, compares, evaluates, explains, saves
+        and loads back."""
+        from vendorpolicy import Effect, Rule, RuleSet, dump_rule_set, parse_rule_set
+        from vendorpolicy._files import Limits
+
+        p = nested(MAX_DEPTH, kinds)
+        assert depth(p) == MAX_DEPTH
+        assert repr(p)
+        assert p == nested(MAX_DEPTH, kinds)
+        assert hash(p) == hash(nested(MAX_DEPTH, kinds))
+        rs = RuleSet(id="deep", version="1", rules=[Rule(id="r", when=p, effect=Effect.DENY)])
+        decision = rs.evaluate(Purchase(buyer=Buyer(id="b", public=True, sector="other")))
+        assert decision.explain()
+        assert decision.to_json()
+        assert rs.digest
+        text = dump_rule_set(rs, "json")
+        assert parse_rule_set(text, limits=Limits(max_depth=10 * MAX_DEPTH)) == rs
+
+    @pytest.mark.parametrize("kind", ["not", "all", "any", "component"])
+    def test_one_more_level_is_refused(self, kind: str) -> None:
+        """One level past the bound is a clear error naming the field, not a RecursionError
+        later in whatever walks it first (2,000 `~` used to be one)."""
+        p = nested(MAX_DEPTH, [kind])
+        with pytest.raises(InvalidValueError) as info:
+            ~p  # noqa: B018 - building it is what fails
+        assert info.value.message == f"conditions nested too deeply: more than {MAX_DEPTH} levels"
+        assert info.value.path == "Not"
+
+    def test_deep_file_is_a_located_error(self) -> None:
+        """A rule file nested past the bound, read with a raised nesting limit, reports where."""
+        from vendorpolicy import parse_rule_set
+        from vendorpolicy._files import Limits
+        from vendorpolicy.errors import InvalidDataError
+
+        when: dict[str, object] = {"always": {}}
+        for _ in range(MAX_DEPTH + 5):
+            when = {"not": when}
+        document = {
+            "format_version": 1,
+            "id": "deep",
+            "version": "1",
+            "rules": [{"id": "r", "effect": "deny", "when": when}],
+        }
+        text = json.dumps(document, indent=1)
+        with pytest.raises(InvalidDataError) as info:
+            parse_rule_set(text, name="deep.json", limits=Limits(max_depth=1000))
+        (problem,) = info.value.problems
+        assert problem.message == f"conditions nested too deeply: more than {MAX_DEPTH} levels"
+        assert problem.path is not None
+        assert problem.path.startswith("deep.json:")
+        # The sixth `not` from the top is the 101st level from the bottom.
+        assert problem.path.endswith(" $.rules[0].when" + ".not" * 6)

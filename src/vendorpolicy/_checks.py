@@ -18,7 +18,8 @@ from vendorpolicy._codes import (
     EXCEPTIONAL_COUNTRY_CODES,
     suggest,
 )
-from vendorpolicy.errors import InvalidValueError, PredicateTypeError
+from vendorpolicy._text import LIMIT, brief, lone_surrogate
+from vendorpolicy.errors import InvalidValueError, PredicateTypeError, VendorPolicyError
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -33,9 +34,10 @@ def where(instance: object, attribute: attrs.Attribute[Any]) -> str:
     return f"{type(instance).__name__}.{attribute.name}"
 
 
-def tick(value: object) -> str:
-    """A user value quoted for a message."""
-    return f"`{value}`"
+def tick(value: object, limit: int = LIMIT) -> str:
+    """A user value quoted for a message: in backticks, on one line, escaped and cut short (see
+    :func:`vendorpolicy._text.brief`). Every message shows user values through this."""
+    return f"`{brief(value, limit)}`"
 
 
 def type_name(value: object) -> str:
@@ -127,9 +129,63 @@ def check_currency(value: object, path: str) -> str:
 
 
 def check_text(value: object, path: str) -> str:
+    """Check that ``value`` is text that can be written out: a lone surrogate (which no UTF-8
+    file can hold) is refused here rather than failing later in a digest or a results file."""
     if not isinstance(value, str):
         raise PredicateTypeError(f"expected text, got {type_name(value)} {tick(value)}", path=path)
+    if lone_surrogate(value) is not None:
+        raise surrogate_error(value, path)
     return value
+
+
+def surrogate_error(text: str, path: str, *, what: str = "text") -> InvalidValueError:
+    """The error for text holding a lone surrogate, naming where in the text it is."""
+    at = lone_surrogate(text) or 0
+    return InvalidValueError(
+        f"not valid Unicode: a lone surrogate {tick(text[at])} at character {at + 1} of the "
+        f"{what} {tick(text, 60)}",
+        path=path,
+        hint="such text usually comes from a wrong decoding; fix it where it was produced",
+    )
+
+
+def data_problems(data: Any, max_depth: int, root: str = "$") -> list[VendorPolicyError]:
+    """Problems with plain data (parsed JSON or TOML) before any value is built, found without
+    recursion: nesting deeper than ``max_depth`` (the first place only) and every key or text
+    holding a lone surrogate, each with its path from ``root``."""
+    problems: list[VendorPolicyError] = []
+    stack: list[tuple[Any, int, str]] = [(data, 1, root)]
+    too_deep = False
+    while stack:
+        value, depth, path = stack.pop()
+        if isinstance(value, str):
+            if lone_surrogate(value) is not None:
+                problems.append(surrogate_error(value, path))
+            continue
+        if isinstance(value, Mapping):
+            items: list[tuple[str, Any]] = []
+            for key, item in value.items():
+                if isinstance(key, str) and lone_surrogate(key) is not None:
+                    problems.append(surrogate_error(key, path, what="key"))
+                items.append((f"{path}.{key}", item))
+        elif isinstance(value, list):
+            items = [(f"{path}[{i}]", item) for i, item in enumerate(value)]
+        else:
+            continue
+        for child_path, child in reversed(items):
+            if isinstance(child, (Mapping, list)) and depth + 1 > max_depth:
+                if not too_deep:
+                    too_deep = True
+                    problems.append(
+                        InvalidValueError(
+                            f"nested too deeply: more than {max_depth} levels",
+                            path=child_path,
+                            hint="flatten the data, or raise `Limits.max_depth` if it is trusted",
+                        )
+                    )
+                continue
+            stack.append((child, depth + 1, child_path))
+    return problems
 
 
 def text_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

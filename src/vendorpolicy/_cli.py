@@ -8,6 +8,7 @@ Exit codes (documented in docs/cli.md):
      not be read (all other rows are still screened and written; 3 wins over 1, because an
      unreadable row may be a purchase that would have been denied), and when the output pipe
      closed before the run finished
+  130 interrupted (Ctrl-C); an output file is left as it was before the run
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from vendorpolicy._checks import tick
 from vendorpolicy._convert import unstructure
 from vendorpolicy._decision import Decision
-from vendorpolicy._files import load_purchase, load_rule_set
+from vendorpolicy._files import atomic_output, load_purchase, load_rule_set, read_document
 from vendorpolicy._ledger import (
     ColumnMapping,
     RowError,
@@ -40,13 +42,15 @@ from vendorpolicy._resolution import Resolution
 from vendorpolicy._rules import RuleSet
 from vendorpolicy._samples import sample_purchases, sample_rule_set
 from vendorpolicy._schema import rule_set_schema
+from vendorpolicy._text import shown
 from vendorpolicy._vocabcheck import fact_name_problems
 from vendorpolicy._vocabulary import Vocabulary, bundled_vocabulary, show_value
-from vendorpolicy.errors import InvalidDataError, VendorPolicyError
+from vendorpolicy.errors import FileError, InvalidDataError, VendorPolicyError
 
 __all__ = [
     "EXIT_DENIED",
     "EXIT_INPUT",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
     "add_registry_option",
@@ -59,6 +63,7 @@ EXIT_OK = 0
 EXIT_DENIED = 1
 EXIT_USAGE = 2
 EXIT_INPUT = 3
+EXIT_INTERRUPTED = 130
 
 
 class _UsageError(Exception):
@@ -311,9 +316,20 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     out = out or sys.stdout
     err = sys.stderr
     try:
+        return _main(argv, out, err)
+    except KeyboardInterrupt:
+        # Ctrl-C: stop at once, without a traceback. An output file being written is left as
+        # it was (outputs are written whole or not at all); the run proved nothing, so it
+        # cannot exit 0. 130 is what shells report for a command stopped by SIGINT.
+        print("\ninterrupted", file=err)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
+    try:
         args = _parser().parse_args(argv)
     except _UsageError as exc:
-        print(exc, file=err)
+        print(shown(str(exc)), file=err)
         print("try `vendorpolicy --help`", file=err)
         return EXIT_USAGE
     try:
@@ -335,7 +351,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             assert registry is not None
             return _resolve(args.names, registry, args.as_of, as_json=args.json, out=out)
     except _UsageError as exc:
-        print(exc, file=err)
+        print(shown(str(exc)), file=err)
         return EXIT_USAGE
     except VendorPolicyError as exc:
         print(f"error: {exc}", file=err)
@@ -353,7 +369,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
 def decision_table(rows: Sequence[tuple[Purchase, Decision]]) -> str:
     """A plain-text table: one line per purchase with its effect and the deciding reason."""
     header = ("purchase", "buyer", "vendor", "category", "decision", "why")
-    lines = [header]
+    lines: list[tuple[str, ...]] = [header]
     for p, d in rows:
         lines.append(
             (
@@ -365,6 +381,7 @@ def decision_table(rows: Sequence[tuple[Purchase, Decision]]) -> str:
                 _why(d),
             )
         )
+    lines = [tuple(shown(cell) for cell in row) for row in lines]  # user text, escaped
     widths = [max(len(row[i]) for row in lines) for i in range(len(header) - 1)]
     rendered = []
     for row in lines:
@@ -428,14 +445,8 @@ def _load_vocabulary(path: str | None) -> Vocabulary | None:
     if path == "bundled":
         return bundled_vocabulary()
     from vendorpolicy._convert import structure  # noqa: PLC0415
-    from vendorpolicy._files import parse_document  # noqa: PLC0415
 
-    text = Path(path).read_text(encoding="utf-8") if Path(path).is_file() else None
-    if text is None:
-        raise VendorPolicyError(f"no such file `{path}`")
-    vocabulary: Vocabulary = structure(
-        parse_document(text, format="json", name=path), Vocabulary, what=path
-    )
+    vocabulary: Vocabulary = structure(read_document(path), Vocabulary, what=path)
     return vocabulary
 
 
@@ -444,10 +455,12 @@ def _validate(path: str, vocabulary: str | None, out: TextIO) -> int:
     layers = rules.layers()
     count = sum(len(layer.rules) for layer in layers)
     print(
-        f"ok: {path}: rule set `{rules.id}` version {rules.version}, {count} rule"
-        f"{'s' if count != 1 else ''}"
-        + (f" in {len(layers)} layers" if len(layers) > 1 else "")
-        + f", digest {rules.digest}",
+        shown(
+            f"ok: {path}: rule set `{rules.id}` version {rules.version}, {count} rule"
+            f"{'s' if count != 1 else ''}"
+            + (f" in {len(layers)} layers" if len(layers) > 1 else "")
+            + f", digest {rules.digest}"
+        ),
         file=out,
     )
     return EXIT_OK
@@ -488,10 +501,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         results = _progress(results, _count_lines(args.ledger))
     if args.output:
         try:
-            with Path(args.output).open("w", encoding="utf-8", newline="") as target:
+            # Whole or not at all: an error or Ctrl-C halfway leaves the previous file in place.
+            with atomic_output(args.output) as target:
                 summary = _write(results, target, rules, fmt)
         except OSError as exc:
-            raise VendorPolicyError(f"cannot write `{args.output}`: {exc.strerror}") from None
+            raise FileError(f"cannot write {tick(args.output)}: {exc.strerror or exc}") from None
     else:
         summary = _write(results, out, rules, fmt)
     if not args.quiet:
@@ -560,12 +574,8 @@ def _load_mapping(path: str | None) -> ColumnMapping:
     if path is None:
         return ColumnMapping()
     from vendorpolicy._convert import structure  # noqa: PLC0415
-    from vendorpolicy._files import parse_document  # noqa: PLC0415
 
-    if not Path(path).is_file():
-        raise VendorPolicyError(f"no such file `{path}`")
-    data = parse_document(Path(path).read_text(encoding="utf-8"), format="json", name=path)
-    mapping: ColumnMapping = structure(data, ColumnMapping, what=path)
+    mapping: ColumnMapping = structure(read_document(path), ColumnMapping, what=path)
     return mapping
 
 
@@ -585,7 +595,7 @@ def _write(
             effect = result.decision.effect.value
             effects[effect] = effects.get(effect, 0) + 1
             warned += bool(result.decision.warnings)
-        print("  ".join(_table_row(result)), file=target)
+        print("  ".join(shown(cell) for cell in _table_row(result)), file=target)
     return ScreeningSummary(
         rows=total,
         decisions=total - errors,
@@ -678,7 +688,7 @@ def _resolve(
     for resolution in resolutions:
         lines = resolution.render()
         lines[0] = lines[0].replace("vendor: ", "", 1)
-        print("\n".join(lines), file=out)
+        print("\n".join(shown(line) for line in lines), file=out)
     return EXIT_OK
 
 

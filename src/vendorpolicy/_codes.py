@@ -8,6 +8,7 @@ Kept as plain data so that validation needs no network and no extra dependency.
 from __future__ import annotations
 
 import difflib
+import functools
 
 COUNTRY_CODES: frozenset[str] = frozenset(
     (
@@ -444,8 +445,23 @@ CURRENCY_CODES: frozenset[str] = frozenset(
 
 def suggest(value: str, choices: frozenset[str] | tuple[str, ...]) -> str | None:
     """The closest known spelling of ``value``, as a hint for an error message, or ``None``."""
+    if len(value) > 16:  # no code is this long; nor should a hostile value fill the cache
+        return _suggest(value, choices)
+    return _suggest_cached(value, choices)
+
+
+def _suggest(value: str, choices: frozenset[str] | tuple[str, ...]) -> str | None:
     upper = value.upper()
     if upper != value and upper in choices:
         return upper
-    close = difflib.get_close_matches(value, sorted(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(value, _sorted(choices), n=1, cutoff=0.6)
     return close[0] if close else None
+
+
+# A file with the same typo in a thousand places asks the same question a thousand times.
+_suggest_cached = functools.lru_cache(maxsize=1024)(_suggest)
+
+
+@functools.lru_cache(maxsize=16)
+def _sorted(choices: frozenset[str] | tuple[str, ...]) -> list[str]:
+    return sorted(choices)

@@ -54,6 +54,10 @@ class RuleResult:
 
     ``effect`` is the effect the rule gives when it surely applies with one effect; otherwise
     ``None``, and ``possible_effects`` lists what it might give.
+
+    ``reason`` says why the rule gives its effect: the reason of the case that decided it
+    (``case``, its index in the rule's cases), when a case did and gives one, else the rule's
+    own reason, which ``rule_reason`` always holds.
     """
 
     rule_set: str
@@ -62,6 +66,9 @@ class RuleResult:
     effect: Effect | None
     possible_effects: tuple[Effect, ...]
     reason: str = ""
+    rule_reason: str = ""
+    #: The index of the case that surely decided the rule's effect, if one did.
+    case: int | None = None
     source: str = ""
     obligations: tuple[str, ...] = ()
     condition: Trace | None = None

@@ -22,6 +22,7 @@ from vendorpolicy._names import Resolver
 from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Resolution
 from vendorpolicy._rules import Combining, Rule, RuleSet
+from vendorpolicy._text import brief
 from vendorpolicy._trace import Trace, UnknownFacts, kleene_and, kleene_not, trace_purchase
 from vendorpolicy._vocabcheck import ExtraFacts, OutsideVocabulary, check
 from vendorpolicy._vocabulary import Vocabulary
@@ -175,6 +176,7 @@ def _rule_outcome(
         "rule_set": rule_set,
         "rule": rule.id,
         "reason": rule.reason,
+        "rule_reason": rule.reason,
         "source": rule.source,
         "obligations": rule.obligations,
     }
@@ -202,16 +204,24 @@ def _rule_outcome(
         )
         effects: set[Effect] = set()
         cases: list[Trace] = []
+        deciding: int | None = None  # the case that surely gives the rule's effect
         if applies is not False:
-            for case in rule.cases:
+            for index, case in enumerate(rule.cases):
                 trace = trace_purchase(case.when, purchase, when, unknown=unknown)
                 cases.append(trace)
                 if trace.value is not False:
                     effects.add(case.effect)
                 if trace.value is True:
+                    if all(t.value is False for t in cases[:-1]):
+                        deciding = index
                     break
             else:
                 effects.add(rule.effect)
+        if deciding is not None:
+            # The case says why its effect applies ("private carriers are only asked to take
+            # note"); the rule's own reason stays in `rule_reason`.
+            base["case"] = deciding
+            base["reason"] = rule.cases[deciding].reason or rule.reason
         traces = [t for t in (condition, exception, *cases) if t is not None]
         if applies is None:
             if in_force is None:
@@ -248,7 +258,7 @@ def _rule_outcome(
         )
         return _Outcome(result, applies, frozenset(effects))
     except Exception as exc:
-        message = f"rule `{rule.id}` could not be evaluated: {type(exc).__name__}: {exc}"
+        message = f"rule `{rule.id}` could not be evaluated: {type(exc).__name__}: {brief(exc)}"
         return _Outcome(
             RuleResult(
                 status=RuleStatus.UNKNOWN,

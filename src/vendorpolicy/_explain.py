@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from vendorpolicy._decision import Basis, Decision, RuleResult, RuleStatus
+from vendorpolicy._text import shown
 from vendorpolicy._trace import Trace
 
 __all__ = ["explain", "mark"]
@@ -84,7 +85,9 @@ def explain(decision: Decision) -> str:
         lines.append("")
         lines.append("Obligations:")
         lines.extend(f"  - {o}" for o in decision.obligations)
-    return "\n".join(lines)
+    # User text (ids, names, fact values, reasons) is shown escaped: each line stays one line,
+    # and nothing in it is a terminal control sequence.
+    return "\n".join(shown(line) for line in lines)
 
 
 def _rule(result: RuleResult, indent: str, decision: Decision, *, brief: bool = False) -> list[str]:
@@ -97,6 +100,8 @@ def _rule(result: RuleResult, indent: str, decision: Decision, *, brief: bool = 
     inner = indent + "    "
     if result.reason:
         lines.append(f"{inner}reason: {result.reason}")
+    if result.rule_reason and result.rule_reason != result.reason:
+        lines.append(f"{inner}rule's reason: {result.rule_reason}")
     if result.source:
         lines.append(f"{inner}source: {result.source}")
     if brief:
@@ -107,8 +112,8 @@ def _rule(result: RuleResult, indent: str, decision: Decision, *, brief: bool = 
     if result.exception is not None:
         lines.append(f"{inner}unless:")
         lines.extend(_trace(result.exception, inner + "  ", decision))
-    for case in result.cases:
-        lines.append(f"{inner}case:")
+    for index, case in enumerate(result.cases):
+        lines.append(f"{inner}case{' (decides)' if index == result.case else ''}:")
         lines.extend(_trace(case, inner + "  ", decision))
     if result.missing_facts:
         lines.append(f"{inner}missing: {', '.join(result.missing_facts)}")

@@ -237,6 +237,8 @@ def _freeze_attributes(value: object, path: str) -> Mapping[str, Any]:
                 f"got {type_name(item)} {tick(item)}",
                 path=f"{path}[{key!r}]",
             )
+        if isinstance(item, str):
+            check_text(item, f"{path}[{key!r}]")
         out[key] = item
     return FrozenMapping(sorted(out.items()))
 
@@ -251,6 +253,7 @@ def check_fact_value(value: object, path: str) -> FactValue:
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
+        check_text(value, path)
         if not _ISO_DATE.match(value):
             return value
         try:

@@ -24,6 +24,7 @@ from vendorpolicy._checks import (
     check_date,
     check_id,
     frozen_set_of,
+    text_validator,
     tick,
     type_name,
     where,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALWAYS",
+    "MAX_DEPTH",
     "NEVER",
     "AcquiredOnOrAfter",
     "AllComponents",
@@ -80,6 +82,7 @@ __all__ = [
     "components",
     "custom",
     "decision_date",
+    "depth",
     "fact",
     "purchase",
     "vendor",
@@ -208,6 +211,35 @@ def _through(through_ownership: bool) -> str:
     return ", through_ownership=True" if through_ownership else ""
 
 
+#: The deepest nesting of conditions a predicate may have (an atom is 1 level, `~atom` 2).
+#: Every walk over a predicate (evaluation, explanation, saving, printing) recurses once per
+#: level or a few times, so the bound keeps them all far from Python's recursion limit. Real
+#: rules are rarely 10 levels deep; a rule file reaches at most about half its `max_depth`.
+MAX_DEPTH = 100
+
+
+def depth(node: Predicate) -> int:
+    """How many levels of conditions ``node`` holds: 1 for an atom."""
+    return getattr(node, "_depth", 1)
+
+
+def _depth_field() -> Any:
+    return field(default=1, init=False, eq=False, hash=False, repr=False)
+
+
+def _set_depth(node: Predicate, children: Iterable[Predicate]) -> None:
+    """Record ``node``'s depth from its children's (known since they were built first), and
+    refuse a node deeper than :data:`MAX_DEPTH`: a constant cost per node, no walk."""
+    level = 1 + max((depth(c) for c in children), default=0)
+    if level > MAX_DEPTH:
+        raise InvalidValueError(
+            f"conditions nested too deeply: more than {MAX_DEPTH} levels",
+            path=type(node).__name__,
+            hint="flatten the condition: `a & b & c` and `all_of(...)` do not nest",
+        )
+    object.__setattr__(node, "_depth", level)
+
+
 # --- constants ---------------------------------------------------------------------------------
 
 
@@ -285,6 +317,10 @@ class AllOf(Predicate):
 
     kind: ClassVar[str] = "all"
     operands: tuple[Predicate, ...] = field(converter=_all_of_operands, validator=_at_least_two)
+    _depth: int = _depth_field()
+
+    def __attrs_post_init__(self) -> None:
+        _set_depth(self, self.operands)
 
     @property
     def children(self) -> tuple[Predicate, ...]:
@@ -302,6 +338,10 @@ class AnyOf(Predicate):
 
     kind: ClassVar[str] = "any"
     operands: tuple[Predicate, ...] = field(converter=_any_of_operands, validator=_at_least_two)
+    _depth: int = _depth_field()
+
+    def __attrs_post_init__(self) -> None:
+        _set_depth(self, self.operands)
 
     @property
     def children(self) -> tuple[Predicate, ...]:
@@ -317,6 +357,10 @@ class Not(Predicate):
 
     kind: ClassVar[str] = "not"
     operand: Predicate = field(validator=_predicate_validator)
+    _depth: int = _depth_field()
+
+    def __attrs_post_init__(self) -> None:
+        _set_depth(self, (self.operand,))
 
     @property
     def children(self) -> tuple[Predicate, ...]:
@@ -765,6 +809,10 @@ class AnyComponent(Predicate):
 
     kind: ClassVar[str] = "any_component"
     predicate: Predicate = field(validator=_predicate_validator)
+    _depth: int = _depth_field()
+
+    def __attrs_post_init__(self) -> None:
+        _set_depth(self, (self.predicate,))
 
     @property
     def children(self) -> tuple[Predicate, ...]:
@@ -781,6 +829,10 @@ class AllComponents(Predicate):
 
     kind: ClassVar[str] = "all_components"
     predicate: Predicate = field(validator=_predicate_validator)
+    _depth: int = _depth_field()
+
+    def __attrs_post_init__(self) -> None:
+        _set_depth(self, (self.predicate,))
 
     @property
     def children(self) -> tuple[Predicate, ...]:
@@ -821,7 +873,7 @@ class Custom(Predicate):
     kind: ClassVar[str] = "custom"
     name: str = field(converter=_custom_name)
     function: CustomFunction = field(validator=_callable_validator)
-    description: str = ""
+    description: str = field(default="", validator=text_validator)
 
     def __repr__(self) -> str:
         return f"custom({self.name!r})"

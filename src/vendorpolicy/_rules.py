@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -216,6 +217,8 @@ class RuleSet:
     _checkers: dict[Any, Any] | None = field(
         default=None, init=False, eq=False, repr=False, hash=False
     )
+    #: The included layers, each once, outermost first; worked out once, at construction.
+    _below: tuple[RuleSet, ...] = field(default=(), init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         if not self.version:
@@ -224,38 +227,42 @@ class RuleSet:
                 path="RuleSet.version",
                 hint="give a version such as `2018-12-10` or `1`",
             )
-        seen: dict[str, RuleSet] = {}
-        for layer in self.layers():
-            other = seen.setdefault(layer.id, layer)
-            if other is not layer and other != layer:
+        # Breadth first over the includes, each layer once. Layers are told apart by id, so
+        # that each include costs one step rather than a comparison with every layer found so
+        # far; a second set with an id already seen must be equal to the first.
+        seen: dict[str, RuleSet] = {self.id: self}
+        below: list[RuleSet] = []
+        pending = deque(self.includes)
+        while pending:
+            layer = pending.popleft()
+            first = seen.get(layer.id)
+            if first is None:
+                seen[layer.id] = layer
+                below.append(layer)
+                pending.extend(layer.includes)
+            elif first is not layer and first != layer:
                 raise InvalidValueError(
                     f"two different rule sets share the id `{layer.id}`",
                     path="RuleSet.includes",
                     hint="rename one of them; rule references use the rule set id",
                 )
+        object.__setattr__(self, "_below", tuple(below))
         if self.vocabulary is not None:
             from vendorpolicy._vocabcheck import declared_problems  # noqa: PLC0415 - cycle
 
             problems = declared_problems(self)
             if problems:
-                first = problems[0]
+                problem = problems[0]
                 more = len(problems) - 1
                 raise InvalidValueError(
-                    first.message + (f" (and {more} more such problems)" if more else ""),
-                    path=first.path,
-                    hint=first.hint,
+                    problem.message + (f" (and {more} more such problems)" if more else ""),
+                    path=problem.path,
+                    hint=problem.hint,
                 )
 
     def layers(self) -> tuple[RuleSet, ...]:
         """This set and every set it includes, each once, outermost first."""
-        out: list[RuleSet] = []
-        pending: list[RuleSet] = [self]
-        while pending:
-            layer = pending.pop(0)
-            if layer not in out:
-                out.append(layer)
-                pending.extend(layer.includes)
-        return tuple(out)
+        return (self, *self._below)
 
     @property
     def digest(self) -> str:

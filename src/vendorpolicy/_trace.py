@@ -44,8 +44,18 @@ from vendorpolicy._predicates import (
     VendorId,
     VendorOrigin,
 )
+from vendorpolicy._text import brief
 
 __all__ = ["Trace", "UnknownFacts", "kleene_and", "kleene_not", "kleene_or", "trace_purchase"]
+
+
+def _repr(value: object) -> str:
+    """``repr(value)`` for a message, cut short; never raising."""
+    try:
+        return brief(repr(value), 60)
+    except Exception:
+        return f"<{type(value).__name__}>"
+
 
 Truth = bool | None
 
@@ -469,7 +479,7 @@ def _custom(node: Custom, subject: _Subject) -> Trace:
             predicate=node,
             value=None,
             fact=f"{subject.prefix}custom:{node.name}",
-            error=f"custom predicate `{node.name}` raised {type(exc).__name__}: {exc}",
+            error=f"custom predicate `{node.name}` raised {type(exc).__name__}: {brief(exc)}",
         )
     if result is not None and not isinstance(result, bool):
         return Trace(
@@ -478,7 +488,7 @@ def _custom(node: Custom, subject: _Subject) -> Trace:
             fact=f"{subject.prefix}custom:{node.name}",
             error=(
                 f"custom predicate `{node.name}` returned {type(result).__name__} "
-                f"`{result!r}`; expected True, False or None"
+                f"`{_repr(result)}`; expected True, False or None"
             ),
         )
     return Trace(

@@ -4,7 +4,8 @@ Every error derives from :class:`VendorPolicyError`. Subclasses also inherit the
 they stand for (:class:`ValueError`, :class:`TypeError`), so ``except ValueError`` keeps working.
 
 Messages follow one format, written down in ``docs/errors.md``: a lowercase one-line message with
-user values in backticks, then the location as a path after ``@``, then the fix as a hint in
+user values in backticks (escaped, so that the message stays on one line: a newline in a value
+is shown as ``\\n``), then the location as a path after ``@``, then the fix as a hint in
 parentheses::
 
     unknown country code `CNN` @ Vendor.country (did you mean `CN`?)
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only; errors import nothing at run time
     from vendorpolicy._registry import NameCollision
+from vendorpolicy._text import shown
 
 __all__ = [
     "EvaluationError",
@@ -38,9 +40,11 @@ class VendorPolicyError(Exception):
     hint: str | None
 
     def __init__(self, message: str, *, path: str | None = None, hint: str | None = None) -> None:
-        self.message = message
-        self.path = path
-        self.hint = hint
+        # Whatever a caller put in, a message stays on one line with nothing a terminal would
+        # act on: characters that are not printable are written as escapes (`\n`, `\x1b`).
+        self.message = shown(str(message))
+        self.path = None if path is None else shown(str(path))
+        self.hint = None if hint is None else shown(str(hint))
         super().__init__(self._render())
 
     def _render(self) -> str:
