@@ -973,17 +973,30 @@ class TestSweden:
         assert decide(self.PACK, zte, as_of=dt.date(2020, 11, 9)) is Effect.DENY
 
     def test_phase_out(self) -> None:
-        """Keeping existing Huawei kit is a warning until 31 Dec 2024, denied from 1 Jan 2025."""
+        """Keeping existing Huawei kit (acquired before the conditions) is a warning until
+        31 Dec 2024, denied from 1 Jan 2025; kit acquired on the day of the conditions or later
+        is denied at once, and kit of unstated age escalates until 2025."""
         huawei = registered("huawei-technologies", dt.date(2021, 1, 1))
-        p = buy(
-            CARRIER,
-            huawei,
-            "telecom/radio",
-            dt.date(2024, 12, 31),
-            facts={"licence": "se-3.5-2.3-ghz", "network-function": "ran", "action": "maintain"},
+        p = attrs.evolve(
+            buy(
+                CARRIER,
+                huawei,
+                "telecom/radio",
+                dt.date(2024, 12, 31),
+                facts={
+                    "licence": "se-3.5-2.3-ghz",
+                    "network-function": "ran",
+                    "action": "maintain",
+                },
+            ),
+            acquired=dt.date(2020, 10, 19),
         )
         assert decide(self.PACK, p) is Effect.WARN
         assert decide(self.PACK, attrs.evolve(p, date=dt.date(2025, 1, 1))) is Effect.DENY
+        assert decide(self.PACK, attrs.evolve(p, acquired=dt.date(2020, 10, 20))) is Effect.DENY
+        assert decide(self.PACK, attrs.evolve(p, acquired=None)) is Effect.REVIEW
+        later = attrs.evolve(p, acquired=None, date=dt.date(2025, 1, 1))
+        assert decide(self.PACK, later) is Effect.DENY
 
     def test_access_and_other_licences(self) -> None:
         """Functions outside the central ones, and other licences, are not covered."""

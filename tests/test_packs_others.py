@@ -196,6 +196,54 @@ class TestGroupReach:
             checked += 1
         assert checked
 
+    @pytest.mark.parametrize("name", PACKS)
+    def test_parent_decided_as_the_group(self, name: str) -> None:
+        """The lists reach the whole group, up to Huawei's parent: a purchase from Huawei
+        Investment & Holding gets the decision Huawei's own purchase gets, in every conformance
+        row that names Huawei."""
+        with (HERE / f"{name}.toml").open("rb") as handle:
+            table = tomllib.load(handle)
+        checked = 0
+        for case in table["case"]:
+            if case["purchase"].get("vendor", {}).get("id") != "huawei-technologies":
+                continue
+            if case.get("status"):
+                continue
+            data = {**case["purchase"], "vendor": {"id": "huawei-investment-holding"}}
+            as_of = dt.date.fromisoformat(case["as_of"]) if "as_of" in case else None
+            got = decide(name, purchase_from_dict(data), as_of)
+            assert got is Effect(case["expect"]), case["id"]
+            checked += 1
+        assert checked
+
+    @pytest.mark.parametrize(
+        "designation",
+        [
+            "au.5g-2018.reported-excluded",
+            "nz.gcsb.2018-spark-5g-ran",
+            "se.pts.central-functions",
+            "eu.5g-toolbox.higher-risk",
+        ],
+    )
+    def test_parent_and_sisters_are_reached(self, designation: str) -> None:
+        """Every company of Huawei's group, from the parent down (sister companies of the listed
+        one included, affiliates too), carries the designation once it is listed, with a path
+        that says how; none does the day before."""
+        lists = {d.id: d for d in REGISTRY.lists}
+        added = min(e.added for e in lists[designation].entries if e.added is not None)
+        group = ["huawei-investment-holding"] + [
+            e.id
+            for e in REGISTRY.entities
+            if "huawei-investment-holding" in {a.id for a in REGISTRY.ancestors(e.id, added)}
+            or "huawei-technologies" in {a.id for a in REGISTRY.affiliates(e.id, added)}
+        ]
+        assert {"huawei-device", "hisilicon", "huawei-japan"} <= set(group)
+        for entity in group:
+            assert designation in REGISTRY.designated(entity, added), entity
+            assert REGISTRY.designations(entity, added), entity
+            before = added - dt.timedelta(days=1)
+            assert designation not in REGISTRY.designated(entity, before), entity
+
 
 class TestOneFactChanges:
     @pytest.mark.parametrize(("name", "case"), restricted_cases())
