@@ -48,6 +48,7 @@ from vendorpolicy._ledger import (
     screen_ledger,
     write_results,
 )
+from vendorpolicy._mapping import ValueMap, load_mapping, mapping_schema
 from vendorpolicy._model import (
     Buyer,
     Category,
@@ -150,6 +151,7 @@ __all__ = [
     "ScreeningSummary",
     "Sector",
     "Trace",
+    "ValueMap",
     "Vendor",
     "VendorPolicyError",
     "Vocabulary",
@@ -166,9 +168,11 @@ __all__ = [
     "decision_date",
     "dump_rule_set",
     "fact",
+    "load_mapping",
     "load_purchase",
     "load_registry",
     "load_rule_set",
+    "mapping_schema",
     "normalise_name",
     "parse_rule_set",
     "purchase",

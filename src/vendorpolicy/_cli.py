@@ -19,9 +19,11 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
+
+import attrs
 
 from vendorpolicy._checks import tick
 from vendorpolicy._convert import unstructure
@@ -36,6 +38,7 @@ from vendorpolicy._ledger import (
     screen,
     write_results,
 )
+from vendorpolicy._mapping import load_mapping, mapping_schema
 from vendorpolicy._model import Buyer, Effect, Purchase
 from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Resolution
@@ -64,6 +67,13 @@ EXIT_DENIED = 1
 EXIT_USAGE = 2
 EXIT_INPUT = 3
 EXIT_INTERRUPTED = 130
+
+
+#: The schemas `vendorpolicy schema KIND` prints.
+SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
+    "rules": rule_set_schema,
+    "mapping": mapping_schema,
+}
 
 
 class _UsageError(Exception):
@@ -137,7 +147,18 @@ def _parser() -> argparse.ArgumentParser:
         "--ledger-format", choices=("csv", "jsonl"), help="ledger format (default: by suffix)"
     )
     check.add_argument(
-        "--mapping", help='a JSON file of column names, e.g. {"buyer_id": "BuyerCode"}'
+        "--mapping",
+        metavar="FILE",
+        help="a mapping file (.toml, or JSON): column names, value maps for codes, constants "
+        "(see `vendorpolicy schema mapping`)",
+    )
+    check.add_argument(
+        "--keep",
+        action="append",
+        default=[],
+        metavar="COLUMN[,COLUMN…]",
+        help="copy these ledger columns to every result row (e.g. `--keep PO,Item`), so that "
+        "results join back to the export; repeat or separate with commas",
     )
     check.add_argument(
         "--fail-on",
@@ -150,11 +171,18 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--quiet", "-q", action="store_true", help="no progress or summary")
     _vocabulary_option(check)
     _outside_vocabulary_options(check)
-    commands.add_parser(
+    schema = commands.add_parser(
         "schema",
-        help="print the JSON Schema of the rule-set file format",
-        description="Print the JSON Schema (draft 2020-12) of rule-set files, for editors "
-        "and other tools.",
+        help="print the JSON Schema of a file format (rule files by default)",
+        description="Print the JSON Schema (draft 2020-12) of rule-set files, or of another "
+        "format vendorpolicy reads or writes, for editors and other tools.",
+    )
+    schema.add_argument(
+        "kind",
+        nargs="?",
+        default="rules",
+        choices=SCHEMAS,
+        help="rules (default): rule files; mapping: ledger mapping files",
     )
     packs = commands.add_parser(
         "packs",
@@ -342,7 +370,7 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         if args.command == "check":
             return _check(args, out)
         if args.command == "schema":
-            print(json.dumps(rule_set_schema(), indent=2, ensure_ascii=False), file=out)
+            print(json.dumps(SCHEMAS[args.kind](), indent=2, ensure_ascii=False), file=out)
             return EXIT_OK
         if args.command == "packs":
             return _packs(args.name, out)
@@ -481,7 +509,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         rules = load_rule_set(args.args[0], vocabulary=vocabulary)
     args.ledger = args.args[-1]
     registry = registry_from_args(args, bundled=args.pack is not None)
-    mapping = _load_mapping(args.mapping)
+    mapping = _load_mapping(args.mapping, args.keep)
     fmt = args.format or _format_for(args.output)
     extra = _extra_facts(args)
     if args.outside_vocabulary == "error":
@@ -503,11 +531,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         try:
             # Whole or not at all: an error or Ctrl-C halfway leaves the previous file in place.
             with atomic_output(args.output) as target:
-                summary = _write(results, target, rules, fmt)
+                summary = _write(results, target, rules, fmt, mapping.keep)
         except OSError as exc:
             raise FileError(f"cannot write {tick(args.output)}: {exc.strerror or exc}") from None
     else:
-        summary = _write(results, out, rules, fmt)
+        summary = _write(results, out, rules, fmt, mapping.keep)
     if not args.quiet:
         print(_summary_line(summary), file=sys.stderr)
     if summary.errors:
@@ -570,20 +598,23 @@ def _format_for(output: str | None) -> str:
     return "table"
 
 
-def _load_mapping(path: str | None) -> ColumnMapping:
-    if path is None:
-        return ColumnMapping()
-    from vendorpolicy._convert import structure  # noqa: PLC0415
-
-    mapping: ColumnMapping = structure(read_document(path), ColumnMapping, what=path)
+def _load_mapping(path: str | None, keep: Sequence[str] = ()) -> ColumnMapping:
+    mapping = ColumnMapping() if path is None else load_mapping(path)
+    columns = [c.strip() for item in keep for c in item.split(",") if c.strip()]
+    if columns:
+        mapping = attrs.evolve(mapping, keep=[*mapping.keep, *columns])
     return mapping
 
 
 def _write(
-    results: Iterable[ScreenedRow | RowError], target: TextIO, rules: RuleSet, fmt: str
+    results: Iterable[ScreenedRow | RowError],
+    target: TextIO,
+    rules: RuleSet,
+    fmt: str,
+    keep: Sequence[str] = (),
 ) -> ScreeningSummary:
     if fmt != "table":
-        return write_results(results, target, rule_set=rules, format=fmt)  # type: ignore[arg-type]
+        return write_results(results, target, rule_set=rules, format=fmt, keep=keep)  # type: ignore[arg-type]
     print("  ".join(("line", "purchase", "decision", "why")), file=target)
     effects: dict[str, int] = {}
     total = errors = warned = 0

@@ -420,6 +420,10 @@ def _locate(exc: InvalidDataError, text: str, name: str, *, toml: bool) -> Inval
     )
 
 
+#: The name other modules use for :func:`_locate`.
+locate_problems = _locate
+
+
 # --- writing -----------------------------------------------------------------------------------
 
 

@@ -19,9 +19,10 @@ from typing import IO, Any, Literal, TextIO, TypeAlias
 
 from attrs import field, frozen
 
-from vendorpolicy._checks import as_items, check_text, data_problems, tick, type_name
+from vendorpolicy._checks import check_country, data_problems, tick, type_name
 from vendorpolicy._convert import purchase_from_dict
 from vendorpolicy._decision import Decision
+from vendorpolicy._mapping import FACT_TARGET, FIELDS, ColumnMapping, ValueMap
 from vendorpolicy._model import Purchase
 from vendorpolicy._names import Resolver
 from vendorpolicy._registry import Registry
@@ -33,7 +34,6 @@ from vendorpolicy.errors import (
     FileError,
     InvalidDataError,
     InvalidValueError,
-    PredicateTypeError,
     VendorPolicyError,
     VocabularyError,
 )
@@ -56,28 +56,6 @@ __all__ = [
 LedgerFormat: TypeAlias = Literal["csv", "jsonl"]
 #: The formats screening results are written in.
 ResultFormat: TypeAlias = Literal["csv", "jsonl"]
-
-#: The purchase fields a column can feed, in the order of the documented default mapping.
-FIELDS: tuple[str, ...] = (
-    "id",
-    "buyer_id",
-    "buyer_name",
-    "buyer_public",
-    "buyer_sector",
-    "buyer_country",
-    "vendor_id",
-    "vendor_name",
-    "vendor_country",
-    "vendor_designations",
-    "supplier",
-    "category",
-    "date",
-    "value",
-    "currency",
-    "purpose",
-    "description",
-    "acquired",
-)
 
 #: Where in a purchase's plain data each field lands, for messages that name the column.
 _DATA_PATH = {
@@ -106,142 +84,16 @@ _MAX_LINE_BYTES = 1_000_000
 _MAX_DEPTH = 64
 
 
-def _column(value: object) -> Any:
-    if value is not None and (not isinstance(value, str) or not value):
-        raise PredicateTypeError(
-            f"a column name must be non-empty text or None, got {type_name(value)} {tick(value)}",
-            path="ColumnMapping",
-        )
-    return value if value is None else check_text(value, "ColumnMapping")
-
-
-def _column_field(name: str) -> Any:
-    return field(default=name, converter=_column)
-
-
-def _constants(value: object) -> Any:
-    if not isinstance(value, Mapping):
-        raise PredicateTypeError(
-            f"expected a mapping of field names to values, got {type_name(value)} {tick(value)}",
-            path="ColumnMapping.constants",
-        )
-    for key, item in value.items():
-        if key not in FIELDS:
-            raise InvalidValueError(
-                f"unknown field {tick(key)}",
-                path="ColumnMapping.constants",
-                hint=f"one of {', '.join(FIELDS)}",
-            )
-        if not isinstance(item, bool):
-            check_text(item, f"ColumnMapping.constants[{key!r}]")
-    return dict(sorted(value.items()))
-
-
-def _texts(value: object, path: str) -> list[str]:
-    return [check_text(item, f"{path}[{i}]") for i, item in enumerate(as_items(value, path))]
-
-
-def _true_words(value: object) -> Any:
-    return frozenset(v.strip().lower() for v in _texts(value, "ColumnMapping.true_values"))
-
-
-def _false_words(value: object) -> Any:
-    return frozenset(v.strip().lower() for v in _texts(value, "ColumnMapping.false_values"))
-
-
-def _ignored(value: object) -> Any:
-    return frozenset(_texts(value, "ColumnMapping.ignore"))
-
-
-def _separator(instance: object, attribute: Any, value: object) -> None:
-    check_text(value, "ColumnMapping.list_separator")
-    if not value:
-        raise InvalidValueError(
-            "empty list separator: a cell could not be split",
-            path="ColumnMapping.list_separator",
-            hint="use a character no designation holds, such as `;` (the default) or `|`",
-        )
-
-
-def _date_format(instance: object, attribute: Any, value: object) -> None:
-    if value is not None:
-        check_text(value, "ColumnMapping.date_format")
-
-
-@frozen(kw_only=True)
-class ColumnMapping:
-    """Which ledger column holds which purchase field.
-
-    Each field names its column; ``None`` says the export has no such column. The defaults are
-    the documented standard layout (see ``docs/ledgers.md``). ``constants`` gives a value for
-    every row instead of a column (``{"buyer_id": "mic", "currency": "JPY"}`` for an export of
-    one buyer in one currency). Columns starting with ``fact_prefix`` become facts. A column
-    that is neither mapped nor in ``ignore`` is an error: a misspelt header must not quietly turn
-    a fact into an unknown.
-    """
-
-    id: str | None = _column_field("id")
-    buyer_id: str | None = _column_field("buyer_id")
-    buyer_name: str | None = _column_field("buyer_name")
-    buyer_public: str | None = _column_field("buyer_public")
-    buyer_sector: str | None = _column_field("buyer_sector")
-    buyer_country: str | None = _column_field("buyer_country")
-    vendor_id: str | None = _column_field("vendor_id")
-    vendor_name: str | None = _column_field("vendor_name")
-    vendor_country: str | None = _column_field("vendor_country")
-    vendor_designations: str | None = _column_field("vendor_designations")
-    supplier: str | None = _column_field("supplier")
-    category: str | None = _column_field("category")
-    date: str | None = _column_field("date")
-    value: str | None = _column_field("value")
-    currency: str | None = _column_field("currency")
-    purpose: str | None = _column_field("purpose")
-    description: str | None = _column_field("description")
-    #: When the equipment a renewal, upgrade or installation concerns was first bought.
-    acquired: str | None = _column_field("acquired")
-    #: Columns named ``facts.<name>`` state fact ``<name>``; ``None`` reads no facts.
-    fact_prefix: str | None = _column_field("facts.")
-    #: Values for every row, by field name, for fields the export has no column for.
-    constants: Mapping[str, str | bool] = field(factory=dict, converter=_constants)
-    #: Columns present in the export that screening does not use.
-    ignore: frozenset[str] = field(factory=frozenset, converter=_ignored)
-    #: Separates several designations in one cell.
-    list_separator: str = field(default=";", validator=_separator)
-    #: A ``strptime`` format for dates; ``None`` reads ISO dates (``2019-04-01``).
-    date_format: str | None = field(default=None, validator=_date_format)
-    #: Cell values read as true and as false (any case) for ``buyer_public`` and facts.
-    true_values: frozenset[str] = field(
-        default=frozenset({"true", "yes", "y", "1"}), converter=_true_words
-    )
-    false_values: frozenset[str] = field(
-        default=frozenset({"false", "no", "n", "0"}), converter=_false_words
-    )
-
-    def __attrs_post_init__(self) -> None:
-        both = self.true_values & self.false_values
-        if both:
-            raise InvalidValueError(
-                f"{', '.join(tick(w) for w in sorted(both))} read as both true and false",
-                path="ColumnMapping.false_values",
-                hint="a cell value can mean only one of them; remove it from one list",
-            )
-
-    def columns(self) -> dict[str, str]:
-        """Column name -> field name, for the mapped columns."""
-        out: dict[str, str] = {}
-        for name in FIELDS:
-            column = getattr(self, name)
-            if column is not None and name not in self.constants:
-                out[column] = name
-        return out
-
-
 @frozen(kw_only=True)
 class LedgerRow:
     """A purchase read from the ledger, with the line it starts on (the header is line 1)."""
 
     line: int
     purchase: Purchase
+    #: The mapping's ``keep`` columns, as the row gives them.
+    kept: Mapping[str, str] = field(factory=dict)
+    #: The supplier's country, from the ``supplier_country`` column (see :class:`ColumnMapping`).
+    supplier_country: str | None = None
 
 
 @frozen(kw_only=True)
@@ -253,6 +105,8 @@ class RowError:
     errors: tuple[str, ...]
     #: The row's purchase id, when it could be read.
     purchase_id: str = ""
+    #: The mapping's ``keep`` columns, when the row could be split into its cells.
+    kept: Mapping[str, str] = field(factory=dict)
 
 
 @frozen(kw_only=True)
@@ -262,6 +116,10 @@ class ScreenedRow:
     line: int
     purchase: Purchase
     decision: Decision
+    #: The mapping's ``keep`` columns, as the row gives them.
+    kept: Mapping[str, str] = field(factory=dict)
+    #: The supplier's country, from the ``supplier_country`` column.
+    supplier_country: str | None = None
 
 
 @frozen(kw_only=True)
@@ -346,14 +204,14 @@ def _read_csv(
         raise _file_error(name, "the file is empty", hint="the first line must name the columns")
     if first[1] is None:
         raise _file_error(name, f"the header is longer than {MAX_RECORD_CHARS} characters")
-    fields = _check_header([h.strip() for h in first[1]], name, mapping)
-    return _csv_rows(text, records, fields, mapping)
+    roles = _check_header([h.strip() for h in first[1]], name, mapping)
+    return _csv_rows(text, records, roles, mapping)
 
 
 def _csv_rows(
     handle: IO[str],
     records: Iterator[tuple[int, list[str] | None]],
-    fields: list[tuple[str, str | None]],
+    roles: list[tuple[str, ...]],
     mapping: ColumnMapping,
 ) -> Iterator[LedgerRow | RowError]:
     with handle:
@@ -371,10 +229,10 @@ def _csv_rows(
                 continue
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
-            if len(cells) != len(fields):
+            if len(cells) != len(roles):
                 yield RowError(
                     line=line,
-                    errors=(f"expected {len(fields)} cells as in the header, found {len(cells)}",),
+                    errors=(f"expected {len(roles)} cells as in the header, found {len(cells)}",),
                 )
                 continue
             if any(_undecodable(c) for c in cells):
@@ -388,9 +246,9 @@ def _csv_rows(
                 )
                 continue
             row: dict[str, Any] = {}
-            for (kind, key), cell in zip(fields, cells, strict=True):
-                if kind != "ignore":
-                    row[f"{kind}:{key}"] = cell
+            for keys, cell in zip(roles, cells, strict=True):
+                for key in keys:
+                    row[key] = cell
             yield _to_purchase(line, row, mapping)
 
 
@@ -490,12 +348,58 @@ def _undecodable(text: str) -> bool:
     return any("\udc80" <= ch <= "\udcff" for ch in text)
 
 
-def _check_header(
-    header: list[str], name: str, mapping: ColumnMapping
-) -> list[tuple[str, str | None]]:
-    """For each column: ``("field", name)``, ``("fact", name)`` or ``("ignore", None)``."""
-    columns = mapping.columns()
-    out: list[tuple[str, str | None]] = []
+def column_roles(mapping: ColumnMapping) -> dict[str, tuple[str, ...]]:
+    """For each column the mapping reads, the keys its cell feeds in a row: ``field:<name>``,
+    ``map:<index>`` (a value map) and ``keep:<column>``. Fact columns are found by prefix."""
+    roles: dict[str, list[str]] = {}
+    for column, name in mapping.columns().items():
+        roles.setdefault(column, []).append(f"field:{name}")
+    for i, value_map in enumerate(mapping.value_maps):
+        roles.setdefault(value_map.column, []).append(f"map:{i}")
+    for column in mapping.keep:
+        roles.setdefault(column, []).append(f"keep:{column}")
+    return {column: tuple(keys) for column, keys in roles.items()}
+
+
+def _roles_of(
+    column: str, known: Mapping[str, tuple[str, ...]], mapping: ColumnMapping
+) -> tuple[str, ...] | None:
+    """The keys a column (or a JSON Lines key) feeds; ``None`` when the mapping does not know
+    it. A column both known and starting with the fact prefix is read as what the mapping
+    names it."""
+    keys = known.get(column)
+    if keys is not None:
+        return keys
+    if mapping.fact_prefix and column.startswith(mapping.fact_prefix):
+        return (f"fact:{column[len(mapping.fact_prefix) :]}",)
+    if column in mapping.ignore:
+        return ()
+    return None
+
+
+def _unknown_column(column: str, mapping: ColumnMapping, known: Mapping[str, Any]) -> str:
+    """Why a column is not known, and how to fix it: a hint."""
+    taken = {
+        getattr(mapping, name): name
+        for name in (*mapping.constants, *(t for m in mapping.value_maps for t in m.targets()))
+        if name in FIELDS and getattr(mapping, name) is not None
+    }
+    if column in taken:
+        name = taken[column]
+        return (
+            f"it would feed `{name}`, which {mapping.source(name)} sets; list the column in "
+            "`ignore`, or drop the other source"
+        )
+    close = _closest(column, [*known, *mapping.ignore])
+    if close:
+        return f"did you mean {tick(close)}?"
+    return "map it in the ColumnMapping, keep it (`keep`), or list it in `ignore`"
+
+
+def _check_header(header: list[str], name: str, mapping: ColumnMapping) -> list[tuple[str, ...]]:
+    """For each column, the keys its cells feed (see :func:`column_roles`)."""
+    known = column_roles(mapping)
+    out: list[tuple[str, ...]] = []
     problems: list[VendorPolicyError] = []
     seen: set[str] = set()
     for i, column in enumerate(header):
@@ -505,35 +409,20 @@ def _check_header(
         seen.add(column)
         if _undecodable(column):
             problems.append(InvalidValueError("not UTF-8 text", path=where))
-        elif column in columns:
-            out.append(("field", columns[column]))
-        elif mapping.fact_prefix and column.startswith(mapping.fact_prefix):
-            out.append(("fact", column[len(mapping.fact_prefix) :]))
-        elif column in mapping.ignore:
-            out.append(("ignore", None))
-        else:
-            close = _closest(column, [*columns, *mapping.ignore])
+            out.append(())
+            continue
+        keys = _roles_of(column, known, mapping)
+        if keys is None:
             problems.append(
                 InvalidValueError(
                     f"unknown column {tick(column)}",
                     path=where,
-                    hint=f"did you mean {tick(close)}?"
-                    if close
-                    else "map it in the ColumnMapping, or list it in `ignore`",
+                    hint=_unknown_column(column, mapping, known),
                 )
             )
-    mapped = {key for kind, key in out if kind == "field"} | set(mapping.constants)
-    for required in ("buyer_id", "buyer_public", "buyer_sector"):
-        if required not in mapped:
-            column = getattr(mapping, required)
-            problems.append(
-                InvalidValueError(
-                    f"no column {tick(column)} for `{required}`",
-                    path=f"{name}:1",
-                    hint="every purchase needs its buyer's id, public flag and sector; "
-                    "add the column, map another one, or give a constant",
-                )
-            )
+            keys = ()
+        out.append(keys)
+    problems.extend(_missing_columns(seen, f"{name}:1", mapping))
     if problems:
         count = len(problems)
         raise InvalidDataError(
@@ -541,6 +430,50 @@ def _check_header(
             problems=tuple(problems),
         )
     return out
+
+
+def _missing_columns(
+    present: set[str], where: str, mapping: ColumnMapping
+) -> list[VendorPolicyError]:
+    """The columns a header must have and has not: the buyer's (unless a constant or a value map
+    gives them), every value map's and every kept one."""
+    problems: list[VendorPolicyError] = []
+    given = (
+        {mapping.columns().get(c) for c in present}
+        | set(mapping.constants)
+        | {t for m in mapping.value_maps for t in m.targets()}
+    )
+    for required in ("buyer_id", "buyer_public", "buyer_sector"):
+        if required not in given:
+            column = getattr(mapping, required)
+            problems.append(
+                InvalidValueError(
+                    f"no column {tick(column)} for `{required}`",
+                    path=where,
+                    hint="every purchase needs its buyer's id, public flag and sector; "
+                    "add the column, map another one, or give a constant or a value map",
+                )
+            )
+    problems.extend(
+        InvalidValueError(
+            f"no column {tick(value_map.column)} for its value map",
+            path=where,
+            hint="name the column the codes are in as the header spells it",
+        )
+        for value_map in mapping.value_maps
+        if value_map.column not in present
+    )
+    for column in mapping.keep:
+        if column not in present:
+            close = _closest(column, sorted(present))
+            problems.append(
+                InvalidValueError(
+                    f"no column {tick(column)} to keep",
+                    path=where,
+                    hint=f"did you mean {tick(close)}?" if close else "name a column of the header",
+                )
+            )
+    return problems
 
 
 def _closest(value: str, choices: list[str]) -> str | None:
@@ -551,7 +484,7 @@ def _closest(value: str, choices: list[str]) -> str | None:
 
 
 def _read_jsonl(handle: IO[bytes], mapping: ColumnMapping) -> Iterator[LedgerRow | RowError]:
-    columns = mapping.columns()
+    columns = column_roles(mapping)
     with handle:
         for number, raw in enumerate(handle, start=1):
             if len(raw) > _MAX_LINE_BYTES:
@@ -607,18 +540,16 @@ def _read_jsonl(handle: IO[bytes], mapping: ColumnMapping) -> Iterator[LedgerRow
             row: dict[str, Any] = {}
             errors: list[str] = []
             for key, value in data.items():
-                if key in columns:
-                    row[f"field:{columns[key]}"] = value
-                elif mapping.fact_prefix and key.startswith(mapping.fact_prefix):
-                    row[f"fact:{key[len(mapping.fact_prefix) :]}"] = value
-                elif key not in mapping.ignore:
-                    close = _closest(key, [*columns, *mapping.ignore])
+                keys = _roles_of(key, columns, mapping)
+                if keys is None:
                     errors.append(
-                        f"unknown key {tick(key)}"
-                        + (f" (did you mean {tick(close)}?)" if close else "")
+                        f"unknown key {tick(key)} ({_unknown_column(key, mapping, columns)})"
                     )
+                    continue
+                for role in keys:
+                    row[role] = value
             if errors:
-                yield RowError(line=number, errors=tuple(errors))
+                yield RowError(line=number, errors=tuple(errors), kept=_kept(row))
                 continue
             yield _to_purchase(number, row, mapping)
 
@@ -652,20 +583,17 @@ def _nested_purchase(line: int, data: dict[str, Any]) -> LedgerRow | RowError:
 
 
 def _to_purchase(line: int, row: Mapping[str, Any], mapping: ColumnMapping) -> LedgerRow | RowError:
-    """One ledger row (``field:<name>``/``fact:<name>`` keys) to a purchase, through the
-    converter; its errors are reported by column."""
-    values: dict[str, Any] = dict(mapping.constants)
-    facts: dict[str, Any] = {}
-    errors: list[str] = []
-    for key, raw in row.items():
-        kind, _, name = key.partition(":")
-        cell = raw.strip() if isinstance(raw, str) else raw
-        if cell is None or cell == "":
-            continue  # an empty cell is an unknown fact, never an empty text
-        if kind == "fact":
-            facts[name] = _fact_value(cell, mapping)
-        else:
-            values[name] = cell
+    """One ledger row (``field:<name>``, ``fact:<name>``, ``map:<index>`` and ``keep:<column>``
+    keys) to a purchase, through the converter; its errors are reported by column."""
+    values, facts, errors = _cells(row, mapping)
+    kept = _kept(row)
+    supplier_country = values.pop("supplier_country", None)
+    if supplier_country is not None:
+        try:
+            supplier_country = check_country(supplier_country, "supplier_country")
+        except VendorPolicyError as exc:
+            errors.append(_render(exc, _where("supplier_country", mapping)))
+            supplier_country = None
     data: dict[str, Any] = {}
     buyer = {
         k: values[f"buyer_{k}"]
@@ -714,8 +642,80 @@ def _to_purchase(line: int, row: Mapping[str, Any], mapping: ColumnMapping) -> L
     except InvalidDataError as exc:
         errors.extend(_by_column(p, mapping) for p in exc.problems)
     if errors:
-        return RowError(line=line, errors=tuple(errors), purchase_id=purchase_id)
-    return LedgerRow(line=line, purchase=purchase)
+        return RowError(line=line, errors=tuple(errors), purchase_id=purchase_id, kept=kept)
+    return LedgerRow(line=line, purchase=purchase, kept=kept, supplier_country=supplier_country)
+
+
+def _cells(
+    row: Mapping[str, Any], mapping: ColumnMapping
+) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """The field values and facts a row's cells, the constants and the value maps give, with
+    the errors of codes no rule maps."""
+    values: dict[str, Any] = {}
+    facts: dict[str, Any] = {}
+    errors: list[str] = []
+    for name, constant in mapping.constants.items():
+        if name.startswith(FACT_TARGET):
+            facts[name[len(FACT_TARGET) :]] = constant
+        else:
+            values[name] = constant
+    for key, raw in row.items():
+        kind, _, name = key.partition(":")
+        cell = raw.strip() if isinstance(raw, str) else raw
+        if cell is None or cell == "" or kind == "keep":
+            continue  # an empty cell is an unknown fact, never an empty text
+        if kind == "fact":
+            facts[name] = _fact_value(cell, mapping)
+        elif kind == "map":
+            _map_value(mapping.value_maps[int(name)], cell, values, facts, errors)
+        else:
+            values[name] = cell
+    return values, facts, errors
+
+
+def _kept(row: Mapping[str, Any]) -> dict[str, str]:
+    """The ``keep`` columns of a row, as text (a JSON Lines value as JSON writes it)."""
+    out: dict[str, str] = {}
+    for key, value in row.items():
+        if key.startswith("keep:"):
+            if value is None:
+                text = ""
+            elif isinstance(value, str):
+                text = value
+            else:
+                text = json.dumps(value, ensure_ascii=False, default=str)
+            out[key[len("keep:") :]] = text
+    return out
+
+
+def _map_value(
+    value_map: ValueMap,
+    cell: Any,
+    values: dict[str, Any],
+    facts: dict[str, Any],
+    errors: list[str],
+) -> None:
+    """Translate one code through its value map into ``values`` and ``facts``; a code no rule
+    maps is an error naming it."""
+    where = f"column {tick(value_map.column)}"
+    if isinstance(cell, int) and not isinstance(cell, bool):
+        cell = str(cell)  # a JSON Lines code written as a number
+    if not isinstance(cell, str):
+        errors.append(f"{where}: expected a code as text, got {type_name(cell)} {tick(cell)}")
+        return
+    found = value_map.lookup(cell)
+    if found is None:
+        errors.append(
+            f"{where}: no rule of the value map maps the code {tick(cell)} (add it to the "
+            "map's `exact` codes or a `prefix` rule, so that the row is not read with the "
+            "field unknown)"
+        )
+        return
+    for target, value in found[0].items():
+        if target.startswith(FACT_TARGET):
+            facts[target[len(FACT_TARGET) :]] = value
+        else:
+            values[target] = value
 
 
 def _text_id(data: Mapping[str, Any]) -> str:
@@ -763,9 +763,7 @@ def _date(value: Any, mapping: ColumnMapping, errors: list[str], name: str = "da
 
 
 def _where(name: str, mapping: ColumnMapping) -> str:
-    if name in mapping.constants:
-        return f"constant `{name}`"
-    return f"column {tick(getattr(mapping, name))}"
+    return mapping.source(name)
 
 
 def _by_column(problem: VendorPolicyError, mapping: ColumnMapping) -> str:
@@ -774,9 +772,9 @@ def _by_column(problem: VendorPolicyError, mapping: ColumnMapping) -> str:
     for name, data_path in _DATA_PATH.items():
         if path == data_path or path.startswith(data_path + "["):
             return _render(problem, _where(name, mapping))
-    if path.startswith("$.facts[") and mapping.fact_prefix:
-        fact = path[len("$.facts[") :].strip("[]'")
-        return _render(problem, f"column {tick(mapping.fact_prefix + fact)}")
+    if path.startswith("$.facts["):
+        fact = path[len("$.facts[") :].split("]", 1)[0].strip("'\"")
+        return _render(problem, mapping.source(FACT_TARGET + fact))
     if path == "$.value":
         return _render(problem, f"{_where('value', mapping)}/{_where('currency', mapping)}")
     if path == "$.buyer":
@@ -831,9 +829,16 @@ def screen(
                 line=row.line,
                 errors=tuple(str(p) for p in exc.problems),
                 purchase_id=row.purchase.id,
+                kept=row.kept,
             )
             continue
-        yield ScreenedRow(line=row.line, purchase=row.purchase, decision=decision)
+        yield ScreenedRow(
+            line=row.line,
+            purchase=row.purchase,
+            decision=decision,
+            kept=row.kept,
+            supplier_country=row.supplier_country,
+        )
 
 
 def screen_ledger(
@@ -907,6 +912,7 @@ def result_record(result: ScreenedRow | RowError, rule_set: RuleSet) -> dict[str
             "version": rule_set.version,
             "digest": rule_set.digest,
             "as_of": None,
+            "kept": dict(result.kept),
         }
     decision = result.decision
     reasons = [r.reason for r in decision.determining if r.reason]
@@ -927,6 +933,7 @@ def result_record(result: ScreenedRow | RowError, rule_set: RuleSet) -> dict[str
         "version": decision.version,
         "digest": decision.digest,
         "as_of": decision.as_of.isoformat() if decision.as_of else None,
+        "kept": dict(result.kept),
     }
 
 
@@ -936,19 +943,23 @@ def write_results(
     *,
     rule_set: RuleSet,
     format: ResultFormat = "jsonl",  # noqa: A002
+    keep: Iterable[str] = (),
 ) -> ScreeningSummary:
     """Write one record per result to ``out`` (CSV with a header, or JSON Lines) and count them.
 
     CSV cells that a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``) are
-    prefixed with ``'``; JSON Lines records are written as they are.
+    prefixed with ``'``; JSON Lines records are written as they are. ``keep`` names the kept
+    columns (:attr:`ColumnMapping.keep`): in CSV each is a column after the record's own, in
+    JSON Lines they are the record's ``kept`` object.
     """
     if format not in ("csv", "jsonl"):
         raise InvalidValueError(
             f"unknown result format {tick(format)}", path="write_results", hint="csv or jsonl"
         )
     csv_out = format == "csv"
+    kept_columns = tuple(keep)
     if csv_out:
-        out.write(_csv_line(RESULT_COLUMNS))
+        out.write(_csv_line([*RESULT_COLUMNS, *(_csv_cell(c) for c in kept_columns)]))
     effects: Counter[str] = Counter()
     rows = errors = warned = 0
     for result in results:
@@ -960,7 +971,15 @@ def write_results(
             effects[record["effect"]] += 1
             warned += bool(record["warnings"])
         if csv_out:
-            out.write(_csv_line([_csv_cell(record[c]) for c in RESULT_COLUMNS]))
+            kept = record["kept"]
+            out.write(
+                _csv_line(
+                    [
+                        *(_csv_cell(record[c]) for c in RESULT_COLUMNS),
+                        *(_csv_cell(kept.get(c, "")) for c in kept_columns),
+                    ]
+                )
+            )
         else:
             out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
     return ScreeningSummary(

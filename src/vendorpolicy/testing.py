@@ -24,6 +24,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from vendorpolicy._erp import erp_export
+from vendorpolicy._mapping import ValueMap
 from vendorpolicy._model import (
     Buyer,
     Category,
@@ -91,12 +93,14 @@ __all__ = [
     "company_names",
     "components",
     "effects",
+    "erp_export",
     "name_variants",
     "predicates",
     "purchases",
     "registries",
     "rule_sets",
     "rules",
+    "value_maps",
     "vendors",
     "vocabularies",
 ]
@@ -566,3 +570,29 @@ def _windows() -> st.SearchStrategy[tuple[dt.date | None, dt.date | None]]:
     return st.tuples(st.none() | _DATES, st.none() | _DATES).map(
         lambda w: (w[0], w[1]) if w[0] is None or w[1] is None or w[0] <= w[1] else (w[1], w[0])
     )
+
+
+#: The characters of generated codes: digits and a letter, so that codes share prefixes often.
+_CODE_CHARS = "1234A"
+
+
+@st.composite
+def value_maps(
+    draw: st.DrawFn,
+    *,
+    column: str = "Material Group",
+    categories: Sequence[str] = CATEGORY_POOL,
+    max_rules: int = 6,
+) -> ValueMap:
+    """Value maps from codes in ``column`` to ``categories`` (``into="category"``): short
+    codes over few characters, so that exact codes and prefixes overlap and the longest-prefix
+    rule is exercised. An empty prefix (every code) is drawn too."""
+    codes = st.text(_CODE_CHARS, min_size=1, max_size=4)
+    paths = st.sampled_from(list(categories))
+    exact = draw(st.dictionaries(codes, paths, max_size=max_rules))
+    prefix = draw(
+        st.dictionaries(
+            st.text(_CODE_CHARS, max_size=3), paths, min_size=0 if exact else 1, max_size=max_rules
+        )
+    )
+    return ValueMap(column=column, into="category", exact=exact, prefix=prefix)
