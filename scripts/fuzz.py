@@ -653,7 +653,15 @@ def run_corruptions(
             stats[f"allowed on another valid date: {kind} {field}"] += 1
         elif (
             decision.effect is Effect.ALLOW
-            and kind == "remove"
+            and kind == "typo"
+            and _another_valid_value(pool.packs[name], corrupted, path)
+        ):
+            # A typo that makes another value of the vocabulary (`agency-part-b` to
+            # `agency-part-a`) states a different purchase: no check could tell it from one.
+            stats[f"allowed on another valid value: {kind} {field}"] += 1
+        elif (
+            decision.effect is Effect.ALLOW
+            and (kind == "remove" or (kind == "empty" and path == "$.facts"))
             and _defined_absence(pool.packs[name], data, path, pool)
         ):
             # The pack says what an unstated fact means (`if_missing`, documented on its
@@ -672,6 +680,19 @@ def run_corruptions(
             stats[f"silent allow, {flagged}: {kind} {field}"] += 1
         elif decision.effect is Effect.WARN:
             stats[f"weakened to warn: {kind} {field}"] += 1
+
+
+def _another_valid_value(rule_set: RuleSet, data: dict[str, Any], path: str) -> bool:
+    """Whether the top-level fact at ``path`` holds, in ``data``, a value its vocabulary lists."""
+    if rule_set.vocabulary is None or not path.startswith("$.facts.") or path.count(".") != 2:
+        return False
+    name = path.rpartition(".")[2]
+    value = (data.get("facts") or {}).get(name)
+    try:
+        spec = rule_set.vocabulary.fact(name)
+    except KeyError:
+        return False
+    return value in spec.values
 
 
 def _defined_absence(rule_set: RuleSet, data: dict[str, Any], path: str, pool: Pools) -> bool:
