@@ -16,6 +16,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
 from importlib.metadata import version as _version
 
+from vendorpolicy._components import ComponentsFile, load_components
 from vendorpolicy._convert import (
     canonical_json,
     purchase_from_dict,
@@ -116,6 +117,7 @@ __all__ = [
     "ColumnMapping",
     "Combining",
     "Component",
+    "ComponentsFile",
     "Decision",
     "DesignationList",
     "DesignationPath",
@@ -168,6 +170,7 @@ __all__ = [
     "decision_date",
     "dump_rule_set",
     "fact",
+    "load_components",
     "load_mapping",
     "load_purchase",
     "load_registry",

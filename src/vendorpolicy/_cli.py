@@ -26,6 +26,7 @@ from typing import Any, TextIO
 import attrs
 
 from vendorpolicy._checks import tick
+from vendorpolicy._components import load_components
 from vendorpolicy._convert import unstructure
 from vendorpolicy._decision import Decision
 from vendorpolicy._files import atomic_output, load_purchase, load_rule_set, read_document
@@ -151,6 +152,18 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a mapping file (.toml, or JSON): column names, value maps for codes, constants "
         "(see `vendorpolicy schema mapping`)",
+    )
+    check.add_argument(
+        "--components",
+        metavar="FILE",
+        help="a components file (CSV: purchase_id, maker, category, description, facts.NAME…): "
+        "the parts of the ledger's purchases, joined by purchase id",
+    )
+    check.add_argument(
+        "--all-components",
+        action="store_true",
+        help="the --components file lists every part of every purchase: a purchase it does not "
+        "list has none (instead of undeclared parts, which rules over parts read as unknown)",
     )
     check.add_argument(
         "--keep",
@@ -514,7 +527,12 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     extra = _extra_facts(args)
     if args.outside_vocabulary == "error":
         _check_fact_columns(args, rules, mapping, vocabulary, extra)
-    rows = read_ledger(args.ledger, mapping=mapping, format=args.ledger_format)
+    if args.all_components and not args.components:
+        raise _UsageError("vendorpolicy check: --all-components needs --components FILE")
+    parts = (
+        load_components(args.components, complete=args.all_components) if args.components else None
+    )
+    rows = read_ledger(args.ledger, mapping=mapping, format=args.ledger_format, components=parts)
     show_progress = not args.quiet and sys.stderr.isatty()
     results: Iterable[ScreenedRow | RowError] = screen(
         rules,
@@ -538,7 +556,18 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         summary = _write(results, out, rules, fmt, mapping.keep)
     if not args.quiet:
         print(_summary_line(summary), file=sys.stderr)
-    if summary.errors:
+    unmatched = parts.unmatched() if parts is not None else []
+    if unmatched:
+        shown_ids = ", ".join(f"{tick(i)} (line {n})" for n, i in unmatched[:5])
+        more = f" and {len(unmatched) - 5} more" if len(unmatched) > 5 else ""
+        print(
+            shown(
+                f"error: {len(unmatched)} part{'s' if len(unmatched) != 1 else ''} in "
+                f"{args.components} for purchases not in the ledger: {shown_ids}{more}"
+            ),
+            file=sys.stderr,
+        )
+    if summary.errors or unmatched:
         return EXIT_INPUT
     if args.fail_on != "never":
         threshold = Effect(args.fail_on)
@@ -554,32 +583,42 @@ def _check_fact_columns(
     vocabulary: Vocabulary | None,
     extra: list[str | Vocabulary],
 ) -> None:
-    """Refuse a CSV header whose fact columns the rules' vocabulary does not know, once,
-    rather than each row."""
-    from vendorpolicy._ledger import _ledger_format  # noqa: PLC0415
+    """Refuse, once rather than on every row, the facts the rules' vocabulary does not know:
+    a CSV header's fact columns, and the facts the mapping's constants, fact columns and value
+    maps state."""
+    from vendorpolicy._ledger import _ledger_format, read_header  # noqa: PLC0415
+    from vendorpolicy._mapping import FACT_TARGET  # noqa: PLC0415
 
-    prefix = mapping.fact_prefix
-    if not prefix or (args.ledger_format or _ledger_format(args.ledger)) != "csv":
-        return
-    import csv  # noqa: PLC0415
-
-    try:
-        with Path(args.ledger).open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-            header = [cell.strip() for cell in next(csv.reader(handle), [])]
-    except (OSError, csv.Error):
-        return  # reading the ledger reports it
-    columns = {c[len(prefix) :]: i for i, c in enumerate(header) if c.startswith(prefix)}
-    found = fact_name_problems(rules, columns, vocabulary=vocabulary, extra_facts=extra)
+    where: dict[str, tuple[str, str]] = {}  # fact -> (what, location)
+    mapping_file = args.mapping or "the mapping"
+    for target in [*mapping.constants, *(t for m in mapping.value_maps for t in m.targets())]:
+        if target.startswith(FACT_TARGET):
+            where[target[len(FACT_TARGET) :]] = (mapping.source(target), mapping_file)
+    if (args.ledger_format or _ledger_format(args.ledger)) == "csv":
+        header = read_header(args.ledger, mapping)
+        prefix = mapping.fact_prefix
+        by_column = {column: fact for fact, column in mapping.fact_columns.items()}
+        for i, column in enumerate(header):
+            location = f"{args.ledger}:1 column {i + 1}"
+            if column in by_column:
+                where[by_column[column]] = (f"fact column {tick(column)}", location)
+            elif prefix and column.startswith(prefix) and column not in mapping.columns():
+                where[column[len(prefix) :]] = (f"fact column {tick(column)}", location)
+    found = fact_name_problems(rules, where, vocabulary=vocabulary, extra_facts=extra)
     if not found:
         return
     problems = tuple(
         type(error)(
-            f"fact column `{prefix}{name}`: {error.message}",
-            path=f"{args.ledger}:1 column {columns[name] + 1}",
+            f"{where[name][0]}: {error.message}",
+            path=where[name][1],
             hint=(error.hint or "").replace("`extra_facts`", "`--extra-fact`")
             if error.hint and "did you mean" in error.hint
-            else "map or rename the column, or pass `--extra-fact "
-            f"{name}` if it is meant for other rules",
+            else (
+                "map or rename the column"
+                if where[name][0].startswith("fact column")
+                else "remove it from the mapping"
+            )
+            + f", or pass `--extra-fact {name}` if it is meant for other rules",
         )
         for name, error in found
     )

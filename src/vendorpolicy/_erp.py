@@ -67,14 +67,17 @@ _NETWORK = ("43222609", "43222612", "43222640")
 _DEVICES = ("43211503", "43211507", "43211501")
 _GENERAL = ("43232", "56", "44", "80", "78", "15")
 
-#: Suppliers: vendor number -> (name as the ERP has it, country, material groups, in the
-#: bundled registry, weight). Fictional unless ``listed``.
+#: Suppliers: vendor number -> (name as the ERP has it, country, material groups, listed in
+#: the bundled registry, weight). Fictional unless listed. The vendor master
+#: (:attr:`ErpExport.vendors`) has every other supplier but the one-time vendors (``9…``), whom
+#: nobody can identify.
 SUPPLIERS: dict[str, tuple[str, str, tuple[str, ...], bool, int]] = {
     "100001": ("Huawei Technologies Co., Ltd.", "CN", (*_NETWORK, "43191501"), True, 2),
     "100002": ("ZTE USA", "US", (*_NETWORK, "43191501"), True, 1),
     "100003": ("Hikvision USA Inc.", "US", ("46171610", "46171619"), True, 2),
     "100004": ("Dahua Technology USA Inc.", "US", ("46171610", "46171619"), True, 1),
     "100005": ("Hytera America, Inc.", "US", ("43191510",), True, 1),
+    "100006": ("Huawei Device Co., Ltd.", "CN", ("43211503",), True, 1),
     "200001": ("Bluebird Networks Inc.", "US", _NETWORK, False, 6),
     "200002": ("Kestrel Switching GmbH", "DE", _NETWORK, False, 3),
     "200003": ("Harbor Mobile LLC", "US", ("43191501", "43191510"), False, 4),
@@ -89,6 +92,7 @@ SUPPLIERS: dict[str, tuple[str, str, tuple[str, ...], bool, int]] = {
     "200012": ("Margie's Travel", "US", ("78",), False, 4),
     "200013": ("Coho Fuels Inc.", "US", ("15",), False, 3),
     "200014": ("Proseware Data Systems", "US", (*_DEVICES, "43232"), False, 4),
+    "900001": ("One-time vendor: Tailspin Trading", "US", ("43222640", "43211503", "44"), False, 1),
 }
 #: Parts a device or network item declares: maker (supplier number or a registry name),
 #: category, description, essential. A part of a listed maker makes the item covered.
@@ -246,7 +250,7 @@ def _write_vendors(path: Path) -> Path:
         out = csv.writer(handle, lineterminator="\n")
         out.writerow(["id", "name", "country"])
         for number, (name, country, _, listed, _) in SUPPLIERS.items():
-            if not listed:
+            if not listed and not number.startswith("9"):
                 out.writerow([f"v{number}", name, country])
     return path
 
@@ -301,7 +305,7 @@ def _mapping_text(*, facts: bool, sap: bool) -> str:
         "# Screens the generated ERP export: column names, codes and constants.",
         "format_version = 1",
         "",
-        'id = "PO Number"',
+        'id = ["PO Number", "Item"]',
         'date = "PO Date"',
         'supplier = "Supplier Name"',
         'supplier_country = "Supplier Country"',
@@ -318,8 +322,6 @@ def _mapping_text(*, facts: bool, sap: bool) -> str:
             'encoding = "cp1252"',
             'thousands = ","',
         ]
-    if facts:
-        lines += ['fact_columns = { "uses-covered-equipment" = "889 Rep" }']
     lines += [
         "",
         "# Purchasing organisations are buyers.",
@@ -352,6 +354,12 @@ def _mapping_text(*, facts: bool, sap: bool) -> str:
             'column = "Fund"',
             'into = "facts.funding"',
             'exact = { FG = "federal-grant", FL = "federal-loan", OWN = "own-budget" }',
+            "",
+            "# The supplier's Part B representation (FAR 52.204-24/-26), Y or N.",
+            "[[value_maps]]",
+            'column = "889 Rep"',
+            'into = "facts.uses-covered-equipment"',
+            "exact = { Y = true, N = false }",
             "",
             "# What the equipment is for.",
             "[[value_maps]]",

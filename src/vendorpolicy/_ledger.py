@@ -20,6 +20,7 @@ from typing import IO, Any, Literal, TextIO, TypeAlias
 from attrs import field, frozen
 
 from vendorpolicy._checks import check_country, data_problems, tick, type_name
+from vendorpolicy._components import ComponentsFile, attach, load_components
 from vendorpolicy._convert import purchase_from_dict
 from vendorpolicy._decision import Decision
 from vendorpolicy._mapping import FACT_TARGET, FIELDS, ColumnMapping, ValueMap
@@ -147,14 +148,22 @@ def read_ledger(
     *,
     mapping: ColumnMapping | None = None,
     format: LedgerFormat | None = None,  # noqa: A002
+    components: ComponentsFile | str | os.PathLike[str] | None = None,
 ) -> Iterator[LedgerRow | RowError]:
     """Read a ledger, one :class:`LedgerRow` or :class:`RowError` per row, in file order.
 
     The format comes from the suffix (``.csv``, ``.jsonl``/``.ndjson``) unless given. Problems
     with the file as a whole (missing, not text, a header with unknown or missing columns) raise
     at once; problems with a row become that row's :class:`RowError`. Blank lines are not rows.
+
+    ``components`` is a components file (a path, or a :class:`ComponentsFile` from
+    :func:`load_components`): each row gets the parts listed for its purchase id. A part that
+    cannot be read makes its purchase's row an error; parts no row takes are listed by
+    :meth:`ComponentsFile.unmatched` once the ledger is read.
     """
     mapping = mapping or ColumnMapping()
+    if components is not None and not isinstance(components, ComponentsFile):
+        components = load_components(components)
     name = os.fspath(path)
     fmt = format or _ledger_format(name)
     try:
@@ -176,7 +185,21 @@ def read_ledger(
     except BaseException:
         handle.close()
         raise
-    return rows
+    return rows if components is None else attach(rows, components)
+
+
+def read_header(path: str | os.PathLike[str], mapping: ColumnMapping) -> list[str]:
+    """The column names of a CSV ledger's header, as reading it would find them; empty when the
+    file cannot be read (reading the ledger then reports why)."""
+    try:
+        with Path(path).open("rb") as handle:
+            text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="replace", newline="")
+            first = next(csv_records(text), None)
+    except OSError:
+        return []
+    if first is None or first[1] is None:
+        return []
+    return [cell.strip() for cell in first[1]]
 
 
 def _ledger_format(name: str) -> LedgerFormat:
@@ -353,7 +376,12 @@ def column_roles(mapping: ColumnMapping) -> dict[str, tuple[str, ...]]:
     ``map:<index>`` (a value map) and ``keep:<column>``. Fact columns are found by prefix."""
     roles: dict[str, list[str]] = {}
     for column, name in mapping.columns().items():
-        roles.setdefault(column, []).append(f"field:{name}")
+        if name == "id" and isinstance(mapping.id, tuple):
+            roles.setdefault(column, []).append(f"idpart:{mapping.id.index(column)}")
+        else:
+            roles.setdefault(column, []).append(f"field:{name}")
+    for fact, column in mapping.fact_columns.items():
+        roles.setdefault(column, []).append(f"fact:{fact}")
     for i, value_map in enumerate(mapping.value_maps):
         roles.setdefault(value_map.column, []).append(f"map:{i}")
     for column in mapping.keep:
@@ -462,6 +490,19 @@ def _missing_columns(
         )
         for value_map in mapping.value_maps
         if value_map.column not in present
+    )
+    named = [
+        *(mapping.id if isinstance(mapping.id, tuple) else ()),
+        *mapping.fact_columns.values(),
+    ]
+    problems.extend(
+        InvalidValueError(
+            f"no column {tick(column)}",
+            path=where,
+            hint="the mapping names it for the purchase id or a fact; name a column of the header",
+        )
+        for column in dict.fromkeys(named)
+        if column not in present
     )
     for column in mapping.keep:
         if column not in present:
@@ -634,6 +675,16 @@ def _to_purchase(line: int, row: Mapping[str, Any], mapping: ColumnMapping) -> L
             ),
             **({"currency": values["currency"]} if "currency" in values else {}),
         }
+    if "components" in values:
+        declared = values["components"]
+        if isinstance(declared, str) and declared.strip().lower() == "none":
+            data["components"] = []
+        else:
+            errors.append(
+                f"{_where('components', mapping)}: expected `none`, got {tick(declared)} "
+                "(`none` declares that the purchase has no components; parts come from a "
+                "components file)"
+            )
     if facts:
         data["facts"] = facts
     purchase_id = _text_id(data)
@@ -654,6 +705,7 @@ def _cells(
     values: dict[str, Any] = {}
     facts: dict[str, Any] = {}
     errors: list[str] = []
+    parts: dict[int, Any] = {}
     for name, constant in mapping.constants.items():
         if name.startswith(FACT_TARGET):
             facts[name[len(FACT_TARGET) :]] = constant
@@ -668,8 +720,21 @@ def _cells(
             facts[name] = _fact_value(cell, mapping)
         elif kind == "map":
             _map_value(mapping.value_maps[int(name)], cell, values, facts, errors)
+        elif kind == "idpart":
+            parts[int(name)] = cell
         else:
             values[name] = cell
+    if parts:
+        columns = mapping.id
+        assert isinstance(columns, tuple)
+        missing = [columns[i] for i in range(len(columns)) if i not in parts]
+        if missing:
+            errors.append(
+                f"column {tick(missing[0])}: empty, and the purchase id is made of columns "
+                + ", ".join(tick(c) for c in columns)
+            )
+        else:
+            values["id"] = "-".join(str(parts[i]) for i in range(len(columns)))
     return values, facts, errors
 
 
@@ -847,6 +912,7 @@ def screen_ledger(
     *,
     mapping: ColumnMapping | None = None,
     format: LedgerFormat | None = None,  # noqa: A002
+    components: ComponentsFile | str | os.PathLike[str] | None = None,
     as_of: dt.date | None = None,
     registry: Registry | None = None,
     resolver: Resolver | None = None,
@@ -858,7 +924,7 @@ def screen_ledger(
     (see :func:`screen`)."""
     return screen(
         rule_set,
-        read_ledger(path, mapping=mapping, format=format),
+        read_ledger(path, mapping=mapping, format=format, components=components),
         as_of=as_of,
         registry=registry,
         resolver=resolver,

@@ -66,6 +66,7 @@ FIELDS: tuple[str, ...] = (
     "purpose",
     "description",
     "acquired",
+    "components",
 )
 
 #: Constants and value maps name a fact as ``facts.<name>``, whatever the ledger's fact prefix.
@@ -86,6 +87,43 @@ def _column(value: object) -> Any:
 
 def _column_field(name: str) -> Any:
     return field(default=name, converter=_column)
+
+
+def _id_columns(value: object) -> Any:
+    """One column, or several whose cells together make the purchase id (``PO``, ``Item``)."""
+    if isinstance(value, (list, tuple)):
+        if not value:
+            raise InvalidValueError(
+                "no columns for the purchase id",
+                path="ColumnMapping.id",
+                hint="name one column, or several whose cells together identify a purchase",
+            )
+        columns = tuple(_column(c) for c in value)
+        if None in columns or len(set(columns)) != len(columns):
+            raise InvalidValueError(
+                "the purchase id's columns must be distinct column names",
+                path="ColumnMapping.id",
+            )
+        return columns[0] if len(columns) == 1 else columns
+    return _column(value)
+
+
+def _fact_columns(value: object) -> Any:
+    if not isinstance(value, Mapping):
+        raise PredicateTypeError(
+            f"expected a mapping of fact names to columns, got {type_name(value)} {tick(value)}",
+            path="ColumnMapping.fact_columns",
+        )
+    out: dict[str, str] = {}
+    for name, column in value.items():
+        path = f"ColumnMapping.fact_columns[{name!r}]"
+        check_id(name, path)
+        if not isinstance(column, str) or not column:
+            raise PredicateTypeError(
+                f"expected a column name, got {type_name(column)} {tick(column)}", path=path
+            )
+        out[name] = check_text(column, path)
+    return dict(sorted(out.items()))
 
 
 def _check_target(name: object, path: str) -> str:
@@ -134,6 +172,13 @@ def _check_target_value(target: str, value: object, path: str) -> str | bool:
         check_buyer_country(text, path)
     elif target == "currency":
         check_currency(text, path)
+    elif target == "components" and text.strip().lower() != "none":
+        raise InvalidValueError(
+            f"expected `none` for `components`, got {tick(text)}",
+            path=path,
+            hint="`none` declares that the purchases have no components; parts come from a "
+            "components file",
+        )
     elif target == "buyer_public":
         raise PredicateTypeError(
             f"expected a boolean for `buyer_public`, got text {tick(text)}",
@@ -372,7 +417,8 @@ class ColumnMapping:
     unknown.
     """
 
-    id: str | None = _column_field("id")
+    #: The purchase id's column, or several columns whose cells joined by ``-`` make it.
+    id: str | tuple[str, ...] | None = field(default="id", converter=_id_columns)
     buyer_id: str | None = _column_field("buyer_id")
     buyer_name: str | None = _column_field("buyer_name")
     buyer_public: str | None = _column_field("buyer_public")
@@ -394,8 +440,13 @@ class ColumnMapping:
     description: str | None = _column_field("description")
     #: When the equipment a renewal, upgrade or installation concerns was first bought.
     acquired: str | None = _column_field("acquired")
+    #: A column that declares the parts: ``none`` for a purchase without components (empty:
+    #: not declared). Parts themselves come from a components file (see ``read_ledger``).
+    components: str | None = _column_field("components")
     #: Columns named ``facts.<name>`` state fact ``<name>``; ``None`` reads no facts.
     fact_prefix: str | None = _column_field("facts.")
+    #: Columns that state facts under other names: fact name -> column (``{"funding": "Fund"}``).
+    fact_columns: Mapping[str, str] = field(factory=dict, converter=_fact_columns)
     #: Values for every row, by field name (or ``facts.<name>``), for fields the export has no
     #: column for.
     constants: Mapping[str, str | bool] = field(factory=dict, converter=_constants)
@@ -410,7 +461,8 @@ class ColumnMapping:
     list_separator: str = field(default=";", validator=_separator)
     #: A ``strptime`` format for dates; ``None`` reads ISO dates (``2019-04-01``).
     date_format: str | None = field(default=None, validator=_date_format)
-    #: Cell values read as true and as false (any case) for ``buyer_public`` and facts.
+    #: Cell values read as true and as false (any case) for ``buyer_public``. Fact cells are
+    #: booleans only as ``true``/``false``; map other words with a value map.
     true_values: frozenset[str] = field(
         default=frozenset({"true", "yes", "y", "1"}), converter=_true_words
     )
@@ -427,6 +479,14 @@ class ColumnMapping:
                 hint="a cell value can mean only one of them; remove it from one list",
             )
         seen: dict[str, str] = dict.fromkeys(self.constants, "a constant")
+        for fact, column in self.fact_columns.items():
+            if FACT_TARGET + fact in seen:
+                raise InvalidValueError(
+                    f"fact `{fact}` is set both by a constant and by column {tick(column)}",
+                    path="ColumnMapping.fact_columns",
+                    hint="a fact must come from one place, or the rows would say two things",
+                )
+            seen[FACT_TARGET + fact] = f"column {tick(column)}"
         for i, value_map in enumerate(self.value_maps):
             for target in sorted(value_map.targets()):
                 if target in seen:
@@ -439,13 +499,16 @@ class ColumnMapping:
                 seen[target] = f"the value map of column {tick(value_map.column)}"
 
     def columns(self) -> dict[str, str]:
-        """Column name -> field name, for the mapped columns."""
+        """Column name -> field name, for the mapped columns (each of a composite id's columns
+        -> ``id``)."""
         mapped = {t for m in self.value_maps for t in m.targets()}
         out: dict[str, str] = {}
         for name in FIELDS:
             column = getattr(self, name)
-            if column is not None and name not in self.constants and name not in mapped:
-                out[column] = name
+            if column is None or name in self.constants or name in mapped:
+                continue
+            for one in column if isinstance(column, tuple) else (column,):
+                out[one] = name
         return out
 
     def source(self, name: str) -> str:
@@ -457,8 +520,14 @@ class ColumnMapping:
             if name in value_map.targets():
                 return f"the value map of column {tick(value_map.column)}"
         if name.startswith(FACT_TARGET):
-            return f"column {tick((self.fact_prefix or FACT_TARGET) + name[len(FACT_TARGET) :])}"
-        return f"column {tick(getattr(self, name))}"
+            fact = name[len(FACT_TARGET) :]
+            if fact in self.fact_columns:
+                return f"column {tick(self.fact_columns[fact])}"
+            return f"column {tick((self.fact_prefix or FACT_TARGET) + fact)}"
+        column = getattr(self, name)
+        if isinstance(column, tuple):
+            return "columns " + ", ".join(tick(c) for c in column)
+        return f"column {tick(column)}"
 
 
 # Mapping files are read field by field, each value map too, so that every problem is reported.
@@ -524,6 +593,19 @@ def mapping_schema() -> dict[str, Any]:
     properties: dict[str, Any] = {
         "format_version": {"const": MAPPING_FORMAT_VERSION},
         **{name: {**column, "description": f"the column of `{name}`"} for name in FIELDS},
+        "id": {
+            "anyOf": [
+                column,
+                {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+            ],
+            "description": "the purchase id's column, or the columns that together make it",
+        },
+        "fact_columns": {
+            "type": "object",
+            "propertyNames": {"pattern": "^[a-z0-9][a-z0-9._-]*$"},
+            "additionalProperties": {"type": "string", "minLength": 1},
+            "description": "fact name -> the column stating it",
+        },
         "fact_prefix": {**column, "description": "columns starting with it are facts"},
         "constants": {
             "type": "object",
