@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 from vendorpolicy._model import Effect
-from vendorpolicy._packs._base import Confidence, FactLocation, PackInfo, Source
+from vendorpolicy._packs._base import Confidence, FactLocation, PackInfo, Reach, Source
 from vendorpolicy._packs._common import cite, listed, spec
 from vendorpolicy._predicates import (
     Predicate,
@@ -179,6 +179,10 @@ RECIPIENT_SECTORS = frozenset(
     {"carrier", "education", "healthcare", "local-government", "critical-infrastructure", "other"}
 )
 _HUAWEI_ZTE = frozenset({"huawei-technologies", "zte"})
+#: Where the FCC's rules bind: the states and, as "State" in 47 U.S.C. 153 includes, the
+#: District of Columbia and the territories and possessions (the inhabited territories have ISO
+#: 3166-1 codes of their own).
+_US_AND_TERRITORIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP"})
 
 
 def _funds(values: frozenset[str] = _FCC_FUNDS) -> Predicate:
@@ -456,6 +460,29 @@ INFO = PackInfo(
     "for every other buyer the pack only warns about the equipment authorisation bar",
     force="law: FCC rules; the Universal Service and subsidy bars deny, the window between a "
     "listing and its subsidy bar and the authorisation bar warn",
+    reach=(
+        Reach(
+            summary="the kinds of buyer that receive FCC-administered subsidies (carriers, "
+            "schools and libraries, local bodies, health care, utilities), whose unstated "
+            "funding the pack reads as unknown",
+            countries=_US_AND_TERRITORIES,
+            sectors=RECIPIENT_SECTORS,
+            source=cite(USF_BAR, SUBSIDIES),
+        ),
+        Reach(
+            summary="any buyer that states it spends Universal Service support or another "
+            "FCC-administered subsidy",
+            countries=_US_AND_TERRITORIES,
+            funding=_FCC_FUNDS,
+            source=cite(USF_BAR, SUBSIDIES),
+        ),
+        Reach(
+            summary="any buyer in the US, warned about equipment that cannot get new FCC "
+            "authorisations",
+            countries=_US_AND_TERRITORIES,
+            source=cite(AUTHORISATIONS),
+        ),
+    ),
     summary="Huawei and ZTE designated under 47 CFR 54.9 (30 Jun 2020); Covered List entries "
     "of 12 Mar 2021 (Huawei, ZTE; Hytera, Hikvision, Dahua for security purposes), 25 Mar 2022 "
     "(Kaspersky; China Mobile International USA; China Telecom Americas), 20 Sep 2022 (Pacific "

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from vendorpolicy._model import Effect
-from vendorpolicy._packs._base import Confidence, FactLocation, PackInfo, Source
+from vendorpolicy._packs._base import Confidence, FactLocation, PackInfo, Reach, Source
 from vendorpolicy._packs._common import EXECUTIVE, cite, listed, spec
 from vendorpolicy._predicates import (
     Predicate,
@@ -272,6 +272,21 @@ INFO = PackInfo(
     binds="US federal executive agencies (Parts A and B), and recipients and subrecipients of "
     "federal grants and loans (2 CFR 200.216)",
     force="law: statute and FAR clause; the pack denies",
+    reach=(
+        Reach(
+            summary="US federal executive agencies (Parts A and B)",
+            countries={"US"},
+            public=True,
+            sectors={"central-government", "defence", "public-agency"},
+            source=cite(STATUTE, CLAUSE),
+        ),
+        Reach(
+            summary="recipients and subrecipients of federal grants and loans, wherever they "
+            "are, for what those funds buy (2 CFR 200.216)",
+            funding=FUNDS,
+            source=cite(GRANTS),
+        ),
+    ),
     summary="Huawei and ZTE telecommunications equipment, and Hytera, Hikvision and Dahua "
     "telecommunications and video surveillance equipment used for public safety, government "
     "facility security, critical-infrastructure surveillance or national security, with their "
