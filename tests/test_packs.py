@@ -186,10 +186,14 @@ def pack_purchases(name: str) -> st.SearchStrategy[Purchase]:
     parts = [s for s in info.facts if s.location is FactLocation.COMPONENT]
     purposes = [s for s in info.facts if s.location is FactLocation.PURPOSE]
 
+    def values(spec: Any) -> st.SearchStrategy[Any]:
+        listed = st.sampled_from(list(spec.values)) if spec.values else st.nothing()
+        if spec.dates:  # a date fact (a waiver's term): any day around the regime's dates
+            listed |= st.dates(min_value=dt.date(2018, 1, 1), max_value=dt.date(2027, 12, 31))
+        return listed
+
     def facts(specs: list[Any]) -> st.SearchStrategy[dict[str, Any]]:
-        return st.fixed_dictionaries(
-            {}, optional={s.name: st.sampled_from(list(s.values)) for s in specs}
-        )
+        return st.fixed_dictionaries({}, optional={s.name: values(s) for s in specs})
 
     def component(c: Component) -> st.SearchStrategy[Component]:
         return facts(parts).map(lambda f: attrs.evolve(c, facts=f))
@@ -311,11 +315,20 @@ class TestUS889:
         assert decide(self.PACK, attrs.evolve(p, date=start)) is Effect.DENY
 
     def test_part_b_needs_the_representation(self) -> None:
-        """Without the offeror's representation, an agency purchase goes to review."""
+        """Without the offeror's representation, an agency purchase is warned, with the duty
+        to read it before award (FAR 52.204-24(d)(2), 52.204-26(c)(2)), not sent to review;
+        stated, the representation decides."""
         p = buy(AGENCY, LENOVO, "it/endpoint/laptop", dt.date(2021, 5, 1))
         decision = packs.load(self.PACK).evaluate(p)
-        assert decision.effect is Effect.REVIEW
-        assert "facts.uses-covered-equipment" in decision.missing_facts
+        assert (decision.effect, decision.determining_keys) == (
+            Effect.WARN,
+            ("us-ndaa-889/part-b-representation",),
+        )
+        assert "facts.uses-covered-equipment" not in decision.missing_facts
+        assert any("52.204-26(c)(2)" in o for o in decision.obligations)
+        for uses, effect in ((True, Effect.DENY), (False, Effect.ALLOW)):
+            stated = attrs.evolve(p, facts={"uses-covered-equipment": uses})
+            assert decide(self.PACK, stated) is effect
 
     def test_grants_effective_date(self) -> None:
         """Grant funds may not buy covered equipment from 13 Aug 2020, whoever buys."""

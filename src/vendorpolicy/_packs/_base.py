@@ -29,6 +29,9 @@ from vendorpolicy._model import Buyer, FactValue, Purchase, Sector, to_enum
 from vendorpolicy._predicates import (
     BuyerDesignated,
     FactIn,
+    FactOnOrAfter,
+    FactOnOrAfterDecision,
+    FactOnOrBeforeDecision,
     Predicate,
     PurposeIn,
     VendorDesignated,
@@ -222,11 +225,13 @@ class PackInfo:
 
 def facts_read(rule_set: RuleSet) -> dict[str, frozenset[FactValue]]:
     """Every fact the rule set's conditions read, with the values they compare it with; the
-    purpose appears as ``purpose``."""
+    purpose appears as ``purpose``, and a fact read as a date with no values."""
     out: dict[str, set[FactValue]] = {}
     for node in _nodes(rule_set):
         if isinstance(node, FactIn):
             out.setdefault(node.name, set()).update(node.values)
+        elif isinstance(node, (FactOnOrAfter, FactOnOrAfterDecision, FactOnOrBeforeDecision)):
+            out.setdefault(node.name, set())
         elif isinstance(node, PurposeIn):
             out.setdefault("purpose", set()).update(node.purposes)
     return {name: frozenset(values) for name, values in out.items()}

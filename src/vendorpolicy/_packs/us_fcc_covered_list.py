@@ -7,7 +7,8 @@ purchases (tests/conformance/us-fcc-covered-list.toml).
 Escalation rule of this pack: the subsidy rules bind whoever spends an FCC-administered
 subsidy, so an unstated ``funding`` escalates only for buyers of the kinds that receive them
 (carriers, schools, libraries and local bodies, health care, utilities); for anyone else it
-counts as "no subsidy". Parts of a system are read only when a subsidy is stated. Advisory
+counts as "no subsidy". Parts of a system are read only when a subsidy is stated, and
+undeclared parts escalate only in a Covered List company's own kit. Advisory
 tiers (a listing whose subsidy bar has not begun, the authorisation bar) warn and never
 escalate beyond a warning.
 """
@@ -281,6 +282,17 @@ _KNOWN = {
     "autel-robotics",
 }
 
+
+def _in_parts(covered: Predicate) -> Predicate:
+    """A declared part is ``covered``. Undeclared parts escalate only in a Covered List
+    company's own kit: for any other vendor they count as none, since a covered part would only
+    send the system to review (a judgement), and 54.10 reaches covered equipment, not every
+    system whose parts are unknown."""
+    return components.any(covered, if_undeclared=False) | (
+        listed(DESIGNATION) & components.any(covered)
+    )
+
+
 _PARTS_ONLY_REASON = (
     "only a declared part is covered: whether a system containing covered parts is itself "
     "covered equipment is a judgement"
@@ -307,7 +319,7 @@ def _subsidy_rules(
         ),
         Rule(
             id=rule_id,
-            when=(_funds() & covered) | (_funds_stated() & components.any(covered)),
+            when=(_funds() & covered) | (_funds_stated() & _in_parts(covered)),
             effect=Effect.DENY,
             cases=[Case(when=~covered, effect=Effect.REVIEW, reason=_PARTS_ONLY_REASON)],
             reason=f"FCC-administered capital subsidies may not buy, obtain or maintain {what} "
@@ -342,7 +354,7 @@ def _usf_rules() -> list[Rule]:
         ),
         Rule(
             id="usf-2020-06",
-            when=(_funds() & company) | (_funds_stated() & components.any(company)),
+            when=(_funds() & company) | (_funds_stated() & _in_parts(company)),
             effect=Effect.DENY,
             cases=[
                 Case(when=~company, effect=Effect.REVIEW, reason=_PARTS_ONLY_REASON),
@@ -371,7 +383,7 @@ def build() -> RuleSet:
     )
     return RuleSet(
         id=NAME,
-        version="2026-01-07",
+        version="2026-12-02",
         title="FCC Covered List: Universal Service and subsidy bars, equipment authorisations",
         description="Universal Service support may not buy Huawei or ZTE equipment or services "
         "(47 CFR 54.9, from 2020-06-30); FCC-administered capital subsidies may not buy or "
