@@ -342,6 +342,17 @@ class TestQuantifierIfUndeclared:
             }
         }
 
+    def test_buyer_country_if_missing_written(self) -> None:
+        """`buyer_country` writes `if_missing` when set and reads it back."""
+        from vendorpolicy import buyer
+
+        node = buyer.country.in_({"JP"}, if_missing=True)
+        data = {"buyer_country": {"countries": ["JP"], "if_missing": True}}
+        assert unstructure(node) == data
+        rules = [{"id": "r", "effect": "deny", "when": data}]
+        (rule,) = rule_set_from_dict({"id": "s", "version": "1", "rules": rules}).rules
+        assert rule.when == node
+
     def test_long_form_without_option_reads(self) -> None:
         """The long form without `if_undeclared` reads as the short form."""
         from vendorpolicy import components, vendor

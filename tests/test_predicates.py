@@ -449,6 +449,30 @@ class TestComponentsIfUndeclared:
         assert info.value.path == "AllComponents.if_undeclared"
 
 
+class TestBuyerCountryIfMissing:
+    def test_unstated_country_takes_if_missing(self) -> None:
+        """A buyer whose country is not stated gives `if_missing` when set, unknown when not;
+        a stated country is compared whatever `if_missing` says."""
+        unstated = Purchase(buyer=Buyer(id="b", public=True, sector="defence"))
+        stated = Purchase(buyer=Buyer(id="b", public=True, sector="defence", country="US"))
+        assert buyer.country.in_({"JP"}).evaluate(unstated) is None
+        assert buyer.country.in_({"JP"}, if_missing=True).evaluate(unstated) is True
+        assert buyer.country.in_({"JP"}, if_missing=False).evaluate(unstated) is False
+        assert buyer.country.in_({"JP"}, if_missing=True).evaluate(stated) is False
+        trace = buyer.country.in_({"JP"}, if_missing=True).trace(unstated)
+        assert (trace.missing_facts, trace.observed) == ((), "not known")
+
+    def test_repr_and_errors(self) -> None:
+        """The repr shows `if_missing` only when set; a non-boolean is refused at its field."""
+        assert repr(buyer.country.in_("JP", if_missing=True)) == (
+            "buyer.country.in_({'JP'}, if_missing=True)"
+        )
+        assert repr(buyer.country.in_("JP")) == "buyer.country.in_({'JP'})"
+        with pytest.raises(PredicateTypeError, match="expected true or false") as info:
+            buyer.country.in_("JP", if_missing="yes")  # type: ignore[arg-type]
+        assert info.value.path == "BuyerCountry.if_missing"
+
+
 # --- the ultimate owner's origin ---------------------------------------------------------------
 
 

@@ -51,7 +51,12 @@ from vendorpolicy import (
     write_results,
 )
 from vendorpolicy._cli import main
-from vendorpolicy._predicates import FactIn
+from vendorpolicy._predicates import (
+    FactIn,
+    FactOnOrAfter,
+    FactOnOrAfterDecision,
+    FactOnOrBeforeDecision,
+)
 from vendorpolicy._vocabulary import bundled_categories
 from vendorpolicy.errors import InvalidDataError, InvalidValueError, VocabularyError
 from vendorpolicy.testing import DESIGNATION_POOL, FACT_POOL, purchases, rule_sets, vocabularies
@@ -963,6 +968,10 @@ class TestPacks:
 # --- the property: no one-fact corruption of a denied purchase yields ALLOW ----------------------
 
 
+#: The conditions that read a named fact, and may say what its absence means (`if_missing`).
+_READS_FACT = (FactIn, FactOnOrAfter, FactOnOrAfterDecision, FactOnOrBeforeDecision)
+
+
 def claims(rules: RuleSet) -> frozenset[str]:
     """Facts some condition reads with `if_missing`: leaving them out has a declared meaning."""
     out = set()
@@ -975,7 +984,7 @@ def claims(rules: RuleSet) -> frozenset[str]:
                 out.update(
                     n.name
                     for n in root.walk()
-                    if isinstance(n, FactIn) and n.if_missing is not None
+                    if isinstance(n, _READS_FACT) and n.if_missing is not None
                 )
     return frozenset(out)
 

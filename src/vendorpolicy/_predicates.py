@@ -538,6 +538,11 @@ class BuyerSector(Predicate):
         return f"buyer.sector.in_({_set_repr(s.value for s in self.sectors)})"
 
 
+def _optional_bool(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        bool_validator(instance, attribute, value)
+
+
 def _buyer_country_countries(value: object) -> Any:
     return frozen_set_of(value, "BuyerCountry.countries", check_buyer_country, nonempty=True)
 
@@ -545,13 +550,20 @@ def _buyer_country_countries(value: object) -> Any:
 @frozen(repr=False)
 class BuyerCountry(Predicate):
     """The buyer's country is one of ``countries``. ``EU`` matches buyers whose country is
-    ``EU`` (the Union's own institutions), not buyers in its member states."""
+    ``EU`` (the Union's own institutions), not buyers in its member states.
+
+    A buyer whose country is not stated makes this unknown, unless ``if_missing`` says what an
+    unstated country means: ``True`` for a pack's own jurisdiction, which a screening inside it
+    need not state (as for :class:`FactIn`).
+    """
 
     kind: ClassVar[str] = "buyer_country"
     countries: frozenset[str] = field(converter=_buyer_country_countries)
+    if_missing: bool | None = field(default=None, validator=_optional_bool)
 
     def __repr__(self) -> str:
-        return f"buyer.country.in_({_set_repr(self.countries)})"
+        missing = "" if self.if_missing is None else f", if_missing={self.if_missing!r}"
+        return f"buyer.country.in_({_set_repr(self.countries)}{missing})"
 
 
 def _buyer_designated_designations(value: object) -> Any:
@@ -680,11 +692,6 @@ def _fact_in_name(value: object) -> Any:
 
 def _fact_in_values(value: object) -> Any:
     return _fact_values(value, "FactIn.values")
-
-
-def _optional_bool(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        bool_validator(instance, attribute, value)
 
 
 @frozen(repr=False)
@@ -983,10 +990,11 @@ class _SectorBuilder:
 
 
 class _BuyerCountryBuilder:
-    def in_(self, countries: Iterable[str] | str) -> Predicate:
+    def in_(self, countries: Iterable[str] | str, *, if_missing: bool | None = None) -> Predicate:
         """The buyer's country is one of ``countries`` (ISO 3166-1 alpha-2, or ``EU`` for the
-        European Union's own institutions)."""
-        return BuyerCountry(countries=countries)
+        European Union's own institutions). When the buyer's country is not stated, the
+        condition is unknown, or ``if_missing`` when given."""
+        return BuyerCountry(countries=countries, if_missing=if_missing)
 
 
 class _BuyerBuilder:

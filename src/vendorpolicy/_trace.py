@@ -283,7 +283,9 @@ def _sector(node: BuyerSector, subject: _Subject) -> Trace:
 def _buyer_country(node: BuyerCountry, subject: _Subject) -> Trace:
     country = subject.purchase.buyer.country
     if country is None:
-        return Trace(predicate=node, value=None, fact="buyer.country", observed="not known")
+        return Trace(
+            predicate=node, value=node.if_missing, fact="buyer.country", observed="not known"
+        )
     return Trace(
         predicate=node, value=country in node.countries, fact="buyer.country", observed=country
     )

@@ -348,7 +348,11 @@ def _atoms() -> st.SearchStrategy[Predicate]:
         ),
         st.builds(CategoryWithin, categories=_subset(CATEGORY_POOL, max_size=2)),
         st.builds(BuyerSector, sectors=_subset(list(Sector))),
-        st.builds(BuyerCountry, countries=_subset(BUYER_COUNTRY_POOL)),
+        st.builds(
+            BuyerCountry,
+            countries=_subset(BUYER_COUNTRY_POOL),
+            if_missing=st.none() | st.booleans(),
+        ),
         st.builds(BuyerDesignated, designations=_subset(DESIGNATION_POOL)),
         st.builds(ValueAtLeast, amount=_money()),
         st.builds(PurposeIn, purposes=_subset(PURPOSE_POOL, max_size=2)),
