@@ -358,6 +358,10 @@ def _atoms() -> st.SearchStrategy[Predicate]:
     )
 
 
+#: What a quantifier makes of undeclared components: unknown (the default), or either answer.
+_UNDECLARED = st.none() | st.booleans()
+
+
 @functools.cache
 def predicates(*, max_leaves: int = 8) -> st.SearchStrategy[Predicate]:
     """Predicate trees over the default pools, with every node kind but ``custom``."""
@@ -368,8 +372,8 @@ def predicates(*, max_leaves: int = 8) -> st.SearchStrategy[Predicate]:
             many.map(lambda ops: AllOf(operands=ops)),
             many.map(lambda ops: AnyOf(operands=ops)),
             children.map(lambda op: Not(operand=op)),
-            children.map(lambda op: AnyComponent(predicate=op)),
-            children.map(lambda op: AllComponents(predicate=op)),
+            st.builds(AnyComponent, predicate=children, if_undeclared=_UNDECLARED),
+            st.builds(AllComponents, predicate=children, if_undeclared=_UNDECLARED),
         )
 
     return st.recursive(_atoms(), extend, max_leaves=max_leaves)
