@@ -39,6 +39,8 @@ UNBOUND = (
     Buyer(id="utility", public=False, sector="critical-infrastructure"),
 )
 CARRIER = Buyer(id="carrier", public=False, sector="carrier")
+#: A vendor none of these packs' lists names.
+UNLISTED = Vendor(id="ericsson", name="Telefonaktiebolaget LM Ericsson", country="SE")
 #: Customer devices and office IT: outside every network these regimes reach.
 OUTSIDE = ("telecom/endpoint/handset", "telecom/endpoint", "it/endpoint/laptop", "it/endpoint")
 
@@ -141,6 +143,25 @@ class TestEscalationPrinciple:
         if name == "nz-ticsa":
             placed = attrs.evolve(p, facts={"network-function": "ran", "network": "5g"})
             assert decide(name, placed) is Effect.ALLOW
+
+    @pytest.mark.parametrize("name", PACKS)
+    @settings(max_examples=40)
+    @given(data=st.data())
+    def test_undeclared_parts_of_an_unlisted_vendor_count_as_none(
+        self, name: str, data: Any
+    ) -> None:
+        """For an unlisted vendor, not declaring the parts decides as declaring none, whatever
+        else is stated or missing, for every buyer but the Commission (whose connectivity is
+        judged by the equipment it relies on)."""
+        categories = ("telecom/radio", "telecom/network", "telecom/service", "it/server")
+        p = data.draw(pack_purchases(name, categories))
+        buyer = data.draw(st.sampled_from((CARRIER, *UNBOUND)))
+        p = attrs.evolve(p, buyer=buyer, vendor=UNLISTED, supplier="")
+        if name == "eu-5g-toolbox" and buyer.public:
+            # A public buyer of no stated country may be the Commission: say it is not.
+            p = attrs.evolve(p, facts={**p.facts, "eu-buyer": "other"})
+        none = decide(name, attrs.evolve(p, components=()))
+        assert decide(name, attrs.evolve(p, components=None)) is none
 
 
 class TestGroupReach:
@@ -250,7 +271,9 @@ class TestOneFactChanges:
     def test_no_missing_fact_turns_a_finding_into_allow(self, name: str, case: Any) -> None:
         """Dropping any one fact of a restricted conformance purchase (a stated fact other than
         a claim, the vendor, the parts or the category) never yields ALLOW: a missing fact
-        escalates or leaves the finding. (The date: see the next test.)"""
+        escalates or leaves the finding. Parts the pack reads as claims are the exception:
+        undeclared, they decide as declared none (the pack's stated meaning of their absence),
+        which may allow. (The date: see the next test.)"""
         data = case["purchase"]
         as_of = dt.date.fromisoformat(case["as_of"]) if "as_of" in case else None
         variants = []
@@ -265,6 +288,10 @@ class TestOneFactChanges:
         assert variants
         for what, variant in variants:
             effect = decide(name, purchase_from_dict(variant), as_of)
+            if what == "components" and effect is Effect.ALLOW:
+                none = decide(name, purchase_from_dict({**variant, "components": []}), as_of)
+                assert none is Effect.ALLOW, (case["id"], what)
+                continue
             assert effect is not Effect.ALLOW, (case["id"], what)
 
     def test_missing_date_is_not_an_allow(self) -> None:

@@ -2,8 +2,8 @@
 communication on its implementation. Sources: research notes A8; docs/packs/eu-5g-toolbox.md.
 
 What can escalate only once the known facts put the purchase in reach: for an operator's 5G
-network equipment (not customer devices) from Huawei or ZTE (any company of the group, or parts
-from one), the network function, the network and the parts; for the Commission's own
+network equipment (not customer devices) from Huawei or ZTE (any company of the group, or
+declared parts from one), the network function and the network; for the Commission's own
 connectivity, what the purchase does and whose equipment the service relies on; for a buyer of
 the Union's own institutions (country `EU`), whether it is the Commission. For any other buyer,
 being the Commission counts only when stated, and so do EU funding and an operator's own risk
@@ -81,6 +81,9 @@ def build() -> RuleSet:
         & fact("network-function").in_(CRITICAL)
     )
     higher_risk = listed_or_inside(DESIGNATION)
+    # The Commission's connectivity is judged by the equipment it relies on: undeclared parts
+    # are unknown there, as the buyer and what it buys are already in reach.
+    relies_on = listed_or_inside(DESIGNATION, if_undeclared=None)
     return RuleSet(
         id=NAME,
         version="2023-06-15",
@@ -110,7 +113,7 @@ def build() -> RuleSet:
             ),
             Rule(
                 id="commission-connectivity",
-                when=COMMISSION & NETWORK_EQUIPMENT & higher_risk,
+                when=COMMISSION & NETWORK_EQUIPMENT & relies_on,
                 effect=Effect.DENY,
                 cases=[
                     Case(

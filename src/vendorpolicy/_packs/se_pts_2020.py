@@ -4,8 +4,10 @@ upheld them. Sources: research notes A7; docs/packs/se-pts-2020.md.
 
 What can escalate only once the known facts put the purchase in reach: for a carrier's network
 equipment or systems (not customer devices, not office IT) from Huawei or ZTE (any company of
-the group, or parts from one), the licence, the network function, what the purchase does and the
-parts. Whether a central function depends on staff or functions abroad counts only when stated.
+the group, or declared parts from one), the licence, the network function and what the purchase
+does. Undeclared parts of an unlisted vendor's equipment count as none: nothing known puts Huawei
+or ZTE products in it. Whether a central function depends on staff or functions abroad counts
+only when stated.
 """
 
 from __future__ import annotations
@@ -93,7 +95,7 @@ ABROAD_OBLIGATION = (
 def _huawei() -> Predicate:
     """A Huawei group company supplies the purchase or one of its declared parts."""
     group = vendor.id.in_(HUAWEI, through_ownership=True)
-    return group | components.any(group)
+    return group | components.any(group, if_undeclared=False)
 
 
 def build() -> RuleSet:
