@@ -747,7 +747,7 @@ class TestFiles:
         with pytest.raises(InvalidDataError) as exc:
             parse_rule_set(text, name="p.toml")
         assert any(
-            "unknown key `nme`" in str(p) and "$.vocabulary.facts[5]" in str(p)
+            "unknown key `nme`" in str(p) and "$.vocabulary.facts[7]" in str(p)
             for p in exc.value.problems
         )
 
@@ -1042,7 +1042,11 @@ def _misspell(draw: st.DrawFn, text: str) -> str:
     return text[: i + 1] + text[i:]
 
 
-def _corrupt_value(draw: st.DrawFn, value: str | bool) -> str | bool:
+def _corrupt_value(draw: st.DrawFn, value: str | bool | dt.date) -> str | bool:
+    if isinstance(value, dt.date):
+        # A date typed as text a careless export would write: never a date, so never valid.
+        text = value.isoformat()
+        return draw(st.sampled_from([text + ".", f" {text}", text.replace("-", "/"), text[:7]]))
     if isinstance(value, bool):
         return draw(st.sampled_from([str(value).lower(), str(value), "yes" if value else "no"]))
     how = draw(st.sampled_from(["upper", "title", "space", "underscore", "dot", "trail", "spell"]))
