@@ -40,13 +40,16 @@ from vendorpolicy._io import (
 )
 from vendorpolicy._ledger import (
     ColumnMapping,
+    DetectedFormat,
     LedgerRow,
     RowError,
     ScreenedRow,
     ScreeningSummary,
+    detect_format,
     read_ledger,
     screen,
     screen_ledger,
+    supply_hint,
     write_results,
 )
 from vendorpolicy._mapping import ValueMap, load_mapping, mapping_schema
@@ -121,6 +124,7 @@ __all__ = [
     "Decision",
     "DesignationList",
     "DesignationPath",
+    "DetectedFormat",
     "Effect",
     "Entity",
     "FactLocation",
@@ -168,6 +172,7 @@ __all__ = [
     "components",
     "custom",
     "decision_date",
+    "detect_format",
     "dump_rule_set",
     "fact",
     "load_components",
@@ -188,6 +193,7 @@ __all__ = [
     "save_rule_set",
     "screen",
     "screen_ledger",
+    "supply_hint",
     "unstructure",
     "vendor",
     "write_results",

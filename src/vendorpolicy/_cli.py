@@ -8,12 +8,15 @@ Exit codes (documented in docs/cli.md):
      not be read (all other rows are still screened and written; 3 wins over 1, because an
      unreadable row may be a purchase that would have been denied), and when the output pipe
      closed before the run finished
+  4, 5 with ``check --exit-bits``: bit 1 when a decision reached ``--fail-on``, bit 4 when rows
+     could not be read (input that cannot be read at all stays 3)
   130 interrupted (Ctrl-C); an output file is left as it was before the run
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -31,10 +34,16 @@ from vendorpolicy._convert import unstructure
 from vendorpolicy._decision import Decision
 from vendorpolicy._files import atomic_output, load_purchase, load_rule_set, read_document
 from vendorpolicy._ledger import (
+    EXTRA_FORMATS,
     ColumnMapping,
+    LedgerRow,
     RowError,
     ScreenedRow,
     ScreeningSummary,
+    SummaryTally,
+    _ledger_format,
+    _summary_head,
+    detect_format,
     read_ledger,
     screen,
     write_results,
@@ -56,6 +65,7 @@ __all__ = [
     "EXIT_INPUT",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
+    "EXIT_ROW_ERRORS",
     "EXIT_USAGE",
     "add_registry_option",
     "main",
@@ -68,6 +78,8 @@ EXIT_DENIED = 1
 EXIT_USAGE = 2
 EXIT_INPUT = 3
 EXIT_INTERRUPTED = 130
+#: With ``check --exit-bits``: some rows could not be read (added to ``EXIT_DENIED``).
+EXIT_ROW_ERRORS = 4
 
 
 #: The schemas `vendorpolicy schema KIND` prints.
@@ -154,6 +166,28 @@ def _parser() -> argparse.ArgumentParser:
         "(see `vendorpolicy schema mapping`)",
     )
     check.add_argument(
+        "--delimiter",
+        metavar="CHAR|auto",
+        help="the character between cells (default: the mapping's, else `,`); `auto` detects "
+        "it from the header; `tab` for a tab",
+    )
+    check.add_argument(
+        "--encoding",
+        metavar="NAME|auto",
+        help="the ledger's text encoding, such as cp1252 (default: the mapping's, else "
+        "utf-8); `auto`: UTF-8 unless the file is not, then cp1252",
+    )
+    check.add_argument(
+        "--decimal",
+        choices=(".", ",", "auto"),
+        help="the decimal mark of amounts; `auto` detects it and the thousands separator",
+    )
+    check.add_argument(
+        "--thousands",
+        metavar="CHAR|none",
+        help="the thousands separator of amounts (`,` in 1,016.20; `none`: no separator)",
+    )
+    check.add_argument(
         "--components",
         metavar="FILE",
         help="a components file (CSV: purchase_id, maker, category, description, facts.NAME…): "
@@ -182,6 +216,20 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--as-of", type=_date_arg, help="judge rules in force on this date")
     add_registry_option(check, default=None)
     check.add_argument("--quiet", "-q", action="store_true", help="no progress or summary")
+    check.add_argument(
+        "--summary-format",
+        choices=("text", "json"),
+        default="text",
+        help="the summary on stderr: text (default: counts, missing facts and how to supply "
+        "them, suppliers not identified, rule hits), or json (printed even with --quiet)",
+    )
+    check.add_argument(
+        "--exit-bits",
+        action="store_true",
+        help="exit with bits: 1 when a decision reached --fail-on, 4 when rows could not be "
+        "read (5: both), so that denials still show when some rows errored; 3 stays for "
+        "unreadable input files",
+    )
     _vocabulary_option(check)
     _outside_vocabulary_options(check)
     schema = commands.add_parser(
@@ -521,18 +569,73 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         vocabulary = _load_vocabulary(args.vocabulary)
         rules = load_rule_set(args.args[0], vocabulary=vocabulary)
     args.ledger = args.args[-1]
+    if args.output == "-":
+        args.output = None  # standard output
+    if args.ledger == "-":
+        with _spooled_stdin(args) as spooled:
+            args.ledger = spooled
+            return _check_ledger(args, out, rules, vocabulary)
+    return _check_ledger(args, out, rules, vocabulary)
+
+
+@contextlib.contextmanager
+def _spooled_stdin(args: argparse.Namespace) -> Iterator[str]:
+    """Standard input copied to a temporary file (removed afterwards), so that a ledger piped
+    in is read like a file: its header checked first, its rows streamed."""
+    import shutil  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    suffix = ".jsonl" if args.ledger_format == "jsonl" else ".csv"
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - removed in the finally
+        prefix="vendorpolicy-stdin-", suffix=suffix, delete=False
+    )
+    try:
+        with handle:
+            shutil.copyfileobj(sys.stdin.buffer, handle)
+        yield handle.name
+    finally:
+        with contextlib.suppress(OSError):
+            Path(handle.name).unlink()
+
+
+def _check_ledger(
+    args: argparse.Namespace, out: TextIO, rules: RuleSet, vocabulary: Vocabulary | None
+) -> int:
     registry = registry_from_args(args, bundled=args.pack is not None)
-    mapping = _load_mapping(args.mapping, args.keep)
+    mapping = _load_mapping(args)
     fmt = args.format or _format_for(args.output)
     extra = _extra_facts(args)
-    if args.outside_vocabulary == "error":
+    suffix = Path(args.ledger).suffix.lower()
+    via_extra = args.ledger_format is None and suffix in EXTRA_FORMATS
+    if args.outside_vocabulary == "error" and not via_extra:
         _check_fact_columns(args, rules, mapping, vocabulary, extra)
     if args.all_components and not args.components:
         raise _UsageError("vendorpolicy check: --all-components needs --components FILE")
     parts = (
         load_components(args.components, complete=args.all_components) if args.components else None
     )
-    rows = read_ledger(args.ledger, mapping=mapping, format=args.ledger_format, components=parts)
+    if (
+        not via_extra
+        and (args.ledger_format or _ledger_format(args.ledger)) == "csv"
+        and "auto"
+        in (
+            mapping.delimiter,
+            mapping.encoding,
+            mapping.decimal,
+        )
+    ):
+        detected = detect_format(args.ledger, mapping)
+        mapping = detected.mapping
+        if not args.quiet:
+            name = "standard input" if args.args[-1] == "-" else args.ledger
+            print(shown(f"{name}: " + "; ".join(detected.notes)), file=sys.stderr)
+    rows: Iterable[LedgerRow | RowError]
+    if via_extra:
+        rows = _extra_reader(suffix)(args.ledger, mapping=mapping, components=parts)
+    else:
+        rows = read_ledger(
+            args.ledger, mapping=mapping, format=args.ledger_format, components=parts
+        )
     show_progress = not args.quiet and sys.stderr.isatty()
     results: Iterable[ScreenedRow | RowError] = screen(
         rules,
@@ -554,9 +657,14 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
             raise FileError(f"cannot write {tick(args.output)}: {exc.strerror or exc}") from None
     else:
         summary = _write(results, out, rules, fmt, mapping.keep)
-    if not args.quiet:
-        print(_summary_line(summary), file=sys.stderr)
     unmatched = parts.unmatched() if parts is not None else []
+    if args.summary_format == "json":
+        data = summary.to_dict()
+        data["unmatched_components"] = [{"line": n, "purchase_id": i} for n, i in unmatched]
+        data["exit_code"] = _exit_code(args, summary, unmatched)
+        print(json.dumps(data, indent=2, ensure_ascii=False), file=sys.stderr)
+    elif not args.quiet:
+        print(summary.report(mapping=mapping), file=sys.stderr)
     if unmatched:
         shown_ids = ", ".join(f"{tick(i)} (line {n})" for n, i in unmatched[:5])
         more = f" and {len(unmatched) - 5} more" if len(unmatched) > 5 else ""
@@ -567,13 +675,41 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
             ),
             file=sys.stderr,
         )
-    if summary.errors or unmatched:
+    return _exit_code(args, summary, unmatched)
+
+
+def _exit_code(
+    args: argparse.Namespace, summary: ScreeningSummary, unmatched: Sequence[object]
+) -> int:
+    """The exit code of a check: see the module docstring. With ``--exit-bits``, 1 (a decision
+    reached ``--fail-on``) and 4 (rows could not be read or parts not joined) are bits of one
+    code, so that denials still show when some rows errored."""
+    failed = args.fail_on != "never" and any(
+        Effect(e) >= Effect(args.fail_on) for e, n in summary.effects.items() if n
+    )
+    broken = bool(summary.errors or unmatched)
+    if args.exit_bits:
+        return (EXIT_DENIED if failed else 0) | (EXIT_ROW_ERRORS if broken else 0)
+    if broken:
         return EXIT_INPUT
-    if args.fail_on != "never":
-        threshold = Effect(args.fail_on)
-        if any(Effect(e) >= threshold for e, n in summary.effects.items() if n):
-            return EXIT_DENIED
-    return EXIT_OK
+    return EXIT_DENIED if failed else EXIT_OK
+
+
+def _extra_reader(suffix: str) -> Callable[..., Iterable[LedgerRow | RowError]]:
+    """The ``read_ledger`` of the extra that reads ledgers with this suffix."""
+    import importlib  # noqa: PLC0415
+
+    extra, module = EXTRA_FORMATS[suffix]
+    try:
+        reader: Callable[..., Iterable[LedgerRow | RowError]] = importlib.import_module(
+            module
+        ).read_ledger
+    except ImportError:
+        raise VendorPolicyError(
+            f"reading {suffix} ledgers needs an optional dependency",
+            hint=f"pip install vendorpolicy[{extra}]",
+        ) from None
+    return reader
 
 
 def _check_fact_columns(
@@ -637,12 +773,27 @@ def _format_for(output: str | None) -> str:
     return "table"
 
 
-def _load_mapping(path: str | None, keep: Sequence[str] = ()) -> ColumnMapping:
-    mapping = ColumnMapping() if path is None else load_mapping(path)
-    columns = [c.strip() for item in keep for c in item.split(",") if c.strip()]
+def _load_mapping(args: argparse.Namespace) -> ColumnMapping:
+    mapping = ColumnMapping() if args.mapping is None else load_mapping(args.mapping)
+    columns = [c.strip() for item in args.keep for c in item.split(",") if c.strip()]
+    changes: dict[str, Any] = {}
     if columns:
-        mapping = attrs.evolve(mapping, keep=[*mapping.keep, *columns])
-    return mapping
+        changes["keep"] = [*mapping.keep, *columns]
+    if args.delimiter is not None:
+        changes["delimiter"] = "\t" if args.delimiter == "tab" else args.delimiter
+    if args.encoding is not None:
+        changes["encoding"] = args.encoding
+    if args.decimal is not None:
+        changes["decimal"] = args.decimal
+    if args.thousands is not None:
+        changes["thousands"] = None if args.thousands == "none" else args.thousands
+    if not changes:
+        return mapping
+    try:
+        return attrs.evolve(mapping, **changes)
+    except VendorPolicyError as exc:
+        option = (exc.path or "").rsplit(".", 1)[-1]
+        raise _UsageError(f"vendorpolicy check: --{option}: {exc.message} ({exc.hint})") from None
 
 
 def _write(
@@ -655,24 +806,11 @@ def _write(
     if fmt != "table":
         return write_results(results, target, rule_set=rules, format=fmt, keep=keep)  # type: ignore[arg-type]
     print("  ".join(("line", "purchase", "decision", "why")), file=target)
-    effects: dict[str, int] = {}
-    total = errors = warned = 0
+    tally = SummaryTally()
     for result in results:
-        total += 1
-        if isinstance(result, RowError):
-            errors += 1
-        else:
-            effect = result.decision.effect.value
-            effects[effect] = effects.get(effect, 0) + 1
-            warned += bool(result.decision.warnings)
+        tally.add(result)
         print("  ".join(shown(cell) for cell in _table_row(result)), file=target)
-    return ScreeningSummary(
-        rows=total,
-        decisions=total - errors,
-        errors=errors,
-        effects=dict(sorted(effects.items())),
-        warnings=warned,
-    )
+    return tally.summary()
 
 
 def _table_row(result: ScreenedRow | RowError) -> tuple[str, ...]:
@@ -687,17 +825,7 @@ def _table_row(result: ScreenedRow | RowError) -> tuple[str, ...]:
 
 
 def _summary_line(summary: ScreeningSummary) -> str:
-    effects = ", ".join(f"{n} {e}" for e, n in summary.effects.items())
-    return (
-        f"screened {summary.rows} rows: {summary.decisions} decisions"
-        + (f" ({effects})" if effects else "")
-        + f", {summary.errors} error{'s' if summary.errors != 1 else ''}"
-        + (
-            f", {summary.warnings} with warning{'s' if summary.warnings != 1 else ''}"
-            if summary.warnings
-            else ""
-        )
-    )
+    return _summary_head(summary)
 
 
 def _count_lines(path: str) -> int:

@@ -161,7 +161,7 @@ def erp_export(
     the supplier's §889 Part B representation), and :attr:`ErpExport.components` and
     :attr:`ErpExport.vendors` are written. ``dialect="sap"`` writes what a German-locale SAP
     download gives: ``;`` between cells, cp1252 text, dates as ``31.12.2020``, amounts as
-    ``1,016.20`` and credit memos as negative amounts.
+    ``1.016,20`` and credit memos as negative amounts (``1.016,20-``).
     """
     base = Path(folder)
     base.mkdir(parents=True, exist_ok=True)
@@ -227,7 +227,7 @@ def erp_export(
                 country,
                 code,
                 text,
-                f"{amount:,.2f}" if sap else f"{amount:.2f}",
+                _german(amount) if sap else f"{amount:.2f}",
                 "USD",
             ]
             purchase_id = f"{po}-{item:05d}"
@@ -242,6 +242,12 @@ def erp_export(
     return ErpExport(
         export=export, mapping=mapping, vendors=vendors, components=components, rows=rows
     )
+
+
+def _german(amount: Decimal) -> str:
+    """An amount as a German-locale SAP download writes it: ``1.016,20``, ``1.016,20-``."""
+    text = f"{abs(amount):,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return text + ("-" if amount < 0 else "")
 
 
 def _write_vendors(path: Path) -> Path:
@@ -320,7 +326,8 @@ def _mapping_text(*, facts: bool, sap: bool) -> str:
             'date_format = "%d.%m.%Y"',
             'delimiter = ";"',
             'encoding = "cp1252"',
-            'thousands = ","',
+            'decimal = ","',
+            'thousands = "."',
         ]
     lines += [
         "",

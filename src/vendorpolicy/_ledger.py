@@ -12,7 +12,7 @@ import io
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Literal, TextIO, TypeAlias
@@ -41,15 +41,19 @@ from vendorpolicy.errors import (
 
 __all__ = [
     "ColumnMapping",
+    "DetectedFormat",
     "LedgerFormat",
     "LedgerRow",
     "ResultFormat",
     "RowError",
     "ScreenedRow",
     "ScreeningSummary",
+    "detect_format",
+    "ledger_rows",
     "read_ledger",
     "screen",
     "screen_ledger",
+    "supply_hint",
     "write_results",
 ]
 
@@ -95,6 +99,8 @@ class LedgerRow:
     kept: Mapping[str, str] = field(factory=dict)
     #: The supplier's country, from the ``supplier_country`` column (see :class:`ColumnMapping`).
     supplier_country: str | None = None
+    #: The amount was negative (a credit memo); ``purchase.value`` holds its magnitude.
+    credit_memo: bool = False
 
 
 @frozen(kw_only=True)
@@ -121,11 +127,14 @@ class ScreenedRow:
     kept: Mapping[str, str] = field(factory=dict)
     #: The supplier's country, from the ``supplier_country`` column.
     supplier_country: str | None = None
+    #: The amount was negative (a credit memo); ``purchase.value`` holds its magnitude.
+    credit_memo: bool = False
 
 
 @frozen(kw_only=True)
 class ScreeningSummary:
-    """Counts over a screening run."""
+    """Counts over a screening run: what a reviewer needs to see what was decided and what is
+    missing."""
 
     rows: int
     decisions: int
@@ -134,10 +143,169 @@ class ScreeningSummary:
     effects: Mapping[str, int]
     #: Decisions with warnings (near misses of known values, see ``Decision.warnings``).
     warnings: int = 0
+    #: How many undecided (escalated) decisions lacked each fact, most first.
+    missing_facts: Mapping[str, int] = field(factory=dict)
+    #: Supplier names (with the ``supplier_country`` when given) that no registry identified,
+    #: with how many decisions they left unknown, most first.
+    unidentified_suppliers: Mapping[str, int] = field(factory=dict)
+    #: How many decisions each rule (``rule_set/rule``) determined, most first.
+    rule_hits: Mapping[str, int] = field(factory=dict)
+    #: Decisions on credit memos (negative amounts).
+    credit_memos: int = 0
 
     @property
     def denied(self) -> int:
         return self.effects.get("deny", 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON types only): the counts, and how to supply each missing fact."""
+        return {
+            "rows": self.rows,
+            "decisions": self.decisions,
+            "errors": self.errors,
+            "effects": dict(self.effects),
+            "warnings": self.warnings,
+            "credit_memos": self.credit_memos,
+            "missing_facts": [
+                {"fact": fact, "decisions": count, "supply": supply_hint(fact)}
+                for fact, count in self.missing_facts.items()
+            ],
+            "unidentified_suppliers": [
+                {"supplier": name, "decisions": count}
+                for name, count in self.unidentified_suppliers.items()
+            ],
+            "rule_hits": dict(self.rule_hits),
+        }
+
+    def report(self, *, top: int = 10, mapping: ColumnMapping | None = None) -> str:
+        """A readable account for a reviewer: counts per effect, the facts that kept decisions
+        open with how to supply each (naming the mapping's column when it has one), the
+        suppliers not identified and how often each rule decided."""
+        lines = [_summary_head(self)]
+        if self.missing_facts:
+            lines.append("missing facts (decisions escalated for want of them):")
+            for fact, count in list(self.missing_facts.items())[:top]:
+                lines.append(f"  {count:>7,}  {fact}: {supply_hint(fact, mapping)}")
+        if self.unidentified_suppliers:
+            total = len(self.unidentified_suppliers)
+            lines.append(
+                f"suppliers not identified ({total}; add them to a registry file, "
+                "`--registry vendors.csv` with columns id,name,country):"
+            )
+            for name, count in list(self.unidentified_suppliers.items())[:top]:
+                lines.append(f"  {count:>7,}  {name}")
+            if total > top:
+                lines.append(f"  … and {total - top} more (`--summary-format json` lists all)")
+        if self.rule_hits:
+            lines.append("rules that decided:")
+            lines.extend(f"  {count:>7,}  {rule}" for rule, count in self.rule_hits.items())
+        return "\n".join(shown(line) for line in lines)
+
+
+def _summary_head(summary: ScreeningSummary) -> str:
+    effects = ", ".join(f"{n} {e}" for e, n in summary.effects.items())
+    return (
+        f"screened {summary.rows} rows: {summary.decisions} decisions"
+        + (f" ({effects})" if effects else "")
+        + f", {summary.errors} error{'s' if summary.errors != 1 else ''}"
+        + (
+            f", {summary.warnings} with warning{'s' if summary.warnings != 1 else ''}"
+            if summary.warnings
+            else ""
+        )
+        + (
+            f", {summary.credit_memos} credit memo{'s' if summary.credit_memos != 1 else ''}"
+            if summary.credit_memos
+            else ""
+        )
+    )
+
+
+#: How to supply a missing fact from a ledger, by the fact's name in ``missing_facts``.
+_SUPPLY = {
+    "vendor": "identify the suppliers: a vendor master as a registry file (`--registry "
+    "vendors.csv`), or a `vendor_id` column",
+    "components": "declare the parts: a components file (`--components FILE`, with "
+    "`--all-components` when it lists every part), or a `components` column saying `none`",
+    "purchase.purpose": "what the equipment is for: a `purpose` column, or a value map with "
+    '`into = "purpose"`',
+    "purchase.date": 'the purchase date: a `date` column (`date = "PO Date"`)',
+    "purchase.acquired": "when the equipment was first bought: an `acquired` column",
+    "category": 'what was bought: a `category` column, or a value map with `into = "category"` '
+    "(material groups, UNSPSC or CPV codes)",
+    "buyer.country": "the buyer's country: a `buyer_country` column, a value map with `into = "
+    '"buyer_country"` (company codes), or a constant',
+    "buyer.designations": "the buyer's designations: a registry that lists the buyer",
+    "purchase.value": "the amount and currency: `value` and `currency` columns",
+}
+
+
+def supply_hint(fact: str, mapping: ColumnMapping | None = None) -> str:
+    """How a ledger supplies ``fact`` (a name as ``Decision.missing_facts`` gives it), naming
+    the mapping's column for it when there is one."""
+    if fact.startswith("facts."):
+        name = fact[len("facts.") :]
+        where = ""
+        if mapping is not None:
+            source = mapping.source(FACT_TARGET + name)
+            where = f" (now: {source}, empty or absent)"
+        return (
+            f'a `facts.{name}` column, `fact_columns = {{ {name} = "Column" }}`, a value map '
+            f'with `into = "facts.{name}"`, or a constant `"facts.{name}"`{where}'
+        )
+    if fact.startswith("components["):
+        return _SUPPLY["components"]
+    hint = _SUPPLY.get(fact, "state it in the ledger")
+    field_name = {"purchase.purpose": "purpose", "purchase.date": "date", "category": "category",
+                  "buyer.country": "buyer_country"}.get(fact)  # fmt: skip
+    if mapping is not None and field_name is not None:
+        hint += f" (now: {mapping.source(field_name)}, empty or absent)"
+    return hint
+
+
+class SummaryTally:
+    """Counts results as they stream by, for a :class:`ScreeningSummary`."""
+
+    def __init__(self) -> None:
+        self.rows = self.errors = self.warnings = self.credit_memos = 0
+        self.effects: Counter[str] = Counter()
+        self.missing: Counter[str] = Counter()
+        self.suppliers: Counter[str] = Counter()
+        self.rules: Counter[str] = Counter()
+
+    def add(self, result: ScreenedRow | RowError) -> None:
+        self.rows += 1
+        if isinstance(result, RowError):
+            self.errors += 1
+            return
+        decision = result.decision
+        self.effects[decision.effect.value] += 1
+        self.warnings += bool(decision.warnings)
+        self.credit_memos += result.credit_memo
+        self.rules.update(decision.determining_keys)
+        if decision.basis.value == "unknown":
+            self.missing.update(decision.missing_facts)
+        purchase = result.purchase
+        if purchase.vendor is None and purchase.supplier.strip():
+            resolved = any(r.subject == "vendor" and r.entity for r in decision.resolutions)
+            if not resolved:
+                name = purchase.supplier.strip()
+                if result.supplier_country:
+                    name += f" ({result.supplier_country})"
+                self.suppliers[name] += 1
+
+    def summary(self) -> ScreeningSummary:
+        return ScreeningSummary(
+            rows=self.rows,
+            decisions=self.rows - self.errors,
+            errors=self.errors,
+            effects=dict(sorted(self.effects.items())),
+            warnings=self.warnings,
+            missing_facts=dict(self.missing.most_common()),
+            unidentified_suppliers=dict(self.suppliers.most_common()),
+            rule_hits=dict(self.rules.most_common()),
+            credit_memos=self.credit_memos,
+        )
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -162,6 +330,8 @@ def read_ledger(
     :meth:`ComponentsFile.unmatched` once the ledger is read.
     """
     mapping = mapping or ColumnMapping()
+    if "auto" in (mapping.delimiter, mapping.encoding, mapping.decimal):
+        mapping = detect_format(path, mapping).mapping
     if components is not None and not isinstance(components, ComponentsFile):
         components = load_components(components)
     name = os.fspath(path)
@@ -188,13 +358,125 @@ def read_ledger(
     return rows if components is None else attach(rows, components)
 
 
+@frozen(kw_only=True)
+class DetectedFormat:
+    """What :func:`detect_format` found: the mapping with its ``auto`` settings resolved, and a
+    line for each setting it detected, saying what and why."""
+
+    mapping: ColumnMapping
+    notes: tuple[str, ...] = ()
+
+
+_DELIMITERS = (",", ";", "\t", "|")
+_SAMPLE_BYTES = 65_536
+_SAMPLE_ROWS = 200
+
+
+def detect_format(path: str | os.PathLike[str], mapping: ColumnMapping) -> DetectedFormat:
+    """Resolve the mapping's ``auto`` settings from the start of a CSV ledger: the encoding
+    (UTF-8 when the first 64 kB are UTF-8, else cp1252), the delimiter (the most frequent of
+    ``,`` ``;`` tab ``|`` in the header) and, for ``decimal="auto"``, the decimal mark and
+    thousands separator that the first 200 amounts are written with."""
+    try:
+        with Path(path).open("rb") as handle:
+            head = handle.read(_SAMPLE_BYTES)
+    except OSError:
+        return DetectedFormat(mapping=_resolved(mapping, ",", "utf-8", ".", None))
+    notes: list[str] = []
+    encoding = mapping.encoding
+    if encoding == "auto":
+        try:
+            head.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError as exc:
+            # A character cut at the end of the sample is no reason to doubt the file.
+            encoding = "cp1252" if exc.start < len(head) - 3 else "utf-8"
+        notes.append(
+            f"encoding {encoding}"
+            + (" (the start of the file is not UTF-8)" if encoding == "cp1252" else "")
+        )
+    text = head.decode("utf-8-sig" if encoding == "utf-8" else encoding, errors="replace")
+    delimiter = mapping.delimiter
+    if delimiter == "auto":
+        header = text.split("\n", 1)[0]
+        counts = {d: _outside_quotes(header).count(d) for d in _DELIMITERS}
+        delimiter = max(_DELIMITERS, key=lambda d: counts[d]) if any(counts.values()) else ","
+        shown_delimiter = "tab" if delimiter == "\t" else f"`{delimiter}`"
+        notes.append(f"cells separated by {shown_delimiter} ({counts[delimiter]} in the header)")
+    decimal, thousands = mapping.decimal, mapping.thousands
+    if decimal == "auto":
+        decimal, thousands, why = _number_format(text, delimiter, mapping)
+        notes.append(why)
+    return DetectedFormat(
+        mapping=_resolved(mapping, delimiter, encoding, decimal, thousands), notes=tuple(notes)
+    )
+
+
+def _resolved(
+    mapping: ColumnMapping, delimiter: str, encoding: str, decimal: str, thousands: str | None
+) -> ColumnMapping:
+    import attrs  # noqa: PLC0415
+
+    return attrs.evolve(
+        mapping,
+        delimiter=delimiter if mapping.delimiter == "auto" else mapping.delimiter,
+        encoding=encoding if mapping.encoding == "auto" else mapping.encoding,
+        decimal=decimal if mapping.decimal == "auto" else mapping.decimal,
+        thousands=thousands if mapping.decimal == "auto" else mapping.thousands,
+    )
+
+
+def _outside_quotes(line: str) -> str:
+    return "".join(part for i, part in enumerate(line.split('"')) if i % 2 == 0)
+
+
+def _number_format(
+    text: str, delimiter: str, mapping: ColumnMapping
+) -> tuple[str, str | None, str]:
+    """The decimal mark and thousands separator the sample's amounts are written with, and
+    why. Amounts that say nothing (``1016``) leave the default, ``.`` and none."""
+    records = csv_records(text.splitlines(keepends=True), delimiter=delimiter)
+    first = next(records, None)
+    column = mapping.value if "value" not in mapping.constants else None
+    if first is None or first[1] is None or column is None or column not in first[1]:
+        return ".", None, "amounts: no amount column to detect their format from; read as `1016.20`"
+    index = [c.strip() for c in first[1]].index(column)
+    votes: Counter[tuple[str, str | None]] = Counter()
+    for _, (_, cells) in zip(range(_SAMPLE_ROWS), records, strict=False):
+        if cells is None or len(cells) <= index:
+            continue
+        cell = cells[index].strip().strip("-+").strip()
+        if "," in cell and "." in cell:
+            votes[(",", ".") if cell.rfind(",") > cell.rfind(".") else (".", ",")] += 1
+        elif "," in cell:
+            # `1,016` groups thousands; `1016,2` and `1016,20` have a decimal comma.
+            votes[(".", ",") if len(cell.rsplit(",", 1)[1]) == 3 else (",", None)] += 1
+        elif cell.count(".") > 1:
+            votes[(",", ".")] += 1
+    if not votes:
+        return ".", None, f"amounts in column `{column}`: plain numbers, read as `1016.20`"
+    (decimal, thousands), count = votes.most_common(1)[0]
+    example = f"1{thousands or ''}016{decimal}20"
+    return (
+        decimal,
+        thousands,
+        (
+            f"amounts in column `{column}` written like `{example}` ({count} of the first "
+            f"{_SAMPLE_ROWS} rows tell)"
+        ),
+    )
+
+
 def read_header(path: str | os.PathLike[str], mapping: ColumnMapping) -> list[str]:
     """The column names of a CSV ledger's header, as reading it would find them; empty when the
     file cannot be read (reading the ledger then reports why)."""
+    if "auto" in (mapping.delimiter, mapping.encoding, mapping.decimal):
+        mapping = detect_format(path, mapping).mapping
+    encoding = "utf-8-sig" if mapping.encoding == "utf-8" else mapping.encoding
     try:
         with Path(path).open("rb") as handle:
-            text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="replace", newline="")
-            first = next(csv_records(text), None)
+            text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
+            first = next(csv_records(text, delimiter=mapping.delimiter), None)
     except OSError:
         return []
     if first is None or first[1] is None:
@@ -202,8 +484,21 @@ def read_header(path: str | os.PathLike[str], mapping: ColumnMapping) -> list[st
     return [cell.strip() for cell in first[1]]
 
 
+#: Ledger formats read through an extra, by suffix: (extra, its module).
+EXTRA_FORMATS = {
+    ".xlsx": ("excel", "vendorpolicy.extra.excel"),
+    ".parquet": ("parquet", "vendorpolicy.extra.parquet"),
+}
+
+
 def _ledger_format(name: str) -> LedgerFormat:
     suffix = Path(name).suffix.lower()
+    if suffix in EXTRA_FORMATS:
+        extra, module = EXTRA_FORMATS[suffix]
+        raise FileError(
+            f"{tick(name)} is a {suffix} file: read it with `{module}.read_ledger` (install "
+            f"`vendorpolicy[{extra}]`), or save it as CSV"
+        )
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
     return "csv"
@@ -220,8 +515,10 @@ def _read_csv(
 ) -> Iterator[LedgerRow | RowError]:
     # Undecodable bytes are kept as surrogates so that the one row holding them is reported and
     # the rest of the file still read.
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    records = csv_records(text)
+    encoding = "utf-8-sig" if mapping.encoding in ("utf-8", "auto") else mapping.encoding
+    text = io.TextIOWrapper(handle, encoding=encoding, errors="surrogateescape", newline="")
+    delimiter = "," if mapping.delimiter == "auto" else mapping.delimiter
+    records = csv_records(text, delimiter=delimiter)
     first = next(records, None)
     if first is None:
         raise _file_error(name, "the file is empty", hint="the first line must name the columns")
@@ -231,6 +528,45 @@ def _read_csv(
     return _csv_rows(text, records, roles, mapping)
 
 
+def ledger_rows(
+    name: str,
+    records: Iterable[tuple[int, list[str]]],
+    mapping: ColumnMapping,
+    components: ComponentsFile | str | os.PathLike[str] | None = None,
+    *,
+    close: Callable[[], object] | None = None,
+) -> Iterator[LedgerRow | RowError]:
+    """Ledger rows from records of text cells, each with its line, the first naming the
+    columns: for readers of other formats (``vendorpolicy.extra``), with the checks and the
+    mapping a CSV ledger gets. ``close`` is called once the records are read."""
+    if "auto" in (mapping.delimiter, mapping.encoding, mapping.decimal):
+        mapping = _resolved(mapping, ",", "utf-8", ".", None)
+    source = iter(records)
+    try:
+        first = next(source, None)
+        if first is None:
+            raise _file_error(name, "the file is empty", hint="the first row must name the columns")
+        roles = _check_header([h.strip() for h in first[1]], name, mapping)
+    except BaseException:
+        if close is not None:
+            close()
+        raise
+    rows = _closing(_cell_rows(source, roles, mapping), close)
+    if components is not None and not isinstance(components, ComponentsFile):
+        components = load_components(components)
+    return rows if components is None else attach(rows, components)
+
+
+def _closing(
+    rows: Iterator[LedgerRow | RowError], close: Callable[[], object] | None
+) -> Iterator[LedgerRow | RowError]:
+    try:
+        yield from rows
+    finally:
+        if close is not None:
+            close()
+
+
 def _csv_rows(
     handle: IO[str],
     records: Iterator[tuple[int, list[str] | None]],
@@ -238,41 +574,53 @@ def _csv_rows(
     mapping: ColumnMapping,
 ) -> Iterator[LedgerRow | RowError]:
     with handle:
-        for line, cells in records:
-            if cells is None:
-                yield RowError(
-                    line=line,
-                    errors=(
-                        (
-                            f"row longer than {MAX_RECORD_CHARS} characters (a quote that is "
-                            "never closed makes the rest of the file one cell)"
-                        ),
+        yield from _cell_rows(records, roles, mapping)
+
+
+def _cell_rows(
+    records: Iterator[tuple[int, list[str] | None]],
+    roles: list[tuple[str, ...]],
+    mapping: ColumnMapping,
+) -> Iterator[LedgerRow | RowError]:
+    for line, cells in records:
+        if cells is None:
+            yield RowError(
+                line=line,
+                errors=(
+                    (
+                        f"row longer than {MAX_RECORD_CHARS} characters (a quote that is "
+                        "never closed makes the rest of the file one cell)"
                     ),
-                )
-                continue
-            if not cells or (len(cells) == 1 and not cells[0].strip()):
-                continue
-            if len(cells) != len(roles):
-                yield RowError(
-                    line=line,
-                    errors=(f"expected {len(roles)} cells as in the header, found {len(cells)}",),
-                )
-                continue
-            if any(_undecodable(c) for c in cells):
-                yield RowError(
-                    line=line, errors=("not UTF-8 text: the row holds bytes that cannot be read",)
-                )
-                continue
-            if any("\x00" in c for c in cells):
-                yield RowError(
-                    line=line, errors=("binary data (a NUL byte) where text was expected",)
-                )
-                continue
-            row: dict[str, Any] = {}
-            for keys, cell in zip(roles, cells, strict=True):
-                for key in keys:
-                    row[key] = cell
-            yield _to_purchase(line, row, mapping)
+                ),
+            )
+            continue
+        if not cells or (len(cells) == 1 and not cells[0].strip()):
+            continue
+        if len(cells) != len(roles):
+            yield RowError(
+                line=line,
+                errors=(f"expected {len(roles)} cells as in the header, found {len(cells)}",),
+            )
+            continue
+        if any(_undecodable(c) for c in cells):
+            yield RowError(
+                line=line,
+                errors=(
+                    (
+                        f"not {_encoding_name(mapping)} text: the row holds bytes that "
+                        "cannot be read"
+                    ),
+                ),
+            )
+            continue
+        if any("\x00" in c for c in cells):
+            yield RowError(line=line, errors=("binary data (a NUL byte) where text was expected",))
+            continue
+        row: dict[str, Any] = {}
+        for keys, cell in zip(roles, cells, strict=True):
+            for key in keys:
+                row[key] = cell
+        yield _to_purchase(line, row, mapping)
 
 
 #: The longest CSV record (a row, with every line of its quoted cells) read; a longer one is an
@@ -281,7 +629,7 @@ MAX_RECORD_CHARS = 1_000_000
 
 
 def csv_records(
-    lines: Iterable[str], limit: int = MAX_RECORD_CHARS
+    lines: Iterable[str], limit: int = MAX_RECORD_CHARS, delimiter: str = ","
 ) -> Iterator[tuple[int, list[str] | None]]:
     """The records of CSV text, each with the line it starts on (from 1): its cells, or ``None``
     for a record longer than ``limit`` characters. ``lines`` are the text's lines with their
@@ -301,7 +649,7 @@ def csv_records(
                 yield source.number, None
                 continue
             body = line.rstrip("\r\n")
-            yield source.number, body.split(",") if body else []
+            yield source.number, body.split(delimiter) if body else []
             continue
         start, source.size = source.number, len(line)
         cells: list[str] = []
@@ -316,12 +664,12 @@ def csv_records(
                 line, pos = found
             # Unquoted text, or text after a closing quote: up to the next comma or the line end.
             end = len(line.rstrip("\r\n"))
-            comma = line.find(",", pos, end)
+            comma = line.find(delimiter, pos, end)
             parts.append(line[pos : end if comma < 0 else comma])
             cells.append("".join(parts))
             if comma < 0:
                 break
-            pos = comma + 1
+            pos = comma + len(delimiter)
         yield start, None if source.size > limit else cells
 
 
@@ -665,6 +1013,7 @@ def _to_purchase(line: int, row: Mapping[str, Any], mapping: ColumnMapping) -> L
     for k in ("date", "acquired"):
         if k in values:
             data[k] = _date(values[k], mapping, errors, k)
+    credit_memo = _credit_memo(values, mapping, errors)
     if "value" in values or "currency" in values:
         amount = values.get("value")
         data["value"] = {
@@ -694,7 +1043,67 @@ def _to_purchase(line: int, row: Mapping[str, Any], mapping: ColumnMapping) -> L
         errors.extend(_by_column(p, mapping) for p in exc.problems)
     if errors:
         return RowError(line=line, errors=tuple(errors), purchase_id=purchase_id, kept=kept)
-    return LedgerRow(line=line, purchase=purchase, kept=kept, supplier_country=supplier_country)
+    return LedgerRow(
+        line=line,
+        purchase=purchase,
+        kept=kept,
+        supplier_country=supplier_country,
+        credit_memo=credit_memo,
+    )
+
+
+def _credit_memo(values: dict[str, Any], mapping: ColumnMapping, errors: list[str]) -> bool:
+    """Read the amount in ``values`` as a plain number (in place): whether it was negative (a
+    credit memo, whose magnitude is kept)."""
+    value = values.get("value")
+    if isinstance(value, str):
+        parsed = _amount(value, mapping)
+        if parsed is None:
+            plain = mapping.decimal == "." and not mapping.thousands
+            errors.append(
+                f"{_where('value', mapping)}: not a number {tick(value)}"
+                + ("" if plain else f" (expected amounts written like {tick(_example(mapping))})")
+            )
+            del values["value"]
+            values.pop("currency", None)  # the amount is reported; the value is left out whole
+            return False
+        values["value"] = parsed.lstrip("-")
+        return parsed.startswith("-")
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value < 0:
+        values["value"] = -value
+        return True
+    return False
+
+
+def _amount(text: str, mapping: ColumnMapping) -> str | None:
+    """An amount cell as a plain decimal string (``-1016.20``), read with the mapping's decimal
+    mark and thousands separator; a minus sign before or after the number (SAP writes credit
+    memos as ``1.016,20-``) is a negative amount. ``None`` when the cell is not an amount in
+    that form."""
+    body = text.strip().removeprefix("+")
+    sign = ""
+    if body.endswith("-") or body.startswith("-"):
+        sign = "-"
+        body = body[:-1] if body.endswith("-") else body[1:]
+        body = body.strip()
+    decimal = mapping.decimal
+    thousands = mapping.thousands
+    whole, mark, fraction = body.partition(decimal)
+    if mark and (not fraction.isdigit() or not fraction.isascii()):
+        return None
+    if thousands and thousands in whole:
+        groups = whole.split(thousands)
+        if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+            return None
+        whole = "".join(groups)
+    if not whole.isdigit() or not whole.isascii():
+        return None
+    return sign + whole + ("." + fraction if mark else "")
+
+
+def _example(mapping: ColumnMapping) -> str:
+    thousands = mapping.thousands or ""
+    return f"1{thousands}016{mapping.decimal}20"
 
 
 def _cells(
@@ -736,6 +1145,10 @@ def _cells(
         else:
             values["id"] = "-".join(str(parts[i]) for i in range(len(columns)))
     return values, facts, errors
+
+
+def _encoding_name(mapping: ColumnMapping) -> str:
+    return "UTF-8" if mapping.encoding in ("utf-8", "auto") else mapping.encoding
 
 
 def _kept(row: Mapping[str, Any]) -> dict[str, str]:
@@ -903,6 +1316,7 @@ def screen(
             decision=decision,
             kept=row.kept,
             supplier_country=row.supplier_country,
+            credit_memo=row.credit_memo,
         )
 
 
@@ -954,6 +1368,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "version",
     "digest",
     "as_of",
+    "credit_memo",
 )
 
 
@@ -978,6 +1393,7 @@ def result_record(result: ScreenedRow | RowError, rule_set: RuleSet) -> dict[str
             "version": rule_set.version,
             "digest": rule_set.digest,
             "as_of": None,
+            "credit_memo": False,
             "kept": dict(result.kept),
         }
     decision = result.decision
@@ -999,6 +1415,7 @@ def result_record(result: ScreenedRow | RowError, rule_set: RuleSet) -> dict[str
         "version": decision.version,
         "digest": decision.digest,
         "as_of": decision.as_of.isoformat() if decision.as_of else None,
+        "credit_memo": result.credit_memo,
         "kept": dict(result.kept),
     }
 
@@ -1026,16 +1443,10 @@ def write_results(
     kept_columns = tuple(keep)
     if csv_out:
         out.write(_csv_line([*RESULT_COLUMNS, *(_csv_cell(c) for c in kept_columns)]))
-    effects: Counter[str] = Counter()
-    rows = errors = warned = 0
+    tally = SummaryTally()
     for result in results:
-        rows += 1
+        tally.add(result)
         record = result_record(result, rule_set)
-        if isinstance(result, RowError):
-            errors += 1
-        else:
-            effects[record["effect"]] += 1
-            warned += bool(record["warnings"])
         if csv_out:
             kept = record["kept"]
             out.write(
@@ -1048,13 +1459,7 @@ def write_results(
             )
         else:
             out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
-    return ScreeningSummary(
-        rows=rows,
-        decisions=rows - errors,
-        errors=errors,
-        effects=dict(sorted(effects.items())),
-        warnings=warned,
-    )
+    return tally.summary()
 
 
 def _csv_line(cells: Iterable[str]) -> str:
@@ -1075,6 +1480,8 @@ _NEEDS_QUOTES = (",", '"', "\n", "\r")
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, list):
         value = "; ".join(str(v) for v in value)
     text = str(value)

@@ -236,6 +236,51 @@ def _separator(instance: object, attribute: Any, value: object) -> None:
         )
 
 
+def _delimiter(instance: object, attribute: Any, value: object) -> None:
+    text = check_text(value, "ColumnMapping.delimiter")
+    if text != "auto" and (len(text) != 1 or text in '"\r\n' or text.isalnum()):
+        raise InvalidValueError(
+            f"cannot separate cells with {tick(value)}",
+            path="ColumnMapping.delimiter",
+            hint="one character such as `,` (the default), `;`, `|` or a tab, or `auto` to "
+            "detect it from the header",
+        )
+
+
+def _encoding(instance: object, attribute: Any, value: object) -> None:
+    check_text(value, "ColumnMapping.encoding")
+    if value == "auto":
+        return
+    import codecs  # noqa: PLC0415
+
+    try:
+        codecs.lookup(value)  # type: ignore[arg-type]
+    except LookupError:
+        raise InvalidValueError(
+            f"unknown encoding {tick(value)}",
+            path="ColumnMapping.encoding",
+            hint="such as `utf-8` (the default), `cp1252` or `latin-1`, or `auto`",
+        ) from None
+
+
+def _decimal(instance: object, attribute: Any, value: object) -> None:
+    if value not in (".", ",", "auto"):
+        raise InvalidValueError(
+            f"unknown decimal mark {tick(value)}",
+            path="ColumnMapping.decimal",
+            hint="`.` (the default) or `,`, or `auto` to detect it and the thousands separator",
+        )
+
+
+def _thousands(instance: object, attribute: Any, value: object) -> None:
+    if value is not None and value not in (",", ".", " ", "'", "\u00a0"):
+        raise InvalidValueError(
+            f"unknown thousands separator {tick(value)}",
+            path="ColumnMapping.thousands",
+            hint="`,`, `.`, a space, `'`, or none (the default)",
+        )
+
+
 def _date_format(instance: object, attribute: Any, value: object) -> None:
     if value is not None:
         check_text(value, "ColumnMapping.date_format")
@@ -461,6 +506,14 @@ class ColumnMapping:
     list_separator: str = field(default=";", validator=_separator)
     #: A ``strptime`` format for dates; ``None`` reads ISO dates (``2019-04-01``).
     date_format: str | None = field(default=None, validator=_date_format)
+    #: The character between cells of a CSV ledger; ``auto`` detects it from the header.
+    delimiter: str = field(default=",", validator=_delimiter)
+    #: The text encoding of a CSV ledger (``cp1252``); ``auto``: UTF-8 unless the file is not.
+    encoding: str = field(default="utf-8", validator=_encoding)
+    #: The decimal mark of amounts: ``.`` or ``,``.
+    decimal: str = field(default=".", validator=_decimal)
+    #: The thousands separator of amounts (``,`` in ``1,016.20``); ``None``: amounts have none.
+    thousands: str | None = field(default=None, validator=_thousands)
     #: Cell values read as true and as false (any case) for ``buyer_public``. Fact cells are
     #: booleans only as ``true``/``false``; map other words with a value map.
     true_values: frozenset[str] = field(
@@ -471,6 +524,12 @@ class ColumnMapping:
     )
 
     def __attrs_post_init__(self) -> None:
+        if self.thousands == self.decimal:
+            raise InvalidValueError(
+                f"{tick(self.decimal)} is both the decimal mark and the thousands separator",
+                path="ColumnMapping.thousands",
+                hint="`1,016.20` has thousands `,` and decimal `.`; `1.016,20` the reverse",
+            )
         both = self.true_values & self.false_values
         if both:
             raise InvalidValueError(
@@ -631,6 +690,10 @@ def mapping_schema() -> dict[str, Any]:
         "ignore": texts,
         "list_separator": {"type": "string", "minLength": 1},
         "date_format": {"type": ["string", "null"]},
+        "delimiter": {"type": "string", "minLength": 1, "maxLength": 4},
+        "encoding": {"type": "string", "minLength": 1},
+        "decimal": {"enum": [".", ",", "auto"]},
+        "thousands": {"enum": [",", ".", " ", "'", "\u00a0", None]},
         "true_values": texts,
         "false_values": texts,
     }
