@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -302,6 +303,31 @@ class TestInterruptAndOutputs:
         assert run("check", str(rules), str(path), "-o", str(output))[0] == EXIT_INTERRUPTED
         assert output.read_text(encoding="utf-8") == "old\n"
         assert not list(tmp_path.glob(".out.jsonl.*"))
+
+    def test_interrupt_just_after_the_temporary_file_is_created_removes_it(
+        self, rules: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Ctrl-C arriving the moment the temporary file exists (the window the SIGINT test
+        hits when its signal is quick) leaves no temporary file and the old output as it was."""
+        import vendorpolicy._files
+
+        real_open = vendorpolicy._files.os.open
+
+        def open_then_interrupt(name: Any, *args: Any, **kwargs: Any) -> int:
+            descriptor = real_open(name, *args, **kwargs)
+            if not Path(name).name.startswith(".out.csv."):
+                return descriptor
+            vendorpolicy._files.os.close(descriptor)
+            raise KeyboardInterrupt
+
+        path = ledger(tmp_path, [ALLOWED.format(n=1)])
+        output = tmp_path / "out.csv"
+        output.write_text("old\n", encoding="utf-8")
+        monkeypatch.setattr(vendorpolicy._files.os, "open", open_then_interrupt)
+        assert run("check", str(rules), str(path), "-o", str(output))[0] == EXIT_INTERRUPTED
+        monkeypatch.undo()
+        assert output.read_text(encoding="utf-8") == "old\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["ledger.csv", "out.csv", "rules.toml"]
 
     def test_complete_run_replaces_the_file(self, rules: Path, tmp_path: Path) -> None:
         """A run that completes replaces the old output, keeping its permissions."""

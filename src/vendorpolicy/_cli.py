@@ -646,17 +646,17 @@ def _check_ledger(
         extra_facts=extra,
         vocabulary=vocabulary,
     )
+    stages = [rows, results]
     if show_progress:
         results = _progress(results, _count_lines(args.ledger))
-    if args.output:
-        try:
-            # Whole or not at all: an error or Ctrl-C halfway leaves the previous file in place.
-            with atomic_output(args.output) as target:
-                summary = _write(results, target, rules, fmt, mapping.keep)
-        except OSError as exc:
-            raise FileError(f"cannot write {tick(args.output)}: {exc.strerror or exc}") from None
-    else:
-        summary = _write(results, out, rules, fmt, mapping.keep)
+        stages.append(results)
+    with contextlib.ExitStack() as readers:
+        # The readers close their files when the run stops early too (an error, Ctrl-C).
+        for stage in stages:
+            stop = getattr(stage, "close", None)
+            if stop is not None:
+                readers.callback(stop)
+        summary = _write_output(args, results, out, rules, fmt, mapping.keep)
     unmatched = parts.unmatched() if parts is not None else []
     if args.summary_format == "json":
         data = summary.to_dict()
@@ -676,6 +676,25 @@ def _check_ledger(
             file=sys.stderr,
         )
     return _exit_code(args, summary, unmatched)
+
+
+def _write_output(  # noqa: PLR0917 - the parts of one check
+    args: argparse.Namespace,
+    results: Iterable[ScreenedRow | RowError],
+    out: TextIO,
+    rules: RuleSet,
+    fmt: str,
+    keep: Sequence[str],
+) -> ScreeningSummary:
+    """The results written to ``--output`` (whole or not at all: an error or Ctrl-C halfway
+    leaves the previous file in place) or to ``out``."""
+    if not args.output:
+        return _write(results, out, rules, fmt, keep)
+    try:
+        with atomic_output(args.output) as target:
+            return _write(results, target, rules, fmt, keep)
+    except OSError as exc:
+        raise FileError(f"cannot write {tick(args.output)}: {exc.strerror or exc}") from None
 
 
 def _exit_code(

@@ -496,8 +496,18 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[TextIO]:
         with target.open("w", encoding="utf-8", newline="") as direct:
             yield direct
         return
-    descriptor, temporary = _temporary_beside(target)
+    # `temporary` names the file before it exists, so that an interruption at any point from
+    # its creation on (Ctrl-C arrives between any two steps) finds it and removes it.
+    temporary: Path | None = None
     try:
+        while True:
+            temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+            try:
+                # 0o666 and the umask, as `open(..., "w")` would create it.
+                descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                break
+            except FileExistsError:  # pragma: no cover - 48 random bits
+                temporary = None  # another's file: never ours to remove
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
             yield handle
             handle.flush()
@@ -506,20 +516,10 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[TextIO]:
             temporary.chmod(stat.S_IMODE(target.stat().st_mode))
         temporary.replace(target)
     except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
         raise
-
-
-def _temporary_beside(target: Path) -> tuple[int, Path]:
-    """A new file next to ``target``, open for writing, with a name no other file has."""
-    while True:
-        candidate = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            # 0o666 and the umask, as `open(..., "w")` would create it.
-            return os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), candidate
-        except FileExistsError:  # pragma: no cover - 48 random bits
-            continue
 
 
 # A small TOML writer for documents: the standard library reads TOML but does not write it, and

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, Literal, TextIO, TypeAlias
+from typing import IO, Any, Literal, TextIO, TypeAlias, TypeVar
 
 from attrs import field, frozen
 
@@ -57,6 +57,8 @@ __all__ = [
     "supply_hint",
     "write_results",
 ]
+
+_Row = TypeVar("_Row")
 
 #: The formats ledgers are read in.
 LedgerFormat: TypeAlias = Literal["csv", "jsonl"]
@@ -356,7 +358,36 @@ def read_ledger(
     except BaseException:
         handle.close()
         raise
-    return rows if components is None else attach(rows, components)
+    return _Owning(rows if components is None else attach(rows, components), handle.close)
+
+
+class _Owning(Iterator[_Row]):
+    """Rows that close their file once read to the end, or when closed, whether or not reading
+    has begun (a generator closed before its first row never runs its own ``finally``)."""
+
+    __slots__ = ("_close", "_rows")
+
+    def __init__(self, rows: Iterator[_Row], close: Callable[[], object]) -> None:
+        self._rows = rows
+        self._close = close
+
+    def __next__(self) -> _Row:
+        try:
+            return next(self._rows)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Stop reading and close the file."""
+        # The file first: dropping a generator not yet started drops the text wrapper it
+        # was given, which would warn of an unclosed file.
+        try:
+            self._close()
+        finally:
+            stop = getattr(self._rows, "close", None)
+            if stop is not None:
+                stop()
 
 
 @frozen(kw_only=True)
