@@ -437,7 +437,11 @@ converter.register_structure_hook(Purchase, _eager(Purchase, components=_list_of
 converter.register_unstructure_hook(
     RuleSet,
     make_dict_unstructure_fn(
-        RuleSet, converter, _cattrs_omit_if_default=True, _digest=override(omit=True)
+        RuleSet,
+        converter,
+        _cattrs_omit_if_default=True,
+        _digest=override(omit=True),
+        _compiled=override(omit=True),
     ),
 )
 

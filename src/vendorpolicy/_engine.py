@@ -10,12 +10,14 @@ severe than what is already certain, and escalated towards the worst case but no
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from typing import Any
 
 from attrs import frozen
 
 from vendorpolicy._checks import tick, type_name
+from vendorpolicy._compile import Hooks, Program, compile_rule_set
 from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult, RuleStatus
 from vendorpolicy._model import Effect, Purchase
 from vendorpolicy._names import Resolver
@@ -25,9 +27,13 @@ from vendorpolicy._rules import Combining, Rule, RuleSet
 from vendorpolicy._trace import Trace, kleene_and, kleene_not, trace_purchase
 from vendorpolicy.errors import PredicateTypeError
 
-__all__ = ["evaluate", "outcome_range"]
+__all__ = ["evaluate", "interpret", "outcome_range", "summarise"]
 
 Truth = bool | None
+
+#: ``VENDORPOLICY_INTERPRET=1`` in the environment decides every purchase by the interpreter
+#: alone, skipping the compiled form (to compare the two, or to rule the compiled form out).
+_INTERPRET_ONLY = os.environ.get("VENDORPOLICY_INTERPRET", "") not in ("", "0")
 
 
 @frozen
@@ -47,53 +53,37 @@ def evaluate(
     registry: Registry | None = None,
     resolver: Resolver | None = None,
 ) -> Decision:
-    if not isinstance(purchase, Purchase):
-        raise PredicateTypeError(
-            f"expected a Purchase, got {type_name(purchase)} {tick(purchase)}",
-            path="RuleSet.evaluate(purchase)",
-        )
-    if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
-        raise PredicateTypeError(
-            f"expected a date, got {type_name(as_of)} {tick(as_of)}",
-            path="RuleSet.evaluate(as_of)",
-        )
+    """Decide on ``purchase``: by the compiled form of the rule set when there is one (see
+    ``vendorpolicy._compile``), else by the interpreter. Both give the same decision."""
+    _check_arguments(purchase, as_of, registry, resolver)
+    if not _INTERPRET_ONLY:
+        program = _program(rule_set)
+        if program is not None:
+            return program.decide(purchase, as_of, registry, resolver)
+    return interpret(rule_set, purchase, as_of=as_of, registry=registry, resolver=resolver)
+
+
+def interpret(
+    rule_set: RuleSet,
+    purchase: Purchase,
+    *,
+    as_of: dt.date | None = None,
+    registry: Registry | None = None,
+    resolver: Resolver | None = None,
+) -> Decision:
+    """The plain interpreter, the specification of a decision: every rule traced in full."""
+    _check_arguments(purchase, as_of, registry, resolver)
     when = as_of if as_of is not None else purchase.date
     resolutions: tuple[Resolution, ...] = ()
     if registry is not None:
-        if not isinstance(registry, Registry):
-            raise PredicateTypeError(
-                f"expected a Registry, got {type_name(registry)} {tick(registry)}",
-                path="RuleSet.evaluate(registry)",
-            )
         resolved = registry.resolve(purchase, as_of=when, resolver=resolver)
         purchase, resolutions = resolved.purchase, resolved.resolutions
-    elif resolver is not None:
-        raise PredicateTypeError(
-            "a resolver needs a registry to resolve against",
-            path="RuleSet.evaluate(resolver)",
-            hint="pass `registry=` as well",
-        )
-    layers = []
-    results: list[RuleResult] = []
-    determining: list[str] = []
-    obligations: dict[str, None] = {}
-    for layer in rule_set.layers():
-        outcomes = [_rule_outcome(layer.id, rule, purchase, when) for rule in layer.rules]
-        effect, basis, keys, fired = _combine(layer, outcomes)
-        layers.append((layer, effect, basis, keys))
-        results.extend(o.result for o in outcomes)
-        for o in fired:
-            obligations.update(dict.fromkeys(o.result.obligations))
-    effect = max(e for _, e, _, _ in layers)
-    top = [(b, keys) for _, e, b, keys in layers if e is effect]
-    bases = {b for b, _ in top}
-    basis = (
-        Basis.RULES
-        if Basis.RULES in bases
-        else (Basis.UNKNOWN if Basis.UNKNOWN in bases else Basis.DEFAULT)
-    )
-    for _, keys in top:
-        determining.extend(keys)
+    per_layer = [
+        (layer, [_rule_outcome(layer.id, rule, purchase, when) for rule in layer.rules])
+        for layer in rule_set.layers()
+    ]
+    effect, basis, determining, obligations, layers = summarise(per_layer)
+    results = tuple(o.result for _, outcomes in per_layer for o in outcomes)
     missing: dict[str, None] = {}
     errors: dict[str, None] = {}
     for r in results:
@@ -107,16 +97,75 @@ def evaluate(
         digest=rule_set.digest,
         as_of=when,
         purchase_id=purchase.id,
-        determining_keys=tuple(determining),
-        obligations=tuple(obligations),
+        determining_keys=determining,
+        obligations=obligations,
         missing_facts=tuple(missing),
         errors=tuple(errors),
-        results=tuple(results),
-        layers=tuple(
+        results=results,
+        layers=layers,
+        resolutions=resolutions,
+    )
+
+
+def _check_arguments(
+    purchase: object, as_of: object, registry: object, resolver: object
+) -> None:
+    if not isinstance(purchase, Purchase):
+        raise PredicateTypeError(
+            f"expected a Purchase, got {type_name(purchase)} {tick(purchase)}",
+            path="RuleSet.evaluate(purchase)",
+        )
+    if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
+        raise PredicateTypeError(
+            f"expected a date, got {type_name(as_of)} {tick(as_of)}",
+            path="RuleSet.evaluate(as_of)",
+        )
+    if registry is not None:
+        if not isinstance(registry, Registry):
+            raise PredicateTypeError(
+                f"expected a Registry, got {type_name(registry)} {tick(registry)}",
+                path="RuleSet.evaluate(registry)",
+            )
+    elif resolver is not None:
+        raise PredicateTypeError(
+            "a resolver needs a registry to resolve against",
+            path="RuleSet.evaluate(resolver)",
+            hint="pass `registry=` as well",
+        )
+
+
+def summarise(
+    per_layer: Iterable[tuple[RuleSet, list[_Outcome]]],
+) -> tuple[Effect, Basis, tuple[str, ...], tuple[str, ...], tuple[LayerOutcome, ...]]:
+    """The decision's effect, basis, determining rule keys, obligations and layer outcomes from
+    each layer's rule outcomes (in the order of ``RuleSet.layers()``)."""
+    layers = []
+    obligations: dict[str, None] = {}
+    for layer, outcomes in per_layer:
+        effect, basis, keys, fired = _combine(layer, outcomes)
+        layers.append((layer, effect, basis, keys))
+        for o in fired:
+            obligations.update(dict.fromkeys(o.result.obligations))
+    effect = max(e for _, e, _, _ in layers)
+    top = [(b, keys) for _, e, b, keys in layers if e is effect]
+    bases = {b for b, _ in top}
+    basis = (
+        Basis.RULES
+        if Basis.RULES in bases
+        else (Basis.UNKNOWN if Basis.UNKNOWN in bases else Basis.DEFAULT)
+    )
+    determining: list[str] = []
+    for _, keys in top:
+        determining.extend(keys)
+    return (
+        effect,
+        basis,
+        tuple(determining),
+        tuple(obligations),
+        tuple(
             LayerOutcome(rule_set=layer.id, version=layer.version, effect=e, basis=b)
             for layer, e, b, _ in layers
         ),
-        resolutions=resolutions,
     )
 
 
@@ -253,3 +302,24 @@ def _combine(
     else:
         basis = Basis.DEFAULT
     return effect, basis, [o.result.key for o in deciders], fired
+
+
+def _program(rule_set: RuleSet) -> Program | None:
+    """The rule set's compiled form, built on first use and kept on the rule set; ``None`` if it
+    could not be built, in which case the interpreter decides."""
+    program = rule_set._compiled
+    if program is None:
+        try:
+            program = compile_rule_set(rule_set, _HOOKS)
+        except Exception:  # noqa: BLE001 - the interpreter is always there to decide
+            program = False
+        object.__setattr__(rule_set, "_compiled", program)
+    return program or None
+
+
+_HOOKS = Hooks(
+    rule_outcome=_rule_outcome,
+    summarise=summarise,
+    interpret=interpret,
+    outcome=_Outcome,
+)

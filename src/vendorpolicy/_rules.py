@@ -192,6 +192,9 @@ class RuleSet:
     title: str = field(default="", validator=text_validator)
     description: str = field(default="", validator=text_validator)
     _digest: str | None = field(default=None, init=False, eq=False, repr=False, hash=False)
+    #: The compiled form (``vendorpolicy._compile.Program``), built by the first ``evaluate``;
+    #: ``False`` when it could not be built.
+    _compiled: Any = field(default=None, init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         if not self.version:
@@ -258,6 +261,17 @@ class RuleSet:
         that cannot be identified leaves the vendor unknown, so ``on_unknown`` applies; the
         decision's ``resolutions`` record every name and its candidates.
         """
+        return _evaluate()(self, purchase, as_of=as_of, registry=registry, resolver=resolver)
+
+
+def _evaluate() -> Any:
+    """The engine's ``evaluate``, imported on first use (the engine imports this module)."""
+    global _ENGINE_EVALUATE  # noqa: PLW0603 - a one-time late import, kept
+    if _ENGINE_EVALUATE is None:
         from vendorpolicy._engine import evaluate  # noqa: PLC0415 - cycle
 
-        return evaluate(self, purchase, as_of=as_of, registry=registry, resolver=resolver)
+        _ENGINE_EVALUATE = evaluate
+    return _ENGINE_EVALUATE
+
+
+_ENGINE_EVALUATE: Any = None

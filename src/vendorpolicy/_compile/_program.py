@@ -1,0 +1,755 @@
+"""The compiled form of a rule set, and deciding with it.
+
+Every rule's condition is a *slot*: the three-valued conjunction of its window, the operands of
+its ``when`` and the negation of its ``unless``; each case is a slot of its own. Each operand
+(a *term*) reads some facets (see ``_facets``). A term on one facet is folded into that facet's
+*classes*: the keys of a facet are grouped by how its atoms come out, and each class carries two
+bitmasks over the slots, the slots it makes false and those it makes unknown. A term on several
+facets is folded the same way into a *group* keyed by their class ids. A purchase is then one
+dictionary lookup per facet and per group and a few integer ORs; the pair of masks (false,
+unknown) is decoded once into the decision's effect, basis, determining rules and obligations,
+by the engine's own combining code, and cached.
+
+Atoms are evaluated by the interpreter (``trace_purchase``) on the first purchase with a new key;
+rules the compiler does not know how to read fall back to the interpreter per purchase.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Any, NamedTuple
+
+import attrs
+
+from vendorpolicy._compile._facets import (
+    CONNECTIVES,
+    CONSTANTS,
+    QUANTIFIERS,
+    Facet,
+    Need,
+    NotCompilable,
+    build_facet,
+    composite_facet,
+    inner_needs,
+    needs_of,
+    quantifier_facet,
+)
+from vendorpolicy._compile._lazy import Core, Extra, new_decision
+from vendorpolicy._compile._resolve import ResolutionCache
+from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult
+from vendorpolicy._model import Component, Effect, Purchase, Vendor
+from vendorpolicy._predicates import AllOf, AnyOf, Not, Predicate
+from vendorpolicy._registry import Registry
+from vendorpolicy._rules import Rule, RuleSet
+from vendorpolicy._trace import trace_purchase
+
+__all__ = ["Hooks", "Program", "compile_rule_set"]
+
+Truth = bool | None
+
+#: Entries a cache keeps before it starts afresh (per facet, per group, and for outcomes).
+CACHE_LIMIT = 1 << 16
+
+
+class Hooks(NamedTuple):
+    """What the compiled form borrows from the engine, which passes it in: the engine imports
+    this package, never the other way round."""
+
+    #: ``(rule_set_id, rule, purchase, when) -> outcome``: one rule by the interpreter, as the
+    #: engine's ``_Outcome`` (``result``, ``applies``, ``effects``).
+    rule_outcome: Callable[[str, Rule, Purchase, dt.date | None], Any]
+    #: Each layer's rule outcomes -> effect, basis, determining keys, obligations, layers.
+    summarise: Callable[
+        [Any], tuple[Effect, Basis, tuple[str, ...], tuple[str, ...], tuple[LayerOutcome, ...]]
+    ]
+    #: The whole interpreter: ``interpret(rule_set, purchase, as_of=, registry=, resolver=)``.
+    interpret: Callable[..., Decision]
+    #: The engine's outcome type, built as ``outcome(result, applies, effects)``.
+    outcome: Callable[..., Any]
+
+
+class _Window:
+    """A rule's window, as an atom on the decision date."""
+
+    __slots__ = ("rule",)
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+
+    def key(self) -> Hashable:
+        return ("window", self.rule.in_force_from, self.rule.in_force_until)
+
+    def need(self) -> Need:
+        start, end = self.rule.in_force_from, self.rule.in_force_until
+        points = [d for d in (start,) if d is not None]
+        if end is not None and end < dt.date.max:
+            points.append(end + dt.timedelta(days=1))
+        return Need("when", points=tuple(points))
+
+
+class _Atom:
+    """A node evaluated as a whole, on a facet."""
+
+    __slots__ = ("facet", "index", "node", "position")
+
+    def __init__(self, index: int, node: Predicate | _Window) -> None:
+        self.index = index
+        self.node = node
+        self.facet = -1
+        self.position = -1
+
+    def evaluate(self, subject: Purchase, when: dt.date | None) -> tuple[Truth, tuple[str, ...]]:
+        """The atom's value and, when unknown, its missing facts, as the interpreter has them."""
+        node = self.node
+        if isinstance(node, _Window):
+            # As the engine does: an unknown decision date leaves a window unknown, and the
+            # fact it misses is the purchase date.
+            if when is None:
+                return None, ("purchase.date",)
+            return node.rule.in_force(when), ()
+        trace = trace_purchase(node, subject, when)
+        if trace.errors:  # pragma: no cover - compiled kinds never fail; the engine decides
+            raise RuntimeError(trace.errors[0])
+        return trace.value, (trace.missing_facts if trace.value is None else ())
+
+
+Values = dict[int, Truth]
+Misses = dict[int, tuple[str, ...]]
+
+
+class _Tree(NamedTuple):
+    value: Callable[[Values], Truth]
+    missing: Callable[[Values, Misses], list[str]]
+
+
+def _kleene_and(values: Iterable[Truth]) -> Truth:
+    out: Truth = True
+    for v in values:
+        if v is False:
+            return False
+        if v is None:
+            out = None
+    return out
+
+
+def _kleene_or(values: Iterable[Truth]) -> Truth:
+    out: Truth = False
+    for v in values:
+        if v is True:
+            return True
+        if v is None:
+            out = None
+    return out
+
+
+def _tree(node: Predicate | _Window, index: dict[Hashable, int]) -> _Tree:
+    """Three-valued evaluation of ``node`` over atom values, and its missing facts when it is
+    unknown, in the order ``Trace.missing_facts`` gives them."""
+    kind = type(node)
+    if kind in CONSTANTS:
+        constant = CONSTANTS[kind]  # type: ignore[index]
+        return _Tree(lambda _: constant, lambda _, __: [])
+    if kind is Not:
+        assert isinstance(node, Not)
+        inner = _tree(node.operand, index)
+
+        def negate(v: Values) -> Truth:
+            x = inner.value(v)
+            return None if x is None else not x
+
+        return _Tree(negate, inner.missing)
+    if kind is AllOf or kind is AnyOf:
+        assert isinstance(node, (AllOf, AnyOf))
+        parts = [_tree(op, index) for op in node.operands]
+        combine = _kleene_and if kind is AllOf else _kleene_or
+
+        def value(v: Values) -> Truth:
+            return combine(p.value(v) for p in parts)
+
+        def missing(v: Values, m: Misses) -> list[str]:
+            out: list[str] = []
+            for p in parts:
+                if p.value(v) is None:
+                    out.extend(p.missing(v, m))
+            return out
+
+        return _Tree(value, missing)
+    i = index[_atom_key(node)]
+    return _Tree(lambda v: v[i], lambda _, m: list(m[i]))
+
+
+def _atom_key(node: Predicate | _Window) -> Hashable:
+    return node.key() if isinstance(node, _Window) else node
+
+
+class _Term:
+    """One operand of a slot's conjunction."""
+
+    __slots__ = ("bit", "facets", "slot", "tree")
+
+    def __init__(self, slot: int, tree: _Tree, facets: frozenset[int]) -> None:
+        self.slot = slot
+        self.bit = 1 << slot
+        self.tree = tree
+        self.facets = facets
+
+
+class _Class:
+    """Keys of a facet on which its atoms come out the same."""
+
+    __slots__ = ("falses", "id", "misses", "record", "unknowns", "values")
+
+    def __init__(self, cid: int, values: Values, misses: Misses) -> None:
+        self.id = cid
+        self.values = values
+        self.misses = misses
+        self.falses = 0
+        self.unknowns = 0
+        self.record: tuple[int, int, int] = (0, 0, cid)
+
+
+class _Group:
+    """Terms that read several facets, keyed by the class ids of those facets."""
+
+    __slots__ = ("facets", "table", "terms")
+
+    def __init__(self, facets: tuple[int, ...]) -> None:
+        self.facets = facets
+        self.terms: list[_Term] = []
+        self.table: dict[tuple[int, ...], tuple[int, int]] = {}
+
+
+class _Stub:
+    """What the engine's combining reads of a rule result, for a rule the compiled form settled."""
+
+    __slots__ = ("effect", "key", "obligations")
+
+    def __init__(self, key: str, effect: Effect | None, obligations: tuple[str, ...]) -> None:
+        self.key = key
+        self.effect = effect
+        self.obligations = obligations
+
+
+class RuleInfo:
+    """A rule in the order of a decision's results, compiled or left to the interpreter."""
+
+    __slots__ = ("cases", "cond", "fallback", "index", "key", "layer", "rule")
+
+    def __init__(self, index: int, layer: RuleSet, rule: Rule) -> None:
+        self.index = index
+        self.layer = layer
+        self.rule = rule
+        self.key = f"{layer.id}/{rule.id}"
+        #: The condition's terms, and each case's terms with its effect (compiled rules).
+        self.cond: list[_Term] = []
+        self.cases: list[tuple[list[_Term], Effect]] = []
+        #: Position among the rules left to the interpreter, or -1.
+        self.fallback = -1
+
+
+def _flatten(node: Predicate) -> tuple[Predicate, ...]:
+    return node.operands if isinstance(node, AllOf) else (node,)
+
+
+def _atoms_in(nodes: Iterable[Predicate | _Window], out: list[Predicate | _Window]) -> None:
+    """Collect the atoms under ``nodes``; raises NotCompilable at a kind the compiler does not
+    know."""
+    pending = list(nodes)
+    while pending:
+        node = pending.pop()
+        kind = type(node)
+        if isinstance(node, _Window):
+            out.append(node)
+        elif kind in CONNECTIVES:
+            assert isinstance(node, Predicate)
+            pending.extend(node.children)
+        elif kind in CONSTANTS:
+            continue
+        elif kind in QUANTIFIERS:
+            assert isinstance(node, Predicate)
+            inner_needs(node.children[0])  # raises for a kind not compiled inside
+            out.append(node)
+        else:
+            assert isinstance(node, Predicate)
+            needs_of(node)
+            out.append(node)
+
+
+def _group_of(need: Need) -> tuple[str, str]:
+    return (need.kind, need.arg if need.kind == "fact" else "")
+
+
+class Program:
+    """A rule set compiled, with its caches. Built once per rule set and kept on it."""
+
+    def __init__(self, rule_set: RuleSet, hooks: Hooks) -> None:
+        self.rule_set = rule_set
+        self.hooks = hooks
+        self.digest = rule_set.digest
+        self.rules: list[RuleInfo] = []
+        self.fallback: list[RuleInfo] = []
+        self.layers: list[tuple[RuleSet, list[RuleInfo]]] = []
+        self.atoms: list[_Atom] = []
+        self.facets: list[Facet] = []
+        self.classes: list[list[_Class]] = []
+        self.class_ids: list[dict[Hashable, _Class]] = []
+        self.tables: list[dict[Hashable, tuple[int, int, int]]] = []
+        self.groups: list[_Group] = []
+        self.base_falses = 0
+        self.base_unknowns = 0
+        self.slot_count = 0
+        self.outcomes: dict[Hashable, Core] = {}
+        self._registries: dict[int, tuple[Any, ResolutionCache]] = {}
+        self._build()
+        self.slots = self._generate()
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        index: dict[Hashable, int] = {}
+        plans: list[tuple[RuleInfo, list[Predicate | _Window], list[list[Predicate]]]] = []
+        for layer in self.rule_set.layers():
+            infos: list[RuleInfo] = []
+            for rule in layer.rules:
+                info = RuleInfo(len(self.rules), layer, rule)
+                self.rules.append(info)
+                infos.append(info)
+                cond: list[Predicate | _Window] = [_Window(rule)] if rule.has_window else []
+                cond.extend(_flatten(rule.when))
+                if rule.unless is not None:
+                    cond.append(Not(operand=rule.unless))
+                cases = [list(_flatten(case.when)) for case in rule.cases]
+                found: list[Predicate | _Window] = []
+                try:
+                    _atoms_in([*cond, *(n for c in cases for n in c)], found)
+                except NotCompilable:
+                    info.fallback = len(self.fallback)
+                    self.fallback.append(info)
+                    continue
+                for node in found:
+                    key = _atom_key(node)
+                    if key not in index:
+                        index[key] = len(self.atoms)
+                        self.atoms.append(_Atom(len(self.atoms), node))
+                plans.append((info, cond, cases))
+            self.layers.append((layer, infos))
+        self._build_facets()
+        for info, cond, cases in plans:
+            slot = self._new_slot()
+            info.cond = [self._term(slot, node, index) for node in cond]
+            for nodes, case in zip(cases, info.rule.cases):
+                slot = self._new_slot()
+                info.cases.append(([self._term(slot, n, index) for n in nodes], case.effect))
+
+    def _new_slot(self) -> int:
+        self.slot_count += 1
+        return self.slot_count - 1
+
+    def _build_facets(self) -> None:
+        needs: dict[tuple[str, str], list[Need]] = {}
+        atom_groups: list[tuple[tuple[str, str], ...]] = []
+        for atom in self.atoms:
+            node = atom.node
+            if isinstance(node, _Window):
+                own = (node.need(),)
+            elif type(node) in QUANTIFIERS:
+                atom_groups.append(())
+                continue
+            else:
+                own = needs_of(node)
+            groups: dict[tuple[str, str], None] = {}
+            for need in own:
+                needs.setdefault(_group_of(need), []).append(need)
+                groups[_group_of(need)] = None
+            atom_groups.append(tuple(groups))
+        by_group = {
+            group: build_facet(group[0], group[1], items, f"f{i}")
+            for i, (group, items) in enumerate(needs.items())
+        }
+        composites: dict[tuple[tuple[str, str], ...], Facet] = {}
+        for atom, groups in zip(self.atoms, atom_groups):
+            node = atom.node
+            if not groups and type(node) in QUANTIFIERS:
+                assert isinstance(node, Predicate)
+                facet = self._quantifier_facet(node, atom.index)
+            elif len(groups) == 1:
+                facet = by_group[groups[0]]
+            else:
+                facet = composites.get(groups) or composite_facet([by_group[g] for g in groups])
+                composites[groups] = facet
+            if facet.index < 0:
+                facet.index = len(self.facets)
+                self.facets.append(facet)
+                self.classes.append([])
+                self.class_ids.append({})
+                self.tables.append({})
+            atom.facet = facet.index
+            atom.position = len(facet.atoms)
+            facet.atoms.append(atom)
+
+    def _quantifier_facet(self, node: Predicate, number: int) -> Facet:
+        needs: dict[tuple[str, str], list[Need]] = {}
+        for need in inner_needs(node.children[0]):
+            needs.setdefault(_group_of(need), []).append(need)
+        parts = [
+            build_facet(group[0], group[1], items, f"q{number}_{i}")
+            for i, (group, items) in enumerate(needs.items())
+        ]
+        return quantifier_facet(node, parts, f"q{number}")
+
+    def _term(self, slot: int, node: Predicate | _Window, index: dict[Hashable, int]) -> _Term:
+        found: list[Predicate | _Window] = []
+        _atoms_in([node], found)
+        facets = frozenset(self.atoms[index[_atom_key(n)]].facet for n in found)
+        term = _Term(slot, _tree(node, index), facets)
+        if not facets:
+            value = term.tree.value({})
+            if value is False:
+                self.base_falses |= term.bit
+            elif value is None:  # pragma: no cover - constants are never unknown
+                self.base_unknowns |= term.bit
+        elif len(facets) == 1:
+            self.facets[next(iter(facets))].terms.append(term)
+        else:
+            wanted = tuple(sorted(facets))
+            group = next((g for g in self.groups if g.facets == wanted), None)
+            if group is None:
+                group = _Group(wanted)
+                self.groups.append(group)
+            group.terms.append(term)
+        return term
+
+    # --- the evaluator ---------------------------------------------------------------------------
+
+    def _generate(self) -> Callable[..., tuple[int, int]]:
+        """The per-purchase evaluator, as Python source specialised to this rule set: for each
+        facet its key, a lookup (a miss computes the class), and the masks ORed in."""
+        env: dict[str, Any] = {"BASE_F": self.base_falses, "BASE_U": self.base_unknowns}
+        lines = [
+            "def slots(p, when, vendor, components):",
+            "    F = BASE_F",
+            "    U = BASE_U",
+        ]
+        for facet in self.facets:
+            i = facet.index
+            env.update(facet.env)
+            env[f"T{i}"] = self.tables[i]
+            env[f"M{i}"] = self._facet_miss(i)
+            lines += [
+                f"    r{i} = T{i}.get({facet.expr})",
+                f"    if r{i} is None:",
+                f"        r{i} = M{i}(p, when, vendor, components)",
+            ]
+            if facet.terms:
+                lines += [f"    F |= r{i}[0]", f"    U |= r{i}[1]"]
+        for j, group in enumerate(self.groups):
+            env[f"G{j}"] = group.table
+            env[f"H{j}"] = self._group_miss(group)
+            key = "(" + ", ".join(f"r{i}[2]" for i in group.facets) + ")"
+            lines += [
+                f"    k = {key}",
+                f"    g = G{j}.get(k)",
+                "    if g is None:",
+                f"        g = H{j}(k)",
+                "    F |= g[0]",
+                "    U |= g[1]",
+            ]
+        lines.append("    return F, U & ~F")
+        source = "\n".join(lines) + "\n"
+        exec(compile(source, f"<vendorpolicy compiled {self.rule_set.id}>", "exec"), env)  # noqa: S102
+        self.source = source
+        function: Callable[..., tuple[int, int]] = env["slots"]
+        return function
+
+    def _facet_miss(self, i: int) -> Callable[..., tuple[int, int, int]]:
+        facet = self.facets[i]
+        table = self.tables[i]
+        key_of = facet.key
+
+        def miss(
+            p: Purchase, when: dt.date | None, vendor: Vendor | None, components: Any
+        ) -> tuple[int, int, int]:
+            key = key_of(p, when, vendor, components)
+            subject = _subject(p, vendor, components)
+            values: Values = {}
+            misses: Misses = {}
+            for atom in facet.atoms:
+                value, missing = atom.evaluate(subject, when)
+                values[atom.index] = value
+                if value is None:
+                    misses[atom.index] = missing
+            record = self._class(i, values, misses).record
+            if len(table) >= CACHE_LIMIT:
+                table.clear()
+            table[key] = record
+            return record
+
+        return miss
+
+    def _class(self, i: int, values: Values, misses: Misses) -> _Class:
+        signature = (tuple(values.items()), tuple(misses.items()))
+        found = self.class_ids[i].get(signature)
+        if found is not None:
+            return found
+        cls = _Class(len(self.classes[i]), values, misses)
+        for term in self.facets[i].terms:
+            value = term.tree.value(values)
+            if value is False:
+                cls.falses |= term.bit
+            elif value is None:
+                cls.unknowns |= term.bit
+        cls.record = (cls.falses, cls.unknowns, cls.id)
+        self.classes[i].append(cls)
+        self.class_ids[i][signature] = cls
+        return cls
+
+    def _group_miss(self, group: _Group) -> Callable[[tuple[int, ...]], tuple[int, int]]:
+        def miss(key: tuple[int, ...]) -> tuple[int, int]:
+            values: Values = {}
+            for facet, cid in zip(group.facets, key):
+                values.update(self.classes[facet][cid].values)
+            falses = unknowns = 0
+            for term in group.terms:
+                value = term.tree.value(values)
+                if value is False:
+                    falses |= term.bit
+                elif value is None:
+                    unknowns |= term.bit
+            if len(group.table) >= CACHE_LIMIT:
+                group.table.clear()
+            group.table[key] = (falses, unknowns)
+            return falses, unknowns
+
+        return miss
+
+    # --- deciding --------------------------------------------------------------------------------
+
+    def decide(
+        self,
+        purchase: Purchase,
+        as_of: dt.date | None,
+        registry: Registry | None,
+        resolver: Any,
+    ) -> Decision:
+        when = as_of if as_of is not None else purchase.date
+        extra: Extra | None = None
+        if registry is None:
+            vendor, components = purchase.vendor, purchase.components
+        else:
+            extra = self._resolve(purchase, when, registry, resolver)
+            vendor, components = extra.vendor, extra.components
+        try:
+            falses, unknowns = self.slots(purchase, when, vendor, components)
+            if self.fallback:
+                if extra is None:
+                    extra = Extra(None, None, None, vendor, components)
+                subject = (
+                    extra.resolved.purchase
+                    if extra.resolved is not None
+                    else _subject(purchase, vendor, components)
+                )
+                outcomes = tuple(
+                    self.hooks.rule_outcome(info.layer.id, info.rule, subject, when)
+                    for info in self.fallback
+                )
+                extra.fallback = outcomes
+                key: Hashable = (falses, unknowns, tuple(_signature(o) for o in outcomes))
+            else:
+                outcomes = ()
+                key = (falses, unknowns)
+            core = self.outcomes.get(key)
+            if core is None:
+                core = self._decode(key, falses, unknowns, outcomes)
+        except Exception:  # noqa: BLE001 - never a wrong answer: the interpreter decides
+            return self.hooks.interpret(
+                self.rule_set, purchase, as_of=as_of, registry=registry, resolver=resolver
+            )
+        return new_decision(core, (self, purchase, when, registry, extra))
+
+    def _resolve(
+        self, purchase: Purchase, when: dt.date | None, registry: Registry, resolver: Any
+    ) -> Extra:
+        if resolver is None and not self.fallback:
+            cache = self._resolution_cache(registry)
+            found = cache.lookup(purchase, when)
+            if found is not None:
+                return Extra(None, None, None, found[0], found[1])
+        resolved = registry.resolve(purchase, as_of=when, resolver=resolver)
+        return Extra(
+            resolver, None, resolved, resolved.purchase.vendor, resolved.purchase.components
+        )
+
+    def _resolution_cache(self, registry: Registry) -> ResolutionCache:
+        entry = self._registries.get(id(registry))
+        if entry is not None and entry[0]() is registry:
+            return entry[1]
+        import weakref  # noqa: PLC0415 - only for registries
+
+        if len(self._registries) >= 8:
+            self._registries.clear()
+        cache = ResolutionCache(registry)
+        self._registries[id(registry)] = (weakref.ref(registry), cache)
+        return cache
+
+    def _decode(
+        self, key: Hashable, falses: int, unknowns: int, fallback: Sequence[Any]
+    ) -> Core:
+        """The decision the masks stand for, by the engine's own combining."""
+        outcome = self.hooks.outcome
+        per_layer = []
+        applies_of: list[Truth] = []
+        settled = True
+        for layer, infos in self.layers:
+            outcomes = []
+            for info in infos:
+                if info.fallback >= 0:
+                    o = fallback[info.fallback]
+                    settled = settled and not o.result.missing_facts
+                    applies_of.append(o.applies)
+                    outcomes.append(o)
+                    continue
+                applies = _slot_value(info.cond, falses, unknowns)
+                effects: set[Effect] = set()
+                if applies is not False:
+                    for terms, effect in info.cases:
+                        value = _slot_value(terms, falses, unknowns)
+                        if value is not False:
+                            effects.add(effect)
+                        if value is True:
+                            break
+                    else:
+                        effects.add(info.rule.effect)
+                if applies is None or (applies is not False and len(effects) > 1):
+                    settled = False
+                certain = next(iter(effects)) if applies is True and len(effects) == 1 else None
+                stub = _Stub(info.key, certain, info.rule.obligations)
+                outcomes.append(outcome(stub, applies, frozenset(effects)))
+                applies_of.append(applies)
+            per_layer.append((layer, outcomes))
+        effect, basis, determining, obligations, layers = self.hooks.summarise(per_layer)
+        position = {info.key: info.index for info in self.rules}
+        errors = () if all(not o.result.errors for o in fallback) else None
+        core = Core(
+            effect=effect,
+            basis=basis,
+            rule_set=self.rule_set.id,
+            version=self.rule_set.version,
+            digest=self.digest,
+            determining_keys=determining,
+            obligations=obligations,
+            layers=layers,
+            matched=tuple(i for i, a in enumerate(applies_of) if a is True),
+            unknown=tuple(i for i, a in enumerate(applies_of) if a is None),
+            determining=tuple(position[k] for k in determining),
+            missing_facts=() if settled else None,
+            errors=errors,
+        )
+        if len(self.outcomes) >= CACHE_LIMIT:
+            self.outcomes.clear()
+        self.outcomes[key] = core
+        return core
+
+    # --- what a decision computes on demand --------------------------------------------------
+
+    def rule_result(self, i: int, subject: Purchase, when: dt.date | None, extra: Any) -> RuleResult:
+        """Rule ``i``'s result with its traces, by the interpreter."""
+        info = self.rules[i]
+        if info.fallback >= 0:
+            result: RuleResult = extra.fallback[info.fallback].result
+            return result
+        result = self.hooks.rule_outcome(info.layer.id, info.rule, subject, when).result
+        return result
+
+    def missing_facts(
+        self, purchase: Purchase, when: dt.date | None, extra: Extra | None
+    ) -> tuple[str, ...]:
+        """The decision's missing facts, in the interpreter's order: each rule's, in the order
+        of the results."""
+        if extra is None:
+            vendor, components = purchase.vendor, purchase.components
+        else:
+            vendor, components = extra.vendor, extra.components
+        values, misses = self._atom_values(purchase, when, vendor, components)
+        out: dict[str, None] = {}
+        for info in self.rules:
+            if info.fallback >= 0:
+                assert extra is not None and extra.fallback is not None
+                out.update(dict.fromkeys(extra.fallback[info.fallback].result.missing_facts))
+                continue
+            out.update(dict.fromkeys(_rule_missing(info, values, misses)))
+        return tuple(out)
+
+    def _atom_values(
+        self, p: Purchase, when: dt.date | None, vendor: Vendor | None, components: Any
+    ) -> tuple[Values, Misses]:
+        values: Values = {}
+        misses: Misses = {}
+        for facet in self.facets:
+            record = self.tables[facet.index].get(facet.key(p, when, vendor, components))
+            if record is None:
+                record = self._facet_miss(facet.index)(p, when, vendor, components)
+            cls = self.classes[facet.index][record[2]]
+            values.update(cls.values)
+            misses.update(cls.misses)
+        return values, misses
+
+
+def _rule_missing(info: RuleInfo, values: Values, misses: Misses) -> list[str]:
+    """One compiled rule's missing facts, as the engine lists them: the condition's (window,
+    ``when``, ``unless``) when it is unknown, then the cases' when they leave the effect open."""
+    found = [term.tree.value(values) for term in info.cond]
+    applies = _kleene_and(found)
+    missing: list[str] = []
+    if applies is None:
+        for term, value in zip(info.cond, found):
+            if value is None:
+                missing.extend(term.tree.missing(values, misses))
+    if applies is not False:
+        effects: set[Effect] = set()
+        reached: list[tuple[list[_Term], list[Truth]]] = []
+        for terms, effect in info.cases:
+            case = [term.tree.value(values) for term in terms]
+            reached.append((terms, case))
+            value = _kleene_and(case)
+            if value is not False:
+                effects.add(effect)
+            if value is True:
+                break
+        else:
+            effects.add(info.rule.effect)
+        if len(effects) > 1:
+            for terms, case in reached:
+                if _kleene_and(case) is None:
+                    for term, value in zip(terms, case):
+                        if value is None:
+                            missing.extend(term.tree.missing(values, misses))
+    return missing
+
+
+def _slot_value(terms: list[_Term], falses: int, unknowns: int) -> Truth:
+    if not terms:
+        return True
+    bit = terms[0].bit
+    if falses & bit:
+        return False
+    if unknowns & bit:
+        return None
+    return True
+
+
+def _signature(o: Any) -> Hashable:
+    r = o.result
+    return (o.applies, o.effects, r.effect, bool(r.missing_facts), bool(r.errors))
+
+
+def _subject(p: Purchase, vendor: Vendor | None, components: tuple[Component, ...] | None) -> Purchase:
+    """The purchase as the rules read it: with the vendor and components a registry resolved."""
+    if vendor is p.vendor and components is p.components:
+        return p
+    return attrs.evolve(p, vendor=vendor, components=components)
+
+
+def compile_rule_set(rule_set: RuleSet, hooks: Hooks) -> Program:
+    """The compiled form of ``rule_set``."""
+    return Program(rule_set, hooks)

@@ -1,0 +1,86 @@
+"""Resolution against a registry, cached for the compiled form.
+
+``Registry.resolve`` answers from the purchase's vendor, supplier name and components, and the
+date: the registry's facts change only on the dates it records (relations begin and end,
+listings are added and removed). Any date comparison between the decision date and a date held
+in the registry has the same outcome all through each interval between consecutive points
+``d`` and ``d + 1 day`` for the dates ``d`` it holds, so within one interval the resolved vendor
+and components are the same. The cache keeps them per (vendor, supplier, components, interval);
+the decision's ``resolutions`` (which name the date) are recomputed by ``Registry.resolve`` when
+read.
+
+The points are every date found anywhere in the registry's values, so a dated field added to the
+registry later is covered without a change here. If ``Registry.resolve`` ever changes more of a
+purchase than its vendor and components, the cache notices on its first entry and steps aside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from collections.abc import Hashable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from vendorpolicy._model import Component, Purchase, Vendor
+from vendorpolicy._registry import Registry
+
+__all__ = ["ResolutionCache"]
+
+_LIMIT = 1 << 16
+
+
+def _dates(value: Any) -> Iterator[dt.date]:
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dt.date):
+            yield item
+        elif attrs.has(type(item)):
+            pending.extend(getattr(item, a.name) for a in attrs.fields(type(item)) if a.init)
+        elif isinstance(item, Mapping):
+            pending.extend(item.values())
+        elif isinstance(item, (tuple, list, frozenset, set)):
+            pending.extend(item)
+
+
+class ResolutionCache:
+    """The vendor and components ``Registry.resolve`` gives, per key; see the module docstring."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        points: set[dt.date] = set()
+        for d in _dates(registry):
+            points.add(d)
+            if d < dt.date.max:
+                points.add(d + dt.timedelta(days=1))
+        self.points = tuple(sorted(points))
+        self.table: dict[Hashable, tuple[Vendor | None, tuple[Component, ...] | None]] = {}
+        self.usable = True
+
+    def lookup(
+        self, purchase: Purchase, when: dt.date | None
+    ) -> tuple[Vendor | None, tuple[Component, ...] | None] | None:
+        """The resolved (vendor, components), or ``None`` when the cache cannot answer."""
+        if not self.usable:
+            return None
+        key = (
+            purchase.vendor,
+            purchase.supplier,
+            purchase.components,
+            None if when is None else bisect_right(self.points, when),
+        )
+        found = self.table.get(key)
+        if found is None:
+            resolved = self.registry.resolve(purchase, as_of=when).purchase
+            if attrs.evolve(
+                purchase, vendor=resolved.vendor, components=resolved.components
+            ) != resolved:  # pragma: no cover - resolve changes only those two today
+                self.usable = False
+                return None
+            found = (resolved.vendor, resolved.components)
+            if len(self.table) >= _LIMIT:
+                self.table.clear()
+            self.table[key] = found
+        return found
