@@ -51,8 +51,28 @@ def check_id(value: object, path: str) -> str:
     return value
 
 
+#: Identifiers already checked (a bounded memo: checking is a regular-expression match).
+_VALID_IDS: set[str] = set()
+_VALID_IDS_LIMIT = 1 << 16
+
+
+def is_valid_id(value: object) -> bool:
+    """Whether ``value`` is a valid identifier (memoised: the same ids recur)."""
+    if type(value) is not str:
+        return False  # a subclass of str is checked in full by `check_id`
+    if value in _VALID_IDS:
+        return True
+    if not ID_PATTERN.match(value):
+        return False
+    if len(_VALID_IDS) >= _VALID_IDS_LIMIT:
+        _VALID_IDS.clear()
+    _VALID_IDS.add(value)
+    return True
+
+
 def id_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    check_id(value, where(instance, attribute))
+    if not is_valid_id(value):
+        check_id(value, where(instance, attribute))
 
 
 def _check_code(value: object, path: str, codes: frozenset[str], what: str, example: str) -> str:
@@ -77,7 +97,7 @@ def check_country(value: object, path: str) -> str:
 
 
 def country_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
+    if value is not None and (type(value) is not str or value not in COUNTRY_CODES):
         check_country(value, where(instance, attribute))
 
 
@@ -94,7 +114,8 @@ def check_text(value: object, path: str) -> str:
 
 
 def text_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    check_text(value, where(instance, attribute))
+    if not isinstance(value, str):
+        check_text(value, where(instance, attribute))
 
 
 def check_date(value: object, path: str) -> dt.date:
@@ -111,7 +132,7 @@ def check_date(value: object, path: str) -> dt.date:
 def optional_date_validator(
     instance: object, attribute: attrs.Attribute[Any], value: object
 ) -> None:
-    if value is not None:
+    if value is not None and type(value) is not dt.date:
         check_date(value, where(instance, attribute))
 
 
@@ -124,7 +145,8 @@ def check_bool(value: object, path: str) -> bool:
 
 
 def bool_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    check_bool(value, where(instance, attribute))
+    if value is not True and value is not False:
+        check_bool(value, where(instance, attribute))
 
 
 def instance_of(cls: type[Any], *, optional: bool = False) -> Callable[[Any, Any, Any], None]:

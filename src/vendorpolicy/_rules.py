@@ -17,13 +17,12 @@ from vendorpolicy._checks import (
     text_validator,
     tuple_of,
 )
-from vendorpolicy._model import Effect, to_enum
+from vendorpolicy._model import Effect, Purchase, to_enum
 from vendorpolicy._predicates import Predicate, _predicate_validator
 from vendorpolicy.errors import InvalidValueError
 
 if TYPE_CHECKING:
     from vendorpolicy._decision import Decision
-    from vendorpolicy._model import Purchase
     from vendorpolicy._names import Resolver
     from vendorpolicy._registry import Registry
 
@@ -261,6 +260,16 @@ class RuleSet:
         that cannot be identified leaves the vendor unknown, so ``on_unknown`` applies; the
         decision's ``resolutions`` record every name and its candidates.
         """
+        compiled = self._compiled
+        if (
+            compiled
+            and compiled.simple is not None
+            and type(purchase) is Purchase
+            and as_of is None
+            and registry is None
+            and resolver is None
+        ):
+            return compiled.simple(purchase)  # type: ignore[no-any-return]
         return _evaluate()(self, purchase, as_of=as_of, registry=registry, resolver=resolver)
 
 

@@ -235,18 +235,17 @@ def build_facet(kind: str, arg: str, needs: list[Need], tag: str) -> Facet:
             by_currency.setdefault(currency, []).append(amount)
         ths = {c: _ordered(a) for c, a in by_currency.items()}
         name = f"{tag}_ths"
+        v = f"{tag}_v"
         expr = (
-            f"(None if p.value is None else (p.value.currency, "
-            f"_br({name}.get(p.value.currency, ()), p.value.amount)))"
+            f"(None if ({v} := p.value) is None else ({v}.currency, "
+            f"_br({name}.get({v}.currency, ()), {v}.amount)))"
         )
         return Facet("value", expr, expr, {name: ths, "_br": bisect_right})
     if kind in ("date", "when"):
+        # Dates are few (a few hundred a year) and their hash is cached: the exact date is a
+        # cheaper key than its interval, and needs no points.
         source = "p.date" if kind == "date" else "when"
-        if exact:
-            return Facet(kind, source, source)
-        name = f"{tag}_ths"
-        expr = f"(None if {source} is None else _br({name}, {source}))"
-        return Facet(kind, expr, expr, {name: _ordered(points), "_br": bisect_right})
+        return Facet(kind, source, source)
     raise NotCompilable(f"facet {kind}")  # pragma: no cover - READS names known kinds only
 
 

@@ -25,7 +25,15 @@ from vendorpolicy._model import Component, Effect, Vendor
 if TYPE_CHECKING:
     from vendorpolicy._registry import ResolvedPurchase
 
-__all__ = ["Core", "Extra", "LazyDecision", "LazyRuleResult", "new_decision"]
+__all__ = [
+    "SET_CORE",
+    "SET_STATE",
+    "Core",
+    "Extra",
+    "LazyDecision",
+    "LazyRuleResult",
+    "new_decision",
+]
 
 
 class Core:
@@ -254,7 +262,8 @@ class LazyDecision(Decision):
 
     @property
     def matched(self) -> tuple[RuleResult, ...]:
-        return self._views(self._core.matched)
+        positions = self._core.matched
+        return self._views(positions) if positions else ()
 
     @property
     def unknown(self) -> tuple[RuleResult, ...]:
@@ -302,16 +311,16 @@ for _name in _FIELDS:
         setattr(LazyDecision, _name, _delegate(_name))
 
 _NEW = object.__new__
-_SET_CORE = LazyDecision.__dict__["_core"].__set__
-_SET_STATE = LazyDecision.__dict__["_state"].__set__
+SET_CORE = LazyDecision.__dict__["_core"].__set__
+SET_STATE = LazyDecision.__dict__["_state"].__set__
 _SET_MEMO = LazyDecision.__dict__["_memo"].__set__
 
 
 def new_decision(core: Core, state: tuple[Any, ...]) -> LazyDecision:
     """A compiled decision: ``state`` is ``(program, purchase, when, registry, extra)``."""
     decision: LazyDecision = _NEW(LazyDecision)
-    _SET_CORE(decision, core)
-    _SET_STATE(decision, state)
+    SET_CORE(decision, core)
+    SET_STATE(decision, state)
     return decision
 
 

@@ -35,7 +35,14 @@ from vendorpolicy._compile._facets import (
     needs_of,
     quantifier_facet,
 )
-from vendorpolicy._compile._lazy import Core, Extra, new_decision
+from vendorpolicy._compile._lazy import (
+    SET_CORE,
+    SET_STATE,
+    Core,
+    Extra,
+    LazyDecision,
+    new_decision,
+)
 from vendorpolicy._compile._resolve import ResolutionCache
 from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult
 from vendorpolicy._model import Component, Effect, Purchase, Vendor
@@ -184,29 +191,36 @@ def _atom_key(node: Predicate | _Window) -> Hashable:
 
 
 class _Term:
-    """One operand of a slot's conjunction."""
+    """One operand of a slot's conjunction. In a mask, bit ``slot`` says the slot is false and
+    bit ``slot + slot_count`` that it is unknown (set once the program knows its slot count)."""
 
-    __slots__ = ("bit", "facets", "slot", "tree")
+    __slots__ = ("facets", "false_bit", "slot", "tree", "unknown_bit")
 
     def __init__(self, slot: int, tree: _Tree, facets: frozenset[int]) -> None:
         self.slot = slot
-        self.bit = 1 << slot
+        self.false_bit = 1 << slot
+        self.unknown_bit = 0
         self.tree = tree
         self.facets = facets
 
+    def bits(self, values: Values) -> int:
+        """The mask bits this term sets given atom values: false, unknown, or none."""
+        value = self.tree.value(values)
+        if value is False:
+            return self.false_bit
+        return self.unknown_bit if value is None else 0
+
 
 class _Class:
-    """Keys of a facet on which its atoms come out the same."""
+    """Keys of a facet on which its atoms come out the same; ``record`` is (mask, id)."""
 
-    __slots__ = ("falses", "id", "misses", "record", "unknowns", "values")
+    __slots__ = ("id", "misses", "record", "values")
 
-    def __init__(self, cid: int, values: Values, misses: Misses) -> None:
+    def __init__(self, cid: int, values: Values, misses: Misses, mask: int) -> None:
         self.id = cid
         self.values = values
         self.misses = misses
-        self.falses = 0
-        self.unknowns = 0
-        self.record: tuple[int, int, int] = (0, 0, cid)
+        self.record = (mask, cid)
 
 
 class _Group:
@@ -217,7 +231,7 @@ class _Group:
     def __init__(self, facets: tuple[int, ...]) -> None:
         self.facets = facets
         self.terms: list[_Term] = []
-        self.table: dict[tuple[int, ...], tuple[int, int]] = {}
+        self.table: dict[tuple[int, ...], int] = {}
 
 
 class _Stub:
@@ -294,15 +308,15 @@ class Program:
         self.facets: list[Facet] = []
         self.classes: list[list[_Class]] = []
         self.class_ids: list[dict[Hashable, _Class]] = []
-        self.tables: list[dict[Hashable, tuple[int, int, int]]] = []
+        self.tables: list[dict[Hashable, tuple[int, int]]] = []
         self.groups: list[_Group] = []
-        self.base_falses = 0
-        self.base_unknowns = 0
+        self.terms: list[_Term] = []
+        self.base = 0
         self.slot_count = 0
         self.outcomes: dict[Hashable, Core] = {}
         self._registries: dict[int, tuple[Any, ResolutionCache]] = {}
         self._build()
-        self.slots = self._generate()
+        self.slots, self.simple = self._generate()
 
     # --- building ------------------------------------------------------------------------------
 
@@ -341,6 +355,12 @@ class Program:
             for nodes, case in zip(cases, info.rule.cases):
                 slot = self._new_slot()
                 info.cases.append(([self._term(slot, n, index) for n in nodes], case.effect))
+        count = self.slot_count
+        self.false_mask = (1 << count) - 1
+        for term in self.terms:
+            term.unknown_bit = 1 << (term.slot + count)
+            if not term.facets:
+                self.base |= term.bits({})
 
     def _new_slot(self) -> int:
         self.slot_count += 1
@@ -403,12 +423,9 @@ class Program:
         _atoms_in([node], found)
         facets = frozenset(self.atoms[index[_atom_key(n)]].facet for n in found)
         term = _Term(slot, _tree(node, index), facets)
+        self.terms.append(term)
         if not facets:
-            value = term.tree.value({})
-            if value is False:
-                self.base_falses |= term.bit
-            elif value is None:  # pragma: no cover - constants are never unknown
-                self.base_unknowns |= term.bit
+            pass  # a constant: its bits are the program's base mask
         elif len(facets) == 1:
             self.facets[next(iter(facets))].terms.append(term)
         else:
@@ -422,54 +439,86 @@ class Program:
 
     # --- the evaluator ---------------------------------------------------------------------------
 
-    def _generate(self) -> Callable[..., tuple[int, int]]:
+    def _generate(self) -> tuple[Callable[..., int], Callable[..., Decision] | None]:
         """The per-purchase evaluator, as Python source specialised to this rule set: for each
-        facet its key, a lookup (a miss computes the class), and the masks ORed in."""
-        env: dict[str, Any] = {"BASE_F": self.base_falses, "BASE_U": self.base_unknowns}
-        lines = [
-            "def slots(p, when, vendor, components):",
-            "    F = BASE_F",
-            "    U = BASE_U",
-        ]
+        facet its key, a lookup (a miss computes the class) and its mask ORed in; then each
+        group's. The mask comes out canonical: a slot some term makes false is not also marked
+        unknown. Also, for rule sets the interpreter has no share in, ``simple(purchase)``: the
+        whole decision for a purchase evaluated as it is (no ``as_of``, no registry)."""
+        env: dict[str, Any] = {"BASE": self.base, "FM": self.false_mask, "N": self.slot_count}
+        lines = ["M = BASE"]
         for facet in self.facets:
             i = facet.index
             env.update(facet.env)
             env[f"T{i}"] = self.tables[i]
             env[f"M{i}"] = self._facet_miss(i)
             lines += [
-                f"    r{i} = T{i}.get({facet.expr})",
-                f"    if r{i} is None:",
-                f"        r{i} = M{i}(p, when, vendor, components)",
+                f"r{i} = T{i}.get({facet.expr})",
+                f"if r{i} is None:",
+                f"    r{i} = M{i}(p, when, vendor, components)",
             ]
             if facet.terms:
-                lines += [f"    F |= r{i}[0]", f"    U |= r{i}[1]"]
+                lines.append(f"M |= r{i}[0]")
         for j, group in enumerate(self.groups):
             env[f"G{j}"] = group.table
             env[f"H{j}"] = self._group_miss(group)
-            key = "(" + ", ".join(f"r{i}[2]" for i in group.facets) + ")"
+            key = "(" + ", ".join(f"r{i}[1]" for i in group.facets) + ")"
             lines += [
-                f"    k = {key}",
-                f"    g = G{j}.get(k)",
-                "    if g is None:",
-                f"        g = H{j}(k)",
-                "    F |= g[0]",
-                "    U |= g[1]",
+                f"k = {key}",
+                f"g = G{j}.get(k)",
+                "if g is None:",
+                f"    g = H{j}(k)",
+                "M |= g",
             ]
-        lines.append("    return F, U & ~F")
-        source = "\n".join(lines) + "\n"
+        lines.append("M &= ~((M & FM) << N)")
+
+        def block(indent: int) -> str:
+            return "".join(" " * indent + line + "\n" for line in lines)
+
+        source = f"def slots(p, when, vendor, components):\n{block(4)}    return M\n"
+        if not self.fallback:
+            env.update(
+                OUT=self.outcomes,
+                DECODE=self._decode,
+                FALLBACK=self._interpret,
+                NEW=object.__new__,
+                LAZY=LazyDecision,
+                SET_CORE=SET_CORE,
+                SET_STATE=SET_STATE,
+                PROGRAM=self,
+            )
+            source += (
+                "\n\ndef simple(p):\n"
+                "    try:\n"
+                "        when = p.date\n"
+                "        vendor = p.vendor\n"
+                "        components = p.components\n"
+                f"{block(8)}"
+                "        core = OUT.get(M)\n"
+                "        if core is None:\n"
+                "            core = DECODE(M, M, ())\n"
+                "    except Exception:\n"
+                "        return FALLBACK(p)\n"
+                "    d = NEW(LAZY)\n"
+                "    SET_CORE(d, core)\n"
+                "    SET_STATE(d, (PROGRAM, p, when, None, None))\n"
+                "    return d\n"
+            )
         exec(compile(source, f"<vendorpolicy compiled {self.rule_set.id}>", "exec"), env)  # noqa: S102
         self.source = source
-        function: Callable[..., tuple[int, int]] = env["slots"]
-        return function
+        return env["slots"], env.get("simple")
 
-    def _facet_miss(self, i: int) -> Callable[..., tuple[int, int, int]]:
+    def _interpret(self, purchase: Purchase) -> Decision:
+        return self.hooks.interpret(self.rule_set, purchase)
+
+    def _facet_miss(self, i: int) -> Callable[..., tuple[int, int]]:
         facet = self.facets[i]
         table = self.tables[i]
         key_of = facet.key
 
         def miss(
             p: Purchase, when: dt.date | None, vendor: Vendor | None, components: Any
-        ) -> tuple[int, int, int]:
+        ) -> tuple[int, int]:
             key = key_of(p, when, vendor, components)
             subject = _subject(p, vendor, components)
             values: Values = {}
@@ -492,34 +541,26 @@ class Program:
         found = self.class_ids[i].get(signature)
         if found is not None:
             return found
-        cls = _Class(len(self.classes[i]), values, misses)
+        mask = 0
         for term in self.facets[i].terms:
-            value = term.tree.value(values)
-            if value is False:
-                cls.falses |= term.bit
-            elif value is None:
-                cls.unknowns |= term.bit
-        cls.record = (cls.falses, cls.unknowns, cls.id)
+            mask |= term.bits(values)
+        cls = _Class(len(self.classes[i]), values, misses, mask)
         self.classes[i].append(cls)
         self.class_ids[i][signature] = cls
         return cls
 
-    def _group_miss(self, group: _Group) -> Callable[[tuple[int, ...]], tuple[int, int]]:
-        def miss(key: tuple[int, ...]) -> tuple[int, int]:
+    def _group_miss(self, group: _Group) -> Callable[[tuple[int, ...]], int]:
+        def miss(key: tuple[int, ...]) -> int:
             values: Values = {}
             for facet, cid in zip(group.facets, key):
                 values.update(self.classes[facet][cid].values)
-            falses = unknowns = 0
+            mask = 0
             for term in group.terms:
-                value = term.tree.value(values)
-                if value is False:
-                    falses |= term.bit
-                elif value is None:
-                    unknowns |= term.bit
+                mask |= term.bits(values)
             if len(group.table) >= CACHE_LIMIT:
                 group.table.clear()
-            group.table[key] = (falses, unknowns)
-            return falses, unknowns
+            group.table[key] = mask
+            return mask
 
         return miss
 
@@ -540,7 +581,7 @@ class Program:
             extra = self._resolve(purchase, when, registry, resolver)
             vendor, components = extra.vendor, extra.components
         try:
-            falses, unknowns = self.slots(purchase, when, vendor, components)
+            mask = self.slots(purchase, when, vendor, components)
             if self.fallback:
                 if extra is None:
                     extra = Extra(None, None, None, vendor, components)
@@ -554,13 +595,13 @@ class Program:
                     for info in self.fallback
                 )
                 extra.fallback = outcomes
-                key: Hashable = (falses, unknowns, tuple(_signature(o) for o in outcomes))
+                key: Hashable = (mask, tuple(_signature(o) for o in outcomes))
             else:
                 outcomes = ()
-                key = (falses, unknowns)
+                key = mask
             core = self.outcomes.get(key)
             if core is None:
-                core = self._decode(key, falses, unknowns, outcomes)
+                core = self._decode(key, mask, outcomes)
         except Exception:  # noqa: BLE001 - never a wrong answer: the interpreter decides
             return self.hooks.interpret(
                 self.rule_set, purchase, as_of=as_of, registry=registry, resolver=resolver
@@ -592,9 +633,7 @@ class Program:
         self._registries[id(registry)] = (weakref.ref(registry), cache)
         return cache
 
-    def _decode(
-        self, key: Hashable, falses: int, unknowns: int, fallback: Sequence[Any]
-    ) -> Core:
+    def _decode(self, key: Hashable, mask: int, fallback: Sequence[Any]) -> Core:
         """The decision the masks stand for, by the engine's own combining."""
         outcome = self.hooks.outcome
         per_layer = []
@@ -609,11 +648,11 @@ class Program:
                     applies_of.append(o.applies)
                     outcomes.append(o)
                     continue
-                applies = _slot_value(info.cond, falses, unknowns)
+                applies = _slot_value(info.cond, mask)
                 effects: set[Effect] = set()
                 if applies is not False:
                     for terms, effect in info.cases:
-                        value = _slot_value(terms, falses, unknowns)
+                        value = _slot_value(terms, mask)
                         if value is not False:
                             effects.add(effect)
                         if value is True:
@@ -689,7 +728,7 @@ class Program:
             record = self.tables[facet.index].get(facet.key(p, when, vendor, components))
             if record is None:
                 record = self._facet_miss(facet.index)(p, when, vendor, components)
-            cls = self.classes[facet.index][record[2]]
+            cls = self.classes[facet.index][record[1]]
             values.update(cls.values)
             misses.update(cls.misses)
         return values, misses
@@ -727,13 +766,13 @@ def _rule_missing(info: RuleInfo, values: Values, misses: Misses) -> list[str]:
     return missing
 
 
-def _slot_value(terms: list[_Term], falses: int, unknowns: int) -> Truth:
+def _slot_value(terms: list[_Term], mask: int) -> Truth:
+    """A slot's value in a canonical mask."""
     if not terms:
         return True
-    bit = terms[0].bit
-    if falses & bit:
+    if mask & terms[0].false_bit:
         return False
-    if unknowns & bit:
+    if mask & terms[0].unknown_bit:
         return None
     return True
 
