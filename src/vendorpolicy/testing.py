@@ -75,6 +75,7 @@ __all__ = [
     "name_variants",
     "predicates",
     "purchases",
+    "purchases_for",
     "registries",
     "rule_sets",
     "rules",
@@ -419,4 +420,134 @@ def registries(
 def _windows() -> st.SearchStrategy[tuple[dt.date | None, dt.date | None]]:
     return st.tuples(st.none() | _DATES, st.none() | _DATES).map(
         lambda w: (w[0], w[1]) if w[0] is None or w[1] is None or w[0] <= w[1] else (w[1], w[0])
+    )
+
+
+# --- purchases aimed at a rule set -----------------------------------------------------------------
+
+
+class _Vocabulary:
+    """What a rule set's conditions name, gathered by node kind, to draw purchases that meet it."""
+
+    def __init__(self, rule_set: RuleSet, registry: Registry | None) -> None:
+        self.countries: set[str] = set(COUNTRY_POOL[:2])
+        self.ids: set[str] = set(VENDOR_ID_POOL[:2])
+        self.designations: set[str] = set(DESIGNATION_POOL[:1])
+        self.categories: set[str] = {"telecom/network/router", "it/endpoint/laptop"}
+        self.purposes: set[str] = {"office"}
+        self.facts: dict[str, set[str | bool]] = {}
+        self.amounts: set[tuple[str, Decimal]] = {("USD", Decimal(1000))}
+        self.dates: set[dt.date] = {dt.date(2019, 1, 1)}
+        for layer in rule_set.layers():
+            for rule in layer.rules:
+                for day in (rule.in_force_from, rule.in_force_until):
+                    if day is not None:
+                        self.dates.add(day)
+                nodes = [rule.when, rule.unless, *(c.when for c in rule.cases)]
+                for node in nodes:
+                    if node is not None:
+                        for item in node.walk():
+                            self._gather(item)
+        self.names: list[str] = []
+        if registry is not None:
+            self.ids.update(e.id for e in registry.entities)
+            self.names = sorted({n for e in registry.entities for n in e.names})
+            self.countries.update(e.country for e in registry.entities if e.country)
+
+    def _gather(self, node: Predicate) -> None:
+        if isinstance(node, (VendorOrigin, BuyerCountry)):
+            self.countries.update(node.countries)
+        elif isinstance(node, VendorId):
+            self.ids.update(node.ids)
+        elif isinstance(node, VendorDesignated):
+            self.designations.update(node.designations)
+        elif isinstance(node, CategoryWithin):
+            for c in node.categories:
+                self.categories.update({c.path, f"{c.path}/other", *_parents(c.path)})
+        elif isinstance(node, PurposeIn):
+            self.purposes.update(node.purposes)
+        elif isinstance(node, FactIn):
+            self.facts.setdefault(node.name, set()).update(node.values)
+            self.facts[node.name].add(f"other-{node.name}")
+        elif isinstance(node, ValueAtLeast):
+            amount = node.amount
+            for delta in (-1, 0, 1):
+                self.amounts.add((amount.currency, max(Decimal(0), amount.amount + delta)))
+        elif isinstance(node, (DateOnOrAfter, DecidedOnOrAfter)):
+            self.dates.add(node.date)
+
+    def days(self) -> st.SearchStrategy[dt.date]:
+        near = sorted(
+            {d + dt.timedelta(days=k) for d in self.dates for k in (-1, 0, 1) if d.year > 1}
+        )
+        return st.sampled_from(near) | _DATES
+
+
+def _parents(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def purchases_for(
+    rule_set: RuleSet, *, registry: Registry | None = None
+) -> st.SearchStrategy[Purchase]:
+    """Purchases aimed at ``rule_set``: vendors, categories (and nodes above and below those the
+    rules name), purposes, facts, values and dates come from what its conditions name, around
+    their thresholds, so that its rules come out true, false and unknown. Every fact but the
+    buyer may be missing.
+
+    With a ``registry``, vendors are often only named: a bare ``Vendor(id=...)`` of an entity,
+    or a ``supplier`` name from its names (sometimes not in the registry at all), for
+    :meth:`RuleSet.evaluate` to resolve with ``registry=``."""
+    vocabulary = _Vocabulary(rule_set, registry)
+    options = {
+        "ids": sorted(vocabulary.ids),
+        "countries": sorted(vocabulary.countries),
+        "designations": sorted(vocabulary.designations),
+    }
+    pools = {
+        "categories": sorted(vocabulary.categories),
+        "purposes": sorted(vocabulary.purposes),
+    }
+    fact_values = {name: sorted(v, key=repr) for name, v in vocabulary.facts.items()}
+    fact_names = sorted(fact_values)
+    money = st.sampled_from(sorted(vocabulary.amounts)).map(
+        lambda pair: Money(amount=pair[1], currency=pair[0])
+    )
+
+    def facts() -> st.SearchStrategy[dict[str, str | bool]]:
+        return st.fixed_dictionaries(
+            {}, optional={n: st.sampled_from(fact_values[n]) for n in fact_names}
+        )
+
+    def a_vendor() -> st.SearchStrategy[Vendor | None]:
+        made = vendors(**options)
+        if registry is None:
+            return st.none() | made
+        bare = st.sampled_from(sorted(e.id for e in registry.entities)).map(
+            lambda i: Vendor(id=i)
+        )
+        return st.none() | made | bare
+
+    a_category = st.none() | st.sampled_from(pools["categories"]).map(Category)
+    part = st.builds(Component, vendor=a_vendor(), category=a_category, facts=facts())
+    if registry is not None and vocabulary.names:
+        part = part | st.builds(
+            Component, maker=st.sampled_from([*vocabulary.names, "Unknown Maker Ltd"])
+        )
+    suppliers = st.just("")
+    if registry is not None and vocabulary.names:
+        suppliers = st.sampled_from(["", *vocabulary.names, "No Such Supplier"])
+    return st.builds(
+        Purchase,
+        buyer=buyers(countries=options["countries"]),
+        vendor=a_vendor(),
+        category=a_category,
+        date=st.none() | vocabulary.days(),
+        value=st.none() | money | _money(),
+        purpose=st.none() | st.sampled_from(pools["purposes"]),
+        components=st.none() | st.lists(part, max_size=3).map(tuple),
+        facts=facts(),
+        id=st.sampled_from(["", "p-1"]),
+        supplier=suppliers,
     )

@@ -288,7 +288,7 @@ class LazyDecision(Decision):
         return repr(self._eager())
 
     def __reduce_ex__(self, protocol: Any) -> Any:
-        return self._eager().__reduce_ex__(protocol)
+        return _decision, (tuple(getattr(self, name) for name in _FIELDS),)
 
     def __copy__(self) -> Decision:
         return self._eager()
@@ -297,6 +297,16 @@ class LazyDecision(Decision):
         import copy  # noqa: PLC0415 - rare
 
         return copy.deepcopy(self._eager(), memo)
+
+
+def _decision(values: tuple[Any, ...]) -> Decision:
+    """A plain decision from its fields (what a pickled compiled decision unpickles to)."""
+    return Decision(**dict(zip(_FIELDS, values)))
+
+
+def _rule_result(values: tuple[Any, ...]) -> RuleResult:
+    """A plain rule result from its fields."""
+    return RuleResult(**dict(zip(_RESULT_FIELDS, values)))
 
 
 def _delegate(name: str) -> property:
@@ -364,7 +374,8 @@ class LazyRuleResult(RuleResult):
         return repr(self._real())
 
     def __reduce_ex__(self, protocol: Any) -> Any:
-        return self._real().__reduce_ex__(protocol)
+        real = self._real()
+        return _rule_result, (tuple(getattr(real, name) for name in _RESULT_FIELDS),)
 
     def __copy__(self) -> RuleResult:
         return self._real()

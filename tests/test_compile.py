@@ -1,0 +1,375 @@
+"""The compiled form agrees with the interpreter, field by field, on every decision."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import pickle
+import sys
+import types
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import attrs
+import pytest
+from attrs import frozen
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vendorpolicy import (
+    Buyer,
+    Case,
+    Combining,
+    Decision,
+    Effect,
+    Money,
+    Predicate,
+    Purchase,
+    Registry,
+    Rule,
+    RuleResult,
+    RuleSet,
+    Trace,
+    Vendor,
+    bundled_registry,
+    buyer,
+    category,
+    custom,
+    fact,
+    packs,
+    purchase,
+    vendor,
+)
+from vendorpolicy import _engine, _trace
+from vendorpolicy._compile import _program
+from vendorpolicy._compile._facets import READS
+from vendorpolicy._compile._lazy import LazyDecision, LazyRuleResult
+from vendorpolicy.testing import (
+    DESIGNATION_POOL,
+    purchases,
+    purchases_for,
+    registries,
+    rule_sets,
+    rules,
+)
+
+_DATES = st.none() | st.dates(min_value=dt.date(2016, 1, 1), max_value=dt.date(2028, 12, 31))
+
+
+def assert_agree(
+    rs: RuleSet,
+    p: Purchase,
+    *,
+    as_of: dt.date | None = None,
+    registry: Registry | None = None,
+) -> Decision:
+    """The compiled decision is the interpreter's: first what the compiled form settles itself
+    (read before anything is recomputed), then every field, the traces, the JSON and the
+    explanation."""
+    compiled = rs.evaluate(p, as_of=as_of, registry=registry)
+    plain = _engine.interpret(rs, p, as_of=as_of, registry=registry)
+    assert type(compiled) is LazyDecision, "the compiled form did not decide"
+    assert compiled.effect is plain.effect
+    assert compiled.basis is plain.basis
+    assert compiled.determining_keys == plain.determining_keys
+    assert compiled.obligations == plain.obligations
+    assert compiled.layers == plain.layers
+    assert compiled.missing_facts == plain.missing_facts
+    assert compiled.errors == plain.errors
+    assert compiled.as_of == plain.as_of
+    assert compiled.purchase_id == plain.purchase_id
+    for mine, theirs in (
+        (compiled.matched, plain.matched),
+        (compiled.unknown, plain.unknown),
+        (compiled.determining, plain.determining),
+    ):
+        assert [(r.rule_set, r.rule) for r in mine] == [(r.rule_set, r.rule) for r in theirs]
+        assert list(mine) == list(theirs)
+    assert compiled.results == plain.results
+    assert compiled == plain
+    assert plain == compiled
+    assert hash(compiled) == hash(plain)
+    assert compiled.to_json() == plain.to_json()
+    assert compiled.explain() == plain.explain()
+    return compiled
+
+
+class TestAgreement:
+    @given(rule_sets(max_rules=5, max_includes=2), st.lists(purchases(), max_size=6), _DATES)
+    def test_generated_rule_sets(self, rs: RuleSet, ps: list[Purchase], as_of: Any) -> None:
+        """Generated rule sets (every node kind but custom, cases, exceptions, windows, layers,
+        both combinings) decide generated purchases as the interpreter does, one after another
+        so the caches are shared."""
+        for p in ps:
+            assert_agree(rs, p)
+            assert_agree(rs, p, as_of=as_of)
+
+    @given(st.data())
+    def test_purchases_aimed_at_the_rules(self, data: st.DataObject) -> None:
+        """Purchases drawn from the rule set's own vocabulary, so that its rules come out true,
+        false and unknown, agree too."""
+        rs = data.draw(rule_sets(max_rules=6, max_includes=1))
+        for p in data.draw(st.lists(purchases_for(rs), min_size=1, max_size=6)):
+            assert_agree(rs, p, as_of=data.draw(_DATES))
+
+    @given(registries(designations=DESIGNATION_POOL), st.data())
+    def test_with_a_registry(self, registry: Registry, data: st.DataObject) -> None:
+        """With a registry, resolution included, the decisions agree, including resolutions."""
+        rs = data.draw(rule_sets(max_rules=4))
+        for p in data.draw(st.lists(purchases_for(rs, registry=registry), max_size=6)):
+            as_of = data.draw(_DATES)
+            assert_agree(rs, p, as_of=as_of, registry=registry)
+            assert_agree(rs, p, registry=registry)
+
+    @pytest.mark.parametrize("name", packs.names())
+    @settings(max_examples=30)
+    @given(data=st.data())
+    def test_every_pack(self, name: str, data: st.DataObject) -> None:
+        """Every bundled pack decides purchases aimed at it as the interpreter does, with and
+        without the bundled registry."""
+        rs = packs.load(name)
+        registry = bundled_registry()
+        for p in data.draw(st.lists(purchases_for(rs, registry=registry), max_size=4)):
+            as_of = data.draw(_DATES)
+            assert_agree(rs, p, as_of=as_of)
+            assert_agree(rs, p, as_of=as_of, registry=registry)
+
+    @given(rule_sets(max_rules=3), st.lists(purchases(), max_size=4))
+    def test_small_caches(self, rs: RuleSet, ps: list[Purchase]) -> None:
+        """Caches that keep only a couple of entries start afresh and still agree."""
+        with _cache_limit(2):
+            for p in [*ps, *ps]:
+                assert_agree(rs, p)
+
+
+@custom("even-value", description="the value is an even amount")
+def _even_value(p: Purchase) -> bool | None:
+    if p.value is None:
+        return None
+    if p.value.amount == 13:
+        raise ValueError("thirteen")
+    return p.value.amount % 2 == 0
+
+
+@custom("bad-answer")
+def _bad_answer(p: Purchase) -> Any:
+    return "yes" if p.date is not None and p.date.day == 1 else True
+
+
+class TestFallback:
+    @given(rule_sets(max_rules=3, max_includes=1), rules(rule_id="with-custom"), st.data())
+    def test_custom_rules_fall_back(self, rs: RuleSet, extra: Rule, data: st.DataObject) -> None:
+        """A rule with a custom predicate is left to the interpreter (errors included), the
+        others stay compiled, and together they decide as the interpreter does."""
+        check = data.draw(st.sampled_from([_even_value, _bad_answer]))
+        odd = attrs.evolve(extra, when=extra.when & check)
+        mixed = RuleSet(
+            id=rs.id,
+            version=rs.version,
+            rules=[*rs.rules, odd],
+            combining=rs.combining,
+            default=rs.default,
+            on_unknown=rs.on_unknown,
+            includes=rs.includes,
+        )
+        values = st.integers(min_value=10, max_value=15).map(lambda a: Money(amount=a, currency="JPY"))
+        for p in data.draw(st.lists(purchases(), max_size=4)):
+            p = attrs.evolve(p, value=data.draw(st.none() | values))  # noqa: PLW2901
+            assert_agree(mixed, p, as_of=data.draw(_DATES))
+        program = _engine._program(mixed)
+        assert program is not None
+        assert [info.rule.id for info in program.fallback] == ["with-custom"]
+
+    def test_unknown_node_kind_falls_back(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A node kind the compiler has never heard of (one added after it) leaves its rules to
+        the interpreter: a merge can never make the compiled form answer wrongly."""
+        kind = _new_node_kind(monkeypatch)
+        rs = RuleSet(
+            id="new-kind",
+            version="1",
+            rules=[
+                Rule(id="uses-it", when=kind() & vendor.origin.in_({"CN"}), effect=Effect.DENY),
+                Rule(id="plain", when=category.within("telecom"), effect=Effect.REVIEW),
+            ],
+        )
+        # The file format would know the new kind too; here its digest is given.
+        object.__setattr__(rs, "_digest", "sha256:" + "0" * 64)
+        program = _engine._program(rs)
+        assert program is not None
+        assert [info.rule.id for info in program.fallback] == ["uses-it"]
+        mic = Buyer(id="mic", public=True, sector="central-government")
+        for p in (
+            Purchase(buyer=mic, vendor=Vendor(id="huawei", country="CN"), category="telecom"),
+            Purchase(buyer=mic, vendor=Vendor(id="huawei", country="CN"), id="even"),
+            Purchase(buyer=mic, category="it"),
+        ):
+            assert_agree(rs, p)
+
+    def test_every_kind_the_interpreter_knows_is_compiled(self) -> None:
+        """Every predicate kind the interpreter handles is compiled, except the escape hatch."""
+        from vendorpolicy._compile._facets import CONNECTIVES, CONSTANTS, QUANTIFIERS
+        from vendorpolicy._predicates import Custom
+
+        known = {*READS, *CONNECTIVES, *CONSTANTS, *QUANTIFIERS}
+        assert set(_trace._HANDLERS) - known == {Custom}
+
+
+def _new_node_kind(monkeypatch: pytest.MonkeyPatch) -> type[Predicate]:
+    """A predicate kind defined as if it were added to the library later, with its interpreter
+    handler: true when the purchase id is `even`."""
+    module = types.ModuleType("vendorpolicy._test_new_kind")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    namespace: dict[str, Any] = {"__module__": module.__name__, "kind": "purchase_id_even"}
+    namespace["__annotations__"] = {"kind": ClassVar[str]}
+    namespace["__repr__"] = lambda self: "purchase_id_even()"
+    cls = frozen(type("PurchaseIdEven", (Predicate,), namespace))
+
+    def handle(node: Predicate, subject: Any) -> Trace:
+        p = subject.purchase
+        return Trace(predicate=node, value=p.id == "even", fact="purchase.id", observed=p.id)
+
+    monkeypatch.setitem(_trace._HANDLERS, cls, handle)
+    return cls
+
+
+def _cache_limit(n: int) -> Any:
+    import contextlib
+
+    @contextlib.contextmanager
+    def limit() -> Iterator[None]:
+        old = _program.CACHE_LIMIT
+        _program.CACHE_LIMIT = n
+        try:
+            yield
+        finally:
+            _program.CACHE_LIMIT = old
+
+    return limit()
+
+
+PUBLIC = Buyer(id="mic", public=True, sector="central-government")
+HUAWEI = Vendor(id="huawei", country="CN", designations={"covered"})
+RULES = RuleSet(
+    id="jp",
+    version="1",
+    rules=[
+        Rule(
+            id="no-cn-telecom",
+            when=vendor.origin.in_({"CN"}) & category.within("telecom"),
+            effect=Effect.DENY,
+            cases=[Case(when=buyer.is_private, effect=Effect.WARN)],
+            reason="supply-chain risk",
+            obligations=("tell the ministry",),
+        ),
+        Rule(
+            id="big",
+            when=purchase.value.at_least(1_000_000, "JPY") & fact("scope").in_({"core"}),
+            effect=Effect.REVIEW,
+        ),
+    ],
+)
+
+
+class TestDecisionValues:
+    """A compiled decision behaves as the interpreter's value does."""
+
+    def decisions(self) -> tuple[Decision, Decision]:
+        p = Purchase(buyer=PUBLIC, vendor=HUAWEI, category="telecom/network", id="p-1")
+        return RULES.evaluate(p), _engine.interpret(RULES, p)
+
+    def test_is_a_decision(self) -> None:
+        """It is a `Decision`, and its rule results are `RuleResult`s."""
+        compiled, _ = self.decisions()
+        assert isinstance(compiled, Decision)
+        assert all(isinstance(r, RuleResult) for r in compiled.matched)
+        assert isinstance(compiled.matched[0], LazyRuleResult)
+
+    def test_views_know_their_rule_at_once(self) -> None:
+        """`matched` names its rules without computing a trace; a trace read is the
+        interpreter's."""
+        compiled, plain = self.decisions()
+        view = compiled.matched[0]
+        assert (view.rule_set, view.rule, view.key) == ("jp", "no-cn-telecom", "jp/no-cn-telecom")
+        assert "each" not in getattr(compiled, "_memo", {})
+        assert view.condition == plain.matched[0].condition
+        assert view.reason == "supply-chain risk"
+        assert view == plain.matched[0]
+        assert plain.matched[0] == view
+        assert hash(view) == hash(plain.matched[0])
+        assert repr(view) == repr(plain.matched[0])
+
+    def test_equal_hash_repr(self) -> None:
+        """Equality, hash and repr are those of the interpreter's decision."""
+        compiled, plain = self.decisions()
+        assert compiled == plain
+        assert plain == compiled
+        assert not compiled != plain  # noqa: SIM202 - the operator itself is under test
+        assert hash(compiled) == hash(plain)
+        assert repr(compiled) == repr(plain)
+        other = RULES.evaluate(Purchase(buyer=PUBLIC, category="it"))
+        assert compiled != other
+        assert other != plain
+        assert compiled != "a decision"
+
+    def test_frozen(self) -> None:
+        """A compiled decision cannot be changed."""
+        compiled, _ = self.decisions()
+        with pytest.raises(AttributeError):
+            compiled.effect = Effect.ALLOW  # type: ignore[misc]
+        with pytest.raises(AttributeError):
+            compiled.novel = 1  # type: ignore[attr-defined]
+
+    def test_copies_are_plain_values(self) -> None:
+        """Pickling, copying and `attrs.evolve` give plain decisions, equal to it."""
+        compiled, plain = self.decisions()
+        for copied in (
+            pickle.loads(pickle.dumps(compiled)),
+            copy.copy(compiled),
+            copy.deepcopy(compiled),
+        ):
+            assert type(copied) is Decision
+            assert copied == plain
+        evolved = attrs.evolve(compiled, purchase_id="other")
+        assert type(evolved) is Decision
+        assert evolved == attrs.evolve(plain, purchase_id="other")
+        view = compiled.matched[0]
+        assert type(pickle.loads(pickle.dumps(view))) is RuleResult
+        assert attrs.evolve(view, reason="changed") == attrs.evolve(
+            plain.matched[0], reason="changed"
+        )
+
+    def test_asdict_and_to_dict(self) -> None:
+        """`attrs.asdict` and `to_dict` read the same fields."""
+        compiled, plain = self.decisions()
+        assert attrs.asdict(compiled, recurse=False) == attrs.asdict(plain, recurse=False)
+        assert compiled.to_dict() == plain.to_dict()
+
+    def test_interpreter_switch(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """With the interpreter forced, evaluation builds no compiled form."""
+        monkeypatch.setattr(_engine, "_INTERPRET_ONLY", True)
+        fresh = RuleSet(id="fresh", version="1", rules=RULES.rules)
+        decision = fresh.evaluate(Purchase(buyer=PUBLIC, vendor=HUAWEI, category="telecom"))
+        assert type(decision) is Decision
+        assert fresh._compiled is None
+
+    def test_compiled_form_is_not_part_of_the_value(self) -> None:
+        """Compiling changes neither the rule set's equality, hash, digest nor its file form."""
+        fresh = RuleSet(id="jp", version="1", rules=RULES.rules)
+        before = (hash(fresh), fresh.digest, repr(fresh))
+        fresh.evaluate(Purchase(buyer=PUBLIC, vendor=HUAWEI, category="telecom"))
+        assert fresh._compiled
+        assert (hash(fresh), fresh.digest, repr(fresh)) == before
+        assert fresh == RuleSet(id="jp", version="1", rules=RULES.rules)
+        from vendorpolicy import unstructure
+
+        assert "_compiled" not in unstructure(fresh)
+
+    def test_first_match_combining(self) -> None:
+        """First-match rule sets compile too."""
+        rs = RuleSet(id="fm", version="1", rules=RULES.rules, combining=Combining.FIRST_MATCH)
+        for p in (
+            Purchase(buyer=PUBLIC, vendor=HUAWEI, category="telecom"),
+            Purchase(buyer=PUBLIC, value=Money(amount=2_000_000, currency="JPY")),
+            Purchase(buyer=PUBLIC, facts={"scope": "core"}),
+        ):
+            assert_agree(rs, p)
