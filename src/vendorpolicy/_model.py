@@ -388,6 +388,8 @@ def _amount(value: object, path: str) -> Decimal:
 
 
 def _money_amount(value: object) -> Any:
+    if type(value) is int and value >= 0:
+        return Decimal(value)
     return _amount(value, "Money.amount")
 
 
@@ -455,6 +457,10 @@ def _purchase_facts(value: object) -> Any:
 def _purchase_category(value: object) -> Any:
     if value is None or type(value) is Category:
         return value
+    if type(value) is str:
+        found = _CATEGORIES.get(value)
+        if found is not None:
+            return found
     return _optional_category(value, "Purchase.category")
 
 

@@ -214,7 +214,9 @@ def build_facet(kind: str, arg: str, needs: list[Need], tag: str) -> Facet:
         )
     if kind == "buyer":
         fields = sorted({n.arg for n in needs})
-        expr = "(" + ", ".join(f"p.buyer.{f}" for f in fields) + ",)"
+        # An enum member hashes in Python; its value, a string, hashes at once.
+        reads = {"sector": "p.buyer.sector._value_"}
+        expr = "(" + ", ".join(reads.get(f, f"p.buyer.{f}") for f in fields) + ",)"
         return Facet("buyer:" + ",".join(fields), expr, expr)
     if kind == "purpose":
         return Facet("purpose", "p.purpose", "p.purpose")

@@ -181,21 +181,19 @@ class LazyDecision(Decision):
         return memo["results"]  # type: ignore[no-any-return]
 
     def _views(self, positions: tuple[int, ...]) -> tuple[RuleResult, ...]:
-        if not positions:
-            return ()
-        memo = getattr(self, "_memo", None)
-        if memo is not None and "results" in memo:
-            results = memo["results"]
-            return tuple(results[i] for i in positions)
+        """The results at ``positions``: views for compiled rules (their traces are computed
+        when read, or taken from the results once those are), the interpreter's own for the
+        rest."""
         program, _, _, _, extra = self._state
+        names = program.names
         out: list[RuleResult] = []
         for i in positions:
-            info = program.rules[i]
-            if info.fallback >= 0:
-                out.append(extra.fallback[info.fallback].result)
+            name = names[i]
+            if name is None:
+                out.append(extra.fallback[program.rules[i].fallback].result)
             else:
                 view = _NEW(LazyRuleResult)
-                _SET_AT(view, (self, i, info.layer.id, info.rule.id))
+                _SET_AT(view, (self, i, *name))
                 out.append(view)
         return tuple(out)
 

@@ -316,6 +316,10 @@ class Program:
         self.outcomes: dict[Hashable, Core] = {}
         self._registries: dict[int, tuple[Any, ResolutionCache]] = {}
         self._build()
+        #: Per result position, (rule set id, rule id) of a compiled rule, None for the others.
+        self.names: list[tuple[str, str] | None] = [
+            None if info.fallback >= 0 else (info.layer.id, info.rule.id) for info in self.rules
+        ]
         self.slots, self.simple = self._generate()
 
     # --- building ------------------------------------------------------------------------------
@@ -442,8 +446,8 @@ class Program:
     def _generate(self) -> tuple[Callable[..., int], Callable[..., Decision] | None]:
         """The per-purchase evaluator, as Python source specialised to this rule set: for each
         facet its key, a lookup (a miss computes the class) and its mask ORed in; then each
-        group's. The mask comes out canonical: a slot some term makes false is not also marked
-        unknown. Also, for rule sets the interpreter has no share in, ``simple(purchase)``: the
+        group's. A slot some term makes false may be marked unknown by another as well: false
+        wins when the mask is read (see ``_slot_value``). Also, for rule sets the interpreter has no share in, ``simple(purchase)``: the
         whole decision for a purchase evaluated as it is (no ``as_of``, no registry)."""
         env: dict[str, Any] = {"BASE": self.base, "FM": self.false_mask, "N": self.slot_count}
         lines = ["M = BASE"]
@@ -459,6 +463,7 @@ class Program:
             ]
             if facet.terms:
                 lines.append(f"M |= r{i}[0]")
+
         for j, group in enumerate(self.groups):
             env[f"G{j}"] = group.table
             env[f"H{j}"] = self._group_miss(group)
@@ -470,7 +475,6 @@ class Program:
                 f"    g = H{j}(k)",
                 "M |= g",
             ]
-        lines.append("M &= ~((M & FM) << N)")
 
         def block(indent: int) -> str:
             return "".join(" " * indent + line + "\n" for line in lines)
@@ -767,7 +771,7 @@ def _rule_missing(info: RuleInfo, values: Values, misses: Misses) -> list[str]:
 
 
 def _slot_value(terms: list[_Term], mask: int) -> Truth:
-    """A slot's value in a canonical mask."""
+    """A slot's value in a mask: false if any of its terms is, else unknown if any is."""
     if not terms:
         return True
     if mask & terms[0].false_bit:
