@@ -55,6 +55,15 @@ def evaluate(
 ) -> Decision:
     """Decide on ``purchase``: by the compiled form of the rule set when there is one (see
     ``vendorpolicy._compile``), else by the interpreter. Both give the same decision."""
+    program = rule_set._compiled
+    if (
+        program
+        and type(purchase) is Purchase
+        and (as_of is None or type(as_of) is dt.date)
+        and (registry is None or type(registry) is Registry)
+        and (resolver is None or registry is not None)
+    ):
+        return program.decide(purchase, as_of, registry, resolver)  # type: ignore[no-any-return]
     _check_arguments(purchase, as_of, registry, resolver)
     if not _INTERPRET_ONLY:
         program = _program(rule_set)

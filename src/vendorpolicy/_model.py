@@ -282,11 +282,18 @@ def _freeze_facts(value: object, path: str) -> Mapping[str, FactValue]:
 
 
 def _vendor_designations(value: object) -> Any:
+    if value is _NONE:  # the empty frozenset (one object in CPython)
+        return value
     return _designations(value, "Vendor.designations")
 
 
 def _vendor_attributes(value: object) -> Any:
+    if type(value) is dict and not value:
+        return _EMPTY
     return _freeze_attributes(value, "Vendor.attributes")
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 @frozen(kw_only=True, cache_hash=True)
@@ -348,6 +355,8 @@ class Vendor:
 
 
 def _buyer_sector(value: object) -> Any:
+    if type(value) is Sector:
+        return value
     return to_enum(Sector, value, "Buyer.sector")
 
 
