@@ -31,6 +31,8 @@ from vendorpolicy import (
     RuleSet,
     Trace,
     Vendor,
+    _engine,
+    _trace,
     bundled_registry,
     buyer,
     category,
@@ -40,7 +42,6 @@ from vendorpolicy import (
     purchase,
     vendor,
 )
-from vendorpolicy import _engine, _trace
 from vendorpolicy._compile import _program
 from vendorpolicy._compile._facets import READS
 from vendorpolicy._compile._lazy import LazyDecision, LazyRuleResult
@@ -172,7 +173,9 @@ class TestFallback:
             on_unknown=rs.on_unknown,
             includes=rs.includes,
         )
-        values = st.integers(min_value=10, max_value=15).map(lambda a: Money(amount=a, currency="JPY"))
+        values = st.integers(min_value=10, max_value=15).map(
+            lambda a: Money(amount=a, currency="JPY")
+        )
         for p in data.draw(st.lists(purchases(), max_size=4)):
             p = attrs.evolve(p, value=data.draw(st.none() | values))  # noqa: PLW2901
             assert_agree(mixed, p, as_of=data.draw(_DATES))
@@ -323,7 +326,7 @@ class TestDecisionValues:
         """Pickling, copying and `attrs.evolve` give plain decisions, equal to it."""
         compiled, plain = self.decisions()
         for copied in (
-            pickle.loads(pickle.dumps(compiled)),
+            pickle.loads(pickle.dumps(compiled)),  # noqa: S301 - our own bytes
             copy.copy(compiled),
             copy.deepcopy(compiled),
         ):
@@ -333,7 +336,7 @@ class TestDecisionValues:
         assert type(evolved) is Decision
         assert evolved == attrs.evolve(plain, purchase_id="other")
         view = compiled.matched[0]
-        assert type(pickle.loads(pickle.dumps(view))) is RuleResult
+        assert type(pickle.loads(pickle.dumps(view))) is RuleResult  # noqa: S301
         assert attrs.evolve(view, reason="changed") == attrs.evolve(
             plain.matched[0], reason="changed"
         )

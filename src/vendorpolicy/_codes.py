@@ -7,8 +7,6 @@ Kept as plain data so that validation needs no network and no extra dependency.
 
 from __future__ import annotations
 
-import difflib
-
 COUNTRY_CODES: frozenset[str] = frozenset(
     (
         "AD",
@@ -430,5 +428,7 @@ def suggest(value: str, choices: frozenset[str] | tuple[str, ...]) -> str | None
     upper = value.upper()
     if upper != value and upper in choices:
         return upper
+    import difflib  # noqa: PLC0415 - only for a message; kept off the import path
+
     close = difflib.get_close_matches(value, sorted(choices), n=1, cutoff=0.6)
     return close[0] if close else None

@@ -116,9 +116,7 @@ def interpret(
     )
 
 
-def _check_arguments(
-    purchase: object, as_of: object, registry: object, resolver: object
-) -> None:
+def _check_arguments(purchase: object, as_of: object, registry: object, resolver: object) -> None:
     if not isinstance(purchase, Purchase):
         raise PredicateTypeError(
             f"expected a Purchase, got {type_name(purchase)} {tick(purchase)}",
@@ -320,7 +318,7 @@ def _program(rule_set: RuleSet) -> Program | None:
     if program is None:
         try:
             program = compile_rule_set(rule_set, _HOOKS)
-        except Exception:  # noqa: BLE001 - the interpreter is always there to decide
+        except Exception:
             program = False
         object.__setattr__(rule_set, "_compiled", program)
     return program or None

@@ -270,7 +270,10 @@ class RuleSet:
             and resolver is None
         ):
             return compiled.simple(purchase)  # type: ignore[no-any-return]
-        return _evaluate()(self, purchase, as_of=as_of, registry=registry, resolver=resolver)
+        decision: Decision = _evaluate()(
+            self, purchase, as_of=as_of, registry=registry, resolver=resolver
+        )
+        return decision
 
 
 def _evaluate() -> Any:

@@ -423,7 +423,7 @@ def _windows() -> st.SearchStrategy[tuple[dt.date | None, dt.date | None]]:
     )
 
 
-# --- purchases aimed at a rule set -----------------------------------------------------------------
+# --- purchases aimed at a rule set --------------------------------------------------------------
 
 
 class _Vocabulary:
@@ -521,12 +521,14 @@ def purchases_for(
         )
 
     def a_vendor() -> st.SearchStrategy[Vendor | None]:
-        made = vendors(**options)
+        made = vendors(
+            ids=options["ids"],
+            countries=options["countries"],
+            designations=options["designations"],
+        )
         if registry is None:
             return st.none() | made
-        bare = st.sampled_from(sorted(e.id for e in registry.entities)).map(
-            lambda i: Vendor(id=i)
-        )
+        bare = st.sampled_from(sorted(e.id for e in registry.entities)).map(lambda i: Vendor(id=i))
         return st.none() | made | bare
 
     a_category = st.none() | st.sampled_from(pools["categories"]).map(Category)

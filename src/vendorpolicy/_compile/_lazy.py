@@ -115,8 +115,16 @@ class Extra:
 
 _FIELDS = tuple(a.name for a in attrs.fields(Decision))
 _RESULT_FIELDS = tuple(a.name for a in attrs.fields(RuleResult))
-_FROM_CORE = ("effect", "basis", "rule_set", "version", "digest", "determining_keys")
-_FROM_CORE += ("obligations", "layers")
+_FROM_CORE = (
+    "effect",
+    "basis",
+    "rule_set",
+    "version",
+    "digest",
+    "determining_keys",
+    "obligations",
+    "layers",
+)
 
 
 class LazyDecision(Decision):
@@ -125,8 +133,11 @@ class LazyDecision(Decision):
     # _core: the shared Core; _state: (program, purchase, when, registry, extra); _memo: a dict
     # of what was computed on demand (set on first need).
     __slots__ = ("_core", "_memo", "_state")
+    _core: Core
+    _memo: dict[str, Any]
+    _state: tuple[Any, ...]
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> Any:  # noqa: PYI034
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         # `attrs.evolve` and copies build through the class: they get a plain Decision.
         return Decision(*args, **kwargs)
 
@@ -134,7 +145,7 @@ class LazyDecision(Decision):
 
     def _memory(self) -> dict[str, Any]:
         try:
-            return self._memo  # type: ignore[no-any-return]
+            return self._memo
         except AttributeError:
             memo: dict[str, Any] = {}
             _SET_MEMO(self, memo)
@@ -144,7 +155,7 @@ class LazyDecision(Decision):
         """The purchase as the rules read it (resolved against the registry, if one was given)."""
         memo = self._memory()
         if "purchase" not in memo:
-            program, purchase, when, registry, extra = self._state
+            purchase, registry = self._state[1], self._state[3]
             if registry is None:
                 memo["purchase"] = purchase
             else:
@@ -154,7 +165,7 @@ class LazyDecision(Decision):
     def _resolved(self) -> ResolvedPurchase:
         memo = self._memory()
         if "resolved" not in memo:
-            program, purchase, when, registry, extra = self._state
+            _, purchase, when, registry, extra = self._state
             if extra is not None and extra.resolved is not None:
                 memo["resolved"] = extra.resolved
             else:
@@ -168,7 +179,7 @@ class LazyDecision(Decision):
             return results[i]  # type: ignore[no-any-return]
         each: dict[int, RuleResult] = memo.setdefault("each", {})
         if i not in each:
-            program, purchase, when, registry, extra = self._state
+            program, _, when, _, extra = self._state
             each[i] = program.rule_result(i, self._evaluated(), when, extra)
         return each[i]
 
@@ -214,16 +225,16 @@ class LazyDecision(Decision):
     # --- the fields ---------------------------------------------------------------------------
 
     @property
-    def as_of(self) -> dt.date | None:  # type: ignore[override]
+    def as_of(self) -> dt.date | None:
         when: dt.date | None = self._state[2]
         return when
 
     @property
-    def purchase_id(self) -> str:  # type: ignore[override]
+    def purchase_id(self) -> str:
         return self._state[1].id  # type: ignore[no-any-return]
 
     @property
-    def missing_facts(self) -> tuple[str, ...]:  # type: ignore[override]
+    def missing_facts(self) -> tuple[str, ...]:
         found = self._core.missing_facts
         if found is not None:
             return found
@@ -234,7 +245,7 @@ class LazyDecision(Decision):
         return memo["missing_facts"]  # type: ignore[no-any-return]
 
     @property
-    def errors(self) -> tuple[str, ...]:  # type: ignore[override]
+    def errors(self) -> tuple[str, ...]:
         found = self._core.errors
         if found is not None:
             return found
@@ -245,11 +256,11 @@ class LazyDecision(Decision):
         return tuple(out)
 
     @property
-    def results(self) -> tuple[RuleResult, ...]:  # type: ignore[override]
+    def results(self) -> tuple[RuleResult, ...]:
         return self._results()
 
     @property
-    def resolutions(self) -> tuple[Any, ...]:  # type: ignore[override]
+    def resolutions(self) -> tuple[Any, ...]:
         if self._state[3] is None:
             return ()
         return self._resolved().resolutions
@@ -299,12 +310,12 @@ class LazyDecision(Decision):
 
 def _decision(values: tuple[Any, ...]) -> Decision:
     """A plain decision from its fields (what a pickled compiled decision unpickles to)."""
-    return Decision(**dict(zip(_FIELDS, values)))
+    return Decision(**dict(zip(_FIELDS, values, strict=True)))
 
 
 def _rule_result(values: tuple[Any, ...]) -> RuleResult:
     """A plain rule result from its fields."""
-    return RuleResult(**dict(zip(_RESULT_FIELDS, values)))
+    return RuleResult(**dict(zip(_RESULT_FIELDS, values, strict=True)))
 
 
 def _delegate(name: str) -> property:
@@ -338,21 +349,22 @@ class LazyRuleResult(RuleResult):
 
     # _at: (decision, position in its results, rule set id, rule id)
     __slots__ = ("_at",)
+    _at: tuple[Any, ...]
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> Any:  # noqa: PYI034
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         return RuleResult(*args, **kwargs)
 
     @property
-    def rule_set(self) -> str:  # type: ignore[override]
+    def rule_set(self) -> str:
         return self._at[2]  # type: ignore[no-any-return]
 
     @property
-    def rule(self) -> str:  # type: ignore[override]
+    def rule(self) -> str:
         return self._at[3]  # type: ignore[no-any-return]
 
     def _real(self) -> RuleResult:
         decision, i, _, _ = self._at
-        return decision._result(i)  # type: ignore[no-any-return]  # noqa: SLF001
+        return decision._result(i)  # type: ignore[no-any-return]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RuleResult):

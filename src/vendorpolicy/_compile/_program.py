@@ -155,7 +155,7 @@ def _tree(node: Predicate | _Window, index: dict[Hashable, int]) -> _Tree:
     unknown, in the order ``Trace.missing_facts`` gives them."""
     kind = type(node)
     if kind in CONSTANTS:
-        constant = CONSTANTS[kind]  # type: ignore[index]
+        constant = CONSTANTS[kind]
         return _Tree(lambda _: constant, lambda _, __: [])
     if kind is Not:
         assert isinstance(node, Not)
@@ -356,7 +356,7 @@ class Program:
         for info, cond, cases in plans:
             slot = self._new_slot()
             info.cond = [self._term(slot, node, index) for node in cond]
-            for nodes, case in zip(cases, info.rule.cases):
+            for nodes, case in zip(cases, info.rule.cases, strict=True):
                 slot = self._new_slot()
                 info.cases.append(([self._term(slot, n, index) for n in nodes], case.effect))
         count = self.slot_count
@@ -375,6 +375,7 @@ class Program:
         atom_groups: list[tuple[tuple[str, str], ...]] = []
         for atom in self.atoms:
             node = atom.node
+            own: tuple[Need, ...]
             if isinstance(node, _Window):
                 own = (node.need(),)
             elif type(node) in QUANTIFIERS:
@@ -382,17 +383,17 @@ class Program:
                 continue
             else:
                 own = needs_of(node)
-            groups: dict[tuple[str, str], None] = {}
+            seen: dict[tuple[str, str], None] = {}
             for need in own:
                 needs.setdefault(_group_of(need), []).append(need)
-                groups[_group_of(need)] = None
-            atom_groups.append(tuple(groups))
+                seen[_group_of(need)] = None
+            atom_groups.append(tuple(seen))
         by_group = {
             group: build_facet(group[0], group[1], items, f"f{i}")
             for i, (group, items) in enumerate(needs.items())
         }
         composites: dict[tuple[tuple[str, str], ...], Facet] = {}
-        for atom, groups in zip(self.atoms, atom_groups):
+        for atom, groups in zip(self.atoms, atom_groups, strict=True):
             node = atom.node
             if not groups and type(node) in QUANTIFIERS:
                 assert isinstance(node, Predicate)
@@ -447,8 +448,9 @@ class Program:
         """The per-purchase evaluator, as Python source specialised to this rule set: for each
         facet its key, a lookup (a miss computes the class) and its mask ORed in; then each
         group's. A slot some term makes false may be marked unknown by another as well: false
-        wins when the mask is read (see ``_slot_value``). Also, for rule sets the interpreter has no share in, ``simple(purchase)``: the
-        whole decision for a purchase evaluated as it is (no ``as_of``, no registry)."""
+        wins when the mask is read (see ``_slot_value``). Also, for rule sets the interpreter
+        has no share in, ``simple(purchase)``: the whole decision for a purchase evaluated as it
+        is (no ``as_of``, no registry)."""
         env: dict[str, Any] = {"BASE": self.base, "FM": self.false_mask, "N": self.slot_count}
         lines = ["M = BASE"]
         for facet in self.facets:
@@ -556,7 +558,7 @@ class Program:
     def _group_miss(self, group: _Group) -> Callable[[tuple[int, ...]], int]:
         def miss(key: tuple[int, ...]) -> int:
             values: Values = {}
-            for facet, cid in zip(group.facets, key):
+            for facet, cid in zip(group.facets, key, strict=True):
                 values.update(self.classes[facet][cid].values)
             mask = 0
             for term in group.terms:
@@ -606,7 +608,7 @@ class Program:
             core = self.outcomes.get(key)
             if core is None:
                 core = self._decode(key, mask, outcomes)
-        except Exception:  # noqa: BLE001 - never a wrong answer: the interpreter decides
+        except Exception:
             return self.hooks.interpret(
                 self.rule_set, purchase, as_of=as_of, registry=registry, resolver=resolver
             )
@@ -695,13 +697,17 @@ class Program:
 
     # --- what a decision computes on demand --------------------------------------------------
 
-    def rule_result(self, i: int, subject: Purchase, when: dt.date | None, extra: Any) -> RuleResult:
+    def rule_result(
+        self, i: int, subject: Purchase, when: dt.date | None, extra: Any
+    ) -> RuleResult:
         """Rule ``i``'s result with its traces, by the interpreter."""
         info = self.rules[i]
-        if info.fallback >= 0:
-            result: RuleResult = extra.fallback[info.fallback].result
-            return result
-        result = self.hooks.rule_outcome(info.layer.id, info.rule, subject, when).result
+        outcome = (
+            extra.fallback[info.fallback]
+            if info.fallback >= 0
+            else self.hooks.rule_outcome(info.layer.id, info.rule, subject, when)
+        )
+        result: RuleResult = outcome.result
         return result
 
     def missing_facts(
@@ -717,7 +723,8 @@ class Program:
         out: dict[str, None] = {}
         for info in self.rules:
             if info.fallback >= 0:
-                assert extra is not None and extra.fallback is not None
+                assert extra is not None
+                assert extra.fallback is not None
                 out.update(dict.fromkeys(extra.fallback[info.fallback].result.missing_facts))
                 continue
             out.update(dict.fromkeys(_rule_missing(info, values, misses)))
@@ -745,7 +752,7 @@ def _rule_missing(info: RuleInfo, values: Values, misses: Misses) -> list[str]:
     applies = _kleene_and(found)
     missing: list[str] = []
     if applies is None:
-        for term, value in zip(info.cond, found):
+        for term, value in zip(info.cond, found, strict=True):
             if value is None:
                 missing.extend(term.tree.missing(values, misses))
     if applies is not False:
@@ -764,7 +771,7 @@ def _rule_missing(info: RuleInfo, values: Values, misses: Misses) -> list[str]:
         if len(effects) > 1:
             for terms, case in reached:
                 if _kleene_and(case) is None:
-                    for term, value in zip(terms, case):
+                    for term, value in zip(terms, case, strict=True):
                         if value is None:
                             missing.extend(term.tree.missing(values, misses))
     return missing
@@ -786,7 +793,9 @@ def _signature(o: Any) -> Hashable:
     return (o.applies, o.effects, r.effect, bool(r.missing_facts), bool(r.errors))
 
 
-def _subject(p: Purchase, vendor: Vendor | None, components: tuple[Component, ...] | None) -> Purchase:
+def _subject(
+    p: Purchase, vendor: Vendor | None, components: tuple[Component, ...] | None
+) -> Purchase:
     """The purchase as the rules read it: with the vendor and components a registry resolved."""
     if vendor is p.vendor and components is p.components:
         return p

@@ -74,9 +74,10 @@ class ResolutionCache:
         found = self.table.get(key)
         if found is None:
             resolved = self.registry.resolve(purchase, as_of=when).purchase
-            if attrs.evolve(
-                purchase, vendor=resolved.vendor, components=resolved.components
-            ) != resolved:  # pragma: no cover - resolve changes only those two today
+            if (
+                attrs.evolve(purchase, vendor=resolved.vendor, components=resolved.components)
+                != resolved
+            ):  # pragma: no cover - resolve changes only those two today
                 self.usable = False
                 return None
             found = (resolved.vendor, resolved.components)
