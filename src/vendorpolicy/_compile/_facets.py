@@ -47,6 +47,7 @@ __all__ = [
     "CONSTANTS",
     "MISSING",
     "QUANTIFIERS",
+    "QUICK",
     "READS",
     "Need",
     "NotCompilable",
@@ -130,6 +131,115 @@ READS: dict[type[Predicate], Callable[[Any], tuple[Need, ...]]] = {
     DateOnOrAfter: _date,
     DecidedOnOrAfter: _decided,
     FactIn: _fact,
+}
+
+# --- quick values -------------------------------------------------------------------------------
+#
+# The first purchase with a new key has each atom on the facet evaluated. By default that is the
+# interpreter's trace of the atom; for the kinds below, a direct test gives the value without
+# building a trace (a rule set of a thousand rules has hundreds of atoms on the vendor alone).
+# When it says unknown, the interpreter is asked anyway, for the missing facts. The agreement
+# tests hold each of these to the interpreter.
+
+Truth = bool | None
+QuickTest = Callable[[Any, Any], Truth]
+
+
+def _lineage(test: Callable[[Any], Truth], through: bool) -> QuickTest:
+    def quick(p: Any, _: Any) -> Truth:
+        v = p.vendor
+        if v is None:
+            return None
+        if not through:
+            return test(v)
+        out: Truth = False
+        while v is not None:  # three-valued "or" over the vendor and its owners
+            value = test(v)
+            if value is True:
+                return True
+            if value is None:
+                out = None
+            v = v.parent
+        return out
+
+    return quick
+
+
+def _quick_origin(node: VendorOrigin) -> QuickTest:
+    countries = node.countries
+    return _lineage(
+        lambda v: None if v.country is None else v.country in countries, node.through_ownership
+    )
+
+
+def _quick_vendor_id(node: VendorId) -> QuickTest:
+    ids = node.ids
+    return _lineage(lambda v: v.id in ids, node.through_ownership)
+
+
+def _quick_designated(node: VendorDesignated) -> QuickTest:
+    wanted = node.designations
+    return _lineage(lambda v: not wanted.isdisjoint(v.designations), node.through_ownership)
+
+
+def _quick_category(node: CategoryWithin) -> QuickTest:
+    paths = [(c.path, c.path + "/") for c in node.categories]
+
+    def quick(p: Any, _: Any) -> Truth:
+        cat = p.category
+        if cat is None:
+            return None
+        path = cat.path
+        return any(path == c or path.startswith(below) for c, below in paths)
+
+    return quick
+
+
+def _quick_fact(node: FactIn) -> QuickTest:
+    name, values, if_missing = node.name, node.values, node.if_missing
+
+    def quick(p: Any, _: Any) -> Truth:
+        facts = p.facts
+        if name not in facts:
+            return if_missing
+        stated = facts[name]
+        return any(type(v) is type(stated) and v == stated for v in values)
+
+    return quick
+
+
+def _quick_value(node: ValueAtLeast) -> QuickTest:
+    currency, amount = node.amount.currency, node.amount.amount
+
+    def quick(p: Any, _: Any) -> Truth:
+        money = p.value
+        if money is None or money.currency != currency:
+            return None
+        return bool(money.amount >= amount)
+
+    return quick
+
+
+def _quick_date(node: DateOnOrAfter) -> QuickTest:
+    day = node.date
+    return lambda p, _: None if p.date is None else p.date >= day
+
+
+def _quick_decided(node: DecidedOnOrAfter) -> QuickTest:
+    day = node.date
+    return lambda _, when: None if when is None else when >= day
+
+
+#: Node kind -> a direct test of a node's value (see above); kinds not here use the interpreter.
+QUICK: dict[type[Predicate], Callable[[Any], QuickTest]] = {
+    VendorOrigin: _quick_origin,
+    VendorId: _quick_vendor_id,
+    VendorDesignated: _quick_designated,
+    CategoryWithin: _quick_category,
+    FactIn: _quick_fact,
+    ValueAtLeast: _quick_value,
+    DateOnOrAfter: _quick_date,
+    DecidedOnOrAfter: _quick_decided,
 }
 
 #: Nodes the compiler combines itself (three-valued), and constants.

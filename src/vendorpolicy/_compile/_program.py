@@ -26,6 +26,7 @@ from vendorpolicy._compile._facets import (
     CONNECTIVES,
     CONSTANTS,
     QUANTIFIERS,
+    QUICK,
     Facet,
     Need,
     NotCompilable,
@@ -98,13 +99,15 @@ class _Window:
 class _Atom:
     """A node evaluated as a whole, on a facet."""
 
-    __slots__ = ("facet", "index", "node", "position")
+    __slots__ = ("facet", "index", "node", "position", "quick")
 
     def __init__(self, index: int, node: Predicate | _Window) -> None:
         self.index = index
         self.node = node
         self.facet = -1
         self.position = -1
+        make = QUICK.get(type(node)) if isinstance(node, Predicate) else None
+        self.quick = make(node) if make is not None else None
 
     def evaluate(self, subject: Purchase, when: dt.date | None) -> tuple[Truth, tuple[str, ...]]:
         """The atom's value and, when unknown, its missing facts, as the interpreter has them."""
@@ -115,6 +118,10 @@ class _Atom:
             if when is None:
                 return None, ("purchase.date",)
             return node.rule.in_force(when), ()
+        if self.quick is not None:
+            value = self.quick(subject, when)
+            if value is not None:
+                return value, ()
         trace = trace_purchase(node, subject, when)
         if trace.errors:  # pragma: no cover - compiled kinds never fail; the engine decides
             raise RuntimeError(trace.errors[0])
@@ -194,14 +201,29 @@ class _Term:
     """One operand of a slot's conjunction. In a mask, bit ``slot`` says the slot is false and
     bit ``slot + slot_count`` that it is unknown (set once the program knows its slot count)."""
 
-    __slots__ = ("facets", "false_bit", "slot", "tree", "unknown_bit")
+    __slots__ = (
+        "atom",
+        "atom_indices",
+        "facets",
+        "false_bit",
+        "negated",
+        "slot",
+        "tree",
+        "unknown_bit",
+    )
 
-    def __init__(self, slot: int, tree: _Tree, facets: frozenset[int]) -> None:
+    def __init__(
+        self, slot: int, tree: _Tree, facets: frozenset[int], atom: int, negated: bool
+    ) -> None:
         self.slot = slot
         self.false_bit = 1 << slot
         self.unknown_bit = 0
         self.tree = tree
         self.facets = facets
+        #: For a term that is one atom (or its negation), the atom, else -1.
+        self.atom = atom
+        self.negated = negated
+        self.atom_indices: list[int] = []
 
     def bits(self, values: Values) -> int:
         """The mask bits this term sets given atom values: false, unknown, or none."""
@@ -220,18 +242,41 @@ class _Class:
         self.id = cid
         self.values = values
         self.misses = misses
-        self.record = (mask, cid)
+        self.record: tuple[int, ...] = (mask, cid)
 
 
 class _Group:
-    """Terms that read several facets, keyed by the class ids of those facets."""
+    """Terms that read several facets. Each facet's classes are projected onto the atoms these
+    terms read (a vendor class tells a hundred atoms apart; a group may read one of them), and
+    the group is keyed by the projections' ids."""
 
-    __slots__ = ("facets", "table", "terms")
+    __slots__ = ("atoms", "facets", "table", "terms")
 
     def __init__(self, facets: tuple[int, ...]) -> None:
         self.facets = facets
         self.terms: list[_Term] = []
         self.table: dict[tuple[int, ...], int] = {}
+        #: Per facet (in ``facets`` order), the atoms of that facet the terms read.
+        self.atoms: list[list[int]] = []
+
+
+class _Projection:
+    """A facet's classes as one group sees them: ids for the values of the atoms it reads."""
+
+    __slots__ = ("atoms", "ids", "values")
+
+    def __init__(self, atoms: list[int]) -> None:
+        self.atoms = atoms
+        self.ids: dict[tuple[Truth, ...], int] = {}
+        self.values: list[Values] = []
+
+    def id_of(self, values: Values) -> int:
+        seen = tuple(values[a] for a in self.atoms)
+        found = self.ids.get(seen)
+        if found is None:
+            found = self.ids[seen] = len(self.values)
+            self.values.append({a: values[a] for a in self.atoms})
+        return found
 
 
 class _Stub:
@@ -248,16 +293,31 @@ class _Stub:
 class RuleInfo:
     """A rule in the order of a decision's results, compiled or left to the interpreter."""
 
-    __slots__ = ("cases", "cond", "fallback", "index", "key", "layer", "rule")
+    __slots__ = (
+        "case_slots",
+        "cases",
+        "cond",
+        "cond_slot",
+        "fallback",
+        "index",
+        "key",
+        "layer",
+        "layer_index",
+        "rule",
+    )
 
-    def __init__(self, index: int, layer: RuleSet, rule: Rule) -> None:
+    def __init__(self, index: int, layer: RuleSet, layer_index: int, rule: Rule) -> None:
         self.index = index
         self.layer = layer
+        self.layer_index = layer_index
         self.rule = rule
         self.key = f"{layer.id}/{rule.id}"
-        #: The condition's terms, and each case's terms with its effect (compiled rules).
+        #: The condition's slot and terms, and each case's terms with its effect, and slots
+        #: (compiled rules).
+        self.cond_slot = -1
         self.cond: list[_Term] = []
         self.cases: list[tuple[list[_Term], Effect]] = []
+        self.case_slots: list[tuple[int, Effect]] = []
         #: Position among the rules left to the interpreter, or -1.
         self.fallback = -1
 
@@ -308,7 +368,7 @@ class Program:
         self.facets: list[Facet] = []
         self.classes: list[list[_Class]] = []
         self.class_ids: list[dict[Hashable, _Class]] = []
-        self.tables: list[dict[Hashable, tuple[int, int]]] = []
+        self.tables: list[dict[Hashable, tuple[int, ...]]] = []
         self.groups: list[_Group] = []
         self.terms: list[_Term] = []
         self.base = 0
@@ -327,10 +387,10 @@ class Program:
     def _build(self) -> None:
         index: dict[Hashable, int] = {}
         plans: list[tuple[RuleInfo, list[Predicate | _Window], list[list[Predicate]]]] = []
-        for layer in self.rule_set.layers():
+        for number, layer in enumerate(self.rule_set.layers()):
             infos: list[RuleInfo] = []
             for rule in layer.rules:
-                info = RuleInfo(len(self.rules), layer, rule)
+                info = RuleInfo(len(self.rules), layer, number, rule)
                 self.rules.append(info)
                 infos.append(info)
                 cond: list[Predicate | _Window] = [_Window(rule)] if rule.has_window else []
@@ -353,18 +413,60 @@ class Program:
                 plans.append((info, cond, cases))
             self.layers.append((layer, infos))
         self._build_facets()
+        self._build_slots(plans, index)
+        self._build_masks()
+
+    def _build_slots(
+        self,
+        plans: list[tuple[RuleInfo, list[Predicate | _Window], list[list[Predicate]]]],
+        index: dict[Hashable, int],
+    ) -> None:
+        self.cond_bits = 0
+        self.rule_of_slot: dict[int, int] = {}
         for info, cond, cases in plans:
-            slot = self._new_slot()
+            slot = info.cond_slot = self._new_slot()
+            self.cond_bits |= 1 << slot
+            self.rule_of_slot[slot] = info.index
             info.cond = [self._term(slot, node, index) for node in cond]
             for nodes, case in zip(cases, info.rule.cases, strict=True):
                 slot = self._new_slot()
                 info.cases.append(([self._term(slot, n, index) for n in nodes], case.effect))
+                info.case_slots.append((slot, case.effect))
+        self.position = {info.key: info.index for info in self.rules}
+
+    def _build_masks(self) -> None:
         count = self.slot_count
         self.false_mask = (1 << count) - 1
         for term in self.terms:
             term.unknown_bit = 1 << (term.slot + count)
             if not term.facets:
                 self.base |= term.bits({})
+        # Each group sees a facet's classes through a projection on the atoms it reads; a class
+        # record is (mask, class id, projection id for each group on the facet, in order).
+        self.projections: list[list[_Projection]] = [[] for _ in self.facets]
+        self.group_keys: list[list[int]] = []
+        for group in self.groups:
+            places = []
+            for f in group.facets:
+                atoms = sorted(
+                    {a for term in group.terms for a in self._atoms_of(term) if self._on(a, f)}
+                )
+                group.atoms.append(atoms)
+                places.append(len(self.projections[f]))
+                self.projections[f].append(_Projection(atoms))
+            self.group_keys.append(places)
+        # A class's mask from its atoms: a term that is one atom (or its negation) adds, per
+        # atom value, a precomputed mask; other terms are evaluated in full.
+        self.by_atom: list[dict[int, list[int]]] = [{} for _ in self.facets]
+        self.complex: list[list[_Term]] = [[] for _ in self.facets]
+        for facet in self.facets:
+            for term in facet.terms:
+                if term.atom < 0:
+                    self.complex[facet.index].append(term)
+                    continue
+                masks = self.by_atom[facet.index].setdefault(term.atom, [0, 0, 0])
+                masks[0 if term.negated else 1] |= term.false_bit  # [atom true, atom false, ?]
+                masks[2] |= term.unknown_bit
 
     def _new_slot(self) -> int:
         self.slot_count += 1
@@ -423,11 +525,22 @@ class Program:
         ]
         return quantifier_facet(node, parts, f"q{number}")
 
+    def _atoms_of(self, term: _Term) -> list[int]:
+        return term.atom_indices
+
+    def _on(self, atom: int, facet: int) -> bool:
+        return self.atoms[atom].facet == facet
+
     def _term(self, slot: int, node: Predicate | _Window, index: dict[Hashable, int]) -> _Term:
         found: list[Predicate | _Window] = []
         _atoms_in([node], found)
         facets = frozenset(self.atoms[index[_atom_key(n)]].facet for n in found)
-        term = _Term(slot, _tree(node, index), facets)
+        negated = isinstance(node, Not)
+        single = node.operand if isinstance(node, Not) else node
+        kind = type(single)
+        atom = index[_atom_key(single)] if kind not in CONNECTIVES and kind not in CONSTANTS else -1
+        term = _Term(slot, _tree(node, index), facets, atom, negated)
+        term.atom_indices = sorted({index[_atom_key(n)] for n in found})
         self.terms.append(term)
         if not facets:
             pass  # a constant: its bits are the program's base mask
@@ -469,7 +582,14 @@ class Program:
         for j, group in enumerate(self.groups):
             env[f"G{j}"] = group.table
             env[f"H{j}"] = self._group_miss(group)
-            key = "(" + ", ".join(f"r{i}[1]" for i in group.facets) + ")"
+            key = (
+                "("
+                + ", ".join(
+                    f"r{i}[{2 + place}]"
+                    for i, place in zip(group.facets, self.group_keys[j], strict=True)
+                )
+                + ")"
+            )
             lines += [
                 f"k = {key}",
                 f"g = G{j}.get(k)",
@@ -517,14 +637,14 @@ class Program:
     def _interpret(self, purchase: Purchase) -> Decision:
         return self.hooks.interpret(self.rule_set, purchase)
 
-    def _facet_miss(self, i: int) -> Callable[..., tuple[int, int]]:
+    def _facet_miss(self, i: int) -> Callable[..., tuple[int, ...]]:
         facet = self.facets[i]
         table = self.tables[i]
         key_of = facet.key
 
         def miss(
             p: Purchase, when: dt.date | None, vendor: Vendor | None, components: Any
-        ) -> tuple[int, int]:
+        ) -> tuple[int, ...]:
             key = key_of(p, when, vendor, components)
             subject = _subject(p, vendor, components)
             values: Values = {}
@@ -548,18 +668,25 @@ class Program:
         if found is not None:
             return found
         mask = 0
-        for term in self.facets[i].terms:
+        for atom, masks in self.by_atom[i].items():
+            value = values[atom]
+            mask |= masks[2] if value is None else masks[0 if value else 1]
+        for term in self.complex[i]:
             mask |= term.bits(values)
-        cls = _Class(len(self.classes[i]), values, misses, mask)
+        cid = len(self.classes[i])
+        cls = _Class(cid, values, misses, mask)
+        cls.record = (mask, cid, *(p.id_of(values) for p in self.projections[i]))
         self.classes[i].append(cls)
         self.class_ids[i][signature] = cls
         return cls
 
     def _group_miss(self, group: _Group) -> Callable[[tuple[int, ...]], int]:
+        places = self.group_keys[self.groups.index(group)]
+
         def miss(key: tuple[int, ...]) -> int:
             values: Values = {}
-            for facet, cid in zip(group.facets, key, strict=True):
-                values.update(self.classes[facet][cid].values)
+            for facet, place, pid in zip(group.facets, places, key, strict=True):
+                values.update(self.projections[facet][place].values[pid])
             mask = 0
             for term in group.terms:
                 mask |= term.bits(values)
@@ -640,40 +767,53 @@ class Program:
         return cache
 
     def _decode(self, key: Hashable, mask: int, fallback: Sequence[Any]) -> Core:
-        """The decision the masks stand for, by the engine's own combining."""
+        """The decision the mask stands for, by the engine's own combining.
+
+        Only rules that may apply are handed to it, in order: neither way of combining gives a
+        rule whose condition is false any say, and skipping them keeps decoding as cheap for a
+        thousand rules as for ten."""
         outcome = self.hooks.outcome
-        per_layer = []
-        applies_of: list[Truth] = []
+        n = self.slot_count
+        live = [info.index for info in self.fallback]
+        bits = self.cond_bits & ~mask
+        while bits:
+            low = bits & -bits
+            live.append(self.rule_of_slot[low.bit_length() - 1])
+            bits ^= low
+        live.sort()
+        per_layer: list[tuple[RuleSet, list[Any]]] = [(layer, []) for layer, _ in self.layers]
+        matched: list[int] = []
+        unknown: list[int] = []
         settled = True
-        for layer, infos in self.layers:
-            outcomes = []
-            for info in infos:
-                if info.fallback >= 0:
-                    o = fallback[info.fallback]
-                    settled = settled and not o.result.missing_facts
-                    applies_of.append(o.applies)
-                    outcomes.append(o)
-                    continue
-                applies = _slot_value(info.cond, mask)
+        for i in live:
+            info = self.rules[i]
+            if info.fallback >= 0:
+                o = fallback[info.fallback]
+                settled = settled and not o.result.missing_facts
+                applies = o.applies
+            else:
+                applies = _slot_value(info.cond_slot, mask, n)
                 effects: set[Effect] = set()
-                if applies is not False:
-                    for terms, effect in info.cases:
-                        value = _slot_value(terms, mask)
-                        if value is not False:
-                            effects.add(effect)
-                        if value is True:
-                            break
-                    else:
-                        effects.add(info.rule.effect)
-                if applies is None or (applies is not False and len(effects) > 1):
+                for slot, effect in info.case_slots:
+                    value = _slot_value(slot, mask, n)
+                    if value is not False:
+                        effects.add(effect)
+                    if value is True:
+                        break
+                else:
+                    effects.add(info.rule.effect)
+                if applies is None or len(effects) > 1:
                     settled = False
                 certain = next(iter(effects)) if applies is True and len(effects) == 1 else None
                 stub = _Stub(info.key, certain, info.rule.obligations)
-                outcomes.append(outcome(stub, applies, frozenset(effects)))
-                applies_of.append(applies)
-            per_layer.append((layer, outcomes))
+                o = outcome(stub, applies, frozenset(effects))
+            if applies is True:
+                matched.append(i)
+            elif applies is None:
+                unknown.append(i)
+            per_layer[info.layer_index][1].append(o)
         effect, basis, determining, obligations, layers = self.hooks.summarise(per_layer)
-        position = {info.key: info.index for info in self.rules}
+        position = self.position
         errors = () if all(not o.result.errors for o in fallback) else None
         core = Core(
             effect=effect,
@@ -684,8 +824,8 @@ class Program:
             determining_keys=determining,
             obligations=obligations,
             layers=layers,
-            matched=tuple(i for i, a in enumerate(applies_of) if a is True),
-            unknown=tuple(i for i, a in enumerate(applies_of) if a is None),
+            matched=tuple(matched),
+            unknown=tuple(unknown),
             determining=tuple(position[k] for k in determining),
             missing_facts=() if settled else None,
             errors=errors,
@@ -777,13 +917,12 @@ def _rule_missing(info: RuleInfo, values: Values, misses: Misses) -> list[str]:
     return missing
 
 
-def _slot_value(terms: list[_Term], mask: int) -> Truth:
-    """A slot's value in a mask: false if any of its terms is, else unknown if any is."""
-    if not terms:
-        return True
-    if mask & terms[0].false_bit:
+def _slot_value(slot: int, mask: int, count: int) -> Truth:
+    """A slot's value in a mask over ``count`` slots: false if any of its terms is, else unknown
+    if any is."""
+    if mask >> slot & 1:
         return False
-    if mask & terms[0].unknown_bit:
+    if mask >> (slot + count) & 1:
         return None
     return True
 
