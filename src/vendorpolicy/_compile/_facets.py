@@ -292,6 +292,8 @@ class Facet:
         self.part = part
         self.env = env or {}
         self.index = -1
+        #: Whether keys are better looked up by identity first (their hash runs in Python).
+        self.by_identity = False
         self.atoms: list[Any] = []
         self.terms: list[Any] = []
         self.key: Callable[..., Hashable] = _compile_key(expr, self.env)
@@ -315,7 +317,9 @@ def build_facet(kind: str, arg: str, needs: list[Need], tag: str) -> Facet:
     exact = any(n.points is None for n in needs)
     points = [pt for n in needs for pt in (n.points or ())]
     if kind == "vendor":
-        return Facet("vendor", "vendor", "c.vendor")
+        facet = Facet("vendor", "vendor", "c.vendor")
+        facet.by_identity = True
+        return facet
     if kind == "category":
         return Facet(
             "category",

@@ -32,6 +32,7 @@ __all__ = [
     "Extra",
     "LazyDecision",
     "LazyRuleResult",
+    "RuleName",
     "new_decision",
 ]
 
@@ -127,6 +128,17 @@ _FROM_CORE = (
 )
 
 
+class RuleName:
+    """A rule's place in a decision's results and its names, shared by the views of it."""
+
+    __slots__ = ("index", "rule", "rule_set")
+
+    def __init__(self, index: int, rule_set: str, rule: str) -> None:
+        self.index = index
+        self.rule_set = rule_set
+        self.rule = rule
+
+
 class LazyDecision(Decision):
     """A compiled decision: see the module docstring. Build with :func:`new_decision`."""
 
@@ -204,7 +216,8 @@ class LazyDecision(Decision):
                 out.append(extra.fallback[program.rules[i].fallback].result)
             else:
                 view = _NEW(LazyRuleResult)
-                _SET_AT(view, (self, i, *name))
+                _SET_DECISION(view, self)
+                _SET_NAME(view, name)
                 out.append(view)
         return tuple(out)
 
@@ -347,24 +360,19 @@ class LazyRuleResult(RuleResult):
     """A rule's result as a view: its rule set and rule at once, the rest (status, effects,
     traces, …) computed by the interpreter the first time one is read."""
 
-    # _at: (decision, position in its results, rule set id, rule id)
-    __slots__ = ("_at",)
-    _at: tuple[Any, ...]
+    # _decision: the decision; _name: the rule's RuleName (shared by every decision)
+    __slots__ = ("_decision", "_name")
+    _decision: LazyDecision
+    _name: RuleName
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         return RuleResult(*args, **kwargs)
 
-    @property
-    def rule_set(self) -> str:
-        return self._at[2]  # type: ignore[no-any-return]
-
-    @property
-    def rule(self) -> str:
-        return self._at[3]  # type: ignore[no-any-return]
+    rule_set = property(operator.attrgetter("_name.rule_set"))
+    rule = property(operator.attrgetter("_name.rule"))
 
     def _real(self) -> RuleResult:
-        decision, i, _, _ = self._at
-        return decision._result(i)  # type: ignore[no-any-return]
+        return self._decision._result(self._name.index)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RuleResult):
@@ -404,4 +412,5 @@ for _name in _RESULT_FIELDS:
     if _name not in LazyRuleResult.__dict__:
         setattr(LazyRuleResult, _name, _view_field(_name))
 
-_SET_AT = LazyRuleResult.__dict__["_at"].__set__
+_SET_DECISION = LazyRuleResult.__dict__["_decision"].__set__
+_SET_NAME = LazyRuleResult.__dict__["_name"].__set__

@@ -42,6 +42,7 @@ from vendorpolicy._compile._lazy import (
     Core,
     Extra,
     LazyDecision,
+    RuleName,
     new_decision,
 )
 from vendorpolicy._compile._resolve import ResolutionCache
@@ -374,11 +375,13 @@ class Program:
         self.base = 0
         self.slot_count = 0
         self.outcomes: dict[Hashable, Core] = {}
+        self.identities: dict[int, dict[int, tuple[Any, tuple[int, ...]]]] = {}
         self._registries: dict[int, tuple[Any, ResolutionCache]] = {}
         self._build()
-        #: Per result position, (rule set id, rule id) of a compiled rule, None for the others.
-        self.names: list[tuple[str, str] | None] = [
-            None if info.fallback >= 0 else (info.layer.id, info.rule.id) for info in self.rules
+        #: Per result position, the names of a compiled rule, None for the others.
+        self.names: list[RuleName | None] = [
+            None if info.fallback >= 0 else RuleName(info.index, info.layer.id, info.rule.id)
+            for info in self.rules
         ]
         self.slots, self.simple = self._generate()
 
@@ -571,11 +574,31 @@ class Program:
             env.update(facet.env)
             env[f"T{i}"] = self.tables[i]
             env[f"M{i}"] = self._facet_miss(i)
-            lines += [
-                f"r{i} = T{i}.get({facet.expr})",
-                f"if r{i} is None:",
-                f"    r{i} = M{i}(p, when, vendor, components)",
-            ]
+            if facet.by_identity:
+                # The key's own hash is computed in Python; the same object recurs (prebuilt
+                # vendors, a registry's): look it up by identity first. The memo holds the
+                # object, so its id cannot be reused while the entry lives.
+                env[f"I{i}"] = self.identities[i] = {}
+                env["LIMIT"] = CACHE_LIMIT
+                lines += [
+                    f"o = {facet.expr}",
+                    f"e = I{i}.get(id(o))",
+                    "if e is not None and e[0] is o:",
+                    f"    r{i} = e[1]",
+                    "else:",
+                    f"    r{i} = T{i}.get(o)",
+                    f"    if r{i} is None:",
+                    f"        r{i} = M{i}(p, when, vendor, components)",
+                    f"    if len(I{i}) >= LIMIT:",
+                    f"        I{i}.clear()",
+                    f"    I{i}[id(o)] = (o, r{i})",
+                ]
+            else:
+                lines += [
+                    f"r{i} = T{i}.get({facet.expr})",
+                    f"if r{i} is None:",
+                    f"    r{i} = M{i}(p, when, vendor, components)",
+                ]
             if facet.terms:
                 lines.append(f"M |= r{i}[0]")
 
