@@ -57,6 +57,12 @@ from vendorpolicy.testing import (
 _DATES = st.none() | st.dates(min_value=dt.date(2016, 1, 1), max_value=dt.date(2028, 12, 31))
 
 
+def _share(fraction: float) -> Any:
+    """A share of the profile's examples: each example here decides several purchases twice and
+    compares every trace, so the suite's time stays modest."""
+    return settings(max_examples=max(5, int(settings.default.max_examples * fraction)))
+
+
 def assert_agree(
     rs: RuleSet,
     p: Purchase,
@@ -96,6 +102,7 @@ def assert_agree(
 
 
 class TestAgreement:
+    @_share(0.25)
     @given(rule_sets(max_rules=5, max_includes=2), st.lists(purchases(), max_size=6), _DATES)
     def test_generated_rule_sets(self, rs: RuleSet, ps: list[Purchase], as_of: Any) -> None:
         """Generated rule sets (every node kind but custom, cases, exceptions, windows, layers,
@@ -105,6 +112,7 @@ class TestAgreement:
             assert_agree(rs, p)
             assert_agree(rs, p, as_of=as_of)
 
+    @_share(0.25)
     @given(st.data())
     def test_purchases_aimed_at_the_rules(self, data: st.DataObject) -> None:
         """Purchases drawn from the rule set's own vocabulary, so that its rules come out true,
@@ -113,6 +121,7 @@ class TestAgreement:
         for p in data.draw(st.lists(purchases_for(rs), min_size=1, max_size=6)):
             assert_agree(rs, p, as_of=data.draw(_DATES))
 
+    @_share(0.25)
     @given(registries(designations=DESIGNATION_POOL), st.data())
     def test_with_a_registry(self, registry: Registry, data: st.DataObject) -> None:
         """With a registry, resolution included, the decisions agree, including resolutions."""
@@ -123,7 +132,7 @@ class TestAgreement:
             assert_agree(rs, p, registry=registry)
 
     @pytest.mark.parametrize("name", packs.names())
-    @settings(max_examples=30)
+    @_share(0.1)
     @given(data=st.data())
     def test_every_pack(self, name: str, data: st.DataObject) -> None:
         """Every bundled pack decides purchases aimed at it as the interpreter does, with and
@@ -135,6 +144,7 @@ class TestAgreement:
             assert_agree(rs, p, as_of=as_of)
             assert_agree(rs, p, as_of=as_of, registry=registry)
 
+    @_share(0.1)
     @given(rule_sets(max_rules=3), st.lists(purchases(), max_size=4))
     def test_small_caches(self, rs: RuleSet, ps: list[Purchase]) -> None:
         """Caches that keep only a couple of entries start afresh and still agree."""
@@ -158,6 +168,7 @@ def _bad_answer(p: Purchase) -> Any:
 
 
 class TestFallback:
+    @_share(0.2)
     @given(rule_sets(max_rules=3, max_includes=1), rules(rule_id="with-custom"), st.data())
     def test_custom_rules_fall_back(self, rs: RuleSet, extra: Rule, data: st.DataObject) -> None:
         """A rule with a custom predicate is left to the interpreter (errors included), the
