@@ -378,6 +378,16 @@ class TestDecisionValues:
 
         assert "_compiled" not in unstructure(fresh)
 
+    def test_compiled_rule_sets_pickle_and_copy(self) -> None:
+        """A compiled rule set pickles and deep-copies (the copy compiles anew) and decides the
+        same."""
+        p = Purchase(buyer=PUBLIC, vendor=HUAWEI, category="telecom")
+        decision = RULES.evaluate(p)
+        for other in (pickle.loads(pickle.dumps(RULES)), copy.deepcopy(RULES)):  # noqa: S301
+            assert other == RULES
+            assert other._compiled is None
+            assert other.evaluate(p) == decision
+
     def test_first_match_combining(self) -> None:
         """First-match rule sets compile too."""
         rs = RuleSet(id="fm", version="1", rules=RULES.rules, combining=Combining.FIRST_MATCH)

@@ -225,9 +225,19 @@ def _designation(value: object, path: str) -> str:
     return check_id(value, path)
 
 
+#: Sets of designations already checked (a bounded memo: the same sets recur across vendors).
+_VALID_SETS: set[frozenset[str]] = set()
+
+
 def _designations(value: object, path: str) -> frozenset[str]:
-    if type(value) is frozenset and all(is_valid_id(item) for item in value):
-        return value
+    if type(value) is frozenset:
+        if value in _VALID_SETS:
+            return value
+        if all(is_valid_id(item) for item in value):
+            if len(_VALID_SETS) >= _CATEGORIES_LIMIT:
+                _VALID_SETS.clear()
+            _VALID_SETS.add(value)
+            return value
     return frozen_set_of(value, path, _designation)
 
 

@@ -59,6 +59,9 @@ Truth = bool | None
 
 #: Entries a cache keeps before it starts afresh (per facet, per group, and for outcomes).
 CACHE_LIMIT = 1 << 16
+#: Objects the identity memo of a facet keeps alive at most (fresh objects per purchase would
+#: otherwise be kept by the thousand).
+IDENTITY_LIMIT = 1 << 12
 
 
 class Hooks(NamedTuple):
@@ -385,6 +388,11 @@ class Program:
         ]
         self.slots, self.simple = self._generate()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A rule set that is pickled or copied carries no compiled form: the copy builds its own
+        # on first use.
+        return (_uncompiled, ())
+
     # --- building ------------------------------------------------------------------------------
 
     def _build(self) -> None:
@@ -579,7 +587,7 @@ class Program:
                 # vendors, a registry's): look it up by identity first. The memo holds the
                 # object, so its id cannot be reused while the entry lives.
                 env[f"I{i}"] = self.identities[i] = {}
-                env["LIMIT"] = CACHE_LIMIT
+                env["LIMIT"] = IDENTITY_LIMIT
                 lines += [
                     f"o = {facet.expr}",
                     f"e = I{i}.get(id(o))",
@@ -962,6 +970,11 @@ def _subject(
     if vendor is p.vendor and components is p.components:
         return p
     return attrs.evolve(p, vendor=vendor, components=components)
+
+
+def _uncompiled() -> None:
+    """What a pickled or copied compiled form becomes: none (see ``Program.__reduce__``)."""
+    return
 
 
 def compile_rule_set(rule_set: RuleSet, hooks: Hooks) -> Program:
