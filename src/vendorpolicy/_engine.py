@@ -328,5 +328,6 @@ _HOOKS = Hooks(
     rule_outcome=_rule_outcome,
     summarise=summarise,
     interpret=interpret,
+    evaluate=evaluate,
     outcome=_Outcome,
 )

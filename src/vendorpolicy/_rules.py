@@ -261,15 +261,16 @@ class RuleSet:
         decision's ``resolutions`` record every name and its candidates.
         """
         compiled = self._compiled
-        if (
-            compiled
-            and compiled.simple is not None
-            and type(purchase) is Purchase
-            and as_of is None
-            and registry is None
-            and resolver is None
-        ):
-            return compiled.simple(purchase)  # type: ignore[no-any-return]
+        if compiled:  # the compiled form, once the engine has built it (see _engine)
+            if (
+                compiled.simple is not None
+                and type(purchase) is Purchase
+                and as_of is None
+                and registry is None
+                and resolver is None
+            ):
+                return compiled.simple(purchase)  # type: ignore[no-any-return]
+            return compiled.evaluate(purchase, as_of, registry, resolver)  # type: ignore[no-any-return]
         decision: Decision = _evaluate()(
             self, purchase, as_of=as_of, registry=registry, resolver=resolver
         )

@@ -33,7 +33,6 @@ __all__ = [
     "LazyDecision",
     "LazyRuleResult",
     "RuleName",
-    "new_decision",
 ]
 
 
@@ -140,7 +139,9 @@ class RuleName:
 
 
 class LazyDecision(Decision):
-    """A compiled decision: see the module docstring. Build with :func:`new_decision`."""
+    """A compiled decision: see the module docstring. Built without ``__init__``: a new object
+    whose ``_core`` and ``_state`` are set through ``SET_CORE`` and ``SET_STATE``, where ``_state``
+    is ``(program, purchase, when, registry, extra)``."""
 
     # _core: the shared Core; _state: (program, purchase, when, registry, extra); _memo: a dict
     # of what was computed on demand (set on first need).
@@ -346,14 +347,6 @@ _NEW = object.__new__
 SET_CORE = LazyDecision.__dict__["_core"].__set__
 SET_STATE = LazyDecision.__dict__["_state"].__set__
 _SET_MEMO = LazyDecision.__dict__["_memo"].__set__
-
-
-def new_decision(core: Core, state: tuple[Any, ...]) -> LazyDecision:
-    """A compiled decision: ``state`` is ``(program, purchase, when, registry, extra)``."""
-    decision: LazyDecision = _NEW(LazyDecision)
-    SET_CORE(decision, core)
-    SET_STATE(decision, state)
-    return decision
 
 
 class LazyRuleResult(RuleResult):

@@ -43,7 +43,6 @@ from vendorpolicy._compile._lazy import (
     Extra,
     LazyDecision,
     RuleName,
-    new_decision,
 )
 from vendorpolicy._compile._resolve import ResolutionCache
 from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult
@@ -77,6 +76,8 @@ class Hooks(NamedTuple):
     ]
     #: The whole interpreter: ``interpret(rule_set, purchase, as_of=, registry=, resolver=)``.
     interpret: Callable[..., Decision]
+    #: The engine's ``evaluate`` (same arguments), which checks them and reports bad ones.
+    evaluate: Callable[..., Decision]
     #: The engine's outcome type, built as ``outcome(result, applies, effects)``.
     outcome: Callable[..., Any]
 
@@ -730,6 +731,26 @@ class Program:
 
     # --- deciding --------------------------------------------------------------------------------
 
+    def evaluate(
+        self,
+        purchase: Purchase,
+        as_of: dt.date | None,
+        registry: Registry | None,
+        resolver: Any,
+    ) -> Decision:
+        """``RuleSet.evaluate`` for arguments of the plain types; anything else goes through
+        the engine, which checks it."""
+        if (
+            type(purchase) is Purchase
+            and (as_of is None or type(as_of) is dt.date)
+            and (registry is None or type(registry) is Registry)
+            and (resolver is None or registry is not None)
+        ):
+            return self.decide(purchase, as_of, registry, resolver)
+        return self.hooks.evaluate(
+            self.rule_set, purchase, as_of=as_of, registry=registry, resolver=resolver
+        )
+
     def decide(
         self,
         purchase: Purchase,
@@ -770,16 +791,18 @@ class Program:
             return self.hooks.interpret(
                 self.rule_set, purchase, as_of=as_of, registry=registry, resolver=resolver
             )
-        return new_decision(core, (self, purchase, when, registry, extra))
+        decision = _NEW(LazyDecision)
+        SET_CORE(decision, core)
+        SET_STATE(decision, (self, purchase, when, registry, extra))
+        return decision
 
     def _resolve(
         self, purchase: Purchase, when: dt.date | None, registry: Registry, resolver: Any
     ) -> Extra:
         if resolver is None and not self.fallback:
-            cache = self._resolution_cache(registry)
-            found = cache.lookup(purchase, when)
+            found = self._resolution_cache(registry).lookup(purchase, when)
             if found is not None:
-                return Extra(None, None, None, found[0], found[1])
+                return found
         resolved = registry.resolve(purchase, as_of=when, resolver=resolver)
         return Extra(
             resolver, None, resolved, resolved.purchase.vendor, resolved.purchase.components
@@ -970,6 +993,9 @@ def _subject(
     if vendor is p.vendor and components is p.components:
         return p
     return attrs.evolve(p, vendor=vendor, components=components)
+
+
+_NEW = object.__new__
 
 
 def _uncompiled() -> None:

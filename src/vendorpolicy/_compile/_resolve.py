@@ -23,7 +23,8 @@ from typing import Any
 
 import attrs
 
-from vendorpolicy._model import Component, Purchase, Vendor
+from vendorpolicy._compile._lazy import Extra
+from vendorpolicy._model import Purchase
 from vendorpolicy._registry import Registry
 
 __all__ = ["ResolutionCache"]
@@ -56,13 +57,13 @@ class ResolutionCache:
             if d < dt.date.max:
                 points.add(d + dt.timedelta(days=1))
         self.points = tuple(sorted(points))
-        self.table: dict[Hashable, tuple[Vendor | None, tuple[Component, ...] | None]] = {}
+        self.table: dict[Hashable, Extra] = {}
         self.usable = True
 
-    def lookup(
-        self, purchase: Purchase, when: dt.date | None
-    ) -> tuple[Vendor | None, tuple[Component, ...] | None] | None:
-        """The resolved (vendor, components), or ``None`` when the cache cannot answer."""
+    def lookup(self, purchase: Purchase, when: dt.date | None) -> Extra | None:
+        """The resolved vendor and components (as the decision's ``Extra``, shared by every
+        purchase with the same key and never changed), or ``None`` when the cache cannot
+        answer."""
         if not self.usable:
             return None
         key = (
@@ -80,7 +81,7 @@ class ResolutionCache:
             ):  # pragma: no cover - resolve changes only those two today
                 self.usable = False
                 return None
-            found = (resolved.vendor, resolved.components)
+            found = Extra(None, None, None, resolved.vendor, resolved.components)
             if len(self.table) >= _LIMIT:
                 self.table.clear()
             self.table[key] = found
