@@ -219,6 +219,36 @@ class TestFallback:
         ):
             assert_agree(rs, p)
 
+    def test_a_new_kind_is_compiled_once_it_says_what_it_reads(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Teaching the compiler a new kind is one entry saying what it reads: here a kind that
+        reads a fact and the decision date together (a waiver's expiry), compiled on a facet of
+        its own and agreeing with the interpreter."""
+        from vendorpolicy._compile._facets import Need
+
+        kind = _new_node_kind(monkeypatch, reads_expiry=True)
+        monkeypatch.setitem(READS, kind, lambda _: (Need("fact", "expiry"), Need("when")))
+        rs = RuleSet(
+            id="waivers",
+            version="1",
+            rules=[
+                Rule(id="waived", when=kind() & vendor.designated("covered"), effect=Effect.WARN),
+                Rule(id="covered", when=vendor.designated("covered"), effect=Effect.DENY),
+            ],
+        )
+        object.__setattr__(rs, "_digest", "sha256:" + "1" * 64)
+        program = _engine._program(rs)
+        assert program is not None
+        assert program.fallback == []
+        assert any("+" in facet.name for facet in program.facets)
+        mic = Buyer(id="mic", public=True, sector="central-government")
+        for expiry in (None, "2019-12-31", "2020-06-30", "not a date"):
+            for as_of in (None, dt.date(2020, 1, 1), dt.date(2021, 1, 1)):
+                facts = {} if expiry is None else {"expiry": expiry}
+                p = Purchase(buyer=mic, vendor=HUAWEI, facts=facts, date=dt.date(2019, 5, 1))
+                assert_agree(rs, p, as_of=as_of)
+
     def test_every_kind_the_interpreter_knows_is_compiled(self) -> None:
         """Every predicate kind the interpreter handles is compiled, except the escape hatch."""
         from vendorpolicy._compile._facets import CONNECTIVES, CONSTANTS, QUANTIFIERS
@@ -228,9 +258,10 @@ class TestFallback:
         assert set(_trace._HANDLERS) - known == {Custom}
 
 
-def _new_node_kind(monkeypatch: pytest.MonkeyPatch) -> type[Predicate]:
+def _new_node_kind(monkeypatch: pytest.MonkeyPatch, *, reads_expiry: bool = False) -> Any:
     """A predicate kind defined as if it were added to the library later, with its interpreter
-    handler: true when the purchase id is `even`."""
+    handler: true when the purchase id is `even` (or, ``reads_expiry``, when the fact `expiry`,
+    a date, is on or after the decision date)."""
     module = types.ModuleType("vendorpolicy._test_new_kind")
     monkeypatch.setitem(sys.modules, module.__name__, module)
     namespace: dict[str, Any] = {"__module__": module.__name__, "kind": "purchase_id_even"}
@@ -240,7 +271,16 @@ def _new_node_kind(monkeypatch: pytest.MonkeyPatch) -> type[Predicate]:
 
     def handle(node: Predicate, subject: Any) -> Trace:
         p = subject.purchase
-        return Trace(predicate=node, value=p.id == "even", fact="purchase.id", observed=p.id)
+        if not reads_expiry:
+            return Trace(predicate=node, value=p.id == "even", fact="purchase.id", observed=p.id)
+        expiry = p.facts.get("expiry")
+        if expiry is None or subject.as_of is None:
+            return Trace(predicate=node, value=None, fact="facts.expiry", observed="not known")
+        try:
+            value = dt.date.fromisoformat(expiry) >= subject.as_of
+        except ValueError:
+            return Trace(predicate=node, value=None, fact="facts.expiry (a date)", observed=expiry)
+        return Trace(predicate=node, value=value, fact="facts.expiry", observed=expiry)
 
     monkeypatch.setitem(_trace._HANDLERS, cls, handle)
     return cls

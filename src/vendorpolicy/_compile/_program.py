@@ -1,17 +1,19 @@
 """The compiled form of a rule set, and deciding with it.
 
 Every rule's condition is a *slot*: the three-valued conjunction of its window, the operands of
-its ``when`` and the negation of its ``unless``; each case is a slot of its own. Each operand
-(a *term*) reads some facets (see ``_facets``). A term on one facet is folded into that facet's
-*classes*: the keys of a facet are grouped by how its atoms come out, and each class carries two
-bitmasks over the slots, the slots it makes false and those it makes unknown. A term on several
-facets is folded the same way into a *group* keyed by their class ids. A purchase is then one
-dictionary lookup per facet and per group and a few integer ORs; the pair of masks (false,
-unknown) is decoded once into the decision's effect, basis, determining rules and obligations,
-by the engine's own combining code, and cached.
+its ``when`` and the negation of its ``unless``; each case is a slot of its own. Each operand (a
+*term*) reads some facets (see ``_facets``). A term on one facet is folded into that facet's
+*classes*: the keys of a facet are grouped by how its atoms come out, and each class carries a
+mask over the slots, with bit ``s`` set when it makes slot ``s`` false and bit ``s + n`` (of
+``n`` slots) when it makes it unknown. A term on several facets is folded the same way into a
+*group*, keyed by the facets' classes projected onto the atoms the group reads. A purchase is
+then one dictionary lookup per facet and per group and an integer OR each; the mask is decoded
+once into the decision's effect, basis, determining rules and obligations, by the engine's own
+combining code, and cached.
 
-Atoms are evaluated by the interpreter (``trace_purchase``) on the first purchase with a new key;
-rules the compiler does not know how to read fall back to the interpreter per purchase.
+Atoms are evaluated on the first purchase with a new key: by a quick test where ``_facets`` has
+one, else (and always for missing facts) by the interpreter's ``trace_purchase``. Rules whose
+conditions the compiler does not know how to read are left to the interpreter, per purchase.
 """
 
 from __future__ import annotations
