@@ -6,9 +6,11 @@ Draws, with Hypothesis and the strategies of ``vendorpolicy.testing``, every bun
 purchases aimed at it (with and without the bundled registry), generated rule sets (every node
 kind but custom, cases, exceptions, windows, layers, both combinings) with generated purchases
 and purchases aimed at them, and generated registries, each with and without an ``as_of`` date.
-Every case is one purchase decided by both: the fields the compiled form settles (effect, basis,
-determining rules, obligations, missing facts, errors, matched and unknown rules) are compared
-before anything is recomputed, then the whole decision, traces included. Prints the number of
+Every case is one purchase decided by both, under ``outside_vocabulary`` ``error`` or
+``escalate``: the fields the compiled form settles (effect, basis, determining rules,
+obligations, missing facts, errors, warnings, matched and unknown rules) are compared before
+anything is recomputed, then the whole decision, traces included; or, when the interpreter
+raises (a purchase outside the vocabulary), the error's type, message and path. Prints the number of
 cases and of disagreements (any disagreement is shrunk by Hypothesis, printed, and makes the exit
 status 1).
 """
@@ -29,6 +31,7 @@ from hypothesis import strategies as st
 
 from vendorpolicy import Decision, Purchase, Registry, RuleSet, bundled_registry, packs
 from vendorpolicy._engine import interpret
+from vendorpolicy.errors import InvalidValueError, VendorPolicyError
 from vendorpolicy.testing import (
     DESIGNATION_POOL,
     purchases,
@@ -40,9 +43,31 @@ from vendorpolicy.testing import (
 CASES = {"count": 0}
 
 
-def agree(rs: RuleSet, p: Purchase, as_of: dt.date | None, registry: Registry | None) -> None:
-    compiled = rs.evaluate(p, as_of=as_of, registry=registry)
-    plain: Decision = interpret(rs, p, as_of=as_of, registry=registry)
+def agree(
+    rs: RuleSet,
+    p: Purchase,
+    as_of: dt.date | None,
+    registry: Registry | None,
+    outside: str = "error",
+) -> None:
+    arguments: dict[str, Any] = {"as_of": as_of, "registry": registry}
+    if outside != "error":
+        arguments["outside_vocabulary"] = outside
+    try:
+        plain: Decision = interpret(rs, p, **arguments)
+    except VendorPolicyError as exc:
+        expected = (type(exc), str(exc), exc.path)
+        try:
+            rs.evaluate(p, **arguments)
+        except VendorPolicyError as mine:
+            got = (type(mine), str(mine), mine.path)
+        else:
+            got = None
+        if got != expected:
+            raise AssertionError(f"the compiled form raised {got}, not {expected}") from None
+        CASES["count"] += 1
+        return
+    compiled = rs.evaluate(p, **arguments)
     settled = (
         compiled.effect,
         compiled.basis,
@@ -50,6 +75,7 @@ def agree(rs: RuleSet, p: Purchase, as_of: dt.date | None, registry: Registry | 
         compiled.obligations,
         compiled.missing_facts,
         compiled.errors,
+        compiled.warnings,
         [r.key for r in compiled.matched],
         [r.key for r in compiled.unknown],
     )
@@ -60,6 +86,7 @@ def agree(rs: RuleSet, p: Purchase, as_of: dt.date | None, registry: Registry | 
         plain.obligations,
         plain.missing_facts,
         plain.errors,
+        plain.warnings,
         [r.key for r in plain.matched],
         [r.key for r in plain.unknown],
     )
@@ -87,13 +114,16 @@ Case = tuple[RuleSet, list[Purchase], list[Registry | None]]
 @st.composite
 def pack_cases(draw: st.DrawFn) -> Case:
     rs = packs.load(draw(st.sampled_from(packs.names())))
-    pool = draw(st.lists(purchases_for(rs, registry=BUNDLED), min_size=2, max_size=10))
+    aimed = purchases_for(rs, registry=BUNDLED) | purchases_for(
+        rs, registry=BUNDLED, fit_vocabulary=False
+    )
+    pool = draw(st.lists(aimed, min_size=2, max_size=10))
     return rs, pool, [None, BUNDLED]
 
 
 @st.composite
 def generated_cases(draw: st.DrawFn) -> Case:
-    rs = draw(rule_sets(max_rules=8, max_includes=2))
+    rs = draw(rule_sets(max_rules=8, max_includes=2, with_vocabularies=draw(st.booleans())))
     pool = draw(st.lists(purchases_for(rs), min_size=2, max_size=6))
     pool += draw(st.lists(purchases(), min_size=1, max_size=4))
     return rs, pool, [None]
@@ -112,8 +142,12 @@ DAYS = [dt.date(2016, 1, 1) + dt.timedelta(days=7 * k) for k in range(52 * 12)]
 
 
 def mix(pool: list[Purchase], rnd: random.Random) -> Purchase:
-    """A purchase whose every field comes from some purchase of the pool."""
-    return Purchase(**{name: getattr(rnd.choice(pool), name) for name in FIELDS})
+    """A purchase whose every field comes from some purchase of the pool (one of them, should
+    the fields not go together)."""
+    try:
+        return Purchase(**{name: getattr(rnd.choice(pool), name) for name in FIELDS})
+    except InvalidValueError:  # acquired after the purchase date
+        return rnd.choice(pool)
 
 
 def profile(strategy: st.SearchStrategy[Case]) -> Any:
@@ -124,7 +158,8 @@ def profile(strategy: st.SearchStrategy[Case]) -> Any:
             agree(rs, p, None, registry_choices[-1])
         for _ in range(PER_RULE_SET - len(pool)):
             as_of = rnd.choice([None, rnd.choice(DAYS)])
-            agree(rs, mix(pool, rnd), as_of, rnd.choice(registry_choices))
+            outside = rnd.choice(["error", "escalate"])
+            agree(rs, mix(pool, rnd), as_of, rnd.choice(registry_choices), outside)
 
     return test
 

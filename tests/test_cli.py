@@ -5,14 +5,24 @@ from __future__ import annotations
 import csv
 import io
 import json
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from vendorpolicy import dump_rule_set, unstructure
-from vendorpolicy._cli import EXIT_DENIED, EXIT_INPUT, EXIT_OK, EXIT_USAGE, main
+from vendorpolicy._cli import (
+    EXIT_DENIED,
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    main,
+)
 from vendorpolicy._samples import sample_purchases, sample_rule_set
 
 COLUMNS = ["id", "buyer_id", "buyer_public", "buyer_sector", "vendor_id", "vendor_country"]
@@ -233,3 +243,125 @@ class TestExplainAndSchema:
         code, out = run("schema")
         assert code == EXIT_OK
         assert json.loads(out)["title"] == "vendorpolicy rule set"
+
+
+class TestInterruptAndOutputs:
+    """Ctrl-C exits 130 without a traceback; an output file is written whole or not at all."""
+
+    def test_sigint_exits_130_and_keeps_the_previous_results(
+        self, rules: Path, tmp_path: Path
+    ) -> None:
+        """SIGINT to a `check` halfway through a large ledger: exit 130, `interrupted` and no
+        traceback on stderr, the previous results file untouched, no temporary file left."""
+        path = ledger(tmp_path, [ALLOWED.format(n=i) for i in range(50_000)])
+        output = tmp_path / "out.csv"
+        output.write_text("the previous good results\n", encoding="utf-8")
+        # The command as `vendorpolicy` runs it, with Ctrl-C enabled even when this test runs
+        # where SIGINT is ignored (a background job), since a child inherits that.
+        program = (
+            "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "from vendorpolicy._cli import main; sys.exit(main(sys.argv[1:]))"
+        )
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-c", program, "check", str(rules), str(path), "-o", str(output)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 120
+        while not list(tmp_path.glob(".out.csv.*.tmp")):  # writing has begun
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == EXIT_INTERRUPTED, err
+        assert "interrupted" in err
+        assert "Traceback" not in err
+        assert output.read_text(encoding="utf-8") == "the previous good results\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["ledger.csv", "out.csv", "rules.toml"]
+
+    def test_failure_halfway_leaves_the_old_file(
+        self, rules: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An interruption after some rows were written leaves the old output as it was."""
+        import vendorpolicy._cli
+
+        real = vendorpolicy._cli.screen
+
+        def interrupted(*args: object, **kwargs: object) -> Iterator[object]:
+            results = real(*args, **kwargs)  # type: ignore[arg-type]
+            yield next(results)
+            yield next(results)
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(vendorpolicy._cli, "screen", interrupted)
+        path = ledger(tmp_path, [ALLOWED.format(n=i) for i in range(5)])
+        output = tmp_path / "out.jsonl"
+        output.write_text("old\n", encoding="utf-8")
+        assert run("check", str(rules), str(path), "-o", str(output))[0] == EXIT_INTERRUPTED
+        assert output.read_text(encoding="utf-8") == "old\n"
+        assert not list(tmp_path.glob(".out.jsonl.*"))
+
+    def test_complete_run_replaces_the_file(self, rules: Path, tmp_path: Path) -> None:
+        """A run that completes replaces the old output, keeping its permissions."""
+        path = ledger(tmp_path, [ALLOWED.format(n=1)])
+        output = tmp_path / "out.csv"
+        output.write_text("old\n", encoding="utf-8")
+        output.chmod(0o640)
+        assert run("check", str(rules), str(path), "-o", str(output))[0] == EXIT_OK
+        assert output.read_text(encoding="utf-8").startswith("line,purchase_id,")
+        assert output.stat().st_mode & 0o777 == 0o640
+
+
+class TestHostileCommandInput:
+    @pytest.mark.parametrize("option", ["--mapping", "--vocabulary"])
+    @pytest.mark.parametrize(
+        ("content", "message"),
+        [
+            (b'{"x": "caf\xe9"}', "not UTF-8 text: byte `0xe9` cannot be decoded"),
+            (b"[" * 5000 + b"]" * 5000, "nested too deeply"),
+            (b'{"ignore": ["\\ud800"]}', "not valid Unicode: a lone surrogate `\\ud800`"),
+        ],
+    )
+    def test_bad_side_files_exit_3_with_a_located_message(  # noqa: PLR0917 - fixtures
+        self,
+        rules: Path,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        option: str,
+        content: bytes,
+        message: str,
+    ) -> None:
+        """A mapping or vocabulary file that is not UTF-8, too deep or holds a lone surrogate
+        is refused with its name, never a traceback."""
+        side = tmp_path / "side.json"
+        side.write_bytes(content)
+        path = ledger(tmp_path, [ALLOWED.format(n=1)])
+        code, _ = run("check", str(rules), str(path), option, str(side))
+        assert code == EXIT_INPUT
+        err = capsys.readouterr().err
+        assert message in err
+        assert f"@ {side}" in err
+        assert "Traceback" not in err
+
+    def test_empty_list_separator_in_a_mapping(
+        self, rules: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A mapping whose list separator is empty is refused before the first row."""
+        mapping = tmp_path / "mapping.json"
+        mapping.write_text('{"list_separator": ""}', encoding="utf-8")
+        path = ledger(tmp_path, [DENIED.format(n=1)])
+        assert run("check", str(rules), str(path), "--mapping", str(mapping))[0] == EXIT_INPUT
+        assert "empty list separator" in capsys.readouterr().err
+
+    def test_table_escapes_control_characters(self, rules: Path, tmp_path: Path) -> None:
+        """Terminal control characters in a purchase id reach the table escaped: each row stays
+        one line, and nothing in it is a control sequence."""
+        row = ALLOWED.format(n=1).replace("p-1", '"p-\x1b[2J\r1\u202e"')
+        code, out = run("check", str(rules), str(ledger(tmp_path, [row])))
+        assert code == EXIT_OK
+        lines = out.splitlines()
+        assert len(lines) == 2
+        assert lines[1].startswith("2  p-\\x1b[2J\\r1\\u202e  ALLOW")
+        assert all(line.isprintable() for line in lines)

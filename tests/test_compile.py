@@ -45,13 +45,17 @@ from vendorpolicy import (
 from vendorpolicy._compile import _program
 from vendorpolicy._compile._facets import READS
 from vendorpolicy._compile._lazy import LazyDecision, LazyRuleResult
+from vendorpolicy._vocabcheck import check
+from vendorpolicy.errors import VendorPolicyError
 from vendorpolicy.testing import (
     DESIGNATION_POOL,
+    FACT_POOL,
     purchases,
     purchases_for,
     registries,
     rule_sets,
     rules,
+    vocabularies,
 )
 
 _DATES = st.none() | st.dates(min_value=dt.date(2016, 1, 1), max_value=dt.date(2028, 12, 31))
@@ -63,19 +67,57 @@ def _share(fraction: float) -> Any:
     return settings(max_examples=max(5, int(settings.default.max_examples * fraction)))
 
 
+#: The vocabulary arguments of `evaluate`, each sometimes given.
+_VOCABULARY_ARGUMENTS = st.fixed_dictionaries(
+    {},
+    optional={
+        "outside_vocabulary": st.sampled_from(["error", "escalate"]),
+        "extra_facts": st.sampled_from([(), ("scope",), tuple(FACT_POOL)[:2]]),
+    },
+)
+
+
 def assert_agree(
     rs: RuleSet,
     p: Purchase,
     *,
     as_of: dt.date | None = None,
     registry: Registry | None = None,
-) -> Decision:
-    """The compiled decision is the interpreter's: first what the compiled form settles itself
-    (read before anything is recomputed), then every field, the traces, the JSON and the
-    explanation."""
-    compiled = rs.evaluate(p, as_of=as_of, registry=registry)
-    plain = _engine.interpret(rs, p, as_of=as_of, registry=registry)
-    assert type(compiled) is LazyDecision, "the compiled form did not decide"
+    **vocabulary: Any,
+) -> Decision | None:
+    """The compiled decision is the interpreter's: the same error when the interpreter raises
+    (a vocabulary error, say); else first what the compiled form settles itself (read before
+    anything is recomputed), then every field, the traces, the JSON and the explanation; and a
+    second decision read in another order (results first). A purchase whose facts the
+    vocabulary check escalates is the interpreter's to decide, as it is."""
+    arguments: dict[str, Any] = {"as_of": as_of, "registry": registry, **vocabulary}
+    try:
+        plain = _engine.interpret(rs, p, **arguments)
+    except VendorPolicyError as exc:
+        expected = exc
+    else:
+        expected = None
+    if expected is not None:
+        with pytest.raises(type(expected)) as caught:
+            rs.evaluate(p, **arguments)
+        assert str(caught.value) == str(expected)
+        assert caught.value.path == expected.path
+        mine, theirs = getattr(caught.value, "problems", ()), getattr(expected, "problems", ())
+        assert [(str(e), e.path) for e in mine] == [(str(e), e.path) for e in theirs]
+        return None
+    checked = check(
+        rs,
+        p,
+        vocabulary=vocabulary.get("vocabulary"),
+        extra_facts=vocabulary.get("extra_facts", ()),
+        outside_vocabulary=vocabulary.get("outside_vocabulary", "error"),
+    )
+    escalated = checked is not None and checked.unknown is not None
+    compiled = rs.evaluate(p, **arguments)
+    if escalated:
+        assert type(compiled) is Decision, "escalated facts are the interpreter's to read"
+    else:
+        assert type(compiled) is LazyDecision, "the compiled form did not decide"
     assert compiled.effect is plain.effect
     assert compiled.basis is plain.basis
     assert compiled.determining_keys == plain.determining_keys
@@ -83,6 +125,7 @@ def assert_agree(
     assert compiled.layers == plain.layers
     assert compiled.missing_facts == plain.missing_facts
     assert compiled.errors == plain.errors
+    assert compiled.warnings == plain.warnings
     assert compiled.as_of == plain.as_of
     assert compiled.purchase_id == plain.purchase_id
     for mine, theirs in (
@@ -93,11 +136,17 @@ def assert_agree(
         assert [(r.rule_set, r.rule) for r in mine] == [(r.rule_set, r.rule) for r in theirs]
         assert list(mine) == list(theirs)
     assert compiled.results == plain.results
+    assert compiled.resolutions == plain.resolutions
     assert compiled == plain
     assert plain == compiled
     assert hash(compiled) == hash(plain)
     assert compiled.to_json() == plain.to_json()
     assert compiled.explain() == plain.explain()
+    again = rs.evaluate(p, **arguments)
+    assert again.results == plain.results
+    assert again.missing_facts == plain.missing_facts
+    assert again.resolutions == plain.resolutions
+    assert again.warnings == plain.warnings
     return compiled
 
 
@@ -135,14 +184,41 @@ class TestAgreement:
     @_share(0.1)
     @given(data=st.data())
     def test_every_pack(self, name: str, data: st.DataObject) -> None:
-        """Every bundled pack decides purchases aimed at it as the interpreter does, with and
-        without the bundled registry."""
+        """Every bundled pack, with its vocabulary, decides purchases aimed at it as the
+        interpreter does, with and without the bundled registry: purchases that fit the
+        vocabulary, purchases that break it (the same error, or escalated), and purchases drawn
+        from the vocabulary alone."""
         rs = packs.load(name)
         registry = bundled_registry()
-        for p in data.draw(st.lists(purchases_for(rs, registry=registry), max_size=4)):
+        drawn = st.lists(
+            purchases_for(rs, registry=registry)
+            | purchases_for(rs, registry=registry, fit_vocabulary=False)
+            | purchases(vocabulary=rs.vocabulary),
+            max_size=4,
+        )
+        for p in data.draw(drawn):
             as_of = data.draw(_DATES)
-            assert_agree(rs, p, as_of=as_of)
-            assert_agree(rs, p, as_of=as_of, registry=registry)
+            arguments = data.draw(_VOCABULARY_ARGUMENTS)
+            assert_agree(rs, p, as_of=as_of, **arguments)
+            assert_agree(rs, p, as_of=as_of, registry=registry, **arguments)
+
+    @_share(0.25)
+    @given(st.data())
+    def test_rule_sets_with_vocabularies(self, data: st.DataObject) -> None:
+        """Rule sets that declare vocabularies (in any layer) check every purchase first, as the
+        interpreter does: the same `VocabularyError`, the same escalation and warnings, with
+        the caller's `vocabulary` and `extra_facts` too."""
+        rs = data.draw(rule_sets(max_rules=4, max_includes=1, with_vocabularies=True))
+        drawn = (
+            purchases_for(rs)
+            | purchases_for(rs, fit_vocabulary=False)
+            | purchases(vocabulary=rs.vocabulary)
+        )
+        for p in data.draw(st.lists(drawn, min_size=1, max_size=5)):
+            arguments = data.draw(_VOCABULARY_ARGUMENTS)
+            if data.draw(st.booleans()):
+                arguments["vocabulary"] = data.draw(vocabularies())
+            assert_agree(rs, p, as_of=data.draw(_DATES), **arguments)
 
     @_share(0.1)
     @given(rule_sets(max_rules=3), st.lists(purchases(), max_size=4))
@@ -276,11 +352,10 @@ def _new_node_kind(monkeypatch: pytest.MonkeyPatch, *, reads_expiry: bool = Fals
         expiry = p.facts.get("expiry")
         if expiry is None or subject.as_of is None:
             return Trace(predicate=node, value=None, fact="facts.expiry", observed="not known")
-        try:
-            value = dt.date.fromisoformat(expiry) >= subject.as_of
-        except ValueError:
+        if not isinstance(expiry, dt.date):  # facts written YYYY-MM-DD are dates
             return Trace(predicate=node, value=None, fact="facts.expiry (a date)", observed=expiry)
-        return Trace(predicate=node, value=value, fact="facts.expiry", observed=expiry)
+        value = expiry >= subject.as_of
+        return Trace(predicate=node, value=value, fact="facts.expiry", observed=str(expiry))
 
     monkeypatch.setitem(_trace._HANDLERS, cls, handle)
     return cls

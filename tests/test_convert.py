@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any, ClassVar
 
@@ -169,3 +170,148 @@ class TestErrors:
         data = self._with(["rules", 0, "when"], {"origin": {"countries": ["CN"]}, "any": []})
         (problem,) = self._problems(data)
         assert "exactly one key" in problem.message
+
+
+class TestNewConditionKinds:
+    """The condition kinds for ultimate owners, dated facts and acquisition dates in files."""
+
+    def _problems(self, when: object) -> list[VendorPolicyError]:
+        data = {"id": "s", "version": "1", "rules": [{"id": "r", "effect": "deny", "when": when}]}
+        with pytest.raises(InvalidDataError) as info:
+            rule_set_from_dict(data)
+        return list(info.value.problems)
+
+    def test_tags_are_stable(self) -> None:
+        """The tags are part of the file format: these exact names, never the class names."""
+        from vendorpolicy._convert import TAGS
+        from vendorpolicy.predicates import (
+            AcquiredOnOrAfter,
+            FactOnOrAfter,
+            FactOnOrAfterDecision,
+            FactOnOrBeforeDecision,
+            UltimateOwnerOrigin,
+        )
+
+        assert {
+            TAGS[UltimateOwnerOrigin],
+            TAGS[FactOnOrAfter],
+            TAGS[FactOnOrAfterDecision],
+            TAGS[FactOnOrBeforeDecision],
+            TAGS[AcquiredOnOrAfter],
+        } == {
+            "ultimate_owner_origin",
+            "fact_on_or_after",
+            "fact_on_or_after_decision",
+            "fact_on_or_before_decision",
+            "acquired_on_or_after",
+        }
+
+    def test_written_form(self) -> None:
+        """Each new condition is written as documented in docs/files.md."""
+        from vendorpolicy import fact, purchase, vendor
+
+        assert unstructure(vendor.ultimate_owner.origin.in_({"CN"})) == {
+            "ultimate_owner_origin": {"countries": ["CN"]}
+        }
+        assert unstructure(fact("w").on_or_after("2021-08-13", if_missing=False)) == {
+            "fact_on_or_after": {"name": "w", "date": "2021-08-13", "if_missing": False}
+        }
+        assert unstructure(fact("w").before_decision_date()) == {
+            "not": {"fact_on_or_after_decision": {"name": "w"}}
+        }
+        assert unstructure(fact("w").on_or_before_decision_date(if_missing=True)) == {
+            "fact_on_or_before_decision": {"name": "w", "if_missing": True}
+        }
+        assert unstructure(purchase.acquired.before("2019-08-13")) == {
+            "not": {"acquired_on_or_after": {"date": "2019-08-13"}}
+        }
+
+    @pytest.mark.parametrize(
+        ("when", "path", "message"),
+        [
+            (
+                {"fact_on_or_after": {"name": "w", "date": "13/08/2019"}},
+                "$.rules[0].when.fact_on_or_after.date",
+                "not a date `13/08/2019`",
+            ),
+            (
+                {"fact_on_or_after": {"name": "w"}},
+                "$.rules[0].when.fact_on_or_after.date",
+                "required field missing",
+            ),
+            (
+                {"fact_on_or_after_decision": {"name": "w", "if_missing": "no"}},
+                "$.rules[0].when.fact_on_or_after_decision.if_missing",
+                "expected true or false, got str `no`",
+            ),
+            (
+                {"fact_on_or_before_decision": {"name": "Waiver Granted"}},
+                "$.rules[0].when.fact_on_or_before_decision.name",
+                "invalid id `Waiver Granted`: use lowercase letters, digits and `-_.`",
+            ),
+            (
+                {"acquired_on_or_after": {"date": 20190813}},
+                "$.rules[0].when.acquired_on_or_after.date",
+                "expected a date, got int `20190813`",
+            ),
+            (
+                {"ultimate_owner_origin": {"countries": []}},
+                "$.rules[0].when.ultimate_owner_origin.countries",
+                "empty set: the condition could never be true",
+            ),
+            (
+                {"fact": {"name": "w", "values": ["2021-02-30"]}},
+                "$.rules[0].when.fact.values[0]",
+                "not a date `2021-02-30`",
+            ),
+        ],
+    )
+    def test_bad_values_located(self, when: object, path: str, message: str) -> None:
+        """A bad value in a new condition is reported at its path with its message."""
+        (problem,) = self._problems(when)
+        assert (problem.path, problem.message) == (path, message)
+
+    def test_unknown_key_suggests(self) -> None:
+        """A misspelt key in a new condition suggests the right one."""
+        (problem,) = self._problems({"fact_on_or_after_decision": {"name": "w", "if_mising": True}})
+        assert (problem.message, problem.hint) == (
+            "unknown key `if_mising`",
+            "did you mean `if_missing`?",
+        )
+        (problem,) = self._problems({"ultimate_owner": {"countries": ["CN"]}})
+        assert problem.hint == "did you mean `ultimate_owner_origin`?"
+
+    def test_toml_native_dates(self) -> None:
+        """TOML dates work wherever a date is expected, fact values included."""
+        from vendorpolicy import fact, parse_rule_set
+
+        text = (
+            'format_version = 1\nid = "s"\nversion = "1"\n\n[[rules]]\nid = "r"\n'
+            'effect = "deny"\nwhen = { all = [\n'
+            '    { fact_on_or_after = { name = "w", date = 2021-08-13 } },\n'
+            '    { fact = { name = "g", values = [2020-01-01] } },\n] }\n'
+        )
+        (rule,) = parse_rule_set(text).rules
+        assert rule.when == fact("w").on_or_after("2021-08-13") & fact("g").in_("2020-01-01")
+
+    def test_purchase_data(self) -> None:
+        """A purchase's acquisition date and date facts are read from text and checked."""
+        base = {"buyer": {"id": "b", "public": True, "sector": "other"}}
+        p = purchase_from_dict(
+            {**base, "date": "2022-01-01", "acquired": "2018-03-01", "facts": {"w": "2023-01-31"}}
+        )
+        assert (p.acquired, p.facts["w"]) == (dt.date(2018, 3, 1), dt.date(2023, 1, 31))
+        cases = [
+            ({"acquired": "2018/03/01"}, "$.acquired", "not a date `2018/03/01`"),
+            ({"facts": {"w": "2021-02-30"}}, "$.facts['w']", "not a date `2021-02-30`"),
+            (
+                {"date": "2020-01-01", "acquired": "2021-01-01"},
+                "$.acquired",
+                "the equipment was acquired (2021-01-01) after the purchase date (2020-01-01)",
+            ),
+        ]
+        for extra, path, message in cases:
+            with pytest.raises(InvalidDataError) as info:
+                purchase_from_dict({**base, **extra})
+            (problem,) = info.value.problems
+            assert (problem.path, problem.message) == (path, message)

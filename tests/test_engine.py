@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import json
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,6 +23,7 @@ from vendorpolicy import (
     Rule,
     RuleSet,
     RuleStatus,
+    ScreenedRow,
     Trace,
     Vendor,
     buyer,
@@ -30,6 +32,9 @@ from vendorpolicy import (
     fact,
     vendor,
 )
+from vendorpolicy._cli import decision_table
+from vendorpolicy._ledger import result_record
+from vendorpolicy._samples import sample_purchases, sample_rule_set
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 from vendorpolicy.predicates import AllComponents, AnyComponent
 from vendorpolicy.testing import purchases, rule_sets, rules
@@ -418,3 +423,72 @@ class TestRuleSetErrors:
         """A rule set needs a version, for the audit trail."""
         with pytest.raises(InvalidValueError, match="empty version"):
             RuleSet(id="s", version="")
+
+
+def with_case_reasons(rs: RuleSet) -> RuleSet:
+    """``rs`` with a reason on every case, naming the rule and the case."""
+    return attrs.evolve(
+        rs,
+        rules=[
+            attrs.evolve(
+                rule,
+                cases=[
+                    attrs.evolve(case, reason=f"case {i} of {rule.id}")
+                    for i, case in enumerate(rule.cases)
+                ],
+            )
+            for rule in rs.rules
+        ],
+    )
+
+
+class TestCaseReasons:
+    """When a case decides a rule's effect, the case's reason is the result's reason (in
+    `explain()`, `to_json()`, the CSV `reason` column and the tables); the rule's own reason
+    stays in `rule_reason`."""
+
+    @given(rule_sets(max_includes=0), purchases())
+    def test_reason_is_the_deciding_cases(self, generated: RuleSet, p: Purchase) -> None:
+        """A result's `case` is the first case that surely holds, all before it surely not;
+        its reason is then that case's, else the rule's."""
+        rs = with_case_reasons(generated)
+        decision = rs.evaluate(p)
+        for result in decision.results:
+            rule = rs.rule(result.rule)
+            assert result.rule_reason == rule.reason
+            values = [t.value for t in result.cases]
+            deciding = next((i for i, v in enumerate(values) if v is not False), None)
+            if deciding is not None and values[deciding] is True:
+                assert result.case == deciding
+                assert result.reason == f"case {deciding} of {rule.id}"
+            else:
+                assert result.case is None
+                assert result.reason == rule.reason
+        record = result_record(ScreenedRow(line=2, purchase=p, decision=decision), rs)
+        assert record["reason"] == "; ".join(r.reason for r in decision.determining if r.reason)
+        written = json.loads(decision.to_json())["results"]
+        assert [(r["reason"], r["rule_reason"], r["case"]) for r in written] == [
+            (r.reason, r.rule_reason, r.case) for r in decision.results
+        ]
+
+    def test_private_carrier_warn_row_gives_the_cases_reason(self) -> None:
+        """The WARN for a private carrier says why it is only a warning, everywhere it is
+        shown; the rule's reason is still there."""
+        rules = sample_rule_set()
+        p002 = next(p for p in sample_purchases() if p.id == "p-002")
+        decision = rules.evaluate(p002)
+        (result,) = decision.determining
+        assert (decision.effect, result.case) == (Effect.WARN, 0)
+        assert result.reason == "private carriers are only asked to take note"
+        assert result.rule_reason.endswith("is not to be procured")
+        explained = decision.explain()
+        assert "      reason: private carriers are only asked to take note" in explained
+        assert "      rule's reason: equipment from a maker" in explained
+        assert "      case (decides):" in explained
+        assert json.loads(decision.to_json())["results"][0]["reason"] == result.reason
+        record = result_record(ScreenedRow(line=2, purchase=p002, decision=decision), rules)
+        assert record["reason"] == "private carriers are only asked to take note"
+        row = next(
+            line for line in decision_table([(p002, decision)]).splitlines() if "p-002" in line
+        )
+        assert row.endswith("no-supply-chain-risk: private carriers are only asked to take note")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import random
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
+import attrs
 import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +26,7 @@ from vendorpolicy import (
     dump_rule_set,
     load_rule_set,
     parse_rule_set,
+    rule_set_from_dict,
     rule_set_schema,
     save_rule_set,
     unstructure,
@@ -31,7 +34,7 @@ from vendorpolicy import (
 )
 from vendorpolicy._convert import MIGRATIONS
 from vendorpolicy._samples import sample_rule_set
-from vendorpolicy.errors import FileError, InvalidDataError
+from vendorpolicy.errors import FileError, InvalidDataError, InvalidValueError, PredicateTypeError
 from vendorpolicy.testing import rule_sets
 
 if sys.version_info >= (3, 11):
@@ -576,3 +579,119 @@ class TestBundled:
         loaded = load_rule_set(DATA / "jp-gov-2018-example.toml")
         assert loaded == sample_rule_set()
         assert loaded.digest == sample_rule_set().digest
+
+
+class TestTrust:
+    """Issue 8: escaped messages, lone surrogates, bad arguments, linear costs."""
+
+    def test_key_with_a_newline_is_shown_escaped(self) -> None:
+        """The CI failure of `test_mutated_json`: a mutation turned `"version"` into
+        `"versi\\n"`, a key holding a newline, and the message broke over two lines."""
+        text = dump_rule_set(SMALL, "json").replace('"version"', '"versi\\n"')
+        with pytest.raises(InvalidDataError) as exc:
+            parse_rule_set(text, name="r.json")
+        messages = sorted(p.message for p in exc.value.problems)
+        assert messages == ["required field missing", "unknown key `versi\\n`"]
+        assert all("\n" not in str(p) for p in exc.value.problems)
+
+    @given(
+        st.text(
+            st.characters(categories=["Cc", "Cf", "Zl", "Zp"]) | st.sampled_from("ab\\`"),
+            min_size=1,
+        )
+    )
+    def test_any_key_gives_a_one_line_message(self, key: str) -> None:
+        """Whatever characters a misspelt key holds, each problem is one printable line."""
+        document = json.loads(dump_rule_set(SMALL, "json"))
+        document[key] = 1
+        with pytest.raises(InvalidDataError) as exc:
+            parse_rule_set(json.dumps(document), name="r.json")
+        assert all(str(p).isprintable() for p in exc.value.problems)
+
+    @pytest.mark.parametrize("fmt", ["json", "toml"])
+    def test_lone_surrogate_is_located(self, fmt: str) -> None:
+        """A lone surrogate (a JSON `\\ud800` escape, or in text handed over as a str) is
+        refused with its line and path, before any value is built."""
+        rs = attrs.evolve(SMALL, title="TITLE")
+        text = dump_rule_set(rs, fmt).replace(
+            "TITLE", "caf\\udce9" if fmt == "json" else "caf\udce9"
+        )  # type: ignore[arg-type]
+        with pytest.raises(InvalidDataError) as exc:
+            parse_rule_set(text, format=fmt, name="r")  # type: ignore[arg-type]
+        (problem,) = exc.value.problems
+        assert problem.message == (
+            "not valid Unicode: a lone surrogate `\\udce9` at character 4 of the text `caf\\udce9`"
+        )
+        line = next(i for i, row in enumerate(text.splitlines(), 1) if "caf" in row)
+        assert problem.path == f"r:{line} $.title"
+
+    def test_not_text_is_a_type_error(self) -> None:
+        """`parse_rule_set(None)` is a clear type error, not an AttributeError."""
+        with pytest.raises(PredicateTypeError) as exc:
+            parse_rule_set(None)  # type: ignore[arg-type]
+        assert exc.value.message == "expected the file's text or bytes, got NoneType `None`"
+        assert exc.value.path == "parse_rule_set(text)"
+
+    def test_keys_that_are_not_text(self) -> None:
+        """Data built in code may have keys that are not text; they are reported as unknown
+        keys, with their type, rather than crashing the report."""
+        data: dict[Any, Any] = {"id": "a", "version": "1", 1: "x", (2, 3): "y", "z": 0}
+        with pytest.raises(InvalidDataError) as exc:
+            rule_set_from_dict(data)
+        (problem,) = exc.value.problems
+        assert problem.message == "unknown keys `z`, `(2, 3)` (tuple), `1` (int)"
+        assert problem.path == "$"
+
+    def test_many_problems_are_located_in_linear_time(self) -> None:
+        """2,000 problems in a 160 kB TOML file are located in one pass over the text, not one
+        per problem (it took over a minute)."""
+        rules = (
+            f'\n[[rules]]\nid = "r{i}"\neffect = "deny"\n'
+            'when = { origin = { countries = ["XX"] } }\n'
+            for i in range(2000)
+        )
+        parts = ['format_version = 1\nid = "a"\nversion = "1"\n', *rules]
+        text = "".join(parts)
+        start = time.perf_counter()
+        with pytest.raises(InvalidDataError) as exc:
+            parse_rule_set(text, format="toml", name="big.toml")
+        elapsed = time.perf_counter() - start
+        problems = exc.value.problems
+        assert len(problems) == 2000
+        assert problems[-1].path == "big.toml:10003 $.rules[1999].when.origin.countries[0]"
+        assert elapsed < 30, elapsed
+
+    def test_includes_are_not_compared_pairwise(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Building and deciding with 2,000 included sets compares no two of them (each was
+        compared with every layer found so far, on every construction)."""
+        layers = [
+            RuleSet(
+                id=f"s{i}",
+                version="1",
+                rules=[Rule(id="r", when=vendor.origin.in_("CN"), effect="deny")],
+            )
+            for i in range(2000)
+        ]
+        comparisons = 0
+        real = RuleSet.__eq__
+
+        def counting(self: RuleSet, other: object) -> bool:
+            nonlocal comparisons
+            comparisons += 1
+            return real(self, other)
+
+        monkeypatch.setattr(RuleSet, "__eq__", counting)
+        rs = RuleSet(id="top", version="1", includes=layers)
+        assert rs.layers() == (rs, *layers)
+        assert comparisons == 0
+
+    def test_same_layer_twice_is_kept_once(self) -> None:
+        """A set included twice (by two layers) is one layer; two different sets with one id
+        are refused."""
+        shared = RuleSet(id="law", version="1")
+        a = RuleSet(id="a", version="1", includes=[shared])
+        b = RuleSet(id="b", version="1", includes=[RuleSet(id="law", version="1")])
+        top = RuleSet(id="top", version="1", includes=[a, b])
+        assert [layer.id for layer in top.layers()] == ["top", "a", "b", "law"]
+        with pytest.raises(InvalidValueError, match="two different rule sets share the id `law`"):
+            RuleSet(id="top", version="1", includes=[a, RuleSet(id="law", version="2")])

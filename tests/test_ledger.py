@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -23,8 +24,9 @@ from vendorpolicy import (
     unstructure,
     write_results,
 )
+from vendorpolicy._ledger import csv_records
 from vendorpolicy._samples import sample_rule_set
-from vendorpolicy.errors import FileError, InvalidDataError
+from vendorpolicy.errors import FileError, InvalidDataError, VendorPolicyError
 from vendorpolicy.testing import purchases
 
 HEADER = (
@@ -256,3 +258,175 @@ class TestScreeningAndWriting:
         """screen() keeps error records in place."""
         error = RowError(line=5, errors=("x",))
         assert list(screen(sample_rule_set(), [error])) == [error]
+
+
+class TestAcquiredAndDateFacts:
+    HEAD = "buyer_id,buyer_public,buyer_sector,date,acquired,facts.waiver-expires"
+
+    def test_read(self, tmp_path: Path) -> None:
+        """The `acquired` column and an ISO date in a fact column are read as dates."""
+        (row,) = read_ledger(
+            write(tmp_path, f"{self.HEAD}\nmic,true,central-government,2022-05-01,2018-03-01,"
+                  "2023-01-31\n")
+        )  # fmt: skip
+        assert isinstance(row, LedgerRow)
+        assert row.purchase.acquired == dt.date(2018, 3, 1)
+        assert row.purchase.facts["waiver-expires"] == dt.date(2023, 1, 31)
+
+    def test_errors_name_the_column(self, tmp_path: Path) -> None:
+        """A bad acquisition date, one after the purchase, or an impossible date fact is a row
+        error naming its column."""
+        rows = [
+            "mic,true,central-government,2022-05-01,2018/03/01,",
+            "mic,true,central-government,2022-05-01,2023-01-01,",
+            "mic,true,central-government,2022-05-01,,2021-02-30",
+        ]
+        errors = [r.errors for r in read_ledger(write(tmp_path, "\n".join([self.HEAD, *rows])))]  # type: ignore[union-attr]
+        assert errors == [
+            ("column `acquired`: not a date `2018/03/01` (write dates as `YYYY-MM-DD`)",),
+            (
+                (
+                    "column `acquired`: the equipment was acquired (2023-01-01) after the "
+                    "purchase date (2022-05-01) (`acquired` is when the equipment was first "
+                    "bought; a renewal or upgrade comes on or after it)"
+                ),
+            ),
+            (
+                (
+                    "column `facts.waiver-expires`: not a date `2021-02-30` (a fact written "
+                    "`YYYY-MM-DD` is a date; give a real day)"
+                ),
+            ),
+        ]
+
+    def test_date_format_applies(self, tmp_path: Path) -> None:
+        """`date_format` reads the acquisition date as it reads the purchase date."""
+        mapping = ColumnMapping(date_format="%d/%m/%Y")
+        text = "buyer_id,buyer_public,buyer_sector,date,acquired\nmic,true,defence,01/05/2022,x\n"
+        (row,) = read_ledger(write(tmp_path, text), mapping=mapping)
+        assert row.errors == (  # type: ignore[union-attr]
+            "column `acquired`: not a date `x` (expected the format `%d/%m/%Y`)",
+        )
+        text = text.replace(",x", ",01/03/2018")
+        (row,) = read_ledger(write(tmp_path, text), mapping=mapping)
+        assert row.purchase.acquired == dt.date(2018, 3, 1)  # type: ignore[union-attr]
+
+
+class TestCsvRecords:
+    """The CSV reader reads what the csv module reads, without its limit on a cell's size."""
+
+    @given(
+        st.lists(
+            st.sampled_from(["a", "b", ",", '"', '""', "\n", "\r", "\r\n", " ", "é", "\x00"]),
+            max_size=20,
+        ).map("".join)
+    )
+    def test_agrees_with_the_csv_module(self, text: str) -> None:
+        """For any text: the same records, cell for cell, each starting on the line after the
+        previous record ended."""
+        reader = csv.reader(io.StringIO(text, newline=""))
+        expected = []
+        previous = 0
+        for cells in reader:
+            expected.append((previous + 1, cells))
+            previous = reader.line_num
+        assert list(csv_records(io.StringIO(text, newline=""))) == expected
+
+    def test_long_record_is_one_error_and_the_next_row_is_read(self, tmp_path: Path) -> None:
+        """A row past the record limit (here a quoted cell over 20 lines) is one error record,
+        read through to its end: the row after it is read as written, on its own line."""
+        body = "\n".join(["x" * 100] * 20)
+        text = f'{HEADER}\n"p-2{body}",mic\n{GOOD}\n'
+        records = list(csv_records(io.StringIO(text, newline=""), limit=500))
+        assert [(line, cells if cells is None else len(cells)) for line, cells in records] == [
+            (1, 10),
+            (2, None),
+            (22, 10),
+        ]
+
+    def test_bare_cr_in_a_result_cell_is_quoted(self) -> None:
+        """A results cell holding a bare CR (or any line break) is quoted, so that any CSV
+        reader sees one record per result."""
+        error = RowError(line=2, errors=("one\rtwo", "three\nfour"), purchase_id="a\rb")
+        out = io.StringIO()
+        write_results([error], out, rule_set=sample_rule_set(), format="csv")
+        text = out.getvalue()
+        assert '"a\rb"' in text
+        (record,) = csv.DictReader(io.StringIO(text, newline=""))
+        assert record["purchase_id"] == "a\rb"
+        assert record["errors"] == "one\rtwo; three\nfour"
+
+
+class TestJsonLinesTrust:
+    def test_repeated_key_is_a_row_error(self, tmp_path: Path) -> None:
+        """A key given twice is refused, not read with its last value: a defence buyer must not
+        silently become a retailer."""
+        row = (
+            '{"id": "p-1", "buyer_id": "mod", "buyer_public": true, "buyer_sector": "defence", '
+            '"vendor_id": "huawei", "vendor_country": "CN", "buyer_sector": "retail"}'
+        )
+        (result,) = read_ledger(write(tmp_path, row + "\n", "l.jsonl"))
+        assert isinstance(result, RowError)
+        assert result.line == 1
+        assert result.errors == (
+            (
+                "key `buyer_sector` given twice in one object (a repeated key would silently "
+                "replace the first; keep one)"
+            ),
+        )
+
+    def test_lone_surrogate_is_a_located_row_error(self, tmp_path: Path) -> None:
+        """A lone surrogate (`\\ud800` in JSON) is refused at the row, with its path, and the
+        row's results can still be written."""
+        row = '{"id": "p-\\ud800", "buyer": {"id": "a", "public": true, "sector": "other"}}'
+        (result,) = read_ledger(write(tmp_path, row + "\n", "l.jsonl"))
+        assert isinstance(result, RowError)
+        assert result.errors[0].startswith(
+            "$.id: not valid Unicode: a lone surrogate `\\ud800` at character 3 of the text"
+        )
+        assert result.purchase_id == "p-\\ud800"
+        out = io.StringIO()
+        write_results([result], out, rule_set=sample_rule_set(), format="jsonl")
+        out.getvalue().encode("utf-8")
+
+
+class TestColumnMappingChecks:
+    @pytest.mark.parametrize(
+        ("options", "message", "path"),
+        [
+            (
+                {"list_separator": ""},
+                "empty list separator: a cell could not be split",
+                "ColumnMapping.list_separator",
+            ),
+            (
+                {"true_values": ["yes", "oui"], "false_values": ["no", "OUI"]},
+                "`oui` read as both true and false",
+                "ColumnMapping.false_values",
+            ),
+            (
+                {"ignore": ["ok", 3]},
+                "expected text, got int `3`",
+                "ColumnMapping.ignore[1]",
+            ),
+            (
+                {"date_format": "%d\ud800"},
+                (
+                    "not valid Unicode: a lone surrogate `\\ud800` at character 3 of the text "
+                    "`%d\\ud800`"
+                ),
+                "ColumnMapping.date_format",
+            ),
+        ],
+    )
+    def test_refused_at_construction(
+        self, options: dict[str, object], message: str, path: str
+    ) -> None:
+        """A mapping that could not read a row is refused when built, not on the first row."""
+        with pytest.raises(VendorPolicyError) as exc:
+            ColumnMapping(**options)  # type: ignore[arg-type]
+        assert (exc.value.message, exc.value.path) == (message, path)
+
+    def test_one_word_is_one_value(self) -> None:
+        """`true_values="oui"` is the word, not its letters."""
+        assert ColumnMapping(true_values="oui").true_values == frozenset({"oui"})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import pickle
 from decimal import Decimal
 
 import pytest
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 
 from vendorpolicy import Buyer, Category, Component, Effect, Money, Purchase, Sector, Vendor
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError, VendorPolicyError
-from vendorpolicy.testing import categories, vendors
+from vendorpolicy.testing import categories, purchases, vendors
 
 
 class TestVendor:
@@ -185,3 +187,53 @@ class TestErrors:
             Vendor(id="x", country="XX")
         with pytest.raises(ValueError, match="unknown country"):
             Vendor(id="x", country="XX")
+
+
+class TestPickling:
+    """Values travel to other processes (multiprocessing, Spark): they pickle and copy."""
+
+    @given(purchases())
+    def test_purchases_round_trip(self, purchase: Purchase) -> None:
+        """A purchase (vendors, components, facts) pickles and unpickles equal; a copy too."""
+        again = pickle.loads(pickle.dumps(purchase))  # noqa: S301 - our own value
+        assert again == purchase
+        assert dict(again.facts) == dict(purchase.facts)
+        assert copy.deepcopy(purchase) == purchase
+
+    @given(vendors())
+    def test_vendor_attributes_round_trip(self, vendor: Vendor) -> None:
+        """A vendor with attributes pickles equal, attributes included."""
+        rich = Vendor(
+            id=vendor.id, parent=vendor.parent, attributes={"tier": 1, "since": dt.date(2020, 1, 1)}
+        )
+        again = pickle.loads(pickle.dumps(rich))  # noqa: S301 - our own value
+        assert again == rich
+        assert again.attributes == {"tier": 1, "since": dt.date(2020, 1, 1)}
+
+    def test_mapping_fields_stay_read_only(self) -> None:
+        """The mapping fields cannot be changed, before or after a round trip."""
+        purchase = Purchase(buyer=Buyer(id="b", public=True, sector="other"), facts={"a": True})
+        for facts in (purchase.facts, pickle.loads(pickle.dumps(purchase)).facts):  # noqa: S301
+            with pytest.raises(TypeError):
+                facts["a"] = False  # type: ignore[index]
+            with pytest.raises(AttributeError):
+                facts._data = {}  # type: ignore[attr-defined]
+
+
+class TestOwnershipDepth:
+    def test_chain_deeper_than_64_refused(self) -> None:
+        """Building a vendor chain of more than 64 vendors fails on the 65th with a clear
+        error, never a RecursionError later (in ==, hash, repr or pickle)."""
+        chain: Vendor | None = None
+        for i in range(64):
+            chain = Vendor(id=f"v{i}", parent=chain)
+        assert chain is not None
+        assert len(chain.lineage) == 64
+        assert chain == pickle.loads(pickle.dumps(chain))  # noqa: S301 - our own value
+        assert hash(chain) == hash(copy.deepcopy(chain))
+        with pytest.raises(InvalidValueError) as info:
+            Vendor(id="v64", parent=chain)
+        assert (
+            info.value.message == "an ownership chain of more than 64 vendors (`v64` -> `v63` -> …)"
+        )
+        assert info.value.path == "Vendor.parent"

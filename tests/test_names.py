@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -97,6 +99,33 @@ class TestNormalise:
 
 def _index(*entries: tuple[str, str | None, tuple[str, ...]]) -> NameIndex:
     return NameIndex(entries)
+
+
+class TestCost:
+    @pytest.mark.parametrize(
+        "unit", ["公司" * 20_000, "株式会社" * 10_000], ids=["cjk-legal-forms", "cjk-prefixes"]
+    )
+    def test_normalising_is_linear(self, unit: str) -> None:
+        """Normalising eight times as long a run of legal forms costs about eight times as
+        much, not sixty-four: the forms are cut from the ends in linear time. (They were cut one
+        at a time with a copy each, which made a million-character name take 7 to 20 seconds.)
+        The bound compares growth within one process, best of three runs each, so that a loaded
+        machine slows both sides alike; quadratic growth would exceed it several times over."""
+
+        def seconds(value: str) -> float:
+            best = float("inf")
+            for _ in range(3):
+                start = time.perf_counter()
+                normalise_name(value)
+                best = min(best, time.perf_counter() - start)
+            return best
+
+        assert seconds(unit * 8) < 24 * seconds(unit)
+
+    def test_long_names_resolve(self) -> None:
+        """A very long supplier name resolves (to nothing) without trouble."""
+        index = _index(("zte", "CN", ("ZTE Corporation",)))
+        assert index.resolve("公司" * 100_000).entity is None
 
 
 class TestNameIndex:
@@ -199,6 +228,56 @@ class TestNameIndex:
         key = normalise_name(variant)
         sharing = {e.id for e in registry.entities if key in {normalise_name(n) for n in e.names}}
         match = registry.match(variant)
+        found = {match.entity} if match.entity else {c.entity for c in match.candidates}
+        assert found == sharing
+
+    def test_exact_alias_does_not_beat_a_shared_normalised_name(self) -> None:
+        """A vendor master's `HUAWEI TECHNOLOGIES CO LTD` next to the registry's Huawei: the
+        exact alias is ambiguous, not the master's entry (it used to win)."""
+        index = _index(
+            ("huawei", "CN", ("Huawei Technologies Co., Ltd.",)),
+            ("v-1023", "CN", ("HUAWEI TECHNOLOGIES CO LTD",)),
+        )
+        for query in ("HUAWEI TECHNOLOGIES CO LTD", "Huawei Technologies Co., Ltd."):
+            match = index.resolve(query)
+            assert match.entity is None
+            assert match.ambiguous
+            assert {c.entity for c in match.candidates} == {"huawei", "v-1023"}
+
+    def test_exact_id_does_not_beat_a_shared_normalised_name(self) -> None:
+        """An id that normalises like another entity's name is ambiguous too."""
+        index = _index(("huawei-technologies", "CN", ("Huawei",)), ("huawei", "US", ("Hua W.",)))
+        match = index.resolve("huawei")
+        assert match.entity is None
+        methods = {c.entity: c.method for c in match.candidates}
+        assert methods == {
+            "huawei": MatchMethod.EXACT_ID,
+            "huawei-technologies": MatchMethod.NORMALISED_ALIAS,
+        }
+
+    @given(registries(), st.data())
+    def test_shared_normalised_name_never_identifies(
+        self, registry: object, data: st.DataObject
+    ) -> None:
+        """Whatever matched (an id, an exact name, a variant), every entity whose names
+        normalise like the query is identified or offered: never one of several."""
+        from vendorpolicy import Registry
+
+        assert isinstance(registry, Registry)
+        pool = [n for e in registry.entities for n in e.names]
+        query = data.draw(
+            st.one_of(
+                st.sampled_from(pool),
+                st.sampled_from(pool).flatmap(name_variants),
+                st.sampled_from([e.id for e in registry.entities]),
+            )
+        )
+        key = normalise_name(query)
+        sharing = {e.id for e in registry.entities if key in {normalise_name(n) for n in e.names}}
+        if query.strip() in {e.id for e in registry.entities}:
+            sharing.add(query.strip())
+        sharing |= {e.id for e in registry.entities if query.strip() in e.names}
+        match = registry.match(query)
         found = {match.entity} if match.entity else {c.entity for c in match.candidates}
         assert found == sharing
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
 from pathlib import Path
 
 import attrs
@@ -36,8 +37,15 @@ from vendorpolicy import (
     vendor,
 )
 from vendorpolicy._io import registry_to_dict
-from vendorpolicy.errors import InvalidDataError, InvalidRegistryError, InvalidValueError
-from vendorpolicy.testing import DESIGNATION_POOL, registries
+from vendorpolicy.errors import (
+    FileError,
+    InvalidDataError,
+    InvalidRegistryError,
+    InvalidValueError,
+    RegistryCollisionError,
+    VendorPolicyError,
+)
+from vendorpolicy.testing import DESIGNATION_POOL, company_names, name_variants, registries
 
 D = dt.date
 
@@ -79,6 +87,17 @@ def _brute_designations(registry: Registry, entity_id: str, on: dt.date) -> set[
             if not (listing.added <= on and (listing.removed is None or on < listing.removed)):
                 continue
             reach = listing.propagates or designation.propagates
+            if reach is Propagation.GROUP:
+                # Control in either direction, or common control: some entity that controls
+                # the listed one (or is it) has the entity below it, by relations of any kind.
+                tops = [
+                    e.id
+                    for e in registry.entities
+                    if reaches(e.id, listing.entity, {RelationKind.SUBSIDIARY})
+                ]
+                if any(reaches(top, entity_id, set(RelationKind)) for top in tops):
+                    out.add(designation.id)
+                continue
             allowed = {
                 Propagation.ENTITY: set(),
                 Propagation.SUBSIDIARIES: {RelationKind.SUBSIDIARY},
@@ -222,9 +241,10 @@ class TestQueries:
             for path in registry.designations(entity.id, on):
                 node = entity.id
                 for step in path.steps:
+                    owner, owned = (node, step.entity) if step.down else (step.entity, node)
                     assert any(
-                        r.owner == step.entity
-                        and r.owned == node
+                        r.owner == owner
+                        and r.owned == owned
                         and r.kind is step.kind
                         and r.valid_on(on)
                         for r in registry.relations
@@ -265,12 +285,124 @@ class TestQueries:
             assert registry.vendor_any_date(entity.id) == expected
 
 
+class TestGroupReach:
+    def _group(self, reach: str = "group") -> Registry:
+        """holdco controls listed (and sister); listed controls sub; affiliate holds 30% of
+        listed; outsider holds a 20% affiliate stake in sister."""
+        return Registry(
+            id="g",
+            version="1",
+            entities=[
+                Entity(id=i, name=i.title())
+                for i in ("holdco", "listed", "sister", "sub", "affiliate", "outsider")
+            ],
+            relations=[
+                Relation(owner="holdco", owned="listed"),
+                Relation(owner="holdco", owned="sister", valid_from=D(2020, 1, 1)),
+                Relation(owner="listed", owned="sub"),
+                Relation(owner="affiliate", owned="listed", kind="affiliate", share=30),
+                Relation(owner="outsider", owned="sister", kind="affiliate", share=20),
+            ],
+            lists=[
+                DesignationList(
+                    id="covered",
+                    propagates=reach,
+                    entries=[Listing(entity="listed", added=D(2019, 1, 1))],
+                )
+            ],
+        )
+
+    def test_group_reaches_controllers_and_their_companies(self) -> None:
+        """A group-wide listing reaches the listed entity's controlling owner and its other
+        companies (from the date the owner holds them), not minority holders: control in
+        either direction, or common control."""
+        registry = self._group()
+        on = D(2021, 1, 1)
+        reached = {e.id for e in registry.entities if registry.designated(e.id, on)}
+        assert reached == {"holdco", "listed", "sister", "sub"}
+        assert registry.designated("sister", D(2019, 6, 1)) == frozenset()
+
+    def test_other_reaches_stay_down(self) -> None:
+        """With `subsidiaries-and-affiliates`, nothing above the listed entity is reached."""
+        registry = self._group("subsidiaries-and-affiliates")
+        on = D(2021, 1, 1)
+        reached = {e.id for e in registry.entities if registry.designated(e.id, on)}
+        assert reached == {"listed", "sub"}
+
+    def test_path_goes_up_then_down(self) -> None:
+        """The path to a sister company climbs to the common owner, then comes down."""
+        registry = self._group()
+        (path,) = registry.designations("sister", D(2021, 1, 1))
+        assert [(s.entity, s.down) for s in path.steps] == [("holdco", False), ("listed", True)]
+        assert path.listed == "listed"
+        assert path.render() == (
+            "Sister → owned by Holdco (since 2020-01-01) → owner of Listed → designated covered "
+            "(listed 2019-01-01)"
+        )
+
+    def test_group_in_files(self) -> None:
+        """`group` is a reach in registry files, checked and written back."""
+        data = registry_to_dict(self._group())
+        assert data["lists"][0]["propagates"] == "group"
+        assert registry_from_dict(json.loads(json.dumps(data))) == self._group()
+        data["lists"][0]["propagates"] = "groupe"
+        with pytest.raises(InvalidDataError) as info:
+            registry_from_dict(data)
+        (problem,) = info.value.problems
+        assert problem.path == "$.lists[0].propagates"
+        assert "`group`" in (problem.hint or "")
+
+    def test_bundled_889_reaches_the_parent(self) -> None:
+        """Huawei's parent, Huawei Investment & Holding, is covered by §889 (FAR 52.204-25: "or
+        any subsidiary or affiliate", FAR 2.101: control either way or common control); the
+        lists that reach only the named entity do not reach it."""
+        registry = bundled_registry()
+        on = D(2021, 1, 1)
+        designated = registry.designated("huawei-investment-holding", on)
+        assert "us.889.covered" in designated
+        assert "uk.tsa.designated-vendor" not in designated
+        purchase = Purchase(
+            buyer=_BUYER,
+            supplier="Huawei Investment & Holding Co., Ltd.",
+            date=on,
+            components=(),
+        )
+        decision = _rules().evaluate(purchase, registry=registry)
+        assert decision.effect is Effect.DENY
+        assert "owner of Huawei Technologies Co., Ltd. → designated us.889.covered" in (
+            decision.explain()
+        )
+
+
 class TestFiles:
     @given(registries())
     def test_round_trip(self, registry: Registry) -> None:
         """A registry written to plain data and read back is equal, through JSON too."""
         data = json.loads(json.dumps(registry_to_dict(registry), ensure_ascii=False))
         assert registry_from_dict(data) == registry
+
+    @given(registries(), st.data())
+    def test_pickles(self, registry: Registry, data: st.DataObject) -> None:
+        """A registry pickles and unpickles equal (for multiprocessing and Spark), and the
+        copy resolves names and answers dated questions as the original does."""
+        again = pickle.loads(pickle.dumps(registry))  # noqa: S301 - our own value
+        assert again == registry
+        name = data.draw(st.sampled_from([n for e in registry.entities for n in e.names]))
+        assert again.match(name) == registry.match(name)
+        entity = data.draw(st.sampled_from(registry.entities)).id
+        on = data.draw(_dates)
+        assert again.designations(entity, on) == registry.designations(entity, on)
+        assert again.vendor(entity, on) == registry.vendor(entity, on)
+
+    def test_bundled_pickles(self) -> None:
+        """The bundled registry, its index built, pickles equal (identifiers included)."""
+        registry = bundled_registry()
+        registry.match("Huawei")
+        again = pickle.loads(pickle.dumps(registry))  # noqa: S301 - our own value
+        assert again == registry
+        assert [dict(e.identifiers) for e in again.entities] == [
+            dict(e.identifiers) for e in registry.entities
+        ]
 
     def test_problems_in_data_have_paths(self) -> None:
         """Malformed items are all reported with paths into the data."""
@@ -346,6 +478,107 @@ class TestFiles:
         assert mine.match("日本電気").entity == "nec"
         assert mine.entity("acme").identifiers == {"lei": "5493001KJTIIGC8Y1R12"}
 
+    @pytest.mark.parametrize(
+        ("suffix", "content", "message", "where"),
+        [
+            (".csv", b"id,name\nv-1,Acme\xff Ltd\n", "not UTF-8 text: byte `0xff`", ":2"),
+            (".json", b'{"id": "\xe9"}', "not UTF-8 text: byte `0xe9`", ":1"),
+            (".json", b'{"a":' + b"[" * 5000 + b"]" * 5000 + b"}", "nested too deeply", ""),
+            (".toml", b"a = " + b"[" * 5000 + b"]" * 5000, "nested too deeply", ""),
+            (
+                ".csv",
+                b'id,name,aliases\nv-1,Acme,"' + b"x" * 200_000 + b'"\n',
+                "not valid CSV: field larger than field limit",
+                ":2",
+            ),
+            (".json", b'{"id": "a", "id": "b"}', "key `id` given twice", ""),
+            (".json", b"\xff\xfe{}", "the file is UTF-16 text", ""),
+        ],
+        ids=[
+            "csv-not-utf8",
+            "json-not-utf8",
+            "deep-json",
+            "deep-toml",
+            "csv-huge-field",
+            "dup",
+            "utf16",
+        ],
+    )
+    def test_unreadable_files_are_located_errors(
+        self, tmp_path: Path, suffix: str, content: bytes, message: str, where: str
+    ) -> None:
+        """Bytes that are not a registry give an InvalidDataError naming the file and line,
+        never a traceback (these raised UnicodeDecodeError, RecursionError and csv.Error)."""
+        path = tmp_path / f"registry{suffix}"
+        path.write_bytes(content)
+        with pytest.raises(InvalidDataError) as info:
+            load_registry(path)
+        (problem,) = info.value.problems
+        assert problem.message.startswith(message)
+        assert problem.path == f"{path}{where}"
+
+    def test_missing_file(self, tmp_path: Path) -> None:
+        """A file that is not there is a FileError naming it."""
+        with pytest.raises(FileError, match="no such file"):
+            load_registry(tmp_path / "nowhere.json")
+
+    @given(st.binary(max_size=300), st.sampled_from([".json", ".toml", ".csv"]))
+    def test_any_bytes_load_or_fail_cleanly(self, content: bytes, suffix: str) -> None:
+        """Whatever the bytes, loading gives a registry or a library error, nothing else."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"r{suffix}"
+            path.write_bytes(content)
+            outcome = _load_or_error(path)
+        assert isinstance(outcome, (Registry, VendorPolicyError))
+        assert str(outcome)
+
+    def test_deep_chain_refused_when_built(self) -> None:
+        """A chain of control deeper than 64 is refused when the registry is built, with the
+        chain shown (a 1,000-level chain raised RecursionError when a vendor was made)."""
+        with pytest.raises(InvalidRegistryError) as info:
+            _chain(1000)
+        (problem,) = info.value.problems
+        assert problem.message == (
+            "a chain of control 1000 entities long (`c0 -> c1 -> c2 -> … -> c998 -> c999`) is "
+            "deeper than 64"
+        )
+        assert problem.path == "Registry.relations"
+
+    def test_deepest_allowed_chain_works_end_to_end(self) -> None:
+        """A 64-level chain: the vendor compares, hashes, prints, pickles, and a decision
+        with it explains and serialises."""
+        registry = _chain(64)
+        on = D(2020, 1, 1)
+        built = registry.vendor("c63", on)
+        assert len(built.lineage) == 64
+        assert built == registry.vendor("c63", on)
+        assert hash(built) == hash(registry.vendor("c63", on))
+        assert repr(built).startswith("Vendor(id='c63'")
+        assert pickle.loads(pickle.dumps(built)) == built  # noqa: S301 - our own value
+        rules = RuleSet(
+            id="r",
+            version="1",
+            rules=[
+                Rule(id="d", when=vendor.designated({"top"}, through_ownership=True), effect="deny")
+            ],
+        )
+        purchase = Purchase(buyer=_BUYER, supplier="Company 63", date=on)
+        decision = rules.evaluate(purchase, registry=registry)
+        assert decision.effect is Effect.DENY
+        assert decision.explain()
+        assert json.loads(decision.to_json())["effect"] == "deny"
+
+    @given(st.integers(min_value=2, max_value=80), st.data())
+    def test_chain_bound_is_exact_on_chains(self, length: int, data: st.DataObject) -> None:
+        """A straight chain is accepted up to 64 entities and refused above."""
+        if length <= 64:
+            assert len(_chain(length).vendor(f"c{length - 1}", D(2020, 1, 1)).lineage) == length
+        else:
+            with pytest.raises(InvalidRegistryError, match="deeper than 64"):
+                _chain(length)
+
     def test_csv_unknown_column(self, tmp_path: Path) -> None:
         """A CSV column the loader does not know is an error naming it."""
         csv = tmp_path / "v.csv"
@@ -355,6 +588,28 @@ class TestFiles:
         (problem,) = info.value.problems
         assert problem.message == "unknown column `colour`"
         assert problem.path == "$[header]"
+
+
+def _load_or_error(path: Path) -> Registry | VendorPolicyError:
+    try:
+        return load_registry(path)
+    except VendorPolicyError as exc:
+        return exc
+
+
+def _chain(length: int) -> Registry:
+    """c0 controls c1, which controls c2, …; c0 is listed."""
+    return Registry(
+        id="deep",
+        version="1",
+        entities=[Entity(id=f"c{i}", name=f"Company {i}") for i in range(length)],
+        relations=[Relation(owner=f"c{i}", owned=f"c{i + 1}") for i in range(length - 1)],
+        lists=[
+            DesignationList(
+                id="top", propagates="entity", entries=[Listing(entity="c0", added=D(2000, 1, 1))]
+            )
+        ],
+    )
 
 
 def _rules() -> RuleSet:
@@ -429,6 +684,101 @@ class TestBundled:
             "project-shortway",
             "hytera",
         ]
+
+
+_MASTER = Registry(
+    id="my-vendors",
+    version="1",
+    entities=[
+        Entity(id="v-1023", name="HUAWEI TECHNOLOGIES CO LTD", country="CN"),
+        Entity(id="v-2001", name="Acme Widgets Ltd", country="US"),
+    ],
+)
+
+
+def _bundled_names() -> st.SearchStrategy[str]:
+    names = [n for e in bundled_registry().entities for n in e.names]
+    return st.one_of(
+        company_names(), st.sampled_from(names), st.sampled_from(names).flatmap(name_variants)
+    )
+
+
+class TestMerge:
+    def test_collision_with_a_designated_entity_is_an_error(self) -> None:
+        """A vendor master naming Huawei as an ordinary vendor cannot be merged silently: the
+        error names both entities, the lists, the path and the fix (it used to shadow Huawei)."""
+        with pytest.raises(RegistryCollisionError) as info:
+            bundled_registry().merge(_MASTER)
+        error = info.value
+        (collision,) = error.collisions
+        assert (collision.entity, collision.other, collision.key) == (
+            "huawei-technologies",
+            "v-1023",
+            "huawei technologies",
+        )
+        assert "us.889.covered" in collision.designations
+        (problem,) = error.problems
+        assert problem.path == "my-vendors.entities[0].name"
+        assert problem.message.startswith(
+            "`HUAWEI TECHNOLOGIES CO LTD` (entity `v-1023`) has the name of "
+            "`Huawei Technologies Co., Ltd.` (entity `huawei-technologies`) once normalised"
+        )
+        assert 'on_collision="ambiguous"' in (problem.hint or "")
+        assert isinstance(error, InvalidRegistryError)
+        again = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own value
+        assert (str(again), again.collisions) == (str(error), error.collisions)
+
+    def test_ambiguous_merge_sends_shared_names_to_review(self) -> None:
+        """Merged with on_collision="ambiguous", Huawei's names and the master's resolve to
+        neither: a Huawei purchase goes to review, never to allow, with both candidates."""
+        merged = bundled_registry().merge(_MASTER, on_collision="ambiguous")
+        for supplier in ("HUAWEI TECHNOLOGIES CO LTD", "Huawei Technologies Co Ltd"):
+            purchase = Purchase(buyer=_BUYER, supplier=supplier, date=D(2021, 1, 1), components=())
+            decision = _rules().evaluate(purchase, registry=merged)
+            assert decision.effect is Effect.REVIEW
+            candidates = {c.entity for c in decision.resolutions[0].match.candidates}
+            assert candidates == {"huawei-technologies", "v-1023"}
+        assert merged.match("Acme Widgets Ltd").entity == "v-2001"
+
+    def test_collisions_report(self) -> None:
+        """`collisions()` reports every shared name, designated or not, without merging."""
+        plain = Registry(id="a", version="1", entities=[Entity(id="x", name="Orbit Systems Inc.")])
+        other = Registry(id="b", version="1", entities=[Entity(id="y", name="ORBIT SYSTEMS GMBH")])
+        (collision,) = plain.collisions(other)
+        assert (collision.entity, collision.other, collision.designations) == ("x", "y", ())
+        assert plain.merge(other).match("Orbit Systems").candidates  # merged: ambiguous
+
+    def test_unknown_collision_policy(self) -> None:
+        """A misspelt policy is an error, not a silent default."""
+        with pytest.raises(InvalidValueError, match="unknown collision policy `ambigous`"):
+            bundled_registry().merge(_MASTER, on_collision="ambigous")  # type: ignore[arg-type]
+
+    @given(
+        registries(names=_bundled_names(), id_prefix="mine-", registry_id="mine"),
+        _dates,
+        st.data(),
+    )
+    def test_merging_never_turns_deny_into_allow(
+        self, mine: Registry, on: dt.date, data: st.DataObject
+    ) -> None:
+        """Merging any user registry onto the bundled one never turns a DENY into an ALLOW,
+        for purchases naming a bundled entity by any of its names or a variant, or naming an
+        entity of the user's registry (whose names are often the bundled ones, re-typed)."""
+        bundled = bundled_registry()
+        policy = data.draw(st.sampled_from(["error", "ambiguous"]))
+        if policy == "error" and any(c.designations for c in bundled.collisions(mine)):
+            with pytest.raises(RegistryCollisionError):
+                bundled.merge(mine)
+            return
+        merged = bundled.merge(mine, on_collision=policy)
+        entity = data.draw(st.sampled_from(bundled.entities))
+        name = data.draw(st.sampled_from(entity.names))
+        theirs = [n for e in mine.entities for n in e.names]
+        supplier = data.draw(st.sampled_from([name, data.draw(name_variants(name)), *theirs]))
+        purchase = Purchase(buyer=_BUYER, supplier=supplier, date=on, components=())
+        rules = _rules()
+        if rules.evaluate(purchase, registry=bundled).effect is Effect.DENY:
+            assert rules.evaluate(purchase, registry=merged).effect is not Effect.ALLOW
 
 
 class TestEvaluation:
@@ -552,9 +902,14 @@ class TestEvaluation:
         )
         with_registry = rules.evaluate(purchase, registry=registry)
         resolved = registry.resolve(purchase)
-        assert with_registry == attrs.evolve(
-            rules.evaluate(resolved.purchase), resolutions=resolved.resolutions
-        )
+        plain = rules.evaluate(resolved.purchase)
+        if any(r.missing_facts for r in resolved.resolutions) and plain.missing_facts:
+            # A vendor left unknown for want of the date makes the date a missing fact too.
+            assert "purchase.date" in with_registry.missing_facts
+            with_registry = attrs.evolve(
+                with_registry, missing_facts=plain.missing_facts, results=plain.results
+            )
+        assert with_registry == attrs.evolve(plain, resolutions=resolved.resolutions)
         if resolved.purchase.vendor is None:
             assert with_registry.effect is Effect.REVIEW
         elif purchase.date is not None:
@@ -590,3 +945,109 @@ class TestCli:
         data["relations"] = [{"owner": "a", "owned": "b"}]
         bad.write_text(json.dumps(data), encoding="utf-8")
         assert main(["resolve", "x", "--registry", str(bad)]) == EXIT_INPUT
+
+    def test_check_blank_date_cell(self, tmp_path: Path) -> None:
+        """A ledger row naming a listed vendor with a blank date is not allowed: it goes to
+        review with the date among its missing facts (it was ALLOW)."""
+        from vendorpolicy import dump_rule_set
+        from vendorpolicy._cli import main
+
+        covered = RuleSet(
+            id="covered",
+            version="1",
+            rules=[Rule(id="d", when=vendor.designated({"us.889.covered"}), effect="deny")],
+        )
+        rules = tmp_path / "rules.toml"
+        rules.write_text(dump_rule_set(covered), encoding="utf-8")
+        ledger = tmp_path / "ledger.csv"
+        ledger.write_text(
+            "id,date,buyer_id,buyer_public,buyer_sector,vendor_id,supplier\n"
+            "r1,,agency,true,central-government,zte,\n"
+            "r2,2021-01-01,agency,true,central-government,zte,\n"
+            "r3,,agency,true,central-government,,ZTE Corporation\n",
+            encoding="utf-8",
+        )
+        out = tmp_path / "out.jsonl"
+        main(["check", str(rules), str(ledger), "--registry", "bundled", "-o", str(out), "-q"])
+        records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        effects = {r["purchase_id"]: r["effect"] for r in records}
+        assert effects == {"r1": "review", "r2": "deny", "r3": "review"}
+        undated = [r for r in records if r["purchase_id"] != "r2"]
+        assert all("purchase.date" in r["missing_facts"] for r in undated)
+
+    def _ledger(self, tmp_path: Path) -> Path:
+        ledger = tmp_path / "ledger.csv"
+        ledger.write_text(
+            "id,date,buyer_id,buyer_public,buyer_sector,buyer_country,supplier,category\n"
+            "r1,2021-01-01,agency,true,central-government,US,"
+            "HUAWEI TECHNOLOGIES CO LTD,telecom/network/router\n",
+            encoding="utf-8",
+        )
+        return ledger
+
+    def _effects(self, args: list[str], tmp_path: Path) -> tuple[int, list[str]]:
+        from vendorpolicy._cli import main
+
+        out = tmp_path / "out.jsonl"
+        code = main([*args, "-o", str(out), "-q"])
+        lines = out.read_text(encoding="utf-8").splitlines() if out.exists() else []
+        return code, [json.loads(line)["effect"] for line in lines]
+
+    def test_pack_merges_registry_files_onto_the_bundled_one(self, tmp_path: Path) -> None:
+        """Under --pack, --registry FILE adds to the bundled registry (it used to replace it,
+        and a Huawei purchase was no longer denied); --no-bundled-registry replaces it."""
+        mine = tmp_path / "mine.csv"
+        mine.write_text("id,name,country\nv-1,Acme Widgets Ltd,US\n", encoding="utf-8")
+        ledger = self._ledger(tmp_path)
+        base = ["check", "--pack", "us-ndaa-889", str(ledger), "--fail-on", "never"]
+        assert self._effects(base, tmp_path) == (0, ["deny"])
+        assert self._effects([*base, "--registry", str(mine)], tmp_path) == (0, ["deny"])
+        replaced = [*base, "--registry", str(mine), "--no-bundled-registry"]
+        assert self._effects(replaced, tmp_path)[1] != ["deny"]
+
+    def test_repeated_registry_accumulates(self, tmp_path: Path) -> None:
+        """Every --registry file counts, not only the last."""
+        import io
+
+        from vendorpolicy._cli import main
+
+        a = tmp_path / "a.csv"
+        a.write_text("id,name\nv-1,Acme Widgets Ltd\n", encoding="utf-8")
+        b = tmp_path / "b.csv"
+        b.write_text("id,name\nv-2,Orbit Pioneer GmbH\n", encoding="utf-8")
+        out = io.StringIO()
+        args = ["resolve", "Acme Widgets Ltd", "Orbit Pioneer GmbH", "ZTE Corporation"]
+        args += ["--as-of", "2021-01-01"]
+        assert main([*args, "--registry", str(a), "--registry", str(b)], out=out) == 0
+        text = out.getvalue()
+        assert "-> v-1 (Acme Widgets Ltd)" in text
+        assert "-> v-2 (Orbit Pioneer GmbH)" in text
+        assert "-> zte (ZTE Corporation)" in text
+        assert "vendorpolicy-bundled.a.b" in text
+
+    def test_collision_stops_unless_accepted(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A registry file shadowing a designated entity stops the run with exit 3 and the
+        collision; --registry-collisions ambiguous goes on, and the purchase goes to review."""
+        from vendorpolicy._cli import EXIT_INPUT
+
+        master = tmp_path / "master.csv"
+        master.write_text(
+            "id,name,country\nv-1023,HUAWEI TECHNOLOGIES CO LTD,CN\n", encoding="utf-8"
+        )
+        ledger = self._ledger(tmp_path)
+        base = ["check", "--pack", "us-ndaa-889", str(ledger), "--registry", str(master)]
+        assert self._effects(base, tmp_path) == (EXIT_INPUT, [])
+        err = capsys.readouterr().err
+        assert "1 name collision with designated entities" in err
+        assert "master.entities[0].name" in err
+        accepted = [*base, "--registry-collisions", "ambiguous", "--fail-on", "never"]
+        assert self._effects(accepted, tmp_path) == (0, ["review"])
+
+    def test_no_bundled_registry_needs_a_file(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--no-bundled-registry without any --registry is a usage error."""
+        from vendorpolicy._cli import EXIT_USAGE, main
+
+        assert main(["resolve", "x", "--no-bundled-registry"]) == EXIT_USAGE
+        assert "needs at least one --registry" in capsys.readouterr().err

@@ -81,6 +81,7 @@ if _typing.TYPE_CHECKING:
         DesignationList,
         Entity,
         Listing,
+        NameCollision,
         Propagation,
         Registry,
         Relation,
@@ -97,7 +98,7 @@ if _typing.TYPE_CHECKING:
     )
     from vendorpolicy._schema import rule_set_schema
     from vendorpolicy._trace import Trace
-    from vendorpolicy._vocabulary import Vocabulary
+    from vendorpolicy._vocabulary import FactLocation, FactSpec, Vocabulary, bundled_vocabulary
 
     __version__: str
 
@@ -118,6 +119,7 @@ _LAZY = {
     "DesignationList": "_registry",
     "Entity": "_registry",
     "Listing": "_registry",
+    "NameCollision": "_registry",
     "Propagation": "_registry",
     "Registry": "_registry",
     "Relation": "_registry",
@@ -130,6 +132,9 @@ _LAZY = {
     "RelationKind": "_resolution",
     "Resolution": "_resolution",
     "Vocabulary": "_vocabulary",
+    "FactLocation": "_vocabulary",
+    "FactSpec": "_vocabulary",
+    "bundled_vocabulary": "_vocabulary",
     "canonical_json": "_convert",
     "purchase_from_dict": "_convert",
     "rule_set_from_dict": "_convert",
@@ -195,6 +200,8 @@ __all__ = [
     "DesignationPath",
     "Effect",
     "Entity",
+    "FactLocation",
+    "FactSpec",
     "LayerOutcome",
     "LedgerRow",
     "Limits",
@@ -202,6 +209,7 @@ __all__ = [
     "Match",
     "MatchMethod",
     "Money",
+    "NameCollision",
     "NameIndex",
     "PathStep",
     "Predicate",
@@ -229,6 +237,7 @@ __all__ = [
     "all_of",
     "any_of",
     "bundled_registry",
+    "bundled_vocabulary",
     "buyer",
     "canonical_json",
     "category",

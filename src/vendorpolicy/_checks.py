@@ -5,15 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Generic, NoReturn, TypeVar
 
 import attrs
 
-from vendorpolicy._codes import COUNTRY_CODES, CURRENCY_CODES, suggest
-from vendorpolicy.errors import InvalidValueError, PredicateTypeError
+from vendorpolicy._codes import (
+    BUYER_COUNTRY_CODES,
+    COUNTRY_ALIASES,
+    COUNTRY_CODES,
+    CURRENCY_CODES,
+    EXCEPTIONAL_COUNTRY_CODES,
+    suggest,
+)
+from vendorpolicy._text import LIMIT, brief, lone_surrogate
+from vendorpolicy.errors import InvalidValueError, PredicateTypeError, VendorPolicyError
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 #: Identifiers: lowercase letters, digits and ``-_.``, starting with a letter or digit.
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
@@ -24,9 +34,10 @@ def where(instance: object, attribute: attrs.Attribute[Any]) -> str:
     return f"{type(instance).__name__}.{attribute.name}"
 
 
-def tick(value: object) -> str:
-    """A user value quoted for a message."""
-    return f"`{value}`"
+def tick(value: object, limit: int = LIMIT) -> str:
+    """A user value quoted for a message: in backticks, on one line, escaped and cut short (see
+    :func:`vendorpolicy._text.brief`). Every message shows user values through this."""
+    return f"`{brief(value, limit)}`"
 
 
 def type_name(value: object) -> str:
@@ -91,14 +102,44 @@ def _check_code(value: object, path: str, codes: frozenset[str], what: str, exam
 
 
 def check_country(value: object, path: str) -> str:
+    """A vendor's or an entity's country: an assigned ISO 3166-1 alpha-2 code."""
+    if isinstance(value, str) and value in EXCEPTIONAL_COUNTRY_CODES:
+        raise InvalidValueError(
+            f"{tick(value)} is accepted only as a buyer's country",
+            path=path,
+            hint="a vendor is established in a country: give the member state, such as `DE`",
+        )
+    return _check_country_code(value, path, COUNTRY_CODES)
+
+
+def check_buyer_country(value: object, path: str) -> str:
+    """A buyer's country: an assigned ISO 3166-1 alpha-2 code, or ``EU`` for the European
+    Union's own institutions (an exceptionally reserved code)."""
+    return _check_country_code(value, path, BUYER_COUNTRY_CODES)
+
+
+def _check_country_code(value: object, path: str, codes: frozenset[str]) -> str:
+    if isinstance(value, str) and value in COUNTRY_ALIASES and value not in codes:
+        raise InvalidValueError(
+            f"unknown country code {tick(value)}",
+            path=path,
+            hint=f"ISO 3166-1 writes `{COUNTRY_ALIASES[value]}`",
+        )
     return _check_code(
-        value, path, COUNTRY_CODES, "country code", "an ISO 3166-1 alpha-2 code such as `JP`"
+        value, path, codes, "country code", "an ISO 3166-1 alpha-2 code such as `JP`"
     )
 
 
 def country_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and (type(value) is not str or value not in COUNTRY_CODES):
         check_country(value, where(instance, attribute))
+
+
+def buyer_country_validator(
+    instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    if value is not None:
+        check_buyer_country(value, where(instance, attribute))
 
 
 def check_currency(value: object, path: str) -> str:
@@ -108,13 +149,68 @@ def check_currency(value: object, path: str) -> str:
 
 
 def check_text(value: object, path: str) -> str:
+    """Check that ``value`` is text that can be written out: a lone surrogate (which no UTF-8
+    file can hold) is refused here rather than failing later in a digest or a results file."""
     if not isinstance(value, str):
         raise PredicateTypeError(f"expected text, got {type_name(value)} {tick(value)}", path=path)
+    if lone_surrogate(value) is not None:
+        raise surrogate_error(value, path)
     return value
 
 
+def surrogate_error(text: str, path: str, *, what: str = "text") -> InvalidValueError:
+    """The error for text holding a lone surrogate, naming where in the text it is."""
+    at = lone_surrogate(text) or 0
+    return InvalidValueError(
+        f"not valid Unicode: a lone surrogate {tick(text[at])} at character {at + 1} of the "
+        f"{what} {tick(text, 60)}",
+        path=path,
+        hint="such text usually comes from a wrong decoding; fix it where it was produced",
+    )
+
+
+def data_problems(data: Any, max_depth: int, root: str = "$") -> list[VendorPolicyError]:
+    """Problems with plain data (parsed JSON or TOML) before any value is built, found without
+    recursion: nesting deeper than ``max_depth`` (the first place only) and every key or text
+    holding a lone surrogate, each with its path from ``root``."""
+    problems: list[VendorPolicyError] = []
+    stack: list[tuple[Any, int, str]] = [(data, 1, root)]
+    too_deep = False
+    while stack:
+        value, depth, path = stack.pop()
+        if isinstance(value, str):
+            if lone_surrogate(value) is not None:
+                problems.append(surrogate_error(value, path))
+            continue
+        if isinstance(value, Mapping):
+            items: list[tuple[str, Any]] = []
+            for key, item in value.items():
+                if isinstance(key, str) and lone_surrogate(key) is not None:
+                    problems.append(surrogate_error(key, path, what="key"))
+                items.append((f"{path}.{key}", item))
+        elif isinstance(value, list):
+            items = [(f"{path}[{i}]", item) for i, item in enumerate(value)]
+        else:
+            continue
+        for child_path, child in reversed(items):
+            if isinstance(child, (Mapping, list)) and depth + 1 > max_depth:
+                if not too_deep:
+                    too_deep = True
+                    problems.append(
+                        InvalidValueError(
+                            f"nested too deeply: more than {max_depth} levels",
+                            path=child_path,
+                            hint="flatten the data, or raise `Limits.max_depth` if it is trusted",
+                        )
+                    )
+                continue
+            stack.append((child, depth + 1, child_path))
+    return problems
+
+
 def text_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str):
+    # ASCII text (nearly all of it) can hold no lone surrogate: only other text is searched.
+    if type(value) is not str or not value.isascii():
         check_text(value, where(instance, attribute))
 
 
@@ -206,3 +302,40 @@ def instances_of(cls: type[T], value: object, path: str) -> tuple[T, ...]:
 
 def tuple_of(value: object, path: str, check: Callable[[Any, str], T]) -> tuple[T, ...]:
     return tuple(check(item, f"{path}[{i}]") for i, item in enumerate(as_items(value, path)))
+
+
+class FrozenMapping(Mapping[K, V], Generic[K, V]):
+    """A read-only mapping that pickles and copies, unlike :class:`types.MappingProxyType`: the
+    mapping fields of the value classes (``Vendor.attributes``, ``Purchase.facts``,
+    ``Entity.identifiers``…) hold one, so that values travel to other processes."""
+
+    __slots__ = ("_data",)
+    _data: dict[K, V]
+
+    def __init__(self, data: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
+        object.__setattr__(self, "_data", dict(data))
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    # The dict's own, rather than ``Mapping``'s in Python: evaluation reads facts by these.
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def get(self, key: K, default: Any = None) -> Any:
+        return self._data.get(key, default)
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self._data,))

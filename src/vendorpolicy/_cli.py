@@ -8,6 +8,7 @@ Exit codes (documented in docs/cli.md):
      not be read (all other rows are still screened and written; 3 wins over 1, because an
      unreadable row may be a purchase that would have been denied), and when the output pipe
      closed before the run finished
+  130 interrupted (Ctrl-C); an output file is left as it was before the run
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from vendorpolicy._checks import tick
 from vendorpolicy._convert import unstructure
 from vendorpolicy._decision import Decision
-from vendorpolicy._files import load_purchase, load_rule_set
+from vendorpolicy._files import atomic_output, load_purchase, load_rule_set, read_document
 from vendorpolicy._ledger import (
     ColumnMapping,
     RowError,
@@ -40,16 +42,20 @@ from vendorpolicy._resolution import Resolution
 from vendorpolicy._rules import RuleSet
 from vendorpolicy._samples import sample_purchases, sample_rule_set
 from vendorpolicy._schema import rule_set_schema
-from vendorpolicy._vocabulary import Vocabulary
-from vendorpolicy.errors import VendorPolicyError
+from vendorpolicy._text import shown
+from vendorpolicy._vocabcheck import fact_name_problems
+from vendorpolicy._vocabulary import Vocabulary, bundled_vocabulary, show_value
+from vendorpolicy.errors import FileError, InvalidDataError, VendorPolicyError
 
 __all__ = [
     "EXIT_DENIED",
     "EXIT_INPUT",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
     "add_registry_option",
     "main",
+    "registry_from_args",
     "registry_option",
 ]
 
@@ -57,6 +63,7 @@ EXIT_OK = 0
 EXIT_DENIED = 1
 EXIT_USAGE = 2
 EXIT_INPUT = 3
+EXIT_INTERRUPTED = 130
 
 
 class _UsageError(Exception):
@@ -96,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--json", action="store_true", help="print the decision as JSON")
     explain.add_argument("--as-of", type=_date_arg, help="judge rules in force on this date")
     _pack_option(explain)
+    _outside_vocabulary_options(explain)
     validate = commands.add_parser(
         "validate",
         help="check a rule file and report every problem in it",
@@ -141,6 +149,7 @@ def _parser() -> argparse.ArgumentParser:
     add_registry_option(check, default=None)
     check.add_argument("--quiet", "-q", action="store_true", help="no progress or summary")
     _vocabulary_option(check)
+    _outside_vocabulary_options(check)
     commands.add_parser(
         "schema",
         help="print the JSON Schema of the rule-set file format",
@@ -175,16 +184,54 @@ def _pack_option(parser: argparse.ArgumentParser) -> None:
         "--pack",
         metavar="NAME",
         help="use a bundled rule pack (see `vendorpolicy packs`) instead of a rule file; "
-        "names resolve against the bundled registry unless --registry says otherwise",
+        "names resolve against the bundled registry, with any --registry files merged onto it",
     )
 
 
 def _vocabulary_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--vocabulary",
-        help='a JSON file {"categories": [...], "designations": [...]}: references to '
-        "anything else are errors",
+        metavar="FILE|bundled",
+        help='a JSON file {"categories": [...], "designations": [...], "facts": [...]}, or '
+        "`bundled` for the bundled category tree: rules that refer to anything else are "
+        "errors (and for `check`, purchases that state anything else)",
     )
+
+
+def _outside_vocabulary_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--outside-vocabulary",
+        choices=("error", "escalate"),
+        default="error",
+        help="a purchase whose facts or category are outside the rules' vocabulary: an error "
+        "(default; for `check`, an error record for the row), or `escalate` to read those "
+        "facts as unknown and decide",
+    )
+    parser.add_argument(
+        "--extra-fact",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a fact the purchases may state for other rules (any value); repeat for several",
+    )
+    parser.add_argument(
+        "--extra-facts-of",
+        action="append",
+        default=[],
+        metavar="PACK",
+        help="accept (and check) the facts of another bundled pack, for a ledger screened "
+        "under several packs; `all` for every pack; repeat for several",
+    )
+
+
+def _extra_facts(args: argparse.Namespace) -> list[str | Vocabulary]:
+    extra: list[str | Vocabulary] = list(args.extra_fact)
+    if args.extra_facts_of:
+        from vendorpolicy import packs  # noqa: PLC0415 - only these options need them
+
+        names = [] if "all" in args.extra_facts_of else args.extra_facts_of
+        extra.append(packs.vocabulary(*names))
+    return extra
 
 
 def _date_arg(text: str) -> dt.date:
@@ -197,22 +244,71 @@ def _date_arg(text: str) -> dt.date:
 def add_registry_option(
     parser: argparse.ArgumentParser, *, default: str | None = "bundled"
 ) -> None:
-    """``--registry FILE``: the vendor registry to resolve names against."""
-    after = "the default" if default == "bundled" else "the one shipped with vendorpolicy"
+    """``--registry FILE`` (repeatable), ``--no-bundled-registry`` and
+    ``--registry-collisions``: the vendor registry to resolve names against.
+
+    With ``default="bundled"`` (``resolve``, and ``check`` under ``--pack``) the files are merged
+    onto the bundled registry; ``--no-bundled-registry`` leaves it out, so that only the files
+    count. With ``default=None`` (``check`` with a rule file) only the files count, and
+    without any, names are not resolved."""
+    if default == "bundled":
+        where = "merged onto the bundled registry (see --no-bundled-registry)"
+    else:
+        where = "merged in order; without one, supplier names are not resolved (under --pack, "
+        "they are merged onto the bundled registry)"
     parser.add_argument(
         "--registry",
-        default=default,
+        action="append",
+        default=None,
         metavar="FILE",
-        help=f"a registry file (.json, .toml, or .csv of entities), or `bundled` ({after})"
-        + ("" if default else "; without it, supplier names are not resolved"),
+        help="a registry file (.json, .toml, or .csv of entities), or `bundled`; repeat it to "
+        f"add several, {where}",
+    )
+    parser.add_argument(
+        "--no-bundled-registry",
+        action="store_true",
+        help="use only the --registry files, not the bundled registry under them",
+    )
+    parser.add_argument(
+        "--registry-collisions",
+        choices=("error", "ambiguous"),
+        default="error",
+        help="when a registry file's entity shares a name with a designated entity of another: "
+        "stop with an error (default), or go on with the shared names ambiguous (review)",
     )
 
 
 def registry_option(value: str) -> Registry:
-    """The registry ``--registry`` names: the bundled one, or one loaded from a file."""
+    """The registry one ``--registry`` value names: the bundled one, or one loaded from a file."""
     from vendorpolicy._io import bundled_registry, load_registry  # noqa: PLC0415 - cycle
 
     return bundled_registry() if value == "bundled" else load_registry(value)
+
+
+def registry_from_args(args: argparse.Namespace, *, bundled: bool) -> Registry | None:
+    """The registry the registry options give: the bundled registry (when ``bundled`` and not
+    ``--no-bundled-registry``) with every ``--registry`` file merged onto it in order, each merge
+    refusing collisions with designated entities unless ``--registry-collisions ambiguous``.
+    ``None`` when there is nothing to resolve against."""
+    refs: list[str] = list(args.registry or [])
+    if bundled and not args.no_bundled_registry and "bundled" not in refs:
+        refs.insert(0, "bundled")
+    if args.no_bundled_registry and not args.registry:
+        raise _UsageError("--no-bundled-registry needs at least one --registry FILE")
+    registry: Registry | None = None
+    for ref in dict.fromkeys(refs):
+        more = registry_option(ref)
+        registry = (
+            more
+            if registry is None
+            else registry.merge(
+                more,
+                id=f"{registry.id}.{more.id}",
+                version=f"{registry.version}+{more.version}",
+                on_collision=args.registry_collisions,
+            )
+        )
+    return registry
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
@@ -220,16 +316,27 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     out = out or sys.stdout
     err = sys.stderr
     try:
+        return _main(argv, out, err)
+    except KeyboardInterrupt:
+        # Ctrl-C: stop at once, without a traceback. An output file being written is left as
+        # it was (outputs are written whole or not at all); the run proved nothing, so it
+        # cannot exit 0. 130 is what shells report for a command stopped by SIGINT.
+        print("\ninterrupted", file=err)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
+    try:
         args = _parser().parse_args(argv)
     except _UsageError as exc:
-        print(exc, file=err)
+        print(shown(str(exc)), file=err)
         print("try `vendorpolicy --help`", file=err)
         return EXIT_USAGE
     try:
         if args.command == "demo":
             return _demo(out)
         if args.command == "explain":
-            return _explain(args.args, as_json=args.json, as_of=args.as_of, pack=args.pack, out=out)
+            return _explain(args, out=out)
         if args.command == "validate":
             return _validate(args.rules, args.vocabulary, out)
         if args.command == "check":
@@ -240,9 +347,11 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         if args.command == "packs":
             return _packs(args.name, out)
         if args.command == "resolve":
-            return _resolve(args.names, args.registry, args.as_of, as_json=args.json, out=out)
+            registry = registry_from_args(args, bundled=True)
+            assert registry is not None
+            return _resolve(args.names, registry, args.as_of, as_json=args.json, out=out)
     except _UsageError as exc:
-        print(exc, file=err)
+        print(shown(str(exc)), file=err)
         return EXIT_USAGE
     except VendorPolicyError as exc:
         print(f"error: {exc}", file=err)
@@ -260,7 +369,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
 def decision_table(rows: Sequence[tuple[Purchase, Decision]]) -> str:
     """A plain-text table: one line per purchase with its effect and the deciding reason."""
     header = ("purchase", "buyer", "vendor", "category", "decision", "why")
-    lines = [header]
+    lines: list[tuple[str, ...]] = [header]
     for p, d in rows:
         lines.append(
             (
@@ -272,6 +381,7 @@ def decision_table(rows: Sequence[tuple[Purchase, Decision]]) -> str:
                 _why(d),
             )
         )
+    lines = [tuple(shown(cell) for cell in row) for row in lines]  # user text, escaped
     widths = [max(len(row[i]) for row in lines) for i in range(len(header) - 1)]
     rendered = []
     for row in lines:
@@ -284,6 +394,7 @@ def decision_table(rows: Sequence[tuple[Purchase, Decision]]) -> str:
 def _why(decision: Decision) -> str:
     names = "; ".join(line for r in decision.resolutions for line in r.summary())
     names = f" [{names}]" if names else ""
+    names += "".join(f" [warning: {w}]" for w in decision.warnings)
     if decision.determining:
         first = decision.determining[0]
         return (f"{first.rule}: {first.reason}" if first.reason else first.rule) + names
@@ -306,41 +417,36 @@ def _demo(out: TextIO) -> int:
     return EXIT_OK
 
 
-def _explain(
-    args: Sequence[str], *, as_json: bool, as_of: dt.date | None, pack: str | None, out: TextIO
-) -> int:
-    if pack is not None:
-        if len(args) != 1:
+def _explain(args: argparse.Namespace, *, out: TextIO) -> int:
+    options = {"outside_vocabulary": args.outside_vocabulary, "extra_facts": _extra_facts(args)}
+    if args.pack is not None:
+        if len(args.args) != 1:
             raise _UsageError("vendorpolicy explain: with --pack, give only the PURCHASE")
         from vendorpolicy import packs  # noqa: PLC0415 - only these commands need them
 
-        purchase = _find_purchase(args[0])
-        decision = packs.load(pack).evaluate(
-            purchase, as_of=as_of, registry=registry_option("bundled")
+        purchase = _find_purchase(args.args[0])
+        decision = packs.load(args.pack).evaluate(
+            purchase, as_of=args.as_of, registry=registry_option("bundled"), **options
         )
-        print(decision.to_json(indent=2) if as_json else decision.explain(), file=out)
+        print(decision.to_json(indent=2) if args.json else decision.explain(), file=out)
         return EXIT_OK
-    if len(args) > 2:
+    if len(args.args) > 2:
         raise _UsageError("vendorpolicy explain: give [RULES] PURCHASE, at most two arguments")
-    rules = load_rule_set(args[0]) if len(args) == 2 else sample_rule_set()
-    purchase = _find_purchase(args[-1])
-    decision = rules.evaluate(purchase, as_of=as_of)
-    print(decision.to_json(indent=2) if as_json else decision.explain(), file=out)
+    rules = load_rule_set(args.args[0]) if len(args.args) == 2 else sample_rule_set()
+    purchase = _find_purchase(args.args[-1])
+    decision = rules.evaluate(purchase, as_of=args.as_of, **options)
+    print(decision.to_json(indent=2) if args.json else decision.explain(), file=out)
     return EXIT_OK
 
 
 def _load_vocabulary(path: str | None) -> Vocabulary | None:
     if path is None:
         return None
+    if path == "bundled":
+        return bundled_vocabulary()
     from vendorpolicy._convert import structure  # noqa: PLC0415
-    from vendorpolicy._files import parse_document  # noqa: PLC0415
 
-    text = Path(path).read_text(encoding="utf-8") if Path(path).is_file() else None
-    if text is None:
-        raise VendorPolicyError(f"no such file `{path}`")
-    vocabulary: Vocabulary = structure(
-        parse_document(text, format="json", name=path), Vocabulary, what=path
-    )
+    vocabulary: Vocabulary = structure(read_document(path), Vocabulary, what=path)
     return vocabulary
 
 
@@ -349,10 +455,12 @@ def _validate(path: str, vocabulary: str | None, out: TextIO) -> int:
     layers = rules.layers()
     count = sum(len(layer.rules) for layer in layers)
     print(
-        f"ok: {path}: rule set `{rules.id}` version {rules.version}, {count} rule"
-        f"{'s' if count != 1 else ''}"
-        + (f" in {len(layers)} layers" if len(layers) > 1 else "")
-        + f", digest {rules.digest}",
+        shown(
+            f"ok: {path}: rule set `{rules.id}` version {rules.version}, {count} rule"
+            f"{'s' if count != 1 else ''}"
+            + (f" in {len(layers)} layers" if len(layers) > 1 else "")
+            + f", digest {rules.digest}"
+        ),
         file=out,
     )
     return EXIT_OK
@@ -365,28 +473,39 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         from vendorpolicy import packs  # noqa: PLC0415 - only these commands need them
 
         rules = packs.load(args.pack)
-        args.registry = args.registry or "bundled"
+        vocabulary = _load_vocabulary(args.vocabulary)
     else:
         if len(args.args) != 2:
             raise _UsageError("vendorpolicy check: give RULES LEDGER, or --pack NAME LEDGER")
-        rules = load_rule_set(args.args[0], vocabulary=_load_vocabulary(args.vocabulary))
+        vocabulary = _load_vocabulary(args.vocabulary)
+        rules = load_rule_set(args.args[0], vocabulary=vocabulary)
     args.ledger = args.args[-1]
+    registry = registry_from_args(args, bundled=args.pack is not None)
     mapping = _load_mapping(args.mapping)
     fmt = args.format or _format_for(args.output)
+    extra = _extra_facts(args)
+    if args.outside_vocabulary == "error":
+        _check_fact_columns(args, rules, mapping, vocabulary, extra)
     rows = read_ledger(args.ledger, mapping=mapping, format=args.ledger_format)
     show_progress = not args.quiet and sys.stderr.isatty()
-    registry = registry_option(args.registry) if args.registry else None
     results: Iterable[ScreenedRow | RowError] = screen(
-        rules, rows, as_of=args.as_of, registry=registry
+        rules,
+        rows,
+        as_of=args.as_of,
+        registry=registry,
+        outside_vocabulary=args.outside_vocabulary,
+        extra_facts=extra,
+        vocabulary=vocabulary,
     )
     if show_progress:
         results = _progress(results, _count_lines(args.ledger))
     if args.output:
         try:
-            with Path(args.output).open("w", encoding="utf-8", newline="") as target:
+            # Whole or not at all: an error or Ctrl-C halfway leaves the previous file in place.
+            with atomic_output(args.output) as target:
                 summary = _write(results, target, rules, fmt)
         except OSError as exc:
-            raise VendorPolicyError(f"cannot write `{args.output}`: {exc.strerror}") from None
+            raise FileError(f"cannot write {tick(args.output)}: {exc.strerror or exc}") from None
     else:
         summary = _write(results, out, rules, fmt)
     if not args.quiet:
@@ -398,6 +517,49 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         if any(Effect(e) >= threshold for e, n in summary.effects.items() if n):
             return EXIT_DENIED
     return EXIT_OK
+
+
+def _check_fact_columns(
+    args: argparse.Namespace,
+    rules: RuleSet,
+    mapping: ColumnMapping,
+    vocabulary: Vocabulary | None,
+    extra: list[str | Vocabulary],
+) -> None:
+    """Refuse a CSV header whose fact columns the rules' vocabulary does not know, once,
+    rather than each row."""
+    from vendorpolicy._ledger import _ledger_format  # noqa: PLC0415
+
+    prefix = mapping.fact_prefix
+    if not prefix or (args.ledger_format or _ledger_format(args.ledger)) != "csv":
+        return
+    import csv  # noqa: PLC0415
+
+    try:
+        with Path(args.ledger).open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            header = [cell.strip() for cell in next(csv.reader(handle), [])]
+    except (OSError, csv.Error):
+        return  # reading the ledger reports it
+    columns = {c[len(prefix) :]: i for i, c in enumerate(header) if c.startswith(prefix)}
+    found = fact_name_problems(rules, columns, vocabulary=vocabulary, extra_facts=extra)
+    if not found:
+        return
+    problems = tuple(
+        type(error)(
+            f"fact column `{prefix}{name}`: {error.message}",
+            path=f"{args.ledger}:1 column {columns[name] + 1}",
+            hint=(error.hint or "").replace("`extra_facts`", "`--extra-fact`")
+            if error.hint and "did you mean" in error.hint
+            else "map or rename the column, or pass `--extra-fact "
+            f"{name}` if it is meant for other rules",
+        )
+        for name, error in found
+    )
+    count = len(problems)
+    raise InvalidDataError(
+        f"{count} problem{'s' if count != 1 else ''} in the header of {args.ledger}",
+        problems=problems,
+    )
 
 
 def _format_for(output: str | None) -> str:
@@ -412,12 +574,8 @@ def _load_mapping(path: str | None) -> ColumnMapping:
     if path is None:
         return ColumnMapping()
     from vendorpolicy._convert import structure  # noqa: PLC0415
-    from vendorpolicy._files import parse_document  # noqa: PLC0415
 
-    if not Path(path).is_file():
-        raise VendorPolicyError(f"no such file `{path}`")
-    data = parse_document(Path(path).read_text(encoding="utf-8"), format="json", name=path)
-    mapping: ColumnMapping = structure(data, ColumnMapping, what=path)
+    mapping: ColumnMapping = structure(read_document(path), ColumnMapping, what=path)
     return mapping
 
 
@@ -428,7 +586,7 @@ def _write(
         return write_results(results, target, rule_set=rules, format=fmt)  # type: ignore[arg-type]
     print("  ".join(("line", "purchase", "decision", "why")), file=target)
     effects: dict[str, int] = {}
-    total = errors = 0
+    total = errors = warned = 0
     for result in results:
         total += 1
         if isinstance(result, RowError):
@@ -436,9 +594,14 @@ def _write(
         else:
             effect = result.decision.effect.value
             effects[effect] = effects.get(effect, 0) + 1
-        print("  ".join(_table_row(result)), file=target)
+            warned += bool(result.decision.warnings)
+        print("  ".join(shown(cell) for cell in _table_row(result)), file=target)
     return ScreeningSummary(
-        rows=total, decisions=total - errors, errors=errors, effects=dict(sorted(effects.items()))
+        rows=total,
+        decisions=total - errors,
+        errors=errors,
+        effects=dict(sorted(effects.items())),
+        warnings=warned,
     )
 
 
@@ -459,6 +622,11 @@ def _summary_line(summary: ScreeningSummary) -> str:
         f"screened {summary.rows} rows: {summary.decisions} decisions"
         + (f" ({effects})" if effects else "")
         + f", {summary.errors} error{'s' if summary.errors != 1 else ''}"
+        + (
+            f", {summary.warnings} with warning{'s' if summary.warnings != 1 else ''}"
+            if summary.warnings
+            else ""
+        )
     )
 
 
@@ -504,9 +672,8 @@ def _draw(done: int, total: int, elapsed: float) -> None:
 
 
 def _resolve(
-    names: Sequence[str], registry_ref: str, as_of: dt.date | None, *, as_json: bool, out: TextIO
+    names: Sequence[str], registry: Registry, as_of: dt.date | None, *, as_json: bool, out: TextIO
 ) -> int:
-    registry = registry_option(registry_ref)
     probe = Buyer(id="probe", public=True, sector="other")
     resolutions: list[Resolution] = []
     for name in names:
@@ -521,7 +688,7 @@ def _resolve(
     for resolution in resolutions:
         lines = resolution.render()
         lines[0] = lines[0].replace("vendor: ", "", 1)
-        print("\n".join(lines), file=out)
+        print("\n".join(shown(line) for line in lines), file=out)
     return EXIT_OK
 
 
@@ -557,8 +724,10 @@ def _packs(name: str | None, out: TextIO) -> int:
     print("Facts a purchase states:", file=out)
     for spec in info.facts:
         where = {"facts": "facts", "purpose": "purpose", "component": "component facts"}
-        values = ", ".join(str(v).lower() if isinstance(v, bool) else v for v in spec.values)
+        values = ", ".join(show_value(v) for v in spec.values)
         extra = " (or any other)" if spec.open else ""
+        if spec.dates:
+            extra = (", or any date" if values else "any date") + extra
         print(f"  {spec.name} [{where[spec.location.value]}]: {values}{extra}", file=out)
         print(f"      {spec.meaning}", file=out)
     print("", file=out)

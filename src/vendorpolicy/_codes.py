@@ -7,6 +7,8 @@ Kept as plain data so that validation needs no network and no extra dependency.
 
 from __future__ import annotations
 
+import functools
+
 COUNTRY_CODES: frozenset[str] = frozenset(
     (
         "AD",
@@ -261,6 +263,23 @@ COUNTRY_CODES: frozenset[str] = frozenset(
     )
 )
 
+#: Codes that ISO 3166-1 does not assign to a country but *exceptionally reserves* for a
+#: particular use, accepted only where that use arises. ``EU`` (the European Union) was reserved at
+#: the request of the ISO 4217 Maintenance Agency and later extended by the ISO 3166 Maintenance
+#: Agency to any application that needs to represent the name European Union (ISO 3166 MA, list
+#: of exceptionally reserved code elements). vendorpolicy accepts it as a *buyer's* country, for
+#: the purchases of the Union's own institutions; a vendor is established in a member state, so
+#: ``EU`` is never a vendor's origin.
+EXCEPTIONAL_COUNTRY_CODES: frozenset[str] = frozenset({"EU"})
+
+#: The codes a buyer's country may take: the assigned codes and the exceptional ones.
+BUYER_COUNTRY_CODES: frozenset[str] = COUNTRY_CODES | EXCEPTIONAL_COUNTRY_CODES
+
+#: Two-letter codes in use for a country that ISO 3166-1 codes otherwise (the European
+#: Commission writes ``EL`` for Greece and ``UK`` for the United Kingdom; ``UK`` is also
+#: exceptionally reserved), so that a message can name the code to write instead.
+COUNTRY_ALIASES: dict[str, str] = {"EL": "GR", "UK": "GB"}
+
 CURRENCY_CODES: frozenset[str] = frozenset(
     (
         "AED",
@@ -425,10 +444,25 @@ CURRENCY_CODES: frozenset[str] = frozenset(
 
 def suggest(value: str, choices: frozenset[str] | tuple[str, ...]) -> str | None:
     """The closest known spelling of ``value``, as a hint for an error message, or ``None``."""
+    if len(value) > 16:  # no code is this long; nor should a hostile value fill the cache
+        return _suggest(value, choices)
+    return _suggest_cached(value, choices)
+
+
+def _suggest(value: str, choices: frozenset[str] | tuple[str, ...]) -> str | None:
     upper = value.upper()
     if upper != value and upper in choices:
         return upper
     import difflib  # noqa: PLC0415 - only for a message; kept off the import path
 
-    close = difflib.get_close_matches(value, sorted(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(value, _sorted(choices), n=1, cutoff=0.6)
     return close[0] if close else None
+
+
+# A file with the same typo in a thousand places asks the same question a thousand times.
+_suggest_cached = functools.lru_cache(maxsize=1024)(_suggest)
+
+
+@functools.lru_cache(maxsize=16)
+def _sorted(choices: frozenset[str] | tuple[str, ...]) -> list[str]:
+    return sorted(choices)

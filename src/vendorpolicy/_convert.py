@@ -28,15 +28,18 @@ import cattrs
 from cattrs.errors import AttributeValidationNote, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from vendorpolicy._checks import tick
 from vendorpolicy._decision import Decision
 from vendorpolicy._model import Category, Component, Purchase
 from vendorpolicy._predicates import (
+    AcquiredOnOrAfter,
     AllComponents,
     AllOf,
     Always,
     AnyComponent,
     AnyOf,
     BuyerCountry,
+    BuyerDesignated,
     BuyerPublic,
     BuyerSector,
     CategoryWithin,
@@ -44,18 +47,23 @@ from vendorpolicy._predicates import (
     DateOnOrAfter,
     DecidedOnOrAfter,
     FactIn,
+    FactOnOrAfter,
+    FactOnOrAfterDecision,
+    FactOnOrBeforeDecision,
     Never,
     Not,
     Predicate,
     PurposeIn,
+    UltimateOwnerOrigin,
     ValueAtLeast,
     VendorDesignated,
     VendorId,
     VendorOrigin,
 )
 from vendorpolicy._rules import Case, Rule, RuleSet
+from vendorpolicy._text import brief
 from vendorpolicy._trace import Trace
-from vendorpolicy._vocabulary import Vocabulary
+from vendorpolicy._vocabulary import FactSpec, Vocabulary
 from vendorpolicy.errors import (
     InvalidDataError,
     InvalidValueError,
@@ -98,6 +106,7 @@ TAGS: dict[type[Predicate], str] = {
     BuyerPublic: "buyer_public",
     BuyerSector: "sector",
     BuyerCountry: "buyer_country",
+    BuyerDesignated: "buyer_designated",
     ValueAtLeast: "value_at_least",
     PurposeIn: "purpose",
     DateOnOrAfter: "date_on_or_after",
@@ -106,6 +115,11 @@ TAGS: dict[type[Predicate], str] = {
     AnyComponent: "any_component",
     AllComponents: "all_components",
     Custom: "custom",
+    UltimateOwnerOrigin: "ultimate_owner_origin",
+    FactOnOrAfter: "fact_on_or_after",
+    FactOnOrAfterDecision: "fact_on_or_after_decision",
+    FactOnOrBeforeDecision: "fact_on_or_before_decision",
+    AcquiredOnOrAfter: "acquired_on_or_after",
 }
 _BY_TAG = {tag: cls for cls, tag in TAGS.items()}
 _CONNECTIVES = (AllOf, AnyOf)
@@ -144,13 +158,13 @@ def _structure_date(value: Any, _: type) -> dt.date:
         return value  # TOML has a native date type.
     if not isinstance(value, str):
         raise PredicateTypeError(
-            f"expected a date as `YYYY-MM-DD`, got {type(value).__name__} `{value}`"
+            f"expected a date as `YYYY-MM-DD`, got {type(value).__name__} {tick(value, 60)}"
         )
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise InvalidValueError(
-            f"not a date `{value}`", hint="write dates as `YYYY-MM-DD`"
+            f"not a date {tick(value, 60)}", hint="write dates as `YYYY-MM-DD`"
         ) from None
 
 
@@ -180,14 +194,14 @@ converter.register_unstructure_hook_func(
 
 def _strict_str(value: Any, _: type) -> str:
     if not isinstance(value, str):
-        raise PredicateTypeError(f"expected text, got {type(value).__name__} `{_short(value)}`")
+        raise PredicateTypeError(f"expected text, got {type(value).__name__} {tick(value, 60)}")
     return value
 
 
 def _strict_bool(value: Any, _: type) -> bool:
     if not isinstance(value, bool):
         raise PredicateTypeError(
-            f"expected true or false, got {type(value).__name__} `{_short(value)}`"
+            f"expected true or false, got {type(value).__name__} {tick(value, 60)}"
         )
     return value
 
@@ -234,9 +248,9 @@ def _structure_predicate(data: Any, _: type = Predicate) -> Predicate:
 def _build_predicate(data: Any) -> Predicate:
     if not isinstance(data, Mapping) or len(data) != 1:
         found = (
-            f"keys {', '.join(f'`{k}`' for k in data)}"
+            f"keys {', '.join(_key(k) for k in data)}"
             if isinstance(data, Mapping) and data
-            else f"{type(data).__name__} `{data}`"
+            else f"{type(data).__name__} {tick(data, 60)}"
         )
         raise InvalidValueError(
             f"a condition must be an object with exactly one key naming its kind, found {found}",
@@ -245,14 +259,14 @@ def _build_predicate(data: Any) -> Predicate:
     ((tag, payload),) = data.items()
     cls = _BY_TAG.get(tag)
     if cls is None:
-        close = difflib.get_close_matches(str(tag), list(_BY_TAG), n=1)
+        close = difflib.get_close_matches(brief(tag, 100), list(_BY_TAG), n=1)
         raise InvalidValueError(
-            f"unknown condition kind `{tag}`",
+            f"unknown condition kind {_key(tag)}",
             hint=f"did you mean `{close[0]}`?" if close else f"one of {', '.join(sorted(_BY_TAG))}",
         )
     if cls in _CONNECTIVES:
         if not isinstance(payload, list):
-            raise PredicateTypeError(f"`{tag}` takes a list of conditions, got `{payload}`")
+            raise PredicateTypeError(f"`{tag}` takes a list of conditions, got {tick(payload, 60)}")
         return cls(operands=tuple(_structure_list(payload)))
     if cls in _WRAPPERS:
         inner = _structure_predicate(payload)
@@ -260,23 +274,23 @@ def _build_predicate(data: Any) -> Predicate:
     if cls in (Always, Never):
         if payload not in ({}, True):
             raise InvalidValueError(
-                f"`{tag}` takes no arguments, got `{payload}`", hint="write `{}`"
+                f"`{tag}` takes no arguments, got {tick(payload, 60)}", hint="write `{}`"
             )
         return cls()
     if cls is Custom:
         if not isinstance(payload, Mapping) or set(payload) != {"name"}:
-            raise InvalidValueError(f"`custom` takes only a `name`, got `{payload}`")
+            raise InvalidValueError(f"`custom` takes only a `name`, got {tick(payload, 60)}")
         name = payload["name"]
         known = _CUSTOMS.get() or {}
         if name not in known:
             raise InvalidValueError(
-                f"unknown custom predicate `{name}`",
+                f"unknown custom predicate {tick(name)}",
                 hint="pass the function to the loader, e.g. `customs=[my_predicate]`"
                 + (f"; known: {', '.join(sorted(known))}" if known else ""),
             )
         return known[name]
     if not isinstance(payload, Mapping):
-        raise PredicateTypeError(f"`{tag}` takes an object of arguments, got `{payload}`")
+        raise PredicateTypeError(f"`{tag}` takes an object of arguments, got {tick(payload, 60)}")
     node: Predicate = _PAYLOAD_STRUCTURE[cls](payload, cls)
     vocabulary = _VOCABULARY.get()
     if vocabulary is not None:
@@ -291,7 +305,7 @@ def _check_references(node: Predicate, payload: Mapping[str, Any], vocabulary: V
     if isinstance(node, CategoryWithin):
         key, what = "categories", "category"
         known, suggest = vocabulary.knows_category, vocabulary.suggest_category
-    elif isinstance(node, VendorDesignated):
+    elif isinstance(node, (VendorDesignated, BuyerDesignated)):
         key, what = "designations", "designation"
         known, suggest = vocabulary.knows_designation, vocabulary.suggest_designation
     else:
@@ -304,7 +318,7 @@ def _check_references(node: Predicate, payload: Mapping[str, Any], vocabulary: V
             continue
         close = suggest(item)
         exc = InvalidValueError(
-            f"unknown {what} `{item}`",
+            f"unknown {what} {tick(item)}",
             hint=f"did you mean `{close}`?"
             if close
             else f"it is not in the configured vocabulary; add it there or fix the {what}",
@@ -341,9 +355,9 @@ def _structure_list(items: list[Any]) -> list[Predicate]:
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    """A user value for a message, cut short: a hostile file must not flood the terminal."""
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """A user value for a message, cut short: a hostile file must not flood the terminal (the
+    text of :func:`~vendorpolicy._checks.tick` without its backticks)."""
+    return brief(value, limit)
 
 
 def _list_of(cls: type[Any]) -> Any:
@@ -355,7 +369,7 @@ def _list_of(cls: type[Any]) -> Any:
             return None
         if not isinstance(value, list):
             raise PredicateTypeError(
-                f"expected a list, got {type(value).__name__} `{_short(value)}`"
+                f"expected a list, got {type(value).__name__} {tick(value, 60)}"
             )
         return converter.get_structure_hook(list[cls])(value, list[cls])  # type: ignore[valid-type]
 
@@ -386,7 +400,7 @@ def _eager(cls: type[Any], **pre: Any) -> Callable[[Any, Any], Any]:
     def structure_object(data: Any, _: type) -> Any:
         if not isinstance(data, Mapping):
             raise PredicateTypeError(
-                f"expected an object with keys {keys}, got {type(data).__name__} `{_short(data)}`"
+                f"expected an object with keys {keys}, got {type(data).__name__} {tick(data, 60)}"
             )
         return generated(data, cls)
 
@@ -430,10 +444,42 @@ def _eager_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
 converter.register_structure_hook_factory(attrs.has, _eager_factory)
 converter.register_structure_hook(Case, _eager(Case))
 converter.register_structure_hook(Rule, _eager(Rule, cases=_list_of(Case)))
+converter.register_structure_hook(Vocabulary, _eager(Vocabulary, facts=_list_of(FactSpec)))
+
+
+def _optional_vocabulary(value: Any, _: Any) -> Any:
+    return None if value is None else converter.structure(value, Vocabulary)
+
+
 converter.register_structure_hook(
-    RuleSet, _eager(RuleSet, rules=_list_of(Rule), includes=_list_of(RuleSet))
+    RuleSet,
+    _eager(
+        RuleSet,
+        rules=_list_of(Rule),
+        includes=_list_of(RuleSet),
+        vocabulary=override(struct_hook=_optional_vocabulary),
+    ),
 )
 converter.register_structure_hook(Purchase, _eager(Purchase, components=_list_of(Component)))
+_unstructure_spec = make_dict_unstructure_fn(FactSpec, converter, _cattrs_omit_if_default=True)
+converter.register_unstructure_hook(FactSpec, _unstructure_spec)
+
+
+def _unstructure_vocabulary(vocabulary: Vocabulary) -> dict[str, Any]:
+    """A vocabulary's file form: the tree's leaves only (their ancestors are implied), sorted;
+    fields that are not declared left out."""
+    out: dict[str, Any] = {}
+    if vocabulary.categories is not None:
+        out["categories"] = sorted(c.path for c in vocabulary.leaves)
+    if vocabulary.designations is not None:
+        out["designations"] = sorted(vocabulary.designations)
+    if vocabulary.facts is not None:
+        out["facts"] = [_unstructure_spec(s) for s in vocabulary.facts]
+    return out
+
+
+# Registered before the rule set's function is generated, which looks the hook up once.
+converter.register_unstructure_hook(Vocabulary, _unstructure_vocabulary)
 converter.register_unstructure_hook(
     RuleSet,
     make_dict_unstructure_fn(
@@ -442,6 +488,7 @@ converter.register_unstructure_hook(
         _cattrs_omit_if_default=True,
         _digest=override(omit=True),
         _compiled=override(omit=True),
+        _checkers=override(omit=True),
     ),
 )
 
@@ -566,11 +613,13 @@ def _problem(path: str, exc: BaseException, root: type[Any]) -> VendorPolicyErro
             suffix = suffix[len(suffix.split("[", 1)[0]) :]
         return type(exc)(exc.message, path=path + suffix, hint=exc.hint)
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
-        keys = sorted(exc.extra_fields)
+        # Keys of data built in code need not be text: sort and show them all the same.
+        keys = sorted(exc.extra_fields, key=lambda k: (not isinstance(k, str), repr(k)))
         fields = [a.alias for a in attrs.fields(exc.cl) if a.init] if attrs.has(exc.cl) else []
-        close = difflib.get_close_matches(keys[0], fields, n=1) if fields else []
+        first = keys[0] if isinstance(keys[0], str) else repr(keys[0])
+        close = difflib.get_close_matches(first[:100], fields, n=1) if fields else []
         return InvalidValueError(
-            f"unknown key{'s' if len(keys) > 1 else ''} {', '.join(f'`{k}`' for k in keys)}",
+            f"unknown key{'s' if len(keys) > 1 else ''} {', '.join(_key(k) for k in keys)}",
             path=path,
             hint=f"did you mean `{close[0]}`?"
             if close
@@ -581,6 +630,11 @@ def _problem(path: str, exc: BaseException, root: type[Any]) -> VendorPolicyErro
     if isinstance(exc, RecursionError):
         return InvalidValueError("data nested too deeply", path=path)
     return InvalidValueError(f"{type(exc).__name__}: {_short(exc)}", path=path)
+
+
+def _key(key: object) -> str:
+    """A key for a message; one that is not text (from data built in code) says its type."""
+    return tick(key) if isinstance(key, str) else f"{tick(key)} ({type(key).__name__})"
 
 
 def read_format_version(data: Any, *, required: bool) -> tuple[Any, list[VendorPolicyError]]:
@@ -609,7 +663,7 @@ def read_format_version(data: Any, *, required: bool) -> tuple[Any, list[VendorP
         return body, [
             PredicateTypeError(
                 f"`format_version` must be a whole number, got {type(version).__name__} "
-                f"`{_short(version)}`",
+                f"{tick(version, 60)}",
                 path="$.format_version",
                 hint=f"write `format_version = {FORMAT_VERSION}`",
             )
@@ -619,7 +673,7 @@ def read_format_version(data: Any, *, required: bool) -> tuple[Any, list[VendorP
             "1 problem in rule set document",
             problems=(
                 InvalidValueError(
-                    f"format_version `{version}` is newer than this vendorpolicy reads "
+                    f"format_version {tick(version)} is newer than this vendorpolicy reads "
                     f"(up to {FORMAT_VERSION})",
                     path="$.format_version",
                     hint="upgrade vendorpolicy to read this file",
@@ -633,7 +687,7 @@ def read_format_version(data: Any, *, required: bool) -> tuple[Any, list[VendorP
                 "1 problem in rule set document",
                 problems=(
                     InvalidValueError(
-                        f"format_version `{version}` cannot be read: the oldest version this "
+                        f"format_version {tick(version)} cannot be read: the oldest version this "
                         f"vendorpolicy reads is {min([*MIGRATIONS, FORMAT_VERSION])}",
                         path="$.format_version",
                         hint="see 'Format versions and migration' in docs/files.md",

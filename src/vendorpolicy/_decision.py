@@ -53,6 +53,10 @@ class RuleResult:
 
     ``effect`` is the effect the rule gives when it surely applies with one effect; otherwise
     ``None``, and ``possible_effects`` lists what it might give.
+
+    ``reason`` says why the rule gives its effect: the reason of the case that decided it
+    (``case``, its index in the rule's cases), when a case did and gives one, else the rule's
+    own reason, which ``rule_reason`` always holds.
     """
 
     rule_set: str
@@ -61,6 +65,9 @@ class RuleResult:
     effect: Effect | None
     possible_effects: tuple[Effect, ...]
     reason: str = ""
+    rule_reason: str = ""
+    #: The index of the case that surely decided the rule's effect, if one did.
+    case: int | None = None
     source: str = ""
     obligations: tuple[str, ...] = ()
     condition: Trace | None = None
@@ -93,7 +100,9 @@ class Decision:
     because facts were unknown. ``results`` holds every rule's outcome with its trace;
     ``determining`` the rules that decided. ``resolutions`` says, when the purchase was evaluated
     against a registry, which entity each free-text name resolved to, how, and by which ownership
-    path designations reached it.
+    path designations reached it. ``errors`` also lists the purchase's facts outside the rule
+    set's vocabulary when they were read as unknown (``outside_vocabulary="escalate"``), and
+    ``warnings`` the near misses of known values of open facts.
     """
 
     effect: Effect
@@ -111,6 +120,9 @@ class Decision:
     layers: tuple[LayerOutcome, ...]
     #: How each supplier or maker name was resolved against a registry, when one was given.
     resolutions: tuple[Resolution, ...] = ()
+    #: Stated values close to, but not, a known value of an open fact (``public-safety.``):
+    #: the rules read them as they are, which may not be what was meant.
+    warnings: tuple[str, ...] = ()
 
     @property
     def determining(self) -> tuple[RuleResult, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from attrs import frozen
@@ -24,10 +24,20 @@ from vendorpolicy._names import Resolver
 from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Resolution
 from vendorpolicy._rules import Combining, Rule, RuleSet
-from vendorpolicy._trace import Trace, kleene_and, kleene_not, trace_purchase
+from vendorpolicy._text import brief
+from vendorpolicy._trace import Trace, UnknownFacts, kleene_and, kleene_not, trace_purchase
+from vendorpolicy._vocabcheck import ExtraFacts, OutsideVocabulary, check
+from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import PredicateTypeError
 
-__all__ = ["evaluate", "interpret", "outcome_range", "summarise"]
+__all__ = [
+    "behind_unknown_vendors",
+    "evaluate",
+    "interpret",
+    "interpret_checked",
+    "outcome_range",
+    "summarise",
+]
 
 Truth = bool | None
 
@@ -52,24 +62,44 @@ def evaluate(
     as_of: dt.date | None = None,
     registry: Registry | None = None,
     resolver: Resolver | None = None,
+    outside_vocabulary: OutsideVocabulary = "error",
+    extra_facts: ExtraFacts = (),
+    vocabulary: Vocabulary | None = None,
 ) -> Decision:
     """Decide on ``purchase``: by the compiled form of the rule set when there is one (see
-    ``vendorpolicy._compile``), else by the interpreter. Both give the same decision."""
-    program = rule_set._compiled
+    ``vendorpolicy._compile``), else by the interpreter. Both give the same decision, and both
+    check the purchase against the rule set's vocabulary first, by the same ``check``."""
     if (
-        program
+        not _INTERPRET_ONLY
         and type(purchase) is Purchase
         and (as_of is None or type(as_of) is dt.date)
         and (registry is None or type(registry) is Registry)
         and (resolver is None or registry is not None)
     ):
-        return program.decide(purchase, as_of, registry, resolver)  # type: ignore[no-any-return]
-    _check_arguments(purchase, as_of, registry, resolver)
-    if not _INTERPRET_ONLY:
         program = _program(rule_set)
         if program is not None:
-            return program.decide(purchase, as_of, registry, resolver)
-    return interpret(rule_set, purchase, as_of=as_of, registry=registry, resolver=resolver)
+            checked = check(
+                rule_set,
+                purchase,
+                vocabulary=vocabulary,
+                extra_facts=extra_facts,
+                outside_vocabulary=outside_vocabulary,
+            )
+            if checked is None:
+                return program.decide(purchase, as_of, registry, resolver, ())
+            if checked.unknown is None:  # warnings only: the purchase is evaluated as it is
+                return program.decide(purchase, as_of, registry, resolver, checked.warnings)
+            # Facts read as unknown (escalated): the interpreter decides, as it reads them.
+    return interpret(
+        rule_set,
+        purchase,
+        as_of=as_of,
+        registry=registry,
+        resolver=resolver,
+        outside_vocabulary=outside_vocabulary,
+        extra_facts=extra_facts,
+        vocabulary=vocabulary,
+    )
 
 
 def interpret(
@@ -79,22 +109,93 @@ def interpret(
     as_of: dt.date | None = None,
     registry: Registry | None = None,
     resolver: Resolver | None = None,
+    outside_vocabulary: OutsideVocabulary = "error",
+    extra_facts: ExtraFacts = (),
+    vocabulary: Vocabulary | None = None,
 ) -> Decision:
-    """The plain interpreter, the specification of a decision: every rule traced in full."""
-    _check_arguments(purchase, as_of, registry, resolver)
+    """The plain interpreter, the specification of a decision: the vocabulary check, then every
+    rule traced in full."""
+    if not isinstance(purchase, Purchase):
+        raise PredicateTypeError(
+            f"expected a Purchase, got {type_name(purchase)} {tick(purchase)}",
+            path="RuleSet.evaluate(purchase)",
+        )
+    # The vocabulary check comes first and stands apart from evaluation: a purchase that breaks
+    # the vocabulary raises here, or (escalate) comes back with its offending facts to read as
+    # unknown.
+    unknown: UnknownFacts | None = None
+    vocabulary_errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    checked = check(
+        rule_set,
+        purchase,
+        vocabulary=vocabulary,
+        extra_facts=extra_facts,
+        outside_vocabulary=outside_vocabulary,
+    )
+    if checked is not None:
+        purchase, unknown = checked.purchase, checked.unknown
+        vocabulary_errors, warnings = checked.errors, checked.warnings
+    return interpret_checked(
+        rule_set,
+        purchase,
+        as_of=as_of,
+        registry=registry,
+        resolver=resolver,
+        unknown=unknown,
+        vocabulary_errors=vocabulary_errors,
+        warnings=warnings,
+    )
+
+
+def interpret_checked(
+    rule_set: RuleSet,
+    purchase: Purchase,
+    *,
+    as_of: dt.date | None = None,
+    registry: Registry | None = None,
+    resolver: Resolver | None = None,
+    unknown: UnknownFacts | None = None,
+    vocabulary_errors: tuple[str, ...] = (),
+    warnings: tuple[str, ...] = (),
+) -> Decision:
+    """The interpreter after the vocabulary check, given what the check found."""
+    if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
+        raise PredicateTypeError(
+            f"expected a date, got {type_name(as_of)} {tick(as_of)}",
+            path="RuleSet.evaluate(as_of)",
+        )
     when = as_of if as_of is not None else purchase.date
     resolutions: tuple[Resolution, ...] = ()
     if registry is not None:
+        if not isinstance(registry, Registry):
+            raise PredicateTypeError(
+                f"expected a Registry, got {type_name(registry)} {tick(registry)}",
+                path="RuleSet.evaluate(registry)",
+            )
         resolved = registry.resolve(purchase, as_of=when, resolver=resolver)
         purchase, resolutions = resolved.purchase, resolved.resolutions
+    elif resolver is not None:
+        raise PredicateTypeError(
+            "a resolver needs a registry to resolve against",
+            path="RuleSet.evaluate(resolver)",
+            hint="pass `registry=` as well",
+        )
+    behind = behind_unknown_vendors(resolutions)
     per_layer = [
-        (layer, [_rule_outcome(layer.id, rule, purchase, when) for rule in layer.rules])
+        (
+            layer,
+            [
+                _rule_outcome(layer.id, rule, purchase, when, behind=behind, unknown=unknown)
+                for rule in layer.rules
+            ],
+        )
         for layer in rule_set.layers()
     ]
     effect, basis, determining, obligations, layers = summarise(per_layer)
     results = tuple(o.result for _, outcomes in per_layer for o in outcomes)
     missing: dict[str, None] = {}
-    errors: dict[str, None] = {}
+    errors: dict[str, None] = dict.fromkeys(vocabulary_errors)
     for r in results:
         missing.update(dict.fromkeys(r.missing_facts))
         errors.update(dict.fromkeys(r.errors))
@@ -113,32 +214,8 @@ def interpret(
         results=results,
         layers=layers,
         resolutions=resolutions,
+        warnings=warnings,
     )
-
-
-def _check_arguments(purchase: object, as_of: object, registry: object, resolver: object) -> None:
-    if not isinstance(purchase, Purchase):
-        raise PredicateTypeError(
-            f"expected a Purchase, got {type_name(purchase)} {tick(purchase)}",
-            path="RuleSet.evaluate(purchase)",
-        )
-    if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
-        raise PredicateTypeError(
-            f"expected a date, got {type_name(as_of)} {tick(as_of)}",
-            path="RuleSet.evaluate(as_of)",
-        )
-    if registry is not None:
-        if not isinstance(registry, Registry):
-            raise PredicateTypeError(
-                f"expected a Registry, got {type_name(registry)} {tick(registry)}",
-                path="RuleSet.evaluate(registry)",
-            )
-    elif resolver is not None:
-        raise PredicateTypeError(
-            "a resolver needs a registry to resolve against",
-            path="RuleSet.evaluate(resolver)",
-            hint="pass `registry=` as well",
-        )
 
 
 def summarise(
@@ -176,11 +253,36 @@ def summarise(
     )
 
 
-def _rule_outcome(rule_set: str, rule: Rule, purchase: Purchase, when: dt.date | None) -> _Outcome:
+def behind_unknown_vendors(resolutions: Iterable[Resolution]) -> dict[str, tuple[str, ...]]:
+    """For each vendor the registry identified but left unknown (``vendor``,
+    ``components[0].vendor``), the facts whose absence did it (``purchase.date``), including
+    those behind its stated parent (``vendor.parent``)."""
+    out: dict[str, dict[str, None]] = {}
+    for resolution in resolutions:
+        if resolution.missing_facts:
+            subject = resolution.subject
+            while subject.endswith(".parent"):
+                subject = subject[: -len(".parent")]
+            if subject == "buyer":
+                subject = "buyer.designations"  # the fact a buyer condition reads
+            out.setdefault(subject, {}).update(dict.fromkeys(resolution.missing_facts))
+    return {subject: tuple(facts) for subject, facts in out.items()}
+
+
+def _rule_outcome(
+    rule_set: str,
+    rule: Rule,
+    purchase: Purchase,
+    when: dt.date | None,
+    *,
+    behind: Mapping[str, tuple[str, ...]],
+    unknown: UnknownFacts | None = None,
+) -> _Outcome:
     base: dict[str, Any] = {
         "rule_set": rule_set,
         "rule": rule.id,
         "reason": rule.reason,
+        "rule_reason": rule.reason,
         "source": rule.source,
         "obligations": rule.obligations,
     }
@@ -197,23 +299,35 @@ def _rule_outcome(rule_set: str, rule: Rule, purchase: Purchase, when: dt.date |
                 False,
                 frozenset(),
             )
-        condition = trace_purchase(rule.when, purchase, when)
-        exception = trace_purchase(rule.unless, purchase, when) if rule.unless is not None else None
+        condition = trace_purchase(rule.when, purchase, when, unknown=unknown)
+        exception = (
+            trace_purchase(rule.unless, purchase, when, unknown=unknown)
+            if rule.unless is not None
+            else None
+        )
         applies = kleene_and(
             [in_force, condition.value, True if exception is None else kleene_not(exception.value)]
         )
         effects: set[Effect] = set()
         cases: list[Trace] = []
+        deciding: int | None = None  # the case that surely gives the rule's effect
         if applies is not False:
-            for case in rule.cases:
-                trace = trace_purchase(case.when, purchase, when)
+            for index, case in enumerate(rule.cases):
+                trace = trace_purchase(case.when, purchase, when, unknown=unknown)
                 cases.append(trace)
                 if trace.value is not False:
                     effects.add(case.effect)
                 if trace.value is True:
+                    if all(t.value is False for t in cases[:-1]):
+                        deciding = index
                     break
             else:
                 effects.add(rule.effect)
+        if deciding is not None:
+            # The case says why its effect applies ("private carriers are only asked to take
+            # note"); the rule's own reason stays in `rule_reason`.
+            base["case"] = deciding
+            base["reason"] = rule.cases[deciding].reason or rule.reason
         traces = [t for t in (condition, exception, *cases) if t is not None]
         if applies is None:
             if in_force is None:
@@ -234,6 +348,9 @@ def _rule_outcome(rule_set: str, rule: Rule, purchase: Purchase, when: dt.date |
         else:
             status = RuleStatus.NOT_APPLICABLE
         certain = next(iter(effects)) if applies is True and len(effects) == 1 else None
+        if behind:
+            # A vendor left unknown for want of a fact (the date) makes that fact missing too.
+            missing = [fact for name in missing for fact in (name, *behind.get(name, ()))]
         result = RuleResult(
             status=status,
             effect=certain,
@@ -247,7 +364,7 @@ def _rule_outcome(rule_set: str, rule: Rule, purchase: Purchase, when: dt.date |
         )
         return _Outcome(result, applies, frozenset(effects))
     except Exception as exc:
-        message = f"rule `{rule.id}` could not be evaluated: {type(exc).__name__}: {exc}"
+        message = f"rule `{rule.id}` could not be evaluated: {type(exc).__name__}: {brief(exc)}"
         return _Outcome(
             RuleResult(
                 status=RuleStatus.UNKNOWN,
@@ -327,7 +444,8 @@ def _program(rule_set: RuleSet) -> Program | None:
 _HOOKS = Hooks(
     rule_outcome=_rule_outcome,
     summarise=summarise,
-    interpret=interpret,
+    interpret=interpret_checked,
     evaluate=evaluate,
     outcome=_Outcome,
+    behind=behind_unknown_vendors,
 )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import attrs
+
 from vendorpolicy._decision import Basis, Decision, RuleResult, RuleStatus
+from vendorpolicy._text import shown
 from vendorpolicy._trace import Trace
 
 __all__ = ["explain", "mark"]
@@ -74,11 +77,17 @@ def explain(decision: Decision) -> str:
         lines.append("")
         lines.append("Errors (treated as unknown, failing closed):")
         lines.extend(f"  - {e}" for e in decision.errors)
+    if decision.warnings:
+        lines.append("")
+        lines.append("Warnings:")
+        lines.extend(f"  - {w}" for w in decision.warnings)
     if decision.obligations:
         lines.append("")
         lines.append("Obligations:")
         lines.extend(f"  - {o}" for o in decision.obligations)
-    return "\n".join(lines)
+    # User text (ids, names, fact values, reasons) is shown escaped: each line stays one line,
+    # and nothing in it is a terminal control sequence.
+    return "\n".join(shown(line) for line in lines)
 
 
 def _rule(result: RuleResult, indent: str, decision: Decision, *, brief: bool = False) -> list[str]:
@@ -91,6 +100,8 @@ def _rule(result: RuleResult, indent: str, decision: Decision, *, brief: bool = 
     inner = indent + "    "
     if result.reason:
         lines.append(f"{inner}reason: {result.reason}")
+    if result.rule_reason and result.rule_reason != result.reason:
+        lines.append(f"{inner}rule's reason: {result.rule_reason}")
     if result.source:
         lines.append(f"{inner}source: {result.source}")
     if brief:
@@ -101,8 +112,8 @@ def _rule(result: RuleResult, indent: str, decision: Decision, *, brief: bool = 
     if result.exception is not None:
         lines.append(f"{inner}unless:")
         lines.extend(_trace(result.exception, inner + "  ", decision))
-    for case in result.cases:
-        lines.append(f"{inner}case:")
+    for index, case in enumerate(result.cases):
+        lines.append(f"{inner}case{' (decides)' if index == result.case else ''}:")
         lines.extend(_trace(case, inner + "  ", decision))
     if result.missing_facts:
         lines.append(f"{inner}missing: {', '.join(result.missing_facts)}")
@@ -112,13 +123,19 @@ def _rule(result: RuleResult, indent: str, decision: Decision, *, brief: bool = 
 
 def _trace(trace: Trace, indent: str, decision: Decision) -> list[str]:
     from vendorpolicy._predicates import (  # noqa: PLC0415 - cycle
+        _NEGATED_BY_NAME,
         AllOf,
         AnyOf,
+        BuyerDesignated,
         Not,
         VendorDesignated,
     )
 
     node = trace.predicate
+    if isinstance(node, Not) and isinstance(node.operand, _NEGATED_BY_NAME):
+        # `fact(n).before(d)` is one condition to its reader: one line, with what it read.
+        (inner,) = trace.children
+        trace = attrs.evolve(inner, predicate=node, value=trace.value)
     if isinstance(node, AllOf):
         label = "all of:"
     elif isinstance(node, AnyOf):
@@ -133,7 +150,7 @@ def _trace(trace: Trace, indent: str, decision: Decision) -> list[str]:
     if trace.error:
         line += f"  !! {trace.error}"
     lines = [line]
-    if isinstance(node, VendorDesignated) and trace.value is True:
+    if isinstance(node, (VendorDesignated, BuyerDesignated)) and trace.value is True:
         subject = trace.fact.split(".designations", 1)[0]
         lines.extend(
             f"{indent}    via: {path.render()}"

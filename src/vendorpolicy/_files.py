@@ -8,24 +8,27 @@ the file, the line where it can be found, and the path inside the document.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import secrets
+import stat
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TextIO, TypeAlias
 
 from attrs import field, frozen
 
-from vendorpolicy._checks import tick, type_name
+from vendorpolicy._checks import data_problems, tick, type_name
 from vendorpolicy._convert import (
     purchase_from_dict,
     rule_set_from_dict,
     rule_set_to_document,
 )
-from vendorpolicy._locate import line_of
+from vendorpolicy._locate import Locator
 from vendorpolicy._model import Purchase
 from vendorpolicy._predicates import Custom
 from vendorpolicy._rules import RuleSet
@@ -46,11 +49,13 @@ else:  # pragma: no cover - Python 3.10 reads TOML with the tomli backport
 __all__ = [
     "FileFormat",
     "Limits",
+    "atomic_output",
     "dump_rule_set",
     "load_purchase",
     "load_rule_set",
     "parse_document",
     "parse_rule_set",
+    "read_document",
     "save_rule_set",
 ]
 
@@ -128,6 +133,12 @@ def parse_rule_set(
 ) -> RuleSet:
     """Read a rule set from JSON or TOML text (guessed from the text when ``format`` is not
     given: JSON starts with ``{``). ``name`` stands for the file in messages."""
+    if not isinstance(text, (str, bytes)):
+        raise PredicateTypeError(
+            f"expected the file's text or bytes, got {type_name(text)} {tick(text)}",
+            path="parse_rule_set(text)",
+            hint="pass the file's contents, or use `load_rule_set(path)` to read a file",
+        )
     decoded = _decode(text, name, limits) if isinstance(text, bytes) else text
     fmt = format or _sniff(decoded)
     data = parse_document(decoded, format=fmt, name=name, limits=limits)
@@ -208,8 +219,28 @@ def parse_document(
     except ValueError as exc:  # a constant such as NaN, a number too large to convert
         problem = InvalidValueError(f"not valid {format.upper()}: {exc}", path=name)
         raise _one(problem, name) from None
-    _check_depth(data, name, limits)
+    problems = data_problems(data, limits.max_depth)
+    if problems:
+        count = len(problems)
+        found = InvalidDataError(
+            f"{count} problem{'s' if count != 1 else ''}", problems=tuple(problems)
+        )
+        raise _locate(found, text, name, toml=format == "toml") from None
     return data
+
+
+def read_document(
+    path: str | os.PathLike[str],
+    *,
+    format: FileFormat = "json",  # noqa: A002
+    limits: Limits = _DEFAULT_LIMITS,
+) -> Any:
+    """The plain data in a JSON or TOML file, read as carefully as a rule file: size-limited,
+    UTF-8 only, nesting limited, no lone surrogates. For the small files beside a rule file
+    (a column mapping, a vocabulary)."""
+    name = os.fspath(path)
+    text = _decode(_read_bytes(Path(name), limits), name, limits)
+    return parse_document(text, format=format, name=name, limits=limits)
 
 
 class _DuplicateKeyError(ValueError):
@@ -315,27 +346,6 @@ def _sniff(text: str) -> FileFormat:
     return "json" if text.lstrip().startswith("{") else "toml"
 
 
-def _check_depth(data: Any, name: str, limits: Limits) -> None:
-    """Refuse data nested deeper than the limit, without recursion."""
-    stack: list[tuple[Any, int, str]] = [(data, 1, "$")]
-    while stack:
-        value, depth, path = stack.pop()
-        if isinstance(value, Mapping):
-            children: Iterable[tuple[str, Any]] = (
-                (f"{path}.{k}", v) for k, v in value.items() if isinstance(v, (Mapping, list))
-            )
-        elif isinstance(value, list):
-            children = (
-                (f"{path}[{i}]", v) for i, v in enumerate(value) if isinstance(v, (Mapping, list))
-            )
-        else:
-            continue
-        for child_path, child in children:
-            if depth + 1 > limits.max_depth:
-                raise _too_deep(name, child_path, limits)
-            stack.append((child, depth + 1, child_path))
-
-
 def _check_rule_count(data: Any, name: str, limits: Limits) -> None:
     count = 0
     pending = [data]
@@ -391,7 +401,9 @@ _UNKNOWN_KEY = re.compile(r"unknown keys? `([^`]+)`")
 
 
 def _locate(exc: InvalidDataError, text: str, name: str, *, toml: bool) -> InvalidDataError:
-    """The same problems, each located in the file: ``rules.toml:14 $.rules[0].when``."""
+    """The same problems, each located in the file: ``rules.toml:14 $.rules[0].when``. The text
+    is indexed once for all of them (see :class:`~vendorpolicy._locate.Locator`)."""
+    locator = Locator(text, toml=toml)
     located = []
     for problem in exc.problems:
         path = problem.path or "$"
@@ -399,7 +411,7 @@ def _locate(exc: InvalidDataError, text: str, name: str, *, toml: bool) -> Inval
         unknown = _UNKNOWN_KEY.match(problem.message)
         if unknown:  # point at the misspelt key itself, not at the object holding it
             target = f"{path}.{unknown.group(1)}"
-        line = line_of(text, target, toml=toml) if len(text) < 2_000_000 else None
+        line = locator.line(target) or locator.line(path)
         where = f"{name}:{line}" if line else name
         located.append(type(problem)(problem.message, path=f"{where} {path}", hint=problem.hint))
     count = len(located)
@@ -446,16 +458,59 @@ def save_rule_set(
         )
     text = dump_rule_set(rule_set, fmt)
     try:
-        encoded = text.encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError:
         raise InvalidValueError(
             "the rule set holds text that is not valid Unicode (a lone surrogate)",
             path="save_rule_set",
         ) from None
     try:
-        Path(name).write_bytes(encoded)
+        with atomic_output(name) as handle:
+            handle.write(text)
     except OSError as exc:
         raise FileError(f"cannot write {tick(name)}: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike[str]) -> Iterator[TextIO]:
+    """A UTF-8 text file that takes the place of ``path`` only once the block completes.
+
+    The text goes to a temporary file in the same directory, which is then renamed over
+    ``path`` (one step on every platform: a reader sees the old file or the new one, never half
+    of one). When the block raises, an error or Ctrl-C alike, the temporary file is removed and
+    whatever was at ``path`` is left as it was. A new file gets the usual permissions (the
+    umask applies); a replaced one keeps its own. A path that is not a regular file (a
+    terminal, a pipe, ``/dev/stdout``) is written directly, as nothing can be renamed over it.
+    """
+    target = Path(path)
+    if target.exists() and not target.is_file():
+        with target.open("w", encoding="utf-8", newline="") as direct:
+            yield direct
+        return
+    descriptor, temporary = _temporary_beside(target)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            temporary.chmod(stat.S_IMODE(target.stat().st_mode))
+        temporary.replace(target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def _temporary_beside(target: Path) -> tuple[int, Path]:
+    """A new file next to ``target``, open for writing, with a name no other file has."""
+    while True:
+        candidate = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            # 0o666 and the umask, as `open(..., "w")` would create it.
+            return os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), candidate
+        except FileExistsError:  # pragma: no cover - 48 random bits
+            continue
 
 
 # A small TOML writer for documents: the standard library reads TOML but does not write it, and
@@ -465,22 +520,29 @@ def save_rule_set(
 
 _WIDTH = 88
 #: The lists of objects written as `[[rules]]` sections rather than inline.
-_ARRAYS_OF_TABLES = ("rules", "cases", "includes")
+_ARRAYS_OF_TABLES = ("rules", "cases", "includes", "facts")
+#: The objects written as `[vocabulary]` sections rather than inline.
+_SUB_TABLES = ("vocabulary",)
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
 
 
 def _toml_table(table: Mapping[str, Any], path: list[str]) -> str:
     lines: list[str] = []
-    nested: list[tuple[str, list[Mapping[str, Any]]]] = []
+    nested: list[tuple[str, Any]] = []
     for key, value in table.items():
-        if key in _ARRAYS_OF_TABLES and isinstance(value, list):
+        if (key in _ARRAYS_OF_TABLES and isinstance(value, list) and value) or (
+            key in _SUB_TABLES and isinstance(value, Mapping)
+        ):
             nested.append((key, value))
             continue
         lines.append(f"{_toml_key(key)} = {_toml_value(value, len(_toml_key(key)) + 3, 0)}")
     out = "\n".join(lines) + ("\n" if lines else "")
-    for key, items in nested:
+    for key, value in nested:
         header = ".".join(_toml_key(k) for k in [*path, key])
-        for item in items:
+        if isinstance(value, Mapping):
+            out += f"\n[{header}]\n" + _toml_table(value, [*path, key])
+            continue
+        for item in value:
             out += f"\n[[{header}]]\n" + _toml_table(item, [*path, key])
     return out
 

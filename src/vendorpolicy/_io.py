@@ -15,7 +15,6 @@ import importlib.resources
 import io
 import json
 import re
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from vendorpolicy._convert import _list_of, _problem, _walk, converter
+from vendorpolicy._files import Limits, _decode, _read_bytes, parse_document
 from vendorpolicy._registry import DesignationList, Entity, Listing, Registry, Relation
 from vendorpolicy.errors import (
     InvalidDataError,
@@ -33,6 +33,7 @@ from vendorpolicy.errors import (
 
 __all__ = [
     "FORMAT_VERSION",
+    "REGISTRY_LIMITS",
     "bundled_registry",
     "load_registry",
     "registry_from_dict",
@@ -66,6 +67,9 @@ converter.register_unstructure_hook(
         _up=override(omit=True),
         _listed=override(omit=True),
         _index=override(omit=True),
+        _ever=override(omit=True),
+        _down=override(omit=True),
+        _group_listed=override(omit=True),
     ),
 )
 
@@ -138,11 +142,25 @@ _CSV_FIELDS = ("id", "name", "aliases", "country", "source", "notes")
 _ALIAS_SEPARATOR = "|"
 
 
-def _registry_from_csv(text: str, name: str) -> Registry:
+def _registry_from_csv(text: str, name: str, where: str = "<csv>") -> Registry:
     """Entities from CSV: columns ``id``, ``name``, optional ``aliases`` (separated by ``|``),
-    ``country``, ``source``, ``notes``, and ``identifier:<scheme>`` columns."""
+    ``country``, ``source``, ``notes``, and ``identifier:<scheme>`` columns. ``where`` names
+    the file in messages."""
     reader = csv.DictReader(io.StringIO(text))
-    columns = reader.fieldnames or []
+    try:
+        columns = reader.fieldnames or []
+        rows = list(reader)
+    except csv.Error as exc:  # a field over the csv module's limit, a stray quote
+        raise InvalidDataError(
+            f"cannot read {where}",
+            problems=(
+                InvalidValueError(
+                    f"not valid CSV: {exc}",
+                    path=f"{where}:{reader.reader.line_num}",
+                    hint="a field that long is not a name: check the quoting on that line",
+                ),
+            ),
+        ) from None
     unknown = [c for c in columns if c not in _CSV_FIELDS and not c.startswith("identifier:")]
     if unknown or "id" not in columns or "name" not in columns:
         raise InvalidDataError(
@@ -161,7 +179,7 @@ def _registry_from_csv(text: str, name: str) -> Registry:
             ),
         )
     entities: list[dict[str, Any]] = []
-    for row in reader:
+    for row in rows:
         item: dict[str, Any] = {"id": row["id"], "name": row["name"]}
         aliases = [a.strip() for a in (row.get("aliases") or "").split(_ALIAS_SEPARATOR)]
         if any(aliases):
@@ -182,43 +200,37 @@ def _registry_from_csv(text: str, name: str) -> Registry:
     )
 
 
-def _read_toml(text: str) -> Any:
-    if sys.version_info >= (3, 11):
-        import tomllib  # noqa: PLC0415 - only needed for TOML files
-    else:  # pragma: no cover - Python 3.10
-        try:
-            import tomli as tomllib  # noqa: PLC0415
-        except ModuleNotFoundError:
-            raise VendorPolicyError(
-                "reading TOML needs Python 3.11 or the `tomli` package",
-                hint="pip install tomli, or use JSON",
-            ) from None
-    return tomllib.loads(text)
+#: What :func:`load_registry` accepts by default: vendor masters can be large (a quarter of a
+#: gigabyte), but never deeply nested.
+REGISTRY_LIMITS = Limits(max_bytes=256 * 1024 * 1024)
 
 
-def load_registry(path: str | Path) -> Registry:
-    """Read a registry from a ``.json``, ``.toml`` or ``.csv`` file (CSV: entities only)."""
+def load_registry(path: str | Path, *, limits: Limits = REGISTRY_LIMITS) -> Registry:
+    """Read a registry from a ``.json``, ``.toml`` or ``.csv`` file (CSV: entities only).
+
+    The file must be UTF-8 text within ``limits`` (size, and nesting for JSON and TOML); a file
+    that is not, or cannot be parsed, raises :class:`~vendorpolicy.errors.InvalidDataError`
+    with the file and line; one that cannot be opened raises
+    :class:`~vendorpolicy.errors.FileError`.
+    """
     file = Path(path)
+    name = str(file)
     suffix = file.suffix.lower()
     if suffix not in {".json", ".toml", ".csv"}:
         raise VendorPolicyError(
             f"cannot tell the format of `{file}`", hint="use a .json, .toml or .csv file"
         )
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise VendorPolicyError(f"cannot read `{file}`: {exc}") from None
+    text = _decode(_read_bytes(file, limits), name, limits)
     try:
         if suffix == ".csv":
-            return _registry_from_csv(text, file.stem)
-        data = json.loads(text) if suffix == ".json" else _read_toml(text)
-    except InvalidDataError as exc:
-        raise type(exc)(f"{exc.message} in `{file}`", problems=exc.problems) from None
-    except ValueError as exc:  # json.JSONDecodeError and tomllib.TOMLDecodeError
-        raise VendorPolicyError(f"cannot parse `{file}`: {exc}") from None
-    try:
+            return _registry_from_csv(text, file.stem, name)
+        data = parse_document(
+            text, format="json" if suffix == ".json" else "toml", name=name, limits=limits
+        )
         return registry_from_dict(data)
     except InvalidDataError as exc:
+        if exc.message.startswith("cannot read "):
+            raise  # already names the file
         raise type(exc)(f"{exc.message} in `{file}`", problems=exc.problems) from None
 
 

@@ -7,7 +7,6 @@ ledger of any length is screened in bounded memory.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -20,19 +19,23 @@ from typing import IO, Any, Literal, TextIO, TypeAlias
 
 from attrs import field, frozen
 
-from vendorpolicy._checks import tick, type_name
+from vendorpolicy._checks import as_items, check_text, data_problems, tick, type_name
 from vendorpolicy._convert import purchase_from_dict
 from vendorpolicy._decision import Decision
 from vendorpolicy._model import Purchase
 from vendorpolicy._names import Resolver
 from vendorpolicy._registry import Registry
 from vendorpolicy._rules import RuleSet
+from vendorpolicy._text import lone_surrogate, shown
+from vendorpolicy._vocabcheck import ExtraFacts, OutsideVocabulary
+from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import (
     FileError,
     InvalidDataError,
     InvalidValueError,
     PredicateTypeError,
     VendorPolicyError,
+    VocabularyError,
 )
 
 __all__ = [
@@ -73,6 +76,7 @@ FIELDS: tuple[str, ...] = (
     "currency",
     "purpose",
     "description",
+    "acquired",
 )
 
 #: Where in a purchase's plain data each field lands, for messages that name the column.
@@ -94,9 +98,12 @@ _DATA_PATH = {
     "currency": "$.value.currency",
     "purpose": "$.purpose",
     "description": "$.description",
+    "acquired": "$.acquired",
 }
 
 _MAX_LINE_BYTES = 1_000_000
+#: The deepest nesting of objects and lists a JSON Lines row may hold (as `Limits.max_depth`).
+_MAX_DEPTH = 64
 
 
 def _column(value: object) -> Any:
@@ -105,7 +112,7 @@ def _column(value: object) -> Any:
             f"a column name must be non-empty text or None, got {type_name(value)} {tick(value)}",
             path="ColumnMapping",
         )
-    return value
+    return value if value is None else check_text(value, "ColumnMapping")
 
 
 def _column_field(name: str) -> Any:
@@ -118,22 +125,47 @@ def _constants(value: object) -> Any:
             f"expected a mapping of field names to values, got {type_name(value)} {tick(value)}",
             path="ColumnMapping.constants",
         )
-    for key in value:
+    for key, item in value.items():
         if key not in FIELDS:
             raise InvalidValueError(
                 f"unknown field {tick(key)}",
                 path="ColumnMapping.constants",
                 hint=f"one of {', '.join(FIELDS)}",
             )
+        if not isinstance(item, bool):
+            check_text(item, f"ColumnMapping.constants[{key!r}]")
     return dict(sorted(value.items()))
 
 
-def _words(value: object) -> Any:
-    return frozenset(str(v).strip().lower() for v in value)  # type: ignore[attr-defined]
+def _texts(value: object, path: str) -> list[str]:
+    return [check_text(item, f"{path}[{i}]") for i, item in enumerate(as_items(value, path))]
+
+
+def _true_words(value: object) -> Any:
+    return frozenset(v.strip().lower() for v in _texts(value, "ColumnMapping.true_values"))
+
+
+def _false_words(value: object) -> Any:
+    return frozenset(v.strip().lower() for v in _texts(value, "ColumnMapping.false_values"))
 
 
 def _ignored(value: object) -> Any:
-    return frozenset(value)  # type: ignore[call-overload]
+    return frozenset(_texts(value, "ColumnMapping.ignore"))
+
+
+def _separator(instance: object, attribute: Any, value: object) -> None:
+    check_text(value, "ColumnMapping.list_separator")
+    if not value:
+        raise InvalidValueError(
+            "empty list separator: a cell could not be split",
+            path="ColumnMapping.list_separator",
+            hint="use a character no designation holds, such as `;` (the default) or `|`",
+        )
+
+
+def _date_format(instance: object, attribute: Any, value: object) -> None:
+    if value is not None:
+        check_text(value, "ColumnMapping.date_format")
 
 
 @frozen(kw_only=True)
@@ -165,6 +197,8 @@ class ColumnMapping:
     currency: str | None = _column_field("currency")
     purpose: str | None = _column_field("purpose")
     description: str | None = _column_field("description")
+    #: When the equipment a renewal, upgrade or installation concerns was first bought.
+    acquired: str | None = _column_field("acquired")
     #: Columns named ``facts.<name>`` state fact ``<name>``; ``None`` reads no facts.
     fact_prefix: str | None = _column_field("facts.")
     #: Values for every row, by field name, for fields the export has no column for.
@@ -172,16 +206,25 @@ class ColumnMapping:
     #: Columns present in the export that screening does not use.
     ignore: frozenset[str] = field(factory=frozenset, converter=_ignored)
     #: Separates several designations in one cell.
-    list_separator: str = ";"
+    list_separator: str = field(default=";", validator=_separator)
     #: A ``strptime`` format for dates; ``None`` reads ISO dates (``2019-04-01``).
-    date_format: str | None = None
+    date_format: str | None = field(default=None, validator=_date_format)
     #: Cell values read as true and as false (any case) for ``buyer_public`` and facts.
     true_values: frozenset[str] = field(
-        default=frozenset({"true", "yes", "y", "1"}), converter=_words
+        default=frozenset({"true", "yes", "y", "1"}), converter=_true_words
     )
     false_values: frozenset[str] = field(
-        default=frozenset({"false", "no", "n", "0"}), converter=_words
+        default=frozenset({"false", "no", "n", "0"}), converter=_false_words
     )
+
+    def __attrs_post_init__(self) -> None:
+        both = self.true_values & self.false_values
+        if both:
+            raise InvalidValueError(
+                f"{', '.join(tick(w) for w in sorted(both))} read as both true and false",
+                path="ColumnMapping.false_values",
+                hint="a cell value can mean only one of them; remove it from one list",
+            )
 
     def columns(self) -> dict[str, str]:
         """Column name -> field name, for the mapped columns."""
@@ -203,7 +246,8 @@ class LedgerRow:
 
 @frozen(kw_only=True)
 class RowError:
-    """A ledger row that could not be read as a purchase: where, and every reason why."""
+    """A ledger row that could not be read as a purchase, or whose purchase breaks the rule
+    set's vocabulary: where, and every reason why."""
 
     line: int
     errors: tuple[str, ...]
@@ -229,6 +273,8 @@ class ScreeningSummary:
     errors: int
     #: Decisions by effect value (``{"deny": 3, "allow": 95}``).
     effects: Mapping[str, int]
+    #: Decisions with warnings (near misses of known values, see ``Decision.warnings``).
+    warnings: int = 0
 
     @property
     def denied(self) -> int:
@@ -294,39 +340,35 @@ def _read_csv(
     # Undecodable bytes are kept as surrogates so that the one row holding them is reported and
     # the rest of the file still read.
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    reader = csv.reader(text)
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        raise _file_error(name, f"cannot read the header: {exc}") from None
-    if header is None:
+    records = csv_records(text)
+    first = next(records, None)
+    if first is None:
         raise _file_error(name, "the file is empty", hint="the first line must name the columns")
-    fields = _check_header([h.strip() for h in header], name, mapping)
-    return _csv_rows(handle, reader, fields, mapping)
+    if first[1] is None:
+        raise _file_error(name, f"the header is longer than {MAX_RECORD_CHARS} characters")
+    fields = _check_header([h.strip() for h in first[1]], name, mapping)
+    return _csv_rows(text, records, fields, mapping)
 
 
 def _csv_rows(
-    handle: IO[bytes],
-    reader: Any,
+    handle: IO[str],
+    records: Iterator[tuple[int, list[str] | None]],
     fields: list[tuple[str, str | None]],
     mapping: ColumnMapping,
 ) -> Iterator[LedgerRow | RowError]:
     with handle:
-        previous_end = reader.line_num
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                line = previous_end + 1
-                yield RowError(line=line, errors=(f"cannot read the row: {exc}",))
-                if reader.line_num <= previous_end:
-                    return  # the reader cannot get past it
-                previous_end = reader.line_num
+        for line, cells in records:
+            if cells is None:
+                yield RowError(
+                    line=line,
+                    errors=(
+                        (
+                            f"row longer than {MAX_RECORD_CHARS} characters (a quote that is "
+                            "never closed makes the rest of the file one cell)"
+                        ),
+                    ),
+                )
                 continue
-            line = previous_end + 1
-            previous_end = reader.line_num
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
             if len(cells) != len(fields):
@@ -340,11 +382,108 @@ def _csv_rows(
                     line=line, errors=("not UTF-8 text: the row holds bytes that cannot be read",)
                 )
                 continue
+            if any("\x00" in c for c in cells):
+                yield RowError(
+                    line=line, errors=("binary data (a NUL byte) where text was expected",)
+                )
+                continue
             row: dict[str, Any] = {}
             for (kind, key), cell in zip(fields, cells, strict=True):
                 if kind != "ignore":
                     row[f"{kind}:{key}"] = cell
             yield _to_purchase(line, row, mapping)
+
+
+#: The longest CSV record (a row, with every line of its quoted cells) read; a longer one is an
+#: error row, read through to its end so that the rows after it are read as they are written.
+MAX_RECORD_CHARS = 1_000_000
+
+
+def csv_records(
+    lines: Iterable[str], limit: int = MAX_RECORD_CHARS
+) -> Iterator[tuple[int, list[str] | None]]:
+    """The records of CSV text, each with the line it starts on (from 1): its cells, or ``None``
+    for a record longer than ``limit`` characters. ``lines`` are the text's lines with their
+    endings (a file opened with ``newline=""``).
+
+    The cells are those the :mod:`csv` module's default dialect reads (a quote opens a quoted
+    cell only at the start of a cell; ``""`` in a quoted cell is a quote; a quoted cell may hold
+    line breaks; text after a closing quote joins the cell), with no limit on a cell's size but
+    ``limit``: the module's reader stops at 131,072 characters in one cell, and the lines of the
+    rest of that cell would then be read as rows of their own.
+    """
+    source = _Lines(lines)
+    for first in source:
+        line = first
+        if '"' not in line:  # the common case: a record of one line and no quotes
+            if len(line) > limit:
+                yield source.number, None
+                continue
+            body = line.rstrip("\r\n")
+            yield source.number, body.split(",") if body else []
+            continue
+        start, source.size = source.number, len(line)
+        cells: list[str] = []
+        pos = 0
+        while True:  # at the start of a cell, at `pos` in `line`
+            parts: list[str] = []  # the pieces of the cell
+            if line.startswith('"', pos):
+                found = _quoted_cell(line, pos + 1, source, parts, limit)
+                if found is None:  # the text ended inside the quoted cell
+                    cells.append("".join(parts))
+                    break
+                line, pos = found
+            # Unquoted text, or text after a closing quote: up to the next comma or the line end.
+            end = len(line.rstrip("\r\n"))
+            comma = line.find(",", pos, end)
+            parts.append(line[pos : end if comma < 0 else comma])
+            cells.append("".join(parts))
+            if comma < 0:
+                break
+            pos = comma + 1
+        yield start, None if source.size > limit else cells
+
+
+class _Lines:
+    """Lines with a count of those read, and of the characters in the record being read."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self.number = 0
+        self.size = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.number += 1
+        return line
+
+
+def _quoted_cell(
+    line: str, pos: int, source: _Lines, parts: list[str], limit: int
+) -> tuple[str, int] | None:
+    """Read a quoted cell from ``pos`` (after its opening quote) into ``parts``, across lines
+    as needed; return the line and position after the closing quote, or ``None`` when the text
+    ends first. Past ``limit`` characters, the rest of the cell is read but not kept."""
+    while True:
+        close = line.find('"', pos)
+        if close < 0:  # the cell goes on past this line
+            parts.append(line[pos:])
+            following = next(source, None)
+            if following is None:
+                return None
+            source.size += len(following)
+            if source.size > limit:
+                parts.clear()
+            line, pos = following, 0
+            continue
+        parts.append(line[pos:close])
+        if not line.startswith('"', close + 1):
+            return line, close + 1
+        parts.append('"')  # `""` stands for one quote
+        pos = close + 2
 
 
 def _undecodable(text: str) -> bool:
@@ -378,7 +517,7 @@ def _check_header(
                 InvalidValueError(
                     f"unknown column {tick(column)}",
                     path=where,
-                    hint=f"did you mean `{close}`?"
+                    hint=f"did you mean {tick(close)}?"
                     if close
                     else "map it in the ColumnMapping, or list it in `ignore`",
                 )
@@ -426,7 +565,24 @@ def _read_jsonl(handle: IO[bytes], mapping: ColumnMapping) -> Iterator[LedgerRow
             if not text:
                 continue
             try:
-                data = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+                data = json.loads(
+                    text,
+                    parse_float=Decimal,
+                    parse_constant=_no_constant,
+                    object_pairs_hook=_no_duplicates,
+                )
+            except _DuplicateKeyError as exc:
+                # The last value would silently win: a defence buyer could become a retailer.
+                yield RowError(
+                    line=number,
+                    errors=(
+                        (
+                            f"key {tick(exc.key)} given twice in one object (a repeated key "
+                            "would silently replace the first; keep one)"
+                        ),
+                    ),
+                )
+                continue
             except (ValueError, RecursionError) as exc:
                 reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
                 yield RowError(line=number, errors=(f"not valid JSON: {reason}",))
@@ -435,6 +591,14 @@ def _read_jsonl(handle: IO[bytes], mapping: ColumnMapping) -> Iterator[LedgerRow
                 yield RowError(
                     line=number,
                     errors=(f"expected a JSON object, got {type_name(data)}",),
+                )
+                continue
+            problems = data_problems(data, _MAX_DEPTH)
+            if problems:
+                yield RowError(
+                    line=number,
+                    errors=tuple(_render(p, p.path or "$") for p in problems),
+                    purchase_id=_text_id(data),
                 )
                 continue
             if isinstance(data.get("buyer"), Mapping):
@@ -451,7 +615,7 @@ def _read_jsonl(handle: IO[bytes], mapping: ColumnMapping) -> Iterator[LedgerRow
                     close = _closest(key, [*columns, *mapping.ignore])
                     errors.append(
                         f"unknown key {tick(key)}"
-                        + (f" (did you mean `{close}`?)" if close else "")
+                        + (f" (did you mean {tick(close)}?)" if close else "")
                     )
             if errors:
                 yield RowError(line=number, errors=tuple(errors))
@@ -461,6 +625,21 @@ def _read_jsonl(handle: IO[bytes], mapping: ColumnMapping) -> Iterator[LedgerRow
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKeyError(key)
+        out[key] = value
+    return out
 
 
 def _nested_purchase(line: int, data: dict[str, Any]) -> LedgerRow | RowError:
@@ -514,8 +693,9 @@ def _to_purchase(line: int, row: Mapping[str, Any], mapping: ColumnMapping) -> L
     for k in ("id", "supplier", "category", "purpose", "description"):
         if k in values:
             data[k] = values[k]
-    if "date" in values:
-        data["date"] = _date(values["date"], mapping, errors)
+    for k in ("date", "acquired"):
+        if k in values:
+            data[k] = _date(values[k], mapping, errors, k)
     if "value" in values or "currency" in values:
         amount = values.get("value")
         data["value"] = {
@@ -539,8 +719,12 @@ def _to_purchase(line: int, row: Mapping[str, Any], mapping: ColumnMapping) -> L
 
 
 def _text_id(data: Mapping[str, Any]) -> str:
+    """The row's purchase id for its error record, when it is text: escaped if it could not be
+    written out as it is (a lone surrogate)."""
     value = data.get("id")
-    return value if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    return value if lone_surrogate(value) is None else shown(value)
 
 
 def _flag(value: Any, mapping: ColumnMapping) -> Any:
@@ -565,15 +749,15 @@ def _split(value: Any, mapping: ColumnMapping) -> Any:
     return value
 
 
-def _date(value: Any, mapping: ColumnMapping, errors: list[str]) -> Any:
+def _date(value: Any, mapping: ColumnMapping, errors: list[str], name: str = "date") -> Any:
     if mapping.date_format is None or not isinstance(value, str):
         return value
     try:
         return dt.datetime.strptime(value, mapping.date_format).date().isoformat()
     except ValueError:
         errors.append(
-            f"{_where('date', mapping)}: not a date {tick(value)} "
-            f"(expected the format `{mapping.date_format}`)"
+            f"{_where(name, mapping)}: not a date {tick(value)} "
+            f"(expected the format {tick(mapping.date_format)})"
         )
         return None
 
@@ -581,7 +765,7 @@ def _date(value: Any, mapping: ColumnMapping, errors: list[str]) -> Any:
 def _where(name: str, mapping: ColumnMapping) -> str:
     if name in mapping.constants:
         return f"constant `{name}`"
-    return f"column `{getattr(mapping, name)}`"
+    return f"column {tick(getattr(mapping, name))}"
 
 
 def _by_column(problem: VendorPolicyError, mapping: ColumnMapping) -> str:
@@ -592,7 +776,7 @@ def _by_column(problem: VendorPolicyError, mapping: ColumnMapping) -> str:
             return _render(problem, _where(name, mapping))
     if path.startswith("$.facts[") and mapping.fact_prefix:
         fact = path[len("$.facts[") :].strip("[]'")
-        return _render(problem, f"column `{mapping.fact_prefix}{fact}`")
+        return _render(problem, f"column {tick(mapping.fact_prefix + fact)}")
     if path == "$.value":
         return _render(problem, f"{_where('value', mapping)}/{_where('currency', mapping)}")
     if path == "$.buyer":
@@ -615,23 +799,41 @@ def screen(
     as_of: dt.date | None = None,
     registry: Registry | None = None,
     resolver: Resolver | None = None,
+    outside_vocabulary: OutsideVocabulary = "error",
+    extra_facts: ExtraFacts = (),
+    vocabulary: Vocabulary | None = None,
 ) -> Iterator[ScreenedRow | RowError]:
     """Decide on each row; errors pass through in place, so the output has one item per row.
 
     With a ``registry``, supplier and maker names are resolved against it first (see
-    :meth:`RuleSet.evaluate`), and each decision records how.
+    :meth:`RuleSet.evaluate`), and each decision records how. A row whose purchase breaks the
+    rule set's vocabulary (a fact it does not know, a value outside a closed fact, a category
+    outside the tree) is a :class:`RowError` naming the fact and the allowed values; with
+    ``outside_vocabulary="escalate"`` it is decided with those facts unknown instead.
+    ``extra_facts`` and ``vocabulary`` are passed to :meth:`RuleSet.evaluate`.
     """
     for row in rows:
         if isinstance(row, RowError):
             yield row
-        else:
-            yield ScreenedRow(
-                line=row.line,
-                purchase=row.purchase,
-                decision=rule_set.evaluate(
-                    row.purchase, as_of=as_of, registry=registry, resolver=resolver
-                ),
+            continue
+        try:
+            decision = rule_set.evaluate(
+                row.purchase,
+                as_of=as_of,
+                registry=registry,
+                resolver=resolver,
+                outside_vocabulary=outside_vocabulary,
+                extra_facts=extra_facts,
+                vocabulary=vocabulary,
             )
+        except VocabularyError as exc:
+            yield RowError(
+                line=row.line,
+                errors=tuple(str(p) for p in exc.problems),
+                purchase_id=row.purchase.id,
+            )
+            continue
+        yield ScreenedRow(line=row.line, purchase=row.purchase, decision=decision)
 
 
 def screen_ledger(
@@ -643,14 +845,21 @@ def screen_ledger(
     as_of: dt.date | None = None,
     registry: Registry | None = None,
     resolver: Resolver | None = None,
+    outside_vocabulary: OutsideVocabulary = "error",
+    extra_facts: ExtraFacts = (),
+    vocabulary: Vocabulary | None = None,
 ) -> Iterator[ScreenedRow | RowError]:
-    """Read a ledger and decide on every row, streaming: one result per row, in file order."""
+    """Read a ledger and decide on every row, streaming: one result per row, in file order
+    (see :func:`screen`)."""
     return screen(
         rule_set,
         read_ledger(path, mapping=mapping, format=format),
         as_of=as_of,
         registry=registry,
         resolver=resolver,
+        outside_vocabulary=outside_vocabulary,
+        extra_facts=extra_facts,
+        vocabulary=vocabulary,
     )
 
 
@@ -668,6 +877,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "obligations",
     "missing_facts",
     "errors",
+    "warnings",
     "resolved",
     "rule_set",
     "version",
@@ -691,6 +901,7 @@ def result_record(result: ScreenedRow | RowError, rule_set: RuleSet) -> dict[str
             "obligations": [],
             "missing_facts": [],
             "errors": list(result.errors),
+            "warnings": [],
             "resolved": [],
             "rule_set": rule_set.id,
             "version": rule_set.version,
@@ -710,6 +921,7 @@ def result_record(result: ScreenedRow | RowError, rule_set: RuleSet) -> dict[str
         "obligations": list(decision.obligations),
         "missing_facts": list(decision.missing_facts),
         "errors": list(decision.errors),
+        "warnings": list(decision.warnings),
         "resolved": [line for r in decision.resolutions for line in r.summary()],
         "rule_set": decision.rule_set,
         "version": decision.version,
@@ -734,11 +946,11 @@ def write_results(
         raise InvalidValueError(
             f"unknown result format {tick(format)}", path="write_results", hint="csv or jsonl"
         )
-    writer = csv.writer(out, lineterminator="\n") if format == "csv" else None
-    if writer is not None:
-        writer.writerow(RESULT_COLUMNS)
+    csv_out = format == "csv"
+    if csv_out:
+        out.write(_csv_line(RESULT_COLUMNS))
     effects: Counter[str] = Counter()
-    rows = errors = 0
+    rows = errors = warned = 0
     for result in results:
         rows += 1
         record = result_record(result, rule_set)
@@ -746,13 +958,33 @@ def write_results(
             errors += 1
         else:
             effects[record["effect"]] += 1
-        if writer is not None:
-            writer.writerow([_csv_cell(record[c]) for c in RESULT_COLUMNS])
+            warned += bool(record["warnings"])
+        if csv_out:
+            out.write(_csv_line([_csv_cell(record[c]) for c in RESULT_COLUMNS]))
         else:
             out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
     return ScreeningSummary(
-        rows=rows, decisions=rows - errors, errors=errors, effects=dict(sorted(effects.items()))
+        rows=rows,
+        decisions=rows - errors,
+        errors=errors,
+        effects=dict(sorted(effects.items())),
+        warnings=warned,
     )
+
+
+def _csv_line(cells: Iterable[str]) -> str:
+    """One CSV record: a cell holding a comma, a quote or any line break (a lone CR too, which
+    the :mod:`csv` writer leaves bare when lines end in LF) is quoted, quotes doubled."""
+    return ",".join(_csv_quote(c) for c in cells) + "\n"
+
+
+def _csv_quote(cell: str) -> str:
+    if any(ch in cell for ch in _NEEDS_QUOTES):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+_NEEDS_QUOTES = (",", '"', "\n", "\r")
 
 
 def _csv_cell(value: Any) -> str:

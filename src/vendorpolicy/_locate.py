@@ -1,19 +1,30 @@
 """Find the line of a data path (``$.rules[2].when.all[1]``) in the JSON or TOML text it came
 from, so that an error can say where to look.
 
-This is a navigator, not a parser: the text has already been parsed, so it only needs to find
-its way by keys and indexes, skipping over values. When it loses its way (a dotted key, an
-unusual layout) it answers with the deepest line it did find, or ``None``.
+This is an indexer, not a parser: the text has already been parsed, so it only needs to find its
+way by keys and indexes, skipping over values. One pass over the text records where every key
+and list item starts (:class:`Locator`); each path is then looked up, so locating any number of
+problems costs one pass, not one per problem. A path that is not written in the text (a
+required key that is missing) gets the line of the deepest part that is. Nothing here recurses:
+nesting of any depth is walked with an explicit stack.
 """
 
 from __future__ import annotations
 
+import bisect
+import json
 import re
 
-__all__ = ["line_of", "parse_path"]
+__all__ = ["Locator", "line_of", "parse_path"]
 
 _SEGMENT = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
+_SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
+_BASIC_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_LITERAL_STRING = re.compile(r"'[^']*'")
+_SCALAR = re.compile(r"[^,\]}\n#]+")
+
+Path = tuple[str | int, ...]
 
 
 def parse_path(path: str) -> list[str | int] | None:
@@ -34,42 +45,52 @@ def parse_path(path: str) -> list[str | int] | None:
 
 def line_of(text: str, path: str, *, toml: bool) -> int | None:
     """The line (from 1) where ``path`` is written in ``text``, as near as can be found."""
-    segments = parse_path(path)
-    if segments is None:
-        return None
-    try:
-        nav = _Navigator(text)
-        pos = nav.toml_root(segments) if toml else nav.inline(nav.skip_space(0), segments)
-    except (IndexError, ValueError):
-        return None
-    if pos is None:
-        return None
-    return text.count("\n", 0, pos) + 1
+    return Locator(text, toml=toml).line(path)
 
 
-class _Navigator:
-    def __init__(self, text: str) -> None:
+class Locator:
+    """Where each key and list item of a JSON or TOML text starts, found in one pass.
+
+    ``line(path)`` then answers in time proportional to the path's length. A text the indexer
+    cannot follow (it has not been parsed, or uses a layout it does not know) answers ``None``
+    for the paths it did not reach.
+    """
+
+    def __init__(self, text: str, *, toml: bool) -> None:
         self.text = text
-        #: The deepest position reached so far: the answer when the way is lost.
-        self.best: int | None = None
+        self._index: dict[Path, int] = {}
+        self._newlines: list[int] | None = None
+        try:
+            if toml:
+                self._index_toml()
+            else:
+                start = self._skip_space(0)
+                self._index[()] = start
+                self._index_value(start, ())
+        except (IndexError, ValueError):
+            pass  # keep what was found before the indexer lost its way
+
+    def line(self, path: str) -> int | None:
+        """The line (from 1) of ``path``, or of the deepest part of it that is written."""
+        segments = parse_path(path)
+        if segments is None:
+            return None
+        for n in range(len(segments), -1, -1):
+            pos = self._index.get(tuple(segments[:n]))
+            if pos is not None:
+                if self._newlines is None:
+                    self._newlines = [m.start() for m in re.finditer("\n", self.text)]
+                return bisect.bisect_left(self._newlines, pos) + 1
+        return None
 
     # --- low level -------------------------------------------------------------------------------
 
-    def skip_space(self, pos: int) -> int:
+    def _skip_space(self, pos: int) -> int:
         """Skip whitespace, newlines and comments."""
-        text = self.text
-        while pos < len(text):
-            ch = text[pos]
-            if ch in " \t\r\n":
-                pos += 1
-            elif ch == "#":
-                end = text.find("\n", pos)
-                pos = len(text) if end < 0 else end
-            else:
-                break
-        return pos
+        match = _SPACE.match(self.text, pos)
+        return match.end() if match else pos
 
-    def skip_string(self, pos: int) -> int:
+    def _skip_string(self, pos: int) -> int:
         """``pos`` is at a quote; return the position after the string."""
         text = self.text
         quote = text[pos]
@@ -83,155 +104,127 @@ class _Navigator:
             while end < len(text) and text[end] == quote:
                 end += 1
             return end
-        end = pos + 1
-        while end < len(text):
-            ch = text[end]
-            if ch == "\\" and quote == '"':
-                end += 2
-                continue
-            if ch == quote:
-                return end + 1
-            end += 1
-        raise ValueError("unterminated string")
+        match = (_BASIC_STRING if quote == '"' else _LITERAL_STRING).match(text, pos)
+        if match is None:
+            raise ValueError("unterminated string")
+        return match.end()
 
-    def read_key(self, pos: int) -> tuple[str, int]:
+    def _read_key(self, pos: int) -> tuple[str, int]:
         """A bare or quoted key at ``pos``, and the position after it."""
         text = self.text
         if text[pos] in "\"'":
-            end = self.skip_string(pos)
+            end = self._skip_string(pos)
             raw = text[pos + 1 : end - 1]
-            return (raw.replace('\\"', '"') if text[pos] == '"' else raw), end
+            if text[pos] == '"' and "\\" in raw:
+                try:
+                    raw = json.loads(text[pos:end])
+                except ValueError:
+                    raw = raw.replace('\\"', '"')
+            return raw, end
         match = _BARE.match(text, pos)
         if match is None:
             raise ValueError("no key")
         return match.group(), match.end()
 
-    def skip_value(self, pos: int) -> int:
-        """Skip one value (scalar, array or inline table/object); return the position after."""
-        text = self.text
-        pos = self.skip_space(pos)
-        ch = text[pos]
-        if ch in "\"'":
-            return self.skip_string(pos)
-        if ch in "[{":
-            close = "]" if ch == "[" else "}"
-            pos += 1
-            while True:
-                pos = self.skip_space(pos)
-                if text[pos] == close:
-                    return pos + 1
-                if text[pos] == ",":
-                    pos += 1
-                    continue
-                if ch == "{":
-                    pos = self.after_separator(self.read_dotted_key(pos)[1])
-                pos = self.skip_value(pos)
-        end = pos
-        while end < len(text) and text[end] not in ",]}\n#":
-            end += 1
-        return end
-
-    def read_dotted_key(self, pos: int) -> tuple[list[str], int]:
+    def _read_dotted_key(self, pos: int) -> tuple[list[str], int]:
         keys = []
         while True:
-            key, pos = self.read_key(self.skip_space(pos))
+            key, pos = self._read_key(self._skip_space(pos))
             keys.append(key)
-            after = self.skip_space(pos)
+            after = self._skip_space(pos)
             if after < len(self.text) and self.text[after] == ".":
                 pos = after + 1
                 continue
             return keys, pos
 
-    def after_separator(self, pos: int) -> int:
-        pos = self.skip_space(pos)
+    def _after_separator(self, pos: int) -> int:
+        pos = self._skip_space(pos)
         if self.text[pos] not in "=:":
             raise ValueError("no separator")
-        return self.skip_space(pos + 1)
+        return self._skip_space(pos + 1)
 
-    # --- navigation ----------------------------------------------------------------------------
+    def _skip_scalar(self, pos: int) -> int:
+        if self.text[pos] in "\"'":
+            return self._skip_string(pos)
+        match = _SCALAR.match(self.text, pos)
+        if match is None:
+            raise ValueError("no value")
+        return match.end()
 
-    def inline(self, pos: int, segments: list[str | int]) -> int | None:
-        """Follow ``segments`` into the value at ``pos`` (JSON, or a TOML inline value)."""
+    # --- indexing ------------------------------------------------------------------------------
+
+    def _index_value(self, pos: int, path: Path) -> int:
+        """Record every key and item inside the value at ``pos`` (JSON, or a TOML inline value)
+        whose path is ``path``; return the position after the value."""
         text = self.text
-        self.best = pos
-        for segment in segments:
-            pos = self.skip_space(pos)
-            if isinstance(segment, int):
-                if text[pos] != "[":
-                    return self.best
+        index = self._index
+        # Each open list or object: its closing character, its path, the next item's index.
+        stack: list[tuple[str, Path, list[int]]] = []
+        pos = self._skip_space(pos)
+        while True:
+            ch = text[pos]
+            if ch in "[{":
+                stack.append(("]" if ch == "[" else "}", path, [0]))
                 pos += 1
-                for _ in range(segment):
-                    pos = self.skip_value(pos)
-                    pos = self.skip_space(pos)
-                    if text[pos] != ",":
-                        return self.best
-                    pos += 1
-                pos = self.skip_space(pos)
             else:
-                if text[pos] != "{":
-                    return self.best
-                pos = self.skip_space(pos + 1)
-                while True:
-                    if text[pos] == "}":
-                        return self.best
-                    keys, after = self.read_dotted_key(pos)
-                    value = self.after_separator(after)
-                    if keys == [segment]:
-                        break
-                    pos = self.skip_space(self.skip_value(value))
-                    if text[pos] == ",":
-                        pos = self.skip_space(pos + 1)
-                self.best = pos
-                pos = value
-                continue
-            self.best = pos
-        return self.best
+                pos = self._skip_scalar(pos)
+            while stack:
+                pos = self._skip_space(pos)
+                close, where, count = stack[-1]
+                ch = text[pos]
+                if ch == close:
+                    stack.pop()
+                    pos += 1
+                    continue
+                if ch == ",":
+                    pos += 1
+                    continue
+                if close == "]":
+                    path = (*where, count[0])
+                    count[0] += 1
+                    index.setdefault(path, pos)
+                else:
+                    keys, after = self._read_dotted_key(pos)
+                    for n in range(1, len(keys) + 1):
+                        index.setdefault((*where, *keys[:n]), pos)
+                    path = (*where, *keys)
+                    pos = self._after_separator(after)
+                break
+            else:
+                return pos
 
-    def toml_root(self, segments: list[str | int]) -> int | None:
-        """Follow ``segments`` through a TOML document's tables, then into an inline value."""
+    def _index_toml(self) -> None:
+        """Record the tables, keys and inline values of a TOML document."""
         text = self.text
-        table: list[str | int] = []
-        arrays: dict[tuple[str | int, ...], int] = {}
-        best_len, best_pos = -1, None
-        pos = self.skip_space(0)
+        index = self._index
+        table: Path = ()
+        arrays: dict[Path, int] = {}
+        pos = self._skip_space(0)
+        index[()] = pos
         while pos < len(text):
             if text[pos] == "[":
                 is_array = text.startswith("[[", pos)
-                keys, after = self.read_dotted_key(pos + (2 if is_array else 1))
-                table = []
+                keys, after = self._read_dotted_key(pos + (2 if is_array else 1))
+                parts: list[str | int] = []
                 for i, key in enumerate(keys):
-                    table.append(key)
+                    parts.append(key)
                     if is_array and i == len(keys) - 1:
-                        count = arrays.get(tuple(table), -1) + 1
-                        arrays[tuple(table)] = count
-                        table.append(count)
-                    elif tuple(table) in arrays:
-                        table.append(arrays[tuple(table)])
-                matched = _common(table, segments)
-                if matched == len(table) and matched > best_len:
-                    best_len, best_pos = matched, pos
+                        count = arrays.get(tuple(parts), -1) + 1
+                        arrays[tuple(parts)] = count
+                        index.setdefault(tuple(parts), pos)
+                        parts.append(count)
+                    elif tuple(parts) in arrays:
+                        parts.append(arrays[tuple(parts)])
+                    index.setdefault(tuple(parts), pos)
+                table = tuple(parts)
                 end = text.find("\n", after)
-                pos = self.skip_space(len(text) if end < 0 else end)
+                pos = self._skip_space(len(text) if end < 0 else end)
                 continue
-            keys, after = self.read_dotted_key(pos)
-            value = self.after_separator(after)
-            full = [*table, *keys]
-            matched = _common(full, segments)
-            if matched in (len(full), len(segments)) and matched > best_len:
-                best_len, best_pos = matched, pos
-                if matched < len(segments):
-                    found = self.inline(value, segments[matched:])
-                    if found is not None and found != value:
-                        best_pos = found
-            pos = self.skip_space(self.skip_value(value))
-        return best_pos
-
-
-def _common(a: list[str | int], b: list[str | int]) -> int:
-    n = 0
-    while n < len(a) and n < len(b) and a[n] == b[n]:
-        n += 1
-    return n
+            keys, after = self._read_dotted_key(pos)
+            for n in range(1, len(keys) + 1):
+                index.setdefault((*table, *keys[:n]), pos)
+            value = self._after_separator(after)
+            pos = self._skip_space(self._index_value(value, (*table, *keys)))
 
 
 def _escaped(text: str, pos: int) -> bool:

@@ -7,14 +7,15 @@ import enum
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from types import MappingProxyType
 from typing import Any, TypeAlias
 
 import attrs
 from attrs import field, frozen
 
 from vendorpolicy._checks import (
+    FrozenMapping,
     bool_validator,
+    buyer_country_validator,
     check_currency,
     check_id,
     check_text,
@@ -34,6 +35,7 @@ from vendorpolicy._codes import CURRENCY_CODES
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 
 __all__ = [
+    "MAX_OWNERSHIP_DEPTH",
     "AttributeValue",
     "Buyer",
     "Category",
@@ -46,10 +48,15 @@ __all__ = [
     "Vendor",
 ]
 
+#: The most vendors an ownership chain holds (a vendor, its parent, its parent's parent, …).
+#: Deeper chains are refused when built, so that comparing, hashing, printing and pickling a
+#: vendor (which follow the chain) never exhaust the interpreter's stack.
+MAX_OWNERSHIP_DEPTH = 64
+
 #: The types a vendor attribute may hold.
 AttributeValue: TypeAlias = "str | int | float | bool | dt.date"
-#: The types a purchase fact may hold.
-FactValue: TypeAlias = "str | bool"
+#: The types a purchase fact may hold. Text of the form ``YYYY-MM-DD`` is read as a date.
+FactValue: TypeAlias = "str | bool | dt.date"
 
 
 class Effect(enum.Enum):
@@ -246,7 +253,7 @@ def _mapping_repr(value: Mapping[str, Any]) -> str:
 
 
 #: The one empty mapping, shared by every value with no attributes or facts.
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
+_EMPTY: Mapping[str, Any] = FrozenMapping()
 
 
 def _freeze_attributes(value: object, path: str) -> Mapping[str, Any]:
@@ -267,8 +274,42 @@ def _freeze_attributes(value: object, path: str) -> Mapping[str, Any]:
                 f"got {type_name(item)} {tick(item)}",
                 path=f"{path}[{key!r}]",
             )
+        if isinstance(item, str):
+            check_text(item, f"{path}[{key!r}]")
         out[key] = item
-    return MappingProxyType(dict(sorted(out.items())))
+    return FrozenMapping(sorted(out.items()))
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+def check_fact_value(value: object, path: str) -> FactValue:
+    """A fact's value: text, a boolean or a date. Text written ``YYYY-MM-DD`` *is* a date (so
+    that a date survives files, which hold it as text), and such text that names no real day
+    (``2021-02-30``) is refused rather than kept as text that date conditions could not read."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        check_text(value, path)
+        if not _ISO_DATE.match(value):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise InvalidValueError(
+                f"not a date {tick(value)}",
+                path=path,
+                hint="a fact written `YYYY-MM-DD` is a date; give a real day",
+            ) from None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise PredicateTypeError(
+        f"fact values must be text, booleans or dates, got {type_name(value)} {tick(value)}",
+        path=path,
+        hint="write a date as `datetime.date(2021, 8, 13)` or `'2021-08-13'`"
+        if isinstance(value, dt.datetime)
+        else None,
+    )
 
 
 def _freeze_facts(value: object, path: str) -> Mapping[str, FactValue]:
@@ -282,13 +323,8 @@ def _freeze_facts(value: object, path: str) -> Mapping[str, FactValue]:
     out: dict[str, FactValue] = {}
     for key, item in value.items():
         check_id(key, f"{path}[{key!r}]")
-        if not isinstance(item, (str, bool)):
-            raise PredicateTypeError(
-                f"fact values must be text or booleans, got {type_name(item)} {tick(item)}",
-                path=f"{path}[{key!r}]",
-            )
-        out[key] = item
-    return MappingProxyType(dict(sorted(out.items())))
+        out[key] = check_fact_value(item, f"{path}[{key!r}]")
+    return FrozenMapping(sorted(out.items()))
 
 
 def _vendor_designations(value: object) -> Any:
@@ -331,9 +367,10 @@ class Vendor:
                 path="Vendor.parent",
             )
         seen = [self.id]
+        ids = {self.id}
         node = self.parent
         while node is not None:
-            if node.id in seen:
+            if node.id in ids:
                 cycle = " -> ".join([*seen, node.id])
                 raise InvalidValueError(
                     f"ownership cycle {tick(cycle)}",
@@ -341,6 +378,15 @@ class Vendor:
                     hint="a vendor cannot own itself, directly or through others",
                 )
             seen.append(node.id)
+            ids.add(node.id)
+            if len(seen) > MAX_OWNERSHIP_DEPTH:
+                raise InvalidValueError(
+                    f"an ownership chain of more than {MAX_OWNERSHIP_DEPTH} vendors "
+                    f"(`{seen[0]}` -> `{seen[1]}` -> …)",
+                    path="Vendor.parent",
+                    hint="give the vendor's nearest owners and its ultimate owner, not every "
+                    "company between them",
+                )
             node = node.parent
 
     @property
@@ -359,6 +405,14 @@ class Vendor:
         return (self, *self.owners)
 
     @property
+    def ultimate_owner(self) -> Vendor:
+        """The last vendor up the ownership chain: the vendor itself when it has no parent."""
+        node = self
+        while node.parent is not None:
+            node = node.parent
+        return node
+
+    @property
     def label(self) -> str:
         """The name if there is one, else the id."""
         return self.name or self.id
@@ -370,15 +424,29 @@ def _buyer_sector(value: object) -> Any:
     return to_enum(Sector, value, "Buyer.sector")
 
 
+def _buyer_designations(value: object) -> Any:
+    return None if value is None else _designations(value, "Buyer.designations")
+
+
 @frozen(kw_only=True, cache_hash=True)
 class Buyer:
-    """The organisation that buys: public or private, its sector and its country."""
+    """The organisation that buys: public or private, its sector and its country.
+
+    ``country`` is an ISO 3166-1 alpha-2 code, or ``EU`` for the European Union's own
+    institutions (a code ISO 3166-1 exceptionally reserves for the Union).
+
+    ``designations`` are public facts about the buyer, as lists it is on (a regulator's
+    directions to named carriers, an operator designated under a security law). They are known
+    and empty unless stated; ``None`` means not known, which makes conditions on them unknown.
+    A registry that knows the buyer adds its designations as of the decision date.
+    """
 
     id: str = field(validator=id_validator)
     public: bool = field(validator=bool_validator)
     sector: Sector = field(converter=_buyer_sector)
     name: str = field(default="", validator=text_validator)
-    country: str | None = field(default=None, validator=country_validator)
+    country: str | None = field(default=None, validator=buyer_country_validator)
+    designations: frozenset[str] | None = field(factory=frozenset, converter=_buyer_designations)
 
     @property
     def label(self) -> str:
@@ -493,7 +561,9 @@ class Purchase:
 
     Every fact but the buyer may be missing (``None``). A condition that needs a missing fact is
     *unknown*, never silently false; ``components=None`` means the parts were not declared, while
-    ``components=()`` declares that there are none.
+    ``components=()`` declares that there are none. ``acquired`` is when the equipment was first
+    bought, for a renewal, upgrade or installation of equipment bought earlier; it cannot be
+    after ``date``.
     """
 
     buyer: Buyer = field(validator=instance_of(Buyer))
@@ -511,3 +581,16 @@ class Purchase:
     #: The supplier's name as the invoice or ledger gives it, when ``vendor`` is not (yet)
     #: identified; a registry can resolve it (a vendor left ``None`` is an unknown fact).
     supplier: str = field(default="", validator=text_validator)
+    #: When the equipment this purchase renews, upgrades, maintains or installs was originally
+    #: acquired; ``None`` when not stated (conditions on it are then unknown).
+    acquired: dt.date | None = field(default=None, validator=optional_date_validator)
+
+    def __attrs_post_init__(self) -> None:
+        if self.acquired is not None and self.date is not None and self.acquired > self.date:
+            raise InvalidValueError(
+                f"the equipment was acquired ({self.acquired.isoformat()}) after the purchase "
+                f"date ({self.date.isoformat()})",
+                path="Purchase.acquired",
+                hint="`acquired` is when the equipment was first bought; a renewal or upgrade "
+                "comes on or after it",
+            )

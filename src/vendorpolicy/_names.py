@@ -55,6 +55,7 @@ _CJK_SUFFIXES = (
 _CJK_PREFIXES = ("株式会社",)
 #: Every legal form removed, for the documentation and tests.
 LEGAL_FORMS: frozenset[str] = _SUFFIXES | _PREFIXES | frozenset(_CJK_SUFFIXES)
+_LONGEST_FORM = max(len(form) for form in LEGAL_FORMS)
 
 #: Apostrophes (straight, typographic, modifier letter, grave and acute) are dropped, not spaced.
 _DROP = frozenset("'\u2019\u02bc`\u00b4")
@@ -88,25 +89,65 @@ def _undot(match: re.Match[str]) -> str:
 
 
 def _strip_forms(tokens: list[str]) -> list[str]:
-    tokens = list(tokens)
+    """``tokens`` without legal forms at the ends, never the last word. Linear in the length
+    of the text: words leave from the ends of a deque, and a word's run of CJK forms is
+    measured by index and cut once."""
+    words = collections.deque(tokens)
     while True:
-        if len(tokens) > 1 and tokens[-1] in _SUFFIXES:
-            tokens.pop()
+        several = len(words) > 1
+        if several and words[-1] in _SUFFIXES:
+            words.pop()
             continue
-        if len(tokens) > 1 and tokens[0] in _PREFIXES:
-            tokens.pop(0)
+        if several and words[0] in _PREFIXES:
+            words.popleft()
             continue
-        last = tokens[-1] if tokens else ""
-        form = next((f for f in _CJK_SUFFIXES if last.endswith(f) and len(last) > len(f)), None)
-        if form is not None:
-            tokens[-1] = last[: -len(form)]
+        if not words:
+            return []
+        last, end = words[-1], len(words[-1])
+        while end:
+            form = _cjk_suffix(last, end)
+            if form is None:
+                break
+            end -= len(form)
+            if several and end <= _LONGEST_FORM and last[:end] in _SUFFIXES:
+                break  # a legal-form word is left: the loop above removes it
+        if end < len(last):
+            words[-1] = last[:end]
             continue
-        first = tokens[0] if tokens else ""
-        form = next((f for f in _CJK_PREFIXES if first.startswith(f) and len(first) > len(f)), None)
-        if form is not None:
-            tokens[0] = first[len(form) :]
+        first, start = words[0], 0
+        while True:
+            form = next(
+                (
+                    f
+                    for f in _CJK_PREFIXES
+                    if len(first) - start > len(f) and first.startswith(f, start)
+                ),
+                None,
+            )
+            if form is None:
+                break
+            start += len(form)
+            if several and len(first) - start <= _LONGEST_FORM and first[start:] in _PREFIXES:
+                break
+        if start:
+            words[0] = first[start:]
             continue
-        return tokens
+        return list(words)
+
+
+#: The CJK suffixes by their last character, longest first.
+_CJK_BY_LAST: dict[str, tuple[str, ...]] = {
+    last: tuple(f for f in _CJK_SUFFIXES if f[-1] == last)
+    for last in {f[-1] for f in _CJK_SUFFIXES}
+}
+
+
+def _cjk_suffix(word: str, end: int) -> str | None:
+    """The longest CJK legal form ending ``word[:end]`` and shorter than it, if any."""
+    for form in _CJK_BY_LAST.get(word[end - 1], ()):
+        if end > len(form) and word.endswith(form, 0, end):
+            return form
+    return None
 
 
 def normalise_name(name: str) -> str:
@@ -168,6 +209,8 @@ class NameIndex:
     max_posting = 1000
     #: Similar names are looked up through this many of the query's rarest trigrams.
     probe_grams = 6
+    #: Answers kept for names asked again (the cache starts afresh when it is full).
+    max_answers = 10_000
 
     def __init__(self, entries: Iterable[tuple[str, str | None, Iterable[str]]]) -> None:
         self._country: dict[str, str | None] = {}
@@ -190,6 +233,8 @@ class NameIndex:
             for gram in grams:
                 postings[gram].append(i)
         self._postings = dict(postings)
+        #: Answers already given: ledgers repeat their suppliers and buyers.
+        self._answers: dict[tuple[str, str | None], Match] = {}
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -197,19 +242,36 @@ class NameIndex:
     def resolve(self, name: str, *, country: str | None = None) -> Match:
         """Match ``name``: by id, exact alias, normalised alias, or else similar names.
 
-        Several entities sharing the name are narrowed to those in ``country`` when it is given;
-        if still more than one, the match is ambiguous and they are the candidates.
+        A name identifies an entity only when no other entity carries a name with the same
+        normalised form, however it matched: an exact id or alias of one entity does not beat
+        another's normalised name (a vendor master's ``HUAWEI TECHNOLOGIES CO LTD`` next to the
+        registry's ``Huawei Technologies Co., Ltd.``). Several entities sharing the name are
+        narrowed to those in ``country`` when it is given; if still more than one, the match is
+        ambiguous and they are the candidates.
         """
+        answer = self._answers.get((name, country))
+        if answer is None:
+            if len(self._answers) >= self.max_answers:
+                self._answers.clear()
+            answer = self._answers[(name, country)] = self._resolve(name, country)
+        return answer
+
+    def _resolve(self, name: str, country: str | None) -> Match:
         text = name.strip()
-        if text in self._country:
-            return Match(query=name, method=MatchMethod.EXACT_ID, entity=text, score=1.0)
-        hits = self._exact.get(text)
-        if hits:
-            return self._settle(name, MatchMethod.EXACT_ALIAS, hits, country)
         key = normalise_name(text)
-        hits = self._normal.get(key) if key else None
+        hits: dict[str, tuple[str, MatchMethod]] = {}
+        if text in self._country:
+            method = MatchMethod.EXACT_ID
+            hits[text] = (text, method)
+        elif text in self._exact:
+            method = MatchMethod.EXACT_ALIAS
+            hits.update((e, (n, method)) for e, n in self._exact[text].items())
+        else:
+            method = MatchMethod.NORMALISED_ALIAS
+        for entity, alias in (self._normal.get(key, {}) if key else {}).items():
+            hits.setdefault(entity, (alias, MatchMethod.NORMALISED_ALIAS))
         if hits:
-            return self._settle(name, MatchMethod.NORMALISED_ALIAS, hits, country)
+            return self._settle(name, method, hits, country)
         candidates = self._similar(key) if key else []
         if not candidates:
             return Match(query=name, method=MatchMethod.NONE)
@@ -221,7 +283,11 @@ class NameIndex:
         )
 
     def _settle(
-        self, query: str, method: MatchMethod, hits: dict[str, str], country: str | None
+        self,
+        query: str,
+        method: MatchMethod,
+        hits: dict[str, tuple[str, MatchMethod]],
+        country: str | None,
     ) -> Match:
         entities = sorted(hits)
         if len(entities) > 1 and country is not None:
@@ -229,13 +295,13 @@ class NameIndex:
             if len(local) == 1:
                 entities = local
         if len(entities) == 1:
-            return Match(query=query, method=method, entity=entities[0], score=1.0)
+            return Match(query=query, method=hits[entities[0]][1], entity=entities[0], score=1.0)
         return Match(
             query=query,
             method=method,
             score=1.0,
             candidates=tuple(
-                Candidate(entity=e, name=hits[e], method=method, score=1.0) for e in entities
+                Candidate(entity=e, name=hits[e][0], method=hits[e][1], score=1.0) for e in entities
             ),
         )
 

@@ -19,10 +19,12 @@ from attrs import field, frozen
 from vendorpolicy._checks import (
     as_items,
     bool_validator,
+    check_buyer_country,
     check_country,
     check_date,
     check_id,
     frozen_set_of,
+    text_validator,
     tick,
     type_name,
     where,
@@ -33,6 +35,7 @@ from vendorpolicy._model import (
     Money,
     Sector,
     as_category,
+    check_fact_value,
     to_enum,
 )
 from vendorpolicy.errors import EvaluationError, InvalidValueError, PredicateTypeError
@@ -43,13 +46,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALWAYS",
+    "MAX_DEPTH",
     "NEVER",
+    "AcquiredOnOrAfter",
     "AllComponents",
     "AllOf",
     "Always",
     "AnyComponent",
     "AnyOf",
     "BuyerCountry",
+    "BuyerDesignated",
     "BuyerPublic",
     "BuyerSector",
     "CategoryWithin",
@@ -57,10 +63,14 @@ __all__ = [
     "DateOnOrAfter",
     "DecidedOnOrAfter",
     "FactIn",
+    "FactOnOrAfter",
+    "FactOnOrAfterDecision",
+    "FactOnOrBeforeDecision",
     "Never",
     "Not",
     "Predicate",
     "PurposeIn",
+    "UltimateOwnerOrigin",
     "ValueAtLeast",
     "VendorDesignated",
     "VendorId",
@@ -72,6 +82,7 @@ __all__ = [
     "components",
     "custom",
     "decision_date",
+    "depth",
     "fact",
     "purchase",
     "vendor",
@@ -184,7 +195,12 @@ def _predicate_validator(instance: object, attribute: attrs.Attribute[Any], valu
 
 
 def _set_repr(values: Iterable[object]) -> str:
-    return "{" + ", ".join(repr(v) for v in _sorted(values)) + "}"
+    return "{" + ", ".join(_value_repr(v) for v in _sorted(values)) + "}"
+
+
+def _value_repr(value: object) -> str:
+    # A date is shown as its ISO text, which the fact builders read back as the same date.
+    return repr(value.isoformat()) if isinstance(value, dt.date) else repr(value)
 
 
 def _sorted(values: Iterable[Any]) -> list[Any]:
@@ -193,6 +209,35 @@ def _sorted(values: Iterable[Any]) -> list[Any]:
 
 def _through(through_ownership: bool) -> str:
     return ", through_ownership=True" if through_ownership else ""
+
+
+#: The deepest nesting of conditions a predicate may have (an atom is 1 level, `~atom` 2).
+#: Every walk over a predicate (evaluation, explanation, saving, printing) recurses once per
+#: level or a few times, so the bound keeps them all far from Python's recursion limit. Real
+#: rules are rarely 10 levels deep; a rule file reaches at most about half its `max_depth`.
+MAX_DEPTH = 100
+
+
+def depth(node: Predicate) -> int:
+    """How many levels of conditions ``node`` holds: 1 for an atom."""
+    return getattr(node, "_depth", 1)
+
+
+def _depth_field() -> Any:
+    return field(default=1, init=False, eq=False, hash=False, repr=False)
+
+
+def _set_depth(node: Predicate, children: Iterable[Predicate]) -> None:
+    """Record ``node``'s depth from its children's (known since they were built first), and
+    refuse a node deeper than :data:`MAX_DEPTH`: a constant cost per node, no walk."""
+    level = 1 + max((depth(c) for c in children), default=0)
+    if level > MAX_DEPTH:
+        raise InvalidValueError(
+            f"conditions nested too deeply: more than {MAX_DEPTH} levels",
+            path=type(node).__name__,
+            hint="flatten the condition: `a & b & c` and `all_of(...)` do not nest",
+        )
+    object.__setattr__(node, "_depth", level)
 
 
 # --- constants ---------------------------------------------------------------------------------
@@ -272,6 +317,10 @@ class AllOf(Predicate):
 
     kind: ClassVar[str] = "all"
     operands: tuple[Predicate, ...] = field(converter=_all_of_operands, validator=_at_least_two)
+    _depth: int = _depth_field()
+
+    def __attrs_post_init__(self) -> None:
+        _set_depth(self, self.operands)
 
     @property
     def children(self) -> tuple[Predicate, ...]:
@@ -289,6 +338,10 @@ class AnyOf(Predicate):
 
     kind: ClassVar[str] = "any"
     operands: tuple[Predicate, ...] = field(converter=_any_of_operands, validator=_at_least_two)
+    _depth: int = _depth_field()
+
+    def __attrs_post_init__(self) -> None:
+        _set_depth(self, self.operands)
 
     @property
     def children(self) -> tuple[Predicate, ...]:
@@ -304,12 +357,20 @@ class Not(Predicate):
 
     kind: ClassVar[str] = "not"
     operand: Predicate = field(validator=_predicate_validator)
+    _depth: int = _depth_field()
+
+    def __attrs_post_init__(self) -> None:
+        _set_depth(self, (self.operand,))
 
     @property
     def children(self) -> tuple[Predicate, ...]:
         return (self.operand,)
 
     def __repr__(self) -> str:
+        if isinstance(self.operand, _NEGATED_BY_NAME):
+            # A date condition on a fact reads as the builder call that made it,
+            # `fact(n).before(d, if_missing=False)`, not with its `if_missing` flipped.
+            return self.operand._negated_repr()
         inner = repr(self.operand)
         if isinstance(self.operand, (AllOf, AnyOf)):
             inner = f"({inner})"
@@ -403,6 +464,27 @@ class VendorDesignated(Predicate):
         )
 
 
+def _ultimate_owner_origin_countries(value: object) -> Any:
+    return _countries(value, "UltimateOwnerOrigin.countries")
+
+
+@frozen(repr=False)
+class UltimateOwnerOrigin(Predicate):
+    """The country of the vendor's ultimate owner is one of ``countries``.
+
+    The ultimate owner is the last vendor up the ownership chain (``parent``, its ``parent``, …),
+    or the vendor itself when it has no parent: "controlled from X" rather than "X somewhere in
+    the chain" (``VendorOrigin`` with ``through_ownership``). Unknown when the vendor is not
+    known or the ultimate owner's country is not.
+    """
+
+    kind: ClassVar[str] = "ultimate_owner_origin"
+    countries: frozenset[str] = field(converter=_ultimate_owner_origin_countries)
+
+    def __repr__(self) -> str:
+        return f"vendor.ultimate_owner.origin.in_({_set_repr(self.countries)})"
+
+
 # --- atoms over the category, the buyer and the purchase ---------------------------------------
 
 
@@ -457,18 +539,35 @@ class BuyerSector(Predicate):
 
 
 def _buyer_country_countries(value: object) -> Any:
-    return _countries(value, "BuyerCountry.countries")
+    return frozen_set_of(value, "BuyerCountry.countries", check_buyer_country, nonempty=True)
 
 
 @frozen(repr=False)
 class BuyerCountry(Predicate):
-    """The buyer's country is one of ``countries``."""
+    """The buyer's country is one of ``countries``. ``EU`` matches buyers whose country is
+    ``EU`` (the Union's own institutions), not buyers in its member states."""
 
     kind: ClassVar[str] = "buyer_country"
     countries: frozenset[str] = field(converter=_buyer_country_countries)
 
     def __repr__(self) -> str:
         return f"buyer.country.in_({_set_repr(self.countries)})"
+
+
+def _buyer_designated_designations(value: object) -> Any:
+    return _ids(value, "BuyerDesignated.designations")
+
+
+@frozen(repr=False)
+class BuyerDesignated(Predicate):
+    """The buyer carries one of ``designations`` (its own, or the registry's for it as of the
+    decision date). Unknown when the buyer's designations are not known."""
+
+    kind: ClassVar[str] = "buyer_designated"
+    designations: frozenset[str] = field(converter=_buyer_designated_designations)
+
+    def __repr__(self) -> str:
+        return f"buyer.designated({_set_repr(self.designations)})"
 
 
 def _money_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -550,19 +649,29 @@ class DecidedOnOrAfter(Predicate):
         return f"decision_date.on_or_after({self.date.isoformat()!r})"
 
 
-def _fact_value(value: object, path: str) -> FactValue:
-    if not isinstance(value, (str, bool)):
-        raise PredicateTypeError(
-            f"fact values must be text or booleans, got {type_name(value)} {tick(value)}",
-            path=path,
-        )
-    return value
+def _acquired_on_or_after_date(value: object) -> Any:
+    return _date(value, "AcquiredOnOrAfter.date")
+
+
+@frozen(repr=False)
+class AcquiredOnOrAfter(Predicate):
+    """The equipment was originally acquired (``Purchase.acquired``) on ``date`` or later.
+
+    For renewals, upgrades and installations of equipment bought earlier, where a regime
+    turns on when the equipment was first bought. Unknown when the purchase does not state it.
+    """
+
+    kind: ClassVar[str] = "acquired_on_or_after"
+    date: dt.date = field(converter=_acquired_on_or_after_date)
+
+    def __repr__(self) -> str:
+        return f"purchase.acquired.on_or_after({self.date.isoformat()!r})"
 
 
 def _fact_values(value: object, path: str) -> frozenset[FactValue]:
-    if isinstance(value, bool):
+    if isinstance(value, (bool, dt.date)):
         value = [value]
-    return frozen_set_of(value, path, _fact_value, nonempty=True)
+    return frozen_set_of(value, path, check_fact_value, nonempty=True)
 
 
 def _fact_in_name(value: object) -> Any:
@@ -597,6 +706,99 @@ class FactIn(Predicate):
         return f"fact({self.name!r}).in_({_set_repr(self.values)}{missing})"
 
 
+def _fact_call(name: str, method: str, date: dt.date | None, if_missing: bool | None) -> str:
+    """``fact(name).method(date, if_missing=...)``, leaving out what is not given."""
+    args = [] if date is None else [repr(date.isoformat())]
+    if if_missing is not None:
+        args.append(f"if_missing={if_missing!r}")
+    return f"fact({name!r}).{method}({', '.join(args)})"
+
+
+def _flipped(if_missing: bool | None) -> bool | None:
+    return None if if_missing is None else not if_missing
+
+
+def _fact_on_or_after_name(value: object) -> Any:
+    return check_id(value, "FactOnOrAfter.name")
+
+
+def _fact_on_or_after_date(value: object) -> Any:
+    return _date(value, "FactOnOrAfter.date")
+
+
+@frozen(repr=False)
+class FactOnOrAfter(Predicate):
+    """The purchase states fact ``name`` as a date that is ``date`` or later.
+
+    An unstated fact is unknown, or ``if_missing`` when given (as for :class:`FactIn`). A fact
+    stated as something other than a date is unknown *whatever* ``if_missing`` says, and the
+    trace records the error: a malformed date never counts as a date, nor as an absent one.
+    """
+
+    kind: ClassVar[str] = "fact_on_or_after"
+    name: str = field(converter=_fact_on_or_after_name)
+    date: dt.date = field(converter=_fact_on_or_after_date)
+    if_missing: bool | None = field(default=None, validator=_optional_bool)
+
+    def __repr__(self) -> str:
+        return _fact_call(self.name, "on_or_after", self.date, self.if_missing)
+
+    def _negated_repr(self) -> str:
+        return _fact_call(self.name, "before", self.date, _flipped(self.if_missing))
+
+
+def _fact_on_or_after_decision_name(value: object) -> Any:
+    return check_id(value, "FactOnOrAfterDecision.name")
+
+
+@frozen(repr=False)
+class FactOnOrAfterDecision(Predicate):
+    """The date stated as fact ``name`` is the decision date or later: a deadline (a waiver's
+    or an exemption's last day) that has not passed when the purchase is judged.
+
+    Unknown when the decision date is not known; an unstated or malformed fact as for
+    :class:`FactOnOrAfter`.
+    """
+
+    kind: ClassVar[str] = "fact_on_or_after_decision"
+    name: str = field(converter=_fact_on_or_after_decision_name)
+    if_missing: bool | None = field(default=None, validator=_optional_bool)
+
+    def __repr__(self) -> str:
+        return _fact_call(self.name, "on_or_after_decision_date", None, self.if_missing)
+
+    def _negated_repr(self) -> str:
+        return _fact_call(self.name, "before_decision_date", None, _flipped(self.if_missing))
+
+
+def _fact_on_or_before_decision_name(value: object) -> Any:
+    return check_id(value, "FactOnOrBeforeDecision.name")
+
+
+@frozen(repr=False)
+class FactOnOrBeforeDecision(Predicate):
+    """The date stated as fact ``name`` is the decision date or earlier: a start (a waiver's
+    grant, an exemption's first day) that has been reached when the purchase is judged.
+
+    Unknown when the decision date is not known; an unstated or malformed fact as for
+    :class:`FactOnOrAfter`.
+    """
+
+    kind: ClassVar[str] = "fact_on_or_before_decision"
+    name: str = field(converter=_fact_on_or_before_decision_name)
+    if_missing: bool | None = field(default=None, validator=_optional_bool)
+
+    def __repr__(self) -> str:
+        return _fact_call(self.name, "on_or_before_decision_date", None, self.if_missing)
+
+    def _negated_repr(self) -> str:
+        return _fact_call(self.name, "after_decision_date", None, _flipped(self.if_missing))
+
+
+#: The nodes whose negation has a builder of its own (``before``, ``after_decision_date``, …).
+_NEGATED_BY_NAME = (FactOnOrAfter, FactOnOrAfterDecision, FactOnOrBeforeDecision)
+
+
 # --- components ----------------------------------------------------------------------------------
 
 
@@ -607,6 +809,10 @@ class AnyComponent(Predicate):
 
     kind: ClassVar[str] = "any_component"
     predicate: Predicate = field(validator=_predicate_validator)
+    _depth: int = _depth_field()
+
+    def __attrs_post_init__(self) -> None:
+        _set_depth(self, (self.predicate,))
 
     @property
     def children(self) -> tuple[Predicate, ...]:
@@ -623,6 +829,10 @@ class AllComponents(Predicate):
 
     kind: ClassVar[str] = "all_components"
     predicate: Predicate = field(validator=_predicate_validator)
+    _depth: int = _depth_field()
+
+    def __attrs_post_init__(self) -> None:
+        _set_depth(self, (self.predicate,))
 
     @property
     def children(self) -> tuple[Predicate, ...]:
@@ -663,7 +873,7 @@ class Custom(Predicate):
     kind: ClassVar[str] = "custom"
     name: str = field(converter=_custom_name)
     function: CustomFunction = field(validator=_callable_validator)
-    description: str = ""
+    description: str = field(default="", validator=text_validator)
 
     def __repr__(self) -> str:
         return f"custom({self.name!r})"
@@ -708,11 +918,32 @@ class _VendorIdBuilder:
         return "vendor.id"
 
 
+class _UltimateOwnerOriginBuilder:
+    def in_(self, countries: Iterable[str] | str) -> Predicate:
+        """The ultimate owner's origin (ISO 3166-1 alpha-2) is one of ``countries``."""
+        return UltimateOwnerOrigin(countries=countries)
+
+    def __repr__(self) -> str:
+        return "vendor.ultimate_owner.origin"
+
+
+class _UltimateOwnerBuilder:
+    """Conditions on the vendor's ultimate owner (the top of its ownership chain, or the vendor
+    itself): ``vendor.ultimate_owner.origin.in_()``."""
+
+    origin = _UltimateOwnerOriginBuilder()
+
+    def __repr__(self) -> str:
+        return "vendor.ultimate_owner"
+
+
 class _VendorBuilder:
-    """Conditions on the vendor: ``vendor.origin``, ``vendor.id``, ``vendor.designated``."""
+    """Conditions on the vendor: ``vendor.origin``, ``vendor.id``, ``vendor.designated``,
+    ``vendor.ultimate_owner``."""
 
     origin = _VendorOriginBuilder()
     id = _VendorIdBuilder()
+    ultimate_owner = _UltimateOwnerBuilder()
 
     def designated(
         self, designations: Iterable[str] | str, *, through_ownership: bool = False
@@ -735,16 +966,21 @@ class _SectorBuilder:
 
 class _BuyerCountryBuilder:
     def in_(self, countries: Iterable[str] | str) -> Predicate:
-        """The buyer's country is one of ``countries``."""
+        """The buyer's country is one of ``countries`` (ISO 3166-1 alpha-2, or ``EU`` for the
+        European Union's own institutions)."""
         return BuyerCountry(countries=countries)
 
 
 class _BuyerBuilder:
     """Conditions on the buyer: ``buyer.is_public``, ``buyer.is_private``, ``buyer.sector``,
-    ``buyer.country``."""
+    ``buyer.country``, ``buyer.designated``."""
 
     sector = _SectorBuilder()
     country = _BuyerCountryBuilder()
+
+    def designated(self, designations: Iterable[str] | str) -> Predicate:
+        """The buyer carries one of ``designations``."""
+        return BuyerDesignated(designations=designations)
 
     @property
     def is_public(self) -> Predicate:
@@ -791,6 +1027,21 @@ class _DateBuilder:
         return ~DateOnOrAfter(date=date)
 
 
+class _AcquiredBuilder:
+    """Conditions on when the equipment was originally acquired (``Purchase.acquired``)."""
+
+    def on_or_after(self, date: dt.date | str) -> Predicate:
+        """The equipment was originally acquired on ``date`` or later."""
+        return AcquiredOnOrAfter(date=date)
+
+    def before(self, date: dt.date | str) -> Predicate:
+        """The equipment was originally acquired before ``date``."""
+        return ~AcquiredOnOrAfter(date=date)
+
+    def __repr__(self) -> str:
+        return "purchase.acquired"
+
+
 class _DecisionDateBuilder:
     """Conditions on the decision date (``as_of``, else the purchase date):
     ``decision_date.on_or_after(d)``, ``decision_date.before(d)``."""
@@ -809,11 +1060,12 @@ class _DecisionDateBuilder:
 
 class _PurchaseBuilder:
     """Conditions on the purchase itself: ``purchase.value``, ``purchase.purpose``,
-    ``purchase.date``."""
+    ``purchase.date``, ``purchase.acquired``."""
 
     value = _ValueBuilder()
     purpose = _PurposeBuilder()
     date = _DateBuilder()
+    acquired = _AcquiredBuilder()
 
     def __repr__(self) -> str:
         return "purchase"
@@ -856,12 +1108,55 @@ class _FactBuilder:
         """The fact is stated as ``False``."""
         return FactIn(name=self._name, values=[False])
 
+    # Dates. Each negated form flips `if_missing` inside the `~`, so that the value given is the
+    # value an unstated fact takes for the condition as written.
+
+    def on_or_after(self, date: dt.date | str, *, if_missing: bool | None = None) -> Predicate:
+        """The fact is a date, ``date`` or later."""
+        return FactOnOrAfter(name=self._name, date=date, if_missing=if_missing)
+
+    def before(self, date: dt.date | str, *, if_missing: bool | None = None) -> Predicate:
+        """The fact is a date before ``date``."""
+        return ~FactOnOrAfter(
+            name=self._name, date=date, if_missing=_flip(if_missing, "FactOnOrAfter")
+        )
+
+    def on_or_after_decision_date(self, *, if_missing: bool | None = None) -> Predicate:
+        """The fact is a date, the decision date or later: a last day not yet passed."""
+        return FactOnOrAfterDecision(name=self._name, if_missing=if_missing)
+
+    def before_decision_date(self, *, if_missing: bool | None = None) -> Predicate:
+        """The fact is a date before the decision date: a last day already passed."""
+        return ~FactOnOrAfterDecision(
+            name=self._name, if_missing=_flip(if_missing, "FactOnOrAfterDecision")
+        )
+
+    def on_or_before_decision_date(self, *, if_missing: bool | None = None) -> Predicate:
+        """The fact is a date, the decision date or earlier: a first day already reached."""
+        return FactOnOrBeforeDecision(name=self._name, if_missing=if_missing)
+
+    def after_decision_date(self, *, if_missing: bool | None = None) -> Predicate:
+        """The fact is a date after the decision date: a first day not yet reached."""
+        return ~FactOnOrBeforeDecision(
+            name=self._name, if_missing=_flip(if_missing, "FactOnOrBeforeDecision")
+        )
+
     def __repr__(self) -> str:
         return f"fact({self._name!r})"
 
 
+def _flip(if_missing: bool | None, node: str) -> bool | None:
+    if if_missing is not None and not isinstance(if_missing, bool):
+        raise PredicateTypeError(
+            f"expected true or false, got {type_name(if_missing)} {tick(if_missing)}",
+            path=f"{node}.if_missing",
+        )
+    return None if if_missing is None else not if_missing
+
+
 def fact(name: str) -> _FactBuilder:
-    """Conditions on a named fact the purchase states: ``fact("action").in_({"buy"})``."""
+    """Conditions on a named fact the purchase states: ``fact("action").in_({"buy"})``, or,
+    for a date, ``fact("waiver-expires").on_or_after_decision_date()``."""
     return _FactBuilder(name)
 
 

@@ -1,15 +1,15 @@
 """The vendor registry: who a supplier really is.
 
 A :class:`Registry` holds entities (companies with names, aliases, country and identifiers),
-dated ownership relations between them, and designation lists. It answers questions as of a
-date (owners, subsidiaries, affiliates, the ownership path between two entities, the designations
-that reach an entity and how), resolves free-text supplier names, and turns a purchase whose
-vendors are only named into one whose vendors are identified :class:`~vendorpolicy.Vendor`
-values, so that rules can be evaluated on it.
+dated ownership relations between them, and designation lists (the values in
+``_entities.py``). It answers questions as of a date (owners, subsidiaries, affiliates, the
+ownership path between two entities, the designations that reach an entity and how), matches
+free-text names and merges with other registries; turning a purchase's named vendors into
+identified :class:`~vendorpolicy.Vendor` values is ``_resolve.py``'s work.
 
-Designations travel *down* ownership relations only, never up to an owner or sideways to a
-sister company unless a relation links them: what a designation reaches is always an explicit,
-dated chain of relations, which the decision can show.
+Designations travel *down* ownership relations, and up and across a group only for lists whose
+reach is the listed entity's group (``Propagation.GROUP``): what a designation reaches is always
+an explicit, dated chain of relations, which the decision can show.
 """
 
 from __future__ import annotations
@@ -17,254 +17,35 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import difflib
-import enum
 from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal, InvalidOperation
-from types import MappingProxyType
-from typing import Any
+from decimal import Decimal
+from typing import Any, Literal
 
-import attrs
 from attrs import field, frozen
 
-from vendorpolicy._checks import (
-    check_id,
-    check_text,
-    country_validator,
-    id_validator,
-    instances_of,
-    optional_date_validator,
-    text_validator,
-    tick,
-    tuple_of,
-    type_name,
-)
-from vendorpolicy._model import Component, Purchase, Vendor, to_enum
-from vendorpolicy._names import NameIndex, Resolver
+from vendorpolicy._checks import id_validator, instances_of, text_validator, tick
+from vendorpolicy._entities import DesignationList, Entity, Listing, Propagation, Relation
+from vendorpolicy._model import MAX_OWNERSHIP_DEPTH, Purchase, Vendor
+from vendorpolicy._names import NameIndex, Resolver, normalise_name
 from vendorpolicy._resolution import (
     DesignationPath,
     Match,
     PathStep,
     RelationKind,
-    Resolution,
+    ResolvedPurchase,
 )
-from vendorpolicy.errors import InvalidRegistryError, InvalidValueError, PredicateTypeError
+from vendorpolicy.errors import InvalidRegistryError, InvalidValueError, RegistryCollisionError
 
 __all__ = [
     "DesignationList",
     "Entity",
     "Listing",
+    "NameCollision",
     "Propagation",
     "Registry",
     "Relation",
     "ResolvedPurchase",
 ]
-
-
-class Propagation(enum.Enum):
-    """Which entities a listing reaches besides the entity listed."""
-
-    #: The listed entity only.
-    ENTITY = "entity"
-    #: Also every entity it controls, down chains of ``subsidiary`` relations.
-    SUBSIDIARIES = "subsidiaries"
-    #: Also every entity below it by relations of any kind (subsidiary, affiliate, joint venture).
-    SUBSIDIARIES_AND_AFFILIATES = "subsidiaries-and-affiliates"
-
-    def __repr__(self) -> str:
-        return f"Propagation.{self.name}"
-
-
-# --- field converters (named functions, as mypy's attrs plugin requires) -----------------------
-
-
-def _names(value: object, path: str) -> tuple[str, ...]:
-    items = tuple_of(value, path, check_text)
-    for i, item in enumerate(items):
-        if not item.strip():
-            raise InvalidValueError("empty name", path=f"{path}[{i}]", hint="remove it")
-    return tuple(dict.fromkeys(items))
-
-
-def _entity_aliases(value: object) -> Any:
-    return _names(value, "Entity.aliases")
-
-
-def _entity_identifiers(value: object) -> Any:
-    path = "Entity.identifiers"
-    if not isinstance(value, Mapping):
-        raise PredicateTypeError(
-            f"expected a mapping of schemes to identifiers, got {type_name(value)} {tick(value)}",
-            path=path,
-            hint='e.g. `{"lei": "…", "szse": "000063"}`',
-        )
-    out: dict[str, str] = {}
-    for key, item in value.items():
-        check_id(key, f"{path}[{key!r}]")
-        out[key] = check_text(item, f"{path}[{key!r}]")
-    return MappingProxyType(dict(sorted(out.items())))
-
-
-def _mapping_repr(value: Mapping[str, Any]) -> str:
-    return repr(dict(value))
-
-
-def _nonempty_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    path = f"{type(instance).__name__}.{attribute.name}"
-    check_text(value, path)
-    assert isinstance(value, str)
-    if not value.strip():
-        raise InvalidValueError("empty name", path=path, hint="give the legal name")
-
-
-@frozen(kw_only=True)
-class Entity:
-    """A company in the registry.
-
-    ``name`` is the legal name; ``aliases`` are other spellings, former names, short names
-    and names in other scripts (``华为技术有限公司``, ``ファーウェイ``): a name resolves to the
-    entity only through one of these, never by transliteration. ``identifiers`` maps a scheme
-    (``lei``, a stock exchange, a national register) to the entity's identifier there.
-    ``source`` says where the facts come from.
-    """
-
-    id: str = field(validator=id_validator)
-    name: str = field(validator=_nonempty_name)
-    aliases: tuple[str, ...] = field(default=(), converter=_entity_aliases)
-    country: str | None = field(default=None, validator=country_validator)
-    identifiers: Mapping[str, str] = field(
-        factory=dict, converter=_entity_identifiers, hash=False, repr=_mapping_repr
-    )
-    source: str = field(default="", validator=text_validator)
-    notes: str = field(default="", validator=text_validator)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The legal name followed by the aliases."""
-        return (self.name, *(a for a in self.aliases if a != self.name))
-
-
-def _share(value: object) -> Any:
-    path = "Relation.share"
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        raise PredicateTypeError(
-            f"a share is a percentage, got {type_name(value)} {tick(value)}", path=path
-        )
-    try:
-        share = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    except InvalidOperation:
-        raise InvalidValueError(f"not a number {tick(value)}", path=path) from None
-    if not share.is_finite() or not 0 < share <= 100:
-        raise InvalidValueError(
-            f"a share is a percentage above 0 and at most 100, got {tick(value)}", path=path
-        )
-    return share
-
-
-def _relation_kind(value: object) -> Any:
-    return to_enum(RelationKind, value, "Relation.kind")
-
-
-def _check_window(kind: str, start: dt.date | None, end: dt.date | None, path: str) -> None:
-    if start is not None and end is not None and end < start:
-        raise InvalidValueError(
-            f"{kind} ends ({end.isoformat()}) before it starts ({start.isoformat()})",
-            path=path,
-            hint="swap the dates, or drop one",
-        )
-
-
-def _valid(start: dt.date | None, end: dt.date | None, on: dt.date) -> bool:
-    return (start is None or start <= on) and (end is None or on <= end)
-
-
-@frozen(kw_only=True)
-class Relation:
-    """``owner`` holds ``owned``, as a ``kind`` of relation with a ``share`` (a percentage, or
-    ``None`` when not known), from ``valid_from`` to ``valid_until`` (both inclusive; ``None``
-    leaves that end open). A sale ends a relation: give the date it ended as ``valid_until``."""
-
-    owner: str = field(validator=id_validator)
-    owned: str = field(validator=id_validator)
-    kind: RelationKind = field(default=RelationKind.SUBSIDIARY, converter=_relation_kind)
-    share: Decimal | None = field(default=None, converter=_share)
-    valid_from: dt.date | None = field(default=None, validator=optional_date_validator)
-    valid_until: dt.date | None = field(default=None, validator=optional_date_validator)
-    source: str = field(default="", validator=text_validator)
-    notes: str = field(default="", validator=text_validator)
-
-    def __attrs_post_init__(self) -> None:
-        _check_window(
-            f"relation `{self.owner}` -> `{self.owned}`",
-            self.valid_from,
-            self.valid_until,
-            "Relation.valid_until",
-        )
-
-    def valid_on(self, on: dt.date) -> bool:
-        """Whether the relation holds on ``on``."""
-        return _valid(self.valid_from, self.valid_until, on)
-
-
-def _optional_propagation(value: object) -> Any:
-    return None if value is None else to_enum(Propagation, value, "Listing.propagates")
-
-
-@frozen(kw_only=True)
-class Listing:
-    """An entity on a designation list: put on it on ``added``, taken off on ``removed`` (the
-    first day it is no longer listed; ``None`` while it stays). ``propagates`` overrides the
-    list's reach for this entry, where the source words it differently."""
-
-    entity: str = field(validator=id_validator)
-    added: dt.date = field(validator=optional_date_validator)
-    removed: dt.date | None = field(default=None, validator=optional_date_validator)
-    propagates: Propagation | None = field(default=None, converter=_optional_propagation)
-    source: str = field(default="", validator=text_validator)
-    notes: str = field(default="", validator=text_validator)
-
-    def __attrs_post_init__(self) -> None:
-        if self.added is None:
-            raise InvalidValueError(
-                f"listing of `{self.entity}` has no date added", path="Listing.added"
-            )
-        if self.removed is not None and self.removed <= self.added:
-            raise InvalidValueError(
-                f"listing of `{self.entity}` is removed ({self.removed.isoformat()}) "
-                f"on or before it is added ({self.added.isoformat()})",
-                path="Listing.removed",
-            )
-
-    def active_on(self, on: dt.date) -> bool:
-        """Whether the entity is on the list on ``on``."""
-        return self.added <= on and (self.removed is None or on < self.removed)
-
-
-def _list_propagates(value: object) -> Any:
-    return to_enum(Propagation, value, "DesignationList.propagates")
-
-
-def _list_entries(value: object) -> Any:
-    return instances_of(Listing, value, "DesignationList.entries")
-
-
-@frozen(kw_only=True)
-class DesignationList:
-    """A named list of designated entities (``us.889.covered``), with its ``source``, a
-    ``title``, ``scope_notes`` saying what the listing restricts, and how far each listing
-    ``propagates`` down ownership relations."""
-
-    id: str = field(validator=id_validator)
-    propagates: Propagation = field(converter=_list_propagates)
-    entries: tuple[Listing, ...] = field(default=(), converter=_list_entries)
-    title: str = field(default="", validator=text_validator)
-    source: str = field(default="", validator=text_validator)
-    scope_notes: str = field(default="", validator=text_validator)
-
-    def reach(self, listing: Listing) -> Propagation:
-        """How far ``listing`` reaches: its own setting, else the list's."""
-        return listing.propagates if listing.propagates is not None else self.propagates
 
 
 def _registry_entities(value: object) -> Any:
@@ -277,14 +58,6 @@ def _registry_relations(value: object) -> Any:
 
 def _registry_lists(value: object) -> Any:
     return instances_of(DesignationList, value, "Registry.lists")
-
-
-@frozen(kw_only=True)
-class ResolvedPurchase:
-    """A purchase with its named vendors identified from a registry, and how each name resolved."""
-
-    purchase: Purchase
-    resolutions: tuple[Resolution, ...]
 
 
 @frozen(kw_only=True)
@@ -313,8 +86,13 @@ class Registry:
     title: str = field(default="", validator=text_validator)
     _by_id: dict[str, Entity] = field(init=False, eq=False, repr=False, hash=False)
     _up: dict[str, list[Relation]] = field(init=False, eq=False, repr=False, hash=False)
+    _down: dict[str, list[Relation]] = field(init=False, eq=False, repr=False, hash=False)
+    _group_listed: frozenset[str] = field(init=False, eq=False, repr=False, hash=False)
     _listed: dict[str, list[_Active]] = field(init=False, eq=False, repr=False, hash=False)
     _index: NameIndex | None = field(init=False, default=None, eq=False, repr=False, hash=False)
+    _ever: dict[str, frozenset[str]] = field(
+        init=False, factory=dict, eq=False, repr=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         problems = list(self._problems())
@@ -325,15 +103,25 @@ class Registry:
                 problems=tuple(problems),
             )
         up: dict[str, list[Relation]] = collections.defaultdict(list)
+        down: dict[str, list[Relation]] = collections.defaultdict(list)
         for relation in self.relations:
             up[relation.owned].append(relation)
+            down[relation.owner].append(relation)
         listed: dict[str, list[_Active]] = collections.defaultdict(list)
         for designation in self.lists:
             for listing in designation.entries:
                 listed[listing.entity].append(_Active(designation=designation, listing=listing))
+        group = frozenset(
+            listing.entity
+            for designation in self.lists
+            for listing in designation.entries
+            if designation.reach(listing) is Propagation.GROUP
+        )
         object.__setattr__(self, "_by_id", {e.id: e for e in self.entities})
         object.__setattr__(self, "_up", dict(up))
+        object.__setattr__(self, "_down", dict(down))
         object.__setattr__(self, "_listed", dict(listed))
+        object.__setattr__(self, "_group_listed", group)
 
     # --- validation ----------------------------------------------------------------------------
 
@@ -380,6 +168,7 @@ class Registry:
                 if listing.entity not in ids:
                     yield unknown(listing.entity, f"Registry.lists[{i}].entries[{j}].entity")
         yield from _cycles(self.relations)
+        yield from _too_deep(self.relations)
 
     # --- lookups -------------------------------------------------------------------------------
 
@@ -493,37 +282,93 @@ class Registry:
                     chosen = ()
                 elif reach is Propagation.SUBSIDIARIES:
                     chosen = controlled.get(listed)
-                elif reach is Propagation.SUBSIDIARIES_AND_AFFILIATES:
+                elif reach in {Propagation.SUBSIDIARIES_AND_AFFILIATES, Propagation.GROUP}:
                     chosen = controlled.get(listed, path)
                 else:
                     chosen = None
                 if chosen is None:
                     continue
-                out.append(
-                    DesignationPath(
-                        designation=active.designation.id,
-                        start=entity_id,
-                        start_name=start.name,
-                        steps=tuple(self._step(r) for r in chosen),
-                        listed_on=active.listing.added,
-                        source=active.listing.source or active.designation.source,
-                    )
-                )
+                out.append(self._path(start, active, tuple(self._step(r) for r in chosen)))
+        if self._group_listed:
+            out.extend(self._group_paths(start, anyway, on))
         out.sort(key=lambda p: (p.designation, len(p.steps), p.listed))
         return tuple(out)
+
+    def _path(self, start: Entity, active: _Active, steps: tuple[PathStep, ...]) -> DesignationPath:
+        return DesignationPath(
+            designation=active.designation.id,
+            start=start.id,
+            start_name=start.name,
+            steps=steps,
+            listed_on=active.listing.added,
+            source=active.listing.source or active.designation.source,
+        )
+
+    def _group_paths(
+        self, start: Entity, above: Mapping[str, tuple[Relation, ...]], on: dt.date
+    ) -> list[DesignationPath]:
+        """The designations that reach ``start`` on ``on`` only through the listed entity's
+        group: from ``start`` up (by relations of any kind, ``above``) to an entity that
+        controls the listed one, then down ``subsidiary`` relations to it. The shortest path
+        for each listing; listings above ``start`` are reached the ordinary way."""
+        best: dict[tuple[str, str, dt.date], tuple[int, DesignationPath]] = {}
+        for top, up in sorted(above.items(), key=lambda item: (len(item[1]), item[0])):
+            for listed, down in self._downward(top, on).items():
+                if listed in above or listed not in self._group_listed:
+                    continue
+                for active in self._listed[listed]:
+                    if not active.listing.active_on(on):
+                        continue
+                    if active.designation.reach(active.listing) is not Propagation.GROUP:
+                        continue
+                    key = (active.designation.id, listed, active.listing.added)
+                    length = len(up) + len(down)
+                    if key in best and best[key][0] <= length:
+                        continue
+                    steps = (
+                        *(self._step(r) for r in up),
+                        *(self._step(r, down=True) for r in down),
+                    )
+                    best[key] = (length, self._path(start, active, steps))
+        return [path for _, path in best.values()]
+
+    def _downward(self, entity_id: str, on: dt.date) -> dict[str, tuple[Relation, ...]]:
+        """Breadth-first down the ``subsidiary`` relations valid on ``on``: every entity
+        ``entity_id`` controls (and itself), with the shortest path there (ties by id)."""
+        paths: dict[str, tuple[Relation, ...]] = {entity_id: ()}
+        frontier = [entity_id]
+        while frontier:
+            nxt: list[str] = []
+            for node in frontier:
+                downs = sorted(
+                    (
+                        r
+                        for r in self._down.get(node, ())
+                        if r.kind is RelationKind.SUBSIDIARY and r.valid_on(on)
+                    ),
+                    key=lambda r: r.owned,
+                )
+                for relation in downs:
+                    if relation.owned not in paths:
+                        paths[relation.owned] = (*paths[node], relation)
+                        nxt.append(relation.owned)
+            frontier = nxt
+        return paths
 
     def designated(self, entity_id: str, on: dt.date) -> frozenset[str]:
         """The ids of the lists whose designation reaches ``entity_id`` on ``on``."""
         return frozenset(p.designation for p in self.designations(entity_id, on))
 
-    def _step(self, relation: Relation) -> PathStep:
+    def _step(self, relation: Relation, *, down: bool = False) -> PathStep:
+        entity = relation.owned if down else relation.owner
         return PathStep(
-            entity=relation.owner,
-            name=self._by_id[relation.owner].name,
+            entity=entity,
+            name=self._by_id[entity].name,
             kind=relation.kind,
             valid_from=relation.valid_from,
             valid_until=relation.valid_until,
             share=relation.share,
+            down=down,
         )
 
     # --- materialising vendors -----------------------------------------------------------------
@@ -533,45 +378,76 @@ class Registry:
         its controlling owners on that date (the largest share first, then by id, where several
         hold it as a subsidiary), and its ``designations`` are every designation that reaches it
         then, its own and those that propagate down to it."""
-        entity = self._require(entity_id)
-        controllers = sorted(
-            (
-                r
-                for r in self._up.get(entity_id, ())
-                if r.kind is RelationKind.SUBSIDIARY and r.valid_on(on)
-            ),
-            key=lambda r: (-(r.share if r.share is not None else Decimal(0)), r.owner),
-        )
-        parent = self.vendor(controllers[0].owner, on) if controllers else None
-        return Vendor(
-            id=entity.id,
-            name=entity.name,
-            country=entity.country,
-            parent=parent,
-            designations=self.designated(entity_id, on),
-        )
+        self._require(entity_id)
+        chain = [entity_id]  # up the controlling owners, iteratively (no cycle on any date)
+        while True:
+            controllers = sorted(
+                (
+                    r
+                    for r in self._up.get(chain[-1], ())
+                    if r.kind is RelationKind.SUBSIDIARY and r.valid_on(on)
+                ),
+                key=lambda r: (-(r.share if r.share is not None else Decimal(0)), r.owner),
+            )
+            if not controllers:
+                break
+            chain.append(controllers[0].owner)
+        vendor: Vendor | None = None
+        for node in reversed(chain):
+            entity = self._by_id[node]
+            vendor = Vendor(
+                id=entity.id,
+                name=entity.name,
+                country=entity.country,
+                parent=vendor,
+                designations=self.designated(node, on),
+            )
+        assert vendor is not None
+        return vendor
 
     def _dates_that_matter(self, entity_id: str) -> list[dt.date]:
         """The dates on which the entity's vendor value could change: starts and ends of the
-        relations above it and of the listings on it or above it."""
+        relations above it and of the listings on it or above it, and, when a list reaches
+        whole groups, of the ``subsidiary`` relations below those and the listings on them."""
         seen = {entity_id}
         pending = [entity_id]
         dates: set[dt.date] = set()
         while pending:
             node = pending.pop()
             for relation in self._up.get(node, ()):
-                if relation.valid_from is not None:
-                    dates.add(relation.valid_from)
-                if relation.valid_until is not None and relation.valid_until < dt.date.max:
-                    dates.add(relation.valid_until + dt.timedelta(days=1))
+                self._add_dates(relation, dates)
                 if relation.owner not in seen:
                     seen.add(relation.owner)
                     pending.append(relation.owner)
             for active in self._listed.get(node, ()):
-                dates.add(active.listing.added)
-                if active.listing.removed is not None:
-                    dates.add(active.listing.removed)
+                self._add_listing_dates(active.listing, dates)
+        if self._group_listed:
+            pending = list(seen)
+            while pending:
+                node = pending.pop()
+                for relation in self._down.get(node, ()):
+                    if relation.kind is not RelationKind.SUBSIDIARY:
+                        continue
+                    self._add_dates(relation, dates)
+                    if relation.owned not in seen:
+                        seen.add(relation.owned)
+                        pending.append(relation.owned)
+                        for active in self._listed.get(relation.owned, ()):
+                            self._add_listing_dates(active.listing, dates)
         return sorted(dates)
+
+    @staticmethod
+    def _add_dates(relation: Relation, dates: set[dt.date]) -> None:
+        if relation.valid_from is not None:
+            dates.add(relation.valid_from)
+        if relation.valid_until is not None and relation.valid_until < dt.date.max:
+            dates.add(relation.valid_until + dt.timedelta(days=1))
+
+    @staticmethod
+    def _add_listing_dates(listing: Listing, dates: set[dt.date]) -> None:
+        dates.add(listing.added)
+        if listing.removed is not None:
+            dates.add(listing.removed)
 
     def vendor_any_date(self, entity_id: str) -> Vendor | None:
         """The entity as a vendor when the date is not known: the vendor if it is the same on
@@ -605,142 +481,29 @@ class Registry:
         as_of: dt.date | None = None,
         resolver: Resolver | None = None,
     ) -> ResolvedPurchase:
-        """Identify the purchase's vendor and every component's maker from their names.
+        """Identify the purchase's vendor, every component's maker, and the buyer.
 
         A vendor left ``None`` with a ``supplier`` name (a component: ``maker``) is resolved by
         that name: an identified name becomes the registry's vendor as of ``as_of`` (default:
         the purchase date); a name that is unknown, ambiguous or only similar to registry names
         leaves the vendor ``None``, an unknown fact, and its candidates are in the resolution.
 
-        A vendor the caller gave is looked up too, by its id and then its name: when the
-        registry identifies it, the registry's vendor (its id, ownership chain and designations
-        as of the date) takes its place, keeping the caller's own designations as well, so a
-        ledger's own vendor codes cannot hide a registry designation. A given vendor the
-        registry does not identify is kept as it is.
+        A vendor the caller gave is looked up too, by its id, its name and the supplier name
+        (a component: its maker). When they identify one entity, the registry's vendor (its id,
+        ownership chain and designations as of the date) takes its place, keeping the caller's
+        own designations as well, so a ledger's own vendor codes cannot hide a registry
+        designation; when they identify different entities, the vendor is unknown (a
+        conflict). A stated parent is identified in turn, and kept, accepted or in conflict
+        with the registry's owners, never dropped. A given vendor the registry does not
+        identify is kept as it is.
+
+        Without a date, an identified entity whose owners or listings change over time is
+        unknown, and its resolution names ``purchase.date`` as missing. The buyer, when the
+        registry knows it, gets the registry's designations for it as of the date.
         """
-        when = as_of if as_of is not None else purchase.date
-        resolver = resolver if resolver is not None else self.index
-        cache: dict[str, Vendor | None] = {}
-        resolutions: list[Resolution] = []
-        vendor = purchase.vendor
-        if vendor is None and purchase.supplier.strip():
-            vendor, resolution = self._resolve_name(
-                "vendor", purchase.supplier, when, resolver, cache
-            )
-            resolutions.append(resolution)
-        elif vendor is not None:
-            vendor = self._identify_given(
-                "vendor", vendor, when, resolver, cache, resolutions=resolutions
-            )
-        components = purchase.components
-        if components is not None:
-            new: list[Component] = []
-            for i, component in enumerate(components):
-                subject = f"components[{i}].vendor"
-                if component.vendor is None and component.maker.strip():
-                    maker, resolution = self._resolve_name(
-                        subject, component.maker, when, resolver, cache
-                    )
-                    resolutions.append(resolution)
-                    component = attrs.evolve(component, vendor=maker)  # noqa: PLW2901
-                elif component.vendor is not None:
-                    maker = self._identify_given(
-                        subject, component.vendor, when, resolver, cache, resolutions=resolutions
-                    )
-                    component = attrs.evolve(component, vendor=maker)  # noqa: PLW2901
-                new.append(component)
-            components = tuple(new)
-        resolved = attrs.evolve(purchase, vendor=vendor, components=components)
-        return ResolvedPurchase(purchase=resolved, resolutions=tuple(resolutions))
+        from vendorpolicy._resolve import resolve_purchase  # noqa: PLC0415 - one-way imports
 
-    def _identify_given(
-        self,
-        subject: str,
-        given: Vendor,
-        when: dt.date | None,
-        resolver: Resolver,
-        cache: dict[str, Vendor | None],
-        *,
-        resolutions: list[Resolution],
-    ) -> Vendor:
-        """The registry's vendor for a vendor the caller gave, with the caller's designations
-        added; the given vendor itself when the registry does not identify it (or gave it)."""
-        # The id is always set (validated), so the first lookup always runs.
-        found, resolution = self._resolve_name(subject, given.id, when, resolver, cache)
-        if found is None and given.name.strip() and given.name != given.id:
-            found, resolution = self._resolve_name(subject, given.name, when, resolver, cache)
-        if found is not None and found == given:
-            return given  # already the registry's vendor: nothing to add or to report
-        if found is None:
-            resolutions.append(
-                attrs.evolve(
-                    resolution,
-                    note=(resolution.note + "; " if resolution.note else "")
-                    + "the vendor as given is kept",
-                )
-            )
-            return given
-        resolutions.append(
-            attrs.evolve(
-                resolution,
-                note=f"given as `{given.id}`; the registry's ownership and designations apply",
-            )
-        )
-        return attrs.evolve(found, designations=found.designations | given.designations)
-
-    def _resolve_name(
-        self,
-        subject: str,
-        name: str,
-        when: dt.date | None,
-        resolver: Resolver,
-        cache: dict[str, Vendor | None],
-    ) -> tuple[Vendor | None, Resolution]:
-        match = resolver.resolve(name)
-        if not isinstance(match, Match):
-            raise PredicateTypeError(
-                f"the resolver returned {type_name(match)} {tick(match)}, not a Match",
-                path="Registry.resolve(resolver)",
-            )
-        base: dict[str, Any] = {
-            "subject": subject,
-            "query": name,
-            "match": match,
-            "registry": f"{self.id}@{self.version}",
-            "as_of": when,
-        }
-        entity_id = match.entity
-        if entity_id is None:
-            return None, Resolution(**base)
-        if entity_id not in self._by_id:
-            return None, Resolution(
-                **base, note=f"the resolver named `{entity_id}`, which is not in the registry"
-            )
-        if entity_id not in cache:
-            cache[entity_id] = (
-                self.vendor(entity_id, when)
-                if when is not None
-                else self.vendor_any_date(entity_id)
-            )
-        vendor = cache[entity_id]
-        if vendor is None:
-            return None, Resolution(
-                **base,
-                note="no date given, and the entity's owners or designations change over time",
-            )
-        if when is None:
-            # The vendor is the same on every date; show the paths as they stand on the last
-            # date that matters (any date gives the same designations).
-            some = self._dates_that_matter(entity_id)
-            paths = self.designations(entity_id, some[-1] if some else dt.date.min)
-        else:
-            paths = self.designations(entity_id, when)
-        return vendor, Resolution(
-            **base,
-            entity=entity_id,
-            name=self._by_id[entity_id].name,
-            designations=paths,
-        )
+        return resolve_purchase(self, purchase, as_of=as_of, resolver=resolver)
 
     # --- combining -----------------------------------------------------------------------------
 
@@ -750,10 +513,25 @@ class Registry:
         *,
         id: str | None = None,  # noqa: A002 - the field's name
         version: str | None = None,
+        on_collision: Literal["error", "ambiguous"] = "error",
     ) -> Registry:
         """A registry with the entities, relations and lists of both (e.g. the bundled registry
-        and your own vendor master). Ids must not clash; relations may link across the two."""
-        return Registry(
+        and your own vendor master). Ids must not clash; relations may link across the two.
+
+        A merge never lets one registry's entity silently take the place of the other's
+        designated entity. Where an entity of one shares a name (once normalised) with an entity
+        of the other and either is designated on some date (see :meth:`collisions`), the merge
+        raises :class:`~vendorpolicy.errors.RegistryCollisionError` naming both, unless
+        ``on_collision="ambiguous"``: then the merge goes ahead, and the names they share
+        resolve to neither entity (the vendor is unknown, and the decision goes to review).
+        """
+        if on_collision not in {"error", "ambiguous"}:
+            raise InvalidValueError(
+                f"unknown collision policy {tick(on_collision)}",
+                path="Registry.merge(on_collision)",
+                hint='use "error" or "ambiguous"',
+            )
+        merged = Registry(
             id=id or self.id,
             version=version or self.version,
             title=self.title,
@@ -761,6 +539,109 @@ class Registry:
             relations=(*self.relations, *other.relations),
             lists=(*self.lists, *other.lists),
         )
+        designated = [c for c in merged._collisions(self, other) if c.designations]
+        if designated and on_collision == "error":
+            count = len(designated)
+            raise RegistryCollisionError(
+                f"{count} name collision{'s' if count != 1 else ''} with designated entities "
+                f"merging registry `{other.id}` into `{self.id}`",
+                problems=tuple(_collision_problem(c, other) for c in designated),
+                collisions=tuple(designated),
+            )
+        return merged
+
+    def collisions(self, other: Registry) -> tuple[NameCollision, ...]:
+        """Every pair of an entity here and an entity of ``other`` whose names are the same once
+        normalised, each with the designations that reach either of them on some date in the
+        two registries merged (empty when neither is ever designated): what :meth:`merge`
+        refuses or, with ``on_collision="ambiguous"``, makes ambiguous. Relations between the
+        two registries make a merge fail as it would in :meth:`merge`."""
+        merged = Registry(
+            id=self.id,
+            version=self.version,
+            entities=(*self.entities, *other.entities),
+            relations=(*self.relations, *other.relations),
+            lists=(*self.lists, *other.lists),
+        )
+        return merged._collisions(self, other)
+
+    def _collisions(self, ours: Registry, theirs: Registry) -> tuple[NameCollision, ...]:
+        """The collisions between ``ours`` and ``theirs``, with designations as reached in
+        ``self`` (the two merged)."""
+        keys: dict[str, dict[str, str]] = {}
+        for entity in ours.entities:
+            for name in entity.names:
+                key = normalise_name(name)
+                if key:
+                    keys.setdefault(key, {}).setdefault(entity.id, name)
+        found: dict[tuple[str, str], NameCollision] = {}
+        ever: dict[str, frozenset[str]] = {}
+        for entity in theirs.entities:
+            for name in entity.names:
+                key = normalise_name(name)
+                for mine, my_name in keys.get(key, {}).items() if key else ():
+                    if (mine, entity.id) in found:
+                        continue
+                    for e in (mine, entity.id):
+                        if e not in ever:
+                            ever[e] = self._ever_designated(e)
+                    found[(mine, entity.id)] = NameCollision(
+                        key=key,
+                        entity=mine,
+                        entity_name=my_name,
+                        other=entity.id,
+                        other_name=name,
+                        designations=tuple(sorted(ever[mine] | ever[entity.id])),
+                    )
+        return tuple(found.values())
+
+    def _ever_designated(self, entity_id: str) -> frozenset[str]:
+        """The ids of the lists that reach ``entity_id`` on any date (kept once computed)."""
+        if entity_id not in self._ever:
+            out: set[str] = set()
+            for on in [dt.date.min, *self._dates_that_matter(entity_id)]:
+                out |= self.designated(entity_id, on)
+            self._ever[entity_id] = frozenset(out)
+        return self._ever[entity_id]
+
+
+@frozen(kw_only=True)
+class NameCollision:
+    """An entity of one registry (``entity``, by its ``entity_name``) and an entity of another
+    (``other``, by its ``other_name``) whose names have the same normalised form ``key``.
+    ``designations`` are the lists that reach either of them on some date: when there are any,
+    a merge would let a name of the designated one resolve to the other, and refuses to."""
+
+    key: str
+    entity: str
+    entity_name: str
+    other: str
+    other_name: str
+    designations: tuple[str, ...] = ()
+
+
+def _collision_problem(collision: NameCollision, other: Registry) -> InvalidValueError:
+    index = next(i for i, e in enumerate(other.entities) if e.id == collision.other)
+    entity = other.entities[index]
+    names = entity.names
+    where = (
+        "name"
+        if collision.other_name == entity.name
+        else f"aliases[{names.index(collision.other_name) - 1}]"
+    )
+    shown = collision.designations[:3]
+    listed = ", ".join(f"`{d}`" for d in shown)
+    if len(collision.designations) > len(shown):
+        listed += f" and {len(collision.designations) - len(shown)} more"
+    return InvalidValueError(
+        f"`{collision.other_name}` (entity `{collision.other}`) has the name of "
+        f"`{collision.entity_name}` (entity `{collision.entity}`) once normalised, and one of "
+        f"them is designated ({listed})",
+        path=f"{other.id}.entities[{index}].{where}",
+        hint="the same company? drop it and use the registry's entity; another company? "
+        'merge with on_collision="ambiguous" (CLI: --registry-collisions ambiguous), and the '
+        "names they share resolve to neither, for review",
+    )
 
 
 def _cycles(relations: Iterable[Relation]) -> Iterator[InvalidValueError]:
@@ -794,6 +675,47 @@ def _cycles(relations: Iterable[Relation]) -> Iterator[InvalidValueError]:
                     hint="an entity cannot own itself through others; end one relation earlier",
                 )
                 break
+
+
+def _too_deep(relations: Iterable[Relation]) -> Iterator[InvalidValueError]:
+    """A chain of control (``subsidiary`` relations, dates ignored) longer than a vendor's
+    ownership chain may be (:data:`~vendorpolicy._model.MAX_OWNERSHIP_DEPTH` vendors). Entities
+    on a cycle that never holds on one date count once each, so the bound is never too low."""
+    graph: dict[str, list[tuple[int, Relation]]] = collections.defaultdict(list)
+    for i, r in enumerate(relations):
+        if r.kind is RelationKind.SUBSIDIARY and r.owner != r.owned:
+            graph[r.owner].append((i, r))
+    if sum(len(edges) for edges in graph.values()) < MAX_OWNERSHIP_DEPTH:
+        return  # too few relations for a chain that long
+    components = _strongly_connected(graph)  # sinks first
+    where = {node: k for k, component in enumerate(components) for node in component}
+    depth: list[int] = []
+    below: list[int | None] = []
+    for k, component in enumerate(components):
+        best, step = 0, None
+        for node in component:
+            for _, r in graph.get(node, ()):
+                other = where[r.owned]
+                if other != k and depth[other] > best:
+                    best, step = depth[other], other
+        depth.append(len(component) + best)
+        below.append(step)
+    deepest = max(range(len(components)), key=depth.__getitem__)
+    if depth[deepest] <= MAX_OWNERSHIP_DEPTH:
+        return
+    chain: list[str] = []
+    node_k: int | None = deepest
+    while node_k is not None:
+        chain.append(min(components[node_k]))
+        node_k = below[node_k]
+    shown = " -> ".join([*chain[:3], "…", *chain[-2:]]) if len(chain) > 6 else " -> ".join(chain)
+    yield InvalidValueError(
+        f"a chain of control {depth[deepest]} entities long (`{shown}`) is deeper than "
+        f"{MAX_OWNERSHIP_DEPTH}",
+        path="Registry.relations",
+        hint="a vendor's ownership chain holds at most "
+        f"{MAX_OWNERSHIP_DEPTH} companies; record the ultimate owner directly",
+    )
 
 
 def _strongly_connected(graph: Mapping[str, list[tuple[int, Relation]]]) -> list[set[str]]:

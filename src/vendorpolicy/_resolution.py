@@ -14,6 +14,7 @@ from decimal import Decimal
 from attrs import field, frozen
 
 from vendorpolicy._checks import text_validator, tick, tuple_of, type_name
+from vendorpolicy._model import Purchase
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "PathStep",
     "RelationKind",
     "Resolution",
+    "ResolvedPurchase",
 ]
 
 
@@ -172,10 +174,19 @@ _VERB = {
 }
 
 
+_DOWN_VERB = {
+    RelationKind.SUBSIDIARY: "owner of",
+    RelationKind.AFFILIATE: "holder of affiliate",
+    RelationKind.JOINT_VENTURE: "partner in joint venture",
+}
+
+
 @frozen(kw_only=True)
 class PathStep:
-    """One link up an ownership path: the ``entity`` (with its ``name``) that owns the previous
-    one, by a relation of ``kind`` valid from ``valid_from`` to ``valid_until`` (inclusive)."""
+    """One link along an ownership path: the ``entity`` (with its ``name``) that owns the
+    previous one, by a relation of ``kind`` valid from ``valid_from`` to ``valid_until``
+    (inclusive). ``down`` is set for a step the other way, to an entity the previous one owns:
+    a designation that reaches a whole group climbs to a controlling owner, then comes down."""
 
     entity: str
     name: str
@@ -183,16 +194,19 @@ class PathStep:
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     share: Decimal | None = None
+    down: bool = False
 
     def render(self) -> str:
-        """``owned by Name (2018-02-06 … 2022-11-23)``."""
-        return f"{_VERB[self.kind]} {self.name}{_span(self.valid_from, self.valid_until)}"
+        """``owned by Name (2018-02-06 … 2022-11-23)``, or ``owner of Name`` down."""
+        verb = (_DOWN_VERB if self.down else _VERB)[self.kind]
+        return f"{verb} {self.name}{_span(self.valid_from, self.valid_until)}"
 
 
 @frozen(kw_only=True)
 class DesignationPath:
-    """How a designation reaches an entity on a date: from ``start`` up the ``steps`` to the
-    entity listed, which was put on the list ``designation`` on ``listed_on``.
+    """How a designation reaches an entity on a date: from ``start`` along the ``steps`` (up,
+    then for a designation that reaches the listed entity's group, down from a controlling
+    owner) to the entity listed, which was put on the list ``designation`` on ``listed_on``.
 
     ``steps`` is empty when the entity itself is listed.
     """
@@ -226,7 +240,14 @@ class Resolution:
     identified entity, set only when the purchase's vendor was filled in from the registry;
     ``designations`` lists every designation that reaches it on the date, with its path. ``note``
     says why an identified name still left the vendor unknown (e.g. no date was given and the
-    entity's owners or listings changed over time).
+    entity's owners or listings changed over time) or how a given vendor was treated.
+
+    ``missing_facts`` names the facts whose absence left an identified vendor unknown
+    (``purchase.date`` when the entity's owners or listings change over time): a decision that
+    is unknown because of this vendor lists them among its own missing facts. ``conflict`` is
+    set when the facts given about the vendor point at different entities (its id and the
+    supplier name, or its stated parent and the registry's owners): the vendor is then unknown,
+    and ``match.candidates`` holds the entities in conflict.
     """
 
     subject: str
@@ -238,6 +259,8 @@ class Resolution:
     name: str = ""
     designations: tuple[DesignationPath, ...] = ()
     note: str = ""
+    missing_facts: tuple[str, ...] = ()
+    conflict: bool = False
 
     @property
     def identified(self) -> bool:
@@ -255,11 +278,12 @@ class Resolution:
         elif m.entity is not None:
             lines = [f"{head} -> {m.entity} by {m.method.value}, but not used: {self.note}"]
         else:
-            why = (
-                "ambiguous"
-                if m.ambiguous
-                else ("no close name" if m.method is MatchMethod.NONE else "only similar names")
-            )
+            if self.conflict:
+                why = f"conflict: {self.note}"
+            elif m.ambiguous:
+                why = "ambiguous"
+            else:
+                why = "no close name" if m.method is MatchMethod.NONE else "only similar names"
             lines = [f"{head} -> not identified ({why})"]
             lines.extend(
                 f"    candidate: {c.entity} {c.name!r} ({c.method.value}, score {c.score:.2f})"
@@ -271,3 +295,11 @@ class Resolution:
     def summary(self) -> list[str]:
         """The lines of :meth:`render` without their indentation, for one-line records."""
         return [" ".join(line.split()) for line in self.render()]
+
+
+@frozen(kw_only=True)
+class ResolvedPurchase:
+    """A purchase with its named vendors identified from a registry, and how each name resolved."""
+
+    purchase: Purchase
+    resolutions: tuple[Resolution, ...]

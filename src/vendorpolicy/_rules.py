@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -19,12 +20,14 @@ from vendorpolicy._checks import (
 )
 from vendorpolicy._model import Effect, Purchase, to_enum
 from vendorpolicy._predicates import Predicate, _predicate_validator
+from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import InvalidValueError
 
 if TYPE_CHECKING:
     from vendorpolicy._decision import Decision
     from vendorpolicy._names import Resolver
     from vendorpolicy._registry import Registry
+    from vendorpolicy._vocabcheck import ExtraFacts, OutsideVocabulary
 
 __all__ = ["Case", "Combining", "Rule", "RuleSet"]
 
@@ -170,6 +173,18 @@ def _rule_set_includes(value: object) -> Any:
     return _includes(value, "RuleSet.includes")
 
 
+def _rule_set_vocabulary(value: object) -> Any:
+    if value is not None and not isinstance(value, Vocabulary):
+        from vendorpolicy._checks import tick, type_name  # noqa: PLC0415 - error path only
+        from vendorpolicy.errors import PredicateTypeError  # noqa: PLC0415
+
+        raise PredicateTypeError(
+            f"expected a Vocabulary or None, got {type_name(value)} {tick(value)}",
+            path="RuleSet.vocabulary",
+        )
+    return value
+
+
 @frozen(kw_only=True)
 class RuleSet:
     """A versioned set of rules and how to combine them.
@@ -179,6 +194,11 @@ class RuleSet:
     most ``on_unknown`` (see the concepts guide for the exact rule). ``includes`` layers other rule
     sets under this one: each is evaluated by its own settings, and the most severe layer wins, so
     a ministry's rules on top of national law can add restrictions but never lift them.
+
+    ``vocabulary`` declares the facts and categories purchases may state; every purchase is
+    then checked against it (and those of the included sets) before it is evaluated, so that a
+    misspelt fact or a value outside a closed fact is an error, never a silent false. The rules'
+    own references must be declared in it.
     """
 
     id: str = field(validator=id_validator)
@@ -190,10 +210,17 @@ class RuleSet:
     includes: tuple[RuleSet, ...] = field(default=(), converter=_rule_set_includes)
     title: str = field(default="", validator=text_validator)
     description: str = field(default="", validator=text_validator)
+    vocabulary: Vocabulary | None = field(default=None, converter=_rule_set_vocabulary)
     _digest: str | None = field(default=None, init=False, eq=False, repr=False, hash=False)
     #: The compiled form (``vendorpolicy._compile.Program``), built by the first ``evaluate``;
     #: ``False`` when it could not be built.
     _compiled: Any = field(default=None, init=False, eq=False, repr=False, hash=False)
+    #: Precomputed vocabulary checks (see `_vocabcheck.checker_for`), by what widened them.
+    _checkers: dict[Any, Any] | None = field(
+        default=None, init=False, eq=False, repr=False, hash=False
+    )
+    #: The included layers, each once, outermost first; worked out once, at construction.
+    _below: tuple[RuleSet, ...] = field(default=(), init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         if not self.version:
@@ -202,26 +229,42 @@ class RuleSet:
                 path="RuleSet.version",
                 hint="give a version such as `2018-12-10` or `1`",
             )
-        seen: dict[str, RuleSet] = {}
-        for layer in self.layers():
-            other = seen.setdefault(layer.id, layer)
-            if other is not layer and other != layer:
+        # Breadth first over the includes, each layer once. Layers are told apart by id, so
+        # that each include costs one step rather than a comparison with every layer found so
+        # far; a second set with an id already seen must be equal to the first.
+        seen: dict[str, RuleSet] = {self.id: self}
+        below: list[RuleSet] = []
+        pending = deque(self.includes)
+        while pending:
+            layer = pending.popleft()
+            first = seen.get(layer.id)
+            if first is None:
+                seen[layer.id] = layer
+                below.append(layer)
+                pending.extend(layer.includes)
+            elif first is not layer and first != layer:
                 raise InvalidValueError(
                     f"two different rule sets share the id `{layer.id}`",
                     path="RuleSet.includes",
                     hint="rename one of them; rule references use the rule set id",
                 )
+        object.__setattr__(self, "_below", tuple(below))
+        if self.vocabulary is not None:
+            from vendorpolicy._vocabcheck import declared_problems  # noqa: PLC0415 - cycle
+
+            problems = declared_problems(self)
+            if problems:
+                problem = problems[0]
+                more = len(problems) - 1
+                raise InvalidValueError(
+                    problem.message + (f" (and {more} more such problems)" if more else ""),
+                    path=problem.path,
+                    hint=problem.hint,
+                )
 
     def layers(self) -> tuple[RuleSet, ...]:
         """This set and every set it includes, each once, outermost first."""
-        out: list[RuleSet] = []
-        pending: list[RuleSet] = [self]
-        while pending:
-            layer = pending.pop(0)
-            if layer not in out:
-                out.append(layer)
-                pending.extend(layer.includes)
-        return tuple(out)
+        return (self, *self._below)
 
     @property
     def digest(self) -> str:
@@ -247,9 +290,22 @@ class RuleSet:
         as_of: dt.date | None = None,
         registry: Registry | None = None,
         resolver: Resolver | None = None,
+        outside_vocabulary: OutsideVocabulary = "error",
+        extra_facts: ExtraFacts = (),
+        vocabulary: Vocabulary | None = None,
     ) -> Decision:
-        """Decide on ``purchase``. Never raises for a purchase: a rule that cannot be evaluated is
-        reported in the decision and treated as unknown (fail closed).
+        """Decide on ``purchase``. A rule that cannot be evaluated is reported in the decision and
+        treated as unknown (fail closed).
+
+        When the rule set or a layer declares a ``vocabulary``, the purchase is first checked
+        against it: a fact it does not know, a value outside a closed fact or a category
+        outside the tree raises :class:`~vendorpolicy.errors.VocabularyError`, which lists
+        every problem with its path. With ``outside_vocabulary="escalate"`` such facts are read
+        as unknown instead (whatever ``if_missing`` says), so the decision escalates, and the
+        problems are listed in ``Decision.errors``. ``extra_facts`` names facts (or gives
+        vocabularies whose facts) the purchase may state for other rule sets; ``vocabulary``
+        adds to the rule set's own (the bundled categories, say). A near miss of a known value
+        of an open fact (``public-safety.``) is listed in ``Decision.warnings``.
 
         Rules in force are judged on ``as_of`` if given, else on the purchase date; the wall
         clock is never read.
@@ -261,7 +317,9 @@ class RuleSet:
         decision's ``resolutions`` record every name and its candidates.
         """
         compiled = self._compiled
-        if compiled:  # the compiled form, once the engine has built it (see _engine)
+        if (
+            compiled and outside_vocabulary == "error" and not extra_facts and vocabulary is None
+        ):  # the compiled form, once the engine has built it (see _engine)
             if (
                 compiled.simple is not None
                 and type(purchase) is Purchase
@@ -272,7 +330,14 @@ class RuleSet:
                 return compiled.simple(purchase)  # type: ignore[no-any-return]
             return compiled.evaluate(purchase, as_of, registry, resolver)  # type: ignore[no-any-return]
         decision: Decision = _evaluate()(
-            self, purchase, as_of=as_of, registry=registry, resolver=resolver
+            self,
+            purchase,
+            as_of=as_of,
+            registry=registry,
+            resolver=resolver,
+            outside_vocabulary=outside_vocabulary,
+            extra_facts=extra_facts,
+            vocabulary=vocabulary,
         )
         return decision
 

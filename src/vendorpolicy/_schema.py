@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from vendorpolicy._checks import ID_PATTERN
-from vendorpolicy._codes import COUNTRY_CODES, CURRENCY_CODES
+from vendorpolicy._codes import BUYER_COUNTRY_CODES, COUNTRY_CODES, CURRENCY_CODES
 from vendorpolicy._convert import _ATOMS, FORMAT_VERSION, TAGS
 from vendorpolicy._model import Category, Money
 from vendorpolicy._predicates import (
@@ -27,18 +27,22 @@ from vendorpolicy._predicates import (
     Always,
     AnyComponent,
     AnyOf,
+    BuyerCountry,
     Custom,
     Never,
     Not,
     Predicate,
 )
 from vendorpolicy._rules import Case, Rule, RuleSet
+from vendorpolicy._vocabulary import FactSpec, Vocabulary
 
 __all__ = ["rule_set_schema"]
 
 _ID = {"type": "string", "pattern": "^" + ID_PATTERN.pattern.removesuffix(r"\Z") + "$"}
 _CATEGORY = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$"}
 _COUNTRY = {"type": "string", "enum": sorted(COUNTRY_CODES)}
+#: A buyer's country may also be `EU`, the code ISO 3166-1 exceptionally reserves for the Union.
+_BUYER_COUNTRY = {"type": "string", "enum": sorted(BUYER_COUNTRY_CODES)}
 _DATE = {"type": "string", "format": "date"}
 
 #: What the items of a set-valued field, or a text field, mean, by field name. The converter
@@ -62,6 +66,8 @@ def rule_set_schema() -> dict[str, Any]:
         "RuleSet": _object(RuleSet),
         "Rule": _object(Rule),
         "Case": _object(Case),
+        "Vocabulary": _vocabulary(),
+        "FactSpec": _object(FactSpec),
         "Money": {
             "type": "object",
             "properties": {
@@ -106,6 +112,16 @@ def rule_set_schema() -> dict[str, Any]:
     }
 
 
+def _vocabulary() -> dict[str, Any]:
+    schema = _object(Vocabulary)
+    for item in schema["properties"].values():
+        item.pop("minItems", None)  # an empty list declares that nothing is known
+    schema["properties"]["categories"]["description"] = (
+        "Category paths; their ancestors are known too. Files list the leaves."
+    )
+    return schema
+
+
 def _payload(cls: type[Predicate]) -> dict[str, Any]:
     condition = {"$ref": f"{_REF}Condition"}
     if cls in (AllOf, AnyOf):
@@ -122,7 +138,10 @@ def _payload(cls: type[Predicate]) -> dict[str, Any]:
             "additionalProperties": False,
         }
     assert cls in _ATOMS
-    return _object(cls)
+    out = _object(cls)
+    if cls is BuyerCountry:
+        out["properties"]["countries"]["items"] = dict(_BUYER_COUNTRY)
+    return out
 
 
 def _object(cls: type[Any]) -> dict[str, Any]:
@@ -149,7 +168,7 @@ def _field(name: str, hint: Any) -> dict[str, Any]:
     args = typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in args if a is not type(None)]
-        if set(inner) == {str, bool}:
+        if set(inner) == {str, bool, dt.date}:  # a fact's value; a date is `YYYY-MM-DD` text
             return {"type": ["string", "boolean"]}
         assert len(inner) == 1, hint
         return _field(name, inner[0])
@@ -172,7 +191,7 @@ def _field(name: str, hint: Any) -> dict[str, Any]:
         return {"$ref": f"{_REF}Condition"}
     if hint is Money:
         return {"$ref": f"{_REF}Money"}
-    if hint in (Rule, Case, RuleSet):
+    if hint in (Rule, Case, RuleSet, Vocabulary, FactSpec):
         return {"$ref": f"{_REF}{hint.__name__}"}
     if hint is Category:
         return dict(_CATEGORY)

@@ -7,6 +7,7 @@ with it.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -15,12 +16,14 @@ from attrs import field, frozen
 
 from vendorpolicy._model import Component, Purchase, Vendor
 from vendorpolicy._predicates import (
+    AcquiredOnOrAfter,
     AllComponents,
     AllOf,
     Always,
     AnyComponent,
     AnyOf,
     BuyerCountry,
+    BuyerDesignated,
     BuyerPublic,
     BuyerSector,
     CategoryWithin,
@@ -28,17 +31,31 @@ from vendorpolicy._predicates import (
     DateOnOrAfter,
     DecidedOnOrAfter,
     FactIn,
+    FactOnOrAfter,
+    FactOnOrAfterDecision,
+    FactOnOrBeforeDecision,
     Never,
     Not,
     Predicate,
     PurposeIn,
+    UltimateOwnerOrigin,
     ValueAtLeast,
     VendorDesignated,
     VendorId,
     VendorOrigin,
 )
+from vendorpolicy._text import brief
 
-__all__ = ["Trace", "kleene_and", "kleene_not", "kleene_or", "trace_purchase"]
+__all__ = ["Trace", "UnknownFacts", "kleene_and", "kleene_not", "kleene_or", "trace_purchase"]
+
+
+def _repr(value: object) -> str:
+    """``repr(value)`` for a message, cut short; never raising."""
+    try:
+        return brief(repr(value), 60)
+    except Exception:
+        return f"<{type(value).__name__}>"
+
 
 Truth = bool | None
 
@@ -110,6 +127,20 @@ def kleene_not(value: Truth) -> Truth:
 
 
 @frozen
+class UnknownFacts:
+    """Facts to read as unknown whatever a condition's ``if_missing`` says: those a purchase
+    stated outside its rule set's vocabulary, under ``outside_vocabulary="escalate"``.
+    ``components[i]`` holds those of component ``i``; the purchase's apply to every component
+    that does not state the fact itself."""
+
+    facts: frozenset[str] = frozenset()
+    components: tuple[frozenset[str], ...] = ()
+
+
+_NOTHING_UNKNOWN = UnknownFacts()
+
+
+@frozen
 class _Subject:
     """What atoms read: the purchase, or a component seen as a purchase of its own."""
 
@@ -117,11 +148,19 @@ class _Subject:
     prefix: str = ""
     #: The decision date: `as_of` when given, else the purchase's date.
     as_of: dt.date | None = None
+    #: Facts to read as unknown (see `UnknownFacts`).
+    unknown: UnknownFacts = _NOTHING_UNKNOWN
 
 
-def trace_purchase(predicate: Predicate, purchase: Purchase, as_of: dt.date | None = None) -> Trace:
+def trace_purchase(
+    predicate: Predicate,
+    purchase: Purchase,
+    as_of: dt.date | None = None,
+    *,
+    unknown: UnknownFacts | None = None,
+) -> Trace:
     when = as_of if as_of is not None else purchase.date
-    return _trace(predicate, _Subject(purchase, as_of=when))
+    return _trace(predicate, _Subject(purchase, as_of=when, unknown=unknown or _NOTHING_UNKNOWN))
 
 
 def _trace(node: Predicate, subject: _Subject) -> Trace:
@@ -197,6 +236,24 @@ def _designated(node: VendorDesignated, subject: _Subject) -> Trace:
     )
 
 
+def _ultimate_owner_origin(node: UltimateOwnerOrigin, subject: _Subject) -> Trace:
+    vendor = subject.purchase.vendor
+    if vendor is None:
+        return Trace(
+            predicate=node, value=None, fact=f"{subject.prefix}vendor", observed="not known"
+        )
+    top = vendor.ultimate_owner
+    fact = f"{subject.prefix}vendor.ultimate_owner.country"
+    if top.country is None:
+        return Trace(predicate=node, value=None, fact=fact, observed=f"{top.id}: not known")
+    return Trace(
+        predicate=node,
+        value=top.country in node.countries,
+        fact=fact,
+        observed=f"{top.id}: {top.country}",
+    )
+
+
 def _category(node: CategoryWithin, subject: _Subject) -> Trace:
     fact = f"{subject.prefix}category"
     cat = subject.purchase.category
@@ -229,6 +286,18 @@ def _buyer_country(node: BuyerCountry, subject: _Subject) -> Trace:
         return Trace(predicate=node, value=None, fact="buyer.country", observed="not known")
     return Trace(
         predicate=node, value=country in node.countries, fact="buyer.country", observed=country
+    )
+
+
+def _buyer_designated(node: BuyerDesignated, subject: _Subject) -> Trace:
+    designations = subject.purchase.buyer.designations
+    if designations is None:
+        return Trace(predicate=node, value=None, fact="buyer.designations", observed="not known")
+    return Trace(
+        predicate=node,
+        value=not node.designations.isdisjoint(designations),
+        fact="buyer.designations",
+        observed=_show_set(designations),
     )
 
 
@@ -269,6 +338,18 @@ def _date(node: DateOnOrAfter, subject: _Subject) -> Trace:
     )
 
 
+def _acquired(node: AcquiredOnOrAfter, subject: _Subject) -> Trace:
+    acquired = subject.purchase.acquired
+    if acquired is None:
+        return Trace(predicate=node, value=None, fact="purchase.acquired", observed="not known")
+    return Trace(
+        predicate=node,
+        value=acquired >= node.date,
+        fact="purchase.acquired",
+        observed=acquired.isoformat(),
+    )
+
+
 def _decided(node: DecidedOnOrAfter, subject: _Subject) -> Trace:
     when = subject.as_of
     if when is None:
@@ -281,17 +362,76 @@ def _decided(node: DecidedOnOrAfter, subject: _Subject) -> Trace:
 def _fact(node: FactIn, subject: _Subject) -> Trace:
     fact = f"facts.{node.name}"
     facts = subject.purchase.facts
+    if node.name in subject.unknown.facts:
+        return Trace(predicate=node, value=None, fact=fact, observed="outside the vocabulary")
     if node.name not in facts:
         return Trace(predicate=node, value=node.if_missing, fact=fact, observed="not stated")
     stated = facts[node.name]
-    # `True == 1` in Python; facts are text or booleans, so compare type as well as value.
+    # `True == 1` in Python, so compare type as well as value.
     value = any(type(v) is type(stated) and v == stated for v in node.values)
-    return Trace(
-        predicate=node,
-        value=value,
-        fact=fact,
-        observed=str(stated).lower() if isinstance(stated, bool) else stated,
-    )
+    return Trace(predicate=node, value=value, fact=fact, observed=_show_fact(stated))
+
+
+def _show_fact(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+_DatedFact = FactOnOrAfter | FactOnOrAfterDecision | FactOnOrBeforeDecision
+
+
+def _dated_fact(
+    node: _DatedFact,
+    subject: _Subject,
+    against: dt.date | None,
+    compare: Callable[[dt.date, dt.date], bool],
+) -> Trace:
+    """Fact ``node.name`` read as a date and compared with ``against`` (a fixed date, or the
+    decision date, which may be unknown). Unstated: ``if_missing``. Stated as anything but a
+    date: unknown with an error, whatever ``if_missing`` says, so that a malformed date never
+    passes for a date nor for an absent one."""
+    fact = f"facts.{node.name}"
+    facts = subject.purchase.facts
+    if node.name in subject.unknown.facts:
+        return Trace(predicate=node, value=None, fact=fact, observed="outside the vocabulary")
+    if node.name not in facts:
+        return Trace(predicate=node, value=node.if_missing, fact=fact, observed="not stated")
+    stated = facts[node.name]
+    if not isinstance(stated, dt.date):
+        shown = _show_fact(stated)
+        return Trace(
+            predicate=node,
+            value=None,
+            fact=fact,
+            observed=shown,
+            error=f"fact `{node.name}` is `{shown}`, not a date (write dates as `YYYY-MM-DD`)",
+        )
+    if against is None:
+        return Trace(
+            predicate=node,
+            value=None,
+            fact="decision date",
+            observed=f"not known ({fact} = {stated.isoformat()})",
+        )
+    observed = stated.isoformat()
+    if not isinstance(node, FactOnOrAfter):
+        observed += f" (decision date {against.isoformat()})"
+    return Trace(predicate=node, value=compare(stated, against), fact=fact, observed=observed)
+
+
+def _fact_on_or_after(node: FactOnOrAfter, subject: _Subject) -> Trace:
+    return _dated_fact(node, subject, node.date, operator.ge)
+
+
+def _fact_on_or_after_decision(node: FactOnOrAfterDecision, subject: _Subject) -> Trace:
+    return _dated_fact(node, subject, subject.as_of, operator.ge)
+
+
+def _fact_on_or_before_decision(node: FactOnOrBeforeDecision, subject: _Subject) -> Trace:
+    return _dated_fact(node, subject, subject.as_of, operator.le)
 
 
 def _component_subject(subject: _Subject, index: int, component: Component) -> _Subject:
@@ -303,7 +443,14 @@ def _component_subject(subject: _Subject, index: int, component: Component) -> _
         supplier=component.maker,
         facts={**subject.purchase.facts, **component.facts},
     )
-    return _Subject(part, f"{subject.prefix}components[{index}].", subject.as_of)
+    unknown = _NOTHING_UNKNOWN
+    if subject.unknown is not _NOTHING_UNKNOWN:
+        own = subject.unknown.components
+        unknown = UnknownFacts(
+            facts=(subject.unknown.facts - component.facts.keys())
+            | (own[index] if index < len(own) else frozenset())
+        )
+    return _Subject(part, f"{subject.prefix}components[{index}].", subject.as_of, unknown)
 
 
 def _quantified(node: AnyComponent | AllComponents, subject: _Subject) -> Trace:
@@ -332,7 +479,7 @@ def _custom(node: Custom, subject: _Subject) -> Trace:
             predicate=node,
             value=None,
             fact=f"{subject.prefix}custom:{node.name}",
-            error=f"custom predicate `{node.name}` raised {type(exc).__name__}: {exc}",
+            error=f"custom predicate `{node.name}` raised {type(exc).__name__}: {brief(exc)}",
         )
     if result is not None and not isinstance(result, bool):
         return Trace(
@@ -341,7 +488,7 @@ def _custom(node: Custom, subject: _Subject) -> Trace:
             fact=f"{subject.prefix}custom:{node.name}",
             error=(
                 f"custom predicate `{node.name}` returned {type(result).__name__} "
-                f"`{result!r}`; expected True, False or None"
+                f"`{_repr(result)}`; expected True, False or None"
             ),
         )
     return Trace(
@@ -376,15 +523,21 @@ _HANDLERS: dict[type[Predicate], Callable[[Any, _Subject], Trace]] = {
     VendorOrigin: _origin,
     VendorId: _vendor_id,
     VendorDesignated: _designated,
+    UltimateOwnerOrigin: _ultimate_owner_origin,
     CategoryWithin: _category,
     BuyerPublic: _public,
     BuyerSector: _sector,
     BuyerCountry: _buyer_country,
+    BuyerDesignated: _buyer_designated,
     ValueAtLeast: _value,
     PurposeIn: _purpose,
     DateOnOrAfter: _date,
     DecidedOnOrAfter: _decided,
+    AcquiredOnOrAfter: _acquired,
     FactIn: _fact,
+    FactOnOrAfter: _fact_on_or_after,
+    FactOnOrAfterDecision: _fact_on_or_after_decision,
+    FactOnOrBeforeDecision: _fact_on_or_before_decision,
     AnyComponent: _quantified,
     AllComponents: _quantified,
     Custom: _custom,

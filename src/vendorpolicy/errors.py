@@ -4,13 +4,20 @@ Every error derives from :class:`VendorPolicyError`. Subclasses also inherit the
 they stand for (:class:`ValueError`, :class:`TypeError`), so ``except ValueError`` keeps working.
 
 Messages follow one format, written down in ``docs/errors.md``: a lowercase one-line message with
-user values in backticks, then the location as a path after ``@``, then the fix as a hint in
+user values in backticks (escaped, so that the message stays on one line: a newline in a value
+is shown as ``\\n``), then the location as a path after ``@``, then the fix as a hint in
 parentheses::
 
     unknown country code `CNN` @ Vendor.country (did you mean `CN`?)
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover - annotations only; errors import nothing at run time
+    from vendorpolicy._registry import NameCollision
+from vendorpolicy._text import shown
 
 __all__ = [
     "EvaluationError",
@@ -19,7 +26,9 @@ __all__ = [
     "InvalidRegistryError",
     "InvalidValueError",
     "PredicateTypeError",
+    "RegistryCollisionError",
     "VendorPolicyError",
+    "VocabularyError",
 ]
 
 
@@ -31,9 +40,11 @@ class VendorPolicyError(Exception):
     hint: str | None
 
     def __init__(self, message: str, *, path: str | None = None, hint: str | None = None) -> None:
-        self.message = message
-        self.path = path
-        self.hint = hint
+        # Whatever a caller put in, a message stays on one line with nothing a terminal would
+        # act on: characters that are not printable are written as escapes (`\n`, `\x1b`).
+        self.message = shown(str(message))
+        self.path = None if path is None else shown(str(path))
+        self.hint = None if hint is None else shown(str(hint))
         super().__init__(self._render())
 
     def _render(self) -> str:
@@ -57,6 +68,46 @@ def _rebuild(
 
 class InvalidValueError(VendorPolicyError, ValueError):
     """A value of the right type that is not allowed: an unknown country code, an empty id."""
+
+
+class VocabularyError(InvalidValueError):
+    """A purchase states a fact, a value or a category outside the vocabulary of the rule set
+    it is evaluated under: a misspelt fact name, ``"federal grant"`` for ``federal-grant``,
+    ``"true"`` as text for a boolean, a category outside the known tree.
+
+    Raised by ``RuleSet.evaluate`` (unless ``outside_vocabulary="escalate"`` asks to treat such
+    facts as unknown), because reading them as they are would silently make rules false.
+    ``problems`` holds one error per problem, each with its path (``Purchase.facts['funding']``);
+    with one problem, the error's own message, path and hint are that problem's.
+    """
+
+    problems: tuple[InvalidValueError, ...]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        hint: str | None = None,
+        problems: tuple[InvalidValueError, ...] = (),
+    ) -> None:
+        self.problems = problems
+        super().__init__(message, path=path, hint=hint)
+
+    def _render(self) -> str:
+        head = super()._render()
+        if len(self.problems) <= 1:
+            return head
+        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_vocabulary, (self.message, self.path, self.hint, self.problems))
+
+
+def _rebuild_vocabulary(
+    message: str, path: str | None, hint: str | None, problems: tuple[InvalidValueError, ...]
+) -> VocabularyError:
+    return VocabularyError(message, path=path, hint=hint, problems=problems)
 
 
 class PredicateTypeError(VendorPolicyError, TypeError):
@@ -108,6 +159,44 @@ class InvalidRegistryError(InvalidDataError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild_registry, (self.message, self.path, self.hint, self.problems))
+
+
+class RegistryCollisionError(InvalidRegistryError):
+    """Merging registries would let an entity share a name with a designated entity of the
+    other registry (see :meth:`vendorpolicy.Registry.merge`). ``collisions`` lists each pair as
+    a :class:`~vendorpolicy.NameCollision`, and ``problems`` says each in words, with the fix."""
+
+    collisions: tuple[NameCollision, ...]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        hint: str | None = None,
+        problems: tuple[VendorPolicyError, ...] = (),
+        collisions: tuple[NameCollision, ...] = (),
+    ) -> None:
+        self.collisions = collisions
+        super().__init__(message, path=path, hint=hint, problems=problems)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_collision,
+            (self.message, self.path, self.hint, self.problems, self.collisions),
+        )
+
+
+def _rebuild_collision(
+    message: str,
+    path: str | None,
+    hint: str | None,
+    problems: tuple[VendorPolicyError, ...],
+    collisions: tuple[NameCollision, ...],
+) -> RegistryCollisionError:
+    return RegistryCollisionError(
+        message, path=path, hint=hint, problems=problems, collisions=collisions
+    )
 
 
 def _rebuild_registry(

@@ -2,7 +2,9 @@
 
 ``names()`` lists them, ``load(name)`` gives the rule set, ``info(name)`` describes the regime,
 who it binds, its sources and the facts a purchase must state, and ``check(name, purchase)``
-reports stated facts outside that vocabulary::
+reports stated facts outside that vocabulary (evaluating a pack checks them too, and raises
+:class:`~vendorpolicy.errors.VocabularyError`); ``vocabulary(*names)`` is the union of the packs'
+vocabularies, for screening one purchase under several packs::
 
     from vendorpolicy import packs
 
@@ -21,6 +23,7 @@ from vendorpolicy._packs import (
     info,
     load,
     names,
+    vocabulary,
 )
 
 __all__ = [
@@ -33,4 +36,5 @@ __all__ = [
     "info",
     "load",
     "names",
+    "vocabulary",
 ]

@@ -24,24 +24,40 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from vendorpolicy._model import Buyer, Category, Component, Effect, Money, Purchase, Sector, Vendor
+from vendorpolicy._model import (
+    Buyer,
+    Category,
+    Component,
+    Effect,
+    FactValue,
+    Money,
+    Purchase,
+    Sector,
+    Vendor,
+)
 from vendorpolicy._predicates import (
     ALWAYS,
     NEVER,
+    AcquiredOnOrAfter,
     AllComponents,
     AllOf,
     AnyComponent,
     AnyOf,
     BuyerCountry,
+    BuyerDesignated,
     BuyerPublic,
     BuyerSector,
     CategoryWithin,
     DateOnOrAfter,
     DecidedOnOrAfter,
     FactIn,
+    FactOnOrAfter,
+    FactOnOrAfterDecision,
+    FactOnOrBeforeDecision,
     Not,
     Predicate,
     PurposeIn,
+    UltimateOwnerOrigin,
     ValueAtLeast,
     VendorDesignated,
     VendorId,
@@ -57,10 +73,13 @@ from vendorpolicy._registry import (
 )
 from vendorpolicy._resolution import RelationKind
 from vendorpolicy._rules import Case, Combining, Rule, RuleSet
+from vendorpolicy._vocabulary import FactLocation, FactSpec, Vocabulary
 
 __all__ = [
+    "BUYER_COUNTRY_POOL",
     "CATEGORY_POOL",
     "COUNTRY_POOL",
+    "DATE_FACT_POOL",
     "DESIGNATION_POOL",
     "FACT_POOL",
     "LEGAL_FORM_POOL",
@@ -80,9 +99,12 @@ __all__ = [
     "rule_sets",
     "rules",
     "vendors",
+    "vocabularies",
 ]
 
 COUNTRY_POOL: tuple[str, ...] = ("CN", "JP", "US", "GB", "SE", "RU", "HK")
+#: A buyer's country may also be ``EU``, the Union's own institutions.
+BUYER_COUNTRY_POOL: tuple[str, ...] = (*COUNTRY_POOL, "EU")
 CATEGORY_POOL: tuple[str, ...] = (
     "telecom",
     "telecom/network",
@@ -96,11 +118,18 @@ CATEGORY_POOL: tuple[str, ...] = (
 DESIGNATION_POOL: tuple[str, ...] = ("covered", "high-risk", "supply-chain-concern")
 VENDOR_ID_POOL: tuple[str, ...] = ("huawei", "zte", "hikvision", "nec", "lenovo", "acme", "holdco")
 PURPOSE_POOL: tuple[str, ...] = ("public-safety", "national-security", "office")
-#: Fact names with the values each may take.
-FACT_POOL: dict[str, tuple[str | bool, ...]] = {
+#: Facts that hold dates, with the values each may take; ``"soon"`` is a malformed date, so that
+#: the date conditions' failure (unknown, with an error) is drawn too.
+DATE_FACT_POOL: dict[str, tuple[FactValue, ...]] = {
+    "waiver-granted": (dt.date(2019, 8, 13), dt.date(2020, 8, 13), dt.date(2021, 8, 14)),
+    "waiver-expires": (dt.date(2020, 8, 12), dt.date(2021, 8, 13), dt.date(2022, 8, 13), "soon"),
+}
+#: Fact names with the values each may take (the date facts included).
+FACT_POOL: dict[str, tuple[FactValue, ...]] = {
     "action": ("buy", "renew", "maintain"),
     "funding": ("federal-grant", "own-budget"),
     "exception-claimed": (True, False),
+    **DATE_FACT_POOL,
 }
 _DATES = st.dates(min_value=dt.date(2017, 1, 1), max_value=dt.date(2027, 12, 31))
 _CURRENCIES = ("JPY", "USD")
@@ -147,31 +176,70 @@ def vendors(
     return vendor
 
 
-def buyers(countries: Sequence[str] = COUNTRY_POOL) -> st.SearchStrategy[Buyer]:
-    """A public or private buyer in any sector; the country may be unknown."""
+def buyers(
+    countries: Sequence[str] = BUYER_COUNTRY_POOL, designations: Sequence[str] = DESIGNATION_POOL
+) -> st.SearchStrategy[Buyer]:
+    """A public or private buyer in any sector; the country may be unknown, and so may its
+    designations (usually none)."""
     return st.builds(
         Buyer,
         id=st.sampled_from(["mic", "mod", "carrier-a", "shop"]),
         public=st.booleans(),
         sector=st.sampled_from(list(Sector)),
         country=st.none() | st.sampled_from(list(countries)),
+        designations=st.frozensets(st.sampled_from(list(designations)), max_size=2) | st.none(),
     )
 
 
-def components(**vendor_options: Any) -> st.SearchStrategy[Component]:
-    """A component whose maker and category may be unknown."""
+def components(
+    *, vocabulary: Vocabulary | None = None, **vendor_options: Any
+) -> st.SearchStrategy[Component]:
+    """A component whose maker and category may be unknown. With a ``vocabulary``, its
+    category and facts come from it (see :func:`purchases`)."""
     return st.builds(
         Component,
         vendor=st.none() | vendors(**vendor_options),
-        category=st.none() | categories(),
-        facts=_facts(),
+        category=st.none() | _categories_of(vocabulary),
+        facts=_facts() if vocabulary is None else _facts_of(vocabulary),
     )
 
 
-def _facts() -> st.SearchStrategy[dict[str, str | bool]]:
+def _facts() -> st.SearchStrategy[dict[str, FactValue]]:
     return st.dictionaries(
         st.sampled_from(list(FACT_POOL)), st.just(None), max_size=len(FACT_POOL)
     ).flatmap(lambda keys: st.fixed_dictionaries({k: st.sampled_from(FACT_POOL[k]) for k in keys}))
+
+
+def _values_of(spec: FactSpec) -> st.SearchStrategy[FactValue]:
+    values: st.SearchStrategy[FactValue] = (
+        st.sampled_from(list(spec.values)) if spec.values else st.nothing()
+    )
+    if spec.open:
+        # Any other value of an open fact means "none of the known ones".
+        values = values | st.sampled_from(["other-value", "unlisted"])
+    if spec.dates:
+        values = values | _DATES
+    return values
+
+
+def _facts_of(vocabulary: Vocabulary) -> st.SearchStrategy[dict[str, FactValue]]:
+    specs = [s for s in vocabulary.facts or () if s.location is not FactLocation.PURPOSE]
+    return st.fixed_dictionaries({}, optional={s.name: _values_of(s) for s in specs})
+
+
+def _categories_of(vocabulary: Vocabulary | None) -> st.SearchStrategy[Category]:
+    if vocabulary is None or vocabulary.categories is None:
+        return categories()
+    return st.sampled_from(sorted(vocabulary.categories))
+
+
+def _purposes_of(vocabulary: Vocabulary | None) -> st.SearchStrategy[str]:
+    if vocabulary is None or vocabulary.facts is None:
+        return st.sampled_from(PURPOSE_POOL)
+    spec = next((s for s in vocabulary.facts if s.location is FactLocation.PURPOSE), None)
+    if spec is None:
+        return st.sampled_from(PURPOSE_POOL)
+    return _values_of(spec).map(str)
 
 
 def _money() -> st.SearchStrategy[Money]:
@@ -182,19 +250,74 @@ def _money() -> st.SearchStrategy[Money]:
     )
 
 
-def purchases(**vendor_options: Any) -> st.SearchStrategy[Purchase]:
-    """A purchase in which every fact but the buyer may be missing."""
-    return st.builds(
-        Purchase,
-        buyer=buyers(),
-        vendor=st.none() | vendors(**vendor_options),
-        category=st.none() | categories(),
-        date=st.none() | _DATES,
-        value=st.none() | _money(),
-        purpose=st.none() | st.sampled_from(PURPOSE_POOL),
-        components=st.none() | st.lists(components(**vendor_options), max_size=3).map(tuple),
-        facts=_facts(),
-        id=st.sampled_from(["", "p-1", "p-2"]),
+@st.composite
+def purchases(
+    draw: st.DrawFn, /, *, vocabulary: Vocabulary | None = None, **vendor_options: Any
+) -> Purchase:
+    """A purchase in which every fact but the buyer may be missing; ``acquired``, when stated,
+    is on or before the purchase date.
+
+    With a ``vocabulary`` (a rule set's, say), the category is a node of its tree, the facts
+    (of the purchase and its components) and the purpose are drawn from its declarations, so
+    that the purchase passes the vocabulary check: ``purchases(vocabulary=rules.vocabulary)``.
+    """
+    date = draw(st.none() | _DATES)
+    latest = dt.date(2027, 12, 31) if date is None else date
+    parts = components(vocabulary=vocabulary, **vendor_options)
+    return Purchase(
+        buyer=draw(buyers()),
+        vendor=draw(st.none() | vendors(**vendor_options)),
+        category=draw(st.none() | _categories_of(vocabulary)),
+        date=date,
+        value=draw(st.none() | _money()),
+        purpose=draw(st.none() | _purposes_of(vocabulary)),
+        components=draw(st.none() | st.lists(parts, max_size=3).map(tuple)),
+        facts=draw(_facts() if vocabulary is None else _facts_of(vocabulary)),
+        id=draw(st.sampled_from(["", "p-1", "p-2"])),
+        acquired=draw(st.none() | st.dates(min_value=dt.date(2015, 1, 1), max_value=latest)),
+    )
+
+
+@st.composite
+def vocabularies(draw: st.DrawFn) -> Vocabulary:
+    """A vocabulary that covers the default pools, so that the rules of :func:`rules` and the
+    purchases of :func:`purchases` fit it: each pool fact declared closed (text facts sometimes
+    open, date facts with ``dates``), with sometimes an extra value, the purpose open or closed,
+    the categories of the pool with sometimes extra ones, the designations of the pool; any part
+    may be left undeclared (``None``)."""
+
+    def spec(name: str, values: tuple[FactValue, ...]) -> FactSpec:
+        dates = any(isinstance(v, dt.date) for v in values)
+        listed = tuple(v for v in values if not isinstance(v, dt.date))
+        text = all(isinstance(v, str) for v in listed)
+        extra = draw(st.sampled_from([(), ("extra-value",)])) if text else ()
+        return FactSpec(
+            name=name,
+            values=(*listed, *extra),
+            meaning=draw(st.sampled_from(["", "what the fact says"])),
+            location=draw(st.sampled_from([FactLocation.FACTS, FactLocation.COMPONENT])),
+            open=text and draw(st.booleans()),
+            dates=dates,
+        )
+
+    facts: list[FactSpec] | None = None
+    if draw(st.booleans()):
+        facts = [spec(name, values) for name, values in FACT_POOL.items()]
+        facts.append(
+            FactSpec(
+                name="purpose",
+                values=PURPOSE_POOL,
+                location=FactLocation.PURPOSE,
+                open=draw(st.booleans()),
+            )
+        )
+    extra_categories = draw(
+        st.lists(st.sampled_from(["office", "it/endpoint/tablet", "telecom/radio/antenna"]))
+    )
+    return Vocabulary(
+        categories=draw(st.none() | st.just([*CATEGORY_POOL, *extra_categories])),
+        designations=draw(st.none() | st.just([*DESIGNATION_POOL, "extra"])),
+        facts=facts,
     )
 
 
@@ -208,9 +331,12 @@ def _atoms() -> st.SearchStrategy[Predicate]:
             if_missing=st.none() | st.booleans(),
         )
     )
+    date_names = st.sampled_from(list(DATE_FACT_POOL))
+    missing = st.none() | st.booleans()
     return st.one_of(
         st.sampled_from([ALWAYS, NEVER, BuyerPublic(public=True), BuyerPublic(public=False)]),
         st.builds(VendorOrigin, countries=_subset(COUNTRY_POOL), through_ownership=st.booleans()),
+        st.builds(UltimateOwnerOrigin, countries=_subset(COUNTRY_POOL)),
         st.builds(VendorId, ids=_subset(VENDOR_ID_POOL), through_ownership=st.booleans()),
         st.builds(
             VendorDesignated,
@@ -219,12 +345,17 @@ def _atoms() -> st.SearchStrategy[Predicate]:
         ),
         st.builds(CategoryWithin, categories=_subset(CATEGORY_POOL, max_size=2)),
         st.builds(BuyerSector, sectors=_subset(list(Sector))),
-        st.builds(BuyerCountry, countries=_subset(COUNTRY_POOL)),
+        st.builds(BuyerCountry, countries=_subset(BUYER_COUNTRY_POOL)),
+        st.builds(BuyerDesignated, designations=_subset(DESIGNATION_POOL)),
         st.builds(ValueAtLeast, amount=_money()),
         st.builds(PurposeIn, purposes=_subset(PURPOSE_POOL, max_size=2)),
         st.builds(DateOnOrAfter, date=_DATES),
         st.builds(DecidedOnOrAfter, date=_DATES),
+        st.builds(AcquiredOnOrAfter, date=_DATES),
         fact_atoms,
+        st.builds(FactOnOrAfter, name=date_names, date=_DATES, if_missing=missing),
+        st.builds(FactOnOrAfterDecision, name=date_names, if_missing=missing),
+        st.builds(FactOnOrBeforeDecision, name=date_names, if_missing=missing),
     )
 
 
@@ -277,8 +408,11 @@ def rule_sets(
     combining: Combining | None = None,
     default: Effect | None = None,
     max_includes: int = 1,
+    with_vocabularies: bool = False,
 ) -> RuleSet:
-    """A rule set of up to ``max_rules`` rules with distinct ids, possibly including others."""
+    """A rule set of up to ``max_rules`` rules with distinct ids, possibly including others.
+    With ``with_vocabularies``, the set and each included set may declare a vocabulary from
+    :func:`vocabularies` (which the purchases of :func:`purchases` fit)."""
     count = draw(st.integers(min_value=0, max_value=max_rules))
     the_rules = [draw(rules(rule_id=f"rule-{i}")) for i in range(count)]
     includes: list[RuleSet] = []
@@ -295,6 +429,7 @@ def rule_sets(
                     combining=inner.combining,
                     default=inner.default,
                     on_unknown=inner.on_unknown,
+                    vocabulary=draw(st.none() | vocabularies()) if with_vocabularies else None,
                 )
             )
     return RuleSet(
@@ -305,6 +440,7 @@ def rule_sets(
         default=default or draw(effects()),
         on_unknown=draw(effects()),
         includes=includes,
+        vocabulary=draw(st.none() | vocabularies()) if with_vocabularies else None,
     )
 
 
@@ -360,18 +496,24 @@ def registries(
     max_entities: int = 8,
     designations: Sequence[str] = DESIGNATION_POOL,
     countries: Sequence[str] = COUNTRY_POOL,
+    names: st.SearchStrategy[str] | None = None,
+    id_prefix: str = "e",
+    registry_id: str = "generated",
 ) -> Registry:
-    """A valid registry: entities ``e0``, ``e1``, … with drawn names and aliases (names may be
-    shared, to exercise ambiguity), dated relations in which an entity is only ever held by
-    entities of a lower number (so there is never a cycle), and designation lists with dated
-    listings and every kind of propagation."""
+    """A valid registry: entities ``e0``, ``e1``, … (``id_prefix`` followed by a number) with
+    names and aliases drawn from ``names`` (default :func:`company_names`; names may be shared,
+    to exercise ambiguity), dated relations in which an entity is only ever held by entities of a
+    lower number (so there is never a cycle), and designation lists with dated listings and every
+    kind of propagation. To draw a vendor master that collides with another registry, pass
+    ``names`` that sometimes return that registry's names."""
+    names = names if names is not None else company_names()
     count = draw(st.integers(min_value=1, max_value=max_entities))
-    ids = [f"e{i}" for i in range(count)]
+    ids = [f"{id_prefix}{i}" for i in range(count)]
     entities = [
         Entity(
             id=entity_id,
-            name=draw(company_names()),
-            aliases=draw(st.lists(company_names(), max_size=2)),
+            name=draw(names),
+            aliases=draw(st.lists(names, max_size=2)),
             country=draw(st.none() | st.sampled_from(list(countries))),
         )
         for entity_id in ids
@@ -413,7 +555,7 @@ def registries(
             )
         )
     return Registry(
-        id="generated", version="1", entities=entities, relations=relations, lists=lists
+        id=registry_id, version="1", entities=entities, relations=relations, lists=lists
     )
 
 
@@ -435,7 +577,10 @@ class _Vocabulary:
         self.designations: set[str] = set(DESIGNATION_POOL[:1])
         self.categories: set[str] = {"telecom/network/router", "it/endpoint/laptop"}
         self.purposes: set[str] = {"office"}
-        self.facts: dict[str, set[str | bool]] = {}
+        self.facts: dict[str, set[FactValue]] = {}
+        self.buyer_designations: set[str] = set(DESIGNATION_POOL[:1])
+        #: Countries buyers may have beyond vendors' (``EU`` is a buyer's only).
+        self.buyer_countries: set[str] = set()
         self.amounts: set[tuple[str, Decimal]] = {("USD", Decimal(1000))}
         self.dates: set[dt.date] = {dt.date(2019, 1, 1)}
         for layer in rule_set.layers():
@@ -455,8 +600,12 @@ class _Vocabulary:
             self.countries.update(e.country for e in registry.entities if e.country)
 
     def _gather(self, node: Predicate) -> None:
-        if isinstance(node, (VendorOrigin, BuyerCountry)):
+        if isinstance(node, (VendorOrigin, UltimateOwnerOrigin)):
             self.countries.update(node.countries)
+        elif isinstance(node, BuyerCountry):
+            self.buyer_countries.update(node.countries)
+        elif isinstance(node, BuyerDesignated):
+            self.buyer_designations.update(node.designations)
         elif isinstance(node, VendorId):
             self.ids.update(node.ids)
         elif isinstance(node, VendorDesignated):
@@ -473,8 +622,18 @@ class _Vocabulary:
             amount = node.amount
             for delta in (-1, 0, 1):
                 self.amounts.add((amount.currency, max(Decimal(0), amount.amount + delta)))
-        elif isinstance(node, (DateOnOrAfter, DecidedOnOrAfter)):
+        elif isinstance(node, (DateOnOrAfter, DecidedOnOrAfter, AcquiredOnOrAfter)):
             self.dates.add(node.date)
+        elif isinstance(node, FactOnOrAfter):
+            self.dates.add(node.date)
+            day = node.date
+            near = {
+                day + dt.timedelta(days=k) for k in (-1, 0, 1) if dt.date.min < day < dt.date.max
+            }
+            self.facts.setdefault(node.name, set()).update({*near, "not-a-date"})
+        elif isinstance(node, (FactOnOrAfterDecision, FactOnOrBeforeDecision)):
+            # Compared with the decision date: dates around the rules' own.
+            self.facts.setdefault(node.name, set()).update({*sorted(self.dates)[:4], "not-a-date"})
 
     def days(self) -> st.SearchStrategy[dt.date]:
         near = sorted(
@@ -489,16 +648,20 @@ def _parents(path: str) -> list[str]:
 
 
 def purchases_for(
-    rule_set: RuleSet, *, registry: Registry | None = None
+    rule_set: RuleSet, *, registry: Registry | None = None, fit_vocabulary: bool = True
 ) -> st.SearchStrategy[Purchase]:
     """Purchases aimed at ``rule_set``: vendors, categories (and nodes above and below those the
-    rules name), purposes, facts, values and dates come from what its conditions name, around
-    their thresholds, so that its rules come out true, false and unknown. Every fact but the
-    buyer may be missing.
+    rules name), purposes, facts (dates among them), values and dates come from what its
+    conditions name, around their thresholds, so that its rules come out true, false and
+    unknown. Every fact but the buyer may be missing.
 
     With a ``registry``, vendors are often only named: a bare ``Vendor(id=...)`` of an entity,
     or a ``supplier`` name from its names (sometimes not in the registry at all), for
-    :meth:`RuleSet.evaluate` to resolve with ``registry=``."""
+    :meth:`RuleSet.evaluate` to resolve with ``registry=``; buyers are sometimes its entities.
+
+    When the rule set declares a vocabulary, ``fit_vocabulary`` (the default) leaves out the
+    facts, categories and purposes it would refuse, so that evaluation does not raise
+    :class:`~vendorpolicy.errors.VocabularyError`; ``fit_vocabulary=False`` keeps them."""
     vocabulary = _Vocabulary(rule_set, registry)
     options = {
         "ids": sorted(vocabulary.ids),
@@ -515,7 +678,7 @@ def purchases_for(
         lambda pair: Money(amount=pair[1], currency=pair[0])
     )
 
-    def facts() -> st.SearchStrategy[dict[str, str | bool]]:
+    def facts() -> st.SearchStrategy[dict[str, FactValue]]:
         return st.fixed_dictionaries(
             {}, optional={n: st.sampled_from(fact_values[n]) for n in fact_names}
         )
@@ -540,16 +703,49 @@ def purchases_for(
     suppliers = st.just("")
     if registry is not None and vocabulary.names:
         suppliers = st.sampled_from(["", *vocabulary.names, "No Such Supplier"])
-    return st.builds(
-        Purchase,
-        buyer=buyers(countries=options["countries"]),
-        vendor=a_vendor(),
-        category=a_category,
-        date=st.none() | vocabulary.days(),
-        value=st.none() | money | _money(),
-        purpose=st.none() | st.sampled_from(pools["purposes"]),
-        components=st.none() | st.lists(part, max_size=3).map(tuple),
-        facts=facts(),
-        id=st.sampled_from(["", "p-1"]),
-        supplier=suppliers,
+    a_buyer = buyers(
+        countries=sorted({*options["countries"], *vocabulary.buyer_countries}),
+        designations=sorted(vocabulary.buyer_designations),
     )
+    if registry is not None and registry.entities:
+        a_buyer = a_buyer | st.builds(
+            Buyer,
+            id=st.sampled_from(sorted(e.id for e in registry.entities)),
+            public=st.booleans(),
+            sector=st.sampled_from(list(Sector)),
+        )
+    fields = st.fixed_dictionaries(
+        {
+            "buyer": a_buyer,
+            "vendor": a_vendor(),
+            "category": a_category,
+            "date": st.none() | vocabulary.days(),
+            "value": st.none() | money | _money(),
+            "purpose": st.none() | st.sampled_from(pools["purposes"]),
+            "components": st.none() | st.lists(part, max_size=3).map(tuple),
+            "facts": facts(),
+            "id": st.sampled_from(["", "p-1"]),
+            "supplier": suppliers,
+            "acquired": st.none() | vocabulary.days(),
+        }
+    )
+    drawn = fields.map(_acquired_by_the_date).map(lambda f: Purchase(**f))
+    if fit_vocabulary and any(layer.vocabulary is not None for layer in rule_set.layers()):
+        return drawn.map(lambda p: _fitted(rule_set, p))
+    return drawn
+
+
+def _acquired_by_the_date(fields: dict[str, Any]) -> dict[str, Any]:
+    """Equipment is acquired on or before the purchase date: a later one is the date itself."""
+    date, acquired = fields["date"], fields["acquired"]
+    if date is not None and acquired is not None and acquired > date:
+        return {**fields, "acquired": date}
+    return fields
+
+
+def _fitted(rule_set: RuleSet, purchase: Purchase) -> Purchase:
+    """``purchase`` without what the rule set's vocabulary refuses (as escalation drops it)."""
+    from vendorpolicy._vocabcheck import check  # noqa: PLC0415 - only for vocabularies
+
+    checked = check(rule_set, purchase, outside_vocabulary="escalate")
+    return purchase if checked is None or checked.unknown is None else checked.purchase

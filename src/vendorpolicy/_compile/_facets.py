@@ -15,27 +15,34 @@ compile a new kind, add one entry that lists its :class:`Need`\\ s.
 
 from __future__ import annotations
 
+import datetime as dt
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, NamedTuple
 
 from vendorpolicy._predicates import (
+    AcquiredOnOrAfter,
     AllComponents,
     AllOf,
     Always,
     AnyComponent,
     AnyOf,
     BuyerCountry,
+    BuyerDesignated,
     BuyerPublic,
     BuyerSector,
     CategoryWithin,
     DateOnOrAfter,
     DecidedOnOrAfter,
     FactIn,
+    FactOnOrAfter,
+    FactOnOrAfterDecision,
+    FactOnOrBeforeDecision,
     Never,
     Not,
     Predicate,
     PurposeIn,
+    UltimateOwnerOrigin,
     ValueAtLeast,
     VendorDesignated,
     VendorId,
@@ -76,12 +83,13 @@ class Need(NamedTuple):
 
     ``kind`` names the facet: ``vendor`` (the vendor and its ownership chain, as a value),
     ``category``, ``buyer`` (``arg`` is the buyer field read), ``purpose``, ``value``, ``date``
-    (the purchase date), ``when`` (the decision date) or ``fact`` (``arg`` is the fact's name).
+    (the purchase date), ``acquired`` (``Purchase.acquired``), ``when`` (the decision date) or
+    ``fact`` (``arg`` is the fact's name).
 
-    For the ordered kinds (``value``, ``date``, ``when``) ``points`` lists where the atom's value
-    may change: the atom must be constant on every interval ``[a, b)`` between consecutive points
-    (for ``value``, points are ``(currency, amount)`` pairs). ``points=None`` asks for the exact
-    value as the key, which is always correct and only caches less.
+    For the ordered kinds (``value``, ``date``, ``acquired``, ``when``) ``points`` lists where
+    the atom's value may change: the atom must be constant on every interval ``[a, b)`` between
+    consecutive points (for ``value``, points are ``(currency, amount)`` pairs). ``points=None``
+    asks for the exact value as the key, which is always correct and only caches less.
     """
 
     kind: str
@@ -113,8 +121,17 @@ def _decided(node: DecidedOnOrAfter) -> tuple[Need, ...]:
     return (Need("when", points=(node.date,)),)
 
 
-def _fact(node: FactIn) -> tuple[Need, ...]:
+def _acquired(node: AcquiredOnOrAfter) -> tuple[Need, ...]:
+    return (Need("acquired", points=(node.date,)),)
+
+
+def _fact(node: FactIn | FactOnOrAfter) -> tuple[Need, ...]:
     return (Need("fact", node.name),)
+
+
+def _fact_and_when(node: FactOnOrAfterDecision | FactOnOrBeforeDecision) -> tuple[Need, ...]:
+    # The comparison is between two values the purchase gives: the fact and the decision date.
+    return (Need("fact", node.name), Need("when"))
 
 
 #: Node kind -> the facets a node of that kind reads. A kind missing here is not compiled.
@@ -122,15 +139,21 @@ READS: dict[type[Predicate], Callable[[Any], tuple[Need, ...]]] = {
     VendorOrigin: _vendor,
     VendorId: _vendor,
     VendorDesignated: _vendor,
+    UltimateOwnerOrigin: _vendor,
     CategoryWithin: _category,
     BuyerPublic: lambda _: (Need("buyer", "public"),),
     BuyerSector: lambda _: (Need("buyer", "sector"),),
     BuyerCountry: lambda _: (Need("buyer", "country"),),
+    BuyerDesignated: lambda _: (Need("buyer", "designations"),),
     ValueAtLeast: _value,
     PurposeIn: _purpose,
     DateOnOrAfter: _date,
+    AcquiredOnOrAfter: _acquired,
     DecidedOnOrAfter: _decided,
     FactIn: _fact,
+    FactOnOrAfter: _fact,
+    FactOnOrAfterDecision: _fact_and_when,
+    FactOnOrBeforeDecision: _fact_and_when,
 }
 
 # --- quick values -------------------------------------------------------------------------------
@@ -182,6 +205,20 @@ def _quick_designated(node: VendorDesignated) -> QuickTest:
     return _lineage(lambda v: not wanted.isdisjoint(v.designations), node.through_ownership)
 
 
+def _quick_ultimate_owner(node: UltimateOwnerOrigin) -> QuickTest:
+    countries = node.countries
+
+    def quick(p: Any, _: Any) -> Truth:
+        v = p.vendor
+        if v is None:
+            return None
+        while v.parent is not None:
+            v = v.parent
+        return None if v.country is None else v.country in countries
+
+    return quick
+
+
 def _quick_category(node: CategoryWithin) -> QuickTest:
     paths = [(c.path, c.path + "/") for c in node.categories]
 
@@ -208,6 +245,20 @@ def _quick_fact(node: FactIn) -> QuickTest:
     return quick
 
 
+def _quick_dated_fact(node: FactOnOrAfter) -> QuickTest:
+    name, day, if_missing = node.name, node.date, node.if_missing
+
+    def quick(p: Any, _: Any) -> Truth:
+        facts = p.facts
+        if name not in facts:
+            return if_missing
+        stated = facts[name]
+        # Anything but a date is the interpreter's to report (an error in the trace).
+        return stated >= day if isinstance(stated, dt.date) else None
+
+    return quick
+
+
 def _quick_value(node: ValueAtLeast) -> QuickTest:
     currency, amount = node.amount.currency, node.amount.amount
 
@@ -230,15 +281,23 @@ def _quick_decided(node: DecidedOnOrAfter) -> QuickTest:
     return lambda _, when: None if when is None else when >= day
 
 
+def _quick_acquired(node: AcquiredOnOrAfter) -> QuickTest:
+    day = node.date
+    return lambda p, _: None if p.acquired is None else p.acquired >= day
+
+
 #: Node kind -> a direct test of a node's value (see above); kinds not here use the interpreter.
 QUICK: dict[type[Predicate], Callable[[Any], QuickTest]] = {
     VendorOrigin: _quick_origin,
     VendorId: _quick_vendor_id,
     VendorDesignated: _quick_designated,
+    UltimateOwnerOrigin: _quick_ultimate_owner,
     CategoryWithin: _quick_category,
     FactIn: _quick_fact,
+    FactOnOrAfter: _quick_dated_fact,
     ValueAtLeast: _quick_value,
     DateOnOrAfter: _quick_date,
+    AcquiredOnOrAfter: _quick_acquired,
     DecidedOnOrAfter: _quick_decided,
 }
 
@@ -281,9 +340,9 @@ class Facet:
     """One facet of a purchase as the compiled form reads it.
 
     ``expr`` is a Python expression for the key over the names ``p`` (the purchase), ``when``
-    (the decision date), ``vendor`` and ``components`` (as resolved against a registry) and the
-    names in ``env``; the generated evaluator inlines it. ``part`` is the same for a component
-    ``c`` seen as a purchase (for the keys of component quantifiers).
+    (the decision date), ``vendor``, ``components`` and ``buyer`` (as resolved against a
+    registry) and the names in ``env``; the generated evaluator inlines it. ``part`` is the same
+    for a component ``c`` seen as a purchase (for the keys of component quantifiers).
     """
 
     def __init__(self, name: str, expr: str, part: str, env: dict[str, Any] | None = None) -> None:
@@ -303,7 +362,7 @@ class Facet:
 
 
 def _compile_key(expr: str, env: dict[str, Any]) -> Callable[..., Hashable]:
-    code = f"lambda p, when, vendor, components: {expr}"
+    code = f"lambda p, when, vendor, components, buyer: {expr}"
     return eval(code, dict(env))  # type: ignore[no-any-return]  # noqa: S307 - our own source
 
 
@@ -329,8 +388,8 @@ def build_facet(kind: str, arg: str, needs: list[Need], tag: str) -> Facet:
     if kind == "buyer":
         fields = sorted({n.arg for n in needs})
         # An enum member hashes in Python; its value, a string, hashes at once.
-        reads = {"sector": "p.buyer.sector._value_"}
-        expr = "(" + ", ".join(reads.get(f, f"p.buyer.{f}") for f in fields) + ",)"
+        reads = {"sector": "buyer.sector._value_"}
+        expr = "(" + ", ".join(reads.get(f, f"buyer.{f}") for f in fields) + ",)"
         return Facet("buyer:" + ",".join(fields), expr, expr)
     if kind == "purpose":
         return Facet("purpose", "p.purpose", "p.purpose")
@@ -357,10 +416,10 @@ def build_facet(kind: str, arg: str, needs: list[Need], tag: str) -> Facet:
             f"_br({name}.get({v}.currency, ()), {v}.amount)))"
         )
         return Facet("value", expr, expr, {name: ths, "_br": bisect_right})
-    if kind in ("date", "when"):
+    if kind in ("date", "acquired", "when"):
         # Dates are few (a few hundred a year) and their hash is cached: the exact date is a
         # cheaper key than its interval, and needs no points.
-        source = "p.date" if kind == "date" else "when"
+        source = {"date": "p.date", "acquired": "p.acquired", "when": "when"}[kind]
         return Facet(kind, source, source)
     raise NotCompilable(f"facet {kind}")  # pragma: no cover - READS names known kinds only
 
@@ -387,7 +446,7 @@ def quantifier_facet(node: Predicate, parts: list[Facet], tag: str) -> Facet:
         env.update(m.env)
     inner = "(" + ", ".join(m.part for m in parts) + ",)" if parts else "()"
     source = (
-        "def key(p, when, vendor, components):\n"
+        "def key(p, when, vendor, components, buyer):\n"
         "    if components is None:\n"
         "        return None\n"
         f"    return tuple([{inner} for c in components])\n"
@@ -395,7 +454,7 @@ def quantifier_facet(node: Predicate, parts: list[Facet], tag: str) -> Facet:
     scope = dict(env)
     exec(source, scope)  # noqa: S102 - our own source
     name = f"{tag}_key"
-    facet = Facet(f"quantifier:{node!r}", f"{name}(p, when, vendor, components)", "()", {})
+    facet = Facet(f"quantifier:{node!r}", f"{name}(p, when, vendor, components, buyer)", "()", {})
     facet.env = {name: scope["key"]}
     facet.key = _compile_key(facet.expr, facet.env)
     return facet

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult
-from vendorpolicy._model import Component, Effect, Vendor
+from vendorpolicy._model import Buyer, Component, Effect, Vendor
 
 if TYPE_CHECKING:
     from vendorpolicy._registry import ResolvedPurchase
@@ -93,24 +93,29 @@ class Core:
 
 class Extra:
     """Per-decision facts beyond the purchase, when there are any: the resolver, the outcomes of
-    rules the interpreter decided, the registry's resolution when it was made in full, and the
-    vendor and components as resolved."""
+    rules the interpreter decided, the registry's resolution when it was made in full, the
+    vendor, components and buyer as resolved, and the facts missing behind a vendor the
+    registry left unknown (``None``: work them out from the resolutions when needed)."""
 
-    __slots__ = ("components", "fallback", "resolved", "resolver", "vendor")
+    __slots__ = ("behind", "buyer", "components", "fallback", "resolved", "resolver", "vendor")
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - a record, built in three places
         self,
         resolver: Any,
         fallback: tuple[Any, ...] | None,
         resolved: ResolvedPurchase | None,
         vendor: Vendor | None,
         components: tuple[Component, ...] | None,
+        buyer: Buyer,
+        behind: dict[str, tuple[str, ...]] | None,
     ) -> None:
         self.resolver = resolver
         self.fallback = fallback
         self.resolved = resolved
         self.vendor = vendor
         self.components = components
+        self.buyer = buyer
+        self.behind = behind
 
 
 _FIELDS = tuple(a.name for a in attrs.fields(Decision))
@@ -141,9 +146,10 @@ class RuleName:
 class LazyDecision(Decision):
     """A compiled decision: see the module docstring. Built without ``__init__``: a new object
     whose ``_core`` and ``_state`` are set through ``SET_CORE`` and ``SET_STATE``, where ``_state``
-    is ``(program, purchase, when, registry, extra)``."""
+    is ``(program, purchase, when, registry, extra, warnings)``."""
 
-    # _core: the shared Core; _state: (program, purchase, when, registry, extra); _memo: a dict
+    # _core: the shared Core; _state: (program, purchase, when, registry, extra, warnings);
+    # _memo: a dict
     # of what was computed on demand (set on first need).
     __slots__ = ("_core", "_memo", "_state")
     _core: Core
@@ -178,7 +184,7 @@ class LazyDecision(Decision):
     def _resolved(self) -> ResolvedPurchase:
         memo = self._memory()
         if "resolved" not in memo:
-            _, purchase, when, registry, extra = self._state
+            _, purchase, when, registry, extra, _ = self._state
             if extra is not None and extra.resolved is not None:
                 memo["resolved"] = extra.resolved
             else:
@@ -192,9 +198,21 @@ class LazyDecision(Decision):
             return results[i]  # type: ignore[no-any-return]
         each: dict[int, RuleResult] = memo.setdefault("each", {})
         if i not in each:
-            program, _, when, _, extra = self._state
-            each[i] = program.rule_result(i, self._evaluated(), when, extra)
+            program, _, when, _, extra, _ = self._state
+            each[i] = program.rule_result(i, self._evaluated(), when, extra, self._behind())
         return each[i]
+
+    def _behind(self) -> dict[str, tuple[str, ...]]:
+        """The facts missing behind a vendor (or buyer) the registry left unknown."""
+        program, _, _, registry, extra, _ = self._state
+        if registry is None:
+            return {}
+        if extra is not None and extra.behind is not None:
+            return extra.behind  # type: ignore[no-any-return]
+        memo = self._memory()
+        if "behind" not in memo:
+            memo["behind"] = program.hooks.behind(self._resolved().resolutions)
+        return memo["behind"]  # type: ignore[no-any-return]
 
     def _results(self) -> tuple[RuleResult, ...]:
         memo = self._memory()
@@ -208,7 +226,7 @@ class LazyDecision(Decision):
         """The results at ``positions``: views for compiled rules (their traces are computed
         when read, or taken from the results once those are), the interpreter's own for the
         rest."""
-        program, _, _, _, extra = self._state
+        program, _, _, _, extra, _ = self._state
         names = program.names
         out: list[RuleResult] = []
         for i in positions:
@@ -226,10 +244,15 @@ class LazyDecision(Decision):
         """The interpreter's decision, for a field the compiled form does not hold."""
         memo = self._memory()
         if "full" not in memo:
-            program, purchase, when, registry, extra = self._state
+            program, purchase, when, registry, extra, warnings = self._state
             resolver = extra.resolver if extra is not None else None
             memo["full"] = program.hooks.interpret(
-                program.rule_set, purchase, as_of=when, registry=registry, resolver=resolver
+                program.rule_set,
+                purchase,
+                as_of=when,
+                registry=registry,
+                resolver=resolver,
+                warnings=warnings,
             )
         return memo["full"]  # type: ignore[no-any-return]
 
@@ -254,8 +277,8 @@ class LazyDecision(Decision):
             return found
         memo = self._memory()
         if "missing_facts" not in memo:
-            program, purchase, when, _, extra = self._state
-            memo["missing_facts"] = program.missing_facts(purchase, when, extra)
+            program, purchase, when, _, extra, _ = self._state
+            memo["missing_facts"] = program.missing_facts(purchase, when, extra, self._behind())
         return memo["missing_facts"]  # type: ignore[no-any-return]
 
     @property
@@ -263,11 +286,17 @@ class LazyDecision(Decision):
         found = self._core.errors
         if found is not None:
             return found
-        extra = self._state[4]
+        # Vocabulary errors never reach the compiled form (escalation is the interpreter's):
+        # the errors are the rules', in the order of the results.
         out: dict[str, None] = {}
-        for outcome in extra.fallback:
-            out.update(dict.fromkeys(outcome.result.errors))
+        for result in self._results():
+            out.update(dict.fromkeys(result.errors))
         return tuple(out)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        found: tuple[str, ...] = self._state[5]
+        return found
 
     @property
     def results(self) -> tuple[RuleResult, ...]:

@@ -48,11 +48,13 @@ from vendorpolicy._compile._lazy import (
 )
 from vendorpolicy._compile._resolve import ResolutionCache
 from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult
-from vendorpolicy._model import Component, Effect, Purchase, Vendor
+from vendorpolicy._model import Buyer, Component, Effect, Purchase, Vendor
 from vendorpolicy._predicates import AllOf, AnyOf, Not, Predicate
 from vendorpolicy._registry import Registry
 from vendorpolicy._rules import Rule, RuleSet
 from vendorpolicy._trace import trace_purchase
+from vendorpolicy._vocabcheck import Checker, checker_for
+from vendorpolicy._vocabcheck import _inspect as inspect_purchase
 
 __all__ = ["Hooks", "Program", "compile_rule_set"]
 
@@ -69,19 +71,23 @@ class Hooks(NamedTuple):
     """What the compiled form borrows from the engine, which passes it in: the engine imports
     this package, never the other way round."""
 
-    #: ``(rule_set_id, rule, purchase, when) -> outcome``: one rule by the interpreter, as the
-    #: engine's ``_Outcome`` (``result``, ``applies``, ``effects``).
-    rule_outcome: Callable[[str, Rule, Purchase, dt.date | None], Any]
+    #: ``(rule_set_id, rule, purchase, when, *, behind) -> outcome``: one rule by the
+    #: interpreter, as the engine's ``_Outcome`` (``result``, ``applies``, ``effects``).
+    rule_outcome: Callable[..., Any]
     #: Each layer's rule outcomes -> effect, basis, determining keys, obligations, layers.
     summarise: Callable[
         [Any], tuple[Effect, Basis, tuple[str, ...], tuple[str, ...], tuple[LayerOutcome, ...]]
     ]
-    #: The whole interpreter: ``interpret(rule_set, purchase, as_of=, registry=, resolver=)``.
+    #: The interpreter after the vocabulary check: ``interpret(rule_set, purchase, as_of=,
+    #: registry=, resolver=, warnings=)`` for a purchase the check let through as it is.
     interpret: Callable[..., Decision]
     #: The engine's ``evaluate`` (same arguments), which checks them and reports bad ones.
     evaluate: Callable[..., Decision]
     #: The engine's outcome type, built as ``outcome(result, applies, effects)``.
     outcome: Callable[..., Any]
+    #: ``behind(resolutions) -> {fact: facts}``: the facts missing behind a vendor (or buyer)
+    #: the registry left unknown, which the engine adds to a rule's missing facts.
+    behind: Callable[..., dict[str, tuple[str, ...]]]
 
 
 class _Window:
@@ -116,23 +122,25 @@ class _Atom:
         make = QUICK.get(type(node)) if isinstance(node, Predicate) else None
         self.quick = make(node) if make is not None else None
 
-    def evaluate(self, subject: Purchase, when: dt.date | None) -> tuple[Truth, tuple[str, ...]]:
-        """The atom's value and, when unknown, its missing facts, as the interpreter has them."""
+    def evaluate(
+        self, subject: Purchase, when: dt.date | None
+    ) -> tuple[Truth, tuple[str, ...], bool]:
+        """The atom's value, its missing facts when unknown, as the interpreter has them, and
+        whether its trace holds an error (a date fact stated as something else, say)."""
         node = self.node
         if isinstance(node, _Window):
             # As the engine does: an unknown decision date leaves a window unknown, and the
             # fact it misses is the purchase date.
             if when is None:
-                return None, ("purchase.date",)
-            return node.rule.in_force(when), ()
+                return None, ("purchase.date",), False
+            return node.rule.in_force(when), (), False
         if self.quick is not None:
             value = self.quick(subject, when)
             if value is not None:
-                return value, ()
+                return value, (), False
         trace = trace_purchase(node, subject, when)
-        if trace.errors:  # pragma: no cover - compiled kinds never fail; the engine decides
-            raise RuntimeError(trace.errors[0])
-        return trace.value, (trace.missing_facts if trace.value is None else ())
+        missing = trace.missing_facts if trace.value is None else ()
+        return trace.value, missing, bool(trace.errors)
 
 
 Values = dict[int, Truth]
@@ -383,6 +391,8 @@ class Program:
         self.outcomes: dict[Hashable, Core] = {}
         self.identities: dict[int, dict[int, tuple[Any, tuple[int, ...]]]] = {}
         self._registries: dict[int, tuple[Any, ResolutionCache]] = {}
+        #: The rule set's own vocabulary check (``None``: nothing to check), as ``check`` has it.
+        self.checker: Checker | None = checker_for(rule_set)
         self._build()
         #: Per result position, the names of a compiled rule, None for the others.
         self.names: list[RuleName | None] = [
@@ -451,6 +461,9 @@ class Program:
     def _build_masks(self) -> None:
         count = self.slot_count
         self.false_mask = (1 << count) - 1
+        #: Set in a mask by a class one of whose atoms' traces holds an error: the decision's
+        #: errors are then the interpreter's, computed when read.
+        self.error_bit = 1 << (2 * count)
         for term in self.terms:
             term.unknown_bit = 1 << (term.slot + count)
             if not term.facets:
@@ -599,7 +612,7 @@ class Program:
                     "else:",
                     f"    r{i} = T{i}.get(o)",
                     f"    if r{i} is None:",
-                    f"        r{i} = M{i}(p, when, vendor, components)",
+                    f"        r{i} = M{i}(p, when, vendor, components, buyer)",
                     f"    if len(I{i}) >= LIMIT:",
                     f"        I{i}.clear()",
                     f"    I{i}[id(o)] = (o, r{i})",
@@ -608,10 +621,10 @@ class Program:
                 lines += [
                     f"r{i} = T{i}.get({facet.expr})",
                     f"if r{i} is None:",
-                    f"    r{i} = M{i}(p, when, vendor, components)",
+                    f"    r{i} = M{i}(p, when, vendor, components, buyer)",
                 ]
-            if facet.terms:
-                lines.append(f"M |= r{i}[0]")
+            # Also for a facet whose atoms only groups read: its mask may hold the error bit.
+            lines.append(f"M |= r{i}[0]")
 
         for j, group in enumerate(self.groups):
             env[f"G{j}"] = group.table
@@ -635,7 +648,7 @@ class Program:
         def block(indent: int) -> str:
             return "".join(" " * indent + line + "\n" for line in lines)
 
-        source = f"def slots(p, when, vendor, components):\n{block(4)}    return M\n"
+        source = f"def slots(p, when, vendor, components, buyer):\n{block(4)}    return M\n"
         if not self.fallback:
             env.update(
                 OUT=self.outcomes,
@@ -646,13 +659,25 @@ class Program:
                 SET_CORE=SET_CORE,
                 SET_STATE=SET_STATE,
                 PROGRAM=self,
+                CHECKER=self.checker,
+                INSPECT=inspect_purchase,
+                CHECKED=self._checked,
+            )
+            # The vocabulary check first, as ``check`` makes it: a purchase with anything to
+            # report (a problem, a warning) takes the engine's way, which reports it.
+            check = (
+                "    if INSPECT(CHECKER, p) != (None, None):\n        return CHECKED(p)\n"
+                if self.checker is not None
+                else ""
             )
             source += (
                 "\n\ndef simple(p):\n"
+                f"{check}"
                 "    try:\n"
                 "        when = p.date\n"
                 "        vendor = p.vendor\n"
                 "        components = p.components\n"
+                "        buyer = p.buyer\n"
                 f"{block(8)}"
                 "        core = OUT.get(M)\n"
                 "        if core is None:\n"
@@ -661,7 +686,7 @@ class Program:
                 "        return FALLBACK(p)\n"
                 "    d = NEW(LAZY)\n"
                 "    SET_CORE(d, core)\n"
-                "    SET_STATE(d, (PROGRAM, p, when, None, None))\n"
+                "    SET_STATE(d, (PROGRAM, p, when, None, None, ()))\n"
                 "    return d\n"
             )
         exec(compile(source, f"<vendorpolicy compiled {self.rule_set.id}>", "exec"), env)  # noqa: S102
@@ -669,7 +694,13 @@ class Program:
         return env["slots"], env.get("simple")
 
     def _interpret(self, purchase: Purchase) -> Decision:
+        """The interpreter's decision on a purchase the vocabulary check let through."""
         return self.hooks.interpret(self.rule_set, purchase)
+
+    def _checked(self, purchase: Purchase) -> Decision:
+        """The engine's decision on a purchase the vocabulary check has something to say about
+        (it raises, or decides with the warnings)."""
+        return self.hooks.evaluate(self.rule_set, purchase)
 
     def _facet_miss(self, i: int) -> Callable[..., tuple[int, ...]]:
         facet = self.facets[i]
@@ -677,18 +708,24 @@ class Program:
         key_of = facet.key
 
         def miss(
-            p: Purchase, when: dt.date | None, vendor: Vendor | None, components: Any
+            p: Purchase,
+            when: dt.date | None,
+            vendor: Vendor | None,
+            components: Any,
+            buyer: Buyer,
         ) -> tuple[int, ...]:
-            key = key_of(p, when, vendor, components)
-            subject = _subject(p, vendor, components)
+            key = key_of(p, when, vendor, components, buyer)
+            subject = _subject(p, vendor, components, buyer)
             values: Values = {}
             misses: Misses = {}
+            errors = False
             for atom in facet.atoms:
-                value, missing = atom.evaluate(subject, when)
+                value, missing, error = atom.evaluate(subject, when)
                 values[atom.index] = value
+                errors = errors or error
                 if value is None:
                     misses[atom.index] = missing
-            record = self._class(i, values, misses).record
+            record = self._class(i, values, misses, errors).record
             if len(table) >= CACHE_LIMIT:
                 table.clear()
             table[key] = record
@@ -696,12 +733,12 @@ class Program:
 
         return miss
 
-    def _class(self, i: int, values: Values, misses: Misses) -> _Class:
-        signature = (tuple(values.items()), tuple(misses.items()))
+    def _class(self, i: int, values: Values, misses: Misses, errors: bool = False) -> _Class:
+        signature = (tuple(values.items()), tuple(misses.items()), errors)
         found = self.class_ids[i].get(signature)
         if found is not None:
             return found
-        mask = 0
+        mask = self.error_bit if errors else 0
         for atom, masks in self.by_atom[i].items():
             value = values[atom]
             mask |= masks[2] if value is None else masks[0 if value else 1]
@@ -740,15 +777,20 @@ class Program:
         registry: Registry | None,
         resolver: Any,
     ) -> Decision:
-        """``RuleSet.evaluate`` for arguments of the plain types; anything else goes through
-        the engine, which checks it."""
+        """``RuleSet.evaluate`` with the vocabulary arguments left as they are, for arguments of
+        the plain types; anything else goes through the engine, which checks it."""
         if (
             type(purchase) is Purchase
             and (as_of is None or type(as_of) is dt.date)
             and (registry is None or type(registry) is Registry)
             and (resolver is None or registry is not None)
         ):
-            return self.decide(purchase, as_of, registry, resolver)
+            checker = self.checker
+            if checker is None:
+                return self.decide(purchase, as_of, registry, resolver, ())
+            problems, warnings = inspect_purchase(checker, purchase)
+            if problems is None:
+                return self.decide(purchase, as_of, registry, resolver, tuple(warnings or ()))
         return self.hooks.evaluate(
             self.rule_set, purchase, as_of=as_of, registry=registry, resolver=resolver
         )
@@ -759,26 +801,30 @@ class Program:
         as_of: dt.date | None,
         registry: Registry | None,
         resolver: Any,
+        warnings: tuple[str, ...],
     ) -> Decision:
+        """The decision on a purchase the vocabulary check let through as it is, with the
+        check's ``warnings``."""
         when = as_of if as_of is not None else purchase.date
         extra: Extra | None = None
         if registry is None:
-            vendor, components = purchase.vendor, purchase.components
+            vendor, components, buyer = purchase.vendor, purchase.components, purchase.buyer
         else:
             extra = self._resolve(purchase, when, registry, resolver)
-            vendor, components = extra.vendor, extra.components
+            vendor, components, buyer = extra.vendor, extra.components, extra.buyer
         try:
-            mask = self.slots(purchase, when, vendor, components)
+            mask = self.slots(purchase, when, vendor, components, buyer)
             if self.fallback:
                 if extra is None:
-                    extra = Extra(None, None, None, vendor, components)
+                    extra = Extra(None, None, None, vendor, components, buyer, _NOTHING_BEHIND)
                 subject = (
                     extra.resolved.purchase
                     if extra.resolved is not None
-                    else _subject(purchase, vendor, components)
+                    else _subject(purchase, vendor, components, buyer)
                 )
+                behind = extra.behind if extra.behind is not None else _NOTHING_BEHIND
                 outcomes = tuple(
-                    self.hooks.rule_outcome(info.layer.id, info.rule, subject, when)
+                    self.hooks.rule_outcome(info.layer.id, info.rule, subject, when, behind=behind)
                     for info in self.fallback
                 )
                 extra.fallback = outcomes
@@ -791,11 +837,16 @@ class Program:
                 core = self._decode(key, mask, outcomes)
         except Exception:
             return self.hooks.interpret(
-                self.rule_set, purchase, as_of=as_of, registry=registry, resolver=resolver
+                self.rule_set,
+                purchase,
+                as_of=as_of,
+                registry=registry,
+                resolver=resolver,
+                warnings=warnings,
             )
         decision = _NEW(LazyDecision)
         SET_CORE(decision, core)
-        SET_STATE(decision, (self, purchase, when, registry, extra))
+        SET_STATE(decision, (self, purchase, when, registry, extra, warnings))
         return decision
 
     def _resolve(
@@ -806,8 +857,15 @@ class Program:
             if found is not None:
                 return found
         resolved = registry.resolve(purchase, as_of=when, resolver=resolver)
+        p = resolved.purchase
         return Extra(
-            resolver, None, resolved, resolved.purchase.vendor, resolved.purchase.components
+            resolver,
+            None,
+            resolved,
+            p.vendor,
+            p.components,
+            p.buyer,
+            self.hooks.behind(resolved.resolutions),
         )
 
     def _resolution_cache(self, registry: Registry) -> ResolutionCache:
@@ -818,7 +876,7 @@ class Program:
 
         if len(self._registries) >= 8:
             self._registries.clear()
-        cache = ResolutionCache(registry)
+        cache = ResolutionCache(registry, self.hooks.behind)
         self._registries[id(registry)] = (weakref.ref(registry), cache)
         return cache
 
@@ -870,7 +928,9 @@ class Program:
             per_layer[info.layer_index][1].append(o)
         effect, basis, determining, obligations, layers = self.hooks.summarise(per_layer)
         position = self.position
-        errors = () if all(not o.result.errors for o in fallback) else None
+        errors = (
+            () if not mask & self.error_bit and all(not o.result.errors for o in fallback) else None
+        )
         core = Core(
             effect=effect,
             basis=basis,
@@ -894,28 +954,37 @@ class Program:
     # --- what a decision computes on demand --------------------------------------------------
 
     def rule_result(
-        self, i: int, subject: Purchase, when: dt.date | None, extra: Any
+        self,
+        i: int,
+        subject: Purchase,
+        when: dt.date | None,
+        extra: Any,
+        behind: dict[str, tuple[str, ...]],
     ) -> RuleResult:
         """Rule ``i``'s result with its traces, by the interpreter."""
         info = self.rules[i]
         outcome = (
             extra.fallback[info.fallback]
             if info.fallback >= 0
-            else self.hooks.rule_outcome(info.layer.id, info.rule, subject, when)
+            else self.hooks.rule_outcome(info.layer.id, info.rule, subject, when, behind=behind)
         )
         result: RuleResult = outcome.result
         return result
 
     def missing_facts(
-        self, purchase: Purchase, when: dt.date | None, extra: Extra | None
+        self,
+        purchase: Purchase,
+        when: dt.date | None,
+        extra: Extra | None,
+        behind: dict[str, tuple[str, ...]],
     ) -> tuple[str, ...]:
         """The decision's missing facts, in the interpreter's order: each rule's, in the order
-        of the results."""
+        of the results, with what is ``behind`` an unknown vendor."""
         if extra is None:
-            vendor, components = purchase.vendor, purchase.components
+            vendor, components, buyer = purchase.vendor, purchase.components, purchase.buyer
         else:
-            vendor, components = extra.vendor, extra.components
-        values, misses = self._atom_values(purchase, when, vendor, components)
+            vendor, components, buyer = extra.vendor, extra.components, extra.buyer
+        values, misses = self._atom_values(purchase, when, vendor, components, buyer)
         out: dict[str, None] = {}
         for info in self.rules:
             if info.fallback >= 0:
@@ -923,18 +992,26 @@ class Program:
                 assert extra.fallback is not None
                 out.update(dict.fromkeys(extra.fallback[info.fallback].result.missing_facts))
                 continue
-            out.update(dict.fromkeys(_rule_missing(info, values, misses)))
+            missing = _rule_missing(info, values, misses)
+            if behind:
+                missing = [fact for name in missing for fact in (name, *behind.get(name, ()))]
+            out.update(dict.fromkeys(missing))
         return tuple(out)
 
     def _atom_values(
-        self, p: Purchase, when: dt.date | None, vendor: Vendor | None, components: Any
+        self,
+        p: Purchase,
+        when: dt.date | None,
+        vendor: Vendor | None,
+        components: Any,
+        buyer: Buyer,
     ) -> tuple[Values, Misses]:
         values: Values = {}
         misses: Misses = {}
         for facet in self.facets:
-            record = self.tables[facet.index].get(facet.key(p, when, vendor, components))
+            record = self.tables[facet.index].get(facet.key(p, when, vendor, components, buyer))
             if record is None:
-                record = self._facet_miss(facet.index)(p, when, vendor, components)
+                record = self._facet_miss(facet.index)(p, when, vendor, components, buyer)
             cls = self.classes[facet.index][record[1]]
             values.update(cls.values)
             misses.update(cls.misses)
@@ -989,15 +1066,20 @@ def _signature(o: Any) -> Hashable:
 
 
 def _subject(
-    p: Purchase, vendor: Vendor | None, components: tuple[Component, ...] | None
+    p: Purchase,
+    vendor: Vendor | None,
+    components: tuple[Component, ...] | None,
+    buyer: Buyer,
 ) -> Purchase:
-    """The purchase as the rules read it: with the vendor and components a registry resolved."""
-    if vendor is p.vendor and components is p.components:
+    """The purchase as the rules read it: with the vendor, components and buyer a registry
+    resolved."""
+    if vendor is p.vendor and components is p.components and buyer is p.buyer:
         return p
-    return attrs.evolve(p, vendor=vendor, components=components)
+    return attrs.evolve(p, vendor=vendor, components=components, buyer=buyer)
 
 
 _NEW = object.__new__
+_NOTHING_BEHIND: dict[str, tuple[str, ...]] = {}
 
 
 def _uncompiled() -> None:

@@ -1,24 +1,25 @@
 """Resolution against a registry, cached for the compiled form.
 
-``Registry.resolve`` answers from the purchase's vendor, supplier name and components, and the
-date: the registry's facts change only on the dates it records (relations begin and end,
+``Registry.resolve`` answers from the purchase's vendor, supplier name, components and buyer,
+and the date: the registry's facts change only on the dates it records (relations begin and end,
 listings are added and removed). Any date comparison between the decision date and a date held
 in the registry has the same outcome all through each interval between consecutive points
-``d`` and ``d + 1 day`` for the dates ``d`` it holds, so within one interval the resolved vendor
-and components are the same. The cache keeps them per (vendor, supplier, components, interval);
-the decision's ``resolutions`` (which name the date) are recomputed by ``Registry.resolve`` when
-read.
+``d`` and ``d + 1 day`` for the dates ``d`` it holds, so within one interval the resolved vendor,
+components and buyer are the same, and so are the facts missing behind a vendor left unknown.
+The cache keeps them per (vendor, supplier, components, buyer, interval); the decision's
+``resolutions`` (which name the date) are recomputed by ``Registry.resolve`` when read.
 
 The points are every date found anywhere in the registry's values, so a dated field added to the
 registry later is covered without a change here. If ``Registry.resolve`` ever changes more of a
-purchase than its vendor and components, the cache notices on its first entry and steps aside.
+purchase than its vendor, components and buyer, the cache notices on its first entry and steps
+aside.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -49,8 +50,11 @@ def _dates(value: Any) -> Iterator[dt.date]:
 class ResolutionCache:
     """The vendor and components ``Registry.resolve`` gives, per key; see the module docstring."""
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(
+        self, registry: Registry, behind: Callable[..., dict[str, tuple[str, ...]]]
+    ) -> None:
         self.registry = registry
+        self.behind = behind
         points: set[dt.date] = set()
         for d in _dates(registry):
             points.add(d)
@@ -61,7 +65,7 @@ class ResolutionCache:
         self.usable = True
 
     def lookup(self, purchase: Purchase, when: dt.date | None) -> Extra | None:
-        """The resolved vendor and components (as the decision's ``Extra``, shared by every
+        """The resolved vendor, components and buyer (as the decision's ``Extra``, shared by every
         purchase with the same key and never changed), or ``None`` when the cache cannot
         answer."""
         if not self.usable:
@@ -70,18 +74,33 @@ class ResolutionCache:
             purchase.vendor,
             purchase.supplier,
             purchase.components,
+            purchase.buyer,
             None if when is None else bisect_right(self.points, when),
         )
         found = self.table.get(key)
         if found is None:
-            resolved = self.registry.resolve(purchase, as_of=when).purchase
+            full = self.registry.resolve(purchase, as_of=when)
+            resolved = full.purchase
             if (
-                attrs.evolve(purchase, vendor=resolved.vendor, components=resolved.components)
+                attrs.evolve(
+                    purchase,
+                    vendor=resolved.vendor,
+                    components=resolved.components,
+                    buyer=resolved.buyer,
+                )
                 != resolved
-            ):  # pragma: no cover - resolve changes only those two today
+            ):  # pragma: no cover - resolve changes only those three today
                 self.usable = False
                 return None
-            found = Extra(None, None, None, resolved.vendor, resolved.components)
+            found = Extra(
+                None,
+                None,
+                None,
+                resolved.vendor,
+                resolved.components,
+                resolved.buyer,
+                self.behind(full.resolutions),
+            )
             if len(self.table) >= _LIMIT:
                 self.table.clear()
             self.table[key] = found

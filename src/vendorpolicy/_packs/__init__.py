@@ -1,7 +1,9 @@
 """The bundled rule packs: real regimes written as rule sets, each rule citing its source.
 
 Each pack is a module here with ``INFO`` (a :class:`PackInfo` without the figures derived from
-the rules) and ``build()`` (the rule set). The code is the source of the packs.
+the rules) and ``build()`` (the rule set). The code is the source of the packs. The rule set
+:func:`build` returns declares the pack's vocabulary (``INFO.vocabulary``: its facts and the
+bundled category tree), attached here rather than in each module.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from vendorpolicy._packs._base import (
     designations_read,
 )
 from vendorpolicy._rules import RuleSet
+from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import VendorPolicyError
 
 __all__ = [
@@ -45,6 +48,7 @@ __all__ = [
     "info",
     "load",
     "names",
+    "vocabulary",
 ]
 
 _MODULES: dict[str, ModuleType] = {
@@ -81,7 +85,10 @@ def load(name: str) -> RuleSet:
 def build(name: str) -> RuleSet:
     """The rule set of pack ``name`` as its Python source builds it. The bundled rule file is
     generated from this (``python -m vendorpolicy._packs``) and tested to load equal."""
-    rule_set: RuleSet = _MODULES[check_name(name, _MODULES)].build()
+    module = _MODULES[check_name(name, _MODULES)]
+    rule_set: RuleSet = module.build()
+    if rule_set.vocabulary is None:
+        rule_set = attrs.evolve(rule_set, vocabulary=module.INFO.vocabulary)
     return rule_set
 
 
@@ -117,3 +124,12 @@ def check(name: str, purchase: Purchase) -> tuple[VendorPolicyError, ...]:
     """The facts ``purchase`` states that pack ``name`` does not know, or with values outside
     its vocabulary, each an error with its path (see :meth:`PackInfo.check`)."""
     return info(name).check(purchase)
+
+
+def vocabulary(*names: str) -> Vocabulary:
+    """The union of the vocabularies of the packs ``names`` (every bundled pack when none is
+    given): for screening one purchase under several packs, pass it as ``extra_facts`` so that
+    each pack accepts, and checks, the facts meant for the others."""
+    chosen = [check_name(n, _MODULES) for n in names] or list(_MODULES)
+    first, *rest = [load(n).vocabulary or Vocabulary() for n in chosen]
+    return first.merge(*rest)

@@ -1,11 +1,16 @@
-"""The values that describe a rule pack: its sources and the facts a purchase must state."""
+"""The values that describe a rule pack: its sources and the facts a purchase must state.
+
+A pack's fact vocabulary (``PackInfo.facts``) is a tuple of :class:`FactSpec`, the same
+declarations a rule set's :class:`Vocabulary` holds; ``PackInfo.vocabulary`` adds the bundled
+category tree, and every pack's rule set declares it (``vendorpolicy._packs.build``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from attrs import field, frozen
@@ -17,14 +22,20 @@ from vendorpolicy._checks import (
     optional_date_validator,
     text_validator,
     tick,
-    tuple_of,
 )
 from vendorpolicy._model import FactValue, Purchase, to_enum
-from vendorpolicy._predicates import FactIn, Predicate, PurposeIn, VendorDesignated
+from vendorpolicy._predicates import (
+    BuyerDesignated,
+    FactIn,
+    Predicate,
+    PurposeIn,
+    VendorDesignated,
+)
 from vendorpolicy._rules import RuleSet
+from vendorpolicy._vocabulary import FactLocation, FactSpec, Vocabulary, bundled_vocabulary
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError, VendorPolicyError
 
-__all__ = ["Confidence", "FactSpec", "PackInfo", "Source", "facts_read"]
+__all__ = ["Confidence", "FactLocation", "FactSpec", "PackInfo", "Source", "facts_read"]
 
 
 class Confidence(enum.Enum):
@@ -73,53 +84,6 @@ class Source:
         return self.render()
 
 
-class FactLocation(enum.Enum):
-    """Where a purchase states a fact."""
-
-    #: ``Purchase.facts[name]``.
-    FACTS = "facts"
-    #: ``Purchase.purpose``.
-    PURPOSE = "purpose"
-    #: ``Component.facts[name]`` of each declared component.
-    COMPONENT = "component"
-
-
-def _location(value: object) -> Any:
-    return to_enum(FactLocation, value, "FactSpec.location")
-
-
-def _fact_values(value: object) -> Any:
-    def check(item: object, path: str) -> FactValue:
-        if not isinstance(item, (str, bool)):
-            raise PredicateTypeError(
-                f"fact values are text or booleans, got {tick(item)}", path=path
-            )
-        return item
-
-    return tuple_of(value, "FactSpec.values", check)
-
-
-@frozen(kw_only=True)
-class FactSpec:
-    """A fact a pack's rules read: its name, the values it may take and what they mean.
-
-    ``open`` vocabularies accept any value; the listed ones are those the rules act on (a
-    purpose, say: any other purpose means "none of these").
-    """
-
-    name: str = field(validator=id_validator)
-    values: tuple[FactValue, ...] = field(converter=_fact_values)
-    meaning: str = field(validator=text_validator)
-    location: FactLocation = field(default=FactLocation.FACTS, converter=_location)
-    open: bool = False
-
-    def accepts(self, value: FactValue) -> bool:
-        """Whether ``value`` belongs to the vocabulary."""
-        if self.open:
-            return isinstance(value, str)
-        return any(type(v) is type(value) and v == value for v in self.values)
-
-
 def _sources(value: object) -> Any:
     return instances_of(Source, value, "PackInfo.sources")
 
@@ -157,71 +121,25 @@ class PackInfo:
                 return spec
         raise KeyError(name)
 
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The vocabulary the pack's rule set declares: its facts and the bundled category
+        tree (see :func:`vendorpolicy.bundled_vocabulary`)."""
+        return Vocabulary(categories=bundled_vocabulary().categories, facts=self.facts)
+
     def check(self, purchase: Purchase) -> tuple[VendorPolicyError, ...]:
-        """The facts ``purchase`` states that are not in this pack's vocabulary, each as an
-        error with its path. Facts the pack needs but the purchase does not state are not
-        problems here: they make the decision unknown (see ``Decision.missing_facts``)."""
+        """The facts and categories ``purchase`` states that are not in this pack's vocabulary,
+        or with values outside it, each as an error with its path. Facts the pack needs but the
+        purchase does not state are not problems here: they make the decision unknown (see
+        ``Decision.missing_facts``). Evaluating the pack runs the same check."""
+        from vendorpolicy._vocabcheck import vocabulary_problems  # noqa: PLC0415 - cycle
+
         if not isinstance(purchase, Purchase):
             raise PredicateTypeError(
                 f"expected a Purchase, got {type(purchase).__name__} {tick(purchase)}",
                 path=f"packs.check({self.name!r})",
             )
-        problems: list[VendorPolicyError] = []
-        by_location: dict[FactLocation, dict[str, FactSpec]] = {loc: {} for loc in FactLocation}
-        for spec in self.facts:
-            by_location[spec.location][spec.name] = spec
-        problems.extend(self._check_facts(purchase.facts, "Purchase.facts", by_location))
-        for i, part in enumerate(purchase.components or ()):
-            problems.extend(
-                self._check_facts(part.facts, f"Purchase.components[{i}].facts", by_location)
-            )
-        purpose = by_location[FactLocation.PURPOSE].get("purpose")
-        if (
-            purchase.purpose is not None
-            and purpose is not None
-            and not purpose.accepts(purchase.purpose)
-        ):
-            problems.append(_bad_value(self.name, purpose, purchase.purpose, "Purchase.purpose"))
-        return tuple(problems)
-
-    def _check_facts(
-        self,
-        facts: Mapping[str, FactValue],
-        path: str,
-        by_location: Mapping[FactLocation, Mapping[str, FactSpec]],
-    ) -> list[VendorPolicyError]:
-        own = by_location[FactLocation.FACTS]
-        parts = by_location[FactLocation.COMPONENT]
-        # A component's facts are read before the purchase's, so either kind may appear in both.
-        known = {**own, **parts}
-        out: list[VendorPolicyError] = []
-        for name, value in facts.items():
-            where = f"{path}[{name!r}]"
-            spec = known.get(name)
-            if spec is None:
-                close = difflib.get_close_matches(name, list(known), n=1)
-                out.append(
-                    InvalidValueError(
-                        f"fact {tick(name)} is not in the vocabulary of pack `{self.name}`",
-                        path=where,
-                        hint=f"did you mean `{close[0]}`?"
-                        if close
-                        else "remove it if it is meant for another pack",
-                    )
-                )
-            elif not spec.accepts(value):
-                out.append(_bad_value(self.name, spec, value, where))
-        return out
-
-
-def _bad_value(pack: str, spec: FactSpec, value: FactValue, path: str) -> InvalidValueError:
-    shown = str(value).lower() if isinstance(value, bool) else value
-    choices = ", ".join(f"`{str(v).lower() if isinstance(v, bool) else v}`" for v in spec.values)
-    return InvalidValueError(
-        f"fact `{spec.name}` has no value {tick(shown)} in pack `{pack}`",
-        path=path,
-        hint=f"one of {choices}",
-    )
+        return vocabulary_problems(self.vocabulary, purchase, label=f"pack `{self.name}`")
 
 
 def facts_read(rule_set: RuleSet) -> dict[str, frozenset[FactValue]]:
@@ -240,7 +158,7 @@ def designations_read(rule_set: RuleSet) -> tuple[str, ...]:
     """Every designation id the rule set's conditions read, sorted."""
     found: set[str] = set()
     for node in _nodes(rule_set):
-        if isinstance(node, VendorDesignated):
+        if isinstance(node, (VendorDesignated, BuyerDesignated)):
             found.update(node.designations)
     return tuple(sorted(found))
 

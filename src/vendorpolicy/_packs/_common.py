@@ -6,14 +6,17 @@ from collections.abc import Iterable
 
 from vendorpolicy._model import FactValue
 from vendorpolicy._packs._base import FactLocation, FactSpec, Source
-from vendorpolicy._predicates import Predicate, buyer, fact, vendor
+from vendorpolicy._predicates import Predicate, buyer, category, components, fact, vendor
 
 __all__ = [
     "CARRIER",
     "EXECUTIVE",
+    "NETWORK_EQUIPMENT",
+    "NETWORK_SYSTEMS",
     "action",
     "cite",
     "listed",
+    "listed_or_inside",
     "spec",
     "via_owner_only",
 ]
@@ -22,6 +25,15 @@ __all__ = [
 EXECUTIVE = buyer.is_public & buyer.sector.in_({"central-government", "defence", "public-agency"})
 #: Telecommunications carriers and network operators, public or private.
 CARRIER = buyer.sector.in_({"carrier"})
+#: Equipment and services of a telecommunications network: everything under ``telecom`` but the
+#: customer devices under ``telecom/endpoint`` (handsets, subscriber equipment), which lie
+#: outside the network a carrier operates.
+NETWORK_EQUIPMENT = category.within("telecom") & ~category.within("telecom/endpoint")
+#: The same, with the IT systems a network runs on (servers, storage, software), but not the
+#: IT endpoints (laptops, desktops) an operator's offices use.
+NETWORK_SYSTEMS = category.within("telecom", "it") & ~category.within(
+    "telecom/endpoint", "it/endpoint"
+)
 
 
 def cite(*sources: Source) -> str:
@@ -32,6 +44,13 @@ def cite(*sources: Source) -> str:
 def listed(designation: str) -> Predicate:
     """The vendor, or an owner up its chain, carries ``designation``."""
     return vendor.designated({designation}, through_ownership=True)
+
+
+def listed_or_inside(designation: str) -> Predicate:
+    """The vendor, or the maker of a declared component, carries ``designation`` (itself or
+    through an owner): for regimes that reach a listed company's equipment inside another
+    supplier's system. Unknown when the parts were not declared."""
+    return listed(designation) | components.any(listed(designation))
 
 
 def via_owner_only(designation: str) -> Predicate:
@@ -61,9 +80,17 @@ def spec(
     *,
     location: FactLocation = FactLocation.FACTS,
     open: bool = False,  # noqa: A002 - the field's name
+    dates: bool = False,
 ) -> FactSpec:
-    """A vocabulary entry."""
-    return FactSpec(name=name, values=tuple(values), meaning=meaning, location=location, open=open)
+    """A vocabulary entry; ``dates=True`` for a fact that takes any date (a waiver's expiry)."""
+    return FactSpec(
+        name=name,
+        values=tuple(values),
+        meaning=meaning,
+        location=location,
+        open=open,
+        dates=dates,
+    )
 
 
 def action_spec(*values: str) -> FactSpec:

@@ -1,6 +1,15 @@
-"""Australia: the 23 Aug 2018 5G security guidance to carriers, read with the
-Telecommunications Sector Security Reforms (from 18 Sep 2018). Sources: research notes A4;
-docs/packs/au-5g-2018.md.
+"""Australia: the 23 Aug 2018 5G security guidance to carriers, read with the security and
+notification obligations of Part 14 of the Telecommunications Act 1997 (the TSSR, 18 Sep 2018 to
+3 Apr 2025) and of Part 2D of the Security of Critical Infrastructure Act 2018 (from 4 Apr 2025).
+Sources: research notes A4; docs/packs/au-5g-2018.md.
+
+What can escalate (a fact that is not stated makes the decision unknown) only once the known
+facts put the purchase in reach: a carrier's network equipment (not customer devices, not office
+IT) from a reported vendor, or with parts from one, or from a vendor the carrier assessed as
+exposed. Then the network, the vendor and the parts escalate. The carrier's own judgements
+(``foreign-direction-risk``, ``material-change``) and what it has done (``tssr-notified``,
+``tssr-exempt``) count only when stated: the Act puts them on the carrier ("becomes aware",
+s314A(1)).
 """
 
 from __future__ import annotations
@@ -9,8 +18,8 @@ import datetime as dt
 
 from vendorpolicy._model import Effect
 from vendorpolicy._packs._base import Confidence, PackInfo, Source
-from vendorpolicy._packs._common import CARRIER, cite, listed, spec
-from vendorpolicy._predicates import category, decision_date, fact
+from vendorpolicy._packs._common import CARRIER, NETWORK_EQUIPMENT, cite, listed_or_inside, spec
+from vendorpolicy._predicates import Predicate, decision_date, fact
 from vendorpolicy._rules import Case, Rule, RuleSet
 
 __all__ = ["INFO", "build"]
@@ -24,8 +33,9 @@ GUIDANCE = Source(
     "Communications and the Arts)",
     date=dt.date(2018, 8, 23),
     confidence=Confidence.PARTLY_CONFIRMED,
-    note="Read in reports (TelecomTV, AAP, The Age); the ministerial page was not found. It names "
-    "no vendor or country; Huawei said it and ZTE had been told they were excluded.",
+    note="Read in reports (TelecomTV, The Age, Converge Digest) that quote it; the ministerial "
+    "page was not found. It names no vendor or country and applies to all carriers equally; "
+    "Huawei said it and ZTE had been told they were excluded.",
 )
 TSSR = Source(
     title="Telecommunications Sector Security Reforms come into force (Telecommunications and "
@@ -35,34 +45,84 @@ TSSR = Source(
     url="https://minister.homeaffairs.gov.au/peterdutton/Pages/"
     "Telecommunications-Sector-Security-Reforms-come-into-force.aspx",
 )
-TSSR_PAGE = Source(
-    title="Telecommunications Sector Security Reforms",
+S314A = Source(
+    title="Telecommunications Act 1997 s314A (notification of proposed changes), with s313(1A) "
+    "and (2A) (the security obligation)",
+    issuer="Parliament of Australia",
+    url="http://beta.worldlii.org/au/legis/cth/consol_act/ta1997214/s314a.html",
+    note="Carriers and nominated carriage service providers that become aware a proposed change "
+    "is likely to have a material adverse effect on their capacity to meet s313(1A)/(2A) must "
+    "notify; changes include procuring notifiable equipment, moving it, outsourcing and "
+    "offshore access to data; s314A(2A) excludes changes an instrument determines. The security "
+    "obligation binds carriers, carriage service providers and carriage service intermediaries.",
+)
+TSS_FORMS = Source(
+    title="Telecommunications Sector Security: notification and exemption forms",
+    issuer="Cyber and Infrastructure Security Centre (Department of Home Affairs)",
+    url="https://cicentre.gov.au/tss/forms",
+    note="Forms for notifying a proposed change (s314A), for a security capability plan (s314C) "
+    "and for an exemption from the notification requirement.",
+)
+SOCI = Source(
+    title="Telecommunications security reforms: the ERP Act 2024, Schedule 5, in force 4 Apr 2025",
     issuer="Department of Home Affairs",
-    url="https://www.homeaffairs.gov.au/help-and-support/how-to-engage-us/consultations/"
-    "telecommunications-sector-security-reforms",
-    note="The security obligation binds carriers, carriage service providers and intermediaries; "
-    "the duty to notify changes binds carriers and nominated carriage service providers.",
+    url="https://www.homeaffairs.gov.au/about-us/our-portfolios/national-security/"
+    "security-coordination/telecommunication-sector-security",
+    note="From 4 Apr 2025 the Part 14 (TSSR) obligations ceased; the SOCI Act 2018 requires "
+    "responsible entities for critical telecommunications assets to protect them (competent "
+    "supervision, effective control) and, for assets owned or operated by a carrier, to notify "
+    "the Secretary of Home Affairs of changes that could have a material effect on that "
+    "capacity. A later 5G security guidance under the SOCI Act keeps the 2018 position (reported; "
+    "its date was not confirmed).",
 )
 
 TSSR_FROM = dt.date(2018, 9, 18)
+SOCI_FROM = dt.date(2025, 4, 4)
+
+
+def exposed() -> Predicate:
+    """The vendor, or a declared part's maker, is reported excluded; or the carrier assessed the
+    vendor as likely to be subject to extrajudicial foreign directions (a claim)."""
+    return listed_or_inside(REPORTED) | fact("foreign-direction-risk").in_({True}, if_missing=False)
+
+
+def _notify(
+    rule_id: str,
+    to: str,
+    sources: tuple[Source, ...],
+    start: dt.date,
+    until: dt.date | None = None,
+) -> Rule:
+    return Rule(
+        id=rule_id,
+        when=CARRIER & NETWORK_EQUIPMENT & fact("material-change").in_({True}, if_missing=False),
+        unless=fact("tssr-notified").in_({True}, if_missing=False)
+        | fact("tssr-exempt").in_({True}, if_missing=False),
+        effect=Effect.REVIEW,
+        obligations=[f"notify {to} of the proposed change before making it"],
+        reason="a carrier that becomes aware a proposed change to its network or services is "
+        "likely to have a material effect on its ability to protect them (new services, moving "
+        "or procuring equipment, outsourcing, offshore access to data) must notify it first",
+        source=cite(*sources),
+        in_force_from=start,
+        in_force_until=until,
+    )
 
 
 def build() -> RuleSet:
     """The Australia rule set."""
     return RuleSet(
         id=NAME,
-        version="2018-09-18",
-        title="Australia: 5G security guidance (23 Aug 2018) and the TSSR (18 Sep 2018)",
+        version="2025-04-04",
+        title="Australia: 5G security guidance (23 Aug 2018), the TSSR (18 Sep 2018) and the "
+        "SOCI Act telecommunications obligations (4 Apr 2025)",
         description="Carriers using vendors likely to be subject to extrajudicial directions "
         "from a foreign government may fail to protect 5G networks; carriers notify proposed "
         "changes. Criteria-based guidance: the pack reviews, it does not deny.",
         rules=[
             Rule(
                 id="5g-extrajudicial-direction-risk",
-                when=CARRIER
-                & category.within("telecom")
-                & fact("network").in_({"5g"})
-                & (listed(REPORTED) | fact("foreign-direction-risk").is_true),
+                when=CARRIER & NETWORK_EQUIPMENT & fact("network").in_({"5g"}) & exposed(),
                 effect=Effect.REVIEW,
                 cases=[
                     Case(
@@ -72,23 +132,30 @@ def build() -> RuleSet:
                         "18 Sep 2018",
                     )
                 ],
+                obligations=[
+                    "assess the vendor against the guidance's criterion",
+                    "notify the proposed change (s314A; from 4 Apr 2025, under the SOCI Act)",
+                ],
                 reason="a vendor likely to be subject to extrajudicial directions from a foreign "
                 "government that conflict with Australian law puts the carrier's duty to "
                 "protect its 5G network at risk; the government found no mix of technical "
                 "controls that reduced the risk enough",
-                source=cite(GUIDANCE, TSSR, TSSR_PAGE),
+                source=cite(GUIDANCE, TSSR, S314A, SOCI),
                 in_force_from=GUIDANCE.date,
             ),
-            Rule(
-                id="tssr-notify-change",
-                when=CARRIER & fact("material-change").is_true,
-                unless=fact("tssr-notified").in_({True}, if_missing=False),
-                effect=Effect.REVIEW,
-                obligations=["notify the Government of the proposed change before making it"],
-                reason="carriers and nominated carriage service providers notify proposed changes "
-                "likely to have a material adverse effect on their ability to protect networks",
-                source=cite(TSSR, TSSR_PAGE),
-                in_force_from=TSSR_FROM,
+            _notify(
+                "tssr-notify-change",
+                "the Communications Access Co-ordinator (or set it out in a security "
+                "capability plan)",
+                (TSSR, S314A, TSS_FORMS),
+                TSSR_FROM,
+                SOCI_FROM - dt.timedelta(days=1),
+            ),
+            _notify(
+                "soci-notify-change",
+                "the Secretary of Home Affairs",
+                (SOCI,),
+                SOCI_FROM,
             ),
         ],
     )
@@ -96,13 +163,15 @@ def build() -> RuleSet:
 
 INFO = PackInfo(
     name=NAME,
-    title="Australia: 5G security guidance of 23 Aug 2018 and the TSSR",
+    title="Australia: 5G security guidance of 23 Aug 2018, the TSSR and the SOCI Act",
     jurisdiction="AU",
-    binds="carriers and carriage service providers (all equally); not government buyers as such",
+    binds="carriers and carriage service providers (all equally), for their networks: not "
+    "customer devices, not office IT, not government buyers as such",
     force="guidance on how carriers meet a legal duty; the pack reviews and never denies",
     summary="Criteria, not names: vendors likely to be subject to extrajudicial directions from "
-    "a foreign government (reported: Huawei, ZTE) kept out of 5G networks.",
-    sources=(GUIDANCE, TSSR, TSSR_PAGE),
+    "a foreign government (reported: Huawei, ZTE) kept out of 5G networks; material changes "
+    "notified.",
+    sources=(GUIDANCE, TSSR, S314A, TSS_FORMS, SOCI),
     facts=(
         spec(
             "network",
@@ -113,18 +182,27 @@ INFO = PackInfo(
             "foreign-direction-risk",
             [True, False],
             "the carrier's assessment: the vendor is likely to be subject to extrajudicial "
-            "directions from a foreign government that conflict with Australian law",
+            "directions from a foreign government that conflict with Australian law. Not "
+            "stated means not assessed so (reported vendors are reviewed regardless)",
         ),
         spec(
             "material-change",
             [True, False],
-            "the purchase is a change likely to have a material adverse effect on the "
-            "carrier's ability to protect its networks from unauthorised access or interference",
+            "the carrier is aware the purchase is a change likely to have a material (adverse) "
+            "effect on its ability to protect its networks and services. Not stated means not",
         ),
         spec(
             "tssr-notified",
             [True, False],
-            "the change has been notified under the TSSR. Not stated means not yet",
+            "the change has been notified: to the Communications Access Co-ordinator or in a "
+            "security capability plan (TSSR), or to the Secretary of Home Affairs (SOCI Act, "
+            "from 4 Apr 2025). Not stated means not yet",
+        ),
+        spec(
+            "tssr-exempt",
+            [True, False],
+            "the carrier is exempt from notifying this change (an exemption granted to it, or "
+            "a kind of change an instrument excludes). Not stated means not exempt",
         ),
     ),
 )

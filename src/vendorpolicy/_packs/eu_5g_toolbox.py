@@ -1,5 +1,11 @@
 """European Union: the 5G cybersecurity toolbox (29 Jan 2020) and the Commission's 15 Jun 2023
 communication on its implementation. Sources: research notes A8; docs/packs/eu-5g-toolbox.md.
+
+What can escalate only once the known facts put the purchase in reach: for an operator's 5G
+network equipment (not customer devices) from Huawei or ZTE (any company of the group, or parts
+from one), the network function, the network and the parts; for the Commission's own
+connectivity, what the purchase does and whose equipment the service relies on. The buyer
+being the Commission, EU funding and an operator's own risk assessment count only when stated.
 """
 
 from __future__ import annotations
@@ -7,10 +13,17 @@ from __future__ import annotations
 import datetime as dt
 
 from vendorpolicy._model import Effect
-from vendorpolicy._packs._base import PackInfo, Source
-from vendorpolicy._packs._common import CARRIER, action, action_spec, cite, listed, spec
-from vendorpolicy._packs._common import via_owner_only as owner_only
-from vendorpolicy._predicates import buyer, category, components, fact
+from vendorpolicy._packs._base import Confidence, PackInfo, Source
+from vendorpolicy._packs._common import (
+    CARRIER,
+    NETWORK_EQUIPMENT,
+    action,
+    action_spec,
+    cite,
+    listed_or_inside,
+    spec,
+)
+from vendorpolicy._predicates import buyer, category, fact
 from vendorpolicy._rules import Case, Rule, RuleSet
 
 __all__ = ["INFO", "build"]
@@ -23,29 +36,41 @@ TOOLBOX = Source(
     issuer="European Commission (endorsing the NIS Cooperation Group's toolbox)",
     date=dt.date(2020, 1, 29),
     url="https://eur-lex.europa.eu/legal-content/EN/ALL/?uri=COM%3A2020%3A0050%3AFIN",
-    note="The toolbox itself is a NIS Cooperation Group document; it names no vendor.",
+    confidence=Confidence.PARTLY_CONFIRMED,
+    note="The toolbox itself is a NIS Cooperation Group document; it names no vendor. Measure "
+    "SM03 (restrictions for high-risk suppliers on key assets defined as critical and "
+    "sensitive: core network functions, network management and orchestration, access network "
+    "functions) was read in summaries of the toolbox, not in its text.",
 )
 COMMUNICATION = Source(
-    title="Communication on the implementation of the 5G cybersecurity Toolbox",
+    title="Communication on the implementation of the 5G cybersecurity Toolbox, with the NIS "
+    "Cooperation Group's second progress report",
     issuer="European Commission",
     date=dt.date(2023, 6, 15),
     url="https://digital-strategy.ec.europa.eu/nl/news-redirect/791526",
-    note="Huawei and ZTE considered materially higher-risk; the Commission limits its own "
-    "exposure. A communication does not bind Member States. The document number "
+    note="Huawei and ZTE in fact present materially higher risks than other 5G suppliers; "
+    "Member State restrictions on them are justified. The Commission avoids exposing its "
+    "corporate communications to mobile networks using them, procures no new connectivity "
+    "services relying on their equipment and phases them out of existing ones, and reflects "
+    "the risk in EU funding programmes. The progress report asks that restrictions cover the "
+    "radio access network. A communication does not bind Member States. The document number "
     "C(2023) 4049 is unconfirmed.",
 )
-CRITICAL = frozenset({"core", "o-and-m", "transmission", "ran"})
+#: The toolbox's critical and sensitive assets (core, network management and orchestration,
+#: access network functions), with transmission; the 2023 progress report asks that
+#: restrictions cover the radio access network, so `access` of a 5G network counts as `ran`.
+CRITICAL = frozenset({"core", "o-and-m", "transmission", "ran", "access"})
 
 
 def build() -> RuleSet:
     """The EU rule set."""
-    higher_risk = listed(DESIGNATION)
-    owner_case = Case(
-        when=owner_only(DESIGNATION),
-        effect=Effect.REVIEW,
-        reason="the Commission named Huawei and ZTE; whether that extends to this group "
-        "company is not confirmed in the sources",
+    operator_5g = (
+        CARRIER
+        & NETWORK_EQUIPMENT
+        & fact("network").in_({"5g"})
+        & fact("network-function").in_(CRITICAL)
     )
+    higher_risk = listed_or_inside(DESIGNATION)
     return RuleSet(
         id=NAME,
         version="2023-06-15",
@@ -56,10 +81,7 @@ def build() -> RuleSet:
         rules=[
             Rule(
                 id="toolbox-high-risk-supplier",
-                when=CARRIER
-                & fact("network").in_({"5g"})
-                & fact("network-function").in_(CRITICAL)
-                & fact("supplier-risk").in_({"high"}),
+                when=operator_5g & fact("supplier-risk").in_({"high"}, if_missing=False),
                 effect=Effect.WARN,
                 reason="the toolbox recommends restricting or excluding high-risk suppliers "
                 "from critical and sensitive 5G assets; it is not binding",
@@ -68,41 +90,44 @@ def build() -> RuleSet:
             ),
             Rule(
                 id="materially-higher-risk-5g",
-                when=(CARRIER | buyer.is_public)
-                & category.within("telecom")
-                & fact("network").in_({"5g"})
-                & higher_risk,
+                when=operator_5g & higher_risk,
                 effect=Effect.WARN,
                 reason="the Commission considers Huawei and ZTE materially higher-risk 5G "
-                "suppliers and Member State restrictions on them justified; not binding",
-                source=cite(COMMUNICATION),
+                "suppliers and Member State restrictions on them justified, including in the "
+                "radio access network; not binding",
+                source=cite(COMMUNICATION, TOOLBOX),
                 in_force_from=COMMUNICATION.date,
             ),
             Rule(
+                # Once `EU` is a country code, the Commission is also known from the buyer:
+                # `buyer.country.in_({"EU"}) & fact("eu-buyer").in_({"european-commission"})`
+                # would be or-ed in, so that an EU institution that does not say which one
+                # escalates instead of counting as another buyer.
                 id="commission-connectivity",
                 when=buyer.is_public
-                & fact("eu-buyer").in_({"european-commission"})
-                & category.within("telecom/service")
-                & (higher_risk | components.any(higher_risk)),
+                & fact("eu-buyer").in_({"european-commission"}, if_missing=False)
+                & NETWORK_EQUIPMENT
+                & higher_risk,
                 effect=Effect.DENY,
                 cases=[
-                    owner_case,
                     Case(
                         when=action("maintain", "renew", "extend"),
                         effect=Effect.REVIEW,
                         reason="for existing services the Commission works to phase these "
-                        "suppliers out rather than stopping at once",
+                        "suppliers out progressively rather than stopping at once",
                     ),
                 ],
                 reason="the Commission will not procure new connectivity services that rely on "
-                "Huawei or ZTE equipment",
+                "Huawei or ZTE equipment, and avoids exposing its corporate communications to "
+                "networks using them",
                 source=cite(COMMUNICATION),
                 in_force_from=COMMUNICATION.date,
             ),
             Rule(
                 id="eu-funding",
-                when=fact("funding").in_({"eu-funds"})
-                & (higher_risk | components.any(higher_risk)),
+                when=fact("funding").in_({"eu-funds"}, if_missing=False)
+                & category.within("telecom")
+                & higher_risk,
                 effect=Effect.WARN,
                 reason="the Commission takes the risk of these suppliers into account in EU "
                 "funding programmes",
@@ -117,12 +142,12 @@ INFO = PackInfo(
     name=NAME,
     title="EU 5G cybersecurity toolbox and the 2023 Commission communication",
     jurisdiction="EU",
-    binds="no one outside the Commission: guidance to Member States and operators; the "
-    "Commission's own connectivity procurement",
+    binds="the European Commission's own connectivity procurement; advises mobile network "
+    "operators (their 5G networks, not customer devices) and projects funded by EU programmes",
     force="non-binding guidance (the pack warns); binding only on the Commission itself (the "
     "pack denies there)",
-    summary="Restrict high-risk suppliers in critical 5G assets; Huawei and ZTE named as "
-    "materially higher-risk in 2023.",
+    summary="Restrict high-risk suppliers in critical 5G assets; Huawei and ZTE (any group "
+    "company) named as materially higher-risk in 2023.",
     sources=(TOOLBOX, COMMUNICATION),
     facts=(
         spec(
@@ -132,24 +157,29 @@ INFO = PackInfo(
         ),
         spec(
             "network-function",
-            [*sorted(CRITICAL), "access", "other"],
-            "the part of the network the equipment is for; `core`, `o-and-m`, `transmission` "
-            "and `ran` are read as the toolbox's critical and sensitive assets",
+            [*sorted(CRITICAL), "other"],
+            "the part of the network the equipment is for; `core`, `o-and-m` (network "
+            "management and orchestration), `transmission`, `ran` and `access` (radio or other "
+            "access network) are read as the toolbox's critical and sensitive assets; `other` "
+            "is anything else (passive infrastructure, office networks)",
         ),
         spec(
             "supplier-risk",
             ["high", "not-high"],
-            "the supplier's risk profile as assessed under the toolbox",
+            "the supplier's risk profile as assessed under the toolbox. Not stated means no "
+            "assessment is claimed",
         ),
         spec(
             "eu-buyer",
             ["european-commission", "other"],
-            "for public buyers: whether the buyer is the European Commission",
+            "for public buyers: whether the buyer is the European Commission. Not stated means "
+            "another buyer",
         ),
         spec(
             "funding",
             ["eu-funds", "own-budget", "other"],
-            "where the money comes from; `eu-funds` for EU funding programmes",
+            "where the money comes from; `eu-funds` for EU funding programmes. Not stated means "
+            "no EU funding is claimed",
         ),
         action_spec("buy", "maintain", "renew", "extend"),
     ),

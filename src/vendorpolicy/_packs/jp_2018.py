@@ -1,6 +1,16 @@
 """Japan: the 10 Dec 2018 inter-ministerial agreement on IT procurement (extended 30 Jun 2020),
 the 5G spectrum guideline, and the Economic Security Promotion Act's prior notification.
 Sources: research notes A1; docs/packs/jp-2018.md.
+
+Escalation (issue 9, defect class 1): an unknown fact escalates only where the known facts
+already put the purchase in a rule's reach.
+
+- The agreement's rules read the scope, the components and the review's outcome only for a
+  bound body buying covered equipment (``BOUND & COVERED``).
+- The carriers' advisory warns only on a reported maker or a stated finding: an unstated
+  finding is "not claimed" there, since carriers are not bound.
+- The prior notification escalates on an unstated "specified equipment" only for a buyer that
+  states it is a designated operator, and not for end-user devices.
 """
 
 from __future__ import annotations
@@ -10,7 +20,7 @@ import datetime as dt
 from vendorpolicy._model import Effect
 from vendorpolicy._packs._base import Confidence, PackInfo, Source
 from vendorpolicy._packs._common import action, action_spec, cite, listed, spec
-from vendorpolicy._predicates import buyer, category, decision_date, fact
+from vendorpolicy._predicates import buyer, category, components, decision_date, fact
 from vendorpolicy._rules import Rule, RuleSet
 
 __all__ = ["INFO", "build"]
@@ -25,7 +35,8 @@ AGREEMENT = Source(
     date=dt.date(2018, 12, 10),
     url="https://www.nisc.go.jp/council/cs/index.html#cs41",
     note="Date and purpose confirmed in NISC's Cybersecurity 2024, annex 4-3; the agreement "
-    "text itself was not read. It names no company or country.",
+    "text itself was not read, its content is known from the reports cited with it. It names "
+    "no company or country.",
 )
 START = Source(
     title="Jiji Press report of 10 Dec 2018 (23 government bodies, procurement from 1 Apr 2019; "
@@ -35,12 +46,35 @@ START = Source(
     url="https://jmh.usembassy.gov/20181211116182/",
     confidence=Confidence.PARTLY_CONFIRMED,
 )
+PROCEDURE = Source(
+    title="k-tai Watch report of 10 Dec 2018 (applies to procurement whose procedure starts on "
+    "or after 1 Apr 2019; bodies ask NISC and the IT strategy office for advice, in principle; "
+    "smartphones, PCs, servers, routers and the like)",
+    issuer="Impress k-tai Watch",
+    date=dt.date(2018, 12, 10),
+    url="https://k-tai.watch.impress.co.jp/docs/news/1157587.html",
+    confidence=Confidence.PARTLY_CONFIRMED,
+)
+SCOPE = Source(
+    title="Nikkei report of 10 Dec 2018 (five kinds of system: national security and public "
+    "safety, highly confidential information, large volumes of personal data, core and "
+    "infrastructure systems, systems with very large operating costs)",
+    issuer="Nikkei",
+    date=dt.date(2018, 12, 10),
+    url="https://www.nikkei.com/article/DGXMZO38728050Q8A211C1MM0000/",
+    confidence=Confidence.PARTLY_CONFIRMED,
+)
 NIKKEI = Source(
-    title="Nikkei report of 14 Dec 2018 (rules apply to procurement from April 2019)",
+    title="Nikkei report of 14 Dec 2018 (nine kinds of items, from lines and servers to "
+    "software, procured from April 2019; the 5G guideline asks carriers to take note of the "
+    "agreement)",
     issuer="Nikkei",
     date=dt.date(2018, 12, 14),
     url="https://www.nikkei.com/article/DGXMZO38955250U8A211C1000000/",
     confidence=Confidence.PARTLY_CONFIRMED,
+    note="The list of the nine kinds was not read; the pack reads them as telecom and IT "
+    "equipment and services, and networked cameras and conferencing equipment on government "
+    "systems.",
 )
 NISC_ROLE = Source(
     title="Nikkei xTECH report of 23 May 2019 (NISC takes part in the procurement review)",
@@ -57,7 +91,9 @@ AMENDMENT = Source(
     date=dt.date(2020, 6, 30),
     url="https://www.nisc.go.jp/",
     confidence=Confidence.PARTLY_CONFIRMED,
-    note="Known only from a secondary summary citing the NISC documents.",
+    note="Known from a secondary summary (dokuhou.blogspot.com) citing the NISC documents: the "
+    "87 incorporated administrative agencies and the designated corporations of the "
+    "Cybersecurity Basic Act, after 83 cases of undispelled risk by the end of FY2019.",
 )
 GUIDELINE = Source(
     title="5G specific base station opening guideline (開設指針), promulgated 24 Jan 2019",
@@ -65,21 +101,32 @@ GUIDELINE = Source(
     date=dt.date(2019, 1, 24),
     url="https://www.soumu.go.jp/johotsusintokei/whitepaper/ja/r02/text/nd112240.txt",
     note="The Radio Regulatory Council endorsed the draft on 14 Dec 2018; it asks carriers "
-    "applying for 5G certification to take note of the 10 Dec 2018 agreement.",
+    "applying for 5G certification to take note of the 10 Dec 2018 agreement, which MIC said "
+    "also covers the government's procurement of communications services.",
 )
 ESPA = Source(
-    title="Economic Security Promotion Act (Act No. 43 of 2022), chapter 3: prior notification "
-    "of specified critical facilities, applying from 17 May 2024",
+    title="Economic Security Promotion Act (Act No. 43 of 2022), chapter 3 (arts. 49-59): prior "
+    "notification of specified critical equipment, applying from 17 May 2024",
     issuer="Cabinet Office",
     date=dt.date(2024, 5, 17),
     url="https://www.cao.go.jp/keizai_anzen_hosho/",
     confidence=Confidence.PARTLY_CONFIRMED,
-    note="Dates from InfoCom Research and keiyaku-watch.jp; the Cabinet Office page was not read.",
+    note="Dates from InfoCom Research (https://www.icr.co.jp/newsletter/?p=12476) and "
+    "keiyaku-watch.jp; Keidanren (26 Oct 2023) reports that the notification covers the "
+    "equipment's component equipment and suppliers. The Cabinet Office page was not read.",
 )
 
 AGREEMENT_FROM = dt.date(2019, 4, 1)
 AMENDMENT_FROM = dt.date(2020, 6, 30)
-IN_SCOPE = frozenset({"national-security", "confidential", "personal-data", "core-infrastructure"})
+IN_SCOPE = frozenset(
+    {
+        "national-security",
+        "confidential",
+        "personal-data",
+        "core-infrastructure",
+        "large-operating-cost",
+    }
+)
 
 #: National government bodies from FY2019; incorporated administrative agencies and designated
 #: corporations from the 2020 amendment.
@@ -87,13 +134,31 @@ BOUND = buyer.is_public & (
     buyer.sector.in_({"central-government", "defence"})
     | (buyer.sector.in_({"public-agency"}) & decision_date.on_or_after(AMENDMENT_FROM))
 )
-IT = category.within("telecom", "it")
+#: IT equipment and services the agreement covers: telecom and IT, and the networked cameras and
+#: conferencing equipment of government systems.
+COVERED = category.within("telecom", "it", "video/surveillance", "video/conferencing")
 SCOPED = fact("system-scope").in_(IN_SCOPE)
+#: A reported maker, as the equipment's maker or as a component's.
+TARGET = listed(REPORTED) | components.any(listed(REPORTED))
+#: Network equipment, not the customer devices a carrier sells.
+NETWORK_KIT = category.within("telecom") & ~category.within("telecom/endpoint")
+END_DEVICES = category.within("it/endpoint", "telecom/endpoint")
+
+_OPERATOR = fact("espa-designated-operator")
+_SPECIFIED = fact("espa-specified-equipment")
+#: The prior notification's reach: specified equipment (defined only for designated operators,
+#: so an unstated designation counts as held), or a designated operator's equipment other than
+#: end-user devices when whether it is specified is not stated.
+ESPA_REACH = buyer.sector.in_({"carrier", "critical-infrastructure"}) & (
+    (_SPECIFIED.in_({True}, if_missing=False) & _OPERATOR.in_({True}, if_missing=True))
+    | (_OPERATOR.in_({True}, if_missing=False) & ~END_DEVICES & _SPECIFIED.in_({True}))
+)
 
 
 def build() -> RuleSet:
     """The Japan rule set."""
-    agreement = cite(AGREEMENT, START, NIKKEI, AMENDMENT)
+    agreement = cite(AGREEMENT, START, PROCEDURE, SCOPE, NIKKEI, AMENDMENT)
+    reach = BOUND & COVERED & SCOPED
     return RuleSet(
         id=NAME,
         version="2024-05-17",
@@ -106,7 +171,7 @@ def build() -> RuleSet:
         rules=[
             Rule(
                 id="unresolved-supply-chain-risk",
-                when=BOUND & IT & SCOPED & fact("supply-chain-risk").in_({"not-dispelled"}),
+                when=reach & fact("supply-chain-risk").in_({"not-dispelled"}),
                 effect=Effect.DENY,
                 reason="a bound body may not procure, for a system that needs special "
                 "protection, equipment or services whose supply-chain risk cannot be dispelled",
@@ -115,7 +180,7 @@ def build() -> RuleSet:
             ),
             Rule(
                 id="consult-nisc",
-                when=BOUND & IT & SCOPED,
+                when=reach,
                 unless=fact("nisc-consulted").in_({True}, if_missing=False),
                 effect=Effect.REVIEW,
                 obligations=[
@@ -124,38 +189,39 @@ def build() -> RuleSet:
                 ],
                 reason="for systems that need special protection the buying body reviews "
                 "supply-chain risk with NISC before award",
-                source=cite(AGREEMENT, NISC_ROLE, AMENDMENT),
+                source=cite(AGREEMENT, PROCEDURE, NISC_ROLE, AMENDMENT),
                 in_force_from=AGREEMENT_FROM,
             ),
             Rule(
                 id="reported-target",
-                when=BOUND & IT & SCOPED & listed(REPORTED),
+                when=reach & TARGET,
                 unless=fact("supply-chain-risk").in_({"dispelled"}, if_missing=False),
                 effect=Effect.REVIEW,
                 reason="the agreement names no company, but it was reported as meant to keep "
-                "this maker out; its risk must be assessed and found dispelled",
-                source=cite(AGREEMENT, START),
+                "this maker's products out, as equipment or as components; their risk must be "
+                "assessed and found dispelled",
+                source=cite(AGREEMENT, START, PROCEDURE),
                 in_force_from=AGREEMENT_FROM,
             ),
             Rule(
                 id="carriers-take-note",
                 when=buyer.is_private
                 & buyer.sector.in_({"carrier"})
-                & category.within("telecom")
+                & NETWORK_KIT
                 & fact("network").in_({"5g"})
-                & (listed(REPORTED) | fact("supply-chain-risk").in_({"not-dispelled"})),
+                & (
+                    listed(REPORTED)
+                    | fact("supply-chain-risk").in_({"not-dispelled"}, if_missing=False)
+                ),
                 effect=Effect.WARN,
                 reason="private carriers are not bound by the agreement; the 5G guideline only "
                 "asks them to take note of it",
-                source=cite(GUIDELINE, AGREEMENT),
+                source=cite(GUIDELINE, AGREEMENT, NIKKEI),
                 in_force_from=GUIDELINE.date,
             ),
             Rule(
                 id="espa-prior-notification",
-                when=buyer.sector.in_({"carrier", "critical-infrastructure"})
-                & fact("espa-designated-operator").is_true
-                & fact("espa-specified-equipment").is_true
-                & action("buy", "install", "maintain"),
+                when=ESPA_REACH & action("buy", "install", "maintain"),
                 unless=fact("espa-screening").in_({"cleared"}, if_missing=False),
                 effect=Effect.REVIEW,
                 obligations=[
@@ -187,7 +253,7 @@ INFO = PackInfo(
     "denies only on a finding that the risk cannot be dispelled, and reviews the rest",
     summary="Criteria, not names: no procurement of equipment whose supply-chain risk cannot "
     "be dispelled for systems that need special protection, after consulting NISC.",
-    sources=(AGREEMENT, START, NIKKEI, NISC_ROLE, AMENDMENT, GUIDELINE, ESPA),
+    sources=(AGREEMENT, START, PROCEDURE, SCOPE, NIKKEI, NISC_ROLE, AMENDMENT, GUIDELINE, ESPA),
     facts=(
         spec(
             "system-scope",
@@ -195,12 +261,13 @@ INFO = PackInfo(
             "the system the purchase is for: `national-security` (national security and public "
             "safety), `confidential` (highly confidential information), `personal-data` (large "
             "volumes of personal data), `core-infrastructure` (core business and LAN "
-            "infrastructure), or `other`",
+            "infrastructure), `large-operating-cost` (very large operating costs), or `other`",
         ),
         spec(
             "supply-chain-risk",
             ["dispelled", "not-dispelled"],
-            "the outcome of the supply-chain-risk review of the equipment or service",
+            "the outcome of the supply-chain-risk review of the equipment or service and its "
+            "components",
         ),
         spec(
             "nisc-consulted",

@@ -1,6 +1,11 @@
 """New Zealand: network security under Part 3 of the Telecommunications (Interception
 Capability and Security) Act 2013, and the GCSB's 28 Nov 2018 finding on Spark's 5G proposal.
 Sources: research notes A5; docs/packs/nz-ticsa.md.
+
+What can escalate only once the known facts put the purchase in reach: for a network operator's
+network equipment or systems (not customer devices, not office IT), the part of the network it
+is for; for a Huawei 5G RAN proposal (the vendor, or parts from it), the network generation, the
+vendor and the parts. The GCSB's outcome and an exemption count only when stated.
 """
 
 from __future__ import annotations
@@ -9,8 +14,8 @@ import datetime as dt
 
 from vendorpolicy._model import Effect
 from vendorpolicy._packs._base import PackInfo, Source
-from vendorpolicy._packs._common import CARRIER, cite, listed, spec
-from vendorpolicy._predicates import fact
+from vendorpolicy._packs._common import CARRIER, NETWORK_SYSTEMS, cite, listed_or_inside, spec
+from vendorpolicy._predicates import Predicate, fact
 from vendorpolicy._rules import Rule, RuleSet
 
 __all__ = ["INFO", "build"]
@@ -26,24 +31,36 @@ ACT = Source(
     url="https://www.legislation.govt.nz/act/public/2013/0091/latest/whole.html",
 )
 GCSB_TICSA = Source(
-    title="TICSA network security: notification and assessment by the GCSB",
-    issuer="Government Communications Security Bureau (NCSC)",
-    url="https://www.ncsc.govt.nz/ticsa/",
+    title="TICSA network security: notification of proposals, areas of specified security "
+    "interest (s47) and exemptions",
+    issuer="National Cyber Security Centre (GCSB)",
+    url="https://www.ncsc.govt.nz/what-we-do/regulations-and-standards/ticsa-network-security/"
+    "notification-of-proposals",
+    note="Network operators (who own, control or operate a public telecommunications network, "
+    "or supply the capability to provide a telecommunications service) notify proposals in an "
+    "area of specified security interest before implementing them (s48), unless an exemption "
+    "granted by the Director-General covers them.",
 )
 SPARK = Source(
-    title="GCSB Director-General's statement on Spark's 5G proposal (Huawei equipment in the "
-    "planned 5G radio access network)",
+    title="GCSB Director-General's finding on Spark's 5G proposal (Huawei equipment in the "
+    "planned 5G radio access network), as Spark's NZX announcement and the GCSB's statement "
+    "reported it",
     issuer="Government Communications Security Bureau",
     date=dt.date(2018, 11, 28),
     url="https://www.rnz.co.nz/news/political/377048/minister-gcsb-decision-about-risk-assessment-not-china",
-    note="The URL is RNZ's report of 29 Nov 2018; Spark's NZX announcement of the same day "
-    "gave the scope. The minister said it was not a ban on a company or country.",
+    note="Spark: under TICSA it cannot implement or give effect to the proposal. The minister "
+    "said it was not a ban on a company or country and mitigations could be explored. Also read "
+    "in the NZ Herald and Technology Decisions of 28-29 Nov 2018.",
 )
 
 PART_3_FROM = dt.date(2014, 5, 11)
-#: Network functions in areas of specified security interest, as the pack reads them.
-SECURITY_AREAS = frozenset({"noc", "lawful-interception", "core", "aggregation"})
+#: Areas of specified security interest (s47), as the pack's vocabulary names them.
+SECURITY_AREAS = frozenset({"noc", "lawful-interception", "core", "customer-data", "aggregation"})
 CLEARED = frozenset({"no-significant-risk", "mitigated"})
+
+
+def _cleared() -> Predicate:
+    return fact("gcsb-outcome").in_(CLEARED, if_missing=False)
 
 
 def build() -> RuleSet:
@@ -58,8 +75,8 @@ def build() -> RuleSet:
         rules=[
             Rule(
                 id="notify-gcsb",
-                when=CARRIER & fact("network-function").in_(SECURITY_AREAS),
-                unless=fact("gcsb-outcome").in_(CLEARED, if_missing=False),
+                when=CARRIER & NETWORK_SYSTEMS & fact("network-function").in_(SECURITY_AREAS),
+                unless=_cleared() | fact("notification-exempt").in_({True}, if_missing=False),
                 effect=Effect.REVIEW,
                 obligations=[
                     "notify the GCSB of the proposed change before deciding on it",
@@ -67,7 +84,9 @@ def build() -> RuleSet:
                 ],
                 reason="a network operator must notify the GCSB of proposed changes in areas of "
                 "specified security interest (network operations centres, lawful interception, "
-                "core and aggregation points); the GCSB assesses the network security risk",
+                "parts of the network that manage or store aggregated customer information or "
+                "credentials, places where customer data aggregates in large volumes); the GCSB "
+                "assesses the network security risk",
                 source=cite(ACT, GCSB_TICSA),
                 in_force_from=PART_3_FROM,
             ),
@@ -84,10 +103,11 @@ def build() -> RuleSet:
             Rule(
                 id="spark-5g-ran-precedent",
                 when=CARRIER
-                & listed(PRECEDENT)
+                & NETWORK_SYSTEMS
+                & listed_or_inside(PRECEDENT)
                 & fact("network").in_({"5g"})
                 & fact("network-function").in_({"ran"}),
-                unless=fact("gcsb-outcome").in_(CLEARED, if_missing=False),
+                unless=_cleared(),
                 effect=Effect.REVIEW,
                 obligations=["notify the GCSB and plan mitigations before committing"],
                 reason="the GCSB found Spark's proposal to use this vendor's equipment in its 5G "
@@ -104,19 +124,22 @@ INFO = PackInfo(
     name=NAME,
     title="New Zealand: TICSA network security and the GCSB's 2018 Spark 5G finding",
     jurisdiction="NZ",
-    binds="network operators (the pack reads buyers in the `carrier` sector)",
+    binds="network operators (the pack reads buyers in the `carrier` sector), for their "
+    "networks: not customer devices, not office IT",
     force="law with a case-by-case assessment: the pack reviews until the GCSB has assessed, "
     "and denies only a proposal the GCSB found a significant risk",
     summary="No names: operators notify changes in areas of specified security interest, and "
-    "the GCSB assesses each proposal.",
+    "the GCSB assesses each proposal; Huawei in a 5G RAN was found a significant risk in 2018.",
     sources=(ACT, GCSB_TICSA, SPARK),
     facts=(
         spec(
             "network-function",
             [*sorted(SECURITY_AREAS), "ran", "access", "transmission", "other"],
-            "the part of the network the equipment is for: `noc` (network operations centre), "
-            "`lawful-interception`, `core`, `aggregation` (areas of specified security "
-            "interest), `ran` (radio access network), `access`, `transmission` or `other`",
+            "the part of the network the equipment is for. Areas of specified security "
+            "interest (s47): `noc` (network operations centre), `lawful-interception`, `core` "
+            "and `customer-data` (parts that manage or store aggregated customer information "
+            "or credentials), `aggregation` (places where customer data aggregates in large "
+            "volumes). Others: `ran` (radio access network), `access`, `transmission`, `other`",
         ),
         spec(
             "network",
@@ -127,6 +150,12 @@ INFO = PackInfo(
             "gcsb-outcome",
             ["significant-risk", "mitigated", "no-significant-risk"],
             "the GCSB's assessment of the notified proposal. Not stated means not yet assessed",
+        ),
+        spec(
+            "notification-exempt",
+            [True, False],
+            "an exemption granted by the GCSB's Director-General (to the operator or its class) "
+            "covers this change. Not stated means none",
         ),
     ),
 )

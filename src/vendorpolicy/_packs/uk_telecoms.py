@@ -1,6 +1,17 @@
 """United Kingdom: the high-risk vendor decisions of 2020, the designated vendor directions of
 13 Oct 2022 under the Telecommunications (Security) Act 2021, and the 24 Nov 2022 instruction on
 visual surveillance systems. Sources: research notes A6; docs/packs/uk-telecoms.md.
+
+Escalation (issue 9, defect class 1): an unknown fact escalates only where the known facts
+already put the purchase in a rule's reach.
+
+- The telecoms rules read only network equipment (``NETWORK_KIT``) bought by a carrier, or by a
+  CNI operator for a safety-critical network, from a listed vendor, or whose components may
+  include one. Components that are not declared are unknown there, so an integrator's system
+  for the core, a sensitive site or 5G needs its components (an empty list means none).
+- The share of the access network and US-sanctions facts are read only for a listed vendor.
+- The surveillance rules read only a department's surveillance equipment, or a system whose
+  declared components include surveillance equipment.
 """
 
 from __future__ import annotations
@@ -10,14 +21,22 @@ import datetime as dt
 from vendorpolicy._model import Effect
 from vendorpolicy._packs._base import Confidence, PackInfo, Source
 from vendorpolicy._packs._common import CARRIER, action, action_spec, cite, listed, spec
-from vendorpolicy._packs._common import via_owner_only as owner_only
-from vendorpolicy._predicates import Predicate, buyer, category, decision_date, fact, vendor
+from vendorpolicy._predicates import (
+    Predicate,
+    buyer,
+    category,
+    components,
+    decision_date,
+    fact,
+    vendor,
+)
 from vendorpolicy._rules import Case, Rule, RuleSet
 
 __all__ = ["INFO", "build"]
 
 NAME = "uk-telecoms"
 HRV = "uk.ncsc.high-risk-vendor"
+HUAWEI_2020 = "uk.dcms.2020-huawei"
 DESIGNATED = "uk.tsa.designated-vendor"
 
 JAN_2020 = Source(
@@ -27,12 +46,38 @@ JAN_2020 = Source(
     url="https://hansard.parliament.uk/commons/2020-01-28/debates/"
     "eafa356b-51e0-469f-8609-629155932bd5/WrittenStatements",
 )
+NCSC_2020 = Source(
+    title="NCSC advice on the use of equipment from high-risk vendors in UK telecoms networks "
+    "(excluded from safety-related and safety-critical networks in critical national "
+    "infrastructure, from the core and from sensitive sites; at most 35% of the access network)",
+    issuer="National Cyber Security Centre",
+    date=dt.date(2020, 1, 28),
+    url="https://www.ncsc.gov.uk/guidance/"
+    "ncsc-advice-on-the-use-of-equipment-from-high-risk-vendors-in-uk-telecoms-networks",
+    confidence=Confidence.PARTLY_CONFIRMED,
+    note="Read in the government's summary as reported (Security Buyer, January 2020); the NCSC "
+    "page itself was not read.",
+)
 JUL_2020 = Source(
-    title="Commons statement on Huawei in 5G (no new purchases after 2020; out of 5G by 2027)",
+    title="Commons statement on Huawei in 5G (no new purchases after 2020; out of 5G by 2027; "
+    "full-fibre operators advised to transition away from new Huawei equipment)",
     issuer="Secretary of State for Digital, Culture, Media and Sport",
     date=dt.date(2020, 7, 14),
-    note="Read in reports (WorldECR, BBC, Allen & Overy). The date after which no new Huawei 5G "
-    "equipment may be installed (September 2021) is unconfirmed in the sources reached.",
+    url="https://www.theyworkforyou.com/debates/?id=2020-07-14c.1375.0",
+    confidence=Confidence.PARTLY_CONFIRMED,
+    note="The statement's opening was read; its terms are as reported by Baker McKenzie, "
+    "Freshfields and ANI (which quotes 'Huawei and ZTE were deemed to be high-risk'). The "
+    "full-fibre transition was to be set by a technical consultation, expected to last no more "
+    "than two years.",
+)
+NOV_2020 = Source(
+    title="DCMS announcement of the Huawei removal timetable (no Huawei equipment installed in "
+    "5G networks after September 2021)",
+    issuer="Department for Digital, Culture, Media and Sport",
+    date=dt.date(2020, 11, 30),
+    confidence=Confidence.PARTLY_CONFIRMED,
+    note="Read in reports (EUobserver and The Guardian, 30 Nov 2020), made with the Second "
+    "Reading of the Telecommunications (Security) Bill.",
 )
 TSA = Source(
     title="Telecommunications (Security) Act 2021, c. 31 (ss.105Z1 and 105Z8 of the "
@@ -50,7 +95,18 @@ DVD = Source(
     "targeted-consultations-on-proposed-designated-vendor-direction-and-designation-notice/"
     "proposals-to-issue-a-designation-notice-and-designated-vendor-direction-for-huawei-"
     "government-response-to-consultation",
-    note="Milestones other than those modelled here are unconfirmed; check the direction's annex.",
+    note="Milestones as listed by DCMS and TeleGeography (14 Oct 2022). Others proposed in the "
+    "consultation (5G access at 35%, high data rate transmission by 2025) are not modelled: "
+    "check the direction's annex.",
+)
+NOTICE = Source(
+    title="Draft designation notice under s.105Z8 (designating Huawei Technologies (UK) Co. "
+    "Limited and its affiliated companies in the annex, 'the Huawei corporate group')",
+    issuer="Department for Digital, Culture, Media and Sport",
+    date=dt.date(2022, 2, 18),
+    url="https://docslib.org/doc/2736959/huawei-draft-designation-notice",
+    confidence=Confidence.PARTLY_CONFIRMED,
+    note="The consultation draft; the notice issued on 13 Oct 2022 and its annex were not read.",
 )
 SURVEILLANCE = Source(
     title="Written Ministerial Statement on visual surveillance systems on sensitive central "
@@ -58,27 +114,33 @@ SURVEILLANCE = Source(
     issuer="Chancellor of the Duchy of Lancaster",
     date=dt.date(2022, 11, 24),
     confidence=Confidence.PARTLY_CONFIRMED,
-    note="Quoted in later parliamentary answers. It refers to companies subject to the PRC "
-    "National Intelligence Law; the reports seen do not say it names Hikvision or Dahua.",
+    note="Quoted in later parliamentary answers (HL9192, 24 Jul 2023; 9 Apr 2024): departments "
+    "ceased deploying such equipment on sensitive sites, were to consider removing it rather "
+    "than awaiting upgrades, and to disconnect it from core networks; local authorities are "
+    "under no obligation. It refers to companies subject to the PRC National Intelligence Law; "
+    "the reports seen do not say it names Hikvision or Dahua. Its advice for sites outside the "
+    "definition is known from summaries only.",
 )
 
-_VIA_OWNER = (
-    "the designation reaches this vendor only through an owner; whether it extends to group "
-    "companies is not confirmed in the sources"
-)
 _CHANGES = ("maintain", "renew", "extend")
+_FUNCTIONS = ("core", "access", "ran", "transmission", "o-and-m")
+#: Network equipment: telecom equipment other than customer devices, or any equipment stated to
+#: serve a network function (a virtualised core on servers, say).
+NETWORK_KIT = (category.within("telecom") & ~category.within("telecom/endpoint")) | fact(
+    "network-function"
+).in_(set(_FUNCTIONS), if_missing=False)
+CNI = buyer.sector.in_({"critical-infrastructure"})
+SURVEILLANCE_KIT = category.within("video/surveillance")
+DEPARTMENT = buyer.is_public & buyer.sector.in_({"central-government", "defence"})
 
 
-def _hrv() -> Predicate:
-    return CARRIER & listed(HRV)
+def _in_system(designation: str) -> Predicate:
+    """The vendor, or a declared component's maker, carries ``designation`` (or its owner does)."""
+    return listed(designation) | components.any(listed(designation))
 
 
 def _dvd() -> Predicate:
-    return CARRIER & fact("dvd-recipient").is_true & listed(DESIGNATED)
-
-
-def _owner_case(designation: str) -> Case:
-    return Case(when=owner_only(designation), effect=Effect.REVIEW, reason=_VIA_OWNER)
+    return CARRIER & fact("dvd-recipient").is_true & NETWORK_KIT & _in_system(DESIGNATED)
 
 
 def _keep_until(deadline: dt.date) -> Case:
@@ -90,9 +152,25 @@ def _keep_until(deadline: dt.date) -> Case:
     )
 
 
+def _chinese_cameras() -> Predicate:
+    """Surveillance equipment of Chinese origin (directly or through an owner), bought as such
+    or as a declared component of a system."""
+    chinese = vendor.origin.in_({"CN"}, through_ownership=True)
+    return (SURVEILLANCE_KIT & chinese) | components.any(SURVEILLANCE_KIT & chinese)
+
+
 def build() -> RuleSet:
     """The United Kingdom rule set."""
-    sensitive = fact("site-sensitivity").in_({"sensitive", "safety-critical-cni"})
+    sensitive = fact("site-sensitivity").in_({"sensitive"})
+    hrv_places = (
+        CARRIER
+        & NETWORK_KIT
+        & (
+            fact("network-function").in_({"core"})
+            | fact("site-sensitivity").in_({"sensitive", "safety-critical-cni"})
+        )
+    ) | (CNI & NETWORK_KIT & fact("site-sensitivity").in_({"safety-critical-cni"}))
+    huawei_5g = CARRIER & NETWORK_KIT & fact("network").in_({"5g"}) & _in_system(HUAWEI_2020)
     return RuleSet(
         id=NAME,
         version="2022-11-24",
@@ -104,30 +182,43 @@ def build() -> RuleSet:
         rules=[
             Rule(
                 id="hrv-core-and-sensitive-2020",
-                when=_hrv()
-                & (fact("network-function").in_({"core"}) | sensitive)
-                & action("buy", "install"),
+                when=hrv_places & _in_system(HRV) & action("buy", "install"),
                 effect=Effect.REVIEW,
                 reason="high-risk vendors are to be excluded from the core, from sensitive "
-                "sites and from safety-critical networks in critical national infrastructure "
-                "(government policy before the 2021 Act)",
-                source=cite(JAN_2020),
+                "sites and from safety-related and safety-critical networks in critical "
+                "national infrastructure (government policy before the 2021 Act)",
+                source=cite(JAN_2020, NCSC_2020, JUL_2020),
                 in_force_from=JAN_2020.date,
             ),
             Rule(
                 id="hrv-access-cap-2020",
-                when=_hrv()
-                & fact("network-function").in_({"access"})
+                when=CARRIER
+                & NETWORK_KIT
+                & listed(HRV)
+                & fact("network-function").in_({"access", "ran"})
                 & fact("hrv-share-over-35").is_true,
                 effect=Effect.REVIEW,
                 reason="high-risk vendors are capped at 35% of the access network (government "
                 "policy before the 2021 Act)",
-                source=cite(JAN_2020),
+                source=cite(JAN_2020, NCSC_2020),
                 in_force_from=JAN_2020.date,
             ),
             Rule(
+                id="full-fibre-transition-2020",
+                when=CARRIER
+                & NETWORK_KIT
+                & fact("network").in_({"full-fibre"})
+                & _in_system(HUAWEI_2020)
+                & action("buy"),
+                effect=Effect.WARN,
+                reason="full-fibre operators are advised to transition away from buying new "
+                "Huawei equipment, over a period of about two years (advice, not a ban)",
+                source=cite(JUL_2020),
+                in_force_from=JUL_2020.date,
+            ),
+            Rule(
                 id="no-new-huawei-5g-2021",
-                when=_hrv() & fact("network").in_({"5g"}) & action("buy"),
+                when=huawei_5g & action("buy"),
                 effect=Effect.REVIEW,
                 reason="no new Huawei 5G equipment is to be bought after 31 Dec 2020 (government "
                 "policy of 14 Jul 2020, binding only from the 2022 directions)",
@@ -136,51 +227,53 @@ def build() -> RuleSet:
             ),
             Rule(
                 id="no-huawei-5g-installation-2021",
-                when=_hrv() & fact("network").in_({"5g"}) & action("install"),
+                when=huawei_5g & action("install"),
                 effect=Effect.REVIEW,
                 reason="no Huawei equipment is to be installed in 5G networks after September "
-                "2021 (reported policy; the date is unconfirmed)",
-                source=cite(JUL_2020),
+                "2021 (government policy of 30 Nov 2020, binding only from the 2022 directions)",
+                source=cite(NOV_2020),
                 in_force_from=dt.date(2021, 10, 1),
             ),
             Rule(
                 id="dvd-5g",
                 when=_dvd() & fact("network").in_({"5g"}),
                 effect=Effect.DENY,
-                cases=[_owner_case(DESIGNATED), _keep_until(dt.date(2027, 12, 31))],
+                cases=[_keep_until(dt.date(2027, 12, 31))],
                 reason="the designated vendor direction bans installing new Huawei equipment in "
                 "5G networks at once and requires all of it out of 5G by the end of 2027",
-                source=cite(DVD, TSA, JUL_2020),
+                source=cite(DVD, NOTICE, TSA, JUL_2020),
                 in_force_from=DVD.date,
             ),
             Rule(
                 id="dvd-sensitive-sites",
-                when=_dvd() & fact("site-sensitivity").in_({"sensitive"}),
+                when=_dvd() & sensitive,
                 effect=Effect.DENY,
-                cases=[_owner_case(DESIGNATED), _keep_until(dt.date(2023, 1, 28))],
+                cases=[_keep_until(dt.date(2023, 1, 28))],
                 reason="Huawei equipment must be removed from sites significant to national "
                 "security by 28 Jan 2023",
-                source=cite(DVD, TSA),
+                source=cite(DVD, NOTICE, TSA),
                 in_force_from=DVD.date,
             ),
             Rule(
                 id="dvd-core",
                 when=_dvd() & fact("network-function").in_({"core"}),
                 effect=Effect.DENY,
-                cases=[_owner_case(DESIGNATED), _keep_until(dt.date(2023, 12, 31))],
+                cases=[_keep_until(dt.date(2023, 12, 31))],
                 reason="Huawei equipment must be removed from the network core by 31 Dec 2023",
-                source=cite(DVD, TSA),
+                source=cite(DVD, NOTICE, TSA),
                 in_force_from=DVD.date,
             ),
             Rule(
                 id="dvd-full-fibre-cap",
-                when=_dvd()
+                when=CARRIER
+                & fact("dvd-recipient").is_true
+                & NETWORK_KIT
+                & listed(DESIGNATED)
                 & fact("network").in_({"full-fibre"})
                 & fact("network-function").in_({"access"})
                 & fact("hrv-share-over-35").is_true,
                 effect=Effect.DENY,
                 cases=[
-                    _owner_case(DESIGNATED),
                     Case(
                         when=decision_date.before("2023-11-01"),
                         effect=Effect.WARN,
@@ -189,34 +282,47 @@ def build() -> RuleSet:
                 ],
                 reason="Huawei equipment may make up at most 35% of the full-fibre access "
                 "network from 31 Oct 2023",
-                source=cite(DVD, TSA),
+                source=cite(DVD, NOTICE, TSA),
                 in_force_from=DVD.date,
             ),
             Rule(
                 id="dvd-full-fibre-sanctions",
-                when=_dvd()
+                when=CARRIER
+                & fact("dvd-recipient").is_true
+                & NETWORK_KIT
+                & listed(DESIGNATED)
                 & fact("network").in_({"full-fibre"})
-                & fact("sanctions-affected").is_true,
+                & fact("sanctions-affected").is_true
+                & action("buy", "install"),
                 effect=Effect.DENY,
-                cases=[_owner_case(DESIGNATED)],
-                reason="no Huawei equipment affected by the US sanctions may be used in "
+                reason="no Huawei equipment affected by the US sanctions may be installed in "
                 "full-fibre networks, with immediate effect",
-                source=cite(DVD, TSA),
+                source=cite(DVD, NOTICE, TSA),
                 in_force_from=DVD.date,
             ),
             Rule(
                 id="government-surveillance-sensitive-sites",
-                when=buyer.is_public
-                & buyer.sector.in_({"central-government", "defence"})
-                & category.within("video/surveillance")
-                & vendor.origin.in_({"CN"}, through_ownership=True)
-                & fact("site-sensitivity").in_({"sensitive"})
-                & action("buy", "install"),
+                when=DEPARTMENT & _chinese_cameras() & sensitive & action("buy", "install"),
                 effect=Effect.DENY,
                 reason="central government departments are not to deploy visual surveillance "
                 "equipment made by companies subject to the PRC National Intelligence Law on "
                 "sensitive sites (the pack reads such companies as those of Chinese origin, "
                 "directly or through an owner)",
+                source=cite(SURVEILLANCE),
+                in_force_from=SURVEILLANCE.date,
+            ),
+            Rule(
+                id="government-surveillance-other-sites",
+                when=DEPARTMENT
+                & _chinese_cameras()
+                & (
+                    (fact("site-sensitivity").in_({"ordinary"}) & action("buy", "install"))
+                    | (sensitive & action(*_CHANGES))
+                ),
+                effect=Effect.WARN,
+                reason="departments are advised to consider the same controls on other sites, "
+                "and removing such equipment from sensitive sites rather than awaiting "
+                "scheduled upgrades (advice)",
                 source=cite(SURVEILLANCE),
                 in_force_from=SURVEILLANCE.date,
             ),
@@ -230,13 +336,14 @@ INFO = PackInfo(
     "government surveillance equipment (2022)",
     jurisdiction="GB",
     binds="public telecoms providers (the 2022 directions bind the 35 providers that received "
-    "them); central government departments for surveillance equipment on sensitive sites",
-    force="policy in 2020-2022 (the pack reviews), law from the 13 Oct 2022 directions (the "
-    "pack denies); the surveillance instruction binds departments",
+    "them); operators of critical national infrastructure for their safety-critical networks "
+    "(2020 policy); central government departments for surveillance equipment",
+    force="policy in 2020-2022 (the pack reviews, and warns on advice), law from the 13 Oct "
+    "2022 directions (the pack denies); the surveillance instruction binds departments",
     summary="Huawei out of the core and sensitive sites, capped at 35% of access networks, no "
-    "new 5G equipment and out of 5G by the end of 2027; no PRC-law surveillance equipment on "
-    "sensitive government sites.",
-    sources=(JAN_2020, JUL_2020, TSA, DVD, SURVEILLANCE),
+    "new 5G equipment and out of 5G by the end of 2027; high-risk vendors out of CNI safety "
+    "networks; no PRC-law surveillance equipment on sensitive government sites.",
+    sources=(JAN_2020, NCSC_2020, JUL_2020, NOV_2020, TSA, DVD, NOTICE, SURVEILLANCE),
     facts=(
         action_spec("buy", "install", "renew", "extend", "maintain"),
         spec(
@@ -246,15 +353,17 @@ INFO = PackInfo(
         ),
         spec(
             "network-function",
-            ["core", "access", "ran", "transmission", "o-and-m", "other"],
+            [*_FUNCTIONS, "other"],
             "the part of the network the equipment is for",
         ),
         spec(
             "site-sensitivity",
             ["sensitive", "safety-critical-cni", "ordinary"],
             "where the equipment goes: `sensitive` (sites significant to national security, "
-            "such as nuclear sites and military bases), `safety-critical-cni` (safety-related "
-            "and safety-critical networks in critical national infrastructure), `ordinary`",
+            "such as nuclear sites and military bases, or a government site the Cabinet Office "
+            "defines as sensitive), `safety-critical-cni` (safety-related and safety-critical "
+            "networks in critical national infrastructure, such as a railway's GSM-R), "
+            "`ordinary`",
         ),
         spec(
             "hrv-share-over-35",

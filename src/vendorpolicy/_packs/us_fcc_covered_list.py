@@ -1,5 +1,15 @@
-"""The FCC Covered List as a rule pack: the subsidy bar of 47 CFR 54.10 and the equipment
-authorisation bar of FCC 22-84. Sources: research notes A3; docs/packs/us-fcc-covered-list.md.
+"""The FCC Covered List as a rule pack: the Universal Service bar of 47 CFR 54.9 (Huawei and
+ZTE, 2020), the subsidy bar of 47 CFR 54.10 (every Covered List entry, 60 days after listing)
+and the equipment authorisation bar of FCC 22-84. The sources are the ``Source`` values below;
+docs/packs/us-fcc-covered-list.md summarises them with the conformance table of worked
+purchases (tests/conformance/us-fcc-covered-list.toml).
+
+Escalation rule of this pack: the subsidy rules bind whoever spends an FCC-administered
+subsidy, so an unstated ``funding`` escalates only for buyers of the kinds that receive them
+(carriers, schools, libraries and local bodies, health care, utilities); for anyone else it
+counts as "no subsidy". Parts of a system are read only when a subsidy is stated. Advisory
+tiers (a listing whose subsidy bar has not begun, the authorisation bar) warn and never
+escalate beyond a warning.
 """
 
 from __future__ import annotations
@@ -12,6 +22,7 @@ from vendorpolicy._packs._common import cite, listed, spec
 from vendorpolicy._predicates import (
     Predicate,
     any_of,
+    buyer,
     category,
     components,
     decision_date,
@@ -25,6 +36,12 @@ __all__ = ["INFO", "build"]
 
 NAME = "us-fcc-covered-list"
 DESIGNATION = "us.fcc.covered-list"
+#: Companies designated under 47 CFR 54.9 (Huawei and ZTE, 2020-06-30).
+USF_DESIGNATION = "us.fcc.usf-covered-company"
+#: The §889 lists: the initial Covered List entries are §889(f)(3)'s covered equipment
+#: (47 U.S.C. 1601(c)(3)), and these lists reach the same groups, affiliates included.
+HUAWEI_ZTE_889 = "us.889.covered"
+PURPOSE_LIMITED_889 = "us.889.purpose-limited"
 
 LIST = Source(
     title="FCC Covered List (Secure and Trusted Communications Networks Act of 2019, "
@@ -62,23 +79,59 @@ UAS = Source(
     note="The URL is a law-firm summary (Holland & Knight, 2025-12-23); the notice followed a "
     "National Security Determination of 2025-12-21.",
 )
+KASPERSKY_2024 = Source(
+    title="Public Notice adding cybersecurity and anti-virus software produced or provided by "
+    "Kaspersky Lab, Inc. (and equipment integrating it, for equipment authorisation)",
+    issuer="FCC Office of Engineering and Technology and Public Safety and Homeland Security "
+    "Bureau",
+    date=dt.date(2024, 9, 3),
+    url="https://www.fcc.gov/supplychain/coveredlist",
+    confidence=Confidence.PARTLY_CONFIRMED,
+    note="Read in a Trade Law Daily report; the Nebraska Broadband Office copy of the list is "
+    "marked 'Updated September 3, 2024'. It follows the BIS Final Determination of 2024-06-24 "
+    "(89 FR 52434).",
+)
 UAS_EXEMPTIONS = Source(
     title="Public Notice DA 26-22 (exemptions from the UAS entry)",
     issuer="FCC Public Safety and Homeland Security Bureau",
     date=dt.date(2026, 1, 7),
-    url="https://amablog.modelaircraft.org/amagov/2026/01/08/fcc-decision-update-da-26-22",
+    url="https://www.goodwinlaw.com/en/insights/publications/2026/01/"
+    "alerts-otherindustries-fcc-updates-covered-list-based-on-dow",
     confidence=Confidence.PARTLY_CONFIRMED,
-    note="Exempts, for example, items on the Blue UAS Cleared List and some Buy American "
-    "domestic end products, reportedly until January 2027 (end date not confirmed, so not "
-    "modelled).",
+    note="Read in law-firm summaries (Goodwin, 2026-01-13; Holland & Knight; Morgan Lewis): UAS "
+    "and UAS critical components on the Blue UAS list, or qualifying as Buy American domestic "
+    "end products, are exempt until 2027-01-01, after which the 2025-12-22 entry applies again. "
+    "The pack reads the exemption as ending with 2026-12-31. Conditional approvals of single "
+    "products by DoW or DHS are not modelled.",
 )
 SUBSIDIES = Source(
     title="47 CFR 54.10 (no FCC-administered capital subsidy for covered equipment or services "
-    "from 60 days after listing), 86 FR 2946",
+    "from 60 days after listing), 86 FR 2946; 47 U.S.C. 1602",
     issuer="Federal Communications Commission",
     date=dt.date(2021, 1, 13),
     url="https://www.ecfr.gov/current/title-47/section-54.10",
-    note="A bar on using subsidies from 60 days after listing, not a removal deadline.",
+    note="A bar on using subsidies to buy, rent, lease, obtain or maintain covered equipment or "
+    "services from 60 days after listing (the initial list counts as placed on the date it was "
+    "published), not a removal deadline. Text read in the 2021 CFR edition.",
+)
+USF_BAR = Source(
+    title="47 CFR 54.9 (no Universal Service support for equipment or services of a covered "
+    "company), FCC 19-121, 85 FR 230, effective 2020-01-03",
+    issuer="Federal Communications Commission",
+    date=dt.date(2020, 1, 3),
+    url="https://www.govinfo.gov/content/pkg/FR-2020-01-03/html/2019-27610.htm",
+    note="FCC 19-121 initially designated Huawei and ZTE; the rule still stands beside 54.10 in "
+    "the 2021 CFR edition (later editions not checked).",
+)
+USF_DESIGNATIONS = Source(
+    title="PSHSB final designation orders for Huawei and ZTE (ZTE: DA 20-691), PS Dockets "
+    "19-351 and 19-352",
+    issuer="FCC Public Safety and Homeland Security Bureau",
+    date=dt.date(2020, 6, 30),
+    url="https://docs.fcc.gov/public/attachments/DA-20-691A1.txt",
+    note="Effective on release; each designates the company 'as well as its parents, "
+    "affiliates, and subsidiaries'. ZTE's petition for reconsideration was denied on "
+    "2020-11-24 (DA 20-1399).",
 )
 AUTHORISATIONS = Source(
     title="FCC 22-84, Report and Order (equipment authorisation of covered equipment), "
@@ -86,10 +139,29 @@ AUTHORISATIONS = Source(
     issuer="Federal Communications Commission",
     date=dt.date(2022, 11, 25),
     url="https://www.govinfo.gov/content/pkg/FR-2023-02-06/html/2022-28263.htm",
+    note="No new authorisations for Huawei and ZTE telecommunications and video surveillance "
+    "equipment; Hytera, Hikvision and Dahua equipment only with an approved plan that it is not "
+    "marketed for the listed security purposes.",
+)
+MODULAR = Source(
+    title="FCC 25-71, Second Report and Order (modular transmitters; existing authorisations), "
+    "90 FR 53227, effective 2025-12-26",
+    issuer="Federal Communications Commission",
+    date=dt.date(2025, 11, 25),
+    url="https://www.govinfo.gov/content/pkg/FR-2025-11-25/html/2025-21001.htm",
+    note="Devices that include a covered modular transmitter cannot be authorised; the "
+    "Commission may stop imports and marketing under earlier authorisations. The pack names it "
+    "in the warning only (parts are not read by the warning, see the docs).",
 )
 
 _SUBSIDY_DELAY = dt.timedelta(days=60)
+_DAY = dt.timedelta(days=1)
 _AUTHORISATION_BAR = dt.date(2023, 2, 6)
+_USF_INITIAL = dt.date(2020, 1, 3)
+_USF_FINAL = dt.date(2020, 6, 30)
+_EXEMPTIONS_FROM = dt.date(2026, 1, 7)
+_EXEMPTIONS_UNTIL = dt.date(2026, 12, 31)
+_UAS_EXEMPTIONS = frozenset({"blue-uas-cleared", "domestic-end-product"})
 _PURPOSES = frozenset(
     {
         "public-safety",
@@ -98,28 +170,65 @@ _PURPOSES = frozenset(
         "national-security",
     }
 )
+#: ``funding`` values that are FCC-administered subsidies.
+_FCC_FUNDS = frozenset({"fcc-subsidy", "usf"})
+#: The kinds of buyer that receive FCC-administered subsidies (carriers; schools and libraries;
+#: rural health care; municipal, tribal and utility broadband builders): for them an unstated
+#: ``funding`` is unknown, for every other buyer it means no subsidy.
+RECIPIENT_SECTORS = frozenset(
+    {"carrier", "education", "healthcare", "local-government", "critical-infrastructure", "other"}
+)
+_HUAWEI_ZTE = frozenset({"huawei-technologies", "zte"})
+
+
+def _funds(values: frozenset[str] = _FCC_FUNDS) -> Predicate:
+    """The purchase is paid with one of ``values``; unstated, unknown for the kinds of buyer
+    that receive FCC subsidies and false for the rest."""
+    stated = fact("funding").in_(values, if_missing=False)
+    return stated | (buyer.sector.in_(RECIPIENT_SECTORS) & fact("funding").in_(values))
+
+
+def _funds_stated() -> Predicate:
+    return fact("funding").in_(_FCC_FUNDS, if_missing=False)
 
 
 def _entry(ids: set[str], *, subsidiaries: bool = True) -> Predicate:
     return listed(DESIGNATION) & vendor.id.in_(ids, through_ownership=subsidiaries)
 
 
-def _march_2021() -> Predicate:
-    huawei_zte = _entry({"huawei-technologies", "zte"}) & category.within("telecom")
-    purpose_limited = (
-        _entry({"hytera", "hikvision", "dahua"})
+def _group_entry(ids: frozenset[str], via: str) -> Predicate:
+    """A Covered List entry that reaches the named companies' subsidiaries and affiliates: the
+    vendor is on the list and belongs to the group by ownership or through the §889 list of
+    the same group (which reaches affiliates, which carry no ownership chain)."""
+    return listed(DESIGNATION) & (vendor.id.in_(ids, through_ownership=True) | listed(via))
+
+
+def _huawei_zte(*categories: str) -> Predicate:
+    return _group_entry(_HUAWEI_ZTE, HUAWEI_ZTE_889) & category.within(*categories)
+
+
+def _purpose_limited() -> Predicate:
+    return (
+        _group_entry(frozenset({"hytera", "hikvision", "dahua"}), PURPOSE_LIMITED_889)
         & category.within("telecom", "video/surveillance")
         & purchase.purpose.in_(_PURPOSES)
     )
-    return huawei_zte | purpose_limited
 
 
-def _march_2022() -> Predicate:
-    kaspersky = _entry({"kaspersky-lab"}) & category.within("it/security")
-    carriers = _entry(
+def _march_2021() -> Predicate:
+    """Huawei and ZTE telecommunications equipment and the services they provide; Hytera,
+    Hikvision and Dahua equipment for the listed security purposes."""
+    return _huawei_zte("telecom", "video/surveillance/service") | _purpose_limited()
+
+
+def _kaspersky_2022() -> Predicate:
+    return _entry({"kaspersky-lab"}) & category.within("it/security")
+
+
+def _carriers_2022_03() -> Predicate:
+    return _entry(
         {"china-mobile-international-usa", "china-telecom-americas"}, subsidiaries=False
     ) & category.within("telecom/service")
-    return kaspersky | carriers
 
 
 def _september_2022() -> Predicate:
@@ -128,14 +237,27 @@ def _september_2022() -> Predicate:
     ) & category.within("telecom/service")
 
 
+def _kaspersky_2024() -> Predicate:
+    return _entry({"kaspersky-lab-inc"}, subsidiaries=False) & category.within("it/security")
+
+
 def _december_2025() -> Predicate:
     return _entry({"dji", "autel-robotics"}) & category.within(
         "uas", "telecom", "video/surveillance"
     )
 
 
+def _uas_exempt() -> Predicate:
+    """A DA 26-22 exemption claimed while it runs (2026-01-07 to 2026-12-31)."""
+    return (
+        fact("exception-claimed").in_(_UAS_EXEMPTIONS, if_missing=False)
+        & decision_date.on_or_after(_EXEMPTIONS_FROM)
+        & decision_date.before(_EXEMPTIONS_UNTIL + _DAY)
+    )
+
+
 def _foreign_uas() -> Predicate:
-    return category.within("uas") & fact("uas-produced-abroad").is_true
+    return category.within("uas") & fact("uas-produced-abroad").is_true & ~_uas_exempt()
 
 
 _KNOWN = {
@@ -145,6 +267,7 @@ _KNOWN = {
     "hikvision",
     "dahua",
     "kaspersky-lab",
+    "kaspersky-lab-inc",
     "china-mobile-international-usa",
     "china-telecom-americas",
     "pacific-network",
@@ -154,98 +277,167 @@ _KNOWN = {
     "autel-robotics",
 }
 
-_SUBSIDY = fact("funding").in_({"fcc-subsidy"})
 _PARTS_ONLY_REASON = (
     "only a declared part is covered: whether a system containing covered parts is itself "
     "covered equipment is a judgement"
 )
 
 
-def _subsidy_rule(rule_id: str, covered: Predicate, listed_on: Source, what: str) -> Rule:
-    assert listed_on.date is not None
-    start = listed_on.date + _SUBSIDY_DELAY
-    return Rule(
-        id=rule_id,
-        when=_SUBSIDY & (covered | components.any(covered)),
-        effect=Effect.DENY,
-        cases=[Case(when=~covered, effect=Effect.REVIEW, reason=_PARTS_ONLY_REASON)],
-        reason=f"FCC-administered capital subsidies may not buy, obtain or maintain {what}, "
-        f"placed on the Covered List on {listed_on.date.isoformat()}, from 60 days after "
-        f"listing ({start.isoformat()})",
-        source=cite(SUBSIDIES, listed_on),
-        in_force_from=start,
+def _subsidy_rules(
+    rule_id: str, covered: Predicate, listed_on: dt.date, what: str, *sources: Source
+) -> list[Rule]:
+    """The 54.10 bar on one entry, from 60 days after listing, and the advisory tier of the
+    window between listing and the bar."""
+    start = listed_on + _SUBSIDY_DELAY
+    return [
+        Rule(
+            id=f"{rule_id}-pending",
+            when=_funds() & covered,
+            effect=Effect.WARN,
+            reason=f"listed but not yet barred: {what} (placed on the Covered List on "
+            f"{listed_on.isoformat()}); FCC-administered capital subsidies may not buy, obtain "
+            f"or maintain it from {start.isoformat()}, 60 days after listing",
+            source=cite(SUBSIDIES, *sources),
+            in_force_from=listed_on,
+            in_force_until=start - _DAY,
+        ),
+        Rule(
+            id=rule_id,
+            when=(_funds() & covered) | (_funds_stated() & components.any(covered)),
+            effect=Effect.DENY,
+            cases=[Case(when=~covered, effect=Effect.REVIEW, reason=_PARTS_ONLY_REASON)],
+            reason=f"FCC-administered capital subsidies may not buy, obtain or maintain {what} "
+            f"(placed on the Covered List on {listed_on.isoformat()}) from 60 days after "
+            f"listing, {start.isoformat()}",
+            source=cite(SUBSIDIES, *sources),
+            in_force_from=start,
+        ),
+    ]
+
+
+def _usf_rules() -> list[Rule]:
+    """47 CFR 54.9: no Universal Service support for any equipment or services of Huawei or
+    ZTE (with parents, affiliates and subsidiaries) from their final designation."""
+    company = listed(USF_DESIGNATION)
+    initially = vendor.id.in_(_HUAWEI_ZTE, through_ownership=True) | listed(HUAWEI_ZTE_889)
+    usf_only = (
+        "47 CFR 54.9 bars Universal Service support only: which FCC programme pays is for a "
+        "person to check"
     )
+    return [
+        Rule(
+            id="usf-2020-06-pending",
+            when=_funds() & initially,
+            effect=Effect.WARN,
+            reason="Huawei and ZTE were initially designated under 47 CFR 54.9 (in force "
+            "2020-01-03): once the designation is final, Universal Service support may not buy, "
+            "obtain or maintain any of their equipment or services",
+            source=cite(USF_BAR),
+            in_force_from=_USF_INITIAL,
+            in_force_until=_USF_FINAL - _DAY,
+        ),
+        Rule(
+            id="usf-2020-06",
+            when=(_funds() & company) | (_funds_stated() & components.any(company)),
+            effect=Effect.DENY,
+            cases=[
+                Case(when=~company, effect=Effect.REVIEW, reason=_PARTS_ONLY_REASON),
+                Case(
+                    when=fact("funding").in_({"fcc-subsidy"}),
+                    effect=Effect.REVIEW,
+                    reason=usf_only,
+                ),
+            ],
+            reason="Universal Service support may not be used to purchase, obtain, maintain or "
+            "otherwise support any equipment or services produced or provided by Huawei or ZTE, "
+            "their parents, affiliates or subsidiaries, designated as covered companies on "
+            "2020-06-30",
+            source=cite(USF_BAR, USF_DESIGNATIONS),
+            in_force_from=_USF_FINAL,
+        ),
+    ]
 
 
 def build() -> RuleSet:
     """The Covered List rule set."""
+    authorisation_bar = any_of(
+        _huawei_zte("telecom", "video/surveillance"),
+        _purpose_limited(),
+        (_december_2025() | _foreign_uas()) & decision_date.on_or_after(dt.date(2025, 12, 22)),
+    )
     return RuleSet(
         id=NAME,
         version="2026-01-07",
-        title="FCC Covered List: subsidies and equipment authorisations",
-        description="FCC-administered capital subsidies may not buy or maintain covered "
-        "equipment or services from 60 days after listing (47 CFR 54.10); covered equipment "
-        "cannot get new equipment authorisations from 2023-02-06 (FCC 22-84).",
+        title="FCC Covered List: Universal Service and subsidy bars, equipment authorisations",
+        description="Universal Service support may not buy Huawei or ZTE equipment or services "
+        "(47 CFR 54.9, from 2020-06-30); FCC-administered capital subsidies may not buy or "
+        "maintain covered equipment or services from 60 days after listing (47 CFR 54.10); "
+        "covered equipment cannot get new equipment authorisations from 2023-02-06 (FCC 22-84).",
         rules=[
-            _subsidy_rule(
+            *_usf_rules(),
+            *_subsidy_rules(
                 "subsidy-2021-03",
                 _march_2021(),
-                INITIAL,
+                dt.date(2021, 3, 12),
                 "Huawei and ZTE telecommunications equipment, or Hytera, Hikvision and Dahua "
                 "equipment for the listed security purposes",
+                INITIAL,
             ),
-            _subsidy_rule(
+            *_subsidy_rules(
                 "subsidy-2022-03",
-                _march_2022(),
+                _kaspersky_2022() | _carriers_2022_03(),
+                dt.date(2022, 3, 25),
+                "Kaspersky information security products, or China Mobile International USA "
+                "and China Telecom (Americas) telecommunications services",
                 MARCH_2022,
-                "Kaspersky information security products or China Mobile International USA and "
-                "China Telecom (Americas) telecommunications services",
             ),
-            _subsidy_rule(
+            *_subsidy_rules(
                 "subsidy-2022-09",
                 _september_2022(),
-                SEPTEMBER_2022,
+                dt.date(2022, 9, 20),
                 "Pacific Network/ComNet and China Unicom (Americas) telecommunications services",
+                SEPTEMBER_2022,
             ),
-            _subsidy_rule(
+            *_subsidy_rules(
+                "subsidy-2024-09-kaspersky",
+                _kaspersky_2024(),
+                dt.date(2024, 9, 3),
+                "Kaspersky Lab, Inc. cybersecurity and anti-virus software",
+                KASPERSKY_2024,
+            ),
+            *_subsidy_rules(
                 "subsidy-2025-12-dji-autel",
                 _december_2025(),
-                UAS,
+                dt.date(2025, 12, 22),
                 "DJI and Autel communications and video surveillance equipment and services",
+                UAS,
             ),
-            Rule(
-                id="subsidy-2025-12-foreign-uas",
-                when=_SUBSIDY & _foreign_uas(),
-                unless=fact("exception-claimed").in_(
-                    {"blue-uas-cleared", "domestic-end-product"}, if_missing=False
-                )
-                & decision_date.on_or_after("2026-01-07"),
-                effect=Effect.DENY,
-                reason="uncrewed aircraft systems and critical components produced in a foreign "
-                "country are on the Covered List (2025-12-22), so FCC-administered capital "
-                "subsidies may not buy them from 60 days after listing; DA 26-22 exempted some",
-                source=cite(SUBSIDIES, UAS, UAS_EXEMPTIONS),
-                in_force_from=UAS.date + _SUBSIDY_DELAY if UAS.date else None,
+            *_subsidy_rules(
+                "subsidy-2025-12-foreign-uas",
+                _foreign_uas(),
+                dt.date(2025, 12, 22),
+                "uncrewed aircraft systems and critical components produced in a foreign "
+                "country (unless exempted by DA 26-22)",
+                UAS,
+                UAS_EXEMPTIONS,
             ),
             Rule(
                 id="no-new-authorisations",
-                when=any_of(
-                    _march_2021(),
-                    _march_2022(),
-                    _september_2022(),
-                    (_december_2025() | _foreign_uas()) & decision_date.on_or_after("2025-12-22"),
-                ),
+                when=authorisation_bar,
                 effect=Effect.WARN,
                 reason="covered equipment cannot receive new FCC equipment authorisations from "
                 "2023-02-06 (and from listing for later entries): check that the model was "
                 "authorised before then; FCC 25-71 can also stop imports under existing "
                 "authorisations",
-                source=cite(AUTHORISATIONS, LIST),
+                source=cite(AUTHORISATIONS, MODULAR, LIST),
                 in_force_from=_AUTHORISATION_BAR,
             ),
             Rule(
                 id="unrecognised-entry",
-                when=listed(DESIGNATION) & ~vendor.id.in_(_KNOWN, through_ownership=True),
+                when=listed(DESIGNATION)
+                & ~vendor.id.in_(_KNOWN, through_ownership=True)
+                & ~listed(HUAWEI_ZTE_889)
+                & ~listed(PURPOSE_LIMITED_889),
                 effect=Effect.REVIEW,
                 reason="the vendor is on the Covered List through an entry this pack does not "
                 "know: check which equipment or services the entry covers and when it was listed",
@@ -257,31 +449,43 @@ def build() -> RuleSet:
 
 INFO = PackInfo(
     name=NAME,
-    title="US FCC Covered List (47 CFR 54.10, FCC 22-84)",
+    title="US FCC Covered List (47 CFR 54.9, 54.10, FCC 22-84)",
     jurisdiction="US",
-    binds="recipients of FCC-administered capital subsidies such as the Universal Service Fund "
-    "(subsidy bar); for everyone else the pack only warns about the equipment authorisation bar",
-    force="law: FCC rules; the subsidy bar denies, the authorisation bar warns buyers",
-    summary="Entries of 12 Mar 2021 (Huawei, ZTE; Hytera, Hikvision, Dahua for security "
-    "purposes), 25 Mar 2022 (Kaspersky; China Mobile International USA; China Telecom "
-    "Americas), 20 Sep 2022 (Pacific Network/ComNet; China Unicom Americas) and 22 Dec 2025 "
-    "(foreign-produced drones and their critical components; DJI and Autel).",
+    binds="whoever spends FCC-administered subsidies (carriers, schools and libraries, health "
+    "care providers and others receiving Universal Service or other FCC capital subsidies); "
+    "for every other buyer the pack only warns about the equipment authorisation bar",
+    force="law: FCC rules; the Universal Service and subsidy bars deny, the window between a "
+    "listing and its subsidy bar and the authorisation bar warn",
+    summary="Huawei and ZTE designated under 47 CFR 54.9 (30 Jun 2020); Covered List entries "
+    "of 12 Mar 2021 (Huawei, ZTE; Hytera, Hikvision, Dahua for security purposes), 25 Mar 2022 "
+    "(Kaspersky; China Mobile International USA; China Telecom Americas), 20 Sep 2022 (Pacific "
+    "Network/ComNet; China Unicom Americas), 3 Sep 2024 (Kaspersky Lab, Inc. software) and "
+    "22 Dec 2025 (foreign-produced drones and their critical components; DJI and Autel), with "
+    "the DA 26-22 exemptions of 7 Jan 2026.",
     sources=(
         LIST,
+        USF_BAR,
+        USF_DESIGNATIONS,
         INITIAL,
         MARCH_2022,
         SEPTEMBER_2022,
+        KASPERSKY_2024,
         UAS,
         UAS_EXEMPTIONS,
         SUBSIDIES,
         AUTHORISATIONS,
+        MODULAR,
     ),
     facts=(
         spec(
             "funding",
-            ["fcc-subsidy", "own-budget", "other"],
-            "where the money comes from; `fcc-subsidy` is an FCC-administered federal capital "
-            "subsidy such as the Universal Service Fund",
+            ["usf", "fcc-subsidy", "federal-grant", "federal-loan", "own-budget", "other"],
+            "where the money comes from. `usf`: Universal Service Fund support (High Cost, "
+            "E-Rate, Rural Health Care, Lifeline), barred by 54.9 and 54.10; `fcc-subsidy`: "
+            "another or an unspecified FCC-administered capital subsidy (54.10); "
+            "`federal-grant`, `federal-loan`: federal funds not administered by the FCC, "
+            "outside these rules. Unstated, it is unknown for carriers, schools, libraries, "
+            "local bodies, health care and utilities, and means no subsidy for other buyers",
         ),
         spec(
             "purpose",
@@ -298,9 +502,9 @@ INFO = PackInfo(
         ),
         spec(
             "exception-claimed",
-            ["blue-uas-cleared", "domestic-end-product"],
-            "an exemption of DA 26-22 (from 2026-01-07) claimed for a foreign-produced drone or "
-            "part: on the Blue UAS Cleared List, or a qualifying Buy American domestic end "
+            sorted(_UAS_EXEMPTIONS),
+            "an exemption of DA 26-22 (2026-01-07 to 2026-12-31) claimed for a foreign-produced "
+            "drone or part: on the Blue UAS list, or a qualifying Buy American domestic end "
             "product. Not stated means none is claimed",
         ),
     ),

@@ -1,7 +1,14 @@
-"""US NDAA FY2019 §889 (FAR 52.204-25, 2 CFR 200.216) as a rule pack.
+"""US NDAA FY2019 §889 (FAR subpart 4.21, FAR 52.204-24/-25/-26, 2 CFR 200.216) as a rule pack.
 
-Sources: /tmp research notes A2, summarised in docs/packs/us-ndaa-889.md. Every date below is
-from a CONFIRMED source there unless the Source value says otherwise.
+The sources are the ``Source`` values below; docs/packs/us-ndaa-889.md summarises them, with the
+conformance table of worked purchases (tests/conformance/us-ndaa-889.toml) that the suite runs.
+
+Escalation rule of this pack: an unknown fact sends a purchase to review only where the known
+facts already place it inside §889's reach. For an executive agency (bound by Parts A and B)
+that is any purchase from a listed or unidentified maker, and any electronic item whose parts
+are not declared; for anyone else only a purchase that states federal grant or loan funding, or
+a public body's purchase whose funding is not stated (public bodies are the main recipients of
+federal awards). A private buyer's unstated funding counts as "not federal".
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from vendorpolicy._packs._base import Confidence, FactLocation, PackInfo, Source
 from vendorpolicy._packs._common import EXECUTIVE, cite, listed, spec
 from vendorpolicy._predicates import (
     Predicate,
+    buyer,
     category,
     components,
     decision_date,
@@ -29,15 +37,25 @@ STATUTE = Source(
     title="John S. McCain National Defense Authorization Act for Fiscal Year 2019, §889",
     issuer="US Congress (Pub. L. 115-232, 132 Stat. 1636)",
     date=dt.date(2018, 8, 13),
-    note="Enactment date and sections confirmed via GAO major-rule report B-332365 (2020-07-27).",
+    note="Enactment date and sections confirmed via GAO major-rule report B-332365 (2020-07-27); "
+    "subsections (a)-(d) and (f)(3) read as the FAR, 2 CFR 200.216 and GSA Order ADM 5450.176 "
+    "quote them.",
 )
 CLAUSE = Source(
     title="FAR 52.204-25, Prohibition on contracting for certain telecommunications and video "
     "surveillance services or equipment",
     issuer="FAR Council",
     url="https://www.acquisition.gov/far/52.204-25",
-    note="Definitions, prohibitions (b), exceptions (c) and reporting (d); read in a public copy "
-    "of the clause text.",
+    note="Definitions (a), prohibitions (b), exceptions (c) and reporting (d); read in public "
+    "copies of the clause text (farclause.com, Nov 2021 version, and flow-down copies).",
+)
+REPRESENTATIONS = Source(
+    title="FAR 52.204-24 and 52.204-26 (offeror representations) and FAR 4.2105 (their use in "
+    "all solicitations)",
+    issuer="FAR Council",
+    url="https://www.acquisition.gov/far/52.204-24",
+    note="Every offeror represents, after a reasonable inquiry, whether it uses covered "
+    "equipment (52.204-24(d)(2), 52.204-26(c)(2)); read in public copies.",
 )
 PART_A_RULE = Source(
     title="FAR interim rule, FAR Case 2018-017 (FAC 2019-05), effective 2019-08-13",
@@ -59,16 +77,27 @@ WAIVERS = Source(
     date=dt.date(2020, 8, 28),
     url="https://gsa.gov/directives-library/156867",
     note="Agency one-time waivers end by 2021-08-13 (Part A) and 2022-08-13 (Part B); the "
-    "Director of National Intelligence may waive in the national-security interest.",
+    "Director of National Intelligence may waive in the national-security interest. FAR 4.2104 "
+    "gives the same limits.",
 )
 GRANTS = Source(
     title="Guidance for Grants and Agreements, 2 CFR 200.216, 85 FR 49506",
     issuer="US Office of Management and Budget",
     date=dt.date(2020, 8, 13),
     url="https://regulations.justia.com/regulations/fedreg/2020/08/13/2020-17468.html",
-    note="§200.216 took effect 2020-08-13; whether the 2024 Uniform Guidance revision changed it "
-    "was not checked.",
+    note="§200.216 took effect 2020-08-13 and binds recipients and subrecipients of loan and "
+    "grant funds; its text was read in agency copies (CDC AR-37, NIH GPS 4.1.37). Whether the "
+    "2024 Uniform Guidance revision reworded it was not checked.",
     confidence=Confidence.CONFIRMED,
+)
+HISILICON = Source(
+    title="Dahua, Hikvision, Huawei US Ban Rules Released",
+    issuer="IPVM",
+    date=dt.date(2019, 8, 8),
+    url="https://ipvm.com/reports/far-ban",
+    confidence=Confidence.PARTLY_CONFIRMED,
+    note="Reads the Part A interim rule as reaching products whose HiSilicon system-on-chip is "
+    "an essential component; the pack sends such parts to review rather than denying.",
 )
 
 PART_A_FROM = dt.date(2019, 8, 13)
@@ -89,12 +118,24 @@ TELECOM_COVERED = "us.889.covered"
 PURPOSE_LIMITED = "us.889.purpose-limited"
 EXCEPTIONS = frozenset({"third-party-interconnection", "no-user-data-access"})
 FUNDS = frozenset({"federal-grant", "federal-loan"})
+#: Categories whose items cannot contain telecommunications or video surveillance parts: their
+#: undeclared parts do not send a purchase to review (and declared parts are not read). A
+#: modelling choice; any other category, or an unknown one, has its parts read.
+NO_PARTS = (
+    "office/furniture",
+    "office/supplies",
+    "other/food",
+    "other/clothing",
+    "other/fuel",
+    "other/travel",
+    "other/professional-services",
+)
 
 
 def covered_equipment() -> Predicate:
     """Covered telecommunications equipment or services, read on the purchase or, inside
     ``components.any``, on a part: Huawei/ZTE telecom, or Hytera/Hikvision/Dahua telecom and
-    video surveillance for the listed purposes."""
+    video surveillance for the listed purposes (§889(f)(3)(A)-(C))."""
     return (listed(TELECOM_COVERED) & category.within("telecom")) | (
         listed(PURPOSE_LIMITED)
         & category.within("telecom", "video/surveillance")
@@ -102,9 +143,39 @@ def covered_equipment() -> Predicate:
     )
 
 
+def other_equipment() -> Predicate:
+    """Something else from a covered maker, where §889 may or may not reach it: a Huawei or ZTE
+    item outside telecom (a laptop, a camera, a chip), or a Hytera/Hikvision/Dahua item outside
+    telecom and video surveillance used for a listed purpose. Whether it is
+    "telecommunications equipment" is a judgement."""
+    return (listed(TELECOM_COVERED) & ~category.within("telecom")) | (
+        listed(PURPOSE_LIMITED)
+        & ~category.within("telecom", "video/surveillance")
+        & purchase.purpose.in_(LISTED_PURPOSES)
+    )
+
+
+def _in_parts(part: Predicate) -> Predicate:
+    """A substantial or essential declared part satisfies ``part``; items of the ``NO_PARTS``
+    categories have none to read."""
+    return ~category.within(*NO_PARTS) & components.any(part & fact("essential").is_true)
+
+
 def uses_covered() -> Predicate:
     """The purchase is covered equipment, or uses it as a substantial or essential component."""
-    return covered_equipment() | components.any(covered_equipment() & fact("essential").is_true)
+    return covered_equipment() | _in_parts(covered_equipment())
+
+
+def uses_other() -> Predicate:
+    """The purchase is, or has as an essential part, other equipment of a covered maker."""
+    return other_equipment() | _in_parts(other_equipment())
+
+
+def federal_funds() -> Predicate:
+    """The purchase is paid with federal loan or grant funds (2 CFR 200.216). A private
+    buyer's unstated funding counts as not federal; a public body's is unknown."""
+    stated = fact("funding").in_(FUNDS, if_missing=False)
+    return (buyer.is_private & stated) | (buyer.is_public & fact("funding").in_(FUNDS))
 
 
 def _exception() -> Predicate:
@@ -118,14 +189,20 @@ def _waiver(agency_value: str, agency_end: dt.date) -> Predicate:
     return agency | fact("waiver").in_({"dni"}, if_missing=False)
 
 
+_JUDGEMENT = (
+    "the maker is covered, but §889 reaches only its telecommunications (and, for Hytera, "
+    "Hikvision and Dahua, video surveillance) equipment and services: whether this item or its "
+    "essential part is such equipment (a radio, a network function, a video chip) is a "
+    "judgement for the contracting officer"
+)
+
+
 def build() -> RuleSet:
     """The §889 rule set."""
-    other_equipment = (
-        listed(TELECOM_COVERED) | (listed(PURPOSE_LIMITED) & purchase.purpose.in_(LISTED_PURPOSES))
-    ) & ~category.within("telecom", "video/surveillance")
+    part_a_unless = _exception() | _waiver("agency-part-a", PART_A_WAIVER_END)
     return RuleSet(
         id=NAME,
-        version="2025-12-22",
+        version="2026-01-07",
         title="US NDAA FY2019 §889: covered telecommunications and video surveillance equipment",
         description="Executive agencies may not procure covered equipment (Part A, 2019-08-13) "
         "nor contract with entities that use it (Part B, 2020-08-13); federal grant and loan "
@@ -134,7 +211,7 @@ def build() -> RuleSet:
             Rule(
                 id="part-a",
                 when=EXECUTIVE & uses_covered(),
-                unless=_exception() | _waiver("agency-part-a", PART_A_WAIVER_END),
+                unless=part_a_unless,
                 effect=Effect.DENY,
                 reason="an executive agency may not procure, extend or renew a contract for "
                 "anything that is covered telecommunications or video surveillance equipment, "
@@ -144,13 +221,11 @@ def build() -> RuleSet:
             ),
             Rule(
                 id="part-a-other-equipment",
-                when=EXECUTIVE & other_equipment,
-                unless=_exception() | _waiver("agency-part-a", PART_A_WAIVER_END),
+                when=EXECUTIVE & uses_other(),
+                unless=part_a_unless,
                 effect=Effect.REVIEW,
-                reason="the maker is covered, but §889 reaches only its telecommunications and "
-                "video surveillance equipment and services: whether this item is such equipment "
-                "(radios, network functions) is a judgement for the contracting officer",
-                source=cite(STATUTE, CLAUSE),
+                reason=_JUDGEMENT,
+                source=cite(STATUTE, CLAUSE, HISILICON),
                 in_force_from=PART_A_FROM,
             ),
             Rule(
@@ -162,12 +237,12 @@ def build() -> RuleSet:
                 "telecommunications equipment or services as a substantial or essential "
                 "component of any system; the offeror's representation (FAR 52.204-24/-26) "
                 "must say it does not",
-                source=cite(STATUTE, CLAUSE, PART_B_RULE, WAIVERS),
+                source=cite(STATUTE, CLAUSE, REPRESENTATIONS, PART_B_RULE, WAIVERS),
                 in_force_from=PART_B_FROM,
             ),
             Rule(
                 id="grants-and-loans",
-                when=~EXECUTIVE & fact("funding").in_(FUNDS) & uses_covered(),
+                when=~EXECUTIVE & federal_funds() & uses_covered(),
                 unless=_exception(),
                 effect=Effect.DENY,
                 reason="federal grant and loan funds may not be used to procure or obtain covered "
@@ -175,6 +250,15 @@ def build() -> RuleSet:
                 "use them as a substantial or essential component (executive agencies fall "
                 "under Part A instead)",
                 source=cite(STATUTE, GRANTS),
+                in_force_from=PART_B_FROM,
+            ),
+            Rule(
+                id="grants-and-loans-other-equipment",
+                when=~EXECUTIVE & federal_funds() & uses_other(),
+                unless=_exception(),
+                effect=Effect.REVIEW,
+                reason=_JUDGEMENT.replace("the contracting officer", "the award recipient"),
+                source=cite(STATUTE, GRANTS, HISILICON),
                 in_force_from=PART_B_FROM,
             ),
         ],
@@ -192,7 +276,16 @@ INFO = PackInfo(
     "telecommunications and video surveillance equipment used for public safety, government "
     "facility security, critical-infrastructure surveillance or national security, with their "
     "subsidiaries and affiliates.",
-    sources=(STATUTE, CLAUSE, PART_A_RULE, PART_B_RULE, WAIVERS, GRANTS),
+    sources=(
+        STATUTE,
+        CLAUSE,
+        REPRESENTATIONS,
+        PART_A_RULE,
+        PART_B_RULE,
+        WAIVERS,
+        GRANTS,
+        HISILICON,
+    ),
     facts=(
         spec(
             "purpose",
@@ -218,7 +311,9 @@ INFO = PackInfo(
         spec(
             "funding",
             ["federal-grant", "federal-loan", "own-budget", "other"],
-            "where the money comes from; federal grant and loan funds fall under 2 CFR 200.216",
+            "where the money comes from; federal grant and loan funds fall under 2 CFR 200.216. "
+            "Unstated, it counts as not federal for a private buyer and is unknown for a public "
+            "body that is not an executive agency",
         ),
         spec(
             "exception-claimed",

@@ -1,0 +1,371 @@
+"""Resolving a purchase against a registry: the purchase's vendor and every component's maker,
+named in free text or given as vendors, become the registry's identified vendors as of the
+decision date, and each resolution says how.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from vendorpolicy._checks import tick, type_name
+from vendorpolicy._model import Buyer, Component, Purchase, Vendor
+from vendorpolicy._names import Resolver
+from vendorpolicy._registry import Registry
+from vendorpolicy._resolution import Candidate, Match, Resolution, ResolvedPurchase
+from vendorpolicy.errors import InvalidValueError, PredicateTypeError
+
+__all__ = ["resolve_purchase"]
+
+
+def resolve_purchase(
+    registry: Registry,
+    purchase: Purchase,
+    *,
+    as_of: dt.date | None = None,
+    resolver: Resolver | None = None,
+) -> ResolvedPurchase:
+    """The purchase with its vendors identified (see :meth:`Registry.resolve`)."""
+    run = _Run(
+        registry=registry,
+        when=as_of if as_of is not None else purchase.date,
+        resolver=resolver if resolver is not None else registry.index,
+    )
+    buyer = run.buyer(purchase.buyer) if registry.lists else purchase.buyer
+    vendor = purchase.vendor
+    if vendor is None and purchase.supplier.strip():
+        vendor = run.named("vendor", purchase.supplier)
+    elif vendor is not None:
+        vendor = run.given("vendor", vendor, also=purchase.supplier)
+    components = purchase.components
+    if components is not None:
+        new: list[Component] = []
+        for i, component in enumerate(components):
+            subject = f"components[{i}].vendor"
+            if component.vendor is None and component.maker.strip():
+                component = attrs.evolve(  # noqa: PLW2901
+                    component, vendor=run.named(subject, component.maker)
+                )
+            elif component.vendor is not None:
+                component = attrs.evolve(  # noqa: PLW2901
+                    component, vendor=run.given(subject, component.vendor, also=component.maker)
+                )
+            new.append(component)
+        components = tuple(new)
+    resolved = attrs.evolve(purchase, buyer=buyer, vendor=vendor, components=components)
+    return ResolvedPurchase(purchase=resolved, resolutions=tuple(run.resolutions))
+
+
+@attrs.define
+class _Run:
+    """One purchase's resolution: the registry, the date, the resolver, the vendors already
+    materialised (by entity id) and the resolutions recorded so far."""
+
+    registry: Registry
+    when: dt.date | None
+    resolver: Resolver
+    cache: dict[str, Vendor | None] = attrs.field(factory=dict)
+    resolutions: list[Resolution] = attrs.field(factory=list)
+
+    def buyer(self, given: Buyer) -> Buyer:
+        """The buyer with the registry's designations for it added, when the registry knows
+        it (by its id, then its name); with designations unknown (``None``) when the registry
+        cannot say which entity it is, or what it is without a date, and one of the entities it
+        might be is designated. A buyer the registry does not know is kept, unrecorded."""
+        registry = self.registry
+        queries = [given.id]
+        if given.name.strip() and given.name != given.id:
+            queries.append(given.name)
+        matches = [self._match(q) for q in queries]
+        named = list(
+            dict.fromkeys(
+                m.entity for m in matches if m.entity is not None and m.entity in registry
+            )
+        )
+        base: dict[str, Any] = {"subject": "buyer", "registry": f"{registry.id}@{registry.version}"}
+        if len(named) == 1:
+            entity = named[0]
+            match = next(m for m in matches if m.entity == entity)
+            found = self._designations_of(entity)
+            if found is None:
+                self.resolutions.append(
+                    Resolution(
+                        **base,
+                        query=match.query,
+                        match=match,
+                        as_of=self.when,
+                        note="no date given, and the buyer's designations change over time "
+                        "(state the purchase date, or evaluate as of a date)",
+                        missing_facts=("purchase.date",),
+                    )
+                )
+                return attrs.evolve(given, designations=None)
+            on = self.when if self.when is not None else self._any_date(entity)
+            self.resolutions.append(
+                Resolution(
+                    **base,
+                    query=match.query,
+                    match=match,
+                    as_of=self.when,
+                    entity=entity,
+                    name=registry.entity(entity).name,
+                    designations=registry.designations(entity, on),
+                    note=f"given as `{given.id}`; the registry's designations for it apply",
+                )
+            )
+            if given.designations is None or found <= given.designations:
+                return given
+            return attrs.evolve(given, designations=given.designations | found)
+        # Several entities named, or none: unknown only where it might be a designated one.
+        candidates: set[str] = {c.entity for m in matches for c in m.candidates} | set(named)
+        risky = sorted(e for e in candidates if e in registry and registry._ever_designated(e))
+        if not risky:
+            return given
+        match = next((m for m in matches if m.candidates), matches[0])
+        self.resolutions.append(
+            Resolution(
+                **base,
+                query=match.query,
+                match=match,
+                as_of=self.when,
+                note="the buyer may be "
+                + ", ".join(f"`{e}`" for e in risky)
+                + ", which the registry designates; its designations are unknown",
+                conflict=len(named) > 1,
+            )
+        )
+        return attrs.evolve(given, designations=None)
+
+    def _match(self, name: str) -> Match:
+        match = self.resolver.resolve(name)
+        if not isinstance(match, Match):
+            raise PredicateTypeError(
+                f"the resolver returned {type_name(match)} {tick(match)}, not a Match",
+                path="Registry.resolve(resolver)",
+            )
+        return match
+
+    def _designations_of(self, entity: str) -> frozenset[str] | None:
+        """The lists that reach ``entity`` on the date; without a date, the same on every
+        date or ``None``."""
+        if self.when is not None:
+            return self.registry.designated(entity, self.when)
+        dates = [dt.date.min, *self.registry._dates_that_matter(entity)]
+        seen = {self.registry.designated(entity, on) for on in dates}
+        return next(iter(seen)) if len(seen) == 1 else None
+
+    def _any_date(self, entity: str) -> dt.date:
+        dates = self.registry._dates_that_matter(entity)
+        return dates[-1] if dates else dt.date.min
+
+    def named(self, subject: str, name: str) -> Vendor | None:
+        """The vendor a free-text name identifies, or ``None``; records the resolution."""
+        vendor, resolution = self._lookup(subject, name)
+        self.resolutions.append(resolution)
+        return vendor
+
+    def given(self, subject: str, given: Vendor, *, also: str = "") -> Vendor | None:
+        """The registry's vendor for a vendor the caller gave, or ``None`` when it is unknown.
+
+        The vendor is looked up by its id, its name and ``also`` (the purchase's supplier name,
+        or a component's maker). One entity identified: the registry's vendor, with the caller's
+        designations added (or ``None`` when, without a date, the registry cannot say what the
+        entity is). Several: a conflict, and ``None``. None at all: the vendor as given. A
+        stated parent is identified too, and must agree with the registry's owners.
+        """
+        queries = [given.id]
+        for text in (given.name, also):
+            if text.strip() and text not in queries:
+                queries.append(text)
+        lookups = [self._lookup(subject, q) for q in queries]
+        named = [(v, r) for v, r in lookups if r.match.entity in self.registry]
+        entities = list(dict.fromkeys(r.match.entity for _, r in named))
+        if len(entities) > 1:
+            self.resolutions.append(self._conflict(subject, given, named))
+            return None
+        if not entities:
+            # Not identified: an ambiguous name leaves the vendor unknown, else it is kept.
+            unclear = next((r for _, r in lookups if r.match.ambiguous), None)
+            if unclear is not None:
+                self.resolutions.append(
+                    attrs.evolve(
+                        unclear,
+                        note="several registry entities carry this name; the vendor is "
+                        "unknown until its id says which",
+                    )
+                )
+                return None
+            resolution = next((r for _, r in lookups if r.match.candidates), lookups[-1][1])
+            return self._keep(subject, given, resolution)
+        found, resolution = named[0]
+        if found is None:
+            self.resolutions.append(resolution)  # identified, but unknown without a date
+            return None
+        if found == given:
+            return given  # already the registry's vendor: nothing to add or to report
+        vendor: Vendor | None = attrs.evolve(
+            found, designations=found.designations | given.designations
+        )
+        note = f"given as `{given.id}`; the registry's ownership and designations apply"
+        slot = len(self.resolutions)  # the vendor's resolution goes before its parent's
+        if given.parent is not None and given.parent != found.parent:
+            assert vendor is not None
+            vendor, problem = self._with_stated_parent(subject, vendor, given.parent)
+            if vendor is None:
+                self.resolutions.insert(
+                    slot, attrs.evolve(resolution, entity=None, note=problem, conflict=True)
+                )
+                return None
+            note += f"; {problem}"
+        self.resolutions.insert(slot, attrs.evolve(resolution, note=note))
+        return vendor
+
+    def _keep(self, subject: str, given: Vendor, resolution: Resolution) -> Vendor | None:
+        """The vendor as given (its stated parent identified in turn), with the resolution."""
+        note = (resolution.note + "; " if resolution.note else "") + "the vendor as given is kept"
+        if given.parent is None:
+            self.resolutions.append(attrs.evolve(resolution, note=note))
+            return given
+        slot = len(self.resolutions)  # the vendor's resolution goes before its parent's
+        parent = self.given(f"{subject}.parent", given.parent)
+        if parent is None:
+            self.resolutions.insert(
+                slot,
+                attrs.evolve(
+                    resolution,
+                    note=f"the stated parent `{given.parent.id}` is unknown (see "
+                    f"{subject}.parent), so the vendor's owners are not known",
+                ),
+            )
+            return None
+        if parent == given.parent:
+            self.resolutions.insert(slot, attrs.evolve(resolution, note=note))
+            return given
+        try:
+            vendor = attrs.evolve(given, parent=parent)
+        except InvalidValueError as exc:  # the identified parent's chain makes a cycle
+            self.resolutions.insert(
+                slot,
+                attrs.evolve(
+                    resolution,
+                    note=f"the stated parent `{parent.id}` conflicts: {exc.message}",
+                    conflict=True,
+                ),
+            )
+            return None
+        self.resolutions.insert(slot, attrs.evolve(resolution, note=note))
+        return vendor
+
+    def _with_stated_parent(
+        self, subject: str, vendor: Vendor, stated: Vendor
+    ) -> tuple[Vendor | None, str]:
+        """``vendor`` (the registry's) reconciled with the parent the purchase states: kept
+        when the registry knows no owner, accepted when the registry's owners include it, else
+        a conflict (``None``). The second item says which, for the resolution's note."""
+        parent = self.given(f"{subject}.parent", stated)
+        if parent is None:
+            return None, (
+                f"the stated parent `{stated.id}` is unknown (see {subject}.parent), so the "
+                "vendor's owners are not known"
+            )
+        if vendor.parent is None:
+            try:
+                return attrs.evolve(vendor, parent=parent), (
+                    f"the registry records no controlling owner; the stated parent "
+                    f"`{parent.id}` is kept"
+                )
+            except InvalidValueError as exc:
+                return None, f"the stated parent `{parent.id}` conflicts: {exc.message}"
+        owners = [o.id for o in vendor.owners]
+        if parent.id in owners:
+            return vendor, f"the stated parent `{parent.id}` agrees with the registry's owners"
+        return None, (
+            f"the stated parent `{parent.id}` is not among the registry's owners ("
+            + ", ".join(f"`{o}`" for o in owners)
+            + "); fix the purchase or the registry"
+        )
+
+    def _conflict(
+        self, subject: str, given: Vendor, named: list[tuple[Vendor | None, Resolution]]
+    ) -> Resolution:
+        """The resolution of a vendor whose id, name and supplier name identify different
+        entities: not identified, with each entity as a candidate."""
+        first: dict[str, Resolution] = {}
+        for _, r in named:
+            assert r.match.entity is not None
+            first.setdefault(r.match.entity, r)
+        said = "; ".join(
+            f"`{r.query}` is `{entity}` ({self.registry.entity(entity).name})"
+            for entity, r in first.items()
+        )
+        top = named[0][1]
+        match = Match(
+            query=top.query,
+            method=top.match.method,
+            score=1.0,
+            candidates=tuple(
+                Candidate(
+                    entity=entity,
+                    name=self.registry.entity(entity).name,
+                    method=r.match.method,
+                    score=1.0,
+                )
+                for entity, r in first.items()
+            ),
+        )
+        return Resolution(
+            subject=subject,
+            query=top.query,
+            match=match,
+            registry=top.registry,
+            as_of=top.as_of,
+            note=f"the vendor given as `{given.id}` is named as different entities: {said}",
+            conflict=True,
+        )
+
+    def _lookup(self, subject: str, name: str) -> tuple[Vendor | None, Resolution]:
+        registry, when = self.registry, self.when
+        match = self._match(name)
+        base: dict[str, Any] = {
+            "subject": subject,
+            "query": name,
+            "match": match,
+            "registry": f"{registry.id}@{registry.version}",
+            "as_of": when,
+        }
+        entity_id = match.entity
+        if entity_id is None:
+            return None, Resolution(**base)
+        if entity_id not in registry:
+            return None, Resolution(
+                **base, note=f"the resolver named `{entity_id}`, which is not in the registry"
+            )
+        if entity_id not in self.cache:
+            self.cache[entity_id] = (
+                registry.vendor(entity_id, when)
+                if when is not None
+                else registry.vendor_any_date(entity_id)
+            )
+        vendor = self.cache[entity_id]
+        if vendor is None:
+            return None, Resolution(
+                **base,
+                note="no date given, and the entity's owners or designations change over time "
+                "(state the purchase date, or evaluate as of a date)",
+                missing_facts=("purchase.date",),
+            )
+        if when is None:
+            # The vendor is the same on every date; show the paths as they stand on the last
+            # date that matters (any date gives the same designations).
+            some = registry._dates_that_matter(entity_id)
+            paths = registry.designations(entity_id, some[-1] if some else dt.date.min)
+        else:
+            paths = registry.designations(entity_id, when)
+        return vendor, Resolution(
+            **base,
+            entity=entity_id,
+            name=registry.entity(entity_id).name,
+            designations=paths,
+        )

@@ -1,0 +1,287 @@
+"""The `jp-2018` and `uk-telecoms` packs: laws over generated purchases, and the registry facts
+their sources give (issue 9). The worked purchases are in tests/conformance/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+import tomllib
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vendorpolicy import (
+    Buyer,
+    Effect,
+    Purchase,
+    Sector,
+    Vendor,
+    bundled_registry,
+    packs,
+    purchase_from_dict,
+)
+from vendorpolicy._packs._base import FactLocation
+from vendorpolicy.testing import DESIGNATION_POOL, purchases
+
+REGISTRY = bundled_registry()
+CONFORMANCE = Path(__file__).parent / "conformance"
+CATEGORIES = [
+    "telecom/network/router",
+    "telecom/network/core",
+    "telecom/radio",
+    "telecom/service",
+    "telecom/endpoint/handset",
+    "video/surveillance/camera",
+    "it/endpoint/laptop",
+    "it/server",
+    "security/physical/system",
+]
+
+
+def decide(name: str, purchase: Purchase) -> Effect:
+    return packs.load(name).evaluate(purchase).effect
+
+
+@st.composite
+def pack_purchases(draw: st.DrawFn, name: str) -> Purchase:
+    """Purchases whose vendors and components may carry the pack's designations, with facts
+    from the pack's vocabulary (each possibly missing) and categories the pack reads."""
+    info = packs.info(name)
+    pool = (*DESIGNATION_POOL, *info.designations)
+    specs = [s for s in info.facts if s.location is FactLocation.FACTS]
+    p = draw(purchases(designations=pool, vocabulary=packs.load(name).vocabulary))
+    facts = draw(
+        st.fixed_dictionaries({}, optional={s.name: st.sampled_from(list(s.values)) for s in specs})
+    )
+    category = draw(st.none() | st.sampled_from(CATEGORIES))
+    return attrs.evolve(p, facts=facts, category=category)
+
+
+def designated(p: Purchase, designations: tuple[str, ...]) -> bool | None:
+    """Whether a pack designation reaches the vendor or a declared component's maker (None when
+    a maker is unknown or the components are not declared)."""
+    if p.components is None:
+        return None
+    makers = [p.vendor, *(c.vendor for c in p.components)]
+    if any(v is None for v in makers):
+        return None
+    return any(set(d.designations) & set(designations) for v in makers if v for d in v.lineage)
+
+
+# --- Japan ---------------------------------------------------------------------------------------
+
+
+class TestJapanLaws:
+    PACK = "jp-2018"
+
+    @settings(max_examples=50)
+    @given(data=st.data())
+    def test_buyers_outside_the_regime_are_allowed(self, data: st.DataObject) -> None:
+        """A buyer that is neither a bound public body nor a carrier or critical-infrastructure
+        operator is allowed, whatever else is missing."""
+        p = data.draw(pack_purchases(self.PACK))
+        bound = p.buyer.public and p.buyer.sector in {
+            Sector.CENTRAL_GOVERNMENT,
+            Sector.DEFENCE,
+            Sector.PUBLIC_AGENCY,
+        }
+        if not bound and p.buyer.sector not in {Sector.CARRIER, Sector.CRITICAL_INFRASTRUCTURE}:
+            assert decide(self.PACK, p) is Effect.ALLOW
+
+    @settings(max_examples=50)
+    @given(data=st.data())
+    def test_private_carrier_unlisted_vendor_allowed(self, data: st.DataObject) -> None:
+        """A private carrier's purchase whose vendor is not a reported target, with no adverse
+        finding and no prior-notification claim, is allowed (the advisory never escalates on
+        what is not stated)."""
+        p = data.draw(pack_purchases(self.PACK))
+        p = attrs.evolve(p, buyer=Buyer(id="carrier-a", public=False, sector="carrier"))
+        facts = {k: v for k, v in p.facts.items() if not k.startswith("espa-")}
+        if facts.get("supply-chain-risk") == "not-dispelled":
+            del facts["supply-chain-risk"]
+        p = attrs.evolve(p, facts=facts)
+        vendor = p.vendor
+        if vendor is not None and not any(
+            "jp.2018.reported-targets" in v.designations for v in vendor.lineage
+        ):
+            assert decide(self.PACK, p) is Effect.ALLOW
+
+    @settings(max_examples=50)
+    @given(data=st.data())
+    def test_clearing_facts_never_raise_severity(self, data: st.DataObject) -> None:
+        """Stating that the risk was dispelled, NISC consulted and the screening cleared never
+        makes a decision more severe."""
+        p = data.draw(pack_purchases(self.PACK))
+        cleared = attrs.evolve(
+            p,
+            facts={
+                **p.facts,
+                "supply-chain-risk": "dispelled",
+                "nisc-consulted": True,
+                "espa-screening": "cleared",
+            },
+        )
+        assert decide(self.PACK, cleared) <= decide(self.PACK, p)
+
+    @settings(max_examples=50)
+    @given(data=st.data(), scope=st.sampled_from(["confidential", "personal-data"]))
+    def test_in_scope_never_softer_than_out_of_scope(self, data: st.DataObject, scope: str) -> None:
+        """A system that needs special protection is never judged more leniently than the same
+        purchase for another system."""
+        p = data.draw(pack_purchases(self.PACK))
+        inside = attrs.evolve(p, facts={**p.facts, "system-scope": scope})
+        outside = attrs.evolve(p, facts={**p.facts, "system-scope": "other"})
+        assert decide(self.PACK, inside) >= decide(self.PACK, outside)
+
+
+# --- United Kingdom ------------------------------------------------------------------------------
+
+
+class TestUKLaws:
+    PACK = "uk-telecoms"
+
+    @settings(max_examples=50)
+    @given(data=st.data())
+    def test_no_listed_maker_anywhere_allows_non_departments(self, data: st.DataObject) -> None:
+        """When neither the vendor nor any declared component's maker is listed, a buyer other
+        than a government department is allowed, whatever facts are missing."""
+        p = data.draw(pack_purchases(self.PACK))
+        department = p.buyer.public and p.buyer.sector in {
+            Sector.CENTRAL_GOVERNMENT,
+            Sector.DEFENCE,
+        }
+        if not department and designated(p, packs.info(self.PACK).designations) is False:
+            assert decide(self.PACK, p) is Effect.ALLOW
+
+    @settings(max_examples=50)
+    @given(data=st.data())
+    def test_direction_recipients_never_softer(self, data: st.DataObject) -> None:
+        """Receiving a designated vendor direction never makes a decision more lenient."""
+        p = data.draw(pack_purchases(self.PACK))
+        recipient = attrs.evolve(p, facts={**p.facts, "dvd-recipient": True})
+        other = attrs.evolve(p, facts={**p.facts, "dvd-recipient": False})
+        assert decide(self.PACK, recipient) >= decide(self.PACK, other)
+
+    @settings(max_examples=50)
+    @given(data=st.data())
+    def test_departments_only_read_surveillance_equipment(self, data: st.DataObject) -> None:
+        """A department's purchase that is not surveillance equipment and declares no component
+        that could be is allowed."""
+        p = data.draw(pack_purchases(self.PACK))
+        p = attrs.evolve(p, buyer=Buyer(id="ho", public=True, sector="central-government"))
+        if (
+            p.category is not None
+            and not p.category.within("video/surveillance")
+            and p.components is not None
+            and all(c.category is not None for c in p.components)
+            and not any(c.category.within("video/surveillance") for c in p.components if c.category)
+        ):
+            assert decide(self.PACK, p) is Effect.ALLOW
+
+
+# --- both: unknowns never allow a denied purchase -----------------------------------------------
+
+
+def _denied_cases() -> list[Any]:
+    out = []
+    for name in ("jp-2018", "uk-telecoms"):
+        with (CONFORMANCE / f"{name}.toml").open("rb") as handle:
+            table = tomllib.load(handle)
+        out.extend(
+            pytest.param(name, case, id=f"{name}:{case['id']}")
+            for case in table["case"]
+            if case["expect"] == "deny" and case.get("status", "ok") == "ok"
+        )
+    return out
+
+
+def _without_one(purchase: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The purchase with one stated thing removed: each fact, the components, the vendor or
+    supplier, the category, the date."""
+    out = []
+    for fact_name in purchase.get("facts", {}):
+        facts = {k: v for k, v in purchase["facts"].items() if k != fact_name}
+        out.append((f"facts.{fact_name}", {**purchase, "facts": facts}))
+    out.extend(
+        (key, {k: v for k, v in purchase.items() if k != key})
+        for key in ("components", "vendor", "supplier", "category", "date")
+        if key in purchase
+    )
+    return out
+
+
+@pytest.mark.parametrize(("name", "case"), _denied_cases())
+def test_removing_one_stated_fact_never_allows_a_denial(name: str, case: dict[str, Any]) -> None:
+    """A denied worked purchase with any one stated fact removed is never allowed or only
+    warned: the missing fact makes the decision unknown, which escalates."""
+    as_of = dt.date.fromisoformat(case["as_of"]) if "as_of" in case else None
+    for removed, data in _without_one(case["purchase"]):
+        p = purchase_from_dict(data)
+        effect = packs.load(name).evaluate(p, as_of=as_of, registry=REGISTRY).effect
+        assert effect >= Effect.REVIEW, (removed, effect)
+
+
+# --- the registry facts these packs rely on ------------------------------------------------------
+
+
+class TestRegistry:
+    ON = dt.date(2023, 3, 1)
+
+    @pytest.mark.parametrize(
+        ("name", "entity"),
+        [
+            ("Huawei Technologies (UK) Co. Limited", "huawei-uk"),
+            ("HUAWEI TECHNOLOGIES (UK) CO LTD", "huawei-uk"),
+            ("ZTEジャパン株式会社", "zte-japan"),
+            ("ZTE Japan K.K.", "zte-japan"),
+        ],
+    )
+    def test_national_subsidiaries_resolve(self, name: str, entity: str) -> None:
+        """The national companies the regimes reach are known by their names."""
+        assert REGISTRY.match(name).entity == entity
+
+    def test_uk_designation_reaches_the_group(self) -> None:
+        """The 2022 notice names the Huawei corporate group: its UK company and the group's
+        other companies carry the designation, the parent does not (designations only travel
+        down)."""
+        for entity in ("huawei-uk", "huawei-technologies", "huawei-japan", "hisilicon"):
+            assert "uk.tsa.designated-vendor" in REGISTRY.designated(entity, self.ON), entity
+        assert "uk.tsa.designated-vendor" not in REGISTRY.designated(
+            "huawei-investment-holding", self.ON
+        )
+        assert "uk.tsa.designated-vendor" not in REGISTRY.designated(
+            "huawei-uk", dt.date(2022, 10, 12)
+        )
+
+    def test_high_risk_vendors_are_huawei_and_zte(self) -> None:
+        """The 2020 policy's high-risk vendors are Huawei and ZTE; the July 2020 decision is
+        about Huawei only."""
+        for entity in ("huawei-technologies", "zte", "zte-japan"):
+            assert "uk.ncsc.high-risk-vendor" in REGISTRY.designated(entity, self.ON), entity
+        assert "uk.dcms.2020-huawei" in REGISTRY.designated("huawei-uk", self.ON)
+        assert "uk.dcms.2020-huawei" not in REGISTRY.designated("zte", self.ON)
+        assert "uk.ncsc.high-risk-vendor" not in REGISTRY.designated("zte", dt.date(2020, 1, 27))
+
+    def test_japan_reported_targets_reach_the_groups(self) -> None:
+        """Japan's reported targets reach Huawei's and ZTE's Japanese companies."""
+        for entity in ("huawei-japan", "zte-japan"):
+            assert "jp.2018.reported-targets" in REGISTRY.designated(entity, self.ON), entity
+
+    def test_surveillance_reads_the_owner_country(self) -> None:
+        """A British subsidiary of a Chinese camera maker is caught through its owner."""
+        cn = Vendor(id="cam-cn", country="CN")
+        p = Purchase(
+            buyer=Buyer(id="ho", public=True, sector="central-government", country="GB"),
+            vendor=Vendor(id="cam-uk", country="GB", parent=cn),
+            category="video/surveillance/camera",
+            date=dt.date(2023, 2, 1),
+            components=(),
+            facts={"site-sensitivity": "sensitive", "action": "install"},
+        )
+        assert decide("uk-telecoms", p) is Effect.DENY
+        assert decide("uk-telecoms", attrs.evolve(p, vendor=attrs.evolve(cn, country="SE"))) is (
+            Effect.ALLOW
+        )

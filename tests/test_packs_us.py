@@ -1,0 +1,258 @@
+"""The US packs (`us-ndaa-889`, `us-fcc-covered-list`): escalation only within each regime's
+reach, the advisory tiers, and the registry's US group companies. Worked purchases from the
+sources are in tests/conformance/; these are the laws behind them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vendorpolicy import Buyer, Component, Effect, Purchase, Vendor, bundled_registry, packs
+from vendorpolicy._packs import us_fcc_covered_list, us_ndaa_889
+from vendorpolicy.testing import DESIGNATION_POOL, purchases
+
+REGISTRY = bundled_registry()
+NDAA = "us-ndaa-889"
+FCC = "us-fcc-covered-list"
+AGENCY = Buyer(id="gsa", public=True, sector="central-government", country="US")
+CATEGORIES = (
+    "telecom/network/router",
+    "telecom/service",
+    "telecom/modem",
+    "video/surveillance/camera",
+    "it/endpoint/laptop",
+    "it/security/software",
+    "uas/aircraft",
+    "video/surveillance/component",
+    *us_ndaa_889.NO_PARTS,
+)
+
+
+def screened(name: str, **fixed: Any) -> st.SearchStrategy[Purchase]:
+    """Purchases under pack ``name``: vendors and parts may carry its designations, facts come
+    from its vocabulary (each possibly missing), categories from the packs' tree; ``fixed``
+    overrides fields of the result."""
+    info = packs.info(name)
+    pool = (*DESIGNATION_POOL, *info.designations)
+    own = {s.name: list(s.values) for s in info.facts if s.location.value == "facts"}
+    part_facts = {s.name: st.booleans() for s in info.facts if s.location.value == "component"}
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Purchase:
+        p = draw(purchases(designations=pool))
+        facts = draw(
+            st.fixed_dictionaries({}, optional={k: st.sampled_from(v) for k, v in own.items()})
+        )
+        parts = p.components
+        if parts is not None:
+            parts = tuple(
+                attrs.evolve(
+                    c,
+                    category=draw(st.none() | st.sampled_from(CATEGORIES)),
+                    facts=draw(st.fixed_dictionaries({}, optional=part_facts)),
+                )
+                for c in parts
+            )
+        purpose = draw(
+            st.none() | st.sampled_from(["public-safety", "national-security", "office"])
+        )
+        out = attrs.evolve(
+            p,
+            category=draw(st.none() | st.sampled_from(CATEGORIES)),
+            components=parts,
+            purpose=purpose,
+            facts=facts,
+        )
+        return attrs.evolve(out, **fixed) if fixed else out
+
+    return build()
+
+
+def decide(name: str, purchase: Purchase) -> Effect:
+    return packs.load(name).evaluate(purchase).effect
+
+
+def lineage_designations(purchase: Purchase) -> set[str]:
+    found: set[str] = set()
+    for top in [purchase.vendor, *(c.vendor for c in purchase.components or ())]:
+        for v in top.lineage if top is not None else ():
+            found |= set(v.designations)
+    return found
+
+
+class TestNDAAReach:
+    @settings(max_examples=60)
+    @given(st.data())
+    def test_private_buyer_without_federal_funds_is_outside(self, data: st.DataObject) -> None:
+        """A private buyer that states no federal grant or loan funding is outside §889, whatever
+        it buys and from whom: never an escalation on an unknown."""
+        p = data.draw(screened(NDAA))
+        p = attrs.evolve(p, buyer=attrs.evolve(p.buyer, public=False))
+        if p.facts.get("funding") not in us_ndaa_889.FUNDS:
+            assert decide(NDAA, p) is Effect.ALLOW
+
+    @settings(max_examples=60)
+    @given(st.data())
+    def test_non_electronic_items_need_no_parts(self, data: st.DataObject) -> None:
+        """An agency's purchase of a non-electronic item from an identified, unlisted vendor,
+        with the offeror's representation, is allowed whatever its parts say."""
+        p = data.draw(screened(NDAA))
+        p = attrs.evolve(
+            p,
+            buyer=AGENCY,
+            vendor=Vendor(id="steelcase", country="US"),
+            category=data.draw(st.sampled_from(us_ndaa_889.NO_PARTS)),
+            date=data.draw(st.dates(dt.date(2017, 1, 1), dt.date(2030, 12, 31))),
+            acquired=None,
+            facts={**p.facts, "uses-covered-equipment": False},
+        )
+        assert decide(NDAA, p) is Effect.ALLOW
+
+    def test_other_equipment_reaches_parts(self) -> None:
+        """An essential part of a covered maker outside telecom (a HiSilicon chip) sends an
+        agency purchase to review, and the same part not essential does not."""
+        chip = Component(maker="HiSilicon", category="video/surveillance/component")
+        p = Purchase(
+            buyer=AGENCY,
+            vendor=Vendor(id="acme-cameras", country="US"),
+            category="video/surveillance/camera",
+            purpose="government-facility-security",
+            date=dt.date(2021, 5, 1),
+            facts={"uses-covered-equipment": False},
+            components=[attrs.evolve(chip, facts={"essential": True})],
+        )
+        rules = packs.load(NDAA)
+        decision = rules.evaluate(p, registry=REGISTRY)
+        assert decision.effect is Effect.REVIEW
+        assert [r.rule for r in decision.determining] == ["part-a-other-equipment"]
+        minor = attrs.evolve(p, components=[attrs.evolve(chip, facts={"essential": False})])
+        assert rules.evaluate(minor, registry=REGISTRY).effect is Effect.ALLOW
+
+
+class TestFCCReach:
+    @settings(max_examples=60)
+    @given(st.data())
+    def test_buyers_without_subsidies_are_only_warned(self, data: st.DataObject) -> None:
+        """A buyer of a kind that receives no FCC subsidies, stating none, is never denied and
+        never sent to review, except for a listing the pack cannot place."""
+        sectors = sorted(
+            s for s in ("central-government", "defence", "public-agency", "enterprise", "retail")
+        )
+        p = data.draw(screened(FCC))
+        p = attrs.evolve(p, buyer=attrs.evolve(p.buyer, sector=data.draw(st.sampled_from(sectors))))
+        if p.facts.get("funding") in {"usf", "fcc-subsidy"}:
+            p = attrs.evolve(p, facts={**p.facts, "funding": "own-budget"})
+        rules = packs.load(FCC)
+        known = attrs.evolve(rules, rules=[r for r in rules.rules if r.id != "unrecognised-entry"])
+        assert known.evaluate(p).effect <= Effect.WARN
+
+    @settings(max_examples=60)
+    @given(st.data())
+    def test_undesignated_and_not_foreign_uas_is_allowed(self, data: st.DataObject) -> None:
+        """With every maker identified, no designation anywhere and no possibly foreign-produced
+        drone, nothing applies."""
+        p = data.draw(screened(FCC))
+        identified = (
+            p.vendor is not None
+            and p.components is not None
+            and all(c.vendor is not None for c in p.components)
+        )
+        if (
+            identified
+            and not lineage_designations(p) & set(packs.info(FCC).designations)
+            and not (
+                p.facts.get("uas-produced-abroad") is not False
+                and (p.category is None or str(p.category).startswith("uas"))
+            )
+        ):
+            assert decide(FCC, p) is Effect.ALLOW
+
+    def test_advisory_tiers_end_the_day_before_their_bar(self) -> None:
+        """Every `-pending` rule only warns, and its window ends the day before the rule it
+        announces begins."""
+        rules = {r.id: r for r in packs.load(FCC).rules}
+        pending = [r for r in rules.values() if r.id.endswith("-pending")]
+        assert len(pending) == 7
+        for tier in pending:
+            bar = rules[tier.id.removesuffix("-pending")]
+            assert tier.effects == {Effect.WARN}
+            assert tier.in_force_until is not None
+            assert bar.in_force_from is not None
+            assert tier.in_force_until + dt.timedelta(days=1) == bar.in_force_from
+            assert bar.effect is Effect.DENY
+
+    def test_affiliates_reached_through_the_889_lists(self) -> None:
+        """A group company linked only as an affiliate (no ownership chain) is placed in the
+        Huawei/ZTE entry through the §889 list of the same group."""
+        affiliate = Vendor(id="zte-usa", designations={"us.fcc.covered-list", "us.889.covered"})
+        p = Purchase(
+            buyer=Buyer(id="telco", public=False, sector="carrier"),
+            vendor=affiliate,
+            category="telecom/network/router",
+            date=dt.date(2022, 1, 10),
+            facts={"funding": "fcc-subsidy"},
+            components=(),
+        )
+        decision = packs.load(FCC).evaluate(p)
+        assert decision.effect is Effect.DENY
+        assert [r.rule for r in decision.determining] == ["subsidy-2021-03"]
+        alone = attrs.evolve(affiliate, designations={"us.fcc.covered-list"})
+        assert decide(FCC, attrs.evolve(p, vendor=alone)) is Effect.REVIEW
+
+    def test_usf_bar_reads_any_category(self) -> None:
+        """Universal Service support may buy no Huawei item at all, from 2020-06-30; an FCC
+        subsidy that does not say it is USF goes to review."""
+        p = Purchase(
+            buyer=Buyer(id="telco", public=False, sector="carrier"),
+            vendor=REGISTRY.vendor("huawei-technologies", dt.date(2021, 1, 1)),
+            category="office/furniture",
+            date=dt.date(2020, 6, 30),
+            facts={"funding": "usf"},
+            components=(),
+        )
+        assert decide(FCC, p) is Effect.DENY
+        assert decide(FCC, attrs.evolve(p, date=dt.date(2020, 6, 29))) is Effect.WARN
+        assert decide(FCC, attrs.evolve(p, facts={"funding": "fcc-subsidy"})) is Effect.REVIEW
+        assert decide(FCC, attrs.evolve(p, facts={"funding": "federal-grant"})) is Effect.ALLOW
+
+
+class TestRegistryGroups:
+    def test_us_companies_carry_their_groups_lists(self) -> None:
+        """The US companies of the named groups carry the §889 list of their group."""
+        on = dt.date(2023, 6, 1)
+        expected = {
+            "huawei-technologies-usa": "us.889.covered",
+            "zte-usa": "us.889.covered",
+            "hikvision-usa": "us.889.purpose-limited",
+            "hikvision-canada": "us.889.purpose-limited",
+            "dahua-usa": "us.889.purpose-limited",
+            "hytera-america": "us.889.purpose-limited",
+            "hytera-america-west": "us.889.purpose-limited",
+            "hytera-us": "us.889.purpose-limited",
+        }
+        for entity, designation in expected.items():
+            assert designation in REGISTRY.designated(entity, on), entity
+            assert "us.fcc.covered-list" in REGISTRY.designated(entity, on), entity
+
+    def test_dahua_usa_leaves_the_group_when_sold(self) -> None:
+        """Dahua Technology USA is Dahua's until 2024-01-31 and not after the sale."""
+        assert "us.889.purpose-limited" in REGISTRY.designated("dahua-usa", dt.date(2024, 1, 31))
+        assert REGISTRY.designated("dahua-usa", dt.date(2024, 2, 1)) == frozenset()
+
+    def test_kaspersky_lab_inc_is_reached_by_the_2022_entry(self) -> None:
+        """Kaspersky Lab, Inc. is AO Kaspersky Lab's subsidiary, so the 2022 entry reaches it
+        before its own 2024 listing."""
+        vendor = REGISTRY.vendor("kaspersky-lab-inc", dt.date(2023, 1, 1))
+        assert vendor.parent is not None
+        assert vendor.parent.id == "kaspersky-lab"
+        assert "us.fcc.covered-list" in vendor.designations
+
+    def test_usf_designation_starts_on_the_final_designation(self) -> None:
+        """The 54.9 list dates from 2020-06-30 and reaches Huawei's subsidiaries."""
+        usf = us_fcc_covered_list.USF_DESIGNATION
+        assert usf not in REGISTRY.designated("hisilicon", dt.date(2020, 6, 29))
+        assert usf in REGISTRY.designated("hisilicon", dt.date(2020, 6, 30))

@@ -1,0 +1,435 @@
+"""Resolving purchases against a registry: vendors given or named, with or without a date,
+conflicts between what a purchase says about its vendor, and stated parents."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from vendorpolicy import (
+    Buyer,
+    Component,
+    DesignationList,
+    Effect,
+    Entity,
+    Listing,
+    Purchase,
+    Registry,
+    Rule,
+    RuleSet,
+    Vendor,
+    bundled_registry,
+    buyer,
+    components,
+    vendor,
+)
+from vendorpolicy.testing import DESIGNATION_POOL, name_variants, registries
+
+D = dt.date
+_BUYER = Buyer(id="agency", public=True, sector="central-government", country="US")
+_DATES = st.dates(min_value=D(2016, 1, 1), max_value=D(2029, 12, 31))
+
+
+def _deny(designations: set[str], *, through: bool = False) -> RuleSet:
+    """Deny a vendor (or any component's maker) that one of ``designations`` reaches."""
+    when = vendor.designated(designations, through_ownership=through)
+    return RuleSet(
+        id="r",
+        version="1",
+        rules=[
+            Rule(id="vendor", when=when, effect="deny"),
+            Rule(id="part", when=components.any(when), effect="deny"),
+        ],
+    )
+
+
+_889 = _deny({"us.889.covered", "us.889.purpose-limited"})
+
+
+@st.composite
+def _naming(draw: st.DrawFn, registry: Registry, entity: Entity, on: dt.date | None) -> Purchase:
+    """A purchase naming ``entity``: by id, by legal name or alias, or by a variant of one,
+    as the supplier, as a given vendor or as a component's maker."""
+    name = draw(st.sampled_from(entity.names))
+    text = draw(st.sampled_from([name, draw(name_variants(name))]))
+    how = draw(st.sampled_from(["id", "vendor-name", "supplier", "maker", "maker-id"]))
+    if how == "id":
+        return Purchase(buyer=_BUYER, vendor=Vendor(id=entity.id), date=on, components=())
+    if how == "vendor-name":
+        return Purchase(
+            buyer=_BUYER, vendor=Vendor(id="ledger-0042", name=text), date=on, components=()
+        )
+    if how == "supplier":
+        return Purchase(buyer=_BUYER, supplier=text, date=on, components=())
+    if how == "maker":
+        return Purchase(
+            buyer=_BUYER, supplier="Nobody Ltd", date=on, components=(Component(maker=text),)
+        )
+    return Purchase(
+        buyer=_BUYER,
+        supplier="Nobody Ltd",
+        date=on,
+        components=(Component(vendor=Vendor(id=entity.id)),),
+    )
+
+
+class TestNoDate:
+    @pytest.mark.parametrize(
+        "purchase",
+        [
+            Purchase(buyer=_BUYER, vendor=Vendor(id="zte"), components=()),
+            Purchase(buyer=_BUYER, vendor=Vendor(id="v-1", name="ZTE Corporation"), components=()),
+            Purchase(buyer=_BUYER, supplier="ZTE Corporation", components=()),
+            Purchase(
+                buyer=_BUYER,
+                vendor=Vendor(id="nec", name="NEC"),
+                components=(Component(vendor=Vendor(id="zte")),),
+            ),
+            Purchase(
+                buyer=_BUYER,
+                vendor=Vendor(id="nec", name="NEC"),
+                components=(Component(maker="ZTE Corporation"),),
+            ),
+        ],
+        ids=["id", "given-name", "supplier", "component-id", "component-maker"],
+    )
+    def test_listed_vendor_without_date_is_unknown(self, purchase: Purchase) -> None:
+        """A listed vendor with no date is unknown, never its undesignated self: the decision
+        escalates and says the purchase date is missing (it was ALLOW for a vendor id)."""
+        decision = _889.evaluate(purchase, registry=bundled_registry())
+        assert decision.effect is Effect.REVIEW
+        assert "purchase.date" in decision.missing_facts
+        resolution = decision.resolutions[-1]
+        assert resolution.missing_facts == ("purchase.date",)
+        assert "change over time" in resolution.note
+        dated = attrs_evolve_date(purchase, D(2021, 1, 1))
+        assert _889.evaluate(dated, registry=bundled_registry()).effect is Effect.DENY
+
+    def test_as_of_stands_for_the_date(self) -> None:
+        """With `as_of`, the registry answers as of that date although the purchase has none."""
+        purchase = Purchase(buyer=_BUYER, vendor=Vendor(id="zte"), components=())
+        decision = _889.evaluate(purchase, registry=bundled_registry(), as_of=D(2021, 1, 1))
+        assert decision.effect is Effect.DENY
+
+    def test_vendor_the_same_on_every_date_is_identified(self) -> None:
+        """A registry entity whose owners and listings never change is known without a date."""
+        purchase = Purchase(buyer=_BUYER, vendor=Vendor(id="v-7", name="ZT Systems"))
+        registry = Registry(
+            id="r", version="1", entities=[Entity(id="zts", name="ZT Systems", country="US")]
+        )
+        resolved = registry.resolve(purchase)
+        assert resolved.purchase.vendor == Vendor(id="zts", name="ZT Systems", country="US")
+
+    @given(registries(designations=DESIGNATION_POOL), _DATES, st.data())
+    def test_no_date_never_allows_what_the_date_denies(
+        self, registry: Registry, on: dt.date, data: st.DataObject
+    ) -> None:
+        """For every entity and every purchase naming it (id, name, alias, a variant; vendor,
+        supplier or maker), leaving the date out never turns a DENY into an ALLOW."""
+        rules = _deny(set(DESIGNATION_POOL), through=data.draw(st.booleans()))
+        entity = data.draw(st.sampled_from(registry.entities))
+        dated = data.draw(_naming(registry, entity, on))
+        undated = attrs_evolve_date(dated, None)
+        if rules.evaluate(dated, registry=registry).effect is Effect.DENY:
+            decision = rules.evaluate(undated, registry=registry)
+            assert decision.effect is not Effect.ALLOW
+            if decision.effect is Effect.REVIEW and any(
+                r.missing_facts for r in decision.resolutions
+            ):
+                assert "purchase.date" in decision.missing_facts
+
+    @given(_DATES, st.data())
+    def test_bundled_no_date_never_allows_what_the_date_denies(
+        self, on: dt.date, data: st.DataObject
+    ) -> None:
+        """The same over the bundled registry's entities and the §889 lists."""
+        registry = bundled_registry()
+        entity = data.draw(st.sampled_from(registry.entities))
+        dated = data.draw(_naming(registry, entity, on))
+        if _889.evaluate(dated, registry=registry).effect is Effect.DENY:
+            undated = attrs_evolve_date(dated, None)
+            assert _889.evaluate(undated, registry=registry).effect is not Effect.ALLOW
+
+
+def attrs_evolve_date(purchase: Purchase, on: dt.date | None) -> Purchase:
+    return attrs.evolve(purchase, date=on)
+
+
+class TestConflicts:
+    def test_id_and_supplier_name_disagree(self) -> None:
+        """A vendor id and a supplier name that identify different entities are a conflict:
+        the vendor is unknown, with both entities as candidates (the id used to win)."""
+        purchase = Purchase(
+            buyer=_BUYER,
+            vendor=Vendor(id="zt-systems"),
+            supplier="Huawei Technologies Co., Ltd.",
+            date=D(2026, 1, 1),
+            components=(),
+        )
+        decision = _889.evaluate(purchase, registry=bundled_registry())
+        assert decision.effect is Effect.REVIEW
+        assert decision.missing_facts == ("vendor",)
+        (resolution,) = decision.resolutions
+        assert resolution.conflict
+        assert resolution.entity is None
+        assert {c.entity for c in resolution.match.candidates} == {
+            "zt-systems",
+            "huawei-technologies",
+        }
+        text = "\n".join(resolution.render())
+        assert "conflict" in text
+        assert "`Huawei Technologies Co., Ltd.` is `huawei-technologies`" in text
+
+    def test_id_and_name_disagree(self) -> None:
+        """The id and the name of one given vendor that name different entities conflict too."""
+        given = Vendor(id="zt-systems", name="ZTE Corporation")
+        resolved = bundled_registry().resolve(
+            Purchase(buyer=_BUYER, vendor=given, date=D(2021, 1, 1))
+        )
+        assert resolved.purchase.vendor is None
+        assert resolved.resolutions[0].conflict
+
+    def test_supplier_identifies_a_vendor_the_registry_does_not_know_by_id(self) -> None:
+        """A ledger's own vendor code with the supplier's name: the name identifies it."""
+        purchase = Purchase(
+            buyer=_BUYER,
+            vendor=Vendor(id="ledger-0042"),
+            supplier="ZTE Corporation",
+            date=D(2021, 1, 1),
+            components=(),
+        )
+        decision = _889.evaluate(purchase, registry=bundled_registry())
+        assert decision.effect is Effect.DENY
+        assert decision.resolutions[0].entity == "zte"
+
+    def test_ambiguous_given_name_is_unknown(self) -> None:
+        """A given vendor whose name several registry entities share is unknown, not kept."""
+        registry = Registry(
+            id="r",
+            version="1",
+            entities=[
+                Entity(id="a", name="Orbit Systems Inc."),
+                Entity(id="b", name="Orbit Systems GmbH"),
+            ],
+        )
+        given = Vendor(id="ledger-1", name="Orbit Systems")
+        resolved = registry.resolve(Purchase(buyer=_BUYER, vendor=given))
+        assert resolved.purchase.vendor is None
+        assert {c.entity for c in resolved.resolutions[0].match.candidates} == {"a", "b"}
+
+    @given(registries(designations=DESIGNATION_POOL), st.data())
+    def test_two_entities_named_is_never_a_vendor(
+        self, registry: Registry, data: st.DataObject
+    ) -> None:
+        """Whenever the id and the supplier name identify two different entities, the vendor is
+        unknown and both are candidates; when they identify the same one, it is that one."""
+        first = data.draw(st.sampled_from(registry.entities))
+        second = data.draw(st.sampled_from(registry.entities))
+        supplier = data.draw(st.sampled_from(second.names))
+        on = data.draw(_DATES)
+        purchase = Purchase(buyer=_BUYER, vendor=Vendor(id=first.id), supplier=supplier, date=on)
+        resolved = registry.resolve(purchase)
+        named = registry.match(supplier).entity
+        if named is not None and named != first.id:
+            assert resolved.purchase.vendor is None
+            (resolution,) = resolved.resolutions
+            assert resolution.conflict
+            assert {c.entity for c in resolution.match.candidates} == {first.id, named}
+        else:
+            assert resolved.purchase.vendor == registry.vendor(first.id, on)
+
+
+class TestStatedParent:
+    def test_parent_kept_where_the_registry_knows_no_owner(self) -> None:
+        """ZTE USA is only an affiliate of ZTE in the registry; a purchase stating ZTE as its
+        parent keeps that parent (identified), so ownership rules see it (it was dropped)."""
+        purchase = Purchase(
+            buyer=_BUYER,
+            vendor=Vendor(id="zte-usa", parent=Vendor(id="zte")),
+            date=D(2021, 1, 1),
+            components=(),
+        )
+        resolved = bundled_registry().resolve(purchase)
+        assert resolved.purchase.vendor is not None
+        assert [v.id for v in resolved.purchase.vendor.lineage] == ["zte-usa", "zte"]
+        assert "us.889.covered" in resolved.purchase.vendor.lineage[1].designations
+        assert [r.subject for r in resolved.resolutions] == ["vendor", "vendor.parent"]
+        assert "stated parent `zte` is kept" in resolved.resolutions[0].note
+
+    def test_parent_agreeing_with_the_registry(self) -> None:
+        """A stated parent among the registry's owners leaves the registry's chain."""
+        purchase = Purchase(
+            buyer=_BUYER,
+            vendor=Vendor(id="huawei-device", parent=Vendor(id="huawei-investment-holding")),
+            date=D(2021, 1, 1),
+        )
+        registry = bundled_registry()
+        resolved = registry.resolve(purchase)
+        assert resolved.purchase.vendor == registry.vendor("huawei-device", D(2021, 1, 1))
+
+    def test_parent_in_conflict(self) -> None:
+        """A stated parent the registry's owners do not include is a conflict: unknown."""
+        purchase = Purchase(
+            buyer=_BUYER,
+            vendor=Vendor(id="huawei-device", parent=Vendor(id="zte")),
+            date=D(2021, 1, 1),
+            components=(),
+        )
+        decision = _889.evaluate(purchase, registry=bundled_registry())
+        assert decision.effect is Effect.REVIEW
+        resolution = decision.resolutions[0]
+        assert resolution.conflict
+        assert "not among the registry's owners" in resolution.note
+
+    def test_parent_of_an_unknown_vendor_is_identified(self) -> None:
+        """A vendor the registry does not know keeps its stated parent, identified in turn:
+        a ledger code cannot hide a listed parent."""
+        purchase = Purchase(
+            buyer=_BUYER,
+            vendor=Vendor(id="ledger-7", name="Acme", parent=Vendor(id="p-1", name="Huawei")),
+            date=D(2021, 1, 1),
+            components=(),
+        )
+        decision = _deny({"us.889.covered"}, through=True).evaluate(
+            purchase, registry=bundled_registry()
+        )
+        assert decision.effect is Effect.DENY
+
+    @given(registries(designations=DESIGNATION_POOL), _DATES, st.data())
+    def test_stated_parent_never_dropped(
+        self, registry: Registry, on: dt.date, data: st.DataObject
+    ) -> None:
+        """A stated parent ends up in the resolved vendor's ownership chain (as itself or as
+        the registry's entity), or the vendor is unknown: it is never silently dropped."""
+        assume(len(registry.entities) > 1)
+        child, parent = data.draw(st.permutations(registry.entities))[:2]
+        stated = Vendor(id=parent.id)
+        purchase = Purchase(
+            buyer=_BUYER, vendor=Vendor(id=child.id, parent=stated), date=on, components=()
+        )
+        resolved = registry.resolve(purchase).purchase.vendor
+        if resolved is not None:
+            assert parent.id in [v.id for v in resolved.owners]
+
+
+def _carriers() -> Registry:
+    """A registry that knows two carriers; one received a direction on 2023-03-01."""
+    return Registry(
+        id="buyers",
+        version="1",
+        entities=[
+            Entity(id="carrier-a", name="Alpha Telecom plc", country="GB"),
+            Entity(id="carrier-b", name="Beta Networks Ltd", country="GB"),
+            Entity(id="zte", name="ZTE Corporation", country="CN"),
+        ],
+        lists=[
+            DesignationList(
+                id="uk.dvd.recipient",
+                propagates="entity",
+                entries=[Listing(entity="carrier-a", added=D(2023, 3, 1))],
+            ),
+            DesignationList(
+                id="covered",
+                propagates="entity",
+                entries=[Listing(entity="zte", added=D(2018, 8, 13))],
+            ),
+        ],
+    )
+
+
+_DIRECTED = RuleSet(
+    id="directed",
+    version="1",
+    rules=[
+        Rule(
+            id="directed-carrier",
+            when=buyer.designated({"uk.dvd.recipient"}) & vendor.designated({"covered"}),
+            effect="deny",
+        )
+    ],
+)
+
+
+def _carrier(buyer_id: str, name: str = "") -> Buyer:
+    return Buyer(id=buyer_id, name=name, public=False, sector="carrier", country="GB")
+
+
+class TestBuyerFromRegistry:
+    def test_buyer_designations_as_of_the_date(self) -> None:
+        """A buyer the registry knows carries the registry's designations as of the date."""
+        registry = _carriers()
+        for on, effect in ((D(2023, 2, 28), Effect.ALLOW), (D(2023, 3, 1), Effect.DENY)):
+            purchase = Purchase(buyer=_carrier("carrier-a"), supplier="ZTE Corporation", date=on)
+            decision = _DIRECTED.evaluate(purchase, registry=registry)
+            assert decision.effect is effect
+        resolved = registry.resolve(
+            Purchase(buyer=_carrier("po-77", name="Alpha Telecom plc"), date=D(2024, 1, 1))
+        )
+        assert resolved.purchase.buyer.designations == {"uk.dvd.recipient"}
+        assert resolved.resolutions[0].subject == "buyer"
+        assert resolved.resolutions[0].entity == "carrier-a"
+
+    def test_stated_designations_kept(self) -> None:
+        """The buyer's own designations stay, the registry's are added."""
+        given = Buyer(id="carrier-a", public=False, sector="carrier", designations={"own-list"})
+        resolved = _carriers().resolve(Purchase(buyer=given, date=D(2024, 1, 1)))
+        assert resolved.purchase.buyer.designations == {"own-list", "uk.dvd.recipient"}
+
+    def test_no_date_makes_changing_designations_unknown(self) -> None:
+        """Without a date, a buyer whose designations change is unknown: review, with the
+        purchase date among the missing facts."""
+        purchase = Purchase(buyer=_carrier("carrier-a"), supplier="ZTE Corporation")
+        decision = _DIRECTED.evaluate(purchase, registry=_carriers(), as_of=None)
+        assert decision.effect is Effect.REVIEW
+        assert "purchase.date" in decision.missing_facts
+        assert "buyer.designations" in decision.missing_facts
+
+    def test_unknown_buyer_kept_unrecorded(self) -> None:
+        """A buyer the registry does not know is kept as it is, with nothing recorded."""
+        buyer_ = _carrier("carrier-z", name="Zed Mobile")
+        resolved = _carriers().resolve(Purchase(buyer=buyer_, date=D(2024, 1, 1)))
+        assert resolved.purchase.buyer == buyer_
+        assert resolved.resolutions == ()
+
+    def test_buyer_that_may_be_designated_is_unknown(self) -> None:
+        """A buyer only similar to a designated buyer entity has unknown designations."""
+        buyer_ = _carrier("po-1", name="Alpha Telcom")
+        registry = Registry(
+            id="r",
+            version="1",
+            entities=[*_carriers().entities, Entity(id="alpha-2", name="Alpha Telecom Group")],
+            lists=_carriers().lists,
+        )
+        resolved = registry.resolve(Purchase(buyer=buyer_, date=D(2024, 1, 1)))
+        assert resolved.purchase.buyer.designations is None
+        assert "`carrier-a`" in resolved.resolutions[0].note
+
+    @given(registries(designations=DESIGNATION_POOL), _DATES, st.data())
+    def test_buyer_designations_are_the_registrys(
+        self, registry: Registry, on: dt.date, data: st.DataObject
+    ) -> None:
+        """For any registry, a buyer given by an entity's id carries exactly that entity's
+        designations on the date; without the date it is never allowed where the dated
+        decision denies."""
+        entity = data.draw(st.sampled_from(registry.entities))
+        purchase = Purchase(
+            buyer=Buyer(id=entity.id, public=True, sector="other"),
+            vendor=Vendor(id="outsider-vendor"),
+            date=on,
+        )
+        resolved = registry.resolve(purchase).purchase.buyer
+        named = registry.match(entity.id).entity
+        if named == entity.id:
+            assert resolved.designations == registry.designated(entity.id, on)
+        rules = RuleSet(
+            id="b",
+            version="1",
+            rules=[Rule(id="d", when=buyer.designated(set(DESIGNATION_POOL)), effect="deny")],
+        )
+        if rules.evaluate(purchase, registry=registry).effect is Effect.DENY:
+            undated = attrs_evolve_date(purchase, None)
+            assert rules.evaluate(undated, registry=registry).effect is not Effect.ALLOW
