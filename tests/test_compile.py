@@ -13,15 +13,19 @@ from typing import Any, ClassVar
 import attrs
 import pytest
 from attrs import frozen
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from vendorpolicy import (
     Buyer,
     Case,
     Combining,
+    Component,
     Decision,
+    DesignationList,
     Effect,
+    Entity,
+    Listing,
     Money,
     Predicate,
     Purchase,
@@ -36,6 +40,7 @@ from vendorpolicy import (
     bundled_registry,
     buyer,
     category,
+    components,
     custom,
     fact,
     packs,
@@ -48,8 +53,10 @@ from vendorpolicy._compile._lazy import LazyDecision, LazyRuleResult
 from vendorpolicy._vocabcheck import check
 from vendorpolicy.errors import VendorPolicyError
 from vendorpolicy.testing import (
+    COUNTRY_POOL,
     DESIGNATION_POOL,
     FACT_POOL,
+    predicates,
     purchases,
     purchases_for,
     registries,
@@ -116,6 +123,8 @@ def assert_agree(
     compiled = rs.evaluate(p, **arguments)
     if escalated:
         assert type(compiled) is Decision, "escalated facts are the interpreter's to read"
+    elif any(r.settled for r in plain.resolutions):
+        assert type(compiled) is Decision, "a settled ambiguous name is the interpreter's"
     else:
         assert type(compiled) is LazyDecision, "the compiled form did not decide"
     assert compiled.effect is plain.effect
@@ -227,6 +236,214 @@ class TestAgreement:
         with _cache_limit(2):
             for p in [*ps, *ps]:
                 assert_agree(rs, p)
+
+
+#: What undeclared parts (or an unstated buyer country) mean in a condition: unknown, or either.
+_IF_NOT_STATED = st.sampled_from([None, True, False])
+
+
+def _with_rule(rs: RuleSet, rule: Rule) -> RuleSet:
+    """``rs`` with ``rule`` first among its own rules."""
+    return attrs.evolve(rs, rules=(rule, *rs.rules))
+
+
+class TestUndeclaredParts:
+    """`components.any/all(if_undeclared=...)`: undeclared parts count as the condition says."""
+
+    @_share(0.25)
+    @given(st.data())
+    def test_quantifiers_with_if_undeclared(self, data: st.DataObject) -> None:
+        """A rule set with a component quantifier whose `if_undeclared` is unknown, true or
+        false decides purchases with undeclared, no and some parts as the interpreter does."""
+        rs = data.draw(rule_sets(max_rules=3))
+        inner = data.draw(predicates(max_leaves=3))
+        quantifier = data.draw(st.sampled_from([components.any, components.all]))
+        effect = data.draw(st.sampled_from([Effect.DENY, Effect.REVIEW, Effect.ALLOW]))
+        rule = Rule(
+            id="parts",
+            when=quantifier(inner, if_undeclared=data.draw(_IF_NOT_STATED)),
+            effect=effect,
+        )
+        rs = _with_rule(rs, rule)
+        for p in data.draw(st.lists(purchases_for(rs), min_size=1, max_size=6)):
+            for parts in (p.components, None, ()):
+                assert_agree(rs, attrs.evolve(p, components=parts), as_of=data.draw(_DATES))
+
+    @pytest.mark.parametrize(
+        ("if_undeclared", "expected"),
+        [(None, Effect.REVIEW), (True, Effect.DENY), (False, Effect.ALLOW)],
+    )
+    def test_each_meaning_decides(self, if_undeclared: bool | None, expected: Effect) -> None:
+        """Undeclared parts are unknown (review), a covered part (deny) or none (allow), as
+        `if_undeclared` says, in the compiled form as in the interpreter."""
+        covered = vendor.origin.in_({"CN"})
+        rs = RuleSet(
+            id="parts",
+            version="1",
+            rules=[
+                Rule(
+                    id="no-cn-parts",
+                    when=components.any(covered, if_undeclared=if_undeclared),
+                    effect=Effect.DENY,
+                )
+            ],
+        )
+        p = Purchase(buyer=Buyer(id="mic", public=True, sector="central-government"))
+        decision = assert_agree(rs, p)
+        assert decision is not None
+        assert decision.effect is expected
+
+
+class TestBuyerCountry:
+    """`buyer.country.in_(..., if_missing=...)`: an unstated country counts as it says."""
+
+    @_share(0.25)
+    @given(st.data())
+    def test_buyer_country_with_if_missing(self, data: st.DataObject) -> None:
+        """A rule on the buyer's country, with and without `if_missing`, decides buyers with a
+        stated country and without one as the interpreter does."""
+        rs = data.draw(rule_sets(max_rules=3))
+        countries = data.draw(st.frozensets(st.sampled_from(["JP", "GB", "EU", "US"]), min_size=1))
+        when = buyer.country.in_(countries, if_missing=data.draw(_IF_NOT_STATED))
+        if data.draw(st.booleans()):
+            when = when & vendor.origin.in_({"CN"})
+        rs = _with_rule(rs, Rule(id="jurisdiction", when=when, effect=Effect.DENY))
+        for p in data.draw(st.lists(purchases_for(rs), min_size=1, max_size=6)):
+            country = data.draw(st.none() | st.sampled_from(sorted(countries | {"FR"})))
+            stated = attrs.evolve(p, buyer=attrs.evolve(p.buyer, country=country))
+            assert_agree(rs, stated, as_of=data.draw(_DATES))
+
+    @pytest.mark.parametrize(
+        ("if_missing", "expected"),
+        [(None, Effect.REVIEW), (True, Effect.DENY), (False, Effect.ALLOW)],
+    )
+    def test_each_meaning_decides(self, if_missing: bool | None, expected: Effect) -> None:
+        """A buyer without a country is unknown (review), inside (deny) or outside (allow) the
+        jurisdiction, as `if_missing` says."""
+        rs = RuleSet(
+            id="jp",
+            version="1",
+            rules=[
+                Rule(
+                    id="jp-only",
+                    when=buyer.country.in_({"JP"}, if_missing=if_missing),
+                    effect=Effect.DENY,
+                )
+            ],
+        )
+        decision = assert_agree(
+            rs, Purchase(buyer=Buyer(id="mic", public=True, sector="central-government"))
+        )
+        assert decision is not None
+        assert decision.effect is expected
+
+
+#: Rule sets on the vendor alone, whose decisions on a named vendor are certain.
+_VENDOR_RULES = st.lists(
+    st.tuples(
+        st.frozensets(st.sampled_from(DESIGNATION_POOL), min_size=1).map(vendor.designated)
+        | st.frozensets(st.sampled_from(COUNTRY_POOL), min_size=1).map(vendor.origin.in_),
+        st.sampled_from([Effect.DENY, Effect.REVIEW]),
+    ),
+    min_size=1,
+    max_size=3,
+).map(
+    lambda drawn: RuleSet(
+        id="vendor-only",
+        version="1",
+        rules=[Rule(id=f"r{i}", when=w, effect=e) for i, (w, e) in enumerate(drawn)],
+    )
+)
+_ON = dt.date(2022, 1, 1)
+
+
+class TestAmbiguousNames:
+    """A name several registry entities carry: settled when every one gives the same certain
+    decision (the interpreter tries each), escalated otherwise, in the compiled form too."""
+
+    _REGISTRY = Registry(
+        id="r",
+        version="1",
+        entities=[
+            Entity(id="orbit-inc", name="Orbit Systems Inc.", country="US"),
+            Entity(id="orbit-gmbh", name="Orbit Systems GmbH", country="DE"),
+        ],
+        lists=[
+            DesignationList(
+                id="covered",
+                propagates="entity",
+                entries=[
+                    Listing(entity="orbit-inc", added=dt.date(2020, 1, 1)),
+                    Listing(entity="orbit-gmbh", added=dt.date(2021, 1, 1)),
+                ],
+            )
+        ],
+    )
+    _RULES = RuleSet(
+        id="covered",
+        version="1",
+        rules=[
+            Rule(
+                id="no-covered",
+                when=vendor.designated({"covered"})
+                | components.any(vendor.designated({"covered"})),
+                effect=Effect.DENY,
+            )
+        ],
+    )
+
+    @pytest.mark.parametrize(
+        ("on", "parts", "expected", "settled"),
+        [
+            (dt.date(2021, 6, 1), (), Effect.DENY, True),  # both listed
+            (dt.date(2019, 6, 1), (), Effect.ALLOW, True),  # neither listed
+            (dt.date(2020, 6, 1), (), Effect.REVIEW, False),  # one listed
+            (dt.date(2019, 6, 1), None, Effect.REVIEW, False),  # undeclared parts
+        ],
+    )
+    def test_settled_and_unsettled(
+        self, on: dt.date, parts: Any, expected: Effect, settled: bool
+    ) -> None:
+        """The compiled form's decision on an ambiguous supplier name is the interpreter's,
+        settled or not, for a name as supplier and as a component's maker."""
+        by_supplier = Purchase(
+            buyer=Buyer(id="mic", public=True, sector="central-government"),
+            supplier="Orbit Systems",
+            date=on,
+            components=parts,
+        )
+        by_maker = Purchase(
+            buyer=Buyer(id="mic", public=True, sector="central-government"),
+            vendor=Vendor(id="acme"),
+            date=on,
+            components=(Component(maker="Orbit Systems"),),
+        )
+        for p in (by_supplier, *([by_maker] if parts == () else [])):
+            decision = assert_agree(self._RULES, p, registry=self._REGISTRY)
+            assert decision is not None
+            assert decision.effect is expected
+            assert any(r.settled for r in decision.resolutions) is settled
+
+    @_share(0.25)
+    @given(
+        registries(
+            designations=DESIGNATION_POOL,
+            names=st.sampled_from(["Orbit Systems", "Orbit Systems Inc.", "ORBIT SYSTEMS GmbH"]),
+        ),
+        st.data(),
+    )
+    def test_generated_ambiguities(self, registry: Registry, data: st.DataObject) -> None:
+        """Registries whose entities share names, and purchases that name them (as supplier and
+        as makers of parts), decide as the interpreter does, settled or not."""
+        rs = data.draw(_VENDOR_RULES | rule_sets(max_rules=3))
+        for drawn in data.draw(st.lists(purchases_for(rs, registry=registry), max_size=5)):
+            p = drawn
+            if data.draw(st.booleans()):
+                # No parts and a date: the readings of a name are often certain, and settle.
+                p = attrs.evolve(drawn, components=(), acquired=None, date=drawn.date or _ON)
+            decision = assert_agree(rs, p, as_of=data.draw(_DATES), registry=registry)
+            if decision is not None and any(r.settled for r in decision.resolutions):
+                event("an ambiguous name settled")
 
 
 @custom("even-value", description="the value is an even amount")

@@ -44,6 +44,7 @@ from vendorpolicy._rules import Case, Combining, Rule, RuleSet
 from vendorpolicy.errors import VendorPolicyError
 
 if _typing.TYPE_CHECKING:
+    from vendorpolicy._components import ComponentsFile, load_components
     from vendorpolicy._convert import (
         canonical_json,
         purchase_from_dict,
@@ -67,15 +68,19 @@ if _typing.TYPE_CHECKING:
     )
     from vendorpolicy._ledger import (
         ColumnMapping,
+        DetectedFormat,
         LedgerRow,
         RowError,
         ScreenedRow,
         ScreeningSummary,
+        detect_format,
         read_ledger,
         screen,
         screen_ledger,
+        supply_hint,
         write_results,
     )
+    from vendorpolicy._mapping import ValueMap, load_mapping, mapping_schema
     from vendorpolicy._names import NameIndex, Resolver, normalise_name
     from vendorpolicy._registry import (
         DesignationList,
@@ -158,6 +163,14 @@ _LAZY = {
     "screen": "_ledger",
     "screen_ledger": "_ledger",
     "write_results": "_ledger",
+    "DetectedFormat": "_ledger",
+    "detect_format": "_ledger",
+    "supply_hint": "_ledger",
+    "ComponentsFile": "_components",
+    "load_components": "_components",
+    "ValueMap": "_mapping",
+    "load_mapping": "_mapping",
+    "mapping_schema": "_mapping",
     "rule_set_schema": "_schema",
 }
 
@@ -195,9 +208,11 @@ __all__ = [
     "ColumnMapping",
     "Combining",
     "Component",
+    "ComponentsFile",
     "Decision",
     "DesignationList",
     "DesignationPath",
+    "DetectedFormat",
     "Effect",
     "Entity",
     "FactLocation",
@@ -230,6 +245,7 @@ __all__ = [
     "ScreeningSummary",
     "Sector",
     "Trace",
+    "ValueMap",
     "Vendor",
     "VendorPolicyError",
     "Vocabulary",
@@ -244,11 +260,15 @@ __all__ = [
     "components",
     "custom",
     "decision_date",
+    "detect_format",
     "dump_rule_set",
     "fact",
+    "load_components",
+    "load_mapping",
     "load_purchase",
     "load_registry",
     "load_rule_set",
+    "mapping_schema",
     "normalise_name",
     "parse_rule_set",
     "purchase",
@@ -261,6 +281,7 @@ __all__ = [
     "save_rule_set",
     "screen",
     "screen_ledger",
+    "supply_hint",
     "unstructure",
     "vendor",
     "write_results",

@@ -8,34 +8,47 @@ Exit codes (documented in docs/cli.md):
      not be read (all other rows are still screened and written; 3 wins over 1, because an
      unreadable row may be a purchase that would have been denied), and when the output pipe
      closed before the run finished
+  4, 5 with ``check --exit-bits``: bit 1 when a decision reached ``--fail-on``, bit 4 when rows
+     could not be read (input that cannot be read at all stays 3)
   130 interrupted (Ctrl-C); an output file is left as it was before the run
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
+
+import attrs
 
 from vendorpolicy._checks import tick
+from vendorpolicy._components import load_components
 from vendorpolicy._convert import unstructure
 from vendorpolicy._decision import Decision
 from vendorpolicy._files import atomic_output, load_purchase, load_rule_set, read_document
 from vendorpolicy._ledger import (
+    EXTRA_FORMATS,
     ColumnMapping,
+    LedgerRow,
     RowError,
     ScreenedRow,
     ScreeningSummary,
+    SummaryTally,
+    _ledger_format,
+    _summary_head,
+    detect_format,
     read_ledger,
     screen,
     write_results,
 )
+from vendorpolicy._mapping import load_mapping, mapping_schema
 from vendorpolicy._model import Buyer, Effect, Purchase
 from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Resolution
@@ -52,6 +65,7 @@ __all__ = [
     "EXIT_INPUT",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
+    "EXIT_ROW_ERRORS",
     "EXIT_USAGE",
     "add_registry_option",
     "main",
@@ -64,6 +78,15 @@ EXIT_DENIED = 1
 EXIT_USAGE = 2
 EXIT_INPUT = 3
 EXIT_INTERRUPTED = 130
+#: With ``check --exit-bits``: some rows could not be read (added to ``EXIT_DENIED``).
+EXIT_ROW_ERRORS = 4
+
+
+#: The schemas `vendorpolicy schema KIND` prints.
+SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
+    "rules": rule_set_schema,
+    "mapping": mapping_schema,
+}
 
 
 class _UsageError(Exception):
@@ -137,7 +160,52 @@ def _parser() -> argparse.ArgumentParser:
         "--ledger-format", choices=("csv", "jsonl"), help="ledger format (default: by suffix)"
     )
     check.add_argument(
-        "--mapping", help='a JSON file of column names, e.g. {"buyer_id": "BuyerCode"}'
+        "--mapping",
+        metavar="FILE",
+        help="a mapping file (.toml, or JSON): column names, value maps for codes, constants "
+        "(see `vendorpolicy schema mapping`)",
+    )
+    check.add_argument(
+        "--delimiter",
+        metavar="CHAR|auto",
+        help="the character between cells (default: the mapping's, else `,`); `auto` detects "
+        "it from the header; `tab` for a tab",
+    )
+    check.add_argument(
+        "--encoding",
+        metavar="NAME|auto",
+        help="the ledger's text encoding, such as cp1252 (default: the mapping's, else "
+        "utf-8); `auto`: UTF-8 unless the file is not, then cp1252",
+    )
+    check.add_argument(
+        "--decimal",
+        choices=(".", ",", "auto"),
+        help="the decimal mark of amounts; `auto` detects it and the thousands separator",
+    )
+    check.add_argument(
+        "--thousands",
+        metavar="CHAR|none",
+        help="the thousands separator of amounts (`,` in 1,016.20; `none`: no separator)",
+    )
+    check.add_argument(
+        "--components",
+        metavar="FILE",
+        help="a components file (CSV: purchase_id, maker, category, description, facts.NAME…): "
+        "the parts of the ledger's purchases, joined by purchase id",
+    )
+    check.add_argument(
+        "--all-components",
+        action="store_true",
+        help="the --components file lists every part of every purchase: a purchase it does not "
+        "list has none (instead of undeclared parts, which rules over parts read as unknown)",
+    )
+    check.add_argument(
+        "--keep",
+        action="append",
+        default=[],
+        metavar="COLUMN[,COLUMN…]",
+        help="copy these ledger columns to every result row (e.g. `--keep PO,Item`), so that "
+        "results join back to the export; repeat or separate with commas",
     )
     check.add_argument(
         "--fail-on",
@@ -148,13 +216,34 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--as-of", type=_date_arg, help="judge rules in force on this date")
     add_registry_option(check, default=None)
     check.add_argument("--quiet", "-q", action="store_true", help="no progress or summary")
+    check.add_argument(
+        "--summary-format",
+        choices=("text", "json"),
+        default="text",
+        help="the summary on stderr: text (default: counts, missing facts and how to supply "
+        "them, suppliers not identified, rule hits), or json (printed even with --quiet)",
+    )
+    check.add_argument(
+        "--exit-bits",
+        action="store_true",
+        help="exit with bits: 1 when a decision reached --fail-on, 4 when rows could not be "
+        "read (5: both), so that denials still show when some rows errored; 3 stays for "
+        "unreadable input files",
+    )
     _vocabulary_option(check)
     _outside_vocabulary_options(check)
-    commands.add_parser(
+    schema = commands.add_parser(
         "schema",
-        help="print the JSON Schema of the rule-set file format",
-        description="Print the JSON Schema (draft 2020-12) of rule-set files, for editors "
-        "and other tools.",
+        help="print the JSON Schema of a file format (rule files by default)",
+        description="Print the JSON Schema (draft 2020-12) of rule-set files, or of another "
+        "format vendorpolicy reads or writes, for editors and other tools.",
+    )
+    schema.add_argument(
+        "kind",
+        nargs="?",
+        default="rules",
+        choices=SCHEMAS,
+        help="rules (default): rule files; mapping: ledger mapping files",
     )
     packs = commands.add_parser(
         "packs",
@@ -342,7 +431,7 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         if args.command == "check":
             return _check(args, out)
         if args.command == "schema":
-            print(json.dumps(rule_set_schema(), indent=2, ensure_ascii=False), file=out)
+            print(json.dumps(SCHEMAS[args.kind](), indent=2, ensure_ascii=False), file=out)
             return EXIT_OK
         if args.command == "packs":
             return _packs(args.name, out)
@@ -480,13 +569,73 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         vocabulary = _load_vocabulary(args.vocabulary)
         rules = load_rule_set(args.args[0], vocabulary=vocabulary)
     args.ledger = args.args[-1]
+    if args.output == "-":
+        args.output = None  # standard output
+    if args.ledger == "-":
+        with _spooled_stdin(args) as spooled:
+            args.ledger = spooled
+            return _check_ledger(args, out, rules, vocabulary)
+    return _check_ledger(args, out, rules, vocabulary)
+
+
+@contextlib.contextmanager
+def _spooled_stdin(args: argparse.Namespace) -> Iterator[str]:
+    """Standard input copied to a temporary file (removed afterwards), so that a ledger piped
+    in is read like a file: its header checked first, its rows streamed."""
+    import shutil  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    suffix = ".jsonl" if args.ledger_format == "jsonl" else ".csv"
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - removed in the finally
+        prefix="vendorpolicy-stdin-", suffix=suffix, delete=False
+    )
+    try:
+        with handle:
+            shutil.copyfileobj(sys.stdin.buffer, handle)
+        yield handle.name
+    finally:
+        with contextlib.suppress(OSError):
+            Path(handle.name).unlink()
+
+
+def _check_ledger(
+    args: argparse.Namespace, out: TextIO, rules: RuleSet, vocabulary: Vocabulary | None
+) -> int:
     registry = registry_from_args(args, bundled=args.pack is not None)
-    mapping = _load_mapping(args.mapping)
+    mapping = _load_mapping(args)
     fmt = args.format or _format_for(args.output)
     extra = _extra_facts(args)
-    if args.outside_vocabulary == "error":
+    suffix = Path(args.ledger).suffix.lower()
+    via_extra = args.ledger_format is None and suffix in EXTRA_FORMATS
+    if args.outside_vocabulary == "error" and not via_extra:
         _check_fact_columns(args, rules, mapping, vocabulary, extra)
-    rows = read_ledger(args.ledger, mapping=mapping, format=args.ledger_format)
+    if args.all_components and not args.components:
+        raise _UsageError("vendorpolicy check: --all-components needs --components FILE")
+    parts = (
+        load_components(args.components, complete=args.all_components) if args.components else None
+    )
+    if (
+        not via_extra
+        and (args.ledger_format or _ledger_format(args.ledger)) == "csv"
+        and "auto"
+        in (
+            mapping.delimiter,
+            mapping.encoding,
+            mapping.decimal,
+        )
+    ):
+        detected = detect_format(args.ledger, mapping)
+        mapping = detected.mapping
+        if not args.quiet:
+            name = "standard input" if args.args[-1] == "-" else args.ledger
+            print(shown(f"{name}: " + "; ".join(detected.notes)), file=sys.stderr)
+    rows: Iterable[LedgerRow | RowError]
+    if via_extra:
+        rows = _extra_reader(suffix)(args.ledger, mapping=mapping, components=parts)
+    else:
+        rows = read_ledger(
+            args.ledger, mapping=mapping, format=args.ledger_format, components=parts
+        )
     show_progress = not args.quiet and sys.stderr.isatty()
     results: Iterable[ScreenedRow | RowError] = screen(
         rules,
@@ -503,20 +652,64 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         try:
             # Whole or not at all: an error or Ctrl-C halfway leaves the previous file in place.
             with atomic_output(args.output) as target:
-                summary = _write(results, target, rules, fmt)
+                summary = _write(results, target, rules, fmt, mapping.keep)
         except OSError as exc:
             raise FileError(f"cannot write {tick(args.output)}: {exc.strerror or exc}") from None
     else:
-        summary = _write(results, out, rules, fmt)
-    if not args.quiet:
-        print(_summary_line(summary), file=sys.stderr)
-    if summary.errors:
+        summary = _write(results, out, rules, fmt, mapping.keep)
+    unmatched = parts.unmatched() if parts is not None else []
+    if args.summary_format == "json":
+        data = summary.to_dict()
+        data["unmatched_components"] = [{"line": n, "purchase_id": i} for n, i in unmatched]
+        data["exit_code"] = _exit_code(args, summary, unmatched)
+        print(json.dumps(data, indent=2, ensure_ascii=False), file=sys.stderr)
+    elif not args.quiet:
+        print(summary.report(mapping=mapping), file=sys.stderr)
+    if unmatched:
+        shown_ids = ", ".join(f"{tick(i)} (line {n})" for n, i in unmatched[:5])
+        more = f" and {len(unmatched) - 5} more" if len(unmatched) > 5 else ""
+        print(
+            shown(
+                f"error: {len(unmatched)} part{'s' if len(unmatched) != 1 else ''} in "
+                f"{args.components} for purchases not in the ledger: {shown_ids}{more}"
+            ),
+            file=sys.stderr,
+        )
+    return _exit_code(args, summary, unmatched)
+
+
+def _exit_code(
+    args: argparse.Namespace, summary: ScreeningSummary, unmatched: Sequence[object]
+) -> int:
+    """The exit code of a check: see the module docstring. With ``--exit-bits``, 1 (a decision
+    reached ``--fail-on``) and 4 (rows could not be read or parts not joined) are bits of one
+    code, so that denials still show when some rows errored."""
+    failed = args.fail_on != "never" and any(
+        Effect(e) >= Effect(args.fail_on) for e, n in summary.effects.items() if n
+    )
+    broken = bool(summary.errors or unmatched)
+    if args.exit_bits:
+        return (EXIT_DENIED if failed else 0) | (EXIT_ROW_ERRORS if broken else 0)
+    if broken:
         return EXIT_INPUT
-    if args.fail_on != "never":
-        threshold = Effect(args.fail_on)
-        if any(Effect(e) >= threshold for e, n in summary.effects.items() if n):
-            return EXIT_DENIED
-    return EXIT_OK
+    return EXIT_DENIED if failed else EXIT_OK
+
+
+def _extra_reader(suffix: str) -> Callable[..., Iterable[LedgerRow | RowError]]:
+    """The ``read_ledger`` of the extra that reads ledgers with this suffix."""
+    import importlib  # noqa: PLC0415
+
+    extra, module = EXTRA_FORMATS[suffix]
+    try:
+        reader: Callable[..., Iterable[LedgerRow | RowError]] = importlib.import_module(
+            module
+        ).read_ledger
+    except ImportError:
+        raise VendorPolicyError(
+            f"reading {suffix} ledgers needs an optional dependency",
+            hint=f"pip install vendorpolicy[{extra}]",
+        ) from None
+    return reader
 
 
 def _check_fact_columns(
@@ -526,32 +719,42 @@ def _check_fact_columns(
     vocabulary: Vocabulary | None,
     extra: list[str | Vocabulary],
 ) -> None:
-    """Refuse a CSV header whose fact columns the rules' vocabulary does not know, once,
-    rather than each row."""
-    from vendorpolicy._ledger import _ledger_format  # noqa: PLC0415
+    """Refuse, once rather than on every row, the facts the rules' vocabulary does not know:
+    a CSV header's fact columns, and the facts the mapping's constants, fact columns and value
+    maps state."""
+    from vendorpolicy._ledger import _ledger_format, read_header  # noqa: PLC0415
+    from vendorpolicy._mapping import FACT_TARGET  # noqa: PLC0415
 
-    prefix = mapping.fact_prefix
-    if not prefix or (args.ledger_format or _ledger_format(args.ledger)) != "csv":
-        return
-    import csv  # noqa: PLC0415
-
-    try:
-        with Path(args.ledger).open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-            header = [cell.strip() for cell in next(csv.reader(handle), [])]
-    except (OSError, csv.Error):
-        return  # reading the ledger reports it
-    columns = {c[len(prefix) :]: i for i, c in enumerate(header) if c.startswith(prefix)}
-    found = fact_name_problems(rules, columns, vocabulary=vocabulary, extra_facts=extra)
+    where: dict[str, tuple[str, str]] = {}  # fact -> (what, location)
+    mapping_file = args.mapping or "the mapping"
+    for target in [*mapping.constants, *(t for m in mapping.value_maps for t in m.targets())]:
+        if target.startswith(FACT_TARGET):
+            where[target[len(FACT_TARGET) :]] = (mapping.source(target), mapping_file)
+    if (args.ledger_format or _ledger_format(args.ledger)) == "csv":
+        header = read_header(args.ledger, mapping)
+        prefix = mapping.fact_prefix
+        by_column = {column: fact for fact, column in mapping.fact_columns.items()}
+        for i, column in enumerate(header):
+            location = f"{args.ledger}:1 column {i + 1}"
+            if column in by_column:
+                where[by_column[column]] = (f"fact column {tick(column)}", location)
+            elif prefix and column.startswith(prefix) and column not in mapping.columns():
+                where[column[len(prefix) :]] = (f"fact column {tick(column)}", location)
+    found = fact_name_problems(rules, where, vocabulary=vocabulary, extra_facts=extra)
     if not found:
         return
     problems = tuple(
         type(error)(
-            f"fact column `{prefix}{name}`: {error.message}",
-            path=f"{args.ledger}:1 column {columns[name] + 1}",
+            f"{where[name][0]}: {error.message}",
+            path=where[name][1],
             hint=(error.hint or "").replace("`extra_facts`", "`--extra-fact`")
             if error.hint and "did you mean" in error.hint
-            else "map or rename the column, or pass `--extra-fact "
-            f"{name}` if it is meant for other rules",
+            else (
+                "map or rename the column"
+                if where[name][0].startswith("fact column")
+                else "remove it from the mapping"
+            )
+            + f", or pass `--extra-fact {name}` if it is meant for other rules",
         )
         for name, error in found
     )
@@ -570,39 +773,44 @@ def _format_for(output: str | None) -> str:
     return "table"
 
 
-def _load_mapping(path: str | None) -> ColumnMapping:
-    if path is None:
-        return ColumnMapping()
-    from vendorpolicy._convert import structure  # noqa: PLC0415
-
-    mapping: ColumnMapping = structure(read_document(path), ColumnMapping, what=path)
-    return mapping
+def _load_mapping(args: argparse.Namespace) -> ColumnMapping:
+    mapping = ColumnMapping() if args.mapping is None else load_mapping(args.mapping)
+    columns = [c.strip() for item in args.keep for c in item.split(",") if c.strip()]
+    changes: dict[str, Any] = {}
+    if columns:
+        changes["keep"] = [*mapping.keep, *columns]
+    if args.delimiter is not None:
+        changes["delimiter"] = "\t" if args.delimiter == "tab" else args.delimiter
+    if args.encoding is not None:
+        changes["encoding"] = args.encoding
+    if args.decimal is not None:
+        changes["decimal"] = args.decimal
+    if args.thousands is not None:
+        changes["thousands"] = None if args.thousands == "none" else args.thousands
+    if not changes:
+        return mapping
+    try:
+        return attrs.evolve(mapping, **changes)
+    except VendorPolicyError as exc:
+        option = (exc.path or "").rsplit(".", 1)[-1]
+        raise _UsageError(f"vendorpolicy check: --{option}: {exc.message} ({exc.hint})") from None
 
 
 def _write(
-    results: Iterable[ScreenedRow | RowError], target: TextIO, rules: RuleSet, fmt: str
+    results: Iterable[ScreenedRow | RowError],
+    target: TextIO,
+    rules: RuleSet,
+    fmt: str,
+    keep: Sequence[str] = (),
 ) -> ScreeningSummary:
     if fmt != "table":
-        return write_results(results, target, rule_set=rules, format=fmt)  # type: ignore[arg-type]
+        return write_results(results, target, rule_set=rules, format=fmt, keep=keep)  # type: ignore[arg-type]
     print("  ".join(("line", "purchase", "decision", "why")), file=target)
-    effects: dict[str, int] = {}
-    total = errors = warned = 0
+    tally = SummaryTally()
     for result in results:
-        total += 1
-        if isinstance(result, RowError):
-            errors += 1
-        else:
-            effect = result.decision.effect.value
-            effects[effect] = effects.get(effect, 0) + 1
-            warned += bool(result.decision.warnings)
+        tally.add(result)
         print("  ".join(shown(cell) for cell in _table_row(result)), file=target)
-    return ScreeningSummary(
-        rows=total,
-        decisions=total - errors,
-        errors=errors,
-        effects=dict(sorted(effects.items())),
-        warnings=warned,
-    )
+    return tally.summary()
 
 
 def _table_row(result: ScreenedRow | RowError) -> tuple[str, ...]:
@@ -617,17 +825,7 @@ def _table_row(result: ScreenedRow | RowError) -> tuple[str, ...]:
 
 
 def _summary_line(summary: ScreeningSummary) -> str:
-    effects = ", ".join(f"{n} {e}" for e, n in summary.effects.items())
-    return (
-        f"screened {summary.rows} rows: {summary.decisions} decisions"
-        + (f" ({effects})" if effects else "")
-        + f", {summary.errors} error{'s' if summary.errors != 1 else ''}"
-        + (
-            f", {summary.warnings} with warning{'s' if summary.warnings != 1 else ''}"
-            if summary.warnings
-            else ""
-        )
-    )
+    return _summary_head(summary)
 
 
 def _count_lines(path: str) -> int:

@@ -12,16 +12,19 @@ import io
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Literal, TextIO, TypeAlias
 
 from attrs import field, frozen
 
-from vendorpolicy._checks import as_items, check_text, data_problems, tick, type_name
+from vendorpolicy._checks import check_country, data_problems, tick, type_name
+from vendorpolicy._components import ComponentsFile, attach, load_components
 from vendorpolicy._convert import purchase_from_dict
 from vendorpolicy._decision import Decision
+from vendorpolicy._files import DuplicateKeyError, no_constant, no_duplicates
+from vendorpolicy._mapping import FACT_TARGET, FIELDS, ColumnMapping, ValueMap
 from vendorpolicy._model import Purchase
 from vendorpolicy._names import Resolver
 from vendorpolicy._registry import Registry
@@ -33,22 +36,25 @@ from vendorpolicy.errors import (
     FileError,
     InvalidDataError,
     InvalidValueError,
-    PredicateTypeError,
     VendorPolicyError,
     VocabularyError,
 )
 
 __all__ = [
     "ColumnMapping",
+    "DetectedFormat",
     "LedgerFormat",
     "LedgerRow",
     "ResultFormat",
     "RowError",
     "ScreenedRow",
     "ScreeningSummary",
+    "detect_format",
+    "ledger_rows",
     "read_ledger",
     "screen",
     "screen_ledger",
+    "supply_hint",
     "write_results",
 ]
 
@@ -56,28 +62,6 @@ __all__ = [
 LedgerFormat: TypeAlias = Literal["csv", "jsonl"]
 #: The formats screening results are written in.
 ResultFormat: TypeAlias = Literal["csv", "jsonl"]
-
-#: The purchase fields a column can feed, in the order of the documented default mapping.
-FIELDS: tuple[str, ...] = (
-    "id",
-    "buyer_id",
-    "buyer_name",
-    "buyer_public",
-    "buyer_sector",
-    "buyer_country",
-    "vendor_id",
-    "vendor_name",
-    "vendor_country",
-    "vendor_designations",
-    "supplier",
-    "category",
-    "date",
-    "value",
-    "currency",
-    "purpose",
-    "description",
-    "acquired",
-)
 
 #: Where in a purchase's plain data each field lands, for messages that name the column.
 _DATA_PATH = {
@@ -106,142 +90,18 @@ _MAX_LINE_BYTES = 1_000_000
 _MAX_DEPTH = 64
 
 
-def _column(value: object) -> Any:
-    if value is not None and (not isinstance(value, str) or not value):
-        raise PredicateTypeError(
-            f"a column name must be non-empty text or None, got {type_name(value)} {tick(value)}",
-            path="ColumnMapping",
-        )
-    return value if value is None else check_text(value, "ColumnMapping")
-
-
-def _column_field(name: str) -> Any:
-    return field(default=name, converter=_column)
-
-
-def _constants(value: object) -> Any:
-    if not isinstance(value, Mapping):
-        raise PredicateTypeError(
-            f"expected a mapping of field names to values, got {type_name(value)} {tick(value)}",
-            path="ColumnMapping.constants",
-        )
-    for key, item in value.items():
-        if key not in FIELDS:
-            raise InvalidValueError(
-                f"unknown field {tick(key)}",
-                path="ColumnMapping.constants",
-                hint=f"one of {', '.join(FIELDS)}",
-            )
-        if not isinstance(item, bool):
-            check_text(item, f"ColumnMapping.constants[{key!r}]")
-    return dict(sorted(value.items()))
-
-
-def _texts(value: object, path: str) -> list[str]:
-    return [check_text(item, f"{path}[{i}]") for i, item in enumerate(as_items(value, path))]
-
-
-def _true_words(value: object) -> Any:
-    return frozenset(v.strip().lower() for v in _texts(value, "ColumnMapping.true_values"))
-
-
-def _false_words(value: object) -> Any:
-    return frozenset(v.strip().lower() for v in _texts(value, "ColumnMapping.false_values"))
-
-
-def _ignored(value: object) -> Any:
-    return frozenset(_texts(value, "ColumnMapping.ignore"))
-
-
-def _separator(instance: object, attribute: Any, value: object) -> None:
-    check_text(value, "ColumnMapping.list_separator")
-    if not value:
-        raise InvalidValueError(
-            "empty list separator: a cell could not be split",
-            path="ColumnMapping.list_separator",
-            hint="use a character no designation holds, such as `;` (the default) or `|`",
-        )
-
-
-def _date_format(instance: object, attribute: Any, value: object) -> None:
-    if value is not None:
-        check_text(value, "ColumnMapping.date_format")
-
-
-@frozen(kw_only=True)
-class ColumnMapping:
-    """Which ledger column holds which purchase field.
-
-    Each field names its column; ``None`` says the export has no such column. The defaults are
-    the documented standard layout (see ``docs/ledgers.md``). ``constants`` gives a value for
-    every row instead of a column (``{"buyer_id": "mic", "currency": "JPY"}`` for an export of
-    one buyer in one currency). Columns starting with ``fact_prefix`` become facts. A column
-    that is neither mapped nor in ``ignore`` is an error: a misspelt header must not quietly turn
-    a fact into an unknown.
-    """
-
-    id: str | None = _column_field("id")
-    buyer_id: str | None = _column_field("buyer_id")
-    buyer_name: str | None = _column_field("buyer_name")
-    buyer_public: str | None = _column_field("buyer_public")
-    buyer_sector: str | None = _column_field("buyer_sector")
-    buyer_country: str | None = _column_field("buyer_country")
-    vendor_id: str | None = _column_field("vendor_id")
-    vendor_name: str | None = _column_field("vendor_name")
-    vendor_country: str | None = _column_field("vendor_country")
-    vendor_designations: str | None = _column_field("vendor_designations")
-    supplier: str | None = _column_field("supplier")
-    category: str | None = _column_field("category")
-    date: str | None = _column_field("date")
-    value: str | None = _column_field("value")
-    currency: str | None = _column_field("currency")
-    purpose: str | None = _column_field("purpose")
-    description: str | None = _column_field("description")
-    #: When the equipment a renewal, upgrade or installation concerns was first bought.
-    acquired: str | None = _column_field("acquired")
-    #: Columns named ``facts.<name>`` state fact ``<name>``; ``None`` reads no facts.
-    fact_prefix: str | None = _column_field("facts.")
-    #: Values for every row, by field name, for fields the export has no column for.
-    constants: Mapping[str, str | bool] = field(factory=dict, converter=_constants)
-    #: Columns present in the export that screening does not use.
-    ignore: frozenset[str] = field(factory=frozenset, converter=_ignored)
-    #: Separates several designations in one cell.
-    list_separator: str = field(default=";", validator=_separator)
-    #: A ``strptime`` format for dates; ``None`` reads ISO dates (``2019-04-01``).
-    date_format: str | None = field(default=None, validator=_date_format)
-    #: Cell values read as true and as false (any case) for ``buyer_public`` and facts.
-    true_values: frozenset[str] = field(
-        default=frozenset({"true", "yes", "y", "1"}), converter=_true_words
-    )
-    false_values: frozenset[str] = field(
-        default=frozenset({"false", "no", "n", "0"}), converter=_false_words
-    )
-
-    def __attrs_post_init__(self) -> None:
-        both = self.true_values & self.false_values
-        if both:
-            raise InvalidValueError(
-                f"{', '.join(tick(w) for w in sorted(both))} read as both true and false",
-                path="ColumnMapping.false_values",
-                hint="a cell value can mean only one of them; remove it from one list",
-            )
-
-    def columns(self) -> dict[str, str]:
-        """Column name -> field name, for the mapped columns."""
-        out: dict[str, str] = {}
-        for name in FIELDS:
-            column = getattr(self, name)
-            if column is not None and name not in self.constants:
-                out[column] = name
-        return out
-
-
 @frozen(kw_only=True)
 class LedgerRow:
     """A purchase read from the ledger, with the line it starts on (the header is line 1)."""
 
     line: int
     purchase: Purchase
+    #: The mapping's ``keep`` columns, as the row gives them.
+    kept: Mapping[str, str] = field(factory=dict)
+    #: The supplier's country, from the ``supplier_country`` column (see :class:`ColumnMapping`).
+    supplier_country: str | None = None
+    #: The amount was negative (a credit memo); ``purchase.value`` holds its magnitude.
+    credit_memo: bool = False
 
 
 @frozen(kw_only=True)
@@ -253,6 +113,8 @@ class RowError:
     errors: tuple[str, ...]
     #: The row's purchase id, when it could be read.
     purchase_id: str = ""
+    #: The mapping's ``keep`` columns, when the row could be split into its cells.
+    kept: Mapping[str, str] = field(factory=dict)
 
 
 @frozen(kw_only=True)
@@ -262,11 +124,18 @@ class ScreenedRow:
     line: int
     purchase: Purchase
     decision: Decision
+    #: The mapping's ``keep`` columns, as the row gives them.
+    kept: Mapping[str, str] = field(factory=dict)
+    #: The supplier's country, from the ``supplier_country`` column.
+    supplier_country: str | None = None
+    #: The amount was negative (a credit memo); ``purchase.value`` holds its magnitude.
+    credit_memo: bool = False
 
 
 @frozen(kw_only=True)
 class ScreeningSummary:
-    """Counts over a screening run."""
+    """Counts over a screening run: what a reviewer needs to see what was decided and what is
+    missing."""
 
     rows: int
     decisions: int
@@ -275,10 +144,169 @@ class ScreeningSummary:
     effects: Mapping[str, int]
     #: Decisions with warnings (near misses of known values, see ``Decision.warnings``).
     warnings: int = 0
+    #: How many undecided (escalated) decisions lacked each fact, most first.
+    missing_facts: Mapping[str, int] = field(factory=dict)
+    #: Supplier names (with the ``supplier_country`` when given) that no registry identified,
+    #: with how many decisions they left unknown, most first.
+    unidentified_suppliers: Mapping[str, int] = field(factory=dict)
+    #: How many decisions each rule (``rule_set/rule``) determined, most first.
+    rule_hits: Mapping[str, int] = field(factory=dict)
+    #: Decisions on credit memos (negative amounts).
+    credit_memos: int = 0
 
     @property
     def denied(self) -> int:
         return self.effects.get("deny", 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON types only): the counts, and how to supply each missing fact."""
+        return {
+            "rows": self.rows,
+            "decisions": self.decisions,
+            "errors": self.errors,
+            "effects": dict(self.effects),
+            "warnings": self.warnings,
+            "credit_memos": self.credit_memos,
+            "missing_facts": [
+                {"fact": fact, "decisions": count, "supply": supply_hint(fact)}
+                for fact, count in self.missing_facts.items()
+            ],
+            "unidentified_suppliers": [
+                {"supplier": name, "decisions": count}
+                for name, count in self.unidentified_suppliers.items()
+            ],
+            "rule_hits": dict(self.rule_hits),
+        }
+
+    def report(self, *, top: int = 10, mapping: ColumnMapping | None = None) -> str:
+        """A readable account for a reviewer: counts per effect, the facts that kept decisions
+        open with how to supply each (naming the mapping's column when it has one), the
+        suppliers not identified and how often each rule decided."""
+        lines = [_summary_head(self)]
+        if self.missing_facts:
+            lines.append("missing facts (decisions escalated for want of them):")
+            for fact, count in list(self.missing_facts.items())[:top]:
+                lines.append(f"  {count:>7,}  {fact}: {supply_hint(fact, mapping)}")
+        if self.unidentified_suppliers:
+            total = len(self.unidentified_suppliers)
+            lines.append(
+                f"suppliers not identified ({total}; add them to a registry file, "
+                "`--registry vendors.csv` with columns id,name,country):"
+            )
+            for name, count in list(self.unidentified_suppliers.items())[:top]:
+                lines.append(f"  {count:>7,}  {name}")
+            if total > top:
+                lines.append(f"  … and {total - top} more (`--summary-format json` lists all)")
+        if self.rule_hits:
+            lines.append("rules that decided:")
+            lines.extend(f"  {count:>7,}  {rule}" for rule, count in self.rule_hits.items())
+        return "\n".join(shown(line) for line in lines)
+
+
+def _summary_head(summary: ScreeningSummary) -> str:
+    effects = ", ".join(f"{n} {e}" for e, n in summary.effects.items())
+    return (
+        f"screened {summary.rows} rows: {summary.decisions} decisions"
+        + (f" ({effects})" if effects else "")
+        + f", {summary.errors} error{'s' if summary.errors != 1 else ''}"
+        + (
+            f", {summary.warnings} with warning{'s' if summary.warnings != 1 else ''}"
+            if summary.warnings
+            else ""
+        )
+        + (
+            f", {summary.credit_memos} credit memo{'s' if summary.credit_memos != 1 else ''}"
+            if summary.credit_memos
+            else ""
+        )
+    )
+
+
+#: How to supply a missing fact from a ledger, by the fact's name in ``missing_facts``.
+_SUPPLY = {
+    "vendor": "identify the suppliers: a vendor master as a registry file (`--registry "
+    "vendors.csv`), or a `vendor_id` column",
+    "components": "declare the parts: a components file (`--components FILE`, with "
+    "`--all-components` when it lists every part), or a `components` column saying `none`",
+    "purchase.purpose": "what the equipment is for: a `purpose` column, or a value map with "
+    '`into = "purpose"`',
+    "purchase.date": 'the purchase date: a `date` column (`date = "PO Date"`)',
+    "purchase.acquired": "when the equipment was first bought: an `acquired` column",
+    "category": 'what was bought: a `category` column, or a value map with `into = "category"` '
+    "(material groups, UNSPSC or CPV codes)",
+    "buyer.country": "the buyer's country: a `buyer_country` column, a value map with `into = "
+    '"buyer_country"` (company codes), or a constant',
+    "buyer.designations": "the buyer's designations: a registry that lists the buyer",
+    "purchase.value": "the amount and currency: `value` and `currency` columns",
+}
+
+
+def supply_hint(fact: str, mapping: ColumnMapping | None = None) -> str:
+    """How a ledger supplies ``fact`` (a name as ``Decision.missing_facts`` gives it), naming
+    the mapping's column for it when there is one."""
+    if fact.startswith("facts."):
+        name = fact[len("facts.") :]
+        where = ""
+        if mapping is not None:
+            source = mapping.source(FACT_TARGET + name)
+            where = f" (now: {source}, empty or absent)"
+        return (
+            f'a `facts.{name}` column, `fact_columns = {{ {name} = "Column" }}`, a value map '
+            f'with `into = "facts.{name}"`, or a constant `"facts.{name}"`{where}'
+        )
+    if fact.startswith("components["):
+        return _SUPPLY["components"]
+    hint = _SUPPLY.get(fact, "state it in the ledger")
+    field_name = {"purchase.purpose": "purpose", "purchase.date": "date", "category": "category",
+                  "buyer.country": "buyer_country"}.get(fact)  # fmt: skip
+    if mapping is not None and field_name is not None:
+        hint += f" (now: {mapping.source(field_name)}, empty or absent)"
+    return hint
+
+
+class SummaryTally:
+    """Counts results as they stream by, for a :class:`ScreeningSummary`."""
+
+    def __init__(self) -> None:
+        self.rows = self.errors = self.warnings = self.credit_memos = 0
+        self.effects: Counter[str] = Counter()
+        self.missing: Counter[str] = Counter()
+        self.suppliers: Counter[str] = Counter()
+        self.rules: Counter[str] = Counter()
+
+    def add(self, result: ScreenedRow | RowError) -> None:
+        self.rows += 1
+        if isinstance(result, RowError):
+            self.errors += 1
+            return
+        decision = result.decision
+        self.effects[decision.effect.value] += 1
+        self.warnings += bool(decision.warnings)
+        self.credit_memos += result.credit_memo
+        self.rules.update(decision.determining_keys)
+        if decision.basis.value == "unknown":
+            self.missing.update(decision.missing_facts)
+        purchase = result.purchase
+        if purchase.vendor is None and purchase.supplier.strip():
+            resolved = any(r.subject == "vendor" and r.entity for r in decision.resolutions)
+            if not resolved:
+                name = purchase.supplier.strip()
+                if result.supplier_country:
+                    name += f" ({result.supplier_country})"
+                self.suppliers[name] += 1
+
+    def summary(self) -> ScreeningSummary:
+        return ScreeningSummary(
+            rows=self.rows,
+            decisions=self.rows - self.errors,
+            errors=self.errors,
+            effects=dict(sorted(self.effects.items())),
+            warnings=self.warnings,
+            missing_facts=dict(self.missing.most_common()),
+            unidentified_suppliers=dict(self.suppliers.most_common()),
+            rule_hits=dict(self.rules.most_common()),
+            credit_memos=self.credit_memos,
+        )
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -289,14 +317,24 @@ def read_ledger(
     *,
     mapping: ColumnMapping | None = None,
     format: LedgerFormat | None = None,  # noqa: A002
+    components: ComponentsFile | str | os.PathLike[str] | None = None,
 ) -> Iterator[LedgerRow | RowError]:
     """Read a ledger, one :class:`LedgerRow` or :class:`RowError` per row, in file order.
 
     The format comes from the suffix (``.csv``, ``.jsonl``/``.ndjson``) unless given. Problems
     with the file as a whole (missing, not text, a header with unknown or missing columns) raise
     at once; problems with a row become that row's :class:`RowError`. Blank lines are not rows.
+
+    ``components`` is a components file (a path, or a :class:`ComponentsFile` from
+    :func:`load_components`): each row gets the parts listed for its purchase id. A part that
+    cannot be read makes its purchase's row an error; parts no row takes are listed by
+    :meth:`ComponentsFile.unmatched` once the ledger is read.
     """
     mapping = mapping or ColumnMapping()
+    if "auto" in (mapping.delimiter, mapping.encoding, mapping.decimal):
+        mapping = detect_format(path, mapping).mapping
+    if components is not None and not isinstance(components, ComponentsFile):
+        components = load_components(components)
     name = os.fspath(path)
     fmt = format or _ledger_format(name)
     try:
@@ -318,11 +356,150 @@ def read_ledger(
     except BaseException:
         handle.close()
         raise
-    return rows
+    return rows if components is None else attach(rows, components)
+
+
+@frozen(kw_only=True)
+class DetectedFormat:
+    """What :func:`detect_format` found: the mapping with its ``auto`` settings resolved, and a
+    line for each setting it detected, saying what and why."""
+
+    mapping: ColumnMapping
+    notes: tuple[str, ...] = ()
+
+
+_DELIMITERS = (",", ";", "\t", "|")
+_SAMPLE_BYTES = 65_536
+_SAMPLE_ROWS = 200
+
+
+def detect_format(path: str | os.PathLike[str], mapping: ColumnMapping) -> DetectedFormat:
+    """Resolve the mapping's ``auto`` settings from the start of a CSV ledger: the encoding
+    (UTF-8 when the first 64 kB are UTF-8, else cp1252), the delimiter (the most frequent of
+    ``,`` ``;`` tab ``|`` in the header) and, for ``decimal="auto"``, the decimal mark and
+    thousands separator that the first 200 amounts are written with."""
+    try:
+        with Path(path).open("rb") as handle:
+            head = handle.read(_SAMPLE_BYTES)
+    except OSError:
+        return DetectedFormat(mapping=_resolved(mapping, ",", "utf-8", ".", None))
+    notes: list[str] = []
+    encoding = mapping.encoding
+    if encoding == "auto":
+        try:
+            head.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError as exc:
+            # A character cut at the end of the sample is no reason to doubt the file.
+            encoding = "cp1252" if exc.start < len(head) - 3 else "utf-8"
+        notes.append(
+            f"encoding {encoding}"
+            + (" (the start of the file is not UTF-8)" if encoding == "cp1252" else "")
+        )
+    text = head.decode("utf-8-sig" if encoding == "utf-8" else encoding, errors="replace")
+    delimiter = mapping.delimiter
+    if delimiter == "auto":
+        header = text.split("\n", 1)[0]
+        counts = {d: _outside_quotes(header).count(d) for d in _DELIMITERS}
+        delimiter = max(_DELIMITERS, key=lambda d: counts[d]) if any(counts.values()) else ","
+        shown_delimiter = "tab" if delimiter == "\t" else f"`{delimiter}`"
+        notes.append(f"cells separated by {shown_delimiter} ({counts[delimiter]} in the header)")
+    decimal, thousands = mapping.decimal, mapping.thousands
+    if decimal == "auto":
+        decimal, thousands, why = _number_format(text, delimiter, mapping)
+        notes.append(why)
+    return DetectedFormat(
+        mapping=_resolved(mapping, delimiter, encoding, decimal, thousands), notes=tuple(notes)
+    )
+
+
+def _resolved(
+    mapping: ColumnMapping, delimiter: str, encoding: str, decimal: str, thousands: str | None
+) -> ColumnMapping:
+    import attrs  # noqa: PLC0415
+
+    return attrs.evolve(
+        mapping,
+        delimiter=delimiter if mapping.delimiter == "auto" else mapping.delimiter,
+        encoding=encoding if mapping.encoding == "auto" else mapping.encoding,
+        decimal=decimal if mapping.decimal == "auto" else mapping.decimal,
+        thousands=thousands if mapping.decimal == "auto" else mapping.thousands,
+    )
+
+
+def _outside_quotes(line: str) -> str:
+    return "".join(part for i, part in enumerate(line.split('"')) if i % 2 == 0)
+
+
+def _number_format(
+    text: str, delimiter: str, mapping: ColumnMapping
+) -> tuple[str, str | None, str]:
+    """The decimal mark and thousands separator the sample's amounts are written with, and
+    why. Amounts that say nothing (``1016``) leave the default, ``.`` and none."""
+    records = csv_records(text.splitlines(keepends=True), delimiter=delimiter)
+    first = next(records, None)
+    column = mapping.value if "value" not in mapping.constants else None
+    if first is None or first[1] is None or column is None or column not in first[1]:
+        return ".", None, "amounts: no amount column to detect their format from; read as `1016.20`"
+    index = [c.strip() for c in first[1]].index(column)
+    votes: Counter[tuple[str, str | None]] = Counter()
+    for _, (_, cells) in zip(range(_SAMPLE_ROWS), records, strict=False):
+        if cells is None or len(cells) <= index:
+            continue
+        cell = cells[index].strip().strip("-+").strip()
+        if "," in cell and "." in cell:
+            votes[(",", ".") if cell.rfind(",") > cell.rfind(".") else (".", ",")] += 1
+        elif "," in cell:
+            # `1,016` groups thousands; `1016,2` and `1016,20` have a decimal comma.
+            votes[(".", ",") if len(cell.rsplit(",", 1)[1]) == 3 else (",", None)] += 1
+        elif cell.count(".") > 1:
+            votes[(",", ".")] += 1
+    if not votes:
+        return ".", None, f"amounts in column `{column}`: plain numbers, read as `1016.20`"
+    (decimal, thousands), count = votes.most_common(1)[0]
+    example = f"1{thousands or ''}016{decimal}20"
+    return (
+        decimal,
+        thousands,
+        (
+            f"amounts in column `{column}` written like `{example}` ({count} of the first "
+            f"{_SAMPLE_ROWS} rows tell)"
+        ),
+    )
+
+
+def read_header(path: str | os.PathLike[str], mapping: ColumnMapping) -> list[str]:
+    """The column names of a CSV ledger's header, as reading it would find them; empty when the
+    file cannot be read (reading the ledger then reports why)."""
+    if "auto" in (mapping.delimiter, mapping.encoding, mapping.decimal):
+        mapping = detect_format(path, mapping).mapping
+    encoding = "utf-8-sig" if mapping.encoding == "utf-8" else mapping.encoding
+    try:
+        with Path(path).open("rb") as handle:
+            text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
+            first = next(csv_records(text, delimiter=mapping.delimiter), None)
+    except OSError:
+        return []
+    if first is None or first[1] is None:
+        return []
+    return [cell.strip() for cell in first[1]]
+
+
+#: Ledger formats read through an extra, by suffix: (extra, its module).
+EXTRA_FORMATS = {
+    ".xlsx": ("excel", "vendorpolicy.extra.excel"),
+    ".parquet": ("parquet", "vendorpolicy.extra.parquet"),
+}
 
 
 def _ledger_format(name: str) -> LedgerFormat:
     suffix = Path(name).suffix.lower()
+    if suffix in EXTRA_FORMATS:
+        extra, module = EXTRA_FORMATS[suffix]
+        raise FileError(
+            f"{tick(name)} is a {suffix} file: read it with `{module}.read_ledger` (install "
+            f"`vendorpolicy[{extra}]`), or save it as CSV"
+        )
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
     return "csv"
@@ -339,59 +516,112 @@ def _read_csv(
 ) -> Iterator[LedgerRow | RowError]:
     # Undecodable bytes are kept as surrogates so that the one row holding them is reported and
     # the rest of the file still read.
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    records = csv_records(text)
+    encoding = "utf-8-sig" if mapping.encoding in ("utf-8", "auto") else mapping.encoding
+    text = io.TextIOWrapper(handle, encoding=encoding, errors="surrogateescape", newline="")
+    delimiter = "," if mapping.delimiter == "auto" else mapping.delimiter
+    records = csv_records(text, delimiter=delimiter)
     first = next(records, None)
     if first is None:
         raise _file_error(name, "the file is empty", hint="the first line must name the columns")
     if first[1] is None:
         raise _file_error(name, f"the header is longer than {MAX_RECORD_CHARS} characters")
-    fields = _check_header([h.strip() for h in first[1]], name, mapping)
-    return _csv_rows(text, records, fields, mapping)
+    roles = _check_header([h.strip() for h in first[1]], name, mapping)
+    return _csv_rows(text, records, roles, mapping)
+
+
+def ledger_rows(
+    name: str,
+    records: Iterable[tuple[int, list[str]]],
+    mapping: ColumnMapping,
+    components: ComponentsFile | str | os.PathLike[str] | None = None,
+    *,
+    close: Callable[[], object] | None = None,
+) -> Iterator[LedgerRow | RowError]:
+    """Ledger rows from records of text cells, each with its line, the first naming the
+    columns: for readers of other formats (``vendorpolicy.extra``), with the checks and the
+    mapping a CSV ledger gets. ``close`` is called once the records are read."""
+    if "auto" in (mapping.delimiter, mapping.encoding, mapping.decimal):
+        mapping = _resolved(mapping, ",", "utf-8", ".", None)
+    source = iter(records)
+    try:
+        first = next(source, None)
+        if first is None:
+            raise _file_error(name, "the file is empty", hint="the first row must name the columns")
+        roles = _check_header([h.strip() for h in first[1]], name, mapping)
+    except BaseException:
+        if close is not None:
+            close()
+        raise
+    rows = _closing(_cell_rows(source, roles, mapping), close)
+    if components is not None and not isinstance(components, ComponentsFile):
+        components = load_components(components)
+    return rows if components is None else attach(rows, components)
+
+
+def _closing(
+    rows: Iterator[LedgerRow | RowError], close: Callable[[], object] | None
+) -> Iterator[LedgerRow | RowError]:
+    try:
+        yield from rows
+    finally:
+        if close is not None:
+            close()
 
 
 def _csv_rows(
     handle: IO[str],
     records: Iterator[tuple[int, list[str] | None]],
-    fields: list[tuple[str, str | None]],
+    roles: list[tuple[str, ...]],
     mapping: ColumnMapping,
 ) -> Iterator[LedgerRow | RowError]:
     with handle:
-        for line, cells in records:
-            if cells is None:
-                yield RowError(
-                    line=line,
-                    errors=(
-                        (
-                            f"row longer than {MAX_RECORD_CHARS} characters (a quote that is "
-                            "never closed makes the rest of the file one cell)"
-                        ),
+        yield from _cell_rows(records, roles, mapping)
+
+
+def _cell_rows(
+    records: Iterator[tuple[int, list[str] | None]],
+    roles: list[tuple[str, ...]],
+    mapping: ColumnMapping,
+) -> Iterator[LedgerRow | RowError]:
+    for line, cells in records:
+        if cells is None:
+            yield RowError(
+                line=line,
+                errors=(
+                    (
+                        f"row longer than {MAX_RECORD_CHARS} characters (a quote that is "
+                        "never closed makes the rest of the file one cell)"
                     ),
-                )
-                continue
-            if not cells or (len(cells) == 1 and not cells[0].strip()):
-                continue
-            if len(cells) != len(fields):
-                yield RowError(
-                    line=line,
-                    errors=(f"expected {len(fields)} cells as in the header, found {len(cells)}",),
-                )
-                continue
-            if any(_undecodable(c) for c in cells):
-                yield RowError(
-                    line=line, errors=("not UTF-8 text: the row holds bytes that cannot be read",)
-                )
-                continue
-            if any("\x00" in c for c in cells):
-                yield RowError(
-                    line=line, errors=("binary data (a NUL byte) where text was expected",)
-                )
-                continue
-            row: dict[str, Any] = {}
-            for (kind, key), cell in zip(fields, cells, strict=True):
-                if kind != "ignore":
-                    row[f"{kind}:{key}"] = cell
-            yield _to_purchase(line, row, mapping)
+                ),
+            )
+            continue
+        if not cells or (len(cells) == 1 and not cells[0].strip()):
+            continue
+        if len(cells) != len(roles):
+            yield RowError(
+                line=line,
+                errors=(f"expected {len(roles)} cells as in the header, found {len(cells)}",),
+            )
+            continue
+        if any(_undecodable(c) for c in cells):
+            yield RowError(
+                line=line,
+                errors=(
+                    (
+                        f"not {_encoding_name(mapping)} text: the row holds bytes that "
+                        "cannot be read"
+                    ),
+                ),
+            )
+            continue
+        if any("\x00" in c for c in cells):
+            yield RowError(line=line, errors=("binary data (a NUL byte) where text was expected",))
+            continue
+        row: dict[str, Any] = {}
+        for keys, cell in zip(roles, cells, strict=True):
+            for key in keys:
+                row[key] = cell
+        yield _to_purchase(line, row, mapping)
 
 
 #: The longest CSV record (a row, with every line of its quoted cells) read; a longer one is an
@@ -400,7 +630,7 @@ MAX_RECORD_CHARS = 1_000_000
 
 
 def csv_records(
-    lines: Iterable[str], limit: int = MAX_RECORD_CHARS
+    lines: Iterable[str], limit: int = MAX_RECORD_CHARS, delimiter: str = ","
 ) -> Iterator[tuple[int, list[str] | None]]:
     """The records of CSV text, each with the line it starts on (from 1): its cells, or ``None``
     for a record longer than ``limit`` characters. ``lines`` are the text's lines with their
@@ -420,7 +650,7 @@ def csv_records(
                 yield source.number, None
                 continue
             body = line.rstrip("\r\n")
-            yield source.number, body.split(",") if body else []
+            yield source.number, body.split(delimiter) if body else []
             continue
         start, source.size = source.number, len(line)
         cells: list[str] = []
@@ -435,12 +665,12 @@ def csv_records(
                 line, pos = found
             # Unquoted text, or text after a closing quote: up to the next comma or the line end.
             end = len(line.rstrip("\r\n"))
-            comma = line.find(",", pos, end)
+            comma = line.find(delimiter, pos, end)
             parts.append(line[pos : end if comma < 0 else comma])
             cells.append("".join(parts))
             if comma < 0:
                 break
-            pos = comma + 1
+            pos = comma + len(delimiter)
         yield start, None if source.size > limit else cells
 
 
@@ -490,12 +720,63 @@ def _undecodable(text: str) -> bool:
     return any("\udc80" <= ch <= "\udcff" for ch in text)
 
 
-def _check_header(
-    header: list[str], name: str, mapping: ColumnMapping
-) -> list[tuple[str, str | None]]:
-    """For each column: ``("field", name)``, ``("fact", name)`` or ``("ignore", None)``."""
-    columns = mapping.columns()
-    out: list[tuple[str, str | None]] = []
+def column_roles(mapping: ColumnMapping) -> dict[str, tuple[str, ...]]:
+    """For each column the mapping reads, the keys its cell feeds in a row: ``field:<name>``,
+    ``map:<index>`` (a value map) and ``keep:<column>``. Fact columns are found by prefix."""
+    roles: dict[str, list[str]] = {}
+    for column, name in mapping.columns().items():
+        if name == "id" and isinstance(mapping.id, tuple):
+            roles.setdefault(column, []).append(f"idpart:{mapping.id.index(column)}")
+        else:
+            roles.setdefault(column, []).append(f"field:{name}")
+    for fact, column in mapping.fact_columns.items():
+        roles.setdefault(column, []).append(f"fact:{fact}")
+    for i, value_map in enumerate(mapping.value_maps):
+        roles.setdefault(value_map.column, []).append(f"map:{i}")
+    for column in mapping.keep:
+        roles.setdefault(column, []).append(f"keep:{column}")
+    return {column: tuple(keys) for column, keys in roles.items()}
+
+
+def _roles_of(
+    column: str, known: Mapping[str, tuple[str, ...]], mapping: ColumnMapping
+) -> tuple[str, ...] | None:
+    """The keys a column (or a JSON Lines key) feeds; ``None`` when the mapping does not know
+    it. A column both known and starting with the fact prefix is read as what the mapping
+    names it."""
+    keys = known.get(column)
+    if keys is not None:
+        return keys
+    if mapping.fact_prefix and column.startswith(mapping.fact_prefix):
+        return (f"fact:{column[len(mapping.fact_prefix) :]}",)
+    if column in mapping.ignore:
+        return ()
+    return None
+
+
+def _unknown_column(column: str, mapping: ColumnMapping, known: Mapping[str, Any]) -> str:
+    """Why a column is not known, and how to fix it: a hint."""
+    taken = {
+        getattr(mapping, name): name
+        for name in (*mapping.constants, *(t for m in mapping.value_maps for t in m.targets()))
+        if name in FIELDS and getattr(mapping, name) is not None
+    }
+    if column in taken:
+        name = taken[column]
+        return (
+            f"it would feed `{name}`, which {mapping.source(name)} sets; list the column in "
+            "`ignore`, or drop the other source"
+        )
+    close = _closest(column, [*known, *mapping.ignore])
+    if close:
+        return f"did you mean {tick(close)}?"
+    return "map it in the ColumnMapping, keep it (`keep`), or list it in `ignore`"
+
+
+def _check_header(header: list[str], name: str, mapping: ColumnMapping) -> list[tuple[str, ...]]:
+    """For each column, the keys its cells feed (see :func:`column_roles`)."""
+    known = column_roles(mapping)
+    out: list[tuple[str, ...]] = []
     problems: list[VendorPolicyError] = []
     seen: set[str] = set()
     for i, column in enumerate(header):
@@ -505,35 +786,20 @@ def _check_header(
         seen.add(column)
         if _undecodable(column):
             problems.append(InvalidValueError("not UTF-8 text", path=where))
-        elif column in columns:
-            out.append(("field", columns[column]))
-        elif mapping.fact_prefix and column.startswith(mapping.fact_prefix):
-            out.append(("fact", column[len(mapping.fact_prefix) :]))
-        elif column in mapping.ignore:
-            out.append(("ignore", None))
-        else:
-            close = _closest(column, [*columns, *mapping.ignore])
+            out.append(())
+            continue
+        keys = _roles_of(column, known, mapping)
+        if keys is None:
             problems.append(
                 InvalidValueError(
                     f"unknown column {tick(column)}",
                     path=where,
-                    hint=f"did you mean {tick(close)}?"
-                    if close
-                    else "map it in the ColumnMapping, or list it in `ignore`",
+                    hint=_unknown_column(column, mapping, known),
                 )
             )
-    mapped = {key for kind, key in out if kind == "field"} | set(mapping.constants)
-    for required in ("buyer_id", "buyer_public", "buyer_sector"):
-        if required not in mapped:
-            column = getattr(mapping, required)
-            problems.append(
-                InvalidValueError(
-                    f"no column {tick(column)} for `{required}`",
-                    path=f"{name}:1",
-                    hint="every purchase needs its buyer's id, public flag and sector; "
-                    "add the column, map another one, or give a constant",
-                )
-            )
+            keys = ()
+        out.append(keys)
+    problems.extend(_missing_columns(seen, f"{name}:1", mapping))
     if problems:
         count = len(problems)
         raise InvalidDataError(
@@ -541,6 +807,63 @@ def _check_header(
             problems=tuple(problems),
         )
     return out
+
+
+def _missing_columns(
+    present: set[str], where: str, mapping: ColumnMapping
+) -> list[VendorPolicyError]:
+    """The columns a header must have and has not: the buyer's (unless a constant or a value map
+    gives them), every value map's and every kept one."""
+    problems: list[VendorPolicyError] = []
+    given = (
+        {mapping.columns().get(c) for c in present}
+        | set(mapping.constants)
+        | {t for m in mapping.value_maps for t in m.targets()}
+    )
+    for required in ("buyer_id", "buyer_public", "buyer_sector"):
+        if required not in given:
+            column = getattr(mapping, required)
+            problems.append(
+                InvalidValueError(
+                    f"no column {tick(column)} for `{required}`",
+                    path=where,
+                    hint="every purchase needs its buyer's id, public flag and sector; "
+                    "add the column, map another one, or give a constant or a value map",
+                )
+            )
+    problems.extend(
+        InvalidValueError(
+            f"no column {tick(value_map.column)} for its value map",
+            path=where,
+            hint="name the column the codes are in as the header spells it",
+        )
+        for value_map in mapping.value_maps
+        if value_map.column not in present
+    )
+    named = [
+        *(mapping.id if isinstance(mapping.id, tuple) else ()),
+        *mapping.fact_columns.values(),
+    ]
+    problems.extend(
+        InvalidValueError(
+            f"no column {tick(column)}",
+            path=where,
+            hint="the mapping names it for the purchase id or a fact; name a column of the header",
+        )
+        for column in dict.fromkeys(named)
+        if column not in present
+    )
+    for column in mapping.keep:
+        if column not in present:
+            close = _closest(column, sorted(present))
+            problems.append(
+                InvalidValueError(
+                    f"no column {tick(column)} to keep",
+                    path=where,
+                    hint=f"did you mean {tick(close)}?" if close else "name a column of the header",
+                )
+            )
+    return problems
 
 
 def _closest(value: str, choices: list[str]) -> str | None:
@@ -551,7 +874,7 @@ def _closest(value: str, choices: list[str]) -> str | None:
 
 
 def _read_jsonl(handle: IO[bytes], mapping: ColumnMapping) -> Iterator[LedgerRow | RowError]:
-    columns = mapping.columns()
+    columns = column_roles(mapping)
     with handle:
         for number, raw in enumerate(handle, start=1):
             if len(raw) > _MAX_LINE_BYTES:
@@ -568,10 +891,10 @@ def _read_jsonl(handle: IO[bytes], mapping: ColumnMapping) -> Iterator[LedgerRow
                 data = json.loads(
                     text,
                     parse_float=Decimal,
-                    parse_constant=_no_constant,
-                    object_pairs_hook=_no_duplicates,
+                    parse_constant=no_constant,
+                    object_pairs_hook=no_duplicates,
                 )
-            except _DuplicateKeyError as exc:
+            except DuplicateKeyError as exc:
                 # The last value would silently win: a defence buyer could become a retailer.
                 yield RowError(
                     line=number,
@@ -607,39 +930,18 @@ def _read_jsonl(handle: IO[bytes], mapping: ColumnMapping) -> Iterator[LedgerRow
             row: dict[str, Any] = {}
             errors: list[str] = []
             for key, value in data.items():
-                if key in columns:
-                    row[f"field:{columns[key]}"] = value
-                elif mapping.fact_prefix and key.startswith(mapping.fact_prefix):
-                    row[f"fact:{key[len(mapping.fact_prefix) :]}"] = value
-                elif key not in mapping.ignore:
-                    close = _closest(key, [*columns, *mapping.ignore])
+                keys = _roles_of(key, columns, mapping)
+                if keys is None:
                     errors.append(
-                        f"unknown key {tick(key)}"
-                        + (f" (did you mean {tick(close)}?)" if close else "")
+                        f"unknown key {tick(key)} ({_unknown_column(key, mapping, columns)})"
                     )
+                    continue
+                for role in keys:
+                    row[role] = value
             if errors:
-                yield RowError(line=number, errors=tuple(errors))
+                yield RowError(line=number, errors=tuple(errors), kept=_kept(row))
                 continue
             yield _to_purchase(number, row, mapping)
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
-class _DuplicateKeyError(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKeyError(key)
-        out[key] = value
-    return out
 
 
 def _nested_purchase(line: int, data: dict[str, Any]) -> LedgerRow | RowError:
@@ -652,20 +954,17 @@ def _nested_purchase(line: int, data: dict[str, Any]) -> LedgerRow | RowError:
 
 
 def _to_purchase(line: int, row: Mapping[str, Any], mapping: ColumnMapping) -> LedgerRow | RowError:
-    """One ledger row (``field:<name>``/``fact:<name>`` keys) to a purchase, through the
-    converter; its errors are reported by column."""
-    values: dict[str, Any] = dict(mapping.constants)
-    facts: dict[str, Any] = {}
-    errors: list[str] = []
-    for key, raw in row.items():
-        kind, _, name = key.partition(":")
-        cell = raw.strip() if isinstance(raw, str) else raw
-        if cell is None or cell == "":
-            continue  # an empty cell is an unknown fact, never an empty text
-        if kind == "fact":
-            facts[name] = _fact_value(cell, mapping)
-        else:
-            values[name] = cell
+    """One ledger row (``field:<name>``, ``fact:<name>``, ``map:<index>`` and ``keep:<column>``
+    keys) to a purchase, through the converter; its errors are reported by column."""
+    values, facts, errors = _cells(row, mapping)
+    kept = _kept(row)
+    supplier_country = values.pop("supplier_country", None)
+    if supplier_country is not None:
+        try:
+            supplier_country = check_country(supplier_country, "supplier_country")
+        except VendorPolicyError as exc:
+            errors.append(_render(exc, _where("supplier_country", mapping)))
+            supplier_country = None
     data: dict[str, Any] = {}
     buyer = {
         k: values[f"buyer_{k}"]
@@ -696,6 +995,7 @@ def _to_purchase(line: int, row: Mapping[str, Any], mapping: ColumnMapping) -> L
     for k in ("date", "acquired"):
         if k in values:
             data[k] = _date(values[k], mapping, errors, k)
+    credit_memo = _credit_memo(values, mapping, errors)
     if "value" in values or "currency" in values:
         amount = values.get("value")
         data["value"] = {
@@ -706,6 +1006,16 @@ def _to_purchase(line: int, row: Mapping[str, Any], mapping: ColumnMapping) -> L
             ),
             **({"currency": values["currency"]} if "currency" in values else {}),
         }
+    if "components" in values:
+        declared = values["components"]
+        if isinstance(declared, str) and declared.strip().lower() == "none":
+            data["components"] = []
+        else:
+            errors.append(
+                f"{_where('components', mapping)}: expected `none`, got {tick(declared)} "
+                "(`none` declares that the purchase has no components; parts come from a "
+                "components file)"
+            )
     if facts:
         data["facts"] = facts
     purchase_id = _text_id(data)
@@ -714,8 +1024,158 @@ def _to_purchase(line: int, row: Mapping[str, Any], mapping: ColumnMapping) -> L
     except InvalidDataError as exc:
         errors.extend(_by_column(p, mapping) for p in exc.problems)
     if errors:
-        return RowError(line=line, errors=tuple(errors), purchase_id=purchase_id)
-    return LedgerRow(line=line, purchase=purchase)
+        return RowError(line=line, errors=tuple(errors), purchase_id=purchase_id, kept=kept)
+    return LedgerRow(
+        line=line,
+        purchase=purchase,
+        kept=kept,
+        supplier_country=supplier_country,
+        credit_memo=credit_memo,
+    )
+
+
+def _credit_memo(values: dict[str, Any], mapping: ColumnMapping, errors: list[str]) -> bool:
+    """Read the amount in ``values`` as a plain number (in place): whether it was negative (a
+    credit memo, whose magnitude is kept)."""
+    value = values.get("value")
+    if isinstance(value, str):
+        parsed = _amount(value, mapping)
+        if parsed is None:
+            plain = mapping.decimal == "." and not mapping.thousands
+            errors.append(
+                f"{_where('value', mapping)}: not a number {tick(value)}"
+                + ("" if plain else f" (expected amounts written like {tick(_example(mapping))})")
+            )
+            del values["value"]
+            values.pop("currency", None)  # the amount is reported; the value is left out whole
+            return False
+        values["value"] = parsed.lstrip("-")
+        return parsed.startswith("-")
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value < 0:
+        values["value"] = -value
+        return True
+    return False
+
+
+def _amount(text: str, mapping: ColumnMapping) -> str | None:
+    """An amount cell as a plain decimal string (``-1016.20``), read with the mapping's decimal
+    mark and thousands separator; a minus sign before or after the number (SAP writes credit
+    memos as ``1.016,20-``) is a negative amount. ``None`` when the cell is not an amount in
+    that form."""
+    body = text.strip().removeprefix("+")
+    sign = ""
+    if body.endswith("-") or body.startswith("-"):
+        sign = "-"
+        body = body[:-1] if body.endswith("-") else body[1:]
+        body = body.strip()
+    decimal = mapping.decimal
+    thousands = mapping.thousands
+    whole, mark, fraction = body.partition(decimal)
+    if mark and (not fraction.isdigit() or not fraction.isascii()):
+        return None
+    if thousands and thousands in whole:
+        groups = whole.split(thousands)
+        if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+            return None
+        whole = "".join(groups)
+    if not whole.isdigit() or not whole.isascii():
+        return None
+    return sign + whole + ("." + fraction if mark else "")
+
+
+def _example(mapping: ColumnMapping) -> str:
+    thousands = mapping.thousands or ""
+    return f"1{thousands}016{mapping.decimal}20"
+
+
+def _cells(
+    row: Mapping[str, Any], mapping: ColumnMapping
+) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """The field values and facts a row's cells, the constants and the value maps give, with
+    the errors of codes no rule maps."""
+    values: dict[str, Any] = {}
+    facts: dict[str, Any] = {}
+    errors: list[str] = []
+    parts: dict[int, Any] = {}
+    for name, constant in mapping.constants.items():
+        if name.startswith(FACT_TARGET):
+            facts[name[len(FACT_TARGET) :]] = constant
+        else:
+            values[name] = constant
+    for key, raw in row.items():
+        kind, _, name = key.partition(":")
+        cell = raw.strip() if isinstance(raw, str) else raw
+        if cell is None or cell == "" or kind == "keep":
+            continue  # an empty cell is an unknown fact, never an empty text
+        if kind == "fact":
+            facts[name] = _fact_value(cell, mapping)
+        elif kind == "map":
+            _map_value(mapping.value_maps[int(name)], cell, values, facts, errors)
+        elif kind == "idpart":
+            parts[int(name)] = cell
+        else:
+            values[name] = cell
+    if parts:
+        columns = mapping.id
+        assert isinstance(columns, tuple)
+        missing = [columns[i] for i in range(len(columns)) if i not in parts]
+        if missing:
+            errors.append(
+                f"column {tick(missing[0])}: empty, and the purchase id is made of columns "
+                + ", ".join(tick(c) for c in columns)
+            )
+        else:
+            values["id"] = "-".join(str(parts[i]) for i in range(len(columns)))
+    return values, facts, errors
+
+
+def _encoding_name(mapping: ColumnMapping) -> str:
+    return "UTF-8" if mapping.encoding in ("utf-8", "auto") else mapping.encoding
+
+
+def _kept(row: Mapping[str, Any]) -> dict[str, str]:
+    """The ``keep`` columns of a row, as text (a JSON Lines value as JSON writes it)."""
+    out: dict[str, str] = {}
+    for key, value in row.items():
+        if key.startswith("keep:"):
+            if value is None:
+                text = ""
+            elif isinstance(value, str):
+                text = value
+            else:
+                text = json.dumps(value, ensure_ascii=False, default=str)
+            out[key[len("keep:") :]] = text
+    return out
+
+
+def _map_value(
+    value_map: ValueMap,
+    cell: Any,
+    values: dict[str, Any],
+    facts: dict[str, Any],
+    errors: list[str],
+) -> None:
+    """Translate one code through its value map into ``values`` and ``facts``; a code no rule
+    maps is an error naming it."""
+    where = f"column {tick(value_map.column)}"
+    if isinstance(cell, int) and not isinstance(cell, bool):
+        cell = str(cell)  # a JSON Lines code written as a number
+    if not isinstance(cell, str):
+        errors.append(f"{where}: expected a code as text, got {type_name(cell)} {tick(cell)}")
+        return
+    found = value_map.lookup(cell)
+    if found is None:
+        errors.append(
+            f"{where}: no rule of the value map maps the code {tick(cell)} (add it to the "
+            "map's `exact` codes or a `prefix` rule, so that the row is not read with the "
+            "field unknown)"
+        )
+        return
+    for target, value in found[0].items():
+        if target.startswith(FACT_TARGET):
+            facts[target[len(FACT_TARGET) :]] = value
+        else:
+            values[target] = value
 
 
 def _text_id(data: Mapping[str, Any]) -> str:
@@ -763,9 +1223,7 @@ def _date(value: Any, mapping: ColumnMapping, errors: list[str], name: str = "da
 
 
 def _where(name: str, mapping: ColumnMapping) -> str:
-    if name in mapping.constants:
-        return f"constant `{name}`"
-    return f"column {tick(getattr(mapping, name))}"
+    return mapping.source(name)
 
 
 def _by_column(problem: VendorPolicyError, mapping: ColumnMapping) -> str:
@@ -774,9 +1232,9 @@ def _by_column(problem: VendorPolicyError, mapping: ColumnMapping) -> str:
     for name, data_path in _DATA_PATH.items():
         if path == data_path or path.startswith(data_path + "["):
             return _render(problem, _where(name, mapping))
-    if path.startswith("$.facts[") and mapping.fact_prefix:
-        fact = path[len("$.facts[") :].strip("[]'")
-        return _render(problem, f"column {tick(mapping.fact_prefix + fact)}")
+    if path.startswith("$.facts["):
+        fact = path[len("$.facts[") :].split("]", 1)[0].strip("'\"")
+        return _render(problem, mapping.source(FACT_TARGET + fact))
     if path == "$.value":
         return _render(problem, f"{_where('value', mapping)}/{_where('currency', mapping)}")
     if path == "$.buyer":
@@ -831,9 +1289,17 @@ def screen(
                 line=row.line,
                 errors=tuple(str(p) for p in exc.problems),
                 purchase_id=row.purchase.id,
+                kept=row.kept,
             )
             continue
-        yield ScreenedRow(line=row.line, purchase=row.purchase, decision=decision)
+        yield ScreenedRow(
+            line=row.line,
+            purchase=row.purchase,
+            decision=decision,
+            kept=row.kept,
+            supplier_country=row.supplier_country,
+            credit_memo=row.credit_memo,
+        )
 
 
 def screen_ledger(
@@ -842,6 +1308,7 @@ def screen_ledger(
     *,
     mapping: ColumnMapping | None = None,
     format: LedgerFormat | None = None,  # noqa: A002
+    components: ComponentsFile | str | os.PathLike[str] | None = None,
     as_of: dt.date | None = None,
     registry: Registry | None = None,
     resolver: Resolver | None = None,
@@ -853,7 +1320,7 @@ def screen_ledger(
     (see :func:`screen`)."""
     return screen(
         rule_set,
-        read_ledger(path, mapping=mapping, format=format),
+        read_ledger(path, mapping=mapping, format=format, components=components),
         as_of=as_of,
         registry=registry,
         resolver=resolver,
@@ -883,6 +1350,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "version",
     "digest",
     "as_of",
+    "credit_memo",
 )
 
 
@@ -907,6 +1375,8 @@ def result_record(result: ScreenedRow | RowError, rule_set: RuleSet) -> dict[str
             "version": rule_set.version,
             "digest": rule_set.digest,
             "as_of": None,
+            "credit_memo": False,
+            "kept": dict(result.kept),
         }
     decision = result.decision
     reasons = [r.reason for r in decision.determining if r.reason]
@@ -927,6 +1397,8 @@ def result_record(result: ScreenedRow | RowError, rule_set: RuleSet) -> dict[str
         "version": decision.version,
         "digest": decision.digest,
         "as_of": decision.as_of.isoformat() if decision.as_of else None,
+        "credit_memo": result.credit_memo,
+        "kept": dict(result.kept),
     }
 
 
@@ -936,40 +1408,40 @@ def write_results(
     *,
     rule_set: RuleSet,
     format: ResultFormat = "jsonl",  # noqa: A002
+    keep: Iterable[str] = (),
 ) -> ScreeningSummary:
     """Write one record per result to ``out`` (CSV with a header, or JSON Lines) and count them.
 
     CSV cells that a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``) are
-    prefixed with ``'``; JSON Lines records are written as they are.
+    prefixed with ``'``; JSON Lines records are written as they are. ``keep`` names the kept
+    columns (:attr:`ColumnMapping.keep`): in CSV each is a column after the record's own, in
+    JSON Lines they are the record's ``kept`` object.
     """
     if format not in ("csv", "jsonl"):
         raise InvalidValueError(
             f"unknown result format {tick(format)}", path="write_results", hint="csv or jsonl"
         )
     csv_out = format == "csv"
+    kept_columns = tuple(keep)
     if csv_out:
-        out.write(_csv_line(RESULT_COLUMNS))
-    effects: Counter[str] = Counter()
-    rows = errors = warned = 0
+        out.write(_csv_line([*RESULT_COLUMNS, *(_csv_cell(c) for c in kept_columns)]))
+    tally = SummaryTally()
     for result in results:
-        rows += 1
+        tally.add(result)
         record = result_record(result, rule_set)
-        if isinstance(result, RowError):
-            errors += 1
-        else:
-            effects[record["effect"]] += 1
-            warned += bool(record["warnings"])
         if csv_out:
-            out.write(_csv_line([_csv_cell(record[c]) for c in RESULT_COLUMNS]))
+            kept = record["kept"]
+            out.write(
+                _csv_line(
+                    [
+                        *(_csv_cell(record[c]) for c in RESULT_COLUMNS),
+                        *(_csv_cell(kept.get(c, "")) for c in kept_columns),
+                    ]
+                )
+            )
         else:
             out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
-    return ScreeningSummary(
-        rows=rows,
-        decisions=rows - errors,
-        errors=errors,
-        effects=dict(sorted(effects.items())),
-        warnings=warned,
-    )
+    return tally.summary()
 
 
 def _csv_line(cells: Iterable[str]) -> str:
@@ -990,6 +1462,8 @@ _NEEDS_QUOTES = (",", '"', "\n", "\r")
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, list):
         value = "; ".join(str(v) for v in value)
     text = str(value)

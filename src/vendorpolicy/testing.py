@@ -24,6 +24,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from vendorpolicy._erp import erp_export
+from vendorpolicy._mapping import ValueMap
 from vendorpolicy._model import (
     Buyer,
     Category,
@@ -91,6 +93,7 @@ __all__ = [
     "company_names",
     "components",
     "effects",
+    "erp_export",
     "name_variants",
     "predicates",
     "purchases",
@@ -98,6 +101,7 @@ __all__ = [
     "registries",
     "rule_sets",
     "rules",
+    "value_maps",
     "vendors",
     "vocabularies",
 ]
@@ -345,7 +349,11 @@ def _atoms() -> st.SearchStrategy[Predicate]:
         ),
         st.builds(CategoryWithin, categories=_subset(CATEGORY_POOL, max_size=2)),
         st.builds(BuyerSector, sectors=_subset(list(Sector))),
-        st.builds(BuyerCountry, countries=_subset(BUYER_COUNTRY_POOL)),
+        st.builds(
+            BuyerCountry,
+            countries=_subset(BUYER_COUNTRY_POOL),
+            if_missing=st.none() | st.booleans(),
+        ),
         st.builds(BuyerDesignated, designations=_subset(DESIGNATION_POOL)),
         st.builds(ValueAtLeast, amount=_money()),
         st.builds(PurposeIn, purposes=_subset(PURPOSE_POOL, max_size=2)),
@@ -359,6 +367,10 @@ def _atoms() -> st.SearchStrategy[Predicate]:
     )
 
 
+#: What a quantifier makes of undeclared components: unknown (the default), or either answer.
+_UNDECLARED = st.none() | st.booleans()
+
+
 @functools.cache
 def predicates(*, max_leaves: int = 8) -> st.SearchStrategy[Predicate]:
     """Predicate trees over the default pools, with every node kind but ``custom``."""
@@ -369,8 +381,8 @@ def predicates(*, max_leaves: int = 8) -> st.SearchStrategy[Predicate]:
             many.map(lambda ops: AllOf(operands=ops)),
             many.map(lambda ops: AnyOf(operands=ops)),
             children.map(lambda op: Not(operand=op)),
-            children.map(lambda op: AnyComponent(predicate=op)),
-            children.map(lambda op: AllComponents(predicate=op)),
+            st.builds(AnyComponent, predicate=children, if_undeclared=_UNDECLARED),
+            st.builds(AllComponents, predicate=children, if_undeclared=_UNDECLARED),
         )
 
     return st.recursive(_atoms(), extend, max_leaves=max_leaves)
@@ -749,3 +761,29 @@ def _fitted(rule_set: RuleSet, purchase: Purchase) -> Purchase:
 
     checked = check(rule_set, purchase, outside_vocabulary="escalate")
     return purchase if checked is None or checked.unknown is None else checked.purchase
+
+
+#: The characters of generated codes: digits and a letter, so that codes share prefixes often.
+_CODE_CHARS = "1234A"
+
+
+@st.composite
+def value_maps(
+    draw: st.DrawFn,
+    *,
+    column: str = "Material Group",
+    categories: Sequence[str] = CATEGORY_POOL,
+    max_rules: int = 6,
+) -> ValueMap:
+    """Value maps from codes in ``column`` to ``categories`` (``into="category"``): short
+    codes over few characters, so that exact codes and prefixes overlap and the longest-prefix
+    rule is exercised. An empty prefix (every code) is drawn too."""
+    codes = st.text(_CODE_CHARS, min_size=1, max_size=4)
+    paths = st.sampled_from(list(categories))
+    exact = draw(st.dictionaries(codes, paths, max_size=max_rules))
+    prefix = draw(
+        st.dictionaries(
+            st.text(_CODE_CHARS, max_size=3), paths, min_size=0 if exact else 1, max_size=max_rules
+        )
+    )
+    return ValueMap(column=column, into="category", exact=exact, prefix=prefix)

@@ -95,9 +95,20 @@ class Extra:
     """Per-decision facts beyond the purchase, when there are any: the resolver, the outcomes of
     rules the interpreter decided, the registry's resolution when it was made in full, the
     vendor, components and buyer as resolved, and the facts missing behind a vendor the
-    registry left unknown (``None``: work them out from the resolutions when needed)."""
+    registry left unknown (``None``: work them out from the resolutions when needed), and
+    whether the registry found a name ambiguous (``may_settle``: the engine may then settle it by
+    trying each candidate, which only the interpreter does)."""
 
-    __slots__ = ("behind", "buyer", "components", "fallback", "resolved", "resolver", "vendor")
+    __slots__ = (
+        "behind",
+        "buyer",
+        "components",
+        "fallback",
+        "may_settle",
+        "resolved",
+        "resolver",
+        "vendor",
+    )
 
     def __init__(  # noqa: PLR0917 - a record, built in three places
         self,
@@ -108,7 +119,10 @@ class Extra:
         components: tuple[Component, ...] | None,
         buyer: Buyer,
         behind: dict[str, tuple[str, ...]] | None,
+        *,
+        may_settle: bool = False,
     ) -> None:
+        self.may_settle = may_settle
         self.resolver = resolver
         self.fallback = fallback
         self.resolved = resolved

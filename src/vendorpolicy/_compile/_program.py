@@ -46,7 +46,7 @@ from vendorpolicy._compile._lazy import (
     LazyDecision,
     RuleName,
 )
-from vendorpolicy._compile._resolve import ResolutionCache
+from vendorpolicy._compile._resolve import ResolutionCache, may_settle
 from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult
 from vendorpolicy._model import Buyer, Component, Effect, Purchase, Vendor
 from vendorpolicy._predicates import AllOf, AnyOf, Not, Predicate
@@ -844,6 +844,20 @@ class Program:
                 resolver=resolver,
                 warnings=warnings,
             )
+        if core.basis is Basis.UNKNOWN and extra is not None and extra.may_settle:
+            # An ambiguous name may be settled by trying each entity it may mean, which the
+            # interpreter does (rare: each reading is a decision of its own). Its decision
+            # stands when it settled the name; else it is this one.
+            plain = self.hooks.interpret(
+                self.rule_set,
+                purchase,
+                as_of=as_of,
+                registry=registry,
+                resolver=resolver,
+                warnings=warnings,
+            )
+            if any(r.settled for r in plain.resolutions):
+                return plain
         decision = _NEW(LazyDecision)
         SET_CORE(decision, core)
         SET_STATE(decision, (self, purchase, when, registry, extra, warnings))
@@ -866,6 +880,7 @@ class Program:
             p.components,
             p.buyer,
             self.hooks.behind(resolved.resolutions),
+            may_settle=may_settle(resolved.resolutions),
         )
 
     def _resolution_cache(self, registry: Registry) -> ResolutionCache:

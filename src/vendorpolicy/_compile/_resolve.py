@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -27,8 +27,9 @@ import attrs
 from vendorpolicy._compile._lazy import Extra
 from vendorpolicy._model import Purchase
 from vendorpolicy._registry import Registry
+from vendorpolicy._resolution import Resolution
 
-__all__ = ["ResolutionCache"]
+__all__ = ["ResolutionCache", "may_settle"]
 
 _LIMIT = 1 << 16
 
@@ -45,6 +46,13 @@ def _dates(value: Any) -> Iterator[dt.date]:
             pending.extend(item.values())
         elif isinstance(item, (tuple, list, frozenset, set)):
             pending.extend(item)
+
+
+def may_settle(resolutions: Iterable[Resolution]) -> bool:
+    """Whether a decision escalated for these resolutions may be settled by the engine: some
+    name is ambiguous (several entities carry it) and neither identified nor in conflict, as
+    ``_engine._settle_ambiguous_names`` looks for."""
+    return any(r.entity is None and not r.conflict and r.match.ambiguous for r in resolutions)
 
 
 class ResolutionCache:
@@ -100,6 +108,7 @@ class ResolutionCache:
                 resolved.components,
                 resolved.buyer,
                 self.behind(full.resolutions),
+                may_settle=may_settle(full.resolutions),
             )
             if len(self.table) >= _LIMIT:
                 self.table.clear()
