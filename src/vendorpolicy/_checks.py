@@ -62,8 +62,28 @@ def check_id(value: object, path: str) -> str:
     return value
 
 
+#: Identifiers already checked (a bounded memo: checking is a regular-expression match).
+_VALID_IDS: set[str] = set()
+_VALID_IDS_LIMIT = 1 << 16
+
+
+def is_valid_id(value: object) -> bool:
+    """Whether ``value`` is a valid identifier (memoised: the same ids recur)."""
+    if type(value) is not str:
+        return False  # a subclass of str is checked in full by `check_id`
+    if value in _VALID_IDS:
+        return True
+    if not ID_PATTERN.match(value):
+        return False
+    if len(_VALID_IDS) >= _VALID_IDS_LIMIT:
+        _VALID_IDS.clear()
+    _VALID_IDS.add(value)
+    return True
+
+
 def id_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    check_id(value, where(instance, attribute))
+    if not is_valid_id(value):
+        check_id(value, where(instance, attribute))
 
 
 def _check_code(value: object, path: str, codes: frozenset[str], what: str, example: str) -> str:
@@ -111,7 +131,7 @@ def _check_country_code(value: object, path: str, codes: frozenset[str]) -> str:
 
 
 def country_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
+    if value is not None and (type(value) is not str or value not in COUNTRY_CODES):
         check_country(value, where(instance, attribute))
 
 
@@ -189,7 +209,9 @@ def data_problems(data: Any, max_depth: int, root: str = "$") -> list[VendorPoli
 
 
 def text_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    check_text(value, where(instance, attribute))
+    # ASCII text (nearly all of it) can hold no lone surrogate: only other text is searched.
+    if type(value) is not str or not value.isascii():
+        check_text(value, where(instance, attribute))
 
 
 def check_date(value: object, path: str) -> dt.date:
@@ -206,7 +228,7 @@ def check_date(value: object, path: str) -> dt.date:
 def optional_date_validator(
     instance: object, attribute: attrs.Attribute[Any], value: object
 ) -> None:
-    if value is not None:
+    if value is not None and type(value) is not dt.date:
         check_date(value, where(instance, attribute))
 
 
@@ -219,7 +241,8 @@ def check_bool(value: object, path: str) -> bool:
 
 
 def bool_validator(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    check_bool(value, where(instance, attribute))
+    if value is not True and value is not False:
+        check_bool(value, where(instance, attribute))
 
 
 def instance_of(cls: type[Any], *, optional: bool = False) -> Callable[[Any, Any, Any], None]:
@@ -294,6 +317,13 @@ class FrozenMapping(Mapping[K, V], Generic[K, V]):
 
     def __getitem__(self, key: K) -> V:
         return self._data[key]
+
+    # The dict's own, rather than ``Mapping``'s in Python: evaluation reads facts by these.
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def get(self, key: K, default: Any = None) -> Any:
+        return self._data.get(key, default)
 
     def __iter__(self) -> Iterator[K]:
         return iter(self._data)

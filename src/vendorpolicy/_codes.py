@@ -7,7 +7,6 @@ Kept as plain data so that validation needs no network and no extra dependency.
 
 from __future__ import annotations
 
-import difflib
 import functools
 
 COUNTRY_CODES: frozenset[str] = frozenset(
@@ -454,6 +453,8 @@ def _suggest(value: str, choices: frozenset[str] | tuple[str, ...]) -> str | Non
     upper = value.upper()
     if upper != value and upper in choices:
         return upper
+    import difflib  # noqa: PLC0415 - only for a message; kept off the import path
+
     close = difflib.get_close_matches(value, _sorted(choices), n=1, cutoff=0.6)
     return close[0] if close else None
 

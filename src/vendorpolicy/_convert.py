@@ -499,6 +499,7 @@ converter.register_unstructure_hook(
         converter,
         _cattrs_omit_if_default=True,
         _digest=override(omit=True),
+        _compiled=override(omit=True),
         _checkers=override(omit=True),
     ),
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import json
 from typing import Any
 
 from attrs import frozen
@@ -154,6 +153,8 @@ class Decision:
 
     def to_json(self, *, indent: int | None = None) -> str:
         """The decision as JSON, keys sorted."""
+        import json  # noqa: PLC0415 - kept off the import path
+
         return json.dumps(self.to_dict(), indent=indent, sort_keys=True, ensure_ascii=False)
 
     def explain(self) -> str:

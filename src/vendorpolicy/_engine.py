@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -19,6 +20,7 @@ import attrs
 from attrs import frozen
 
 from vendorpolicy._checks import tick, type_name
+from vendorpolicy._compile import Hooks, Program, compile_rule_set
 from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult, RuleStatus
 from vendorpolicy._model import Effect, Purchase, Vendor
 from vendorpolicy._names import Resolver
@@ -31,9 +33,20 @@ from vendorpolicy._vocabcheck import ExtraFacts, OutsideVocabulary, check
 from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import PredicateTypeError
 
-__all__ = ["evaluate", "outcome_range"]
+__all__ = [
+    "behind_unknown_vendors",
+    "evaluate",
+    "interpret",
+    "interpret_checked",
+    "outcome_range",
+    "summarise",
+]
 
 Truth = bool | None
+
+#: ``VENDORPOLICY_INTERPRET=1`` in the environment decides every purchase by the interpreter
+#: alone, skipping the compiled form (to compare the two, or to rule the compiled form out).
+_INTERPRET_ONLY = os.environ.get("VENDORPOLICY_INTERPRET", "") not in ("", "0")
 
 
 @frozen
@@ -56,6 +69,55 @@ def evaluate(
     extra_facts: ExtraFacts = (),
     vocabulary: Vocabulary | None = None,
 ) -> Decision:
+    """Decide on ``purchase``: by the compiled form of the rule set when there is one (see
+    ``vendorpolicy._compile``), else by the interpreter. Both give the same decision, and both
+    check the purchase against the rule set's vocabulary first, by the same ``check``."""
+    if (
+        not _INTERPRET_ONLY
+        and type(purchase) is Purchase
+        and (as_of is None or type(as_of) is dt.date)
+        and (registry is None or type(registry) is Registry)
+        and (resolver is None or registry is not None)
+    ):
+        program = _program(rule_set)
+        if program is not None:
+            checked = check(
+                rule_set,
+                purchase,
+                vocabulary=vocabulary,
+                extra_facts=extra_facts,
+                outside_vocabulary=outside_vocabulary,
+            )
+            if checked is None:
+                return program.decide(purchase, as_of, registry, resolver, ())
+            if checked.unknown is None:  # warnings only: the purchase is evaluated as it is
+                return program.decide(purchase, as_of, registry, resolver, checked.warnings)
+            # Facts read as unknown (escalated): the interpreter decides, as it reads them.
+    return interpret(
+        rule_set,
+        purchase,
+        as_of=as_of,
+        registry=registry,
+        resolver=resolver,
+        outside_vocabulary=outside_vocabulary,
+        extra_facts=extra_facts,
+        vocabulary=vocabulary,
+    )
+
+
+def interpret(
+    rule_set: RuleSet,
+    purchase: Purchase,
+    *,
+    as_of: dt.date | None = None,
+    registry: Registry | None = None,
+    resolver: Resolver | None = None,
+    outside_vocabulary: OutsideVocabulary = "error",
+    extra_facts: ExtraFacts = (),
+    vocabulary: Vocabulary | None = None,
+) -> Decision:
+    """The plain interpreter, the specification of a decision: the vocabulary check, then every
+    rule traced in full."""
     if not isinstance(purchase, Purchase):
         raise PredicateTypeError(
             f"expected a Purchase, got {type_name(purchase)} {tick(purchase)}",
@@ -77,6 +139,30 @@ def evaluate(
     if checked is not None:
         purchase, unknown = checked.purchase, checked.unknown
         vocabulary_errors, warnings = checked.errors, checked.warnings
+    return interpret_checked(
+        rule_set,
+        purchase,
+        as_of=as_of,
+        registry=registry,
+        resolver=resolver,
+        unknown=unknown,
+        vocabulary_errors=vocabulary_errors,
+        warnings=warnings,
+    )
+
+
+def interpret_checked(
+    rule_set: RuleSet,
+    purchase: Purchase,
+    *,
+    as_of: dt.date | None = None,
+    registry: Registry | None = None,
+    resolver: Resolver | None = None,
+    unknown: UnknownFacts | None = None,
+    vocabulary_errors: tuple[str, ...] = (),
+    warnings: tuple[str, ...] = (),
+) -> Decision:
+    """The interpreter after the vocabulary check, given what the check found."""
     if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
         raise PredicateTypeError(
             f"expected a date, got {type_name(as_of)} {tick(as_of)}",
@@ -136,31 +222,19 @@ def _decide(
     warnings: tuple[str, ...],
 ) -> Decision:
     """The decision on a purchase whose names are resolved already."""
-    behind = _behind_unknown_vendors(resolutions)
-    layers = []
-    results: list[RuleResult] = []
-    determining: list[str] = []
-    obligations: dict[str, None] = {}
-    for layer in rule_set.layers():
-        outcomes = [
-            _rule_outcome(layer.id, rule, purchase, when, behind=behind, unknown=unknown)
-            for rule in layer.rules
-        ]
-        effect, basis, keys, fired = _combine(layer, outcomes)
-        layers.append((layer, effect, basis, keys))
-        results.extend(o.result for o in outcomes)
-        for o in fired:
-            obligations.update(dict.fromkeys(o.result.obligations))
-    effect = max(e for _, e, _, _ in layers)
-    top = [(b, keys) for _, e, b, keys in layers if e is effect]
-    bases = {b for b, _ in top}
-    basis = (
-        Basis.RULES
-        if Basis.RULES in bases
-        else (Basis.UNKNOWN if Basis.UNKNOWN in bases else Basis.DEFAULT)
-    )
-    for _, keys in top:
-        determining.extend(keys)
+    behind = behind_unknown_vendors(resolutions)
+    per_layer = [
+        (
+            layer,
+            [
+                _rule_outcome(layer.id, rule, purchase, when, behind=behind, unknown=unknown)
+                for rule in layer.rules
+            ],
+        )
+        for layer in rule_set.layers()
+    ]
+    effect, basis, determining, obligations, layers = summarise(per_layer)
+    results = tuple(o.result for _, outcomes in per_layer for o in outcomes)
     missing: dict[str, None] = {}
     errors: dict[str, None] = dict.fromkeys(vocabulary_errors)
     for r in results:
@@ -174,17 +248,49 @@ def _decide(
         digest=rule_set.digest,
         as_of=when,
         purchase_id=purchase.id,
-        determining_keys=tuple(determining),
-        obligations=tuple(obligations),
+        determining_keys=determining,
+        obligations=obligations,
         missing_facts=tuple(missing),
         errors=tuple(errors),
-        results=tuple(results),
-        layers=tuple(
+        results=results,
+        layers=layers,
+        resolutions=resolutions,
+        warnings=warnings,
+    )
+
+
+def summarise(
+    per_layer: Iterable[tuple[RuleSet, list[_Outcome]]],
+) -> tuple[Effect, Basis, tuple[str, ...], tuple[str, ...], tuple[LayerOutcome, ...]]:
+    """The decision's effect, basis, determining rule keys, obligations and layer outcomes from
+    each layer's rule outcomes (in the order of ``RuleSet.layers()``)."""
+    layers = []
+    obligations: dict[str, None] = {}
+    for layer, outcomes in per_layer:
+        effect, basis, keys, fired = _combine(layer, outcomes)
+        layers.append((layer, effect, basis, keys))
+        for o in fired:
+            obligations.update(dict.fromkeys(o.result.obligations))
+    effect = max(e for _, e, _, _ in layers)
+    top = [(b, keys) for _, e, b, keys in layers if e is effect]
+    bases = {b for b, _ in top}
+    basis = (
+        Basis.RULES
+        if Basis.RULES in bases
+        else (Basis.UNKNOWN if Basis.UNKNOWN in bases else Basis.DEFAULT)
+    )
+    determining: list[str] = []
+    for _, keys in top:
+        determining.extend(keys)
+    return (
+        effect,
+        basis,
+        tuple(determining),
+        tuple(obligations),
+        tuple(
             LayerOutcome(rule_set=layer.id, version=layer.version, effect=e, basis=b)
             for layer, e, b, _ in layers
         ),
-        resolutions=resolutions,
-        warnings=warnings,
     )
 
 
@@ -318,7 +424,7 @@ def _substitute(purchase: Purchase, subject: str, vendor: Vendor) -> Purchase:
     return attrs.evolve(purchase, components=tuple(parts))
 
 
-def _behind_unknown_vendors(resolutions: Iterable[Resolution]) -> dict[str, tuple[str, ...]]:
+def behind_unknown_vendors(resolutions: Iterable[Resolution]) -> dict[str, tuple[str, ...]]:
     """For each vendor the registry identified but left unknown (``vendor``,
     ``components[0].vendor``), the facts whose absence did it (``purchase.date``), including
     those behind its stated parent (``vendor.parent``)."""
@@ -491,3 +597,26 @@ def _combine(
     else:
         basis = Basis.DEFAULT
     return effect, basis, [o.result.key for o in deciders], fired
+
+
+def _program(rule_set: RuleSet) -> Program | None:
+    """The rule set's compiled form, built on first use and kept on the rule set; ``None`` if it
+    could not be built, in which case the interpreter decides."""
+    program = rule_set._compiled
+    if program is None:
+        try:
+            program = compile_rule_set(rule_set, _HOOKS)
+        except Exception:
+            program = False
+        object.__setattr__(rule_set, "_compiled", program)
+    return program or None
+
+
+_HOOKS = Hooks(
+    rule_outcome=_rule_outcome,
+    summarise=summarise,
+    interpret=interpret_checked,
+    evaluate=evaluate,
+    outcome=_Outcome,
+    behind=behind_unknown_vendors,
+)

@@ -24,12 +24,14 @@ from vendorpolicy._checks import (
     id_validator,
     instance_of,
     instances_of,
+    is_valid_id,
     optional_date_validator,
     text_validator,
     tick,
     type_name,
     where,
 )
+from vendorpolicy._codes import CURRENCY_CODES
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 
 __all__ = [
@@ -143,6 +145,8 @@ _SEGMENT = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
 
 def _check_category_path(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is str and value and all(_SEGMENT.match(part) for part in value.split("/")):
+        return
     path = where(instance, attribute)
     check_text(value, path)
     assert isinstance(value, str)
@@ -190,14 +194,29 @@ class Category:
         return self.path
 
 
+#: Categories already built, by path: a category is an immutable value, so one instance per
+#: path serves every purchase that names it (a bounded memo).
+_CATEGORIES: dict[str, Category] = {}
+_CATEGORIES_LIMIT = 1 << 14
+
+
 def as_category(value: object, path: str) -> Category:
     if isinstance(value, Category):
         return value
+    if type(value) is str:
+        found = _CATEGORIES.get(value)
+        if found is not None:
+            return found
     if isinstance(value, str):
         try:
-            return Category(value)
+            category = Category(value)
         except InvalidValueError as exc:
             raise InvalidValueError(exc.message, path=path, hint=exc.hint) from None
+        if type(value) is str:
+            if len(_CATEGORIES) >= _CATEGORIES_LIMIT:
+                _CATEGORIES.clear()
+            _CATEGORIES[value] = category
+        return category
     raise PredicateTypeError(
         f"expected a category path, got {type_name(value)} {tick(value)}",
         path=path,
@@ -213,7 +232,19 @@ def _designation(value: object, path: str) -> str:
     return check_id(value, path)
 
 
+#: Sets of designations already checked (a bounded memo: the same sets recur across vendors).
+_VALID_SETS: set[frozenset[str]] = set()
+
+
 def _designations(value: object, path: str) -> frozenset[str]:
+    if type(value) is frozenset:
+        if value in _VALID_SETS:
+            return value
+        if all(is_valid_id(item) for item in value):
+            if len(_VALID_SETS) >= _CATEGORIES_LIMIT:
+                _VALID_SETS.clear()
+            _VALID_SETS.add(value)
+            return value
     return frozen_set_of(value, path, _designation)
 
 
@@ -221,7 +252,13 @@ def _mapping_repr(value: Mapping[str, Any]) -> str:
     return repr(dict(value))
 
 
+#: The one empty mapping, shared by every value with no attributes or facts.
+_EMPTY: Mapping[str, Any] = FrozenMapping()
+
+
 def _freeze_attributes(value: object, path: str) -> Mapping[str, Any]:
+    if type(value) is dict and not value:
+        return _EMPTY
     if not isinstance(value, Mapping):
         raise PredicateTypeError(
             f"expected a mapping of names to values, got {type_name(value)} {tick(value)}",
@@ -276,6 +313,8 @@ def check_fact_value(value: object, path: str) -> FactValue:
 
 
 def _freeze_facts(value: object, path: str) -> Mapping[str, FactValue]:
+    if value is _EMPTY or (type(value) is dict and not value):
+        return _EMPTY
     if not isinstance(value, Mapping):
         raise PredicateTypeError(
             f"expected a mapping of fact names to values, got {type_name(value)} {tick(value)}",
@@ -289,14 +328,21 @@ def _freeze_facts(value: object, path: str) -> Mapping[str, FactValue]:
 
 
 def _vendor_designations(value: object) -> Any:
+    if value is _NONE:  # the empty frozenset (one object in CPython)
+        return value
     return _designations(value, "Vendor.designations")
 
 
 def _vendor_attributes(value: object) -> Any:
+    if type(value) is dict and not value:
+        return _EMPTY
     return _freeze_attributes(value, "Vendor.attributes")
 
 
-@frozen(kw_only=True)
+_NONE: frozenset[str] = frozenset()
+
+
+@frozen(kw_only=True, cache_hash=True)
 class Vendor:
     """A supplier or maker of equipment.
 
@@ -373,6 +419,8 @@ class Vendor:
 
 
 def _buyer_sector(value: object) -> Any:
+    if type(value) is Sector:
+        return value
     return to_enum(Sector, value, "Buyer.sector")
 
 
@@ -380,7 +428,7 @@ def _buyer_designations(value: object) -> Any:
     return None if value is None else _designations(value, "Buyer.designations")
 
 
-@frozen(kw_only=True)
+@frozen(kw_only=True, cache_hash=True)
 class Buyer:
     """The organisation that buys: public or private, its sector and its country.
 
@@ -406,6 +454,8 @@ class Buyer:
 
 
 def _amount(value: object, path: str) -> Decimal:
+    if type(value) is int and value >= 0:
+        return Decimal(value)
     if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
         raise PredicateTypeError(
             f"an amount must be an int, a Decimal or a decimal string, "
@@ -425,10 +475,14 @@ def _amount(value: object, path: str) -> Decimal:
 
 
 def _money_amount(value: object) -> Any:
+    if type(value) is int and value >= 0:
+        return Decimal(value)
     return _amount(value, "Money.amount")
 
 
 def _money_currency(value: object) -> Any:
+    if type(value) is str and value in CURRENCY_CODES:
+        return value
     return check_currency(value, "Money.currency")
 
 
@@ -472,10 +526,14 @@ class Component:
 
 
 def _purpose(value: object, path: str) -> str | None:
-    return None if value is None else check_id(value, path)
+    if value is None or is_valid_id(value):
+        return value  # type: ignore[return-value]
+    return check_id(value, path)
 
 
 def _purchase_components(value: object) -> Any:
+    if value is None:
+        return None
     return _components(value, "Purchase.components")
 
 
@@ -484,6 +542,12 @@ def _purchase_facts(value: object) -> Any:
 
 
 def _purchase_category(value: object) -> Any:
+    if value is None or type(value) is Category:
+        return value
+    if type(value) is str:
+        found = _CATEGORIES.get(value)
+        if found is not None:
+            return found
     return _optional_category(value, "Purchase.category")
 
 

@@ -18,14 +18,13 @@ from vendorpolicy._checks import (
     text_validator,
     tuple_of,
 )
-from vendorpolicy._model import Effect, to_enum
+from vendorpolicy._model import Effect, Purchase, to_enum
 from vendorpolicy._predicates import Predicate, _predicate_validator
 from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import InvalidValueError
 
 if TYPE_CHECKING:
     from vendorpolicy._decision import Decision
-    from vendorpolicy._model import Purchase
     from vendorpolicy._names import Resolver
     from vendorpolicy._registry import Registry
     from vendorpolicy._vocabcheck import ExtraFacts, OutsideVocabulary
@@ -213,6 +212,9 @@ class RuleSet:
     description: str = field(default="", validator=text_validator)
     vocabulary: Vocabulary | None = field(default=None, converter=_rule_set_vocabulary)
     _digest: str | None = field(default=None, init=False, eq=False, repr=False, hash=False)
+    #: The compiled form (``vendorpolicy._compile.Program``), built by the first ``evaluate``;
+    #: ``False`` when it could not be built.
+    _compiled: Any = field(default=None, init=False, eq=False, repr=False, hash=False)
     #: Precomputed vocabulary checks (see `_vocabcheck.checker_for`), by what widened them.
     _checkers: dict[Any, Any] | None = field(
         default=None, init=False, eq=False, repr=False, hash=False
@@ -314,9 +316,20 @@ class RuleSet:
         that cannot be identified leaves the vendor unknown, so ``on_unknown`` applies; the
         decision's ``resolutions`` record every name and its candidates.
         """
-        from vendorpolicy._engine import evaluate  # noqa: PLC0415 - cycle
-
-        return evaluate(
+        compiled = self._compiled
+        if (
+            compiled and outside_vocabulary == "error" and not extra_facts and vocabulary is None
+        ):  # the compiled form, once the engine has built it (see _engine)
+            if (
+                compiled.simple is not None
+                and type(purchase) is Purchase
+                and as_of is None
+                and registry is None
+                and resolver is None
+            ):
+                return compiled.simple(purchase)  # type: ignore[no-any-return]
+            return compiled.evaluate(purchase, as_of, registry, resolver)  # type: ignore[no-any-return]
+        decision: Decision = _evaluate()(
             self,
             purchase,
             as_of=as_of,
@@ -326,3 +339,17 @@ class RuleSet:
             extra_facts=extra_facts,
             vocabulary=vocabulary,
         )
+        return decision
+
+
+def _evaluate() -> Any:
+    """The engine's ``evaluate``, imported on first use (the engine imports this module)."""
+    global _ENGINE_EVALUATE  # noqa: PLW0603 - a one-time late import, kept
+    if _ENGINE_EVALUATE is None:
+        from vendorpolicy._engine import evaluate  # noqa: PLC0415 - cycle
+
+        _ENGINE_EVALUATE = evaluate
+    return _ENGINE_EVALUATE
+
+
+_ENGINE_EVALUATE: Any = None

@@ -97,6 +97,7 @@ __all__ = [
     "name_variants",
     "predicates",
     "purchases",
+    "purchases_for",
     "registries",
     "rule_sets",
     "rules",
@@ -574,6 +575,192 @@ def _windows() -> st.SearchStrategy[tuple[dt.date | None, dt.date | None]]:
     return st.tuples(st.none() | _DATES, st.none() | _DATES).map(
         lambda w: (w[0], w[1]) if w[0] is None or w[1] is None or w[0] <= w[1] else (w[1], w[0])
     )
+
+
+# --- purchases aimed at a rule set --------------------------------------------------------------
+
+
+class _Vocabulary:
+    """What a rule set's conditions name, gathered by node kind, to draw purchases that meet it."""
+
+    def __init__(self, rule_set: RuleSet, registry: Registry | None) -> None:
+        self.countries: set[str] = set(COUNTRY_POOL[:2])
+        self.ids: set[str] = set(VENDOR_ID_POOL[:2])
+        self.designations: set[str] = set(DESIGNATION_POOL[:1])
+        self.categories: set[str] = {"telecom/network/router", "it/endpoint/laptop"}
+        self.purposes: set[str] = {"office"}
+        self.facts: dict[str, set[FactValue]] = {}
+        self.buyer_designations: set[str] = set(DESIGNATION_POOL[:1])
+        #: Countries buyers may have beyond vendors' (``EU`` is a buyer's only).
+        self.buyer_countries: set[str] = set()
+        self.amounts: set[tuple[str, Decimal]] = {("USD", Decimal(1000))}
+        self.dates: set[dt.date] = {dt.date(2019, 1, 1)}
+        for layer in rule_set.layers():
+            for rule in layer.rules:
+                for day in (rule.in_force_from, rule.in_force_until):
+                    if day is not None:
+                        self.dates.add(day)
+                nodes = [rule.when, rule.unless, *(c.when for c in rule.cases)]
+                for node in nodes:
+                    if node is not None:
+                        for item in node.walk():
+                            self._gather(item)
+        self.names: list[str] = []
+        if registry is not None:
+            self.ids.update(e.id for e in registry.entities)
+            self.names = sorted({n for e in registry.entities for n in e.names})
+            self.countries.update(e.country for e in registry.entities if e.country)
+
+    def _gather(self, node: Predicate) -> None:
+        if isinstance(node, (VendorOrigin, UltimateOwnerOrigin)):
+            self.countries.update(node.countries)
+        elif isinstance(node, BuyerCountry):
+            self.buyer_countries.update(node.countries)
+        elif isinstance(node, BuyerDesignated):
+            self.buyer_designations.update(node.designations)
+        elif isinstance(node, VendorId):
+            self.ids.update(node.ids)
+        elif isinstance(node, VendorDesignated):
+            self.designations.update(node.designations)
+        elif isinstance(node, CategoryWithin):
+            for c in node.categories:
+                self.categories.update({c.path, f"{c.path}/other", *_parents(c.path)})
+        elif isinstance(node, PurposeIn):
+            self.purposes.update(node.purposes)
+        elif isinstance(node, FactIn):
+            self.facts.setdefault(node.name, set()).update(node.values)
+            self.facts[node.name].add(f"other-{node.name}")
+        elif isinstance(node, ValueAtLeast):
+            amount = node.amount
+            for delta in (-1, 0, 1):
+                self.amounts.add((amount.currency, max(Decimal(0), amount.amount + delta)))
+        elif isinstance(node, (DateOnOrAfter, DecidedOnOrAfter, AcquiredOnOrAfter)):
+            self.dates.add(node.date)
+        elif isinstance(node, FactOnOrAfter):
+            self.dates.add(node.date)
+            day = node.date
+            near = {
+                day + dt.timedelta(days=k) for k in (-1, 0, 1) if dt.date.min < day < dt.date.max
+            }
+            self.facts.setdefault(node.name, set()).update({*near, "not-a-date"})
+        elif isinstance(node, (FactOnOrAfterDecision, FactOnOrBeforeDecision)):
+            # Compared with the decision date: dates around the rules' own.
+            self.facts.setdefault(node.name, set()).update({*sorted(self.dates)[:4], "not-a-date"})
+
+    def days(self) -> st.SearchStrategy[dt.date]:
+        near = sorted(
+            {d + dt.timedelta(days=k) for d in self.dates for k in (-1, 0, 1) if d.year > 1}
+        )
+        return st.sampled_from(near) | _DATES
+
+
+def _parents(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def purchases_for(
+    rule_set: RuleSet, *, registry: Registry | None = None, fit_vocabulary: bool = True
+) -> st.SearchStrategy[Purchase]:
+    """Purchases aimed at ``rule_set``: vendors, categories (and nodes above and below those the
+    rules name), purposes, facts (dates among them), values and dates come from what its
+    conditions name, around their thresholds, so that its rules come out true, false and
+    unknown. Every fact but the buyer may be missing.
+
+    With a ``registry``, vendors are often only named: a bare ``Vendor(id=...)`` of an entity,
+    or a ``supplier`` name from its names (sometimes not in the registry at all), for
+    :meth:`RuleSet.evaluate` to resolve with ``registry=``; buyers are sometimes its entities.
+
+    When the rule set declares a vocabulary, ``fit_vocabulary`` (the default) leaves out the
+    facts, categories and purposes it would refuse, so that evaluation does not raise
+    :class:`~vendorpolicy.errors.VocabularyError`; ``fit_vocabulary=False`` keeps them."""
+    vocabulary = _Vocabulary(rule_set, registry)
+    options = {
+        "ids": sorted(vocabulary.ids),
+        "countries": sorted(vocabulary.countries),
+        "designations": sorted(vocabulary.designations),
+    }
+    pools = {
+        "categories": sorted(vocabulary.categories),
+        "purposes": sorted(vocabulary.purposes),
+    }
+    fact_values = {name: sorted(v, key=repr) for name, v in vocabulary.facts.items()}
+    fact_names = sorted(fact_values)
+    money = st.sampled_from(sorted(vocabulary.amounts)).map(
+        lambda pair: Money(amount=pair[1], currency=pair[0])
+    )
+
+    def facts() -> st.SearchStrategy[dict[str, FactValue]]:
+        return st.fixed_dictionaries(
+            {}, optional={n: st.sampled_from(fact_values[n]) for n in fact_names}
+        )
+
+    def a_vendor() -> st.SearchStrategy[Vendor | None]:
+        made = vendors(
+            ids=options["ids"],
+            countries=options["countries"],
+            designations=options["designations"],
+        )
+        if registry is None:
+            return st.none() | made
+        bare = st.sampled_from(sorted(e.id for e in registry.entities)).map(lambda i: Vendor(id=i))
+        return st.none() | made | bare
+
+    a_category = st.none() | st.sampled_from(pools["categories"]).map(Category)
+    part = st.builds(Component, vendor=a_vendor(), category=a_category, facts=facts())
+    if registry is not None and vocabulary.names:
+        part = part | st.builds(
+            Component, maker=st.sampled_from([*vocabulary.names, "Unknown Maker Ltd"])
+        )
+    suppliers = st.just("")
+    if registry is not None and vocabulary.names:
+        suppliers = st.sampled_from(["", *vocabulary.names, "No Such Supplier"])
+    a_buyer = buyers(
+        countries=sorted({*options["countries"], *vocabulary.buyer_countries}),
+        designations=sorted(vocabulary.buyer_designations),
+    )
+    if registry is not None and registry.entities:
+        a_buyer = a_buyer | st.builds(
+            Buyer,
+            id=st.sampled_from(sorted(e.id for e in registry.entities)),
+            public=st.booleans(),
+            sector=st.sampled_from(list(Sector)),
+        )
+    fields = st.fixed_dictionaries(
+        {
+            "buyer": a_buyer,
+            "vendor": a_vendor(),
+            "category": a_category,
+            "date": st.none() | vocabulary.days(),
+            "value": st.none() | money | _money(),
+            "purpose": st.none() | st.sampled_from(pools["purposes"]),
+            "components": st.none() | st.lists(part, max_size=3).map(tuple),
+            "facts": facts(),
+            "id": st.sampled_from(["", "p-1"]),
+            "supplier": suppliers,
+            "acquired": st.none() | vocabulary.days(),
+        }
+    )
+    drawn = fields.map(_acquired_by_the_date).map(lambda f: Purchase(**f))
+    if fit_vocabulary and any(layer.vocabulary is not None for layer in rule_set.layers()):
+        return drawn.map(lambda p: _fitted(rule_set, p))
+    return drawn
+
+
+def _acquired_by_the_date(fields: dict[str, Any]) -> dict[str, Any]:
+    """Equipment is acquired on or before the purchase date: a later one is the date itself."""
+    date, acquired = fields["date"], fields["acquired"]
+    if date is not None and acquired is not None and acquired > date:
+        return {**fields, "acquired": date}
+    return fields
+
+
+def _fitted(rule_set: RuleSet, purchase: Purchase) -> Purchase:
+    """``purchase`` without what the rule set's vocabulary refuses (as escalation drops it)."""
+    from vendorpolicy._vocabcheck import check  # noqa: PLC0415 - only for vocabularies
+
+    checked = check(rule_set, purchase, outside_vocabulary="escalate")
+    return purchase if checked is None or checked.unknown is None else checked.purchase
 
 
 #: The characters of generated codes: digits and a letter, so that codes share prefixes often.

@@ -1,0 +1,116 @@
+"""Resolution against a registry, cached for the compiled form.
+
+``Registry.resolve`` answers from the purchase's vendor, supplier name, components and buyer,
+and the date: the registry's facts change only on the dates it records (relations begin and end,
+listings are added and removed). Any date comparison between the decision date and a date held
+in the registry has the same outcome all through each interval between consecutive points
+``d`` and ``d + 1 day`` for the dates ``d`` it holds, so within one interval the resolved vendor,
+components and buyer are the same, and so are the facts missing behind a vendor left unknown.
+The cache keeps them per (vendor, supplier, components, buyer, interval); the decision's
+``resolutions`` (which name the date) are recomputed by ``Registry.resolve`` when read.
+
+The points are every date found anywhere in the registry's values, so a dated field added to the
+registry later is covered without a change here. If ``Registry.resolve`` ever changes more of a
+purchase than its vendor, components and buyer, the cache notices on its first entry and steps
+aside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from vendorpolicy._compile._lazy import Extra
+from vendorpolicy._model import Purchase
+from vendorpolicy._registry import Registry
+from vendorpolicy._resolution import Resolution
+
+__all__ = ["ResolutionCache", "may_settle"]
+
+_LIMIT = 1 << 16
+
+
+def _dates(value: Any) -> Iterator[dt.date]:
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dt.date):
+            yield item
+        elif attrs.has(type(item)):
+            pending.extend(getattr(item, a.name) for a in attrs.fields(type(item)) if a.init)
+        elif isinstance(item, Mapping):
+            pending.extend(item.values())
+        elif isinstance(item, (tuple, list, frozenset, set)):
+            pending.extend(item)
+
+
+def may_settle(resolutions: Iterable[Resolution]) -> bool:
+    """Whether a decision escalated for these resolutions may be settled by the engine: some
+    name is ambiguous (several entities carry it) and neither identified nor in conflict, as
+    ``_engine._settle_ambiguous_names`` looks for."""
+    return any(r.entity is None and not r.conflict and r.match.ambiguous for r in resolutions)
+
+
+class ResolutionCache:
+    """The vendor and components ``Registry.resolve`` gives, per key; see the module docstring."""
+
+    def __init__(
+        self, registry: Registry, behind: Callable[..., dict[str, tuple[str, ...]]]
+    ) -> None:
+        self.registry = registry
+        self.behind = behind
+        points: set[dt.date] = set()
+        for d in _dates(registry):
+            points.add(d)
+            if d < dt.date.max:
+                points.add(d + dt.timedelta(days=1))
+        self.points = tuple(sorted(points))
+        self.table: dict[Hashable, Extra] = {}
+        self.usable = True
+
+    def lookup(self, purchase: Purchase, when: dt.date | None) -> Extra | None:
+        """The resolved vendor, components and buyer (as the decision's ``Extra``, shared by every
+        purchase with the same key and never changed), or ``None`` when the cache cannot
+        answer."""
+        if not self.usable:
+            return None
+        key = (
+            purchase.vendor,
+            purchase.supplier,
+            purchase.components,
+            purchase.buyer,
+            None if when is None else bisect_right(self.points, when),
+        )
+        found = self.table.get(key)
+        if found is None:
+            full = self.registry.resolve(purchase, as_of=when)
+            resolved = full.purchase
+            if (
+                attrs.evolve(
+                    purchase,
+                    vendor=resolved.vendor,
+                    components=resolved.components,
+                    buyer=resolved.buyer,
+                )
+                != resolved
+            ):  # pragma: no cover - resolve changes only those three today
+                self.usable = False
+                return None
+            found = Extra(
+                None,
+                None,
+                None,
+                resolved.vendor,
+                resolved.components,
+                resolved.buyer,
+                self.behind(full.resolutions),
+                may_settle=may_settle(full.resolutions),
+            )
+            if len(self.table) >= _LIMIT:
+                self.table.clear()
+            self.table[key] = found
+        return found

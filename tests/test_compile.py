@@ -1,0 +1,731 @@
+"""The compiled form agrees with the interpreter, field by field, on every decision."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import pickle
+import sys
+import types
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import attrs
+import pytest
+from attrs import frozen
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from vendorpolicy import (
+    Buyer,
+    Case,
+    Combining,
+    Component,
+    Decision,
+    DesignationList,
+    Effect,
+    Entity,
+    Listing,
+    Money,
+    Predicate,
+    Purchase,
+    Registry,
+    Rule,
+    RuleResult,
+    RuleSet,
+    Trace,
+    Vendor,
+    _engine,
+    _trace,
+    bundled_registry,
+    buyer,
+    category,
+    components,
+    custom,
+    fact,
+    packs,
+    purchase,
+    vendor,
+)
+from vendorpolicy._compile import _program
+from vendorpolicy._compile._facets import READS
+from vendorpolicy._compile._lazy import LazyDecision, LazyRuleResult
+from vendorpolicy._vocabcheck import check
+from vendorpolicy.errors import VendorPolicyError
+from vendorpolicy.testing import (
+    COUNTRY_POOL,
+    DESIGNATION_POOL,
+    FACT_POOL,
+    predicates,
+    purchases,
+    purchases_for,
+    registries,
+    rule_sets,
+    rules,
+    vocabularies,
+)
+
+_DATES = st.none() | st.dates(min_value=dt.date(2016, 1, 1), max_value=dt.date(2028, 12, 31))
+
+
+def _share(fraction: float) -> Any:
+    """A share of the profile's examples: each example here decides several purchases twice and
+    compares every trace, so the suite's time stays modest."""
+    return settings(max_examples=max(5, int(settings.default.max_examples * fraction)))
+
+
+#: The vocabulary arguments of `evaluate`, each sometimes given.
+_VOCABULARY_ARGUMENTS = st.fixed_dictionaries(
+    {},
+    optional={
+        "outside_vocabulary": st.sampled_from(["error", "escalate"]),
+        "extra_facts": st.sampled_from([(), ("scope",), tuple(FACT_POOL)[:2]]),
+    },
+)
+
+
+def assert_agree(
+    rs: RuleSet,
+    p: Purchase,
+    *,
+    as_of: dt.date | None = None,
+    registry: Registry | None = None,
+    **vocabulary: Any,
+) -> Decision | None:
+    """The compiled decision is the interpreter's: the same error when the interpreter raises
+    (a vocabulary error, say); else first what the compiled form settles itself (read before
+    anything is recomputed), then every field, the traces, the JSON and the explanation; and a
+    second decision read in another order (results first). A purchase whose facts the
+    vocabulary check escalates is the interpreter's to decide, as it is."""
+    arguments: dict[str, Any] = {"as_of": as_of, "registry": registry, **vocabulary}
+    try:
+        plain = _engine.interpret(rs, p, **arguments)
+    except VendorPolicyError as exc:
+        expected = exc
+    else:
+        expected = None
+    if expected is not None:
+        with pytest.raises(type(expected)) as caught:
+            rs.evaluate(p, **arguments)
+        assert str(caught.value) == str(expected)
+        assert caught.value.path == expected.path
+        mine, theirs = getattr(caught.value, "problems", ()), getattr(expected, "problems", ())
+        assert [(str(e), e.path) for e in mine] == [(str(e), e.path) for e in theirs]
+        return None
+    checked = check(
+        rs,
+        p,
+        vocabulary=vocabulary.get("vocabulary"),
+        extra_facts=vocabulary.get("extra_facts", ()),
+        outside_vocabulary=vocabulary.get("outside_vocabulary", "error"),
+    )
+    escalated = checked is not None and checked.unknown is not None
+    compiled = rs.evaluate(p, **arguments)
+    if escalated:
+        assert type(compiled) is Decision, "escalated facts are the interpreter's to read"
+    elif any(r.settled for r in plain.resolutions):
+        assert type(compiled) is Decision, "a settled ambiguous name is the interpreter's"
+    else:
+        assert type(compiled) is LazyDecision, "the compiled form did not decide"
+    assert compiled.effect is plain.effect
+    assert compiled.basis is plain.basis
+    assert compiled.determining_keys == plain.determining_keys
+    assert compiled.obligations == plain.obligations
+    assert compiled.layers == plain.layers
+    assert compiled.missing_facts == plain.missing_facts
+    assert compiled.errors == plain.errors
+    assert compiled.warnings == plain.warnings
+    assert compiled.as_of == plain.as_of
+    assert compiled.purchase_id == plain.purchase_id
+    for mine, theirs in (
+        (compiled.matched, plain.matched),
+        (compiled.unknown, plain.unknown),
+        (compiled.determining, plain.determining),
+    ):
+        assert [(r.rule_set, r.rule) for r in mine] == [(r.rule_set, r.rule) for r in theirs]
+        assert list(mine) == list(theirs)
+    assert compiled.results == plain.results
+    assert compiled.resolutions == plain.resolutions
+    assert compiled == plain
+    assert plain == compiled
+    assert hash(compiled) == hash(plain)
+    assert compiled.to_json() == plain.to_json()
+    assert compiled.explain() == plain.explain()
+    again = rs.evaluate(p, **arguments)
+    assert again.results == plain.results
+    assert again.missing_facts == plain.missing_facts
+    assert again.resolutions == plain.resolutions
+    assert again.warnings == plain.warnings
+    return compiled
+
+
+class TestAgreement:
+    @_share(0.25)
+    @given(rule_sets(max_rules=5, max_includes=2), st.lists(purchases(), max_size=6), _DATES)
+    def test_generated_rule_sets(self, rs: RuleSet, ps: list[Purchase], as_of: Any) -> None:
+        """Generated rule sets (every node kind but custom, cases, exceptions, windows, layers,
+        both combinings) decide generated purchases as the interpreter does, one after another
+        so the caches are shared."""
+        for p in ps:
+            assert_agree(rs, p)
+            assert_agree(rs, p, as_of=as_of)
+
+    @_share(0.25)
+    @given(st.data())
+    def test_purchases_aimed_at_the_rules(self, data: st.DataObject) -> None:
+        """Purchases drawn from the rule set's own vocabulary, so that its rules come out true,
+        false and unknown, agree too."""
+        rs = data.draw(rule_sets(max_rules=6, max_includes=1))
+        for p in data.draw(st.lists(purchases_for(rs), min_size=1, max_size=6)):
+            assert_agree(rs, p, as_of=data.draw(_DATES))
+
+    @_share(0.25)
+    @given(registries(designations=DESIGNATION_POOL), st.data())
+    def test_with_a_registry(self, registry: Registry, data: st.DataObject) -> None:
+        """With a registry, resolution included, the decisions agree, including resolutions."""
+        rs = data.draw(rule_sets(max_rules=4))
+        for p in data.draw(st.lists(purchases_for(rs, registry=registry), max_size=6)):
+            as_of = data.draw(_DATES)
+            assert_agree(rs, p, as_of=as_of, registry=registry)
+            assert_agree(rs, p, registry=registry)
+
+    @pytest.mark.parametrize("name", packs.names())
+    @_share(0.1)
+    @given(data=st.data())
+    def test_every_pack(self, name: str, data: st.DataObject) -> None:
+        """Every bundled pack, with its vocabulary, decides purchases aimed at it as the
+        interpreter does, with and without the bundled registry: purchases that fit the
+        vocabulary, purchases that break it (the same error, or escalated), and purchases drawn
+        from the vocabulary alone."""
+        rs = packs.load(name)
+        registry = bundled_registry()
+        drawn = st.lists(
+            purchases_for(rs, registry=registry)
+            | purchases_for(rs, registry=registry, fit_vocabulary=False)
+            | purchases(vocabulary=rs.vocabulary),
+            max_size=4,
+        )
+        for p in data.draw(drawn):
+            as_of = data.draw(_DATES)
+            arguments = data.draw(_VOCABULARY_ARGUMENTS)
+            assert_agree(rs, p, as_of=as_of, **arguments)
+            assert_agree(rs, p, as_of=as_of, registry=registry, **arguments)
+
+    @_share(0.25)
+    @given(st.data())
+    def test_rule_sets_with_vocabularies(self, data: st.DataObject) -> None:
+        """Rule sets that declare vocabularies (in any layer) check every purchase first, as the
+        interpreter does: the same `VocabularyError`, the same escalation and warnings, with
+        the caller's `vocabulary` and `extra_facts` too."""
+        rs = data.draw(rule_sets(max_rules=4, max_includes=1, with_vocabularies=True))
+        drawn = (
+            purchases_for(rs)
+            | purchases_for(rs, fit_vocabulary=False)
+            | purchases(vocabulary=rs.vocabulary)
+        )
+        for p in data.draw(st.lists(drawn, min_size=1, max_size=5)):
+            arguments = data.draw(_VOCABULARY_ARGUMENTS)
+            if data.draw(st.booleans()):
+                arguments["vocabulary"] = data.draw(vocabularies())
+            assert_agree(rs, p, as_of=data.draw(_DATES), **arguments)
+
+    @_share(0.1)
+    @given(rule_sets(max_rules=3), st.lists(purchases(), max_size=4))
+    def test_small_caches(self, rs: RuleSet, ps: list[Purchase]) -> None:
+        """Caches that keep only a couple of entries start afresh and still agree."""
+        with _cache_limit(2):
+            for p in [*ps, *ps]:
+                assert_agree(rs, p)
+
+
+#: What undeclared parts (or an unstated buyer country) mean in a condition: unknown, or either.
+_IF_NOT_STATED = st.sampled_from([None, True, False])
+
+
+def _with_rule(rs: RuleSet, rule: Rule) -> RuleSet:
+    """``rs`` with ``rule`` first among its own rules."""
+    return attrs.evolve(rs, rules=(rule, *rs.rules))
+
+
+class TestUndeclaredParts:
+    """`components.any/all(if_undeclared=...)`: undeclared parts count as the condition says."""
+
+    @_share(0.25)
+    @given(st.data())
+    def test_quantifiers_with_if_undeclared(self, data: st.DataObject) -> None:
+        """A rule set with a component quantifier whose `if_undeclared` is unknown, true or
+        false decides purchases with undeclared, no and some parts as the interpreter does."""
+        rs = data.draw(rule_sets(max_rules=3))
+        inner = data.draw(predicates(max_leaves=3))
+        quantifier = data.draw(st.sampled_from([components.any, components.all]))
+        effect = data.draw(st.sampled_from([Effect.DENY, Effect.REVIEW, Effect.ALLOW]))
+        rule = Rule(
+            id="parts",
+            when=quantifier(inner, if_undeclared=data.draw(_IF_NOT_STATED)),
+            effect=effect,
+        )
+        rs = _with_rule(rs, rule)
+        for p in data.draw(st.lists(purchases_for(rs), min_size=1, max_size=6)):
+            for parts in (p.components, None, ()):
+                assert_agree(rs, attrs.evolve(p, components=parts), as_of=data.draw(_DATES))
+
+    @pytest.mark.parametrize(
+        ("if_undeclared", "expected"),
+        [(None, Effect.REVIEW), (True, Effect.DENY), (False, Effect.ALLOW)],
+    )
+    def test_each_meaning_decides(self, if_undeclared: bool | None, expected: Effect) -> None:
+        """Undeclared parts are unknown (review), a covered part (deny) or none (allow), as
+        `if_undeclared` says, in the compiled form as in the interpreter."""
+        covered = vendor.origin.in_({"CN"})
+        rs = RuleSet(
+            id="parts",
+            version="1",
+            rules=[
+                Rule(
+                    id="no-cn-parts",
+                    when=components.any(covered, if_undeclared=if_undeclared),
+                    effect=Effect.DENY,
+                )
+            ],
+        )
+        p = Purchase(buyer=Buyer(id="mic", public=True, sector="central-government"))
+        decision = assert_agree(rs, p)
+        assert decision is not None
+        assert decision.effect is expected
+
+
+class TestBuyerCountry:
+    """`buyer.country.in_(..., if_missing=...)`: an unstated country counts as it says."""
+
+    @_share(0.25)
+    @given(st.data())
+    def test_buyer_country_with_if_missing(self, data: st.DataObject) -> None:
+        """A rule on the buyer's country, with and without `if_missing`, decides buyers with a
+        stated country and without one as the interpreter does."""
+        rs = data.draw(rule_sets(max_rules=3))
+        countries = data.draw(st.frozensets(st.sampled_from(["JP", "GB", "EU", "US"]), min_size=1))
+        when = buyer.country.in_(countries, if_missing=data.draw(_IF_NOT_STATED))
+        if data.draw(st.booleans()):
+            when = when & vendor.origin.in_({"CN"})
+        rs = _with_rule(rs, Rule(id="jurisdiction", when=when, effect=Effect.DENY))
+        for p in data.draw(st.lists(purchases_for(rs), min_size=1, max_size=6)):
+            country = data.draw(st.none() | st.sampled_from(sorted(countries | {"FR"})))
+            stated = attrs.evolve(p, buyer=attrs.evolve(p.buyer, country=country))
+            assert_agree(rs, stated, as_of=data.draw(_DATES))
+
+    @pytest.mark.parametrize(
+        ("if_missing", "expected"),
+        [(None, Effect.REVIEW), (True, Effect.DENY), (False, Effect.ALLOW)],
+    )
+    def test_each_meaning_decides(self, if_missing: bool | None, expected: Effect) -> None:
+        """A buyer without a country is unknown (review), inside (deny) or outside (allow) the
+        jurisdiction, as `if_missing` says."""
+        rs = RuleSet(
+            id="jp",
+            version="1",
+            rules=[
+                Rule(
+                    id="jp-only",
+                    when=buyer.country.in_({"JP"}, if_missing=if_missing),
+                    effect=Effect.DENY,
+                )
+            ],
+        )
+        decision = assert_agree(
+            rs, Purchase(buyer=Buyer(id="mic", public=True, sector="central-government"))
+        )
+        assert decision is not None
+        assert decision.effect is expected
+
+
+#: Rule sets on the vendor alone, whose decisions on a named vendor are certain.
+_VENDOR_RULES = st.lists(
+    st.tuples(
+        st.frozensets(st.sampled_from(DESIGNATION_POOL), min_size=1).map(vendor.designated)
+        | st.frozensets(st.sampled_from(COUNTRY_POOL), min_size=1).map(vendor.origin.in_),
+        st.sampled_from([Effect.DENY, Effect.REVIEW]),
+    ),
+    min_size=1,
+    max_size=3,
+).map(
+    lambda drawn: RuleSet(
+        id="vendor-only",
+        version="1",
+        rules=[Rule(id=f"r{i}", when=w, effect=e) for i, (w, e) in enumerate(drawn)],
+    )
+)
+_ON = dt.date(2022, 1, 1)
+
+
+class TestAmbiguousNames:
+    """A name several registry entities carry: settled when every one gives the same certain
+    decision (the interpreter tries each), escalated otherwise, in the compiled form too."""
+
+    _REGISTRY = Registry(
+        id="r",
+        version="1",
+        entities=[
+            Entity(id="orbit-inc", name="Orbit Systems Inc.", country="US"),
+            Entity(id="orbit-gmbh", name="Orbit Systems GmbH", country="DE"),
+        ],
+        lists=[
+            DesignationList(
+                id="covered",
+                propagates="entity",
+                entries=[
+                    Listing(entity="orbit-inc", added=dt.date(2020, 1, 1)),
+                    Listing(entity="orbit-gmbh", added=dt.date(2021, 1, 1)),
+                ],
+            )
+        ],
+    )
+    _RULES = RuleSet(
+        id="covered",
+        version="1",
+        rules=[
+            Rule(
+                id="no-covered",
+                when=vendor.designated({"covered"})
+                | components.any(vendor.designated({"covered"})),
+                effect=Effect.DENY,
+            )
+        ],
+    )
+
+    @pytest.mark.parametrize(
+        ("on", "parts", "expected", "settled"),
+        [
+            (dt.date(2021, 6, 1), (), Effect.DENY, True),  # both listed
+            (dt.date(2019, 6, 1), (), Effect.ALLOW, True),  # neither listed
+            (dt.date(2020, 6, 1), (), Effect.REVIEW, False),  # one listed
+            (dt.date(2019, 6, 1), None, Effect.REVIEW, False),  # undeclared parts
+        ],
+    )
+    def test_settled_and_unsettled(
+        self, on: dt.date, parts: Any, expected: Effect, settled: bool
+    ) -> None:
+        """The compiled form's decision on an ambiguous supplier name is the interpreter's,
+        settled or not, for a name as supplier and as a component's maker."""
+        by_supplier = Purchase(
+            buyer=Buyer(id="mic", public=True, sector="central-government"),
+            supplier="Orbit Systems",
+            date=on,
+            components=parts,
+        )
+        by_maker = Purchase(
+            buyer=Buyer(id="mic", public=True, sector="central-government"),
+            vendor=Vendor(id="acme"),
+            date=on,
+            components=(Component(maker="Orbit Systems"),),
+        )
+        for p in (by_supplier, *([by_maker] if parts == () else [])):
+            decision = assert_agree(self._RULES, p, registry=self._REGISTRY)
+            assert decision is not None
+            assert decision.effect is expected
+            assert any(r.settled for r in decision.resolutions) is settled
+
+    @_share(0.25)
+    @given(
+        registries(
+            designations=DESIGNATION_POOL,
+            names=st.sampled_from(["Orbit Systems", "Orbit Systems Inc.", "ORBIT SYSTEMS GmbH"]),
+        ),
+        st.data(),
+    )
+    def test_generated_ambiguities(self, registry: Registry, data: st.DataObject) -> None:
+        """Registries whose entities share names, and purchases that name them (as supplier and
+        as makers of parts), decide as the interpreter does, settled or not."""
+        rs = data.draw(_VENDOR_RULES | rule_sets(max_rules=3))
+        for drawn in data.draw(st.lists(purchases_for(rs, registry=registry), max_size=5)):
+            p = drawn
+            if data.draw(st.booleans()):
+                # No parts and a date: the readings of a name are often certain, and settle.
+                p = attrs.evolve(drawn, components=(), acquired=None, date=drawn.date or _ON)
+            decision = assert_agree(rs, p, as_of=data.draw(_DATES), registry=registry)
+            if decision is not None and any(r.settled for r in decision.resolutions):
+                event("an ambiguous name settled")
+
+
+@custom("even-value", description="the value is an even amount")
+def _even_value(p: Purchase) -> bool | None:
+    if p.value is None:
+        return None
+    if p.value.amount == 13:
+        raise ValueError("thirteen")
+    return p.value.amount % 2 == 0
+
+
+@custom("bad-answer")
+def _bad_answer(p: Purchase) -> Any:
+    return "yes" if p.date is not None and p.date.day == 1 else True
+
+
+class TestFallback:
+    @_share(0.2)
+    @given(rule_sets(max_rules=3, max_includes=1), rules(rule_id="with-custom"), st.data())
+    def test_custom_rules_fall_back(self, rs: RuleSet, extra: Rule, data: st.DataObject) -> None:
+        """A rule with a custom predicate is left to the interpreter (errors included), the
+        others stay compiled, and together they decide as the interpreter does."""
+        check = data.draw(st.sampled_from([_even_value, _bad_answer]))
+        odd = attrs.evolve(extra, when=extra.when & check)
+        mixed = RuleSet(
+            id=rs.id,
+            version=rs.version,
+            rules=[*rs.rules, odd],
+            combining=rs.combining,
+            default=rs.default,
+            on_unknown=rs.on_unknown,
+            includes=rs.includes,
+        )
+        values = st.integers(min_value=10, max_value=15).map(
+            lambda a: Money(amount=a, currency="JPY")
+        )
+        for p in data.draw(st.lists(purchases(), max_size=4)):
+            p = attrs.evolve(p, value=data.draw(st.none() | values))  # noqa: PLW2901
+            assert_agree(mixed, p, as_of=data.draw(_DATES))
+        program = _engine._program(mixed)
+        assert program is not None
+        assert [info.rule.id for info in program.fallback] == ["with-custom"]
+
+    def test_unknown_node_kind_falls_back(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A node kind the compiler has never heard of (one added after it) leaves its rules to
+        the interpreter: a merge can never make the compiled form answer wrongly."""
+        kind = _new_node_kind(monkeypatch)
+        rs = RuleSet(
+            id="new-kind",
+            version="1",
+            rules=[
+                Rule(id="uses-it", when=kind() & vendor.origin.in_({"CN"}), effect=Effect.DENY),
+                Rule(id="plain", when=category.within("telecom"), effect=Effect.REVIEW),
+            ],
+        )
+        # The file format would know the new kind too; here its digest is given.
+        object.__setattr__(rs, "_digest", "sha256:" + "0" * 64)
+        program = _engine._program(rs)
+        assert program is not None
+        assert [info.rule.id for info in program.fallback] == ["uses-it"]
+        mic = Buyer(id="mic", public=True, sector="central-government")
+        for p in (
+            Purchase(buyer=mic, vendor=Vendor(id="huawei", country="CN"), category="telecom"),
+            Purchase(buyer=mic, vendor=Vendor(id="huawei", country="CN"), id="even"),
+            Purchase(buyer=mic, category="it"),
+        ):
+            assert_agree(rs, p)
+
+    def test_a_new_kind_is_compiled_once_it_says_what_it_reads(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Teaching the compiler a new kind is one entry saying what it reads: here a kind that
+        reads a fact and the decision date together (a waiver's expiry), compiled on a facet of
+        its own and agreeing with the interpreter."""
+        from vendorpolicy._compile._facets import Need
+
+        kind = _new_node_kind(monkeypatch, reads_expiry=True)
+        monkeypatch.setitem(READS, kind, lambda _: (Need("fact", "expiry"), Need("when")))
+        rs = RuleSet(
+            id="waivers",
+            version="1",
+            rules=[
+                Rule(id="waived", when=kind() & vendor.designated("covered"), effect=Effect.WARN),
+                Rule(id="covered", when=vendor.designated("covered"), effect=Effect.DENY),
+            ],
+        )
+        object.__setattr__(rs, "_digest", "sha256:" + "1" * 64)
+        program = _engine._program(rs)
+        assert program is not None
+        assert program.fallback == []
+        assert any("+" in facet.name for facet in program.facets)
+        mic = Buyer(id="mic", public=True, sector="central-government")
+        for expiry in (None, "2019-12-31", "2020-06-30", "not a date"):
+            for as_of in (None, dt.date(2020, 1, 1), dt.date(2021, 1, 1)):
+                facts = {} if expiry is None else {"expiry": expiry}
+                p = Purchase(buyer=mic, vendor=HUAWEI, facts=facts, date=dt.date(2019, 5, 1))
+                assert_agree(rs, p, as_of=as_of)
+
+    def test_every_kind_the_interpreter_knows_is_compiled(self) -> None:
+        """Every predicate kind the interpreter handles is compiled, except the escape hatch."""
+        from vendorpolicy._compile._facets import CONNECTIVES, CONSTANTS, QUANTIFIERS
+        from vendorpolicy._predicates import Custom
+
+        known = {*READS, *CONNECTIVES, *CONSTANTS, *QUANTIFIERS}
+        assert set(_trace._HANDLERS) - known == {Custom}
+
+
+def _new_node_kind(monkeypatch: pytest.MonkeyPatch, *, reads_expiry: bool = False) -> Any:
+    """A predicate kind defined as if it were added to the library later, with its interpreter
+    handler: true when the purchase id is `even` (or, ``reads_expiry``, when the fact `expiry`,
+    a date, is on or after the decision date)."""
+    module = types.ModuleType("vendorpolicy._test_new_kind")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    namespace: dict[str, Any] = {"__module__": module.__name__, "kind": "purchase_id_even"}
+    namespace["__annotations__"] = {"kind": ClassVar[str]}
+    namespace["__repr__"] = lambda self: "purchase_id_even()"
+    cls = frozen(type("PurchaseIdEven", (Predicate,), namespace))
+
+    def handle(node: Predicate, subject: Any) -> Trace:
+        p = subject.purchase
+        if not reads_expiry:
+            return Trace(predicate=node, value=p.id == "even", fact="purchase.id", observed=p.id)
+        expiry = p.facts.get("expiry")
+        if expiry is None or subject.as_of is None:
+            return Trace(predicate=node, value=None, fact="facts.expiry", observed="not known")
+        if not isinstance(expiry, dt.date):  # facts written YYYY-MM-DD are dates
+            return Trace(predicate=node, value=None, fact="facts.expiry (a date)", observed=expiry)
+        value = expiry >= subject.as_of
+        return Trace(predicate=node, value=value, fact="facts.expiry", observed=str(expiry))
+
+    monkeypatch.setitem(_trace._HANDLERS, cls, handle)
+    return cls
+
+
+def _cache_limit(n: int) -> Any:
+    import contextlib
+
+    @contextlib.contextmanager
+    def limit() -> Iterator[None]:
+        old = _program.CACHE_LIMIT
+        _program.CACHE_LIMIT = n
+        try:
+            yield
+        finally:
+            _program.CACHE_LIMIT = old
+
+    return limit()
+
+
+PUBLIC = Buyer(id="mic", public=True, sector="central-government")
+HUAWEI = Vendor(id="huawei", country="CN", designations={"covered"})
+RULES = RuleSet(
+    id="jp",
+    version="1",
+    rules=[
+        Rule(
+            id="no-cn-telecom",
+            when=vendor.origin.in_({"CN"}) & category.within("telecom"),
+            effect=Effect.DENY,
+            cases=[Case(when=buyer.is_private, effect=Effect.WARN)],
+            reason="supply-chain risk",
+            obligations=("tell the ministry",),
+        ),
+        Rule(
+            id="big",
+            when=purchase.value.at_least(1_000_000, "JPY") & fact("scope").in_({"core"}),
+            effect=Effect.REVIEW,
+        ),
+    ],
+)
+
+
+class TestDecisionValues:
+    """A compiled decision behaves as the interpreter's value does."""
+
+    def decisions(self) -> tuple[Decision, Decision]:
+        p = Purchase(buyer=PUBLIC, vendor=HUAWEI, category="telecom/network", id="p-1")
+        return RULES.evaluate(p), _engine.interpret(RULES, p)
+
+    def test_is_a_decision(self) -> None:
+        """It is a `Decision`, and its rule results are `RuleResult`s."""
+        compiled, _ = self.decisions()
+        assert isinstance(compiled, Decision)
+        assert all(isinstance(r, RuleResult) for r in compiled.matched)
+        assert isinstance(compiled.matched[0], LazyRuleResult)
+
+    def test_views_know_their_rule_at_once(self) -> None:
+        """`matched` names its rules without computing a trace; a trace read is the
+        interpreter's."""
+        compiled, plain = self.decisions()
+        view = compiled.matched[0]
+        assert (view.rule_set, view.rule, view.key) == ("jp", "no-cn-telecom", "jp/no-cn-telecom")
+        assert "each" not in getattr(compiled, "_memo", {})
+        assert view.condition == plain.matched[0].condition
+        assert view.reason == "supply-chain risk"
+        assert view == plain.matched[0]
+        assert plain.matched[0] == view
+        assert hash(view) == hash(plain.matched[0])
+        assert repr(view) == repr(plain.matched[0])
+
+    def test_equal_hash_repr(self) -> None:
+        """Equality, hash and repr are those of the interpreter's decision."""
+        compiled, plain = self.decisions()
+        assert compiled == plain
+        assert plain == compiled
+        assert not compiled != plain  # noqa: SIM202 - the operator itself is under test
+        assert hash(compiled) == hash(plain)
+        assert repr(compiled) == repr(plain)
+        other = RULES.evaluate(Purchase(buyer=PUBLIC, category="it"))
+        assert compiled != other
+        assert other != plain
+        assert compiled != "a decision"
+
+    def test_frozen(self) -> None:
+        """A compiled decision cannot be changed."""
+        compiled, _ = self.decisions()
+        with pytest.raises(AttributeError):
+            compiled.effect = Effect.ALLOW  # type: ignore[misc]
+        with pytest.raises(AttributeError):
+            compiled.novel = 1  # type: ignore[attr-defined]
+
+    def test_copies_are_plain_values(self) -> None:
+        """Pickling, copying and `attrs.evolve` give plain decisions, equal to it."""
+        compiled, plain = self.decisions()
+        for copied in (
+            pickle.loads(pickle.dumps(compiled)),  # noqa: S301 - our own bytes
+            copy.copy(compiled),
+            copy.deepcopy(compiled),
+        ):
+            assert type(copied) is Decision
+            assert copied == plain
+        evolved = attrs.evolve(compiled, purchase_id="other")
+        assert type(evolved) is Decision
+        assert evolved == attrs.evolve(plain, purchase_id="other")
+        view = compiled.matched[0]
+        assert type(pickle.loads(pickle.dumps(view))) is RuleResult  # noqa: S301
+        assert attrs.evolve(view, reason="changed") == attrs.evolve(
+            plain.matched[0], reason="changed"
+        )
+
+    def test_asdict_and_to_dict(self) -> None:
+        """`attrs.asdict` and `to_dict` read the same fields."""
+        compiled, plain = self.decisions()
+        assert attrs.asdict(compiled, recurse=False) == attrs.asdict(plain, recurse=False)
+        assert compiled.to_dict() == plain.to_dict()
+
+    def test_interpreter_switch(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """With the interpreter forced, evaluation builds no compiled form."""
+        monkeypatch.setattr(_engine, "_INTERPRET_ONLY", True)
+        fresh = RuleSet(id="fresh", version="1", rules=RULES.rules)
+        decision = fresh.evaluate(Purchase(buyer=PUBLIC, vendor=HUAWEI, category="telecom"))
+        assert type(decision) is Decision
+        assert fresh._compiled is None
+
+    def test_compiled_form_is_not_part_of_the_value(self) -> None:
+        """Compiling changes neither the rule set's equality, hash, digest nor its file form."""
+        fresh = RuleSet(id="jp", version="1", rules=RULES.rules)
+        before = (hash(fresh), fresh.digest, repr(fresh))
+        fresh.evaluate(Purchase(buyer=PUBLIC, vendor=HUAWEI, category="telecom"))
+        assert fresh._compiled
+        assert (hash(fresh), fresh.digest, repr(fresh)) == before
+        assert fresh == RuleSet(id="jp", version="1", rules=RULES.rules)
+        from vendorpolicy import unstructure
+
+        assert "_compiled" not in unstructure(fresh)
+
+    def test_compiled_rule_sets_pickle_and_copy(self) -> None:
+        """A compiled rule set pickles and deep-copies (the copy compiles anew) and decides the
+        same."""
+        p = Purchase(buyer=PUBLIC, vendor=HUAWEI, category="telecom")
+        decision = RULES.evaluate(p)
+        for other in (pickle.loads(pickle.dumps(RULES)), copy.deepcopy(RULES)):  # noqa: S301
+            assert other == RULES
+            assert other._compiled is None
+            assert other.evaluate(p) == decision
+
+    def test_first_match_combining(self) -> None:
+        """First-match rule sets compile too."""
+        rs = RuleSet(id="fm", version="1", rules=RULES.rules, combining=Combining.FIRST_MATCH)
+        for p in (
+            Purchase(buyer=PUBLIC, vendor=HUAWEI, category="telecom"),
+            Purchase(buyer=PUBLIC, value=Money(amount=2_000_000, currency="JPY")),
+            Purchase(buyer=PUBLIC, facts={"scope": "core"}),
+        ):
+            assert_agree(rs, p)
