@@ -81,7 +81,7 @@ from vendorpolicy import (
 from vendorpolicy._cli import main as cli_main
 from vendorpolicy._predicates import CategoryWithin
 from vendorpolicy._samples import sample_purchases, sample_rule_set
-from vendorpolicy.errors import InvalidDataError, VendorPolicyError
+from vendorpolicy.errors import InvalidDataError, VendorPolicyError, VocabularyError
 from vendorpolicy.testing import purchases as purchase_strategy
 from vendorpolicy.testing import rule_sets as rule_set_strategy
 
@@ -284,10 +284,17 @@ class Pools:
             candidates += [self.pack_purchase(rnd) for _ in range(300)]
         for purchase in candidates:
             for name, rs in self.packs.items():
-                decision = rs.evaluate(purchase, registry=self.registry)
+                try:
+                    decision = rs.evaluate(purchase, registry=self.registry, extra_facts=EVERY_FACT)
+                except VocabularyError:
+                    continue  # refused, so not a denied purchase to corrupt
                 if decision.effect is Effect.DENY:
                     out.append((name, unstructure(purchase), vocabulary_problems(name, purchase)))
         return out
+
+
+#: Every pack's facts: the generated purchases state facts for several packs at once.
+EVERY_FACT = packs.vocabulary()
 
 
 def vocabulary_problems(name: str, purchase: Purchase) -> frozenset[str]:
@@ -451,7 +458,12 @@ def check_rule_set(
         if again != rs:
             failures.add("non-library exceptions", f"{ctx}: {fmt} round trip changed the rule set")
     purchase = rnd.choice(pool.purchases)
-    check_decision(rs.evaluate(purchase), failures, ctx)
+    try:
+        decision = rs.evaluate(purchase)
+    except VocabularyError as exc:  # a rule set with a vocabulary refusing what it does not know
+        check_error(exc, None, failures, ctx)
+        return
+    check_decision(decision, failures, ctx)
 
 
 def run_rule_files(
@@ -527,10 +539,13 @@ def run_purchases(
         try:
             if rnd.random() < 0.2:
                 rs = rnd.choice(list(pool.packs.values()))
-                decision = rs.evaluate(purchase, registry=pool.registry)
+                decision = rs.evaluate(purchase, registry=pool.registry, extra_facts=EVERY_FACT)
             else:
                 decision = rnd.choice(pool.rule_sets).evaluate(purchase)
             check_decision(decision, failures, "evaluate")
+        except VocabularyError as exc:
+            stats["purchases refused by a vocabulary"] += 1
+            check_error(exc, None, failures, "evaluate")
         except Exception:
             crash(failures, "evaluate", data)
 
@@ -618,8 +633,15 @@ def run_corruptions(
             crash(failures, "purchase_from_dict", corrupted)
             continue
         try:
-            decision = pool.packs[name].evaluate(purchase, registry=pool.registry)
+            decision = pool.packs[name].evaluate(
+                purchase, registry=pool.registry, extra_facts=EVERY_FACT
+            )
             check_decision(decision, failures, "corrupted purchase")
+        except VocabularyError as exc:
+            # Refused with the problems listed: what issue 8 item 2 asks for.
+            stats["corruptions refused by the vocabulary"] += 1
+            check_error(exc, None, failures, "corrupted purchase")
+            continue
         except Exception:
             crash(failures, "evaluate", corrupted)
             continue
@@ -629,9 +651,25 @@ def run_corruptions(
             # A typo that makes another real date is a different purchase date, not a
             # corruption any check could see: a rule may well not be in force on it.
             stats[f"allowed on another valid date: {kind} {field}"] += 1
+        elif (
+            decision.effect is Effect.ALLOW
+            and kind == "typo"
+            and _another_valid_value(pool.packs[name], corrupted, path)
+        ):
+            # A typo that makes another value of the vocabulary (`agency-part-b` to
+            # `agency-part-a`) states a different purchase: no check could tell it from one.
+            stats[f"allowed on another valid value: {kind} {field}"] += 1
+        elif (
+            decision.effect is Effect.ALLOW
+            and (kind == "remove" or (kind == "empty" and path == "$.facts"))
+            and _defined_absence(pool.packs[name], data, path, pool)
+        ):
+            # The pack says what an unstated fact means (`if_missing`, documented on its
+            # page: "counts as not claimed"), so removing it is a purchase that claims less.
+            stats[f"allowed, absence defined by the pack: {kind} {field}"] += 1
         elif decision.effect is Effect.ALLOW:
-            # `packs.check` reports stated facts outside the pack's vocabulary: a caller that
-            # runs it would have refused these; evaluation itself does not (issue 8, item 2).
+            # Evaluation checks the pack's vocabulary, so one that `packs.check` flags should
+            # have been refused above: count both kinds apart.
             found_now = vocabulary_problems(name, purchase) - known
             flagged = "flagged by packs.check" if found_now else "not flagged"
             failures.add(
@@ -642,6 +680,43 @@ def run_corruptions(
             stats[f"silent allow, {flagged}: {kind} {field}"] += 1
         elif decision.effect is Effect.WARN:
             stats[f"weakened to warn: {kind} {field}"] += 1
+
+
+def _another_valid_value(rule_set: RuleSet, data: dict[str, Any], path: str) -> bool:
+    """Whether the top-level fact at ``path`` holds, in ``data``, a value its vocabulary lists."""
+    if rule_set.vocabulary is None or not path.startswith("$.facts.") or path.count(".") != 2:
+        return False
+    name = path.rpartition(".")[2]
+    value = (data.get("facts") or {}).get(name)
+    try:
+        spec = rule_set.vocabulary.fact(name)
+    except KeyError:
+        return False
+    return value in spec.values
+
+
+def _defined_absence(rule_set: RuleSet, data: dict[str, Any], path: str, pool: Pools) -> bool:
+    """Whether a purchase allowed once the facts at ``path`` (one top-level fact, or all of
+    them) were removed owes the ALLOW to what the pack says their absence means (``if_missing``):
+    the same purchase with those facts stated but unreadable (a value outside the vocabulary,
+    read as unknown whatever ``if_missing`` says) must not be allowed."""
+    facts = data.get("facts") or {}
+    if path == "$.facts":
+        removed = set(facts)
+    elif path.startswith("$.facts.") and path.count(".") == 2:
+        removed = {path.rpartition(".")[2]}
+    else:
+        return False
+    if not removed:
+        return False
+    unreadable = dict(data, facts={**facts, **dict.fromkeys(removed, "\u2205 unreadable")})
+    decision = rule_set.evaluate(
+        purchase_from_dict(unreadable),
+        registry=pool.registry,
+        extra_facts=EVERY_FACT,
+        outside_vocabulary="escalate",
+    )
+    return decision.effect is not Effect.ALLOW
 
 
 def _is_date(data: dict[str, Any], path: str) -> bool:

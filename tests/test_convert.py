@@ -315,3 +315,92 @@ class TestNewConditionKinds:
                 purchase_from_dict({**base, **extra})
             (problem,) = info.value.problems
             assert (problem.path, problem.message) == (path, message)
+
+
+class TestQuantifierIfUndeclared:
+    """`any_component`/`all_components` with `if_undeclared`: the long form in files."""
+
+    def _problems(self, when: object) -> list[VendorPolicyError]:
+        data = {"id": "s", "version": "1", "rules": [{"id": "r", "effect": "deny", "when": when}]}
+        with pytest.raises(InvalidDataError) as info:
+            rule_set_from_dict(data)
+        return list(info.value.problems)
+
+    def test_written_forms(self) -> None:
+        """Without the option a quantifier is written as before (its condition alone), so older
+        files and their digests are unchanged; with it, as `predicate` and `if_undeclared`."""
+        from vendorpolicy import components, vendor
+
+        inner = vendor.designated("covered")
+        assert unstructure(components.any(inner)) == {
+            "any_component": {"designated": {"designations": ["covered"]}}
+        }
+        assert unstructure(components.all(inner, if_undeclared=True)) == {
+            "all_components": {
+                "predicate": {"designated": {"designations": ["covered"]}},
+                "if_undeclared": True,
+            }
+        }
+
+    def test_buyer_country_if_missing_written(self) -> None:
+        """`buyer_country` writes `if_missing` when set and reads it back."""
+        from vendorpolicy import buyer
+
+        node = buyer.country.in_({"JP"}, if_missing=True)
+        data = {"buyer_country": {"countries": ["JP"], "if_missing": True}}
+        assert unstructure(node) == data
+        rules = [{"id": "r", "effect": "deny", "when": data}]
+        (rule,) = rule_set_from_dict({"id": "s", "version": "1", "rules": rules}).rules
+        assert rule.when == node
+
+    def test_long_form_without_option_reads(self) -> None:
+        """The long form without `if_undeclared` reads as the short form."""
+        from vendorpolicy import components, vendor
+
+        when = {"any_component": {"predicate": {"designated": {"designations": ["covered"]}}}}
+        data = {"id": "s", "version": "1", "rules": [{"id": "r", "effect": "deny", "when": when}]}
+        (rule,) = rule_set_from_dict(data).rules
+        assert rule.when == components.any(vendor.designated("covered"))
+
+    @pytest.mark.parametrize(
+        ("when", "path", "message", "hint"),
+        [
+            (
+                {"any_component": {"predicate": {"always": {}}, "if_undeclared": "no"}},
+                "$.rules[0].when.any_component.if_undeclared",
+                "expected true or false, got str `no`",
+                None,
+            ),
+            (
+                {"all_components": {"if_undeclared": False}},
+                "$.rules[0].when.all_components.predicate",
+                "required field missing",
+                "add it",
+            ),
+            (
+                {"any_component": {"predicat": {"always": {}}, "if_undeclared": False}},
+                "$.rules[0].when.any_component",
+                "unknown key `predicat`",
+                "did you mean `predicate`?",
+            ),
+            (
+                {
+                    "any_component": {
+                        "predicate": {"origin": {"countries": ["CNN"]}},
+                        "if_undeclared": True,
+                    }
+                },
+                "$.rules[0].when.any_component.predicate.origin.countries[0]",
+                "unknown country code `CNN`",
+                "did you mean `CN`?",
+            ),
+        ],
+    )
+    def test_bad_long_forms_located(
+        self, when: object, path: str, message: str, hint: str | None
+    ) -> None:
+        """A bad long form is reported at its path, with its message and hint."""
+        problems = self._problems(when)
+        assert [(p.path, p.message, p.hint) for p in problems if p.path == path] == [
+            (path, message, hint)
+        ]

@@ -15,13 +15,14 @@ from vendorpolicy import (
     Component,
     Effect,
     Purchase,
+    RuleStatus,
     Vendor,
     bundled_registry,
     packs,
 )
 from vendorpolicy._packs._base import FactLocation, facts_read
-from vendorpolicy.errors import InvalidValueError
-from vendorpolicy.testing import DESIGNATION_POOL, purchases
+from vendorpolicy.errors import InvalidValueError, PredicateTypeError
+from vendorpolicy.testing import DESIGNATION_POOL, buyers, purchases
 
 DAY = dt.timedelta(days=1)
 AGENCY = Buyer(id="gsa", public=True, sector="central-government", country="US")
@@ -185,10 +186,14 @@ def pack_purchases(name: str) -> st.SearchStrategy[Purchase]:
     parts = [s for s in info.facts if s.location is FactLocation.COMPONENT]
     purposes = [s for s in info.facts if s.location is FactLocation.PURPOSE]
 
+    def values(spec: Any) -> st.SearchStrategy[Any]:
+        listed = st.sampled_from(list(spec.values)) if spec.values else st.nothing()
+        if spec.dates:  # a date fact (a waiver's term): any day around the regime's dates
+            listed |= st.dates(min_value=dt.date(2018, 1, 1), max_value=dt.date(2027, 12, 31))
+        return listed
+
     def facts(specs: list[Any]) -> st.SearchStrategy[dict[str, Any]]:
-        return st.fixed_dictionaries(
-            {}, optional={s.name: st.sampled_from(list(s.values)) for s in specs}
-        )
+        return st.fixed_dictionaries({}, optional={s.name: values(s) for s in specs})
 
     def component(c: Component) -> st.SearchStrategy[Component]:
         return facts(parts).map(lambda f: attrs.evolve(c, facts=f))
@@ -310,11 +315,20 @@ class TestUS889:
         assert decide(self.PACK, attrs.evolve(p, date=start)) is Effect.DENY
 
     def test_part_b_needs_the_representation(self) -> None:
-        """Without the offeror's representation, an agency purchase goes to review."""
+        """Without the offeror's representation, an agency purchase is warned, with the duty
+        to read it before award (FAR 52.204-24(d)(2), 52.204-26(c)(2)), not sent to review;
+        stated, the representation decides."""
         p = buy(AGENCY, LENOVO, "it/endpoint/laptop", dt.date(2021, 5, 1))
         decision = packs.load(self.PACK).evaluate(p)
-        assert decision.effect is Effect.REVIEW
-        assert "facts.uses-covered-equipment" in decision.missing_facts
+        assert (decision.effect, decision.determining_keys) == (
+            Effect.WARN,
+            ("us-ndaa-889/part-b-representation",),
+        )
+        assert "facts.uses-covered-equipment" not in decision.missing_facts
+        assert any("52.204-26(c)(2)" in o for o in decision.obligations)
+        for uses, effect in ((True, Effect.DENY), (False, Effect.ALLOW)):
+            stated = attrs.evolve(p, facts={"uses-covered-equipment": uses})
+            assert decide(self.PACK, stated) is effect
 
     def test_grants_effective_date(self) -> None:
         """Grant funds may not buy covered equipment from 13 Aug 2020, whoever buys."""
@@ -973,17 +987,30 @@ class TestSweden:
         assert decide(self.PACK, zte, as_of=dt.date(2020, 11, 9)) is Effect.DENY
 
     def test_phase_out(self) -> None:
-        """Keeping existing Huawei kit is a warning until 31 Dec 2024, denied from 1 Jan 2025."""
+        """Keeping existing Huawei kit (acquired before the conditions) is a warning until
+        31 Dec 2024, denied from 1 Jan 2025; kit acquired on the day of the conditions or later
+        is denied at once, and kit of unstated age escalates until 2025."""
         huawei = registered("huawei-technologies", dt.date(2021, 1, 1))
-        p = buy(
-            CARRIER,
-            huawei,
-            "telecom/radio",
-            dt.date(2024, 12, 31),
-            facts={"licence": "se-3.5-2.3-ghz", "network-function": "ran", "action": "maintain"},
+        p = attrs.evolve(
+            buy(
+                CARRIER,
+                huawei,
+                "telecom/radio",
+                dt.date(2024, 12, 31),
+                facts={
+                    "licence": "se-3.5-2.3-ghz",
+                    "network-function": "ran",
+                    "action": "maintain",
+                },
+            ),
+            acquired=dt.date(2020, 10, 19),
         )
         assert decide(self.PACK, p) is Effect.WARN
         assert decide(self.PACK, attrs.evolve(p, date=dt.date(2025, 1, 1))) is Effect.DENY
+        assert decide(self.PACK, attrs.evolve(p, acquired=dt.date(2020, 10, 20))) is Effect.DENY
+        assert decide(self.PACK, attrs.evolve(p, acquired=None)) is Effect.REVIEW
+        later = attrs.evolve(p, acquired=None, date=dt.date(2025, 1, 1))
+        assert decide(self.PACK, later) is Effect.DENY
 
     def test_access_and_other_licences(self) -> None:
         """Functions outside the central ones, and other licences, are not covered."""
@@ -1197,3 +1224,122 @@ class TestLedger:
         code = main(["check", "--pack", "uk-telecoms", "rules.toml", "ledger.csv"])
         assert code == 2
         assert "with --pack, give only the LEDGER" in capsys.readouterr().err
+
+
+# --- jurisdiction: whom each pack binds --------------------------------------------------------
+
+#: For each pack, a buyer its sources say it binds (with the funding that brings it in, if
+#: any), and the same buyer moved to a country outside the regime.
+_BOUND: dict[str, tuple[Buyer, str | None, str]] = {
+    "jp-2018": (MINISTRY, None, "US"),
+    "us-ndaa-889": (AGENCY, None, "JP"),
+    "us-fcc-covered-list": (
+        Buyer(id="telco", public=False, sector="carrier", country="US"),
+        None,
+        "CA",
+    ),
+    "au-5g-2018": (Buyer(id="telstra", public=False, sector="carrier", country="AU"), None, "NZ"),
+    "nz-ticsa": (Buyer(id="spark", public=False, sector="carrier", country="NZ"), None, "AU"),
+    "uk-telecoms": (Buyer(id="bt", public=False, sector="carrier", country="GB"), None, "US"),
+    "se-pts-2020": (Buyer(id="telia", public=False, sector="carrier", country="SE"), None, "NO"),
+    "eu-5g-toolbox": (
+        Buyer(id="ec", public=True, sector="central-government", country="EU"),
+        None,
+        "US",
+    ),
+}
+
+
+class TestReach:
+    def test_every_pack_says_whom_it_binds(self) -> None:
+        """Every pack has a reach, each part with a summary and a source."""
+        for name in packs.names():
+            reach = packs.info(name).reach
+            assert reach, name
+            for part in reach:
+                assert part.summary
+                assert part.source, (name, part.summary)
+
+    @pytest.mark.parametrize("name", packs.names())
+    def test_bound_buyer_and_foreign_buyer(self, name: str) -> None:
+        """A buyer the pack's sources name is within its reach; moved abroad, it is not; with
+        its country unstated, it is (a pack assumes its own jurisdiction)."""
+        bound, funding, abroad = _BOUND[name]
+        assert name in packs.applicable(bound, funding=funding)
+        assert name not in packs.applicable(attrs.evolve(bound, country=abroad), funding=funding)
+        assert name in packs.applicable(attrs.evolve(bound, country=None), funding=funding)
+
+    def test_funding_brings_a_buyer_in(self) -> None:
+        """Grant and subsidy reaches need the funding: from the argument or the purchase."""
+        university = Buyer(id="u", public=True, sector="education", country="DE")
+        assert "us-ndaa-889" not in packs.applicable(university)
+        assert "us-ndaa-889" in packs.applicable(university, funding="federal-loan")
+        order = Purchase(buyer=university, facts={"funding": "federal-grant"})
+        assert "us-ndaa-889" in packs.applicable(order)
+        assert "us-ndaa-889" not in packs.applicable(order, funding="own-budget")
+        assert packs.applicable(Purchase(buyer=university, facts={"funding": "eu-funds"})) == (
+            "eu-5g-toolbox",
+        )
+
+    @given(buyer=buyers(), data=st.data())
+    def test_unstated_country_is_every_country(self, buyer: Buyer, data: st.DataObject) -> None:
+        """A buyer whose country is not stated is reached by a pack exactly when the same buyer
+        in one of the pack's countries is."""
+        name = data.draw(st.sampled_from(packs.names()))
+        info = packs.info(name)
+        countries = {c for r in info.reach for c in (r.countries or {"FR"})}
+        unstated = attrs.evolve(buyer, country=None)
+        assert info.reaches(unstated) == any(
+            info.reaches(attrs.evolve(buyer, country=c)) for c in countries
+        )
+
+    def test_reach_checks_its_values(self) -> None:
+        """A reach refuses a bad country, an empty set and a non-boolean `public`, by field."""
+        with pytest.raises(InvalidValueError) as info:
+            packs.Reach(summary="s", countries={"USA"})
+        assert info.value.path.startswith("Reach.countries")
+        with pytest.raises(InvalidValueError, match="empty set") as info:
+            packs.Reach(summary="s", sectors=[])
+        assert info.value.path == "Reach.sectors"
+        with pytest.raises(PredicateTypeError, match="expected true, false or None") as info:
+            packs.Reach(summary="s", public="yes")  # type: ignore[arg-type]
+        assert info.value.path == "Reach.public"
+        with pytest.raises(PredicateTypeError, match="expected a Buyer or a Purchase") as info:
+            packs.applicable("gsa")  # type: ignore[arg-type]
+        assert info.value.path == "packs.applicable(buyer)"
+
+
+class TestJapanScope:
+    def _order(self, who: Buyer) -> Purchase:
+        return Purchase(
+            buyer=who,
+            vendor=registered("huawei-technologies"),
+            category="it/server",
+            date=dt.date(2024, 6, 1),
+            components=(),
+            facts={"system-scope": "confidential"},
+        )
+
+    def test_foreign_agency_is_outside_the_agreement(self) -> None:
+        """A US agency's purchase that a Japanese ministry would have reviewed is outside the
+        agreement: ALLOW by default, not REVIEW; with no country stated, it is reviewed."""
+        rules = packs.load("jp-2018")
+        assert rules.evaluate(self._order(MINISTRY)).effect is Effect.REVIEW
+        assert rules.evaluate(self._order(AGENCY)).effect is Effect.ALLOW
+        unstated = attrs.evolve(MINISTRY, country=None)
+        assert rules.evaluate(self._order(unstated)).effect is Effect.REVIEW
+
+    @settings(max_examples=min(settings.default.max_examples, 40))
+    @given(data=st.data())
+    def test_agreement_never_binds_a_foreign_buyer(self, data: st.DataObject) -> None:
+        """Over purchases drawn from the pack's vocabulary, a buyer in another country never has
+        an agreement rule apply or come out unknown."""
+        rules = packs.load("jp-2018")
+        p = data.draw(purchases(vocabulary=rules.vocabulary, designations=DESIGNATION_POOL))
+        abroad = data.draw(st.sampled_from(["US", "GB", "CN", "EU"]))
+        p = attrs.evolve(p, buyer=attrs.evolve(p.buyer, country=abroad))
+        decision = rules.evaluate(p)
+        agreement = {"unresolved-supply-chain-risk", "consult-nisc", "reported-target"}
+        for result in decision.results:
+            if result.rule in agreement:
+                assert result.status in {RuleStatus.NOT_APPLICABLE, RuleStatus.NOT_IN_FORCE}

@@ -185,6 +185,31 @@ class TestUKLaws:
 # --- both: unknowns never allow a denied purchase -----------------------------------------------
 
 
+# --- undeclared components ----------------------------------------------------------------------
+
+#: A vendor none of these packs' lists names, of an origin no rule reads.
+UNLISTED = Vendor(id="ericsson", name="Telefonaktiebolaget LM Ericsson", country="SE")
+
+
+@pytest.mark.parametrize("name", ["jp-2018", "uk-telecoms"])
+@settings(max_examples=60)
+@given(data=st.data())
+def test_undeclared_parts_of_an_unlisted_vendor_count_as_none(name: str, data: Any) -> None:
+    """Issue 9, class 1: for an unlisted vendor, not declaring the parts decides as declaring
+    none, whatever else is stated or missing; except where the known facts already put the
+    purchase in reach and the parts decide (Japan's bound bodies, which must obtain the
+    components' makers; a UK department's security or video system, which may hold cameras)."""
+    p = data.draw(pack_purchases(name))
+    if name == "jp-2018":
+        p = attrs.evolve(p, buyer=attrs.evolve(p.buyer, public=False))
+    elif p.category is None or str(p.category).startswith(("security", "video")):
+        # A department's system of unknown kind may be a security system: say it is not.
+        p = attrs.evolve(p, category="telecom/network/router")
+    p = attrs.evolve(p, vendor=UNLISTED, supplier="")
+    none = decide(name, attrs.evolve(p, components=()))
+    assert decide(name, attrs.evolve(p, components=None)) is none
+
+
 def _denied_cases() -> list[Any]:
     out = []
     for name in ("jp-2018", "uk-telecoms"):
@@ -216,11 +241,18 @@ def _without_one(purchase: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 @pytest.mark.parametrize(("name", "case"), _denied_cases())
 def test_removing_one_stated_fact_never_allows_a_denial(name: str, case: dict[str, Any]) -> None:
     """A denied worked purchase with any one stated fact removed is never allowed or only
-    warned: the missing fact makes the decision unknown, which escalates."""
+    warned: the missing fact makes the decision unknown, which escalates. Parts the pack reads
+    as claims are the exception: undeclared, they decide exactly as declared none (the pack's
+    stated meaning of their absence)."""
     as_of = dt.date.fromisoformat(case["as_of"]) if "as_of" in case else None
+    rules = packs.load(name)
     for removed, data in _without_one(case["purchase"]):
         p = purchase_from_dict(data)
-        effect = packs.load(name).evaluate(p, as_of=as_of, registry=REGISTRY).effect
+        effect = rules.evaluate(p, as_of=as_of, registry=REGISTRY).effect
+        if removed == "components" and effect < Effect.REVIEW:
+            none = purchase_from_dict({**data, "components": []})
+            assert rules.evaluate(none, as_of=as_of, registry=REGISTRY).effect is effect
+            continue
         assert effect >= Effect.REVIEW, (removed, effect)
 
 
@@ -237,6 +269,8 @@ class TestRegistry:
             ("HUAWEI TECHNOLOGIES (UK) CO LTD", "huawei-uk"),
             ("ZTEジャパン株式会社", "zte-japan"),
             ("ZTE Japan K.K.", "zte-japan"),
+            ("ZTE UK", "zte-uk"),
+            ("ZTE (UK) Limited", "zte-uk"),
         ],
     )
     def test_national_subsidiaries_resolve(self, name: str, entity: str) -> None:
@@ -244,22 +278,67 @@ class TestRegistry:
         assert REGISTRY.match(name).entity == entity
 
     def test_uk_designation_reaches_the_group(self) -> None:
-        """The 2022 notice names the Huawei corporate group: its UK company and the group's
-        other companies carry the designation, the parent does not (designations only travel
-        down)."""
-        for entity in ("huawei-uk", "huawei-technologies", "huawei-japan", "hisilicon"):
+        """The 2022 notice names the Huawei corporate group: its UK company, the group's other
+        companies and its parent carry the designation from the day of the notice, the parent
+        by the path through the company it controls."""
+        for entity in (
+            "huawei-uk",
+            "huawei-technologies",
+            "huawei-japan",
+            "hisilicon",
+            "huawei-investment-holding",
+        ):
             assert "uk.tsa.designated-vendor" in REGISTRY.designated(entity, self.ON), entity
-        assert "uk.tsa.designated-vendor" not in REGISTRY.designated(
-            "huawei-investment-holding", self.ON
-        )
-        assert "uk.tsa.designated-vendor" not in REGISTRY.designated(
-            "huawei-uk", dt.date(2022, 10, 12)
-        )
+            assert "uk.tsa.designated-vendor" not in REGISTRY.designated(
+                entity, dt.date(2022, 10, 12)
+            ), entity
+        (path,) = [
+            p
+            for p in REGISTRY.designations("huawei-investment-holding", self.ON)
+            if p.designation == "uk.tsa.designated-vendor"
+        ]
+        assert "owner of Huawei Technologies Co., Ltd." in path.render()
+
+    @pytest.mark.parametrize(
+        "designation",
+        [
+            "jp.2018.reported-targets",
+            "uk.ncsc.high-risk-vendor",
+            "uk.dcms.2020-huawei",
+            "uk.tsa.designated-vendor",
+        ],
+    )
+    def test_lists_reach_the_parent(self, designation: str) -> None:
+        """Each list these packs read names Huawei as a group: Huawei's parent carries it."""
+        assert designation in REGISTRY.designated("huawei-investment-holding", self.ON)
+
+    @pytest.mark.parametrize("name", ["jp-2018", "uk-telecoms"])
+    def test_parent_decided_as_the_group(self, name: str) -> None:
+        """A purchase from Huawei Investment & Holding gets the decision Huawei's own purchase
+        gets, in every conformance row that names Huawei."""
+        with (CONFORMANCE / f"{name}.toml").open("rb") as handle:
+            table = tomllib.load(handle)
+        checked = 0
+        for case in table["case"]:
+            named = case["purchase"].get("vendor", {}).get("id") or case["purchase"].get("supplier")
+            if named not in {"huawei-technologies", "Huawei Technologies Co., Ltd."}:
+                continue
+            if case.get("status"):
+                continue
+            data = {k: v for k, v in case["purchase"].items() if k != "supplier"}
+            data["vendor"] = {"id": "huawei-investment-holding"}
+            as_of = dt.date.fromisoformat(case["as_of"]) if "as_of" in case else None
+            got = packs.load(name).evaluate(
+                purchase_from_dict(data), as_of=as_of, registry=REGISTRY
+            )
+            assert got.effect is Effect(case["expect"]), case["id"]
+            checked += 1
+        assert checked
 
     def test_high_risk_vendors_are_huawei_and_zte(self) -> None:
         """The 2020 policy's high-risk vendors are Huawei and ZTE; the July 2020 decision is
         about Huawei only."""
-        for entity in ("huawei-technologies", "zte", "zte-japan"):
+        for entity in ("huawei-technologies", "zte", "zte-japan", "zte-uk"):
             assert "uk.ncsc.high-risk-vendor" in REGISTRY.designated(entity, self.ON), entity
         assert "uk.dcms.2020-huawei" in REGISTRY.designated("huawei-uk", self.ON)
         assert "uk.dcms.2020-huawei" not in REGISTRY.designated("zte", self.ON)

@@ -39,6 +39,8 @@ UNBOUND = (
     Buyer(id="utility", public=False, sector="critical-infrastructure"),
 )
 CARRIER = Buyer(id="carrier", public=False, sector="carrier")
+#: A vendor none of these packs' lists names.
+UNLISTED = Vendor(id="ericsson", name="Telefonaktiebolaget LM Ericsson", country="SE")
 #: Customer devices and office IT: outside every network these regimes reach.
 OUTSIDE = ("telecom/endpoint/handset", "telecom/endpoint", "it/endpoint/laptop", "it/endpoint")
 
@@ -142,6 +144,25 @@ class TestEscalationPrinciple:
             placed = attrs.evolve(p, facts={"network-function": "ran", "network": "5g"})
             assert decide(name, placed) is Effect.ALLOW
 
+    @pytest.mark.parametrize("name", PACKS)
+    @settings(max_examples=40)
+    @given(data=st.data())
+    def test_undeclared_parts_of_an_unlisted_vendor_count_as_none(
+        self, name: str, data: Any
+    ) -> None:
+        """For an unlisted vendor, not declaring the parts decides as declaring none, whatever
+        else is stated or missing, for every buyer but the Commission (whose connectivity is
+        judged by the equipment it relies on)."""
+        categories = ("telecom/radio", "telecom/network", "telecom/service", "it/server")
+        p = data.draw(pack_purchases(name, categories))
+        buyer = data.draw(st.sampled_from((CARRIER, *UNBOUND)))
+        p = attrs.evolve(p, buyer=buyer, vendor=UNLISTED, supplier="")
+        if name == "eu-5g-toolbox" and buyer.public:
+            # A public buyer of no stated country may be the Commission: say it is not.
+            p = attrs.evolve(p, facts={**p.facts, "eu-buyer": "other"})
+        none = decide(name, attrs.evolve(p, components=()))
+        assert decide(name, attrs.evolve(p, components=None)) is none
+
 
 class TestGroupReach:
     @pytest.mark.parametrize(
@@ -196,13 +217,63 @@ class TestGroupReach:
             checked += 1
         assert checked
 
+    @pytest.mark.parametrize("name", PACKS)
+    def test_parent_decided_as_the_group(self, name: str) -> None:
+        """The lists reach the whole group, up to Huawei's parent: a purchase from Huawei
+        Investment & Holding gets the decision Huawei's own purchase gets, in every conformance
+        row that names Huawei."""
+        with (HERE / f"{name}.toml").open("rb") as handle:
+            table = tomllib.load(handle)
+        checked = 0
+        for case in table["case"]:
+            if case["purchase"].get("vendor", {}).get("id") != "huawei-technologies":
+                continue
+            if case.get("status"):
+                continue
+            data = {**case["purchase"], "vendor": {"id": "huawei-investment-holding"}}
+            as_of = dt.date.fromisoformat(case["as_of"]) if "as_of" in case else None
+            got = decide(name, purchase_from_dict(data), as_of)
+            assert got is Effect(case["expect"]), case["id"]
+            checked += 1
+        assert checked
+
+    @pytest.mark.parametrize(
+        "designation",
+        [
+            "au.5g-2018.reported-excluded",
+            "nz.gcsb.2018-spark-5g-ran",
+            "se.pts.central-functions",
+            "eu.5g-toolbox.higher-risk",
+        ],
+    )
+    def test_parent_and_sisters_are_reached(self, designation: str) -> None:
+        """Every company of Huawei's group, from the parent down (sister companies of the listed
+        one included, affiliates too), carries the designation once it is listed, with a path
+        that says how; none does the day before."""
+        lists = {d.id: d for d in REGISTRY.lists}
+        added = min(e.added for e in lists[designation].entries if e.added is not None)
+        group = ["huawei-investment-holding"] + [
+            e.id
+            for e in REGISTRY.entities
+            if "huawei-investment-holding" in {a.id for a in REGISTRY.ancestors(e.id, added)}
+            or "huawei-technologies" in {a.id for a in REGISTRY.affiliates(e.id, added)}
+        ]
+        assert {"huawei-device", "hisilicon", "huawei-japan"} <= set(group)
+        for entity in group:
+            assert designation in REGISTRY.designated(entity, added), entity
+            assert REGISTRY.designations(entity, added), entity
+            before = added - dt.timedelta(days=1)
+            assert designation not in REGISTRY.designated(entity, before), entity
+
 
 class TestOneFactChanges:
     @pytest.mark.parametrize(("name", "case"), restricted_cases())
     def test_no_missing_fact_turns_a_finding_into_allow(self, name: str, case: Any) -> None:
         """Dropping any one fact of a restricted conformance purchase (a stated fact other than
         a claim, the vendor, the parts or the category) never yields ALLOW: a missing fact
-        escalates or leaves the finding. (The date: see the next test.)"""
+        escalates or leaves the finding. Parts the pack reads as claims are the exception:
+        undeclared, they decide as declared none (the pack's stated meaning of their absence),
+        which may allow. (The date: see the next test.)"""
         data = case["purchase"]
         as_of = dt.date.fromisoformat(case["as_of"]) if "as_of" in case else None
         variants = []
@@ -217,6 +288,10 @@ class TestOneFactChanges:
         assert variants
         for what, variant in variants:
             effect = decide(name, purchase_from_dict(variant), as_of)
+            if what == "components" and effect is Effect.ALLOW:
+                none = decide(name, purchase_from_dict({**variant, "components": []}), as_of)
+                assert none is Effect.ALLOW, (case["id"], what)
+                continue
             assert effect is not Effect.ALLOW, (case["id"], what)
 
     def test_missing_date_is_not_an_allow(self) -> None:

@@ -38,15 +38,18 @@ def screened(name: str, **fixed: Any) -> st.SearchStrategy[Purchase]:
     overrides fields of the result."""
     info = packs.info(name)
     pool = (*DESIGNATION_POOL, *info.designations)
-    own = {s.name: list(s.values) for s in info.facts if s.location.value == "facts"}
+    own = {
+        s.name: (st.sampled_from(list(s.values)) if s.values else st.nothing())
+        | (st.dates(dt.date(2018, 1, 1), dt.date(2027, 12, 31)) if s.dates else st.nothing())
+        for s in info.facts
+        if s.location.value == "facts"
+    }
     part_facts = {s.name: st.booleans() for s in info.facts if s.location.value == "component"}
 
     @st.composite
     def build(draw: st.DrawFn) -> Purchase:
         p = draw(purchases(designations=pool))
-        facts = draw(
-            st.fixed_dictionaries({}, optional={k: st.sampled_from(v) for k, v in own.items()})
-        )
+        facts = draw(st.fixed_dictionaries({}, optional=own))
         parts = p.components
         if parts is not None:
             parts = tuple(

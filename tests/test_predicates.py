@@ -400,6 +400,79 @@ class TestFactIfMissing:
         assert info.value.path == "FactIn.if_missing"
 
 
+class TestComponentsIfUndeclared:
+    """`components.any(p, if_undeclared=...)` and `components.all(...)`: undeclared parts."""
+
+    @given(P, st.booleans(), st.booleans(), purchases())
+    def test_undeclared_takes_the_option(
+        self, inner: Predicate, every: bool, option: bool, p: Purchase
+    ) -> None:
+        """Undeclared components give `if_undeclared` when it is set, unknown when it is not;
+        declared ones (even none) are read as without the option."""
+        build = components.all if every else components.any
+        with_option, plain = build(inner, if_undeclared=option), build(inner)
+        if p.components is None:
+            assert plain.evaluate(p) is None
+            assert with_option.evaluate(p) is option
+            assert with_option.trace(p).missing_facts == ()
+        else:
+            assert with_option.evaluate(p) == plain.evaluate(p)
+            assert with_option.trace(p).missing_facts == plain.trace(p).missing_facts
+
+    def test_trace_says_what_it_read(self) -> None:
+        """The trace keeps the fact it read and says the option decided it."""
+        p = Purchase(buyer=Buyer(id="b", public=True, sector="defence"))
+        trace = components.any(vendor.designated("covered"), if_undeclared=False).trace(p)
+        assert (trace.value, trace.fact, trace.observed) == (
+            False,
+            "components",
+            "not declared (if_undeclared=False)",
+        )
+
+    def test_repr_rebuilds(self) -> None:
+        """The repr shows `if_undeclared` only when set."""
+        inner = vendor.designated("covered")
+        assert repr(components.all(inner, if_undeclared=True)) == (
+            "components.all(vendor.designated({'covered'}), if_undeclared=True)"
+        )
+        assert repr(components.any(inner)) == "components.any(vendor.designated({'covered'}))"
+        assert components.any(inner, if_undeclared=None) == components.any(inner)
+        assert components.any(inner, if_undeclared=False) != components.any(inner)
+
+    def test_if_undeclared_must_be_a_boolean(self) -> None:
+        """`if_undeclared` is True, False or None; anything else is an error naming the field."""
+        with pytest.raises(PredicateTypeError, match="expected true or false") as info:
+            components.any(vendor.designated("covered"), if_undeclared="no")  # type: ignore[arg-type]
+        assert info.value.path == "AnyComponent.if_undeclared"
+        with pytest.raises(PredicateTypeError, match="expected true or false") as info:
+            components.all(vendor.designated("covered"), if_undeclared=0)  # type: ignore[arg-type]
+        assert info.value.path == "AllComponents.if_undeclared"
+
+
+class TestBuyerCountryIfMissing:
+    def test_unstated_country_takes_if_missing(self) -> None:
+        """A buyer whose country is not stated gives `if_missing` when set, unknown when not;
+        a stated country is compared whatever `if_missing` says."""
+        unstated = Purchase(buyer=Buyer(id="b", public=True, sector="defence"))
+        stated = Purchase(buyer=Buyer(id="b", public=True, sector="defence", country="US"))
+        assert buyer.country.in_({"JP"}).evaluate(unstated) is None
+        assert buyer.country.in_({"JP"}, if_missing=True).evaluate(unstated) is True
+        assert buyer.country.in_({"JP"}, if_missing=False).evaluate(unstated) is False
+        assert buyer.country.in_({"JP"}, if_missing=True).evaluate(stated) is False
+        trace = buyer.country.in_({"JP"}, if_missing=True).trace(unstated)
+        assert (trace.missing_facts, trace.observed) == ((), "not known")
+
+    def test_repr_and_errors(self) -> None:
+        """The repr shows `if_missing` only when set; a non-boolean is refused at its field."""
+        assert repr(buyer.country.in_("JP", if_missing=True)) == (
+            "buyer.country.in_({'JP'}, if_missing=True)"
+        )
+        assert repr(buyer.country.in_("JP")) == "buyer.country.in_({'JP'})"
+        with pytest.raises(PredicateTypeError, match="expected true or false") as info:
+            buyer.country.in_("JP", if_missing="yes")  # type: ignore[arg-type]
+        assert info.value.path == "BuyerCountry.if_missing"
+
+
 # --- the ultimate owner's origin ---------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vendorpolicy import (
+    Basis,
     Buyer,
     Component,
     DesignationList,
@@ -903,6 +904,19 @@ class TestEvaluation:
         with_registry = rules.evaluate(purchase, registry=registry)
         resolved = registry.resolve(purchase)
         plain = rules.evaluate(resolved.purchase)
+        settled = [r for r in with_registry.resolutions if r.settled]
+        if settled:
+            # An ambiguous name every candidate decides alike is decided (see test_resolve):
+            # the decision is each candidate's, resolved first.
+            (resolution,) = settled
+            for entity in {c.entity for c in resolution.match.candidates}:
+                on = purchase.date
+                found = registry.vendor(entity, on) if on else registry.vendor_any_date(entity)
+                assert found is not None
+                reading = rules.evaluate(attrs.evolve(resolved.purchase, vendor=found))
+                assert reading.effect is with_registry.effect
+                assert reading.basis is not Basis.UNKNOWN
+            return
         if any(r.missing_facts for r in resolved.resolutions) and plain.missing_facts:
             # A vendor left unknown for want of the date makes the date a missing fact too.
             assert "purchase.date" in with_registry.missing_facts

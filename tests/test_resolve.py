@@ -11,8 +11,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from vendorpolicy import (
+    Basis,
     Buyer,
     Component,
+    Decision,
     DesignationList,
     Effect,
     Entity,
@@ -27,7 +29,7 @@ from vendorpolicy import (
     components,
     vendor,
 )
-from vendorpolicy.testing import DESIGNATION_POOL, name_variants, registries
+from vendorpolicy.testing import DESIGNATION_POOL, name_variants, purchases, registries, rule_sets
 
 D = dt.date
 _BUYER = Buyer(id="agency", public=True, sector="central-government", country="US")
@@ -433,3 +435,118 @@ class TestBuyerFromRegistry:
         if rules.evaluate(purchase, registry=registry).effect is Effect.DENY:
             undated = attrs_evolve_date(purchase, None)
             assert rules.evaluate(undated, registry=registry).effect is not Effect.ALLOW
+
+
+class TestAmbiguousNamesSettled:
+    """A name several registry entities carry is decided when every one gives the same
+    certain decision, and goes to review otherwise."""
+
+    _REGISTRY = Registry(
+        id="r",
+        version="1",
+        entities=[
+            Entity(id="orbit-inc", name="Orbit Systems Inc.", country="US"),
+            Entity(id="orbit-gmbh", name="Orbit Systems GmbH", country="DE"),
+            Entity(id="other", name="Other Co"),
+        ],
+        lists=[
+            DesignationList(
+                id="covered",
+                propagates="entity",
+                entries=[
+                    Listing(entity="orbit-inc", added=D(2020, 1, 1)),
+                    Listing(entity="orbit-gmbh", added=D(2021, 1, 1)),
+                ],
+            )
+        ],
+    )
+
+    def _decide(self, on: dt.date, **kw: object) -> Decision:
+        purchase = Purchase(buyer=_BUYER, supplier="Orbit Systems", date=on, **kw)  # type: ignore[arg-type]
+        return _deny({"covered"}).evaluate(purchase, registry=self._REGISTRY)
+
+    def test_both_listed_is_denied(self) -> None:
+        """When both entities are listed, the name is denied whichever it means, and the
+        resolution says it was ambiguous and why that did not matter."""
+        decision = self._decide(D(2021, 6, 1), components=())
+        assert (decision.effect, decision.basis) == (Effect.DENY, Basis.RULES)
+        (resolution,) = decision.resolutions
+        assert resolution.settled
+        assert not resolution.identified
+        assert resolution.match.ambiguous
+        assert "each gives DENY" in resolution.note
+        assert "ambiguous, several registry entities carry this name" in decision.explain()
+
+    def test_one_listed_is_review(self) -> None:
+        """When only one of them is listed on the date, the name goes to review as before."""
+        decision = self._decide(D(2020, 6, 1), components=())
+        assert (decision.effect, decision.basis) == (Effect.REVIEW, Basis.UNKNOWN)
+        assert not decision.resolutions[0].settled
+
+    def test_neither_listed_is_allowed(self) -> None:
+        """Before either listing, the name is allowed whichever it means."""
+        decision = self._decide(D(2019, 6, 1), components=())
+        assert (decision.effect, decision.basis) == (Effect.ALLOW, Basis.DEFAULT)
+        assert decision.resolutions[0].settled
+
+    def test_other_unknowns_still_escalate(self) -> None:
+        """A reading that is itself unknown (undeclared parts) leaves the decision escalated."""
+        decision = self._decide(D(2019, 6, 1))
+        assert decision.basis is Basis.UNKNOWN
+        assert not decision.resolutions[0].settled
+
+    def test_ambiguous_component_maker(self) -> None:
+        """A component's ambiguous maker is settled the same way."""
+        part = Component(maker="Orbit Systems", category="telecom/modem")
+        purchase = Purchase(
+            buyer=_BUYER, vendor=Vendor(id="acme"), date=D(2021, 6, 1), components=(part,)
+        )
+        decision = _deny({"covered"}).evaluate(purchase, registry=self._REGISTRY)
+        assert decision.effect is Effect.DENY
+        (part_resolution,) = [r for r in decision.resolutions if r.settled]
+        assert part_resolution.subject == "components[0].vendor"
+
+    @given(
+        registries(
+            designations=DESIGNATION_POOL,
+            names=st.sampled_from(["Orbit Systems", "Orbit Systems Inc.", "ORBIT SYSTEMS GmbH"]),
+        ),
+        rule_sets(),
+        st.data(),
+    )
+    def test_settled_only_when_every_candidate_agrees(
+        self, registry: Registry, rs: RuleSet, data: st.DataObject
+    ) -> None:
+        """A decision on an ambiguous name is certain only when substituting each candidate
+        entity for the vendor gives that effect with certainty; otherwise it is escalated.
+        So an ambiguity never allows what one of its candidates would not."""
+        entity = data.draw(st.sampled_from(registry.entities))
+        name = data.draw(st.sampled_from(entity.names))
+        match = registry.match(name)
+        assume(match.ambiguous)
+        on = data.draw(_DATES)
+        base = data.draw(purchases())
+        parts = data.draw(st.sampled_from([None, ()]))
+        purchase = attrs.evolve(
+            base, vendor=None, supplier=name, date=on, acquired=None, components=parts
+        )
+        decision = rs.evaluate(purchase, registry=registry)
+        readings = []
+        for candidate in dict.fromkeys(c.entity for c in match.candidates):
+            vendor_then = registry.vendor(candidate, on)
+            assert vendor_then is not None
+            reading = attrs.evolve(purchase, vendor=vendor_then, supplier="")
+            readings.append(rs.evaluate(reading, registry=registry))
+        agree = all(r.basis is not Basis.UNKNOWN for r in readings) and (
+            len({r.effect for r in readings}) == 1
+        )
+        resolution = next(r for r in decision.resolutions if r.subject == "vendor")
+        assert not resolution.identified
+        if agree:
+            # Settled, unless the decision was certain with the vendor unknown already.
+            assert decision.effect is readings[0].effect
+            assert decision.basis is not Basis.UNKNOWN
+        else:
+            assert not resolution.settled
+            assert decision.basis is Basis.UNKNOWN
+            assert decision.effect >= min(r.effect for r in readings)

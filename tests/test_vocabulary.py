@@ -51,7 +51,12 @@ from vendorpolicy import (
     write_results,
 )
 from vendorpolicy._cli import main
-from vendorpolicy._predicates import FactIn
+from vendorpolicy._predicates import (
+    FactIn,
+    FactOnOrAfter,
+    FactOnOrAfterDecision,
+    FactOnOrBeforeDecision,
+)
 from vendorpolicy._vocabulary import bundled_categories
 from vendorpolicy.errors import InvalidDataError, InvalidValueError, VocabularyError
 from vendorpolicy.testing import DESIGNATION_POOL, FACT_POOL, purchases, rule_sets, vocabularies
@@ -742,7 +747,7 @@ class TestFiles:
         with pytest.raises(InvalidDataError) as exc:
             parse_rule_set(text, name="p.toml")
         assert any(
-            "unknown key `nme`" in str(p) and "$.vocabulary.facts[5]" in str(p)
+            "unknown key `nme`" in str(p) and "$.vocabulary.facts[7]" in str(p)
             for p in exc.value.problems
         )
 
@@ -963,6 +968,10 @@ class TestPacks:
 # --- the property: no one-fact corruption of a denied purchase yields ALLOW ----------------------
 
 
+#: The conditions that read a named fact, and may say what its absence means (`if_missing`).
+_READS_FACT = (FactIn, FactOnOrAfter, FactOnOrAfterDecision, FactOnOrBeforeDecision)
+
+
 def claims(rules: RuleSet) -> frozenset[str]:
     """Facts some condition reads with `if_missing`: leaving them out has a declared meaning."""
     out = set()
@@ -975,7 +984,7 @@ def claims(rules: RuleSet) -> frozenset[str]:
                 out.update(
                     n.name
                     for n in root.walk()
-                    if isinstance(n, FactIn) and n.if_missing is not None
+                    if isinstance(n, _READS_FACT) and n.if_missing is not None
                 )
     return frozenset(out)
 
@@ -1033,7 +1042,11 @@ def _misspell(draw: st.DrawFn, text: str) -> str:
     return text[: i + 1] + text[i:]
 
 
-def _corrupt_value(draw: st.DrawFn, value: str | bool) -> str | bool:
+def _corrupt_value(draw: st.DrawFn, value: str | bool | dt.date) -> str | bool:
+    if isinstance(value, dt.date):
+        # A date typed as text a careless export would write: never a date, so never valid.
+        text = value.isoformat()
+        return draw(st.sampled_from([text + ".", f" {text}", text.replace("-", "/"), text[:7]]))
     if isinstance(value, bool):
         return draw(st.sampled_from([str(value).lower(), str(value), "yes" if value else "no"]))
     how = draw(st.sampled_from(["upper", "title", "space", "underscore", "dot", "trail", "spell"]))

@@ -124,6 +124,9 @@ TAGS: dict[type[Predicate], str] = {
 _BY_TAG = {tag: cls for cls, tag in TAGS.items()}
 _CONNECTIVES = (AllOf, AnyOf)
 _WRAPPERS = (Not, AnyComponent, AllComponents)
+_QUANTIFIERS = (AnyComponent, AllComponents)
+#: The keys of a quantifier's long form (the short form is its condition alone).
+_QUANTIFIER_KEYS = frozenset({"predicate", "if_undeclared"})
 
 #: The version of the rule-set file format this library writes. Part of every document.
 FORMAT_VERSION = 1
@@ -221,7 +224,10 @@ def _unstructure_predicate(node: Predicate) -> dict[str, Any]:
     if isinstance(node, Not):
         return {tag: _unstructure_predicate(node.operand)}
     if isinstance(node, (AnyComponent, AllComponents)):
-        return {tag: _unstructure_predicate(node.predicate)}
+        inner = _unstructure_predicate(node.predicate)
+        if node.if_undeclared is None:  # the short form, as files wrote it before the option
+            return {tag: inner}
+        return {tag: {"predicate": inner, "if_undeclared": node.if_undeclared}}
     if isinstance(node, (Always, Never)):
         return {tag: {}}
     if isinstance(node, Custom):
@@ -268,6 +274,11 @@ def _build_predicate(data: Any) -> Predicate:
         if not isinstance(payload, list):
             raise PredicateTypeError(f"`{tag}` takes a list of conditions, got {tick(payload, 60)}")
         return cls(operands=tuple(_structure_list(payload)))
+    if cls in _QUANTIFIERS and isinstance(payload, Mapping) and _QUANTIFIER_KEYS & set(payload):
+        # The long form, `{predicate = <condition>, if_undeclared = false}`; no condition kind
+        # is named `predicate` or `if_undeclared`, so it cannot be mistaken for the short one.
+        built: Predicate = _QUANTIFIER_STRUCTURE[cls](payload, cls)
+        return built
     if cls in _WRAPPERS:
         inner = _structure_predicate(payload)
         return Not(operand=inner) if cls is Not else cls(predicate=inner)  # type: ignore[call-arg]
@@ -433,6 +444,7 @@ _PAYLOAD_UNSTRUCTURE = {
     c: make_dict_unstructure_fn(c, converter, _cattrs_omit_if_default=True) for c in _ATOMS
 }
 _PAYLOAD_STRUCTURE = {c: _eager(c) for c in _ATOMS}
+_QUANTIFIER_STRUCTURE = {c: _eager(c) for c in _QUANTIFIERS}
 converter.register_unstructure_hook(Predicate, _unstructure_predicate)
 converter.register_structure_hook(Predicate, _structure_predicate)
 

@@ -10,14 +10,17 @@ severe than what is already certain, and escalated towards the worst case but no
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import attrs
 from attrs import frozen
 
 from vendorpolicy._checks import tick, type_name
 from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult, RuleStatus
-from vendorpolicy._model import Effect, Purchase
+from vendorpolicy._model import Effect, Purchase, Vendor
 from vendorpolicy._names import Resolver
 from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Resolution
@@ -81,6 +84,7 @@ def evaluate(
         )
     when = as_of if as_of is not None else purchase.date
     resolutions: tuple[Resolution, ...] = ()
+    given = purchase
     if registry is not None:
         if not isinstance(registry, Registry):
             raise PredicateTypeError(
@@ -95,6 +99,43 @@ def evaluate(
             path="RuleSet.evaluate(resolver)",
             hint="pass `registry=` as well",
         )
+    decision = _decide(
+        rule_set,
+        purchase,
+        when,
+        resolutions=resolutions,
+        unknown=unknown,
+        vocabulary_errors=vocabulary_errors,
+        warnings=warnings,
+    )
+    if registry is not None and decision.basis is Basis.UNKNOWN:
+        settled = _settle_ambiguous_names(
+            rule_set,
+            given=given,
+            decision=decision,
+            purchase=purchase,
+            registry=registry,
+            when=when,
+            unknown=unknown,
+            vocabulary_errors=vocabulary_errors,
+            warnings=warnings,
+        )
+        if settled is not None:
+            return settled
+    return decision
+
+
+def _decide(
+    rule_set: RuleSet,
+    purchase: Purchase,
+    when: dt.date | None,
+    *,
+    resolutions: tuple[Resolution, ...],
+    unknown: UnknownFacts | None,
+    vocabulary_errors: tuple[str, ...],
+    warnings: tuple[str, ...],
+) -> Decision:
+    """The decision on a purchase whose names are resolved already."""
     behind = _behind_unknown_vendors(resolutions)
     layers = []
     results: list[RuleResult] = []
@@ -145,6 +186,136 @@ def evaluate(
         resolutions=resolutions,
         warnings=warnings,
     )
+
+
+#: At most this many ways of reading the ambiguous names of one purchase are tried; past it,
+#: the purchase goes to review as any other ambiguity does.
+MAX_READINGS = 16
+
+_VENDOR_SLOT = re.compile(r"(vendor|components\[(\d+)\]\.vendor)\Z")
+
+
+def _settle_ambiguous_names(
+    rule_set: RuleSet,
+    *,
+    given: Purchase,
+    decision: Decision,
+    purchase: Purchase,
+    registry: Registry,
+    when: dt.date | None,
+    unknown: UnknownFacts | None,
+    vocabulary_errors: tuple[str, ...],
+    warnings: tuple[str, ...],
+) -> Decision | None:
+    """The decision, when every entity the purchase's ambiguous names may mean gives the same
+    certain one; ``None`` otherwise (the decision stays escalated).
+
+    A name is ambiguous when several registry entities carry it (``Match.candidates``): the
+    vendor is then unknown, and the decision escalates. Each candidate is substituted for the
+    vendor in turn, in the order of their ids (every combination, for several ambiguous
+    names); when each reading is
+    decided by the rules or the default (not escalated) with one and the same effect, which of
+    them the name means cannot change the decision, and it is made. The decision shown is the
+    first reading's, and each ambiguous name's resolution says so (``Resolution.settled``).
+    """
+    slots: list[tuple[int, Resolution, list[Vendor]]] = []
+    for index, resolution in enumerate(decision.resolutions):
+        found = _VENDOR_SLOT.match(resolution.subject)
+        if (
+            found is None
+            or resolution.entity is not None
+            or resolution.conflict
+            or not resolution.match.ambiguous
+        ):
+            continue
+        part = found.group(2)
+        if part is None:
+            stated, current = given.vendor, purchase.vendor
+        else:
+            i = int(part)
+            if given.components is None or purchase.components is None:
+                return None  # pragma: no cover - a component's name implies components
+            stated, current = given.components[i].vendor, purchase.components[i].vendor
+        if current is not None:
+            continue  # pragma: no cover - an ambiguous name leaves its vendor unknown
+        readings = _readings(resolution, stated, registry, when)
+        if readings is None:
+            return None
+        slots.append((index, resolution, readings))
+    if not slots:
+        return None
+    combinations = 1
+    for _, _, readings in slots:
+        combinations *= len(readings)
+    if combinations > MAX_READINGS:
+        return None
+    decisions: list[Decision] = []
+    for choice in itertools.product(*(readings for _, _, readings in slots)):
+        reading = purchase
+        for (_, resolution, _), vendor in zip(slots, choice, strict=True):
+            reading = _substitute(reading, resolution.subject, vendor)
+        outcome = _decide(
+            rule_set,
+            reading,
+            when,
+            resolutions=decision.resolutions,
+            unknown=unknown,
+            vocabulary_errors=vocabulary_errors,
+            warnings=warnings,
+        )
+        if outcome.basis is Basis.UNKNOWN or (
+            decisions and outcome.effect is not decisions[0].effect
+        ):
+            return None
+        decisions.append(outcome)
+    first = decisions[0]
+    resolutions = list(first.resolutions)
+    for index, resolution, readings in slots:
+        names = ", ".join(f"`{v.id}`" for v in readings)
+        resolutions[index] = attrs.evolve(
+            resolution,
+            settled=True,
+            note=f"several registry entities carry this name ({names}); each gives "
+            f"{first.effect.name}, so which one it means does not change the decision "
+            f"(shown as `{readings[0].id}`)",
+        )
+    return attrs.evolve(first, resolutions=tuple(resolutions))
+
+
+def _readings(
+    resolution: Resolution, stated: Vendor | None, registry: Registry, when: dt.date | None
+) -> list[Vendor] | None:
+    """The vendors an ambiguous name may mean, as the registry has them on the date (with the
+    designations the purchase gave the vendor); ``None`` when one of them is not known without
+    a date, or the purchase states a parent (which each candidate would have to agree with)."""
+    if stated is not None and stated.parent is not None:
+        return None
+    out: list[Vendor] = []
+    for entity in sorted({c.entity for c in resolution.match.candidates}):
+        if entity not in registry:
+            return None
+        vendor = (
+            registry.vendor(entity, when) if when is not None else registry.vendor_any_date(entity)
+        )
+        if vendor is None:
+            return None
+        if stated is not None and not stated.designations <= vendor.designations:
+            vendor = attrs.evolve(vendor, designations=vendor.designations | stated.designations)
+        out.append(vendor)
+    return out if len(out) > 1 else None
+
+
+def _substitute(purchase: Purchase, subject: str, vendor: Vendor) -> Purchase:
+    """``purchase`` with ``vendor`` at ``subject`` (``vendor`` or ``components[i].vendor``)."""
+    found = _VENDOR_SLOT.match(subject)
+    assert found is not None
+    if found.group(2) is None:
+        return attrs.evolve(purchase, vendor=vendor)
+    i = int(found.group(2))
+    assert purchase.components is not None
+    parts = list(purchase.components)
+    parts[i] = attrs.evolve(parts[i], vendor=vendor)
+    return attrs.evolve(purchase, components=tuple(parts))
 
 
 def _behind_unknown_vendors(resolutions: Iterable[Resolution]) -> dict[str, tuple[str, ...]]:

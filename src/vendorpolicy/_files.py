@@ -188,8 +188,8 @@ def parse_document(
             data = json.loads(
                 text,
                 parse_float=Decimal,
-                parse_constant=_no_constant,
-                object_pairs_hook=_no_duplicates,
+                parse_constant=no_constant,
+                object_pairs_hook=no_duplicates,
             )
         else:
             data = tomllib.loads(text)
@@ -205,7 +205,7 @@ def parse_document(
             ),
             name,
         ) from None
-    except _DuplicateKeyError as exc:
+    except DuplicateKeyError as exc:
         raise _one(
             InvalidValueError(
                 f"key {tick(exc.key)} given twice in one object",
@@ -243,22 +243,27 @@ def read_document(
     return parse_document(text, format=format, name=name, limits=limits)
 
 
-class _DuplicateKeyError(ValueError):
+class DuplicateKeyError(ValueError):
+    """A key given twice in one JSON object (raised by :func:`no_duplicates`)."""
+
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A ``json`` ``object_pairs_hook`` that refuses a repeated key: the last value would
+    silently win."""
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise _DuplicateKeyError(key)
+            raise DuplicateKeyError(key)
         out[key] = value
     return out
 
 
-def _no_constant(name: str) -> Any:
+def no_constant(name: str) -> Any:
+    """A ``json`` ``parse_constant`` that refuses ``NaN`` and ``Infinity``."""
     raise ValueError(f"{name} is not a number JSON allows")
 
 

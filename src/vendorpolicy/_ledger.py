@@ -23,6 +23,7 @@ from vendorpolicy._checks import check_country, data_problems, tick, type_name
 from vendorpolicy._components import ComponentsFile, attach, load_components
 from vendorpolicy._convert import purchase_from_dict
 from vendorpolicy._decision import Decision
+from vendorpolicy._files import DuplicateKeyError, no_constant, no_duplicates
 from vendorpolicy._mapping import FACT_TARGET, FIELDS, ColumnMapping, ValueMap
 from vendorpolicy._model import Purchase
 from vendorpolicy._names import Resolver
@@ -890,10 +891,10 @@ def _read_jsonl(handle: IO[bytes], mapping: ColumnMapping) -> Iterator[LedgerRow
                 data = json.loads(
                     text,
                     parse_float=Decimal,
-                    parse_constant=_no_constant,
-                    object_pairs_hook=_no_duplicates,
+                    parse_constant=no_constant,
+                    object_pairs_hook=no_duplicates,
                 )
-            except _DuplicateKeyError as exc:
+            except DuplicateKeyError as exc:
                 # The last value would silently win: a defence buyer could become a retailer.
                 yield RowError(
                     line=number,
@@ -941,25 +942,6 @@ def _read_jsonl(handle: IO[bytes], mapping: ColumnMapping) -> Iterator[LedgerRow
                 yield RowError(line=number, errors=tuple(errors), kept=_kept(row))
                 continue
             yield _to_purchase(number, row, mapping)
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
-class _DuplicateKeyError(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKeyError(key)
-        out[key] = value
-    return out
 
 
 def _nested_purchase(line: int, data: dict[str, Any]) -> LedgerRow | RowError:

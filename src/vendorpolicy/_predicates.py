@@ -538,6 +538,11 @@ class BuyerSector(Predicate):
         return f"buyer.sector.in_({_set_repr(s.value for s in self.sectors)})"
 
 
+def _optional_bool(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        bool_validator(instance, attribute, value)
+
+
 def _buyer_country_countries(value: object) -> Any:
     return frozen_set_of(value, "BuyerCountry.countries", check_buyer_country, nonempty=True)
 
@@ -545,13 +550,20 @@ def _buyer_country_countries(value: object) -> Any:
 @frozen(repr=False)
 class BuyerCountry(Predicate):
     """The buyer's country is one of ``countries``. ``EU`` matches buyers whose country is
-    ``EU`` (the Union's own institutions), not buyers in its member states."""
+    ``EU`` (the Union's own institutions), not buyers in its member states.
+
+    A buyer whose country is not stated makes this unknown, unless ``if_missing`` says what an
+    unstated country means: ``True`` for a pack's own jurisdiction, which a screening inside it
+    need not state (as for :class:`FactIn`).
+    """
 
     kind: ClassVar[str] = "buyer_country"
     countries: frozenset[str] = field(converter=_buyer_country_countries)
+    if_missing: bool | None = field(default=None, validator=_optional_bool)
 
     def __repr__(self) -> str:
-        return f"buyer.country.in_({_set_repr(self.countries)})"
+        missing = "" if self.if_missing is None else f", if_missing={self.if_missing!r}"
+        return f"buyer.country.in_({_set_repr(self.countries)}{missing})"
 
 
 def _buyer_designated_designations(value: object) -> Any:
@@ -682,11 +694,6 @@ def _fact_in_values(value: object) -> Any:
     return _fact_values(value, "FactIn.values")
 
 
-def _optional_bool(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        bool_validator(instance, attribute, value)
-
-
 @frozen(repr=False)
 class FactIn(Predicate):
     """The purchase states fact ``name`` with one of ``values``.
@@ -802,14 +809,28 @@ _NEGATED_BY_NAME = (FactOnOrAfter, FactOnOrAfterDecision, FactOnOrBeforeDecision
 # --- components ----------------------------------------------------------------------------------
 
 
+def _quantifier_call(method: str, node: AnyComponent | AllComponents) -> str:
+    """``components.method(p)``, with ``if_undeclared=`` when it is given."""
+    undeclared = "" if node.if_undeclared is None else f", if_undeclared={node.if_undeclared!r}"
+    return f"components.{method}({node.predicate!r}{undeclared})"
+
+
 @frozen(repr=False)
 class AnyComponent(Predicate):
     """Some declared component satisfies ``predicate``, read with the component's vendor and
-    category in place of the purchase's. Unknown when components were not declared."""
+    category in place of the purchase's.
+
+    A purchase that does not declare its components (``components=None``) makes this unknown,
+    unless ``if_undeclared`` says what undeclared parts mean, as ``if_missing`` does for a
+    fact: ``False`` where parts count only once declared (the known facts leave the purchase
+    outside the regime's reach whatever it contains), ``True`` where an undeclared part is to be
+    presumed to satisfy ``predicate``. Declared as none (``components=()``) is known: false.
+    """
 
     kind: ClassVar[str] = "any_component"
     predicate: Predicate = field(validator=_predicate_validator)
     _depth: int = _depth_field()
+    if_undeclared: bool | None = field(default=None, kw_only=True, validator=_optional_bool)
 
     def __attrs_post_init__(self) -> None:
         _set_depth(self, (self.predicate,))
@@ -819,17 +840,21 @@ class AnyComponent(Predicate):
         return (self.predicate,)
 
     def __repr__(self) -> str:
-        return f"components.any({self.predicate!r})"
+        return _quantifier_call("any", self)
 
 
 @frozen(repr=False)
 class AllComponents(Predicate):
-    """Every declared component satisfies ``predicate`` (true when there are none). Unknown when
-    components were not declared."""
+    """Every declared component satisfies ``predicate`` (true when there are none).
+
+    Undeclared components (``components=None``) make this unknown, or ``if_undeclared`` when
+    it is given, as for :class:`AnyComponent`.
+    """
 
     kind: ClassVar[str] = "all_components"
     predicate: Predicate = field(validator=_predicate_validator)
     _depth: int = _depth_field()
+    if_undeclared: bool | None = field(default=None, kw_only=True, validator=_optional_bool)
 
     def __attrs_post_init__(self) -> None:
         _set_depth(self, (self.predicate,))
@@ -839,7 +864,7 @@ class AllComponents(Predicate):
         return (self.predicate,)
 
     def __repr__(self) -> str:
-        return f"components.all({self.predicate!r})"
+        return _quantifier_call("all", self)
 
 
 # --- the escape hatch ----------------------------------------------------------------------------
@@ -965,10 +990,11 @@ class _SectorBuilder:
 
 
 class _BuyerCountryBuilder:
-    def in_(self, countries: Iterable[str] | str) -> Predicate:
+    def in_(self, countries: Iterable[str] | str, *, if_missing: bool | None = None) -> Predicate:
         """The buyer's country is one of ``countries`` (ISO 3166-1 alpha-2, or ``EU`` for the
-        European Union's own institutions)."""
-        return BuyerCountry(countries=countries)
+        European Union's own institutions). When the buyer's country is not stated, the
+        condition is unknown, or ``if_missing`` when given."""
+        return BuyerCountry(countries=countries, if_missing=if_missing)
 
 
 class _BuyerBuilder:
@@ -1074,13 +1100,15 @@ class _PurchaseBuilder:
 class _ComponentsBuilder:
     """Conditions over the declared components: ``components.any(p)``, ``components.all(p)``."""
 
-    def any(self, predicate: Predicate) -> Predicate:
-        """Some component satisfies ``predicate``."""
-        return AnyComponent(predicate=predicate)
+    def any(self, predicate: Predicate, *, if_undeclared: bool | None = None) -> Predicate:
+        """Some component satisfies ``predicate``. When the purchase does not declare its
+        components, the condition is unknown, or ``if_undeclared`` when given."""
+        return AnyComponent(predicate=predicate, if_undeclared=if_undeclared)
 
-    def all(self, predicate: Predicate) -> Predicate:
-        """Every component satisfies ``predicate``."""
-        return AllComponents(predicate=predicate)
+    def all(self, predicate: Predicate, *, if_undeclared: bool | None = None) -> Predicate:
+        """Every component satisfies ``predicate``. When the purchase does not declare its
+        components, the condition is unknown, or ``if_undeclared`` when given."""
+        return AllComponents(predicate=predicate, if_undeclared=if_undeclared)
 
     def __repr__(self) -> str:
         return "components"

@@ -248,6 +248,10 @@ class Resolution:
     set when the facts given about the vendor point at different entities (its id and the
     supplier name, or its stated parent and the registry's owners): the vendor is then unknown,
     and ``match.candidates`` holds the entities in conflict.
+
+    ``settled`` is set on an ambiguous name (several entities carry it) whose candidates all
+    give the same certain decision: the decision is then made (not escalated) and ``note`` says
+    why the ambiguity did not matter. The name is still not identified.
     """
 
     subject: str
@@ -261,6 +265,7 @@ class Resolution:
     note: str = ""
     missing_facts: tuple[str, ...] = ()
     conflict: bool = False
+    settled: bool = False
 
     @property
     def identified(self) -> bool:
@@ -280,6 +285,8 @@ class Resolution:
         else:
             if self.conflict:
                 why = f"conflict: {self.note}"
+            elif m.ambiguous and self.settled:
+                why = f"ambiguous, {self.note}"
             elif m.ambiguous:
                 why = "ambiguous"
             else:

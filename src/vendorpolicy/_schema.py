@@ -126,8 +126,11 @@ def _payload(cls: type[Predicate]) -> dict[str, Any]:
     condition = {"$ref": f"{_REF}Condition"}
     if cls in (AllOf, AnyOf):
         return {"type": "array", "items": condition, "minItems": 2}
-    if cls in (Not, AnyComponent, AllComponents):
+    if cls is Not:
         return condition
+    if cls in (AnyComponent, AllComponents):
+        # The short form is the condition alone; the long form adds `if_undeclared`.
+        return {"oneOf": [condition, _object(cls)]}
     if cls in (Always, Never):
         return {"type": "object", "maxProperties": 0}
     if cls is Custom:

@@ -283,7 +283,9 @@ def _sector(node: BuyerSector, subject: _Subject) -> Trace:
 def _buyer_country(node: BuyerCountry, subject: _Subject) -> Trace:
     country = subject.purchase.buyer.country
     if country is None:
-        return Trace(predicate=node, value=None, fact="buyer.country", observed="not known")
+        return Trace(
+            predicate=node, value=node.if_missing, fact="buyer.country", observed="not known"
+        )
     return Trace(
         predicate=node, value=country in node.countries, fact="buyer.country", observed=country
     )
@@ -457,7 +459,12 @@ def _quantified(node: AnyComponent | AllComponents, subject: _Subject) -> Trace:
     fact = f"{subject.prefix}components"
     parts = subject.purchase.components
     if parts is None:
-        return Trace(predicate=node, value=None, fact=fact, observed="not declared")
+        # Unknown, unless the condition says what undeclared parts mean; the trace keeps the
+        # fact it read either way, so an explanation shows that the parts were not declared.
+        observed = "not declared"
+        if node.if_undeclared is not None:
+            observed += f" (if_undeclared={node.if_undeclared!r})"
+        return Trace(predicate=node, value=node.if_undeclared, fact=fact, observed=observed)
     children = tuple(
         _trace(node.predicate, _component_subject(subject, i, c)) for i, c in enumerate(parts)
     )

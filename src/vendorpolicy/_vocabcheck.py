@@ -573,15 +573,17 @@ def _inspect(
                     )
         if nodes is not None and category is not None:
             path = category.path
-            if path not in nodes and not _refines(path, nodes, checker.leaves):
-                known = _known_ancestor(path, nodes)
-                read_below = checker.read_below
-                if read_below is not None and known not in read_below:
-                    warnings = warnings or []
-                    warnings.append(_harmless_category(checker, index, path, known))
-                else:
-                    problems = problems or []
-                    problems.append(("category", index, "", path))
+            # Not a node: outside the tree unless its nearest known ancestor is a leaf, which
+            # it refines (the root `""` is never a leaf).
+            known = None if path in nodes else _known_ancestor(path, nodes)
+            if known is None or known in checker.leaves:
+                pass
+            elif checker.read_below is not None and known not in checker.read_below:
+                warnings = warnings or []
+                warnings.append(_harmless_category(checker, index, path, known))
+            else:
+                problems = problems or []
+                problems.append(("category", index, "", path))
     if purpose is not None and purchase.purpose is not None:
         found = _fact_problem(purpose, purchase.purpose)
         if found is True:
@@ -636,15 +638,6 @@ def _harmless_category(checker: Checker, index: int, path: str, known: str) -> s
             "the same whatever was meant",
         )
     )
-
-
-def _refines(path: str, nodes: frozenset[str], leaves: frozenset[str]) -> bool:
-    head = path
-    while "/" in head:
-        head = head.rpartition("/")[0]
-        if head in nodes:
-            return head in leaves
-    return False
 
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")

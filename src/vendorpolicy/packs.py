@@ -4,7 +4,8 @@
 who it binds, its sources and the facts a purchase must state, and ``check(name, purchase)``
 reports stated facts outside that vocabulary (evaluating a pack checks them too, and raises
 :class:`~vendorpolicy.errors.VocabularyError`); ``vocabulary(*names)`` is the union of the packs'
-vocabularies, for screening one purchase under several packs::
+vocabularies, for screening one purchase under several packs; ``applicable(buyer)`` names the
+packs whose regime reaches a buyer (``PackInfo.reach``)::
 
     from vendorpolicy import packs
 
@@ -18,7 +19,9 @@ from vendorpolicy._packs import (
     FactLocation,
     FactSpec,
     PackInfo,
+    Reach,
     Source,
+    applicable,
     check,
     info,
     load,
@@ -31,7 +34,9 @@ __all__ = [
     "FactLocation",
     "FactSpec",
     "PackInfo",
+    "Reach",
     "Source",
+    "applicable",
     "check",
     "info",
     "load",

@@ -428,7 +428,11 @@ def _atoms() -> st.SearchStrategy[Predicate]:
         ),
         st.builds(CategoryWithin, categories=_subset(CATEGORY_POOL, max_size=2)),
         st.builds(BuyerSector, sectors=_subset(list(Sector))),
-        st.builds(BuyerCountry, countries=_subset(BUYER_COUNTRY_POOL)),
+        st.builds(
+            BuyerCountry,
+            countries=_subset(BUYER_COUNTRY_POOL),
+            if_missing=st.none() | st.booleans(),
+        ),
         st.builds(BuyerDesignated, designations=_subset(DESIGNATION_POOL)),
         st.builds(ValueAtLeast, amount=_money()),
         st.builds(PurposeIn, purposes=_subset(PURPOSE_POOL, max_size=2)),
@@ -442,6 +446,10 @@ def _atoms() -> st.SearchStrategy[Predicate]:
     )
 
 
+#: What a quantifier makes of undeclared components: unknown (the default), or either answer.
+_UNDECLARED = st.none() | st.booleans()
+
+
 @functools.cache
 def predicates(*, max_leaves: int = 8) -> st.SearchStrategy[Predicate]:
     """Predicate trees over the default pools, with every node kind but ``custom``."""
@@ -452,8 +460,8 @@ def predicates(*, max_leaves: int = 8) -> st.SearchStrategy[Predicate]:
             many.map(lambda ops: AllOf(operands=ops)),
             many.map(lambda ops: AnyOf(operands=ops)),
             children.map(lambda op: Not(operand=op)),
-            children.map(lambda op: AnyComponent(predicate=op)),
-            children.map(lambda op: AllComponents(predicate=op)),
+            st.builds(AnyComponent, predicate=children, if_undeclared=_UNDECLARED),
+            st.builds(AllComponents, predicate=children, if_undeclared=_UNDECLARED),
         )
 
     return st.recursive(_atoms(), extend, max_leaves=max_leaves)

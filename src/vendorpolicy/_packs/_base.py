@@ -16,17 +16,22 @@ from typing import Any
 from attrs import field, frozen
 
 from vendorpolicy._checks import (
+    check_buyer_country,
     check_id,
+    frozen_set_of,
     id_validator,
     instances_of,
     optional_date_validator,
     text_validator,
     tick,
 )
-from vendorpolicy._model import FactValue, Purchase, to_enum
+from vendorpolicy._model import Buyer, FactValue, Purchase, Sector, to_enum
 from vendorpolicy._predicates import (
     BuyerDesignated,
     FactIn,
+    FactOnOrAfter,
+    FactOnOrAfterDecision,
+    FactOnOrBeforeDecision,
     Predicate,
     PurposeIn,
     VendorDesignated,
@@ -35,7 +40,7 @@ from vendorpolicy._rules import RuleSet
 from vendorpolicy._vocabulary import FactLocation, FactSpec, Vocabulary, bundled_vocabulary
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError, VendorPolicyError
 
-__all__ = ["Confidence", "FactLocation", "FactSpec", "PackInfo", "Source", "facts_read"]
+__all__ = ["Confidence", "FactLocation", "FactSpec", "PackInfo", "Reach", "Source", "facts_read"]
 
 
 class Confidence(enum.Enum):
@@ -84,6 +89,74 @@ class Source:
         return self.render()
 
 
+def _reach_countries(value: object) -> Any:
+    if value is None:
+        return None
+    return frozen_set_of(value, "Reach.countries", check_buyer_country, nonempty=True)
+
+
+def _reach_sectors(value: object) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, (str, Sector)):
+        value = [value]
+    return frozen_set_of(
+        value, "Reach.sectors", lambda v, path: to_enum(Sector, v, path), nonempty=True
+    )
+
+
+def _reach_funding(value: object) -> Any:
+    if isinstance(value, str):
+        value = [value]
+    return frozen_set_of(value, "Reach.funding", check_id)
+
+
+def _optional_bool(instance: object, attribute: Any, value: object) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise PredicateTypeError(
+            f"expected true, false or None, got {type(value).__name__} {tick(value)}",
+            path=f"Reach.{attribute.name}",
+        )
+
+
+@frozen(kw_only=True)
+class Reach:
+    """One class of buyer a regime binds, as its sources say: buyers in ``countries``
+    (``None``: any country), public or private (``public``; ``None``: either), of ``sectors``
+    (``None``: any), and, for a reach that comes through the money spent, only when the purchase
+    states one of ``funding`` (values of its ``funding`` fact; empty: whatever the funding).
+
+    A buyer whose country is not stated is within every country's reach: the packs assume their
+    own jurisdiction. ``summary`` says the reach in words, ``source`` where it comes from.
+    """
+
+    summary: str = field(validator=text_validator)
+    countries: frozenset[str] | None = field(default=None, converter=_reach_countries)
+    public: bool | None = field(default=None, validator=_optional_bool)
+    sectors: frozenset[Sector] | None = field(default=None, converter=_reach_sectors)
+    funding: frozenset[str] = field(default=frozenset(), converter=_reach_funding)
+    source: str = field(default="", validator=text_validator)
+
+    def reaches(self, buyer: Buyer, *, funding: str | None = None) -> bool:
+        """Whether this reach covers ``buyer`` (paying with ``funding``, when it is given)."""
+        if not isinstance(buyer, Buyer):
+            raise PredicateTypeError(
+                f"expected a Buyer, got {type(buyer).__name__} {tick(buyer)}",
+                path="Reach.reaches(buyer)",
+            )
+        if self.countries is not None and buyer.country not in (None, *self.countries):
+            return False
+        if self.public is not None and buyer.public is not self.public:
+            return False
+        if self.sectors is not None and buyer.sector not in self.sectors:
+            return False
+        return not self.funding or funding in self.funding
+
+
+def _reaches(value: object) -> Any:
+    return instances_of(Reach, value, "PackInfo.reach")
+
+
 def _sources(value: object) -> Any:
     return instances_of(Source, value, "PackInfo.sources")
 
@@ -113,6 +186,14 @@ class PackInfo:
     version: str = field(default="", validator=text_validator)
     #: The first date any rule is in force.
     effective: dt.date | None = field(default=None, validator=optional_date_validator)
+    #: Whom the regime binds, in data: a buyer is within the pack's reach when one of these
+    #: reaches it (see :func:`vendorpolicy.packs.applicable`).
+    reach: tuple[Reach, ...] = field(default=(), converter=_reaches)
+
+    def reaches(self, buyer: Buyer, *, funding: str | None = None) -> bool:
+        """Whether the regime binds ``buyer`` (paying with ``funding``, when it is given): one of
+        :attr:`reach` covers it."""
+        return any(r.reaches(buyer, funding=funding) for r in self.reach)
 
     def fact(self, name: str) -> FactSpec:
         """The vocabulary entry for ``name``; raises :class:`KeyError` if there is none."""
@@ -144,11 +225,13 @@ class PackInfo:
 
 def facts_read(rule_set: RuleSet) -> dict[str, frozenset[FactValue]]:
     """Every fact the rule set's conditions read, with the values they compare it with; the
-    purpose appears as ``purpose``."""
+    purpose appears as ``purpose``, and a fact read as a date with no values."""
     out: dict[str, set[FactValue]] = {}
     for node in _nodes(rule_set):
         if isinstance(node, FactIn):
             out.setdefault(node.name, set()).update(node.values)
+        elif isinstance(node, (FactOnOrAfter, FactOnOrAfterDecision, FactOnOrBeforeDecision)):
+            out.setdefault(node.name, set())
         elif isinstance(node, PurposeIn):
             out.setdefault("purpose", set()).update(node.purposes)
     return {name: frozenset(values) for name, values in out.items()}

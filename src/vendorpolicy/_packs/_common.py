@@ -46,11 +46,17 @@ def listed(designation: str) -> Predicate:
     return vendor.designated({designation}, through_ownership=True)
 
 
-def listed_or_inside(designation: str) -> Predicate:
+def listed_or_inside(designation: str, *, if_undeclared: bool | None = False) -> Predicate:
     """The vendor, or the maker of a declared component, carries ``designation`` (itself or
     through an owner): for regimes that reach a listed company's equipment inside another
-    supplier's system. Unknown when the parts were not declared."""
-    return listed(designation) | components.any(listed(designation))
+    supplier's system.
+
+    Parts count once declared (``if_undeclared=False``): an unlisted vendor's purchase whose
+    parts are not declared is outside the regime's reach, as nothing known puts a listed
+    company's equipment in it. ``if_undeclared=None`` makes undeclared parts unknown, for a rule
+    whose other facts already place the purchase in reach and which turns on the parts (a
+    service judged by the equipment it relies on)."""
+    return listed(designation) | components.any(listed(designation), if_undeclared=if_undeclared)
 
 
 def via_owner_only(designation: str) -> Predicate:

@@ -5,8 +5,10 @@ Sources: research notes A4; docs/packs/au-5g-2018.md.
 
 What can escalate (a fact that is not stated makes the decision unknown) only once the known
 facts put the purchase in reach: a carrier's network equipment (not customer devices, not office
-IT) from a reported vendor, or with parts from one, or from a vendor the carrier assessed as
-exposed. Then the network, the vendor and the parts escalate. The carrier's own judgements
+IT) from a reported vendor, or with declared parts from one, or from a vendor the carrier
+assessed as exposed. Then the network escalates, and so does a vendor the registry cannot
+identify; undeclared parts of an identified, unreported vendor's equipment count as none. The
+carrier's own judgements
 (``foreign-direction-risk``, ``material-change``) and what it has done (``tssr-notified``,
 ``tssr-exempt``) count only when stated: the Act puts them on the carrier ("becomes aware",
 s314A(1)).

@@ -2,10 +2,12 @@
 communication on its implementation. Sources: research notes A8; docs/packs/eu-5g-toolbox.md.
 
 What can escalate only once the known facts put the purchase in reach: for an operator's 5G
-network equipment (not customer devices) from Huawei or ZTE (any company of the group, or parts
-from one), the network function, the network and the parts; for the Commission's own
-connectivity, what the purchase does and whose equipment the service relies on. The buyer
-being the Commission, EU funding and an operator's own risk assessment count only when stated.
+network equipment (not customer devices) from Huawei or ZTE (any company of the group, or
+declared parts from one), the network function and the network; for the Commission's own
+connectivity, what the purchase does and whose equipment the service relies on; for a buyer of
+the Union's own institutions (country `EU`), whether it is the Commission. For any other buyer,
+being the Commission counts only when stated, and so do EU funding and an operator's own risk
+assessment.
 """
 
 from __future__ import annotations
@@ -60,6 +62,14 @@ COMMUNICATION = Source(
 #: access network functions), with transmission; the 2023 progress report asks that
 #: restrictions cover the radio access network, so `access` of a 5G network counts as `ran`.
 CRITICAL = frozenset({"core", "o-and-m", "transmission", "ran", "access"})
+#: The Commission as a buyer: a public buyer that says it is (`eu-buyer`), or one of the
+#: Union's own institutions (country `EU`) that does not say which: only the Commission is
+#: bound, so for an EU institution the `eu-buyer` fact escalates when not stated, while for a
+#: national buyer it counts only when stated.
+COMMISSION = buyer.is_public & (
+    fact("eu-buyer").in_({"european-commission"}, if_missing=False)
+    | (buyer.country.in_({"EU"}) & fact("eu-buyer").in_({"european-commission"}))
+)
 
 
 def build() -> RuleSet:
@@ -71,6 +81,9 @@ def build() -> RuleSet:
         & fact("network-function").in_(CRITICAL)
     )
     higher_risk = listed_or_inside(DESIGNATION)
+    # The Commission's connectivity is judged by the equipment it relies on: undeclared parts
+    # are unknown there, as the buyer and what it buys are already in reach.
+    relies_on = listed_or_inside(DESIGNATION, if_undeclared=None)
     return RuleSet(
         id=NAME,
         version="2023-06-15",
@@ -99,15 +112,8 @@ def build() -> RuleSet:
                 in_force_from=COMMUNICATION.date,
             ),
             Rule(
-                # Once `EU` is a country code, the Commission is also known from the buyer:
-                # `buyer.country.in_({"EU"}) & fact("eu-buyer").in_({"european-commission"})`
-                # would be or-ed in, so that an EU institution that does not say which one
-                # escalates instead of counting as another buyer.
                 id="commission-connectivity",
-                when=buyer.is_public
-                & fact("eu-buyer").in_({"european-commission"}, if_missing=False)
-                & NETWORK_EQUIPMENT
-                & higher_risk,
+                when=COMMISSION & NETWORK_EQUIPMENT & relies_on,
                 effect=Effect.DENY,
                 cases=[
                     Case(

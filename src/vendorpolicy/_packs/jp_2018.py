@@ -129,10 +129,15 @@ IN_SCOPE = frozenset(
 )
 
 #: National government bodies from FY2019; incorporated administrative agencies and designated
-#: corporations from the 2020 amendment.
-BOUND = buyer.is_public & (
-    buyer.sector.in_({"central-government", "defence"})
-    | (buyer.sector.in_({"public-agency"}) & decision_date.on_or_after(AMENDMENT_FROM))
+#: corporations from the 2020 amendment: Japan's (a buyer whose country is not stated counts as
+#: Japanese), so that a foreign government's purchase is outside the agreement.
+BOUND = (
+    buyer.country.in_({"JP"}, if_missing=True)
+    & buyer.is_public
+    & (
+        buyer.sector.in_({"central-government", "defence"})
+        | (buyer.sector.in_({"public-agency"}) & decision_date.on_or_after(AMENDMENT_FROM))
+    )
 )
 #: IT equipment and services the agreement covers: telecom and IT, and the networked cameras and
 #: conferencing equipment of government systems.

@@ -4,8 +4,9 @@ Sources: research notes A5; docs/packs/nz-ticsa.md.
 
 What can escalate only once the known facts put the purchase in reach: for a network operator's
 network equipment or systems (not customer devices, not office IT), the part of the network it
-is for; for a Huawei 5G RAN proposal (the vendor, or parts from it), the network generation, the
-vendor and the parts. The GCSB's outcome and an exemption count only when stated.
+is for; for a Huawei 5G RAN proposal (the vendor, or declared parts from it), the network
+generation, and a vendor the registry cannot identify. Undeclared parts of an identified vendor's
+equipment count as none. The GCSB's outcome and an exemption count only when stated.
 """
 
 from __future__ import annotations

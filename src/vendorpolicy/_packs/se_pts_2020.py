@@ -4,8 +4,10 @@ upheld them. Sources: research notes A7; docs/packs/se-pts-2020.md.
 
 What can escalate only once the known facts put the purchase in reach: for a carrier's network
 equipment or systems (not customer devices, not office IT) from Huawei or ZTE (any company of
-the group, or parts from one), the licence, the network function, what the purchase does and the
-parts. Whether a central function depends on staff or functions abroad counts only when stated.
+the group, or declared parts from one), the licence, the network function and what the purchase
+does. Undeclared parts of an unlisted vendor's equipment count as none: nothing known puts Huawei
+or ZTE products in it. Whether a central function depends on staff or functions abroad counts
+only when stated.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from vendorpolicy._packs._common import (
     listed_or_inside,
     spec,
 )
-from vendorpolicy._predicates import Predicate, components, decision_date, fact, vendor
+from vendorpolicy._predicates import Predicate, components, decision_date, fact, purchase, vendor
 from vendorpolicy._rules import Case, Rule, RuleSet
 
 __all__ = ["INFO", "build"]
@@ -74,12 +76,16 @@ UPHELD = Source(
     "abroad; the exact day in June 2022 is unconfirmed.",
 )
 
+#: The day of the decision: equipment acquired before it is "existing", later a new installation.
+CONDITIONS_FROM = dt.date(2020, 10, 20)
 SUSPENDED_FROM = dt.date(2020, 11, 9)
 #: The appeal court lifted the suspension on 16 Dec 2020: the last suspended day is the 15th.
 SUSPENDED_UNTIL = dt.date(2020, 12, 15)
 PHASE_OUT = dt.date(2025, 1, 1)
 CENTRAL = frozenset({"core", "ran", "transmission", "o-and-m"})
-HUAWEI = "huawei-technologies"
+#: Huawei's operating company and its parent: a product of any company either controls is a
+#: Huawei product for the suspension, which concerned the conditions on Huawei's products.
+HUAWEI = frozenset({"huawei-technologies", "huawei-investment-holding"})
 ABROAD_OBLIGATION = (
     "phase out the dependency on staff or functions abroad, replacing them with staff or "
     "functions in Sweden where needed"
@@ -88,8 +94,8 @@ ABROAD_OBLIGATION = (
 
 def _huawei() -> Predicate:
     """A Huawei group company supplies the purchase or one of its declared parts."""
-    group = vendor.id.in_({HUAWEI}, through_ownership=True)
-    return group | components.any(group)
+    group = vendor.id.in_(HUAWEI, through_ownership=True)
+    return group | components.any(group, if_undeclared=False)
 
 
 def build() -> RuleSet:
@@ -137,14 +143,26 @@ def build() -> RuleSet:
                 effect=Effect.DENY,
                 cases=[
                     Case(
-                        when=decision_date.before(PHASE_OUT),
+                        when=decision_date.before(PHASE_OUT)
+                        & purchase.acquired.on_or_after(SUSPENDED_FROM)
+                        & purchase.acquired.before(SUSPENDED_UNTIL + dt.timedelta(days=1))
+                        & _huawei(),
+                        effect=Effect.REVIEW,
+                        reason="Huawei equipment installed while the court had suspended the "
+                        "conditions on Huawei products (9 Nov to 15 Dec 2020): whether it counts "
+                        "as existing equipment that may stay until 1 Jan 2025 needs a legal view",
+                    ),
+                    Case(
+                        when=decision_date.before(PHASE_OUT)
+                        & purchase.acquired.before(CONDITIONS_FROM),
                         effect=Effect.WARN,
-                        reason="existing Huawei and ZTE products in central functions may stay "
-                        "until 1 Jan 2025",
+                        reason="existing Huawei and ZTE products in central functions (acquired "
+                        "before the conditions of 20 Oct 2020) may stay until 1 Jan 2025",
                     ),
                 ],
-                reason="existing Huawei and ZTE products in central functions for these bands "
-                "had to be phased out by 1 Jan 2025",
+                reason="Huawei and ZTE products in central functions for these bands had to be "
+                "phased out by 1 Jan 2025, and ones installed after the conditions of 20 Oct "
+                "2020 were barred new installations from the start",
                 source=cite(DECISION, UPHELD),
                 in_force_from=DECISION.date,
             ),

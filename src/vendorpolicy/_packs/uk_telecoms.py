@@ -6,12 +6,14 @@ Escalation (issue 9, defect class 1): an unknown fact escalates only where the k
 already put the purchase in a rule's reach.
 
 - The telecoms rules read only network equipment (``NETWORK_KIT``) bought by a carrier, or by a
-  CNI operator for a safety-critical network, from a listed vendor, or whose components may
-  include one. Components that are not declared are unknown there, so an integrator's system
-  for the core, a sensitive site or 5G needs its components (an empty list means none).
+  CNI operator for a safety-critical network, from a listed vendor, or whose declared
+  components include one. Components that are not declared count as none from an unlisted
+  vendor: nothing known puts a listed vendor's equipment in the purchase.
 - The share of the access network and US-sanctions facts are read only for a listed vendor.
 - The surveillance rules read only a department's surveillance equipment, or a system whose
-  declared components include surveillance equipment.
+  declared components include surveillance equipment. Undeclared components are unknown only
+  for a security system (``security``, ``video``), which may hold cameras; for other
+  equipment (a router, say) they count as none.
 """
 
 from __future__ import annotations
@@ -20,7 +22,15 @@ import datetime as dt
 
 from vendorpolicy._model import Effect
 from vendorpolicy._packs._base import Confidence, PackInfo, Source
-from vendorpolicy._packs._common import CARRIER, action, action_spec, cite, listed, spec
+from vendorpolicy._packs._common import (
+    CARRIER,
+    action,
+    action_spec,
+    cite,
+    listed,
+    listed_or_inside,
+    spec,
+)
 from vendorpolicy._predicates import (
     Predicate,
     buyer,
@@ -131,12 +141,15 @@ NETWORK_KIT = (category.within("telecom") & ~category.within("telecom/endpoint")
 ).in_(set(_FUNCTIONS), if_missing=False)
 CNI = buyer.sector.in_({"critical-infrastructure"})
 SURVEILLANCE_KIT = category.within("video/surveillance")
+#: Systems that may hold surveillance cameras among their parts: physical security and video.
+SECURITY_SYSTEMS = category.within("security", "video")
 DEPARTMENT = buyer.is_public & buyer.sector.in_({"central-government", "defence"})
 
 
 def _in_system(designation: str) -> Predicate:
-    """The vendor, or a declared component's maker, carries ``designation`` (or its owner does)."""
-    return listed(designation) | components.any(listed(designation))
+    """The vendor, or a declared component's maker, carries ``designation`` (or its owner does);
+    undeclared components count as none."""
+    return listed_or_inside(designation)
 
 
 def _dvd() -> Predicate:
@@ -156,7 +169,12 @@ def _chinese_cameras() -> Predicate:
     """Surveillance equipment of Chinese origin (directly or through an owner), bought as such
     or as a declared component of a system."""
     chinese = vendor.origin.in_({"CN"}, through_ownership=True)
-    return (SURVEILLANCE_KIT & chinese) | components.any(SURVEILLANCE_KIT & chinese)
+    inside = SURVEILLANCE_KIT & chinese
+    return (
+        inside
+        | (SECURITY_SYSTEMS & components.any(inside))
+        | components.any(inside, if_undeclared=False)
+    )
 
 
 def build() -> RuleSet:

@@ -7,7 +7,8 @@ purchases (tests/conformance/us-fcc-covered-list.toml).
 Escalation rule of this pack: the subsidy rules bind whoever spends an FCC-administered
 subsidy, so an unstated ``funding`` escalates only for buyers of the kinds that receive them
 (carriers, schools, libraries and local bodies, health care, utilities); for anyone else it
-counts as "no subsidy". Parts of a system are read only when a subsidy is stated. Advisory
+counts as "no subsidy". Parts of a system are read only when a subsidy is stated, and
+undeclared parts escalate only in a Covered List company's own kit. Advisory
 tiers (a listing whose subsidy bar has not begun, the authorisation bar) warn and never
 escalate beyond a warning.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 
 from vendorpolicy._model import Effect
-from vendorpolicy._packs._base import Confidence, FactLocation, PackInfo, Source
+from vendorpolicy._packs._base import Confidence, FactLocation, PackInfo, Reach, Source
 from vendorpolicy._packs._common import cite, listed, spec
 from vendorpolicy._predicates import (
     Predicate,
@@ -179,6 +180,10 @@ RECIPIENT_SECTORS = frozenset(
     {"carrier", "education", "healthcare", "local-government", "critical-infrastructure", "other"}
 )
 _HUAWEI_ZTE = frozenset({"huawei-technologies", "zte"})
+#: Where the FCC's rules bind: the states and, as "State" in 47 U.S.C. 153 includes, the
+#: District of Columbia and the territories and possessions (the inhabited territories have ISO
+#: 3166-1 codes of their own).
+_US_AND_TERRITORIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP"})
 
 
 def _funds(values: frozenset[str] = _FCC_FUNDS) -> Predicate:
@@ -277,6 +282,17 @@ _KNOWN = {
     "autel-robotics",
 }
 
+
+def _in_parts(covered: Predicate) -> Predicate:
+    """A declared part is ``covered``. Undeclared parts escalate only in a Covered List
+    company's own kit: for any other vendor they count as none, since a covered part would only
+    send the system to review (a judgement), and 54.10 reaches covered equipment, not every
+    system whose parts are unknown."""
+    return components.any(covered, if_undeclared=False) | (
+        listed(DESIGNATION) & components.any(covered)
+    )
+
+
 _PARTS_ONLY_REASON = (
     "only a declared part is covered: whether a system containing covered parts is itself "
     "covered equipment is a judgement"
@@ -303,7 +319,7 @@ def _subsidy_rules(
         ),
         Rule(
             id=rule_id,
-            when=(_funds() & covered) | (_funds_stated() & components.any(covered)),
+            when=(_funds() & covered) | (_funds_stated() & _in_parts(covered)),
             effect=Effect.DENY,
             cases=[Case(when=~covered, effect=Effect.REVIEW, reason=_PARTS_ONLY_REASON)],
             reason=f"FCC-administered capital subsidies may not buy, obtain or maintain {what} "
@@ -338,7 +354,7 @@ def _usf_rules() -> list[Rule]:
         ),
         Rule(
             id="usf-2020-06",
-            when=(_funds() & company) | (_funds_stated() & components.any(company)),
+            when=(_funds() & company) | (_funds_stated() & _in_parts(company)),
             effect=Effect.DENY,
             cases=[
                 Case(when=~company, effect=Effect.REVIEW, reason=_PARTS_ONLY_REASON),
@@ -367,7 +383,7 @@ def build() -> RuleSet:
     )
     return RuleSet(
         id=NAME,
-        version="2026-01-07",
+        version="2026-12-02",
         title="FCC Covered List: Universal Service and subsidy bars, equipment authorisations",
         description="Universal Service support may not buy Huawei or ZTE equipment or services "
         "(47 CFR 54.9, from 2020-06-30); FCC-administered capital subsidies may not buy or "
@@ -456,6 +472,29 @@ INFO = PackInfo(
     "for every other buyer the pack only warns about the equipment authorisation bar",
     force="law: FCC rules; the Universal Service and subsidy bars deny, the window between a "
     "listing and its subsidy bar and the authorisation bar warn",
+    reach=(
+        Reach(
+            summary="the kinds of buyer that receive FCC-administered subsidies (carriers, "
+            "schools and libraries, local bodies, health care, utilities), whose unstated "
+            "funding the pack reads as unknown",
+            countries=_US_AND_TERRITORIES,
+            sectors=RECIPIENT_SECTORS,
+            source=cite(USF_BAR, SUBSIDIES),
+        ),
+        Reach(
+            summary="any buyer that states it spends Universal Service support or another "
+            "FCC-administered subsidy",
+            countries=_US_AND_TERRITORIES,
+            funding=_FCC_FUNDS,
+            source=cite(USF_BAR, SUBSIDIES),
+        ),
+        Reach(
+            summary="any buyer in the US, warned about equipment that cannot get new FCC "
+            "authorisations",
+            countries=_US_AND_TERRITORIES,
+            source=cite(AUTHORISATIONS),
+        ),
+    ),
     summary="Huawei and ZTE designated under 47 CFR 54.9 (30 Jun 2020); Covered List entries "
     "of 12 Mar 2021 (Huawei, ZTE; Hytera, Hikvision, Dahua for security purposes), 25 Mar 2022 "
     "(Kaspersky; China Mobile International USA; China Telecom Americas), 20 Sep 2022 (Pacific "

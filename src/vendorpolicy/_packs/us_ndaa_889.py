@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from vendorpolicy._model import Effect
-from vendorpolicy._packs._base import Confidence, FactLocation, PackInfo, Source
+from vendorpolicy._packs._base import Confidence, FactLocation, PackInfo, Reach, Source
 from vendorpolicy._packs._common import EXECUTIVE, cite, listed, spec
 from vendorpolicy._predicates import (
     Predicate,
@@ -182,11 +182,24 @@ def _exception() -> Predicate:
     return fact("exception-claimed").in_(EXCEPTIONS, if_missing=False)
 
 
+def _waiver_term() -> Predicate:
+    """The decision date lies within the waiver's own term, where the purchase states it
+    (``waiver-granted``, ``waiver-expires``, both inclusive); a bound left unstated is the
+    statute's (the effective date, and for an agency waiver its last possible day)."""
+    return fact("waiver-granted").on_or_before_decision_date(if_missing=True) & fact(
+        "waiver-expires"
+    ).on_or_after_decision_date(if_missing=True)
+
+
 def _waiver(agency_value: str, agency_end: dt.date) -> Predicate:
     agency = fact("waiver").in_({agency_value}, if_missing=False) & decision_date.before(
         agency_end + dt.timedelta(days=1)
     )
-    return agency | fact("waiver").in_({"dni"}, if_missing=False)
+    return (agency | fact("waiver").in_({"dni"}, if_missing=False)) & _waiver_term()
+
+
+#: The Part B representation (FAR 52.204-24(d)(2), or 52.204-26(c)(2) in SAM).
+_REPRESENTATION = fact("uses-covered-equipment")
 
 
 _JUDGEMENT = (
@@ -202,7 +215,7 @@ def build() -> RuleSet:
     part_a_unless = _exception() | _waiver("agency-part-a", PART_A_WAIVER_END)
     return RuleSet(
         id=NAME,
-        version="2026-01-07",
+        version="2026-12-02",
         title="US NDAA FY2019 §889: covered telecommunications and video surveillance equipment",
         description="Executive agencies may not procure covered equipment (Part A, 2019-08-13) "
         "nor contract with entities that use it (Part B, 2020-08-13); federal grant and loan "
@@ -230,14 +243,31 @@ def build() -> RuleSet:
             ),
             Rule(
                 id="part-b",
-                when=EXECUTIVE & fact("uses-covered-equipment").is_true,
+                when=EXECUTIVE & _REPRESENTATION.in_({True}, if_missing=False),
                 unless=_exception() | _waiver("agency-part-b", PART_B_WAIVER_END),
                 effect=Effect.DENY,
                 reason="an executive agency may not contract with an entity that uses covered "
                 "telecommunications equipment or services as a substantial or essential "
-                "component of any system; the offeror's representation (FAR 52.204-24/-26) "
-                "must say it does not",
+                "component of any system, as the offeror's representation (FAR 52.204-24/-26) "
+                "says this one does",
                 source=cite(STATUTE, CLAUSE, REPRESENTATIONS, PART_B_RULE, WAIVERS),
+                in_force_from=PART_B_FROM,
+            ),
+            Rule(
+                id="part-b-representation",
+                when=EXECUTIVE & ~_REPRESENTATION.in_({True, False}, if_missing=False),
+                effect=Effect.WARN,
+                obligations=[
+                    (
+                        "before award, read the offeror's Part B representation: its annual one "
+                        "in SAM (FAR 52.204-26(c)(2)), or the one in its offer "
+                        "(FAR 52.204-24(d)(2))"
+                    ),
+                ],
+                reason="every offeror represents whether it uses covered telecommunications "
+                "equipment or services (Part B); the screening was not told what this one "
+                "represented",
+                source=cite(REPRESENTATIONS, PART_B_RULE),
                 in_force_from=PART_B_FROM,
             ),
             Rule(
@@ -272,6 +302,21 @@ INFO = PackInfo(
     binds="US federal executive agencies (Parts A and B), and recipients and subrecipients of "
     "federal grants and loans (2 CFR 200.216)",
     force="law: statute and FAR clause; the pack denies",
+    reach=(
+        Reach(
+            summary="US federal executive agencies (Parts A and B)",
+            countries={"US"},
+            public=True,
+            sectors={"central-government", "defence", "public-agency"},
+            source=cite(STATUTE, CLAUSE),
+        ),
+        Reach(
+            summary="recipients and subrecipients of federal grants and loans, wherever they "
+            "are, for what those funds buy (2 CFR 200.216)",
+            funding=FUNDS,
+            source=cite(GRANTS),
+        ),
+    ),
     summary="Huawei and ZTE telecommunications equipment, and Hytera, Hikvision and Dahua "
     "telecommunications and video surveillance equipment used for public safety, government "
     "facility security, critical-infrastructure surveillance or national security, with their "
@@ -306,7 +351,8 @@ INFO = PackInfo(
             "uses-covered-equipment",
             [True, False],
             "the contractor uses covered equipment or services as a substantial or essential "
-            "component of any system, as it represents under FAR 52.204-24/-26 (Part B)",
+            "component of any system, as it represents under FAR 52.204-24/-26 (Part B). Not "
+            "stated: the pack warns that the representation must be read before award",
         ),
         spec(
             "funding",
@@ -322,6 +368,21 @@ INFO = PackInfo(
             "that connects to a third party's facilities: backhaul, roaming, interconnection); "
             "`no-user-data-access` (equipment that cannot route or redirect user data traffic "
             "nor give visibility into user data). Not stated means none is claimed",
+        ),
+        spec(
+            "waiver-granted",
+            [],
+            "the first day of the waiver's own term. Not stated means the waiver counts from "
+            "the requirement's effective date",
+            dates=True,
+        ),
+        spec(
+            "waiver-expires",
+            [],
+            "the last day of the waiver's own term (the agency head sets it, up to the "
+            "statutory maximum). Not stated means the statutory maximum (agency waivers) or "
+            "no end (DNI)",
+            dates=True,
         ),
         spec(
             "waiver",
