@@ -321,7 +321,8 @@ def purchases(
     unknown: the vendor (and its country), the buyer's country and designations, the category,
     date, value, purpose, every fact of the pool and the components (each with its maker and
     category; possibly none) are all stated, so that a rule's outcome never rests on a
-    missing fact.
+    missing fact (a value threshold in another currency than the purchase's stays unknown, as
+    no exchange rate settles it: give ``currencies`` to match your rules').
     """
 
     def maybe(strategy: st.SearchStrategy[Any]) -> Any:
@@ -527,8 +528,8 @@ def rule_sets(
         id="generated",
         version=draw(st.sampled_from(["1", "2024-01-01"])),
         rules=the_rules,
-        combining=combining or draw(st.sampled_from(list(Combining))),
-        default=default or draw(effects()),
+        combining=draw(st.sampled_from(list(Combining))) if combining is None else combining,
+        default=draw(effects()) if default is None else default,
         on_unknown=draw(effects()),
         includes=includes,
         vocabulary=draw(st.none() | vocabularies()) if with_vocabularies else None,
