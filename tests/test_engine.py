@@ -37,11 +37,16 @@ from vendorpolicy._ledger import result_record
 from vendorpolicy._samples import sample_purchases, sample_rule_set
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 from vendorpolicy.predicates import AllComponents, AnyComponent
-from vendorpolicy.testing import purchases, rule_sets, rules
+from vendorpolicy.testing import DATE_FACT_POOL, FACT_POOL, purchases, rule_sets, rules
 
 PUBLIC = Buyer(id="mic", public=True, sector="central-government")
 PRIVATE = Buyer(id="carrier", public=False, sector="carrier")
 HUAWEI = Vendor(id="huawei", country="CN", designations={"covered"})
+#: The fact pool without its malformed date (which leaves date conditions unknown on purpose).
+WELL_FORMED_FACTS = {
+    name: tuple(v for v in values if not (isinstance(v, str) and name in DATE_FACT_POOL))
+    for name, values in FACT_POOL.items()
+}
 
 
 def brute_force_range(rule_set: RuleSet, decision: Decision) -> tuple[Effect, Effect]:
@@ -185,6 +190,14 @@ class TestDecisionFacts:
             assert unsettled
         if d.basis is Basis.UNKNOWN:
             assert unsettled
+
+    @given(rule_sets(), purchases(complete=True, facts=WELL_FORMED_FACTS))
+    def test_complete_purchases_miss_only_exchange_rates(self, rs: RuleSet, p: Purchase) -> None:
+        """A purchase that states every fact (well formed) leaves nothing missing but a
+        threshold in another currency than its own, which no exchange rate settles."""
+        assert p.value is not None
+        other = {f"purchase.value in {c}" for c in ("JPY", "USD") if c != p.value.currency}
+        assert set(rs.evaluate(p).missing_facts) <= other
 
 
 class TestSeedCase:

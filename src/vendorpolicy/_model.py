@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import attrs
 from attrs import field, frozen
@@ -98,6 +98,11 @@ class Effect(enum.Enum):
 
 _SEVERITY = {effect: i for i, effect in enumerate(Effect)}
 
+#: The values of the effects, as rule files write them; constructors take an `Effect` or one of
+#: these, so that a type checker catches a misspelt effect (``effect="block"``). A test checks
+#: that the list follows the enum.
+EffectName: TypeAlias = Literal["allow", "warn", "review", "deny"]
+
 
 class Sector(enum.Enum):
     """What kind of organisation a buyer is. The list is closed so that a misspelt sector in a rule
@@ -121,6 +126,23 @@ class Sector(enum.Enum):
 
     def __repr__(self) -> str:
         return f"Sector.{self.name}"
+
+
+#: The values of the sectors (see `EffectName`).
+SectorName: TypeAlias = Literal[
+    "central-government",
+    "local-government",
+    "public-agency",
+    "defence",
+    "carrier",
+    "critical-infrastructure",
+    "healthcare",
+    "education",
+    "enterprise",
+    "retail",
+    "individual",
+    "other",
+]
 
 
 def to_enum(cls: type[enum.Enum], value: object, path: str) -> Any:
@@ -327,13 +349,13 @@ def _freeze_facts(value: object, path: str) -> Mapping[str, FactValue]:
     return FrozenMapping(sorted(out.items()))
 
 
-def _vendor_designations(value: object) -> Any:
+def _vendor_designations(value: Iterable[str]) -> Any:
     if value is _NONE:  # the empty frozenset (one object in CPython)
         return value
     return _designations(value, "Vendor.designations")
 
 
-def _vendor_attributes(value: object) -> Any:
+def _vendor_attributes(value: Mapping[str, AttributeValue]) -> Any:
     if type(value) is dict and not value:
         return _EMPTY
     return _freeze_attributes(value, "Vendor.attributes")
@@ -418,13 +440,13 @@ class Vendor:
         return self.name or self.id
 
 
-def _buyer_sector(value: object) -> Any:
+def _buyer_sector(value: Sector | SectorName) -> Any:
     if type(value) is Sector:
         return value
     return to_enum(Sector, value, "Buyer.sector")
 
 
-def _buyer_designations(value: object) -> Any:
+def _buyer_designations(value: Iterable[str] | None) -> Any:
     return None if value is None else _designations(value, "Buyer.designations")
 
 
@@ -474,13 +496,13 @@ def _amount(value: object, path: str) -> Decimal:
     return amount
 
 
-def _money_amount(value: object) -> Any:
+def _money_amount(value: Decimal | int | str) -> Any:
     if type(value) is int and value >= 0:
         return Decimal(value)
     return _amount(value, "Money.amount")
 
 
-def _money_currency(value: object) -> Any:
+def _money_currency(value: str) -> Any:
     if type(value) is str and value in CURRENCY_CODES:
         return value
     return check_currency(value, "Money.currency")
@@ -501,11 +523,11 @@ def _components(value: object, path: str) -> tuple[Component, ...] | None:
     return None if value is None else instances_of(Component, value, path)
 
 
-def _component_facts(value: object) -> Any:
+def _component_facts(value: Mapping[str, FactValue]) -> Any:
     return _freeze_facts(value, "Component.facts")
 
 
-def _component_category(value: object) -> Any:
+def _component_category(value: Category | str | None) -> Any:
     return _optional_category(value, "Component.category")
 
 
@@ -531,17 +553,17 @@ def _purpose(value: object, path: str) -> str | None:
     return check_id(value, path)
 
 
-def _purchase_components(value: object) -> Any:
+def _purchase_components(value: Iterable[Component] | None) -> Any:
     if value is None:
         return None
     return _components(value, "Purchase.components")
 
 
-def _purchase_facts(value: object) -> Any:
+def _purchase_facts(value: Mapping[str, FactValue]) -> Any:
     return _freeze_facts(value, "Purchase.facts")
 
 
-def _purchase_category(value: object) -> Any:
+def _purchase_category(value: Category | str | None) -> Any:
     if value is None or type(value) is Category:
         return value
     if type(value) is str:
@@ -551,7 +573,7 @@ def _purchase_category(value: object) -> Any:
     return _optional_category(value, "Purchase.category")
 
 
-def _purchase_purpose(value: object) -> Any:
+def _purchase_purpose(value: str | None) -> Any:
     return _purpose(value, "Purchase.purpose")
 
 

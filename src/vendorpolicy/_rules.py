@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 from attrs import field, frozen
@@ -18,7 +19,7 @@ from vendorpolicy._checks import (
     text_validator,
     tuple_of,
 )
-from vendorpolicy._model import Effect, Purchase, to_enum
+from vendorpolicy._model import Effect, EffectName, Purchase, to_enum
 from vendorpolicy._predicates import Predicate, _predicate_validator
 from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import InvalidValueError
@@ -44,12 +45,16 @@ class Combining(enum.Enum):
         return f"Combining.{self.name}"
 
 
+#: The values of the combining algorithms (see `EffectName`).
+CombiningName: TypeAlias = Literal["most-severe", "first-match"]
+
+
 def _optional_predicate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None:
         _predicate_validator(instance, attribute, value)
 
 
-def _case_effect(value: object) -> Any:
+def _case_effect(value: Effect | EffectName) -> Any:
     return to_enum(Effect, value, "Case.effect")
 
 
@@ -77,15 +82,15 @@ def _obligations(value: object, path: str) -> tuple[str, ...]:
     return items
 
 
-def _rule_effect(value: object) -> Any:
+def _rule_effect(value: Effect | EffectName) -> Any:
     return to_enum(Effect, value, "Rule.effect")
 
 
-def _rule_cases(value: object) -> Any:
+def _rule_cases(value: Iterable[Case]) -> Any:
     return _cases(value, "Rule.cases")
 
 
-def _rule_obligations(value: object) -> Any:
+def _rule_obligations(value: Iterable[str]) -> Any:
     return _obligations(value, "Rule.obligations")
 
 
@@ -153,27 +158,27 @@ def _includes(value: object, path: str) -> tuple[RuleSet, ...]:
     return instances_of(RuleSet, value, path)
 
 
-def _rule_set_rules(value: object) -> Any:
+def _rule_set_rules(value: Iterable[Rule]) -> Any:
     return _rules(value, "RuleSet.rules")
 
 
-def _rule_set_combining(value: object) -> Any:
+def _rule_set_combining(value: Combining | CombiningName) -> Any:
     return to_enum(Combining, value, "RuleSet.combining")
 
 
-def _rule_set_default(value: object) -> Any:
+def _rule_set_default(value: Effect | EffectName) -> Any:
     return to_enum(Effect, value, "RuleSet.default")
 
 
-def _rule_set_on_unknown(value: object) -> Any:
+def _rule_set_on_unknown(value: Effect | EffectName) -> Any:
     return to_enum(Effect, value, "RuleSet.on_unknown")
 
 
-def _rule_set_includes(value: object) -> Any:
+def _rule_set_includes(value: Iterable[RuleSet]) -> Any:
     return _includes(value, "RuleSet.includes")
 
 
-def _rule_set_vocabulary(value: object) -> Any:
+def _rule_set_vocabulary(value: Vocabulary | None) -> Any:
     if value is not None and not isinstance(value, Vocabulary):
         from vendorpolicy._checks import tick, type_name  # noqa: PLC0415 - error path only
         from vendorpolicy.errors import PredicateTypeError  # noqa: PLC0415

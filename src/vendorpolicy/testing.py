@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -161,9 +161,11 @@ def vendors(
     countries: Sequence[str] = COUNTRY_POOL,
     designations: Sequence[str] = DESIGNATION_POOL,
     max_chain: int = 3,
+    complete: bool = False,
 ) -> Vendor:
     """A vendor with an ownership chain of up to ``max_chain`` vendors (distinct ids, no cycle);
-    a country may be unknown."""
+    a country may be unknown (never with ``complete=True``)."""
+    country = st.sampled_from(list(countries))
     chain_ids = draw(
         st.lists(st.sampled_from(list(ids)), min_size=1, max_size=max_chain, unique=True)
     )
@@ -172,7 +174,7 @@ def vendors(
         vendor = Vendor(
             id=vendor_id,
             name=vendor_id.title(),
-            country=draw(st.none() | st.sampled_from(list(countries))),
+            country=draw(country if complete else st.none() | country),
             parent=vendor,
             designations=draw(st.frozensets(st.sampled_from(list(designations)), max_size=2)),
         )
@@ -181,31 +183,73 @@ def vendors(
 
 
 def buyers(
-    countries: Sequence[str] = BUYER_COUNTRY_POOL, designations: Sequence[str] = DESIGNATION_POOL
+    countries: Sequence[str] = BUYER_COUNTRY_POOL,
+    designations: Sequence[str] = DESIGNATION_POOL,
+    *,
+    complete: bool = False,
 ) -> st.SearchStrategy[Buyer]:
     """A public or private buyer in any sector; the country may be unknown, and so may its
-    designations (usually none)."""
+    designations (usually none); with ``complete=True``, both are known."""
+    country = st.sampled_from(list(countries))
+    listed = st.frozensets(st.sampled_from(list(designations)), max_size=2)
     return st.builds(
         Buyer,
         id=st.sampled_from(["mic", "mod", "carrier-a", "shop"]),
         public=st.booleans(),
         sector=st.sampled_from(list(Sector)),
-        country=st.none() | st.sampled_from(list(countries)),
-        designations=st.frozensets(st.sampled_from(list(designations)), max_size=2) | st.none(),
+        country=country if complete else st.none() | country,
+        designations=listed if complete else listed | st.none(),
     )
 
 
 def components(
-    *, vocabulary: Vocabulary | None = None, **vendor_options: Any
+    *,
+    vocabulary: Vocabulary | None = None,
+    complete: bool = False,
+    categories: Sequence[str] | None = None,
+    facts: Mapping[str, Sequence[FactValue]] | None = None,
+    **vendor_options: Any,
 ) -> st.SearchStrategy[Component]:
-    """A component whose maker and category may be unknown. With a ``vocabulary``, its
-    category and facts come from it (see :func:`purchases`)."""
+    """A component whose maker and category may be unknown (never with ``complete=True``).
+    With a ``vocabulary``, its category and facts come from it (see :func:`purchases`);
+    ``categories`` and ``facts`` are pools to draw them from instead."""
+    maker = vendors(complete=complete, **vendor_options)
+    kinds = _category_pool(vocabulary, categories)
     return st.builds(
         Component,
-        vendor=st.none() | vendors(**vendor_options),
-        category=st.none() | _categories_of(vocabulary),
-        facts=_facts() if vocabulary is None else _facts_of(vocabulary),
+        vendor=maker if complete else st.none() | maker,
+        category=kinds if complete else st.none() | kinds,
+        facts=_fact_pool(vocabulary, facts, complete=complete),
     )
+
+
+def _category_pool(
+    vocabulary: Vocabulary | None, pool: Sequence[str] | None
+) -> st.SearchStrategy[Category]:
+    if pool is not None:
+        return st.sampled_from([Category(p) for p in pool])
+    return _categories_of(vocabulary)
+
+
+def _fact_pool(
+    vocabulary: Vocabulary | None,
+    pool: Mapping[str, Sequence[FactValue]] | None,
+    *,
+    complete: bool,
+) -> st.SearchStrategy[dict[str, FactValue]]:
+    """Facts from ``pool`` (name -> values), else the vocabulary's, else ``FACT_POOL``; every
+    one of them stated when ``complete``."""
+    if pool is None and vocabulary is None and not complete:
+        return _facts()
+    if pool is None and vocabulary is not None:
+        specs = [s for s in vocabulary.facts or () if s.location is not FactLocation.PURPOSE]
+        drawn = {s.name: _values_of(s) for s in specs}
+    else:
+        chosen = FACT_POOL if pool is None else pool
+        drawn = {name: st.sampled_from(list(values)) for name, values in chosen.items()}
+    if complete:
+        return st.fixed_dictionaries(drawn)
+    return st.fixed_dictionaries({}, optional=drawn)
 
 
 def _facts() -> st.SearchStrategy[dict[str, FactValue]]:
@@ -256,7 +300,16 @@ def _money() -> st.SearchStrategy[Money]:
 
 @st.composite
 def purchases(
-    draw: st.DrawFn, /, *, vocabulary: Vocabulary | None = None, **vendor_options: Any
+    draw: st.DrawFn,
+    /,
+    *,
+    vocabulary: Vocabulary | None = None,
+    categories: Sequence[str] | None = None,
+    currencies: Sequence[str] | None = None,
+    purposes: Sequence[str] | None = None,
+    facts: Mapping[str, Sequence[FactValue]] | None = None,
+    complete: bool = False,
+    **vendor_options: Any,
 ) -> Purchase:
     """A purchase in which every fact but the buyer may be missing; ``acquired``, when stated,
     is on or before the purchase date.
@@ -264,21 +317,49 @@ def purchases(
     With a ``vocabulary`` (a rule set's, say), the category is a node of its tree, the facts
     (of the purchase and its components) and the purpose are drawn from its declarations, so
     that the purchase passes the vocabulary check: ``purchases(vocabulary=rules.vocabulary)``.
+    ``categories``, ``currencies``, ``purposes`` and ``facts`` (name -> values) are pools to draw
+    from instead, to aim the purchases at the rules you wrote. With ``complete=True`` nothing is
+    unknown: the vendor (and its country), the buyer's country and designations, the category,
+    date, value, purpose, every fact of the pool and the components (each with its maker and
+    category; possibly none) are all stated, so that a rule's outcome never rests on a
+    missing fact (a value threshold in another currency than the purchase's stays unknown, as
+    no exchange rate settles it: give ``currencies`` to match your rules').
     """
-    date = draw(st.none() | _DATES)
+
+    def maybe(strategy: st.SearchStrategy[Any]) -> Any:
+        return draw(strategy if complete else st.none() | strategy)
+
+    date = maybe(_DATES)
     latest = dt.date(2027, 12, 31) if date is None else date
-    parts = components(vocabulary=vocabulary, **vendor_options)
+    parts = components(
+        vocabulary=vocabulary,
+        complete=complete,
+        categories=categories,
+        facts=facts,
+        **vendor_options,
+    )
+    money = (
+        _money()
+        if currencies is None
+        else st.builds(
+            Money,
+            amount=st.integers(min_value=0, max_value=10**9).map(Decimal),
+            currency=st.sampled_from(list(currencies)),
+        )
+    )
+    purpose = _purposes_of(vocabulary) if purposes is None else st.sampled_from(list(purposes))
+    stated = _fact_pool(vocabulary, facts, complete=complete)
     return Purchase(
-        buyer=draw(buyers()),
-        vendor=draw(st.none() | vendors(**vendor_options)),
-        category=draw(st.none() | _categories_of(vocabulary)),
+        buyer=draw(buyers(complete=complete)),
+        vendor=maybe(vendors(complete=complete, **vendor_options)),
+        category=maybe(_category_pool(vocabulary, categories)),
         date=date,
-        value=draw(st.none() | _money()),
-        purpose=draw(st.none() | _purposes_of(vocabulary)),
-        components=draw(st.none() | st.lists(parts, max_size=3).map(tuple)),
-        facts=draw(_facts() if vocabulary is None else _facts_of(vocabulary)),
+        value=maybe(money),
+        purpose=maybe(purpose),
+        components=maybe(st.lists(parts, max_size=3).map(tuple)),
+        facts=draw(stated),
         id=draw(st.sampled_from(["", "p-1", "p-2"])),
-        acquired=draw(st.none() | st.dates(min_value=dt.date(2015, 1, 1), max_value=latest)),
+        acquired=maybe(st.dates(min_value=dt.date(2015, 1, 1), max_value=latest)),
     )
 
 
@@ -448,8 +529,8 @@ def rule_sets(
         id="generated",
         version=draw(st.sampled_from(["1", "2024-01-01"])),
         rules=the_rules,
-        combining=combining or draw(st.sampled_from(list(Combining))),
-        default=default or draw(effects()),
+        combining=draw(st.sampled_from(list(Combining))) if combining is None else combining,
+        default=draw(effects()) if default is None else default,
         on_unknown=draw(effects()),
         includes=includes,
         vocabulary=draw(st.none() | vocabularies()) if with_vocabularies else None,
