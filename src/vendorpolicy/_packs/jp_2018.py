@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 
 from vendorpolicy._model import Effect
-from vendorpolicy._packs._base import Confidence, PackInfo, Source
+from vendorpolicy._packs._base import Confidence, PackInfo, Reach, Source
 from vendorpolicy._packs._common import action, action_spec, cite, listed, spec
 from vendorpolicy._predicates import buyer, category, components, decision_date, fact
 from vendorpolicy._rules import Rule, RuleSet
@@ -285,6 +285,30 @@ INFO = PackInfo(
     "denies only on a finding that the risk cannot be dispelled, and reviews the rest",
     summary="Criteria, not names: no procurement of equipment whose supply-chain risk cannot "
     "be dispelled for systems that need special protection, after consulting NISC.",
+    reach=(
+        Reach(
+            summary="Japan's national government bodies from 1 Apr 2019, and incorporated "
+            "administrative agencies and designated corporations from 30 Jun 2020",
+            countries={"JP"},
+            public=True,
+            sectors={"central-government", "defence", "public-agency"},
+            source=cite(AGREEMENT, AMENDMENT),
+        ),
+        Reach(
+            summary="private carriers, which the 5G guideline asks to take note",
+            countries={"JP"},
+            public=False,
+            sectors={"carrier"},
+            source=cite(GUIDELINE),
+        ),
+        Reach(
+            summary="designated critical-infrastructure operators (prior notification "
+            "under the Economic Security Promotion Act, from 17 May 2024)",
+            countries={"JP"},
+            sectors={"carrier", "critical-infrastructure"},
+            source=cite(ESPA),
+        ),
+    ),
     sources=(
         AGREEMENT,
         START,
