@@ -41,6 +41,10 @@ CATEGORIES = [
 ]
 
 
+#: The sectors of the public bodies Japan's agreement binds.
+BOUND_SECTORS = ["central-government", "defence", "public-agency"]
+
+
 def decide(name: str, purchase: Purchase) -> Effect:
     return packs.load(name).evaluate(purchase).effect
 
@@ -90,6 +94,38 @@ class TestJapanLaws:
         }
         if not bound and p.buyer.sector not in {Sector.CARRIER, Sector.CRITICAL_INFRASTRUCTURE}:
             assert decide(self.PACK, p) is Effect.ALLOW
+
+    @settings(max_examples=50)
+    @given(data=st.data(), country=st.sampled_from(["US", "KR", "CN", "GB", "DE", "SE"]))
+    def test_buyers_abroad_are_allowed(self, data: st.DataObject, country: str) -> None:
+        """A buyer stated to be outside Japan is outside every rule: the agreement, the 5G
+        guideline and the prior notification all bind Japanese buyers only."""
+        p = data.draw(pack_purchases(self.PACK))
+        # Buyers of the kinds the rules bind, with facts that put a Japanese buyer in reach.
+        sector = data.draw(st.sampled_from(["carrier", "critical-infrastructure", *BOUND_SECTORS]))
+        claims = data.draw(
+            st.sampled_from(
+                [
+                    {},
+                    {"espa-designated-operator": True, "espa-specified-equipment": True},
+                    {"network": "5g", "supply-chain-risk": "not-dispelled"},
+                    {"system-scope": "confidential", "supply-chain-risk": "not-dispelled"},
+                ]
+            )
+        )
+        buyer = Buyer(id="abroad", public=data.draw(st.booleans()), sector=sector, country=country)
+        abroad = attrs.evolve(p, buyer=buyer, facts={**p.facts, "action": "buy", **claims})
+        decision = packs.load(self.PACK).evaluate(abroad)
+        assert decision.effect is Effect.ALLOW, decision.explain()
+
+    @settings(max_examples=50)
+    @given(data=st.data())
+    def test_unstated_country_counts_as_japanese(self, data: st.DataObject) -> None:
+        """A buyer whose country is not stated is decided as the same buyer in Japan."""
+        p = data.draw(pack_purchases(self.PACK))
+        unstated = attrs.evolve(p, buyer=attrs.evolve(p.buyer, country=None))
+        japanese = attrs.evolve(p, buyer=attrs.evolve(p.buyer, country="JP"))
+        assert decide(self.PACK, unstated) is decide(self.PACK, japanese)
 
     @settings(max_examples=50)
     @given(data=st.data())

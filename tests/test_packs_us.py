@@ -196,6 +196,36 @@ class TestFCCReach:
         ):
             assert decide(FCC, p) is Effect.ALLOW
 
+    @settings(max_examples=60)
+    @given(st.data())
+    def test_undeclared_parts_never_matter_without_a_subsidy(self, data: st.DataObject) -> None:
+        """Without a stated FCC subsidy, parts left undeclared are decided as no parts: the
+        authorisation warning reads parts only once declared, and the subsidy rules not at
+        all."""
+        p = data.draw(screened(FCC))
+        funding = data.draw(st.sampled_from(["own-budget", "federal-grant", "other"]))
+        p = attrs.evolve(p, facts={**p.facts, "funding": funding})
+        assert decide(FCC, attrs.evolve(p, components=None)) is decide(
+            FCC, attrs.evolve(p, components=())
+        )
+
+    @settings(max_examples=60)
+    @given(
+        st.data(),
+        st.dates(dt.date(2025, 12, 26), dt.date(2027, 12, 31)),
+        st.sampled_from(["telecom/component/lte-module", "telecom/modem", "it/component/modem"]),
+    )
+    def test_covered_module_is_never_allowed(
+        self, data: st.DataObject, day: dt.date, module: str
+    ) -> None:
+        """From FCC 25-71's effective date, a declared ZTE cellular module makes any device at
+        least a warning, whoever buys it and however it is paid for."""
+        p = data.draw(screened(FCC))
+        zte = Vendor(id="zte", designations={"us.fcc.covered-list", "us.889.covered"})
+        part = Component(vendor=zte, category=module)
+        p = attrs.evolve(p, date=day, components=(*(p.components or ()), part))
+        assert decide(FCC, p) >= Effect.WARN
+
     def test_advisory_tiers_end_the_day_before_their_bar(self) -> None:
         """Every `-pending` rule only warns, and its window ends the day before the rule it
         announces begins."""

@@ -15,7 +15,7 @@ from types import ModuleType
 import attrs
 
 from vendorpolicy._checks import tick
-from vendorpolicy._model import Buyer, Purchase, Sector
+from vendorpolicy._model import Buyer, Purchase
 from vendorpolicy._packs import (
     au_5g_2018,
     eu_5g_toolbox,
@@ -36,7 +36,6 @@ from vendorpolicy._packs._base import (
     check_name,
     designations_read,
 )
-from vendorpolicy._packs._common import cite
 from vendorpolicy._rules import RuleSet
 from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import PredicateTypeError, VendorPolicyError
@@ -69,116 +68,6 @@ _MODULES: dict[str, ModuleType] = {
         eu_5g_toolbox,
     )
 }
-
-
-#: The EU's member states (ISO 3166-1 alpha-2), whom the toolbox's recommendations address.
-_EU_MEMBERS = frozenset(
-    {
-        "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "IE", "IT",
-        "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
-    }
-)  # fmt: skip
-
-
-def _fallback_reach() -> dict[str, tuple[Reach, ...]]:
-    """Whom the packs whose modules do not declare ``INFO.reach`` bind, from each module's
-    sources and ``binds`` text (read there). A pack module's own ``INFO.reach`` takes
-    precedence, so that these move into the modules as they are next edited."""
-    jp, au, nz = jp_2018, au_5g_2018, nz_ticsa
-    se, uk, eu = se_pts_2020, uk_telecoms, eu_5g_toolbox
-    carrier, cni = {Sector.CARRIER}, {Sector.CRITICAL_INFRASTRUCTURE}
-    return {
-        jp.NAME: (
-            Reach(
-                summary="Japan's national government bodies from 1 Apr 2019, and incorporated "
-                "administrative agencies and designated corporations from 30 Jun 2020",
-                countries={"JP"},
-                public=True,
-                sectors={Sector.CENTRAL_GOVERNMENT, Sector.DEFENCE, Sector.PUBLIC_AGENCY},
-                source=cite(jp.AGREEMENT, jp.AMENDMENT),
-            ),
-            Reach(
-                summary="private carriers, which the 5G guideline asks to take note",
-                countries={"JP"},
-                public=False,
-                sectors=carrier,
-                source=cite(jp.GUIDELINE),
-            ),
-            Reach(
-                summary="designated critical-infrastructure operators (prior notification "
-                "under the Economic Security Promotion Act, from 17 May 2024)",
-                countries={"JP"},
-                sectors=carrier | cni,
-                source=cite(jp.ESPA),
-            ),
-        ),
-        au.NAME: (
-            Reach(
-                summary="carriers and carriage service providers, for their networks",
-                countries={"AU"},
-                sectors=carrier,
-                source=cite(au.GUIDANCE, au.S314A),
-            ),
-        ),
-        nz.NAME: (
-            Reach(
-                summary="network operators, for their networks",
-                countries={"NZ"},
-                sectors=carrier,
-                source=cite(nz.ACT, nz.GCSB_TICSA),
-            ),
-        ),
-        se.NAME: (
-            Reach(
-                summary="holders of the 3.5 GHz and 2.3 GHz licences, for the central "
-                "functions of their networks",
-                countries={"SE"},
-                sectors=carrier,
-                source=cite(se.DECISION),
-            ),
-        ),
-        uk.NAME: (
-            Reach(
-                summary="public telecoms providers",
-                countries={"GB"},
-                sectors=carrier,
-                source=cite(uk.JAN_2020, uk.TSA, uk.DVD),
-            ),
-            Reach(
-                summary="operators of critical national infrastructure, for their "
-                "safety-critical networks (January 2020 policy)",
-                countries={"GB"},
-                sectors=cni,
-                source=cite(uk.JAN_2020, uk.NCSC_2020),
-            ),
-            Reach(
-                summary="central government departments, for surveillance equipment",
-                countries={"GB"},
-                public=True,
-                sectors={Sector.CENTRAL_GOVERNMENT, Sector.DEFENCE},
-                source=cite(uk.SURVEILLANCE),
-            ),
-        ),
-        eu.NAME: (
-            Reach(
-                summary="the European Commission's own connectivity procurement",
-                countries={"EU"},
-                public=True,
-                source=cite(eu.TOOLBOX, eu.COMMUNICATION),
-            ),
-            Reach(
-                summary="mobile network operators in the member states (advice)",
-                countries=_EU_MEMBERS,
-                sectors=carrier,
-                source=cite(eu.TOOLBOX, eu.COMMUNICATION),
-            ),
-            Reach(
-                summary="projects funded by EU programmes (advice)",
-                funding={"eu-funds"},
-                source=cite(eu.TOOLBOX, eu.COMMUNICATION),
-            ),
-        ),
-    }
 
 
 def names() -> tuple[str, ...]:
@@ -232,7 +121,6 @@ def info(name: str) -> PackInfo:
         rule_count=len(rule_set.rules),
         version=rule_set.version,
         effective=min(starts) if starts else None,
-        reach=partial.reach or _fallback_reach().get(name, ()),
     )
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 
 from vendorpolicy._model import Effect
-from vendorpolicy._packs._base import Confidence, PackInfo, Source
+from vendorpolicy._packs._base import Confidence, PackInfo, Reach, Source
 from vendorpolicy._packs._common import CARRIER, NETWORK_EQUIPMENT, cite, listed_or_inside, spec
 from vendorpolicy._predicates import Predicate, decision_date, fact
 from vendorpolicy._rules import Case, Rule, RuleSet
@@ -173,6 +173,14 @@ INFO = PackInfo(
     summary="Criteria, not names: vendors likely to be subject to extrajudicial directions from "
     "a foreign government (reported: Huawei, ZTE) kept out of 5G networks; material changes "
     "notified.",
+    reach=(
+        Reach(
+            summary="carriers and carriage service providers, for their networks",
+            countries={"AU"},
+            sectors={"carrier"},
+            source=cite(GUIDANCE, S314A),
+        ),
+    ),
     sources=(GUIDANCE, TSSR, S314A, TSS_FORMS, SOCI),
     facts=(
         spec(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from vendorpolicy._model import Effect
-from vendorpolicy._packs._base import Confidence, PackInfo, Source
+from vendorpolicy._packs._base import Confidence, PackInfo, Reach, Source
 from vendorpolicy._packs._common import (
     CARRIER,
     NETWORK_EQUIPMENT,
@@ -144,6 +144,15 @@ def build() -> RuleSet:
     )
 
 
+#: The EU's member states (ISO 3166-1 alpha-2), whom the toolbox's recommendations address.
+EU_MEMBERS = frozenset(
+    {
+        "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "IE", "IT",
+        "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+    }
+)  # fmt: skip
+
+
 INFO = PackInfo(
     name=NAME,
     title="EU 5G cybersecurity toolbox and the 2023 Commission communication",
@@ -154,6 +163,25 @@ INFO = PackInfo(
     "pack denies there)",
     summary="Restrict high-risk suppliers in critical 5G assets; Huawei and ZTE (any group "
     "company) named as materially higher-risk in 2023.",
+    reach=(
+        Reach(
+            summary="the European Commission's own connectivity procurement",
+            countries={"EU"},
+            public=True,
+            source=cite(TOOLBOX, COMMUNICATION),
+        ),
+        Reach(
+            summary="mobile network operators in the member states (advice)",
+            countries=EU_MEMBERS,
+            sectors={"carrier"},
+            source=cite(TOOLBOX, COMMUNICATION),
+        ),
+        Reach(
+            summary="projects funded by EU programmes (advice)",
+            funding={"eu-funds"},
+            source=cite(TOOLBOX, COMMUNICATION),
+        ),
+    ),
     sources=(TOOLBOX, COMMUNICATION),
     facts=(
         spec(

@@ -11,6 +11,8 @@ already put the purchase in a rule's reach.
   finding is "not claimed" there, since carriers are not bound.
 - The prior notification escalates on an unstated "specified equipment" only for a buyer that
   states it is a designated operator, and not for end-user devices.
+- Every rule reads the buyer's country (``JAPANESE``): a buyer stated to be outside Japan is
+  outside every rule, and one whose country is not stated counts as Japanese.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 
 from vendorpolicy._model import Effect
-from vendorpolicy._packs._base import Confidence, PackInfo, Source
+from vendorpolicy._packs._base import Confidence, PackInfo, Reach, Source
 from vendorpolicy._packs._common import action, action_spec, cite, listed, spec
 from vendorpolicy._predicates import buyer, category, components, decision_date, fact
 from vendorpolicy._rules import Rule, RuleSet
@@ -115,6 +117,20 @@ ESPA = Source(
     "keiyaku-watch.jp; Keidanren (26 Oct 2023) reports that the notification covers the "
     "equipment's component equipment and suppliers. The Cabinet Office page was not read.",
 )
+ESPA_MIC_ORDINANCE = Source(
+    title="総務省関係経済施策を一体的に講ずることによる安全保障の確保の推進に関する法律に基づく"
+    "特定社会基盤事業者等に関する省令 (MIC Ordinance No. 64 of 2023), art. 1: the specified "
+    "critical equipment of the telecommunications business under art. 2(iv) of Japan's "
+    "Telecommunications Business Act (Act No. 86 of 1984)",
+    issuer="Ministry of Internal Affairs and Communications",
+    url="https://legaldoc.jp/elaws/elaws-view?cid=1&id=505M60000008064&fid=505M60000008064_20231101_000000000000000",
+    note="Read in a copy of the e-Gov text. The ordinance sets the criteria and the equipment; "
+    "it names no operator. MIC's 2024 white paper (part II ch. 8 s. 4, "
+    "https://www.soumu.go.jp/johotsusintokei/whitepaper/ja/r06/html/nd228400.html) says that "
+    "MIC designated the telecommunications, broadcasting and postal operators that meet the "
+    "criteria once these rules were complete in November 2023; the list of designated "
+    "operators was not read.",
+)
 
 AGREEMENT_FROM = dt.date(2019, 4, 1)
 AMENDMENT_FROM = dt.date(2020, 6, 30)
@@ -128,11 +144,17 @@ IN_SCOPE = frozenset(
     }
 )
 
+#: A Japanese buyer; one whose country is not stated counts as Japanese, as the pack assumes its
+#: jurisdiction. Every rule reads it: the agreement binds Japan's own bodies, the 5G guideline
+#: addresses applicants for Japanese 5G certification, and the Economic Security Promotion Act
+#: designates operators of Japanese critical infrastructure, so a foreign buyer is outside all
+#: of them.
+JAPANESE = buyer.country.in_({"JP"}, if_missing=True)
 #: National government bodies from FY2019; incorporated administrative agencies and designated
-#: corporations from the 2020 amendment: Japan's (a buyer whose country is not stated counts as
-#: Japanese), so that a foreign government's purchase is outside the agreement.
+#: corporations from the 2020 amendment, Japanese, so that a foreign government's purchase is
+#: outside the agreement.
 BOUND = (
-    buyer.country.in_({"JP"}, if_missing=True)
+    JAPANESE
     & buyer.is_public
     & (
         buyer.sector.in_({"central-government", "defence"})
@@ -154,9 +176,13 @@ _SPECIFIED = fact("espa-specified-equipment")
 #: The prior notification's reach: specified equipment (defined only for designated operators,
 #: so an unstated designation counts as held), or a designated operator's equipment other than
 #: end-user devices when whether it is specified is not stated.
-ESPA_REACH = buyer.sector.in_({"carrier", "critical-infrastructure"}) & (
-    (_SPECIFIED.in_({True}, if_missing=False) & _OPERATOR.in_({True}, if_missing=True))
-    | (_OPERATOR.in_({True}, if_missing=False) & ~END_DEVICES & _SPECIFIED.in_({True}))
+ESPA_REACH = (
+    JAPANESE
+    & buyer.sector.in_({"carrier", "critical-infrastructure"})
+    & (
+        (_SPECIFIED.in_({True}, if_missing=False) & _OPERATOR.in_({True}, if_missing=True))
+        | (_OPERATOR.in_({True}, if_missing=False) & ~END_DEVICES & _SPECIFIED.in_({True}))
+    )
 )
 
 
@@ -166,7 +192,7 @@ def build() -> RuleSet:
     reach = BOUND & COVERED & SCOPED
     return RuleSet(
         id=NAME,
-        version="2024-05-17",
+        version="2026-12-02",
         title="Japan: government IT procurement agreement (10 Dec 2018) and related measures",
         description="National government bodies (from FY2019) and, from the 30 Jun 2020 "
         "amendment, incorporated administrative agencies may not procure equipment whose "
@@ -210,7 +236,8 @@ def build() -> RuleSet:
             ),
             Rule(
                 id="carriers-take-note",
-                when=buyer.is_private
+                when=JAPANESE
+                & buyer.is_private
                 & buyer.sector.in_({"carrier"})
                 & NETWORK_KIT
                 & fact("network").in_({"5g"})
@@ -238,7 +265,7 @@ def build() -> RuleSet:
                 reason="a designated critical-infrastructure operator must notify and be "
                 "screened before introducing specified critical equipment or outsourcing its "
                 "maintenance",
-                source=cite(ESPA),
+                source=cite(ESPA, ESPA_MIC_ORDINANCE),
                 in_force_from=ESPA.date,
             ),
         ],
@@ -258,7 +285,42 @@ INFO = PackInfo(
     "denies only on a finding that the risk cannot be dispelled, and reviews the rest",
     summary="Criteria, not names: no procurement of equipment whose supply-chain risk cannot "
     "be dispelled for systems that need special protection, after consulting NISC.",
-    sources=(AGREEMENT, START, PROCEDURE, SCOPE, NIKKEI, NISC_ROLE, AMENDMENT, GUIDELINE, ESPA),
+    reach=(
+        Reach(
+            summary="Japan's national government bodies from 1 Apr 2019, and incorporated "
+            "administrative agencies and designated corporations from 30 Jun 2020",
+            countries={"JP"},
+            public=True,
+            sectors={"central-government", "defence", "public-agency"},
+            source=cite(AGREEMENT, AMENDMENT),
+        ),
+        Reach(
+            summary="private carriers, which the 5G guideline asks to take note",
+            countries={"JP"},
+            public=False,
+            sectors={"carrier"},
+            source=cite(GUIDELINE),
+        ),
+        Reach(
+            summary="designated critical-infrastructure operators (prior notification "
+            "under the Economic Security Promotion Act, from 17 May 2024)",
+            countries={"JP"},
+            sectors={"carrier", "critical-infrastructure"},
+            source=cite(ESPA),
+        ),
+    ),
+    sources=(
+        AGREEMENT,
+        START,
+        PROCEDURE,
+        SCOPE,
+        NIKKEI,
+        NISC_ROLE,
+        AMENDMENT,
+        GUIDELINE,
+        ESPA,
+        ESPA_MIC_ORDINANCE,
+    ),
     facts=(
         spec(
             "system-scope",

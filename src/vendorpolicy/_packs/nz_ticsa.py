@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from vendorpolicy._model import Effect
-from vendorpolicy._packs._base import PackInfo, Source
+from vendorpolicy._packs._base import PackInfo, Reach, Source
 from vendorpolicy._packs._common import CARRIER, NETWORK_SYSTEMS, cite, listed_or_inside, spec
 from vendorpolicy._predicates import Predicate, fact
 from vendorpolicy._rules import Rule, RuleSet
@@ -131,6 +131,14 @@ INFO = PackInfo(
     "and denies only a proposal the GCSB found a significant risk",
     summary="No names: operators notify changes in areas of specified security interest, and "
     "the GCSB assesses each proposal; Huawei in a 5G RAN was found a significant risk in 2018.",
+    reach=(
+        Reach(
+            summary="network operators, for their networks",
+            countries={"NZ"},
+            sectors={"carrier"},
+            source=cite(ACT, GCSB_TICSA),
+        ),
+    ),
     sources=(ACT, GCSB_TICSA, SPARK),
     facts=(
         spec(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from vendorpolicy._model import Effect
-from vendorpolicy._packs._base import Confidence, PackInfo, Source
+from vendorpolicy._packs._base import Confidence, PackInfo, Reach, Source
 from vendorpolicy._packs._common import (
     CARRIER,
     NETWORK_SYSTEMS,
@@ -198,6 +198,15 @@ INFO = PackInfo(
     "purchases judged during the court's suspension",
     summary="No Huawei or ZTE products (any group company) in new central functions; existing "
     "ones out by 1 Jan 2025; no dependence on staff or functions abroad from then.",
+    reach=(
+        Reach(
+            summary="holders of the 3.5 GHz and 2.3 GHz licences, for the central "
+            "functions of their networks",
+            countries={"SE"},
+            sectors={"carrier"},
+            source=cite(DECISION),
+        ),
+    ),
     sources=(DECISION, INHIBITION, LIFTED, UPHELD),
     facts=(
         spec(

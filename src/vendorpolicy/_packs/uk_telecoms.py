@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 
 from vendorpolicy._model import Effect
-from vendorpolicy._packs._base import Confidence, PackInfo, Source
+from vendorpolicy._packs._base import Confidence, PackInfo, Reach, Source
 from vendorpolicy._packs._common import (
     CARRIER,
     action,
@@ -361,6 +361,28 @@ INFO = PackInfo(
     summary="Huawei out of the core and sensitive sites, capped at 35% of access networks, no "
     "new 5G equipment and out of 5G by the end of 2027; high-risk vendors out of CNI safety "
     "networks; no PRC-law surveillance equipment on sensitive government sites.",
+    reach=(
+        Reach(
+            summary="public telecoms providers",
+            countries={"GB"},
+            sectors={"carrier"},
+            source=cite(JAN_2020, TSA, DVD),
+        ),
+        Reach(
+            summary="operators of critical national infrastructure, for their "
+            "safety-critical networks (January 2020 policy)",
+            countries={"GB"},
+            sectors={"critical-infrastructure"},
+            source=cite(JAN_2020, NCSC_2020),
+        ),
+        Reach(
+            summary="central government departments, for surveillance equipment",
+            countries={"GB"},
+            public=True,
+            sectors={"central-government", "defence"},
+            source=cite(SURVEILLANCE),
+        ),
+    ),
     sources=(JAN_2020, NCSC_2020, JUL_2020, NOV_2020, TSA, DVD, NOTICE, SURVEILLANCE),
     facts=(
         action_spec("buy", "install", "renew", "extend", "maintain"),

@@ -7,8 +7,10 @@ purchases (tests/conformance/us-fcc-covered-list.toml).
 Escalation rule of this pack: the subsidy rules bind whoever spends an FCC-administered
 subsidy, so an unstated ``funding`` escalates only for buyers of the kinds that receive them
 (carriers, schools, libraries and local bodies, health care, utilities); for anyone else it
-counts as "no subsidy". Parts of a system are read only when a subsidy is stated, and
-undeclared parts escalate only in a Covered List company's own kit. Advisory
+counts as "no subsidy". The subsidy rules read parts of a system only when a subsidy is
+stated, and undeclared parts escalate only in a Covered List company's own kit; the
+authorisation warning reads declared parts for every buyer (covered modular transmitters,
+integrated Kaspersky software), and undeclared ones count as none. Advisory
 tiers (a listing whose subsidy bar has not begun, the authorisation bar) warn and never
 escalate beyond a warning.
 """
@@ -150,14 +152,23 @@ MODULAR = Source(
     issuer="Federal Communications Commission",
     date=dt.date(2025, 11, 25),
     url="https://www.govinfo.gov/content/pkg/FR-2025-11-25/html/2025-21001.htm",
-    note="Devices that include a covered modular transmitter cannot be authorised; the "
-    "Commission may stop imports and marketing under earlier authorisations. The pack names it "
-    "in the warning only (parts are not read by the warning, see the docs).",
+    note="The rules prohibiting authorisation of covered equipment include modular "
+    "transmitters, and devices that include a modular transmitter that is covered equipment "
+    "cannot be authorised; the Commission may stop imports and marketing under earlier "
+    "authorisations (Federal Register summary, read). The warning reads declared parts for it "
+    "from the effective date, 2025-12-26.",
 )
 
 _SUBSIDY_DELAY = dt.timedelta(days=60)
 _DAY = dt.timedelta(days=1)
 _AUTHORISATION_BAR = dt.date(2023, 2, 6)
+#: FCC 25-71's effective date: devices that include a covered modular transmitter.
+_MODULAR_BAR = dt.date(2025, 12, 26)
+#: The 2024-09-03 entry: equipment integrating Kaspersky Lab, Inc. software.
+_KASPERSKY_INTEGRATED = dt.date(2024, 9, 3)
+#: The parts the pack reads as modular transmitters: cellular modules and modems built into
+#: other equipment, or sold as modules.
+_MODULES = ("telecom/component/lte-module", "telecom/modem", "it/component/modem")
 _USF_INITIAL = dt.date(2020, 1, 3)
 _USF_FINAL = dt.date(2020, 6, 30)
 _EXEMPTIONS_FROM = dt.date(2026, 1, 7)
@@ -374,13 +385,41 @@ def _usf_rules() -> list[Rule]:
     ]
 
 
-def build() -> RuleSet:
-    """The Covered List rule set."""
-    authorisation_bar = any_of(
+def _authorisation_bar() -> Predicate:
+    """Equipment that cannot receive new equipment authorisations (FCC 22-84), read on the
+    purchase's vendor and category, or on a part's maker and category."""
+    return any_of(
         _huawei_zte("telecom", "video/surveillance"),
         _purpose_limited(),
         (_december_2025() | _foreign_uas()) & decision_date.on_or_after(dt.date(2025, 12, 22)),
     )
+
+
+def _covered_parts() -> Predicate:
+    """A declared part makes another maker's device unauthorisable: a covered modular
+    transmitter from FCC 25-71's effective date, or integrated Kaspersky Lab, Inc. software from
+    its 2024 entry. A module is covered when an entry whose telecommunications equipment is
+    covered names its maker (a cellular module or modem is such equipment, wherever the
+    category tree files it). Parts count once declared, as in the subsidy rules' reading of a
+    system: undeclared parts leave an unlisted maker's device outside the bar."""
+    makers = any_of(
+        _group_entry(_HUAWEI_ZTE, HUAWEI_ZTE_889),
+        _group_entry(frozenset({"hytera", "hikvision", "dahua"}), PURPOSE_LIMITED_889)
+        & purchase.purpose.in_(_PURPOSES),
+        _entry({"dji", "autel-robotics"}) & decision_date.on_or_after(dt.date(2025, 12, 22)),
+    )
+    modular = decision_date.on_or_after(_MODULAR_BAR) & components.any(
+        category.within(*_MODULES) & makers, if_undeclared=False
+    )
+    kaspersky = decision_date.on_or_after(_KASPERSKY_INTEGRATED) & components.any(
+        _kaspersky_2024(), if_undeclared=False
+    )
+    return modular | kaspersky
+
+
+def build() -> RuleSet:
+    """The Covered List rule set."""
+    authorisation_bar = _authorisation_bar()
     return RuleSet(
         id=NAME,
         version="2026-12-02",
@@ -447,6 +486,18 @@ def build() -> RuleSet:
                 "authorisations",
                 source=cite(AUTHORISATIONS, MODULAR, LIST),
                 in_force_from=_AUTHORISATION_BAR,
+            ),
+            Rule(
+                id="no-new-authorisations-parts",
+                when=_covered_parts(),
+                effect=Effect.WARN,
+                reason="a declared part is covered equipment: from 2025-12-26 a device that "
+                "includes a covered modular transmitter cannot receive a new FCC equipment "
+                "authorisation (FCC 25-71), and from 2024-09-03 equipment integrating Kaspersky "
+                "Lab, Inc. software is covered (Covered List): check that the model was "
+                "authorised before then",
+                source=cite(AUTHORISATIONS, MODULAR, KASPERSKY_2024, LIST),
+                in_force_from=_KASPERSKY_INTEGRATED,
             ),
             Rule(
                 id="unrecognised-entry",
