@@ -223,7 +223,9 @@ class TestFCCReach:
         p = data.draw(screened(FCC))
         zte = Vendor(id="zte", designations={"us.fcc.covered-list", "us.889.covered"})
         part = Component(vendor=zte, category=module)
-        p = attrs.evolve(p, date=day, components=(*(p.components or ()), part))
+        # Equipment is acquired on or before the purchase date (a later date is refused).
+        acquired = None if p.acquired is None else min(p.acquired, day)
+        p = attrs.evolve(p, date=day, acquired=acquired, components=(*(p.components or ()), part))
         assert decide(FCC, p) >= Effect.WARN
 
     def test_advisory_tiers_end_the_day_before_their_bar(self) -> None:
