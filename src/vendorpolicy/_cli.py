@@ -646,16 +646,14 @@ def _check_ledger(
         extra_facts=extra,
         vocabulary=vocabulary,
     )
-    stages = [rows, results]
     if show_progress:
         results = _progress(results, _count_lines(args.ledger))
-        stages.append(results)
-    with contextlib.ExitStack() as readers:
-        # The readers close their files when the run stops early too (an error, Ctrl-C).
-        for stage in stages:
-            stop = getattr(stage, "close", None)
-            if stop is not None:
-                readers.callback(stop)
+    with contextlib.ExitStack() as reader:
+        # The ledger is closed when the run stops early too (an error, Ctrl-C): its rows close
+        # their file whether or not reading has begun.
+        stop = getattr(rows, "close", None)
+        if stop is not None:
+            reader.callback(stop)
         summary = _write_output(args, results, out, rules, fmt, mapping.keep)
     unmatched = parts.unmatched() if parts is not None else []
     if args.summary_format == "json":

@@ -570,7 +570,8 @@ def ledger_rows(
 ) -> Iterator[LedgerRow | RowError]:
     """Ledger rows from records of text cells, each with its line, the first naming the
     columns: for readers of other formats (``vendorpolicy.extra``), with the checks and the
-    mapping a CSV ledger gets. ``close`` is called once the records are read."""
+    mapping a CSV ledger gets. ``close`` is called once the records are read, or when the rows
+    are closed (read or not)."""
     if "auto" in (mapping.delimiter, mapping.encoding, mapping.decimal):
         mapping = _resolved(mapping, ",", "utf-8", ".", None)
     source = iter(records)
@@ -579,24 +580,16 @@ def ledger_rows(
         if first is None:
             raise _file_error(name, "the file is empty", hint="the first row must name the columns")
         roles = _check_header([h.strip() for h in first[1]], name, mapping)
+        if components is not None and not isinstance(components, ComponentsFile):
+            components = load_components(components)
     except BaseException:
         if close is not None:
             close()
         raise
-    rows = _closing(_cell_rows(source, roles, mapping), close)
-    if components is not None and not isinstance(components, ComponentsFile):
-        components = load_components(components)
-    return rows if components is None else attach(rows, components)
-
-
-def _closing(
-    rows: Iterator[LedgerRow | RowError], close: Callable[[], object] | None
-) -> Iterator[LedgerRow | RowError]:
-    try:
-        yield from rows
-    finally:
-        if close is not None:
-            close()
+    rows = _cell_rows(source, roles, mapping)
+    if components is not None:
+        rows = attach(rows, components)
+    return rows if close is None else _Owning(rows, close)
 
 
 def _csv_rows(
