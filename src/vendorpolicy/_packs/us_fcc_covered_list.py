@@ -18,6 +18,7 @@ escalate beyond a warning.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set as AbstractSet
 
 from vendorpolicy._model import Effect
 from vendorpolicy._packs._base import Confidence, FactLocation, PackInfo, Reach, Source
@@ -166,6 +167,8 @@ _AUTHORISATION_BAR = dt.date(2023, 2, 6)
 _MODULAR_BAR = dt.date(2025, 12, 26)
 #: The 2024-09-03 entry: equipment integrating Kaspersky Lab, Inc. software.
 _KASPERSKY_INTEGRATED = dt.date(2024, 9, 3)
+#: The day DJI, Autel and foreign-produced UAS were placed on the list.
+_LISTED_2025_12 = dt.date(2025, 12, 22)
 #: The parts the pack reads as modular transmitters: cellular modules and modems built into
 #: other equipment, or sold as modules.
 _MODULES = ("telecom/component/lte-module", "telecom/modem", "it/component/modem")
@@ -191,6 +194,10 @@ RECIPIENT_SECTORS = frozenset(
     {"carrier", "education", "healthcare", "local-government", "critical-infrastructure", "other"}
 )
 _HUAWEI_ZTE = frozenset({"huawei-technologies", "zte"})
+#: The companies whose equipment is covered for the listed security purposes only.
+_HYTERA_HIKVISION_DAHUA = frozenset({"hytera", "hikvision", "dahua"})
+#: The companies of the 2025-12-22 entry (FY2025 NDAA §1709(a)(1)).
+_DJI_AUTEL = frozenset({"dji", "autel-robotics"})
 #: Where the FCC's rules bind: the states and, as "State" in 47 U.S.C. 153 includes, the
 #: District of Columbia and the territories and possessions (the inhabited territories have ISO
 #: 3166-1 codes of their own).
@@ -208,7 +215,7 @@ def _funds_stated() -> Predicate:
     return fact("funding").in_(_FCC_FUNDS, if_missing=False)
 
 
-def _entry(ids: set[str], *, subsidiaries: bool = True) -> Predicate:
+def _entry(ids: AbstractSet[str], *, subsidiaries: bool = True) -> Predicate:
     return listed(DESIGNATION) & vendor.id.in_(ids, through_ownership=subsidiaries)
 
 
@@ -225,7 +232,7 @@ def _huawei_zte(*categories: str) -> Predicate:
 
 def _purpose_limited() -> Predicate:
     return (
-        _group_entry(frozenset({"hytera", "hikvision", "dahua"}), PURPOSE_LIMITED_889)
+        _group_entry(_HYTERA_HIKVISION_DAHUA, PURPOSE_LIMITED_889)
         & category.within("telecom", "video/surveillance")
         & purchase.purpose.in_(_PURPOSES)
     )
@@ -258,9 +265,7 @@ def _kaspersky_2024() -> Predicate:
 
 
 def _december_2025() -> Predicate:
-    return _entry({"dji", "autel-robotics"}) & category.within(
-        "uas", "telecom", "video/surveillance"
-    )
+    return _entry(_DJI_AUTEL) & category.within("uas", "telecom", "video/surveillance")
 
 
 def _uas_exempt() -> Predicate:
@@ -391,7 +396,7 @@ def _authorisation_bar() -> Predicate:
     return any_of(
         _huawei_zte("telecom", "video/surveillance"),
         _purpose_limited(),
-        (_december_2025() | _foreign_uas()) & decision_date.on_or_after(dt.date(2025, 12, 22)),
+        (_december_2025() | _foreign_uas()) & decision_date.on_or_after(_LISTED_2025_12),
     )
 
 
@@ -404,9 +409,9 @@ def _covered_parts() -> Predicate:
     system: undeclared parts leave an unlisted maker's device outside the bar."""
     makers = any_of(
         _group_entry(_HUAWEI_ZTE, HUAWEI_ZTE_889),
-        _group_entry(frozenset({"hytera", "hikvision", "dahua"}), PURPOSE_LIMITED_889)
+        _group_entry(_HYTERA_HIKVISION_DAHUA, PURPOSE_LIMITED_889)
         & purchase.purpose.in_(_PURPOSES),
-        _entry({"dji", "autel-robotics"}) & decision_date.on_or_after(dt.date(2025, 12, 22)),
+        _entry(_DJI_AUTEL) & decision_date.on_or_after(_LISTED_2025_12),
     )
     modular = decision_date.on_or_after(_MODULAR_BAR) & components.any(
         category.within(*_MODULES) & makers, if_undeclared=False
@@ -456,21 +461,21 @@ def build() -> RuleSet:
             *_subsidy_rules(
                 "subsidy-2024-09-kaspersky",
                 _kaspersky_2024(),
-                dt.date(2024, 9, 3),
+                _KASPERSKY_INTEGRATED,
                 "Kaspersky Lab, Inc. cybersecurity and anti-virus software",
                 KASPERSKY_2024,
             ),
             *_subsidy_rules(
                 "subsidy-2025-12-dji-autel",
                 _december_2025(),
-                dt.date(2025, 12, 22),
+                _LISTED_2025_12,
                 "DJI and Autel communications and video surveillance equipment and services",
                 UAS,
             ),
             *_subsidy_rules(
                 "subsidy-2025-12-foreign-uas",
                 _foreign_uas(),
-                dt.date(2025, 12, 22),
+                _LISTED_2025_12,
                 "uncrewed aircraft systems and critical components produced in a foreign "
                 "country (unless exempted by DA 26-22)",
                 UAS,
