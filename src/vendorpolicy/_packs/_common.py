@@ -15,6 +15,7 @@ __all__ = [
     "NETWORK_SYSTEMS",
     "action",
     "cite",
+    "domestic",
     "listed",
     "listed_or_inside",
     "spec",
@@ -34,6 +35,13 @@ NETWORK_EQUIPMENT = category.within("telecom") & ~category.within("telecom/endpo
 NETWORK_SYSTEMS = category.within("telecom", "it") & ~category.within(
     "telecom/endpoint", "it/endpoint"
 )
+
+
+def domestic(countries: Iterable[str]) -> Predicate:
+    """The buyer is in one of ``countries`` (issue 9, scope 5: a pack's rules do not fire for a
+    buyer outside the jurisdiction that binds it). A buyer whose country is not stated counts as
+    domestic: the packs assume their own jurisdiction."""
+    return buyer.country.in_(set(countries), if_missing=True)
 
 
 def cite(*sources: Source) -> str:
