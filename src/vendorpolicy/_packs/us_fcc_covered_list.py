@@ -13,6 +13,10 @@ authorisation warning reads declared parts for every buyer (covered modular tran
 integrated Kaspersky software), and undeclared ones count as none. Advisory
 tiers (a listing whose subsidy bar has not begun, the authorisation bar) warn and never
 escalate beyond a warning.
+
+Jurisdiction: every rule reads the buyer's country (``IN_US``, the states, the District of
+Columbia and the territories): a buyer stated abroad is outside every rule, and one whose
+country is not stated counts as American.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Set as AbstractSet
 
+import attrs
+
 from vendorpolicy._model import Effect
 from vendorpolicy._packs._base import Confidence, FactLocation, PackInfo, Reach, Source
-from vendorpolicy._packs._common import cite, listed, spec
+from vendorpolicy._packs._common import cite, domestic, listed, spec
 from vendorpolicy._predicates import (
     Predicate,
     any_of,
@@ -202,6 +208,15 @@ _DJI_AUTEL = frozenset({"dji", "autel-robotics"})
 #: District of Columbia and the territories and possessions (the inhabited territories have ISO
 #: 3166-1 codes of their own).
 _US_AND_TERRITORIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP"})
+#: The buyer is in the US (a buyer whose country is not stated counts as American): FCC
+#: subsidies are spent, and equipment authorised, there; every rule reads it.
+IN_US = domestic(_US_AND_TERRITORIES)
+#: The 2024-09-03 entry names Kaspersky Lab, Inc. with "its successors and assignees, parents,
+#: subsidiaries, affiliates, or other entities under common ownership or control", as the
+#: Commerce Final Determination it follows defines "Kaspersky" (Kaspersky Lab, Inc. "together
+#: with all affiliates, subsidiaries, and parent companies", 89 FR 52434): the parent AO
+#: Kaspersky Lab, the copyright holder of Kaspersky software, and its group are reached.
+_KASPERSKY_2024_GROUP = frozenset({"kaspersky-lab-inc", "kaspersky-lab"})
 
 
 def _funds(values: frozenset[str] = _FCC_FUNDS) -> Predicate:
@@ -261,7 +276,7 @@ def _september_2022() -> Predicate:
 
 
 def _kaspersky_2024() -> Predicate:
-    return _entry({"kaspersky-lab-inc"}, subsidiaries=False) & category.within("it/security")
+    return _entry(_KASPERSKY_2024_GROUP) & category.within("it/security")
 
 
 def _december_2025() -> Predicate:
@@ -422,100 +437,107 @@ def _covered_parts() -> Predicate:
     return modular | kaspersky
 
 
+def _in_us(rules: list[Rule]) -> list[Rule]:
+    """The rules, each read only for a buyer in the US (``IN_US``)."""
+    return [attrs.evolve(rule, when=IN_US & rule.when) for rule in rules]
+
+
 def build() -> RuleSet:
     """The Covered List rule set."""
     authorisation_bar = _authorisation_bar()
     return RuleSet(
         id=NAME,
-        version="2026-12-02",
+        version="2026-12-02.2",
         title="FCC Covered List: Universal Service and subsidy bars, equipment authorisations",
         description="Universal Service support may not buy Huawei or ZTE equipment or services "
         "(47 CFR 54.9, from 2020-06-30); FCC-administered capital subsidies may not buy or "
         "maintain covered equipment or services from 60 days after listing (47 CFR 54.10); "
         "covered equipment cannot get new equipment authorisations from 2023-02-06 (FCC 22-84).",
-        rules=[
-            *_usf_rules(),
-            *_subsidy_rules(
-                "subsidy-2021-03",
-                _march_2021(),
-                dt.date(2021, 3, 12),
-                "Huawei and ZTE telecommunications equipment, or Hytera, Hikvision and Dahua "
-                "equipment for the listed security purposes",
-                INITIAL,
-            ),
-            *_subsidy_rules(
-                "subsidy-2022-03",
-                _kaspersky_2022() | _carriers_2022_03(),
-                dt.date(2022, 3, 25),
-                "Kaspersky information security products, or China Mobile International USA "
-                "and China Telecom (Americas) telecommunications services",
-                MARCH_2022,
-            ),
-            *_subsidy_rules(
-                "subsidy-2022-09",
-                _september_2022(),
-                dt.date(2022, 9, 20),
-                "Pacific Network/ComNet and China Unicom (Americas) telecommunications services",
-                SEPTEMBER_2022,
-            ),
-            *_subsidy_rules(
-                "subsidy-2024-09-kaspersky",
-                _kaspersky_2024(),
-                _KASPERSKY_INTEGRATED,
-                "Kaspersky Lab, Inc. cybersecurity and anti-virus software",
-                KASPERSKY_2024,
-            ),
-            *_subsidy_rules(
-                "subsidy-2025-12-dji-autel",
-                _december_2025(),
-                _LISTED_2025_12,
-                "DJI and Autel communications and video surveillance equipment and services",
-                UAS,
-            ),
-            *_subsidy_rules(
-                "subsidy-2025-12-foreign-uas",
-                _foreign_uas(),
-                _LISTED_2025_12,
-                "uncrewed aircraft systems and critical components produced in a foreign "
-                "country (unless exempted by DA 26-22)",
-                UAS,
-                UAS_EXEMPTIONS,
-            ),
-            Rule(
-                id="no-new-authorisations",
-                when=authorisation_bar,
-                effect=Effect.WARN,
-                reason="covered equipment cannot receive new FCC equipment authorisations from "
-                "2023-02-06 (and from listing for later entries): check that the model was "
-                "authorised before then; FCC 25-71 can also stop imports under existing "
-                "authorisations",
-                source=cite(AUTHORISATIONS, MODULAR, LIST),
-                in_force_from=_AUTHORISATION_BAR,
-            ),
-            Rule(
-                id="no-new-authorisations-parts",
-                when=_covered_parts(),
-                effect=Effect.WARN,
-                reason="a declared part is covered equipment: from 2025-12-26 a device that "
-                "includes a covered modular transmitter cannot receive a new FCC equipment "
-                "authorisation (FCC 25-71), and from 2024-09-03 equipment integrating Kaspersky "
-                "Lab, Inc. software is covered (Covered List): check that the model was "
-                "authorised before then",
-                source=cite(AUTHORISATIONS, MODULAR, KASPERSKY_2024, LIST),
-                in_force_from=_KASPERSKY_INTEGRATED,
-            ),
-            Rule(
-                id="unrecognised-entry",
-                when=listed(DESIGNATION)
-                & ~vendor.id.in_(_KNOWN, through_ownership=True)
-                & ~listed(HUAWEI_ZTE_889)
-                & ~listed(PURPOSE_LIMITED_889),
-                effect=Effect.REVIEW,
-                reason="the vendor is on the Covered List through an entry this pack does not "
-                "know: check which equipment or services the entry covers and when it was listed",
-                source=cite(LIST),
-            ),
-        ],
+        rules=_in_us(
+            [
+                *_usf_rules(),
+                *_subsidy_rules(
+                    "subsidy-2021-03",
+                    _march_2021(),
+                    dt.date(2021, 3, 12),
+                    "Huawei and ZTE telecommunications equipment, or Hytera, Hikvision and Dahua "
+                    "equipment for the listed security purposes",
+                    INITIAL,
+                ),
+                *_subsidy_rules(
+                    "subsidy-2022-03",
+                    _kaspersky_2022() | _carriers_2022_03(),
+                    dt.date(2022, 3, 25),
+                    "Kaspersky information security products, or China Mobile International USA "
+                    "and China Telecom (Americas) telecommunications services",
+                    MARCH_2022,
+                ),
+                *_subsidy_rules(
+                    "subsidy-2022-09",
+                    _september_2022(),
+                    dt.date(2022, 9, 20),
+                    "Pacific Network/ComNet and China Unicom (Americas) telecommunications services",
+                    SEPTEMBER_2022,
+                ),
+                *_subsidy_rules(
+                    "subsidy-2024-09-kaspersky",
+                    _kaspersky_2024(),
+                    _KASPERSKY_INTEGRATED,
+                    "Kaspersky Lab, Inc. cybersecurity and anti-virus software",
+                    KASPERSKY_2024,
+                ),
+                *_subsidy_rules(
+                    "subsidy-2025-12-dji-autel",
+                    _december_2025(),
+                    _LISTED_2025_12,
+                    "DJI and Autel communications and video surveillance equipment and services",
+                    UAS,
+                ),
+                *_subsidy_rules(
+                    "subsidy-2025-12-foreign-uas",
+                    _foreign_uas(),
+                    _LISTED_2025_12,
+                    "uncrewed aircraft systems and critical components produced in a foreign "
+                    "country (unless exempted by DA 26-22)",
+                    UAS,
+                    UAS_EXEMPTIONS,
+                ),
+                Rule(
+                    id="no-new-authorisations",
+                    when=authorisation_bar,
+                    effect=Effect.WARN,
+                    reason="covered equipment cannot receive new FCC equipment authorisations from "
+                    "2023-02-06 (and from listing for later entries): check that the model was "
+                    "authorised before then; FCC 25-71 can also stop imports under existing "
+                    "authorisations",
+                    source=cite(AUTHORISATIONS, MODULAR, LIST),
+                    in_force_from=_AUTHORISATION_BAR,
+                ),
+                Rule(
+                    id="no-new-authorisations-parts",
+                    when=_covered_parts(),
+                    effect=Effect.WARN,
+                    reason="a declared part is covered equipment: from 2025-12-26 a device that "
+                    "includes a covered modular transmitter cannot receive a new FCC equipment "
+                    "authorisation (FCC 25-71), and from 2024-09-03 equipment integrating Kaspersky "
+                    "Lab, Inc. software is covered (Covered List): check that the model was "
+                    "authorised before then",
+                    source=cite(AUTHORISATIONS, MODULAR, KASPERSKY_2024, LIST),
+                    in_force_from=_KASPERSKY_INTEGRATED,
+                ),
+                Rule(
+                    id="unrecognised-entry",
+                    when=listed(DESIGNATION)
+                    & ~vendor.id.in_(_KNOWN, through_ownership=True)
+                    & ~listed(HUAWEI_ZTE_889)
+                    & ~listed(PURPOSE_LIMITED_889),
+                    effect=Effect.REVIEW,
+                    reason="the vendor is on the Covered List through an entry this pack does not "
+                    "know: check which equipment or services the entry covers and when it was listed",
+                    source=cite(LIST),
+                ),
+            ]
+        ),
     )
 
 
