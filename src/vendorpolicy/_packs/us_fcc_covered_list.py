@@ -24,11 +24,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Set as AbstractSet
 
-import attrs
-
 from vendorpolicy._model import Effect
 from vendorpolicy._packs._base import Confidence, FactLocation, PackInfo, Reach, Source
-from vendorpolicy._packs._common import cite, domestic, listed, spec
+from vendorpolicy._packs._common import cite, confined, domestic, listed, spec
 from vendorpolicy._predicates import (
     Predicate,
     any_of,
@@ -437,15 +435,10 @@ def _covered_parts() -> Predicate:
     return modular | kaspersky
 
 
-def _in_us(rules: list[Rule]) -> list[Rule]:
-    """The rules, each read only for a buyer in the US (``IN_US``)."""
-    return [attrs.evolve(rule, when=IN_US & rule.when) for rule in rules]
-
-
 def build() -> RuleSet:
     """The Covered List rule set."""
     authorisation_bar = _authorisation_bar()
-    return RuleSet(
+    rule_set = RuleSet(
         id=NAME,
         version="2026-12-02.2",
         title="FCC Covered List: Universal Service and subsidy bars, equipment authorisations",
@@ -453,92 +446,91 @@ def build() -> RuleSet:
         "(47 CFR 54.9, from 2020-06-30); FCC-administered capital subsidies may not buy or "
         "maintain covered equipment or services from 60 days after listing (47 CFR 54.10); "
         "covered equipment cannot get new equipment authorisations from 2023-02-06 (FCC 22-84).",
-        rules=_in_us(
-            [
-                *_usf_rules(),
-                *_subsidy_rules(
-                    "subsidy-2021-03",
-                    _march_2021(),
-                    dt.date(2021, 3, 12),
-                    "Huawei and ZTE telecommunications equipment, or Hytera, Hikvision and Dahua "
-                    "equipment for the listed security purposes",
-                    INITIAL,
-                ),
-                *_subsidy_rules(
-                    "subsidy-2022-03",
-                    _kaspersky_2022() | _carriers_2022_03(),
-                    dt.date(2022, 3, 25),
-                    "Kaspersky information security products, or China Mobile International USA "
-                    "and China Telecom (Americas) telecommunications services",
-                    MARCH_2022,
-                ),
-                *_subsidy_rules(
-                    "subsidy-2022-09",
-                    _september_2022(),
-                    dt.date(2022, 9, 20),
-                    "Pacific Network/ComNet and China Unicom (Americas) telecommunications services",
-                    SEPTEMBER_2022,
-                ),
-                *_subsidy_rules(
-                    "subsidy-2024-09-kaspersky",
-                    _kaspersky_2024(),
-                    _KASPERSKY_INTEGRATED,
-                    "Kaspersky Lab, Inc. cybersecurity and anti-virus software",
-                    KASPERSKY_2024,
-                ),
-                *_subsidy_rules(
-                    "subsidy-2025-12-dji-autel",
-                    _december_2025(),
-                    _LISTED_2025_12,
-                    "DJI and Autel communications and video surveillance equipment and services",
-                    UAS,
-                ),
-                *_subsidy_rules(
-                    "subsidy-2025-12-foreign-uas",
-                    _foreign_uas(),
-                    _LISTED_2025_12,
-                    "uncrewed aircraft systems and critical components produced in a foreign "
-                    "country (unless exempted by DA 26-22)",
-                    UAS,
-                    UAS_EXEMPTIONS,
-                ),
-                Rule(
-                    id="no-new-authorisations",
-                    when=authorisation_bar,
-                    effect=Effect.WARN,
-                    reason="covered equipment cannot receive new FCC equipment authorisations from "
-                    "2023-02-06 (and from listing for later entries): check that the model was "
-                    "authorised before then; FCC 25-71 can also stop imports under existing "
-                    "authorisations",
-                    source=cite(AUTHORISATIONS, MODULAR, LIST),
-                    in_force_from=_AUTHORISATION_BAR,
-                ),
-                Rule(
-                    id="no-new-authorisations-parts",
-                    when=_covered_parts(),
-                    effect=Effect.WARN,
-                    reason="a declared part is covered equipment: from 2025-12-26 a device that "
-                    "includes a covered modular transmitter cannot receive a new FCC equipment "
-                    "authorisation (FCC 25-71), and from 2024-09-03 equipment integrating Kaspersky "
-                    "Lab, Inc. software is covered (Covered List): check that the model was "
-                    "authorised before then",
-                    source=cite(AUTHORISATIONS, MODULAR, KASPERSKY_2024, LIST),
-                    in_force_from=_KASPERSKY_INTEGRATED,
-                ),
-                Rule(
-                    id="unrecognised-entry",
-                    when=listed(DESIGNATION)
-                    & ~vendor.id.in_(_KNOWN, through_ownership=True)
-                    & ~listed(HUAWEI_ZTE_889)
-                    & ~listed(PURPOSE_LIMITED_889),
-                    effect=Effect.REVIEW,
-                    reason="the vendor is on the Covered List through an entry this pack does not "
-                    "know: check which equipment or services the entry covers and when it was listed",
-                    source=cite(LIST),
-                ),
-            ]
-        ),
+        rules=[
+            *_usf_rules(),
+            *_subsidy_rules(
+                "subsidy-2021-03",
+                _march_2021(),
+                dt.date(2021, 3, 12),
+                "Huawei and ZTE telecommunications equipment, or Hytera, Hikvision and Dahua "
+                "equipment for the listed security purposes",
+                INITIAL,
+            ),
+            *_subsidy_rules(
+                "subsidy-2022-03",
+                _kaspersky_2022() | _carriers_2022_03(),
+                dt.date(2022, 3, 25),
+                "Kaspersky information security products, or China Mobile International USA "
+                "and China Telecom (Americas) telecommunications services",
+                MARCH_2022,
+            ),
+            *_subsidy_rules(
+                "subsidy-2022-09",
+                _september_2022(),
+                dt.date(2022, 9, 20),
+                "Pacific Network/ComNet and China Unicom (Americas) telecommunications services",
+                SEPTEMBER_2022,
+            ),
+            *_subsidy_rules(
+                "subsidy-2024-09-kaspersky",
+                _kaspersky_2024(),
+                _KASPERSKY_INTEGRATED,
+                "Kaspersky Lab, Inc. cybersecurity and anti-virus software",
+                KASPERSKY_2024,
+            ),
+            *_subsidy_rules(
+                "subsidy-2025-12-dji-autel",
+                _december_2025(),
+                _LISTED_2025_12,
+                "DJI and Autel communications and video surveillance equipment and services",
+                UAS,
+            ),
+            *_subsidy_rules(
+                "subsidy-2025-12-foreign-uas",
+                _foreign_uas(),
+                _LISTED_2025_12,
+                "uncrewed aircraft systems and critical components produced in a foreign "
+                "country (unless exempted by DA 26-22)",
+                UAS,
+                UAS_EXEMPTIONS,
+            ),
+            Rule(
+                id="no-new-authorisations",
+                when=authorisation_bar,
+                effect=Effect.WARN,
+                reason="covered equipment cannot receive new FCC equipment authorisations from "
+                "2023-02-06 (and from listing for later entries): check that the model was "
+                "authorised before then; FCC 25-71 can also stop imports under existing "
+                "authorisations",
+                source=cite(AUTHORISATIONS, MODULAR, LIST),
+                in_force_from=_AUTHORISATION_BAR,
+            ),
+            Rule(
+                id="no-new-authorisations-parts",
+                when=_covered_parts(),
+                effect=Effect.WARN,
+                reason="a declared part is covered equipment: from 2025-12-26 a device that "
+                "includes a covered modular transmitter cannot receive a new FCC equipment "
+                "authorisation (FCC 25-71), and from 2024-09-03 equipment integrating Kaspersky "
+                "Lab, Inc. software is covered (Covered List): check that the model was "
+                "authorised before then",
+                source=cite(AUTHORISATIONS, MODULAR, KASPERSKY_2024, LIST),
+                in_force_from=_KASPERSKY_INTEGRATED,
+            ),
+            Rule(
+                id="unrecognised-entry",
+                when=listed(DESIGNATION)
+                & ~vendor.id.in_(_KNOWN, through_ownership=True)
+                & ~listed(HUAWEI_ZTE_889)
+                & ~listed(PURPOSE_LIMITED_889),
+                effect=Effect.REVIEW,
+                reason="the vendor is on the Covered List through an entry this pack does not "
+                "know: check which equipment or services the entry covers and when it was listed",
+                source=cite(LIST),
+            ),
+        ],
     )
+    return confined(IN_US, rule_set)
 
 
 INFO = PackInfo(
