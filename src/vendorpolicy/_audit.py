@@ -11,6 +11,7 @@ reports every record whose decision would now differ.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -39,7 +40,7 @@ from vendorpolicy._predicates import (
     Not,
     Predicate,
 )
-from vendorpolicy._resolution import Resolution
+from vendorpolicy._resolution import Candidate, Resolution
 from vendorpolicy._text import brief
 from vendorpolicy._trace import Trace
 from vendorpolicy.errors import AuditRecordError, VendorPolicyError
@@ -100,12 +101,15 @@ def _condition(node: Predicate) -> Any:
 
 def _trace_record(trace: Trace, *, root: bool = True) -> dict[str, Any]:
     node = trace.predicate
-    out: dict[str, Any] = {"node": repr(node), "kind": TAGS[type(node)], "value": trace.value}
+    tag = TAGS.get(type(node))
+    out: dict[str, Any] = {"node": repr(node), "kind": tag or type(node).__name__}
+    out["value"] = trace.value
     composite = isinstance(node, (AllOf, AnyOf, Not))
-    if root or not composite:
+    if (root or not composite) and tag is not None:
         # The whole condition at the root; below it, each atom's own (a connective's operands
-        # are its children's).
-        out["condition"] = _condition(node)
+        # are its children's). A node kind outside the file format has only its prose.
+        with contextlib.suppress(KeyError):  # a node kind outside the file format below it
+            out["condition"] = _condition(node)
     if trace.fact:
         out["fact"] = trace.fact
         out["observed"] = trace.observed
@@ -379,6 +383,16 @@ def _result_from(read: _Read, data: Any, path: str, customs: Mapping[str, Custom
     )
 
 
+def _with_candidates(data: Any) -> Any:
+    """A resolution's plain data with its match's candidates built (the field's converter
+    takes candidates, not their plain data)."""
+    match = data.get("match") if isinstance(data, Mapping) else None
+    if not isinstance(match, Mapping) or not isinstance(match.get("candidates"), list):
+        return data
+    candidates = [structure(c, Candidate) for c in match["candidates"]]
+    return {**data, "match": {**match, "candidates": candidates}}
+
+
 def decision_from_record(
     data: Any, *, customs: Iterable[Custom] | Mapping[str, Custom] = (), what: str = "the record"
 ) -> Decision:
@@ -423,7 +437,7 @@ def decision_from_record(
     resolutions = []
     for i, item in enumerate(read.items(data, "resolutions", "$")):
         try:
-            resolutions.append(structure(item, Resolution))
+            resolutions.append(structure(_with_candidates(item), Resolution))
         except VendorPolicyError as exc:
             raise read.fail(
                 f"not a resolution: {brief(str(exc), 200)}", f"$.resolutions[{i}]"
@@ -569,7 +583,7 @@ def _trace_schema() -> dict[str, Any]:
     return _closed(
         {
             "node": {"type": "string", "description": "The condition as the builder writes it."},
-            "kind": {"type": "string", "enum": sorted(TAGS.values())},
+            "kind": {"type": "string", "description": "The condition's tag, as in files."},
             "value": {"type": ["boolean", "null"], "description": "null: unknown."},
             "condition": {
                 "$ref": "#/$defs/Condition",
