@@ -311,7 +311,7 @@ class TestReadErrors:
             (lambda r: r.update(basis="luck"), "not a basis `luck`", "$.basis"),
             (
                 lambda r: r["results"][0].update(status="maybe"),
-                "not a rulestatus `maybe`",
+                "not a rule status `maybe`",
                 "$.results[0].status",
             ),
             (lambda r: r.update(as_of="yesterday"), "not a date `yesterday`", "$.as_of"),

@@ -247,8 +247,10 @@ class _Read:
             return enum(value)
         except (ValueError, TypeError):
             allowed = ", ".join(f"`{m.value}`" for m in enum)
+            name = {"RuleStatus": "rule status"}.get(enum.__name__, enum.__name__.lower())
+            article = "an" if name[0] in "aeiou" else "a"
             raise self.fail(
-                f"not a {enum.__name__.lower()} `{brief(str(value), 40)}`",
+                f"not {article} {name} `{brief(str(value), 40)}`",
                 f"{path}.{key}",
                 hint=f"one of {allowed}",
             ) from None
@@ -408,6 +410,15 @@ def decision_from_record(
             "$.record_version",
             hint="read it with the vendorpolicy version that wrote it",
         )
+    head = {
+        "effect": read.choice(data, "effect", "$", Effect),
+        "basis": read.choice(data, "basis", "$", Basis),
+        "rule_set": read.text(data, "rule_set", "$"),
+        "version": read.text(data, "version", "$"),
+        "digest": read.text(data, "digest", "$"),
+        "as_of": read.date(data, "as_of", "$"),
+        "purchase_id": read.text(data, "purchase_id", "$"),
+    }
     table = _customs(data, customs)
     purchase: Purchase | None = None
     if data.get("purchase") is not None:
@@ -462,13 +473,7 @@ def decision_from_record(
             hint="the record was altered after it was written",
         )
     return Decision(
-        effect=read.choice(data, "effect", "$", Effect),
-        basis=read.choice(data, "basis", "$", Basis),
-        rule_set=read.text(data, "rule_set", "$"),
-        version=read.text(data, "version", "$"),
-        digest=read.text(data, "digest", "$"),
-        as_of=read.date(data, "as_of", "$"),
-        purchase_id=read.text(data, "purchase_id", "$"),
+        **head,
         determining_keys=determining,
         obligations=read.texts(data, "obligations", "$"),
         missing_facts=read.texts(data, "missing_facts", "$"),
