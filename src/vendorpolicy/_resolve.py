@@ -14,7 +14,7 @@ from vendorpolicy._checks import tick, type_name
 from vendorpolicy._model import Buyer, Component, Purchase, Vendor
 from vendorpolicy._names import Resolver
 from vendorpolicy._registry import Registry
-from vendorpolicy._resolution import Candidate, Match, Resolution, ResolvedPurchase
+from vendorpolicy._resolution import Candidate, Match, MatchMethod, Resolution, ResolvedPurchase
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 
 __all__ = ["resolve_purchase"]
@@ -179,7 +179,10 @@ class _Run:
         for text in (given.name, also):
             if text.strip() and text not in queries:
                 queries.append(text)
-        lookups = [self._lookup(subject, q) for q in queries]
+        # The vendor's id is a key, not a name: a registry id identifies its entity even when
+        # another entity shares its normalised form (`kaspersky-lab-inc` beside `AO Kaspersky
+        # Lab`), as the registry guide promises ("give the registry id to say which").
+        lookups = [self._lookup(subject, q, as_id=q == given.id) for q in queries]
         named = [(v, r) for v, r in lookups if r.match.entity in self.registry]
         entities = list(dict.fromkeys(r.match.entity for _, r in named))
         if len(entities) > 1:
@@ -325,9 +328,16 @@ class _Run:
             conflict=True,
         )
 
-    def _lookup(self, subject: str, name: str) -> tuple[Vendor | None, Resolution]:
+    def _lookup(
+        self, subject: str, name: str, *, as_id: bool = False
+    ) -> tuple[Vendor | None, Resolution]:
+        """The vendor ``name`` identifies, with its resolution; with ``as_id``, a ``name`` that
+        is a registry id is that entity (an exact id), whatever other names normalise alike."""
         registry, when = self.registry, self.when
-        match = self._match(name)
+        if as_id and name in registry:
+            match = Match(query=name, method=MatchMethod.EXACT_ID, entity=name, score=1.0)
+        else:
+            match = self._match(name)
         base: dict[str, Any] = {
             "subject": subject,
             "query": name,
