@@ -78,7 +78,7 @@ class _Run:
         queries = [given.id]
         if given.name.strip() and given.name != given.id:
             queries.append(given.name)
-        matches = [self._match(q) for q in queries]
+        matches = [self._match_id(given.id), *(self._match(q) for q in queries[1:])]
         named = list(
             dict.fromkeys(
                 m.entity for m in matches if m.entity is not None and m.entity in registry
@@ -137,6 +137,13 @@ class _Run:
             )
         )
         return attrs.evolve(given, designations=None)
+
+    def _match_id(self, key: str) -> Match:
+        """The match for a given id: a registry id is its entity (an id is a key, not a name,
+        whatever other names normalise alike); any other id is matched as a name."""
+        if key in self.registry:
+            return Match(query=key, method=MatchMethod.EXACT_ID, entity=key, score=1.0)
+        return self._match(key)
 
     def _match(self, name: str) -> Match:
         match = self.resolver.resolve(name)
@@ -331,13 +338,10 @@ class _Run:
     def _lookup(
         self, subject: str, name: str, *, as_id: bool = False
     ) -> tuple[Vendor | None, Resolution]:
-        """The vendor ``name`` identifies, with its resolution; with ``as_id``, a ``name`` that
-        is a registry id is that entity (an exact id), whatever other names normalise alike."""
+        """The vendor ``name`` identifies, with its resolution; with ``as_id``, ``name`` is a
+        given id (see :meth:`_match_id`)."""
         registry, when = self.registry, self.when
-        if as_id and name in registry:
-            match = Match(query=name, method=MatchMethod.EXACT_ID, entity=name, score=1.0)
-        else:
-            match = self._match(name)
+        match = self._match_id(name) if as_id else self._match(name)
         base: dict[str, Any] = {
             "subject": subject,
             "query": name,
