@@ -19,6 +19,7 @@ from vendorpolicy import (
     Effect,
     Entity,
     Listing,
+    MatchMethod,
     Purchase,
     Registry,
     Rule,
@@ -207,6 +208,34 @@ class TestConflicts:
         decision = _889.evaluate(purchase, registry=bundled_registry())
         assert decision.effect is Effect.DENY
         assert decision.resolutions[0].entity == "zte"
+
+    def test_registry_id_identifies_despite_a_shared_name(self) -> None:
+        """A vendor given by a registry id is that entity, although another entity's name
+        normalises alike (`kaspersky-lab-inc` and `AO Kaspersky Lab`); the same text as a
+        supplier name stays ambiguous, as names do."""
+        registry = bundled_registry()
+        for entity in ("kaspersky-lab-inc", "kaspersky-lab"):
+            resolved = registry.resolve(
+                Purchase(buyer=_BUYER, vendor=Vendor(id=entity), date=D(2025, 1, 1))
+            )
+            assert resolved.purchase.vendor == registry.vendor(entity, D(2025, 1, 1))
+            assert resolved.resolutions[0].match.method is MatchMethod.EXACT_ID
+        named = registry.resolve(
+            Purchase(buyer=_BUYER, supplier="kaspersky-lab-inc", date=D(2025, 1, 1))
+        )
+        assert named.purchase.vendor is None
+        assert named.resolutions[0].match.ambiguous
+
+    @given(registries(designations=DESIGNATION_POOL), st.data())
+    def test_a_registry_id_is_always_its_entity(
+        self, registry: Registry, data: st.DataObject
+    ) -> None:
+        """Whatever names the registry's entities share, a vendor given by an entity's id (and
+        nothing else) resolves to that entity as of the date."""
+        entity = data.draw(st.sampled_from(registry.entities))
+        on = data.draw(_DATES)
+        resolved = registry.resolve(Purchase(buyer=_BUYER, vendor=Vendor(id=entity.id), date=on))
+        assert resolved.purchase.vendor == registry.vendor(entity.id, on)
 
     def test_ambiguous_given_name_is_unknown(self) -> None:
         """A given vendor whose name several registry entities share is unknown, not kept."""

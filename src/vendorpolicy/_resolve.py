@@ -14,7 +14,7 @@ from vendorpolicy._checks import tick, type_name
 from vendorpolicy._model import Buyer, Component, Purchase, Vendor
 from vendorpolicy._names import Resolver
 from vendorpolicy._registry import Registry
-from vendorpolicy._resolution import Candidate, Match, Resolution, ResolvedPurchase
+from vendorpolicy._resolution import Candidate, Match, MatchMethod, Resolution, ResolvedPurchase
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 
 __all__ = ["resolve_purchase"]
@@ -78,7 +78,7 @@ class _Run:
         queries = [given.id]
         if given.name.strip() and given.name != given.id:
             queries.append(given.name)
-        matches = [self._match(q) for q in queries]
+        matches = [self._match_id(given.id), *(self._match(q) for q in queries[1:])]
         named = list(
             dict.fromkeys(
                 m.entity for m in matches if m.entity is not None and m.entity in registry
@@ -138,6 +138,13 @@ class _Run:
         )
         return attrs.evolve(given, designations=None)
 
+    def _match_id(self, key: str) -> Match:
+        """The match for a given id: a registry id is its entity (an id is a key, not a name,
+        whatever other names normalise alike); any other id is matched as a name."""
+        if key in self.registry:
+            return Match(query=key, method=MatchMethod.EXACT_ID, entity=key, score=1.0)
+        return self._match(key)
+
     def _match(self, name: str) -> Match:
         match = self.resolver.resolve(name)
         if not isinstance(match, Match):
@@ -179,7 +186,10 @@ class _Run:
         for text in (given.name, also):
             if text.strip() and text not in queries:
                 queries.append(text)
-        lookups = [self._lookup(subject, q) for q in queries]
+        # The vendor's id is a key, not a name: a registry id identifies its entity even when
+        # another entity shares its normalised form (`kaspersky-lab-inc` beside `AO Kaspersky
+        # Lab`), as the registry guide promises ("give the registry id to say which").
+        lookups = [self._lookup(subject, q, as_id=q == given.id) for q in queries]
         named = [(v, r) for v, r in lookups if r.match.entity in self.registry]
         entities = list(dict.fromkeys(r.match.entity for _, r in named))
         if len(entities) > 1:
@@ -325,9 +335,13 @@ class _Run:
             conflict=True,
         )
 
-    def _lookup(self, subject: str, name: str) -> tuple[Vendor | None, Resolution]:
+    def _lookup(
+        self, subject: str, name: str, *, as_id: bool = False
+    ) -> tuple[Vendor | None, Resolution]:
+        """The vendor ``name`` identifies, with its resolution; with ``as_id``, ``name`` is a
+        given id (see :meth:`_match_id`)."""
         registry, when = self.registry, self.when
-        match = self._match(name)
+        match = self._match_id(name) if as_id else self._match(name)
         base: dict[str, Any] = {
             "subject": subject,
             "query": name,

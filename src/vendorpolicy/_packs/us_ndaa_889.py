@@ -225,7 +225,7 @@ def build() -> RuleSet:
     part_a_unless = _exception() | _waiver("agency-part-a", PART_A_WAIVER_END)
     return RuleSet(
         id=NAME,
-        version="2026-12-02",
+        version="2026-12-02.2",
         title="US NDAA FY2019 §889: covered telecommunications and video surveillance equipment",
         description="Executive agencies may not procure covered equipment (Part A, 2019-08-13) "
         "nor contract with entities that use it (Part B, 2020-08-13); federal grant and loan "
