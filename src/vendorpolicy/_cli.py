@@ -129,6 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--json", action="store_true", help="print the decision's audit record as JSON"
     )
+    _format_option(explain)
     explain.add_argument(
         "--include-purchase",
         action="store_true",
@@ -137,6 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("--as-of", type=_date_arg, help="judge rules in force on this date")
     _pack_option(explain)
+    add_registry_option(explain, default=None)
     _outside_vocabulary_options(explain)
     validate = commands.add_parser(
         "validate",
@@ -144,8 +146,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Check a rule file (JSON or TOML) and report every problem with its line "
         "and path. Exit 0 when valid, 3 when not.",
     )
-    validate.add_argument("rules", help="the rule file (.toml or .json)")
+    validate.add_argument(
+        "rules", nargs="+", metavar="RULES", help="one or more rule files (.toml or .json)"
+    )
     _vocabulary_option(validate)
+    _format_option(validate)
     check = commands.add_parser(
         "check",
         help="screen a purchase ledger (CSV or JSON Lines) against a rule file",
@@ -266,6 +271,7 @@ def _parser() -> argparse.ArgumentParser:
         "its sources.",
     )
     packs.add_argument("name", nargs="?", metavar="NAME", help="a pack to show in full")
+    _format_option(packs)
     resolve = commands.add_parser(
         "resolve",
         help="show how supplier names resolve against a vendor registry",
@@ -278,6 +284,7 @@ def _parser() -> argparse.ArgumentParser:
         "--as-of", type=_date_arg, default=None, help="the date (YYYY-MM-DD) to resolve as of"
     )
     resolve.add_argument("--json", action="store_true", help="print the resolutions as JSON")
+    _format_option(resolve)
     _replay_parser(commands)
     return parser
 
@@ -303,6 +310,19 @@ def _replay_parser(commands: Any) -> None:
     add_registry_option(replay, default=None)
     _outside_vocabulary_options(replay)
     replay.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default), or json for tools",
+    )
+
+
+def _as_json(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "json", False)) or getattr(args, "format", "text") == "json"
 
 
 def _pack_option(parser: argparse.ArgumentParser) -> None:
@@ -464,18 +484,20 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         if args.command == "explain":
             return _explain(args, out=out)
         if args.command == "validate":
-            return _validate(args.rules, args.vocabulary, out)
+            return _validate_all(args, out)
         if args.command == "check":
             return _check(args, out)
         if args.command == "schema":
             print(json.dumps(SCHEMAS[args.kind](), indent=2, ensure_ascii=False), file=out)
             return EXIT_OK
         if args.command == "packs":
+            if args.format == "json":
+                return _packs_json(args.name, out)
             return _packs(args.name, out)
         if args.command == "resolve":
             registry = registry_from_args(args, bundled=True)
             assert registry is not None
-            return _resolve(args.names, registry, args.as_of, as_json=args.json, out=out)
+            return _resolve(args.names, registry, args.as_of, as_json=_as_json(args), out=out)
         if args.command == "replay":
             return _replay(args, out)
     except _UsageError as exc:
@@ -554,7 +576,7 @@ def _explain(args: argparse.Namespace, *, out: TextIO) -> int:
 
         purchase = _find_purchase(args.args[0])
         decision = packs.load(args.pack).evaluate(
-            purchase, as_of=args.as_of, registry=registry_option("bundled"), **options
+            purchase, as_of=args.as_of, registry=registry_from_args(args, bundled=True), **options
         )
         print(_explained(args, decision), file=out)
         return EXIT_OK
@@ -562,13 +584,15 @@ def _explain(args: argparse.Namespace, *, out: TextIO) -> int:
         raise _UsageError("vendorpolicy explain: give [RULES] PURCHASE, at most two arguments")
     rules = load_rule_set(args.args[0]) if len(args.args) == 2 else sample_rule_set()
     purchase = _find_purchase(args.args[-1])
-    decision = rules.evaluate(purchase, as_of=args.as_of, **options)
+    decision = rules.evaluate(
+        purchase, as_of=args.as_of, registry=registry_from_args(args, bundled=False), **options
+    )
     print(_explained(args, decision), file=out)
     return EXIT_OK
 
 
 def _explained(args: argparse.Namespace, decision: Decision) -> str:
-    if args.json:
+    if _as_json(args):
         return decision.to_json(indent=2, include_purchase=args.include_purchase)
     return decision.explain()
 
@@ -584,8 +608,53 @@ def _load_vocabulary(path: str | None) -> Vocabulary | None:
     return vocabulary
 
 
-def _validate(path: str, vocabulary: str | None, out: TextIO) -> int:
-    rules = load_rule_set(path, vocabulary=_load_vocabulary(vocabulary))
+def _validate_all(args: argparse.Namespace, out: TextIO) -> int:
+    """``validate`` over every file given: each is checked and reported (an invalid one does
+    not stop the others); exit 3 when any is invalid."""
+    vocabulary = _load_vocabulary(args.vocabulary)
+    reports: list[dict[str, Any]] = []
+    for path in args.rules:
+        try:
+            rules = load_rule_set(path, vocabulary=vocabulary)
+        except VendorPolicyError as exc:
+            problems = getattr(exc, "problems", ()) or (exc,)
+            reports.append(
+                {
+                    "file": path,
+                    "valid": False,
+                    "error": exc.message,
+                    "problems": [
+                        {"message": p.message, "path": p.path, "hint": p.hint} for p in problems
+                    ],
+                }
+            )
+            if args.format != "json":
+                print(f"error: {exc}", file=sys.stderr)
+            continue
+        layers = rules.layers()
+        reports.append(
+            {
+                "file": path,
+                "valid": True,
+                "id": rules.id,
+                "version": rules.version,
+                "rules": sum(len(layer.rules) for layer in layers),
+                "layers": len(layers),
+                "digest": rules.digest,
+            }
+        )
+        if args.format != "json":
+            _validate(path, None, out, rules=rules)
+    if args.format == "json":
+        print(json.dumps(reports, indent=2, ensure_ascii=False), file=out)
+    return EXIT_OK if all(r["valid"] for r in reports) else EXIT_INPUT
+
+
+def _validate(
+    path: str, vocabulary: str | None, out: TextIO, *, rules: RuleSet | None = None
+) -> int:
+    if rules is None:
+        rules = load_rule_set(path, vocabulary=_load_vocabulary(vocabulary))
     layers = rules.layers()
     count = sum(len(layer.rules) for layer in layers)
     print(
@@ -1089,3 +1158,45 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
             file=out,
         )
     return EXIT_DENIED if differing else EXIT_OK
+
+
+def _packs_json(name: str | None, out: TextIO) -> int:
+    """``packs --format json``: the list of packs, or one pack in full, as plain data."""
+    from vendorpolicy import packs  # noqa: PLC0415 - only this command needs them
+
+    def summary(n: str) -> dict[str, Any]:
+        info = packs.info(n)
+        return {
+            "name": info.name,
+            "title": info.title,
+            "version": info.version,
+            "rules": info.rule_count,
+            "jurisdiction": info.jurisdiction,
+        }
+
+    if name is None:
+        data: Any = [summary(n) for n in packs.names()]
+    else:
+        info = packs.info(name)
+        rule_set = packs.load(name)
+        data = {
+            **summary(name),
+            "binds": info.binds,
+            "force": info.force,
+            "rule_list": [
+                {
+                    "id": rule.id,
+                    "effects": [e.value for e in sorted(rule.effects, reverse=True)],
+                    "in_force_from": rule.in_force_from.isoformat()
+                    if rule.in_force_from
+                    else None,
+                    "reason": rule.reason,
+                    "source": rule.source,
+                }
+                for rule in rule_set.rules
+            ],
+            "facts": [unstructure(spec) for spec in info.facts],
+            "sources": [source.render() for source in info.sources],
+        }
+    print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
+    return EXIT_OK
