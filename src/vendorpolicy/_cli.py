@@ -129,16 +129,8 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--json", action="store_true", help="print the decision's audit record as JSON"
     )
-    _format_option(explain)
-    explain.add_argument(
-        "--include-purchase",
-        action="store_true",
-        help="with --json: put the purchase in the record, so that `vendorpolicy replay` can "
-        "decide it again",
-    )
     explain.add_argument("--as-of", type=_date_arg, help="judge rules in force on this date")
     _pack_option(explain)
-    add_registry_option(explain, default=None)
     _outside_vocabulary_options(explain)
     validate = commands.add_parser(
         "validate",
@@ -150,7 +142,6 @@ def _parser() -> argparse.ArgumentParser:
         "rules", nargs="+", metavar="RULES", help="one or more rule files (.toml or .json)"
     )
     _vocabulary_option(validate)
-    _format_option(validate)
     check = commands.add_parser(
         "check",
         help="screen a purchase ledger (CSV or JSON Lines) against a rule file",
@@ -271,7 +262,6 @@ def _parser() -> argparse.ArgumentParser:
         "its sources.",
     )
     packs.add_argument("name", nargs="?", metavar="NAME", help="a pack to show in full")
-    _format_option(packs)
     resolve = commands.add_parser(
         "resolve",
         help="show how supplier names resolve against a vendor registry",
@@ -284,9 +274,92 @@ def _parser() -> argparse.ArgumentParser:
         "--as-of", type=_date_arg, default=None, help="the date (YYYY-MM-DD) to resolve as of"
     )
     resolve.add_argument("--json", action="store_true", help="print the resolutions as JSON")
-    _format_option(resolve)
     _replay_parser(commands)
+    _fmt_parser(commands)
+    _add_conventions(commands)
     return parser
+
+
+def _add_conventions(commands: Any) -> None:
+    """What every command shares: ``--format json`` where it prints, ``explain``'s registry
+    and record options, and examples at the end of each command's help."""
+    explain = commands.choices["explain"]
+    explain.add_argument(
+        "--include-purchase",
+        action="store_true",
+        help="with --json: put the purchase in the record, so that `vendorpolicy replay` can "
+        "decide it again",
+    )
+    add_registry_option(explain, default=None)
+    for name in ("explain", "validate", "packs", "resolve"):
+        _format_option(commands.choices[name])
+    _add_examples(commands)
+
+
+def _fmt_parser(commands: Any) -> None:
+    fmt = commands.add_parser(
+        "fmt",
+        help="rewrite rule files in canonical form (or --check that they are)",
+        description="Rewrite each rule file in the canonical form `dump_rule_set` writes "
+        "(keys in order, defaults left out, the same format as the file: TOML or JSON). The "
+        "rule set is unchanged: its digest stays the same. With --check, change nothing and "
+        "exit 1 if a file is not in canonical form.",
+    )
+    fmt.add_argument("rules", nargs="+", metavar="RULES", help="one or more rule files")
+    fmt.add_argument(
+        "--check",
+        action="store_true",
+        help="only report the files that are not in canonical form (exit 1 if any)",
+    )
+    fmt.add_argument(
+        "--diff", action="store_true", help="with --check: show what would change, as a diff"
+    )
+    fmt.add_argument(
+        "--drop-comments",
+        action="store_true",
+        help="rewrite TOML files that hold comments too (the canonical form has none; without "
+        "this option such files are left as they are and reported)",
+    )
+
+
+#: Examples shown at the end of each command's help, as ruff and pytest show them.
+_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "demo": ("vendorpolicy demo",),
+    "explain": (
+        "vendorpolicy explain p-004",
+        "vendorpolicy explain rules.toml purchase.json --as-of 2024-01-02",
+        "vendorpolicy explain --pack us-ndaa-889 purchase.json --json --include-purchase",
+    ),
+    "validate": (
+        "vendorpolicy validate rules.toml",
+        "vendorpolicy validate rules/*.toml --format json",
+    ),
+    "check": (
+        "vendorpolicy check rules.toml purchases.csv -o results.csv",
+        "vendorpolicy check --pack us-ndaa-889 export.csv --mapping sap.toml --keep PO,Item",
+        "vendorpolicy check --pack us-ndaa-889 - --format jsonl < export.csv",
+    ),
+    "schema": ("vendorpolicy schema rules > rules.schema.json", "vendorpolicy schema decision"),
+    "packs": ("vendorpolicy packs", "vendorpolicy packs us-ndaa-889 --format json"),
+    "resolve": (
+        'vendorpolicy resolve "Huawei Technologies" "Hik Vision" --as-of 2024-01-02',
+        "vendorpolicy resolve ACME --registry suppliers.csv --format json",
+    ),
+    "replay": (
+        "vendorpolicy replay rules.toml decisions.jsonl",
+        "vendorpolicy replay --pack us-ndaa-889 record.json --format json",
+    ),
+    "fmt": ("vendorpolicy fmt rules.toml", "vendorpolicy fmt --check --diff rules/*.toml"),
+}
+
+
+def _add_examples(commands: Any) -> None:
+    """Each command's help ends with its examples (kept as written, not re-wrapped)."""
+    for name, sub in commands.choices.items():
+        examples = _EXAMPLES.get(name)
+        if examples:
+            sub.formatter_class = argparse.RawDescriptionHelpFormatter
+            sub.epilog = "examples:\n" + "\n".join(f"  {line}" for line in examples)
 
 
 def _replay_parser(commands: Any) -> None:
@@ -298,7 +371,6 @@ def _replay_parser(commands: Any) -> None:
         "write them), decide each recorded purchase again under the rules, as of the recorded "
         "date, and report every record whose decision now differs, with the keys that differ. "
         "Exit 0 when all agree, 1 when any differs, 3 when a record cannot be read.",
-        epilog="example: vendorpolicy replay --pack us-ndaa-889 decisions.jsonl",
     )
     replay.add_argument(
         "args",
@@ -500,6 +572,8 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
             return _resolve(args.names, registry, args.as_of, as_json=_as_json(args), out=out)
         if args.command == "replay":
             return _replay(args, out)
+        if args.command == "fmt":
+            return _fmt(args, out)
     except _UsageError as exc:
         print(shown(str(exc)), file=err)
         return EXIT_USAGE
@@ -516,9 +590,17 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     return EXIT_USAGE
 
 
-def decision_table(rows: Sequence[tuple[Purchase, Decision]]) -> str:
-    """A plain-text table: one line per purchase with its effect and the deciding reason."""
-    header = ("purchase", "buyer", "vendor", "category", "decision", "why")
+def decision_table(
+    rows: Sequence[tuple[Purchase, Decision]],
+    *,
+    rules: RuleSet | None = None,
+    width: int | None = None,
+) -> str:
+    """A plain-text table: one line per purchase with its date, effect and the deciding reason.
+
+    With ``width``, the last column wraps onto continuation lines so that no line is wider
+    (nothing is cut); ``rules`` lets a row say which rules were not in force on its date."""
+    header = ("purchase", "buyer", "vendor", "category", "date", "decision", "why")
     lines: list[tuple[str, ...]] = [header]
     for p, d in rows:
         lines.append(
@@ -527,21 +609,78 @@ def decision_table(rows: Sequence[tuple[Purchase, Decision]]) -> str:
                 p.buyer.id,
                 p.vendor.id if p.vendor else "(unknown)",
                 p.category.path if p.category else "(unknown)",
+                d.as_of.isoformat() if d.as_of else "-",
                 d.effect.name,
-                _why(d),
+                _why(d, rules),
             )
         )
-    lines = [tuple(shown(cell) for cell in row) for row in lines]  # user text, escaped
-    widths = [max(len(row[i]) for row in lines) for i in range(len(header) - 1)]
+    return aligned_table(lines, width=width)
+
+
+def aligned_table(lines: Sequence[Sequence[str]], *, width: int | None = None) -> str:
+    """Rows aligned in columns under a header (the first row) and a rule of dashes; cells are
+    shown escaped. With ``width``, the last column wraps onto continuation lines so that no
+    line is wider than ``width`` (a column is never cut)."""
+    import textwrap  # noqa: PLC0415
+
+    cells = [tuple(shown(cell) for cell in row) for row in lines]  # user text, escaped
+    count = len(cells[0])
+    widths = [max(len(row[i]) for row in cells) for i in range(count - 1)]
+    indent = sum(widths) + 2 * (count - 1)
+    below = width is not None and width - indent < _LAST_COLUMN_MIN
+    if below:
+        # Too narrow for the last column beside the others: it goes under its row, indented.
+        indent = 4
+    room = None if width is None else max(width - indent, 20)
     rendered = []
-    for row in lines:
-        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])]
-        rendered.append("  ".join([*cells, row[-1]]).rstrip())
-    rendered.insert(1, "  ".join("-" * w for w in widths) + "  ---")
+    for row in cells:
+        head = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:-1]))
+        last = row[-1]
+        if below:
+            rendered.append(head.rstrip())
+            wrapped = textwrap.wrap(last, room or 20, break_on_hyphens=False) or ["-"]
+            rendered.extend(" " * indent + part for part in wrapped)
+            continue
+        if room is None or len(last) <= room:
+            rendered.append(f"{head}  {last}".rstrip())
+            continue
+        parts = textwrap.wrap(last, room, break_on_hyphens=False)
+        rendered.append(f"{head}  {parts[0]}".rstrip())
+        rendered.extend(" " * indent + part for part in parts[1:])
+    rule = "  ".join("-" * w for w in widths)
+    rendered.insert(2 if below else 1, rule if below else rule + "  ---")
     return "\n".join(rendered)
 
 
-def _why(decision: Decision) -> str:
+#: The least room the last column of a table gets beside the others before it goes below.
+_LAST_COLUMN_MIN = 30
+
+
+def _terminal_width(limit: int | None = None) -> int:
+    """The terminal's width (``COLUMNS``, else 80 when not a terminal), at most ``limit``."""
+    import shutil  # noqa: PLC0415
+
+    columns = shutil.get_terminal_size((80, 24)).columns
+    return min(columns, limit) if limit else columns
+
+
+def _not_in_force(decision: Decision, rules: RuleSet | None) -> str | None:
+    """``not in force on DATE: rule, …`` when no rule applied and some rule's window left it
+    out on the decision date; ``None`` otherwise."""
+    if rules is None or decision.as_of is None:
+        return None
+    out = [
+        rule.id
+        for layer in rules.layers()
+        for rule in layer.rules
+        if rule.has_window and not rule.in_force(decision.as_of)
+    ]
+    if not out:
+        return None
+    return f"not in force on {decision.as_of.isoformat()}: {', '.join(out)}"
+
+
+def _why(decision: Decision, rules: RuleSet | None = None) -> str:
     names = "; ".join(line for r in decision.resolutions for line in r.summary())
     names = f" [{names}]" if names else ""
     names += "".join(f" [warning: {w}]" for w in decision.warnings)
@@ -552,16 +691,17 @@ def _why(decision: Decision) -> str:
         return "missing: " + ", ".join(decision.missing_facts) + names
     if decision.errors:
         return decision.errors[0]
-    return "no rule applied"
+    return _not_in_force(decision, rules) or "no rule applied"
 
 
 def _demo(out: TextIO) -> int:
     rules = sample_rule_set()
     rows = [(p, rules.evaluate(p)) for p in sample_purchases()]
     print(f"Rule set: {rules.title}", file=out)
-    print(f"          {rules.id} version {rules.version}, digest {rules.digest}", file=out)
+    print(f"          {rules.id} version {rules.version}", file=out)
+    print(f"          digest {rules.digest}", file=out)
     print("", file=out)
-    print(decision_table(rows), file=out)
+    print(decision_table(rows, rules=rules, width=_terminal_width(100)), file=out)
     print("", file=out)
     print("Run `vendorpolicy explain p-004` for a full account of one decision.", file=out)
     return EXIT_OK
@@ -940,18 +1080,18 @@ def _write(
     tally = SummaryTally()
     for result in results:
         tally.add(result)
-        print("  ".join(shown(cell) for cell in _table_row(result)), file=target)
+        print("  ".join(shown(cell) for cell in _table_row(result, rules)), file=target)
     return tally.summary()
 
 
-def _table_row(result: ScreenedRow | RowError) -> tuple[str, ...]:
+def _table_row(result: ScreenedRow | RowError, rules: RuleSet | None = None) -> tuple[str, ...]:
     if isinstance(result, RowError):
         return (str(result.line), result.purchase_id or "-", "ERROR", "; ".join(result.errors))
     return (
         str(result.line),
         result.purchase.id or "-",
         result.decision.effect.name,
-        _why(result.decision),
+        _why(result.decision, rules),
     )
 
 
@@ -988,15 +1128,27 @@ def _progress(
 
 
 def _draw(done: int, total: int, elapsed: float) -> None:
+    print("\r" + progress_line(done, total, elapsed), end="", file=sys.stderr, flush=True)
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def progress_line(done: int, total: int, elapsed: float) -> str:
+    """One line of progress: a bar, rows done of the total, the rate, the time elapsed and the
+    estimated time left (``ETA --:--`` until there is a rate to estimate from)."""
     width = 30
     fraction = min(done / total, 1.0) if total else 0.0
     bar = "#" * int(fraction * width)
     rate = done / elapsed if elapsed > 0 else 0.0
-    print(
-        f"\r[{bar:<{width}}] {done:,}/{total:,} rows  {rate:,.0f} rows/s",
-        end="",
-        file=sys.stderr,
-        flush=True,
+    left = (max(total - done, 0) / rate) if rate > 0 and total else None
+    eta = "--:--" if left is None else _clock(left)
+    return (
+        f"[{bar:<{width}}] {done:,}/{total:,} rows  {rate:,.0f} rows/s  "
+        f"elapsed {_clock(elapsed)}  ETA {eta}"
     )
 
 
@@ -1187,9 +1339,7 @@ def _packs_json(name: str | None, out: TextIO) -> int:
                 {
                     "id": rule.id,
                     "effects": [e.value for e in sorted(rule.effects, reverse=True)],
-                    "in_force_from": rule.in_force_from.isoformat()
-                    if rule.in_force_from
-                    else None,
+                    "in_force_from": rule.in_force_from.isoformat() if rule.in_force_from else None,
                     "reason": rule.reason,
                     "source": rule.source,
                 }
@@ -1200,3 +1350,85 @@ def _packs_json(name: str | None, out: TextIO) -> int:
         }
     print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
     return EXIT_OK
+
+
+def _fmt(args: argparse.Namespace, out: TextIO) -> int:
+    """``fmt``: each rule file rewritten in canonical form, or (``--check``) reported when it is
+    not. A file that cannot be read is reported and the others are still done (exit 3)."""
+    import difflib  # noqa: PLC0415
+
+    from vendorpolicy._files import dump_rule_set  # noqa: PLC0415
+
+    unformatted = 0
+    broken = 0
+    for path in args.rules:
+        try:
+            before = Path(path).read_text(encoding="utf-8")
+            rules = load_rule_set(path)
+        except OSError as exc:
+            print(f"error: cannot read {tick(path)}: {exc.strerror or exc}", file=sys.stderr)
+            broken += 1
+            continue
+        except VendorPolicyError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            broken += 1
+            continue
+        kind = "json" if path.lower().endswith(".json") else "toml"
+        after = dump_rule_set(rules, kind)  # type: ignore[arg-type]
+        if after == before:
+            continue
+        comments = _toml_comment_lines(before) if kind == "toml" else []
+        if comments and not args.drop_comments and not args.check:
+            print(
+                shown(
+                    f"error: {path} not reformatted: it holds comments (line "
+                    f"{', '.join(map(str, comments[:5]))}{', …' if len(comments) > 5 else ''}) "
+                    "that the canonical form cannot keep (pass --drop-comments to drop them)"
+                ),
+                file=sys.stderr,
+            )
+            broken += 1
+            continue
+        unformatted += 1
+        if args.check:
+            print(shown(f"would reformat {path}"), file=out)
+            if args.diff:
+                out.writelines(
+                    difflib.unified_diff(
+                        before.splitlines(keepends=True),
+                        after.splitlines(keepends=True),
+                        fromfile=path,
+                        tofile=f"{path} (canonical)",
+                    )
+                )
+            continue
+        try:
+            with atomic_output(path) as target:
+                target.write(after)
+        except OSError as exc:
+            raise FileError(f"cannot write {tick(path)}: {exc.strerror or exc}") from None
+        print(shown(f"reformatted {path}"), file=out)
+    done = len(args.rules) - broken
+    verb = "would be reformatted" if args.check else "reformatted"
+    print(
+        f"{unformatted} file{'s' if unformatted != 1 else ''} {verb}, "
+        f"{done - unformatted} already canonical"
+        + (f", {broken} not done (see the errors above)" if broken else ""),
+        file=out,
+    )
+    if broken:
+        return EXIT_INPUT
+    return EXIT_DENIED if args.check and unformatted else EXIT_OK
+
+
+def _toml_comment_lines(text: str) -> list[int]:
+    """The numbers of the lines of a TOML text that hold a comment (a ``#`` outside quotes;
+    inside a multi-line string every ``#`` counts, to be safe)."""
+    import re  # noqa: PLC0415
+
+    strings = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
+    return [
+        number
+        for number, line in enumerate(text.splitlines(), start=1)
+        if "#" in strings.sub("", line)
+    ]
