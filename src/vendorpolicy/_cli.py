@@ -1076,12 +1076,22 @@ def _write(
 ) -> ScreeningSummary:
     if fmt != "table":
         return write_results(results, target, rule_set=rules, format=fmt, keep=keep)  # type: ignore[arg-type]
-    print("  ".join(("line", "purchase", "decision", "why")), file=target)
+    print(_check_line(("line", "purchase", "decision", "why")), file=target)
     tally = SummaryTally()
     for result in results:
         tally.add(result)
-        print("  ".join(shown(cell) for cell in _table_row(result, rules)), file=target)
+        print(_check_line([shown(cell) for cell in _table_row(result, rules)]), file=target)
     return tally.summary()
+
+
+#: The widths the columns of the `check` table are padded to (rows stream, so the widths are
+#: fixed; a longer cell pushes the rest of its row along, and is never cut).
+_CHECK_WIDTHS = (5, 12, 8)
+
+
+def _check_line(cells: Sequence[str]) -> str:
+    padded = [cell.ljust(w) for cell, w in zip(cells, _CHECK_WIDTHS, strict=False)]
+    return "  ".join([*padded, *cells[len(_CHECK_WIDTHS) :]]).rstrip()
 
 
 def _table_row(result: ScreenedRow | RowError, rules: RuleSet | None = None) -> tuple[str, ...]:
