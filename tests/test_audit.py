@@ -91,6 +91,7 @@ class TestRoundTrip:
             assert back.to_json(include_purchase=include) == text
             assert back.evaluated is not None
             assert (back.evaluated.purchase == p) is include
+        assert vendorpolicy.unstructure(d) == d.to_dict()
 
     @given(decisions())
     def test_record_carries_what_the_decision_was_made_on(
