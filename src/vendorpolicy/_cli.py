@@ -2,7 +2,9 @@
 
 Exit codes (documented in docs/cli.md):
   0  success (for ``demo``, ``explain``, ``validate`` and ``schema``, whatever the decisions)
-  1  a screened purchase was denied (``check``; ``--fail-on`` changes the threshold)
+  1  a screened purchase was denied (``check``; ``--fail-on`` changes the threshold); a
+     recorded decision differs from the one made now (``replay``); a file is not in canonical
+     form (``fmt --check``)
   2  the command line itself is wrong (unknown command or option)
   3  an input could not be read or is invalid; for ``check``, also when some ledger rows could
      not be read (all other rows are still screened and written; 3 wins over 1, because an
@@ -134,9 +136,9 @@ def _parser() -> argparse.ArgumentParser:
     _outside_vocabulary_options(explain)
     validate = commands.add_parser(
         "validate",
-        help="check a rule file and report every problem in it",
-        description="Check a rule file (JSON or TOML) and report every problem with its line "
-        "and path. Exit 0 when valid, 3 when not.",
+        help="check rule files and report every problem in them",
+        description="Check one or more rule files (JSON or TOML) and report every problem "
+        "with its line and path. Exit 0 when all are valid, 3 when any is not.",
     )
     validate.add_argument(
         "rules", nargs="+", metavar="RULES", help="one or more rule files (.toml or .json)"
@@ -160,8 +162,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--output", "-o", help="write results to this file (default: stdout)")
     check.add_argument(
         "--format",
-        choices=("table", "csv", "jsonl"),
-        help="result format (default: by the --output suffix, else table)",
+        choices=("table", "csv", "jsonl", "records"),
+        help="result format (default: by the --output suffix, else table); records: one full "
+        "decision record per line, with its purchase (JSON Lines, for `vendorpolicy replay`)",
     )
     check.add_argument(
         "--ledger-format", choices=("csv", "jsonl"), help="ledger format (default: by suffix)"
@@ -1074,6 +1077,8 @@ def _write(
     fmt: str,
     keep: Sequence[str] = (),
 ) -> ScreeningSummary:
+    if fmt == "records":
+        return _write_records(results, target, rules)
     if fmt != "table":
         return write_results(results, target, rule_set=rules, format=fmt, keep=keep)  # type: ignore[arg-type]
     print(_check_line(("line", "purchase", "decision", "why")), file=target)
@@ -1081,6 +1086,26 @@ def _write(
     for result in results:
         tally.add(result)
         print(_check_line([shown(cell) for cell in _table_row(result, rules)]), file=target)
+    return tally.summary()
+
+
+def _write_records(
+    results: Iterable[ScreenedRow | RowError], target: TextIO, rules: RuleSet
+) -> ScreeningSummary:
+    """``check --format records``: each decision's audit record with its purchase and its
+    ``ledger`` place (line, kept columns), one per line; a row that could not be read is its
+    error record (``status: error``), which ``replay`` counts apart."""
+    from vendorpolicy._ledger import result_record  # noqa: PLC0415
+
+    tally = SummaryTally()
+    for result in results:
+        tally.add(result)
+        if isinstance(result, RowError):
+            data = {"record_version": 1, **result_record(result, rules)}
+        else:
+            data = result.decision.to_dict(include_purchase=True)
+            data["ledger"] = {"line": result.line, "kept": dict(result.kept)}
+        target.write(json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n")
     return tally.summary()
 
 
@@ -1240,8 +1265,10 @@ def _find_purchase(ref: str) -> Purchase:
     return load_purchase(ref)
 
 
-def _read_records(path: str) -> Iterator[Decision]:
-    """The decision records in ``path``: one JSON object, or JSON Lines."""
+def _read_records(path: str, skipped: list[str] | None = None) -> Iterator[Decision]:
+    """The decision records in ``path``: one JSON object, or JSON Lines. The error records of
+    ``check --format records`` (rows that could not be read) are not decisions: each is added
+    to ``skipped`` as ``path:line``."""
     from vendorpolicy._audit import decision_from_json  # noqa: PLC0415
 
     try:
@@ -1255,8 +1282,14 @@ def _read_records(path: str) -> Iterator[Decision]:
         yield decision_from_json(stripped, what=path)
         return
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            yield decision_from_json(line, what=f"{path}:{number}")
+        if not line.strip():
+            continue
+        if skipped is not None and '"status": "error"' in line:
+            with contextlib.suppress(ValueError):
+                if json.loads(line).get("status") == "error":
+                    skipped.append(f"{path}:{number}")
+                    continue
+        yield decision_from_json(line, what=f"{path}:{number}")
 
 
 def _replay(args: argparse.Namespace, out: TextIO) -> int:
@@ -1277,8 +1310,10 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
     registry = registry_from_args(args, bundled=args.pack is not None)
     options = {"outside_vocabulary": args.outside_vocabulary, "extra_facts": _extra_facts(args)}
     rows: list[dict[str, Any]] = []
+    skipped: list[str] = []
     for path in files:
-        for replayed in replay(_read_records(path), rules, registry=registry, **options):
+        records = _read_records(path, skipped)
+        for replayed in replay(records, rules, registry=registry, **options):
             before, now = replayed.recorded, replayed.now
             rows.append(
                 {
@@ -1315,6 +1350,13 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
             + (
                 f" ({moved} recorded under another version or digest of the rule set)"
                 if moved
+                else ""
+            )
+            + (
+                f"; {len(skipped)} error record{'s' if len(skipped) != 1 else ''} of rows that "
+                f"could not be read, not replayed ({', '.join(skipped[:3])}"
+                + (", …)" if len(skipped) > 3 else ")")
+                if skipped
                 else ""
             ),
             file=out,
