@@ -1284,8 +1284,8 @@ def _read_records(path: str, skipped: list[str] | None = None) -> Iterator[Decis
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        if skipped is not None and '"status": "error"' in line:
-            with contextlib.suppress(ValueError):
+        if skipped is not None and '"status"' in line:
+            with contextlib.suppress(ValueError, AttributeError):
                 if json.loads(line).get("status") == "error":
                     skipped.append(f"{path}:{number}")
                     continue
