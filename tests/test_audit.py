@@ -91,6 +91,7 @@ class TestRoundTrip:
             assert back.to_json(include_purchase=include) == text
             assert back.evaluated is not None
             assert (back.evaluated.purchase == p) is include
+        assert vendorpolicy.unstructure(d) == d.to_dict()
 
     @given(decisions())
     def test_record_carries_what_the_decision_was_made_on(
@@ -240,7 +241,7 @@ class TestStructuredRecord:
 
 
 class TestSchema:
-    @settings(max_examples=40)
+    @settings(max_examples=25)  # validating against the full schema is slow
     @given(decisions())
     def test_records_validate(self, drawn: tuple[RuleSet, Purchase, Decision]) -> None:
         """Every record, with and without its purchase, is valid under the published schema."""
@@ -492,3 +493,42 @@ class TestReplayCommand:
         out = io.StringIO()
         assert main(["replay", "--pack", "us-ndaa-889", str(records)], out=out) == EXIT_OK
         assert "1 record replayed: 1 agree, 0 differ" in out.getvalue()
+
+
+class TestLedgerRecords:
+    LEDGER = (
+        "id,buyer_id,buyer_public,buyer_sector,vendor_id,vendor_country,vendor_designations,"
+        "category,date\n"
+        "p-1,mic,true,central-government,huawei,CN,supply-chain-concern,telecom/network,"
+        "2019-06-01\n"
+        "p-2,mic,maybe,central-government,nec,JP,,office/furniture,2019-06-01\n"
+        "p-3,mic,true,central-government,nec,JP,,office/furniture,2019-06-01\n"
+    )
+
+    def test_check_writes_records_that_replay(self, tmp_path: Path) -> None:
+        """`check --format records` writes one valid record per row (an error record for the
+        unreadable one) with its ledger line and kept columns; replay decides the others again,
+        and counts the error record apart."""
+        rules = tmp_path / "rules.toml"
+        rules.write_text(dump_rule_set(sample_rule_set()), encoding="utf-8")
+        ledger = tmp_path / "ledger.csv"
+        ledger.write_text(self.LEDGER, encoding="utf-8")
+        records = tmp_path / "records.jsonl"
+        argv = ["check", str(rules), str(ledger), "--format", "records", "-o", str(records)]
+        assert main([*argv, "-q", "--keep", "id"], out=io.StringIO()) == EXIT_INPUT
+        lines = [json.loads(line) for line in records.read_text(encoding="utf-8").splitlines()]
+        assert [line.get("status") for line in lines] == [None, "error", None]
+        for line in (lines[0], lines[2]):
+            DECISION_SCHEMA.validate(line)
+            back = Decision.from_dict(line)
+            assert back.evaluated is not None
+            assert back.evaluated.purchase is not None
+            assert back == sample_rule_set().evaluate(back.evaluated.purchase)
+        assert [line["ledger"] for line in (lines[0], lines[2])] == [
+            {"line": 2, "kept": {"id": "p-1"}},
+            {"line": 4, "kept": {"id": "p-3"}},
+        ]
+        out = io.StringIO()
+        assert main(["replay", str(rules), str(records)], out=out) == EXIT_OK
+        assert "2 records replayed: 2 agree, 0 differ; 1 error record" in out.getvalue()
+        assert f"{records}:2" in out.getvalue()

@@ -48,7 +48,7 @@ class TestDemo:
         rules = sample_rule_set()
         for purchase in sample_purchases():
             row = next(line for line in text.splitlines() if line.startswith(purchase.id + " "))
-            assert f" {rules.evaluate(purchase).effect.name} " in row
+            assert rules.evaluate(purchase).effect.name in row.split()
         assert rules.digest in text
 
     def test_samples_cover_every_outcome(self) -> None:
@@ -389,5 +389,5 @@ class TestHostileCommandInput:
         assert code == EXIT_OK
         lines = out.splitlines()
         assert len(lines) == 2
-        assert lines[1].startswith("2  p-\\x1b[2J\\r1\\u202e  ALLOW")
+        assert lines[1].split()[:3] == ["2", "p-\\x1b[2J\\r1\\u202e", "ALLOW"]
         assert all(line.isprintable() for line in lines)

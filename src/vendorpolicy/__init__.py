@@ -44,6 +44,7 @@ from vendorpolicy._rules import Case, Combining, Rule, RuleSet
 from vendorpolicy.errors import VendorPolicyError
 
 if _typing.TYPE_CHECKING:
+    from vendorpolicy._audit import decision_schema, result_schema
     from vendorpolicy._components import ComponentsFile, load_components
     from vendorpolicy._convert import (
         canonical_json,
@@ -172,6 +173,8 @@ _LAZY = {
     "load_mapping": "_mapping",
     "mapping_schema": "_mapping",
     "rule_set_schema": "_schema",
+    "decision_schema": "_audit",
+    "result_schema": "_audit",
 }
 
 
@@ -260,6 +263,7 @@ __all__ = [
     "components",
     "custom",
     "decision_date",
+    "decision_schema",
     "detect_format",
     "dump_rule_set",
     "fact",
@@ -276,6 +280,7 @@ __all__ = [
     "read_ledger",
     "registry_from_dict",
     "registry_to_dict",
+    "result_schema",
     "rule_set_from_dict",
     "rule_set_schema",
     "save_rule_set",

@@ -680,8 +680,19 @@ def decision_schema() -> dict[str, Any]:
                 "type": "object",
                 "description": "The purchase as handed to the engine (with include_purchase).",
             },
+            "ledger": {
+                "type": "object",
+                "description": "Where the purchase came from, in `check --format records`: "
+                "its line in the ledger and the kept columns.",
+                "properties": {
+                    "line": {"type": "integer", "minimum": 1},
+                    "kept": {"type": "object"},
+                },
+                "required": ["line", "kept"],
+                "additionalProperties": False,
+            },
         },
-        optional=("purchase",),
+        optional=("purchase", "ledger"),
     )
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

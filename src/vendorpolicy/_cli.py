@@ -2,7 +2,9 @@
 
 Exit codes (documented in docs/cli.md):
   0  success (for ``demo``, ``explain``, ``validate`` and ``schema``, whatever the decisions)
-  1  a screened purchase was denied (``check``; ``--fail-on`` changes the threshold)
+  1  a screened purchase was denied (``check``; ``--fail-on`` changes the threshold); a
+     recorded decision differs from the one made now (``replay``); a file is not in canonical
+     form (``fmt --check``)
   2  the command line itself is wrong (unknown command or option)
   3  an input could not be read or is invalid; for ``check``, also when some ledger rows could
      not be read (all other rows are still screened and written; 3 wins over 1, because an
@@ -129,22 +131,18 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--json", action="store_true", help="print the decision's audit record as JSON"
     )
-    explain.add_argument(
-        "--include-purchase",
-        action="store_true",
-        help="with --json: put the purchase in the record, so that `vendorpolicy replay` can "
-        "decide it again",
-    )
     explain.add_argument("--as-of", type=_date_arg, help="judge rules in force on this date")
     _pack_option(explain)
     _outside_vocabulary_options(explain)
     validate = commands.add_parser(
         "validate",
-        help="check a rule file and report every problem in it",
-        description="Check a rule file (JSON or TOML) and report every problem with its line "
-        "and path. Exit 0 when valid, 3 when not.",
+        help="check rule files and report every problem in them",
+        description="Check one or more rule files (JSON or TOML) and report every problem "
+        "with its line and path. Exit 0 when all are valid, 3 when any is not.",
     )
-    validate.add_argument("rules", help="the rule file (.toml or .json)")
+    validate.add_argument(
+        "rules", nargs="+", metavar="RULES", help="one or more rule files (.toml or .json)"
+    )
     _vocabulary_option(validate)
     check = commands.add_parser(
         "check",
@@ -164,8 +162,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--output", "-o", help="write results to this file (default: stdout)")
     check.add_argument(
         "--format",
-        choices=("table", "csv", "jsonl"),
-        help="result format (default: by the --output suffix, else table)",
+        choices=("table", "csv", "jsonl", "records"),
+        help="result format (default: by the --output suffix, else table); records: one full "
+        "decision record per line, with its purchase (JSON Lines, for `vendorpolicy replay`)",
     )
     check.add_argument(
         "--ledger-format", choices=("csv", "jsonl"), help="ledger format (default: by suffix)"
@@ -279,7 +278,91 @@ def _parser() -> argparse.ArgumentParser:
     )
     resolve.add_argument("--json", action="store_true", help="print the resolutions as JSON")
     _replay_parser(commands)
+    _fmt_parser(commands)
+    _add_conventions(commands)
     return parser
+
+
+def _add_conventions(commands: Any) -> None:
+    """What every command shares: ``--format json`` where it prints, ``explain``'s registry
+    and record options, and examples at the end of each command's help."""
+    explain = commands.choices["explain"]
+    explain.add_argument(
+        "--include-purchase",
+        action="store_true",
+        help="with --json: put the purchase in the record, so that `vendorpolicy replay` can "
+        "decide it again",
+    )
+    add_registry_option(explain, default=None)
+    for name in ("explain", "validate", "packs", "resolve"):
+        _format_option(commands.choices[name])
+    _add_examples(commands)
+
+
+def _fmt_parser(commands: Any) -> None:
+    fmt = commands.add_parser(
+        "fmt",
+        help="rewrite rule files in canonical form (or --check that they are)",
+        description="Rewrite each rule file in the canonical form `dump_rule_set` writes "
+        "(keys in order, defaults left out, the same format as the file: TOML or JSON). The "
+        "rule set is unchanged: its digest stays the same. With --check, change nothing and "
+        "exit 1 if a file is not in canonical form.",
+    )
+    fmt.add_argument("rules", nargs="+", metavar="RULES", help="one or more rule files")
+    fmt.add_argument(
+        "--check",
+        action="store_true",
+        help="only report the files that are not in canonical form (exit 1 if any)",
+    )
+    fmt.add_argument(
+        "--diff", action="store_true", help="with --check: show what would change, as a diff"
+    )
+    fmt.add_argument(
+        "--drop-comments",
+        action="store_true",
+        help="rewrite TOML files that hold comments too (the canonical form has none; without "
+        "this option such files are left as they are and reported)",
+    )
+
+
+#: Examples shown at the end of each command's help, as ruff and pytest show them.
+_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "demo": ("vendorpolicy demo",),
+    "explain": (
+        "vendorpolicy explain p-004",
+        "vendorpolicy explain rules.toml purchase.json --as-of 2024-01-02",
+        "vendorpolicy explain --pack us-ndaa-889 purchase.json --json --include-purchase",
+    ),
+    "validate": (
+        "vendorpolicy validate rules.toml",
+        "vendorpolicy validate rules/*.toml --format json",
+    ),
+    "check": (
+        "vendorpolicy check rules.toml purchases.csv -o results.csv",
+        "vendorpolicy check --pack us-ndaa-889 export.csv --mapping sap.toml --keep PO,Item",
+        "vendorpolicy check --pack us-ndaa-889 - --format jsonl < export.csv",
+    ),
+    "schema": ("vendorpolicy schema rules > rules.schema.json", "vendorpolicy schema decision"),
+    "packs": ("vendorpolicy packs", "vendorpolicy packs us-ndaa-889 --format json"),
+    "resolve": (
+        'vendorpolicy resolve "Huawei Technologies" "Hik Vision" --as-of 2024-01-02',
+        "vendorpolicy resolve ACME --registry suppliers.csv --format json",
+    ),
+    "replay": (
+        "vendorpolicy replay rules.toml decisions.jsonl",
+        "vendorpolicy replay --pack us-ndaa-889 record.json --format json",
+    ),
+    "fmt": ("vendorpolicy fmt rules.toml", "vendorpolicy fmt --check --diff rules/*.toml"),
+}
+
+
+def _add_examples(commands: Any) -> None:
+    """Each command's help ends with its examples (kept as written, not re-wrapped)."""
+    for name, sub in commands.choices.items():
+        examples = _EXAMPLES.get(name)
+        if examples:
+            sub.formatter_class = argparse.RawDescriptionHelpFormatter
+            sub.epilog = "examples:\n" + "\n".join(f"  {line}" for line in examples)
 
 
 def _replay_parser(commands: Any) -> None:
@@ -291,7 +374,6 @@ def _replay_parser(commands: Any) -> None:
         "write them), decide each recorded purchase again under the rules, as of the recorded "
         "date, and report every record whose decision now differs, with the keys that differ. "
         "Exit 0 when all agree, 1 when any differs, 3 when a record cannot be read.",
-        epilog="example: vendorpolicy replay --pack us-ndaa-889 decisions.jsonl",
     )
     replay.add_argument(
         "args",
@@ -303,6 +385,19 @@ def _replay_parser(commands: Any) -> None:
     add_registry_option(replay, default=None)
     _outside_vocabulary_options(replay)
     replay.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default), or json for tools",
+    )
+
+
+def _as_json(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "json", False)) or getattr(args, "format", "text") == "json"
 
 
 def _pack_option(parser: argparse.ArgumentParser) -> None:
@@ -464,20 +559,24 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         if args.command == "explain":
             return _explain(args, out=out)
         if args.command == "validate":
-            return _validate(args.rules, args.vocabulary, out)
+            return _validate_all(args, out)
         if args.command == "check":
             return _check(args, out)
         if args.command == "schema":
             print(json.dumps(SCHEMAS[args.kind](), indent=2, ensure_ascii=False), file=out)
             return EXIT_OK
         if args.command == "packs":
+            if args.format == "json":
+                return _packs_json(args.name, out)
             return _packs(args.name, out)
         if args.command == "resolve":
             registry = registry_from_args(args, bundled=True)
             assert registry is not None
-            return _resolve(args.names, registry, args.as_of, as_json=args.json, out=out)
+            return _resolve(args.names, registry, args.as_of, as_json=_as_json(args), out=out)
         if args.command == "replay":
             return _replay(args, out)
+        if args.command == "fmt":
+            return _fmt(args, out)
     except _UsageError as exc:
         print(shown(str(exc)), file=err)
         return EXIT_USAGE
@@ -494,9 +593,17 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     return EXIT_USAGE
 
 
-def decision_table(rows: Sequence[tuple[Purchase, Decision]]) -> str:
-    """A plain-text table: one line per purchase with its effect and the deciding reason."""
-    header = ("purchase", "buyer", "vendor", "category", "decision", "why")
+def decision_table(
+    rows: Sequence[tuple[Purchase, Decision]],
+    *,
+    rules: RuleSet | None = None,
+    width: int | None = None,
+) -> str:
+    """A plain-text table: one line per purchase with its date, effect and the deciding reason.
+
+    With ``width``, the last column wraps onto continuation lines so that no line is wider
+    (nothing is cut); ``rules`` lets a row say which rules were not in force on its date."""
+    header = ("purchase", "buyer", "vendor", "category", "date", "decision", "why")
     lines: list[tuple[str, ...]] = [header]
     for p, d in rows:
         lines.append(
@@ -505,21 +612,78 @@ def decision_table(rows: Sequence[tuple[Purchase, Decision]]) -> str:
                 p.buyer.id,
                 p.vendor.id if p.vendor else "(unknown)",
                 p.category.path if p.category else "(unknown)",
+                d.as_of.isoformat() if d.as_of else "-",
                 d.effect.name,
-                _why(d),
+                _why(d, rules),
             )
         )
-    lines = [tuple(shown(cell) for cell in row) for row in lines]  # user text, escaped
-    widths = [max(len(row[i]) for row in lines) for i in range(len(header) - 1)]
+    return aligned_table(lines, width=width)
+
+
+def aligned_table(lines: Sequence[Sequence[str]], *, width: int | None = None) -> str:
+    """Rows aligned in columns under a header (the first row) and a rule of dashes; cells are
+    shown escaped. With ``width``, the last column wraps onto continuation lines so that no
+    line is wider than ``width`` (a column is never cut)."""
+    import textwrap  # noqa: PLC0415
+
+    cells = [tuple(shown(cell) for cell in row) for row in lines]  # user text, escaped
+    count = len(cells[0])
+    widths = [max(len(row[i]) for row in cells) for i in range(count - 1)]
+    indent = sum(widths) + 2 * (count - 1)
+    below = width is not None and width - indent < _LAST_COLUMN_MIN
+    if below:
+        # Too narrow for the last column beside the others: it goes under its row, indented.
+        indent = 4
+    room = None if width is None else max(width - indent, 20)
     rendered = []
-    for row in lines:
-        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])]
-        rendered.append("  ".join([*cells, row[-1]]).rstrip())
-    rendered.insert(1, "  ".join("-" * w for w in widths) + "  ---")
+    for row in cells:
+        head = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:-1]))
+        last = row[-1]
+        if below:
+            rendered.append(head.rstrip())
+            wrapped = textwrap.wrap(last, room or 20, break_on_hyphens=False) or ["-"]
+            rendered.extend(" " * indent + part for part in wrapped)
+            continue
+        if room is None or len(last) <= room:
+            rendered.append(f"{head}  {last}".rstrip())
+            continue
+        parts = textwrap.wrap(last, room, break_on_hyphens=False)
+        rendered.append(f"{head}  {parts[0]}".rstrip())
+        rendered.extend(" " * indent + part for part in parts[1:])
+    rule = "  ".join("-" * w for w in widths)
+    rendered.insert(2 if below else 1, rule if below else rule + "  ---")
     return "\n".join(rendered)
 
 
-def _why(decision: Decision) -> str:
+#: The least room the last column of a table gets beside the others before it goes below.
+_LAST_COLUMN_MIN = 30
+
+
+def _terminal_width(limit: int | None = None) -> int:
+    """The terminal's width (``COLUMNS``, else 80 when not a terminal), at most ``limit``."""
+    import shutil  # noqa: PLC0415
+
+    columns = shutil.get_terminal_size((80, 24)).columns
+    return min(columns, limit) if limit else columns
+
+
+def _not_in_force(decision: Decision, rules: RuleSet | None) -> str | None:
+    """``not in force on DATE: rule, …`` when no rule applied and some rule's window left it
+    out on the decision date; ``None`` otherwise."""
+    if rules is None or decision.as_of is None:
+        return None
+    out = [
+        rule.id
+        for layer in rules.layers()
+        for rule in layer.rules
+        if rule.has_window and not rule.in_force(decision.as_of)
+    ]
+    if not out:
+        return None
+    return f"not in force on {decision.as_of.isoformat()}: {', '.join(out)}"
+
+
+def _why(decision: Decision, rules: RuleSet | None = None) -> str:
     names = "; ".join(line for r in decision.resolutions for line in r.summary())
     names = f" [{names}]" if names else ""
     names += "".join(f" [warning: {w}]" for w in decision.warnings)
@@ -530,16 +694,17 @@ def _why(decision: Decision) -> str:
         return "missing: " + ", ".join(decision.missing_facts) + names
     if decision.errors:
         return decision.errors[0]
-    return "no rule applied"
+    return _not_in_force(decision, rules) or "no rule applied"
 
 
 def _demo(out: TextIO) -> int:
     rules = sample_rule_set()
     rows = [(p, rules.evaluate(p)) for p in sample_purchases()]
     print(f"Rule set: {rules.title}", file=out)
-    print(f"          {rules.id} version {rules.version}, digest {rules.digest}", file=out)
+    print(f"          {rules.id} version {rules.version}", file=out)
+    print(f"          digest {rules.digest}", file=out)
     print("", file=out)
-    print(decision_table(rows), file=out)
+    print(decision_table(rows, rules=rules, width=_terminal_width(100)), file=out)
     print("", file=out)
     print("Run `vendorpolicy explain p-004` for a full account of one decision.", file=out)
     return EXIT_OK
@@ -554,7 +719,7 @@ def _explain(args: argparse.Namespace, *, out: TextIO) -> int:
 
         purchase = _find_purchase(args.args[0])
         decision = packs.load(args.pack).evaluate(
-            purchase, as_of=args.as_of, registry=registry_option("bundled"), **options
+            purchase, as_of=args.as_of, registry=registry_from_args(args, bundled=True), **options
         )
         print(_explained(args, decision), file=out)
         return EXIT_OK
@@ -562,13 +727,15 @@ def _explain(args: argparse.Namespace, *, out: TextIO) -> int:
         raise _UsageError("vendorpolicy explain: give [RULES] PURCHASE, at most two arguments")
     rules = load_rule_set(args.args[0]) if len(args.args) == 2 else sample_rule_set()
     purchase = _find_purchase(args.args[-1])
-    decision = rules.evaluate(purchase, as_of=args.as_of, **options)
+    decision = rules.evaluate(
+        purchase, as_of=args.as_of, registry=registry_from_args(args, bundled=False), **options
+    )
     print(_explained(args, decision), file=out)
     return EXIT_OK
 
 
 def _explained(args: argparse.Namespace, decision: Decision) -> str:
-    if args.json:
+    if _as_json(args):
         return decision.to_json(indent=2, include_purchase=args.include_purchase)
     return decision.explain()
 
@@ -584,8 +751,53 @@ def _load_vocabulary(path: str | None) -> Vocabulary | None:
     return vocabulary
 
 
-def _validate(path: str, vocabulary: str | None, out: TextIO) -> int:
-    rules = load_rule_set(path, vocabulary=_load_vocabulary(vocabulary))
+def _validate_all(args: argparse.Namespace, out: TextIO) -> int:
+    """``validate`` over every file given: each is checked and reported (an invalid one does
+    not stop the others); exit 3 when any is invalid."""
+    vocabulary = _load_vocabulary(args.vocabulary)
+    reports: list[dict[str, Any]] = []
+    for path in args.rules:
+        try:
+            rules = load_rule_set(path, vocabulary=vocabulary)
+        except VendorPolicyError as exc:
+            problems = getattr(exc, "problems", ()) or (exc,)
+            reports.append(
+                {
+                    "file": path,
+                    "valid": False,
+                    "error": exc.message,
+                    "problems": [
+                        {"message": p.message, "path": p.path, "hint": p.hint} for p in problems
+                    ],
+                }
+            )
+            if args.format != "json":
+                print(f"error: {exc}", file=sys.stderr)
+            continue
+        layers = rules.layers()
+        reports.append(
+            {
+                "file": path,
+                "valid": True,
+                "id": rules.id,
+                "version": rules.version,
+                "rules": sum(len(layer.rules) for layer in layers),
+                "layers": len(layers),
+                "digest": rules.digest,
+            }
+        )
+        if args.format != "json":
+            _validate(path, None, out, rules=rules)
+    if args.format == "json":
+        print(json.dumps(reports, indent=2, ensure_ascii=False), file=out)
+    return EXIT_OK if all(r["valid"] for r in reports) else EXIT_INPUT
+
+
+def _validate(
+    path: str, vocabulary: str | None, out: TextIO, *, rules: RuleSet | None = None
+) -> int:
+    if rules is None:
+        rules = load_rule_set(path, vocabulary=_load_vocabulary(vocabulary))
     layers = rules.layers()
     count = sum(len(layer.rules) for layer in layers)
     print(
@@ -865,24 +1077,56 @@ def _write(
     fmt: str,
     keep: Sequence[str] = (),
 ) -> ScreeningSummary:
+    if fmt == "records":
+        return _write_records(results, target, rules)
     if fmt != "table":
         return write_results(results, target, rule_set=rules, format=fmt, keep=keep)  # type: ignore[arg-type]
-    print("  ".join(("line", "purchase", "decision", "why")), file=target)
+    print(_check_line(("line", "purchase", "decision", "why")), file=target)
     tally = SummaryTally()
     for result in results:
         tally.add(result)
-        print("  ".join(shown(cell) for cell in _table_row(result)), file=target)
+        print(_check_line([shown(cell) for cell in _table_row(result, rules)]), file=target)
     return tally.summary()
 
 
-def _table_row(result: ScreenedRow | RowError) -> tuple[str, ...]:
+def _write_records(
+    results: Iterable[ScreenedRow | RowError], target: TextIO, rules: RuleSet
+) -> ScreeningSummary:
+    """``check --format records``: each decision's audit record with its purchase and its
+    ``ledger`` place (line, kept columns), one per line; a row that could not be read is its
+    error record (``status: error``), which ``replay`` counts apart."""
+    from vendorpolicy._ledger import result_record  # noqa: PLC0415
+
+    tally = SummaryTally()
+    for result in results:
+        tally.add(result)
+        if isinstance(result, RowError):
+            data = {"record_version": 1, **result_record(result, rules)}
+        else:
+            data = result.decision.to_dict(include_purchase=True)
+            data["ledger"] = {"line": result.line, "kept": dict(result.kept)}
+        target.write(json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n")
+    return tally.summary()
+
+
+#: The widths the columns of the `check` table are padded to (rows stream, so the widths are
+#: fixed; a longer cell pushes the rest of its row along, and is never cut).
+_CHECK_WIDTHS = (5, 12, 8)
+
+
+def _check_line(cells: Sequence[str]) -> str:
+    padded = [cell.ljust(w) for cell, w in zip(cells, _CHECK_WIDTHS, strict=False)]
+    return "  ".join([*padded, *cells[len(_CHECK_WIDTHS) :]]).rstrip()
+
+
+def _table_row(result: ScreenedRow | RowError, rules: RuleSet | None = None) -> tuple[str, ...]:
     if isinstance(result, RowError):
         return (str(result.line), result.purchase_id or "-", "ERROR", "; ".join(result.errors))
     return (
         str(result.line),
         result.purchase.id or "-",
         result.decision.effect.name,
-        _why(result.decision),
+        _why(result.decision, rules),
     )
 
 
@@ -919,15 +1163,27 @@ def _progress(
 
 
 def _draw(done: int, total: int, elapsed: float) -> None:
+    print("\r" + progress_line(done, total, elapsed), end="", file=sys.stderr, flush=True)
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def progress_line(done: int, total: int, elapsed: float) -> str:
+    """One line of progress: a bar, rows done of the total, the rate, the time elapsed and the
+    estimated time left (``ETA --:--`` until there is a rate to estimate from)."""
     width = 30
     fraction = min(done / total, 1.0) if total else 0.0
     bar = "#" * int(fraction * width)
     rate = done / elapsed if elapsed > 0 else 0.0
-    print(
-        f"\r[{bar:<{width}}] {done:,}/{total:,} rows  {rate:,.0f} rows/s",
-        end="",
-        file=sys.stderr,
-        flush=True,
+    left = (max(total - done, 0) / rate) if rate > 0 and total else None
+    eta = "--:--" if left is None else _clock(left)
+    return (
+        f"[{bar:<{width}}] {done:,}/{total:,} rows  {rate:,.0f} rows/s  "
+        f"elapsed {_clock(elapsed)}  ETA {eta}"
     )
 
 
@@ -1009,8 +1265,10 @@ def _find_purchase(ref: str) -> Purchase:
     return load_purchase(ref)
 
 
-def _read_records(path: str) -> Iterator[Decision]:
-    """The decision records in ``path``: one JSON object, or JSON Lines."""
+def _read_records(path: str, skipped: list[str] | None = None) -> Iterator[Decision]:
+    """The decision records in ``path``: one JSON object, or JSON Lines. The error records of
+    ``check --format records`` (rows that could not be read) are not decisions: each is added
+    to ``skipped`` as ``path:line``."""
     from vendorpolicy._audit import decision_from_json  # noqa: PLC0415
 
     try:
@@ -1024,8 +1282,14 @@ def _read_records(path: str) -> Iterator[Decision]:
         yield decision_from_json(stripped, what=path)
         return
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            yield decision_from_json(line, what=f"{path}:{number}")
+        if not line.strip():
+            continue
+        if skipped is not None and '"status"' in line:
+            with contextlib.suppress(ValueError, AttributeError):
+                if json.loads(line).get("status") == "error":
+                    skipped.append(f"{path}:{number}")
+                    continue
+        yield decision_from_json(line, what=f"{path}:{number}")
 
 
 def _replay(args: argparse.Namespace, out: TextIO) -> int:
@@ -1046,8 +1310,10 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
     registry = registry_from_args(args, bundled=args.pack is not None)
     options = {"outside_vocabulary": args.outside_vocabulary, "extra_facts": _extra_facts(args)}
     rows: list[dict[str, Any]] = []
+    skipped: list[str] = []
     for path in files:
-        for replayed in replay(_read_records(path), rules, registry=registry, **options):
+        records = _read_records(path, skipped)
+        for replayed in replay(records, rules, registry=registry, **options):
             before, now = replayed.recorded, replayed.now
             rows.append(
                 {
@@ -1085,7 +1351,136 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
                 f" ({moved} recorded under another version or digest of the rule set)"
                 if moved
                 else ""
+            )
+            + (
+                f"; {len(skipped)} error record{'s' if len(skipped) != 1 else ''} of rows that "
+                f"could not be read, not replayed ({', '.join(skipped[:3])}"
+                + (", …)" if len(skipped) > 3 else ")")
+                if skipped
+                else ""
             ),
             file=out,
         )
     return EXIT_DENIED if differing else EXIT_OK
+
+
+def _packs_json(name: str | None, out: TextIO) -> int:
+    """``packs --format json``: the list of packs, or one pack in full, as plain data."""
+    from vendorpolicy import packs  # noqa: PLC0415 - only this command needs them
+
+    def summary(n: str) -> dict[str, Any]:
+        info = packs.info(n)
+        return {
+            "name": info.name,
+            "title": info.title,
+            "version": info.version,
+            "rules": info.rule_count,
+            "jurisdiction": info.jurisdiction,
+        }
+
+    if name is None:
+        data: Any = [summary(n) for n in packs.names()]
+    else:
+        info = packs.info(name)
+        rule_set = packs.load(name)
+        data = {
+            **summary(name),
+            "binds": info.binds,
+            "force": info.force,
+            "rule_list": [
+                {
+                    "id": rule.id,
+                    "effects": [e.value for e in sorted(rule.effects, reverse=True)],
+                    "in_force_from": rule.in_force_from.isoformat() if rule.in_force_from else None,
+                    "reason": rule.reason,
+                    "source": rule.source,
+                }
+                for rule in rule_set.rules
+            ],
+            "facts": [unstructure(spec) for spec in info.facts],
+            "sources": [source.render() for source in info.sources],
+        }
+    print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
+    return EXIT_OK
+
+
+def _fmt(args: argparse.Namespace, out: TextIO) -> int:
+    """``fmt``: each rule file rewritten in canonical form, or (``--check``) reported when it is
+    not. A file that cannot be read is reported and the others are still done (exit 3)."""
+    import difflib  # noqa: PLC0415
+
+    from vendorpolicy._files import dump_rule_set  # noqa: PLC0415
+
+    unformatted = 0
+    broken = 0
+    for path in args.rules:
+        try:
+            before = Path(path).read_text(encoding="utf-8")
+            rules = load_rule_set(path)
+        except OSError as exc:
+            print(f"error: cannot read {tick(path)}: {exc.strerror or exc}", file=sys.stderr)
+            broken += 1
+            continue
+        except VendorPolicyError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            broken += 1
+            continue
+        kind = "json" if path.lower().endswith(".json") else "toml"
+        after = dump_rule_set(rules, kind)  # type: ignore[arg-type]
+        if after == before:
+            continue
+        comments = _toml_comment_lines(before) if kind == "toml" else []
+        if comments and not args.drop_comments and not args.check:
+            print(
+                shown(
+                    f"error: {path} not reformatted: it holds comments (line "
+                    f"{', '.join(map(str, comments[:5]))}{', …' if len(comments) > 5 else ''}) "
+                    "that the canonical form cannot keep (pass --drop-comments to drop them)"
+                ),
+                file=sys.stderr,
+            )
+            broken += 1
+            continue
+        unformatted += 1
+        if args.check:
+            print(shown(f"would reformat {path}"), file=out)
+            if args.diff:
+                out.writelines(
+                    difflib.unified_diff(
+                        before.splitlines(keepends=True),
+                        after.splitlines(keepends=True),
+                        fromfile=path,
+                        tofile=f"{path} (canonical)",
+                    )
+                )
+            continue
+        try:
+            with atomic_output(path) as target:
+                target.write(after)
+        except OSError as exc:
+            raise FileError(f"cannot write {tick(path)}: {exc.strerror or exc}") from None
+        print(shown(f"reformatted {path}"), file=out)
+    done = len(args.rules) - broken
+    verb = "would be reformatted" if args.check else "reformatted"
+    print(
+        f"{unformatted} file{'s' if unformatted != 1 else ''} {verb}, "
+        f"{done - unformatted} already canonical"
+        + (f", {broken} not done (see the errors above)" if broken else ""),
+        file=out,
+    )
+    if broken:
+        return EXIT_INPUT
+    return EXIT_DENIED if args.check and unformatted else EXIT_OK
+
+
+def _toml_comment_lines(text: str) -> list[int]:
+    """The numbers of the lines of a TOML text that hold a comment (a ``#`` outside quotes;
+    inside a multi-line string every ``#`` counts, to be safe)."""
+    import re  # noqa: PLC0415
+
+    strings = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
+    return [
+        number
+        for number, line in enumerate(text.splitlines(), start=1)
+        if "#" in strings.sub("", line)
+    ]

@@ -538,14 +538,12 @@ def _unstructure_trace(trace: Trace) -> dict[str, Any]:
 
 converter.register_unstructure_hook(Trace, _unstructure_trace)
 
-_audit = converter.copy(omit_if_default=False)
-_audit.register_unstructure_hook(Trace, _unstructure_trace)
-
 
 def unstructure_decision(decision: Decision) -> dict[str, Any]:
-    data: dict[str, Any] = _audit.unstructure(decision)
-    data["determining"] = data.pop("determining_keys")
-    return data
+    """The decision's audit record (``vendorpolicy._audit.decision_record``)."""
+    from vendorpolicy._audit import decision_record  # noqa: PLC0415 - it builds on this module
+
+    return decision_record(decision)
 
 
 # --- entry points -------------------------------------------------------------------------------

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
 from vendorpolicy._model import Effect, Purchase
 from vendorpolicy._resolution import Resolution
 from vendorpolicy._trace import Trace
+
+if TYPE_CHECKING:
+    from vendorpolicy._predicates import Custom
+
+    Customs = Iterable[Custom] | Mapping[str, Custom]
 
 __all__ = ["Basis", "Decision", "Evaluated", "LayerOutcome", "RuleResult", "RuleStatus"]
 
@@ -184,7 +190,7 @@ class Decision:
         )
 
     @classmethod
-    def from_json(cls, text: str | bytes, *, customs: Any = ()) -> Decision:
+    def from_json(cls, text: str | bytes, *, customs: Customs = ()) -> Decision:
         """A decision read back from its audit record (as :meth:`to_json` writes it), for audit
         replay. ``customs`` are the custom predicates the rules used, by name or as a list.
         An unreadable record raises :class:`~vendorpolicy.errors.AuditRecordError`."""
@@ -193,7 +199,7 @@ class Decision:
         return decision_from_json(text, customs=customs)
 
     @classmethod
-    def from_dict(cls, data: Any, *, customs: Any = ()) -> Decision:
+    def from_dict(cls, data: Any, *, customs: Customs = ()) -> Decision:
         """A decision from the plain data of its audit record (see :meth:`from_json`)."""
         from vendorpolicy._audit import decision_from_record  # noqa: PLC0415 - cycle
 
