@@ -10,12 +10,26 @@ from vendorpolicy.analysis._partial import (
     screen_catalog,
     simplify,
 )
+from vendorpolicy.analysis._whatif import (
+    Change,
+    Counterfactual,
+    WhatIf,
+    apply_changes,
+    candidates,
+    what_if,
+)
 
 __all__ = [
     "CatalogEntry",
+    "Change",
+    "Counterfactual",
     "Partial",
+    "WhatIf",
+    "apply_changes",
+    "candidates",
     "may_buy",
     "residual",
     "screen_catalog",
     "simplify",
+    "what_if",
 ]
