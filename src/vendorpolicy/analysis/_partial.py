@@ -237,7 +237,7 @@ def simplify(node: Predicate, partial: Partial, *, registry: bool = False) -> Pr
     return _simplify(node, _fixed(partial, registry), in_component=False)
 
 
-def _simplify(node: Predicate, fixed: _Fixed, *, in_component: bool) -> Predicate:  # noqa: PLR0911
+def _simplify(node: Predicate, fixed: _Fixed, *, in_component: bool) -> Predicate:
     if isinstance(node, (Always, Never)):
         return node
     if isinstance(node, AllOf):
@@ -269,12 +269,11 @@ def _simplify(node: Predicate, fixed: _Fixed, *, in_component: bool) -> Predicat
         inner = _simplify(node.predicate, fixed, in_component=True)
         # Declared parts all satisfy ALWAYS and none satisfies NEVER; only undeclared parts
         # (`if_undeclared`) remain to say otherwise.
-        if isinstance(node, AnyComponent) and isinstance(inner, Never):
-            if node.if_undeclared is False:
-                return NEVER
-        if isinstance(node, AllComponents) and isinstance(inner, Always):
-            if node.if_undeclared is True:
-                return ALWAYS
+        undeclared = node.if_undeclared
+        if isinstance(node, AnyComponent) and isinstance(inner, Never) and undeclared is False:
+            return NEVER
+        if isinstance(node, AllComponents) and isinstance(inner, Always) and node.if_undeclared:
+            return ALWAYS
         return node if inner is node.predicate else attrs.evolve(node, predicate=inner)
     if _settled(node, fixed, in_component):
         value = trace_purchase(node, fixed.purchase, fixed.partial.as_of).value
@@ -311,9 +310,7 @@ def _residual_rule(rule: Rule, fixed: _Fixed) -> Rule | None:
     )
 
 
-def residual(
-    rule_set: RuleSet, partial: Partial, *, registry: Registry | None = None
-) -> RuleSet:
+def residual(rule_set: RuleSet, partial: Partial, *, registry: Registry | None = None) -> RuleSet:
     """The rule set over what ``partial`` leaves free.
 
     On every completion of ``partial`` (see :class:`Partial`), evaluated with
@@ -458,4 +455,6 @@ def may_buy(
                 f"expected an Effect, got {type_name(effect)} {tick(effect)}",
                 path="may_buy(effects)",
             )
-    return (e for e in screen_catalog(rule_set, partial, rows, registry=registry) if e.effect in wanted)
+    return (
+        e for e in screen_catalog(rule_set, partial, rows, registry=registry) if e.effect in wanted
+    )

@@ -204,7 +204,9 @@ class _Gathered:
             self.amounts.add((node.amount.currency, node.amount.amount))
         elif isinstance(node, PurposeIn):
             self.purposes.update(node.purposes)
-        elif isinstance(node, (FactIn, FactOnOrAfter, FactOnOrAfterDecision, FactOnOrBeforeDecision)):
+        elif isinstance(
+            node, (FactIn, FactOnOrAfter, FactOnOrAfterDecision, FactOnOrBeforeDecision)
+        ):
             self._values(node.name, node.values if isinstance(node, FactIn) else ())
             if inside:
                 self.component_facts.add(node.name)
@@ -294,8 +296,8 @@ def _candidates(g: _Gathered, p: Purchase, as_of: dt.date | None) -> Iterator[Ch
             continue
         options = [(amount - _CENT, f"below {amount} {currency}")] if amount >= _CENT else []
         options.append((amount, f"at least {amount} {currency}"))
-        for value, note in options:
-            money = Money(amount=value, currency=currency)
+        for level, note in options:
+            money = Money(amount=level, currency=currency)
             if p.value != money:
                 yield Change(fact="purchase.value", before=p.value, after=money, note=note)
     for purpose in sorted(g.purposes):
@@ -325,10 +327,7 @@ def _candidates(g: _Gathered, p: Purchase, as_of: dt.date | None) -> Iterator[Ch
 
 
 def _label(part: Component) -> str:
-    if part.vendor is not None:
-        who = part.vendor.label
-    else:
-        who = part.maker or "unknown maker"
+    who = part.vendor.label if part.vendor is not None else part.maker or "unknown maker"
     what = part.description or (part.category.path if part.category is not None else "")
     return f"{who}, {what}" if what else who
 
@@ -378,9 +377,7 @@ def apply_changes(purchase: Purchase, changes: Iterable[Change]) -> Purchase:
                 part = parts[index]
                 assert part is not None
                 name = rest.removeprefix(".facts.")
-                parts[index] = attrs.evolve(
-                    part, facts=_facts_with(part.facts, name, change.after)
-                )
+                parts[index] = attrs.evolve(part, facts=_facts_with(part.facts, name, change.after))
         else:
             raise InvalidValueError(f"unknown fact to change `{path}`", path="Change.fact")
     if facts is not None:
@@ -475,8 +472,8 @@ def _independent(a: str, b: str) -> bool:
     """Whether two changes touch different facts (a component left out is not also changed)."""
     if a == b:
         return False
-    if a == "components" and b.startswith("components[") or b == "components" and a.startswith(
-        "components["
+    if (a == "components" and b.startswith("components[")) or (
+        b == "components" and a.startswith("components[")
     ):
         return False
     for x, y in ((a, b), (b, a)):
