@@ -576,9 +576,12 @@ def _print_explained(
 
 
 def _json_value(value: object) -> object:
-    """A counterfactual's value as JSON: dates as text, money as `amount currency`."""
+    """A counterfactual's value as JSON: dates as text, money as `amount currency`, no
+    components as `[]`."""
     if value is None or isinstance(value, (bool, str, int)):
         return value
+    if isinstance(value, tuple):
+        return list(value)
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
