@@ -37,6 +37,8 @@ from vendorpolicy._predicates import (
     BuyerSector,
     DateOnOrAfter,
     DecidedOnOrAfter,
+    FactOnOrAfterDecision,
+    FactOnOrBeforeDecision,
     Predicate,
     PurposeIn,
 )
@@ -121,8 +123,8 @@ class TestResidual:
     def test_settled_conditions_are_gone(
         self, rules: RuleSet, subject: Purchase, when: dt.date
     ) -> None:
-        """With the buyer, the dates, the value and the purpose fixed, no condition on them and
-        no window is left in the residual."""
+        """With the buyer, the dates, the value and the purpose fixed, no condition on them, no
+        window and no comparison with the decision date is left in the residual."""
         partial = Partial(
             buyer=subject.buyer,
             date=subject.date,
@@ -139,6 +141,8 @@ class TestResidual:
             DecidedOnOrAfter,
             AcquiredOnOrAfter,
             PurposeIn,
+            FactOnOrAfterDecision,
+            FactOnOrBeforeDecision,
         )
         assert not [a for a in _atoms(rest) if isinstance(a, settled)]
         assert not [r for layer in rest.layers() for r in layer.rules if r.has_window]

@@ -5,7 +5,8 @@ purpose, when the equipment was acquired, some facts) and :func:`residual` gives
 over the rest: every condition that the fixed part settles is replaced by its value and the
 predicates are simplified in three-valued (Kleene) logic — ``ALWAYS`` operands of a
 conjunction dropped, a conjunction with a ``NEVER`` operand itself ``NEVER``, and so on — rules
-that cannot apply are dropped, windows that the decision date settles are removed. A condition
+that cannot apply are dropped, windows that the decision date settles are removed, and a fact
+compared with a fixed decision date becomes a comparison with that date. A condition
 the fixed part leaves *unknown* (the buyer's country is not stated, a value in another
 currency) is kept as it is: evaluated on the whole purchase it is unknown again, so nothing is
 decided that the original would not decide.
@@ -72,6 +73,8 @@ from vendorpolicy._trace import trace_purchase
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 
 __all__ = ["CatalogEntry", "Partial", "may_buy", "residual", "screen_catalog", "simplify"]
+
+_DAY = dt.timedelta(days=1)
 
 
 def _partial_facts(value: Mapping[str, FactValue]) -> Any:
@@ -281,7 +284,18 @@ def _simplify(node: Predicate, fixed: _Fixed, *, in_component: bool) -> Predicat
             return ALWAYS
         if value is False:
             return NEVER
-    return node  # unknown on every completion, or free: kept as it is
+        return node  # unknown on every completion: kept as it is, to be unknown again
+    when = fixed.partial.decision_date
+    if when is not None and isinstance(node, FactOnOrAfterDecision):
+        # A free fact against a fixed decision date: the same comparison with a fixed date,
+        # so that the residual reads the decision date nowhere.
+        return FactOnOrAfter(name=node.name, date=when, if_missing=node.if_missing)
+    if when is not None and isinstance(node, FactOnOrBeforeDecision) and when < dt.date.max:
+        # fact <= when is not (fact >= when + 1); unstated, the negation's flip gives back
+        # `if_missing`, and a fact that is not a date stays unknown either way.
+        flipped = None if node.if_missing is None else not node.if_missing
+        return Not(operand=FactOnOrAfter(name=node.name, date=when + _DAY, if_missing=flipped))
+    return node  # free: kept as it is
 
 
 def _residual_rule(rule: Rule, fixed: _Fixed) -> Rule | None:
