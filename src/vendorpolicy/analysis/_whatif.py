@@ -8,10 +8,10 @@ unstated, a component left out, undeclared components declared as none, and the 
 component. The vendor, the category and the buyer are what is being decided on, and are never
 changed.
 
-:func:`what_if` evaluates the purchase changed by each candidate with the plain interpreter and
-reports every change after which the effect differs; only when no single change does, pairs of
-changes on different facts. Of the changes of one ordered value (a date, an amount) that give
-the same effect in the same direction, the nearest is reported.
+:func:`what_if` decides the purchase changed by each candidate and reports every change after
+which the effect differs, each checked again with the plain interpreter; only when no single
+change does, pairs of changes on different facts. Of the changes of one ordered value (a date,
+an amount) that give the same effect in the same direction, the nearest is reported.
 """
 
 from __future__ import annotations
@@ -46,7 +46,12 @@ from vendorpolicy._predicates import (
 from vendorpolicy._registry import Registry
 from vendorpolicy._rules import RuleSet
 from vendorpolicy._vocabulary import FactLocation, show_value
-from vendorpolicy.errors import InvalidValueError, PredicateTypeError, VendorPolicyError
+from vendorpolicy.errors import (
+    EvaluationError,
+    InvalidValueError,
+    PredicateTypeError,
+    VendorPolicyError,
+)
 
 __all__ = ["Change", "Counterfactual", "WhatIf", "apply_changes", "candidates", "what_if"]
 
@@ -417,9 +422,11 @@ def what_if(
     decision under ``rule_set`` (judged on ``as_of``, resolved against ``registry`` as
     :meth:`RuleSet.evaluate` does): every single change among :func:`candidates` that gives
     another effect; when none does and ``max_changes`` is 2, every pair of changes of two
-    different facts that does. Each is checked by deciding the changed purchase with the plain
-    interpreter. Of the changes of one ordered value (a date, an amount) that give the same
-    effect in the same direction, only the nearest is kept."""
+    different facts that does. The search decides the changed purchases as
+    :meth:`RuleSet.evaluate` does (by the compiled form when it can); each one reported is
+    checked by deciding it again with the plain interpreter, whose decision it carries. Of the
+    changes of one ordered value (a date, an amount) that give the same effect in the same
+    direction, only the nearest is kept."""
     if max_changes not in {1, 2}:
         raise InvalidValueError(
             f"`max_changes` must be 1 or 2, got {tick(max_changes)}",
@@ -427,6 +434,12 @@ def what_if(
         )
     options: dict[str, Any] = {"as_of": as_of, "registry": registry}
     decision = interpret(rule_set, purchase, **options)
+    fast = rule_set.evaluate(purchase, **options).effect
+    if fast is not decision.effect:  # pragma: no cover - the fast path agrees by test
+        raise EvaluationError(
+            f"the compiled form gives {fast.name} and the interpreter {decision.effect.name}",
+            hint="run with VENDORPOLICY_INTERPRET=1 and report the rule set",
+        )
     singles = candidates(rule_set, purchase, as_of=as_of)
     searches: list[Iterable[tuple[Change, ...]]] = [[(c,) for c in singles]]
     if max_changes == 2:
@@ -435,29 +448,40 @@ def what_if(
             for pair in itertools.combinations(singles, 2)
             if _independent(pair[0].fact, pair[1].fact)
         )
-    found: dict[tuple[Any, ...], Counterfactual] = {}
+    found: dict[tuple[Any, ...], tuple[Decimal, tuple[Change, ...], Purchase, Effect]] = {}
     size = 0
     for size, search in enumerate(searches, start=1):  # noqa: B007 - reported as `size`
         for changes in search:
             try:
                 changed = apply_changes(purchase, changes)
-                outcome = interpret(rule_set, changed, **options)
+                # The search runs on the engine's fast path; what is reported is checked below.
+                effect = rule_set.evaluate(changed, **options).effect
             except VendorPolicyError:
                 continue  # not a valid purchase, or one outside the vocabulary
-            if outcome.effect is decision.effect:
+            if effect is decision.effect:
                 continue
-            key = _key(changes, outcome.effect)
-            best = found.get(key)
+            key = _key(changes, effect)
             distance = sum((c.distance for c in changes), Decimal(0))
-            if best is None or distance < sum((c.distance for c in best.changes), Decimal(0)):
-                found[key] = Counterfactual(
-                    changes=changes, effect=outcome.effect, purchase=changed, decision=outcome
-                )
+            best = found.get(key)
+            if best is None or distance < best[0]:
+                found[key] = (distance, changes, changed, effect)
         if found:
             break
+    reported = []
+    for _, changes, changed, effect in found.values():
+        checked = interpret(rule_set, changed, **options)
+        if checked.effect is not effect:  # pragma: no cover - the fast path agrees by test
+            raise EvaluationError(
+                f"the compiled form gives {effect.name} and the interpreter "
+                f"{checked.effect.name} for the purchase changed by "
+                + " and ".join(str(c) for c in changes),
+                hint="run with VENDORPOLICY_INTERPRET=1 and report the rule set",
+            )
+        reported.append(
+            Counterfactual(changes=changes, effect=effect, purchase=changed, decision=checked)
+        )
     ordered = sorted(
-        found.values(),
-        key=lambda c: (c.effect.severity, [(ch.fact, str(ch)) for ch in c.changes]),
+        reported, key=lambda c: (c.effect.severity, [(ch.fact, str(ch)) for ch in c.changes])
     )
     return WhatIf(
         purchase=purchase,
