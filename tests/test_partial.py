@@ -244,6 +244,12 @@ class TestPartial:
             Partial(date=dt.date(2021, 1, 1), acquired=dt.date(2021, 1, 2))
         assert info.value.path == "Partial.acquired"
 
+    def test_a_bad_purpose_names_the_field(self) -> None:
+        """A purpose that is not an id is refused at `Partial.purpose`."""
+        with pytest.raises(InvalidValueError, match=r"invalid id `Public Safety`") as info:
+            Partial(purpose="Public Safety")
+        assert info.value.path == "Partial.purpose"
+
     def test_completion_needs_a_buyer(self) -> None:
         """complete() says that the buyer must be fixed."""
         with pytest.raises(InvalidValueError, match=r"needs a buyer") as info:

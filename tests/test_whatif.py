@@ -221,6 +221,14 @@ class TestCli:
         assert "What would change the effect:" in out
         assert "ALLOW if the purchase declared that it has no components" in out
 
+    def test_explain_what_if_under_a_pack(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--what-if takes the pack, the bundled registry and the vocabulary options."""
+        args = ["explain", "--pack", "us-ndaa-889", "--what-if", "p-004"]
+        code = main([*args, "--extra-fact", "system-scope"])
+        out = capsys.readouterr().out
+        assert code == 0
+        assert "ALLOW if `purchase.date` were `2019-08-12`, before 2019-08-13" in out
+
     def test_explain_what_if_json(self, capsys: pytest.CaptureFixture[str]) -> None:
         """With --json the counterfactuals are a `what_if` list beside the decision."""
         code = main(["explain", "--what-if", "--json", "p-005"])

@@ -548,7 +548,14 @@ def _print_explained(
         return
     from vendorpolicy.analysis import what_if  # noqa: PLC0415 - only --what-if needs it
 
-    found = what_if(rules, purchase, as_of=args.as_of, registry=registry)
+    found = what_if(
+        rules,
+        purchase,
+        as_of=args.as_of,
+        registry=registry,
+        outside_vocabulary=args.outside_vocabulary,
+        extra_facts=_extra_facts(args),
+    )
     if args.json:
         document = json.loads(decision.to_json())
         document["what_if"] = [

@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
-from vendorpolicy._checks import instance_of, optional_date_validator, tick, type_name
+from vendorpolicy._checks import check_id, instance_of, optional_date_validator, tick, type_name
 from vendorpolicy._decision import Decision
 from vendorpolicy._model import (
     Buyer,
@@ -82,12 +82,7 @@ def _partial_facts(value: Mapping[str, FactValue]) -> Any:
 
 
 def _purpose(value: object) -> Any:
-    if value is None or isinstance(value, str):
-        return value
-    raise PredicateTypeError(
-        f"expected a purpose id or None, got {type_name(value)} {tick(value)}",
-        path="Partial.purpose",
-    )
+    return None if value is None else check_id(value, "Partial.purpose")
 
 
 @frozen(kw_only=True)
@@ -117,8 +112,6 @@ class Partial:
                 path="Partial.acquired",
                 hint="`acquired` cannot be after `date`, as in a purchase",
             )
-        if self.purpose is not None:
-            Purchase(buyer=_ANY_BUYER, purpose=self.purpose)  # the purpose's own check
 
     @property
     def decision_date(self) -> dt.date | None:

@@ -45,7 +45,8 @@ from vendorpolicy._predicates import (
 )
 from vendorpolicy._registry import Registry
 from vendorpolicy._rules import RuleSet
-from vendorpolicy._vocabulary import FactLocation, show_value
+from vendorpolicy._vocabcheck import ExtraFacts, OutsideVocabulary
+from vendorpolicy._vocabulary import FactLocation, Vocabulary, show_value
 from vendorpolicy.errors import (
     EvaluationError,
     InvalidValueError,
@@ -417,9 +418,13 @@ def what_if(
     as_of: dt.date | None = None,
     registry: Registry | None = None,
     max_changes: int = 2,
+    outside_vocabulary: OutsideVocabulary = "error",
+    extra_facts: ExtraFacts = (),
+    vocabulary: Vocabulary | None = None,
 ) -> WhatIf:
     """The smallest changes of ``purchase``'s stated facts that change the effect of its
-    decision under ``rule_set`` (judged on ``as_of``, resolved against ``registry`` as
+    decision under ``rule_set`` (judged on ``as_of``, resolved against ``registry``, checked
+    against the vocabulary with ``outside_vocabulary``, ``extra_facts`` and ``vocabulary``, as
     :meth:`RuleSet.evaluate` does): every single change among :func:`candidates` that gives
     another effect; when none does and ``max_changes`` is 2, every pair of changes of two
     different facts that does. The search decides the changed purchases as
@@ -432,7 +437,13 @@ def what_if(
             f"`max_changes` must be 1 or 2, got {tick(max_changes)}",
             path="what_if(max_changes)",
         )
-    options: dict[str, Any] = {"as_of": as_of, "registry": registry}
+    options: dict[str, Any] = {
+        "as_of": as_of,
+        "registry": registry,
+        "outside_vocabulary": outside_vocabulary,
+        "extra_facts": extra_facts,
+        "vocabulary": vocabulary,
+    }
     decision = interpret(rule_set, purchase, **options)
     fast = rule_set.evaluate(purchase, **options).effect
     if fast is not decision.effect:  # pragma: no cover - the fast path agrees by test
