@@ -31,10 +31,12 @@ from vendorpolicy.errors import InvalidValueError, VendorPolicyError
 from vendorpolicy.testing import purchases_for, rule_sets
 
 
-def _effect(rules: RuleSet, subject: Purchase, changes: tuple[Change, ...]) -> Effect | None:
+def _effect(
+    rules: RuleSet, subject: Purchase, changes: tuple[Change, ...], as_of: dt.date | None
+) -> Effect | None:
     """The interpreter's effect on the changed purchase; ``None`` if it is not valid."""
     try:
-        return interpret(rules, apply_changes(subject, changes)).effect
+        return interpret(rules, apply_changes(subject, changes), as_of=as_of).effect
     except VendorPolicyError:
         return None
 
@@ -74,6 +76,7 @@ def _disjoint(a: Change, b: Change) -> bool:
 
 
 _SETS = rule_sets(max_rules=3, max_includes=1)
+_AS_OF = st.none() | st.dates(min_value=dt.date(2017, 1, 1), max_value=dt.date(2027, 12, 31))
 
 
 class TestWhatIf:
@@ -84,13 +87,14 @@ class TestWhatIf:
     ) -> None:
         """Each reported change, made and decided by the interpreter, gives its other effect."""
         subject = data.draw(purchases_for(rules))
-        found = what_if(rules, subject)
-        assert found.effect is interpret(rules, subject).effect
+        as_of = data.draw(_AS_OF)
+        found = what_if(rules, subject, as_of=as_of)
+        assert found.effect is interpret(rules, subject, as_of=as_of).effect
         for cf in found.counterfactuals:
             assert cf.effect is not found.effect
             assert len(cf.changes) == found.size
             assert apply_changes(subject, cf.changes) == cf.purchase
-            assert interpret(rules, cf.purchase).effect is cf.effect
+            assert interpret(rules, cf.purchase, as_of=as_of).effect is cf.effect
 
     @given(_SETS, st.data())
     @settings(suppress_health_check=[HealthCheck.too_slow])
@@ -102,14 +106,15 @@ class TestWhatIf:
         further; pairs only when no single change works, and then every working pair is
         covered likewise."""
         subject = data.draw(purchases_for(rules))
-        found = what_if(rules, subject)
-        singles = candidates(rules, subject)
+        as_of = data.draw(_AS_OF)
+        found = what_if(rules, subject, as_of=as_of)
+        singles = candidates(rules, subject, as_of=as_of)
         assert found.considered == len(singles)
-        original = interpret(rules, subject).effect
+        original = interpret(rules, subject, as_of=as_of).effect
         working = [
             ((c,), e)
             for c in singles
-            if (e := _effect(rules, subject, (c,))) is not None and e is not original
+            if (e := _effect(rules, subject, (c,), as_of)) is not None and e is not original
         ]
         if not working:
             assert found.size == 2
@@ -117,7 +122,7 @@ class TestWhatIf:
             working = [
                 (p, e)
                 for p in pairs
-                if (e := _effect(rules, subject, p)) is not None and e is not original
+                if (e := _effect(rules, subject, p, as_of)) is not None and e is not original
             ]
         reported: dict[tuple[Any, ...], Decimal] = {}
         for cf in found.counterfactuals:
@@ -210,6 +215,27 @@ class TestOnTheNdaaPack:
         shown = {str(c) for c in found.counterfactuals}
         assert "ALLOW if `facts.funding` were `own-budget` (now not stated)" in shown
         assert "DENY if `facts.funding` were `federal-grant` (now not stated)" in shown
+
+
+class TestOnEveryPack:
+    @pytest.mark.parametrize("name", packs.names())
+    def test_every_counterfactual_changes_the_effect(self, name: str) -> None:
+        """On each bundled pack, with the bundled registry, every reported change gives the
+        effect it says when the changed purchase is decided by the interpreter."""
+        rules = packs.load(name)
+        registry = bundled_registry()
+
+        @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+        @given(purchases_for(rules, registry=registry))
+        def check(subject: Purchase) -> None:
+            found = what_if(rules, subject, registry=registry)
+            assert found.effect is interpret(rules, subject, registry=registry).effect
+            for cf in found.counterfactuals:
+                assert cf.effect is not found.effect
+                changed = apply_changes(subject, cf.changes)
+                assert interpret(rules, changed, registry=registry).effect is cf.effect
+
+        check()
 
 
 class TestCli:
