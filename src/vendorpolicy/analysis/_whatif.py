@@ -181,11 +181,14 @@ class _Gathered:
                 for node in (rule.when, rule.unless, *(c.when for c in rule.cases)):
                     if node is not None:
                         self._gather(node, inside=False)
+        # The values the vocabularies declare, for the facts (and the purpose) a rule reads.
+        for layer in rule_set.layers():
             vocabulary = layer.vocabulary
             if vocabulary is not None and vocabulary.facts is not None:
                 for spec in vocabulary.facts:
                     if spec.location is FactLocation.PURPOSE:
-                        self.purposes.update(str(v) for v in spec.values)
+                        if self.purposes:
+                            self.purposes.update(str(v) for v in spec.values)
                     elif spec.name in self.facts:
                         self._values(spec.name, spec.values)
 
