@@ -907,7 +907,10 @@ class TestUK:
         sites they are only warned (the statement's advice)."""
         hik = registered("hikvision")
         facts = {"site-sensitivity": "sensitive", "action": "install"}
-        p = buy(MINISTRY, hik, "video/surveillance/camera", dt.date(2022, 11, 23), facts=facts)
+        home_office = Buyer(
+            id="home-office", public=True, sector="central-government", country="GB"
+        )
+        p = buy(home_office, hik, "video/surveillance/camera", dt.date(2022, 11, 23), facts=facts)
         assert decide(self.PACK, p) is Effect.ALLOW
         assert decide(self.PACK, attrs.evolve(p, date=dt.date(2022, 11, 24))) is Effect.DENY
         ordinary = attrs.evolve(
@@ -1242,6 +1245,25 @@ class TestReach:
         assert name in packs.applicable(bound, funding=funding)
         assert name not in packs.applicable(attrs.evolve(bound, country=abroad), funding=funding)
         assert name in packs.applicable(attrs.evolve(bound, country=None), funding=funding)
+
+    @pytest.mark.parametrize("name", packs.names())
+    @settings(max_examples=60)
+    @given(data=st.data())
+    def test_buyers_outside_the_reach_are_allowed(self, name: str, data: st.DataObject) -> None:
+        """A purchase whose buyer no part of the pack's reach covers (its country outside the
+        regime, and no funding that brings it in) is allowed by every rule: rules outside a
+        pack's reach do not fire (issue 9, scope 5). The Commission, which the EU pack also
+        knows by a stated fact (`eu-buyer`), is left out."""
+        p = data.draw(pack_purchases(name))
+        abroad = _BOUND[name][2]
+        p = attrs.evolve(p, buyer=attrs.evolve(p.buyer, country=abroad))
+        funding = p.facts.get("funding")
+        reached = packs.info(name).reaches(
+            p.buyer, funding=funding if isinstance(funding, str) else None
+        )
+        if not reached and "eu-buyer" not in p.facts:
+            decision = packs.load(name).evaluate(p)
+            assert decision.effect is Effect.ALLOW, decision.explain()
 
     def test_funding_brings_a_buyer_in(self) -> None:
         """Grant and subsidy reaches need the funding: from the argument or the purchase."""

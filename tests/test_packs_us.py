@@ -219,8 +219,10 @@ class TestFCCReach:
         self, data: st.DataObject, day: dt.date, module: str
     ) -> None:
         """From FCC 25-71's effective date, a declared ZTE cellular module makes any device at
-        least a warning, whoever buys it and however it is paid for."""
+        least a warning, whoever buys it in the US and however it is paid for."""
         p = data.draw(screened(FCC))
+        country = data.draw(st.sampled_from([None, "US", "PR"]))
+        p = attrs.evolve(p, buyer=attrs.evolve(p.buyer, country=country))
         zte = Vendor(id="zte", designations={"us.fcc.covered-list", "us.889.covered"})
         part = Component(vendor=zte, category=module)
         # Equipment is acquired on or before the purchase date (a later date is refused).

@@ -248,18 +248,24 @@ class TestCli:
         assert "ALLOW if the purchase declared that it has no components" in out
 
     def test_explain_what_if_under_a_pack(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """--what-if takes the pack, the bundled registry and the vocabulary options."""
+        """--what-if takes the pack, the bundled registry and the vocabulary options: a
+        Japanese ministry is outside §889 until it spends US federal funds from 2020-08-13,
+        which takes two changes."""
         args = ["explain", "--pack", "us-ndaa-889", "--what-if", "p-004"]
         code = main([*args, "--extra-fact", "system-scope"])
         out = capsys.readouterr().out
         assert code == 0
-        assert "ALLOW if `purchase.date` were `2019-08-12`, before 2019-08-13" in out
+        assert "ALLOW now" in out
+        assert (
+            "REVIEW if `purchase.date` were `2020-08-13`, from 2020-08-13 (now `2020-02-14`) "
+            "and `facts.funding` were `federal-grant` (now not stated)"
+        ) in out
 
     def test_explain_what_if_json(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """With --json the counterfactuals are a `what_if` list beside the decision."""
+        """With --json the counterfactuals are a `what_if` list beside the decision's record."""
         code = main(["explain", "--what-if", "--json", "p-005"])
         document = json.loads(capsys.readouterr().out)
         assert code == 0
-        assert document["effect"] == "review"
+        assert document["decision"]["effect"] == "review"
         changes = [c["changes"] for c in document["what_if"]]
         assert [{"fact": "components", "before": None, "after": [], "note": ""}] in changes

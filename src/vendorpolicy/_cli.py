@@ -28,6 +28,7 @@ from typing import Any, TextIO
 
 import attrs
 
+from vendorpolicy._audit import decision_schema, result_schema
 from vendorpolicy._checks import tick
 from vendorpolicy._components import load_components
 from vendorpolicy._convert import unstructure
@@ -86,6 +87,8 @@ EXIT_ROW_ERRORS = 4
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "rules": rule_set_schema,
     "mapping": mapping_schema,
+    "decision": decision_schema,
+    "result": result_schema,
 }
 
 
@@ -123,7 +126,15 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "args", nargs="+", metavar="[RULES] PURCHASE", help="a rule file, then a purchase"
     )
-    explain.add_argument("--json", action="store_true", help="print the decision as JSON")
+    explain.add_argument(
+        "--json", action="store_true", help="print the decision's audit record as JSON"
+    )
+    explain.add_argument(
+        "--include-purchase",
+        action="store_true",
+        help="with --json: put the purchase in the record, so that `vendorpolicy replay` can "
+        "decide it again",
+    )
     explain.add_argument("--as-of", type=_date_arg, help="judge rules in force on this date")
     explain.add_argument(
         "--what-if",
@@ -248,7 +259,9 @@ def _parser() -> argparse.ArgumentParser:
         nargs="?",
         default="rules",
         choices=SCHEMAS,
-        help="rules (default): rule files; mapping: ledger mapping files",
+        help="rules (default): rule files; mapping: ledger mapping files; decision: decision "
+        "records (`explain --json`, `Decision.to_json()`); result: the rows of `check "
+        "--format jsonl`",
     )
     packs = commands.add_parser(
         "packs",
@@ -270,7 +283,31 @@ def _parser() -> argparse.ArgumentParser:
         "--as-of", type=_date_arg, default=None, help="the date (YYYY-MM-DD) to resolve as of"
     )
     resolve.add_argument("--json", action="store_true", help="print the resolutions as JSON")
+    _replay_parser(commands)
     return parser
+
+
+def _replay_parser(commands: Any) -> None:
+    replay = commands.add_parser(
+        "replay",
+        help="decide recorded decisions again and report any that differ",
+        description="Read decision records (JSON, one record; or JSON Lines, one per line, as "
+        "`explain --json --include-purchase` or `Decision.to_json(include_purchase=True)` "
+        "write them), decide each recorded purchase again under the rules, as of the recorded "
+        "date, and report every record whose decision now differs, with the keys that differ. "
+        "Exit 0 when all agree, 1 when any differs, 3 when a record cannot be read.",
+        epilog="example: vendorpolicy replay --pack us-ndaa-889 decisions.jsonl",
+    )
+    replay.add_argument(
+        "args",
+        nargs="+",
+        metavar="[RULES] RECORDS",
+        help="the rule file (omit it with --pack), then one or more record files",
+    )
+    _pack_option(replay)
+    add_registry_option(replay, default=None)
+    _outside_vocabulary_options(replay)
+    replay.add_argument("--format", choices=("text", "json"), default="text")
 
 
 def _pack_option(parser: argparse.ArgumentParser) -> None:
@@ -444,6 +481,8 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
             registry = registry_from_args(args, bundled=True)
             assert registry is not None
             return _resolve(args.names, registry, args.as_of, as_json=args.json, out=out)
+        if args.command == "replay":
+            return _replay(args, out)
     except _UsageError as exc:
         print(shown(str(exc)), file=err)
         return EXIT_USAGE
@@ -544,7 +583,7 @@ def _print_explained(
 ) -> None:
     """The decision (text or JSON) and, with ``--what-if``, its counterfactuals."""
     if not args.what_if:
-        print(decision.to_json(indent=2) if args.json else decision.explain(), file=out)
+        print(_explained(args, decision), file=out)
         return
     from vendorpolicy.analysis import what_if  # noqa: PLC0415 - only --what-if needs it
 
@@ -557,8 +596,10 @@ def _print_explained(
         extra_facts=_extra_facts(args),
     )
     if args.json:
-        document = json.loads(decision.to_json())
-        document["what_if"] = [
+        # The decision's record stays as `explain --json` writes it; the counterfactuals go
+        # beside it.
+        record = json.loads(_explained(args, decision))
+        counterfactuals = [
             {
                 "effect": c.effect.value,
                 "changes": [
@@ -573,6 +614,7 @@ def _print_explained(
             }
             for c in found.counterfactuals
         ]
+        document = {"decision": record, "what_if": counterfactuals}
         print(json.dumps(document, indent=2, ensure_ascii=False), file=out)
         return
     print(decision.explain(), file=out)
@@ -590,6 +632,12 @@ def _json_value(value: object) -> object:
     if isinstance(value, tuple):
         return list(value)
     return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _explained(args: argparse.Namespace, decision: Decision) -> str:
+    if args.json:
+        return decision.to_json(indent=2, include_purchase=args.include_purchase)
+    return decision.explain()
 
 
 def _load_vocabulary(path: str | None) -> Vocabulary | None:
@@ -1026,3 +1074,85 @@ def _find_purchase(ref: str) -> Purchase:
             hint=f"sample ids: {', '.join(sorted(samples))}",
         )
     return load_purchase(ref)
+
+
+def _read_records(path: str) -> Iterator[Decision]:
+    """The decision records in ``path``: one JSON object, or JSON Lines."""
+    from vendorpolicy._audit import decision_from_json  # noqa: PLC0415
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FileError(f"cannot read {tick(path)}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise FileError(f"cannot read {tick(path)}: not UTF-8 text") from None
+    stripped = text.strip()
+    if stripped.startswith("{") and "\n{" not in stripped:
+        yield decision_from_json(stripped, what=path)
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            yield decision_from_json(line, what=f"{path}:{number}")
+
+
+def _replay(args: argparse.Namespace, out: TextIO) -> int:
+    from vendorpolicy._audit import replay  # noqa: PLC0415
+
+    if args.pack is not None:
+        from vendorpolicy import packs  # noqa: PLC0415 - only these commands need them
+
+        rules = packs.load(args.pack)
+        files = args.args
+    else:
+        if len(args.args) < 2:
+            raise _UsageError(
+                "vendorpolicy replay: give RULES RECORDS..., or --pack NAME RECORDS..."
+            )
+        rules = load_rule_set(args.args[0])
+        files = args.args[1:]
+    registry = registry_from_args(args, bundled=args.pack is not None)
+    options = {"outside_vocabulary": args.outside_vocabulary, "extra_facts": _extra_facts(args)}
+    rows: list[dict[str, Any]] = []
+    for path in files:
+        for replayed in replay(_read_records(path), rules, registry=registry, **options):
+            before, now = replayed.recorded, replayed.now
+            rows.append(
+                {
+                    "file": path,
+                    "purchase_id": before.purchase_id,
+                    "agrees": replayed.agrees,
+                    "differences": list(replayed.differences),
+                    "rule_set_changed": replayed.rule_set_changed,
+                    "recorded": before.effect.value,
+                    "now": now.effect.value,
+                }
+            )
+    differing = [r for r in rows if not r["agrees"]]
+    if args.format == "json":
+        print(json.dumps(rows, indent=2, ensure_ascii=False), file=out)
+    else:
+        for row in differing:
+            change = (
+                f"{row['recorded'].upper()} -> {row['now'].upper()}"
+                if row["recorded"] != row["now"]
+                else f"still {row['now'].upper()}"
+            )
+            print(
+                shown(
+                    f"differs: {row['file']}: purchase {row['purchase_id'] or '-'}: {change}; "
+                    f"changed: {', '.join(row['differences'])}"
+                ),
+                file=out,
+            )
+        moved = sum(1 for r in rows if r["rule_set_changed"])
+        print(
+            f"{len(rows)} record{'s' if len(rows) != 1 else ''} replayed: "
+            f"{len(rows) - len(differing)} agree, {len(differing)} differ"
+            + (
+                f" ({moved} recorded under another version or digest of the rule set)"
+                if moved
+                else ""
+            ),
+            file=out,
+        )
+    return EXIT_DENIED if differing else EXIT_OK

@@ -174,6 +174,21 @@ def _structure_date(value: Any, _: type) -> dt.date:
 converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
 converter.register_structure_hook(dt.date, _structure_date)
 converter.register_unstructure_hook(decimal.Decimal, str)
+
+
+def _structure_decimal(value: Any, _: type) -> decimal.Decimal:
+    """A decimal as written out (text, or a whole number); never a float, which rounds."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise PredicateTypeError(
+            f"expected a decimal number as text, got {type(value).__name__} {tick(value, 60)}"
+        )
+    try:
+        return decimal.Decimal(value)
+    except decimal.InvalidOperation:
+        raise InvalidValueError(f"not a decimal number {tick(value, 60)}") from None
+
+
+converter.register_structure_hook(decimal.Decimal, _structure_decimal)
 converter.register_unstructure_hook(Category, lambda c: c.path)
 converter.register_structure_hook(Category, lambda v, _: v)  # the field converter validates
 converter.register_unstructure_hook_func(

@@ -6,13 +6,13 @@ import datetime as dt
 import enum
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
-from vendorpolicy._model import Effect
+from vendorpolicy._model import Effect, Purchase
 from vendorpolicy._resolution import Resolution
 from vendorpolicy._trace import Trace
 
-__all__ = ["Basis", "Decision", "LayerOutcome", "RuleResult", "RuleStatus"]
+__all__ = ["Basis", "Decision", "Evaluated", "LayerOutcome", "RuleResult", "RuleStatus"]
 
 
 class Basis(enum.Enum):
@@ -93,6 +93,24 @@ class LayerOutcome:
 
 
 @frozen(kw_only=True)
+class Evaluated:
+    """What a decision was made on, for its audit record (see ``vendorpolicy._audit``): the
+    purchase as it was handed to the engine and the registry names were resolved against.
+
+    A decision read back from a record holds what the record says instead: the purchase when
+    the record carries it, else only its digest, and the library version that wrote it.
+    """
+
+    purchase: Purchase | None = None
+    registry_id: str | None = None
+    registry_version: str | None = None
+    #: Set when read back from a record without the purchase (else computed from ``purchase``).
+    purchase_digest: str | None = None
+    #: Set when read back from a record (else this library's version).
+    library_version: str | None = None
+
+
+@frozen(kw_only=True)
 class Decision:
     """The engine's answer for one purchase. A value, never an exception.
 
@@ -123,6 +141,9 @@ class Decision:
     #: Stated values close to, but not, a known value of an open fact (``public-safety.``):
     #: the rules read them as they are, which may not be what was meant.
     warnings: tuple[str, ...] = ()
+    #: What the decision was made on, for the audit record; not part of the decision's value
+    #: (left out of equality, hashing and ``repr``).
+    evaluated: Evaluated | None = field(default=None, eq=False, repr=False)
 
     @property
     def determining(self) -> tuple[RuleResult, ...]:
@@ -145,17 +166,38 @@ class Decision:
         """Whether the purchase may go ahead as it is: the effect is ``ALLOW`` or ``WARN``."""
         return self.effect <= Effect.WARN
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data (JSON types only), for an audit log."""
-        from vendorpolicy._convert import unstructure_decision  # noqa: PLC0415 - cycle
+    def to_dict(self, *, include_purchase: bool = False) -> dict[str, Any]:
+        """The audit record as plain data (JSON types only): see ``docs/evaluation.md``."""
+        from vendorpolicy._audit import decision_record  # noqa: PLC0415 - cycle
 
-        return unstructure_decision(self)
+        return decision_record(self, include_purchase=include_purchase)
 
-    def to_json(self, *, indent: int | None = None) -> str:
-        """The decision as JSON, keys sorted."""
+    def to_json(self, *, indent: int | None = None, include_purchase: bool = False) -> str:
+        """The audit record as JSON, keys sorted; with ``include_purchase``, the purchase too."""
         import json  # noqa: PLC0415 - kept off the import path
 
-        return json.dumps(self.to_dict(), indent=indent, sort_keys=True, ensure_ascii=False)
+        return json.dumps(
+            self.to_dict(include_purchase=include_purchase),
+            indent=indent,
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str | bytes, *, customs: Any = ()) -> Decision:
+        """A decision read back from its audit record (as :meth:`to_json` writes it), for audit
+        replay. ``customs`` are the custom predicates the rules used, by name or as a list.
+        An unreadable record raises :class:`~vendorpolicy.errors.AuditRecordError`."""
+        from vendorpolicy._audit import decision_from_json  # noqa: PLC0415 - cycle
+
+        return decision_from_json(text, customs=customs)
+
+    @classmethod
+    def from_dict(cls, data: Any, *, customs: Any = ()) -> Decision:
+        """A decision from the plain data of its audit record (see :meth:`from_json`)."""
+        from vendorpolicy._audit import decision_from_record  # noqa: PLC0415 - cycle
+
+        return decision_from_record(data, customs=customs)
 
     def explain(self) -> str:
         """A readable account: the decision, the rules that decided, and the facts they read."""

@@ -21,7 +21,14 @@ from attrs import frozen
 
 from vendorpolicy._checks import tick, type_name
 from vendorpolicy._compile import Hooks, Program, compile_rule_set
-from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult, RuleStatus
+from vendorpolicy._decision import (
+    Basis,
+    Decision,
+    Evaluated,
+    LayerOutcome,
+    RuleResult,
+    RuleStatus,
+)
 from vendorpolicy._model import Effect, Purchase, Vendor
 from vendorpolicy._names import Resolver
 from vendorpolicy._registry import Registry
@@ -136,6 +143,7 @@ def interpret(
         extra_facts=extra_facts,
         outside_vocabulary=outside_vocabulary,
     )
+    given = purchase
     if checked is not None:
         purchase, unknown = checked.purchase, checked.unknown
         vocabulary_errors, warnings = checked.errors, checked.warnings
@@ -148,6 +156,7 @@ def interpret(
         unknown=unknown,
         vocabulary_errors=vocabulary_errors,
         warnings=warnings,
+        given=given,
     )
 
 
@@ -161,8 +170,10 @@ def interpret_checked(
     unknown: UnknownFacts | None = None,
     vocabulary_errors: tuple[str, ...] = (),
     warnings: tuple[str, ...] = (),
+    given: Purchase | None = None,
 ) -> Decision:
-    """The interpreter after the vocabulary check, given what the check found."""
+    """The interpreter after the vocabulary check, given what the check found; ``given`` is
+    the purchase as the caller stated it (before the check), for the audit record."""
     if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
         raise PredicateTypeError(
             f"expected a date, got {type_name(as_of)} {tick(as_of)}",
@@ -170,6 +181,11 @@ def interpret_checked(
         )
     when = as_of if as_of is not None else purchase.date
     resolutions: tuple[Resolution, ...] = ()
+    evaluated = Evaluated(
+        purchase=purchase if given is None else given,
+        registry_id=None if registry is None else getattr(registry, "id", None),
+        registry_version=None if registry is None else getattr(registry, "version", None),
+    )
     given = purchase
     if registry is not None:
         if not isinstance(registry, Registry):
@@ -193,6 +209,7 @@ def interpret_checked(
         unknown=unknown,
         vocabulary_errors=vocabulary_errors,
         warnings=warnings,
+        evaluated=evaluated,
     )
     if registry is not None and decision.basis is Basis.UNKNOWN:
         settled = _settle_ambiguous_names(
@@ -220,6 +237,7 @@ def _decide(
     unknown: UnknownFacts | None,
     vocabulary_errors: tuple[str, ...],
     warnings: tuple[str, ...],
+    evaluated: Evaluated | None = None,
 ) -> Decision:
     """The decision on a purchase whose names are resolved already."""
     behind = behind_unknown_vendors(resolutions)
@@ -256,6 +274,7 @@ def _decide(
         layers=layers,
         resolutions=resolutions,
         warnings=warnings,
+        evaluated=evaluated,
     )
 
 
@@ -368,6 +387,7 @@ def _settle_ambiguous_names(
             unknown=unknown,
             vocabulary_errors=vocabulary_errors,
             warnings=warnings,
+            evaluated=decision.evaluated,
         )
         if outcome.basis is Basis.UNKNOWN or (
             decisions and outcome.effect is not decisions[0].effect

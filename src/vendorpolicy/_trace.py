@@ -66,7 +66,9 @@ class Trace:
 
     ``value`` is ``True``, ``False`` or ``None`` (unknown). An atom records the ``fact`` it read
     (a path such as ``vendor.country`` or ``components[1].vendor.id``) and what it ``observed``
-    there; an unknown atom's fact is a missing fact. ``error`` is set when a custom predicate
+    there, in prose, and ``observed_value`` the same in structured form (the value read, ``None``
+    when it is not known; for a condition through ownership, the value of each vendor of the
+    chain by id). An unknown atom's fact is a missing fact. ``error`` is set when a custom predicate
     failed: the node is then unknown, so the engine fails closed.
     """
 
@@ -76,6 +78,9 @@ class Trace:
     observed: str = ""
     error: str = ""
     children: tuple[Trace, ...] = field(default=())
+    #: What ``observed`` says, as a value (a date, a set, money): for the audit record. Left
+    #: out of equality and hashing, as the prose in ``observed`` says the same.
+    observed_value: Any = field(default=None, eq=False)
 
     @property
     def missing_facts(self) -> tuple[str, ...]:
@@ -194,12 +199,15 @@ def _vendor_atom(  # noqa: PLR0917 - private helper; the call sites read as a ta
         )
     pairs = _lineage_values(vendor, through, read)
     value = kleene_or([test(v) for _, v in pairs])
+    seen: Any
     if through:
         observed = "; ".join(f"{who.id}: {show(v)}" for who, v in pairs)
         fact = f"{fact} (through ownership)"
+        seen = {who.id: v for who, v in pairs}
     else:
         observed = show(pairs[0][1])
-    return Trace(predicate=node, value=value, fact=fact, observed=observed)
+        seen = pairs[0][1]
+    return Trace(predicate=node, value=value, fact=fact, observed=observed, observed_value=seen)
 
 
 def _show_set(values: Any) -> str:
@@ -251,6 +259,7 @@ def _ultimate_owner_origin(node: UltimateOwnerOrigin, subject: _Subject) -> Trac
         value=top.country in node.countries,
         fact=fact,
         observed=f"{top.id}: {top.country}",
+        observed_value={top.id: top.country},
     )
 
 
@@ -260,7 +269,7 @@ def _category(node: CategoryWithin, subject: _Subject) -> Trace:
     if cat is None:
         return Trace(predicate=node, value=None, fact=fact, observed="not known")
     value = any(cat.within(c) for c in node.categories)
-    return Trace(predicate=node, value=value, fact=fact, observed=cat.path)
+    return Trace(predicate=node, value=value, fact=fact, observed=cat.path, observed_value=cat.path)
 
 
 def _public(node: BuyerPublic, subject: _Subject) -> Trace:
@@ -270,13 +279,18 @@ def _public(node: BuyerPublic, subject: _Subject) -> Trace:
         value=public is node.public,
         fact="buyer.public",
         observed="public" if public else "private",
+        observed_value=public,
     )
 
 
 def _sector(node: BuyerSector, subject: _Subject) -> Trace:
     sector = subject.purchase.buyer.sector
     return Trace(
-        predicate=node, value=sector in node.sectors, fact="buyer.sector", observed=sector.value
+        predicate=node,
+        value=sector in node.sectors,
+        fact="buyer.sector",
+        observed=sector.value,
+        observed_value=sector.value,
     )
 
 
@@ -287,7 +301,11 @@ def _buyer_country(node: BuyerCountry, subject: _Subject) -> Trace:
             predicate=node, value=node.if_missing, fact="buyer.country", observed="not known"
         )
     return Trace(
-        predicate=node, value=country in node.countries, fact="buyer.country", observed=country
+        predicate=node,
+        value=country in node.countries,
+        fact="buyer.country",
+        observed=country,
+        observed_value=country,
     )
 
 
@@ -300,6 +318,7 @@ def _buyer_designated(node: BuyerDesignated, subject: _Subject) -> Trace:
         value=not node.designations.isdisjoint(designations),
         fact="buyer.designations",
         observed=_show_set(designations),
+        observed_value=designations,
     )
 
 
@@ -313,12 +332,14 @@ def _value(node: ValueAtLeast, subject: _Subject) -> Trace:
             value=None,
             fact=f"purchase.value in {node.amount.currency}",
             observed=f"{money} (no exchange rate: another currency)",
+            observed_value=money,
         )
     return Trace(
         predicate=node,
         value=money.amount >= node.amount.amount,
         fact="purchase.value",
         observed=str(money),
+        observed_value=money,
     )
 
 
@@ -327,7 +348,11 @@ def _purpose(node: PurposeIn, subject: _Subject) -> Trace:
     if purpose is None:
         return Trace(predicate=node, value=None, fact="purchase.purpose", observed="not known")
     return Trace(
-        predicate=node, value=purpose in node.purposes, fact="purchase.purpose", observed=purpose
+        predicate=node,
+        value=purpose in node.purposes,
+        fact="purchase.purpose",
+        observed=purpose,
+        observed_value=purpose,
     )
 
 
@@ -336,7 +361,11 @@ def _date(node: DateOnOrAfter, subject: _Subject) -> Trace:
     if date is None:
         return Trace(predicate=node, value=None, fact="purchase.date", observed="not known")
     return Trace(
-        predicate=node, value=date >= node.date, fact="purchase.date", observed=date.isoformat()
+        predicate=node,
+        value=date >= node.date,
+        fact="purchase.date",
+        observed=date.isoformat(),
+        observed_value=date,
     )
 
 
@@ -349,6 +378,7 @@ def _acquired(node: AcquiredOnOrAfter, subject: _Subject) -> Trace:
         value=acquired >= node.date,
         fact="purchase.acquired",
         observed=acquired.isoformat(),
+        observed_value=acquired,
     )
 
 
@@ -357,7 +387,11 @@ def _decided(node: DecidedOnOrAfter, subject: _Subject) -> Trace:
     if when is None:
         return Trace(predicate=node, value=None, fact="decision date", observed="not known")
     return Trace(
-        predicate=node, value=when >= node.date, fact="decision date", observed=when.isoformat()
+        predicate=node,
+        value=when >= node.date,
+        fact="decision date",
+        observed=when.isoformat(),
+        observed_value=when,
     )
 
 
@@ -371,7 +405,9 @@ def _fact(node: FactIn, subject: _Subject) -> Trace:
     stated = facts[node.name]
     # `True == 1` in Python, so compare type as well as value.
     value = any(type(v) is type(stated) and v == stated for v in node.values)
-    return Trace(predicate=node, value=value, fact=fact, observed=_show_fact(stated))
+    return Trace(
+        predicate=node, value=value, fact=fact, observed=_show_fact(stated), observed_value=stated
+    )
 
 
 def _show_fact(value: object) -> str:
@@ -409,6 +445,7 @@ def _dated_fact(
             value=None,
             fact=fact,
             observed=shown,
+            observed_value=stated,
             error=f"fact `{node.name}` is `{shown}`, not a date (write dates as `YYYY-MM-DD`)",
         )
     if against is None:
@@ -417,11 +454,18 @@ def _dated_fact(
             value=None,
             fact="decision date",
             observed=f"not known ({fact} = {stated.isoformat()})",
+            observed_value=stated,
         )
     observed = stated.isoformat()
     if not isinstance(node, FactOnOrAfter):
         observed += f" (decision date {against.isoformat()})"
-    return Trace(predicate=node, value=compare(stated, against), fact=fact, observed=observed)
+    return Trace(
+        predicate=node,
+        value=compare(stated, against),
+        fact=fact,
+        observed=observed,
+        observed_value=stated,
+    )
 
 
 def _fact_on_or_after(node: FactOnOrAfter, subject: _Subject) -> Trace:
@@ -474,6 +518,7 @@ def _quantified(node: AnyComponent | AllComponents, subject: _Subject) -> Trace:
         value=combine([c.value for c in children]),
         fact=fact,
         observed=f"{len(parts)} declared",
+        observed_value=len(parts),
         children=children,
     )
 
@@ -503,6 +548,7 @@ def _custom(node: Custom, subject: _Subject) -> Trace:
         value=result,
         fact=f"{subject.prefix}custom:{node.name}",
         observed="no answer" if result is None else str(result).lower(),
+        observed_value=result,
     )
 
 

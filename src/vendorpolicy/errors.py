@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover - annotations only; errors import nothing 
 from vendorpolicy._text import shown
 
 __all__ = [
+    "AuditRecordError",
     "EvaluationError",
     "FileError",
     "InvalidDataError",
@@ -153,6 +154,16 @@ class InvalidDataError(VendorPolicyError, ValueError):
         return (_rebuild_data, (self.message, self.path, self.hint, self.problems))
 
 
+class AuditRecordError(InvalidDataError):
+    """A decision record (``Decision.to_json()``) could not be read back: not JSON, a key
+    missing or of the wrong type, a purchase that does not match its digest, or a record that
+    cannot be replayed because it does not carry its purchase. ``problems`` holds the problem
+    with its path into the record (``$.results[0].status``)."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_audit, (self.message, self.path, self.hint, self.problems))
+
+
 class InvalidRegistryError(InvalidDataError):
     """A registry's parts do not fit together: unknown entity ids, duplicate ids, ownership
     cycles. ``problems`` lists every one, each with the path of the offending item."""
@@ -209,3 +220,9 @@ def _rebuild_data(
     message: str, path: str | None, hint: str | None, problems: tuple[VendorPolicyError, ...]
 ) -> InvalidDataError:
     return InvalidDataError(message, path=path, hint=hint, problems=problems)
+
+
+def _rebuild_audit(
+    message: str, path: str | None, hint: str | None, problems: tuple[VendorPolicyError, ...]
+) -> AuditRecordError:
+    return AuditRecordError(message, path=path, hint=hint, problems=problems)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult
+from vendorpolicy._decision import Basis, Decision, Evaluated, LayerOutcome, RuleResult
 from vendorpolicy._model import Buyer, Component, Effect, Vendor
 
 if TYPE_CHECKING:
@@ -133,6 +133,8 @@ class Extra:
 
 
 _FIELDS = tuple(a.name for a in attrs.fields(Decision))
+#: The fields a decision's value is made of (``evaluated`` is not: it says what it was made on).
+_EQ_FIELDS = tuple(a.name for a in attrs.fields(Decision) if a.eq)
 _RESULT_FIELDS = tuple(a.name for a in attrs.fields(RuleResult))
 _FROM_CORE = (
     "effect",
@@ -281,6 +283,15 @@ class LazyDecision(Decision):
         return when
 
     @property
+    def evaluated(self) -> Evaluated:
+        _, purchase, _, registry, _, _ = self._state
+        if registry is None:
+            return Evaluated(purchase=purchase)
+        return Evaluated(
+            purchase=purchase, registry_id=registry.id, registry_version=registry.version
+        )
+
+    @property
     def purchase_id(self) -> str:
         return self._state[1].id  # type: ignore[no-any-return]
 
@@ -342,7 +353,7 @@ class LazyDecision(Decision):
             return NotImplemented
         if other is self:
             return True
-        return all(getattr(self, n) == getattr(other, n) for n in _FIELDS)
+        return all(getattr(self, n) == getattr(other, n) for n in _EQ_FIELDS)
 
     def __ne__(self, other: object) -> bool:
         equal = self.__eq__(other)

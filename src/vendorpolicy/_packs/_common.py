@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import attrs
+
 from vendorpolicy._model import FactValue
 from vendorpolicy._packs._base import FactLocation, FactSpec, Source
 from vendorpolicy._predicates import Predicate, buyer, category, components, fact, vendor
+from vendorpolicy._rules import RuleSet
 
 __all__ = [
     "CARRIER",
@@ -15,6 +18,8 @@ __all__ = [
     "NETWORK_SYSTEMS",
     "action",
     "cite",
+    "confined",
+    "domestic",
     "listed",
     "listed_or_inside",
     "spec",
@@ -34,6 +39,20 @@ NETWORK_EQUIPMENT = category.within("telecom") & ~category.within("telecom/endpo
 NETWORK_SYSTEMS = category.within("telecom", "it") & ~category.within(
     "telecom/endpoint", "it/endpoint"
 )
+
+
+def domestic(countries: Iterable[str]) -> Predicate:
+    """The buyer is in one of ``countries`` (issue 9, scope 5: a pack's rules do not fire for a
+    buyer outside the jurisdiction that binds it). A buyer whose country is not stated counts as
+    domestic: the packs assume their own jurisdiction."""
+    return buyer.country.in_(set(countries), if_missing=True)
+
+
+def confined(where: Predicate, rule_set: RuleSet) -> RuleSet:
+    """``rule_set`` with each rule read only where ``where`` holds (a pack's jurisdiction)."""
+    return attrs.evolve(
+        rule_set, rules=[attrs.evolve(rule, when=where & rule.when) for rule in rule_set.rules]
+    )
 
 
 def cite(*sources: Source) -> str:

@@ -20,7 +20,15 @@ import datetime as dt
 
 from vendorpolicy._model import Effect
 from vendorpolicy._packs._base import Confidence, PackInfo, Reach, Source
-from vendorpolicy._packs._common import CARRIER, NETWORK_EQUIPMENT, cite, listed_or_inside, spec
+from vendorpolicy._packs._common import (
+    CARRIER,
+    NETWORK_EQUIPMENT,
+    cite,
+    confined,
+    domestic,
+    listed_or_inside,
+    spec,
+)
 from vendorpolicy._predicates import Predicate, decision_date, fact
 from vendorpolicy._rules import Case, Rule, RuleSet
 
@@ -111,11 +119,16 @@ def _notify(
     )
 
 
+#: The buyer is in Australia (issue 9, scope 5): every rule reads it, so a buyer stated abroad
+#: is outside the pack, and one whose country is not stated counts as Australian.
+IN_AUSTRALIA = domestic({"AU"})
+
+
 def build() -> RuleSet:
     """The Australia rule set."""
-    return RuleSet(
+    rule_set = RuleSet(
         id=NAME,
-        version="2025-04-04",
+        version="2026-12-02",
         title="Australia: 5G security guidance (23 Aug 2018), the TSSR (18 Sep 2018) and the "
         "SOCI Act telecommunications obligations (4 Apr 2025)",
         description="Carriers using vendors likely to be subject to extrajudicial directions "
@@ -161,6 +174,7 @@ def build() -> RuleSet:
             ),
         ],
     )
+    return confined(IN_AUSTRALIA, rule_set)
 
 
 INFO = PackInfo(

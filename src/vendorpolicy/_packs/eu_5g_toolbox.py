@@ -8,6 +8,11 @@ connectivity, what the purchase does and whose equipment the service relies on; 
 the Union's own institutions (country `EU`), whether it is the Commission. For any other buyer,
 being the Commission counts only when stated, and so do EU funding and an operator's own risk
 assessment.
+
+Jurisdiction: the operator rules read the buyer's country (the member states the toolbox
+addresses; a carrier whose country is not stated counts as one of theirs), so an operator
+abroad (Norway, the UK) is outside them; the Commission's rule reads the buyer, and the
+funding rule reaches EU-funded projects wherever they are.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from vendorpolicy._packs._common import (
     action,
     action_spec,
     cite,
+    domestic,
     listed_or_inside,
     spec,
 )
@@ -76,6 +82,7 @@ def build() -> RuleSet:
     """The EU rule set."""
     operator_5g = (
         CARRIER
+        & domestic(EU_MEMBERS)
         & NETWORK_EQUIPMENT
         & fact("network").in_({"5g"})
         & fact("network-function").in_(CRITICAL)
@@ -86,7 +93,7 @@ def build() -> RuleSet:
     relies_on = listed_or_inside(DESIGNATION, if_undeclared=None)
     return RuleSet(
         id=NAME,
-        version="2023-06-15",
+        version="2026-12-02",
         title="EU 5G cybersecurity toolbox (29 Jan 2020) and the Commission's 15 Jun 2023 "
         "communication",
         description="Non-binding guidance to Member States and operators (the pack warns); "

@@ -15,7 +15,15 @@ import datetime as dt
 
 from vendorpolicy._model import Effect
 from vendorpolicy._packs._base import PackInfo, Reach, Source
-from vendorpolicy._packs._common import CARRIER, NETWORK_SYSTEMS, cite, listed_or_inside, spec
+from vendorpolicy._packs._common import (
+    CARRIER,
+    NETWORK_SYSTEMS,
+    cite,
+    confined,
+    domestic,
+    listed_or_inside,
+    spec,
+)
 from vendorpolicy._predicates import Predicate, fact
 from vendorpolicy._rules import Rule, RuleSet
 
@@ -64,11 +72,16 @@ def _cleared() -> Predicate:
     return fact("gcsb-outcome").in_(CLEARED, if_missing=False)
 
 
+#: The buyer is in New Zealand (issue 9, scope 5): every rule reads it, so a buyer stated abroad
+#: is outside the pack, and one whose country is not stated counts as from New Zealand.
+IN_NEW_ZEALAND = domestic({"NZ"})
+
+
 def build() -> RuleSet:
     """The New Zealand rule set."""
-    return RuleSet(
+    rule_set = RuleSet(
         id=NAME,
-        version="2018-11-28",
+        version="2026-12-02",
         title="New Zealand: TICSA network security (Part 3, from 11 May 2014)",
         description="Network operators notify the GCSB of proposed changes in areas of "
         "specified security interest; a change the GCSB finds a significant network security "
@@ -119,6 +132,7 @@ def build() -> RuleSet:
             ),
         ],
     )
+    return confined(IN_NEW_ZEALAND, rule_set)
 
 
 INFO = PackInfo(

@@ -22,6 +22,8 @@ from vendorpolicy._packs._common import (
     action,
     action_spec,
     cite,
+    confined,
+    domestic,
     listed_or_inside,
     spec,
 )
@@ -98,6 +100,11 @@ def _huawei() -> Predicate:
     return group | components.any(group, if_undeclared=False)
 
 
+#: The buyer is in Sweden (issue 9, scope 5): every rule reads it, so a buyer stated abroad
+#: is outside the pack, and one whose country is not stated counts as Swedish.
+IN_SWEDEN = domestic({"SE"})
+
+
 def build() -> RuleSet:
     """The Sweden rule set."""
     central = (
@@ -110,9 +117,9 @@ def build() -> RuleSet:
     suspended = decision_date.on_or_after(SUSPENDED_FROM) & decision_date.before(
         SUSPENDED_UNTIL + dt.timedelta(days=1)
     )
-    return RuleSet(
+    rule_set = RuleSet(
         id=NAME,
-        version="2022-06",
+        version="2026-12-02",
         title="Sweden: PTS licence conditions for 3.5 GHz and 2.3 GHz (20 Oct 2020)",
         description="Licensees may not install Huawei or ZTE products in new central functions "
         "for these bands, must phase existing ones out by 1 Jan 2025, and by then must end the "
@@ -186,6 +193,7 @@ def build() -> RuleSet:
             ),
         ],
     )
+    return confined(IN_SWEDEN, rule_set)
 
 
 INFO = PackInfo(

@@ -27,6 +27,8 @@ from vendorpolicy._packs._common import (
     action,
     action_spec,
     cite,
+    confined,
+    domestic,
     listed,
     listed_or_inside,
     spec,
@@ -177,6 +179,11 @@ def _chinese_cameras() -> Predicate:
     )
 
 
+#: The buyer is in the UK (issue 9, scope 5): every rule reads it, so a buyer stated abroad
+#: is outside the pack, and one whose country is not stated counts as British.
+IN_UK = domestic({"GB"})
+
+
 def build() -> RuleSet:
     """The United Kingdom rule set."""
     sensitive = fact("site-sensitivity").in_({"sensitive"})
@@ -189,9 +196,9 @@ def build() -> RuleSet:
         )
     ) | (CNI & NETWORK_KIT & fact("site-sensitivity").in_({"safety-critical-cni"}))
     huawei_5g = CARRIER & NETWORK_KIT & fact("network").in_({"5g"}) & _in_system(HUAWEI_2020)
-    return RuleSet(
+    rule_set = RuleSet(
         id=NAME,
-        version="2022-11-24",
+        version="2026-12-02",
         title="United Kingdom: high-risk vendors in telecoms networks, and surveillance "
         "equipment on sensitive government sites",
         description="Policy of 2020 (reviewed), designated vendor directions of 13 Oct 2022 "
@@ -346,6 +353,7 @@ def build() -> RuleSet:
             ),
         ],
     )
+    return confined(IN_UK, rule_set)
 
 
 INFO = PackInfo(

@@ -13,6 +13,10 @@ authorisation warning reads declared parts for every buyer (covered modular tran
 integrated Kaspersky software), and undeclared ones count as none. Advisory
 tiers (a listing whose subsidy bar has not begun, the authorisation bar) warn and never
 escalate beyond a warning.
+
+Jurisdiction: every rule reads the buyer's country (``IN_US``, the states, the District of
+Columbia and the territories): a buyer stated abroad is outside every rule, and one whose
+country is not stated counts as American.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from collections.abc import Set as AbstractSet
 
 from vendorpolicy._model import Effect
 from vendorpolicy._packs._base import Confidence, FactLocation, PackInfo, Reach, Source
-from vendorpolicy._packs._common import cite, listed, spec
+from vendorpolicy._packs._common import cite, confined, domestic, listed, spec
 from vendorpolicy._predicates import (
     Predicate,
     any_of,
@@ -202,6 +206,15 @@ _DJI_AUTEL = frozenset({"dji", "autel-robotics"})
 #: District of Columbia and the territories and possessions (the inhabited territories have ISO
 #: 3166-1 codes of their own).
 _US_AND_TERRITORIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP"})
+#: The buyer is in the US (a buyer whose country is not stated counts as American): FCC
+#: subsidies are spent, and equipment authorised, there; every rule reads it.
+IN_US = domestic(_US_AND_TERRITORIES)
+#: The 2024-09-03 entry names Kaspersky Lab, Inc. with "its successors and assignees, parents,
+#: subsidiaries, affiliates, or other entities under common ownership or control", as the
+#: Commerce Final Determination it follows defines "Kaspersky" (Kaspersky Lab, Inc. "together
+#: with all affiliates, subsidiaries, and parent companies", 89 FR 52434): the parent AO
+#: Kaspersky Lab, the copyright holder of Kaspersky software, and its group are reached.
+_KASPERSKY_2024_GROUP = frozenset({"kaspersky-lab-inc", "kaspersky-lab"})
 
 
 def _funds(values: frozenset[str] = _FCC_FUNDS) -> Predicate:
@@ -261,7 +274,7 @@ def _september_2022() -> Predicate:
 
 
 def _kaspersky_2024() -> Predicate:
-    return _entry({"kaspersky-lab-inc"}, subsidiaries=False) & category.within("it/security")
+    return _entry(_KASPERSKY_2024_GROUP) & category.within("it/security")
 
 
 def _december_2025() -> Predicate:
@@ -425,9 +438,9 @@ def _covered_parts() -> Predicate:
 def build() -> RuleSet:
     """The Covered List rule set."""
     authorisation_bar = _authorisation_bar()
-    return RuleSet(
+    rule_set = RuleSet(
         id=NAME,
-        version="2026-12-02",
+        version="2026-12-02.2",
         title="FCC Covered List: Universal Service and subsidy bars, equipment authorisations",
         description="Universal Service support may not buy Huawei or ZTE equipment or services "
         "(47 CFR 54.9, from 2020-06-30); FCC-administered capital subsidies may not buy or "
@@ -517,6 +530,7 @@ def build() -> RuleSet:
             ),
         ],
     )
+    return confined(IN_US, rule_set)
 
 
 INFO = PackInfo(

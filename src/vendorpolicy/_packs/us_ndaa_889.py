@@ -7,8 +7,13 @@ Escalation rule of this pack: an unknown fact sends a purchase to review only wh
 facts already place it inside §889's reach. For an executive agency (bound by Parts A and B)
 that is any purchase from a listed or unidentified maker, and any electronic item whose parts
 are not declared; for anyone else only a purchase that states federal grant or loan funding, or
-a public body's purchase whose funding is not stated (public bodies are the main recipients of
-federal awards). A private buyer's unstated funding counts as "not federal".
+a US public body's purchase whose funding is not stated (public bodies are the main recipients
+of federal awards). A private or foreign buyer's unstated funding counts as "not federal".
+
+Jurisdiction: Parts A and B bind US federal executive agencies (``FEDERAL``), so a foreign
+government's purchase is outside them; a buyer whose country is not stated counts as American.
+The grants rules reach recipients of federal awards wherever they are, once the funding is
+stated.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import datetime as dt
 
 from vendorpolicy._model import Effect
 from vendorpolicy._packs._base import Confidence, FactLocation, PackInfo, Reach, Source
-from vendorpolicy._packs._common import EXECUTIVE, cite, listed, spec
+from vendorpolicy._packs._common import EXECUTIVE, cite, domestic, listed, spec
 from vendorpolicy._predicates import (
     Predicate,
     buyer,
@@ -171,11 +176,16 @@ def uses_other() -> Predicate:
     return other_equipment() | _in_parts(other_equipment())
 
 
+#: US federal executive agencies, bound by Parts A and B: a public executive body in the US (a
+#: buyer whose country is not stated counts as American). A foreign ministry is not bound.
+FEDERAL = EXECUTIVE & domestic({"US"})
+
+
 def federal_funds() -> Predicate:
-    """The purchase is paid with federal loan or grant funds (2 CFR 200.216). A private
-    buyer's unstated funding counts as not federal; a public body's is unknown."""
+    """The purchase is paid with federal loan or grant funds (2 CFR 200.216). A private or
+    foreign buyer's unstated funding counts as not federal; a US public body's is unknown."""
     stated = fact("funding").in_(FUNDS, if_missing=False)
-    return (buyer.is_private & stated) | (buyer.is_public & fact("funding").in_(FUNDS))
+    return stated | (buyer.is_public & domestic({"US"}) & fact("funding").in_(FUNDS))
 
 
 def _exception() -> Predicate:
@@ -223,7 +233,7 @@ def build() -> RuleSet:
         rules=[
             Rule(
                 id="part-a",
-                when=EXECUTIVE & uses_covered(),
+                when=FEDERAL & uses_covered(),
                 unless=part_a_unless,
                 effect=Effect.DENY,
                 reason="an executive agency may not procure, extend or renew a contract for "
@@ -234,7 +244,7 @@ def build() -> RuleSet:
             ),
             Rule(
                 id="part-a-other-equipment",
-                when=EXECUTIVE & uses_other(),
+                when=FEDERAL & uses_other(),
                 unless=part_a_unless,
                 effect=Effect.REVIEW,
                 reason=_JUDGEMENT,
@@ -243,7 +253,7 @@ def build() -> RuleSet:
             ),
             Rule(
                 id="part-b",
-                when=EXECUTIVE & _REPRESENTATION.in_({True}, if_missing=False),
+                when=FEDERAL & _REPRESENTATION.in_({True}, if_missing=False),
                 unless=_exception() | _waiver("agency-part-b", PART_B_WAIVER_END),
                 effect=Effect.DENY,
                 reason="an executive agency may not contract with an entity that uses covered "
@@ -255,7 +265,7 @@ def build() -> RuleSet:
             ),
             Rule(
                 id="part-b-representation",
-                when=EXECUTIVE & ~_REPRESENTATION.in_({True, False}, if_missing=False),
+                when=FEDERAL & ~_REPRESENTATION.in_({True, False}, if_missing=False),
                 effect=Effect.WARN,
                 obligations=[
                     (
@@ -272,7 +282,7 @@ def build() -> RuleSet:
             ),
             Rule(
                 id="grants-and-loans",
-                when=~EXECUTIVE & federal_funds() & uses_covered(),
+                when=~FEDERAL & federal_funds() & uses_covered(),
                 unless=_exception(),
                 effect=Effect.DENY,
                 reason="federal grant and loan funds may not be used to procure or obtain covered "
@@ -284,7 +294,7 @@ def build() -> RuleSet:
             ),
             Rule(
                 id="grants-and-loans-other-equipment",
-                when=~EXECUTIVE & federal_funds() & uses_other(),
+                when=~FEDERAL & federal_funds() & uses_other(),
                 unless=_exception(),
                 effect=Effect.REVIEW,
                 reason=_JUDGEMENT.replace("the contracting officer", "the award recipient"),
