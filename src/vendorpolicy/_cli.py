@@ -132,6 +132,11 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print the decision's audit record as JSON"
     )
     explain.add_argument("--as-of", type=_date_arg, help="judge rules in force on this date")
+    explain.add_argument(
+        "--what-if",
+        action="store_true",
+        help="also list the smallest changes of the stated facts that change the effect",
+    )
     _pack_option(explain)
     _outside_vocabulary_options(explain)
     validate = commands.add_parser(
@@ -718,20 +723,81 @@ def _explain(args: argparse.Namespace, *, out: TextIO) -> int:
         from vendorpolicy import packs  # noqa: PLC0415 - only these commands need them
 
         purchase = _find_purchase(args.args[0])
-        decision = packs.load(args.pack).evaluate(
-            purchase, as_of=args.as_of, registry=registry_from_args(args, bundled=True), **options
-        )
-        print(_explained(args, decision), file=out)
+        rules = packs.load(args.pack)
+        registry = registry_from_args(args, bundled=True)
+        decision = rules.evaluate(purchase, as_of=args.as_of, registry=registry, **options)
+        _print_explained(args, rules, purchase, decision, registry, out=out)
         return EXIT_OK
     if len(args.args) > 2:
         raise _UsageError("vendorpolicy explain: give [RULES] PURCHASE, at most two arguments")
     rules = load_rule_set(args.args[0]) if len(args.args) == 2 else sample_rule_set()
     purchase = _find_purchase(args.args[-1])
-    decision = rules.evaluate(
-        purchase, as_of=args.as_of, registry=registry_from_args(args, bundled=False), **options
-    )
-    print(_explained(args, decision), file=out)
+    registry = registry_from_args(args, bundled=False)
+    decision = rules.evaluate(purchase, as_of=args.as_of, registry=registry, **options)
+    _print_explained(args, rules, purchase, decision, registry, out=out)
     return EXIT_OK
+
+
+def _print_explained(
+    args: argparse.Namespace,
+    rules: RuleSet,
+    purchase: Purchase,
+    decision: Decision,
+    registry: Registry | None,
+    *,
+    out: TextIO,
+) -> None:
+    """The decision (text or JSON) and, with ``--what-if``, its counterfactuals."""
+    if not args.what_if:
+        print(_explained(args, decision), file=out)
+        return
+    from vendorpolicy.analysis import what_if  # noqa: PLC0415 - only --what-if needs it
+
+    found = what_if(
+        rules,
+        purchase,
+        as_of=args.as_of,
+        registry=registry,
+        outside_vocabulary=args.outside_vocabulary,
+        extra_facts=_extra_facts(args),
+    )
+    if _as_json(args):
+        # The decision's record stays as `explain --json` writes it; the counterfactuals go
+        # beside it.
+        record = json.loads(_explained(args, decision))
+        counterfactuals = [
+            {
+                "effect": c.effect.value,
+                "changes": [
+                    {
+                        "fact": ch.fact,
+                        "before": _json_value(ch.before),
+                        "after": _json_value(ch.after),
+                        "note": ch.note,
+                    }
+                    for ch in c.changes
+                ],
+            }
+            for c in found.counterfactuals
+        ]
+        document = {"decision": record, "what_if": counterfactuals}
+        print(json.dumps(document, indent=2, ensure_ascii=False), file=out)
+        return
+    print(decision.explain(), file=out)
+    print("", file=out)
+    print("What would change the effect:", file=out)
+    for line in str(found).splitlines():
+        print(shown(line), file=out)
+
+
+def _json_value(value: object) -> object:
+    """A counterfactual's value as JSON: dates as text, money as `amount currency`, no
+    components as `[]`."""
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if isinstance(value, tuple):
+        return list(value)
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 def _explained(args: argparse.Namespace, decision: Decision) -> str:
