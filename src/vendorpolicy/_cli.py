@@ -630,22 +630,44 @@ def _check_ledger(
             name = "standard input" if args.args[-1] == "-" else args.ledger
             print(shown(f"{name}: " + "; ".join(detected.notes)), file=sys.stderr)
     rows: Iterable[LedgerRow | RowError]
-    if via_extra:
-        rows = _extra_reader(suffix)(args.ledger, mapping=mapping, components=parts)
-    else:
-        rows = read_ledger(
-            args.ledger, mapping=mapping, format=args.ledger_format, components=parts
-        )
     show_progress = not args.quiet and sys.stderr.isatty()
-    results: Iterable[ScreenedRow | RowError] = screen(
-        rules,
-        rows,
-        as_of=args.as_of,
-        registry=registry,
-        outside_vocabulary=args.outside_vocabulary,
-        extra_facts=extra,
-        vocabulary=vocabulary,
-    )
+    results: Iterable[ScreenedRow | RowError]
+    if (
+        not via_extra
+        and parts is None
+        and fmt in ("csv", "jsonl")
+        and not show_progress
+        and (args.ledger_format or _ledger_format(args.ledger)) == "csv"
+    ):
+        # The same records, written without a validated purchase per row (see `_bulk`).
+        from vendorpolicy._bulk import BulkRun  # noqa: PLC0415
+
+        rows = results = BulkRun(  # type: ignore[assignment]
+            rules,
+            args.ledger,
+            mapping=mapping,
+            as_of=args.as_of,
+            registry=registry,
+            outside_vocabulary=args.outside_vocabulary,
+            extra_facts=extra,
+            vocabulary=vocabulary,
+        )
+    else:
+        if via_extra:
+            rows = _extra_reader(suffix)(args.ledger, mapping=mapping, components=parts)
+        else:
+            rows = read_ledger(
+                args.ledger, mapping=mapping, format=args.ledger_format, components=parts
+            )
+        results = screen(
+            rules,
+            rows,
+            as_of=args.as_of,
+            registry=registry,
+            outside_vocabulary=args.outside_vocabulary,
+            extra_facts=extra,
+            vocabulary=vocabulary,
+        )
     if show_progress:
         results = _progress(results, _count_lines(args.ledger))
     with contextlib.ExitStack() as reader:
@@ -820,6 +842,10 @@ def _write(
     fmt: str,
     keep: Sequence[str] = (),
 ) -> ScreeningSummary:
+    bulk = getattr(results, "write", None)
+    if bulk is not None and fmt in ("csv", "jsonl"):
+        summary: ScreeningSummary = bulk(target, format=fmt, keep=keep)
+        return summary
     if fmt != "table":
         return write_results(results, target, rule_set=rules, format=fmt, keep=keep)  # type: ignore[arg-type]
     print("  ".join(("line", "purchase", "decision", "why")), file=target)
