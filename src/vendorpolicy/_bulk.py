@@ -73,10 +73,12 @@ class _Entry:
     """One distinct content: its template purchase (with a shim to put a row's fields on), and
     per registry interval the resolution and the class ids of the facets it fixes."""
 
-    __slots__ = ("extras", "shim", "slow", "template", "tries")
+    __slots__ = ("extras", "shim", "slow", "supplier_country", "template", "tries", "warnings")
 
     def __init__(self) -> None:
         self.template: Any = None
+        self.warnings: tuple[str, ...] = ()
+        self.supplier_country: str | None = None
         self.shim: Shim | None = None
         self.tries = 0
         self.slow = False
@@ -164,6 +166,9 @@ class RowScreener:
         self.amounts: dict[str, Any] = {}
         self.dates: dict[str, Any] = {}
         self.shapes: dict[Hashable, Shape] = {}
+        #: Per resolution (by identity, kept alive here): its record lines and whether it
+        #: identified the supplier.
+        self.resolutions: dict[int, tuple[Any, tuple[str, ...], bool]] = {}
         self._layout()
 
     def _layout(self) -> None:
@@ -266,7 +271,9 @@ class RowScreener:
         interval = None if when is None or self.cache is None else bisect_right(self.points, when)
         learnt = entry.extras.get(interval)
         if learnt is None:
-            return None
+            learnt = self._interval(entry, when, interval)
+            if learnt is None:
+                return None
         extra, static, tail = learnt
         if extra is None:
             vendor, components, buyer = template.vendor, template.components, template.buyer
@@ -315,12 +322,9 @@ class RowScreener:
         if entry.template is None:
             entry.template = purchase
             entry.shim = Shim(purchase)
+            entry.warnings = tuple(decision.warnings)
+            entry.supplier_country = result.supplier_country
         found = self._fields(entry, cells)
-        if found is None:
-            # The resolution and the facets the content fixes, for this interval.
-            when = self.as_of if self.as_of is not None else purchase.date
-            self._learn_interval(entry, result, when)
-            found = self._fields(entry, cells)
         if found is None:
             self._failed(entry)
             return results
@@ -336,35 +340,53 @@ class RowScreener:
         self.shapes[shape_key] = Shape(record, tail[1])
         return results
 
-    def _learn_interval(self, entry: _Entry, result: ScreenedRow, when: dt.date | None) -> None:
+    def _interval(
+        self, entry: _Entry, when: dt.date | None, interval: int | None
+    ) -> tuple[Any, tuple[int, ...], Hashable] | None:
+        """The resolution and the class ids of the facets the content fixes, for one registry
+        interval, and what else the record reads of the resolution; ``None`` until they are in
+        the program's tables."""
         template = entry.template
-        purchase = result.purchase
         extra = None
-        interval = None
         if self.cache is not None:
-            extra = self.cache.lookup(purchase, when)
+            extra = self.cache.lookup(template, when)
             if extra is None or extra.may_settle:
-                return
-            interval = None if when is None else bisect_right(self.points, when)
+                return None
             vendor, components, buyer = extra.vendor, extra.components, extra.buyer
-            behind: Hashable = tuple(sorted((k, v) for k, v in (extra.behind or {}).items()))
         else:
             vendor, components, buyer = template.vendor, template.components, template.buyer
-            behind = ()
         assert self.classifier is not None
         static = self.classifier.static(entry.shim, when, vendor, components, buyer)
         if static is None:
-            return
-        decision = result.decision
-        record = result_record(result, self.rule_set)
+            return None
+        behind: Hashable = ()
+        resolved: tuple[str, ...] = ()
+        identified = False
+        if extra is not None:
+            assert self.registry is not None
+            behind = tuple(sorted((extra.behind or {}).items()))
+            known = self.resolutions.get(id(extra))
+            if known is None or known[0] is not extra:
+                kept = self.cache.resolutions.get(id(extra))
+                resolutions = (
+                    kept[1]
+                    if kept is not None and kept[0] is extra
+                    else self.registry.resolve(template, as_of=when).resolutions
+                )
+                known = self.resolutions[id(extra)] = (
+                    extra,
+                    tuple(line for r in resolutions for line in r.summary()),
+                    any(r.subject == "vendor" and r.entity for r in resolutions),
+                )
+            _, resolved, identified = known
         supplier = ""
-        if purchase.vendor is None and purchase.supplier.strip():
-            if not any(r.subject == "vendor" and r.entity for r in decision.resolutions):
-                supplier = purchase.supplier.strip()
-                if result.supplier_country:
-                    supplier += f" ({result.supplier_country})"
-        tail = (tuple(decision.warnings), supplier, behind, tuple(record["resolved"]))
-        entry.extras[interval] = (extra, static, tail)
+        if template.vendor is None and template.supplier.strip() and not identified:
+            supplier = template.supplier.strip()
+            if entry.supplier_country:
+                supplier += f" ({entry.supplier_country})"
+        learnt = (extra, static, (entry.warnings, supplier, behind, resolved))
+        entry.extras[interval] = learnt
+        return learnt
 
     def _failed(self, entry: _Entry) -> None:
         entry.tries += 1
