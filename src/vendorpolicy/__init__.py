@@ -66,6 +66,7 @@ if _typing.TYPE_CHECKING:
         registry_from_dict,
         registry_to_dict,
     )
+    from vendorpolicy._columns import ScreenedColumns, screen_columns
     from vendorpolicy._ledger import (
         ColumnMapping,
         DetectedFormat,
@@ -162,6 +163,8 @@ _LAZY = {
     "read_ledger": "_ledger",
     "screen": "_ledger",
     "screen_ledger": "_ledger",
+    "ScreenedColumns": "_columns",
+    "screen_columns": "_columns",
     "write_results": "_ledger",
     "DetectedFormat": "_ledger",
     "detect_format": "_ledger",
@@ -241,6 +244,7 @@ __all__ = [
     "RuleResult",
     "RuleSet",
     "RuleStatus",
+    "ScreenedColumns",
     "ScreenedRow",
     "ScreeningSummary",
     "Sector",
@@ -280,6 +284,7 @@ __all__ = [
     "rule_set_schema",
     "save_rule_set",
     "screen",
+    "screen_columns",
     "screen_ledger",
     "supply_hint",
     "unstructure",
