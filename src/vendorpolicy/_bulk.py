@@ -30,9 +30,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, TextIO
 
+import attrs
+
 from vendorpolicy._checks import tick
 from vendorpolicy._compile._bulk import Amount, Classifier, Shim
 from vendorpolicy._compile._lazy import LazyDecision
+from vendorpolicy._compile._program import _slot_value
 from vendorpolicy._ledger import (
     RESULT_COLUMNS,
     RowError,
@@ -53,6 +56,7 @@ from vendorpolicy._ledger import (
     screen,
 )
 from vendorpolicy._mapping import ColumnMapping
+from vendorpolicy._model import Money
 from vendorpolicy._registry import Registry
 from vendorpolicy._rules import RuleSet
 from vendorpolicy._vocabcheck import ExtraFacts, OutsideVocabulary
@@ -63,6 +67,9 @@ __all__ = ["BulkRun", "RowScreener"]
 
 #: A content read the ordinary way this often without giving a template is left to it.
 _TRIES = 3
+#: How many shapes built from the compiled form are checked against a row decided the
+#: ordinary way, in each run: a disagreement turns the fast path off for the rest of it.
+_VERIFY = 32
 _SURROGATE = re.compile("[\udc80-\udcff]")
 #: The fields of a result record that name the row, not the decision.
 _PER_ROW = ("line", "purchase_id", "as_of", "credit_memo", "kept")
@@ -169,6 +176,10 @@ class RowScreener:
         #: Per resolution (by identity, kept alive here): its record lines and whether it
         #: identified the supplier.
         self.resolutions: dict[int, tuple[Any, tuple[str, ...], bool]] = {}
+        #: Shapes built from the compiled form that are checked against the ordinary way.
+        self.verify = _VERIFY
+        #: Shapes by (mask, tail), for the masks whose missing facts are settled.
+        self.by_mask: dict[Hashable, Shape] = {}
         self._layout()
 
     def _layout(self) -> None:
@@ -227,8 +238,93 @@ class RowScreener:
         shape_key, pid, when, credit = found
         shape = self.shapes.get(shape_key)
         if shape is None:
-            return self._learn(entry, line, cells)
+            shape = self._shape(entry, shape_key, when)
+            if shape is None:
+                return self._learn(entry, line, cells)
+            if self.verify > 0:
+                # The first shapes are also decided the ordinary way, and must agree.
+                self.verify -= 1
+                results = self.ordinary(line, cells)
+                same = len(results) == 1 and isinstance(results[0], ScreenedRow)
+                if same:
+                    record = result_record(results[0], self.rule_set)
+                    same = {k: v for k, v in record.items() if k not in _PER_ROW} == shape.record
+                if not same:  # pragma: no cover - a bug in the fast path; never its answer
+                    self.enabled = False
+                    return results
+            self.shapes[shape_key] = shape
         return (shape, line, pid, when, credit, self._kept(cells))
+
+    def _shape(self, entry: _Entry, key: Any, when: dt.date | None) -> Shape | None:
+        """The shape of the row on the entry's shim, from the compiled form's own tables and
+        decoding, as a compiled decision reads it; ``None`` if its decision has errors."""
+        program = self.program
+        assert program is not None
+        template, shim = entry.template, entry.shim
+        interval = None if when is None or self.cache is None else bisect_right(self.points, when)
+        extra = entry.extras[interval][0]
+        if extra is None:
+            vendor, components, buyer = template.vendor, template.components, template.buyer
+            behind: dict[str, tuple[str, ...]] = {}
+        else:
+            vendor, components, buyer = extra.vendor, extra.components, extra.buyer
+            behind = extra.behind or {}
+        mask = program.slots(shim, when, vendor, components, buyer)
+        core = program.outcomes.get(mask)
+        if core is None:
+            core = program._decode(mask, mask, ())
+        if core.errors is None or core.errors:
+            return None
+        _, _, tail = key
+        settled = core.missing_facts is not None
+        if settled:
+            # Every row with this mask and tail has the same record.
+            shared = self.by_mask.get((mask, tail))
+            if shared is not None:
+                return shared
+        missing = core.missing_facts
+        if missing is None:
+            missing = program.missing_facts(shim, when, extra, behind)  # type: ignore[arg-type]
+        n = program.slot_count
+        reasons = []
+        for i in core.determining:
+            rule = program.rules[i].rule
+            reason = rule.reason
+            earlier_false = True
+            for k, (slot, _) in enumerate(program.rules[i].case_slots):
+                value = _slot_value(slot, mask, n)
+                if value is True:
+                    if earlier_false:
+                        reason = rule.cases[k].reason or rule.reason
+                    break
+                if value is not False:
+                    earlier_false = False
+            if reason:
+                reasons.append(reason)
+        record = {
+            "line": 0,
+            "purchase_id": "",
+            "status": "decided",
+            "effect": core.effect.value,
+            "basis": core.basis.value,
+            "determining": list(core.determining_keys),
+            "reason": "; ".join(reasons),
+            "obligations": list(core.obligations),
+            "missing_facts": list(missing),
+            "errors": [],
+            "warnings": list(tail[0]),
+            "resolved": list(tail[3]),
+            "rule_set": core.rule_set,
+            "version": core.version,
+            "digest": core.digest,
+            "as_of": None,
+            "credit_memo": False,
+            "kept": {},
+        }
+        shape = Shape(record, tail[1])
+        if settled:
+            self.by_mask[mask, tail] = shape
+        return shape
 
     def _kept(self, cells: list[str]) -> dict[str, str]:
         return {name: cells[j] for j, name in self.kept_at} if self.kept_at else {}
@@ -282,8 +378,37 @@ class RowScreener:
         assert self.classifier is not None
         dynamic = self.classifier.dynamic(shim, when, vendor, components, buyer)
         if dynamic is None:
-            return None
+            dynamic = self._fill(entry, when, vendor, components, buyer)
+            if dynamic is None:
+                return None
         return (static, dynamic, tail), pid, when, credit
+
+    def _fill(
+        self, entry: _Entry, when: dt.date | None, vendor: Any, components: Any, buyer: Any
+    ) -> tuple[int, ...] | None:
+        """A key the compiled form has not seen: a purchase is built for it (once: the next
+        rows with it find it in the tables) and its atoms evaluated the compiled form's way."""
+        shim = entry.shim
+        program = self.program
+        assert shim is not None
+        assert program is not None
+        assert self.classifier is not None
+        try:
+            value = shim.value
+            money = None if value is None else Money(amount=value.amount, currency=value.currency)
+            subject = attrs.evolve(
+                entry.template,
+                value=money,
+                date=shim.date,
+                id=shim.id,
+                vendor=vendor,
+                components=components,
+                buyer=buyer,
+            )
+            program.slots(subject, when, vendor, components, buyer)
+        except Exception:  # noqa: BLE001 - the ordinary way decides the row, and reports
+            return None
+        return self.classifier.dynamic(shim, when, vendor, components, buyer)
 
     def _amount(self, raw: str) -> Any:
         text = raw.strip()
