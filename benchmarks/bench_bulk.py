@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_ledger import BUYERS, CATEGORIES, HEADER, SCOPES, VENDORS, generate  # noqa: E402
+from bench_ledger import BUYERS, CATEGORIES, HEADER, SCOPES, VENDORS, generate
 
-from vendorpolicy import (  # noqa: E402
+from vendorpolicy import (
     Effect,
     Rule,
     RuleSet,

@@ -128,7 +128,10 @@ def _both(
     return (plain.getvalue(), summary), (bulk.getvalue(), bulk_summary)
 
 
-_SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], deadline=None)  # fmt: skip
+_SETTINGS = settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    deadline=None,
+)
 
 
 class TestBulkCheck:
@@ -175,8 +178,11 @@ class TestBulkCheck:
         """Rows that repeat a content are written from a shape, not decided one by one."""
         rule_set = packs.load("jp-2018")
         row = "mic,true,central-government,JP,huawei,Huawei,CN,,,telecom/network/router"
-        lines = ["id,buyer_id,buyer_public,buyer_sector,buyer_country,vendor_id,vendor_name,"
-                 "vendor_country,vendor_designations,supplier,category,value,currency,date"]  # fmt: skip
+        header = (
+            "id,buyer_id,buyer_public,buyer_sector,buyer_country,vendor_id,vendor_name,"
+            "vendor_country,vendor_designations,supplier,category,value,currency,date"
+        )
+        lines = [header]
         lines += [f"p{i},{row},{1000 + i},JPY,2019-0{1 + i % 9}-1{i % 10}" for i in range(200)]
         path = tmp_path / "ledger.csv"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -241,3 +247,34 @@ class TestScreenColumns:
         (problem,) = caught.value.problems
         assert problem.message == "expected text or None, got bool `True`"
         assert problem.path == "columns['buyer_public'][0]"
+
+
+class TestArrowExtra:
+    def test_screen_table_reads_typed_cells_as_text(self) -> None:
+        """A table's typed cells are screened as the text a CSV ledger would hold."""
+        pa = pytest.importorskip("pyarrow")
+        from vendorpolicy.extra.arrow import screen_table  # noqa: PLC0415
+
+        rule_set = packs.load("jp-2018")
+        table = pa.table(
+            {
+                "buyer_id": ["mic", "mic", None],
+                "buyer_public": [True, True, False],
+                "buyer_sector": ["central-government"] * 3,
+                "vendor_id": ["huawei", "nec", "zte"],
+                "vendor_country": ["CN", "JP", "CN"],
+                "category": ["telecom/network/router"] * 3,
+                "date": [dt.date(2019, 6, 3), None, dt.date(2020, 1, 6)],
+            }
+        )
+        text = {
+            "buyer_id": ["mic", "mic", None],
+            "buyer_public": ["true", "true", "false"],
+            "buyer_sector": ["central-government"] * 3,
+            "vendor_id": ["huawei", "nec", "zte"],
+            "vendor_country": ["CN", "JP", "CN"],
+            "category": ["telecom/network/router"] * 3,
+            "date": ["2019-06-03", None, "2020-01-06"],
+        }
+        assert screen_table(rule_set, table) == screen_columns(rule_set, text)
+        assert screen_table(rule_set, table).status == ("decided", "decided", "error")

@@ -44,6 +44,7 @@ from vendorpolicy._rules import Case, Combining, Rule, RuleSet
 from vendorpolicy.errors import VendorPolicyError
 
 if _typing.TYPE_CHECKING:
+    from vendorpolicy._columns import ScreenedColumns, screen_columns
     from vendorpolicy._components import ComponentsFile, load_components
     from vendorpolicy._convert import (
         canonical_json,
@@ -66,7 +67,6 @@ if _typing.TYPE_CHECKING:
         registry_from_dict,
         registry_to_dict,
     )
-    from vendorpolicy._columns import ScreenedColumns, screen_columns
     from vendorpolicy._ledger import (
         ColumnMapping,
         DetectedFormat,

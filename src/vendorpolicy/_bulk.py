@@ -25,7 +25,7 @@ import json
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, TextIO
@@ -97,7 +97,17 @@ class Shape:
     """What every row with the same class ids gets: the result record but for its own fields,
     ready to write, and its share of the summary."""
 
-    __slots__ = ("count", "csv", "effect", "json", "record", "rules", "missing", "supplier", "warned")
+    __slots__ = (
+        "count",
+        "csv",
+        "effect",
+        "json",
+        "missing",
+        "record",
+        "rules",
+        "supplier",
+        "warned",
+    )
 
     def __init__(self, record: dict[str, Any], supplier: str) -> None:
         self.record = {k: v for k, v in record.items() if k not in _PER_ROW}
@@ -329,7 +339,9 @@ class RowScreener:
     def _kept(self, cells: list[str]) -> dict[str, str]:
         return {name: cells[j] for j, name in self.kept_at} if self.kept_at else {}
 
-    def _fields(self, entry: _Entry, cells: list[str]) -> tuple[Hashable, str, Any, bool] | None:
+    def _fields(
+        self, entry: _Entry, cells: list[str]
+    ) -> tuple[tuple[Any, Any, Any], str, Any, bool] | None:
         """The row's shape key, id, decision date and credit memo flag; ``None`` when the fast
         path cannot vouch for it yet."""
         template = entry.template
@@ -406,7 +418,7 @@ class RowScreener:
                 buyer=buyer,
             )
             program.slots(subject, when, vendor, components, buyer)
-        except Exception:  # noqa: BLE001 - the ordinary way decides the row, and reports
+        except Exception:
             return None
         return self.classifier.dynamic(shim, when, vendor, components, buyer)
 
@@ -489,6 +501,7 @@ class RowScreener:
         identified = False
         if extra is not None:
             assert self.registry is not None
+            assert self.cache is not None
             behind = tuple(sorted((extra.behind or {}).items()))
             known = self.resolutions.get(id(extra))
             if known is None or known[0] is not extra:
@@ -608,7 +621,7 @@ def _write(
                 tally.add(result)
                 write(_ordinary_line(result, rule_set, csv_out, keep))
             continue
-        shape, line, pid, when, credit, kept = got
+        shape, number, pid, when, credit, kept = got
         if shape.count == 0:
             _first(tally, shape)
             seen.append(shape)
@@ -624,7 +637,7 @@ def _write(
             if keep:
                 tail += "," + ",".join(_csv_quote(_csv_cell(kept.get(c, ""))) for c in keep)
             cell = pid if _plain(pid) else _csv_quote(_csv_cell(pid))
-            write(f"{line},{cell},{shape.csv},{day}{tail}\n")
+            write(f"{number},{cell},{shape.csv},{day}{tail}\n")
         else:
             p = shape.json
             write(
@@ -635,7 +648,7 @@ def _write(
                 + p[2]
                 + json.dumps(kept, ensure_ascii=False, sort_keys=True)
                 + p[3]
-                + str(line)
+                + str(number)
                 + p[4]
                 + json.dumps(pid, ensure_ascii=False)
                 + p[5]
@@ -691,10 +704,3 @@ def _more(tally: SummaryTally, shape: Shape, n: int) -> None:
         tally.missing[f] += n
     if shape.supplier:
         tally.suppliers[shape.supplier] += n
-
-
-def bulk_eligible(options: Mapping[str, Any]) -> bool:
-    """Whether a run with these options may take the bulk path at all (no resolver, no
-    components file)."""
-    return options.get("resolver") is None and options.get("components") is None
-

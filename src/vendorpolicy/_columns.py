@@ -140,8 +140,8 @@ def _check_columns(header: list[str], cells: list[Sequence[Any]]) -> None:
                     InvalidValueError(
                         f"expected text or None, got {type(cell).__name__} {tick(cell)}",
                         path=f"{_WHERE}[{name!r}][{i}]",
-                        hint="pass cells as text as a CSV file has them (`vendorpolicy.extra."
-                        "columns` converts NumPy and Arrow columns)",
+                        hint="pass cells as text as a CSV file has them "
+                        "(`vendorpolicy.extra.arrow.screen_table` converts typed columns)",
                     )
                 )
                 break

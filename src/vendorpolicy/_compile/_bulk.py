@@ -47,6 +47,19 @@ class Shim:
         "vendor",
     )
 
+    acquired: Any
+    buyer: Any
+    category: Any
+    components: Any
+    date: Any
+    description: Any
+    facts: Any
+    id: str
+    purpose: Any
+    supplier: Any
+    value: Any
+    vendor: Any
+
     def __init__(self, template: Any) -> None:
         for name in self.__slots__:
             setattr(self, name, getattr(template, name))
