@@ -253,7 +253,7 @@ class TestArrowExtra:
     def test_screen_table_reads_typed_cells_as_text(self) -> None:
         """A table's typed cells are screened as the text a CSV ledger would hold."""
         pa = pytest.importorskip("pyarrow")
-        from vendorpolicy.extra.arrow import screen_table  # noqa: PLC0415
+        from vendorpolicy.extra.arrow import screen_table
 
         rule_set = packs.load("jp-2018")
         table = pa.table(

@@ -90,7 +90,7 @@ class _Entry:
         self.tries = 0
         self.slow = False
         #: interval -> (extra, static class ids, tail) once learnt.
-        self.extras: dict[int | None, tuple[Any, tuple[int, ...], Hashable]] = {}
+        self.extras: dict[int | None, tuple[Any, int]] = {}
 
 
 class Shape:
@@ -98,10 +98,10 @@ class Shape:
     ready to write, and its share of the summary."""
 
     __slots__ = (
+        "_csv",
+        "_json",
         "count",
-        "csv",
         "effect",
-        "json",
         "missing",
         "record",
         "rules",
@@ -111,8 +111,32 @@ class Shape:
 
     def __init__(self, record: dict[str, Any], supplier: str) -> None:
         self.record = {k: v for k, v in record.items() if k not in _PER_ROW}
-        self.csv = ",".join(_csv_quote(_csv_cell(record[c])) for c in RESULT_COLUMNS[2:15])
-        probe = dict(record)
+        self._csv: str | None = None
+        self._json: list[str] | None = None
+        self.count = 0
+        self.effect = record["effect"]
+        self.warned = bool(record["warnings"])
+        self.rules = tuple(record["determining"])
+        self.missing = tuple(record["missing_facts"]) if record["basis"] == "unknown" else ()
+        self.supplier = supplier
+
+    @property
+    def csv(self) -> str:
+        """The record's cells from ``status`` to ``digest``, as a CSV result file has them."""
+        if self._csv is None:
+            record = self.record
+            self._csv = ",".join(_csv_quote(_csv_cell(record[c])) for c in RESULT_COLUMNS[2:15])
+        return self._csv
+
+    @property
+    def json(self) -> list[str]:
+        """The record as JSON Lines writes it, in the pieces between the per-row fields."""
+        if self._json is None:
+            self._json = self._pieces()
+        return self._json
+
+    def _pieces(self) -> list[str]:
+        probe: dict[str, Any] = dict(self.record)
         marks = {k: f"\x00{k}\x00" for k in _PER_ROW}
         probe.update(marks)
         text = json.dumps(probe, ensure_ascii=False, sort_keys=True)
@@ -124,13 +148,7 @@ class Shape:
             before, _, rest = rest.partition(json.dumps(marks[k]))
             pieces.append(before)
         pieces.append(rest)
-        self.json = pieces
-        self.count = 0
-        self.effect = record["effect"]
-        self.warned = bool(record["warnings"])
-        self.rules = tuple(record["determining"])
-        self.missing = tuple(record["missing_facts"]) if record["basis"] == "unknown" else ()
-        self.supplier = supplier
+        return pieces
 
 
 class RowScreener:
@@ -188,6 +206,9 @@ class RowScreener:
         self.resolutions: dict[int, tuple[Any, tuple[str, ...], bool]] = {}
         #: Shapes built from the compiled form that are checked against the ordinary way.
         self.verify = _VERIFY
+        #: The number of each (static classes, tail) pair, and each number's tail.
+        self.sids: dict[Hashable, int] = {}
+        self.tails: list[tuple[Any, ...]] = []
         #: Shapes by (mask, tail), for the masks whose missing facts are settled.
         self.by_mask: dict[Hashable, Shape] = {}
         self._layout()
@@ -285,7 +306,7 @@ class RowScreener:
             core = program._decode(mask, mask, ())
         if core.errors is None or core.errors:
             return None
-        _, _, tail = key
+        tail = self.tails[key[0]]
         settled = core.missing_facts is not None
         if settled:
             # Every row with this mask and tail has the same record.
@@ -341,7 +362,7 @@ class RowScreener:
 
     def _fields(
         self, entry: _Entry, cells: list[str]
-    ) -> tuple[tuple[Any, Any, Any], str, Any, bool] | None:
+    ) -> tuple[tuple[int, Any], str, Any, bool] | None:
         """The row's shape key, id, decision date and credit memo flag; ``None`` when the fast
         path cannot vouch for it yet."""
         template = entry.template
@@ -382,7 +403,7 @@ class RowScreener:
             learnt = self._interval(entry, when, interval)
             if learnt is None:
                 return None
-        extra, static, tail = learnt
+        extra, sid = learnt
         if extra is None:
             vendor, components, buyer = template.vendor, template.components, template.buyer
         else:
@@ -393,7 +414,7 @@ class RowScreener:
             dynamic = self._fill(entry, when, vendor, components, buyer)
             if dynamic is None:
                 return None
-        return (static, dynamic, tail), pid, when, credit
+        return (sid, dynamic), pid, when, credit
 
     def _fill(
         self, entry: _Entry, when: dt.date | None, vendor: Any, components: Any, buyer: Any
@@ -426,6 +447,8 @@ class RowScreener:
         text = raw.strip()
         if not text:
             return (None, False)
+        if text.isdigit() and text.isascii():  # what `_amount` makes of plain digits
+            return (Decimal(text), False)
         parsed = _amount(text, self.mapping)
         if parsed is None:
             return _BAD
@@ -473,13 +496,12 @@ class RowScreener:
             or shape_key in self.shapes
         ):
             return results
-        _, _, tail = shape_key
-        self.shapes[shape_key] = Shape(record, tail[1])
+        self.shapes[shape_key] = Shape(record, self.tails[shape_key[0]][1])
         return results
 
     def _interval(
         self, entry: _Entry, when: dt.date | None, interval: int | None
-    ) -> tuple[Any, tuple[int, ...], Hashable] | None:
+    ) -> tuple[Any, int] | None:
         """The resolution and the class ids of the facets the content fixes, for one registry
         interval, and what else the record reads of the resolution; ``None`` until they are in
         the program's tables."""
@@ -495,7 +517,18 @@ class RowScreener:
         assert self.classifier is not None
         static = self.classifier.static(entry.shim, when, vendor, components, buyer)
         if static is None:
-            return None
+            # Keys not seen yet (a vendor as the registry resolves it in this interval, say):
+            # evaluated once, on the template with what the registry resolved.
+            try:
+                program = self.program
+                assert program is not None
+                subject = attrs.evolve(template, vendor=vendor, components=components, buyer=buyer)
+                program.slots(subject, when, vendor, components, buyer)
+            except Exception:
+                return None
+            static = self.classifier.static(entry.shim, when, vendor, components, buyer)
+            if static is None:
+                return None
         behind: Hashable = ()
         resolved: tuple[str, ...] = ()
         identified = False
@@ -522,7 +555,13 @@ class RowScreener:
             supplier = template.supplier.strip()
             if entry.supplier_country:
                 supplier += f" ({entry.supplier_country})"
-        learnt = (extra, static, (entry.warnings, supplier, behind, resolved))
+        tail = (entry.warnings, supplier, behind, resolved)
+        # The static classes and the tail, as one small number (hashed once, not per row).
+        sid = self.sids.get((static, tail))
+        if sid is None:
+            sid = self.sids[static, tail] = len(self.tails)
+            self.tails.append(tail)
+        learnt = (extra, sid)
         entry.extras[interval] = learnt
         return learnt
 
