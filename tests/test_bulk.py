@@ -22,11 +22,12 @@ from vendorpolicy import (
     RuleSet,
     bundled_registry,
     packs,
+    screen,
     screen_columns,
     screen_ledger,
     write_results,
 )
-from vendorpolicy._bulk import BulkRun
+from vendorpolicy._bulk import BulkRows, BulkRun
 from vendorpolicy._ledger import result_record
 from vendorpolicy.errors import InvalidDataError
 from vendorpolicy.testing import FACT_POOL, purchases, purchases_for, registries, rule_sets
@@ -120,7 +121,8 @@ def _both(
         screen_ledger(rule_set, path, **options), plain, rule_set=rule_set, format=fmt
     )  # type: ignore[arg-type]
     bulk = io.StringIO()
-    run = BulkRun(rule_set, path, mapping=ColumnMapping(), **options)
+    run = screen(rule_set, BulkRows(path, mapping=ColumnMapping()), **options)
+    assert isinstance(run, BulkRun)
     # The shapes the fast path builds are not checked against the ordinary way here: the
     # comparison below is the check.
     run.screener.verify = 0
@@ -186,7 +188,8 @@ class TestBulkCheck:
         lines += [f"p{i},{row},{1000 + i},JPY,2019-0{1 + i % 9}-1{i % 10}" for i in range(200)]
         path = tmp_path / "ledger.csv"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        run = BulkRun(rule_set, path, mapping=ColumnMapping())
+        run = screen(rule_set, BulkRows(path, mapping=ColumnMapping()))
+        assert isinstance(run, BulkRun)
         out = io.StringIO()
         run.write(out, format="csv", keep=())
         assert len(run.screener.contents) == 1
@@ -194,6 +197,9 @@ class TestBulkCheck:
         plain = io.StringIO()
         write_results(screen_ledger(rule_set, path), plain, rule_set=rule_set, format="csv")
         assert out.getvalue() == plain.getvalue()
+        # Iterated rather than written, the run gives the ordinary results.
+        again = screen(rule_set, BulkRows(path, mapping=ColumnMapping()))
+        assert list(again) == list(screen_ledger(rule_set, path))
 
 
 class TestScreenColumns:

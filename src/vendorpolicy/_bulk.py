@@ -37,7 +37,9 @@ from vendorpolicy._compile._bulk import Amount, Classifier, Shim
 from vendorpolicy._compile._lazy import LazyDecision
 from vendorpolicy._compile._program import _slot_value
 from vendorpolicy._ledger import (
+    MAX_RECORD_CHARS,
     RESULT_COLUMNS,
+    LedgerRow,
     RowError,
     ScreenedRow,
     ScreeningSummary,
@@ -63,7 +65,7 @@ from vendorpolicy._vocabcheck import ExtraFacts, OutsideVocabulary
 from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import FileError
 
-__all__ = ["BulkRun", "RowScreener"]
+__all__ = ["BulkRows", "BulkRun", "RowScreener"]
 
 #: A content read the ordinary way this often without giving a template is left to it.
 _TRIES = 3
@@ -163,6 +165,7 @@ class RowScreener:
         *,
         as_of: dt.date | None = None,
         registry: Registry | None = None,
+        resolver: Any = None,
         outside_vocabulary: OutsideVocabulary = "error",
         extra_facts: ExtraFacts = (),
         vocabulary: Vocabulary | None = None,
@@ -177,6 +180,7 @@ class RowScreener:
         self.options: dict[str, Any] = {
             "as_of": as_of,
             "registry": registry,
+            "resolver": resolver,
             "outside_vocabulary": outside_vocabulary,
             "extra_facts": extra_facts,
             "vocabulary": vocabulary,
@@ -186,6 +190,7 @@ class RowScreener:
         self.enabled = (
             program is not None
             and not program.fallback
+            and resolver is None
             and type(rule_set) is RuleSet
             and (registry is None or type(registry) is Registry)
             and os.environ.get("VENDORPOLICY_INTERPRET", "") in ("", "0")
@@ -571,20 +576,15 @@ class RowScreener:
             entry.slow = True
 
 
-class BulkRun:
-    """The rows of a CSV ledger decided by a :class:`RowScreener`, for ``write_results``."""
+class BulkRows:
+    """The records of a CSV ledger, its header checked, for :func:`screen` to decide in bulk
+    (``screen(rule_set, BulkRows(path, mapping=...))`` gives a :class:`BulkRun`)."""
 
-    def __init__(
-        self,
-        rule_set: RuleSet,
-        path: str | os.PathLike[str],
-        *,
-        mapping: ColumnMapping,
-        **options: Any,
-    ) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, mapping: ColumnMapping) -> None:
         name = os.fspath(path)
         if "auto" in (mapping.delimiter, mapping.encoding, mapping.decimal):
             mapping = detect_format(path, mapping).mapping
+        self.mapping = mapping
         try:
             handle = Path(name).open("rb")  # noqa: SIM115 - closed by close()
         except FileNotFoundError:
@@ -593,7 +593,7 @@ class BulkRun:
             raise FileError(f"{tick(name)} is a directory, not a file") from None
         except OSError as exc:
             raise FileError(f"cannot read {tick(name)}: {exc.strerror or exc}") from None
-        self._handle: IO[bytes] | None = handle
+        self._handle: IO[Any] | None = handle
         try:
             head = handle.read(4096)
             handle.seek(0)
@@ -602,26 +602,25 @@ class BulkRun:
             if head.startswith((b"\xff\xfe", b"\xfe\xff")):
                 raise _file_error(name, "the file is UTF-16 text", hint="save it as UTF-8")
             encoding = "utf-8-sig" if mapping.encoding in ("utf-8", "auto") else mapping.encoding
-            self._text = io.TextIOWrapper(
-                handle, encoding=encoding, errors="surrogateescape", newline=""
-            )
+            text = io.TextIOWrapper(handle, encoding=encoding, errors="surrogateescape", newline="")
+            self._handle = text  # closing the text closes the file
             delimiter = "," if mapping.delimiter == "auto" else mapping.delimiter
-            self._records = csv_records(self._text, delimiter=delimiter)
-            first = next(self._records, None)
+            self.records = csv_records(text, delimiter=delimiter)
+            first = next(self.records, None)
             if first is None:
                 raise _file_error(
                     name, "the file is empty", hint="the first line must name the columns"
                 )
             if first[1] is None:
-                from vendorpolicy._ledger import MAX_RECORD_CHARS  # noqa: PLC0415
-
                 raise _file_error(name, f"the header is longer than {MAX_RECORD_CHARS} characters")
-            roles = _check_header([h.strip() for h in first[1]], name, mapping)
+            self.roles = _check_header([h.strip() for h in first[1]], name, mapping)
         except BaseException:
             self.close()
             raise
-        self.rule_set = rule_set
-        self.screener = RowScreener(rule_set, roles, mapping, **options)
+
+    def __iter__(self) -> Iterator[LedgerRow | RowError]:
+        """The rows, as ``read_ledger`` reads them."""
+        return _cell_rows(self.records, self.roles, self.mapping)
 
     def close(self) -> None:
         """Close the ledger."""
@@ -629,10 +628,39 @@ class BulkRun:
         if handle is not None:
             handle.close()
 
+    def screened(self, rule_set: RuleSet, **options: Any) -> BulkRun:
+        """The rows decided (``options`` as for :func:`screen`)."""
+        return BulkRun(rule_set, self, **options)
+
+
+class BulkRun(Iterator[ScreenedRow | RowError]):
+    """A CSV ledger's rows decided: iterated, the ordinary results one by one; written
+    (:meth:`write`, which ``check`` calls), the same records in bulk."""
+
+    def __init__(self, rule_set: RuleSet, rows: BulkRows, **options: Any) -> None:
+        self.rule_set = rule_set
+        self.rows = rows
+        self.screener = RowScreener(rule_set, rows.roles, rows.mapping, **options)
+        self._pending: list[ScreenedRow | RowError] = []
+
+    def __next__(self) -> ScreenedRow | RowError:
+        while not self._pending:
+            try:
+                line, cells = next(self.rows.records)
+            except BaseException:
+                self.close()
+                raise
+            self._pending = self.screener.ordinary(line, cells)[::-1]
+        return self._pending.pop()
+
+    def close(self) -> None:
+        """Close the ledger."""
+        self.rows.close()
+
     def write(self, out: TextIO, *, format: str, keep: Sequence[str]) -> ScreeningSummary:  # noqa: A002
         """Write one record per row as ``write_results`` does, and count them."""
         try:
-            return _write(self.screener, self._records, out, format, tuple(keep))
+            return _write(self.screener, self.rows.records, out, format, tuple(keep))
         finally:
             self.close()
 

@@ -631,43 +631,31 @@ def _check_ledger(
             print(shown(f"{name}: " + "; ".join(detected.notes)), file=sys.stderr)
     rows: Iterable[LedgerRow | RowError]
     show_progress = not args.quiet and sys.stderr.isatty()
-    results: Iterable[ScreenedRow | RowError]
-    if (
-        not via_extra
-        and parts is None
+    if via_extra:
+        rows = _extra_reader(suffix)(args.ledger, mapping=mapping, components=parts)
+    elif (
+        parts is None
         and fmt in ("csv", "jsonl")
         and not show_progress
         and (args.ledger_format or _ledger_format(args.ledger)) == "csv"
     ):
-        # The same records, written without a validated purchase per row (see `_bulk`).
-        from vendorpolicy._bulk import BulkRun  # noqa: PLC0415
+        # The same records, which `screen` decides and `_write` writes in bulk (see `_bulk`).
+        from vendorpolicy._bulk import BulkRows  # noqa: PLC0415
 
-        rows = results = BulkRun(  # type: ignore[assignment]
-            rules,
-            args.ledger,
-            mapping=mapping,
-            as_of=args.as_of,
-            registry=registry,
-            outside_vocabulary=args.outside_vocabulary,
-            extra_facts=extra,
-            vocabulary=vocabulary,
-        )
+        rows = BulkRows(args.ledger, mapping=mapping)
     else:
-        if via_extra:
-            rows = _extra_reader(suffix)(args.ledger, mapping=mapping, components=parts)
-        else:
-            rows = read_ledger(
-                args.ledger, mapping=mapping, format=args.ledger_format, components=parts
-            )
-        results = screen(
-            rules,
-            rows,
-            as_of=args.as_of,
-            registry=registry,
-            outside_vocabulary=args.outside_vocabulary,
-            extra_facts=extra,
-            vocabulary=vocabulary,
+        rows = read_ledger(
+            args.ledger, mapping=mapping, format=args.ledger_format, components=parts
         )
+    results: Iterable[ScreenedRow | RowError] = screen(
+        rules,
+        rows,
+        as_of=args.as_of,
+        registry=registry,
+        outside_vocabulary=args.outside_vocabulary,
+        extra_facts=extra,
+        vocabulary=vocabulary,
+    )
     if show_progress:
         results = _progress(results, _count_lines(args.ledger))
     with contextlib.ExitStack() as reader:

@@ -1294,20 +1294,31 @@ def screen(
     ``outside_vocabulary="escalate"`` it is decided with those facts unknown instead.
     ``extra_facts`` and ``vocabulary`` are passed to :meth:`RuleSet.evaluate`.
     """
+    from vendorpolicy._bulk import BulkRows  # noqa: PLC0415 - it imports this module
+
+    options: dict[str, Any] = {
+        "as_of": as_of,
+        "registry": registry,
+        "resolver": resolver,
+        "outside_vocabulary": outside_vocabulary,
+        "extra_facts": extra_facts,
+        "vocabulary": vocabulary,
+    }
+    if isinstance(rows, BulkRows):
+        # A CSV ledger's records: the same results, and written in bulk (see `_bulk`).
+        return rows.screened(rule_set, **options)
+    return _screen(rule_set, rows, options)
+
+
+def _screen(
+    rule_set: RuleSet, rows: Iterable[LedgerRow | RowError], options: dict[str, Any]
+) -> Iterator[ScreenedRow | RowError]:
     for row in rows:
         if isinstance(row, RowError):
             yield row
             continue
         try:
-            decision = rule_set.evaluate(
-                row.purchase,
-                as_of=as_of,
-                registry=registry,
-                resolver=resolver,
-                outside_vocabulary=outside_vocabulary,
-                extra_facts=extra_facts,
-                vocabulary=vocabulary,
-            )
+            decision = rule_set.evaluate(row.purchase, **options)
         except VocabularyError as exc:
             yield RowError(
                 line=row.line,
