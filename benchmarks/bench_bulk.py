@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import os
 import platform
 import random
@@ -29,19 +30,28 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_ledger import BUYERS, CATEGORIES, HEADER, SCOPES, VENDORS, generate
 
 from vendorpolicy import (
+    ColumnMapping,
     Effect,
     Rule,
     RuleSet,
+    bundled_registry,
     buyer,
     category,
     fact,
+    load_rule_set,
     purchase,
     save_rule_set,
+    screen,
     screen_columns,
+    screen_ledger,
     vendor,
+    write_results,
 )
+from vendorpolicy._bulk import BulkRows
 
 ORIGINS = ["CN", "HK", "JP", "US", "KR", "TW"]
+#: Rows of the ledger also screened in this process both ways, to compare.
+COMPARE = 20_000
 SECTORS = ["central-government", "defence", "local-government", "carrier", "retail"]
 
 
@@ -126,12 +136,42 @@ def main() -> int:
         elapsed = time.perf_counter() - start
         with output.open(encoding="utf-8", newline="") as handle:
             records = list(csv.DictReader(handle))
+        # The same ledger's first rows in this process, row by row and in bulk: same bytes?
+        prefix = Path(tmp) / "prefix.csv"
+        with ledger.open(encoding="utf-8") as handle:
+            prefix.write_text("".join(next(handle) for _ in range(COMPARE + 1)), encoding="utf-8")
+        rule_set = load_rule_set(rules_file)
+        registry = bundled_registry()
+        timings = {}
+        outputs = {}
+        for way in ("row by row", "bulk"):
+            out = io.StringIO()
+            start = time.perf_counter()
+            results = (
+                screen(rule_set, BulkRows(prefix, mapping=ColumnMapping()), registry=registry)
+                if way == "bulk"
+                else screen_ledger(rule_set, prefix, registry=registry)
+            )
+            write = getattr(results, "write", None)
+            if write is not None:
+                write(out, format="csv", keep=())
+            else:
+                write_results(results, out, rule_set=rule_set, format="csv")
+            timings[way] = time.perf_counter() - start
+            outputs[way] = out.getvalue()
     errors = sum(r["status"] == "error" for r in records)
     decisions = sum(r["status"] == "decided" for r in records)
     print(f"check: {rows:,} rows, 100 rules, bundled registry; exit code {done.returncode}; "
           f"{decisions:,} decisions, {errors} error records")  # fmt: skip
     print(f"  wall time {elapsed:.2f} s, {rows / elapsed:,.0f} rows/s (end to end, one process)")
     ok = ok and done.returncode == 3 and errors == 3 and decisions == rows - 3
+
+    same = outputs["bulk"] == outputs["row by row"]
+    print(f"in process, first {COMPARE:,} rows: row by row {COMPARE / timings['row by row']:,.0f}"
+          f" rows/s, bulk {COMPARE / timings['bulk']:,.0f} rows/s "
+          f"({timings['row by row'] / timings['bulk']:.1f}x); result files "
+          f"{'identical' if same else 'DIFFER'}")  # fmt: skip
+    ok = ok and same
 
     data = columns(column_rows)
     rule_set = rules_100()
