@@ -1294,8 +1294,6 @@ def screen(
     ``outside_vocabulary="escalate"`` it is decided with those facts unknown instead.
     ``extra_facts`` and ``vocabulary`` are passed to :meth:`RuleSet.evaluate`.
     """
-    from vendorpolicy._bulk import BulkRows  # noqa: PLC0415 - it imports this module
-
     options: dict[str, Any] = {
         "as_of": as_of,
         "registry": registry,
@@ -1304,9 +1302,11 @@ def screen(
         "extra_facts": extra_facts,
         "vocabulary": vocabulary,
     }
-    if isinstance(rows, BulkRows):
-        # A CSV ledger's records: the same results, and written in bulk (see `_bulk`).
-        return rows.screened(rule_set, **options)
+    screened = getattr(type(rows), "screened", None)
+    if screened is not None:
+        # A CSV ledger's records (`_bulk.BulkRows`, which imports this module, not the other
+        # way round): the same results, and written in bulk.
+        return screened(rows, rule_set, **options)  # type: ignore[no-any-return]
     return _screen(rule_set, rows, options)
 
 
