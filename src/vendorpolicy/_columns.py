@@ -95,6 +95,7 @@ def screen_columns(
     determining, obligations = out["determining"], out["obligations"]
     missing, errors, warnings = out["missing_facts"], out["errors"], out["warnings"]
     rows = zip(*cells_by_column, strict=True) if cells_by_column else iter(())
+    entries: dict[int, tuple[Any, ...]] = {}  # per shape (by identity, kept alive by it)
     for number, row in enumerate(rows):
         cells = ["" if c is None else c for c in row]
         got = screener.row(number, cells)
@@ -102,18 +103,37 @@ def screen_columns(
             results: list[ScreenedRow | RowError] = got or [
                 RowError(line=number, errors=("an empty row: every cell is empty",))
             ]
-            record = result_record(results[0], rule_set)
+            entry = _entry(result_record(results[0], rule_set))
         else:
-            record = got[0].record
-        status.append(record["status"])
-        effect.append(record["effect"])
-        basis.append(record["basis"])
-        determining.append(tuple(record["determining"]))
-        obligations.append(tuple(record["obligations"]))
-        missing.append(tuple(record["missing_facts"]))
-        errors.append(tuple(record["errors"]))
-        warnings.append(tuple(record["warnings"]))
+            shape = got[0]
+            found = entries.get(id(shape))
+            if found is None or found[0] is not shape:
+                found = entries[id(shape)] = (shape, _entry(shape.record))
+            entry = found[1]
+        s, e, b, d, o, m, x, w = entry
+        status.append(s)
+        effect.append(e)
+        basis.append(b)
+        determining.append(d)
+        obligations.append(o)
+        missing.append(m)
+        errors.append(x)
+        warnings.append(w)
     return ScreenedColumns(**{k: tuple(v) for k, v in out.items()})
+
+
+def _entry(record: dict[str, Any]) -> tuple[Any, ...]:
+    """A result record's entries in the decision columns, in the order of ``ScreenedColumns``."""
+    return (
+        record["status"],
+        record["effect"],
+        record["basis"],
+        tuple(record["determining"]),
+        tuple(record["obligations"]),
+        tuple(record["missing_facts"]),
+        tuple(record["errors"]),
+        tuple(record["warnings"]),
+    )
 
 
 def _check_columns(header: list[str], cells: list[Sequence[Any]]) -> None:
