@@ -18,16 +18,19 @@ from hypothesis import strategies as st
 
 from vendorpolicy import (
     ColumnMapping,
+    Effect,
     Purchase,
+    Rule,
     RuleSet,
     bundled_registry,
     packs,
+    purchase,
     screen,
     screen_columns,
     screen_ledger,
     write_results,
 )
-from vendorpolicy._bulk import BulkRows, BulkRun
+from vendorpolicy._bulk import BulkRows, BulkRun, RowScreener
 from vendorpolicy._ledger import result_record
 from vendorpolicy.errors import InvalidDataError
 from vendorpolicy.testing import FACT_POOL, purchases, purchases_for, registries, rule_sets
@@ -200,6 +203,44 @@ class TestBulkCheck:
         # Iterated rather than written, the run gives the ordinary results.
         again = screen(rule_set, BulkRows(path, mapping=ColumnMapping()))
         assert list(again) == list(screen_ledger(rule_set, path))
+
+    def test_a_wrong_shape_turns_the_fast_path_off(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A shape that disagrees with the row decided the ordinary way is never written: the
+        rest of the run is decided row by row."""
+        rule_set = RuleSet(
+            id="value",
+            version="1",
+            rules=[
+                Rule(id="big", when=purchase.value.at_least(1000, "JPY"), effect=Effect.DENY),
+                Rule(id="june", when=purchase.date.on_or_after("2019-06-15"), effect=Effect.WARN),
+            ],
+        )
+        lines = ["id,buyer_id,buyer_public,buyer_sector,value,currency,date"]
+        lines += [
+            f"p{i},mic,true,central-government,{10 ** (i % 5)},JPY,2019-06-{1 + i % 28:02d}"
+            for i in range(60)
+        ]
+        path = tmp_path / "ledger.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        real = RowScreener._shape
+
+        def wrong(self: RowScreener, *args: Any) -> Any:
+            shape = real(self, *args)
+            if shape is not None:
+                shape.record["effect"] = "allow"
+            return shape
+
+        monkeypatch.setattr(RowScreener, "_shape", wrong)
+        run = screen(rule_set, BulkRows(path, mapping=ColumnMapping()))
+        assert isinstance(run, BulkRun)
+        out = io.StringIO()
+        run.write(out, format="csv", keep=())
+        assert not run.screener.enabled
+        plain = io.StringIO()
+        write_results(screen_ledger(rule_set, path), plain, rule_set=rule_set, format="csv")
+        assert out.getvalue() == plain.getvalue()
 
 
 class TestScreenColumns:
