@@ -22,10 +22,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import operator
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, TextIO
@@ -238,6 +239,12 @@ class RowScreener:
             elif rest:
                 content.append(j)
         self.content_at = content
+        #: The content cells of a row, as a tuple.
+        self.content_of: Callable[[list[str]], tuple[str, ...]] = (
+            operator.itemgetter(*content)
+            if len(content) > 1
+            else (lambda cells: tuple([cells[j] for j in content]))
+        )
         if any(k.startswith("idpart:") for keys in self.roles for k in keys):
             self.enabled = False
 
@@ -262,7 +269,7 @@ class RowScreener:
         joined = "".join(cells)
         if "\x00" in joined or (not joined.isascii() and _SURROGATE.search(joined)):
             return self.ordinary(line, cells)
-        key = tuple([cells[j] for j in self.content_at])
+        key = self.content_of(cells)
         entry = self.contents.get(key)
         if entry is None:
             entry = self.contents[key] = _Entry()
