@@ -45,6 +45,7 @@ from vendorpolicy.errors import VendorPolicyError
 
 if _typing.TYPE_CHECKING:
     from vendorpolicy._audit import decision_schema, result_schema
+    from vendorpolicy._columns import ScreenedColumns, screen_columns
     from vendorpolicy._components import ComponentsFile, load_components
     from vendorpolicy._convert import (
         canonical_json,
@@ -163,6 +164,8 @@ _LAZY = {
     "read_ledger": "_ledger",
     "screen": "_ledger",
     "screen_ledger": "_ledger",
+    "ScreenedColumns": "_columns",
+    "screen_columns": "_columns",
     "write_results": "_ledger",
     "DetectedFormat": "_ledger",
     "detect_format": "_ledger",
@@ -244,6 +247,7 @@ __all__ = [
     "RuleResult",
     "RuleSet",
     "RuleStatus",
+    "ScreenedColumns",
     "ScreenedRow",
     "ScreeningSummary",
     "Sector",
@@ -285,6 +289,7 @@ __all__ = [
     "rule_set_schema",
     "save_rule_set",
     "screen",
+    "screen_columns",
     "screen_ledger",
     "supply_hint",
     "unstructure",

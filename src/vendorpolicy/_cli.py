@@ -953,13 +953,23 @@ def _check_ledger(
             name = "standard input" if args.args[-1] == "-" else args.ledger
             print(shown(f"{name}: " + "; ".join(detected.notes)), file=sys.stderr)
     rows: Iterable[LedgerRow | RowError]
+    show_progress = not args.quiet and sys.stderr.isatty()
     if via_extra:
         rows = _extra_reader(suffix)(args.ledger, mapping=mapping, components=parts)
+    elif (
+        parts is None
+        and fmt in ("csv", "jsonl")
+        and not show_progress
+        and (args.ledger_format or _ledger_format(args.ledger)) == "csv"
+    ):
+        # The same records, which `screen` decides and `_write` writes in bulk (see `_bulk`).
+        from vendorpolicy._bulk import BulkRows  # noqa: PLC0415
+
+        rows = BulkRows(args.ledger, mapping=mapping)
     else:
         rows = read_ledger(
             args.ledger, mapping=mapping, format=args.ledger_format, components=parts
         )
-    show_progress = not args.quiet and sys.stderr.isatty()
     results: Iterable[ScreenedRow | RowError] = screen(
         rules,
         rows,
@@ -1145,6 +1155,10 @@ def _write(
 ) -> ScreeningSummary:
     if fmt == "records":
         return _write_records(results, target, rules)
+    bulk = getattr(results, "write", None)
+    if bulk is not None and fmt in ("csv", "jsonl"):
+        summary: ScreeningSummary = bulk(target, format=fmt, keep=keep)
+        return summary
     if fmt != "table":
         return write_results(results, target, rule_set=rules, format=fmt, keep=keep)  # type: ignore[arg-type]
     print(_check_line(("line", "purchase", "decision", "why")), file=target)

@@ -1294,20 +1294,31 @@ def screen(
     ``outside_vocabulary="escalate"`` it is decided with those facts unknown instead.
     ``extra_facts`` and ``vocabulary`` are passed to :meth:`RuleSet.evaluate`.
     """
+    options: dict[str, Any] = {
+        "as_of": as_of,
+        "registry": registry,
+        "resolver": resolver,
+        "outside_vocabulary": outside_vocabulary,
+        "extra_facts": extra_facts,
+        "vocabulary": vocabulary,
+    }
+    screened = getattr(type(rows), "screened", None)
+    if screened is not None:
+        # A CSV ledger's records (`_bulk.BulkRows`, which imports this module, not the other
+        # way round): the same results, and written in bulk.
+        return screened(rows, rule_set, **options)  # type: ignore[no-any-return]
+    return _screen(rule_set, rows, options)
+
+
+def _screen(
+    rule_set: RuleSet, rows: Iterable[LedgerRow | RowError], options: dict[str, Any]
+) -> Iterator[ScreenedRow | RowError]:
     for row in rows:
         if isinstance(row, RowError):
             yield row
             continue
         try:
-            decision = rule_set.evaluate(
-                row.purchase,
-                as_of=as_of,
-                registry=registry,
-                resolver=resolver,
-                outside_vocabulary=outside_vocabulary,
-                extra_facts=extra_facts,
-                vocabulary=vocabulary,
-            )
+            decision = rule_set.evaluate(row.purchase, **options)
         except VocabularyError as exc:
             yield RowError(
                 line=row.line,

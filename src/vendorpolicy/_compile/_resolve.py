@@ -70,6 +70,9 @@ class ResolutionCache:
                 points.add(d + dt.timedelta(days=1))
         self.points = tuple(sorted(points))
         self.table: dict[Hashable, Extra] = {}
+        #: Per entry of the table (by identity), the resolutions it was made from, for bulk
+        #: screening's records (see ``vendorpolicy._bulk``).
+        self.resolutions: dict[int, tuple[Extra, tuple[Resolution, ...]]] = {}
         self.usable = True
 
     def lookup(self, purchase: Purchase, when: dt.date | None) -> Extra | None:
@@ -112,5 +115,7 @@ class ResolutionCache:
             )
             if len(self.table) >= _LIMIT:
                 self.table.clear()
+                self.resolutions.clear()
             self.table[key] = found
+            self.resolutions[id(found)] = (found, full.resolutions)
         return found

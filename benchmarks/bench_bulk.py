@@ -1,0 +1,190 @@
+"""Bulk screening: `vendorpolicy check` on a CSV ledger with a 100-rule set and the bundled
+registry, end to end, and `screen_columns` on generated columns.
+
+Run: python benchmarks/bench_bulk.py [LEDGER_ROWS] [COLUMN_ROWS]
+
+The ledger (100,000 rows by default, 3 of them broken) is the one ``bench_ledger.py`` writes;
+the rule set has 100 generated rules over the vendor's origin, the category, the value, the
+buyer's sector, the purchase date and a fact, with exceptions and windows. The command is
+timed as one process (start-up, reading, deciding, writing) and its result file checked (one
+record per row, 3 error records). The columns (1,000,000 rows by default) are drawn the same
+way and screened in this process; the figure excludes building the columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from bench_ledger import BUYERS, CATEGORIES, HEADER, SCOPES, VENDORS, generate
+
+from vendorpolicy import (
+    ColumnMapping,
+    Effect,
+    Rule,
+    RuleSet,
+    bundled_registry,
+    buyer,
+    category,
+    fact,
+    load_rule_set,
+    purchase,
+    save_rule_set,
+    screen,
+    screen_columns,
+    screen_ledger,
+    vendor,
+    write_results,
+)
+from vendorpolicy._bulk import BulkRows
+
+ORIGINS = ["CN", "HK", "JP", "US", "KR", "TW"]
+#: Rows of the ledger also screened in this process both ways, to compare.
+COMPARE = 20_000
+SECTORS = ["central-government", "defence", "local-government", "carrier", "retail"]
+
+
+def rules_100(seed: int = 100) -> RuleSet:
+    """100 rules in a mix of the kinds a procurement policy has."""
+    rnd = random.Random(seed)
+    rules = []
+    effects = [Effect.DENY, Effect.REVIEW, Effect.WARN]
+    for i in range(100):
+        when = vendor.origin.in_(set(rnd.sample(ORIGINS, 2))) & category.within(
+            rnd.choice(CATEGORIES).rsplit("/", rnd.randint(0, 1))[0]
+        )
+        if i % 3 == 0:
+            when = when & purchase.value.at_least(10 ** rnd.randint(4, 7), "JPY")
+        if i % 4 == 1:
+            when = when & buyer.sector.in_(set(rnd.sample(SECTORS, 2)))
+        if i % 5 == 2:
+            when = when & purchase.date.on_or_after(dt.date(rnd.randint(2018, 2023), 4, 1))
+        unless = fact("system-scope").in_({"general"}) if i % 6 == 3 else None
+        start = dt.date(2019, rnd.randint(1, 12), 1) if i % 7 == 4 else None
+        rules.append(
+            Rule(
+                id=f"r{i:03d}",
+                when=when,
+                unless=unless,
+                effect=effects[i % 3],
+                reason=f"generated rule {i}",
+                in_force_from=start,
+            )
+        )
+    return RuleSet(id="bulk-100", version="1", rules=rules)
+
+
+def columns(rows: int, seed: int = 2018) -> dict[str, list[str | None]]:
+    rnd = random.Random(seed)
+    out: dict[str, list[str | None]] = {h: [] for h in HEADER}
+    for i in range(rows):
+        b = rnd.choice(BUYERS)
+        v = rnd.choice(VENDORS)
+        scope = rnd.choice(SCOPES)
+        cells = [
+            f"po-{i:07d}",
+            f"20{rnd.randint(18, 24)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}",
+            *b,
+            "JP",
+            *v,
+            rnd.choice(CATEGORIES),
+            str(rnd.randint(1, 10**8)),
+            "JPY",
+            scope,
+        ]
+        for h, c in zip(HEADER, cells, strict=True):
+            out[h].append(c or None)
+    return out
+
+
+def machine() -> str:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (
+        f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"load average {load:.1f}"
+    )
+
+
+def main() -> int:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    column_rows = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
+    broken = (rows // 7, rows // 2, rows - 5)
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        ledger = Path(tmp) / "ledger.csv"
+        output = Path(tmp) / "results.csv"
+        rules_file = Path(tmp) / "rules.toml"
+        save_rule_set(rules_100(), rules_file)
+        generate(ledger, rows, broken)
+        command = [
+            sys.executable, "-m", "vendorpolicy", "check", str(rules_file), str(ledger),
+            "--registry", "bundled", "--output", str(output), "--quiet", "--fail-on", "never",
+        ]  # fmt: skip
+        start = time.perf_counter()
+        done = subprocess.run(command, check=False)  # noqa: S603 - our own module
+        elapsed = time.perf_counter() - start
+        with output.open(encoding="utf-8", newline="") as handle:
+            records = list(csv.DictReader(handle))
+        # The same ledger's first rows in this process, row by row and in bulk: same bytes?
+        prefix = Path(tmp) / "prefix.csv"
+        with ledger.open(encoding="utf-8") as handle:
+            prefix.write_text("".join(next(handle) for _ in range(COMPARE + 1)), encoding="utf-8")
+        rule_set = load_rule_set(rules_file)
+        registry = bundled_registry()
+        timings = {}
+        outputs = {}
+        for way in ("row by row", "bulk"):
+            out = io.StringIO()
+            start = time.perf_counter()
+            results = (
+                screen(rule_set, BulkRows(prefix, mapping=ColumnMapping()), registry=registry)
+                if way == "bulk"
+                else screen_ledger(rule_set, prefix, registry=registry)
+            )
+            write = getattr(results, "write", None)
+            if write is not None:
+                write(out, format="csv", keep=())
+            else:
+                write_results(results, out, rule_set=rule_set, format="csv")
+            timings[way] = time.perf_counter() - start
+            outputs[way] = out.getvalue()
+    errors = sum(r["status"] == "error" for r in records)
+    decisions = sum(r["status"] == "decided" for r in records)
+    print(f"check: {rows:,} rows, 100 rules, bundled registry; exit code {done.returncode}; "
+          f"{decisions:,} decisions, {errors} error records")  # fmt: skip
+    print(f"  wall time {elapsed:.2f} s, {rows / elapsed:,.0f} rows/s (end to end, one process)")
+    ok = ok and done.returncode == 3 and errors == 3 and decisions == rows - 3
+
+    same = outputs["bulk"] == outputs["row by row"]
+    print(f"in process, first {COMPARE:,} rows: row by row {COMPARE / timings['row by row']:,.0f}"
+          f" rows/s, bulk {COMPARE / timings['bulk']:,.0f} rows/s "
+          f"({timings['row by row'] / timings['bulk']:.1f}x); result files "
+          f"{'identical' if same else 'DIFFER'}")  # fmt: skip
+    ok = ok and same
+
+    data = columns(column_rows)
+    rule_set = rules_100()
+    start = time.perf_counter()
+    result = screen_columns(rule_set, data)
+    elapsed = time.perf_counter() - start
+    print(f"screen_columns: {column_rows:,} rows, 100 rules: {elapsed:.2f} s, "
+          f"{column_rows / elapsed:,.0f} rows/s; {len(result):,} results")  # fmt: skip
+    ok = ok and len(result) == column_rows
+    print(f"machine: {machine()}")
+    print("result as expected" if ok else "UNEXPECTED RESULT")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,780 @@
+"""Screening many rows without a validated ``Purchase`` per row.
+
+A row is split into what names it (the purchase id, the kept columns), what varies from row to
+row (the amount and the purchase date) and the rest, its *content* (buyer, vendor, supplier,
+category, facts...). Each distinct content is read once the ordinary way (``_to_purchase``) into
+a template purchase; each distinct amount and date cell is validated once, by the functions the
+ordinary way uses. A row is then the template's fields with its own amount and date, on a
+:class:`~vendorpolicy._compile._bulk.Shim`, mapped to the compiled form's class ids, and every
+row with the same class ids (and the same warnings, resolution and supplier) gets the same
+decision: its result record is computed once, from the first such row decided the ordinary way,
+and written for the others with their own line, id, date and kept columns.
+
+Whatever the fast path cannot vouch for is decided the ordinary way, row by row, and gives what
+it gives today: a row that does not split cleanly into cells, a cell that does not validate, a
+content whose purchase breaks the vocabulary or is decided by the interpreter (custom
+predicates, escalated facts, ambiguous names that may be settled), a decision with errors, any
+key the compiled form has not seen yet. Every row yields a decision or an error record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import operator
+import os
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, TextIO
+
+import attrs
+
+from vendorpolicy._checks import tick
+from vendorpolicy._compile._bulk import Amount, Classifier, Shim
+from vendorpolicy._compile._lazy import LazyDecision
+from vendorpolicy._compile._program import _slot_value
+from vendorpolicy._ledger import (
+    MAX_RECORD_CHARS,
+    RESULT_COLUMNS,
+    LedgerRow,
+    RowError,
+    ScreenedRow,
+    ScreeningSummary,
+    SummaryTally,
+    _amount,
+    _cell_rows,
+    _check_header,
+    _csv_cell,
+    _csv_line,
+    _csv_quote,
+    _date,
+    _file_error,
+    csv_records,
+    detect_format,
+    result_record,
+    screen,
+)
+from vendorpolicy._mapping import ColumnMapping
+from vendorpolicy._model import Money
+from vendorpolicy._registry import Registry
+from vendorpolicy._rules import RuleSet
+from vendorpolicy._vocabcheck import ExtraFacts, OutsideVocabulary
+from vendorpolicy._vocabulary import Vocabulary
+from vendorpolicy.errors import FileError
+
+__all__ = ["BulkRows", "BulkRun", "RowScreener"]
+
+#: A content read the ordinary way this often without giving a template is left to it.
+_TRIES = 3
+#: How many shapes built from the compiled form are checked against a row decided the
+#: ordinary way, in each run: a disagreement turns the fast path off for the rest of it.
+_VERIFY = 32
+_SURROGATE = re.compile("[\udc80-\udcff]")
+#: The fields of a result record that name the row, not the decision.
+_PER_ROW = ("line", "purchase_id", "as_of", "credit_memo", "kept")
+_BAD = object()
+
+
+class _Entry:
+    """One distinct content: its template purchase (with a shim to put a row's fields on), and
+    per registry interval the resolution and the class ids of the facets it fixes."""
+
+    __slots__ = ("extras", "shim", "slow", "supplier_country", "template", "tries", "warnings")
+
+    def __init__(self) -> None:
+        self.template: Any = None
+        self.warnings: tuple[str, ...] = ()
+        self.supplier_country: str | None = None
+        self.shim: Shim | None = None
+        self.tries = 0
+        self.slow = False
+        #: interval -> (extra, static class ids, tail) once learnt.
+        self.extras: dict[int | None, tuple[Any, int]] = {}
+
+
+class Shape:
+    """What every row with the same class ids gets: the result record but for its own fields,
+    ready to write, and its share of the summary."""
+
+    __slots__ = (
+        "_csv",
+        "_json",
+        "count",
+        "effect",
+        "missing",
+        "record",
+        "rules",
+        "supplier",
+        "warned",
+    )
+
+    def __init__(self, record: dict[str, Any], supplier: str) -> None:
+        self.record = {k: v for k, v in record.items() if k not in _PER_ROW}
+        self._csv: str | None = None
+        self._json: list[str] | None = None
+        self.count = 0
+        self.effect = record["effect"]
+        self.warned = bool(record["warnings"])
+        self.rules = tuple(record["determining"])
+        self.missing = tuple(record["missing_facts"]) if record["basis"] == "unknown" else ()
+        self.supplier = supplier
+
+    @property
+    def csv(self) -> str:
+        """The record's cells from ``status`` to ``digest``, as a CSV result file has them."""
+        if self._csv is None:
+            record = self.record
+            self._csv = ",".join(_csv_quote(_csv_cell(record[c])) for c in RESULT_COLUMNS[2:15])
+        return self._csv
+
+    @property
+    def json(self) -> list[str]:
+        """The record as JSON Lines writes it, in the pieces between the per-row fields."""
+        if self._json is None:
+            self._json = self._pieces()
+        return self._json
+
+    def _pieces(self) -> list[str]:
+        probe: dict[str, Any] = dict(self.record)
+        marks = {k: f"\x00{k}\x00" for k in _PER_ROW}
+        probe.update(marks)
+        text = json.dumps(probe, ensure_ascii=False, sort_keys=True)
+        # The pieces between the per-row fields, in the order sort_keys writes them.
+        order = sorted(_PER_ROW)
+        pieces = []
+        rest = text
+        for k in order:
+            before, _, rest = rest.partition(json.dumps(marks[k]))
+            pieces.append(before)
+        pieces.append(rest)
+        return pieces
+
+
+class RowScreener:
+    """Decides rows of text cells laid out as ``roles`` says (``_check_header``), the fast way
+    where it can; see the module docstring."""
+
+    def __init__(
+        self,
+        rule_set: RuleSet,
+        roles: Sequence[tuple[str, ...]],
+        mapping: ColumnMapping,
+        *,
+        as_of: dt.date | None = None,
+        registry: Registry | None = None,
+        resolver: Any = None,
+        outside_vocabulary: OutsideVocabulary = "error",
+        extra_facts: ExtraFacts = (),
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
+        from vendorpolicy._engine import _program  # noqa: PLC0415 - the engine's own
+
+        self.rule_set = rule_set
+        self.roles = list(roles)
+        self.mapping = mapping
+        self.as_of = as_of
+        self.registry = registry
+        self.options: dict[str, Any] = {
+            "as_of": as_of,
+            "registry": registry,
+            "resolver": resolver,
+            "outside_vocabulary": outside_vocabulary,
+            "extra_facts": extra_facts,
+            "vocabulary": vocabulary,
+        }
+        program = _program(rule_set)
+        self.program = program
+        self.enabled = (
+            program is not None
+            and not program.fallback
+            and resolver is None
+            and type(rule_set) is RuleSet
+            and (registry is None or type(registry) is Registry)
+            and os.environ.get("VENDORPOLICY_INTERPRET", "") in ("", "0")
+        )
+        self.classifier = Classifier(program) if self.enabled and program else None
+        self.cache = (
+            program._resolution_cache(registry)
+            if self.enabled and program is not None and registry is not None
+            else None
+        )
+        self.points = self.cache.points if self.cache is not None else ()
+        self.contents: dict[tuple[str, ...], _Entry] = {}
+        self.amounts: dict[str, Any] = {}
+        self.dates: dict[str, Any] = {}
+        self.shapes: dict[Hashable, Shape] = {}
+        #: Per resolution (by identity, kept alive here): its record lines and whether it
+        #: identified the supplier.
+        self.resolutions: dict[int, tuple[Any, tuple[str, ...], bool]] = {}
+        #: Shapes built from the compiled form that are checked against the ordinary way.
+        self.verify = _VERIFY
+        #: The number of each (static classes, tail) pair, and each number's tail.
+        self.sids: dict[Hashable, int] = {}
+        self.tails: list[tuple[Any, ...]] = []
+        #: Shapes by (mask, tail), for the masks whose missing facts are settled.
+        self.by_mask: dict[Hashable, Shape] = {}
+        self._layout()
+
+    def _layout(self) -> None:
+        """Which cells name the row, which vary, which make its content."""
+        mapping = self.mapping
+        fixed = set(mapping.constants) | {t for m in mapping.value_maps for t in m.targets()}
+        self.id_at = self.value_at = self.date_at = -1
+        self.kept_at: list[tuple[int, str]] = []
+        content: list[int] = []
+        for j, keys in enumerate(self.roles):
+            kept = [k for k in keys if k.startswith("keep:")]
+            self.kept_at.extend((j, k[len("keep:") :]) for k in kept)
+            rest = tuple(k for k in keys if not k.startswith("keep:"))
+            if rest == ("field:id",) and isinstance(mapping.id, str) and "id" not in fixed:
+                self.id_at = j
+            elif rest == ("field:value",) and "value" not in fixed:
+                self.value_at = j
+            elif rest == ("field:date",) and "date" not in fixed:
+                self.date_at = j
+            elif rest:
+                content.append(j)
+        self.content_at = content
+        #: The content cells of a row, as a tuple.
+        self.content_of: Callable[[list[str]], tuple[str, ...]] = (
+            operator.itemgetter(*content)
+            if len(content) > 1
+            else (lambda cells: tuple([cells[j] for j in content]))
+        )
+        if any(k.startswith("idpart:") for keys in self.roles for k in keys):
+            self.enabled = False
+
+    # --- one row -----------------------------------------------------------------------------
+
+    def ordinary(self, line: int, cells: list[str] | None) -> list[ScreenedRow | RowError]:
+        """The row read and decided as ``read_ledger`` and ``screen`` do (none for a blank
+        line)."""
+        rows = _cell_rows(iter([(line, cells)]), self.roles, self.mapping)
+        return list(screen(self.rule_set, rows, **self.options))
+
+    def row(self, line: int, cells: list[str] | None) -> Any:
+        """A :class:`Shape` with the row's own fields, as ``(shape, line, id, when, credit
+        memo, kept)``, or the ordinary results (a list)."""
+        if (
+            not self.enabled
+            or cells is None
+            or len(cells) != len(self.roles)
+            or (len(cells) == 1 and not cells[0].strip())
+        ):
+            return self.ordinary(line, cells)
+        joined = "".join(cells)
+        if "\x00" in joined or (not joined.isascii() and _SURROGATE.search(joined)):
+            return self.ordinary(line, cells)
+        key = self.content_of(cells)
+        entry = self.contents.get(key)
+        if entry is None:
+            entry = self.contents[key] = _Entry()
+        if entry.slow:
+            return self.ordinary(line, cells)
+        found = self._fields(entry, cells)
+        if found is None:
+            return self._learn(entry, line, cells)
+        shape_key, pid, when, credit = found
+        shape = self.shapes.get(shape_key)
+        if shape is None:
+            shape = self._shape(entry, shape_key, when)
+            if shape is None:
+                return self._learn(entry, line, cells)
+            if self.verify > 0:
+                # The first shapes are also decided the ordinary way, and must agree.
+                self.verify -= 1
+                results = self.ordinary(line, cells)
+                same = len(results) == 1 and isinstance(results[0], ScreenedRow)
+                if same:
+                    record = result_record(results[0], self.rule_set)
+                    same = {k: v for k, v in record.items() if k not in _PER_ROW} == shape.record
+                if not same:  # pragma: no cover - a bug in the fast path; never its answer
+                    self.enabled = False
+                    return results
+            self.shapes[shape_key] = shape
+        return (shape, line, pid, when, credit, self._kept(cells))
+
+    def _shape(self, entry: _Entry, key: Any, when: dt.date | None) -> Shape | None:
+        """The shape of the row on the entry's shim, from the compiled form's own tables and
+        decoding, as a compiled decision reads it; ``None`` if its decision has errors."""
+        program = self.program
+        assert program is not None
+        template, shim = entry.template, entry.shim
+        interval = None if when is None or self.cache is None else bisect_right(self.points, when)
+        extra = entry.extras[interval][0]
+        if extra is None:
+            vendor, components, buyer = template.vendor, template.components, template.buyer
+            behind: dict[str, tuple[str, ...]] = {}
+        else:
+            vendor, components, buyer = extra.vendor, extra.components, extra.buyer
+            behind = extra.behind or {}
+        mask = program.slots(shim, when, vendor, components, buyer)
+        core = program.outcomes.get(mask)
+        if core is None:
+            core = program._decode(mask, mask, ())
+        if core.errors is None or core.errors:
+            return None
+        tail = self.tails[key[0]]
+        settled = core.missing_facts is not None
+        if settled:
+            # Every row with this mask and tail has the same record.
+            shared = self.by_mask.get((mask, tail))
+            if shared is not None:
+                return shared
+        missing = core.missing_facts
+        if missing is None:
+            missing = program.missing_facts(shim, when, extra, behind)  # type: ignore[arg-type]
+        n = program.slot_count
+        reasons = []
+        for i in core.determining:
+            rule = program.rules[i].rule
+            reason = rule.reason
+            earlier_false = True
+            for k, (slot, _) in enumerate(program.rules[i].case_slots):
+                value = _slot_value(slot, mask, n)
+                if value is True:
+                    if earlier_false:
+                        reason = rule.cases[k].reason or rule.reason
+                    break
+                if value is not False:
+                    earlier_false = False
+            if reason:
+                reasons.append(reason)
+        record = {
+            "line": 0,
+            "purchase_id": "",
+            "status": "decided",
+            "effect": core.effect.value,
+            "basis": core.basis.value,
+            "determining": list(core.determining_keys),
+            "reason": "; ".join(reasons),
+            "obligations": list(core.obligations),
+            "missing_facts": list(missing),
+            "errors": [],
+            "warnings": list(tail[0]),
+            "resolved": list(tail[3]),
+            "rule_set": core.rule_set,
+            "version": core.version,
+            "digest": core.digest,
+            "as_of": None,
+            "credit_memo": False,
+            "kept": {},
+        }
+        shape = Shape(record, tail[1])
+        if settled:
+            self.by_mask[mask, tail] = shape
+        return shape
+
+    def _kept(self, cells: list[str]) -> dict[str, str]:
+        return {name: cells[j] for j, name in self.kept_at} if self.kept_at else {}
+
+    def _fields(
+        self, entry: _Entry, cells: list[str]
+    ) -> tuple[tuple[int, Any], str, Any, bool] | None:
+        """The row's shape key, id, decision date and credit memo flag; ``None`` when the fast
+        path cannot vouch for it yet."""
+        template = entry.template
+        shim = entry.shim
+        if template is None or shim is None:
+            return None
+        pid = ""
+        if self.id_at >= 0:
+            pid = cells[self.id_at].strip()
+            if not pid.isascii():
+                return None
+        credit = False
+        if self.value_at >= 0:
+            found = self.amounts.get(cells[self.value_at])
+            if found is None:
+                found = self.amounts[cells[self.value_at]] = self._amount(cells[self.value_at])
+            if found is _BAD:
+                return None
+            amount, credit = found
+            if (amount is None) != (template.value is None):
+                return None
+            shim.value = None if amount is None else Amount(amount, template.value.currency)
+        date = template.date
+        if self.date_at >= 0:
+            date = self.dates.get(cells[self.date_at], _BAD)
+            if date is _BAD:
+                date = self.dates[cells[self.date_at]] = self._date(cells[self.date_at])
+            if date is _BAD:
+                return None
+            if template.acquired is not None and date is not None and template.acquired > date:
+                return None
+            shim.date = date
+        shim.id = pid
+        when = self.as_of if self.as_of is not None else date
+        interval = None if when is None or self.cache is None else bisect_right(self.points, when)
+        learnt = entry.extras.get(interval)
+        if learnt is None:
+            learnt = self._interval(entry, when, interval)
+            if learnt is None:
+                return None
+        extra, sid = learnt
+        if extra is None:
+            vendor, components, buyer = template.vendor, template.components, template.buyer
+        else:
+            vendor, components, buyer = extra.vendor, extra.components, extra.buyer
+        assert self.classifier is not None
+        dynamic = self.classifier.dynamic(shim, when, vendor, components, buyer)
+        if dynamic is None:
+            dynamic = self._fill(entry, when, vendor, components, buyer)
+            if dynamic is None:
+                return None
+        return (sid, dynamic), pid, when, credit
+
+    def _fill(
+        self, entry: _Entry, when: dt.date | None, vendor: Any, components: Any, buyer: Any
+    ) -> tuple[int, ...] | None:
+        """A key the compiled form has not seen: a purchase is built for it (once: the next
+        rows with it find it in the tables) and its atoms evaluated the compiled form's way."""
+        shim = entry.shim
+        program = self.program
+        assert shim is not None
+        assert program is not None
+        assert self.classifier is not None
+        try:
+            value = shim.value
+            money = None if value is None else Money(amount=value.amount, currency=value.currency)
+            subject = attrs.evolve(
+                entry.template,
+                value=money,
+                date=shim.date,
+                id=shim.id,
+                vendor=vendor,
+                components=components,
+                buyer=buyer,
+            )
+            program.slots(subject, when, vendor, components, buyer)
+        except Exception:
+            return None
+        return self.classifier.dynamic(shim, when, vendor, components, buyer)
+
+    def _amount(self, raw: str) -> Any:
+        text = raw.strip()
+        if not text:
+            return (None, False)
+        if text.isdigit() and text.isascii():  # what `_amount` makes of plain digits
+            return (Decimal(text), False)
+        parsed = _amount(text, self.mapping)
+        if parsed is None:
+            return _BAD
+        return (Decimal(parsed.lstrip("-")), parsed.startswith("-"))
+
+    def _date(self, raw: str) -> Any:
+        text = raw.strip()
+        if not text:
+            return None
+        errors: list[str] = []
+        value = _date(text, self.mapping, errors)
+        if errors or not isinstance(value, str):
+            return _BAD
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return _BAD
+
+    def _learn(self, entry: _Entry, line: int, cells: list[str]) -> list[ScreenedRow | RowError]:
+        """The row decided the ordinary way; what it shows is kept for the rows like it."""
+        results = self.ordinary(line, cells)
+        if entry.slow or len(results) != 1 or not isinstance(results[0], ScreenedRow):
+            self._failed(entry)
+            return results
+        result = results[0]
+        decision = result.decision
+        if not isinstance(decision, LazyDecision) or decision.errors:
+            self._failed(entry)
+            return results
+        purchase = result.purchase
+        if entry.template is None:
+            entry.template = purchase
+            entry.shim = Shim(purchase)
+            entry.warnings = tuple(decision.warnings)
+            entry.supplier_country = result.supplier_country
+        found = self._fields(entry, cells)
+        if found is None:
+            self._failed(entry)
+            return results
+        shape_key, pid, when, _ = found
+        record = result_record(result, self.rule_set)
+        if (
+            record["purchase_id"] != pid
+            or record["as_of"] != (when.isoformat() if when is not None else None)
+            or shape_key in self.shapes
+        ):
+            return results
+        self.shapes[shape_key] = Shape(record, self.tails[shape_key[0]][1])
+        return results
+
+    def _interval(
+        self, entry: _Entry, when: dt.date | None, interval: int | None
+    ) -> tuple[Any, int] | None:
+        """The resolution and the class ids of the facets the content fixes, for one registry
+        interval, and what else the record reads of the resolution; ``None`` until they are in
+        the program's tables."""
+        template = entry.template
+        extra = None
+        if self.cache is not None:
+            extra = self.cache.lookup(template, when)
+            if extra is None or extra.may_settle:
+                return None
+            vendor, components, buyer = extra.vendor, extra.components, extra.buyer
+        else:
+            vendor, components, buyer = template.vendor, template.components, template.buyer
+        assert self.classifier is not None
+        static = self.classifier.static(entry.shim, when, vendor, components, buyer)
+        if static is None:
+            # Keys not seen yet (a vendor as the registry resolves it in this interval, say):
+            # evaluated once, on the template with what the registry resolved.
+            try:
+                program = self.program
+                assert program is not None
+                subject = attrs.evolve(template, vendor=vendor, components=components, buyer=buyer)
+                program.slots(subject, when, vendor, components, buyer)
+            except Exception:
+                return None
+            static = self.classifier.static(entry.shim, when, vendor, components, buyer)
+            if static is None:
+                return None
+        behind: Hashable = ()
+        resolved: tuple[str, ...] = ()
+        identified = False
+        if extra is not None:
+            assert self.registry is not None
+            assert self.cache is not None
+            behind = tuple(sorted((extra.behind or {}).items()))
+            known = self.resolutions.get(id(extra))
+            if known is None or known[0] is not extra:
+                kept = self.cache.resolutions.get(id(extra))
+                resolutions = (
+                    kept[1]
+                    if kept is not None and kept[0] is extra
+                    else self.registry.resolve(template, as_of=when).resolutions
+                )
+                known = self.resolutions[id(extra)] = (
+                    extra,
+                    tuple(line for r in resolutions for line in r.summary()),
+                    any(r.subject == "vendor" and r.entity for r in resolutions),
+                )
+            _, resolved, identified = known
+        supplier = ""
+        if template.vendor is None and template.supplier.strip() and not identified:
+            supplier = template.supplier.strip()
+            if entry.supplier_country:
+                supplier += f" ({entry.supplier_country})"
+        tail = (entry.warnings, supplier, behind, resolved)
+        # The static classes and the tail, as one small number (hashed once, not per row).
+        sid = self.sids.get((static, tail))
+        if sid is None:
+            sid = self.sids[static, tail] = len(self.tails)
+            self.tails.append(tail)
+        learnt = (extra, sid)
+        entry.extras[interval] = learnt
+        return learnt
+
+    def _failed(self, entry: _Entry) -> None:
+        entry.tries += 1
+        if entry.tries >= _TRIES and entry.template is None:
+            entry.slow = True
+
+
+class BulkRows:
+    """The records of a CSV ledger, its header checked, for :func:`screen` to decide in bulk
+    (``screen(rule_set, BulkRows(path, mapping=...))`` gives a :class:`BulkRun`)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, mapping: ColumnMapping) -> None:
+        name = os.fspath(path)
+        if "auto" in (mapping.delimiter, mapping.encoding, mapping.decimal):
+            mapping = detect_format(path, mapping).mapping
+        self.mapping = mapping
+        try:
+            handle = Path(name).open("rb")  # noqa: SIM115 - closed by close()
+        except FileNotFoundError:
+            raise FileError(f"no such file {tick(name)}") from None
+        except IsADirectoryError:
+            raise FileError(f"{tick(name)} is a directory, not a file") from None
+        except OSError as exc:
+            raise FileError(f"cannot read {tick(name)}: {exc.strerror or exc}") from None
+        self._handle: IO[Any] | None = handle
+        try:
+            head = handle.read(4096)
+            handle.seek(0)
+            if b"\x00" in head:
+                raise _file_error(name, "binary data (a NUL byte) where text was expected")
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise _file_error(name, "the file is UTF-16 text", hint="save it as UTF-8")
+            encoding = "utf-8-sig" if mapping.encoding in ("utf-8", "auto") else mapping.encoding
+            text = io.TextIOWrapper(handle, encoding=encoding, errors="surrogateescape", newline="")
+            self._handle = text  # closing the text closes the file
+            delimiter = "," if mapping.delimiter == "auto" else mapping.delimiter
+            self.records = csv_records(text, delimiter=delimiter)
+            first = next(self.records, None)
+            if first is None:
+                raise _file_error(
+                    name, "the file is empty", hint="the first line must name the columns"
+                )
+            if first[1] is None:
+                raise _file_error(name, f"the header is longer than {MAX_RECORD_CHARS} characters")
+            self.roles = _check_header([h.strip() for h in first[1]], name, mapping)
+        except BaseException:
+            self.close()
+            raise
+
+    def __iter__(self) -> Iterator[LedgerRow | RowError]:
+        """The rows, as ``read_ledger`` reads them."""
+        return _cell_rows(self.records, self.roles, self.mapping)
+
+    def close(self) -> None:
+        """Close the ledger."""
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            handle.close()
+
+    def screened(self, rule_set: RuleSet, **options: Any) -> BulkRun:
+        """The rows decided (``options`` as for :func:`screen`)."""
+        return BulkRun(rule_set, self, **options)
+
+
+class BulkRun(Iterator[ScreenedRow | RowError]):
+    """A CSV ledger's rows decided: iterated, the ordinary results one by one; written
+    (:meth:`write`, which ``check`` calls), the same records in bulk."""
+
+    def __init__(self, rule_set: RuleSet, rows: BulkRows, **options: Any) -> None:
+        self.rule_set = rule_set
+        self.rows = rows
+        self.screener = RowScreener(rule_set, rows.roles, rows.mapping, **options)
+        self._pending: list[ScreenedRow | RowError] = []
+
+    def __next__(self) -> ScreenedRow | RowError:
+        while not self._pending:
+            try:
+                line, cells = next(self.rows.records)
+            except BaseException:
+                self.close()
+                raise
+            self._pending = self.screener.ordinary(line, cells)[::-1]
+        return self._pending.pop()
+
+    def close(self) -> None:
+        """Close the ledger."""
+        self.rows.close()
+
+    def write(self, out: TextIO, *, format: str, keep: Sequence[str]) -> ScreeningSummary:  # noqa: A002
+        """Write one record per row as ``write_results`` does, and count them."""
+        try:
+            return _write(self.screener, self.rows.records, out, format, tuple(keep))
+        finally:
+            self.close()
+
+
+def _write(
+    screener: RowScreener,
+    records: Iterator[tuple[int, list[str] | None]],
+    out: TextIO,
+    fmt: str,
+    keep: tuple[str, ...],
+) -> ScreeningSummary:
+    rule_set = screener.rule_set
+    csv_out = fmt == "csv"
+    if csv_out:
+        out.write(_csv_line([*RESULT_COLUMNS, *(_csv_cell(c) for c in keep)]))
+    tally = SummaryTally()
+    seen: list[Shape] = []
+    write = out.write
+    row = screener.row
+    dates: dict[Any, str] = {None: ""}
+    for line, cells in records:
+        got = row(line, cells)
+        if type(got) is list:
+            for result in got:
+                tally.add(result)
+                write(_ordinary_line(result, rule_set, csv_out, keep))
+            continue
+        shape, number, pid, when, credit, kept = got
+        if shape.count == 0:
+            _first(tally, shape)
+            seen.append(shape)
+        shape.count += 1
+        tally.rows += 1
+        if credit:
+            tally.credit_memos += 1
+        if csv_out:
+            day = dates.get(when)
+            if day is None:
+                day = dates[when] = when.isoformat()
+            tail = ",true" if credit else ",false"
+            if keep:
+                tail += "," + ",".join(_csv_quote(_csv_cell(kept.get(c, ""))) for c in keep)
+            cell = pid if _plain(pid) else _csv_quote(_csv_cell(pid))
+            write(f"{number},{cell},{shape.csv},{day}{tail}\n")
+        else:
+            p = shape.json
+            write(
+                p[0]
+                + json.dumps(when.isoformat() if when is not None else None)
+                + p[1]
+                + ("true" if credit else "false")
+                + p[2]
+                + json.dumps(kept, ensure_ascii=False, sort_keys=True)
+                + p[3]
+                + str(number)
+                + p[4]
+                + json.dumps(pid, ensure_ascii=False)
+                + p[5]
+                + "\n"
+            )
+    for shape in seen:
+        _more(tally, shape, shape.count - 1)
+    return tally.summary()
+
+
+_SPECIAL = re.compile(r'[,"\n\r]|^[=+\-@\t\r]')
+
+
+def _plain(text: str) -> bool:
+    return not _SPECIAL.search(text)
+
+
+def _ordinary_line(
+    result: ScreenedRow | RowError, rule_set: RuleSet, csv_out: bool, keep: tuple[str, ...]
+) -> str:
+    record = result_record(result, rule_set)
+    if csv_out:
+        kept = record["kept"]
+        return _csv_line(
+            [
+                *(_csv_cell(record[c]) for c in RESULT_COLUMNS),
+                *(_csv_cell(kept.get(c, "")) for c in keep),
+            ]
+        )
+    return json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _first(tally: SummaryTally, shape: Shape) -> None:
+    """A shape's first row, counted as ``SummaryTally.add`` counts it (the counters keep the
+    order in which they first see each key)."""
+    tally.effects[shape.effect] += 1
+    tally.warnings += shape.warned
+    tally.rules.update(shape.rules)
+    if shape.missing:
+        tally.missing.update(shape.missing)
+    if shape.supplier:
+        tally.suppliers[shape.supplier] += 1
+
+
+def _more(tally: SummaryTally, shape: Shape, n: int) -> None:
+    if n <= 0:
+        return
+    tally.effects[shape.effect] += n
+    tally.warnings += n * shape.warned
+    for k in shape.rules:
+        tally.rules[k] += n
+    for f in shape.missing:
+        tally.missing[f] += n
+    if shape.supplier:
+        tally.suppliers[shape.supplier] += n

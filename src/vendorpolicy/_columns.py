@@ -1,0 +1,172 @@
+"""Screening columns: a ledger given as one list of cells per column, decided row by row
+without a validated ``Purchase`` per row, with decision columns aligned with the input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from attrs import frozen
+
+from vendorpolicy._checks import tick
+from vendorpolicy._ledger import RowError, ScreenedRow, _check_header, result_record
+from vendorpolicy._mapping import ColumnMapping
+from vendorpolicy._registry import Registry
+from vendorpolicy._rules import RuleSet
+from vendorpolicy._vocabcheck import ExtraFacts, OutsideVocabulary
+from vendorpolicy._vocabulary import Vocabulary
+from vendorpolicy.errors import InvalidDataError, InvalidValueError, VendorPolicyError
+
+__all__ = ["ScreenedColumns", "screen_columns"]
+
+_WHERE = "columns"
+_TEXT = {str, type(None)}
+
+
+@frozen(kw_only=True)
+class ScreenedColumns:
+    """The result of :func:`screen_columns`: one entry per input row in each column, in the
+    order of the rows. Each row's entries are those of its record in a result file
+    (:func:`write_results`): ``status`` is ``"decided"`` or ``"error"``; for an error row
+    ``effect`` and ``basis`` are ``None`` and ``errors`` says why the row could not be decided;
+    for a decided row ``errors`` holds the decision's own (a rule that failed closed)."""
+
+    status: tuple[str, ...]
+    effect: tuple[str | None, ...]
+    basis: tuple[str | None, ...]
+    determining: tuple[tuple[str, ...], ...]
+    obligations: tuple[tuple[str, ...], ...]
+    missing_facts: tuple[tuple[str, ...], ...]
+    errors: tuple[tuple[str, ...], ...]
+    warnings: tuple[tuple[str, ...], ...]
+
+    def __len__(self) -> int:
+        return len(self.status)
+
+
+_FIELDS = ("status", "effect", "basis", "determining", "obligations", "missing_facts")
+
+
+def screen_columns(
+    rule_set: RuleSet,
+    columns: Mapping[str, Sequence[str | None]],
+    *,
+    mapping: ColumnMapping | None = None,
+    as_of: dt.date | None = None,
+    registry: Registry | None = None,
+    outside_vocabulary: OutsideVocabulary = "error",
+    extra_facts: ExtraFacts = (),
+    vocabulary: Vocabulary | None = None,
+) -> ScreenedColumns:
+    """Decide on every row of ``columns`` (column name -> the column's cells, as text, ``None``
+    for an empty cell), read through ``mapping`` as a CSV ledger's header and cells are: the
+    same decisions and the same row errors as :func:`screen_ledger` on that ledger.
+
+    Rows are not turned into validated purchases one by one: each distinct value is read once
+    and each distinct combination of what the rules can tell apart is decided once, and its
+    outcome given to every row that has it (see ``docs/evaluation.md``). The columns must all
+    have the same length, and their cells must be text or ``None``; anything else is an
+    :class:`InvalidDataError` naming the column and the row.
+    """
+    from vendorpolicy._bulk import RowScreener  # noqa: PLC0415 - it imports the engine
+
+    mapping = mapping or ColumnMapping()
+    if "auto" in (mapping.delimiter, mapping.encoding, mapping.decimal):
+        from vendorpolicy._ledger import _resolved  # noqa: PLC0415
+
+        mapping = _resolved(mapping, ",", "utf-8", ".", None)
+    header = list(columns)
+    cells_by_column = [columns[name] for name in header]
+    _check_columns(header, cells_by_column)
+    roles = _check_header([h.strip() for h in header], _WHERE, mapping)
+    screener = RowScreener(
+        rule_set,
+        roles,
+        mapping,
+        as_of=as_of,
+        registry=registry,
+        outside_vocabulary=outside_vocabulary,
+        extra_facts=extra_facts,
+        vocabulary=vocabulary,
+    )
+    out: dict[str, list[Any]] = {name: [] for name in (*_FIELDS, "errors", "warnings")}
+    status, effect, basis = out["status"], out["effect"], out["basis"]
+    determining, obligations = out["determining"], out["obligations"]
+    missing, errors, warnings = out["missing_facts"], out["errors"], out["warnings"]
+    rows = zip(*cells_by_column, strict=True) if cells_by_column else iter(())
+    entries: dict[int, tuple[Any, ...]] = {}  # per shape (by identity, kept alive by it)
+    for number, row in enumerate(rows):
+        cells = ["" if c is None else c for c in row]
+        got = screener.row(number, cells)
+        if type(got) is list:
+            results: list[ScreenedRow | RowError] = got or [
+                RowError(line=number, errors=("an empty row: every cell is empty",))
+            ]
+            entry = _entry(result_record(results[0], rule_set))
+        else:
+            shape = got[0]
+            found = entries.get(id(shape))
+            if found is None or found[0] is not shape:
+                found = entries[id(shape)] = (shape, _entry(shape.record))
+            entry = found[1]
+        s, e, b, d, o, m, x, w = entry
+        status.append(s)
+        effect.append(e)
+        basis.append(b)
+        determining.append(d)
+        obligations.append(o)
+        missing.append(m)
+        errors.append(x)
+        warnings.append(w)
+    return ScreenedColumns(**{k: tuple(v) for k, v in out.items()})
+
+
+def _entry(record: dict[str, Any]) -> tuple[Any, ...]:
+    """A result record's entries in the decision columns, in the order of ``ScreenedColumns``."""
+    return (
+        record["status"],
+        record["effect"],
+        record["basis"],
+        tuple(record["determining"]),
+        tuple(record["obligations"]),
+        tuple(record["missing_facts"]),
+        tuple(record["errors"]),
+        tuple(record["warnings"]),
+    )
+
+
+def _check_columns(header: list[str], cells: list[Sequence[Any]]) -> None:
+    problems: list[VendorPolicyError] = []
+    lengths = {len(c) for c in cells}
+    if len(lengths) > 1:
+        shown = ", ".join(f"{tick(h)}: {len(c)}" for h, c in zip(header, cells, strict=True))
+        problems.append(
+            InvalidValueError(
+                f"the columns differ in length ({shown})",
+                path=_WHERE,
+                hint="give every column one cell per row, `None` for an empty cell",
+            )
+        )
+    for name, column in zip(header, cells, strict=True):
+        if not isinstance(name, str):
+            problems.append(InvalidValueError(f"a column name must be text, got {tick(name)}"))
+            continue
+        if set(map(type, column)) <= _TEXT:
+            continue
+        for i, cell in enumerate(column):
+            if cell is not None and type(cell) is not str:
+                problems.append(
+                    InvalidValueError(
+                        f"expected text or None, got {type(cell).__name__} {tick(cell)}",
+                        path=f"{_WHERE}[{name!r}][{i}]",
+                        hint="pass cells as text as a CSV file has them "
+                        "(`vendorpolicy.extra.arrow.screen_table` converts typed columns)",
+                    )
+                )
+                break
+    if problems:
+        raise InvalidDataError(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in the columns",
+            problems=tuple(problems),
+        )

@@ -1,0 +1,124 @@
+"""Class codes for bulk input: the compiled form's facets read from plain field values.
+
+A row of a ledger (or of columns) is not turned into a validated ``Purchase``: its fields are
+validated once per distinct value by the caller, who hands them here on a :class:`Shim`, an
+object with the attributes of a purchase that the facets' keys read. :class:`Classifier` looks
+each facet's key up in the program's own tables and returns the tuple of class ids: two rows
+with the same tuple make every atom of the rule set come out the same, so they get the same
+decision (save for what names the row: its id, its dates).
+
+The facets are split in two: those whose key reads only what a row shares with the others of
+its *content* (vendor, buyer, category, facts...: ``static``) and those that read the per-row
+value or dates (``dynamic``). A key never seen before is a *miss*: the classifier returns
+``None``, and the caller decides that row the ordinary way (which fills the tables) and asks
+again. Nothing here evaluates an atom.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from vendorpolicy._compile._program import Program
+
+__all__ = ["Classifier", "Shim"]
+
+#: What makes a facet's key differ between rows of the same content.
+_DYNAMIC = re.compile(r"\bp\.(value|date|id)\b|\bwhen\b")
+
+
+class Shim:
+    """The fields of a purchase as the facets' keys read them (``p`` in their expressions)."""
+
+    __slots__ = (
+        "acquired",
+        "buyer",
+        "category",
+        "components",
+        "date",
+        "description",
+        "facts",
+        "id",
+        "purpose",
+        "supplier",
+        "value",
+        "vendor",
+    )
+
+    acquired: Any
+    buyer: Any
+    category: Any
+    components: Any
+    date: Any
+    description: Any
+    facts: Any
+    id: str
+    purpose: Any
+    supplier: Any
+    value: Any
+    vendor: Any
+
+    def __init__(self, template: Any) -> None:
+        for name in self.__slots__:
+            setattr(self, name, getattr(template, name))
+
+
+class Amount:
+    """A purchase's value as the facets read it (``amount``, ``currency``)."""
+
+    __slots__ = ("amount", "currency")
+
+    def __init__(self, amount: Any, currency: str) -> None:
+        self.amount = amount
+        self.currency = currency
+
+
+class Classifier:
+    """The class ids of a row on each facet of ``program``, split into static and dynamic."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.error_bit = program.error_bit
+        static = [f for f in program.facets if not _DYNAMIC.search(f.expr)]
+        dynamic = [f for f in program.facets if _DYNAMIC.search(f.expr)]
+        self.static: Callable[..., tuple[int, ...] | None] = self._generate("static", static)
+        self.dynamic: Callable[..., tuple[int, ...] | None] = self._generate("dynamic", dynamic)
+
+    def _generate(self, name: str, facets: list[Any]) -> Callable[..., tuple[int, ...] | None]:
+        """``name(p, when, vendor, components, buyer)``: the class ids on ``facets``, in order,
+        or ``None`` at a key not in the program's tables, or at a class whose atoms' traces
+        hold an error (the decision's errors are then the interpreter's, per row)."""
+        program = self.program
+        env: dict[str, Any] = {"EB": self.error_bit}
+        lines = [f"def {name}(p, when, vendor, components, buyer):", "    m = 0"]
+        ids = []
+        for facet in facets:
+            i = facet.index
+            env.update(facet.env)
+            env[f"T{i}"] = program.tables[i]
+            lines += [
+                f"    r{i} = T{i}.get({facet.expr})",
+                f"    if r{i} is None:",
+                "        return None",
+                f"    m |= r{i}[0]",
+            ]
+            ids.append(f"r{i}[1]")
+        lines += [
+            "    if m & EB:",
+            "        return None",
+            "    return (" + "".join(f"{x}, " for x in ids) + ")",
+        ]
+        source = "\n".join(lines) + "\n"
+        exec(compile(source, f"<vendorpolicy bulk {name}>", "exec"), env)  # noqa: S102
+        function: Callable[..., tuple[int, ...] | None] = env[name]
+        return function
+
+    def classes(
+        self, p: Any, when: dt.date | None, vendor: Any, components: Any, buyer: Any
+    ) -> tuple[Hashable, ...] | None:
+        """Both tuples at once, for a check against a purchase decided the ordinary way."""
+        a = self.static(p, when, vendor, components, buyer)
+        b = self.dynamic(p, when, vendor, components, buyer)
+        return None if a is None or b is None else (a, b)

@@ -1,0 +1,327 @@
+"""Bulk screening (``check`` on CSV ledgers, ``screen_columns``) against the ordinary way.
+
+Every property writes the same ledger twice — row by row (``screen_ledger`` and
+``write_results``) and in bulk — and asks for the same bytes and the same summary: decisions,
+row errors (messages and lines), missing facts, resolutions, warnings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vendorpolicy import (
+    ColumnMapping,
+    Effect,
+    Purchase,
+    Rule,
+    RuleSet,
+    bundled_registry,
+    packs,
+    purchase,
+    screen,
+    screen_columns,
+    screen_ledger,
+    write_results,
+)
+from vendorpolicy._bulk import BulkRows, BulkRun, RowScreener
+from vendorpolicy._ledger import result_record
+from vendorpolicy.errors import InvalidDataError
+from vendorpolicy.testing import FACT_POOL, purchases, purchases_for, registries, rule_sets
+
+FACTS = sorted(FACT_POOL)
+HEADER = [
+    "id", "date", "buyer_id", "buyer_public", "buyer_sector", "buyer_country", "vendor_id",
+    "vendor_name", "vendor_country", "vendor_designations", "supplier", "category", "value",
+    "currency", "purpose", "acquired", *(f"facts.{f}" for f in FACTS),
+]  # fmt: skip
+_DAMAGE = {
+    "buyer_public": "ture",
+    "vendor_country": "CNN",
+    "date": "2019-02-30",
+    "value": "12x",
+    "currency": "YEN",
+    "category": "Telecom//x",
+    "acquired": "2999-01-01",
+    "id": "p\u00e9",
+}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def cells_of(p: Purchase) -> list[str]:
+    """A purchase as the cells of a ledger row (with the HEADER columns)."""
+    v = p.vendor
+    return [
+        p.id,
+        _text(p.date),
+        p.buyer.id,
+        _text(p.buyer.public),
+        p.buyer.sector.value,
+        _text(p.buyer.country),
+        v.id if v else "",
+        v.name if v else "",
+        _text(v.country) if v else "",
+        ";".join(sorted(v.designations)) if v else "",
+        p.supplier,
+        p.category.path if p.category else "",
+        _text(p.value.amount) if p.value else "",
+        p.value.currency if p.value else "",
+        _text(p.purpose),
+        _text(p.acquired),
+        *(_text(p.facts.get(f)) for f in FACTS),
+    ]
+
+
+def _csv(cells: list[str]) -> str:
+    return ",".join('"' + c.replace('"', '""') + '"' if any(x in c for x in ',"\n\r') else c
+                    for c in cells)  # fmt: skip
+
+
+@st.composite
+def ledgers(draw: st.DrawFn, pool: st.SearchStrategy[Purchase]) -> str:
+    """A ledger: rows drawn from a few purchases (so that contents repeat), each with its own
+    id, amount and date now and then, some damaged."""
+    base = draw(st.lists(pool, min_size=1, max_size=4))
+    lines = [",".join(HEADER)]
+    for i in range(draw(st.integers(1, 24))):
+        cells = cells_of(draw(st.sampled_from(base)))
+        cells[0] = f"po-{i}"
+        if draw(st.booleans()):
+            cells[12] = str(draw(st.integers(0, 10**7))) if cells[13] else ""
+        if draw(st.booleans()):
+            cells[1] = draw(st.dates(dt.date(2017, 1, 1), dt.date(2027, 12, 31))).isoformat()
+        if draw(st.integers(0, 9)) == 0:
+            column = draw(st.sampled_from(sorted(_DAMAGE)))
+            cells[HEADER.index(column)] = _DAMAGE[column]
+        if draw(st.integers(0, 19)) == 0:
+            cells = cells[:-1]  # a short row
+        lines.append(_csv(cells))
+    return "\n".join(lines) + "\n"
+
+
+def _both(
+    rule_set: RuleSet, text: str, tmp: Path, fmt: str, **options: Any
+) -> tuple[tuple[str, Any], tuple[str, Any]]:
+    path = tmp / "ledger.csv"
+    path.write_text(text, encoding="utf-8")
+    plain = io.StringIO()
+    summary = write_results(
+        screen_ledger(rule_set, path, **options), plain, rule_set=rule_set, format=fmt
+    )  # type: ignore[arg-type]
+    bulk = io.StringIO()
+    run = screen(rule_set, BulkRows(path, mapping=ColumnMapping()), **options)
+    assert isinstance(run, BulkRun)
+    # The shapes the fast path builds are not checked against the ordinary way here: the
+    # comparison below is the check.
+    run.screener.verify = 0
+    bulk_summary = run.write(bulk, format=fmt, keep=())
+    return (plain.getvalue(), summary), (bulk.getvalue(), bulk_summary)
+
+
+_SETTINGS = settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    deadline=None,
+)
+
+
+class TestBulkCheck:
+    @_SETTINGS
+    @given(
+        rule_set=rule_sets(max_rules=5, max_includes=1),
+        data=st.data(),
+        fmt=st.sampled_from(["csv", "jsonl"]),
+    )
+    def test_generated_rule_sets(
+        self, rule_set: RuleSet, data: st.DataObject, fmt: str, tmp_path: Path
+    ) -> None:
+        """Bulk results equal row-by-row results for generated rule sets and ledgers."""
+        text = data.draw(ledgers(purchases()))
+        as_of = data.draw(st.none() | st.dates(dt.date(2017, 1, 1), dt.date(2027, 12, 31)))
+        plain, bulk = _both(rule_set, text, tmp_path, fmt, as_of=as_of)
+        assert bulk == plain
+
+    @_SETTINGS
+    @given(rule_set=rule_sets(max_rules=4), registry=registries(), data=st.data())
+    def test_with_a_registry(
+        self, rule_set: RuleSet, registry: Any, data: st.DataObject, tmp_path: Path
+    ) -> None:
+        """With a registry: the same resolutions, missing facts and unidentified suppliers."""
+        text = data.draw(ledgers(purchases()))
+        plain, bulk = _both(rule_set, text, tmp_path, "csv", registry=registry)
+        assert bulk == plain
+
+    @pytest.mark.parametrize("name", packs.names())
+    @_SETTINGS
+    @given(data=st.data())
+    def test_every_bundled_pack(self, name: str, data: st.DataObject, tmp_path: Path) -> None:
+        """Every bundled pack, with the bundled registry, over purchases aimed at it."""
+        rule_set = packs.load(name)
+        registry = bundled_registry()
+        text = data.draw(ledgers(purchases_for(rule_set, registry=registry)))
+        escalate = data.draw(st.sampled_from(["error", "escalate"]))
+        plain, bulk = _both(
+            rule_set, text, tmp_path, "jsonl", registry=registry, outside_vocabulary=escalate
+        )
+        assert bulk == plain
+
+    def test_repeated_rows_take_the_fast_path(self, tmp_path: Path) -> None:
+        """Rows that repeat a content are written from a shape, not decided one by one."""
+        rule_set = packs.load("jp-2018")
+        row = "mic,true,central-government,JP,huawei,Huawei,CN,,,telecom/network/router"
+        header = (
+            "id,buyer_id,buyer_public,buyer_sector,buyer_country,vendor_id,vendor_name,"
+            "vendor_country,vendor_designations,supplier,category,value,currency,date"
+        )
+        lines = [header]
+        lines += [f"p{i},{row},{1000 + i},JPY,2019-0{1 + i % 9}-1{i % 10}" for i in range(200)]
+        path = tmp_path / "ledger.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        run = screen(rule_set, BulkRows(path, mapping=ColumnMapping()))
+        assert isinstance(run, BulkRun)
+        out = io.StringIO()
+        run.write(out, format="csv", keep=())
+        assert len(run.screener.contents) == 1
+        assert sum(s.count for s in {id(s): s for s in run.screener.shapes.values()}.values()) > 150
+        plain = io.StringIO()
+        write_results(screen_ledger(rule_set, path), plain, rule_set=rule_set, format="csv")
+        assert out.getvalue() == plain.getvalue()
+        # Iterated rather than written, the run gives the ordinary results.
+        again = screen(rule_set, BulkRows(path, mapping=ColumnMapping()))
+        assert list(again) == list(screen_ledger(rule_set, path))
+
+    def test_a_wrong_shape_turns_the_fast_path_off(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A shape that disagrees with the row decided the ordinary way is never written: the
+        rest of the run is decided row by row."""
+        rule_set = RuleSet(
+            id="value",
+            version="1",
+            rules=[
+                Rule(id="big", when=purchase.value.at_least(1000, "JPY"), effect=Effect.DENY),
+                Rule(id="june", when=purchase.date.on_or_after("2019-06-15"), effect=Effect.WARN),
+            ],
+        )
+        lines = ["id,buyer_id,buyer_public,buyer_sector,value,currency,date"]
+        lines += [
+            f"p{i},mic,true,central-government,{10 ** (i % 5)},JPY,2019-06-{1 + i % 28:02d}"
+            for i in range(60)
+        ]
+        path = tmp_path / "ledger.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        real = RowScreener._shape
+
+        def wrong(self: RowScreener, *args: Any) -> Any:
+            shape = real(self, *args)
+            if shape is not None:
+                shape.record["effect"] = "allow"
+            return shape
+
+        monkeypatch.setattr(RowScreener, "_shape", wrong)
+        run = screen(rule_set, BulkRows(path, mapping=ColumnMapping()))
+        assert isinstance(run, BulkRun)
+        out = io.StringIO()
+        run.write(out, format="csv", keep=())
+        assert not run.screener.enabled
+        plain = io.StringIO()
+        write_results(screen_ledger(rule_set, path), plain, rule_set=rule_set, format="csv")
+        assert out.getvalue() == plain.getvalue()
+
+
+class TestScreenColumns:
+    @_SETTINGS
+    @given(rule_set=rule_sets(max_rules=5, max_includes=1), data=st.data())
+    def test_agrees_with_the_ledger(
+        self, rule_set: RuleSet, data: st.DataObject, tmp_path: Path
+    ) -> None:
+        """Each row's decision columns are its result record's, row errors included."""
+        text = data.draw(ledgers(purchases()))
+        rows = [line.split(",") for line in text.splitlines()]
+        rows = [r for r in rows[1:] if len(r) == len(HEADER) and not any('"' in c for c in r)]
+        columns = {h: [r[i] or None for r in rows] for i, h in enumerate(HEADER)}
+        got = screen_columns(rule_set, columns)
+        ledger = tmp_path / "rows.csv"
+        ledger.write_text(
+            "\n".join([",".join(HEADER), *(",".join(r) for r in rows)]) + "\n", encoding="utf-8"
+        )
+        expected = [result_record(r, rule_set) for r in screen_ledger(rule_set, ledger)]
+        assert len(got) == len(expected) == len(rows)
+        for i, record in enumerate(expected):
+            assert got.status[i] == record["status"]
+            assert got.effect[i] == record["effect"]
+            assert got.basis[i] == record["basis"]
+            assert list(got.determining[i]) == record["determining"]
+            assert list(got.obligations[i]) == record["obligations"]
+            assert list(got.missing_facts[i]) == record["missing_facts"]
+            assert list(got.errors[i]) == record["errors"]
+            assert list(got.warnings[i]) == record["warnings"]
+
+    def test_columns_of_different_lengths(self) -> None:
+        """Columns of different lengths are refused, naming each length."""
+        rule_set = packs.load("jp-2018")
+        with pytest.raises(InvalidDataError) as caught:
+            screen_columns(
+                rule_set,
+                {"buyer_id": ["a", "b"], "buyer_public": ["true"], "buyer_sector": ["retail"]},
+            )
+        (problem,) = caught.value.problems
+        assert problem.message.startswith("the columns differ in length (`buyer_id`: 2")
+        assert problem.path == "columns"
+
+    def test_cells_must_be_text(self) -> None:
+        """A cell that is not text or None is refused with its column and row."""
+        rule_set = packs.load("jp-2018")
+        with pytest.raises(InvalidDataError) as caught:
+            screen_columns(
+                rule_set,
+                {"buyer_id": ["a"], "buyer_public": [True], "buyer_sector": ["retail"]},
+            )
+        (problem,) = caught.value.problems
+        assert problem.message == "expected text or None, got bool `True`"
+        assert problem.path == "columns['buyer_public'][0]"
+
+
+class TestArrowExtra:
+    def test_screen_table_reads_typed_cells_as_text(self) -> None:
+        """A table's typed cells are screened as the text a CSV ledger would hold."""
+        pa = pytest.importorskip("pyarrow")
+        from vendorpolicy.extra.arrow import screen_table
+
+        rule_set = packs.load("jp-2018")
+        table = pa.table(
+            {
+                "buyer_id": ["mic", "mic", None],
+                "buyer_public": [True, True, False],
+                "buyer_sector": ["central-government"] * 3,
+                "vendor_id": ["huawei", "nec", "zte"],
+                "vendor_country": ["CN", "JP", "CN"],
+                "category": ["telecom/network/router"] * 3,
+                "date": [dt.date(2019, 6, 3), None, dt.date(2020, 1, 6)],
+            }
+        )
+        text = {
+            "buyer_id": ["mic", "mic", None],
+            "buyer_public": ["true", "true", "false"],
+            "buyer_sector": ["central-government"] * 3,
+            "vendor_id": ["huawei", "nec", "zte"],
+            "vendor_country": ["CN", "JP", "CN"],
+            "category": ["telecom/network/router"] * 3,
+            "date": ["2019-06-03", None, "2020-01-06"],
+        }
+        assert screen_table(rule_set, table) == screen_columns(rule_set, text)
+        assert screen_table(rule_set, table).status == ("decided", "decided", "error")
