@@ -28,12 +28,10 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import IO, Any, TextIO
 
 import attrs
 
-from vendorpolicy._checks import tick
 from vendorpolicy._compile._bulk import Amount, Classifier, Shim
 from vendorpolicy._compile._lazy import LazyDecision
 from vendorpolicy._compile._program import _slot_value
@@ -53,6 +51,8 @@ from vendorpolicy._ledger import (
     _csv_quote,
     _date,
     _file_error,
+    _open_ledger,
+    _refuse_non_text,
     csv_records,
     detect_format,
     result_record,
@@ -64,7 +64,6 @@ from vendorpolicy._registry import Registry
 from vendorpolicy._rules import RuleSet
 from vendorpolicy._vocabcheck import ExtraFacts, OutsideVocabulary
 from vendorpolicy._vocabulary import Vocabulary
-from vendorpolicy.errors import FileError
 
 __all__ = ["BulkRows", "BulkRun", "RowScreener"]
 
@@ -592,22 +591,10 @@ class BulkRows:
         if "auto" in (mapping.delimiter, mapping.encoding, mapping.decimal):
             mapping = detect_format(path, mapping).mapping
         self.mapping = mapping
-        try:
-            handle = Path(name).open("rb")  # noqa: SIM115 - closed by close()
-        except FileNotFoundError:
-            raise FileError(f"no such file {tick(name)}") from None
-        except IsADirectoryError:
-            raise FileError(f"{tick(name)} is a directory, not a file") from None
-        except OSError as exc:
-            raise FileError(f"cannot read {tick(name)}: {exc.strerror or exc}") from None
+        handle = _open_ledger(name)  # closed by close()
         self._handle: IO[Any] | None = handle
         try:
-            head = handle.read(4096)
-            handle.seek(0)
-            if b"\x00" in head:
-                raise _file_error(name, "binary data (a NUL byte) where text was expected")
-            if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-                raise _file_error(name, "the file is UTF-16 text", hint="save it as UTF-8")
+            _refuse_non_text(handle, name)
             encoding = "utf-8-sig" if mapping.encoding in ("utf-8", "auto") else mapping.encoding
             text = io.TextIOWrapper(handle, encoding=encoding, errors="surrogateescape", newline="")
             self._handle = text  # closing the text closes the file

@@ -314,6 +314,28 @@ class SummaryTally:
 # --- reading -----------------------------------------------------------------------------------
 
 
+def _open_ledger(name: str) -> IO[bytes]:
+    """The ledger file opened for binary reading, or a :class:`FileError` saying why not."""
+    try:
+        return Path(name).open("rb")
+    except FileNotFoundError:
+        raise FileError(f"no such file {tick(name)}") from None
+    except IsADirectoryError:
+        raise FileError(f"{tick(name)} is a directory, not a file") from None
+    except OSError as exc:
+        raise FileError(f"cannot read {tick(name)}: {exc.strerror or exc}") from None
+
+
+def _refuse_non_text(handle: IO[bytes], name: str) -> None:
+    """Refuse a file that is binary or UTF-16 by its first bytes; leave it at its start."""
+    head = handle.read(4096)
+    handle.seek(0)
+    if b"\x00" in head:
+        raise _file_error(name, "binary data (a NUL byte) where text was expected")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _file_error(name, "the file is UTF-16 text", hint="save it as UTF-8")
+
+
 def read_ledger(
     path: str | os.PathLike[str],
     *,
@@ -339,21 +361,9 @@ def read_ledger(
         components = load_components(components)
     name = os.fspath(path)
     fmt = format or _ledger_format(name)
+    handle = _open_ledger(name)
     try:
-        handle = Path(name).open("rb")  # noqa: SIM115 - closed by the generator
-    except FileNotFoundError:
-        raise FileError(f"no such file {tick(name)}") from None
-    except IsADirectoryError:
-        raise FileError(f"{tick(name)} is a directory, not a file") from None
-    except OSError as exc:
-        raise FileError(f"cannot read {tick(name)}: {exc.strerror or exc}") from None
-    try:
-        head = handle.read(4096)
-        handle.seek(0)
-        if b"\x00" in head:
-            raise _file_error(name, "binary data (a NUL byte) where text was expected")
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise _file_error(name, "the file is UTF-16 text", hint="save it as UTF-8")
+        _refuse_non_text(handle, name)
         rows = _read_csv(handle, name, mapping) if fmt == "csv" else _read_jsonl(handle, mapping)
     except BaseException:
         handle.close()
