@@ -305,17 +305,21 @@ def escalations(rule_set: RuleSet) -> tuple[Escalation, ...]:
     return tuple(found)
 
 
-def _differences(old: RuleSet, new: RuleSet, *, first: bool) -> list[Difference]:
+def _differences(
+    old: RuleSet, new: RuleSet, *, first: bool, escalation: bool = False
+) -> list[Difference]:
     a = _Analysis([old, new])
     da, db = a.deciders
     groups: dict[tuple[Effect, Effect], list[list[int]]] = {}
 
     def judge(current: list[int], m: MaskOf) -> set[int] | bool:
-        pairs, pending = joint(da, db, m)
+        pairs, pending = joint(da, db, m, escalation=escalation)
         if all(x == y for x, y in pairs):
             return True
         if len(pairs) == 1:
             x, y = next(iter(pairs))
+            if escalation:
+                x, y = x // 2, y // 2
             groups.setdefault((_EFFECTS[x], _EFFECTS[y]), []).append(current)
             return not first
         return pending

@@ -402,21 +402,33 @@ def _aligned(a: _Layer, b: _Layer) -> list[tuple[_Rule | None, _Rule | None]] | 
     return out
 
 
-def joint(da: Decider, db: Decider, m: MaskOf) -> tuple[set[tuple[int, int]], set[int]]:
-    """The possible pairs of effects (as severities) of two rule sets on a region, a rule
-    both hold taking the same option in both, and the atoms of the rules not settled."""
+def _seen(finish: tuple[int, int, int], escalation: bool) -> int:
+    """What a comparison sees of a decision: its effect, and with ``escalation`` also whether
+    it is escalated (more severe than the known facts make certain), as one number."""
+    effect, lo, _ = finish
+    return effect * 2 + (effect > lo) if escalation else effect
+
+
+def joint(
+    da: Decider, db: Decider, m: MaskOf, *, escalation: bool = False
+) -> tuple[set[tuple[int, int]], set[int]]:
+    """The possible pairs of effects (as severities; see `_seen` for ``escalation``) of two
+    rule sets on a region, a rule both hold taking the same option in both, and the atoms of
+    the rules not settled."""
     pending: set[int] = set()
-    if [x.layer.id for x in da.layers] != [x.layer.id for x in db.layers]:
+    if [x.layer.id for x in da.layers] != [x.layer.id for x in db.layers] or (
+        escalation and len(da.layers) > 1
+    ):
         xs, xp = da.possible(m)
         ys, yp = db.possible(m)
-        return {(x[0], y[0]) for x in xs for y in ys}, xp | yp
+        return {(_seen(x, escalation), _seen(y, escalation)) for x in xs for y in ys}, xp | yp
     finals: set[tuple[int, int]] = {(-1, -1)}
     for la, lb in zip(da.layers, db.layers, strict=True):
         items = _aligned(la, lb)
         if items is None:
             xs = _layer_states(la, m, pending)
             ys = _layer_states(lb, m, pending)
-            pairs = {(x[0], y[0]) for x in xs for y in ys}
+            pairs = {(_seen(x, escalation), _seen(y, escalation)) for x in xs for y in ys}
         else:
             ra_, rb_ = la.layer, lb.layer
             states = {(_start(ra_), _start(rb_))}
@@ -434,7 +446,10 @@ def joint(da: Decider, db: Decider, m: MaskOf) -> tuple[set[tuple[int, int]], se
                     for sa, sb in states
                     for o in options
                 }
-            pairs = {(_finish(ra_, sa)[0], _finish(rb_, sb)[0]) for sa, sb in states}
+            pairs = {
+                (_seen(_finish(ra_, sa), escalation), _seen(_finish(rb_, sb), escalation))
+                for sa, sb in states
+            }
         finals = {(max(e, x), max(f, y)) for e, f in finals for x, y in pairs}
     return finals, pending
 
