@@ -504,19 +504,23 @@ class Search:
             stack.extend(self._split(current, verdict))
 
     def _split(self, current: list[int], pending: set[int]) -> list[list[int]]:
-        """Parts of ``current``: by the value of an unsettled atom that reads one dimension
-        (at most three parts, however many classes the dimension has), else by the classes
-        of the dimension with the fewest that an unsettled atom reads."""
+        """Parts of ``current``: by the value of an unsettled atom all of whose dimensions but
+        one are settled (at most three parts, however many classes that one has), else by the
+        classes of the dimension with the fewest that an unsettled atom reads."""
         reads = self.compiled.atom_reads
         best: int | None = None
         size = 0
         for a in sorted(pending):
             r = reads[a]
-            if len(r) == 1:
-                d = r[0]
+            loose = [d for d in r if current[d] & (current[d] - 1)]
+            if len(loose) == 1:
+                d = loose[0]
+                at = r.index(d)
+                key = [_low(current[x]) for x in r]
                 groups: dict[int, int] = {}
                 for c in _bits(current[d]):
-                    v = self.compiled._exact(a, r, (c,))
+                    key[at] = c
+                    v = self.compiled._exact(a, r, tuple(key))
                     groups[v] = groups.get(v, 0) | (1 << c)
                 if len(groups) > 1:
                     out = []
