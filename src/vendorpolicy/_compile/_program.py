@@ -1036,8 +1036,13 @@ class Program:
 def _rule_missing(info: RuleInfo, values: Values, misses: Misses) -> list[str]:
     """One compiled rule's missing facts, as the engine lists them: the condition's (window,
     ``when``, ``unless``) when it is unknown, then the cases' when they leave the effect open."""
-    found = [term.tree.value(values) for term in info.cond]
-    applies = _kleene_and(found)
+    found: list[Truth] = []
+    for term in info.cond:
+        value = term.tree.value(values)
+        if value is False:
+            return []  # the rule does not apply: nothing it reads is missing for it
+        found.append(value)
+    applies: Truth = None if None in found else True
     missing: list[str] = []
     if applies is None:
         for term, value in zip(info.cond, found, strict=True):
