@@ -32,10 +32,33 @@ import attrs
 
 from vendorpolicy._audit import decision_schema, result_schema
 from vendorpolicy._checks import tick
+from vendorpolicy._cli_base import (
+    EXIT_DENIED,
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_ROW_ERRORS,
+    EXIT_USAGE,
+    Command,
+    Parser,
+    Subparsers,
+    UsageError,
+    add_registry_option,
+    as_json,
+    date_arg,
+    extra_facts,
+    format_option,
+    load_vocabulary,
+    outside_vocabulary_options,
+    pack_option,
+    registry_from_args,
+    registry_option,
+    vocabulary_option,
+)
 from vendorpolicy._components import load_components
 from vendorpolicy._convert import unstructure
 from vendorpolicy._decision import Decision
-from vendorpolicy._files import atomic_output, load_purchase, load_rule_set, read_document
+from vendorpolicy._files import atomic_output, load_purchase, load_rule_set
 from vendorpolicy._ledger import (
     EXTRA_FORMATS,
     ColumnMapping,
@@ -60,10 +83,11 @@ from vendorpolicy._samples import sample_purchases, sample_rule_set
 from vendorpolicy._schema import rule_set_schema
 from vendorpolicy._text import shown
 from vendorpolicy._vocabcheck import fact_name_problems
-from vendorpolicy._vocabulary import Vocabulary, bundled_vocabulary, show_value
+from vendorpolicy._vocabulary import Vocabulary, show_value
 from vendorpolicy.errors import FileError, InvalidDataError, VendorPolicyError
 
 __all__ = [
+    "COMMANDS",
     "EXIT_DENIED",
     "EXIT_INPUT",
     "EXIT_INTERRUPTED",
@@ -76,14 +100,6 @@ __all__ = [
     "registry_option",
 ]
 
-EXIT_OK = 0
-EXIT_DENIED = 1
-EXIT_USAGE = 2
-EXIT_INPUT = 3
-EXIT_INTERRUPTED = 130
-#: With ``check --exit-bits``: some rows could not be read (added to ``EXIT_DENIED``).
-EXIT_ROW_ERRORS = 4
-
 
 #: The schemas `vendorpolicy schema KIND` prints.
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -94,31 +110,37 @@ SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
 }
 
 
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(f"{self.prog}: {message}")
-
-
 def _parser() -> argparse.ArgumentParser:
+    """The whole command line, built from :data:`COMMANDS`."""
     from vendorpolicy import __version__  # noqa: PLC0415 - cycle
 
-    parser = _Parser(
+    parser = Parser(
         prog="vendorpolicy",
         description="Decide whether purchases may go ahead under vendor restrictions.",
     )
     parser.add_argument("--version", action="version", version=f"vendorpolicy {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands.add_parser(
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for command in COMMANDS:
+        sub = command.add_parser(commands)
+        if command.examples:
+            # Each command's help ends with its examples (kept as written, not re-wrapped).
+            sub.formatter_class = argparse.RawDescriptionHelpFormatter
+            sub.epilog = "examples:\n" + "\n".join(f"  {line}" for line in command.examples)
+    return parser
+
+
+def _demo_parser(commands: Subparsers) -> argparse.ArgumentParser:
+    demo: argparse.ArgumentParser = commands.add_parser(
         "demo",
         help="screen the bundled sample purchases with the bundled example rule set",
         description="Screen the bundled sample purchases with the bundled example rule set, "
         "modelled on Japan's December 2018 government procurement rule.",
     )
-    explain = commands.add_parser(
+    return demo
+
+
+def _explain_parser(commands: Subparsers) -> argparse.ArgumentParser:
+    explain: argparse.ArgumentParser = commands.add_parser(
         "explain",
         help="explain the decision on one purchase in full",
         description="Explain one purchase: `explain RULES PURCHASE.json` decides a purchase "
@@ -131,15 +153,27 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--json", action="store_true", help="print the decision's audit record as JSON"
     )
-    explain.add_argument("--as-of", type=_date_arg, help="judge rules in force on this date")
+    explain.add_argument("--as-of", type=date_arg, help="judge rules in force on this date")
     explain.add_argument(
         "--what-if",
         action="store_true",
         help="also list the smallest changes of the stated facts that change the effect",
     )
-    _pack_option(explain)
-    _outside_vocabulary_options(explain)
-    validate = commands.add_parser(
+    pack_option(explain)
+    outside_vocabulary_options(explain)
+    explain.add_argument(
+        "--include-purchase",
+        action="store_true",
+        help="with --json: put the purchase in the record, so that `vendorpolicy replay` can "
+        "decide it again",
+    )
+    add_registry_option(explain, default=None)
+    format_option(explain)
+    return explain
+
+
+def _validate_parser(commands: Subparsers) -> argparse.ArgumentParser:
+    validate: argparse.ArgumentParser = commands.add_parser(
         "validate",
         help="check rule files and report every problem in them",
         description="Check one or more rule files (JSON or TOML) and report every problem "
@@ -148,8 +182,13 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "rules", nargs="+", metavar="RULES", help="one or more rule files (.toml or .json)"
     )
-    _vocabulary_option(validate)
-    check = commands.add_parser(
+    vocabulary_option(validate)
+    format_option(validate)
+    return validate
+
+
+def _check_parser(commands: Subparsers) -> argparse.ArgumentParser:
+    check: argparse.ArgumentParser = commands.add_parser(
         "check",
         help="screen a purchase ledger (CSV or JSON Lines) against a rule file",
         description="Screen every row of a ledger and write one result per row: a decision, "
@@ -163,7 +202,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the rule file (.toml or .json; omit it with --pack), then the ledger (.csv, or "
         ".jsonl for JSON Lines)",
     )
-    _pack_option(check)
+    pack_option(check)
     check.add_argument("--output", "-o", help="write results to this file (default: stdout)")
     check.add_argument(
         "--format",
@@ -228,7 +267,7 @@ def _parser() -> argparse.ArgumentParser:
         default="deny",
         help="exit 1 when a decision is this severe or more (default: deny; never: always 0)",
     )
-    check.add_argument("--as-of", type=_date_arg, help="judge rules in force on this date")
+    check.add_argument("--as-of", type=date_arg, help="judge rules in force on this date")
     add_registry_option(check, default=None)
     check.add_argument("--quiet", "-q", action="store_true", help="no progress or summary")
     check.add_argument(
@@ -245,9 +284,13 @@ def _parser() -> argparse.ArgumentParser:
         "read (5: both), so that denials still show when some rows errored; 3 stays for "
         "unreadable input files",
     )
-    _vocabulary_option(check)
-    _outside_vocabulary_options(check)
-    schema = commands.add_parser(
+    vocabulary_option(check)
+    outside_vocabulary_options(check)
+    return check
+
+
+def _schema_parser(commands: Subparsers) -> argparse.ArgumentParser:
+    schema: argparse.ArgumentParser = commands.add_parser(
         "schema",
         help="print the JSON Schema of a file format (rule files by default)",
         description="Print the JSON Schema (draft 2020-12) of rule-set files, or of another "
@@ -262,7 +305,11 @@ def _parser() -> argparse.ArgumentParser:
         "records (`explain --json`, `Decision.to_json()`); result: the rows of `check "
         "--format jsonl`",
     )
-    packs = commands.add_parser(
+    return schema
+
+
+def _packs_parser(commands: Subparsers) -> argparse.ArgumentParser:
+    packs: argparse.ArgumentParser = commands.add_parser(
         "packs",
         help="list the bundled rule packs, or show one",
         description="List the bundled rule packs (real regimes) with their titles and rule "
@@ -270,7 +317,12 @@ def _parser() -> argparse.ArgumentParser:
         "its sources.",
     )
     packs.add_argument("name", nargs="?", metavar="NAME", help="a pack to show in full")
-    resolve = commands.add_parser(
+    format_option(packs)
+    return packs
+
+
+def _resolve_parser(commands: Subparsers) -> argparse.ArgumentParser:
+    resolve: argparse.ArgumentParser = commands.add_parser(
         "resolve",
         help="show how supplier names resolve against a vendor registry",
         description="Resolve free-text supplier names against a vendor registry: the entity, "
@@ -279,33 +331,38 @@ def _parser() -> argparse.ArgumentParser:
     resolve.add_argument("names", nargs="+", metavar="NAME", help="a supplier name as written")
     add_registry_option(resolve)
     resolve.add_argument(
-        "--as-of", type=_date_arg, default=None, help="the date (YYYY-MM-DD) to resolve as of"
+        "--as-of", type=date_arg, default=None, help="the date (YYYY-MM-DD) to resolve as of"
     )
     resolve.add_argument("--json", action="store_true", help="print the resolutions as JSON")
-    _replay_parser(commands)
-    _fmt_parser(commands)
-    _add_conventions(commands)
-    return parser
+    format_option(resolve)
+    return resolve
 
 
-def _add_conventions(commands: Any) -> None:
-    """What every command shares: ``--format json`` where it prints, ``explain``'s registry
-    and record options, and examples at the end of each command's help."""
-    explain = commands.choices["explain"]
-    explain.add_argument(
-        "--include-purchase",
-        action="store_true",
-        help="with --json: put the purchase in the record, so that `vendorpolicy replay` can "
-        "decide it again",
+def _replay_parser(commands: Subparsers) -> argparse.ArgumentParser:
+    replay: argparse.ArgumentParser = commands.add_parser(
+        "replay",
+        help="decide recorded decisions again and report any that differ",
+        description="Read decision records (JSON, one record; or JSON Lines, one per line, as "
+        "`explain --json --include-purchase` or `Decision.to_json(include_purchase=True)` "
+        "write them), decide each recorded purchase again under the rules, as of the recorded "
+        "date, and report every record whose decision now differs, with the keys that differ. "
+        "Exit 0 when all agree, 1 when any differs, 3 when a record cannot be read.",
     )
-    add_registry_option(explain, default=None)
-    for name in ("explain", "validate", "packs", "resolve"):
-        _format_option(commands.choices[name])
-    _add_examples(commands)
+    replay.add_argument(
+        "args",
+        nargs="+",
+        metavar="[RULES] RECORDS",
+        help="the rule file (omit it with --pack), then one or more record files",
+    )
+    pack_option(replay)
+    add_registry_option(replay, default=None)
+    outside_vocabulary_options(replay)
+    replay.add_argument("--format", choices=("text", "json"), default="text")
+    return replay
 
 
-def _fmt_parser(commands: Any) -> None:
-    fmt = commands.add_parser(
+def _fmt_parser(commands: Subparsers) -> argparse.ArgumentParser:
+    fmt: argparse.ArgumentParser = commands.add_parser(
         "fmt",
         help="rewrite rule files in canonical form (or --check that they are)",
         description="Rewrite each rule file in the canonical form `dump_rule_set` writes "
@@ -328,213 +385,24 @@ def _fmt_parser(commands: Any) -> None:
         help="rewrite TOML files that hold comments too (the canonical form has none; without "
         "this option such files are left as they are and reported)",
     )
+    return fmt
 
 
-#: Examples shown at the end of each command's help, as ruff and pytest show them.
-_EXAMPLES: dict[str, tuple[str, ...]] = {
-    "demo": ("vendorpolicy demo",),
-    "explain": (
-        "vendorpolicy explain p-004",
-        "vendorpolicy explain rules.toml purchase.json --as-of 2024-01-02",
-        "vendorpolicy explain --pack us-ndaa-889 purchase.json --json --include-purchase",
-    ),
-    "validate": (
-        "vendorpolicy validate rules.toml",
-        "vendorpolicy validate rules/*.toml --format json",
-    ),
-    "check": (
-        "vendorpolicy check rules.toml purchases.csv -o results.csv",
-        "vendorpolicy check --pack us-ndaa-889 export.csv --mapping sap.toml --keep PO,Item",
-        "vendorpolicy check --pack us-ndaa-889 - --format jsonl < export.csv",
-    ),
-    "schema": ("vendorpolicy schema rules > rules.schema.json", "vendorpolicy schema decision"),
-    "packs": ("vendorpolicy packs", "vendorpolicy packs us-ndaa-889 --format json"),
-    "resolve": (
-        'vendorpolicy resolve "Huawei Technologies" "Hik Vision" --as-of 2024-01-02',
-        "vendorpolicy resolve ACME --registry suppliers.csv --format json",
-    ),
-    "replay": (
-        "vendorpolicy replay rules.toml decisions.jsonl",
-        "vendorpolicy replay --pack us-ndaa-889 record.json --format json",
-    ),
-    "fmt": ("vendorpolicy fmt rules.toml", "vendorpolicy fmt --check --diff rules/*.toml"),
-}
+def _run_schema(args: argparse.Namespace, out: TextIO) -> int:
+    print(json.dumps(SCHEMAS[args.kind](), indent=2, ensure_ascii=False), file=out)
+    return EXIT_OK
 
 
-def _add_examples(commands: Any) -> None:
-    """Each command's help ends with its examples (kept as written, not re-wrapped)."""
-    for name, sub in commands.choices.items():
-        examples = _EXAMPLES.get(name)
-        if examples:
-            sub.formatter_class = argparse.RawDescriptionHelpFormatter
-            sub.epilog = "examples:\n" + "\n".join(f"  {line}" for line in examples)
+def _run_packs(args: argparse.Namespace, out: TextIO) -> int:
+    if args.format == "json":
+        return _packs_json(args.name, out)
+    return _packs(args.name, out)
 
 
-def _replay_parser(commands: Any) -> None:
-    replay = commands.add_parser(
-        "replay",
-        help="decide recorded decisions again and report any that differ",
-        description="Read decision records (JSON, one record; or JSON Lines, one per line, as "
-        "`explain --json --include-purchase` or `Decision.to_json(include_purchase=True)` "
-        "write them), decide each recorded purchase again under the rules, as of the recorded "
-        "date, and report every record whose decision now differs, with the keys that differ. "
-        "Exit 0 when all agree, 1 when any differs, 3 when a record cannot be read.",
-    )
-    replay.add_argument(
-        "args",
-        nargs="+",
-        metavar="[RULES] RECORDS",
-        help="the rule file (omit it with --pack), then one or more record files",
-    )
-    _pack_option(replay)
-    add_registry_option(replay, default=None)
-    _outside_vocabulary_options(replay)
-    replay.add_argument("--format", choices=("text", "json"), default="text")
-
-
-def _format_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people (default), or json for tools",
-    )
-
-
-def _as_json(args: argparse.Namespace) -> bool:
-    return bool(getattr(args, "json", False)) or getattr(args, "format", "text") == "json"
-
-
-def _pack_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--pack",
-        metavar="NAME",
-        help="use a bundled rule pack (see `vendorpolicy packs`) instead of a rule file; "
-        "names resolve against the bundled registry, with any --registry files merged onto it",
-    )
-
-
-def _vocabulary_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--vocabulary",
-        metavar="FILE|bundled",
-        help='a JSON file {"categories": [...], "designations": [...], "facts": [...]}, or '
-        "`bundled` for the bundled category tree: rules that refer to anything else are "
-        "errors (and for `check`, purchases that state anything else)",
-    )
-
-
-def _outside_vocabulary_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--outside-vocabulary",
-        choices=("error", "escalate"),
-        default="error",
-        help="a purchase whose facts or category are outside the rules' vocabulary: an error "
-        "(default; for `check`, an error record for the row), or `escalate` to read those "
-        "facts as unknown and decide",
-    )
-    parser.add_argument(
-        "--extra-fact",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="a fact the purchases may state for other rules (any value); repeat for several",
-    )
-    parser.add_argument(
-        "--extra-facts-of",
-        action="append",
-        default=[],
-        metavar="PACK",
-        help="accept (and check) the facts of another bundled pack, for a ledger screened "
-        "under several packs; `all` for every pack; repeat for several",
-    )
-
-
-def _extra_facts(args: argparse.Namespace) -> list[str | Vocabulary]:
-    extra: list[str | Vocabulary] = list(args.extra_fact)
-    if args.extra_facts_of:
-        from vendorpolicy import packs  # noqa: PLC0415 - only these options need them
-
-        names = [] if "all" in args.extra_facts_of else args.extra_facts_of
-        extra.append(packs.vocabulary(*names))
-    return extra
-
-
-def _date_arg(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date `{text}` (write YYYY-MM-DD)") from None
-
-
-def add_registry_option(
-    parser: argparse.ArgumentParser, *, default: str | None = "bundled"
-) -> None:
-    """``--registry FILE`` (repeatable), ``--no-bundled-registry`` and
-    ``--registry-collisions``: the vendor registry to resolve names against.
-
-    With ``default="bundled"`` (``resolve``, and ``check`` under ``--pack``) the files are merged
-    onto the bundled registry; ``--no-bundled-registry`` leaves it out, so that only the files
-    count. With ``default=None`` (``check`` with a rule file) only the files count, and
-    without any, names are not resolved."""
-    if default == "bundled":
-        where = "merged onto the bundled registry (see --no-bundled-registry)"
-    else:
-        where = "merged in order; without one, supplier names are not resolved (under --pack, "
-        "they are merged onto the bundled registry)"
-    parser.add_argument(
-        "--registry",
-        action="append",
-        default=None,
-        metavar="FILE",
-        help="a registry file (.json, .toml, or .csv of entities), or `bundled`; repeat it to "
-        f"add several, {where}",
-    )
-    parser.add_argument(
-        "--no-bundled-registry",
-        action="store_true",
-        help="use only the --registry files, not the bundled registry under them",
-    )
-    parser.add_argument(
-        "--registry-collisions",
-        choices=("error", "ambiguous"),
-        default="error",
-        help="when a registry file's entity shares a name with a designated entity of another: "
-        "stop with an error (default), or go on with the shared names ambiguous (review)",
-    )
-
-
-def registry_option(value: str) -> Registry:
-    """The registry one ``--registry`` value names: the bundled one, or one loaded from a file."""
-    from vendorpolicy._io import bundled_registry, load_registry  # noqa: PLC0415 - cycle
-
-    return bundled_registry() if value == "bundled" else load_registry(value)
-
-
-def registry_from_args(args: argparse.Namespace, *, bundled: bool) -> Registry | None:
-    """The registry the registry options give: the bundled registry (when ``bundled`` and not
-    ``--no-bundled-registry``) with every ``--registry`` file merged onto it in order, each merge
-    refusing collisions with designated entities unless ``--registry-collisions ambiguous``.
-    ``None`` when there is nothing to resolve against."""
-    refs: list[str] = list(args.registry or [])
-    if bundled and not args.no_bundled_registry and "bundled" not in refs:
-        refs.insert(0, "bundled")
-    if args.no_bundled_registry and not args.registry:
-        raise _UsageError("--no-bundled-registry needs at least one --registry FILE")
-    registry: Registry | None = None
-    for ref in dict.fromkeys(refs):
-        more = registry_option(ref)
-        registry = (
-            more
-            if registry is None
-            else registry.merge(
-                more,
-                id=f"{registry.id}.{more.id}",
-                version=f"{registry.version}+{more.version}",
-                on_collision=args.registry_collisions,
-            )
-        )
-    return registry
+def _run_resolve(args: argparse.Namespace, out: TextIO) -> int:
+    registry = registry_from_args(args, bundled=True)
+    assert registry is not None
+    return _resolve(args.names, registry, args.as_of, as_json=as_json(args), out=out)
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
@@ -552,37 +420,20 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
 
 
 def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
+    parser = _parser()
     try:
-        args = _parser().parse_args(argv)
-    except _UsageError as exc:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
         print(shown(str(exc)), file=err)
         print("try `vendorpolicy --help`", file=err)
         return EXIT_USAGE
+    run = {command.name: command.run for command in COMMANDS}.get(args.command)
+    if run is None:
+        parser.print_help(out)
+        return EXIT_USAGE
     try:
-        if args.command == "demo":
-            return _demo(out)
-        if args.command == "explain":
-            return _explain(args, out=out)
-        if args.command == "validate":
-            return _validate_all(args, out)
-        if args.command == "check":
-            return _check(args, out)
-        if args.command == "schema":
-            print(json.dumps(SCHEMAS[args.kind](), indent=2, ensure_ascii=False), file=out)
-            return EXIT_OK
-        if args.command == "packs":
-            if args.format == "json":
-                return _packs_json(args.name, out)
-            return _packs(args.name, out)
-        if args.command == "resolve":
-            registry = registry_from_args(args, bundled=True)
-            assert registry is not None
-            return _resolve(args.names, registry, args.as_of, as_json=_as_json(args), out=out)
-        if args.command == "replay":
-            return _replay(args, out)
-        if args.command == "fmt":
-            return _fmt(args, out)
-    except _UsageError as exc:
+        return run(args, out)
+    except UsageError as exc:
         print(shown(str(exc)), file=err)
         return EXIT_USAGE
     except VendorPolicyError as exc:
@@ -594,8 +445,6 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_INPUT
-    _parser().print_help(out)
-    return EXIT_USAGE
 
 
 def decision_table(
@@ -716,10 +565,10 @@ def _demo(out: TextIO) -> int:
 
 
 def _explain(args: argparse.Namespace, *, out: TextIO) -> int:
-    options = {"outside_vocabulary": args.outside_vocabulary, "extra_facts": _extra_facts(args)}
+    options = {"outside_vocabulary": args.outside_vocabulary, "extra_facts": extra_facts(args)}
     if args.pack is not None:
         if len(args.args) != 1:
-            raise _UsageError("vendorpolicy explain: with --pack, give only the PURCHASE")
+            raise UsageError("vendorpolicy explain: with --pack, give only the PURCHASE")
         from vendorpolicy import packs  # noqa: PLC0415 - only these commands need them
 
         purchase = _find_purchase(args.args[0])
@@ -729,7 +578,7 @@ def _explain(args: argparse.Namespace, *, out: TextIO) -> int:
         _print_explained(args, rules, purchase, decision, registry, out=out)
         return EXIT_OK
     if len(args.args) > 2:
-        raise _UsageError("vendorpolicy explain: give [RULES] PURCHASE, at most two arguments")
+        raise UsageError("vendorpolicy explain: give [RULES] PURCHASE, at most two arguments")
     rules = load_rule_set(args.args[0]) if len(args.args) == 2 else sample_rule_set()
     purchase = _find_purchase(args.args[-1])
     registry = registry_from_args(args, bundled=False)
@@ -759,9 +608,9 @@ def _print_explained(
         as_of=args.as_of,
         registry=registry,
         outside_vocabulary=args.outside_vocabulary,
-        extra_facts=_extra_facts(args),
+        extra_facts=extra_facts(args),
     )
-    if _as_json(args):
+    if as_json(args):
         # The decision's record stays as `explain --json` writes it; the counterfactuals go
         # beside it.
         record = json.loads(_explained(args, decision))
@@ -801,26 +650,15 @@ def _json_value(value: object) -> object:
 
 
 def _explained(args: argparse.Namespace, decision: Decision) -> str:
-    if _as_json(args):
+    if as_json(args):
         return decision.to_json(indent=2, include_purchase=args.include_purchase)
     return decision.explain()
-
-
-def _load_vocabulary(path: str | None) -> Vocabulary | None:
-    if path is None:
-        return None
-    if path == "bundled":
-        return bundled_vocabulary()
-    from vendorpolicy._convert import structure  # noqa: PLC0415
-
-    vocabulary: Vocabulary = structure(read_document(path), Vocabulary, what=path)
-    return vocabulary
 
 
 def _validate_all(args: argparse.Namespace, out: TextIO) -> int:
     """``validate`` over every file given: each is checked and reported (an invalid one does
     not stop the others); exit 3 when any is invalid."""
-    vocabulary = _load_vocabulary(args.vocabulary)
+    vocabulary = load_vocabulary(args.vocabulary)
     reports: list[dict[str, Any]] = []
     for path in args.rules:
         try:
@@ -863,7 +701,7 @@ def _validate(
     path: str, vocabulary: str | None, out: TextIO, *, rules: RuleSet | None = None
 ) -> int:
     if rules is None:
-        rules = load_rule_set(path, vocabulary=_load_vocabulary(vocabulary))
+        rules = load_rule_set(path, vocabulary=load_vocabulary(vocabulary))
     layers = rules.layers()
     count = sum(len(layer.rules) for layer in layers)
     print(
@@ -881,15 +719,15 @@ def _validate(
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     if args.pack is not None:
         if len(args.args) != 1:
-            raise _UsageError("vendorpolicy check: with --pack, give only the LEDGER")
+            raise UsageError("vendorpolicy check: with --pack, give only the LEDGER")
         from vendorpolicy import packs  # noqa: PLC0415 - only these commands need them
 
         rules = packs.load(args.pack)
-        vocabulary = _load_vocabulary(args.vocabulary)
+        vocabulary = load_vocabulary(args.vocabulary)
     else:
         if len(args.args) != 2:
-            raise _UsageError("vendorpolicy check: give RULES LEDGER, or --pack NAME LEDGER")
-        vocabulary = _load_vocabulary(args.vocabulary)
+            raise UsageError("vendorpolicy check: give RULES LEDGER, or --pack NAME LEDGER")
+        vocabulary = load_vocabulary(args.vocabulary)
         rules = load_rule_set(args.args[0], vocabulary=vocabulary)
     args.ledger = args.args[-1]
     if args.output == "-":
@@ -927,13 +765,13 @@ def _check_ledger(
     registry = registry_from_args(args, bundled=args.pack is not None)
     mapping = _load_mapping(args)
     fmt = args.format or _format_for(args.output)
-    extra = _extra_facts(args)
+    extra = extra_facts(args)
     suffix = Path(args.ledger).suffix.lower()
     via_extra = args.ledger_format is None and suffix in EXTRA_FORMATS
     if args.outside_vocabulary == "error" and not via_extra:
         _check_fact_columns(args, rules, mapping, vocabulary, extra)
     if args.all_components and not args.components:
-        raise _UsageError("vendorpolicy check: --all-components needs --components FILE")
+        raise UsageError("vendorpolicy check: --all-components needs --components FILE")
     parts = (
         load_components(args.components, complete=args.all_components) if args.components else None
     )
@@ -1143,7 +981,7 @@ def _load_mapping(args: argparse.Namespace) -> ColumnMapping:
         return attrs.evolve(mapping, **changes)
     except VendorPolicyError as exc:
         option = (exc.path or "").rsplit(".", 1)[-1]
-        raise _UsageError(f"vendorpolicy check: --{option}: {exc.message} ({exc.hint})") from None
+        raise UsageError(f"vendorpolicy check: --{option}: {exc.message} ({exc.hint})") from None
 
 
 def _write(
@@ -1382,13 +1220,13 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
         files = args.args
     else:
         if len(args.args) < 2:
-            raise _UsageError(
+            raise UsageError(
                 "vendorpolicy replay: give RULES RECORDS..., or --pack NAME RECORDS..."
             )
         rules = load_rule_set(args.args[0])
         files = args.args[1:]
     registry = registry_from_args(args, bundled=args.pack is not None)
-    options = {"outside_vocabulary": args.outside_vocabulary, "extra_facts": _extra_facts(args)}
+    options = {"outside_vocabulary": args.outside_vocabulary, "extra_facts": extra_facts(args)}
     rows: list[dict[str, Any]] = []
     skipped: list[str] = []
     for path in files:
@@ -1564,3 +1402,87 @@ def _toml_comment_lines(text: str) -> list[int]:
         for number, line in enumerate(text.splitlines(), start=1)
         if "#" in strings.sub("", line)
     ]
+
+
+#: Every subcommand, in the order `vendorpolicy --help` lists them. A new command is a
+#: `Command` (see `_cli_base`) added here; its parser, dispatch, help examples and shell
+#: completion follow from this list.
+COMMANDS: list[Command] = [
+    Command(
+        name="demo",
+        add_parser=_demo_parser,
+        run=lambda args, out: _demo(out),
+        examples=("vendorpolicy demo",),
+    ),
+    Command(
+        name="explain",
+        add_parser=_explain_parser,
+        run=lambda args, out: _explain(args, out=out),
+        examples=(
+            "vendorpolicy explain p-004",
+            "vendorpolicy explain rules.toml purchase.json --as-of 2024-01-02",
+            "vendorpolicy explain --pack us-ndaa-889 purchase.json --json --include-purchase",
+        ),
+    ),
+    Command(
+        name="validate",
+        add_parser=_validate_parser,
+        run=_validate_all,
+        examples=(
+            "vendorpolicy validate rules.toml",
+            "vendorpolicy validate rules/*.toml --format json",
+        ),
+    ),
+    Command(
+        name="check",
+        add_parser=_check_parser,
+        run=_check,
+        examples=(
+            "vendorpolicy check rules.toml purchases.csv -o results.csv",
+            "vendorpolicy check --pack us-ndaa-889 export.csv --mapping sap.toml --keep PO,Item",
+            "vendorpolicy check --pack us-ndaa-889 - --format jsonl < export.csv",
+        ),
+    ),
+    Command(
+        name="schema",
+        add_parser=_schema_parser,
+        run=_run_schema,
+        examples=(
+            "vendorpolicy schema rules > rules.schema.json",
+            "vendorpolicy schema decision",
+        ),
+    ),
+    Command(
+        name="packs",
+        add_parser=_packs_parser,
+        run=_run_packs,
+        examples=("vendorpolicy packs", "vendorpolicy packs us-ndaa-889 --format json"),
+    ),
+    Command(
+        name="resolve",
+        add_parser=_resolve_parser,
+        run=_run_resolve,
+        examples=(
+            'vendorpolicy resolve "Huawei Technologies" "Hik Vision" --as-of 2024-01-02',
+            "vendorpolicy resolve ACME --registry suppliers.csv --format json",
+        ),
+    ),
+    Command(
+        name="replay",
+        add_parser=_replay_parser,
+        run=_replay,
+        examples=(
+            "vendorpolicy replay rules.toml decisions.jsonl",
+            "vendorpolicy replay --pack us-ndaa-889 record.json --format json",
+        ),
+    ),
+    Command(
+        name="fmt",
+        add_parser=_fmt_parser,
+        run=_fmt,
+        examples=("vendorpolicy fmt rules.toml", "vendorpolicy fmt --check --diff rules/*.toml"),
+    ),
+]
+
+#: Each command's help examples, by name.
+_EXAMPLES: dict[str, tuple[str, ...]] = {c.name: c.examples for c in COMMANDS}
