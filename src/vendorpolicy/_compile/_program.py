@@ -770,6 +770,12 @@ class Program:
             misses: Misses = {}
             errors = False
             for atom in facet.atoms:
+                quick = atom.quick
+                if quick is not None:  # the direct test, when it knows (as `evaluate` has it)
+                    value = quick(subject, when)
+                    if value is not None:
+                        values[atom.index] = value
+                        continue
                 value, missing, error = atom.evaluate(subject, when)
                 values[atom.index] = value
                 errors = errors or error
