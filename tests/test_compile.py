@@ -194,6 +194,21 @@ class TestAgreement:
             assert_agree(rs, p, as_of=as_of, registry=registry)
             assert_agree(rs, p, registry=registry)
 
+    @_share(0.1)
+    @given(registries(designations=DESIGNATION_POOL), st.data())
+    def test_registry_parts_recombined(self, registry: Registry, data: st.DataObject) -> None:
+        """A buyer and a vendor each resolved before, in a pairing not seen yet, decide as the
+        interpreter has them (the buyer's and the suppliers' resolutions are kept apart)."""
+        rs = data.draw(rule_sets(max_rules=3))
+        ps = data.draw(st.lists(purchases_for(rs, registry=registry), min_size=2, max_size=3))
+        as_of = data.draw(_DATES)
+        for p in ps:
+            assert_agree(rs, p, as_of=as_of, registry=registry)
+        for p in ps:
+            for q in ps:
+                crossed = attrs.evolve(p, buyer=q.buyer)
+                assert_agree(rs, crossed, as_of=as_of, registry=registry)
+
     @pytest.mark.parametrize("name", packs.names())
     @_share(0.1)
     @given(data=st.data())
