@@ -53,7 +53,7 @@ from vendorpolicy._cli_base import (
     vocabulary_option,
 )
 from vendorpolicy._cli_check import CHECK, _why
-from vendorpolicy._cli_table import aligned_table, terminal_width
+from vendorpolicy._cli_table import aligned_table, terminal_width, wrap_line
 from vendorpolicy._convert import unstructure
 from vendorpolicy._decision import Decision
 from vendorpolicy._files import atomic_output, load_purchase, load_rule_set
@@ -351,19 +351,21 @@ def decision_table(
                 _why(d, rules),
             )
         )
-    return aligned_table(lines, width=width)
+    return aligned_table(lines, width=width, shrink=(1, 2, 3))
 
 
 def _demo(out: TextIO) -> int:
     rules = sample_rule_set()
     rows = [(p, rules.evaluate(p)) for p in sample_purchases()]
-    print(f"Rule set: {rules.title}", file=out)
+    width = terminal_width(out, 100)
+    print("\n".join(wrap_line(f"Rule set: {rules.title}", width, hang=10)), file=out)
     print(f"          {rules.id} version {rules.version}", file=out)
-    print(f"          digest {rules.digest}", file=out)
+    print(f"          digest {rules.digest}", file=out)  # one word, never cut
     print("", file=out)
-    print(decision_table(rows, rules=rules, width=terminal_width(100)), file=out)
+    print(decision_table(rows, rules=rules, width=width), file=out)
     print("", file=out)
-    print("Run `vendorpolicy explain p-004` for a full account of one decision.", file=out)
+    more = "Run `vendorpolicy explain p-004` for a full account of one decision."
+    print("\n".join(wrap_line(more, width)), file=out)
     return EXIT_OK
 
 
@@ -532,56 +534,61 @@ def _resolve(
         print(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False), file=out)
         return EXIT_OK
     when = as_of.isoformat() if as_of else "no date (vendors that changed over time stay unknown)"
-    print(f"Registry: {registry.id} version {registry.version}; as of {when}", file=out)
+    width = terminal_width(out)
+    head = f"Registry: {registry.id} version {registry.version}; as of {when}"
+    print("\n".join(wrap_line(shown(head), width)), file=out)
     for resolution in resolutions:
         lines = resolution.render()
         lines[0] = lines[0].replace("vendor: ", "", 1)
-        print("\n".join(shown(line) for line in lines), file=out)
+        for line in lines:
+            print("\n".join(wrap_line(shown(line), width, hang=4)), file=out)
     return EXIT_OK
 
 
 def _packs(name: str | None, out: TextIO) -> int:
     from vendorpolicy import packs  # noqa: PLC0415 - only this command needs them
 
+    width = terminal_width(out)
     if name is None:
-        rows = [(n, packs.info(n)) for n in packs.names()]
-        width = max(len(n) for n, _ in rows)
-        print(f"{'NAME':<{width}}  RULES  TITLE", file=out)
-        for n, info in rows:
-            print(f"{n:<{width}}  {info.rule_count:>5}  {info.title}", file=out)
+        rows = [("NAME", "RULES", "TITLE")]
+        for n in packs.names():
+            info = packs.info(n)
+            rows.append((n, str(info.rule_count), info.title))
+        print(aligned_table(rows, width=width, rule=False, right={1}), file=out)
         print("", file=out)
-        print("Run `vendorpolicy packs NAME` for one pack's rules, facts and sources.", file=out)
+        more = "Run `vendorpolicy packs NAME` for one pack's rules, facts and sources."
+        print("\n".join(wrap_line(more, width)), file=out)
         return EXIT_OK
     info = packs.info(name)
     rule_set = packs.load(name)
-    print(f"{info.name}: {info.title}", file=out)
-    print(
+    lines = [
+        f"{info.name}: {info.title}",
         f"version {info.version}, {info.rule_count} rules, jurisdiction {info.jurisdiction}",
-        file=out,
-    )
-    print(f"Binds: {info.binds}", file=out)
-    print(f"Force: {info.force}", file=out)
-    print("", file=out)
-    print("Rules:", file=out)
+        f"Binds: {info.binds}",
+        f"Force: {info.force}",
+        "",
+        "Rules:",
+    ]
     for rule in rule_set.rules:
         start = rule.in_force_from.isoformat() if rule.in_force_from else "always"
         effects = "/".join(e.name for e in sorted(rule.effects, reverse=True))
-        print(f"  {rule.id} -> {effects} (from {start})", file=out)
-        print(f"      {rule.reason}", file=out)
-    print("", file=out)
-    print("Facts a purchase states:", file=out)
+        lines.append(f"  {rule.id} -> {effects} (from {start})")
+        lines.append(f"      {rule.reason}")
+    lines.extend(["", "Facts a purchase states:"])
     for spec in info.facts:
         where = {"facts": "facts", "purpose": "purpose", "component": "component facts"}
         values = ", ".join(show_value(v) for v in spec.values)
         extra = " (or any other)" if spec.open else ""
         if spec.dates:
             extra = (", or any date" if values else "any date") + extra
-        print(f"  {spec.name} [{where[spec.location.value]}]: {values}{extra}", file=out)
-        print(f"      {spec.meaning}", file=out)
-    print("", file=out)
-    print("Sources:", file=out)
-    for source in info.sources:
-        print(f"  - {source.render()}", file=out)
+        lines.append(f"  {spec.name} [{where[spec.location.value]}]: {values}{extra}")
+        lines.append(f"      {spec.meaning}")
+    lines.extend(["", "Sources:"])
+    lines.extend(f"  - {source.render()}" for source in info.sources)
+    for line in lines:
+        # A rule's or a fact's own paragraph (indented 6) wraps flush; a heading line hangs.
+        for part in wrap_line(line, width, hang=0 if line.startswith(" " * 6) else 2):
+            print(part, file=out)
     return EXIT_OK
 
 

@@ -463,7 +463,7 @@ class _Writer:
                 caps = {0: 30, 2: 24}
                 keep_end = (0,)
             self._table = StreamTable(
-                header, target, width=terminal_width(), caps=caps, keep_end=keep_end
+                header, target, width=terminal_width(target), caps=caps, keep_end=keep_end
             )
 
     def write(self, results: Iterable[ScreenedRow | RowError], ledger: str) -> ScreeningSummary:

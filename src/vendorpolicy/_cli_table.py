@@ -9,6 +9,8 @@ so ``NO_COLOR`` has nothing to turn off.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import textwrap
 from collections.abc import Collection, Mapping, Sequence
@@ -19,6 +21,7 @@ from vendorpolicy._text import shown
 __all__ = [
     "ELLIPSIS",
     "LAST_COLUMN_MIN",
+    "SHRINK_MIN",
     "StreamTable",
     "aligned_table",
     "cut",
@@ -35,12 +38,24 @@ LAST_COLUMN_MIN = 30
 _GAP = "  "
 
 
-def terminal_width(limit: int | None = None) -> int:
-    """The terminal's width (``COLUMNS`` when set, else the terminal's, else 80), at most
-    ``limit``."""
-    columns = shutil.get_terminal_size((80, 24)).columns
-    columns = max(columns, 20)
-    return min(columns, limit) if limit else columns
+def terminal_width(out: TextIO | None = None, limit: int | None = None) -> int | None:
+    """The width to fit a table printed to ``out`` to: ``COLUMNS`` when it is set, else the
+    terminal's width when ``out`` is a terminal, else none (``None``: lines are not wrapped, so
+    that a file or a pipe gets whole lines); at most ``limit``, which is also the width when
+    there is none."""
+    columns: int | None = None
+    with contextlib.suppress(ValueError):
+        columns = int(os.environ.get("COLUMNS", ""))
+    if columns is None or columns <= 0:
+        columns = None
+        isatty = getattr(out, "isatty", None)
+        if isatty is not None and isatty():
+            columns = shutil.get_terminal_size((80, 24)).columns
+    if columns is not None:
+        columns = max(columns, 20)
+    if limit is None:
+        return columns
+    return limit if columns is None else min(columns, limit)
 
 
 def cut(text: str, width: int, *, keep_end: bool = False) -> str:
@@ -54,7 +69,10 @@ def cut(text: str, width: int, *, keep_end: bool = False) -> str:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    return textwrap.wrap(text, max(width, 1), break_on_hyphens=False) or [""]
+    # A word longer than a line (a URL, a digest) is kept whole: cut, it would not work.
+    return textwrap.wrap(text, max(width, 1), break_on_hyphens=False, break_long_words=False) or [
+        ""
+    ]
 
 
 def wrap_line(line: str, width: int | None, *, hang: int = 2) -> list[str]:
@@ -114,17 +132,23 @@ def aligned_table(
     right: Collection[int] = (),
     caps: Mapping[int, int] | None = None,
     keep_end: Collection[int] = (),
+    shrink: Collection[int] = (),
 ) -> str:
     """Rows aligned in columns under a header (the first row), each column as wide as its
     longest cell (or its cap in ``caps``, past which a cell is cut with an ellipsis), with a
     rule of dashes under the header when ``rule``. Columns in ``right`` are right-aligned.
     With ``width``, the last column wraps onto continuation lines so that no line is wider;
-    when fewer than :data:`LAST_COLUMN_MIN` characters are left for it, it goes under its row.
-    Cells are shown escaped."""
+    when fewer than :data:`LAST_COLUMN_MIN` characters are left for it, it goes under its row;
+    when even the other columns are wider than ``width``, the columns in ``shrink`` are
+    narrowed (widest first, not below their header or :data:`SHRINK_MIN`) and their cells cut
+    with an ellipsis. Cells are shown escaped."""
     cells = [tuple(shown(cell) for cell in row) for row in lines]  # user text, escaped
     count = len(cells[0])
     widths = _widths(cells, caps or {}, count - 1)
-    options = {"width": width, "right": right, "keep_end": keep_end, "cuts": set(caps or {})}
+    cuts = set(caps or {})
+    if width is not None and shrink:
+        cuts |= _shrink(widths, [len(cell) for cell in cells[0]], width, shrink)
+    options = {"width": width, "right": right, "keep_end": keep_end, "cuts": cuts}
     rendered = _fitted(cells[0], widths, **options)  # type: ignore[arg-type]
     if rule:
         below = width is not None and width - sum(w + len(_GAP) for w in widths) < LAST_COLUMN_MIN
@@ -133,6 +157,29 @@ def aligned_table(
     for row in cells[1:]:
         rendered.extend(_fitted(row, widths, **options))  # type: ignore[arg-type]
     return "\n".join(rendered)
+
+
+#: The least width :func:`aligned_table` narrows a column to.
+SHRINK_MIN = 6
+
+
+def _shrink(
+    widths: list[int], header: Sequence[int], width: int, shrink: Collection[int]
+) -> set[int]:
+    """Narrow the columns in ``shrink`` (widest first) until the columns before the last fit
+    in ``width``; the columns narrowed."""
+    narrowed: set[int] = set()
+    excess = sum(w + len(_GAP) for w in widths) - len(_GAP) - width
+    least = {i: max(header[i], SHRINK_MIN) for i in shrink if i < len(widths)}
+    while excess > 0:
+        room = [i for i in least if widths[i] > least[i]]
+        if not room:
+            break
+        widest = max(room, key=lambda i: widths[i])
+        widths[widest] -= 1
+        narrowed.add(widest)
+        excess -= 1
+    return narrowed
 
 
 class StreamTable:
