@@ -17,6 +17,9 @@ from vendorpolicy._cli import (
     EXIT_OK,
     main,
 )
+from vendorpolicy._cli import (
+    COMMANDS as CLI_COMMANDS,
+)
 from vendorpolicy._cli_check import _why, progress_line
 from vendorpolicy._samples import sample_purchases, sample_rule_set
 
@@ -34,7 +37,7 @@ def rules(tmp_path: Path) -> Path:
     return path
 
 
-COMMANDS = ("demo", "explain", "validate", "check", "schema", "packs", "resolve", "replay", "fmt")
+COMMANDS = tuple(c.name for c in CLI_COMMANDS)
 
 
 class TestHelp:

@@ -53,6 +53,7 @@ from vendorpolicy._cli_base import (
     vocabulary_option,
 )
 from vendorpolicy._cli_check import CHECK, _why
+from vendorpolicy._cli_completion import COMPLETION
 from vendorpolicy._cli_table import aligned_table, terminal_width, wrap_line
 from vendorpolicy._convert import unstructure
 from vendorpolicy._decision import Decision
@@ -894,6 +895,7 @@ COMMANDS: list[Command] = [
         run=_fmt,
         examples=("vendorpolicy fmt rules.toml", "vendorpolicy fmt --check --diff rules/*.toml"),
     ),
+    COMPLETION,
 ]
 
 #: Each command's help examples, by name.

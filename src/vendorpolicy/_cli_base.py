@@ -201,7 +201,7 @@ def add_registry_option(
         "--registry",
         action="append",
         default=None,
-        metavar="FILE",
+        metavar="FILE|bundled",
         help="a registry file (.json, .toml, or .csv of entities), or `bundled`; repeat it to "
         f"add several, {where}",
     )
