@@ -293,6 +293,16 @@ class TestArguments:
         assert main(["check", str(rules)]) == EXIT_USAGE
         assert "give RULES LEDGER..." in capsys.readouterr().err
 
+    @pytest.mark.parametrize("first", ["a.csv", "-"])
+    def test_a_ledger_where_the_rules_go(
+        self, tmp_path: Path, first: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A ledger given first, without --pack (forgotten), is a usage error that says which
+        argument is the rule file, not a TOML parse error."""
+        a = write_ledger(tmp_path / "a.csv", ["allow"])
+        assert main(["check", first, str(a)]) == EXIT_USAGE
+        assert "the first argument is the rule file" in capsys.readouterr().err
+
     def test_standard_input_once(self, rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """`-` may be given once."""
         assert main(["check", str(rules), "-", "-"]) == EXIT_USAGE

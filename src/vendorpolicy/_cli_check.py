@@ -75,6 +75,9 @@ __all__ = ["CHECK", "combined_summary", "progress_line"]
 #: The suffixes of rule files: under ``--pack``, a ledger argument with one is a mistake.
 _RULE_SUFFIXES = (".toml", ".json")
 
+#: The suffixes of ledgers: without ``--pack``, a first argument with one is a mistake.
+_LEDGER_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".xlsx", ".parquet")
+
 #: The suffix of each result format's files under ``--output-dir``.
 _RESULT_SUFFIXES = {
     "csv": ".csv",
@@ -213,6 +216,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         if len(args.args) < 2:
             raise UsageError("vendorpolicy check: give RULES LEDGER..., or --pack NAME LEDGER...")
         ledgers = list(args.args[1:])
+        if Path(args.args[0]).suffix.lower() in _LEDGER_SUFFIXES or args.args[0] == "-":
+            raise UsageError(
+                f"vendorpolicy check: {tick(args.args[0])} is a ledger, but the first argument "
+                "is the rule file: give RULES LEDGER..., or --pack NAME LEDGER..."
+            )
     if ledgers.count("-") > 1:
         raise UsageError("vendorpolicy check: standard input (`-`) can be read only once")
     if args.output == "-":
