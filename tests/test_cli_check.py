@@ -191,6 +191,34 @@ class TestSeveralLedgers:
         code, _ = run("check", str(rules), str(a), str(b), "--format", "csv", "--exit-bits", "-q")
         assert code == 5  # denied, and a row errored
 
+    def test_components_join_across_ledgers(
+        self, rules: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """One components file serves every ledger of the run: each purchase gets its parts
+        whichever ledger it is in, and only parts for purchases in none of them are reported
+        as not joined (exit 3)."""
+        a = write_ledger(tmp_path / "a.csv", ["allow"])
+        b = write_ledger(tmp_path / "b.csv", ["allow"], start=1)
+        parts = tmp_path / "parts.csv"
+        parts.write_text(
+            "purchase_id,maker,category,description\n"
+            "p-0,nec,telecom/network,router\n"
+            "p-1,huawei,telecom/network,switch\n"
+            "p-9,nec,telecom/network,orphan\n",
+            encoding="utf-8",
+        )
+        records = tmp_path / "records.jsonl"
+        argv = ["check", str(rules), str(a), str(b), "--components", str(parts)]
+        code, _ = run(*argv, "--format", "records", "-o", str(records), "--summary-format", "json")
+        assert code == EXIT_INPUT
+        err = capsys.readouterr().err
+        summary, end = json.JSONDecoder().raw_decode(err)
+        assert summary["unmatched_components"] == [{"line": 4, "purchase_id": "p-9"}]
+        assert "for purchases not in any of the ledgers: `p-9` (line 4)" in err[end:]
+        lines = [json.loads(line) for line in records.read_text(encoding="utf-8").splitlines()]
+        makers = [[c["maker"] for c in r["purchase"]["components"]] for r in lines]
+        assert makers == [["nec"], ["huawei"]]
+
 
 class TestOutputDir:
     def test_one_file_per_ledger(self, rules: Path, tmp_path: Path) -> None:
