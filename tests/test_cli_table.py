@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,6 +25,16 @@ from vendorpolicy._cli_table import (
     wrap_line,
 )
 from vendorpolicy._samples import sample_rule_set
+
+
+def width_of(text: str) -> int:
+    """The columns a terminal gives ``text`` (the test's own measure): two for a wide East Asian
+    character, none for a combining mark."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
+
 
 WORD = st.text(alphabet="abcdefghij-./:", min_size=1, max_size=12)
 CELL = st.lists(WORD, min_size=1, max_size=3).map(" ".join)
@@ -70,6 +81,50 @@ class TestAlignedTable:
                 starts = [sum(widths[:i]) + 2 * i for i in range(columns - 1)]
                 for start in starts[1:]:
                     assert line[start - 2 : start] == "  "
+
+    @settings(max_examples=60)
+    @given(
+        rows=st.lists(
+            st.tuples(
+                st.text(alphabet="abc日本語電気ｱ", min_size=1, max_size=8),
+                st.lists(
+                    st.text(alphabet="ab総務省関係経済施策-", min_size=1, max_size=40),
+                    max_size=6,
+                ).map(" ".join),
+            ),
+            min_size=1,
+            max_size=5,
+        ),
+        width=st.integers(50, 100),
+    )
+    def test_wide_characters_take_two_columns(
+        self, rows: list[tuple[str, str]], width: int
+    ) -> None:
+        """Japanese text is measured in terminal columns (two a wide character): the columns
+        line up on screen, no line is wider than the width, and a long run of wide text (no
+        spaces) is split rather than sticking out; the text is all there."""
+        table = aligned_table([("name", "why"), *rows], width=width, rule=False)
+        lines = table.splitlines()
+        assert all(width_of(line) <= width for line in lines)
+        column = max(width_of(r[0]) for r in [("name", "why"), *rows]) + 2
+        for line in lines:
+            if not line.startswith(" "):
+                first = line.split("  ", 1)[0]
+                assert width_of(first) <= column - 2
+                rest = line[len(first) :]
+                assert not rest or rest.startswith(" " * (column - width_of(first)))
+                assert not rest or not rest[column - width_of(first)].isspace()
+        whole = "".join(c for row in [("name", "why"), *rows] for c in row)
+        assert "".join(table.split()) == "".join(whole.split())
+
+    def test_a_run_of_wide_text_fills_each_line(self) -> None:
+        """A long run of Japanese (no spaces) is broken between characters to fill each line,
+        and nothing is inserted: the pieces put together are the text."""
+        law = "総務省関係経済施策を一体的に講ずることによる安全保障の確保の推進に関する法律"
+        parts = wrap_line(f"  - {law} (MIC)", 40)
+        assert all(width_of(p) <= 40 for p in parts)
+        assert all(width_of(p) >= 38 for p in parts[:-2])
+        assert "".join(p.strip() for p in parts) == f"- {law} (MIC)"
 
     def test_without_a_width_nothing_wraps(self) -> None:
         """With no width (a pipe or a file), every row is one line."""
@@ -210,10 +265,11 @@ class TestCommandsFit:
             _, fitted = run(*argv)
             for line in fitted.splitlines():
                 # Only a word longer than a line (a URL, a digest) may stick out: it is kept
-                # whole, as cut it would not work.
-                assert len(line) <= columns or max(map(len, line.split())) > columns - 20, argv
+                # whole, as cut it would not work. Wide (Japanese) text counts two a character.
+                assert width_of(line) <= columns or max(map(len, line.split())) > columns - 20
             if argv[0] != "demo":  # the demo fits 100 columns even without COLUMNS
-                assert fitted.split() == whole.split(), argv
+                # The same text: words in order (wide text, which has no spaces, may be split).
+                assert "".join(fitted.split()) == "".join(whole.split()), argv
                 if columns == 60:  # the test shows something: unwrapped, it would not fit
                     assert max(len(line) for line in whole.splitlines()) > columns, argv
 
