@@ -340,6 +340,22 @@ class TestArguments:
         assert main(["check", str(rules), "-", "-"]) == EXIT_USAGE
         assert "only once" in capsys.readouterr().err
 
+    def test_header_problems_name_standard_input(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A ledger piped in whose header states a fact the pack does not know is refused with
+        the place named as standard input, not the temporary file it was read from."""
+
+        class Stdin:
+            buffer = io.BytesIO(b"id,buyer_id,facts.fundng\np-1,dod,own-budget\n")
+
+        monkeypatch.setattr("sys.stdin", Stdin())
+        assert main(["check", "--pack", "us-ndaa-889", "-", "-q"]) == EXIT_INPUT
+        err = capsys.readouterr().err
+        assert "the header of standard input" in err
+        assert "standard input:1 column 3" in err
+        assert "vendorpolicy-stdin-" not in err
+
     def test_a_missing_ledger_stops_before_any_output(
         self, rules: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

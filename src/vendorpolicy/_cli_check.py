@@ -341,6 +341,7 @@ class _Run:
                 _check_fact_columns(
                     self.args,
                     path,
+                    name="standard input" if name == "-" else name,
                     rules=self.rules,
                     mapping=mapping,
                     vocabulary=self.vocabulary,
@@ -684,6 +685,7 @@ def _check_fact_columns(
     args: argparse.Namespace,
     ledger: str,
     *,
+    name: str,
     rules: RuleSet,
     mapping: ColumnMapping,
     vocabulary: Vocabulary | None,
@@ -691,7 +693,8 @@ def _check_fact_columns(
 ) -> None:
     """Refuse, once rather than on every row, the facts the rules' vocabulary does not know:
     a CSV header's fact columns, and the facts the mapping's constants, fact columns and value
-    maps state."""
+    maps state. ``ledger`` is the file read, ``name`` the ledger as messages name it (`-` is
+    standard input, read from a temporary file)."""
     from vendorpolicy._ledger import _ledger_format, read_header  # noqa: PLC0415
     from vendorpolicy._mapping import FACT_TARGET  # noqa: PLC0415
 
@@ -705,7 +708,7 @@ def _check_fact_columns(
         prefix = mapping.fact_prefix
         by_column = {column: fact for fact, column in mapping.fact_columns.items()}
         for i, column in enumerate(header):
-            location = f"{ledger}:1 column {i + 1}"
+            location = f"{name}:1 column {i + 1}"
             if column in by_column:
                 where[by_column[column]] = (f"fact column {tick(column)}", location)
             elif prefix and column.startswith(prefix) and column not in mapping.columns():
@@ -730,7 +733,7 @@ def _check_fact_columns(
     )
     count = len(problems)
     raise InvalidDataError(
-        f"{count} problem{'s' if count != 1 else ''} in the header of {ledger}",
+        f"{count} problem{'s' if count != 1 else ''} in the header of {name}",
         problems=problems,
     )
 
