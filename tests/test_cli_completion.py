@@ -164,6 +164,9 @@ class TestBashCompletes:
             "result",
         ]
         assert bash_complete(tmp_path, "vendorpolicy packs jp") == ["jp-2018"]
+        assert bash_complete(tmp_path, "vendorpolicy explain p-00") == [
+            f"p-00{i}" for i in range(1, 10)
+        ]
 
     def test_files(self, tmp_path: Path) -> None:
         """A ledger or rule file argument, and a file-valued option, complete to files."""

@@ -57,6 +57,12 @@ def _pack_names() -> tuple[str, ...]:
     return tuple(packs.names())
 
 
+def _sample_ids() -> tuple[str, ...]:
+    from vendorpolicy._samples import sample_purchases  # noqa: PLC0415
+
+    return tuple(p.id for p in sample_purchases() if p.id)
+
+
 def _option(action: argparse.Action, packs: tuple[str, ...]) -> Option:
     takes_value = action.nargs != 0
     words: tuple[str, ...] = ()
@@ -111,6 +117,9 @@ def completable(parser: argparse.ArgumentParser) -> list[Completable]:
                     words.extend(str(c) for c in item.choices)
                 elif item.dest == "name" and name == "packs":
                     words.extend(packs)
+                elif name == "explain":  # a purchase file, or a bundled sample's id
+                    words.extend(_sample_ids())
+                    files = True
                 elif item.dest not in ("name", "names"):  # names are free text, not files
                     files = True
             found.append(
