@@ -149,11 +149,12 @@ class TestAlignedTable:
 class TestCut:
     @given(text=st.text(min_size=0, max_size=40), width=st.integers(1, 40), end=st.booleans())
     def test_cut_keeps_what_fits(self, text: str, width: int, end: bool) -> None:
-        """A cut text fits, is unchanged when it already fitted, and otherwise keeps a prefix
-        (or with keep_end a suffix) of the text and shows the ellipsis."""
+        """A cut text fits (in terminal columns), is unchanged when it already fitted, and
+        otherwise keeps a prefix (or with keep_end a suffix) of the text and shows the
+        ellipsis."""
         done = cut(text, width, keep_end=end)
-        assert len(done) <= width
-        if len(text) <= width:
+        assert width_of(done) <= width
+        if width_of(text) <= width:
             assert done == text
         else:
             assert ELLIPSIS in done
