@@ -252,6 +252,18 @@ class TestOutputDir:
         )
         assert [p.name for p in folder.iterdir()] == [f"a.results{suffix}"]
 
+    def test_names_keep_all_but_the_last_suffix(self, rules: Path, tmp_path: Path) -> None:
+        """`export.jan.csv` and `export.feb.csv` write `export.jan.results.csv` and
+        `export.feb.results.csv`: ledgers told apart by an inner dot do not collide."""
+        a = write_ledger(tmp_path / "export.jan.csv", ["allow"])
+        b = write_ledger(tmp_path / "export.feb.csv", ["allow"], start=1)
+        folder = tmp_path / "out"
+        assert run("check", str(rules), str(a), str(b), "--output-dir", str(folder), "-q")[0] == 0
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "export.feb.results.csv",
+            "export.jan.results.csv",
+        ]
+
     def test_summary_names_each_result_file(
         self, rules: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

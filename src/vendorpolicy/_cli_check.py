@@ -276,7 +276,7 @@ def _result_files(folder: str, ledgers: Sequence[str], fmt: str) -> dict[str, st
     targets: dict[str, str] = {}
     seen: dict[str, str] = {}
     for name in ledgers:
-        stem = "stdin" if name == "-" else Path(name).name.split(".", 1)[0] or "ledger"
+        stem = "stdin" if name == "-" else Path(name).stem or "ledger"
         target = str(Path(folder) / f"{stem}.results{suffix}")
         if target in seen:
             raise UsageError(
