@@ -21,8 +21,8 @@ stays the specification: the tests check that every decision agrees with it.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 
 from vendorpolicy._model import Effect, Sector
 from vendorpolicy._predicates import (
@@ -122,9 +122,7 @@ def to_sql(
     ``date``). ``columns`` are the table's columns (see ``docs/scale.md`` for what each must
     hold); by default those the rules read. A rule set with a custom predicate is refused:
     its Python function cannot run inside the database."""
-    return compile_query(
-        rule_set, dialect=dialect, source=table, as_of=as_of, columns=columns
-    ).sql
+    return compile_query(rule_set, dialect=dialect, source=table, as_of=as_of, columns=columns).sql
 
 
 def compile_query(
@@ -195,7 +193,9 @@ class _Compiler:
             )
         if isinstance(node, (AnyComponent, AllComponents)):
             pass  # the table declares no components: see docs/scale.md
-        elif isinstance(node, (FactIn, FactOnOrAfter, FactOnOrAfterDecision, FactOnOrBeforeDecision)):
+        elif isinstance(
+            node, (FactIn, FactOnOrAfter, FactOnOrAfterDecision, FactOnOrBeforeDecision)
+        ):
             self.facts.setdefault(node.name, len(self.facts))
         elif isinstance(node, (VendorOrigin, UltimateOwnerOrigin)):
             self.reads |= {"vendor_id", "vendor_country"}
@@ -345,8 +345,7 @@ class _Compiler:
             )
         if isinstance(node, UltimateOwnerOrigin):
             return (
-                "CASE WHEN vp_vendor IS NULL THEN 'vendor' "
-                "ELSE 'vendor.ultimate_owner.country' END"
+                "CASE WHEN vp_vendor IS NULL THEN 'vendor' ELSE 'vendor.ultimate_owner.country' END"
             )
         if isinstance(node, (VendorId, VendorDesignated)):
             return "'vendor'"
@@ -462,10 +461,14 @@ class _Compiler:
         decimal = "DECIMAL(38, 10)" if d.name == "duckdb" else "numeric"
         items = [
             f"{vendor} AS vp_vendor",
-            f"CASE WHEN {vendor} IS NULL THEN NULL ELSE {text('vendor_country')} END "
-            "AS vp_vendor_country",
-            f"COALESCE({listed('vendor_designations', d.empty_list())}, {d.empty_list()}) "
-            "AS vp_vendor_designations",
+            (
+                f"CASE WHEN {vendor} IS NULL THEN NULL ELSE {text('vendor_country')} END "
+                "AS vp_vendor_country"
+            ),
+            (
+                f"COALESCE({listed('vendor_designations', d.empty_list())}, {d.empty_list()}) "
+                "AS vp_vendor_designations"
+            ),
             f"{typed('buyer_public', 'BOOLEAN')} AS vp_public",
             f"{text('buyer_sector')} AS vp_sector",
             f"{text('buyer_country')} AS vp_buyer_country",
@@ -513,14 +516,14 @@ class _Compiler:
                     "'a value without a currency'",
                 )
             )
-        for country in ("vendor_country", "buyer_country"):
-            if country in available:
-                checks.append(
-                    (
-                        f"NOT {d.full_match(text(country), '[A-Z]{2}')}",
-                        f"'invalid {country} `' || {text(country)} || '`'",
-                    )
-                )
+        checks.extend(
+            (
+                f"NOT {d.full_match(text(country), '[A-Z]{2}')}",
+                f"'invalid {country} `' || {text(country)} || '`'",
+            )
+            for country in ("vendor_country", "buyer_country")
+            if country in available
+        )
         if d.name == "duckdb":
             for name in self.facts:
                 c = text(FACT_PREFIX + name)
@@ -565,7 +568,8 @@ class _Compiler:
         for i in reversed(range(len(rule.cases))):
             # (the case's truth is inlined: columns of the same stage cannot be read)
             c, e = self.inline(rule.cases[i].when), rule.cases[i].effect.severity
-            expr = f"CASE WHEN {c} THEN {e} ELSE {pick}(CASE WHEN {c} IS NULL THEN {e} END, {expr}) END"
+            unsure = f"CASE WHEN {c} IS NULL THEN {e} END"
+            expr = f"CASE WHEN {c} THEN {e} ELSE {pick}({unsure}, {expr}) END"
         return expr
 
     def _lo(self, rule: Rule, k: int) -> str:
@@ -599,9 +603,7 @@ class _Compiler:
                     for i, (rule, k) in enumerate(rules):
                         value = self._lo(rule, k) if end == "lo" else self._hi(rule, k)
                         reached = f"({first_case} = 0 OR {first_case} >= {i + 1})"
-                        terms.append(
-                            f"CASE WHEN {reached} AND a{k} IS NOT FALSE THEN {value} END"
-                        )
+                        terms.append(f"CASE WHEN {reached} AND a{k} IS NOT FALSE THEN {value} END")
                     items.append(f"{pick}({', '.join(terms)}) AS L{index}_{end}")
             else:
                 forced = (
@@ -615,9 +617,7 @@ class _Compiler:
                 every = ", ".join(
                     f"CASE WHEN a{k} IS NOT FALSE THEN {self._hi(r, k)} END" for r, k in rules
                 )
-                items.append(
-                    f"COALESCE({forced}, LEAST({default}, {least})) AS L{index}_lo"
-                )
+                items.append(f"COALESCE({forced}, LEAST({default}, {least})) AS L{index}_lo")
                 items.append(
                     f"GREATEST(CASE WHEN {forced} IS NULL THEN {default} END, {every}) "
                     f"AS L{index}_hi"
@@ -634,7 +634,9 @@ class _Compiler:
         """Per rule of the layer: whether it determines the layer's effect."""
         out = []
         for i, (rule, k) in enumerate(rules):
-            fired = f"L{index}_ft = {i + 1}" if layer.combining is Combining.FIRST_MATCH else f"a{k}"
+            fired = (
+                f"L{index}_ft = {i + 1}" if layer.combining is Combining.FIRST_MATCH else f"a{k}"
+            )
             lo, hi = self._lo(rule, k), self._hi(rule, k)
             certain = f" AND {lo} = {hi}" if rule.cases else ""
             out.append(f"COALESCE({fired}{certain} AND {lo} = L{index}_e, FALSE)")
@@ -657,17 +659,19 @@ class _Compiler:
                 key = literal(f"{layer.id}/{rule.id}")
                 keys.append(f"CASE WHEN {top} AND {decider} THEN {key} END")
         basis_code = "GREATEST(" + ", ".join(bases) + ")"
-        basis = (
-            f"CASE {basis_code} WHEN 2 THEN 'rules' WHEN 1 THEN 'unknown' ELSE 'default' END"
+        basis = f"CASE {basis_code} WHEN 2 THEN 'rules' WHEN 1 THEN 'unknown' ELSE 'default' END"
+        effect = (
+            "CASE vp_e "
+            + " ".join(f"WHEN {e.severity} THEN {literal(e.value)}" for e in _EFFECTS)
+            + " END"
         )
-        effect = "CASE vp_e " + " ".join(
-            f"WHEN {e.severity} THEN {literal(e.value)}" for e in _EFFECTS
-        ) + " END"
         missing: list[str] = []
         for _, rule, k in self.rules:
             unknown = f"a{k} IS NULL"
             if rule.has_window:
-                missing.append(f"CASE WHEN {unknown} AND vp_decided IS NULL THEN 'purchase.date' END")
+                missing.append(
+                    f"CASE WHEN {unknown} AND vp_decided IS NULL THEN 'purchase.date' END"
+                )
             missing += self.missing(rule.when, [unknown])
             if rule.unless is not None:
                 missing += self.missing(rule.unless, [unknown])
@@ -680,10 +684,14 @@ class _Compiler:
             f"CASE WHEN {error} THEN 'error' ELSE 'decided' END AS status",
             f"CASE WHEN {error} THEN NULL ELSE {effect} END AS effect",
             f"CASE WHEN {error} THEN NULL ELSE {basis} END AS basis",
-            f"CASE WHEN {error} THEN {d.empty_list()} ELSE {d.without_nulls(keys)} END "
-            "AS determining",
-            f"CASE WHEN {error} THEN {d.empty_list()} ELSE {d.distinct_sorted(missing)} END "
-            "AS missing_facts",
+            (
+                f"CASE WHEN {error} THEN {d.empty_list()} ELSE {d.without_nulls(keys)} END "
+                "AS determining"
+            ),
+            (
+                f"CASE WHEN {error} THEN {d.empty_list()} ELSE {d.distinct_sorted(missing)} END "
+                "AS missing_facts"
+            ),
             "vp_error AS error",
         ]
 

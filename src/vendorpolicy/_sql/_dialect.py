@@ -8,7 +8,7 @@ on booleans (which are Kleene's three-valued connectives, with ``NULL`` as unkno
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from attrs import frozen
 
@@ -44,7 +44,7 @@ class Dialect:
     def empty_list(self) -> str:
         return self.text_list([])
 
-    def has_any(self, column: str, values: Sequence[str]) -> str:
+    def has_any(self, column: str, values: Collection[str]) -> str:
         """Whether the list ``column`` holds one of ``values`` (text literals); ``NULL`` when
         the list is ``NULL``."""
         wanted = ", ".join(literal(v) for v in sorted(values))
