@@ -15,10 +15,9 @@ from vendorpolicy._cli import (
     EXIT_DENIED,
     EXIT_INPUT,
     EXIT_OK,
-    _why,
     main,
-    progress_line,
 )
+from vendorpolicy._cli_check import _why, progress_line
 from vendorpolicy._samples import sample_purchases, sample_rule_set
 
 
