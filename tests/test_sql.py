@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import attrs
@@ -11,16 +12,27 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vendorpolicy import Buyer, Purchase, Rule, RuleSet, Vendor, custom, packs, vendor
+from vendorpolicy import (
+    Buyer,
+    Purchase,
+    Registry,
+    Rule,
+    RuleSet,
+    Vendor,
+    bundled_registry,
+    custom,
+    packs,
+    vendor,
+)
 from vendorpolicy._sql import compile_query, to_sql
 from vendorpolicy.errors import InvalidValueError
-from vendorpolicy.testing import purchases, purchases_for, rule_sets
+from vendorpolicy.testing import purchases, purchases_for, registries, rule_sets
 
 duckdb = pytest.importorskip("duckdb")
 pytest.importorskip("pyarrow")
 vd = pytest.importorskip("vendorpolicy.extra.duckdb")
 
-_CHEAP = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+_CHEAP = settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 _DATES = st.none() | st.dates(min_value=dt.date(2017, 1, 1), max_value=dt.date(2027, 12, 31))
 
 
@@ -32,7 +44,17 @@ def _table_ready(p: Purchase) -> Purchase:
     return attrs.evolve(p, components=None, vendor=v)
 
 
-_ROWS = st.lists(purchases(max_chain=1).map(_table_ready), min_size=1, max_size=6)
+def _unnamed(p: Purchase) -> Purchase:
+    """``p`` with its vendor known by id alone, as a table row names it."""
+    v = p.vendor
+    if v is None:
+        return p
+    return attrs.evolve(p, vendor=Vendor(id=v.id, country=v.country, designations=v.designations))
+
+
+_BUNDLED = bundled_registry()
+
+_ROWS = st.lists(purchases(max_chain=1).map(_table_ready), min_size=1, max_size=10)
 
 
 def _screen(rule_set: RuleSet, ps: list[Purchase], *, dialect: str = "duckdb", **kw: Any):
@@ -87,8 +109,79 @@ class TestAgreement:
         @given(st.lists(purchases_for(rule_set).map(_table_ready), min_size=20, max_size=40))
         def check(ps: list[Purchase]) -> None:
             _agree(rule_set, ps, _screen(rule_set, ps))
+            # and against the bundled registry, as `check --pack` resolves
+            ps = [_unnamed(p) for p in ps]
+            con = duckdb.connect()
+            rel = vd.purchases_relation(ps, con)
+            out = vd.screen(rel, rule_set, connection=con, registry=_BUNDLED)
+            rows = [dict(zip(out.columns, r, strict=True)) for r in out.fetchall()]
+            _agree(rule_set, ps, rows, registry=_BUNDLED)
 
         check()
+
+
+@st.composite
+def _registry_cases(draw: st.DrawFn) -> tuple[Registry, RuleSet, list[Purchase]]:
+    """A registry, a rule set, and purchases whose vendor and buyer ids are the registry's
+    ids, its entities' names written as ids (matched as names), or ids it does not know."""
+    registry = draw(registries())
+    ids = [e.id for e in registry.entities]
+    named = [re.sub(r"[^a-z0-9]+", "-", e.name.lower()).strip("-") for e in registry.entities]
+    keys = st.sampled_from([*ids, *(n for n in named if n), "huawei", "mic"])
+
+    def fitted(p: Purchase) -> Purchase:
+        v = p.vendor
+        if v is not None:  # a table names no vendor: its id says who it is
+            v = Vendor(id=draw(keys), country=v.country, designations=v.designations)
+        return attrs.evolve(
+            p, components=None, vendor=v, buyer=attrs.evolve(p.buyer, id=draw(keys))
+        )
+
+    ps = [fitted(p) for p in draw(st.lists(purchases(max_chain=1), min_size=1, max_size=6))]
+    return registry, draw(rule_sets()), ps
+
+
+class TestRegistry:
+    @_CHEAP
+    @given(_registry_cases(), _DATES)
+    def test_resolved_rows_agree_with_the_interpreter(self, case, as_of) -> None:
+        """With a registry, each row's vendor and buyer are resolved by id (or by name, for an
+        id the registry does not have) as of the decision date, with the interpreter's
+        decisions; a vendor id several entities' names match is an error row, never a
+        decision."""
+        registry, rule_set, ps = case
+        con = duckdb.connect()
+        rel = vd.purchases_relation(ps, con)
+        out = vd.screen(rel, rule_set, connection=con, as_of=as_of, registry=registry)
+        rows = [dict(zip(out.columns, r, strict=True)) for r in out.fetchall()]
+        decided = [(p, r) for p, r in zip(ps, rows, strict=True) if r["status"] == "decided"]
+        for _, r in zip(ps, rows, strict=True):
+            assert r["status"] == "decided" or "several registry entities" in r["error"]
+        _agree(
+            rule_set,
+            [p for p, _ in decided],
+            [r for _, r in decided],
+            as_of=as_of,
+            registry=registry,
+        )
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(_registry_cases(), _DATES)
+    def test_printed_query_looks_registry_ids_up(self, case, as_of) -> None:
+        """`to_sql(registry=...)` alone (no data to read ids from) looks up the registry's
+        own ids: rows whose ids are registry ids get the interpreter's decisions."""
+        registry, rule_set, ps = case
+        ids = {e.id for e in registry.entities}
+        ps = [p for p in ps if p.buyer.id in ids and (p.vendor is None or p.vendor.id in ids)]
+        con = duckdb.connect()
+        rel = vd.purchases_relation(ps or [Purchase(buyer=_BUYER)], con)
+        con.register("purchases", rel)
+        sql = to_sql(rule_set, columns=rel.columns, as_of=as_of, registry=registry)
+        cursor = con.execute(sql)
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+        if ps:
+            _agree(rule_set, ps, rows, as_of=as_of, registry=registry)
 
 
 _BUYER = Buyer(id="mic", public=True, sector="central-government")

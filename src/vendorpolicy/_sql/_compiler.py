@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from vendorpolicy._model import Effect, Sector
 from vendorpolicy._predicates import (
@@ -54,6 +55,7 @@ from vendorpolicy._predicates import (
     VendorId,
     VendorOrigin,
 )
+from vendorpolicy._registry import Registry
 from vendorpolicy._rules import Combining, Rule, RuleSet
 from vendorpolicy._sql._dialect import DIALECTS, Dialect, literal, quote
 from vendorpolicy.errors import InvalidValueError
@@ -113,6 +115,7 @@ def to_sql(
     table: str = "purchases",
     as_of: dt.date | None = None,
     columns: Iterable[str] | None = None,
+    registry: Registry | None = None,
 ) -> str:
     """One SQL query that decides on every row of ``table``: the table's columns, then
     ``status`` (``decided`` or ``error``), ``effect``, ``basis``, ``determining`` (the
@@ -120,9 +123,13 @@ def to_sql(
     could not be decided). ``dialect`` is ``duckdb`` or ``postgres``; ``table`` is a table name
     (or any SQL ``FROM`` item); ``as_of`` the decision date (default: each purchase's
     ``date``). ``columns`` are the table's columns (see ``docs/scale.md`` for what each must
-    hold); by default those the rules read. A rule set with a custom predicate is refused:
-    its Python function cannot run inside the database."""
-    return compile_query(rule_set, dialect=dialect, source=table, as_of=as_of, columns=columns).sql
+    hold); by default those the rules read. With a ``registry``, each row's vendor and buyer
+    are looked up in it by ``vendor_id`` and ``buyer_id`` as of the decision date, from tables
+    written into the query (``VALUES``). A rule set with a custom predicate is refused: its
+    Python function cannot run inside the database."""
+    return compile_query(
+        rule_set, dialect=dialect, source=table, as_of=as_of, columns=columns, registry=registry
+    ).sql
 
 
 def compile_query(
@@ -133,10 +140,15 @@ def compile_query(
     as_of: dt.date | None = None,
     columns: Iterable[str] | None = None,
     types: Mapping[str, str] | None = None,
+    registry: Registry | None = None,
+    vendor_ids: Iterable[str] | None = None,
+    buyer_ids: Iterable[str] | None = None,
 ) -> Query:
     """The :class:`Query` for ``rule_set`` (see :func:`to_sql`); ``types`` gives the SQL type
     of a column when it differs from the canonical one (a list column stored as text is
-    split at ``;``, as a ledger's cell is)."""
+    split at ``;``, as a ledger's cell is). With a ``registry``, ``vendor_ids`` and
+    ``buyer_ids`` are the ids the table holds (default: the registry's own ids, so that a
+    vendor id the registry does not have is taken as stated, not matched as a name)."""
     if dialect not in DIALECTS:
         raise InvalidValueError(
             f"unknown SQL dialect `{dialect}`",
@@ -145,7 +157,18 @@ def compile_query(
         )
     if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
         raise InvalidValueError(f"expected a date, got `{as_of!r}`", path="to_sql(as_of)")
+    if registry is not None and not isinstance(registry, Registry):
+        raise InvalidValueError(
+            f"expected a Registry, got `{type(registry).__name__}`", path="to_sql(registry)"
+        )
     compiler = _Compiler(rule_set, DIALECTS[dialect], as_of)
+    if registry is not None:
+        ids = [e.id for e in registry.entities]
+        compiler.use_registry(
+            registry,
+            ids if vendor_ids is None else vendor_ids,
+            ids if buyer_ids is None else buyer_ids,
+        )
     return compiler.query(source, None if columns is None else list(columns), types or {})
 
 
@@ -158,6 +181,10 @@ class _Compiler:
         self.nodes: dict[Predicate, int] = {}
         self.facts: dict[str, int] = {}
         self.reads: set[str] = {"buyer_public", "buyer_sector"}
+        self.vendor_rows: list[tuple[Any, ...]] = []
+        self.buyer_rows: list[tuple[Any, ...]] = []
+        self.vendor_atoms: dict[Predicate, int] = {}
+        self.buyer_atoms: dict[Predicate, int] = {}
         #: (layer, rule, global index), in the order of the layers and their rules.
         self.rules: list[tuple[RuleSet, Rule, int]] = []
         for layer in rule_set.layers():
@@ -248,8 +275,49 @@ class _Compiler:
     def fact_column(self, name: str) -> str:
         return f"vp_f{self.facts[name]}"
 
+    def use_registry(
+        self, registry: Registry, vendor_ids: Iterable[str], buyer_ids: Iterable[str]
+    ) -> None:
+        """Look vendors and buyers up in ``registry`` (see ``_sql._registry``)."""
+        from vendorpolicy._sql._registry import buyer_rows, vendor_rows  # noqa: PLC0415
+
+        vendors = [a for a in self.atoms if isinstance(a, _VENDOR_ATOMS)]
+        buyers = [a for a in self.atoms if isinstance(a, BuyerDesignated)]
+        self.vendor_atoms = {a: i for i, a in enumerate(vendors)}
+        self.buyer_atoms = {a: i for i, a in enumerate(buyers)}
+        self.vendor_rows = vendor_rows(registry, vendor_ids, vendors)
+        self.buyer_rows = buyer_rows(registry, buyer_ids, buyers)
+        if self.vendor_rows:
+            self.reads.add("vendor_id")
+        if self.buyer_rows:
+            self.reads.add("buyer_id")
+
     def atom(self, node: Predicate) -> str:
         """The atom's truth value from ``vp_in``'s columns: ``TRUE``, ``FALSE`` or ``NULL``."""
+        given = self._given_atom(node)
+        if self.vendor_rows and isinstance(node, _VENDOR_ATOMS):
+            registered = f"vp_rv_t{self.vendor_atoms[node]}"
+            if isinstance(node, VendorDesignated):
+                stated = self.d.has_any("vp_vendor_designations", node.designations)
+                registered = f"({registered} OR {stated})"
+            return (
+                f"CASE WHEN vp_rv_state IS NULL OR vp_rv_state = 'kept' THEN {given} "
+                f"WHEN vp_rv_state = 'ok' THEN {registered} END"
+            )
+        if self.buyer_rows and isinstance(node, BuyerDesignated):
+            stated = self.d.has_any("vp_buyer_designations", node.designations)
+            registered = (
+                f"CASE WHEN vp_buyer_designations IS NULL THEN {_NULL} "
+                f"ELSE (vp_rb_t{self.buyer_atoms[node]} OR {stated}) END"
+            )
+            return (
+                f"CASE WHEN vp_rb_state IS NULL OR vp_rb_state = 'kept' THEN {given} "
+                f"WHEN vp_rb_state = 'ok' THEN {registered} END"
+            )
+        return given
+
+    def _given_atom(self, node: Predicate) -> str:
+        """The atom's truth value on the row's own columns."""
         d = self.d
         if isinstance(node, (VendorOrigin, UltimateOwnerOrigin)):
             return f"(vp_vendor_country IN ({_texts(node.countries)}))"
@@ -337,6 +405,24 @@ class _Compiler:
 
     def fact_name(self, node: Predicate) -> str:
         """The missing fact an unknown atom names (as the interpreter's trace does)."""
+        given = self._given_fact(node)
+        if self.vendor_rows and isinstance(node, _VENDOR_ATOMS):
+            return (
+                f"CASE WHEN vp_rv_state IS NULL OR vp_rv_state = 'kept' THEN {given} "
+                f"WHEN vp_rv_state = 'ok' THEN vp_rv_f{self.vendor_atoms[node]} "
+                "ELSE 'vendor' END"
+            )
+        return given
+
+    def behind(self, node: Predicate) -> str | None:
+        """The state that leaves the atom's vendor (buyer) unknown for want of a date."""
+        if self.vendor_rows and isinstance(node, _VENDOR_ATOMS):
+            return "vp_rv_state = 'undated'"
+        if self.buyer_rows and isinstance(node, BuyerDesignated):
+            return "vp_rb_state = 'undated'"
+        return None
+
+    def _given_fact(self, node: Predicate) -> str:
         if isinstance(node, VendorOrigin):
             through = " (through ownership)" if node.through_ownership else ""
             return (
@@ -384,7 +470,12 @@ class _Compiler:
             return []
         here = [*guards, f"{self.ref(node)} IS NULL"]
         if node in self.atoms:
-            return [f"CASE WHEN {' AND '.join(here)} THEN {self.fact_name(node)} END"]
+            out = [f"CASE WHEN {' AND '.join(here)} THEN {self.fact_name(node)} END"]
+            behind = self.behind(node)
+            if behind is not None:
+                # (a vendor unknown for want of the date makes the date missing too)
+                out.append(f"CASE WHEN {' AND '.join(here)} AND {behind} THEN 'purchase.date' END")
+            return out
         return [m for child in node.children for m in self.missing(child, here)]
 
     # --- the query -----------------------------------------------------------------------------
@@ -419,12 +510,21 @@ class _Compiler:
         for name, items in stages:
             body = ",\n    ".join(items)
             if name == "vp_in":
-                sql = f"(SELECT vp_src.*,\n    {body}\n  FROM {source} AS vp_src) AS vp_in"
+                joins = self._joins(available, types)
+                stars = "vp_src.*" + (", vp_rv.*" if self.vendor_rows else "")
+                stars += ", vp_rb.*" if self.buyer_rows else ""
+                rows = source
+                if joins:
+                    # A join need not keep the rows' order: number them, to restore it.
+                    rows = f"(SELECT *, ROW_NUMBER() OVER () AS vp_row FROM {source} AS vp_s)"
+                sql = f"(SELECT {stars},\n    {body}\n  FROM {rows} AS vp_src{joins}) AS vp_in"
             else:
                 sql = f"(SELECT *,\n    {body}\n  FROM {sql}) AS {name}"
         out = [quote(c) for c in columns if c not in DECISION_COLUMNS]
         out += self._decision()
         text = "SELECT " + ",\n  ".join(out) + f"\nFROM {sql}"
+        if self.vendor_rows or self.buyer_rows:
+            text += "\nORDER BY vp_row"
         return Query(text, facts, frozenset(self.reads))
 
     def _input(self, source: str, available: set[str], types: Mapping[str, str]) -> list[str]:
@@ -457,6 +557,7 @@ class _Compiler:
                 return f"CASE WHEN {c} IS NULL THEN NULL ELSE {d.split(c, ';')} END"
             return c
 
+        self._text, self._typed = text, typed
         vendor = text("vendor_id")
         decimal = "DECIMAL(38, 10)" if d.name == "duckdb" else "numeric"
         items = [
@@ -533,8 +634,50 @@ class _Compiler:
                         f"{literal(f'fact `{name}` is not a date: `')} || {c} || '`'",
                     )
                 )
+        for table, column in (("rv", "vendor_id"), ("rb", "buyer_id")):
+            if not (self.vendor_rows if table == "rv" else self.buyer_rows):
+                continue
+            state = f"vp_{table}.vp_{table}_state"
+            checks += [
+                (
+                    f"{state} = 'ambiguous'",
+                    (
+                        f"'{column} `' || {text(column)} || '` names several registry entities "
+                        "(give its registry id)'"
+                    ),
+                ),
+                (f"{state} LIKE 'error:%'", f"'{column} `' || {text(column)} || '`: ' || {state}"),
+            ]
         whens = " ".join(f"WHEN {test} THEN {message}" for test, message in checks)
         return f"CASE {whens} END AS vp_error"
+
+    def _joins(self, available: set[str], types: Mapping[str, str]) -> str:
+        """The registry's tables, joined to each row by id and decision date."""
+        out = ""
+        decided = _date(self.as_of) if self.as_of is not None else self._typed("date", "DATE")
+        for table, column, rows, atoms in (
+            ("rv", "vendor_id", self.vendor_rows, self.vendor_atoms),
+            ("rb", "buyer_id", self.buyer_rows, self.buyer_atoms),
+        ):
+            if not rows:
+                continue
+            names = [f"vp_{table}_{n}" for n in ("key", "from", "to", "undated", "state")]
+            names += [f"vp_{table}_t{i}" for i in range(len(atoms))]
+            if table == "rv":
+                names += [f"vp_{table}_f{i}" for i in range(len(atoms))]
+            values = ",\n      ".join(
+                "(" + ", ".join(_value(v, n) for v, n in zip(row, names, strict=True)) + ")"
+                for row in rows
+            )
+            t = f"vp_{table}"
+            out += (
+                f"\n  LEFT JOIN (VALUES\n      {values}\n    ) AS {t}({', '.join(names)})"
+                f"\n    ON {t}.{t}_key = {self._text(column)} AND CASE WHEN {decided} IS NULL "
+                f"THEN {t}.{t}_undated ELSE NOT {t}.{t}_undated "
+                f"AND ({t}.{t}_from IS NULL OR {decided} >= {t}.{t}_from) "
+                f"AND ({t}.{t}_to IS NULL OR {decided} < {t}.{t}_to) END"
+            )
+        return out
 
     def _atoms(self) -> list[str]:
         return [f"{self.atom(node)} AS t{i}" for node, i in self.atoms.items()] or ["0 AS vp_0"]
@@ -697,10 +840,21 @@ class _Compiler:
 
 
 _NULL = "CAST(NULL AS BOOLEAN)"
+_VENDOR_ATOMS = (VendorOrigin, VendorId, VendorDesignated, UltimateOwnerOrigin)
 
 
 def _truth(value: bool | None) -> str:
     return _NULL if value is None else ("TRUE" if value else "FALSE")
+
+
+def _value(value: object, name: str) -> str:
+    """A cell of a registry table, typed by its column's name."""
+    kind = name.rsplit("_", 1)[1]
+    if kind in ("from", "to"):
+        return "CAST(NULL AS DATE)" if value is None else _date(value)  # type: ignore[arg-type]
+    if kind == "undated" or kind.startswith("t"):
+        return _truth(value)  # type: ignore[arg-type]
+    return "CAST(NULL AS VARCHAR)" if value is None else literal(str(value))
 
 
 def _texts(values: Iterable[str]) -> str:

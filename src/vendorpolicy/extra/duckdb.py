@@ -24,8 +24,10 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 from vendorpolicy._checks import tick
 from vendorpolicy._model import Purchase
+from vendorpolicy._registry import Registry
 from vendorpolicy._rules import RuleSet
 from vendorpolicy._sql import COLUMNS, FACT_PREFIX, compile_query, purchase_columns
+from vendorpolicy._sql._dialect import quote
 from vendorpolicy.errors import FileError, PredicateTypeError
 
 __all__ = ["purchases_relation", "relation", "screen"]
@@ -77,11 +79,17 @@ def screen(
     *,
     as_of: dt.date | None = None,
     connection: duckdb.DuckDBPyConnection | None = None,
+    registry: Registry | None = None,
 ) -> Any:
     """Decide on every row of ``source`` (see :func:`relation`) inside DuckDB: a relation with
     the source's columns and the decision columns. ``as_of`` is the decision date (default:
     each row's ``date``). The columns are read as ``docs/scale.md`` says; a column of another
-    type than the canonical one is cast (a list stored as text is split at ``;``)."""
+    type than the canonical one is cast (a list stored as text is split at ``;``).
+
+    With a ``registry``, each distinct ``vendor_id`` and ``buyer_id`` of the source is resolved
+    against it once, as ``Registry.resolve`` resolves a vendor given by id (a registry id is its
+    entity, other text is matched as a name), and the query looks each row's up by date; a
+    vendor id that several entities' names match is an ``error`` row."""
     if not isinstance(rule_set, RuleSet):
         raise PredicateTypeError(
             f"expected a RuleSet, got {type(rule_set).__name__}", path="screen(rule_set)"
@@ -103,7 +111,22 @@ def screen(
         else:
             types[name] = text.lower()
     name = f"vp_source_{next(_names)}"
-    query = compile_query(rule_set, source=name, as_of=as_of, columns=columns, types=types)
+    ids: dict[str, list[str]] = {"vendor_id": [], "buyer_id": []}
+    if registry is not None:
+        for column, found in ids.items():
+            if column in columns:
+                distinct = rel.project(quote(column)).distinct().fetchall()
+                found.extend(str(v) for (v,) in distinct if v is not None and str(v))
+    query = compile_query(
+        rule_set,
+        source=name,
+        as_of=as_of,
+        columns=columns,
+        types=types,
+        registry=registry,
+        vendor_ids=ids["vendor_id"],
+        buyer_ids=ids["buyer_id"],
+    )
     return rel.query(name, query.sql)
 
 
