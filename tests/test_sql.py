@@ -269,3 +269,63 @@ class TestSources:
 
         with pytest.raises(FileError, match="no such file"):
             vd.screen(tmp_path / "nope.parquet", _RULES)
+
+
+class TestCommandLine:
+    def test_sql_prints_a_query_that_runs(self) -> None:
+        """`vendorpolicy sql --pack us-ndaa-889 --dialect postgres` prints one query, which
+        (run in DuckDB) gives the interpreter's decisions with the bundled registry."""
+        import io
+
+        from vendorpolicy._cli import main
+
+        ps = [
+            Purchase(buyer=_BUYER, vendor=Vendor(id="huawei"), category="telecom/network"),
+            Purchase(buyer=_BUYER, vendor=Vendor(id="nec", country="JP"), category="it"),
+        ]
+        con = duckdb.connect()
+        con.execute("CREATE MACRO array_remove(l, x) AS list_filter(l, lambda e: e IS NOT NULL)")
+        rel = vd.purchases_relation(ps, con)
+        con.register("purchases", rel)
+        out = io.StringIO()
+        argv = ["sql", "--pack", "us-ndaa-889", "--dialect", "postgres"]
+        assert main([*argv, "--columns", ",".join(rel.columns)], out=out) == 0
+        text = out.getvalue()
+        assert text.startswith("-- vendorpolicy: rule set us-ndaa-889@")
+        assert "WITH vp_in AS (" in text
+        assert "/* us-ndaa-889/part-a */" in text
+        cursor = con.execute(text)
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+        _agree(packs.load("us-ndaa-889"), ps, rows, registry=_BUNDLED)
+
+    def test_check_with_the_duckdb_engine(self, tmp_path) -> None:
+        """`check --engine duckdb` screens a Parquet table: one CSV row per purchase, exit 1
+        for a denial; an option it does not take is a usage error (exit 2)."""
+        import io
+
+        from vendorpolicy._cli import main
+
+        ps = [
+            Purchase(buyer=_BUYER, vendor=Vendor(id="huawei", country="CN"), id="p1"),
+            Purchase(buyer=_BUYER, vendor=Vendor(id="nec", country="JP"), id="p2"),
+        ]
+        path = tmp_path / "ledger.parquet"
+        con = duckdb.connect()
+        vd.purchases_relation(ps, con).write_parquet(str(path))
+        rules = tmp_path / "rules.json"
+        from vendorpolicy import save_rule_set
+
+        save_rule_set(_RULES, rules)
+        out = io.StringIO()
+        code = main(["check", "--engine", "duckdb", "-q", str(rules), str(path)], out=out)
+        assert code == 1
+        lines = out.getvalue().splitlines()
+        header = lines[0].split(",")
+        got = [dict(zip(header, line.split(","), strict=True)) for line in lines[1:]]
+        assert [(r["id"], r["effect"], r["determining"]) for r in got] == [
+            ("p1", "deny", "t/cn"),
+            ("p2", "allow", ""),
+        ]
+        code = main(["check", "--engine", "duckdb", str(rules), str(path), "--keep", "x"], out=out)
+        assert code == 2

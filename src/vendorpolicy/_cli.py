@@ -53,6 +53,7 @@ from vendorpolicy._cli_base import (
     vocabulary_option,
 )
 from vendorpolicy._cli_check import CHECK, _why
+from vendorpolicy._cli_sql import SQL
 from vendorpolicy._cli_table import aligned_table, terminal_width
 from vendorpolicy._convert import unstructure
 from vendorpolicy._decision import Decision
@@ -848,6 +849,7 @@ COMMANDS: list[Command] = [
         ),
     ),
     CHECK,
+    SQL,
     Command(
         name="schema",
         add_parser=_schema_parser,

@@ -147,8 +147,8 @@ def compile_query(
     """The :class:`Query` for ``rule_set`` (see :func:`to_sql`); ``types`` gives the SQL type
     of a column when it differs from the canonical one (a list column stored as text is
     split at ``;``, as a ledger's cell is). With a ``registry``, ``vendor_ids`` and
-    ``buyer_ids`` are the ids the table holds (default: the registry's own ids, so that a
-    vendor id the registry does not have is taken as stated, not matched as a name)."""
+    ``buyer_ids`` are the ids the table holds (default: the registry's ids and its names and
+    aliases written as ids; any other id is taken as stated, not matched as a name)."""
     if dialect not in DIALECTS:
         raise InvalidValueError(
             f"unknown SQL dialect `{dialect}`",
@@ -163,11 +163,15 @@ def compile_query(
         )
     compiler = _Compiler(rule_set, DIALECTS[dialect], as_of)
     if registry is not None:
+        # Without the table's own ids: the registry's ids, and its names and aliases written
+        # as ids (`huawei-technologies`), each resolved as the interpreter resolves it.
         ids = [e.id for e in registry.entities]
+        ids += ["-".join(key.split()) for key in registry.index._normal]
         compiler.use_registry(
             registry,
             ids if vendor_ids is None else vendor_ids,
             ids if buyer_ids is None else buyer_ids,
+            errors=vendor_ids is not None,
         )
     return compiler.query(source, None if columns is None else list(columns), types or {})
 
@@ -276,7 +280,12 @@ class _Compiler:
         return f"vp_f{self.facts[name]}"
 
     def use_registry(
-        self, registry: Registry, vendor_ids: Iterable[str], buyer_ids: Iterable[str]
+        self,
+        registry: Registry,
+        vendor_ids: Iterable[str],
+        buyer_ids: Iterable[str],
+        *,
+        errors: bool = True,
     ) -> None:
         """Look vendors and buyers up in ``registry`` (see ``_sql._registry``)."""
         from vendorpolicy._sql._registry import buyer_rows, vendor_rows  # noqa: PLC0415
@@ -285,7 +294,7 @@ class _Compiler:
         buyers = [a for a in self.atoms if isinstance(a, BuyerDesignated)]
         self.vendor_atoms = {a: i for i, a in enumerate(vendors)}
         self.buyer_atoms = {a: i for i, a in enumerate(buyers)}
-        self.vendor_rows = vendor_rows(registry, vendor_ids, vendors)
+        self.vendor_rows = vendor_rows(registry, vendor_ids, vendors, errors=errors)
         self.buyer_rows = buyer_rows(registry, buyer_ids, buyers)
         if self.vendor_rows:
             self.reads.add("vendor_id")
@@ -468,6 +477,10 @@ class _Compiler:
         every node above it up to the guarded root, else ``NULL``."""
         if isinstance(node, (Always, Never)):
             return []
+        if isinstance(node, (BuyerPublic, BuyerSector)) or (
+            isinstance(node, (AnyComponent, AllComponents)) and node.if_undeclared is not None
+        ):
+            return []  # never unknown
         here = [*guards, f"{self.ref(node)} IS NULL"]
         if node in self.atoms:
             out = [f"CASE WHEN {' AND '.join(here)} THEN {self.fact_name(node)} END"]
@@ -484,7 +497,7 @@ class _Compiler:
         facts = tuple(self.facts)
         wanted = sorted(self.reads) + [FACT_PREFIX + f for f in facts]
         if columns is None:
-            columns = [c for c in ("id", *COLUMNS) if c in self.reads or c == "id"]
+            columns = [c for c in COLUMNS if c in self.reads or c == "id"]
             columns += [FACT_PREFIX + f for f in facts]
             available = set(wanted) | {"id"}
         else:
@@ -506,7 +519,8 @@ class _Compiler:
             ("vp_effect", ["GREATEST(" + ", ".join(self._layer_names("e")) + ") AS vp_e"]),
         ]
         # The first stage reads the source; each later one adds its columns to the one before.
-        sql = ""
+        ctes = []
+        previous = ""
         for name, items in stages:
             body = ",\n    ".join(items)
             if name == "vp_in":
@@ -517,12 +531,15 @@ class _Compiler:
                 if joins:
                     # A join need not keep the rows' order: number them, to restore it.
                     rows = f"(SELECT *, ROW_NUMBER() OVER () AS vp_row FROM {source} AS vp_s)"
-                sql = f"(SELECT {stars},\n    {body}\n  FROM {rows} AS vp_src{joins}) AS vp_in"
+                ctes.append(
+                    f"vp_in AS (\n  SELECT {stars},\n    {body}\n  FROM {rows} AS vp_src{joins}\n)"
+                )
             else:
-                sql = f"(SELECT *,\n    {body}\n  FROM {sql}) AS {name}"
+                ctes.append(f"{name} AS (\n  SELECT *,\n    {body}\n  FROM {previous}\n)")
+            previous = name
         out = [quote(c) for c in columns if c not in DECISION_COLUMNS]
         out += self._decision()
-        text = "SELECT " + ",\n  ".join(out) + f"\nFROM {sql}"
+        text = "WITH " + ",\n".join(ctes) + "\nSELECT " + ",\n  ".join(out) + f"\nFROM {previous}"
         if self.vendor_rows or self.buyer_rows:
             text += "\nORDER BY vp_row"
         return Query(text, facts, frozenset(self.reads))
@@ -680,7 +697,9 @@ class _Compiler:
         return out
 
     def _atoms(self) -> list[str]:
-        return [f"{self.atom(node)} AS t{i}" for node, i in self.atoms.items()] or ["0 AS vp_0"]
+        return [
+            f"{self.atom(node)} AS t{i}  /* {_comment(node)} */" for node, i in self.atoms.items()
+        ] or ["0 AS vp_0"]
 
     def _rule_columns(self) -> list[str]:
         items = [f"{self.inline(node)} AS n{i}" for node, i in self.nodes.items()]
@@ -855,6 +874,11 @@ def _value(value: object, name: str) -> str:
     if kind == "undated" or kind.startswith("t"):
         return _truth(value)  # type: ignore[arg-type]
     return "CAST(NULL AS VARCHAR)" if value is None else literal(str(value))
+
+
+def _comment(node: Predicate) -> str:
+    """The node as a comment's text (as the builder call that makes it)."""
+    return repr(node).replace("*/", "* /").replace("\n", " ")
 
 
 def _texts(values: Iterable[str]) -> str:

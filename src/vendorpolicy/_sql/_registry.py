@@ -67,7 +67,9 @@ def _merged(rows: list[Row]) -> list[Row]:
     return out
 
 
-def vendor_rows(registry: Registry, keys: Iterable[str], atoms: Sequence[Predicate]) -> list[Row]:
+def vendor_rows(
+    registry: Registry, keys: Iterable[str], atoms: Sequence[Predicate], *, errors: bool = True
+) -> list[Row]:
     """Per key and date range: ``(key, start, end, undated, state, value..., fact...)`` with one
     value and one fact per atom. ``undated`` rows are for a row without a decision date. The
     state is ``ok`` (the registry's vendor), ``kept`` (not identified: the row's columns
@@ -82,7 +84,7 @@ def vendor_rows(registry: Registry, keys: Iterable[str], atoms: Sequence[Predica
             (key, start, end, False, *_vendor_state(registry, key, when, atoms))
             for start, end, when in dated
         ]
-        if all(r[4] == KEPT for r in found):
+        if all(r[4] == KEPT or (not errors and r[4].startswith("error:")) for r in found):
             continue
         rows += _merged(found)
     return rows
