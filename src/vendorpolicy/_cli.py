@@ -54,6 +54,7 @@ from vendorpolicy._cli_base import (
 )
 from vendorpolicy._cli_check import CHECK, _why
 from vendorpolicy._cli_completion import COMPLETION
+from vendorpolicy._cli_sql import SQL
 from vendorpolicy._cli_table import aligned_table, terminal_width, wrap_line
 from vendorpolicy._convert import unstructure
 from vendorpolicy._decision import Decision
@@ -885,6 +886,7 @@ COMMANDS: list[Command] = [
         ),
     ),
     CHECK,
+    SQL,
     Command(
         name="schema",
         add_parser=_schema_parser,

@@ -199,11 +199,22 @@ def _check_parser(commands: Subparsers) -> argparse.ArgumentParser:
     )
     vocabulary_option(check)
     outside_vocabulary_options(check)
+    check.add_argument(
+        "--engine",
+        choices=("python", "duckdb"),
+        default="python",
+        help="python (default), or duckdb: screen Parquet/CSV tables inside DuckDB with the "
+        "columns of docs/scale.md (`pip install vendorpolicy[duckdb]`)",
+    )
     return check
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     """``check``: every ledger screened under the rules, into one output or one file each."""
+    if args.engine == "duckdb":
+        from vendorpolicy._cli_sql import check_in_duckdb  # noqa: PLC0415 - an optional extra
+
+        return check_in_duckdb(args, out)
     if args.pack is not None:
         rule_files = [a for a in args.args if Path(a).suffix.lower() in _RULE_SUFFIXES]
         if rule_files:
