@@ -21,6 +21,7 @@ stays the specification: the tests check that every decision agrees with it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -483,7 +484,8 @@ class _Compiler:
             return []  # never unknown
         here = [*guards, f"{self.ref(node)} IS NULL"]
         if node in self.atoms:
-            out = [f"CASE WHEN {' AND '.join(here)} THEN {self.fact_name(node)} END"]
+            name = f"fn{self.names[node]}" if node in self.names else self.fact_name(node)
+            out = [f"CASE WHEN {' AND '.join(here)} THEN {name} END"]
             behind = self.behind(node)
             if behind is not None:
                 # (a vendor unknown for want of the date makes the date missing too)
@@ -510,9 +512,22 @@ class _Compiler:
                     hint="every purchase needs a buyer: add the columns `buyer_public` "
                     "(boolean) and `buyer_sector`",
                 )
+        clash = [c for c in columns if _INTERNAL.match(c)]
+        if clash:
+            raise InvalidValueError(
+                f"the purchases have a column `{clash[0]}`, a name the query uses itself",
+                path="to_sql(columns)",
+                hint="rename the column (names such as `t0`, `a0`, `k0`, `L0_e` and those "
+                "starting with `vp_` are the query's own)",
+            )
+        atoms = self._atoms()
+        keys = self._keys()
         stages = [
             ("vp_in", self._input(source, available, types)),
-            ("vp_atoms", self._atoms()),
+            ("vp_atoms", atoms),
+            ("vp_keys", keys),
+            ("vp_classes", []),
+            ("vp_decoded", self._decoded()),
             ("vp_rules", self._rule_columns()),
             ("vp_range", self._ranges()),
             ("vp_layer", self._layer_effects()),
@@ -527,21 +542,32 @@ class _Compiler:
                 joins = self._joins(available, types)
                 stars = "vp_src.*" + (", vp_rv.*" if self.vendor_rows else "")
                 stars += ", vp_rb.*" if self.buyer_rows else ""
-                rows = source
-                if joins:
-                    # A join need not keep the rows' order: number them, to restore it.
-                    rows = f"(SELECT *, ROW_NUMBER() OVER () AS vp_row FROM {source} AS vp_s)"
+                # Joins need not keep the rows' order: number them, to restore it.
+                rows = f"(SELECT *, ROW_NUMBER() OVER () AS vp_row FROM {source} AS vp_s)"
                 ctes.append(
                     f"vp_in AS (\n  SELECT {stars},\n    {body}\n  FROM {rows} AS vp_src{joins}\n)"
+                )
+            elif name == "vp_classes":
+                # Each distinct combination of what the rules read is decided once.
+                ctes.append(
+                    f"vp_classes AS (\n  SELECT DISTINCT {', '.join(self._class_columns())}\n"
+                    "  FROM vp_keys\n)"
                 )
             else:
                 ctes.append(f"{name} AS (\n  SELECT *,\n    {body}\n  FROM {previous}\n)")
             previous = name
+        decided = ",\n    ".join([*self._join_columns(), *self._decision()])
+        ctes.append(f"vp_decided AS (\n  SELECT {decided}\n  FROM {previous}\n)")
         out = [quote(c) for c in columns if c not in DECISION_COLUMNS]
-        out += self._decision()
-        text = "WITH " + ",\n".join(ctes) + "\nSELECT " + ",\n  ".join(out) + f"\nFROM {previous}"
-        if self.vendor_rows or self.buyer_rows:
-            text += "\nORDER BY vp_row"
+        out += [f"vp_decided.{c}" for c in DECISION_COLUMNS]
+        on = " AND ".join(f"vp_keys.{c} = vp_decided.{c}" for c in self._join_columns())
+        text = (
+            "WITH "
+            + ",\n".join(ctes)
+            + "\nSELECT "
+            + ",\n  ".join(out)
+            + f"\nFROM vp_keys JOIN vp_decided ON {on}\nORDER BY vp_keys.vp_row"
+        )
         return Query(text, facts, frozenset(self.reads))
 
     def _input(self, source: str, available: set[str], types: Mapping[str, str]) -> list[str]:
@@ -678,13 +704,13 @@ class _Compiler:
         ):
             if not rows:
                 continue
-            names = [f"vp_{table}_{n}" for n in ("key", "from", "to", "undated", "state")]
+            names = [f"vp_{table}_{n}" for n in ("id", "key", "from", "to", "undated", "state")]
             names += [f"vp_{table}_t{i}" for i in range(len(atoms))]
             if table == "rv":
                 names += [f"vp_{table}_f{i}" for i in range(len(atoms))]
             values = ",\n      ".join(
-                "(" + ", ".join(_value(v, n) for v, n in zip(row, names, strict=True)) + ")"
-                for row in rows
+                "(" + ", ".join(_value(v, n) for v, n in zip((i, *row), names, strict=True)) + ")"
+                for i, row in enumerate(rows, start=1)
             )
             t = f"vp_{table}"
             out += (
@@ -697,21 +723,90 @@ class _Compiler:
         return out
 
     def _atoms(self) -> list[str]:
-        return [
+        """Per row: every atom's truth (``t``), every rule window's (``w``), and the missing
+        fact an atom names when it varies from row to row (``fn``)."""
+        items = [
             f"{self.atom(node)} AS t{i}  /* {_comment(node)} */" for node, i in self.atoms.items()
-        ] or ["0 AS vp_0"]
-
-    def _rule_columns(self) -> list[str]:
-        items = [f"{self.inline(node)} AS n{i}" for node, i in self.nodes.items()]
-        for layer, rule, k in self.rules:
-            parts = []
+        ]
+        for _, rule, k in self.rules:
             if rule.has_window:
                 window = []
                 if rule.in_force_from is not None:
                     window.append(f"vp_decided >= {_date(rule.in_force_from)}")
                 if rule.in_force_until is not None:
                     window.append(f"vp_decided <= {_date(rule.in_force_until)}")
-                parts.append("(" + " AND ".join(window) + ")")
+                items.append(f"({' AND '.join(window)}) AS w{k}")
+        self.names: dict[Predicate, int] = {}
+        for node in self.atoms:
+            name = self.fact_name(node)
+            if not _LITERAL.fullmatch(name):
+                self.names[node] = len(self.names)
+                items.append(f"COALESCE({name}, '') AS fn{self.names[node]}")
+        return items or ["0 AS vp_0"]
+
+    def _truths(self) -> list[str]:
+        """The three-valued columns a row's class is made of."""
+        windows = [f"w{k}" for _, rule, k in self.rules if rule.has_window]
+        return [f"t{i}" for i in self.atoms.values()] + windows
+
+    def _keys(self) -> list[str]:
+        """The truths packed 39 to a ``BIGINT`` (a digit 0, 1, 2 in base 3 each: unknown,
+        true, false), the row's error, and which registry row it joined."""
+        items = []
+        truths = self._truths()
+        for chunk in range(0, len(truths), _PER_KEY):
+            terms = [
+                f"CASE WHEN {t} THEN CAST({3**j} AS BIGINT) "
+                f"WHEN NOT {t} THEN CAST({2 * 3**j} AS BIGINT) ELSE CAST(0 AS BIGINT) END"
+                for j, t in enumerate(truths[chunk : chunk + _PER_KEY])
+            ]
+            items.append(f"({' + '.join(terms)}) AS k{chunk // _PER_KEY}")
+        items.append("COALESCE(vp_error, '') AS vp_err")
+        if self.vendor_rows:
+            items.append("COALESCE(vp_rv_id, 0) AS vp_rvk")
+        if self.buyer_rows:
+            items.append("COALESCE(vp_rb_id, 0) AS vp_rbk")
+        return items
+
+    def _join_columns(self) -> list[str]:
+        """What a row's class is: its keys, its varying fact names, error and registry rows."""
+        count = (len(self._truths()) + _PER_KEY - 1) // _PER_KEY
+        out = [f"k{c}" for c in range(count)]
+        out += [f"fn{i}" for i in self.names.values()]
+        out.append("vp_err")
+        if self.vendor_rows:
+            out.append("vp_rvk")
+        if self.buyer_rows:
+            out.append("vp_rbk")
+        return out
+
+    def _class_columns(self) -> list[str]:
+        out = self._join_columns()
+        if self.vendor_rows:
+            out.append("vp_rv_state")
+        if self.buyer_rows:
+            out.append("vp_rb_state")
+        return out
+
+    def _decoded(self) -> list[str]:
+        """The truths again, from the keys of each class."""
+        items = []
+        for j, t in enumerate(self._truths()):
+            key, place = f"k{j // _PER_KEY}", 3 ** (j % _PER_KEY)
+            # (the digit by remainders alone, which both dialects compute alike)
+            rest = f"({key} % CAST({3 * place} AS BIGINT))"
+            items.append(
+                f"CASE WHEN {rest} >= CAST({2 * place} AS BIGINT) THEN FALSE "
+                f"WHEN {rest} >= CAST({place} AS BIGINT) THEN TRUE END AS {t}"
+            )
+        return items or ["0 AS vp_1"]
+
+    def _rule_columns(self) -> list[str]:
+        items = [f"{self.inline(node)} AS n{i}" for node, i in self.nodes.items()]
+        for layer, rule, k in self.rules:
+            parts = []
+            if rule.has_window:
+                parts.append(f"w{k}")
             parts.append(self.inline(rule.when))
             if rule.unless is not None:
                 parts.append(f"(NOT {self.inline(rule.unless)})")
@@ -831,9 +926,7 @@ class _Compiler:
         for _, rule, k in self.rules:
             unknown = f"a{k} IS NULL"
             if rule.has_window:
-                missing.append(
-                    f"CASE WHEN {unknown} AND vp_decided IS NULL THEN 'purchase.date' END"
-                )
+                missing.append(f"CASE WHEN {unknown} AND w{k} IS NULL THEN 'purchase.date' END")
             missing += self.missing(rule.when, [unknown])
             if rule.unless is not None:
                 missing += self.missing(rule.unless, [unknown])
@@ -841,7 +934,7 @@ class _Compiler:
                 guards = [f"a{k} IS NOT FALSE", f"lo{k} <> hi{k}"]
                 guards += [f"c{k}_{j} IS NOT TRUE" for j in range(i)]
                 missing += self.missing(case.when, guards)
-        error = "vp_error IS NOT NULL"
+        error = "vp_err <> ''"
         return [
             f"CASE WHEN {error} THEN 'error' ELSE 'decided' END AS status",
             f"CASE WHEN {error} THEN NULL ELSE {effect} END AS effect",
@@ -854,12 +947,20 @@ class _Compiler:
                 f"CASE WHEN {error} THEN {d.empty_list()} ELSE {d.distinct_sorted(missing)} END "
                 "AS missing_facts"
             ),
-            "vp_error AS error",
+            "NULLIF(vp_err, '') AS error",
         ]
 
 
 _NULL = "CAST(NULL AS BOOLEAN)"
 _VENDOR_ATOMS = (VendorOrigin, VendorId, VendorDesignated, UltimateOwnerOrigin)
+#: Three-valued truths packed in one ``BIGINT`` (3**39 < 2**63).
+_PER_KEY = 39
+#: A missing fact's name that is the same on every row: one text literal.
+_LITERAL = re.compile(r"'[^']*'")
+#: The names the query gives its own columns.
+_INTERNAL = re.compile(
+    r"(vp_.*|[tnawk][0-9]+|fn[0-9]+|c[0-9]+_[0-9]+|lo[0-9]+|hi[0-9]+|L[0-9]+_.*)"
+)
 
 
 def _truth(value: bool | None) -> str:
@@ -869,6 +970,8 @@ def _truth(value: bool | None) -> str:
 def _value(value: object, name: str) -> str:
     """A cell of a registry table, typed by its column's name."""
     kind = name.rsplit("_", 1)[1]
+    if kind == "id":
+        return str(value)
     if kind in ("from", "to"):
         return "CAST(NULL AS DATE)" if value is None else _date(value)  # type: ignore[arg-type]
     if kind == "undated" or kind.startswith("t"):
