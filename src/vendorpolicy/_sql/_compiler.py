@@ -520,14 +520,12 @@ class _Compiler:
                 hint="rename the column (names such as `t0`, `a0`, `k0`, `L0_e` and those "
                 "starting with `vp_` are the query's own)",
             )
-        atoms = self._atoms()
-        keys = self._keys()
         stages = [
             ("vp_in", self._input(source, available, types)),
-            ("vp_atoms", atoms),
-            ("vp_keys", keys),
+            ("vp_keyed", self._row_keys()),
             ("vp_classes", []),
-            ("vp_decoded", self._decoded()),
+            ("vp_checked", [self._error()]),
+            ("vp_atoms", self._atoms()),
             ("vp_rules", self._rule_columns()),
             ("vp_range", self._ranges()),
             ("vp_layer", self._layer_effects()),
@@ -549,24 +547,26 @@ class _Compiler:
                 )
             elif name == "vp_classes":
                 # Each distinct combination of what the rules read is decided once.
+                keys = ", ".join(self.key_names)
+                values = ",\n    ".join(self._class_values())
                 ctes.append(
-                    f"vp_classes AS (\n  SELECT DISTINCT {', '.join(self._class_columns())}\n"
-                    "  FROM vp_keys\n)"
+                    f"vp_classes AS (\n  SELECT {keys},\n    {values}\n"
+                    f"  FROM vp_keyed\n  GROUP BY {keys}\n)"
                 )
             else:
                 ctes.append(f"{name} AS (\n  SELECT *,\n    {body}\n  FROM {previous}\n)")
             previous = name
-        decided = ",\n    ".join([*self._join_columns(), *self._decision()])
+        decided = ",\n    ".join([*self.key_names, *self._decision()])
         ctes.append(f"vp_decided AS (\n  SELECT {decided}\n  FROM {previous}\n)")
         out = [quote(c) for c in columns if c not in DECISION_COLUMNS]
         out += [f"vp_decided.{c}" for c in DECISION_COLUMNS]
-        on = " AND ".join(f"vp_keys.{c} = vp_decided.{c}" for c in self._join_columns())
+        on = " AND ".join(f"vp_keyed.{c} = vp_decided.{c}" for c in self.key_names)
         text = (
             "WITH "
             + ",\n".join(ctes)
             + "\nSELECT "
             + ",\n  ".join(out)
-            + f"\nFROM vp_keys JOIN vp_decided ON {on}\nORDER BY vp_keys.vp_row"
+            + f"\nFROM vp_keyed JOIN vp_decided ON {on}\nORDER BY vp_keyed.vp_row"
         )
         return Query(text, facts, frozenset(self.reads))
 
@@ -626,73 +626,174 @@ class _Compiler:
             (f"{_date(self.as_of)}" if self.as_of is not None else typed("date", "DATE"))
             + " AS vp_decided",
         ]
+        items.append(f"{text('buyer_id')} AS vp_buyer_id")
         for name, i in self.facts.items():
             items.append(f"{text(FACT_PREFIX + name)} AS vp_f{i}")
-        items.append(self._error(text, typed, decimal, available))
+        self._available = available
         return items
 
-    def _error(self, text: object, typed: object, decimal: str, available: set[str]) -> str:
-        """The row's first problem, or ``NULL``: what the ledger reader would refuse."""
-        d = self.d
-        assert callable(text)
-        assert callable(typed)
+    def _error(self) -> str:
+        """The class's first problem, or ``NULL``: what the ledger reader would refuse."""
+        d, available = self.d, self._available
         sectors = _texts(s.value for s in Sector)
         checks = [
-            (f"{typed('buyer_public', 'BOOLEAN')} IS NULL", "'buyer_public is empty'"),
-            (f"{text('buyer_sector')} IS NULL", "'buyer_sector is empty'"),
-            (
-                f"{text('buyer_sector')} NOT IN ({sectors})",
-                f"'unknown buyer_sector `' || {text('buyer_sector')} || '`'",
-            ),
+            ("vp_public IS NULL", "'buyer_public is empty'"),
+            ("vp_sector IS NULL", "'buyer_sector is empty'"),
+            (f"vp_sector NOT IN ({sectors})", "'unknown buyer_sector `' || vp_sector || '`'"),
         ]
         if "category" in available:
-            category = text("category")
             checks.append(
                 (
-                    f"NOT {d.full_match(category, _CATEGORY)}",
-                    f"'invalid category `' || {category} || '`'",
+                    f"NOT {d.full_match('vp_category', _CATEGORY)}",
+                    "'invalid category `' || vp_category || '`'",
                 )
             )
         if "value" in available:
             checks.append(
-                (
-                    f"{typed('value', decimal)} IS NOT NULL AND {text('currency')} IS NULL",
-                    "'a value without a currency'",
-                )
+                ("vp_value IS NOT NULL AND vp_currency IS NULL", "'a value without a currency'")
             )
         checks.extend(
             (
-                f"NOT {d.full_match(text(country), '[A-Z]{2}')}",
-                f"'invalid {country} `' || {text(country)} || '`'",
+                f"NOT {d.full_match(column, '[A-Z]{2}')}",
+                f"'invalid {name} `' || {column} || '`'",
             )
-            for country in ("vendor_country", "buyer_country")
-            if country in available
+            for name, column in (
+                ("vendor_country", "vp_vendor_country"),
+                ("buyer_country", "vp_buyer_country"),
+            )
+            if name in available
         )
         if d.name == "duckdb":
-            for name in self.facts:
-                c = text(FACT_PREFIX + name)
+            for name, i in self.facts.items():
+                c = f"vp_f{i}"
                 checks.append(
                     (
                         f"{d.full_match(c, _ISO_DATE)} AND TRY_CAST({c} AS DATE) IS NULL",
                         f"{literal(f'fact `{name}` is not a date: `')} || {c} || '`'",
                     )
                 )
-        for table, column in (("rv", "vendor_id"), ("rb", "buyer_id")):
+        for table, column, value in (
+            ("rv", "vendor_id", "vp_vendor"),
+            ("rb", "buyer_id", "vp_buyer_id"),
+        ):
             if not (self.vendor_rows if table == "rv" else self.buyer_rows):
                 continue
-            state = f"vp_{table}.vp_{table}_state"
+            state = f"vp_{table}_state"
             checks += [
                 (
                     f"{state} = 'ambiguous'",
                     (
-                        f"'{column} `' || {text(column)} || '` names several registry entities "
+                        f"'{column} `' || {value} || '` names several registry entities "
                         "(give its registry id)'"
                     ),
                 ),
-                (f"{state} LIKE 'error:%'", f"'{column} `' || {text(column)} || '`: ' || {state}"),
+                (f"{state} LIKE 'error:%'", f"'{column} `' || {value} || '`: ' || {state}"),
             ]
         whens = " ".join(f"WHEN {test} THEN {message}" for test, message in checks)
         return f"CASE {whens} END AS vp_error"
+
+    # --- classes: rows the rules cannot tell apart ---------------------------------------------
+
+    def _thresholds(self) -> tuple[list[Decimal], list[dt.date], list[dt.date], bool]:
+        """The values, purchase dates and acquisition dates at which some atom changes, and
+        whether the decision date must be read exactly (a fact compared with it)."""
+        values: set[Decimal] = set()
+        dates: set[dt.date] = set()
+        acquired: set[dt.date] = set()
+        exact = False
+        for node in self.atoms:
+            if isinstance(node, ValueAtLeast):
+                values.add(node.amount.amount)
+            elif isinstance(node, DateOnOrAfter):
+                dates.add(node.date)
+            elif isinstance(node, AcquiredOnOrAfter):
+                acquired.add(node.date)
+            elif isinstance(node, DecidedOnOrAfter) and self.as_of is None:
+                dates.add(node.date)
+            elif isinstance(node, (FactOnOrAfterDecision, FactOnOrBeforeDecision)):
+                exact = exact or self.as_of is None
+        if self.as_of is None:
+            for _, rule, _ in self.rules:
+                if rule.in_force_from is not None:
+                    dates.add(rule.in_force_from)
+                if rule.in_force_until is not None and rule.in_force_until < dt.date.max:
+                    dates.add(rule.in_force_until + dt.timedelta(days=1))
+        return sorted(values), sorted(dates), sorted(acquired), exact
+
+    def _row_keys(self) -> list[str]:
+        """Per row, what its class is made of, each never ``NULL`` (so that rows join back
+        to their class by equality): the fields the rules read, exactly, but values and dates
+        only by which of the rules' thresholds they reach."""
+        available, d = self._available, self.d
+        values, dates, acquired, exact = self._thresholds()
+        items: list[tuple[str, str]] = []
+
+        def code(column: str) -> str:
+            return f"CASE WHEN {column} THEN 1 WHEN NOT {column} THEN 2 ELSE 0 END"
+
+        def bucket(column: str, limits: list[Any], literal_of: Any) -> str:
+            steps = " ".join(
+                f"WHEN {column} >= {literal_of(t)} THEN {i + 1}"
+                for i, t in reversed(list(enumerate(limits)))
+            )
+            return f"CASE WHEN {column} IS NULL THEN -1 {steps} ELSE 0 END"
+
+        if "vendor_id" in available:
+            items.append(("COALESCE(vp_vendor, '')", "vk_vendor"))
+            if "vendor_country" in available:
+                items.append(("COALESCE(vp_vendor_country, '')", "vk_vendor_country"))
+            if "vendor_designations" in available:
+                items.append(("vp_vendor_designations", "vk_vendor_designations"))
+        items.append((code("vp_public"), "vk_public"))
+        items.append(("COALESCE(vp_sector, '')", "vk_sector"))
+        for name, column in (
+            ("buyer_country", "vp_buyer_country"),
+            ("category", "vp_category"),
+            ("currency", "vp_currency"),
+            ("purpose", "vp_purpose"),
+        ):
+            if name in available:
+                items.append((f"COALESCE({column}, '')", f"vk_{name}"))
+        if "buyer_designations" in available:
+            items.append(
+                ("CASE WHEN vp_buyer_designations IS NULL THEN 1 ELSE 0 END", "vk_bd_null")
+            )
+            items.append((f"COALESCE(vp_buyer_designations, {d.empty_list()})", "vk_bd"))
+        if "value" in available:
+            items.append((bucket("vp_value", values, _decimal), "vk_value"))
+        if "date" in available:
+            items.append((bucket("vp_date", dates, _date), "vk_date"))
+            if exact:
+                items.append(("COALESCE(vp_date, DATE '1970-01-01')", "vk_date_exact"))
+        if "acquired" in available:
+            items.append((bucket("vp_acquired", acquired, _date), "vk_acquired"))
+        items.extend((f"COALESCE(vp_f{i}, '')", f"vk_f{i}") for i in self.facts.values())
+        if self.vendor_rows:
+            items.append(("COALESCE(vp_rv_id, 0)", "vk_rv"))
+        if self.buyer_rows:
+            items.append(("COALESCE(vp_rb_id, 0)", "vk_rb"))
+        self.key_names = [name for _, name in items]
+        return [f"{expr} AS {name}" for expr, name in items]
+
+    def _class_values(self) -> list[str]:
+        """What a class's atoms read: any row's fields (all rows of a class agree on them, or
+        reach the same thresholds)."""
+        names = [
+            "vp_vendor", "vp_vendor_country", "vp_vendor_designations", "vp_public", "vp_sector",
+            "vp_buyer_country", "vp_buyer_designations", "vp_category", "vp_date",
+            "vp_acquired", "vp_value", "vp_currency", "vp_purpose", "vp_decided", "vp_buyer_id",
+        ]  # fmt: skip
+        names += [f"vp_f{i}" for i in self.facts.values()]
+        for table, rows, atoms in (
+            ("rv", self.vendor_rows, self.vendor_atoms),
+            ("rb", self.buyer_rows, self.buyer_atoms),
+        ):
+            if rows:
+                names += [f"vp_{table}_state"] + [f"vp_{table}_t{i}" for i in range(len(atoms))]
+                if table == "rv":
+                    names += [f"vp_{table}_f{i}" for i in range(len(atoms))]
+        # (`any_value`: DuckDB, and PostgreSQL from version 16)
+        return [f"any_value({n}) AS {n}" for n in names]
 
     def _joins(self, available: set[str], types: Mapping[str, str]) -> str:
         """The registry's tables, joined to each row by id and decision date."""
@@ -743,63 +844,6 @@ class _Compiler:
                 self.names[node] = len(self.names)
                 items.append(f"COALESCE({name}, '') AS fn{self.names[node]}")
         return items or ["0 AS vp_0"]
-
-    def _truths(self) -> list[str]:
-        """The three-valued columns a row's class is made of."""
-        windows = [f"w{k}" for _, rule, k in self.rules if rule.has_window]
-        return [f"t{i}" for i in self.atoms.values()] + windows
-
-    def _keys(self) -> list[str]:
-        """The truths packed 39 to a ``BIGINT`` (a digit 0, 1, 2 in base 3 each: unknown,
-        true, false), the row's error, and which registry row it joined."""
-        items = []
-        truths = self._truths()
-        for chunk in range(0, len(truths), _PER_KEY):
-            terms = [
-                f"CASE WHEN {t} THEN CAST({3**j} AS BIGINT) "
-                f"WHEN NOT {t} THEN CAST({2 * 3**j} AS BIGINT) ELSE CAST(0 AS BIGINT) END"
-                for j, t in enumerate(truths[chunk : chunk + _PER_KEY])
-            ]
-            items.append(f"({' + '.join(terms)}) AS k{chunk // _PER_KEY}")
-        items.append("COALESCE(vp_error, '') AS vp_err")
-        if self.vendor_rows:
-            items.append("COALESCE(vp_rv_id, 0) AS vp_rvk")
-        if self.buyer_rows:
-            items.append("COALESCE(vp_rb_id, 0) AS vp_rbk")
-        return items
-
-    def _join_columns(self) -> list[str]:
-        """What a row's class is: its keys, its varying fact names, error and registry rows."""
-        count = (len(self._truths()) + _PER_KEY - 1) // _PER_KEY
-        out = [f"k{c}" for c in range(count)]
-        out += [f"fn{i}" for i in self.names.values()]
-        out.append("vp_err")
-        if self.vendor_rows:
-            out.append("vp_rvk")
-        if self.buyer_rows:
-            out.append("vp_rbk")
-        return out
-
-    def _class_columns(self) -> list[str]:
-        out = self._join_columns()
-        if self.vendor_rows:
-            out.append("vp_rv_state")
-        if self.buyer_rows:
-            out.append("vp_rb_state")
-        return out
-
-    def _decoded(self) -> list[str]:
-        """The truths again, from the keys of each class."""
-        items = []
-        for j, t in enumerate(self._truths()):
-            key, place = f"k{j // _PER_KEY}", 3 ** (j % _PER_KEY)
-            # (the digit by remainders alone, which both dialects compute alike)
-            rest = f"({key} % CAST({3 * place} AS BIGINT))"
-            items.append(
-                f"CASE WHEN {rest} >= CAST({2 * place} AS BIGINT) THEN FALSE "
-                f"WHEN {rest} >= CAST({place} AS BIGINT) THEN TRUE END AS {t}"
-            )
-        return items or ["0 AS vp_1"]
 
     def _rule_columns(self) -> list[str]:
         items = [f"{self.inline(node)} AS n{i}" for node, i in self.nodes.items()]
@@ -934,7 +978,7 @@ class _Compiler:
                 guards = [f"a{k} IS NOT FALSE", f"lo{k} <> hi{k}"]
                 guards += [f"c{k}_{j} IS NOT TRUE" for j in range(i)]
                 missing += self.missing(case.when, guards)
-        error = "vp_err <> ''"
+        error = "vp_error IS NOT NULL"
         return [
             f"CASE WHEN {error} THEN 'error' ELSE 'decided' END AS status",
             f"CASE WHEN {error} THEN NULL ELSE {effect} END AS effect",
@@ -947,14 +991,12 @@ class _Compiler:
                 f"CASE WHEN {error} THEN {d.empty_list()} ELSE {d.distinct_sorted(missing)} END "
                 "AS missing_facts"
             ),
-            "NULLIF(vp_err, '') AS error",
+            "vp_error AS error",
         ]
 
 
 _NULL = "CAST(NULL AS BOOLEAN)"
 _VENDOR_ATOMS = (VendorOrigin, VendorId, VendorDesignated, UltimateOwnerOrigin)
-#: Three-valued truths packed in one ``BIGINT`` (3**39 < 2**63).
-_PER_KEY = 39
 #: A missing fact's name that is the same on every row: one text literal.
 _LITERAL = re.compile(r"'[^']*'")
 #: The names the query gives its own columns.
