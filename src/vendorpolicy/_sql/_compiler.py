@@ -21,6 +21,7 @@ stays the specification: the tests check that every decision agrees with it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -483,7 +484,8 @@ class _Compiler:
             return []  # never unknown
         here = [*guards, f"{self.ref(node)} IS NULL"]
         if node in self.atoms:
-            out = [f"CASE WHEN {' AND '.join(here)} THEN {self.fact_name(node)} END"]
+            name = f"fn{self.names[node]}" if node in self.names else self.fact_name(node)
+            out = [f"CASE WHEN {' AND '.join(here)} THEN {name} END"]
             behind = self.behind(node)
             if behind is not None:
                 # (a vendor unknown for want of the date makes the date missing too)
@@ -510,8 +512,19 @@ class _Compiler:
                     hint="every purchase needs a buyer: add the columns `buyer_public` "
                     "(boolean) and `buyer_sector`",
                 )
+        clash = [c for c in columns if _INTERNAL.match(c)]
+        if clash:
+            raise InvalidValueError(
+                f"the purchases have a column `{clash[0]}`, a name the query uses itself",
+                path="to_sql(columns)",
+                hint="rename the column (names such as `t0`, `a0`, `k0`, `L0_e` and those "
+                "starting with `vp_` are the query's own)",
+            )
         stages = [
             ("vp_in", self._input(source, available, types)),
+            ("vp_keyed", self._row_keys()),
+            ("vp_classes", []),
+            ("vp_checked", [self._error()]),
             ("vp_atoms", self._atoms()),
             ("vp_rules", self._rule_columns()),
             ("vp_range", self._ranges()),
@@ -527,21 +540,34 @@ class _Compiler:
                 joins = self._joins(available, types)
                 stars = "vp_src.*" + (", vp_rv.*" if self.vendor_rows else "")
                 stars += ", vp_rb.*" if self.buyer_rows else ""
-                rows = source
-                if joins:
-                    # A join need not keep the rows' order: number them, to restore it.
-                    rows = f"(SELECT *, ROW_NUMBER() OVER () AS vp_row FROM {source} AS vp_s)"
+                # Joins need not keep the rows' order: number them, to restore it.
+                rows = f"(SELECT *, ROW_NUMBER() OVER () AS vp_row FROM {source} AS vp_s)"
                 ctes.append(
                     f"vp_in AS (\n  SELECT {stars},\n    {body}\n  FROM {rows} AS vp_src{joins}\n)"
+                )
+            elif name == "vp_classes":
+                # Each distinct combination of what the rules read is decided once.
+                keys = ", ".join(self.key_names)
+                values = ",\n    ".join(self._class_values())
+                ctes.append(
+                    f"vp_classes AS (\n  SELECT {keys},\n    {values}\n"
+                    f"  FROM vp_keyed\n  GROUP BY {keys}\n)"
                 )
             else:
                 ctes.append(f"{name} AS (\n  SELECT *,\n    {body}\n  FROM {previous}\n)")
             previous = name
+        decided = ",\n    ".join([*self.key_names, *self._decision()])
+        ctes.append(f"vp_decided AS (\n  SELECT {decided}\n  FROM {previous}\n)")
         out = [quote(c) for c in columns if c not in DECISION_COLUMNS]
-        out += self._decision()
-        text = "WITH " + ",\n".join(ctes) + "\nSELECT " + ",\n  ".join(out) + f"\nFROM {previous}"
-        if self.vendor_rows or self.buyer_rows:
-            text += "\nORDER BY vp_row"
+        out += [f"vp_decided.{c}" for c in DECISION_COLUMNS]
+        on = " AND ".join(f"vp_keyed.{c} = vp_decided.{c}" for c in self.key_names)
+        text = (
+            "WITH "
+            + ",\n".join(ctes)
+            + "\nSELECT "
+            + ",\n  ".join(out)
+            + f"\nFROM vp_keyed JOIN vp_decided ON {on}\nORDER BY vp_keyed.vp_row"
+        )
         return Query(text, facts, frozenset(self.reads))
 
     def _input(self, source: str, available: set[str], types: Mapping[str, str]) -> list[str]:
@@ -600,73 +626,174 @@ class _Compiler:
             (f"{_date(self.as_of)}" if self.as_of is not None else typed("date", "DATE"))
             + " AS vp_decided",
         ]
+        items.append(f"{text('buyer_id')} AS vp_buyer_id")
         for name, i in self.facts.items():
             items.append(f"{text(FACT_PREFIX + name)} AS vp_f{i}")
-        items.append(self._error(text, typed, decimal, available))
+        self._available = available
         return items
 
-    def _error(self, text: object, typed: object, decimal: str, available: set[str]) -> str:
-        """The row's first problem, or ``NULL``: what the ledger reader would refuse."""
-        d = self.d
-        assert callable(text)
-        assert callable(typed)
+    def _error(self) -> str:
+        """The class's first problem, or ``NULL``: what the ledger reader would refuse."""
+        d, available = self.d, self._available
         sectors = _texts(s.value for s in Sector)
         checks = [
-            (f"{typed('buyer_public', 'BOOLEAN')} IS NULL", "'buyer_public is empty'"),
-            (f"{text('buyer_sector')} IS NULL", "'buyer_sector is empty'"),
-            (
-                f"{text('buyer_sector')} NOT IN ({sectors})",
-                f"'unknown buyer_sector `' || {text('buyer_sector')} || '`'",
-            ),
+            ("vp_public IS NULL", "'buyer_public is empty'"),
+            ("vp_sector IS NULL", "'buyer_sector is empty'"),
+            (f"vp_sector NOT IN ({sectors})", "'unknown buyer_sector `' || vp_sector || '`'"),
         ]
         if "category" in available:
-            category = text("category")
             checks.append(
                 (
-                    f"NOT {d.full_match(category, _CATEGORY)}",
-                    f"'invalid category `' || {category} || '`'",
+                    f"NOT {d.full_match('vp_category', _CATEGORY)}",
+                    "'invalid category `' || vp_category || '`'",
                 )
             )
         if "value" in available:
             checks.append(
-                (
-                    f"{typed('value', decimal)} IS NOT NULL AND {text('currency')} IS NULL",
-                    "'a value without a currency'",
-                )
+                ("vp_value IS NOT NULL AND vp_currency IS NULL", "'a value without a currency'")
             )
         checks.extend(
             (
-                f"NOT {d.full_match(text(country), '[A-Z]{2}')}",
-                f"'invalid {country} `' || {text(country)} || '`'",
+                f"NOT {d.full_match(column, '[A-Z]{2}')}",
+                f"'invalid {name} `' || {column} || '`'",
             )
-            for country in ("vendor_country", "buyer_country")
-            if country in available
+            for name, column in (
+                ("vendor_country", "vp_vendor_country"),
+                ("buyer_country", "vp_buyer_country"),
+            )
+            if name in available
         )
         if d.name == "duckdb":
-            for name in self.facts:
-                c = text(FACT_PREFIX + name)
+            for name, i in self.facts.items():
+                c = f"vp_f{i}"
                 checks.append(
                     (
                         f"{d.full_match(c, _ISO_DATE)} AND TRY_CAST({c} AS DATE) IS NULL",
                         f"{literal(f'fact `{name}` is not a date: `')} || {c} || '`'",
                     )
                 )
-        for table, column in (("rv", "vendor_id"), ("rb", "buyer_id")):
+        for table, column, value in (
+            ("rv", "vendor_id", "vp_vendor"),
+            ("rb", "buyer_id", "vp_buyer_id"),
+        ):
             if not (self.vendor_rows if table == "rv" else self.buyer_rows):
                 continue
-            state = f"vp_{table}.vp_{table}_state"
+            state = f"vp_{table}_state"
             checks += [
                 (
                     f"{state} = 'ambiguous'",
                     (
-                        f"'{column} `' || {text(column)} || '` names several registry entities "
+                        f"'{column} `' || {value} || '` names several registry entities "
                         "(give its registry id)'"
                     ),
                 ),
-                (f"{state} LIKE 'error:%'", f"'{column} `' || {text(column)} || '`: ' || {state}"),
+                (f"{state} LIKE 'error:%'", f"'{column} `' || {value} || '`: ' || {state}"),
             ]
         whens = " ".join(f"WHEN {test} THEN {message}" for test, message in checks)
         return f"CASE {whens} END AS vp_error"
+
+    # --- classes: rows the rules cannot tell apart ---------------------------------------------
+
+    def _thresholds(self) -> tuple[list[Decimal], list[dt.date], list[dt.date], bool]:
+        """The values, purchase dates and acquisition dates at which some atom changes, and
+        whether the decision date must be read exactly (a fact compared with it)."""
+        values: set[Decimal] = set()
+        dates: set[dt.date] = set()
+        acquired: set[dt.date] = set()
+        exact = False
+        for node in self.atoms:
+            if isinstance(node, ValueAtLeast):
+                values.add(node.amount.amount)
+            elif isinstance(node, DateOnOrAfter):
+                dates.add(node.date)
+            elif isinstance(node, AcquiredOnOrAfter):
+                acquired.add(node.date)
+            elif isinstance(node, DecidedOnOrAfter) and self.as_of is None:
+                dates.add(node.date)
+            elif isinstance(node, (FactOnOrAfterDecision, FactOnOrBeforeDecision)):
+                exact = exact or self.as_of is None
+        if self.as_of is None:
+            for _, rule, _ in self.rules:
+                if rule.in_force_from is not None:
+                    dates.add(rule.in_force_from)
+                if rule.in_force_until is not None and rule.in_force_until < dt.date.max:
+                    dates.add(rule.in_force_until + dt.timedelta(days=1))
+        return sorted(values), sorted(dates), sorted(acquired), exact
+
+    def _row_keys(self) -> list[str]:
+        """Per row, what its class is made of, each never ``NULL`` (so that rows join back
+        to their class by equality): the fields the rules read, exactly, but values and dates
+        only by which of the rules' thresholds they reach."""
+        available, d = self._available, self.d
+        values, dates, acquired, exact = self._thresholds()
+        items: list[tuple[str, str]] = []
+
+        def code(column: str) -> str:
+            return f"CASE WHEN {column} THEN 1 WHEN NOT {column} THEN 2 ELSE 0 END"
+
+        def bucket(column: str, limits: list[Any], literal_of: Any) -> str:
+            steps = " ".join(
+                f"WHEN {column} >= {literal_of(t)} THEN {i + 1}"
+                for i, t in reversed(list(enumerate(limits)))
+            )
+            return f"CASE WHEN {column} IS NULL THEN -1 {steps} ELSE 0 END"
+
+        if "vendor_id" in available:
+            items.append(("COALESCE(vp_vendor, '')", "vk_vendor"))
+            if "vendor_country" in available:
+                items.append(("COALESCE(vp_vendor_country, '')", "vk_vendor_country"))
+            if "vendor_designations" in available:
+                items.append(("vp_vendor_designations", "vk_vendor_designations"))
+        items.append((code("vp_public"), "vk_public"))
+        items.append(("COALESCE(vp_sector, '')", "vk_sector"))
+        for name, column in (
+            ("buyer_country", "vp_buyer_country"),
+            ("category", "vp_category"),
+            ("currency", "vp_currency"),
+            ("purpose", "vp_purpose"),
+        ):
+            if name in available:
+                items.append((f"COALESCE({column}, '')", f"vk_{name}"))
+        if "buyer_designations" in available:
+            items.append(
+                ("CASE WHEN vp_buyer_designations IS NULL THEN 1 ELSE 0 END", "vk_bd_null")
+            )
+            items.append((f"COALESCE(vp_buyer_designations, {d.empty_list()})", "vk_bd"))
+        if "value" in available:
+            items.append((bucket("vp_value", values, _decimal), "vk_value"))
+        if "date" in available:
+            items.append((bucket("vp_date", dates, _date), "vk_date"))
+            if exact:
+                items.append(("COALESCE(vp_date, DATE '1970-01-01')", "vk_date_exact"))
+        if "acquired" in available:
+            items.append((bucket("vp_acquired", acquired, _date), "vk_acquired"))
+        items.extend((f"COALESCE(vp_f{i}, '')", f"vk_f{i}") for i in self.facts.values())
+        if self.vendor_rows:
+            items.append(("COALESCE(vp_rv_id, 0)", "vk_rv"))
+        if self.buyer_rows:
+            items.append(("COALESCE(vp_rb_id, 0)", "vk_rb"))
+        self.key_names = [name for _, name in items]
+        return [f"{expr} AS {name}" for expr, name in items]
+
+    def _class_values(self) -> list[str]:
+        """What a class's atoms read: any row's fields (all rows of a class agree on them, or
+        reach the same thresholds)."""
+        names = [
+            "vp_vendor", "vp_vendor_country", "vp_vendor_designations", "vp_public", "vp_sector",
+            "vp_buyer_country", "vp_buyer_designations", "vp_category", "vp_date",
+            "vp_acquired", "vp_value", "vp_currency", "vp_purpose", "vp_decided", "vp_buyer_id",
+        ]  # fmt: skip
+        names += [f"vp_f{i}" for i in self.facts.values()]
+        for table, rows, atoms in (
+            ("rv", self.vendor_rows, self.vendor_atoms),
+            ("rb", self.buyer_rows, self.buyer_atoms),
+        ):
+            if rows:
+                names += [f"vp_{table}_state"] + [f"vp_{table}_t{i}" for i in range(len(atoms))]
+                if table == "rv":
+                    names += [f"vp_{table}_f{i}" for i in range(len(atoms))]
+        # (`any_value`: DuckDB, and PostgreSQL from version 16)
+        return [f"any_value({n}) AS {n}" for n in names]
 
     def _joins(self, available: set[str], types: Mapping[str, str]) -> str:
         """The registry's tables, joined to each row by id and decision date."""
@@ -678,13 +805,13 @@ class _Compiler:
         ):
             if not rows:
                 continue
-            names = [f"vp_{table}_{n}" for n in ("key", "from", "to", "undated", "state")]
+            names = [f"vp_{table}_{n}" for n in ("id", "key", "from", "to", "undated", "state")]
             names += [f"vp_{table}_t{i}" for i in range(len(atoms))]
             if table == "rv":
                 names += [f"vp_{table}_f{i}" for i in range(len(atoms))]
             values = ",\n      ".join(
-                "(" + ", ".join(_value(v, n) for v, n in zip(row, names, strict=True)) + ")"
-                for row in rows
+                "(" + ", ".join(_value(v, n) for v, n in zip((i, *row), names, strict=True)) + ")"
+                for i, row in enumerate(rows, start=1)
             )
             t = f"vp_{table}"
             out += (
@@ -697,21 +824,33 @@ class _Compiler:
         return out
 
     def _atoms(self) -> list[str]:
-        return [
+        """Per row: every atom's truth (``t``), every rule window's (``w``), and the missing
+        fact an atom names when it varies from row to row (``fn``)."""
+        items = [
             f"{self.atom(node)} AS t{i}  /* {_comment(node)} */" for node, i in self.atoms.items()
-        ] or ["0 AS vp_0"]
-
-    def _rule_columns(self) -> list[str]:
-        items = [f"{self.inline(node)} AS n{i}" for node, i in self.nodes.items()]
-        for layer, rule, k in self.rules:
-            parts = []
+        ]
+        for _, rule, k in self.rules:
             if rule.has_window:
                 window = []
                 if rule.in_force_from is not None:
                     window.append(f"vp_decided >= {_date(rule.in_force_from)}")
                 if rule.in_force_until is not None:
                     window.append(f"vp_decided <= {_date(rule.in_force_until)}")
-                parts.append("(" + " AND ".join(window) + ")")
+                items.append(f"({' AND '.join(window)}) AS w{k}")
+        self.names: dict[Predicate, int] = {}
+        for node in self.atoms:
+            name = self.fact_name(node)
+            if not _LITERAL.fullmatch(name):
+                self.names[node] = len(self.names)
+                items.append(f"COALESCE({name}, '') AS fn{self.names[node]}")
+        return items or ["0 AS vp_0"]
+
+    def _rule_columns(self) -> list[str]:
+        items = [f"{self.inline(node)} AS n{i}" for node, i in self.nodes.items()]
+        for layer, rule, k in self.rules:
+            parts = []
+            if rule.has_window:
+                parts.append(f"w{k}")
             parts.append(self.inline(rule.when))
             if rule.unless is not None:
                 parts.append(f"(NOT {self.inline(rule.unless)})")
@@ -831,9 +970,7 @@ class _Compiler:
         for _, rule, k in self.rules:
             unknown = f"a{k} IS NULL"
             if rule.has_window:
-                missing.append(
-                    f"CASE WHEN {unknown} AND vp_decided IS NULL THEN 'purchase.date' END"
-                )
+                missing.append(f"CASE WHEN {unknown} AND w{k} IS NULL THEN 'purchase.date' END")
             missing += self.missing(rule.when, [unknown])
             if rule.unless is not None:
                 missing += self.missing(rule.unless, [unknown])
@@ -860,6 +997,12 @@ class _Compiler:
 
 _NULL = "CAST(NULL AS BOOLEAN)"
 _VENDOR_ATOMS = (VendorOrigin, VendorId, VendorDesignated, UltimateOwnerOrigin)
+#: A missing fact's name that is the same on every row: one text literal.
+_LITERAL = re.compile(r"'[^']*'")
+#: The names the query gives its own columns.
+_INTERNAL = re.compile(
+    r"(vp_.*|[tnawk][0-9]+|fn[0-9]+|c[0-9]+_[0-9]+|lo[0-9]+|hi[0-9]+|L[0-9]+_.*)"
+)
 
 
 def _truth(value: bool | None) -> str:
@@ -869,6 +1012,8 @@ def _truth(value: bool | None) -> str:
 def _value(value: object, name: str) -> str:
     """A cell of a registry table, typed by its column's name."""
     kind = name.rsplit("_", 1)[1]
+    if kind == "id":
+        return str(value)
     if kind in ("from", "to"):
         return "CAST(NULL AS DATE)" if value is None else _date(value)  # type: ignore[arg-type]
     if kind == "undated" or kind.startswith("t"):
