@@ -11,12 +11,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from vendorpolicy import dump_rule_set
 from vendorpolicy._audit import decision_schema, result_schema
 from vendorpolicy._cli import EXIT_DENIED, EXIT_INPUT, EXIT_OK, EXIT_USAGE, main
+from vendorpolicy._ledger import SummaryTally, screen_ledger
 from vendorpolicy._samples import sample_rule_set
 
 HEADER = (
@@ -72,6 +73,7 @@ class TestSeveralLedgers:
             st.lists(st.sampled_from(sorted(ROWS)), max_size=4), min_size=2, max_size=4
         )
     )
+    @example(ledgers=[["error", "deny"], [], ["allow", "review", "error"]])
     def test_agrees_with_each_ledger_alone(
         self, ledgers: list[list[str]], capsys: pytest.CaptureFixture[str]
     ) -> None:
@@ -100,20 +102,22 @@ class TestSeveralLedgers:
                 _, alone = run("check", str(rules), path, "--format", "jsonl", "-q")
                 expected.extend({**json.loads(line), "ledger": path} for line in alone.splitlines())
             assert rows == expected
-            whole_code, _ = run(
-                "check",
-                str(rules),
-                str(everything),
-                "--format",
-                "jsonl",
-                "--summary-format",
-                "json",
+            # The reference: the library screening one ledger of all the rows, tallied as it
+            # streams (not the command line's adding up of summaries).
+            tally = SummaryTally()
+            for result in screen_ledger(sample_rule_set(), everything):
+                tally.add(result)
+            whole = tally.summary()
+            expected_code = (
+                EXIT_INPUT
+                if whole.errors
+                else EXIT_DENIED
+                if whole.effects.get("deny")
+                else EXIT_OK
             )
-            whole = summary_of(capsys)
-            assert code == whole_code == combined["exit_code"]
+            assert code == expected_code == combined["exit_code"]
             per_ledger = combined.pop("ledgers")
-            whole.pop("ledgers")
-            assert combined == whole
+            assert combined == {**whole.to_dict(), "unmatched_components": [], "exit_code": code}
             assert [entry["ledger"] for entry in per_ledger] == paths  # type: ignore[attr-defined]
             assert [entry["rows"] for entry in per_ledger] == [len(k) for k in ledgers]  # type: ignore[attr-defined]
 
@@ -187,6 +191,34 @@ class TestSeveralLedgers:
         code, _ = run("check", str(rules), str(a), str(b), "--format", "csv", "--exit-bits", "-q")
         assert code == 5  # denied, and a row errored
 
+    def test_components_join_across_ledgers(
+        self, rules: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """One components file serves every ledger of the run: each purchase gets its parts
+        whichever ledger it is in, and only parts for purchases in none of them are reported
+        as not joined (exit 3)."""
+        a = write_ledger(tmp_path / "a.csv", ["allow"])
+        b = write_ledger(tmp_path / "b.csv", ["allow"], start=1)
+        parts = tmp_path / "parts.csv"
+        parts.write_text(
+            "purchase_id,maker,category,description\n"
+            "p-0,nec,telecom/network,router\n"
+            "p-1,huawei,telecom/network,switch\n"
+            "p-9,nec,telecom/network,orphan\n",
+            encoding="utf-8",
+        )
+        records = tmp_path / "records.jsonl"
+        argv = ["check", str(rules), str(a), str(b), "--components", str(parts)]
+        code, _ = run(*argv, "--format", "records", "-o", str(records), "--summary-format", "json")
+        assert code == EXIT_INPUT
+        err = capsys.readouterr().err
+        summary, end = json.JSONDecoder().raw_decode(err)
+        assert summary["unmatched_components"] == [{"line": 4, "purchase_id": "p-9"}]
+        assert "for purchases not in any of the ledgers: `p-9` (line 4)" in err[end:]
+        lines = [json.loads(line) for line in records.read_text(encoding="utf-8").splitlines()]
+        makers = [[c["maker"] for c in r["purchase"]["components"]] for r in lines]
+        assert makers == [["nec"], ["huawei"]]
+
 
 class TestOutputDir:
     def test_one_file_per_ledger(self, rules: Path, tmp_path: Path) -> None:
@@ -219,6 +251,18 @@ class TestOutputDir:
             == EXIT_OK
         )
         assert [p.name for p in folder.iterdir()] == [f"a.results{suffix}"]
+
+    def test_names_keep_all_but_the_last_suffix(self, rules: Path, tmp_path: Path) -> None:
+        """`export.jan.csv` and `export.feb.csv` write `export.jan.results.csv` and
+        `export.feb.results.csv`: ledgers told apart by an inner dot do not collide."""
+        a = write_ledger(tmp_path / "export.jan.csv", ["allow"])
+        b = write_ledger(tmp_path / "export.feb.csv", ["allow"], start=1)
+        folder = tmp_path / "out"
+        assert run("check", str(rules), str(a), str(b), "--output-dir", str(folder), "-q")[0] == 0
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "export.feb.results.csv",
+            "export.jan.results.csv",
+        ]
 
     def test_summary_names_each_result_file(
         self, rules: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -293,10 +337,36 @@ class TestArguments:
         assert main(["check", str(rules)]) == EXIT_USAGE
         assert "give RULES LEDGER..." in capsys.readouterr().err
 
+    @pytest.mark.parametrize("first", ["a.csv", "-"])
+    def test_a_ledger_where_the_rules_go(
+        self, tmp_path: Path, first: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A ledger given first, without --pack (forgotten), is a usage error that says which
+        argument is the rule file, not a TOML parse error."""
+        a = write_ledger(tmp_path / "a.csv", ["allow"])
+        assert main(["check", first, str(a)]) == EXIT_USAGE
+        assert "the first argument is the rule file" in capsys.readouterr().err
+
     def test_standard_input_once(self, rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """`-` may be given once."""
         assert main(["check", str(rules), "-", "-"]) == EXIT_USAGE
         assert "only once" in capsys.readouterr().err
+
+    def test_header_problems_name_standard_input(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A ledger piped in whose header states a fact the pack does not know is refused with
+        the place named as standard input, not the temporary file it was read from."""
+
+        class Stdin:
+            buffer = io.BytesIO(b"id,buyer_id,facts.fundng\np-1,dod,own-budget\n")
+
+        monkeypatch.setattr("sys.stdin", Stdin())
+        assert main(["check", "--pack", "us-ndaa-889", "-", "-q"]) == EXIT_INPUT
+        err = capsys.readouterr().err
+        assert "the header of standard input" in err
+        assert "standard input:1 column 3" in err
+        assert "vendorpolicy-stdin-" not in err
 
     def test_a_missing_ledger_stops_before_any_output(
         self, rules: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]

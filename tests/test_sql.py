@@ -300,6 +300,31 @@ class TestCommandLine:
         rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
         _agree(packs.load("us-ndaa-889"), ps, rows, registry=_BUNDLED)
 
+    def test_sql_format_json_carries_the_same_query(self) -> None:
+        """`sql --format json` gives the rule set, registry and dialect as data, and the very
+        query the text form prints below its comment header."""
+        import io
+        import json
+
+        from vendorpolicy._cli import main
+
+        argv = ["sql", "--pack", "jp-2018", "--dialect", "postgres"]
+        text_out, json_out = io.StringIO(), io.StringIO()
+        assert main(argv, out=text_out) == 0
+        assert main([*argv, "--format", "json"], out=json_out) == 0
+        record = json.loads(json_out.getvalue())
+        body = "".join(
+            line for line in text_out.getvalue().splitlines(keepends=True)
+            if not line.startswith("-- ")
+        )  # fmt: skip
+        assert record["sql"] == body.rstrip("\n")
+        rule_set = packs.load("jp-2018")
+        assert record["rule_set"] == {
+            "id": rule_set.id, "version": rule_set.version, "digest": rule_set.digest,
+        }  # fmt: skip
+        assert record["registry"]["id"] == _BUNDLED.id
+        assert record["dialect"] == "postgres"
+
     def test_check_with_the_duckdb_engine(self, tmp_path) -> None:
         """`check --engine duckdb` screens a Parquet table: one CSV row per purchase, exit 1
         for a denial; an option it does not take is a usage error (exit 2)."""

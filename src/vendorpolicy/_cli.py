@@ -53,8 +53,9 @@ from vendorpolicy._cli_base import (
     vocabulary_option,
 )
 from vendorpolicy._cli_check import CHECK, _why
+from vendorpolicy._cli_completion import COMPLETION
 from vendorpolicy._cli_sql import SQL
-from vendorpolicy._cli_table import aligned_table, terminal_width
+from vendorpolicy._cli_table import aligned_table, terminal_width, wrap_line
 from vendorpolicy._convert import unstructure
 from vendorpolicy._decision import Decision
 from vendorpolicy._files import atomic_output, load_purchase, load_rule_set
@@ -119,6 +120,7 @@ def _demo_parser(commands: Subparsers) -> argparse.ArgumentParser:
         description="Screen the bundled sample purchases with the bundled example rule set, "
         "modelled on Japan's December 2018 government procurement rule.",
     )
+    format_option(demo)
     return demo
 
 
@@ -266,6 +268,7 @@ def _fmt_parser(commands: Subparsers) -> argparse.ArgumentParser:
         help="rewrite TOML files that hold comments too (the canonical form has none; without "
         "this option such files are left as they are and reported)",
     )
+    format_option(fmt)
     return fmt
 
 
@@ -352,19 +355,28 @@ def decision_table(
                 _why(d, rules),
             )
         )
-    return aligned_table(lines, width=width)
+    return aligned_table(lines, width=width, shrink=(1, 2, 3))
 
 
-def _demo(out: TextIO) -> int:
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
     rules = sample_rule_set()
     rows = [(p, rules.evaluate(p)) for p in sample_purchases()]
-    print(f"Rule set: {rules.title}", file=out)
+    if args.format == "json":
+        data = {
+            "rule_set": {"id": rules.id, "version": rules.version, "digest": rules.digest},
+            "decisions": [d.to_dict(include_purchase=True) for _, d in rows],
+        }
+        print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
+        return EXIT_OK
+    width = terminal_width(out, 100)
+    print("\n".join(wrap_line(f"Rule set: {rules.title}", width, hang=10)), file=out)
     print(f"          {rules.id} version {rules.version}", file=out)
-    print(f"          digest {rules.digest}", file=out)
+    print(f"          digest {rules.digest}", file=out)  # one word, never cut
     print("", file=out)
-    print(decision_table(rows, rules=rules, width=terminal_width(100)), file=out)
+    print(decision_table(rows, rules=rules, width=width), file=out)
     print("", file=out)
-    print("Run `vendorpolicy explain p-004` for a full account of one decision.", file=out)
+    more = "Run `vendorpolicy explain p-004` for a full account of one decision."
+    print("\n".join(wrap_line(more, width)), file=out)
     return EXIT_OK
 
 
@@ -533,56 +545,61 @@ def _resolve(
         print(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False), file=out)
         return EXIT_OK
     when = as_of.isoformat() if as_of else "no date (vendors that changed over time stay unknown)"
-    print(f"Registry: {registry.id} version {registry.version}; as of {when}", file=out)
+    width = terminal_width(out)
+    head = f"Registry: {registry.id} version {registry.version}; as of {when}"
+    print("\n".join(wrap_line(shown(head), width)), file=out)
     for resolution in resolutions:
         lines = resolution.render()
         lines[0] = lines[0].replace("vendor: ", "", 1)
-        print("\n".join(shown(line) for line in lines), file=out)
+        for line in lines:
+            print("\n".join(wrap_line(shown(line), width, hang=4)), file=out)
     return EXIT_OK
 
 
 def _packs(name: str | None, out: TextIO) -> int:
     from vendorpolicy import packs  # noqa: PLC0415 - only this command needs them
 
+    width = terminal_width(out)
     if name is None:
-        rows = [(n, packs.info(n)) for n in packs.names()]
-        width = max(len(n) for n, _ in rows)
-        print(f"{'NAME':<{width}}  RULES  TITLE", file=out)
-        for n, info in rows:
-            print(f"{n:<{width}}  {info.rule_count:>5}  {info.title}", file=out)
+        rows = [("NAME", "RULES", "TITLE")]
+        for n in packs.names():
+            info = packs.info(n)
+            rows.append((n, str(info.rule_count), info.title))
+        print(aligned_table(rows, width=width, rule=False, right={1}), file=out)
         print("", file=out)
-        print("Run `vendorpolicy packs NAME` for one pack's rules, facts and sources.", file=out)
+        more = "Run `vendorpolicy packs NAME` for one pack's rules, facts and sources."
+        print("\n".join(wrap_line(more, width)), file=out)
         return EXIT_OK
     info = packs.info(name)
     rule_set = packs.load(name)
-    print(f"{info.name}: {info.title}", file=out)
-    print(
+    lines = [
+        f"{info.name}: {info.title}",
         f"version {info.version}, {info.rule_count} rules, jurisdiction {info.jurisdiction}",
-        file=out,
-    )
-    print(f"Binds: {info.binds}", file=out)
-    print(f"Force: {info.force}", file=out)
-    print("", file=out)
-    print("Rules:", file=out)
+        f"Binds: {info.binds}",
+        f"Force: {info.force}",
+        "",
+        "Rules:",
+    ]
     for rule in rule_set.rules:
         start = rule.in_force_from.isoformat() if rule.in_force_from else "always"
         effects = "/".join(e.name for e in sorted(rule.effects, reverse=True))
-        print(f"  {rule.id} -> {effects} (from {start})", file=out)
-        print(f"      {rule.reason}", file=out)
-    print("", file=out)
-    print("Facts a purchase states:", file=out)
+        lines.append(f"  {rule.id} -> {effects} (from {start})")
+        lines.append(f"      {rule.reason}")
+    lines.extend(["", "Facts a purchase states:"])
     for spec in info.facts:
         where = {"facts": "facts", "purpose": "purpose", "component": "component facts"}
         values = ", ".join(show_value(v) for v in spec.values)
         extra = " (or any other)" if spec.open else ""
         if spec.dates:
             extra = (", or any date" if values else "any date") + extra
-        print(f"  {spec.name} [{where[spec.location.value]}]: {values}{extra}", file=out)
-        print(f"      {spec.meaning}", file=out)
-    print("", file=out)
-    print("Sources:", file=out)
-    for source in info.sources:
-        print(f"  - {source.render()}", file=out)
+        lines.append(f"  {spec.name} [{where[spec.location.value]}]: {values}{extra}")
+        lines.append(f"      {spec.meaning}")
+    lines.extend(["", "Sources:"])
+    lines.extend(f"  - {source.render()}" for source in info.sources)
+    for line in lines:
+        # A rule's or a fact's own paragraph (indented 6) wraps flush; a heading line hangs.
+        for part in wrap_line(line, width, hang=0 if line.startswith(" " * 6) else 2):
+            print(part, file=out)
     return EXIT_OK
 
 
@@ -739,71 +756,91 @@ def _packs_json(name: str | None, out: TextIO) -> int:
 
 def _fmt(args: argparse.Namespace, out: TextIO) -> int:
     """``fmt``: each rule file rewritten in canonical form, or (``--check``) reported when it is
-    not. A file that cannot be read is reported and the others are still done (exit 3)."""
+    not. A file that cannot be read is reported and the others are still done (exit 3). With
+    ``--format json``, one object per file (``file``, ``status``, ``message``, ``diff``)."""
+    as_data = args.format == "json"
+    reports: list[dict[str, Any]] = []
+
+    def report(path: str, status: str, message: str | None = None, diff: str = "") -> None:
+        reports.append({"file": path, "status": status, "message": message, "diff": diff})
+        if as_data:
+            return
+        if status == "error":
+            print(shown(f"error: {message}"), file=sys.stderr)
+        elif status != "canonical":
+            verb = "would reformat" if status == "would-reformat" else "reformatted"
+            print(shown(f"{verb} {path}"), file=out)
+            out.write(diff)
+
+    for path in args.rules:
+        _fmt_one(path, args, report)
+    broken = sum(1 for r in reports if r["status"] == "error")
+    unformatted = sum(1 for r in reports if r["status"] in ("reformatted", "would-reformat"))
+    if as_data:
+        print(json.dumps(reports, indent=2, ensure_ascii=False), file=out)
+    else:
+        done = len(args.rules) - broken
+        verb = "would be reformatted" if args.check else "reformatted"
+        print(
+            f"{unformatted} file{'s' if unformatted != 1 else ''} {verb}, "
+            f"{done - unformatted} already canonical"
+            + (f", {broken} not done (see the errors above)" if broken else ""),
+            file=out,
+        )
+    if broken:
+        return EXIT_INPUT
+    return EXIT_DENIED if args.check and unformatted else EXIT_OK
+
+
+def _fmt_one(path: str, args: argparse.Namespace, report: Callable[..., None]) -> None:
+    """``fmt`` on one file: ``report`` is told its status (and any message or diff)."""
     import difflib  # noqa: PLC0415
 
     from vendorpolicy._files import dump_rule_set  # noqa: PLC0415
 
-    unformatted = 0
-    broken = 0
-    for path in args.rules:
-        try:
-            before = Path(path).read_text(encoding="utf-8")
-            rules = load_rule_set(path)
-        except OSError as exc:
-            print(f"error: cannot read {tick(path)}: {exc.strerror or exc}", file=sys.stderr)
-            broken += 1
-            continue
-        except VendorPolicyError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            broken += 1
-            continue
-        kind = "json" if path.lower().endswith(".json") else "toml"
-        after = dump_rule_set(rules, kind)  # type: ignore[arg-type]
-        if after == before:
-            continue
-        comments = _toml_comment_lines(before) if kind == "toml" else []
-        if comments and not args.drop_comments and not args.check:
-            print(
-                shown(
-                    f"error: {path} not reformatted: it holds comments (line "
-                    f"{', '.join(map(str, comments[:5]))}{', …' if len(comments) > 5 else ''}) "
-                    "that the canonical form cannot keep (pass --drop-comments to drop them)"
-                ),
-                file=sys.stderr,
-            )
-            broken += 1
-            continue
-        unformatted += 1
-        if args.check:
-            print(shown(f"would reformat {path}"), file=out)
-            if args.diff:
-                out.writelines(
-                    difflib.unified_diff(
-                        before.splitlines(keepends=True),
-                        after.splitlines(keepends=True),
-                        fromfile=path,
-                        tofile=f"{path} (canonical)",
-                    )
+    try:
+        before = Path(path).read_text(encoding="utf-8")
+        rules = load_rule_set(path)
+    except OSError as exc:
+        report(path, "error", f"cannot read {tick(path)}: {exc.strerror or exc}")
+        return
+    except VendorPolicyError as exc:
+        report(path, "error", str(exc))
+        return
+    kind = "json" if path.lower().endswith(".json") else "toml"
+    after = dump_rule_set(rules, kind)  # type: ignore[arg-type]
+    if after == before:
+        report(path, "canonical")
+        return
+    comments = _toml_comment_lines(before) if kind == "toml" else []
+    if comments and not args.drop_comments and not args.check:
+        report(
+            path,
+            "error",
+            f"{path} not reformatted: it holds comments (line "
+            f"{', '.join(map(str, comments[:5]))}{', …' if len(comments) > 5 else ''}) "
+            "that the canonical form cannot keep (pass --drop-comments to drop them)",
+        )
+        return
+    if args.check:
+        diff = ""
+        if args.diff:
+            diff = "".join(
+                difflib.unified_diff(
+                    before.splitlines(keepends=True),
+                    after.splitlines(keepends=True),
+                    fromfile=path,
+                    tofile=f"{path} (canonical)",
                 )
-            continue
-        try:
-            with atomic_output(path) as target:
-                target.write(after)
-        except OSError as exc:
-            raise FileError(f"cannot write {tick(path)}: {exc.strerror or exc}") from None
-        print(shown(f"reformatted {path}"), file=out)
-    done = len(args.rules) - broken
-    verb = "would be reformatted" if args.check else "reformatted"
-    print(
-        f"{unformatted} file{'s' if unformatted != 1 else ''} {verb}, "
-        f"{done - unformatted} already canonical"
-        + (f", {broken} not done (see the errors above)" if broken else ""),
-        file=out,
-    )
-    if broken:
-        return EXIT_INPUT
-    return EXIT_DENIED if args.check and unformatted else EXIT_OK
+            )
+        report(path, "would-reformat", diff=diff)
+        return
+    try:
+        with atomic_output(path) as target:
+            target.write(after)
+    except OSError as exc:
+        raise FileError(f"cannot write {tick(path)}: {exc.strerror or exc}") from None
+    report(path, "reformatted")
 
 
 def _toml_comment_lines(text: str) -> list[int]:
@@ -826,8 +863,8 @@ COMMANDS: list[Command] = [
     Command(
         name="demo",
         add_parser=_demo_parser,
-        run=lambda args, out: _demo(out),
-        examples=("vendorpolicy demo",),
+        run=_demo,
+        examples=("vendorpolicy demo", "vendorpolicy demo --format json"),
     ),
     Command(
         name="explain",
@@ -887,8 +924,13 @@ COMMANDS: list[Command] = [
         name="fmt",
         add_parser=_fmt_parser,
         run=_fmt,
-        examples=("vendorpolicy fmt rules.toml", "vendorpolicy fmt --check --diff rules/*.toml"),
+        examples=(
+            "vendorpolicy fmt rules.toml",
+            "vendorpolicy fmt --check --diff rules/*.toml",
+            "vendorpolicy fmt --check rules/*.toml --format json",
+        ),
     ),
+    COMPLETION,
 ]
 
 #: Each command's help examples, by name.

@@ -12,7 +12,12 @@ To add a subcommand, write a module ``_cli_NAME.py`` that imports from this one 
     )
 
 then list it in ``COMMANDS`` in ``_cli.py``. The parser, the dispatch, the examples at the end of
-``--help`` and the shell completion scripts all come from that list.
+``--help`` and the shell completion scripts all come from that list. The conventions tests
+walk it too (``tests/test_cli_conventions.py``, ``tests/test_cli_completion.py``): every
+command needs examples that start ``vendorpolicy NAME``, and a command that prints text for
+people takes ``--format json`` (:func:`format_option`). Tables go through ``_cli_table``
+(:func:`vendorpolicy._cli_table.aligned_table`, fitted to
+:func:`vendorpolicy._cli_table.terminal_width`).
 """
 
 from __future__ import annotations
@@ -201,7 +206,7 @@ def add_registry_option(
         "--registry",
         action="append",
         default=None,
-        metavar="FILE",
+        metavar="FILE|bundled",
         help="a registry file (.json, .toml, or .csv of entities), or `bundled`; repeat it to "
         f"add several, {where}",
     )

@@ -75,6 +75,9 @@ __all__ = ["CHECK", "combined_summary", "progress_line"]
 #: The suffixes of rule files: under ``--pack``, a ledger argument with one is a mistake.
 _RULE_SUFFIXES = (".toml", ".json")
 
+#: The suffixes of ledgers: without ``--pack``, a first argument with one is a mistake.
+_LEDGER_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".xlsx", ".parquet")
+
 #: The suffix of each result format's files under ``--output-dir``.
 _RESULT_SUFFIXES = {
     "csv": ".csv",
@@ -224,6 +227,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         if len(args.args) < 2:
             raise UsageError("vendorpolicy check: give RULES LEDGER..., or --pack NAME LEDGER...")
         ledgers = list(args.args[1:])
+        if Path(args.args[0]).suffix.lower() in _LEDGER_SUFFIXES or args.args[0] == "-":
+            raise UsageError(
+                f"vendorpolicy check: {tick(args.args[0])} is a ledger, but the first argument "
+                "is the rule file: give RULES LEDGER..., or --pack NAME LEDGER..."
+            )
     if ledgers.count("-") > 1:
         raise UsageError("vendorpolicy check: standard input (`-`) can be read only once")
     if args.output == "-":
@@ -279,7 +287,7 @@ def _result_files(folder: str, ledgers: Sequence[str], fmt: str) -> dict[str, st
     targets: dict[str, str] = {}
     seen: dict[str, str] = {}
     for name in ledgers:
-        stem = "stdin" if name == "-" else Path(name).name.split(".", 1)[0] or "ledger"
+        stem = "stdin" if name == "-" else Path(name).stem or "ledger"
         target = str(Path(folder) / f"{stem}.results{suffix}")
         if target in seen:
             raise UsageError(
@@ -344,6 +352,7 @@ class _Run:
                 _check_fact_columns(
                     self.args,
                     path,
+                    name="standard input" if name == "-" else name,
                     rules=self.rules,
                     mapping=mapping,
                     vocabulary=self.vocabulary,
@@ -474,7 +483,7 @@ class _Writer:
                 caps = {0: 30, 2: 24}
                 keep_end = (0,)
             self._table = StreamTable(
-                header, target, width=terminal_width(), caps=caps, keep_end=keep_end
+                header, target, width=terminal_width(target), caps=caps, keep_end=keep_end
             )
 
     def write(self, results: Iterable[ScreenedRow | RowError], ledger: str) -> ScreeningSummary:
@@ -687,6 +696,7 @@ def _check_fact_columns(
     args: argparse.Namespace,
     ledger: str,
     *,
+    name: str,
     rules: RuleSet,
     mapping: ColumnMapping,
     vocabulary: Vocabulary | None,
@@ -694,7 +704,8 @@ def _check_fact_columns(
 ) -> None:
     """Refuse, once rather than on every row, the facts the rules' vocabulary does not know:
     a CSV header's fact columns, and the facts the mapping's constants, fact columns and value
-    maps state."""
+    maps state. ``ledger`` is the file read, ``name`` the ledger as messages name it (`-` is
+    standard input, read from a temporary file)."""
     from vendorpolicy._ledger import _ledger_format, read_header  # noqa: PLC0415
     from vendorpolicy._mapping import FACT_TARGET  # noqa: PLC0415
 
@@ -708,7 +719,7 @@ def _check_fact_columns(
         prefix = mapping.fact_prefix
         by_column = {column: fact for fact, column in mapping.fact_columns.items()}
         for i, column in enumerate(header):
-            location = f"{ledger}:1 column {i + 1}"
+            location = f"{name}:1 column {i + 1}"
             if column in by_column:
                 where[by_column[column]] = (f"fact column {tick(column)}", location)
             elif prefix and column.startswith(prefix) and column not in mapping.columns():
@@ -733,7 +744,7 @@ def _check_fact_columns(
     )
     count = len(problems)
     raise InvalidDataError(
-        f"{count} problem{'s' if count != 1 else ''} in the header of {ledger}",
+        f"{count} problem{'s' if count != 1 else ''} in the header of {name}",
         problems=problems,
     )
 

@@ -4,6 +4,8 @@ pack; and ``check --engine duckdb``, which screens Parquet and CSV tables inside
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -54,6 +56,13 @@ def _sql_parser(commands: Subparsers) -> argparse.ArgumentParser:
         "--as-of", type=date_arg, help="the decision date (default: each row's `date`)"
     )
     add_registry_option(sql, default=None)
+    sql.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: the query with a comment header (default); json: one object with the rule "
+        "set, registry, dialect and query, for tools",
+    )
     return sql
 
 
@@ -83,6 +92,18 @@ def _run_sql(args: argparse.Namespace, out: TextIO) -> int:
         columns=columns,
         registry=registry,
     )
+    if args.format == "json":
+        record = {
+            "rule_set": {"id": rule_set.id, "version": rule_set.version, "digest": rule_set.digest},
+            "registry": None
+            if registry is None
+            else {"id": registry.id, "version": registry.version},
+            "dialect": args.dialect,
+            "table": args.table,
+            "sql": text + ";",
+        }
+        print(json.dumps(record, indent=2, ensure_ascii=False), file=out)
+        return EXIT_OK
     source = "" if registry is None else f", registry {registry.id}@{registry.version}"
     print(f"-- vendorpolicy: rule set {rule_set.id}@{rule_set.version}{source}", file=out)
     print(f"-- {rule_set.digest}; dialect {args.dialect}; see docs/scale.md", file=out)
@@ -205,8 +226,6 @@ def _write(con: Any, relation: Any, fmt: str, output: str | None, out: TextIO) -
         relation.write_csv(output)
         return
     import contextlib  # noqa: PLC0415
-    import csv  # noqa: PLC0415
-    import json  # noqa: PLC0415
 
     names = relation.columns
     with contextlib.ExitStack() as stack:

@@ -9,8 +9,10 @@ so ``NO_COLOR`` has nothing to turn off.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
-import textwrap
+import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from typing import TextIO
 
@@ -19,10 +21,12 @@ from vendorpolicy._text import shown
 __all__ = [
     "ELLIPSIS",
     "LAST_COLUMN_MIN",
+    "SHRINK_MIN",
     "StreamTable",
     "aligned_table",
     "cut",
     "terminal_width",
+    "width_of",
     "wrap_line",
 ]
 
@@ -35,40 +39,128 @@ LAST_COLUMN_MIN = 30
 _GAP = "  "
 
 
-def terminal_width(limit: int | None = None) -> int:
-    """The terminal's width (``COLUMNS`` when set, else the terminal's, else 80), at most
-    ``limit``."""
-    columns = shutil.get_terminal_size((80, 24)).columns
-    columns = max(columns, 20)
-    return min(columns, limit) if limit else columns
+def terminal_width(out: TextIO | None = None, limit: int | None = None) -> int | None:
+    """The width to fit a table printed to ``out`` to: ``COLUMNS`` when it is set, else the
+    terminal's width when ``out`` is a terminal, else none (``None``: lines are not wrapped, so
+    that a file or a pipe gets whole lines); at most ``limit``, which is also the width when
+    there is none."""
+    columns: int | None = None
+    with contextlib.suppress(ValueError):
+        columns = int(os.environ.get("COLUMNS", ""))
+    if columns is None or columns <= 0:
+        columns = None
+        isatty = getattr(out, "isatty", None)
+        if isatty is not None and isatty():
+            columns = shutil.get_terminal_size((80, 24)).columns
+    if columns is not None:
+        columns = max(columns, 20)
+    if limit is None:
+        return columns
+    return limit if columns is None else min(columns, limit)
+
+
+def width_of(text: str) -> int:
+    """The columns ``text`` takes on a terminal: two for each wide (East Asian) character,
+    none for a combining mark, one for any other."""
+    if text.isascii():
+        return len(text)
+    return sum(_char_width(ch) for ch in text)
+
+
+def _char_width(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    room = " " * max(width - width_of(text), 0)
+    return room + text if right else text + room
 
 
 def cut(text: str, width: int, *, keep_end: bool = False) -> str:
-    """``text`` if it fits in ``width`` characters, else cut to ``width`` with an ellipsis
+    """``text`` if it takes at most ``width`` columns, else cut to ``width`` with an ellipsis
     (at the end, or with ``keep_end`` at the start, to keep a file name's end)."""
-    if len(text) <= width:
+    if width_of(text) <= width:
         return text
     if width <= 1:
         return ELLIPSIS[:width]
-    return ELLIPSIS + text[len(text) - width + 1 :] if keep_end else text[: width - 1] + ELLIPSIS
+    kept: list[str] = []
+    used = 1  # the ellipsis
+    for ch in reversed(text) if keep_end else text:
+        used += _char_width(ch)
+        if used > width:
+            break
+        kept.append(ch)
+    if keep_end:
+        return ELLIPSIS + "".join(reversed(kept))
+    return "".join(kept) + ELLIPSIS
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    return textwrap.wrap(text, max(width, 1), break_on_hyphens=False) or [""]
+def _is_wide(word: str) -> bool:
+    return any(_char_width(ch) == 2 for ch in word)
+
+
+def _take(word: str, room: int) -> tuple[str, str]:
+    """The start of ``word`` that fits in ``room`` columns, and the rest."""
+    used = 0
+    for i, ch in enumerate(word):
+        used += _char_width(ch)
+        if used > room:
+            return word[:i], word[i:]
+    return word, ""
+
+
+def _wrap(text: str, width: int, later: int | None = None) -> list[str]:
+    """``text``'s words in lines of at most ``width`` columns (``later`` for the lines after
+    the first), greedily. A word longer than a line (a URL, a digest) is kept whole, as cut
+    it would not work; wide text (Japanese, Chinese: no spaces between words) breaks between
+    any two characters, filling each line."""
+    limit = max(width, 1)
+    later = max(later or width, 1)
+    lines: list[str] = []
+    line, used = "", 0
+
+    def flush() -> None:
+        nonlocal line, used, limit
+        lines.append(line)
+        line, used, limit = "", 0, later
+
+    for word in text.split():
+        w = width_of(word)
+        gap = 1 if line else 0
+        if used + gap + w <= limit:
+            line, used = line + " " * gap + word, used + gap + w
+            continue
+        if not _is_wide(word):
+            if line:
+                flush()
+            line, used = word, w
+            continue
+        rest = word
+        while rest:
+            gap = 1 if line else 0
+            piece, rest = _take(rest, limit - used - gap)
+            if not piece and not line:  # not even one character fits: take it anyway
+                piece, rest = rest[0], rest[1:]
+            if piece:
+                line, used = line + " " * gap + piece, used + gap + width_of(piece)
+            if rest:
+                flush()
+    if line or not lines:
+        lines.append(line)
+    return lines
 
 
 def wrap_line(line: str, width: int | None, *, hang: int = 2) -> list[str]:
     """``line`` wrapped to ``width``: continuation lines keep its indentation plus ``hang``
     spaces. Words are split only when one is longer than a whole line."""
-    if width is None or len(line) <= width:
+    if width is None or width_of(line) <= width:
         return [line]
     indent = len(line) - len(line.lstrip(" "))
     room = max(width - indent - hang, 10)
-    first, *rest = _wrap(line[indent:], max(width - indent, 10))
-    lines = [" " * indent + first]
-    if rest:
-        lines.extend(" " * (indent + hang) + part for part in _wrap(" ".join(rest), room))
-    return lines
+    first, *rest = _wrap(line[indent:], max(width - indent, 10), later=room)
+    return [" " * indent + first, *(" " * (indent + hang) + part for part in rest)]
 
 
 def _fitted(
@@ -86,23 +178,25 @@ def _fitted(
     head_cells = []
     for i, cell in enumerate(cells[:-1]):
         text = cut(cell, widths[i], keep_end=i in keep_end) if i in cuts else cell
-        head_cells.append(text.rjust(widths[i]) if i in right else text.ljust(widths[i]))
+        head_cells.append(_pad(text, widths[i], right=i in right))
     head = _GAP.join(head_cells)
     last = cells[-1] if cells else ""
     if not head_cells:
         return wrap_line(last, width, hang=0)
-    indent = len(head) + len(_GAP)
+    indent = width_of(head) + len(_GAP)
     if width is not None and width - indent < LAST_COLUMN_MIN:
         # Too narrow for the last column beside the others: it goes under its row, indented.
         return [head.rstrip(), *("    " + part for part in _wrap(last, max(width - 4, 10)))]
-    if width is None or len(last) <= width - indent:
+    if width is None or width_of(last) <= width - indent:
         return [f"{head}{_GAP}{last}".rstrip()]
     first, *rest = _wrap(last, width - indent)
     return [f"{head}{_GAP}{first}".rstrip(), *(" " * indent + part for part in rest)]
 
 
 def _widths(rows: Sequence[Sequence[str]], caps: Mapping[int, int], count: int) -> list[int]:
-    widths = [max((len(row[i]) for row in rows if i < len(row)), default=0) for i in range(count)]
+    widths = [
+        max((width_of(row[i]) for row in rows if i < len(row)), default=0) for i in range(count)
+    ]
     return [min(w, caps[i]) if i in caps else w for i, w in enumerate(widths)]
 
 
@@ -114,17 +208,23 @@ def aligned_table(
     right: Collection[int] = (),
     caps: Mapping[int, int] | None = None,
     keep_end: Collection[int] = (),
+    shrink: Collection[int] = (),
 ) -> str:
     """Rows aligned in columns under a header (the first row), each column as wide as its
     longest cell (or its cap in ``caps``, past which a cell is cut with an ellipsis), with a
     rule of dashes under the header when ``rule``. Columns in ``right`` are right-aligned.
     With ``width``, the last column wraps onto continuation lines so that no line is wider;
-    when fewer than :data:`LAST_COLUMN_MIN` characters are left for it, it goes under its row.
-    Cells are shown escaped."""
+    when fewer than :data:`LAST_COLUMN_MIN` characters are left for it, it goes under its row;
+    when even the other columns are wider than ``width``, the columns in ``shrink`` are
+    narrowed (widest first, not below their header or :data:`SHRINK_MIN`) and their cells cut
+    with an ellipsis. Cells are shown escaped."""
     cells = [tuple(shown(cell) for cell in row) for row in lines]  # user text, escaped
     count = len(cells[0])
     widths = _widths(cells, caps or {}, count - 1)
-    options = {"width": width, "right": right, "keep_end": keep_end, "cuts": set(caps or {})}
+    cuts = set(caps or {})
+    if width is not None and shrink:
+        cuts |= _shrink(widths, [width_of(cell) for cell in cells[0]], width, shrink)
+    options = {"width": width, "right": right, "keep_end": keep_end, "cuts": cuts}
     rendered = _fitted(cells[0], widths, **options)  # type: ignore[arg-type]
     if rule:
         below = width is not None and width - sum(w + len(_GAP) for w in widths) < LAST_COLUMN_MIN
@@ -133,6 +233,29 @@ def aligned_table(
     for row in cells[1:]:
         rendered.extend(_fitted(row, widths, **options))  # type: ignore[arg-type]
     return "\n".join(rendered)
+
+
+#: The least width :func:`aligned_table` narrows a column to.
+SHRINK_MIN = 6
+
+
+def _shrink(
+    widths: list[int], header: Sequence[int], width: int, shrink: Collection[int]
+) -> set[int]:
+    """Narrow the columns in ``shrink`` (widest first) until the columns before the last fit
+    in ``width``; the columns narrowed."""
+    narrowed: set[int] = set()
+    excess = sum(w + len(_GAP) for w in widths) - len(_GAP) - width
+    least = {i: max(header[i], SHRINK_MIN) for i in shrink if i < len(widths)}
+    while excess > 0:
+        room = [i for i in least if widths[i] > least[i]]
+        if not room:
+            break
+        widest = max(room, key=lambda i: widths[i])
+        widths[widest] -= 1
+        narrowed.add(widest)
+        excess -= 1
+    return narrowed
 
 
 class StreamTable:
