@@ -553,8 +553,10 @@ class _Compiler:
                     f"vp_classes AS (\n  SELECT {keys},\n    {values}\n"
                     f"  FROM vp_keyed\n  GROUP BY {keys}\n)"
                 )
-            else:
+            elif items:
                 ctes.append(f"{name} AS (\n  SELECT *,\n    {body}\n  FROM {previous}\n)")
+            else:  # (PostgreSQL takes no trailing comma)
+                ctes.append(f"{name} AS (\n  SELECT *\n  FROM {previous}\n)")
             previous = name
         decided = ",\n    ".join([*self.key_names, *self._decision()])
         ctes.append(f"vp_decided AS (\n  SELECT {decided}\n  FROM {previous}\n)")
@@ -792,8 +794,8 @@ class _Compiler:
                 names += [f"vp_{table}_state"] + [f"vp_{table}_t{i}" for i in range(len(atoms))]
                 if table == "rv":
                     names += [f"vp_{table}_f{i}" for i in range(len(atoms))]
-        # (`any_value`: DuckDB, and PostgreSQL from version 16)
-        return [f"any_value({n}) AS {n}" for n in names]
+        booleans = {"vp_public", *(n for n in names if n.startswith(("vp_rv_t", "vp_rb_t")))}
+        return [f"{self.d.any_value(n, n in booleans)} AS {n}" for n in names]
 
     def _joins(self, available: set[str], types: Mapping[str, str]) -> str:
         """The registry's tables, joined to each row by id and decision date."""
