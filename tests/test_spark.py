@@ -155,9 +155,10 @@ def _screened(spark: Any, rule_set: RuleSet, rows: list[list[str]], **options: A
     """The decision columns of each row screened through Spark, in the order of the rows."""
     from vendorpolicy.extra.spark import screen
 
+    # Two partitions (local[2]'s default) of batches of up to 16 rows: several batches per task.
     df = spark.createDataFrame(
         [[c or None for c in r] for r in rows], ", ".join(f"`{h}` string" for h in HEADER)
-    ).repartition(2)
+    )
     out = screen(df, rule_set, **options).select("id", *_DECISION).collect()
     assert len(out) == len(rows)
     return [tuple(r)[1:] for r in sorted(out, key=lambda r: r["id"])]
