@@ -4,6 +4,7 @@ decision columns of its record when the same rows are screened row by row as a C
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import importlib
 import os
@@ -21,7 +22,6 @@ from hypothesis import strategies as st
 from vendorpolicy import (
     ColumnMapping,
     Purchase,
-    Registry,
     RuleSet,
     bundled_registry,
     packs,
@@ -151,24 +151,35 @@ def spark() -> Iterator[Any]:
     gc.collect()
 
 
-def _screened(spark: Any, rule_set: RuleSet, rows: list[list[str]], **options: Any) -> list[Any]:
-    """The decision columns of each row screened through Spark, in the order of the rows."""
+Case = tuple[RuleSet, list[list[str]], dict[str, Any]]
+
+
+def _screened(spark: Any, cases: list[Case]) -> list[list[tuple[Any, ...]]]:
+    """The decision columns of each case's rows screened through Spark, in the order of the
+    rows: every case its own ``screen``, all of them run as one job (a union)."""
     from vendorpolicy.extra.spark import screen
 
-    # Two partitions (local[2]'s default) of batches of up to 16 rows: several batches per task.
-    df = spark.createDataFrame(
-        [[c or None for c in r] for r in rows], ", ".join(f"`{h}` string" for h in HEADER)
-    )
-    out = screen(df, rule_set, **options).select("id", *_DECISION).collect()
-    assert len(out) == len(rows)
-    return [tuple(r)[1:] for r in sorted(out, key=lambda r: r["id"])]
+    frames = []
+    for k, (rule_set, rows, options) in enumerate(cases):
+        # Two partitions (local[2]'s default) of batches of up to 16 rows: several batches
+        # per task. The case is told by the row id.
+        df = spark.createDataFrame(
+            [[f"c{k}-{r[0]}", *(c or None for c in r[1:])] for r in rows],
+            ", ".join(f"`{h}` string" for h in HEADER),
+        )
+        frames.append(screen(df, rule_set, **options).select("id", *_DECISION))
+    out = functools.reduce(lambda a, b: a.union(b), frames).collect()
+    assert len(out) == sum(len(rows) for _, rows, _ in cases)
+    got: list[list[tuple[Any, ...]]] = [[] for _ in cases]
+    for row in sorted(out, key=lambda r: r["id"]):
+        got[int(row["id"].split("-", 1)[0][1:])].append(tuple(row)[1:])
+    return got
 
 
-def _expected(
-    rule_set: RuleSet, rows: list[list[str]], tmp: Path, **options: Any
-) -> list[tuple[Any, ...]]:
+def _expected(case: Case, tmp: Path) -> list[tuple[Any, ...]]:
     """The same columns from the rows screened one by one as a CSV ledger, by the
     interpreter."""
+    rule_set, rows, options = case
     path = tmp / "ledger.csv"
     path.write_text("\n".join(_csv(r) for r in [HEADER, *rows]) + "\n", encoding="utf-8")
     records = [result_record(r, rule_set) for r in screen_ledger(rule_set, path, **options)]
@@ -182,45 +193,56 @@ def _expected(
     ]
 
 
+def _agree(spark: Any, cases: list[Case], tmp: Path) -> None:
+    got = _screened(spark, cases)
+    for k, case in enumerate(cases):
+        assert got[k] == _expected(case, tmp), f"case {k}"
+
+
+_AS_OF = st.none() | st.dates(dt.date(2017, 1, 1), dt.date(2027, 12, 31))
+
+
+@st.composite
+def generated_cases(draw: st.DrawFn) -> Case:
+    rule_set = draw(rule_sets(max_rules=5, max_includes=1))
+    return rule_set, draw(ledgers(purchases())), {"as_of": draw(_AS_OF)}
+
+
+@st.composite
+def registry_cases(draw: st.DrawFn) -> Case:
+    rule_set = draw(rule_sets(max_rules=4))
+    registry = draw(registries())
+    rows = draw(ledgers(purchases_for(rule_set, registry=registry)))
+    return rule_set, rows, {"registry": registry}
+
+
 class TestAgreement:
-    @_settings(4)
-    @given(rule_set=rule_sets(max_rules=5, max_includes=1), data=st.data())
-    def test_generated_rule_sets(
-        self, spark: Any, rule_set: RuleSet, data: st.DataObject, tmp_path: Path
-    ) -> None:
+    @_settings(2)
+    @given(cases=st.lists(generated_cases(), min_size=4, max_size=4))
+    def test_generated_rule_sets(self, spark: Any, cases: list[Case], tmp_path: Path) -> None:
         """Generated rule sets and ledgers: every row, error rows included, gets the decision
         columns of its record row by row."""
-        rows = data.draw(ledgers(purchases()))
-        as_of = data.draw(st.none() | st.dates(dt.date(2017, 1, 1), dt.date(2027, 12, 31)))
-        got = _screened(spark, rule_set, rows, as_of=as_of)
-        assert got == _expected(rule_set, rows, tmp_path, as_of=as_of)
+        _agree(spark, cases, tmp_path)
 
-    @_settings(3)
-    @given(rule_set=rule_sets(max_rules=4), registry=registries(), data=st.data())
-    def test_with_a_registry(
-        self, spark: Any, rule_set: RuleSet, registry: Registry, data: st.DataObject, tmp_path: Path
-    ) -> None:
-        """With a generated registry broadcast to the workers: the same resolutions and
+    @_settings(1)
+    @given(cases=st.lists(registry_cases(), min_size=4, max_size=4))
+    def test_with_a_registry(self, spark: Any, cases: list[Case], tmp_path: Path) -> None:
+        """With generated registries broadcast to the workers: the same resolutions and
         missing facts."""
-        rows = data.draw(ledgers(purchases_for(rule_set, registry=registry)))
-        got = _screened(spark, rule_set, rows, registry=registry)
-        assert got == _expected(rule_set, rows, tmp_path, registry=registry)
+        _agree(spark, cases, tmp_path)
 
-    @pytest.mark.parametrize("name", packs.names())
     @_settings(1)
     @given(data=st.data())
-    def test_every_bundled_pack(
-        self, spark: Any, name: str, data: st.DataObject, tmp_path: Path
-    ) -> None:
+    def test_every_bundled_pack(self, spark: Any, data: st.DataObject, tmp_path: Path) -> None:
         """Every bundled pack with the bundled registry, over rows aimed at the pack."""
-        rule_set = packs.load(name)
         registry = bundled_registry()
-        rows = data.draw(ledgers(purchases_for(rule_set, registry=registry)))
-        escalate = data.draw(st.sampled_from(["error", "escalate"]))
-        options = {"registry": registry, "outside_vocabulary": escalate}
-        assert _screened(spark, rule_set, rows, **options) == _expected(
-            rule_set, rows, tmp_path, **options
-        )
+        cases: list[Case] = []
+        for name in packs.names():
+            rule_set = packs.load(name)
+            rows = data.draw(ledgers(purchases_for(rule_set, registry=registry)), label=name)
+            escalate = data.draw(st.sampled_from(["error", "escalate"]))
+            cases.append((rule_set, rows, {"registry": registry, "outside_vocabulary": escalate}))
+        _agree(spark, cases, tmp_path)
 
     def test_typed_columns(self, spark: Any) -> None:
         """Typed columns (dates, booleans, decimals, integers) are read as the text a ledger

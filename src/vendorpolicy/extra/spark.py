@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 try:
@@ -30,7 +30,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     ) from exc
 
 from vendorpolicy._checks import tick
-from vendorpolicy._columns import ScreenedColumns, screen_columns
+from vendorpolicy._columns import ColumnScreener, screen_columns
 from vendorpolicy._mapping import ColumnMapping
 from vendorpolicy._registry import Registry
 from vendorpolicy._rules import RuleSet
@@ -53,6 +53,9 @@ DECISION_COLUMNS: tuple[str, ...] = (
     "warnings",
 )
 _TEXT_COLUMNS = DECISION_COLUMNS[:3]
+#: Rows a partition's screener decides before it starts afresh (its caches grow with the
+#: distinct contents it sees).
+_RENEW = 1_000_000
 
 #: Spark types whose values read as one ledger cell.
 _ATOMIC = (
@@ -214,23 +217,27 @@ def _screen_batches(
     """The function ``mapInArrow`` runs on the executors: each batch with its decisions."""
     payload: _Payload = shipped.value
     ignored = payload.mapping.ignore
-    decide: Callable[[dict[str, list[str | None]]], ScreenedColumns] = functools.partial(
-        screen_columns,
-        payload.rules,
-        mapping=payload.mapping,
-        as_of=payload.as_of,
-        registry=payload.registry,
-        **payload.options,
-    )
     out_names = [*names, *(prefix + n for n in DECISION_COLUMNS)]
+    screener: ColumnScreener | None = None
     for batch in batches:
+        if screener is None or screener.rows >= _RENEW:
+            # One screener per partition, so that what one batch learns serves the next;
+            # renewed now and then, so that memory stays bounded however long the partition.
+            screener = ColumnScreener(
+                payload.rules,
+                names,
+                mapping=payload.mapping,
+                as_of=payload.as_of,
+                registry=payload.registry,
+                **payload.options,
+            )
         rows = batch.num_rows
         none: list[str | None] = [None] * rows
         columns = {
             name: none if name in ignored else _text_column(pa.chunked_array([batch.column(i)]))
             for i, name in enumerate(names)
         }
-        result = decide(columns)
+        result = screener.screen(columns)
         added = [
             pa.array(getattr(result, n), pa.string())
             if n in _TEXT_COLUMNS
