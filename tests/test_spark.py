@@ -353,3 +353,49 @@ def test_missing_pyspark_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delitem(sys.modules, "vendorpolicy.extra.spark", raising=False)
     with pytest.raises(ImportError, match=r"pip install vendorpolicy\[spark\]"):
         importlib.import_module("vendorpolicy.extra.spark")
+
+
+class TestColumnScreener:
+    """What each Spark partition runs: `screen_columns` over the batches one after another."""
+
+    @settings(max_examples=25, deadline=None)
+    @given(
+        rule_set=rule_sets(max_rules=5, max_includes=1),
+        data=st.data(),
+        size=st.integers(1, 7),
+    )
+    def test_batches_agree_with_one_call(
+        self, rule_set: RuleSet, data: st.DataObject, size: int
+    ) -> None:
+        """Batches screened by one screener give the columns of one call over all the rows."""
+        from vendorpolicy._columns import ColumnScreener
+
+        rows = data.draw(ledgers(purchases()))
+        whole = screen_columns(
+            rule_set, {h: [r[i] or None for r in rows] for i, h in enumerate(HEADER)}
+        )
+        screener = ColumnScreener(rule_set, HEADER)
+        parts = [
+            screener.screen(
+                {h: [r[i] or None for r in rows[k : k + size]] for i, h in enumerate(HEADER)}
+            )
+            for k in range(0, len(rows), size)
+        ]
+        for name in _DECISION:
+            assert sum((getattr(p, name) for p in parts), ()) == getattr(whole, name)
+        assert screener.rows == len(rows)
+
+    def test_other_columns_are_refused(self) -> None:
+        """A batch with other columns than the header is refused, naming both."""
+        from vendorpolicy._columns import ColumnScreener
+        from vendorpolicy.errors import InvalidValueError
+
+        header = ["buyer_id", "buyer_public", "buyer_sector"]
+        screener = ColumnScreener(packs.load("jp-2018"), header)
+        with pytest.raises(InvalidValueError) as caught:
+            screener.screen({"buyer_id": ["a"], "buyer_sector": ["retail"]})
+        assert caught.value.message == (
+            "the columns are `buyer_id`, `buyer_sector`, "
+            "not `buyer_id`, `buyer_public`, `buyer_sector`"
+        )
+        assert caught.value.path == "columns"
