@@ -217,8 +217,8 @@ def registry_cases(draw: st.DrawFn) -> Case:
 
 
 class TestAgreement:
-    @_settings(2)
-    @given(cases=st.lists(generated_cases(), min_size=4, max_size=4))
+    @_settings(1)
+    @given(cases=st.lists(generated_cases(), min_size=8, max_size=8))
     def test_generated_rule_sets(self, spark: Any, cases: list[Case], tmp_path: Path) -> None:
         """Generated rule sets and ledgers: every row, error rows included, gets the decision
         columns of its record row by row."""
