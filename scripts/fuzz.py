@@ -249,7 +249,12 @@ class Pools:
         for name in rnd.sample(packs.names(), 2):
             for spec in packs.info(name).facts:
                 if spec.location.value == "facts" and rnd.random() < 0.7:
-                    facts[spec.name] = rnd.choice(spec.values)
+                    # A date fact (a waiver's expiry) may list no values: it takes any date.
+                    choices: list[Any] = list(spec.values)
+                    if spec.dates:
+                        choices.append(dt.date(2019, 1, 1) + dt.timedelta(days=rnd.randrange(4000)))
+                    if choices:
+                        facts[spec.name] = rnd.choice(choices)
                 elif spec.location.value == "purpose" and rnd.random() < 0.4:
                     purpose = rnd.choice(spec.values)
         entity = rnd.choice(entities)

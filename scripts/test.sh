@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test,excel,parquet,arrow]"
+.venv/bin/python -m pip install --quiet -e ".[duckdb,frames]"
 # Spark (vendorpolicy.extra.spark) runs in local mode on a JVM: tests/test_spark.py needs java.
 .venv/bin/python -m pip install --quiet -e ".[spark]"
 command -v java >/dev/null || { echo "scripts/test.sh: java is needed for the Spark tests (install a JDK 17)" >&2; exit 1; }

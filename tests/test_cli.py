@@ -286,9 +286,9 @@ class TestInterruptAndOutputs:
         self, rules: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """An interruption after some rows were written leaves the old output as it was."""
-        import vendorpolicy._cli
+        import vendorpolicy._cli_check
 
-        real = vendorpolicy._cli.screen
+        real = vendorpolicy._cli_check.screen
 
         def interrupted(*args: object, **kwargs: object) -> Iterator[object]:
             results = real(*args, **kwargs)  # type: ignore[arg-type]
@@ -296,7 +296,7 @@ class TestInterruptAndOutputs:
             yield next(results)
             raise KeyboardInterrupt
 
-        monkeypatch.setattr(vendorpolicy._cli, "screen", interrupted)
+        monkeypatch.setattr(vendorpolicy._cli_check, "screen", interrupted)
         path = ledger(tmp_path, [ALLOWED.format(n=i) for i in range(5)])
         output = tmp_path / "out.jsonl"
         output.write_text("old\n", encoding="utf-8")

@@ -3,8 +3,10 @@ fit, the demo's date and window columns, progress with ETA, explain --registry."
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,10 +17,13 @@ from vendorpolicy._cli import (
     EXIT_DENIED,
     EXIT_INPUT,
     EXIT_OK,
-    _why,
+    _parser,
     main,
-    progress_line,
 )
+from vendorpolicy._cli import (
+    COMMANDS as CLI_COMMANDS,
+)
+from vendorpolicy._cli_check import _why, progress_line
 from vendorpolicy._samples import sample_purchases, sample_rule_set
 
 
@@ -35,7 +40,7 @@ def rules(tmp_path: Path) -> Path:
     return path
 
 
-COMMANDS = ("demo", "explain", "validate", "check", "schema", "packs", "resolve", "replay", "fmt")
+COMMANDS = tuple(c.name for c in CLI_COMMANDS)
 
 
 class TestHelp:
@@ -92,6 +97,54 @@ class TestFormatJson:
         assert json.loads(out)["purchase_id"] == "p-004"
 
 
+#: The commands that print no text for people: `schema` prints JSON always, `completion` a
+#: shell script.
+_NOT_TEXT = {"schema", "completion"}
+
+
+class TestFormatJsonEverywhere:
+    def test_every_command_that_prints_has_format_json(self) -> None:
+        """Every subcommand of the parser (a new one too) that prints text for people takes
+        `--format json` (or, for `check`, `jsonl`), found by walking the parser."""
+        (action,) = [a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)]
+        for name, sub in action.choices.items():
+            if name in _NOT_TEXT:
+                continue
+            formats = [a for a in sub._actions if "--format" in a.option_strings]
+            assert formats, f"`{name}` has no --format"
+            choices = set(formats[0].choices or ())
+            assert choices & {"json", "jsonl"}, f"`{name} --format` has no json"
+
+    def test_demo(self) -> None:
+        """demo --format json gives the rule set and each sample's decision record, with the
+        effect the table shows."""
+        code, out = run("demo", "--format", "json")
+        assert code == EXIT_OK
+        data = json.loads(out)
+        rules = sample_rule_set()
+        assert data["rule_set"]["digest"] == rules.digest
+        assert [(d["purchase_id"], d["effect"]) for d in data["decisions"]] == [
+            (p.id, rules.evaluate(p).effect.value) for p in sample_purchases()
+        ]
+
+    def test_fmt(self, rules: Path, tmp_path: Path) -> None:
+        """fmt --format json gives each file's status; nothing else is printed, and the exit
+        code is the text mode's."""
+        messy = tmp_path / "messy.json"
+        messy.write_text(json.dumps(json.loads(dump_rule_set(sample_rule_set(), "json"))))
+        missing = tmp_path / "missing.toml"
+        code, out = run("fmt", "--check", str(rules), str(messy), str(missing), "--format", "json")
+        assert code == EXIT_INPUT
+        statuses = [(r["file"], r["status"]) for r in json.loads(out)]
+        assert statuses == [
+            (str(rules), "canonical"),
+            (str(messy), "would-reformat"),
+            (str(missing), "error"),
+        ]
+        code, out = run("fmt", "--check", str(rules), str(messy), "--format", "json")
+        assert code == EXIT_DENIED
+
+
 class TestSeveralFiles:
     def test_validate_reports_each_file(
         self, rules: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -109,6 +162,29 @@ class TestSeveralFiles:
         first, second = json.loads(out)
         assert (first["valid"], second["valid"]) == (False, True)
         assert any("$.rules[0].effect" in (p["path"] or "") for p in first["problems"])
+
+    def test_fmt_does_every_file_it_can(self, rules: Path, tmp_path: Path) -> None:
+        """fmt A B C rewrites the files it can, reports the one it cannot, and exits 3."""
+        messy = tmp_path / "messy.json"
+        canonical = dump_rule_set(sample_rule_set(), "json")
+        messy.write_text(json.dumps(json.loads(canonical), indent=5), encoding="utf-8")
+        code, out = run("fmt", str(tmp_path / "missing.toml"), str(messy), str(rules))
+        assert code == EXIT_INPUT
+        assert "1 file reformatted, 1 already canonical, 1 not done" in out
+        assert messy.read_text(encoding="utf-8") == canonical
+
+    def test_replay_reads_every_file(self, rules: Path, tmp_path: Path) -> None:
+        """replay RULES A B decides the records of both files."""
+        files = []
+        for p in sample_purchases()[:2]:
+            path = tmp_path / f"{p.id}.json"
+            path.write_text(
+                sample_rule_set().evaluate(p).to_json(include_purchase=True), encoding="utf-8"
+            )
+            files.append(str(path))
+        code, out = run("replay", str(rules), *files, "--format", "json")
+        assert code == EXIT_OK
+        assert [r["file"] for r in json.loads(out)] == files
 
 
 class TestFmt:
@@ -223,6 +299,33 @@ class TestProgress:
         assert "ETA 0:15" in line
         assert "ETA --:--" in progress_line(0, 1000, 0.0)
         assert "elapsed 1:01:01" in progress_line(1, 2, 3661.0)
+
+    def test_check_draws_progress_on_a_terminal(
+        self, rules: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """check draws the progress line (rows, elapsed, ETA) on stderr when it is a terminal,
+        and not under --quiet or when stderr is not a terminal."""
+
+        class Terminal(io.StringIO):
+            def isatty(self) -> bool:
+                return True
+
+        ledger = tmp_path / "ledger.csv"
+        ledger.write_text(
+            "id,buyer_id,buyer_public,buyer_sector\n"
+            + "".join(f"po-{i},mic,true,central-government\n" for i in range(3)),
+            encoding="utf-8",
+        )
+        for argv, drawn in (((), True), (("-q",), False)):
+            terminal = Terminal()
+            monkeypatch.setattr(sys, "stderr", terminal)
+            run("check", str(rules), str(ledger), "--format", "csv", *argv)
+            text = terminal.getvalue()
+            assert ("3/3 rows" in text and "elapsed 0:00" in text and "ETA" in text) == drawn
+        plain = io.StringIO()
+        monkeypatch.setattr(sys, "stderr", plain)
+        run("check", str(rules), str(ledger), "--format", "csv")
+        assert "ETA" not in plain.getvalue()
 
 
 class TestExplainRegistry:

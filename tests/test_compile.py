@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import inspect
 import pickle
 import sys
 import types
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any, ClassVar
 
 import attrs
 import pytest
 from attrs import frozen
-from hypothesis import event, given, settings
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from vendorpolicy import (
     Buyer,
     Case,
+    Category,
     Combining,
     Component,
     Decision,
@@ -33,6 +36,7 @@ from vendorpolicy import (
     Rule,
     RuleResult,
     RuleSet,
+    Sector,
     Trace,
     Vendor,
     _engine,
@@ -50,6 +54,7 @@ from vendorpolicy import (
 from vendorpolicy._compile import _program
 from vendorpolicy._compile._facets import READS
 from vendorpolicy._compile._lazy import LazyDecision, LazyRuleResult
+from vendorpolicy._model import CHECKED_INITS
 from vendorpolicy._vocabcheck import check
 from vendorpolicy.errors import VendorPolicyError
 from vendorpolicy.testing import (
@@ -188,6 +193,21 @@ class TestAgreement:
             as_of = data.draw(_DATES)
             assert_agree(rs, p, as_of=as_of, registry=registry)
             assert_agree(rs, p, registry=registry)
+
+    @_share(0.1)
+    @given(registries(designations=DESIGNATION_POOL), st.data())
+    def test_registry_parts_recombined(self, registry: Registry, data: st.DataObject) -> None:
+        """A buyer and a vendor each resolved before, in a pairing not seen yet, decide as the
+        interpreter has them (the buyer's and the suppliers' resolutions are kept apart)."""
+        rs = data.draw(rule_sets(max_rules=3))
+        ps = data.draw(st.lists(purchases_for(rs, registry=registry), min_size=2, max_size=3))
+        as_of = data.draw(_DATES)
+        for p in ps:
+            assert_agree(rs, p, as_of=as_of, registry=registry)
+        for p in ps:
+            for q in ps:
+                crossed = attrs.evolve(p, buyer=q.buyer)
+                assert_agree(rs, crossed, as_of=as_of, registry=registry)
 
     @pytest.mark.parametrize("name", packs.names())
     @_share(0.1)
@@ -729,3 +749,156 @@ class TestDecisionValues:
             Purchase(buyer=PUBLIC, facts={"scope": "core"}),
         ):
             assert_agree(rs, p)
+
+
+class _Text(str):
+    """A subclass of str: the constructors check it in full."""
+
+    __slots__ = ()
+
+
+def _chain(n: int, prefix: str = "c") -> Vendor:
+    node: Vendor | None = None
+    for i in range(n):
+        node = Vendor(id=f"{prefix}{i}", parent=node)
+    assert node is not None
+    return node
+
+
+_OWNER = Vendor(id="owner", country="CN", designations={"covered"})
+_SUB = Vendor(id="sub", parent=_OWNER)
+_EMPTY_FACTS = Purchase(buyer=Buyer(id="b", public=True, sector="other")).facts
+_PAST, _LATER = dt.date(2019, 1, 1), dt.date(2021, 6, 1)
+_BUYER = Buyer(id="b", public=True, sector="carrier")
+
+
+def _pick(*values: Any) -> st.SearchStrategy[Any]:
+    return st.sampled_from(values)
+
+
+_ID = _pick("v1", "acme", "owner", "c0", "sub") | st.from_regex(
+    r"[a-z][a-z0-9-]{0,6}", fullmatch=True
+)
+_BAD_ID = _pick("Bad Id", "", _Text("v1"), 3, None)
+_TEXT = _pick("", "Acme", "p-1", "Ünïcode KK")
+_BAD_TEXT = _pick("bad\ud800", _Text("sub"), 3, None)
+_SETS = _pick(frozenset(), frozenset({"covered"}), frozenset({"covered", "owner-origin.cn"}))
+_BAD_SETS = _pick(frozenset({"Bad!"}), {"covered"}, ["covered"], "covered", 3)
+_BAD_MAPS = _pick({"k": 1}, {"essential": True}, {"Bad": 1}, None, [("k", 1)], _EMPTY_FACTS)
+_BAD_DAYS = _pick(dt.datetime(2020, 1, 1), "2020-01-01", 0)
+_BAD_AMOUNTS = _pick(-1, True, 1.5, "19.99", Decimal("1.5"), Decimal("NaN"), "abc", 10**30)
+
+#: Per class, each field's good values (the ones a fast path may take) and bad or unusual ones
+#: (which the checked constructor converts or refuses).
+_ARGUMENTS: dict[type, dict[str, tuple[st.SearchStrategy[Any], st.SearchStrategy[Any]]]] = {
+    Vendor: {
+        "id": (_ID, _BAD_ID),
+        "name": (_TEXT, _BAD_TEXT),
+        "country": (_pick(None, "CN", "US", "JP"), _pick("EU", "UK", "XX", "cn", _Text("CN"), 5)),
+        "parent": (
+            _pick(None, _OWNER, _SUB, _chain(3)),
+            _pick(_chain(64), "owner", Vendor(id="v1"), Vendor(id="owner-2", parent=_SUB)),
+        ),
+        "designations": (_SETS, _BAD_SETS | st.none()),
+        "attributes": (_pick({}), _BAD_MAPS),
+    },
+    Buyer: {
+        "id": (_ID, _BAD_ID),
+        "public": (st.booleans(), _pick(1, 0, None, "yes")),
+        "sector": (_pick(Sector.CARRIER, Sector.OTHER), _pick("carrier", "bad", 3)),
+        "name": (_TEXT, _BAD_TEXT),
+        "country": (_pick(None, "CN", "JP", "EU"), _pick("UK", "XX", "cn", _Text("CN"), 5)),
+        "designations": (_SETS | st.none(), _BAD_SETS),
+    },
+    Money: {
+        "amount": (st.integers(min_value=0, max_value=10**9), _BAD_AMOUNTS),
+        "currency": (_pick("USD", "JPY", "EUR"), _pick("usd", "ZZZ", "", _Text("USD"), 3, None)),
+    },
+    Purchase: {
+        "buyer": (_pick(_BUYER), _pick(None, "b")),
+        "vendor": (_pick(None, _OWNER, _SUB), _pick("v", 3)),
+        "category": (
+            _pick("telecom", "telecom/network", None, Category("it"))
+            | st.from_regex(r"[a-z]{1,3}(/[a-z]{1,3}){0,2}", fullmatch=True),
+            _pick("Bad Cat", "", 5, _Text("telecom")),
+        ),
+        "date": (_pick(None, _PAST, _LATER), _BAD_DAYS),
+        "value": (_pick(None, Money(amount=5, currency="USD")), _pick(5, "5 USD")),
+        "purpose": (_pick(None, "resale"), _pick("Bad Purpose", "", 3, _Text("resale"))),
+        "components": (st.none(), _pick((), [Component()], ["x"], 3)),
+        "facts": (_pick({}, _EMPTY_FACTS), _BAD_MAPS),
+        "id": (_TEXT, _BAD_TEXT),
+        "description": (_TEXT, _BAD_TEXT),
+        "supplier": (_TEXT, _BAD_TEXT),
+        "acquired": (_pick(None, _PAST, _LATER), _BAD_DAYS),
+    },
+}
+_REQUIRED = {
+    Vendor: {"id"},
+    Buyer: {"id", "public", "sector"},
+    Money: {"amount", "currency"},
+    Purchase: {"buyer"},
+}
+
+
+@st.composite
+def _constructor_calls(draw: st.DrawFn) -> tuple[type, dict[str, Any]]:
+    """A class and keyword arguments for it: good values, some left to their defaults, and
+    sometimes one or two bad ones."""
+    cls = draw(st.sampled_from(list(_ARGUMENTS)))
+    fields = _ARGUMENTS[cls]
+    kwargs = {
+        name: draw(good)
+        for name, (good, _) in fields.items()
+        if name in _REQUIRED[cls] or draw(st.booleans())
+    }
+    for name in draw(st.lists(st.sampled_from(sorted(fields)), max_size=2, unique=True)):
+        kwargs[name] = draw(fields[name][1])
+    return cls, kwargs
+
+
+def _built(cls: type, init: Any, kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """What ``init`` makes of ``kwargs``: the error (type, message, path) or every field's type
+    and value, and the hash for the classes that cache it."""
+    obj = object.__new__(cls)
+    try:
+        init(obj, **kwargs)
+    except Exception as exc:  # compared, not swallowed
+        return ("error", type(exc), str(exc), getattr(exc, "path", None))
+    fields = tuple(
+        (a.name, type(getattr(obj, a.name)), getattr(obj, a.name)) for a in attrs.fields(cls)
+    )
+    return ("value", fields, hash(obj) if cls in (Vendor, Buyer) else None)
+
+
+class TestFastConstructors:
+    """The value classes' fast ``__init__`` agrees with attrs' checked one on every argument."""
+
+    @pytest.mark.parametrize("cls", [Vendor, Buyer, Money, Purchase])
+    def test_same_signature(self, cls: type) -> None:
+        """The fast constructor takes the same arguments, with the same defaults."""
+
+        def shape(f: Any) -> list[tuple[str, Any, Any]]:
+            return [(p.name, p.kind, p.default) for p in inspect.signature(f).parameters.values()]
+
+        assert shape(cls.__init__) == shape(CHECKED_INITS[cls])
+        assert cls.__init__ is not CHECKED_INITS[cls]
+
+    @settings(max_examples=200)
+    @given(_constructor_calls(), st.booleans())
+    @example((Purchase, {"buyer": _BUYER, "date": _PAST, "acquired": _LATER}), True)
+    @example((Purchase, {"buyer": _BUYER, "date": _LATER, "acquired": _PAST}), True)
+    @example((Vendor, {"id": "c0", "parent": _chain(2)}), True)
+    @example((Vendor, {"id": "c64", "parent": _chain(64)}), True)
+    @example((Vendor, {"id": "v1", "parent": Vendor(id="v1")}), True)
+    @example((Money, {"amount": True, "currency": "USD"}), True)
+    def test_same_value_or_error(self, case: tuple[type, dict[str, Any]], fast_first: bool) -> None:
+        """Either both constructors raise the same error, or both build the same fields (same
+        types, equal values, same hash); in either order, since checking fills memos."""
+        cls, kwargs = case
+        runs = [(cls.__init__, "fast"), (CHECKED_INITS[cls], "checked")]
+        if not fast_first:
+            runs.reverse()
+        out = {name: _built(cls, init, kwargs) for init, name in runs}
+        event(f"{cls.__name__}: {out['fast'][0]}")
+        assert out["fast"] == out["checked"]

@@ -400,3 +400,128 @@ class TestRegistry:
         assert decide("uk-telecoms", attrs.evolve(p, vendor=attrs.evolve(cn, country="SE"))) is (
             Effect.ALLOW
         )
+
+
+def with_listed_buyer(list_id: str, buyer_id: str, name: str, added: dt.date) -> Any:
+    """The bundled registry with one buyer entity listed on ``list_id`` from ``added``: what a
+    screening that knows the list would build."""
+    from vendorpolicy import Entity, Listing, Registry
+
+    listing = Listing(entity=buyer_id, added=added)
+    return Registry(
+        id="with-buyers",
+        version="1",
+        entities=[*REGISTRY.entities, Entity(id=buyer_id, name=name, country="GB")],
+        relations=REGISTRY.relations,
+        lists=[
+            attrs.evolve(d, entries=(*d.entries, listing)) if d.id == list_id else d
+            for d in REGISTRY.lists
+        ],
+    )
+
+
+def recipient_cases() -> list[Any]:
+    with (CONFORMANCE / "uk-telecoms.toml").open("rb") as handle:
+        table = tomllib.load(handle)
+    return [
+        pytest.param(c, id=c["id"])
+        for c in table["case"]
+        if c.get("status", "ok") == "ok"
+        and (c["purchase"].get("facts") or {}).get("dvd-recipient") is True
+    ]
+
+
+def huawei_5g(buyer_name: str, date: dt.date, **facts: Any) -> Purchase:
+    """A carrier installs Huawei 5G radio equipment at an ordinary site."""
+    return purchase_from_dict(
+        {
+            "buyer": {
+                "id": "po-1",
+                "name": buyer_name,
+                "public": False,
+                "sector": "carrier",
+                "country": "GB",
+            },
+            "supplier": "Huawei Technologies Co., Ltd.",
+            "category": "telecom/radio",
+            "date": date.isoformat(),
+            "components": [],
+            "facts": {
+                "network": "5g",
+                "network-function": "ran",
+                "action": "install",
+                "site-sensitivity": "ordinary",
+                "hrv-share-over-35": False,
+                **facts,
+            },
+        }
+    )
+
+
+class TestDirectionRecipients:
+    """`uk-telecoms` reads the buyer designation `uk.tsa.dvd-recipient` when the buyer does not
+    state `dvd-recipient` (issue 9, class 5: public facts about buyers knowable from the
+    registry). The bundled registry declares the list without entries (no readable primary
+    list of the 35 recipients); a registry that has them decides as the fact would."""
+
+    PACK = "uk-telecoms"
+    LIST = "uk.tsa.dvd-recipient"
+
+    @pytest.mark.parametrize("case", recipient_cases())
+    def test_designation_agrees_with_the_fact(self, case: dict[str, Any]) -> None:
+        """Each worked purchase of a direction recipient decides the same when the buyer carries
+        the designation instead of stating `dvd-recipient`."""
+        data = {**case["purchase"], "facts": dict(case["purchase"]["facts"])}
+        del data["facts"]["dvd-recipient"]
+        designated = purchase_from_dict(data)
+        designated = attrs.evolve(
+            designated, buyer=attrs.evolve(designated.buyer, designations={self.LIST})
+        )
+        as_of = dt.date.fromisoformat(case["as_of"]) if "as_of" in case else None
+        rules = packs.load(self.PACK)
+        stated = rules.evaluate(
+            purchase_from_dict(case["purchase"]), as_of=as_of, registry=REGISTRY
+        )
+        got = rules.evaluate(designated, as_of=as_of, registry=REGISTRY)
+        assert got.effect is stated.effect, got.explain()
+        assert "facts.dvd-recipient" not in got.missing_facts
+
+    def test_recipient_from_a_registry(self) -> None:
+        """A provider a registry lists as a recipient from 13 Oct 2022 is denied new Huawei 5G
+        equipment without stating it; before the listing, and for a provider not listed, the
+        unstated fact still goes to review."""
+        registry = with_listed_buyer(
+            self.LIST, "alpha-telecom", "Alpha Telecom plc", dt.date(2022, 10, 13)
+        )
+        rules = packs.load(self.PACK)
+        listed = huawei_5g("Alpha Telecom plc", dt.date(2023, 3, 1))
+        assert rules.evaluate(listed, registry=registry).effect is Effect.DENY
+        before = huawei_5g("Alpha Telecom plc", dt.date(2022, 10, 12))
+        assert rules.evaluate(before, registry=registry).effect is Effect.REVIEW
+        other = huawei_5g("Omega Mobile Ltd", dt.date(2023, 3, 1))
+        assert rules.evaluate(other, registry=registry).effect is Effect.REVIEW
+
+    def test_statement_is_read_first(self) -> None:
+        """A buyer that states whether it received a direction is decided on its statement: a
+        name the registry resolves only uncertainly (it resembles a designated company) is
+        decided as a name it does not know at all, with no escalation for its designations."""
+        rules = packs.load(self.PACK)
+        # Buying sanctions-affected Huawei full-fibre equipment: denied to a recipient,
+        # only warned (the 2020 transition advice) to a provider that received no direction.
+        fibre = {"network": "full-fibre", "network-function": "access", "action": "buy"}
+        fibre["sanctions-affected"] = True
+        for stated, effect in ((True, Effect.DENY), (False, Effect.WARN)):
+            facts = {**fibre, "dvd-recipient": stated}
+            similar = huawei_5g("Pacific Networks Telecom Ltd", dt.date(2023, 3, 1), **facts)
+            unknown = huawei_5g("Omega Mobile Ltd", dt.date(2023, 3, 1), **facts)
+            got = rules.evaluate(similar, registry=REGISTRY)
+            assert got.resolutions[0].note, "the buyer's name should resolve uncertainly"
+            assert got.effect is rules.evaluate(unknown, registry=REGISTRY).effect, got.explain()
+            assert got.effect is effect, got.explain()
+            assert "buyer.designations" not in got.missing_facts
+
+    def test_bundled_list_is_empty_and_says_why(self) -> None:
+        """The bundled registry declares the list without entries, and says why."""
+        designation = REGISTRY.designation_list(self.LIST)
+        assert designation.entries == ()
+        assert "No entries are recorded" in designation.scope_notes

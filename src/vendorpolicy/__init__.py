@@ -104,6 +104,7 @@ if _typing.TYPE_CHECKING:
         Resolution,
     )
     from vendorpolicy._schema import rule_set_schema
+    from vendorpolicy._sql import to_sql
     from vendorpolicy._trace import Trace
     from vendorpolicy._vocabulary import FactLocation, FactSpec, Vocabulary, bundled_vocabulary
 
@@ -166,6 +167,7 @@ _LAZY = {
     "screen_ledger": "_ledger",
     "ScreenedColumns": "_columns",
     "screen_columns": "_columns",
+    "to_sql": "_sql",
     "write_results": "_ledger",
     "DetectedFormat": "_ledger",
     "detect_format": "_ledger",
@@ -292,6 +294,7 @@ __all__ = [
     "screen_columns",
     "screen_ledger",
     "supply_hint",
+    "to_sql",
     "unstructure",
     "vendor",
     "write_results",

@@ -683,10 +683,12 @@ def decision_schema() -> dict[str, Any]:
             "ledger": {
                 "type": "object",
                 "description": "Where the purchase came from, in `check --format records`: "
-                "its line in the ledger and the kept columns.",
+                "its line in the ledger and the kept columns (and the ledger's file, in a run "
+                "over several ledgers).",
                 "properties": {
                     "line": {"type": "integer", "minimum": 1},
                     "kept": {"type": "object"},
+                    "file": _TEXT,
                 },
                 "required": ["line", "kept"],
                 "additionalProperties": False,
@@ -733,7 +735,13 @@ def result_schema() -> dict[str, Any]:
                 "as_of": _DATE_OR_NULL,
                 "credit_memo": {"type": "boolean"},
                 "kept": {"type": "object", "additionalProperties": {"type": ["string", "null"]}},
-            }
+                "ledger": {
+                    "type": "string",
+                    "description": "The ledger the row came from, as named on the command "
+                    "line, in a `check` run over several ledgers.",
+                },
+            },
+            optional=("ledger",),
         ),
         "allOf": [
             {

@@ -331,6 +331,20 @@ class FrozenMapping(Mapping[K, V], Generic[K, V]):
     def __len__(self) -> int:
         return len(self._data)
 
+    # ``Mapping.__eq__`` copies both sides into dicts; values are compared (as dictionary keys,
+    # a vendor by its attributes) on every evaluation, so compare the dicts held instead. The
+    # same answers: equal to any mapping with the same items, NotImplemented for the rest.
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is FrozenMapping:
+            return self._data == other._data
+        if isinstance(other, Mapping):
+            return self._data == dict(other.items())
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # as Mapping has it: a mapping is not hashable
+
     def __repr__(self) -> str:
         return repr(self._data)
 

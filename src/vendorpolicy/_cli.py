@@ -23,47 +23,55 @@ import datetime as dt
 import json
 import os
 import sys
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-import attrs
-
 from vendorpolicy._audit import decision_schema, result_schema
 from vendorpolicy._checks import tick
-from vendorpolicy._components import load_components
+from vendorpolicy._cli_base import (
+    EXIT_DENIED,
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_ROW_ERRORS,
+    EXIT_USAGE,
+    Command,
+    Parser,
+    Subparsers,
+    UsageError,
+    add_registry_option,
+    as_json,
+    date_arg,
+    extra_facts,
+    format_option,
+    load_vocabulary,
+    outside_vocabulary_options,
+    pack_option,
+    registry_from_args,
+    registry_option,
+    vocabulary_option,
+)
+from vendorpolicy._cli_check import CHECK, _why
+from vendorpolicy._cli_completion import COMPLETION
+from vendorpolicy._cli_sql import SQL
+from vendorpolicy._cli_table import aligned_table, terminal_width, wrap_line
 from vendorpolicy._convert import unstructure
 from vendorpolicy._decision import Decision
-from vendorpolicy._files import atomic_output, load_purchase, load_rule_set, read_document
-from vendorpolicy._ledger import (
-    EXTRA_FORMATS,
-    ColumnMapping,
-    LedgerRow,
-    RowError,
-    ScreenedRow,
-    ScreeningSummary,
-    SummaryTally,
-    _ledger_format,
-    _summary_head,
-    detect_format,
-    read_ledger,
-    screen,
-    write_results,
-)
-from vendorpolicy._mapping import load_mapping, mapping_schema
-from vendorpolicy._model import Buyer, Effect, Purchase
+from vendorpolicy._files import atomic_output, load_purchase, load_rule_set
+from vendorpolicy._mapping import mapping_schema
+from vendorpolicy._model import Buyer, Purchase
 from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Resolution
 from vendorpolicy._rules import RuleSet
 from vendorpolicy._samples import sample_purchases, sample_rule_set
 from vendorpolicy._schema import rule_set_schema
 from vendorpolicy._text import shown
-from vendorpolicy._vocabcheck import fact_name_problems
-from vendorpolicy._vocabulary import Vocabulary, bundled_vocabulary, show_value
-from vendorpolicy.errors import FileError, InvalidDataError, VendorPolicyError
+from vendorpolicy._vocabulary import show_value
+from vendorpolicy.errors import FileError, VendorPolicyError
 
 __all__ = [
+    "COMMANDS",
     "EXIT_DENIED",
     "EXIT_INPUT",
     "EXIT_INTERRUPTED",
@@ -76,14 +84,6 @@ __all__ = [
     "registry_option",
 ]
 
-EXIT_OK = 0
-EXIT_DENIED = 1
-EXIT_USAGE = 2
-EXIT_INPUT = 3
-EXIT_INTERRUPTED = 130
-#: With ``check --exit-bits``: some rows could not be read (added to ``EXIT_DENIED``).
-EXIT_ROW_ERRORS = 4
-
 
 #: The schemas `vendorpolicy schema KIND` prints.
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -94,31 +94,38 @@ SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
 }
 
 
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(f"{self.prog}: {message}")
-
-
 def _parser() -> argparse.ArgumentParser:
+    """The whole command line, built from :data:`COMMANDS`."""
     from vendorpolicy import __version__  # noqa: PLC0415 - cycle
 
-    parser = _Parser(
+    parser = Parser(
         prog="vendorpolicy",
         description="Decide whether purchases may go ahead under vendor restrictions.",
     )
     parser.add_argument("--version", action="version", version=f"vendorpolicy {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands.add_parser(
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for command in COMMANDS:
+        sub = command.add_parser(commands)
+        if command.examples:
+            # Each command's help ends with its examples (kept as written, not re-wrapped).
+            sub.formatter_class = argparse.RawDescriptionHelpFormatter
+            sub.epilog = "examples:\n" + "\n".join(f"  {line}" for line in command.examples)
+    return parser
+
+
+def _demo_parser(commands: Subparsers) -> argparse.ArgumentParser:
+    demo: argparse.ArgumentParser = commands.add_parser(
         "demo",
         help="screen the bundled sample purchases with the bundled example rule set",
         description="Screen the bundled sample purchases with the bundled example rule set, "
         "modelled on Japan's December 2018 government procurement rule.",
     )
-    explain = commands.add_parser(
+    format_option(demo)
+    return demo
+
+
+def _explain_parser(commands: Subparsers) -> argparse.ArgumentParser:
+    explain: argparse.ArgumentParser = commands.add_parser(
         "explain",
         help="explain the decision on one purchase in full",
         description="Explain one purchase: `explain RULES PURCHASE.json` decides a purchase "
@@ -131,15 +138,27 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--json", action="store_true", help="print the decision's audit record as JSON"
     )
-    explain.add_argument("--as-of", type=_date_arg, help="judge rules in force on this date")
+    explain.add_argument("--as-of", type=date_arg, help="judge rules in force on this date")
     explain.add_argument(
         "--what-if",
         action="store_true",
         help="also list the smallest changes of the stated facts that change the effect",
     )
-    _pack_option(explain)
-    _outside_vocabulary_options(explain)
-    validate = commands.add_parser(
+    pack_option(explain)
+    outside_vocabulary_options(explain)
+    explain.add_argument(
+        "--include-purchase",
+        action="store_true",
+        help="with --json: put the purchase in the record, so that `vendorpolicy replay` can "
+        "decide it again",
+    )
+    add_registry_option(explain, default=None)
+    format_option(explain)
+    return explain
+
+
+def _validate_parser(commands: Subparsers) -> argparse.ArgumentParser:
+    validate: argparse.ArgumentParser = commands.add_parser(
         "validate",
         help="check rule files and report every problem in them",
         description="Check one or more rule files (JSON or TOML) and report every problem "
@@ -148,106 +167,13 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "rules", nargs="+", metavar="RULES", help="one or more rule files (.toml or .json)"
     )
-    _vocabulary_option(validate)
-    check = commands.add_parser(
-        "check",
-        help="screen a purchase ledger (CSV or JSON Lines) against a rule file",
-        description="Screen every row of a ledger and write one result per row: a decision, "
-        "or an error record with the row's line. Exit 1 when a purchase is denied (see "
-        "--fail-on), 3 when the rules, the ledger or any row could not be read.",
-    )
-    check.add_argument(
-        "args",
-        nargs="+",
-        metavar="[RULES] LEDGER",
-        help="the rule file (.toml or .json; omit it with --pack), then the ledger (.csv, or "
-        ".jsonl for JSON Lines)",
-    )
-    _pack_option(check)
-    check.add_argument("--output", "-o", help="write results to this file (default: stdout)")
-    check.add_argument(
-        "--format",
-        choices=("table", "csv", "jsonl", "records"),
-        help="result format (default: by the --output suffix, else table); records: one full "
-        "decision record per line, with its purchase (JSON Lines, for `vendorpolicy replay`)",
-    )
-    check.add_argument(
-        "--ledger-format", choices=("csv", "jsonl"), help="ledger format (default: by suffix)"
-    )
-    check.add_argument(
-        "--mapping",
-        metavar="FILE",
-        help="a mapping file (.toml, or JSON): column names, value maps for codes, constants "
-        "(see `vendorpolicy schema mapping`)",
-    )
-    check.add_argument(
-        "--delimiter",
-        metavar="CHAR|auto",
-        help="the character between cells (default: the mapping's, else `,`); `auto` detects "
-        "it from the header; `tab` for a tab",
-    )
-    check.add_argument(
-        "--encoding",
-        metavar="NAME|auto",
-        help="the ledger's text encoding, such as cp1252 (default: the mapping's, else "
-        "utf-8); `auto`: UTF-8 unless the file is not, then cp1252",
-    )
-    check.add_argument(
-        "--decimal",
-        choices=(".", ",", "auto"),
-        help="the decimal mark of amounts; `auto` detects it and the thousands separator",
-    )
-    check.add_argument(
-        "--thousands",
-        metavar="CHAR|none",
-        help="the thousands separator of amounts (`,` in 1,016.20; `none`: no separator)",
-    )
-    check.add_argument(
-        "--components",
-        metavar="FILE",
-        help="a components file (CSV: purchase_id, maker, category, description, facts.NAME…): "
-        "the parts of the ledger's purchases, joined by purchase id",
-    )
-    check.add_argument(
-        "--all-components",
-        action="store_true",
-        help="the --components file lists every part of every purchase: a purchase it does not "
-        "list has none (instead of undeclared parts, which rules over parts read as unknown)",
-    )
-    check.add_argument(
-        "--keep",
-        action="append",
-        default=[],
-        metavar="COLUMN[,COLUMN…]",
-        help="copy these ledger columns to every result row (e.g. `--keep PO,Item`), so that "
-        "results join back to the export; repeat or separate with commas",
-    )
-    check.add_argument(
-        "--fail-on",
-        choices=("deny", "review", "warn", "never"),
-        default="deny",
-        help="exit 1 when a decision is this severe or more (default: deny; never: always 0)",
-    )
-    check.add_argument("--as-of", type=_date_arg, help="judge rules in force on this date")
-    add_registry_option(check, default=None)
-    check.add_argument("--quiet", "-q", action="store_true", help="no progress or summary")
-    check.add_argument(
-        "--summary-format",
-        choices=("text", "json"),
-        default="text",
-        help="the summary on stderr: text (default: counts, missing facts and how to supply "
-        "them, suppliers not identified, rule hits), or json (printed even with --quiet)",
-    )
-    check.add_argument(
-        "--exit-bits",
-        action="store_true",
-        help="exit with bits: 1 when a decision reached --fail-on, 4 when rows could not be "
-        "read (5: both), so that denials still show when some rows errored; 3 stays for "
-        "unreadable input files",
-    )
-    _vocabulary_option(check)
-    _outside_vocabulary_options(check)
-    schema = commands.add_parser(
+    vocabulary_option(validate)
+    format_option(validate)
+    return validate
+
+
+def _schema_parser(commands: Subparsers) -> argparse.ArgumentParser:
+    schema: argparse.ArgumentParser = commands.add_parser(
         "schema",
         help="print the JSON Schema of a file format (rule files by default)",
         description="Print the JSON Schema (draft 2020-12) of rule-set files, or of another "
@@ -262,7 +188,11 @@ def _parser() -> argparse.ArgumentParser:
         "records (`explain --json`, `Decision.to_json()`); result: the rows of `check "
         "--format jsonl`",
     )
-    packs = commands.add_parser(
+    return schema
+
+
+def _packs_parser(commands: Subparsers) -> argparse.ArgumentParser:
+    packs: argparse.ArgumentParser = commands.add_parser(
         "packs",
         help="list the bundled rule packs, or show one",
         description="List the bundled rule packs (real regimes) with their titles and rule "
@@ -270,7 +200,12 @@ def _parser() -> argparse.ArgumentParser:
         "its sources.",
     )
     packs.add_argument("name", nargs="?", metavar="NAME", help="a pack to show in full")
-    resolve = commands.add_parser(
+    format_option(packs)
+    return packs
+
+
+def _resolve_parser(commands: Subparsers) -> argparse.ArgumentParser:
+    resolve: argparse.ArgumentParser = commands.add_parser(
         "resolve",
         help="show how supplier names resolve against a vendor registry",
         description="Resolve free-text supplier names against a vendor registry: the entity, "
@@ -279,33 +214,38 @@ def _parser() -> argparse.ArgumentParser:
     resolve.add_argument("names", nargs="+", metavar="NAME", help="a supplier name as written")
     add_registry_option(resolve)
     resolve.add_argument(
-        "--as-of", type=_date_arg, default=None, help="the date (YYYY-MM-DD) to resolve as of"
+        "--as-of", type=date_arg, default=None, help="the date (YYYY-MM-DD) to resolve as of"
     )
     resolve.add_argument("--json", action="store_true", help="print the resolutions as JSON")
-    _replay_parser(commands)
-    _fmt_parser(commands)
-    _add_conventions(commands)
-    return parser
+    format_option(resolve)
+    return resolve
 
 
-def _add_conventions(commands: Any) -> None:
-    """What every command shares: ``--format json`` where it prints, ``explain``'s registry
-    and record options, and examples at the end of each command's help."""
-    explain = commands.choices["explain"]
-    explain.add_argument(
-        "--include-purchase",
-        action="store_true",
-        help="with --json: put the purchase in the record, so that `vendorpolicy replay` can "
-        "decide it again",
+def _replay_parser(commands: Subparsers) -> argparse.ArgumentParser:
+    replay: argparse.ArgumentParser = commands.add_parser(
+        "replay",
+        help="decide recorded decisions again and report any that differ",
+        description="Read decision records (JSON, one record; or JSON Lines, one per line, as "
+        "`explain --json --include-purchase` or `Decision.to_json(include_purchase=True)` "
+        "write them), decide each recorded purchase again under the rules, as of the recorded "
+        "date, and report every record whose decision now differs, with the keys that differ. "
+        "Exit 0 when all agree, 1 when any differs, 3 when a record cannot be read.",
     )
-    add_registry_option(explain, default=None)
-    for name in ("explain", "validate", "packs", "resolve"):
-        _format_option(commands.choices[name])
-    _add_examples(commands)
+    replay.add_argument(
+        "args",
+        nargs="+",
+        metavar="[RULES] RECORDS",
+        help="the rule file (omit it with --pack), then one or more record files",
+    )
+    pack_option(replay)
+    add_registry_option(replay, default=None)
+    outside_vocabulary_options(replay)
+    replay.add_argument("--format", choices=("text", "json"), default="text")
+    return replay
 
 
-def _fmt_parser(commands: Any) -> None:
-    fmt = commands.add_parser(
+def _fmt_parser(commands: Subparsers) -> argparse.ArgumentParser:
+    fmt: argparse.ArgumentParser = commands.add_parser(
         "fmt",
         help="rewrite rule files in canonical form (or --check that they are)",
         description="Rewrite each rule file in the canonical form `dump_rule_set` writes "
@@ -328,213 +268,25 @@ def _fmt_parser(commands: Any) -> None:
         help="rewrite TOML files that hold comments too (the canonical form has none; without "
         "this option such files are left as they are and reported)",
     )
+    format_option(fmt)
+    return fmt
 
 
-#: Examples shown at the end of each command's help, as ruff and pytest show them.
-_EXAMPLES: dict[str, tuple[str, ...]] = {
-    "demo": ("vendorpolicy demo",),
-    "explain": (
-        "vendorpolicy explain p-004",
-        "vendorpolicy explain rules.toml purchase.json --as-of 2024-01-02",
-        "vendorpolicy explain --pack us-ndaa-889 purchase.json --json --include-purchase",
-    ),
-    "validate": (
-        "vendorpolicy validate rules.toml",
-        "vendorpolicy validate rules/*.toml --format json",
-    ),
-    "check": (
-        "vendorpolicy check rules.toml purchases.csv -o results.csv",
-        "vendorpolicy check --pack us-ndaa-889 export.csv --mapping sap.toml --keep PO,Item",
-        "vendorpolicy check --pack us-ndaa-889 - --format jsonl < export.csv",
-    ),
-    "schema": ("vendorpolicy schema rules > rules.schema.json", "vendorpolicy schema decision"),
-    "packs": ("vendorpolicy packs", "vendorpolicy packs us-ndaa-889 --format json"),
-    "resolve": (
-        'vendorpolicy resolve "Huawei Technologies" "Hik Vision" --as-of 2024-01-02',
-        "vendorpolicy resolve ACME --registry suppliers.csv --format json",
-    ),
-    "replay": (
-        "vendorpolicy replay rules.toml decisions.jsonl",
-        "vendorpolicy replay --pack us-ndaa-889 record.json --format json",
-    ),
-    "fmt": ("vendorpolicy fmt rules.toml", "vendorpolicy fmt --check --diff rules/*.toml"),
-}
+def _run_schema(args: argparse.Namespace, out: TextIO) -> int:
+    print(json.dumps(SCHEMAS[args.kind](), indent=2, ensure_ascii=False), file=out)
+    return EXIT_OK
 
 
-def _add_examples(commands: Any) -> None:
-    """Each command's help ends with its examples (kept as written, not re-wrapped)."""
-    for name, sub in commands.choices.items():
-        examples = _EXAMPLES.get(name)
-        if examples:
-            sub.formatter_class = argparse.RawDescriptionHelpFormatter
-            sub.epilog = "examples:\n" + "\n".join(f"  {line}" for line in examples)
+def _run_packs(args: argparse.Namespace, out: TextIO) -> int:
+    if args.format == "json":
+        return _packs_json(args.name, out)
+    return _packs(args.name, out)
 
 
-def _replay_parser(commands: Any) -> None:
-    replay = commands.add_parser(
-        "replay",
-        help="decide recorded decisions again and report any that differ",
-        description="Read decision records (JSON, one record; or JSON Lines, one per line, as "
-        "`explain --json --include-purchase` or `Decision.to_json(include_purchase=True)` "
-        "write them), decide each recorded purchase again under the rules, as of the recorded "
-        "date, and report every record whose decision now differs, with the keys that differ. "
-        "Exit 0 when all agree, 1 when any differs, 3 when a record cannot be read.",
-    )
-    replay.add_argument(
-        "args",
-        nargs="+",
-        metavar="[RULES] RECORDS",
-        help="the rule file (omit it with --pack), then one or more record files",
-    )
-    _pack_option(replay)
-    add_registry_option(replay, default=None)
-    _outside_vocabulary_options(replay)
-    replay.add_argument("--format", choices=("text", "json"), default="text")
-
-
-def _format_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people (default), or json for tools",
-    )
-
-
-def _as_json(args: argparse.Namespace) -> bool:
-    return bool(getattr(args, "json", False)) or getattr(args, "format", "text") == "json"
-
-
-def _pack_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--pack",
-        metavar="NAME",
-        help="use a bundled rule pack (see `vendorpolicy packs`) instead of a rule file; "
-        "names resolve against the bundled registry, with any --registry files merged onto it",
-    )
-
-
-def _vocabulary_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--vocabulary",
-        metavar="FILE|bundled",
-        help='a JSON file {"categories": [...], "designations": [...], "facts": [...]}, or '
-        "`bundled` for the bundled category tree: rules that refer to anything else are "
-        "errors (and for `check`, purchases that state anything else)",
-    )
-
-
-def _outside_vocabulary_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--outside-vocabulary",
-        choices=("error", "escalate"),
-        default="error",
-        help="a purchase whose facts or category are outside the rules' vocabulary: an error "
-        "(default; for `check`, an error record for the row), or `escalate` to read those "
-        "facts as unknown and decide",
-    )
-    parser.add_argument(
-        "--extra-fact",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="a fact the purchases may state for other rules (any value); repeat for several",
-    )
-    parser.add_argument(
-        "--extra-facts-of",
-        action="append",
-        default=[],
-        metavar="PACK",
-        help="accept (and check) the facts of another bundled pack, for a ledger screened "
-        "under several packs; `all` for every pack; repeat for several",
-    )
-
-
-def _extra_facts(args: argparse.Namespace) -> list[str | Vocabulary]:
-    extra: list[str | Vocabulary] = list(args.extra_fact)
-    if args.extra_facts_of:
-        from vendorpolicy import packs  # noqa: PLC0415 - only these options need them
-
-        names = [] if "all" in args.extra_facts_of else args.extra_facts_of
-        extra.append(packs.vocabulary(*names))
-    return extra
-
-
-def _date_arg(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date `{text}` (write YYYY-MM-DD)") from None
-
-
-def add_registry_option(
-    parser: argparse.ArgumentParser, *, default: str | None = "bundled"
-) -> None:
-    """``--registry FILE`` (repeatable), ``--no-bundled-registry`` and
-    ``--registry-collisions``: the vendor registry to resolve names against.
-
-    With ``default="bundled"`` (``resolve``, and ``check`` under ``--pack``) the files are merged
-    onto the bundled registry; ``--no-bundled-registry`` leaves it out, so that only the files
-    count. With ``default=None`` (``check`` with a rule file) only the files count, and
-    without any, names are not resolved."""
-    if default == "bundled":
-        where = "merged onto the bundled registry (see --no-bundled-registry)"
-    else:
-        where = "merged in order; without one, supplier names are not resolved (under --pack, "
-        "they are merged onto the bundled registry)"
-    parser.add_argument(
-        "--registry",
-        action="append",
-        default=None,
-        metavar="FILE",
-        help="a registry file (.json, .toml, or .csv of entities), or `bundled`; repeat it to "
-        f"add several, {where}",
-    )
-    parser.add_argument(
-        "--no-bundled-registry",
-        action="store_true",
-        help="use only the --registry files, not the bundled registry under them",
-    )
-    parser.add_argument(
-        "--registry-collisions",
-        choices=("error", "ambiguous"),
-        default="error",
-        help="when a registry file's entity shares a name with a designated entity of another: "
-        "stop with an error (default), or go on with the shared names ambiguous (review)",
-    )
-
-
-def registry_option(value: str) -> Registry:
-    """The registry one ``--registry`` value names: the bundled one, or one loaded from a file."""
-    from vendorpolicy._io import bundled_registry, load_registry  # noqa: PLC0415 - cycle
-
-    return bundled_registry() if value == "bundled" else load_registry(value)
-
-
-def registry_from_args(args: argparse.Namespace, *, bundled: bool) -> Registry | None:
-    """The registry the registry options give: the bundled registry (when ``bundled`` and not
-    ``--no-bundled-registry``) with every ``--registry`` file merged onto it in order, each merge
-    refusing collisions with designated entities unless ``--registry-collisions ambiguous``.
-    ``None`` when there is nothing to resolve against."""
-    refs: list[str] = list(args.registry or [])
-    if bundled and not args.no_bundled_registry and "bundled" not in refs:
-        refs.insert(0, "bundled")
-    if args.no_bundled_registry and not args.registry:
-        raise _UsageError("--no-bundled-registry needs at least one --registry FILE")
-    registry: Registry | None = None
-    for ref in dict.fromkeys(refs):
-        more = registry_option(ref)
-        registry = (
-            more
-            if registry is None
-            else registry.merge(
-                more,
-                id=f"{registry.id}.{more.id}",
-                version=f"{registry.version}+{more.version}",
-                on_collision=args.registry_collisions,
-            )
-        )
-    return registry
+def _run_resolve(args: argparse.Namespace, out: TextIO) -> int:
+    registry = registry_from_args(args, bundled=True)
+    assert registry is not None
+    return _resolve(args.names, registry, args.as_of, as_json=as_json(args), out=out)
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
@@ -552,37 +304,20 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
 
 
 def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
+    parser = _parser()
     try:
-        args = _parser().parse_args(argv)
-    except _UsageError as exc:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
         print(shown(str(exc)), file=err)
         print("try `vendorpolicy --help`", file=err)
         return EXIT_USAGE
+    run = {command.name: command.run for command in COMMANDS}.get(args.command)
+    if run is None:
+        parser.print_help(out)
+        return EXIT_USAGE
     try:
-        if args.command == "demo":
-            return _demo(out)
-        if args.command == "explain":
-            return _explain(args, out=out)
-        if args.command == "validate":
-            return _validate_all(args, out)
-        if args.command == "check":
-            return _check(args, out)
-        if args.command == "schema":
-            print(json.dumps(SCHEMAS[args.kind](), indent=2, ensure_ascii=False), file=out)
-            return EXIT_OK
-        if args.command == "packs":
-            if args.format == "json":
-                return _packs_json(args.name, out)
-            return _packs(args.name, out)
-        if args.command == "resolve":
-            registry = registry_from_args(args, bundled=True)
-            assert registry is not None
-            return _resolve(args.names, registry, args.as_of, as_json=_as_json(args), out=out)
-        if args.command == "replay":
-            return _replay(args, out)
-        if args.command == "fmt":
-            return _fmt(args, out)
-    except _UsageError as exc:
+        return run(args, out)
+    except UsageError as exc:
         print(shown(str(exc)), file=err)
         return EXIT_USAGE
     except VendorPolicyError as exc:
@@ -594,8 +329,6 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_INPUT
-    _parser().print_help(out)
-    return EXIT_USAGE
 
 
 def decision_table(
@@ -622,104 +355,36 @@ def decision_table(
                 _why(d, rules),
             )
         )
-    return aligned_table(lines, width=width)
+    return aligned_table(lines, width=width, shrink=(1, 2, 3))
 
 
-def aligned_table(lines: Sequence[Sequence[str]], *, width: int | None = None) -> str:
-    """Rows aligned in columns under a header (the first row) and a rule of dashes; cells are
-    shown escaped. With ``width``, the last column wraps onto continuation lines so that no
-    line is wider than ``width`` (a column is never cut)."""
-    import textwrap  # noqa: PLC0415
-
-    cells = [tuple(shown(cell) for cell in row) for row in lines]  # user text, escaped
-    count = len(cells[0])
-    widths = [max(len(row[i]) for row in cells) for i in range(count - 1)]
-    indent = sum(widths) + 2 * (count - 1)
-    below = width is not None and width - indent < _LAST_COLUMN_MIN
-    if below:
-        # Too narrow for the last column beside the others: it goes under its row, indented.
-        indent = 4
-    room = None if width is None else max(width - indent, 20)
-    rendered = []
-    for row in cells:
-        head = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:-1]))
-        last = row[-1]
-        if below:
-            rendered.append(head.rstrip())
-            wrapped = textwrap.wrap(last, room or 20, break_on_hyphens=False) or ["-"]
-            rendered.extend(" " * indent + part for part in wrapped)
-            continue
-        if room is None or len(last) <= room:
-            rendered.append(f"{head}  {last}".rstrip())
-            continue
-        parts = textwrap.wrap(last, room, break_on_hyphens=False)
-        rendered.append(f"{head}  {parts[0]}".rstrip())
-        rendered.extend(" " * indent + part for part in parts[1:])
-    rule = "  ".join("-" * w for w in widths)
-    rendered.insert(2 if below else 1, rule if below else rule + "  ---")
-    return "\n".join(rendered)
-
-
-#: The least room the last column of a table gets beside the others before it goes below.
-_LAST_COLUMN_MIN = 30
-
-
-def _terminal_width(limit: int | None = None) -> int:
-    """The terminal's width (``COLUMNS``, else 80 when not a terminal), at most ``limit``."""
-    import shutil  # noqa: PLC0415
-
-    columns = shutil.get_terminal_size((80, 24)).columns
-    return min(columns, limit) if limit else columns
-
-
-def _not_in_force(decision: Decision, rules: RuleSet | None) -> str | None:
-    """``not in force on DATE: rule, …`` when no rule applied and some rule's window left it
-    out on the decision date; ``None`` otherwise."""
-    if rules is None or decision.as_of is None:
-        return None
-    out = [
-        rule.id
-        for layer in rules.layers()
-        for rule in layer.rules
-        if rule.has_window and not rule.in_force(decision.as_of)
-    ]
-    if not out:
-        return None
-    return f"not in force on {decision.as_of.isoformat()}: {', '.join(out)}"
-
-
-def _why(decision: Decision, rules: RuleSet | None = None) -> str:
-    names = "; ".join(line for r in decision.resolutions for line in r.summary())
-    names = f" [{names}]" if names else ""
-    names += "".join(f" [warning: {w}]" for w in decision.warnings)
-    if decision.determining:
-        first = decision.determining[0]
-        return (f"{first.rule}: {first.reason}" if first.reason else first.rule) + names
-    if decision.missing_facts:
-        return "missing: " + ", ".join(decision.missing_facts) + names
-    if decision.errors:
-        return decision.errors[0]
-    return _not_in_force(decision, rules) or "no rule applied"
-
-
-def _demo(out: TextIO) -> int:
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
     rules = sample_rule_set()
     rows = [(p, rules.evaluate(p)) for p in sample_purchases()]
-    print(f"Rule set: {rules.title}", file=out)
+    if args.format == "json":
+        data = {
+            "rule_set": {"id": rules.id, "version": rules.version, "digest": rules.digest},
+            "decisions": [d.to_dict(include_purchase=True) for _, d in rows],
+        }
+        print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
+        return EXIT_OK
+    width = terminal_width(out, 100)
+    print("\n".join(wrap_line(f"Rule set: {rules.title}", width, hang=10)), file=out)
     print(f"          {rules.id} version {rules.version}", file=out)
-    print(f"          digest {rules.digest}", file=out)
+    print(f"          digest {rules.digest}", file=out)  # one word, never cut
     print("", file=out)
-    print(decision_table(rows, rules=rules, width=_terminal_width(100)), file=out)
+    print(decision_table(rows, rules=rules, width=width), file=out)
     print("", file=out)
-    print("Run `vendorpolicy explain p-004` for a full account of one decision.", file=out)
+    more = "Run `vendorpolicy explain p-004` for a full account of one decision."
+    print("\n".join(wrap_line(more, width)), file=out)
     return EXIT_OK
 
 
 def _explain(args: argparse.Namespace, *, out: TextIO) -> int:
-    options = {"outside_vocabulary": args.outside_vocabulary, "extra_facts": _extra_facts(args)}
+    options = {"outside_vocabulary": args.outside_vocabulary, "extra_facts": extra_facts(args)}
     if args.pack is not None:
         if len(args.args) != 1:
-            raise _UsageError("vendorpolicy explain: with --pack, give only the PURCHASE")
+            raise UsageError("vendorpolicy explain: with --pack, give only the PURCHASE")
         from vendorpolicy import packs  # noqa: PLC0415 - only these commands need them
 
         purchase = _find_purchase(args.args[0])
@@ -729,7 +394,7 @@ def _explain(args: argparse.Namespace, *, out: TextIO) -> int:
         _print_explained(args, rules, purchase, decision, registry, out=out)
         return EXIT_OK
     if len(args.args) > 2:
-        raise _UsageError("vendorpolicy explain: give [RULES] PURCHASE, at most two arguments")
+        raise UsageError("vendorpolicy explain: give [RULES] PURCHASE, at most two arguments")
     rules = load_rule_set(args.args[0]) if len(args.args) == 2 else sample_rule_set()
     purchase = _find_purchase(args.args[-1])
     registry = registry_from_args(args, bundled=False)
@@ -759,9 +424,9 @@ def _print_explained(
         as_of=args.as_of,
         registry=registry,
         outside_vocabulary=args.outside_vocabulary,
-        extra_facts=_extra_facts(args),
+        extra_facts=extra_facts(args),
     )
-    if _as_json(args):
+    if as_json(args):
         # The decision's record stays as `explain --json` writes it; the counterfactuals go
         # beside it.
         record = json.loads(_explained(args, decision))
@@ -801,26 +466,15 @@ def _json_value(value: object) -> object:
 
 
 def _explained(args: argparse.Namespace, decision: Decision) -> str:
-    if _as_json(args):
+    if as_json(args):
         return decision.to_json(indent=2, include_purchase=args.include_purchase)
     return decision.explain()
-
-
-def _load_vocabulary(path: str | None) -> Vocabulary | None:
-    if path is None:
-        return None
-    if path == "bundled":
-        return bundled_vocabulary()
-    from vendorpolicy._convert import structure  # noqa: PLC0415
-
-    vocabulary: Vocabulary = structure(read_document(path), Vocabulary, what=path)
-    return vocabulary
 
 
 def _validate_all(args: argparse.Namespace, out: TextIO) -> int:
     """``validate`` over every file given: each is checked and reported (an invalid one does
     not stop the others); exit 3 when any is invalid."""
-    vocabulary = _load_vocabulary(args.vocabulary)
+    vocabulary = load_vocabulary(args.vocabulary)
     reports: list[dict[str, Any]] = []
     for path in args.rules:
         try:
@@ -863,7 +517,7 @@ def _validate(
     path: str, vocabulary: str | None, out: TextIO, *, rules: RuleSet | None = None
 ) -> int:
     if rules is None:
-        rules = load_rule_set(path, vocabulary=_load_vocabulary(vocabulary))
+        rules = load_rule_set(path, vocabulary=load_vocabulary(vocabulary))
     layers = rules.layers()
     count = sum(len(layer.rules) for layer in layers)
     print(
@@ -876,395 +530,6 @@ def _validate(
         file=out,
     )
     return EXIT_OK
-
-
-def _check(args: argparse.Namespace, out: TextIO) -> int:
-    if args.pack is not None:
-        if len(args.args) != 1:
-            raise _UsageError("vendorpolicy check: with --pack, give only the LEDGER")
-        from vendorpolicy import packs  # noqa: PLC0415 - only these commands need them
-
-        rules = packs.load(args.pack)
-        vocabulary = _load_vocabulary(args.vocabulary)
-    else:
-        if len(args.args) != 2:
-            raise _UsageError("vendorpolicy check: give RULES LEDGER, or --pack NAME LEDGER")
-        vocabulary = _load_vocabulary(args.vocabulary)
-        rules = load_rule_set(args.args[0], vocabulary=vocabulary)
-    args.ledger = args.args[-1]
-    if args.output == "-":
-        args.output = None  # standard output
-    if args.ledger == "-":
-        with _spooled_stdin(args) as spooled:
-            args.ledger = spooled
-            return _check_ledger(args, out, rules, vocabulary)
-    return _check_ledger(args, out, rules, vocabulary)
-
-
-@contextlib.contextmanager
-def _spooled_stdin(args: argparse.Namespace) -> Iterator[str]:
-    """Standard input copied to a temporary file (removed afterwards), so that a ledger piped
-    in is read like a file: its header checked first, its rows streamed."""
-    import shutil  # noqa: PLC0415
-    import tempfile  # noqa: PLC0415
-
-    suffix = ".jsonl" if args.ledger_format == "jsonl" else ".csv"
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - removed in the finally
-        prefix="vendorpolicy-stdin-", suffix=suffix, delete=False
-    )
-    try:
-        with handle:
-            shutil.copyfileobj(sys.stdin.buffer, handle)
-        yield handle.name
-    finally:
-        with contextlib.suppress(OSError):
-            Path(handle.name).unlink()
-
-
-def _check_ledger(
-    args: argparse.Namespace, out: TextIO, rules: RuleSet, vocabulary: Vocabulary | None
-) -> int:
-    registry = registry_from_args(args, bundled=args.pack is not None)
-    mapping = _load_mapping(args)
-    fmt = args.format or _format_for(args.output)
-    extra = _extra_facts(args)
-    suffix = Path(args.ledger).suffix.lower()
-    via_extra = args.ledger_format is None and suffix in EXTRA_FORMATS
-    if args.outside_vocabulary == "error" and not via_extra:
-        _check_fact_columns(args, rules, mapping, vocabulary, extra)
-    if args.all_components and not args.components:
-        raise _UsageError("vendorpolicy check: --all-components needs --components FILE")
-    parts = (
-        load_components(args.components, complete=args.all_components) if args.components else None
-    )
-    if (
-        not via_extra
-        and (args.ledger_format or _ledger_format(args.ledger)) == "csv"
-        and "auto"
-        in (
-            mapping.delimiter,
-            mapping.encoding,
-            mapping.decimal,
-        )
-    ):
-        detected = detect_format(args.ledger, mapping)
-        mapping = detected.mapping
-        if not args.quiet:
-            name = "standard input" if args.args[-1] == "-" else args.ledger
-            print(shown(f"{name}: " + "; ".join(detected.notes)), file=sys.stderr)
-    rows: Iterable[LedgerRow | RowError]
-    show_progress = not args.quiet and sys.stderr.isatty()
-    if via_extra:
-        rows = _extra_reader(suffix)(args.ledger, mapping=mapping, components=parts)
-    elif (
-        parts is None
-        and fmt in ("csv", "jsonl")
-        and not show_progress
-        and (args.ledger_format or _ledger_format(args.ledger)) == "csv"
-    ):
-        # The same records, which `screen` decides and `_write` writes in bulk (see `_bulk`).
-        from vendorpolicy._bulk import BulkRows  # noqa: PLC0415
-
-        rows = BulkRows(args.ledger, mapping=mapping)
-    else:
-        rows = read_ledger(
-            args.ledger, mapping=mapping, format=args.ledger_format, components=parts
-        )
-    results: Iterable[ScreenedRow | RowError] = screen(
-        rules,
-        rows,
-        as_of=args.as_of,
-        registry=registry,
-        outside_vocabulary=args.outside_vocabulary,
-        extra_facts=extra,
-        vocabulary=vocabulary,
-    )
-    if show_progress:
-        results = _progress(results, _count_lines(args.ledger))
-    with contextlib.ExitStack() as reader:
-        # The ledger is closed when the run stops early too (an error, Ctrl-C): its rows close
-        # their file whether or not reading has begun.
-        stop = getattr(rows, "close", None)
-        if stop is not None:
-            reader.callback(stop)
-        summary = _write_output(args, results, out, rules, fmt, mapping.keep)
-    unmatched = parts.unmatched() if parts is not None else []
-    if args.summary_format == "json":
-        data = summary.to_dict()
-        data["unmatched_components"] = [{"line": n, "purchase_id": i} for n, i in unmatched]
-        data["exit_code"] = _exit_code(args, summary, unmatched)
-        print(json.dumps(data, indent=2, ensure_ascii=False), file=sys.stderr)
-    elif not args.quiet:
-        print(summary.report(mapping=mapping), file=sys.stderr)
-    if unmatched:
-        shown_ids = ", ".join(f"{tick(i)} (line {n})" for n, i in unmatched[:5])
-        more = f" and {len(unmatched) - 5} more" if len(unmatched) > 5 else ""
-        print(
-            shown(
-                f"error: {len(unmatched)} part{'s' if len(unmatched) != 1 else ''} in "
-                f"{args.components} for purchases not in the ledger: {shown_ids}{more}"
-            ),
-            file=sys.stderr,
-        )
-    return _exit_code(args, summary, unmatched)
-
-
-def _write_output(  # noqa: PLR0917 - the parts of one check
-    args: argparse.Namespace,
-    results: Iterable[ScreenedRow | RowError],
-    out: TextIO,
-    rules: RuleSet,
-    fmt: str,
-    keep: Sequence[str],
-) -> ScreeningSummary:
-    """The results written to ``--output`` (whole or not at all: an error or Ctrl-C halfway
-    leaves the previous file in place) or to ``out``."""
-    if not args.output:
-        return _write(results, out, rules, fmt, keep)
-    try:
-        with atomic_output(args.output) as target:
-            return _write(results, target, rules, fmt, keep)
-    except OSError as exc:
-        raise FileError(f"cannot write {tick(args.output)}: {exc.strerror or exc}") from None
-
-
-def _exit_code(
-    args: argparse.Namespace, summary: ScreeningSummary, unmatched: Sequence[object]
-) -> int:
-    """The exit code of a check: see the module docstring. With ``--exit-bits``, 1 (a decision
-    reached ``--fail-on``) and 4 (rows could not be read or parts not joined) are bits of one
-    code, so that denials still show when some rows errored."""
-    failed = args.fail_on != "never" and any(
-        Effect(e) >= Effect(args.fail_on) for e, n in summary.effects.items() if n
-    )
-    broken = bool(summary.errors or unmatched)
-    if args.exit_bits:
-        return (EXIT_DENIED if failed else 0) | (EXIT_ROW_ERRORS if broken else 0)
-    if broken:
-        return EXIT_INPUT
-    return EXIT_DENIED if failed else EXIT_OK
-
-
-def _extra_reader(suffix: str) -> Callable[..., Iterable[LedgerRow | RowError]]:
-    """The ``read_ledger`` of the extra that reads ledgers with this suffix."""
-    import importlib  # noqa: PLC0415
-
-    extra, module = EXTRA_FORMATS[suffix]
-    try:
-        reader: Callable[..., Iterable[LedgerRow | RowError]] = importlib.import_module(
-            module
-        ).read_ledger
-    except ImportError:
-        raise VendorPolicyError(
-            f"reading {suffix} ledgers needs an optional dependency",
-            hint=f"pip install vendorpolicy[{extra}]",
-        ) from None
-    return reader
-
-
-def _check_fact_columns(
-    args: argparse.Namespace,
-    rules: RuleSet,
-    mapping: ColumnMapping,
-    vocabulary: Vocabulary | None,
-    extra: list[str | Vocabulary],
-) -> None:
-    """Refuse, once rather than on every row, the facts the rules' vocabulary does not know:
-    a CSV header's fact columns, and the facts the mapping's constants, fact columns and value
-    maps state."""
-    from vendorpolicy._ledger import _ledger_format, read_header  # noqa: PLC0415
-    from vendorpolicy._mapping import FACT_TARGET  # noqa: PLC0415
-
-    where: dict[str, tuple[str, str]] = {}  # fact -> (what, location)
-    mapping_file = args.mapping or "the mapping"
-    for target in [*mapping.constants, *(t for m in mapping.value_maps for t in m.targets())]:
-        if target.startswith(FACT_TARGET):
-            where[target[len(FACT_TARGET) :]] = (mapping.source(target), mapping_file)
-    if (args.ledger_format or _ledger_format(args.ledger)) == "csv":
-        header = read_header(args.ledger, mapping)
-        prefix = mapping.fact_prefix
-        by_column = {column: fact for fact, column in mapping.fact_columns.items()}
-        for i, column in enumerate(header):
-            location = f"{args.ledger}:1 column {i + 1}"
-            if column in by_column:
-                where[by_column[column]] = (f"fact column {tick(column)}", location)
-            elif prefix and column.startswith(prefix) and column not in mapping.columns():
-                where[column[len(prefix) :]] = (f"fact column {tick(column)}", location)
-    found = fact_name_problems(rules, where, vocabulary=vocabulary, extra_facts=extra)
-    if not found:
-        return
-    problems = tuple(
-        type(error)(
-            f"{where[name][0]}: {error.message}",
-            path=where[name][1],
-            hint=(error.hint or "").replace("`extra_facts`", "`--extra-fact`")
-            if error.hint and "did you mean" in error.hint
-            else (
-                "map or rename the column"
-                if where[name][0].startswith("fact column")
-                else "remove it from the mapping"
-            )
-            + f", or pass `--extra-fact {name}` if it is meant for other rules",
-        )
-        for name, error in found
-    )
-    count = len(problems)
-    raise InvalidDataError(
-        f"{count} problem{'s' if count != 1 else ''} in the header of {args.ledger}",
-        problems=problems,
-    )
-
-
-def _format_for(output: str | None) -> str:
-    if output and output.lower().endswith(".csv"):
-        return "csv"
-    if output and output.lower().endswith((".jsonl", ".ndjson", ".json")):
-        return "jsonl"
-    return "table"
-
-
-def _load_mapping(args: argparse.Namespace) -> ColumnMapping:
-    mapping = ColumnMapping() if args.mapping is None else load_mapping(args.mapping)
-    columns = [c.strip() for item in args.keep for c in item.split(",") if c.strip()]
-    changes: dict[str, Any] = {}
-    if columns:
-        changes["keep"] = [*mapping.keep, *columns]
-    if args.delimiter is not None:
-        changes["delimiter"] = "\t" if args.delimiter == "tab" else args.delimiter
-    if args.encoding is not None:
-        changes["encoding"] = args.encoding
-    if args.decimal is not None:
-        changes["decimal"] = args.decimal
-    if args.thousands is not None:
-        changes["thousands"] = None if args.thousands == "none" else args.thousands
-    if not changes:
-        return mapping
-    try:
-        return attrs.evolve(mapping, **changes)
-    except VendorPolicyError as exc:
-        option = (exc.path or "").rsplit(".", 1)[-1]
-        raise _UsageError(f"vendorpolicy check: --{option}: {exc.message} ({exc.hint})") from None
-
-
-def _write(
-    results: Iterable[ScreenedRow | RowError],
-    target: TextIO,
-    rules: RuleSet,
-    fmt: str,
-    keep: Sequence[str] = (),
-) -> ScreeningSummary:
-    if fmt == "records":
-        return _write_records(results, target, rules)
-    bulk = getattr(results, "write", None)
-    if bulk is not None and fmt in ("csv", "jsonl"):
-        summary: ScreeningSummary = bulk(target, format=fmt, keep=keep)
-        return summary
-    if fmt != "table":
-        return write_results(results, target, rule_set=rules, format=fmt, keep=keep)  # type: ignore[arg-type]
-    print(_check_line(("line", "purchase", "decision", "why")), file=target)
-    tally = SummaryTally()
-    for result in results:
-        tally.add(result)
-        print(_check_line([shown(cell) for cell in _table_row(result, rules)]), file=target)
-    return tally.summary()
-
-
-def _write_records(
-    results: Iterable[ScreenedRow | RowError], target: TextIO, rules: RuleSet
-) -> ScreeningSummary:
-    """``check --format records``: each decision's audit record with its purchase and its
-    ``ledger`` place (line, kept columns), one per line; a row that could not be read is its
-    error record (``status: error``), which ``replay`` counts apart."""
-    from vendorpolicy._ledger import result_record  # noqa: PLC0415
-
-    tally = SummaryTally()
-    for result in results:
-        tally.add(result)
-        if isinstance(result, RowError):
-            data = {"record_version": 1, **result_record(result, rules)}
-        else:
-            data = result.decision.to_dict(include_purchase=True)
-            data["ledger"] = {"line": result.line, "kept": dict(result.kept)}
-        target.write(json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n")
-    return tally.summary()
-
-
-#: The widths the columns of the `check` table are padded to (rows stream, so the widths are
-#: fixed; a longer cell pushes the rest of its row along, and is never cut).
-_CHECK_WIDTHS = (5, 12, 8)
-
-
-def _check_line(cells: Sequence[str]) -> str:
-    padded = [cell.ljust(w) for cell, w in zip(cells, _CHECK_WIDTHS, strict=False)]
-    return "  ".join([*padded, *cells[len(_CHECK_WIDTHS) :]]).rstrip()
-
-
-def _table_row(result: ScreenedRow | RowError, rules: RuleSet | None = None) -> tuple[str, ...]:
-    if isinstance(result, RowError):
-        return (str(result.line), result.purchase_id or "-", "ERROR", "; ".join(result.errors))
-    return (
-        str(result.line),
-        result.purchase.id or "-",
-        result.decision.effect.name,
-        _why(result.decision, rules),
-    )
-
-
-def _summary_line(summary: ScreeningSummary) -> str:
-    return _summary_head(summary)
-
-
-def _count_lines(path: str) -> int:
-    count = 0
-    try:
-        with Path(path).open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                count += chunk.count(b"\n")
-    except OSError:
-        return 0
-    return max(count - 1, 0)
-
-
-def _progress(
-    results: Iterable[ScreenedRow | RowError], total: int
-) -> Iterator[ScreenedRow | RowError]:
-    """Pass results through, drawing a progress bar on the terminal's stderr."""
-    start = last = time.monotonic()
-    done = 0
-    for result in results:
-        done += 1
-        now = time.monotonic()
-        if now - last >= 0.2:
-            last = now
-            _draw(done, total, now - start)
-        yield result
-    _draw(done, max(total, done), time.monotonic() - start)
-    print(file=sys.stderr)
-
-
-def _draw(done: int, total: int, elapsed: float) -> None:
-    print("\r" + progress_line(done, total, elapsed), end="", file=sys.stderr, flush=True)
-
-
-def _clock(seconds: float) -> str:
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
-def progress_line(done: int, total: int, elapsed: float) -> str:
-    """One line of progress: a bar, rows done of the total, the rate, the time elapsed and the
-    estimated time left (``ETA --:--`` until there is a rate to estimate from)."""
-    width = 30
-    fraction = min(done / total, 1.0) if total else 0.0
-    bar = "#" * int(fraction * width)
-    rate = done / elapsed if elapsed > 0 else 0.0
-    left = (max(total - done, 0) / rate) if rate > 0 and total else None
-    eta = "--:--" if left is None else _clock(left)
-    return (
-        f"[{bar:<{width}}] {done:,}/{total:,} rows  {rate:,.0f} rows/s  "
-        f"elapsed {_clock(elapsed)}  ETA {eta}"
-    )
 
 
 def _resolve(
@@ -1280,56 +545,61 @@ def _resolve(
         print(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False), file=out)
         return EXIT_OK
     when = as_of.isoformat() if as_of else "no date (vendors that changed over time stay unknown)"
-    print(f"Registry: {registry.id} version {registry.version}; as of {when}", file=out)
+    width = terminal_width(out)
+    head = f"Registry: {registry.id} version {registry.version}; as of {when}"
+    print("\n".join(wrap_line(shown(head), width)), file=out)
     for resolution in resolutions:
         lines = resolution.render()
         lines[0] = lines[0].replace("vendor: ", "", 1)
-        print("\n".join(shown(line) for line in lines), file=out)
+        for line in lines:
+            print("\n".join(wrap_line(shown(line), width, hang=4)), file=out)
     return EXIT_OK
 
 
 def _packs(name: str | None, out: TextIO) -> int:
     from vendorpolicy import packs  # noqa: PLC0415 - only this command needs them
 
+    width = terminal_width(out)
     if name is None:
-        rows = [(n, packs.info(n)) for n in packs.names()]
-        width = max(len(n) for n, _ in rows)
-        print(f"{'NAME':<{width}}  RULES  TITLE", file=out)
-        for n, info in rows:
-            print(f"{n:<{width}}  {info.rule_count:>5}  {info.title}", file=out)
+        rows = [("NAME", "RULES", "TITLE")]
+        for n in packs.names():
+            info = packs.info(n)
+            rows.append((n, str(info.rule_count), info.title))
+        print(aligned_table(rows, width=width, rule=False, right={1}), file=out)
         print("", file=out)
-        print("Run `vendorpolicy packs NAME` for one pack's rules, facts and sources.", file=out)
+        more = "Run `vendorpolicy packs NAME` for one pack's rules, facts and sources."
+        print("\n".join(wrap_line(more, width)), file=out)
         return EXIT_OK
     info = packs.info(name)
     rule_set = packs.load(name)
-    print(f"{info.name}: {info.title}", file=out)
-    print(
+    lines = [
+        f"{info.name}: {info.title}",
         f"version {info.version}, {info.rule_count} rules, jurisdiction {info.jurisdiction}",
-        file=out,
-    )
-    print(f"Binds: {info.binds}", file=out)
-    print(f"Force: {info.force}", file=out)
-    print("", file=out)
-    print("Rules:", file=out)
+        f"Binds: {info.binds}",
+        f"Force: {info.force}",
+        "",
+        "Rules:",
+    ]
     for rule in rule_set.rules:
         start = rule.in_force_from.isoformat() if rule.in_force_from else "always"
         effects = "/".join(e.name for e in sorted(rule.effects, reverse=True))
-        print(f"  {rule.id} -> {effects} (from {start})", file=out)
-        print(f"      {rule.reason}", file=out)
-    print("", file=out)
-    print("Facts a purchase states:", file=out)
+        lines.append(f"  {rule.id} -> {effects} (from {start})")
+        lines.append(f"      {rule.reason}")
+    lines.extend(["", "Facts a purchase states:"])
     for spec in info.facts:
         where = {"facts": "facts", "purpose": "purpose", "component": "component facts"}
         values = ", ".join(show_value(v) for v in spec.values)
         extra = " (or any other)" if spec.open else ""
         if spec.dates:
             extra = (", or any date" if values else "any date") + extra
-        print(f"  {spec.name} [{where[spec.location.value]}]: {values}{extra}", file=out)
-        print(f"      {spec.meaning}", file=out)
-    print("", file=out)
-    print("Sources:", file=out)
-    for source in info.sources:
-        print(f"  - {source.render()}", file=out)
+        lines.append(f"  {spec.name} [{where[spec.location.value]}]: {values}{extra}")
+        lines.append(f"      {spec.meaning}")
+    lines.extend(["", "Sources:"])
+    lines.extend(f"  - {source.render()}" for source in info.sources)
+    for line in lines:
+        # A rule's or a fact's own paragraph (indented 6) wraps flush; a heading line hangs.
+        for part in wrap_line(line, width, hang=0 if line.startswith(" " * 6) else 2):
+            print(part, file=out)
     return EXIT_OK
 
 
@@ -1382,13 +652,13 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
         files = args.args
     else:
         if len(args.args) < 2:
-            raise _UsageError(
+            raise UsageError(
                 "vendorpolicy replay: give RULES RECORDS..., or --pack NAME RECORDS..."
             )
         rules = load_rule_set(args.args[0])
         files = args.args[1:]
     registry = registry_from_args(args, bundled=args.pack is not None)
-    options = {"outside_vocabulary": args.outside_vocabulary, "extra_facts": _extra_facts(args)}
+    options = {"outside_vocabulary": args.outside_vocabulary, "extra_facts": extra_facts(args)}
     rows: list[dict[str, Any]] = []
     skipped: list[str] = []
     for path in files:
@@ -1486,71 +756,91 @@ def _packs_json(name: str | None, out: TextIO) -> int:
 
 def _fmt(args: argparse.Namespace, out: TextIO) -> int:
     """``fmt``: each rule file rewritten in canonical form, or (``--check``) reported when it is
-    not. A file that cannot be read is reported and the others are still done (exit 3)."""
+    not. A file that cannot be read is reported and the others are still done (exit 3). With
+    ``--format json``, one object per file (``file``, ``status``, ``message``, ``diff``)."""
+    as_data = args.format == "json"
+    reports: list[dict[str, Any]] = []
+
+    def report(path: str, status: str, message: str | None = None, diff: str = "") -> None:
+        reports.append({"file": path, "status": status, "message": message, "diff": diff})
+        if as_data:
+            return
+        if status == "error":
+            print(shown(f"error: {message}"), file=sys.stderr)
+        elif status != "canonical":
+            verb = "would reformat" if status == "would-reformat" else "reformatted"
+            print(shown(f"{verb} {path}"), file=out)
+            out.write(diff)
+
+    for path in args.rules:
+        _fmt_one(path, args, report)
+    broken = sum(1 for r in reports if r["status"] == "error")
+    unformatted = sum(1 for r in reports if r["status"] in ("reformatted", "would-reformat"))
+    if as_data:
+        print(json.dumps(reports, indent=2, ensure_ascii=False), file=out)
+    else:
+        done = len(args.rules) - broken
+        verb = "would be reformatted" if args.check else "reformatted"
+        print(
+            f"{unformatted} file{'s' if unformatted != 1 else ''} {verb}, "
+            f"{done - unformatted} already canonical"
+            + (f", {broken} not done (see the errors above)" if broken else ""),
+            file=out,
+        )
+    if broken:
+        return EXIT_INPUT
+    return EXIT_DENIED if args.check and unformatted else EXIT_OK
+
+
+def _fmt_one(path: str, args: argparse.Namespace, report: Callable[..., None]) -> None:
+    """``fmt`` on one file: ``report`` is told its status (and any message or diff)."""
     import difflib  # noqa: PLC0415
 
     from vendorpolicy._files import dump_rule_set  # noqa: PLC0415
 
-    unformatted = 0
-    broken = 0
-    for path in args.rules:
-        try:
-            before = Path(path).read_text(encoding="utf-8")
-            rules = load_rule_set(path)
-        except OSError as exc:
-            print(f"error: cannot read {tick(path)}: {exc.strerror or exc}", file=sys.stderr)
-            broken += 1
-            continue
-        except VendorPolicyError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            broken += 1
-            continue
-        kind = "json" if path.lower().endswith(".json") else "toml"
-        after = dump_rule_set(rules, kind)  # type: ignore[arg-type]
-        if after == before:
-            continue
-        comments = _toml_comment_lines(before) if kind == "toml" else []
-        if comments and not args.drop_comments and not args.check:
-            print(
-                shown(
-                    f"error: {path} not reformatted: it holds comments (line "
-                    f"{', '.join(map(str, comments[:5]))}{', …' if len(comments) > 5 else ''}) "
-                    "that the canonical form cannot keep (pass --drop-comments to drop them)"
-                ),
-                file=sys.stderr,
-            )
-            broken += 1
-            continue
-        unformatted += 1
-        if args.check:
-            print(shown(f"would reformat {path}"), file=out)
-            if args.diff:
-                out.writelines(
-                    difflib.unified_diff(
-                        before.splitlines(keepends=True),
-                        after.splitlines(keepends=True),
-                        fromfile=path,
-                        tofile=f"{path} (canonical)",
-                    )
+    try:
+        before = Path(path).read_text(encoding="utf-8")
+        rules = load_rule_set(path)
+    except OSError as exc:
+        report(path, "error", f"cannot read {tick(path)}: {exc.strerror or exc}")
+        return
+    except VendorPolicyError as exc:
+        report(path, "error", str(exc))
+        return
+    kind = "json" if path.lower().endswith(".json") else "toml"
+    after = dump_rule_set(rules, kind)  # type: ignore[arg-type]
+    if after == before:
+        report(path, "canonical")
+        return
+    comments = _toml_comment_lines(before) if kind == "toml" else []
+    if comments and not args.drop_comments and not args.check:
+        report(
+            path,
+            "error",
+            f"{path} not reformatted: it holds comments (line "
+            f"{', '.join(map(str, comments[:5]))}{', …' if len(comments) > 5 else ''}) "
+            "that the canonical form cannot keep (pass --drop-comments to drop them)",
+        )
+        return
+    if args.check:
+        diff = ""
+        if args.diff:
+            diff = "".join(
+                difflib.unified_diff(
+                    before.splitlines(keepends=True),
+                    after.splitlines(keepends=True),
+                    fromfile=path,
+                    tofile=f"{path} (canonical)",
                 )
-            continue
-        try:
-            with atomic_output(path) as target:
-                target.write(after)
-        except OSError as exc:
-            raise FileError(f"cannot write {tick(path)}: {exc.strerror or exc}") from None
-        print(shown(f"reformatted {path}"), file=out)
-    done = len(args.rules) - broken
-    verb = "would be reformatted" if args.check else "reformatted"
-    print(
-        f"{unformatted} file{'s' if unformatted != 1 else ''} {verb}, "
-        f"{done - unformatted} already canonical"
-        + (f", {broken} not done (see the errors above)" if broken else ""),
-        file=out,
-    )
-    if broken:
-        return EXIT_INPUT
-    return EXIT_DENIED if args.check and unformatted else EXIT_OK
+            )
+        report(path, "would-reformat", diff=diff)
+        return
+    try:
+        with atomic_output(path) as target:
+            target.write(after)
+    except OSError as exc:
+        raise FileError(f"cannot write {tick(path)}: {exc.strerror or exc}") from None
+    report(path, "reformatted")
 
 
 def _toml_comment_lines(text: str) -> list[int]:
@@ -1564,3 +854,84 @@ def _toml_comment_lines(text: str) -> list[int]:
         for number, line in enumerate(text.splitlines(), start=1)
         if "#" in strings.sub("", line)
     ]
+
+
+#: Every subcommand, in the order `vendorpolicy --help` lists them. A new command is a
+#: `Command` (see `_cli_base`) added here; its parser, dispatch, help examples and shell
+#: completion follow from this list.
+COMMANDS: list[Command] = [
+    Command(
+        name="demo",
+        add_parser=_demo_parser,
+        run=_demo,
+        examples=("vendorpolicy demo", "vendorpolicy demo --format json"),
+    ),
+    Command(
+        name="explain",
+        add_parser=_explain_parser,
+        run=lambda args, out: _explain(args, out=out),
+        examples=(
+            "vendorpolicy explain p-004",
+            "vendorpolicy explain rules.toml purchase.json --as-of 2024-01-02",
+            "vendorpolicy explain --pack us-ndaa-889 purchase.json --json --include-purchase",
+        ),
+    ),
+    Command(
+        name="validate",
+        add_parser=_validate_parser,
+        run=_validate_all,
+        examples=(
+            "vendorpolicy validate rules.toml",
+            "vendorpolicy validate rules/*.toml --format json",
+        ),
+    ),
+    CHECK,
+    SQL,
+    Command(
+        name="schema",
+        add_parser=_schema_parser,
+        run=_run_schema,
+        examples=(
+            "vendorpolicy schema rules > rules.schema.json",
+            "vendorpolicy schema decision",
+        ),
+    ),
+    Command(
+        name="packs",
+        add_parser=_packs_parser,
+        run=_run_packs,
+        examples=("vendorpolicy packs", "vendorpolicy packs us-ndaa-889 --format json"),
+    ),
+    Command(
+        name="resolve",
+        add_parser=_resolve_parser,
+        run=_run_resolve,
+        examples=(
+            'vendorpolicy resolve "Huawei Technologies" "Hik Vision" --as-of 2024-01-02',
+            "vendorpolicy resolve ACME --registry suppliers.csv --format json",
+        ),
+    ),
+    Command(
+        name="replay",
+        add_parser=_replay_parser,
+        run=_replay,
+        examples=(
+            "vendorpolicy replay rules.toml decisions.jsonl",
+            "vendorpolicy replay --pack us-ndaa-889 record.json --format json",
+        ),
+    ),
+    Command(
+        name="fmt",
+        add_parser=_fmt_parser,
+        run=_fmt,
+        examples=(
+            "vendorpolicy fmt rules.toml",
+            "vendorpolicy fmt --check --diff rules/*.toml",
+            "vendorpolicy fmt --check rules/*.toml --format json",
+        ),
+    ),
+    COMPLETION,
+]
+
+#: Each command's help examples, by name.
+_EXAMPLES: dict[str, tuple[str, ...]] = {c.name: c.examples for c in COMMANDS}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, TypeAlias
 
@@ -13,6 +13,7 @@ import attrs
 from attrs import field, frozen
 
 from vendorpolicy._checks import (
+    _VALID_IDS,
     FrozenMapping,
     bool_validator,
     buyer_country_validator,
@@ -31,7 +32,7 @@ from vendorpolicy._checks import (
     type_name,
     where,
 )
-from vendorpolicy._codes import CURRENCY_CODES
+from vendorpolicy._codes import BUYER_COUNTRY_CODES, COUNTRY_CODES, CURRENCY_CODES
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 
 __all__ = [
@@ -616,3 +617,251 @@ class Purchase:
                 hint="`acquired` is when the equipment was first bought; a renewal or upgrade "
                 "comes on or after it",
             )
+
+
+# --- Fast constructors ---------------------------------------------------------------------------
+# Building the values above is most of what screening a purchase costs: attrs' ``__init__`` sets
+# each field through ``object.__setattr__`` and calls a validator per field. Each class below
+# gets an ``__init__`` that first tests whether every argument is one the checks are known to
+# accept as it is (the exact types, ids and codes already seen valid, empty mappings) and then
+# sets the fields directly; for any other argument it hands over to attrs' own ``__init__``,
+# which checks, converts and reports exactly as before. Both give the same value for the same
+# arguments, and the same error: a test checks it over generated arguments, good and bad.
+
+_date = dt.date
+_NOTHING: Any = attrs.NOTHING
+#: Each class's own attrs ``__init__``, which its fast one hands over to (and tests compare with).
+CHECKED_INITS: dict[type, Callable[..., None]] = {}
+
+
+def _setters(cls: type) -> list[Callable[[object, object], None]]:
+    """The slot setters of ``cls``'s fields (and attrs' cached hash, if any), in field order:
+    what attrs' frozen ``__setattr__`` would refuse, set as attrs' own ``__init__`` does."""
+    names = [a.name for a in attrs.fields(cls)]
+    if "_attrs_cached_hash" in cls.__dict__:
+        names.append("_attrs_cached_hash")
+    return [cls.__dict__[name].__set__ for name in names]
+
+
+def _install_vendor_init() -> None:
+    checked = CHECKED_INITS[Vendor] = Vendor.__init__
+    s_id, s_name, s_country, s_parent, s_designations, s_attributes, s_hash = _setters(Vendor)
+    valid_ids, valid_sets, codes, none, empty = (
+        _VALID_IDS,
+        _VALID_SETS,
+        COUNTRY_CODES,
+        _NONE,
+        _EMPTY,
+    )
+    post_init = Vendor.__attrs_post_init__
+
+    def __init__(  # noqa: N807 - the constructor's own signature
+        self: Vendor,
+        *,
+        id: str,  # noqa: A002 - the field's name
+        name: str = "",
+        country: str | None = None,
+        parent: Vendor | None = None,
+        designations: Iterable[str] = _NOTHING,
+        attributes: Mapping[str, AttributeValue] = _NOTHING,
+    ) -> None:
+        if (
+            type(id) is str
+            and id in valid_ids
+            and type(name) is str
+            and name.isascii()
+            and (country is None or (type(country) is str and country in codes))
+            and (parent is None or type(parent) is Vendor)
+            and (
+                designations is _NOTHING
+                or designations is none
+                or (type(designations) is frozenset and designations in valid_sets)
+            )
+            and (attributes is _NOTHING or (type(attributes) is dict and not attributes))
+        ):
+            s_id(self, id)
+            s_name(self, name)
+            s_country(self, country)
+            s_parent(self, parent)
+            s_designations(self, none if designations is _NOTHING else designations)
+            s_attributes(self, empty)
+            if parent is not None and (parent.parent is not None or parent.id == id):
+                post_init(self)  # a longer ownership chain: cycles and depth
+            s_hash(self, None)
+            return
+        checked(
+            self,
+            id=id,
+            name=name,
+            country=country,
+            parent=parent,
+            designations=designations,
+            attributes=attributes,
+        )
+
+    __init__.__qualname__ = "Vendor.__init__"
+    setattr(Vendor, "__init__", __init__)  # noqa: B010 - mypy's attrs plugin owns `__init__`
+
+
+def _install_buyer_init() -> None:
+    checked = CHECKED_INITS[Buyer] = Buyer.__init__
+    s_id, s_public, s_sector, s_name, s_country, s_designations, s_hash = _setters(Buyer)
+    valid_ids, valid_sets, codes, none = _VALID_IDS, _VALID_SETS, BUYER_COUNTRY_CODES, _NONE
+
+    def __init__(  # noqa: N807 - the constructor's own signature
+        self: Buyer,
+        *,
+        id: str,  # noqa: A002 - the field's name
+        public: bool,
+        sector: Sector | SectorName,
+        name: str = "",
+        country: str | None = None,
+        designations: Iterable[str] | None = _NOTHING,
+    ) -> None:
+        if (
+            type(id) is str
+            and id in valid_ids
+            and (public is True or public is False)
+            and type(sector) is Sector
+            and type(name) is str
+            and name.isascii()
+            and (country is None or (type(country) is str and country in codes))
+            and (
+                designations is _NOTHING
+                or designations is None
+                or designations is none
+                or (type(designations) is frozenset and designations in valid_sets)
+            )
+        ):
+            s_id(self, id)
+            s_public(self, public)
+            s_sector(self, sector)
+            s_name(self, name)
+            s_country(self, country)
+            s_designations(self, none if designations is _NOTHING else designations)
+            s_hash(self, None)
+            return
+        checked(
+            self,
+            id=id,
+            public=public,
+            sector=sector,
+            name=name,
+            country=country,
+            designations=designations,
+        )
+
+    __init__.__qualname__ = "Buyer.__init__"
+    setattr(Buyer, "__init__", __init__)  # noqa: B010 - mypy's attrs plugin owns `__init__`
+
+
+def _install_money_init() -> None:
+    checked = CHECKED_INITS[Money] = Money.__init__
+    s_amount, s_currency = _setters(Money)
+    codes = CURRENCY_CODES
+
+    def __init__(self: Money, *, amount: Decimal | int | str, currency: str) -> None:  # noqa: N807
+        if type(amount) is int and amount >= 0 and type(currency) is str and currency in codes:
+            s_amount(self, Decimal(amount))
+            s_currency(self, currency)
+            return
+        checked(self, amount=amount, currency=currency)
+
+    __init__.__qualname__ = "Money.__init__"
+    setattr(Money, "__init__", __init__)  # noqa: B010 - mypy's attrs plugin owns `__init__`
+
+
+def _install_purchase_init() -> None:
+    checked = CHECKED_INITS[Purchase] = Purchase.__init__
+    (
+        s_buyer,
+        s_vendor,
+        s_category,
+        s_date,
+        s_value,
+        s_purpose,
+        s_components,
+        s_facts,
+        s_id,
+        s_description,
+        s_supplier,
+        s_acquired,
+    ) = _setters(Purchase)
+    valid_ids, categories, empty = _VALID_IDS, _CATEGORIES, _EMPTY
+
+    def __init__(  # noqa: N807 - the constructor's own signature
+        self: Purchase,
+        *,
+        buyer: Buyer,
+        vendor: Vendor | None = None,
+        category: Category | str | None = None,
+        date: dt.date | None = None,
+        value: Money | None = None,
+        purpose: str | None = None,
+        components: Iterable[Component] | None = None,
+        facts: Mapping[str, FactValue] = _NOTHING,
+        id: str = "",  # noqa: A002 - the field's name
+        description: str = "",
+        supplier: str = "",
+        acquired: dt.date | None = None,
+    ) -> None:
+        node = category
+        if type(node) is str:
+            node = categories.get(node)
+        if (
+            type(buyer) is Buyer
+            and (vendor is None or type(vendor) is Vendor)
+            and (category is None or type(node) is Category)
+            and (date is None or type(date) is _date)
+            and (value is None or type(value) is Money)
+            and (purpose is None or (type(purpose) is str and purpose in valid_ids))
+            and components is None
+            and (facts is _NOTHING or facts is empty or (type(facts) is dict and not facts))
+            and type(id) is str
+            and id.isascii()
+            and type(description) is str
+            and description.isascii()
+            and type(supplier) is str
+            and supplier.isascii()
+            and (
+                acquired is None
+                or (type(acquired) is _date and (date is None or not acquired > date))
+            )
+        ):
+            s_buyer(self, buyer)
+            s_vendor(self, vendor)
+            s_category(self, node)
+            s_date(self, date)
+            s_value(self, value)
+            s_purpose(self, purpose)
+            s_components(self, None)
+            s_facts(self, empty)
+            s_id(self, id)
+            s_description(self, description)
+            s_supplier(self, supplier)
+            s_acquired(self, acquired)
+            return
+        checked(
+            self,
+            buyer=buyer,
+            vendor=vendor,
+            category=category,
+            date=date,
+            value=value,
+            purpose=purpose,
+            components=components,
+            facts=facts,
+            id=id,
+            description=description,
+            supplier=supplier,
+            acquired=acquired,
+        )
+
+    __init__.__qualname__ = "Purchase.__init__"
+    setattr(Purchase, "__init__", __init__)  # noqa: B010 - mypy's attrs plugin owns `__init__`
+
+
+_install_vendor_init()
+_install_buyer_init()
+_install_money_init()
+_install_purchase_init()

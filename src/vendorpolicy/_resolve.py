@@ -17,7 +17,7 @@ from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Candidate, Match, MatchMethod, Resolution, ResolvedPurchase
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 
-__all__ = ["resolve_purchase"]
+__all__ = ["resolve_buyer", "resolve_purchase", "resolve_suppliers"]
 
 
 def resolve_purchase(
@@ -27,19 +27,51 @@ def resolve_purchase(
     as_of: dt.date | None = None,
     resolver: Resolver | None = None,
 ) -> ResolvedPurchase:
-    """The purchase with its vendors identified (see :meth:`Registry.resolve`)."""
-    run = _Run(
+    """The purchase with its vendors identified (see :meth:`Registry.resolve`): the buyer's
+    resolution, then the vendor's and the components' (see :func:`resolve_buyer` and
+    :func:`resolve_suppliers`, which read nothing of each other)."""
+    when = as_of if as_of is not None else purchase.date
+    buyer, first = resolve_buyer(registry, purchase.buyer, when, resolver)
+    vendor, components, then = resolve_suppliers(
+        registry, purchase.vendor, purchase.supplier, purchase.components, when, resolver
+    )
+    resolved = attrs.evolve(purchase, buyer=buyer, vendor=vendor, components=components)
+    return ResolvedPurchase(purchase=resolved, resolutions=(*first, *then))
+
+
+def _run(registry: Registry, when: dt.date | None, resolver: Resolver | None) -> _Run:
+    return _Run(
         registry=registry,
-        when=as_of if as_of is not None else purchase.date,
+        when=when,
         resolver=resolver if resolver is not None else registry.index,
     )
-    buyer = run.buyer(purchase.buyer) if registry.lists else purchase.buyer
-    vendor = purchase.vendor
-    if vendor is None and purchase.supplier.strip():
-        vendor = run.named("vendor", purchase.supplier)
+
+
+def resolve_buyer(
+    registry: Registry, buyer: Buyer, when: dt.date | None, resolver: Resolver | None
+) -> tuple[Buyer, tuple[Resolution, ...]]:
+    """The buyer as resolved on ``when`` (the decision date), and its resolutions."""
+    if not registry.lists:
+        return buyer, ()
+    run = _run(registry, when, resolver)
+    return run.buyer(buyer), tuple(run.resolutions)
+
+
+def resolve_suppliers(  # noqa: PLR0917 - the purchase's fields, in order
+    registry: Registry,
+    vendor: Vendor | None,
+    supplier: str,
+    components: tuple[Component, ...] | None,
+    when: dt.date | None,
+    resolver: Resolver | None,
+) -> tuple[Vendor | None, tuple[Component, ...] | None, tuple[Resolution, ...]]:
+    """The vendor (given, or named by ``supplier``) and the components' makers as resolved on
+    ``when``, and their resolutions."""
+    run = _run(registry, when, resolver)
+    if vendor is None and supplier.strip():
+        vendor = run.named("vendor", supplier)
     elif vendor is not None:
-        vendor = run.given("vendor", vendor, also=purchase.supplier)
-    components = purchase.components
+        vendor = run.given("vendor", vendor, also=supplier)
     if components is not None:
         new: list[Component] = []
         for i, component in enumerate(components):
@@ -54,8 +86,7 @@ def resolve_purchase(
                 )
             new.append(component)
         components = tuple(new)
-    resolved = attrs.evolve(purchase, buyer=buyer, vendor=vendor, components=components)
-    return ResolvedPurchase(purchase=resolved, resolutions=tuple(run.resolutions))
+    return vendor, components, tuple(run.resolutions)
 
 
 @attrs.define

@@ -355,6 +355,11 @@ class Facet:
         self.by_identity = False
         self.atoms: list[Any] = []
         self.terms: list[Any] = []
+        #: For a facet whose key is itself an ordered value (a date) and whose atoms are
+        #: constant between these points (see ``Need.points``): keys in one interval between
+        #: consecutive points, ``bisect_right(points, key)``, share their class. ``None``: the
+        #: key's class is worked out for each key.
+        self.points: tuple[Any, ...] | None = None
         self.key: Callable[..., Hashable] = _compile_key(expr, self.env)
 
     def __repr__(self) -> str:
@@ -418,9 +423,13 @@ def build_facet(kind: str, arg: str, needs: list[Need], tag: str) -> Facet:
         return Facet("value", expr, expr, {name: ths, "_br": bisect_right})
     if kind in ("date", "acquired", "when"):
         # Dates are few (a few hundred a year) and their hash is cached: the exact date is a
-        # cheaper key than its interval, and needs no points.
+        # cheaper key than its interval. A date not seen yet takes the class of the interval
+        # between the points it falls in, when one is known (see ``Facet.points``).
         source = {"date": "p.date", "acquired": "p.acquired", "when": "when"}[kind]
-        return Facet(kind, source, source)
+        facet = Facet(kind, source, source)
+        if not exact:
+            facet.points = _ordered(points)
+        return facet
     raise NotCompilable(f"facet {kind}")  # pragma: no cover - READS names known kinds only
 
 

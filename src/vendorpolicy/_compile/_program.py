@@ -19,6 +19,7 @@ conditions the compiler does not know how to read are left to the interpreter, p
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -162,16 +163,6 @@ def _kleene_and(values: Iterable[Truth]) -> Truth:
     return out
 
 
-def _kleene_or(values: Iterable[Truth]) -> Truth:
-    out: Truth = False
-    for v in values:
-        if v is True:
-            return True
-        if v is None:
-            out = None
-    return out
-
-
 def _tree(node: Predicate | _Window, index: dict[Hashable, int]) -> _Tree:
     """Three-valued evaluation of ``node`` over atom values, and its missing facts when it is
     unknown, in the order ``Trace.missing_facts`` gives them."""
@@ -191,10 +182,11 @@ def _tree(node: Predicate | _Window, index: dict[Hashable, int]) -> _Tree:
     if kind is AllOf or kind is AnyOf:
         assert isinstance(node, (AllOf, AnyOf))
         parts = [_tree(op, index) for op in node.operands]
-        combine = _kleene_and if kind is AllOf else _kleene_or
-
-        def value(v: Values) -> Truth:
-            return combine(p.value(v) for p in parts)
+        # Kleene's and/or do not depend on the order of the operands: atoms are read straight
+        # from the values, the other operands evaluated after them.
+        leaves = [index[_atom_key(op)] for op in node.operands if _is_atom(op)]
+        branches = [p.value for op, p in zip(node.operands, parts, strict=True) if not _is_atom(op)]
+        value = _all_of(leaves, branches) if kind is AllOf else _any_of(leaves, branches)
 
         def missing(v: Values, m: Misses) -> list[str]:
             out: list[str] = []
@@ -206,6 +198,51 @@ def _tree(node: Predicate | _Window, index: dict[Hashable, int]) -> _Tree:
         return _Tree(value, missing)
     i = index[_atom_key(node)]
     return _Tree(lambda v: v[i], lambda _, m: list(m[i]))
+
+
+def _is_atom(node: Predicate) -> bool:
+    kind = type(node)
+    return kind not in CONNECTIVES and kind not in CONSTANTS
+
+
+def _all_of(leaves: list[int], inner: list[Callable[[Values], Truth]]) -> Callable[[Values], Truth]:
+    def value(v: Values) -> Truth:
+        out: Truth = True
+        for i in leaves:
+            x = v[i]
+            if x is False:
+                return False
+            if x is None:
+                out = None
+        for f in inner:
+            x = f(v)
+            if x is False:
+                return False
+            if x is None:
+                out = None
+        return out
+
+    return value
+
+
+def _any_of(leaves: list[int], inner: list[Callable[[Values], Truth]]) -> Callable[[Values], Truth]:
+    def value(v: Values) -> Truth:
+        out: Truth = False
+        for i in leaves:
+            x = v[i]
+            if x is True:
+                return True
+            if x is None:
+                out = None
+        for f in inner:
+            x = f(v)
+            if x is True:
+                return True
+            if x is None:
+                out = None
+        return out
+
+    return value
 
 
 def _atom_key(node: Predicate | _Window) -> Hashable:
@@ -707,6 +744,10 @@ class Program:
         facet = self.facets[i]
         table = self.tables[i]
         key_of = facet.key
+        points = facet.points
+        #: Per interval between the facet's points, the class record of its keys (see
+        #: ``Facet.points``).
+        intervals: dict[int | None, tuple[int, ...]] = {}
 
         def miss(
             p: Purchase,
@@ -716,11 +757,26 @@ class Program:
             buyer: Buyer,
         ) -> tuple[int, ...]:
             key = key_of(p, when, vendor, components, buyer)
+            interval: int | None = None
+            if points is not None:
+                interval = None if key is None else bisect_right(points, key)
+                found = intervals.get(interval)
+                if found is not None:
+                    if len(table) >= CACHE_LIMIT:
+                        table.clear()
+                    table[key] = found
+                    return found
             subject = _subject(p, vendor, components, buyer)
             values: Values = {}
             misses: Misses = {}
             errors = False
             for atom in facet.atoms:
+                quick = atom.quick
+                if quick is not None:  # the direct test, when it knows (as `evaluate` has it)
+                    value = quick(subject, when)
+                    if value is not None:
+                        values[atom.index] = value
+                        continue
                 value, missing, error = atom.evaluate(subject, when)
                 values[atom.index] = value
                 errors = errors or error
@@ -730,6 +786,8 @@ class Program:
             if len(table) >= CACHE_LIMIT:
                 table.clear()
             table[key] = record
+            if points is not None:
+                intervals[interval] = record
             return record
 
         return miss
@@ -1037,8 +1095,13 @@ class Program:
 def _rule_missing(info: RuleInfo, values: Values, misses: Misses) -> list[str]:
     """One compiled rule's missing facts, as the engine lists them: the condition's (window,
     ``when``, ``unless``) when it is unknown, then the cases' when they leave the effect open."""
-    found = [term.tree.value(values) for term in info.cond]
-    applies = _kleene_and(found)
+    found: list[Truth] = []
+    for term in info.cond:
+        value = term.tree.value(values)
+        if value is False:
+            return []  # the rule does not apply: nothing it reads is missing for it
+        found.append(value)
+    applies: Truth = None if None in found else True
     missing: list[str] = []
     if applies is None:
         for term, value in zip(info.cond, found, strict=True):

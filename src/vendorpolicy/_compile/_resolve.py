@@ -6,13 +6,15 @@ listings are added and removed). Any date comparison between the decision date a
 in the registry has the same outcome all through each interval between consecutive points
 ``d`` and ``d + 1 day`` for the dates ``d`` it holds, so within one interval the resolved vendor,
 components and buyer are the same, and so are the facts missing behind a vendor left unknown.
-The cache keeps them per (vendor, supplier, components, buyer, interval); the decision's
+The cache keeps them per (vendor, supplier, components, buyer, interval), made of the buyer's
+resolution per (buyer, interval) and the suppliers' per (vendor, supplier, components,
+interval), which ``Registry.resolve`` makes apart; the decision's
 ``resolutions`` (which name the date) are recomputed by ``Registry.resolve`` when read.
 
 The points are every date found anywhere in the registry's values, so a dated field added to the
 registry later is covered without a change here. If ``Registry.resolve`` ever changes more of a
-purchase than its vendor, components and buyer, the cache notices on its first entry and steps
-aside.
+purchase than its vendor, components and buyer, or its parts stop adding up to it, the cache
+notices on its first entry and steps aside.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from vendorpolicy._compile._lazy import Extra
 from vendorpolicy._model import Purchase
 from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Resolution
+from vendorpolicy._resolve import resolve_buyer, resolve_suppliers
 
 __all__ = ["ResolutionCache", "may_settle"]
 
@@ -74,6 +77,11 @@ class ResolutionCache:
         #: screening's records (see ``vendorpolicy._bulk``).
         self.resolutions: dict[int, tuple[Extra, tuple[Resolution, ...]]] = {}
         self.usable = True
+        #: Whether the parts have been compared once with ``Registry.resolve`` as a whole.
+        self.checked = False
+        #: The buyer's resolution, and the vendor's and components', per key and interval.
+        self.buyers: dict[Hashable, tuple[Any, tuple[Resolution, ...]]] = {}
+        self.suppliers: dict[Hashable, tuple[Any, Any, tuple[Resolution, ...]]] = {}
 
     def lookup(self, purchase: Purchase, when: dt.date | None) -> Extra | None:
         """The resolved vendor, components and buyer (as the decision's ``Extra``, shared by every
@@ -81,41 +89,66 @@ class ResolutionCache:
         answer."""
         if not self.usable:
             return None
+        interval = None if when is None else bisect_right(self.points, when)
         key = (
             purchase.vendor,
             purchase.supplier,
             purchase.components,
             purchase.buyer,
-            None if when is None else bisect_right(self.points, when),
+            interval,
         )
         found = self.table.get(key)
         if found is None:
-            full = self.registry.resolve(purchase, as_of=when)
-            resolved = full.purchase
-            if (
-                attrs.evolve(
-                    purchase,
-                    vendor=resolved.vendor,
-                    components=resolved.components,
-                    buyer=resolved.buyer,
+            # The buyer and the suppliers resolve apart (neither reads the other), each cached
+            # per interval: a new pairing of a known buyer and a known vendor costs no
+            # resolution.
+            buyer_key = (purchase.buyer, interval)
+            buyer_part = self.buyers.get(buyer_key)
+            if buyer_part is None:
+                buyer_part = resolve_buyer(self.registry, purchase.buyer, when, None)
+                self.buyers[buyer_key] = buyer_part
+            supplier_key = (purchase.vendor, purchase.supplier, purchase.components, interval)
+            supplier_part = self.suppliers.get(supplier_key)
+            if supplier_part is None:
+                supplier_part = resolve_suppliers(
+                    self.registry,
+                    purchase.vendor,
+                    purchase.supplier,
+                    purchase.components,
+                    when,
+                    None,
                 )
-                != resolved
-            ):  # pragma: no cover - resolve changes only those three today
-                self.usable = False
-                return None
+                self.suppliers[supplier_key] = supplier_part
+            buyer, first = buyer_part
+            vendor, components, then = supplier_part
+            resolutions = (*first, *then)
+            if not self.checked:
+                # Once: the parts are what ``Registry.resolve`` gives for the whole purchase.
+                full = self.registry.resolve(purchase, as_of=when)
+                if (
+                    attrs.evolve(purchase, vendor=vendor, components=components, buyer=buyer)
+                    != full.purchase
+                    or resolutions != full.resolutions
+                ):  # pragma: no cover - resolve changes only those three today
+                    self.usable = False
+                    return None
+                self.checked = True
             found = Extra(
                 None,
                 None,
                 None,
-                resolved.vendor,
-                resolved.components,
-                resolved.buyer,
-                self.behind(full.resolutions),
-                may_settle=may_settle(full.resolutions),
+                vendor,
+                components,
+                buyer,
+                self.behind(resolutions),
+                may_settle=may_settle(resolutions),
             )
             if len(self.table) >= _LIMIT:
                 self.table.clear()
                 self.resolutions.clear()
+            if len(self.buyers) >= _LIMIT or len(self.suppliers) >= _LIMIT:
+                self.buyers.clear()
+                self.suppliers.clear()
             self.table[key] = found
-            self.resolutions[id(found)] = (found, full.resolutions)
+            self.resolutions[id(found)] = (found, resolutions)
         return found

@@ -50,6 +50,16 @@ NAME = "uk-telecoms"
 HRV = "uk.ncsc.high-risk-vendor"
 HUAWEI_2020 = "uk.dcms.2020-huawei"
 DESIGNATED = "uk.tsa.designated-vendor"
+#: The buyers that received a designated vendor direction: a list of buyer entities that a
+#: screening's own registry may hold (the bundled registry does not name the 35 recipients: no
+#: readable primary list was found, see the pack page's limits).
+RECIPIENTS = "uk.tsa.dvd-recipient"
+#: The buyer received a direction: it says so, or, when it does not say, the registry designates
+#: it. A buyer's statement is read first, so a registry whose resolution of the buyer is
+#: uncertain adds no escalation that the unstated fact does not already make.
+RECIPIENT = fact("dvd-recipient").is_true | (
+    ~fact("dvd-recipient").in_({True, False}, if_missing=False) & buyer.designated({RECIPIENTS})
+)
 
 JAN_2020 = Source(
     title="Written Ministerial Statement 'UK Telecommunications' (high-risk vendors)",
@@ -155,7 +165,7 @@ def _in_system(designation: str) -> Predicate:
 
 
 def _dvd() -> Predicate:
-    return CARRIER & fact("dvd-recipient").is_true & NETWORK_KIT & _in_system(DESIGNATED)
+    return CARRIER & RECIPIENT & NETWORK_KIT & _in_system(DESIGNATED)
 
 
 def _keep_until(deadline: dt.date) -> Case:
@@ -198,7 +208,7 @@ def build() -> RuleSet:
     huawei_5g = CARRIER & NETWORK_KIT & fact("network").in_({"5g"}) & _in_system(HUAWEI_2020)
     rule_set = RuleSet(
         id=NAME,
-        version="2026-12-02",
+        version="2026-12-03",
         title="United Kingdom: high-risk vendors in telecoms networks, and surveillance "
         "equipment on sensitive government sites",
         description="Policy of 2020 (reviewed), designated vendor directions of 13 Oct 2022 "
@@ -291,7 +301,7 @@ def build() -> RuleSet:
             Rule(
                 id="dvd-full-fibre-cap",
                 when=CARRIER
-                & fact("dvd-recipient").is_true
+                & RECIPIENT
                 & NETWORK_KIT
                 & listed(DESIGNATED)
                 & fact("network").in_({"full-fibre"})
@@ -313,7 +323,7 @@ def build() -> RuleSet:
             Rule(
                 id="dvd-full-fibre-sanctions",
                 when=CARRIER
-                & fact("dvd-recipient").is_true
+                & RECIPIENT
                 & NETWORK_KIT
                 & listed(DESIGNATED)
                 & fact("network").in_({"full-fibre"})

@@ -1,7 +1,9 @@
-"""Analysis of rule sets: counterfactuals for one decision, and partial evaluation."""
+"""Analysis of rule sets: lint, reachability, gaps, escalations, diff and equivalence (exact,
+with witnesses), counterfactuals for one decision, and partial evaluation."""
 
 from __future__ import annotations
 
+from vendorpolicy.analysis._lint import Finding, Severity, lint
 from vendorpolicy.analysis._partial import (
     CatalogEntry,
     Partial,
@@ -9,6 +11,22 @@ from vendorpolicy.analysis._partial import (
     residual,
     screen_catalog,
     simplify,
+)
+from vendorpolicy.analysis._questions import (
+    Difference,
+    Escalation,
+    Gap,
+    Reach,
+    Region,
+    Replayed,
+    Witness,
+    assumptions,
+    diff,
+    equivalent,
+    escalations,
+    gaps,
+    reachable,
+    replay,
 )
 from vendorpolicy.analysis._whatif import (
     Change,
@@ -23,11 +41,28 @@ __all__ = [
     "CatalogEntry",
     "Change",
     "Counterfactual",
+    "Difference",
+    "Escalation",
+    "Finding",
+    "Gap",
     "Partial",
+    "Reach",
+    "Region",
+    "Replayed",
+    "Severity",
     "WhatIf",
+    "Witness",
     "apply_changes",
+    "assumptions",
     "candidates",
+    "diff",
+    "equivalent",
+    "escalations",
+    "gaps",
+    "lint",
     "may_buy",
+    "reachable",
+    "replay",
     "residual",
     "screen_catalog",
     "simplify",

@@ -1,0 +1,1038 @@
+"""A rule set as one SQL query over a table of purchases: each row's effect, basis, determining
+rule keys and missing facts, computed inside the database.
+
+The query is a chain of subqueries, each adding columns to the one before:
+
+1. ``vp_in``: the purchase's fields read from the table's columns (see ``COLUMNS``), an empty
+   text read as ``NULL``, and the row's first problem (``vp_error``), if any;
+2. ``vp_atoms``: one boolean per distinct atom of the rule set (``t0``, ``t1``, …): ``TRUE``,
+   ``FALSE``, or ``NULL`` for unknown, exactly as the interpreter (``_trace.py``) reads it;
+3. ``vp_rules``: the connectives (``n0``, …), which are SQL's own ``AND``/``OR``/``NOT``, Kleene's
+   three-valued logic with ``NULL`` as unknown; whether each rule applies (``a0``, …) and the
+   least and most severe effect it can give (``lo0``/``hi0``, when it has cases);
+4. ``vp_range``: each layer's least and most severe possible effect (``lo``/``hi`` in
+   ``_engine.outcome_range``); 5. ``vp_layer``: each layer's effect;
+6. ``vp_effect``: the decision's effect; 7. the decision's columns.
+
+Effects are computed as their severity (0 for ``allow`` up to 3 for ``deny``). The interpreter
+stays the specification: the tests check that every decision agrees with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from vendorpolicy._model import Effect, Sector
+from vendorpolicy._predicates import (
+    AcquiredOnOrAfter,
+    AllComponents,
+    AllOf,
+    Always,
+    AnyComponent,
+    AnyOf,
+    BuyerCountry,
+    BuyerDesignated,
+    BuyerPublic,
+    BuyerSector,
+    CategoryWithin,
+    Custom,
+    DateOnOrAfter,
+    DecidedOnOrAfter,
+    FactIn,
+    FactOnOrAfter,
+    FactOnOrAfterDecision,
+    FactOnOrBeforeDecision,
+    Never,
+    Not,
+    Predicate,
+    PurposeIn,
+    UltimateOwnerOrigin,
+    ValueAtLeast,
+    VendorDesignated,
+    VendorId,
+    VendorOrigin,
+)
+from vendorpolicy._registry import Registry
+from vendorpolicy._rules import Combining, Rule, RuleSet
+from vendorpolicy._sql._dialect import DIALECTS, Dialect, literal, quote
+from vendorpolicy.errors import InvalidValueError
+
+__all__ = ["COLUMNS", "DECISION_COLUMNS", "FACT_PREFIX", "Query", "compile_query", "to_sql"]
+
+#: The columns a purchases table may have, and the SQL type each is read as. A fact is a
+#: column ``facts.<name>`` of text, written as a ledger writes it: ``true``/``false`` (any
+#: case) is a boolean, ``YYYY-MM-DD`` a date, anything else text.
+COLUMNS: dict[str, str] = {
+    "id": "text",
+    "buyer_id": "text",
+    "buyer_public": "boolean",
+    "buyer_sector": "text",
+    "buyer_country": "text",
+    "buyer_designations": "list",
+    "vendor_id": "text",
+    "vendor_country": "text",
+    "vendor_designations": "list",
+    "category": "text",
+    "date": "date",
+    "value": "decimal",
+    "currency": "text",
+    "purpose": "text",
+    "acquired": "date",
+}
+FACT_PREFIX = "facts."
+#: The columns the query adds to each row, in order.
+DECISION_COLUMNS = ("status", "effect", "basis", "determining", "missing_facts", "error")
+
+_EFFECTS = sorted(Effect, key=lambda e: e.severity)
+_BASIS_CODE = {"default": 0, "unknown": 1, "rules": 2}
+_CATEGORY = "[a-z0-9-]+(/[a-z0-9-]+)*"
+_ISO_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+
+def _where(rule_set: RuleSet, rule: Rule | None, part: str) -> str:
+    at = f"{rule_set.id}/{rule.id}" if rule is not None else rule_set.id
+    return f"{at}.{part}"
+
+
+class Query:
+    """A compiled query: its SQL text and the facts it reads."""
+
+    def __init__(self, sql: str, facts: tuple[str, ...], reads: frozenset[str]) -> None:
+        self.sql = sql
+        #: The fact names the rules read (columns ``facts.<name>``).
+        self.facts = facts
+        #: The canonical columns the rules read (besides the facts).
+        self.reads = reads
+
+
+def to_sql(
+    rule_set: RuleSet,
+    *,
+    dialect: str = "duckdb",
+    table: str = "purchases",
+    as_of: dt.date | None = None,
+    columns: Iterable[str] | None = None,
+    registry: Registry | None = None,
+) -> str:
+    """One SQL query that decides on every row of ``table``: the table's columns, then
+    ``status`` (``decided`` or ``error``), ``effect``, ``basis``, ``determining`` (the
+    determining rule keys, a list), ``missing_facts`` (a sorted list) and ``error`` (why a row
+    could not be decided). ``dialect`` is ``duckdb`` or ``postgres``; ``table`` is a table name
+    (or any SQL ``FROM`` item); ``as_of`` the decision date (default: each purchase's
+    ``date``). ``columns`` are the table's columns (see ``docs/scale.md`` for what each must
+    hold); by default those the rules read. With a ``registry``, each row's vendor and buyer
+    are looked up in it by ``vendor_id`` and ``buyer_id`` as of the decision date, from tables
+    written into the query (``VALUES``). A rule set with a custom predicate is refused: its
+    Python function cannot run inside the database."""
+    return compile_query(
+        rule_set, dialect=dialect, source=table, as_of=as_of, columns=columns, registry=registry
+    ).sql
+
+
+def compile_query(
+    rule_set: RuleSet,
+    *,
+    dialect: str = "duckdb",
+    source: str = "purchases",
+    as_of: dt.date | None = None,
+    columns: Iterable[str] | None = None,
+    types: Mapping[str, str] | None = None,
+    registry: Registry | None = None,
+    vendor_ids: Iterable[str] | None = None,
+    buyer_ids: Iterable[str] | None = None,
+) -> Query:
+    """The :class:`Query` for ``rule_set`` (see :func:`to_sql`); ``types`` gives the SQL type
+    of a column when it differs from the canonical one (a list column stored as text is
+    split at ``;``, as a ledger's cell is). With a ``registry``, ``vendor_ids`` and
+    ``buyer_ids`` are the ids the table holds (default: the registry's ids and its names and
+    aliases written as ids; any other id is taken as stated, not matched as a name)."""
+    if dialect not in DIALECTS:
+        raise InvalidValueError(
+            f"unknown SQL dialect `{dialect}`",
+            path="to_sql(dialect)",
+            hint="use one of " + ", ".join(f"`{d}`" for d in DIALECTS),
+        )
+    if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
+        raise InvalidValueError(f"expected a date, got `{as_of!r}`", path="to_sql(as_of)")
+    if registry is not None and not isinstance(registry, Registry):
+        raise InvalidValueError(
+            f"expected a Registry, got `{type(registry).__name__}`", path="to_sql(registry)"
+        )
+    compiler = _Compiler(rule_set, DIALECTS[dialect], as_of)
+    if registry is not None:
+        # Without the table's own ids: the registry's ids, and its names and aliases written
+        # as ids (`huawei-technologies`), each resolved as the interpreter resolves it.
+        ids = [e.id for e in registry.entities]
+        ids += ["-".join(key.split()) for key in registry.index._normal]
+        compiler.use_registry(
+            registry,
+            ids if vendor_ids is None else vendor_ids,
+            ids if buyer_ids is None else buyer_ids,
+            errors=vendor_ids is not None,
+        )
+    return compiler.query(source, None if columns is None else list(columns), types or {})
+
+
+class _Compiler:
+    def __init__(self, rule_set: RuleSet, dialect: Dialect, as_of: dt.date | None) -> None:
+        self.rule_set = rule_set
+        self.d = dialect
+        self.as_of = as_of
+        self.atoms: dict[Predicate, int] = {}
+        self.nodes: dict[Predicate, int] = {}
+        self.facts: dict[str, int] = {}
+        self.reads: set[str] = {"buyer_public", "buyer_sector"}
+        self.vendor_rows: list[tuple[Any, ...]] = []
+        self.buyer_rows: list[tuple[Any, ...]] = []
+        self.vendor_atoms: dict[Predicate, int] = {}
+        self.buyer_atoms: dict[Predicate, int] = {}
+        #: (layer, rule, global index), in the order of the layers and their rules.
+        self.rules: list[tuple[RuleSet, Rule, int]] = []
+        for layer in rule_set.layers():
+            for rule in layer.rules:
+                self.rules.append((layer, rule, len(self.rules)))
+                for part, node in self._predicates(rule):
+                    self._collect(node, _where(layer, rule, part))
+
+    @staticmethod
+    def _predicates(rule: Rule) -> Iterable[tuple[str, Predicate]]:
+        yield "when", rule.when
+        if rule.unless is not None:
+            yield "unless", rule.unless
+        for i, case in enumerate(rule.cases):
+            yield f"cases[{i}].when", case.when
+
+    # --- collecting ----------------------------------------------------------------------------
+
+    def _collect(self, node: Predicate, path: str) -> None:
+        if isinstance(node, (Always, Never)):
+            return
+        if isinstance(node, (AllOf, AnyOf, Not)):
+            for i, child in enumerate(node.children):
+                self._collect(child, f"{path}.{node.kind}[{i}]")
+            self.nodes.setdefault(node, len(self.nodes))
+            return
+        if isinstance(node, Custom):
+            raise InvalidValueError(
+                f"custom predicate `{node.name}` cannot be compiled to SQL",
+                path=path,
+                hint="its Python function cannot run inside the database; screen these "
+                "purchases with `vendorpolicy.screen_columns` (or `check`) instead",
+            )
+        if isinstance(node, (AnyComponent, AllComponents)):
+            pass  # the table declares no components: see docs/scale.md
+        elif isinstance(
+            node, (FactIn, FactOnOrAfter, FactOnOrAfterDecision, FactOnOrBeforeDecision)
+        ):
+            self.facts.setdefault(node.name, len(self.facts))
+        elif isinstance(node, (VendorOrigin, UltimateOwnerOrigin)):
+            self.reads |= {"vendor_id", "vendor_country"}
+        elif isinstance(node, VendorId):
+            self.reads.add("vendor_id")
+        elif isinstance(node, VendorDesignated):
+            self.reads |= {"vendor_id", "vendor_designations"}
+        elif isinstance(node, CategoryWithin):
+            self.reads.add("category")
+        elif isinstance(node, BuyerCountry):
+            self.reads.add("buyer_country")
+        elif isinstance(node, BuyerDesignated):
+            self.reads.add("buyer_designations")
+        elif isinstance(node, ValueAtLeast):
+            self.reads |= {"value", "currency"}
+        elif isinstance(node, PurposeIn):
+            self.reads.add("purpose")
+        elif isinstance(node, DateOnOrAfter):
+            self.reads.add("date")
+        elif isinstance(node, AcquiredOnOrAfter):
+            self.reads.add("acquired")
+        elif not isinstance(node, (BuyerPublic, BuyerSector, DecidedOnOrAfter)):
+            raise InvalidValueError(  # pragma: no cover - the node set is closed
+                f"the predicate kind `{node.kind}` cannot be compiled to SQL", path=path
+            )
+        self.atoms.setdefault(node, len(self.atoms))
+
+    # --- truth values --------------------------------------------------------------------------
+
+    def ref(self, node: Predicate) -> str:
+        """The node's truth value as a column of ``vp_rules`` or later (or a constant)."""
+        if isinstance(node, Always):
+            return "TRUE"
+        if isinstance(node, Never):
+            return "FALSE"
+        if node in self.atoms:
+            return f"t{self.atoms[node]}"
+        return f"n{self.nodes[node]}"
+
+    def inline(self, node: Predicate) -> str:
+        """The node's truth value from the atoms' columns (for ``vp_rules``)."""
+        if isinstance(node, AllOf):
+            return "(" + " AND ".join(self.inline(c) for c in node.operands) + ")"
+        if isinstance(node, AnyOf):
+            return "(" + " OR ".join(self.inline(c) for c in node.operands) + ")"
+        if isinstance(node, Not):
+            return f"(NOT {self.inline(node.operand)})"
+        return self.ref(node)
+
+    def fact_column(self, name: str) -> str:
+        return f"vp_f{self.facts[name]}"
+
+    def use_registry(
+        self,
+        registry: Registry,
+        vendor_ids: Iterable[str],
+        buyer_ids: Iterable[str],
+        *,
+        errors: bool = True,
+    ) -> None:
+        """Look vendors and buyers up in ``registry`` (see ``_sql._registry``)."""
+        from vendorpolicy._sql._registry import buyer_rows, vendor_rows  # noqa: PLC0415
+
+        vendors = [a for a in self.atoms if isinstance(a, _VENDOR_ATOMS)]
+        buyers = [a for a in self.atoms if isinstance(a, BuyerDesignated)]
+        self.vendor_atoms = {a: i for i, a in enumerate(vendors)}
+        self.buyer_atoms = {a: i for i, a in enumerate(buyers)}
+        self.vendor_rows = vendor_rows(registry, vendor_ids, vendors, errors=errors)
+        self.buyer_rows = buyer_rows(registry, buyer_ids, buyers)
+        if self.vendor_rows:
+            self.reads.add("vendor_id")
+        if self.buyer_rows:
+            self.reads.add("buyer_id")
+
+    def atom(self, node: Predicate) -> str:
+        """The atom's truth value from ``vp_in``'s columns: ``TRUE``, ``FALSE`` or ``NULL``."""
+        given = self._given_atom(node)
+        if self.vendor_rows and isinstance(node, _VENDOR_ATOMS):
+            registered = f"vp_rv_t{self.vendor_atoms[node]}"
+            if isinstance(node, VendorDesignated):
+                stated = self.d.has_any("vp_vendor_designations", node.designations)
+                registered = f"({registered} OR {stated})"
+            return (
+                f"CASE WHEN vp_rv_state IS NULL OR vp_rv_state = 'kept' THEN {given} "
+                f"WHEN vp_rv_state = 'ok' THEN {registered} END"
+            )
+        if self.buyer_rows and isinstance(node, BuyerDesignated):
+            stated = self.d.has_any("vp_buyer_designations", node.designations)
+            registered = (
+                f"CASE WHEN vp_buyer_designations IS NULL THEN {_NULL} "
+                f"ELSE (vp_rb_t{self.buyer_atoms[node]} OR {stated}) END"
+            )
+            return (
+                f"CASE WHEN vp_rb_state IS NULL OR vp_rb_state = 'kept' THEN {given} "
+                f"WHEN vp_rb_state = 'ok' THEN {registered} END"
+            )
+        return given
+
+    def _given_atom(self, node: Predicate) -> str:
+        """The atom's truth value on the row's own columns."""
+        d = self.d
+        if isinstance(node, (VendorOrigin, UltimateOwnerOrigin)):
+            return f"(vp_vendor_country IN ({_texts(node.countries)}))"
+        if isinstance(node, VendorId):
+            return f"(vp_vendor IN ({_texts(node.ids)}))"
+        if isinstance(node, VendorDesignated):
+            return (
+                f"CASE WHEN vp_vendor IS NULL THEN {_NULL} "
+                f"ELSE {d.has_any('vp_vendor_designations', node.designations)} END"
+            )
+        if isinstance(node, CategoryWithin):
+            terms = []
+            for c in sorted(node.categories):
+                terms.append(f"vp_category = {literal(c.path)}")
+                prefix = c.path + "/"
+                terms.append(f"substr(vp_category, 1, {len(prefix)}) = {literal(prefix)}")
+            return "(" + " OR ".join(terms) + ")"
+        if isinstance(node, BuyerPublic):
+            return "vp_public" if node.public else "(NOT vp_public)"
+        if isinstance(node, BuyerSector):
+            return f"(vp_sector IN ({_texts(s.value for s in node.sectors)}))"
+        if isinstance(node, BuyerCountry):
+            return (
+                f"CASE WHEN vp_buyer_country IS NULL THEN {_truth(node.if_missing)} "
+                f"ELSE vp_buyer_country IN ({_texts(node.countries)}) END"
+            )
+        if isinstance(node, BuyerDesignated):
+            return d.has_any("vp_buyer_designations", node.designations)
+        if isinstance(node, ValueAtLeast):
+            money = node.amount
+            return (
+                f"CASE WHEN vp_currency = {literal(money.currency)} "
+                f"THEN vp_value >= {_decimal(money.amount)} END"
+            )
+        if isinstance(node, PurposeIn):
+            return f"(vp_purpose IN ({_texts(node.purposes)}))"
+        if isinstance(node, DateOnOrAfter):
+            return f"(vp_date >= {_date(node.date)})"
+        if isinstance(node, AcquiredOnOrAfter):
+            return f"(vp_acquired >= {_date(node.date)})"
+        if isinstance(node, DecidedOnOrAfter):
+            return f"(vp_decided >= {_date(node.date)})"
+        if isinstance(node, FactIn):
+            return self._fact_in(node)
+        if isinstance(node, (FactOnOrAfter, FactOnOrAfterDecision, FactOnOrBeforeDecision)):
+            column = self.fact_column(node.name)
+            if isinstance(node, FactOnOrAfter):
+                test = f"{self._as_date(column)} >= {_date(node.date)}"
+            elif isinstance(node, FactOnOrAfterDecision):
+                test = f"{self._as_date(column)} >= vp_decided"
+            else:
+                test = f"{self._as_date(column)} <= vp_decided"
+            return (
+                f"CASE WHEN {column} IS NULL THEN {_truth(node.if_missing)} "
+                f"WHEN {d.full_match(column, _ISO_DATE)} THEN {test} END"
+            )
+        if isinstance(node, (AnyComponent, AllComponents)):
+            return _truth(node.if_undeclared)
+        raise AssertionError(node)  # pragma: no cover - _collect refused the rest
+
+    def _as_date(self, column: str) -> str:
+        if self.d.name == "duckdb":
+            return f"TRY_CAST({column} AS DATE)"
+        return f"CAST({column} AS DATE)"
+
+    def _fact_in(self, node: FactIn) -> str:
+        column = self.fact_column(node.name)
+        texts: list[str] = []
+        words: list[str] = []
+        for value in node.values:
+            if isinstance(value, bool):
+                words.append("true" if value else "false")
+            elif isinstance(value, dt.date):
+                texts.append(value.isoformat())
+            elif value.lower() not in ("true", "false"):
+                # (text that reads as a boolean is one: a table cannot state it as text)
+                texts.append(value)
+        terms = []
+        if texts:
+            terms.append(f"{column} IN ({_texts(texts)})")
+        if words:
+            terms.append(f"lower({column}) IN ({_texts(words)})")
+        test = " OR ".join(terms) if terms else "FALSE"
+        return f"CASE WHEN {column} IS NULL THEN {_truth(node.if_missing)} ELSE ({test}) END"
+
+    def fact_name(self, node: Predicate) -> str:
+        """The missing fact an unknown atom names (as the interpreter's trace does)."""
+        given = self._given_fact(node)
+        if self.vendor_rows and isinstance(node, _VENDOR_ATOMS):
+            return (
+                f"CASE WHEN vp_rv_state IS NULL OR vp_rv_state = 'kept' THEN {given} "
+                f"WHEN vp_rv_state = 'ok' THEN vp_rv_f{self.vendor_atoms[node]} "
+                "ELSE 'vendor' END"
+            )
+        return given
+
+    def behind(self, node: Predicate) -> str | None:
+        """The state that leaves the atom's vendor (buyer) unknown for want of a date."""
+        if self.vendor_rows and isinstance(node, _VENDOR_ATOMS):
+            return "vp_rv_state = 'undated'"
+        if self.buyer_rows and isinstance(node, BuyerDesignated):
+            return "vp_rb_state = 'undated'"
+        return None
+
+    def _given_fact(self, node: Predicate) -> str:
+        if isinstance(node, VendorOrigin):
+            through = " (through ownership)" if node.through_ownership else ""
+            return (
+                "CASE WHEN vp_vendor IS NULL THEN 'vendor' "
+                f"ELSE {literal('vendor.country' + through)} END"
+            )
+        if isinstance(node, UltimateOwnerOrigin):
+            return (
+                "CASE WHEN vp_vendor IS NULL THEN 'vendor' ELSE 'vendor.ultimate_owner.country' END"
+            )
+        if isinstance(node, (VendorId, VendorDesignated)):
+            return "'vendor'"
+        if isinstance(node, ValueAtLeast):
+            return (
+                "CASE WHEN vp_value IS NULL THEN 'purchase.value' "
+                f"ELSE {literal('purchase.value in ' + node.amount.currency)} END"
+            )
+        if isinstance(node, (FactOnOrAfterDecision, FactOnOrBeforeDecision)):
+            column = self.fact_column(node.name)
+            return (
+                f"CASE WHEN {column} IS NULL OR NOT {self.d.full_match(column, _ISO_DATE)} "
+                f"THEN {literal(FACT_PREFIX + node.name)} ELSE 'decision date' END"
+            )
+        if isinstance(node, (FactIn, FactOnOrAfter)):
+            return literal(FACT_PREFIX + node.name)
+        simple = {
+            CategoryWithin: "category",
+            BuyerCountry: "buyer.country",
+            BuyerDesignated: "buyer.designations",
+            PurposeIn: "purchase.purpose",
+            DateOnOrAfter: "purchase.date",
+            AcquiredOnOrAfter: "purchase.acquired",
+            DecidedOnOrAfter: "decision date",
+            AnyComponent: "components",
+            AllComponents: "components",
+            BuyerPublic: "buyer.public",
+            BuyerSector: "buyer.sector",
+        }
+        return literal(simple[type(node)])
+
+    def missing(self, node: Predicate, guards: Sequence[str]) -> list[str]:
+        """One entry per atom below ``node``: its missing fact when it is unknown and so is
+        every node above it up to the guarded root, else ``NULL``."""
+        if isinstance(node, (Always, Never)):
+            return []
+        if isinstance(node, (BuyerPublic, BuyerSector)) or (
+            isinstance(node, (AnyComponent, AllComponents)) and node.if_undeclared is not None
+        ):
+            return []  # never unknown
+        here = [*guards, f"{self.ref(node)} IS NULL"]
+        if node in self.atoms:
+            name = f"fn{self.names[node]}" if node in self.names else self.fact_name(node)
+            out = [f"CASE WHEN {' AND '.join(here)} THEN {name} END"]
+            behind = self.behind(node)
+            if behind is not None:
+                # (a vendor unknown for want of the date makes the date missing too)
+                out.append(f"CASE WHEN {' AND '.join(here)} AND {behind} THEN 'purchase.date' END")
+            return out
+        return [m for child in node.children for m in self.missing(child, here)]
+
+    # --- the query -----------------------------------------------------------------------------
+
+    def query(self, source: str, columns: list[str] | None, types: Mapping[str, str]) -> Query:
+        facts = tuple(self.facts)
+        wanted = sorted(self.reads) + [FACT_PREFIX + f for f in facts]
+        if columns is None:
+            columns = [c for c in COLUMNS if c in self.reads or c == "id"]
+            columns += [FACT_PREFIX + f for f in facts]
+            available = set(wanted) | {"id"}
+        else:
+            available = set(columns)
+        for required in ("buyer_public", "buyer_sector"):
+            if required not in available:
+                raise InvalidValueError(
+                    f"the purchases have no column `{required}`",
+                    path="to_sql(columns)",
+                    hint="every purchase needs a buyer: add the columns `buyer_public` "
+                    "(boolean) and `buyer_sector`",
+                )
+        clash = [c for c in columns if _INTERNAL.match(c)]
+        if clash:
+            raise InvalidValueError(
+                f"the purchases have a column `{clash[0]}`, a name the query uses itself",
+                path="to_sql(columns)",
+                hint="rename the column (names such as `t0`, `a0`, `k0`, `L0_e` and those "
+                "starting with `vp_` are the query's own)",
+            )
+        stages = [
+            ("vp_in", self._input(source, available, types)),
+            ("vp_keyed", self._row_keys()),
+            ("vp_classes", []),
+            ("vp_checked", [self._error()]),
+            ("vp_atoms", self._atoms()),
+            ("vp_rules", self._rule_columns()),
+            ("vp_range", self._ranges()),
+            ("vp_layer", self._layer_effects()),
+            ("vp_effect", ["GREATEST(" + ", ".join(self._layer_names("e")) + ") AS vp_e"]),
+        ]
+        # The first stage reads the source; each later one adds its columns to the one before.
+        ctes = []
+        previous = ""
+        for name, items in stages:
+            body = ",\n    ".join(items)
+            if name == "vp_in":
+                joins = self._joins(available, types)
+                stars = "vp_src.*" + (", vp_rv.*" if self.vendor_rows else "")
+                stars += ", vp_rb.*" if self.buyer_rows else ""
+                # Joins need not keep the rows' order: number them, to restore it.
+                rows = f"(SELECT *, ROW_NUMBER() OVER () AS vp_row FROM {source} AS vp_s)"
+                ctes.append(
+                    f"vp_in AS (\n  SELECT {stars},\n    {body}\n  FROM {rows} AS vp_src{joins}\n)"
+                )
+            elif name == "vp_classes":
+                # Each distinct combination of what the rules read is decided once.
+                keys = ", ".join(self.key_names)
+                values = ",\n    ".join(self._class_values())
+                ctes.append(
+                    f"vp_classes AS (\n  SELECT {keys},\n    {values}\n"
+                    f"  FROM vp_keyed\n  GROUP BY {keys}\n)"
+                )
+            else:
+                ctes.append(f"{name} AS (\n  SELECT *,\n    {body}\n  FROM {previous}\n)")
+            previous = name
+        decided = ",\n    ".join([*self.key_names, *self._decision()])
+        ctes.append(f"vp_decided AS (\n  SELECT {decided}\n  FROM {previous}\n)")
+        out = [quote(c) for c in columns if c not in DECISION_COLUMNS]
+        out += [f"vp_decided.{c}" for c in DECISION_COLUMNS]
+        on = " AND ".join(f"vp_keyed.{c} = vp_decided.{c}" for c in self.key_names)
+        text = (
+            "WITH "
+            + ",\n".join(ctes)
+            + "\nSELECT "
+            + ",\n  ".join(out)
+            + f"\nFROM vp_keyed JOIN vp_decided ON {on}\nORDER BY vp_keyed.vp_row"
+        )
+        return Query(text, facts, frozenset(self.reads))
+
+    def _input(self, source: str, available: set[str], types: Mapping[str, str]) -> list[str]:
+        d = self.d
+
+        def column(name: str) -> str | None:
+            if name not in available:
+                return None
+            return "vp_src." + quote(name)
+
+        def text(name: str) -> str:
+            c = column(name)
+            if c is None:
+                return "CAST(NULL AS VARCHAR)" if d.name == "duckdb" else "CAST(NULL AS text)"
+            if types.get(name, "text") != "text":
+                c = f"CAST({c} AS {'VARCHAR' if d.name == 'duckdb' else 'text'})"
+            return f"NULLIF({c}, '')"
+
+        def typed(name: str, sql_type: str) -> str:
+            c = column(name)
+            if c is None:
+                return f"CAST(NULL AS {sql_type})"
+            return c if types.get(name) in (None, sql_type.lower()) else f"CAST({c} AS {sql_type})"
+
+        def listed(name: str, absent: str) -> str:
+            c = column(name)
+            if c is None:
+                return absent
+            if types.get(name, "list") == "text":
+                return f"CASE WHEN {c} IS NULL THEN NULL ELSE {d.split(c, ';')} END"
+            return c
+
+        self._text, self._typed = text, typed
+        vendor = text("vendor_id")
+        decimal = "DECIMAL(38, 10)" if d.name == "duckdb" else "numeric"
+        items = [
+            f"{vendor} AS vp_vendor",
+            (
+                f"CASE WHEN {vendor} IS NULL THEN NULL ELSE {text('vendor_country')} END "
+                "AS vp_vendor_country"
+            ),
+            (
+                f"COALESCE({listed('vendor_designations', d.empty_list())}, {d.empty_list()}) "
+                "AS vp_vendor_designations"
+            ),
+            f"{typed('buyer_public', 'BOOLEAN')} AS vp_public",
+            f"{text('buyer_sector')} AS vp_sector",
+            f"{text('buyer_country')} AS vp_buyer_country",
+            f"{listed('buyer_designations', d.empty_list())} AS vp_buyer_designations",
+            f"{text('category')} AS vp_category",
+            f"{typed('date', 'DATE')} AS vp_date",
+            f"{typed('acquired', 'DATE')} AS vp_acquired",
+            f"{typed('value', decimal)} AS vp_value",
+            f"{text('currency')} AS vp_currency",
+            f"{text('purpose')} AS vp_purpose",
+            (f"{_date(self.as_of)}" if self.as_of is not None else typed("date", "DATE"))
+            + " AS vp_decided",
+        ]
+        items.append(f"{text('buyer_id')} AS vp_buyer_id")
+        for name, i in self.facts.items():
+            items.append(f"{text(FACT_PREFIX + name)} AS vp_f{i}")
+        self._available = available
+        return items
+
+    def _error(self) -> str:
+        """The class's first problem, or ``NULL``: what the ledger reader would refuse."""
+        d, available = self.d, self._available
+        sectors = _texts(s.value for s in Sector)
+        checks = [
+            ("vp_public IS NULL", "'buyer_public is empty'"),
+            ("vp_sector IS NULL", "'buyer_sector is empty'"),
+            (f"vp_sector NOT IN ({sectors})", "'unknown buyer_sector `' || vp_sector || '`'"),
+        ]
+        if "category" in available:
+            checks.append(
+                (
+                    f"NOT {d.full_match('vp_category', _CATEGORY)}",
+                    "'invalid category `' || vp_category || '`'",
+                )
+            )
+        if "value" in available:
+            checks.append(
+                ("vp_value IS NOT NULL AND vp_currency IS NULL", "'a value without a currency'")
+            )
+        checks.extend(
+            (
+                f"NOT {d.full_match(column, '[A-Z]{2}')}",
+                f"'invalid {name} `' || {column} || '`'",
+            )
+            for name, column in (
+                ("vendor_country", "vp_vendor_country"),
+                ("buyer_country", "vp_buyer_country"),
+            )
+            if name in available
+        )
+        if d.name == "duckdb":
+            for name, i in self.facts.items():
+                c = f"vp_f{i}"
+                checks.append(
+                    (
+                        f"{d.full_match(c, _ISO_DATE)} AND TRY_CAST({c} AS DATE) IS NULL",
+                        f"{literal(f'fact `{name}` is not a date: `')} || {c} || '`'",
+                    )
+                )
+        for table, column, value in (
+            ("rv", "vendor_id", "vp_vendor"),
+            ("rb", "buyer_id", "vp_buyer_id"),
+        ):
+            if not (self.vendor_rows if table == "rv" else self.buyer_rows):
+                continue
+            state = f"vp_{table}_state"
+            checks += [
+                (
+                    f"{state} = 'ambiguous'",
+                    (
+                        f"'{column} `' || {value} || '` names several registry entities "
+                        "(give its registry id)'"
+                    ),
+                ),
+                (f"{state} LIKE 'error:%'", f"'{column} `' || {value} || '`: ' || {state}"),
+            ]
+        whens = " ".join(f"WHEN {test} THEN {message}" for test, message in checks)
+        return f"CASE {whens} END AS vp_error"
+
+    # --- classes: rows the rules cannot tell apart ---------------------------------------------
+
+    def _thresholds(self) -> tuple[list[Decimal], list[dt.date], list[dt.date], bool]:
+        """The values, purchase dates and acquisition dates at which some atom changes, and
+        whether the decision date must be read exactly (a fact compared with it)."""
+        values: set[Decimal] = set()
+        dates: set[dt.date] = set()
+        acquired: set[dt.date] = set()
+        exact = False
+        for node in self.atoms:
+            if isinstance(node, ValueAtLeast):
+                values.add(node.amount.amount)
+            elif isinstance(node, DateOnOrAfter):
+                dates.add(node.date)
+            elif isinstance(node, AcquiredOnOrAfter):
+                acquired.add(node.date)
+            elif isinstance(node, DecidedOnOrAfter) and self.as_of is None:
+                dates.add(node.date)
+            elif isinstance(node, (FactOnOrAfterDecision, FactOnOrBeforeDecision)):
+                exact = exact or self.as_of is None
+        if self.as_of is None:
+            for _, rule, _ in self.rules:
+                if rule.in_force_from is not None:
+                    dates.add(rule.in_force_from)
+                if rule.in_force_until is not None and rule.in_force_until < dt.date.max:
+                    dates.add(rule.in_force_until + dt.timedelta(days=1))
+        return sorted(values), sorted(dates), sorted(acquired), exact
+
+    def _row_keys(self) -> list[str]:
+        """Per row, what its class is made of, each never ``NULL`` (so that rows join back
+        to their class by equality): the fields the rules read, exactly, but values and dates
+        only by which of the rules' thresholds they reach."""
+        available, d = self._available, self.d
+        values, dates, acquired, exact = self._thresholds()
+        items: list[tuple[str, str]] = []
+
+        def code(column: str) -> str:
+            return f"CASE WHEN {column} THEN 1 WHEN NOT {column} THEN 2 ELSE 0 END"
+
+        def bucket(column: str, limits: list[Any], literal_of: Any) -> str:
+            steps = " ".join(
+                f"WHEN {column} >= {literal_of(t)} THEN {i + 1}"
+                for i, t in reversed(list(enumerate(limits)))
+            )
+            return f"CASE WHEN {column} IS NULL THEN -1 {steps} ELSE 0 END"
+
+        if "vendor_id" in available:
+            items.append(("COALESCE(vp_vendor, '')", "vk_vendor"))
+            if "vendor_country" in available:
+                items.append(("COALESCE(vp_vendor_country, '')", "vk_vendor_country"))
+            if "vendor_designations" in available:
+                items.append(("vp_vendor_designations", "vk_vendor_designations"))
+        items.append((code("vp_public"), "vk_public"))
+        items.append(("COALESCE(vp_sector, '')", "vk_sector"))
+        for name, column in (
+            ("buyer_country", "vp_buyer_country"),
+            ("category", "vp_category"),
+            ("currency", "vp_currency"),
+            ("purpose", "vp_purpose"),
+        ):
+            if name in available:
+                items.append((f"COALESCE({column}, '')", f"vk_{name}"))
+        if "buyer_designations" in available:
+            items.append(
+                ("CASE WHEN vp_buyer_designations IS NULL THEN 1 ELSE 0 END", "vk_bd_null")
+            )
+            items.append((f"COALESCE(vp_buyer_designations, {d.empty_list()})", "vk_bd"))
+        if "value" in available:
+            items.append((bucket("vp_value", values, _decimal), "vk_value"))
+        if "date" in available:
+            items.append((bucket("vp_date", dates, _date), "vk_date"))
+            if exact:
+                items.append(("COALESCE(vp_date, DATE '1970-01-01')", "vk_date_exact"))
+        if "acquired" in available:
+            items.append((bucket("vp_acquired", acquired, _date), "vk_acquired"))
+        items.extend((f"COALESCE(vp_f{i}, '')", f"vk_f{i}") for i in self.facts.values())
+        if self.vendor_rows:
+            items.append(("COALESCE(vp_rv_id, 0)", "vk_rv"))
+        if self.buyer_rows:
+            items.append(("COALESCE(vp_rb_id, 0)", "vk_rb"))
+        self.key_names = [name for _, name in items]
+        return [f"{expr} AS {name}" for expr, name in items]
+
+    def _class_values(self) -> list[str]:
+        """What a class's atoms read: any row's fields (all rows of a class agree on them, or
+        reach the same thresholds)."""
+        names = [
+            "vp_vendor", "vp_vendor_country", "vp_vendor_designations", "vp_public", "vp_sector",
+            "vp_buyer_country", "vp_buyer_designations", "vp_category", "vp_date",
+            "vp_acquired", "vp_value", "vp_currency", "vp_purpose", "vp_decided", "vp_buyer_id",
+        ]  # fmt: skip
+        names += [f"vp_f{i}" for i in self.facts.values()]
+        for table, rows, atoms in (
+            ("rv", self.vendor_rows, self.vendor_atoms),
+            ("rb", self.buyer_rows, self.buyer_atoms),
+        ):
+            if rows:
+                names += [f"vp_{table}_state"] + [f"vp_{table}_t{i}" for i in range(len(atoms))]
+                if table == "rv":
+                    names += [f"vp_{table}_f{i}" for i in range(len(atoms))]
+        # (`any_value`: DuckDB, and PostgreSQL from version 16)
+        return [f"any_value({n}) AS {n}" for n in names]
+
+    def _joins(self, available: set[str], types: Mapping[str, str]) -> str:
+        """The registry's tables, joined to each row by id and decision date."""
+        out = ""
+        decided = _date(self.as_of) if self.as_of is not None else self._typed("date", "DATE")
+        for table, column, rows, atoms in (
+            ("rv", "vendor_id", self.vendor_rows, self.vendor_atoms),
+            ("rb", "buyer_id", self.buyer_rows, self.buyer_atoms),
+        ):
+            if not rows:
+                continue
+            names = [f"vp_{table}_{n}" for n in ("id", "key", "from", "to", "undated", "state")]
+            names += [f"vp_{table}_t{i}" for i in range(len(atoms))]
+            if table == "rv":
+                names += [f"vp_{table}_f{i}" for i in range(len(atoms))]
+            values = ",\n      ".join(
+                "(" + ", ".join(_value(v, n) for v, n in zip((i, *row), names, strict=True)) + ")"
+                for i, row in enumerate(rows, start=1)
+            )
+            t = f"vp_{table}"
+            out += (
+                f"\n  LEFT JOIN (VALUES\n      {values}\n    ) AS {t}({', '.join(names)})"
+                f"\n    ON {t}.{t}_key = {self._text(column)} AND CASE WHEN {decided} IS NULL "
+                f"THEN {t}.{t}_undated ELSE NOT {t}.{t}_undated "
+                f"AND ({t}.{t}_from IS NULL OR {decided} >= {t}.{t}_from) "
+                f"AND ({t}.{t}_to IS NULL OR {decided} < {t}.{t}_to) END"
+            )
+        return out
+
+    def _atoms(self) -> list[str]:
+        """Per row: every atom's truth (``t``), every rule window's (``w``), and the missing
+        fact an atom names when it varies from row to row (``fn``)."""
+        items = [
+            f"{self.atom(node)} AS t{i}  /* {_comment(node)} */" for node, i in self.atoms.items()
+        ]
+        for _, rule, k in self.rules:
+            if rule.has_window:
+                window = []
+                if rule.in_force_from is not None:
+                    window.append(f"vp_decided >= {_date(rule.in_force_from)}")
+                if rule.in_force_until is not None:
+                    window.append(f"vp_decided <= {_date(rule.in_force_until)}")
+                items.append(f"({' AND '.join(window)}) AS w{k}")
+        self.names: dict[Predicate, int] = {}
+        for node in self.atoms:
+            name = self.fact_name(node)
+            if not _LITERAL.fullmatch(name):
+                self.names[node] = len(self.names)
+                items.append(f"COALESCE({name}, '') AS fn{self.names[node]}")
+        return items or ["0 AS vp_0"]
+
+    def _rule_columns(self) -> list[str]:
+        items = [f"{self.inline(node)} AS n{i}" for node, i in self.nodes.items()]
+        for layer, rule, k in self.rules:
+            parts = []
+            if rule.has_window:
+                parts.append(f"w{k}")
+            parts.append(self.inline(rule.when))
+            if rule.unless is not None:
+                parts.append(f"(NOT {self.inline(rule.unless)})")
+            items.append(f"/* {layer.id}/{rule.id} */ ({' AND '.join(parts)}) AS a{k}")
+            for i, case in enumerate(rule.cases):
+                items.append(f"{self.inline(case.when)} AS c{k}_{i}")
+            if rule.cases:
+                items.append(f"{self._case_range(rule, k, 'LEAST')} AS lo{k}")
+                items.append(f"{self._case_range(rule, k, 'GREATEST')} AS hi{k}")
+        return items
+
+    def _case_range(self, rule: Rule, k: int, pick: str) -> str:
+        """The least (``LEAST``) or most (``GREATEST``) severe effect the rule can give: its
+        cases in order, up to the first that surely holds, and its own effect after them."""
+        expr = str(rule.effect.severity)
+        for i in reversed(range(len(rule.cases))):
+            # (the case's truth is inlined: columns of the same stage cannot be read)
+            c, e = self.inline(rule.cases[i].when), rule.cases[i].effect.severity
+            unsure = f"CASE WHEN {c} IS NULL THEN {e} END"
+            expr = f"CASE WHEN {c} THEN {e} ELSE {pick}({unsure}, {expr}) END"
+        return expr
+
+    def _lo(self, rule: Rule, k: int) -> str:
+        return f"lo{k}" if rule.cases else str(min(rule.effects).severity)
+
+    def _hi(self, rule: Rule, k: int) -> str:
+        return f"hi{k}" if rule.cases else str(max(rule.effects).severity)
+
+    def _layers(self) -> list[tuple[int, RuleSet, list[tuple[Rule, int]]]]:
+        out = []
+        for index, layer in enumerate(self.rule_set.layers()):
+            out.append((index, layer, [(r, k) for lay, r, k in self.rules if lay is layer]))
+        return out
+
+    def _layer_names(self, what: str) -> list[str]:
+        return [f"L{i}_{what}" for i, _, _ in self._layers()]
+
+    def _ranges(self) -> list[str]:
+        items = []
+        for index, layer, rules in self._layers():
+            default = layer.default.severity
+            if not rules:
+                items += [f"{default} AS L{index}_lo", f"{default} AS L{index}_hi"]
+                continue
+            if layer.combining is Combining.FIRST_MATCH:
+                first = " ".join(f"WHEN a{k} THEN {i + 1}" for i, (_, k) in enumerate(rules))
+                items.append(f"CASE {first} ELSE 0 END AS L{index}_ft")
+                first_case = "CASE " + first + " ELSE 0 END"
+                for pick, end in (("LEAST", "lo"), ("GREATEST", "hi")):
+                    terms = [f"CASE WHEN {first_case} = 0 THEN {default} END"]
+                    for i, (rule, k) in enumerate(rules):
+                        value = self._lo(rule, k) if end == "lo" else self._hi(rule, k)
+                        reached = f"({first_case} = 0 OR {first_case} >= {i + 1})"
+                        terms.append(f"CASE WHEN {reached} AND a{k} IS NOT FALSE THEN {value} END")
+                    items.append(f"{pick}({', '.join(terms)}) AS L{index}_{end}")
+            else:
+                forced = (
+                    "GREATEST("
+                    + ", ".join(f"CASE WHEN a{k} THEN {self._lo(r, k)} END" for r, k in rules)
+                    + ")"
+                )
+                least = ", ".join(
+                    f"CASE WHEN a{k} IS NOT FALSE THEN {self._lo(r, k)} END" for r, k in rules
+                )
+                every = ", ".join(
+                    f"CASE WHEN a{k} IS NOT FALSE THEN {self._hi(r, k)} END" for r, k in rules
+                )
+                items.append(f"COALESCE({forced}, LEAST({default}, {least})) AS L{index}_lo")
+                items.append(
+                    f"GREATEST(CASE WHEN {forced} IS NULL THEN {default} END, {every}) "
+                    f"AS L{index}_hi"
+                )
+        return items
+
+    def _layer_effects(self) -> list[str]:
+        return [
+            f"GREATEST(L{i}_lo, LEAST(L{i}_hi, {layer.on_unknown.severity})) AS L{i}_e"
+            for i, layer, _ in self._layers()
+        ]
+
+    def _deciders(self, index: int, layer: RuleSet, rules: list[tuple[Rule, int]]) -> list[str]:
+        """Per rule of the layer: whether it determines the layer's effect."""
+        out = []
+        for i, (rule, k) in enumerate(rules):
+            fired = (
+                f"L{index}_ft = {i + 1}" if layer.combining is Combining.FIRST_MATCH else f"a{k}"
+            )
+            lo, hi = self._lo(rule, k), self._hi(rule, k)
+            certain = f" AND {lo} = {hi}" if rule.cases else ""
+            out.append(f"COALESCE({fired}{certain} AND {lo} = L{index}_e, FALSE)")
+        return out
+
+    def _decision(self) -> list[str]:
+        d = self.d
+        layers = self._layers()
+        bases = []
+        keys = []
+        for index, layer, rules in layers:
+            deciders = self._deciders(index, layer, rules)
+            top = f"L{index}_e = vp_e"
+            any_decider = " OR ".join(deciders) if deciders else "FALSE"
+            bases.append(
+                f"CASE WHEN NOT {top} THEN NULL WHEN L{index}_lo <> L{index}_hi THEN 1 "
+                f"WHEN {any_decider} THEN 2 ELSE 0 END"
+            )
+            for (rule, _), decider in zip(rules, deciders, strict=True):
+                key = literal(f"{layer.id}/{rule.id}")
+                keys.append(f"CASE WHEN {top} AND {decider} THEN {key} END")
+        basis_code = "GREATEST(" + ", ".join(bases) + ")"
+        basis = f"CASE {basis_code} WHEN 2 THEN 'rules' WHEN 1 THEN 'unknown' ELSE 'default' END"
+        effect = (
+            "CASE vp_e "
+            + " ".join(f"WHEN {e.severity} THEN {literal(e.value)}" for e in _EFFECTS)
+            + " END"
+        )
+        missing: list[str] = []
+        for _, rule, k in self.rules:
+            unknown = f"a{k} IS NULL"
+            if rule.has_window:
+                missing.append(f"CASE WHEN {unknown} AND w{k} IS NULL THEN 'purchase.date' END")
+            missing += self.missing(rule.when, [unknown])
+            if rule.unless is not None:
+                missing += self.missing(rule.unless, [unknown])
+            for i, case in enumerate(rule.cases):
+                guards = [f"a{k} IS NOT FALSE", f"lo{k} <> hi{k}"]
+                guards += [f"c{k}_{j} IS NOT TRUE" for j in range(i)]
+                missing += self.missing(case.when, guards)
+        error = "vp_error IS NOT NULL"
+        return [
+            f"CASE WHEN {error} THEN 'error' ELSE 'decided' END AS status",
+            f"CASE WHEN {error} THEN NULL ELSE {effect} END AS effect",
+            f"CASE WHEN {error} THEN NULL ELSE {basis} END AS basis",
+            (
+                f"CASE WHEN {error} THEN {d.empty_list()} ELSE {d.without_nulls(keys)} END "
+                "AS determining"
+            ),
+            (
+                f"CASE WHEN {error} THEN {d.empty_list()} ELSE {d.distinct_sorted(missing)} END "
+                "AS missing_facts"
+            ),
+            "vp_error AS error",
+        ]
+
+
+_NULL = "CAST(NULL AS BOOLEAN)"
+_VENDOR_ATOMS = (VendorOrigin, VendorId, VendorDesignated, UltimateOwnerOrigin)
+#: A missing fact's name that is the same on every row: one text literal.
+_LITERAL = re.compile(r"'[^']*'")
+#: The names the query gives its own columns.
+_INTERNAL = re.compile(
+    r"(vp_.*|[tnawk][0-9]+|fn[0-9]+|c[0-9]+_[0-9]+|lo[0-9]+|hi[0-9]+|L[0-9]+_.*)"
+)
+
+
+def _truth(value: bool | None) -> str:
+    return _NULL if value is None else ("TRUE" if value else "FALSE")
+
+
+def _value(value: object, name: str) -> str:
+    """A cell of a registry table, typed by its column's name."""
+    kind = name.rsplit("_", 1)[1]
+    if kind == "id":
+        return str(value)
+    if kind in ("from", "to"):
+        return "CAST(NULL AS DATE)" if value is None else _date(value)  # type: ignore[arg-type]
+    if kind == "undated" or kind.startswith("t"):
+        return _truth(value)  # type: ignore[arg-type]
+    return "CAST(NULL AS VARCHAR)" if value is None else literal(str(value))
+
+
+def _comment(node: Predicate) -> str:
+    """The node as a comment's text (as the builder call that makes it)."""
+    return repr(node).replace("*/", "* /").replace("\n", " ")
+
+
+def _texts(values: Iterable[str]) -> str:
+    return ", ".join(literal(v) for v in sorted(values))
+
+
+def _date(value: dt.date) -> str:
+    return f"DATE {literal(value.isoformat())}"
+
+
+def _decimal(value: Decimal) -> str:
+    return format(value, "f")

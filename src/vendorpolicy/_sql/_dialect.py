@@ -1,0 +1,93 @@
+"""The few places where DuckDB's SQL and PostgreSQL's differ, for the SQL the compiler writes.
+
+Everything else the compiler writes is standard SQL: ``CASE``, ``IN``, ``AND``/``OR``/``NOT``
+on booleans (which are Kleene's three-valued connectives, with ``NULL`` as unknown),
+``GREATEST``/``LEAST`` (which both engines define to skip ``NULL``), ``COALESCE`` and
+``substr``. What differs is how lists are built, filtered and searched, and regular expressions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from attrs import frozen
+
+__all__ = ["DIALECTS", "Dialect", "literal", "quote"]
+
+
+def quote(name: str) -> str:
+    """``name`` as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    """``text`` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+@frozen
+class Dialect:
+    """How one engine spells the list operations the compiled SQL needs."""
+
+    name: str
+
+    @property
+    def text_list_type(self) -> str:
+        return "VARCHAR[]" if self.name == "duckdb" else "text[]"
+
+    def text_list(self, items: Sequence[str]) -> str:
+        """A list of text from SQL expressions (which may be ``NULL``)."""
+        if self.name == "duckdb":
+            return "[" + ", ".join(items) + "]::VARCHAR[]"
+        return "ARRAY[" + ", ".join(items) + "]::text[]"
+
+    def empty_list(self) -> str:
+        return self.text_list([])
+
+    def has_any(self, column: str, values: Collection[str]) -> str:
+        """Whether the list ``column`` holds one of ``values`` (text literals); ``NULL`` when
+        the list is ``NULL``."""
+        wanted = ", ".join(literal(v) for v in sorted(values))
+        if self.name == "duckdb":
+            return f"list_has_any({column}, [{wanted}])"
+        return f"({column} && ARRAY[{wanted}]::text[])"
+
+    def without_nulls(self, items: Sequence[str]) -> str:
+        """The non-``NULL`` items, in their order."""
+        if not items:
+            return self.empty_list()
+        if self.name == "duckdb":
+            return f"list_filter({self.text_list(items)}, lambda x: x IS NOT NULL)"
+        return f"array_remove({self.text_list(items)}, NULL)"
+
+    def distinct_sorted(self, items: Sequence[str]) -> str:
+        """The distinct non-``NULL`` items, sorted."""
+        if not items:
+            return self.empty_list()
+        if self.name == "duckdb":
+            return f"list_sort(list_distinct({self.text_list(items)}))"
+        return (
+            f"ARRAY(SELECT DISTINCT x FROM unnest({self.text_list(items)}) AS u(x) "
+            "WHERE x IS NOT NULL ORDER BY x)"
+        )
+
+    def full_match(self, column: str, pattern: str) -> str:
+        """Whether the whole of ``column`` matches the regular expression ``pattern``."""
+        if self.name == "duckdb":
+            return f"regexp_full_match({column}, {literal(pattern)})"
+        return f"({column} ~ {literal('^(' + pattern + ')$')})"
+
+    def split(self, column: str, separator: str) -> str:
+        """Text split at ``separator`` into a list of its trimmed, non-empty parts."""
+        if self.name == "duckdb":
+            return (
+                f"list_filter(list_transform(string_split({column}, {literal(separator)}), "
+                "lambda x: trim(x)), lambda x: x <> '')"
+            )
+        return (
+            f"array_remove(ARRAY(SELECT trim(x) FROM unnest(string_to_array({column}, "
+            f"{literal(separator)})) AS u(x)), '')"
+        )
+
+
+DIALECTS: dict[str, Dialect] = {"duckdb": Dialect("duckdb"), "postgres": Dialect("postgres")}

@@ -1,0 +1,368 @@
+"""Questions about whole rule sets, answered exactly over the space, each with witnesses.
+
+:func:`reachable` (which effects can occur), :func:`gaps` (purchases in a region no rule
+reaches), :func:`escalations` (purchases escalated only because a fact is missing),
+:func:`diff` and :func:`equivalent` (what separates two rule sets), :func:`replay` (two
+versions over real purchases). Every witness is decided again by the interpreter before it is
+returned; a disagreement is a bug in the analysis and raises :class:`AssertionError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from attrs import field, frozen
+
+from vendorpolicy._decision import Basis, Decision, RuleStatus
+from vendorpolicy._engine import interpret
+from vendorpolicy._model import Effect, Purchase
+from vendorpolicy._predicates import ALWAYS, Predicate
+from vendorpolicy._rules import RuleSet
+from vendorpolicy.analysis._search import Compiled, Decider, F, MaskOf, Search, T, _bits, joint
+from vendorpolicy.analysis._space import Space, assume_custom
+
+__all__ = [
+    "Difference",
+    "Escalation",
+    "Gap",
+    "Reach",
+    "Region",
+    "Replayed",
+    "Witness",
+    "assumptions",
+    "diff",
+    "equivalent",
+    "escalations",
+    "gaps",
+    "reachable",
+    "replay",
+]
+
+Truth = bool | None
+_EFFECTS = {e.severity: e for e in Effect}
+#: Leaves are merged into larger regions for reporting up to this many per outcome.
+_MERGE_LIMIT = 600
+
+
+@frozen
+class Region:
+    """A set of purchases: for each dimension it restricts, the classes it allows (any other
+    dimension is free). ``str()`` reads ``category: telecom/network × date: from 2020-08-13``."""  # noqa: RUF002
+
+    parts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def __str__(self) -> str:
+        if not self.parts:
+            return "every purchase"
+        return " × ".join(  # noqa: RUF001 - the product of the parts
+            f"{name}: {' or '.join(labels)}" for name, labels in self.parts
+        )
+
+
+@frozen
+class Witness:
+    """A purchase that shows a finding, with what each ``custom`` predicate was assumed to
+    answer on it (custom predicates are opaque to analysis)."""
+
+    purchase: Purchase
+    assumed: tuple[tuple[str, Truth], ...] = ()
+
+
+@frozen
+class Reach:
+    """An effect some purchase gets, with a witness."""
+
+    effect: Effect
+    witness: Witness
+
+
+@frozen
+class Gap:
+    """Purchases on which no rule applies or might apply (the default decides)."""
+
+    region: Region
+    effect: Effect
+    witness: Witness
+
+
+@frozen
+class Escalation:
+    """Purchases decided ``effect`` only because facts are missing: once known, the decision
+    would lie between ``settled[0]`` and ``settled[1]``. ``facts`` are the missing facts of the
+    witness that would settle it; ``rules`` the rules that might apply."""
+
+    region: Region
+    effect: Effect
+    settled: tuple[Effect, Effect]
+    facts: tuple[str, ...]
+    rules: tuple[str, ...]
+    witness: Witness
+
+
+@frozen
+class Difference:
+    """Purchases the two rule sets decide differently: ``old`` under the first, ``new`` under
+    the second."""
+
+    region: Region
+    old: Effect
+    new: Effect
+    witness: Witness
+
+
+@frozen
+class Replayed:
+    """A purchase of a ledger whose decision changed between two versions, with the rules that
+    determined each decision."""
+
+    index: int
+    purchase_id: str
+    old: Effect
+    new: Effect
+    old_rules: tuple[str, ...] = field(default=())
+    new_rules: tuple[str, ...] = field(default=())
+
+
+class _Analysis:
+    """A space over some rule sets, its compiled atoms and a search."""
+
+    def __init__(self, rule_sets: Sequence[RuleSet], extra: Sequence[Predicate] = ()) -> None:
+        self.rule_sets = list(rule_sets)
+        self.space = Space(rule_sets, extra)
+        self.compiled = Compiled(self.space)
+        self.deciders = [Decider(self.compiled, rs) for rs in rule_sets]
+        self.search = Search(self.compiled)
+
+    def region(self, masks: Sequence[int]) -> Region:
+        parts = []
+        for d, mask in enumerate(masks):
+            dim = self.space.dims[d]
+            if mask != self.search.full[d]:
+                parts.append((dim.name, tuple(dim.cells[c].label for c in _bits(mask))))
+        return Region(parts=tuple(parts))
+
+    def witness(self, region: Sequence[int]) -> tuple[Witness, dict[str, Truth]]:
+        point = self.search.witness_point(region)
+        purchase = self.space.purchase(point)
+        customs = self.space.customs(point)
+        return Witness(purchase=purchase, assumed=tuple(sorted(customs.items()))), customs
+
+    def decide(self, rule_set: RuleSet, witness: Witness) -> Decision:
+        assumed = dict(witness.assumed)
+        return interpret(assume_custom(rule_set, assumed), witness.purchase)
+
+    def merge(self, leaves: list[list[int]]) -> list[list[int]]:
+        """Leaves of one outcome merged where they differ in one dimension only."""
+        if len(leaves) > _MERGE_LIMIT:
+            return leaves
+        items = [list(x) for x in leaves]
+        changed = True
+        while changed:
+            changed = False
+            i = 0
+            while i < len(items):
+                j = i + 1
+                while j < len(items):
+                    a, b = items[i], items[j]
+                    differ = [d for d in range(len(a)) if a[d] != b[d]]
+                    if len(differ) <= 1:
+                        if differ:
+                            a[differ[0]] |= b[differ[0]]
+                        del items[j]
+                        changed = True
+                    else:
+                        j += 1
+                i += 1
+        return items
+
+
+def _check(decision: Decision, effect: Effect, what: str) -> None:
+    if decision.effect is not effect:
+        raise AssertionError(
+            f"analysis bug: {what}: the witness is decided {decision.effect.name}, "
+            f"not {effect.name}"
+        )
+
+
+def assumptions(rule_set: RuleSet) -> tuple[str, ...]:
+    """What the analysis of ``rule_set`` assumes beyond the rules themselves: how it treats
+    ``custom`` predicates, components and the decision date."""
+    space = Space([rule_set])
+    return (
+        *space.notes,
+        (
+            "the decision date is the purchase date (no `as_of`); vendors are taken as "
+            "stated (no registry)"
+        ),
+    )
+
+
+def reachable(rule_set: RuleSet) -> tuple[Reach, ...]:
+    """Every effect some purchase gets under ``rule_set``, least severe first, each with a
+    witness the interpreter decides so."""
+    a = _Analysis([rule_set])
+    decider = a.deciders[0]
+    found: dict[Effect, list[int]] = {}
+
+    def judge(region: list[int], m: MaskOf) -> set[int] | bool:
+        finals, pending = decider.possible(m)
+        effects = {_EFFECTS[e] for e, _, _ in finals}
+        if effects <= found.keys():
+            return True
+        if len(effects) == 1:
+            found[effects.pop()] = region
+            return len(found) < len(Effect)
+        return pending
+
+    a.search.run(judge)
+    reaches = []
+    for effect in sorted(found):
+        witness, _ = a.witness(found[effect])
+        _check(a.decide(rule_set, witness), effect, f"reachable {effect.name}")
+        reaches.append(Reach(effect=effect, witness=witness))
+    return tuple(reaches)
+
+
+def gaps(rule_set: RuleSet, region: Predicate = ALWAYS) -> tuple[Gap, ...]:
+    """The purchases within ``region`` (a condition; every purchase by default) on which no
+    rule of ``rule_set`` or its layers applies or might apply, so the default decides: "every
+    public-buyer telecom purchase is decided by some rule" holds when this is empty."""
+    a = _Analysis([rule_set], [region])
+    within, within_atoms = a.compiled.compile(region)
+    rules = [r for layer in a.deciders[0].layers for r in layer.rules]
+    leaves: list[list[int]] = []
+
+    def judge(current: list[int], m: MaskOf) -> set[int] | bool:
+        w = within(m)
+        if not w & T:
+            return True
+        pending: set[int] = set()
+        for r in rules:
+            applies = r.applies(m)
+            if not applies & F:
+                return True  # the rule applies, or might, on all of the region
+            if applies != F:
+                pending |= {x for x in r.applies_atoms if m(x) & (m(x) - 1)}
+        if w != T:
+            pending |= {x for x in within_atoms if m(x) & (m(x) - 1)}
+        if pending:
+            return pending
+        leaves.append(current)
+        return True
+
+    a.search.run(judge)
+    out = []
+    for leaf in a.merge(leaves):
+        witness, _ = a.witness(leaf)
+        decision = a.decide(rule_set, witness)
+        if decision.basis is not Basis.DEFAULT or any(
+            r.status in (RuleStatus.APPLIES, RuleStatus.UNKNOWN) for r in decision.results
+        ):
+            raise AssertionError(f"analysis bug: gap witness {witness} is decided by rules")
+        out.append(Gap(region=a.region(leaf), effect=decision.effect, witness=witness))
+    return tuple(out)
+
+
+def escalations(rule_set: RuleSet) -> tuple[Escalation, ...]:
+    """The regions of purchases whose decision is escalated only because a fact is missing:
+    more severe than what the known facts make certain (``max(lo, min(hi, on_unknown))`` with
+    ``lo < hi``), with the facts that would settle each."""
+    a = _Analysis([rule_set])
+    decider = a.deciders[0]
+    groups: dict[tuple[Any, ...], list[list[int]]] = {}
+
+    def judge(current: list[int], m: MaskOf) -> set[int] | bool:
+        finals, pending = decider.possible(m)
+        if all(e == lo for e, lo, _ in finals):
+            return True  # nothing escalated here
+        if len(finals) > 1:
+            return pending
+        groups.setdefault(next(iter(finals)), []).append(current)
+        return True
+
+    a.search.run(judge)
+    found = []
+    for (e, lo, hi), leaves in groups.items():
+        effect = _EFFECTS[e]
+        for leaf in a.merge(leaves):
+            witness, _ = a.witness(leaf)
+            decision = a.decide(rule_set, witness)
+            _check(decision, effect, "escalation")
+            if decision.basis is not Basis.UNKNOWN:
+                raise AssertionError("analysis bug: an escalation witness is not escalated")
+            found.append(
+                Escalation(
+                    region=a.region(leaf),
+                    effect=effect,
+                    settled=(_EFFECTS[lo], _EFFECTS[hi]),
+                    facts=decision.missing_facts,
+                    rules=tuple(r.key for r in decision.results if r.status is RuleStatus.UNKNOWN),
+                    witness=witness,
+                )
+            )
+    found.sort(key=lambda e: (-e.effect.severity, e.rules, str(e.region)))
+    return tuple(found)
+
+
+def _differences(old: RuleSet, new: RuleSet, *, first: bool) -> list[Difference]:
+    a = _Analysis([old, new])
+    da, db = a.deciders
+    groups: dict[tuple[Effect, Effect], list[list[int]]] = {}
+
+    def judge(current: list[int], m: MaskOf) -> set[int] | bool:
+        pairs, pending = joint(da, db, m)
+        if all(x == y for x, y in pairs):
+            return True
+        if len(pairs) == 1:
+            x, y = next(iter(pairs))
+            groups.setdefault((_EFFECTS[x], _EFFECTS[y]), []).append(current)
+            return not first
+        return pending
+
+    a.search.run(judge)
+    out = []
+    for (e1, e2), leaves in sorted(groups.items()):
+        for leaf in a.merge(leaves):
+            witness, _ = a.witness(leaf)
+            _check(a.decide(old, witness), e1, "diff (old)")
+            _check(a.decide(new, witness), e2, "diff (new)")
+            out.append(Difference(region=a.region(leaf), old=e1, new=e2, witness=witness))
+    return out
+
+
+def diff(old: RuleSet, new: RuleSet) -> tuple[Difference, ...]:
+    """Every region of purchases that ``old`` and ``new`` decide with different effects, each
+    with a witness both interpreters agree on; empty exactly when they are equivalent."""
+    return tuple(_differences(old, new, first=False))
+
+
+def equivalent(a: RuleSet, b: RuleSet) -> bool:
+    """Whether no purchase is decided with different effects by ``a`` and ``b``."""
+    return not _differences(a, b, first=True)
+
+
+def replay(
+    old: RuleSet, new: RuleSet, purchases: Iterable[Purchase | Mapping[str, Any]]
+) -> tuple[Replayed, ...]:
+    """Decide each purchase (a ledger's rows) under both versions; the purchases whose effect
+    changed, with the rules that determined each decision."""
+    from vendorpolicy._convert import purchase_from_dict  # noqa: PLC0415 - files layer
+
+    out = []
+    for index, row in enumerate(purchases):
+        purchase = row if isinstance(row, Purchase) else purchase_from_dict(row)
+        x = old.evaluate(purchase)
+        y = new.evaluate(purchase)
+        if x.effect is not y.effect:
+            out.append(
+                Replayed(
+                    index=index,
+                    purchase_id=purchase.id,
+                    old=x.effect,
+                    new=y.effect,
+                    old_rules=x.determining_keys,
+                    new_rules=y.determining_keys,
+                )
+            )
+    return tuple(out)

@@ -1,0 +1,536 @@
+"""Searching the space by regions, with three-valued sets of values carried as bitmasks.
+
+A *region* is a set of classes per dimension (an int bitmask each). Over a region, an atom's
+value is a set of truth values (``T``, ``F``, ``N`` as bits); connectives combine such sets as
+Kleene logic does their members. A rule's outcome, and a layer's decision, are *fixed* on a
+region when every set they depend on is a single value: then every point of the region is
+decided alike, by the same rules, and the search stops there. Otherwise it splits the region on
+one dimension that an unsettled atom reads, and goes on in each part. Dimensions no unsettled
+atom reads are never split: that is what keeps a region large and the search short.
+
+The decisions found are the interpreter's own: every atom is evaluated by ``trace_purchase`` on
+a representative purchase, rules are combined as the engine's ``outcome_range`` combines them,
+and every witness reported is decided again by the interpreter (see ``_questions``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from vendorpolicy._predicates import (
+    AllOf,
+    Always,
+    AnyOf,
+    Custom,
+    Never,
+    Not,
+    Predicate,
+)
+from vendorpolicy._rules import Combining, Rule, RuleSet
+from vendorpolicy._trace import trace_purchase
+from vendorpolicy.analysis._space import Space, window
+
+__all__ = ["Compiled", "F", "N", "Search", "T"]
+
+T, F, N = 1, 2, 4
+_VALUE = {True: T, False: F, None: N}
+_TRUTH = {T: True, F: False, N: None}
+Mask = int
+MaskOf = Callable[[int], Mask]
+Node = Callable[[MaskOf], Mask]
+
+
+def _table(op: Callable[[Any, Any], Any]) -> list[list[int]]:
+    out = [[0] * 8 for _ in range(8)]
+    for a in range(8):
+        for b in range(8):
+            m = 0
+            for x in (T, F, N):
+                for y in (T, F, N):
+                    if a & x and b & y:
+                        m |= _VALUE[op(_TRUTH[x], _TRUTH[y])]
+            out[a][b] = m
+    return out
+
+
+def _and(x: Any, y: Any) -> Any:
+    if x is False or y is False:
+        return False
+    if x is None or y is None:
+        return None
+    return True
+
+
+def _or(x: Any, y: Any) -> Any:
+    if x is True or y is True:
+        return True
+    if x is None or y is None:
+        return None
+    return False
+
+
+AND = _table(_and)
+OR = _table(_or)
+NOT = [((m & T) and F) | ((m & F) and T) | (m & N) for m in range(8)]
+SINGLE = {T, F, N}
+
+
+class Compiled:
+    """The atoms of a space, and each rule set's rules as functions over atom masks."""
+
+    def __init__(self, space: Space) -> None:
+        self.space = space
+        self.atoms: list[Predicate] = []
+        self.atom_index: dict[Predicate, int] = {}
+        self.atom_reads: list[tuple[int, ...]] = []
+        #: Per atom: its mask by the region's masks on the dimensions it reads (an int for one).
+        self._cache: list[dict[Any, Mask]] = []
+        #: Per atom: its value by the class of each dimension it reads.
+        self._points: list[dict[tuple[int, ...], Mask]] = []
+
+    def atom(self, node: Predicate) -> int:
+        found = self.atom_index.get(node)
+        if found is None:
+            found = len(self.atoms)
+            self.atoms.append(node)
+            self.atom_index[node] = found
+            self.atom_reads.append(self.space.reads(node))
+            self._cache.append({})
+            self._points.append({})
+        return found
+
+    def compile(self, node: Predicate) -> tuple[Node, frozenset[int]]:
+        """A function from atom masks to the node's mask, and the atoms it uses."""
+        if isinstance(node, Always):
+            return (lambda _m: T), frozenset()
+        if isinstance(node, Never):
+            return (lambda _m: F), frozenset()
+        if isinstance(node, Not):
+            inner, atoms = self.compile(node.operand)
+            return (lambda m: NOT[inner(m)]), atoms
+        if isinstance(node, (AllOf, AnyOf)):
+            parts = [self.compile(op) for op in node.operands]
+            fns = [p[0] for p in parts]
+            used = frozenset().union(*(p[1] for p in parts))
+            table = AND if isinstance(node, AllOf) else OR
+            stop = F if isinstance(node, AllOf) else T
+
+            def combine(m: MaskOf) -> Mask:
+                acc = fns[0](m)
+                for fn in fns[1:]:
+                    if acc == stop:
+                        return acc
+                    acc = table[acc][fn(m)]
+                return acc
+
+            return combine, used
+        i = self.atom(node)
+        return (lambda m: m(i)), frozenset({i})
+
+    def value(self, i: int, region: Sequence[int]) -> Mask:
+        """Atom ``i``'s mask over ``region``."""
+        reads = self.atom_reads[i]
+        if len(reads) == 1:
+            d0 = reads[0]
+            mask = region[d0]
+            cache = self._cache[i]
+            found = cache.get(mask)
+            if found is None:
+                found = 0
+                for c in _bits(mask):
+                    found |= self._exact(i, reads, (c,))
+                cache[mask] = found
+            return found
+        loose = [d for d in reads if region[d] & (region[d] - 1)]
+        if len(loose) > 1:
+            return T | F | N
+        key = tuple(region[d] for d in reads)
+        cache = self._cache[i]
+        found = cache.get(key)
+        if found is None:
+            if not loose:
+                found = self._exact(i, reads, tuple(_low(region[d]) for d in reads))
+            else:
+                found = 0
+                d0 = loose[0]
+                for c in _bits(region[d0]):
+                    point = tuple(c if d == d0 else _low(region[d]) for d in reads)
+                    found |= self._exact(i, reads, point)
+                    if found == T | F | N:
+                        break
+            cache[key] = found
+        return found
+
+    def _exact(self, i: int, reads: tuple[int, ...], key: tuple[int, ...]) -> Mask:
+        cache = self._points[i]
+        found = cache.get(key)
+        if found is None:
+            point = dict(zip(reads, key, strict=True))
+            purchase = self.space.purchase(point)
+            node = self.atoms[i]
+            customs = self.space.customs(point)
+            if isinstance(node, Custom):
+                found = _VALUE[customs[node.name]]
+                cache[key] = found
+                return found
+            if customs:
+                from vendorpolicy.analysis._space import assume_custom  # noqa: PLC0415
+
+                node = _assumed(node, customs, assume_custom)
+            found = _VALUE[trace_purchase(node, purchase).value]
+            cache[key] = found
+        return found
+
+
+def _assumed(node: Predicate, customs: dict[str, Any], assume: Any) -> Predicate:
+    from vendorpolicy._rules import Rule  # noqa: PLC0415
+
+    rs = RuleSet(id="a", version="1", rules=[Rule(id="r", when=node, effect="deny")])
+    return assume(rs, customs).rules[0].when  # type: ignore[no-any-return]
+
+
+def _low(mask: int) -> int:
+    return (mask & -mask).bit_length() - 1
+
+
+def _bits(mask: int) -> Iterator[int]:
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def _negated(fn: Node) -> Node:
+    def negated(m: MaskOf) -> Mask:
+        return NOT[fn(m)]
+
+    return negated
+
+
+class _Rule:
+    def __init__(self, compiled: Compiled, rule: Rule) -> None:
+        self.rule = rule
+        parts = [compiled.compile(rule.when)]
+        w = window(rule)
+        if w is not None:
+            parts.append(compiled.compile(w))
+        if rule.unless is not None:
+            fn, used = compiled.compile(rule.unless)
+            parts.append((_negated(fn), used))
+        fns = [p[0] for p in parts]
+
+        def applies(m: MaskOf) -> Mask:
+            acc = fns[0](m)
+            for fn in fns[1:]:
+                if acc == F:
+                    return F
+                acc = AND[acc][fn(m)]
+            return acc
+
+        self.applies = applies
+        self.applies_atoms = frozenset().union(*(p[1] for p in parts))
+        self.cases = [compiled.compile(c.when) for c in rule.cases]
+        self.atoms = self.applies_atoms.union(*(c[1] for c in self.cases))
+
+
+class _Layer:
+    def __init__(self, compiled: Compiled, layer: RuleSet) -> None:
+        self.layer = layer
+        self.rules = [_Rule(compiled, r) for r in layer.rules]
+
+
+class Decider:
+    """One rule set over a compiled space: the decisions it can make on a region.
+
+    :meth:`possible` folds each layer's rules into the few states the engine's combination
+    depends on (for most-severe: the most severe certain minimum, the most severe possible
+    effect, the least severe possible effect; for first-match: whether a rule surely applied,
+    and the range of effects met), every option of every unsettled rule in turn. The result,
+    the set of ``(effect, lo, hi)`` a point of the region may get, contains every decision
+    made on the region (it may contain more while rules share atoms), and is exact when the
+    region's rules are settled.
+    """
+
+    def __init__(self, compiled: Compiled, rule_set: RuleSet, *, skip: str | None = None) -> None:
+        self.rule_set = rule_set
+        self.layers = [_Layer(compiled, layer) for layer in rule_set.layers()]
+        if skip is not None:
+            top = self.layers[0]
+            top.rules = [r for r in top.rules if r.rule.id != skip]
+
+    def possible(self, m: MaskOf) -> tuple[set[tuple[int, int, int]], set[int]]:
+        """The possible ``(effect, lo, hi)`` (effects as severities) and the atoms of the
+        rules not settled on the region."""
+        pending: set[int] = set()
+        finals: set[tuple[int, int, int]] = {(-1, -1, -1)}
+        for layer in self.layers:
+            states = _layer_states(layer, m, pending)
+            finals = {
+                (max(e, x), max(lo, y), max(hi, z)) for e, lo, hi in finals for x, y, z in states
+            }
+        return finals, pending
+
+
+def _options(r: _Rule, m: MaskOf, pending: set[int]) -> set[tuple[int, int, int]]:
+    """A rule's possible ``(applies, least, most severe effect)`` on the region: applies as
+    0 (no), 1 (yes), 2 (unknown); -1 effects when it does not apply."""
+    a = r.applies(m)
+    out: set[tuple[int, int, int]] = set()
+    loose = a not in SINGLE
+    if a & F:
+        out.add((0, -1, -1))
+    if a & (T | N):
+        # Every way the cases may come out: each yields the set of effects the rule may give.
+        sets: set[frozenset[int]] = set()
+        partial: list[frozenset[int]] = [frozenset()]
+        for (fn, _), case in zip(r.cases, r.rule.cases, strict=True):
+            v = fn(m)
+            if v not in SINGLE:
+                loose = True
+            grown: list[frozenset[int]] = []
+            sev = case.effect.severity
+            for acc in partial:
+                if v & T:
+                    sets.add(acc | {sev})
+                if v & N:
+                    grown.append(acc | {sev})
+                if v & F:
+                    grown.append(acc)
+            partial = list(dict.fromkeys(grown))
+            if not partial:
+                break
+        for acc in partial:
+            sets.add(acc | {r.rule.effect.severity})
+        for kind, bit in ((1, T), (2, N)):
+            if a & bit:
+                for effects in sets:
+                    out.add((kind, min(effects), max(effects)))
+    if loose:
+        pending |= {x for x in r.atoms if m(x) not in SINGLE}
+    return out
+
+
+_Option = tuple[int, int, int]
+_State = tuple[Any, ...]
+
+
+def _start(rs: RuleSet) -> _State:
+    if rs.combining is Combining.FIRST_MATCH:
+        return (False, 9, -1)  # whether a rule surely applied, and the effects met so far
+    # most-severe: the most severe certain minimum, the most severe and least severe possible
+    return (-1, -1, 9)
+
+
+def _step(rs: RuleSet, state: _State, option: _Option) -> _State:
+    kind, e_lo, e_hi = option
+    if rs.combining is Combining.FIRST_MATCH:
+        done, lo, hi = state
+        if done or kind == 0:
+            return state
+        return (kind == 1, min(lo, e_lo), max(hi, e_hi))
+    if kind == 0:
+        return state
+    forced, every, least = state
+    return (
+        max(forced, e_lo) if kind == 1 else forced,
+        max(every, e_hi),
+        min(least, e_lo),
+    )
+
+
+def _finish(rs: RuleSet, state: _State) -> tuple[int, int, int]:
+    default = rs.default.severity
+    if rs.combining is Combining.FIRST_MATCH:
+        done, lo, hi = state
+        if not done:
+            lo, hi = min(lo, default), max(hi, default)
+    else:
+        forced, every, least = state
+        if forced >= 0:
+            lo, hi = forced, every
+        else:
+            lo, hi = min(default, least), max(default, every)
+    return max(lo, min(hi, rs.on_unknown.severity)), lo, hi
+
+
+def _layer_states(layer: _Layer, m: MaskOf, pending: set[int]) -> set[tuple[int, int, int]]:
+    rs = layer.layer
+    states = {_start(rs)}
+    first = rs.combining is Combining.FIRST_MATCH
+    for r in layer.rules:
+        if first and all(st[0] for st in states):
+            break
+        options = _options(r, m, pending)
+        if options == {(0, -1, -1)}:
+            continue
+        states = {_step(rs, st, o) for st in states for o in options}
+    return {_finish(rs, st) for st in states}
+
+
+def _aligned(a: _Layer, b: _Layer) -> list[tuple[_Rule | None, _Rule | None]] | None:
+    """The two layers' rules as one sequence, a rule both hold as one item (it takes the same
+    option in both), each side's order kept; ``None`` when they cannot be aligned."""
+    in_b = {r.rule: r for r in b.rules}
+    in_a = {r.rule for r in a.rules}
+    shared_a = [r.rule for r in a.rules if r.rule in in_b]
+    shared_b = [r.rule for r in b.rules if r.rule in in_a]
+    either_first = Combining.FIRST_MATCH in (a.layer.combining, b.layer.combining)
+    if either_first and shared_a != shared_b:
+        return None
+    if not either_first:
+        return [
+            *((r, in_b[r.rule]) for r in a.rules if r.rule in in_b),
+            *((r, None) for r in a.rules if r.rule not in in_b),
+            *((None, r) for r in b.rules if r.rule not in in_a),
+        ]
+    out: list[tuple[_Rule | None, _Rule | None]] = []
+    i = j = 0
+    while i < len(a.rules) or j < len(b.rules):
+        ra = a.rules[i] if i < len(a.rules) else None
+        rb = b.rules[j] if j < len(b.rules) else None
+        if ra is not None and ra.rule not in in_b:
+            out.append((ra, None))
+            i += 1
+        elif rb is not None and rb.rule not in in_a:
+            out.append((None, rb))
+            j += 1
+        else:
+            out.append((ra, rb))
+            i += 1
+            j += 1
+    return out
+
+
+def joint(da: Decider, db: Decider, m: MaskOf) -> tuple[set[tuple[int, int]], set[int]]:
+    """The possible pairs of effects (as severities) of two rule sets on a region, a rule
+    both hold taking the same option in both, and the atoms of the rules not settled."""
+    pending: set[int] = set()
+    if [x.layer.id for x in da.layers] != [x.layer.id for x in db.layers]:
+        xs, xp = da.possible(m)
+        ys, yp = db.possible(m)
+        return {(x[0], y[0]) for x in xs for y in ys}, xp | yp
+    finals: set[tuple[int, int]] = {(-1, -1)}
+    for la, lb in zip(da.layers, db.layers, strict=True):
+        items = _aligned(la, lb)
+        if items is None:
+            xs = _layer_states(la, m, pending)
+            ys = _layer_states(lb, m, pending)
+            pairs = {(x[0], y[0]) for x in xs for y in ys}
+        else:
+            ra_, rb_ = la.layer, lb.layer
+            states = {(_start(ra_), _start(rb_))}
+            for x, y in items:
+                rule = x if x is not None else y
+                assert rule is not None
+                options = _options(rule, m, pending)
+                if options == {(0, -1, -1)}:
+                    continue
+                states = {
+                    (
+                        _step(ra_, sa, o) if x is not None else sa,
+                        _step(rb_, sb, o) if y is not None else sb,
+                    )
+                    for sa, sb in states
+                    for o in options
+                }
+            pairs = {(_finish(ra_, sa)[0], _finish(rb_, sb)[0]) for sa, sb in states}
+        finals = {(max(e, x), max(f, y)) for e, f in finals for x, y in pairs}
+    return finals, pending
+
+
+class Search:
+    """Depth-first search of a space by regions (see the module's docstring)."""
+
+    def __init__(self, compiled: Compiled) -> None:
+        self.compiled = compiled
+        self.space = compiled.space
+        self.full = [(1 << len(d.cells)) - 1 for d in self.space.dims]
+
+    def masks(self, region: Sequence[int]) -> MaskOf:
+        memo: dict[int, Mask] = {}
+        value = self.compiled.value
+
+        def m(i: int) -> Mask:
+            found = memo.get(i)
+            if found is None:
+                found = value(i, region)
+                memo[i] = found
+            return found
+
+        return m
+
+    def feasible(self, region: Sequence[int]) -> bool:
+        space = self.space
+        ia, idate = space.index["acquired"], space.index["date"]
+        for a in _bits(region[ia]):
+            for d in _bits(region[idate]):
+                if space.feasible({ia: a, idate: d}):
+                    return True
+        return False
+
+    def run(
+        self,
+        judge: Callable[[list[int], MaskOf], set[int] | bool],
+        region: list[int] | None = None,
+    ) -> None:
+        """Visit regions: ``judge`` returns the atoms to settle (split further), ``True`` to
+        go on with the next region, or ``False`` to stop the whole search."""
+        stack = [list(self.full if region is None else region)]
+        while stack:
+            current = stack.pop()
+            if not self.feasible(current):
+                continue
+            verdict = judge(current, self.masks(current))
+            if verdict is True:
+                continue
+            if verdict is False:
+                return
+            stack.extend(self._split(current, verdict))
+
+    def _split(self, current: list[int], pending: set[int]) -> list[list[int]]:
+        """Parts of ``current``: by the value of an unsettled atom that reads one dimension
+        (at most three parts, however many classes the dimension has), else by the classes
+        of the dimension with the fewest that an unsettled atom reads."""
+        reads = self.compiled.atom_reads
+        best: int | None = None
+        size = 0
+        for a in sorted(pending):
+            r = reads[a]
+            if len(r) == 1:
+                d = r[0]
+                groups: dict[int, int] = {}
+                for c in _bits(current[d]):
+                    v = self.compiled._exact(a, r, (c,))
+                    groups[v] = groups.get(v, 0) | (1 << c)
+                if len(groups) > 1:
+                    out = []
+                    for mask in groups.values():
+                        part = list(current)
+                        part[d] = mask
+                        out.append(part)
+                    return out
+            for d in r:
+                n = bin(current[d]).count("1")
+                if n > 1 and (best is None or n < size):
+                    best, size = d, n
+        if best is None:  # pragma: no cover - a settled atom reported as unsettled
+            raise AssertionError("no dimension to split")
+        out = []
+        for c in reversed(list(_bits(current[best]))):
+            part = list(current)
+            part[best] = 1 << c
+            out.append(part)
+        return out
+
+    def witness_point(self, region: Sequence[int]) -> dict[int, int]:
+        """A feasible point of ``region``."""
+        space = self.space
+        ia, idate = space.index["acquired"], space.index["date"]
+        point = {d: _low(mask) for d, mask in enumerate(region)}
+        for a in _bits(region[ia]):
+            for d in _bits(region[idate]):
+                if space.feasible({ia: a, idate: d}):
+                    point[ia], point[idate] = a, d
+                    return point
+        raise AssertionError("no feasible point")  # pragma: no cover - regions are feasible

@@ -1,0 +1,105 @@
+"""Screening pandas and polars data frames, through Arrow: ``pip install vendorpolicy[frames]``.
+
+The frame is converted to an Arrow table (no copy of the cells for most column types) and
+screened by :func:`vendorpolicy.extra.arrow.screen_table`: its column names are a ledger's
+header, read through the same :class:`~vendorpolicy.ColumnMapping`, and each distinct
+combination of what the rules can tell apart is decided once. The frame comes back with the
+decision columns added, one entry per row, in the rows' order (and, for pandas, with the
+frame's index).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+try:
+    import pyarrow as pa
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "screening data frames needs pyarrow: pip install vendorpolicy[frames]"
+    ) from exc
+
+from vendorpolicy._checks import tick
+from vendorpolicy._mapping import ColumnMapping
+from vendorpolicy._registry import Registry
+from vendorpolicy._rules import RuleSet
+from vendorpolicy.errors import InvalidValueError, PredicateTypeError
+from vendorpolicy.extra.arrow import screen_table
+
+__all__ = ["DECISION_COLUMNS", "screen"]
+
+#: The columns :func:`screen` adds, in order (those of ``ScreenedColumns``).
+DECISION_COLUMNS = (
+    "status",
+    "effect",
+    "basis",
+    "determining",
+    "obligations",
+    "missing_facts",
+    "errors",
+    "warnings",
+)
+
+
+def screen(
+    frame: Any,
+    rules: RuleSet,
+    *,
+    mapping: ColumnMapping | None = None,
+    registry: Registry | None = None,
+    as_of: dt.date | None = None,
+    prefix: str = "",
+    **options: Any,
+) -> Any:
+    """``frame`` (a pandas or polars ``DataFrame``) with the decision columns added:
+    ``status``, ``effect``, ``basis`` (text, ``None`` for an error row), ``determining``,
+    ``obligations``, ``missing_facts``, ``errors`` and ``warnings`` (lists of text), each
+    name after ``prefix``. The decisions are those :func:`vendorpolicy.screen_columns` gives
+    on the frame's cells; ``options`` are its options (``outside_vocabulary``, ...)."""
+    kind = _kind(frame)
+    names = [prefix + c for c in DECISION_COLUMNS]
+    clash = [n for n in names if n in list(frame.columns)]
+    if clash:
+        raise InvalidValueError(
+            f"the frame already has a column {tick(clash[0])}",
+            path="screen(frame)",
+            hint='pass `prefix=` (such as `prefix="vp_"`) to name the decision columns apart',
+        )
+    table = _arrow(frame, kind)
+    result = screen_table(rules, table, mapping=mapping, as_of=as_of, registry=registry, **options)
+    columns = {
+        name: list(getattr(result, field))
+        for name, field in zip(names, DECISION_COLUMNS, strict=True)
+    }
+    for name in names[3:]:
+        columns[name] = [list(v) for v in columns[name]]
+    if kind == "pandas":
+        import pandas as pd  # noqa: PLC0415 - the frame's own library
+
+        added = pd.DataFrame(columns, index=frame.index)
+        return pd.concat([frame, added], axis=1)
+    import polars as pl  # noqa: PLC0415 - the frame's own library
+
+    series = [
+        pl.Series(name, values, dtype=pl.Utf8 if i < 3 else pl.List(pl.Utf8))
+        for i, (name, values) in enumerate(columns.items())
+    ]
+    return frame.with_columns(series)
+
+
+def _kind(frame: Any) -> str:
+    module = type(frame).__module__.split(".", 1)[0]
+    if module in ("pandas", "polars") and type(frame).__name__ == "DataFrame":
+        return module
+    raise PredicateTypeError(
+        f"expected a pandas or polars DataFrame, got {type(frame).__name__}",
+        path="screen(frame)",
+        hint="for an Arrow table use `vendorpolicy.extra.arrow.screen_table`",
+    )
+
+
+def _arrow(frame: Any, kind: str) -> Any:
+    if kind == "pandas":
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    return frame.to_arrow()
