@@ -417,3 +417,43 @@ class TestRealPostgres:
             for c in lines
         ]
         _agree(rule_set, ps, got, as_of=as_of)
+
+
+class TestVocabulary:
+    @pytest.mark.parametrize("name", packs.names())
+    def test_a_misspelt_fact_value_is_an_error_row(self, name: str) -> None:
+        """A closed fact's value the pack's vocabulary does not list (one character added) is
+        refused by the interpreter, and is an `error` row in SQL — never a decision, so a
+        misspelling cannot read as a fact that is not there."""
+        from vendorpolicy.errors import VocabularyError
+
+        rule_set = packs.load(name)
+        assert rule_set.vocabulary is not None
+        closed = [
+            f.name
+            for f in rule_set.vocabulary.facts
+            if f.location.value == "facts"
+            and not f.open
+            and any(isinstance(v, str) for v in f.values)
+        ]
+        if not closed:
+            pytest.skip(f"{name} declares no closed text fact")
+
+        @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(
+            st.lists(purchases_for(rule_set).map(_table_ready), min_size=4, max_size=8),
+            st.sampled_from(closed),
+        )
+        def check(ps: list[Purchase], fact: str) -> None:
+            spec = next(f for f in rule_set.vocabulary.facts if f.name == fact)
+            value = next(v for v in spec.values if isinstance(v, str)) + "x"
+            bad = [attrs.evolve(p, facts={**p.facts, fact: value}) for p in ps]
+            for p in bad:
+                with pytest.raises(VocabularyError):
+                    rule_set.evaluate(p)
+            for row in _screen(rule_set, bad):
+                assert row["status"] == "error"
+                assert row["effect"] is None
+                assert f"fact `{fact}`" in row["error"]
+
+        check()
