@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from typing import Any
 
@@ -354,3 +355,105 @@ class TestCommandLine:
         ]
         code = main(["check", "--engine", "duckdb", str(rules), str(path), "--keep", "x"], out=out)
         assert code == 2
+
+
+@pytest.mark.skipif(
+    not os.environ.get("VENDORPOLICY_TEST_PSQL"),
+    reason="a real PostgreSQL: set VENDORPOLICY_TEST_PSQL to psql's connection options",
+)
+class TestRealPostgres:
+    @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(rule_sets(), _ROWS, _DATES)
+    def test_postgres_agrees_with_the_interpreter(self, rule_set, ps, as_of) -> None:
+        """The PostgreSQL dialect's query, run by a real PostgreSQL through `psql`, gives the
+        interpreter's decisions."""
+        import shlex
+        import subprocess
+
+        from vendorpolicy._sql import COLUMNS, purchase_columns
+
+        command = ["psql", *shlex.split(os.environ["VENDORPOLICY_TEST_PSQL"])]
+        command += ["-v", "ON_ERROR_STOP=1", "-q", "-A", "-t", "-F", "\t"]
+        cells = purchase_columns(ps)
+        types = {"list": "text[]", "decimal": "numeric"}
+        ddl = ", ".join(
+            f'"{c}" {types.get(COLUMNS.get(c, "text"), COLUMNS.get(c, "text"))}' for c in cells
+        )
+
+        def lit(value: Any) -> str:
+            if value is None:
+                return "NULL"
+            if isinstance(value, list):
+                return "ARRAY[" + ",".join(lit(v) for v in value) + "]::text[]"
+            if isinstance(value, bool):
+                return "TRUE" if value else "FALSE"
+            if isinstance(value, dt.date):
+                return f"DATE '{value.isoformat()}'"
+            if not isinstance(value, str):
+                return str(value)
+            return "'" + value.replace("'", "''") + "'"
+
+        rows = ", ".join(
+            "(" + ", ".join(lit(cells[c][i]) for c in cells) + ")" for i in range(len(ps))
+        )
+        query = to_sql(rule_set, dialect="postgres", table="vp_test", columns=cells, as_of=as_of)
+        # (the test's own table and values, for the psql the environment names)
+        script = f"CREATE TEMP TABLE vp_test ({ddl}); INSERT INTO vp_test VALUES {rows};\n{query};"  # noqa: S608
+        done = subprocess.run(command, input=script, capture_output=True, text=True, check=True)  # noqa: S603
+        lines = [line.split("\t") for line in done.stdout.splitlines() if line]
+
+        def array(text: str) -> list[str]:
+            return [x.strip('"') for x in text.strip("{}").split(",")] if text != "{}" else []
+
+        got = [
+            {
+                "status": c[-6],
+                "effect": c[-5],
+                "basis": c[-4],
+                "determining": array(c[-3]),
+                "missing_facts": array(c[-2]),
+                "error": c[-1] or None,
+            }
+            for c in lines
+        ]
+        _agree(rule_set, ps, got, as_of=as_of)
+
+
+class TestVocabulary:
+    @pytest.mark.parametrize("name", packs.names())
+    def test_a_misspelt_fact_value_is_an_error_row(self, name: str) -> None:
+        """A closed fact's value the pack's vocabulary does not list (one character added) is
+        refused by the interpreter, and is an `error` row in SQL — never a decision, so a
+        misspelling cannot read as a fact that is not there."""
+        from vendorpolicy.errors import VocabularyError
+
+        rule_set = packs.load(name)
+        assert rule_set.vocabulary is not None
+        closed = [
+            f.name
+            for f in rule_set.vocabulary.facts
+            if f.location.value == "facts"
+            and not f.open
+            and any(isinstance(v, str) for v in f.values)
+        ]
+        if not closed:
+            pytest.skip(f"{name} declares no closed text fact")
+
+        @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(
+            st.lists(purchases_for(rule_set).map(_table_ready), min_size=4, max_size=8),
+            st.sampled_from(closed),
+        )
+        def check(ps: list[Purchase], fact: str) -> None:
+            spec = next(f for f in rule_set.vocabulary.facts if f.name == fact)
+            value = next(v for v in spec.values if isinstance(v, str)) + "x"
+            bad = [attrs.evolve(p, facts={**p.facts, fact: value}) for p in ps]
+            for p in bad:
+                with pytest.raises(VocabularyError):
+                    rule_set.evaluate(p)
+            for row in _screen(rule_set, bad):
+                assert row["status"] == "error"
+                assert row["effect"] is None
+                assert f"fact `{fact}`" in row["error"]
+
+        check()

@@ -18,7 +18,7 @@ from vendorpolicy._vocabcheck import ExtraFacts, OutsideVocabulary
 from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import InvalidDataError, InvalidValueError, VendorPolicyError
 
-__all__ = ["ScreenedColumns", "screen_columns"]
+__all__ = ["ColumnScreener", "ScreenedColumns", "screen_columns"]
 
 _WHERE = "columns"
 _TEXT = {str, type(None)}
@@ -69,57 +69,110 @@ def screen_columns(
     have the same length, and their cells must be text or ``None``; anything else is an
     :class:`InvalidDataError` naming the column and the row.
     """
-    from vendorpolicy._bulk import RowScreener  # noqa: PLC0415 - it imports the engine
-
-    mapping = mapping or ColumnMapping()
-    if "auto" in (mapping.delimiter, mapping.encoding, mapping.decimal):
-        from vendorpolicy._ledger import _resolved  # noqa: PLC0415
-
-        mapping = _resolved(mapping, ",", "utf-8", ".", None)
     header = list(columns)
     cells_by_column = [columns[name] for name in header]
     _check_columns(header, cells_by_column)
-    roles = _check_header([h.strip() for h in header], _WHERE, mapping)
-    screener = RowScreener(
+    screener = ColumnScreener(
         rule_set,
-        roles,
-        mapping,
+        header,
+        mapping=mapping,
         as_of=as_of,
         registry=registry,
         outside_vocabulary=outside_vocabulary,
         extra_facts=extra_facts,
         vocabulary=vocabulary,
     )
-    out: dict[str, list[Any]] = {name: [] for name in (*_FIELDS, "errors", "warnings")}
-    status, effect, basis = out["status"], out["effect"], out["basis"]
-    determining, obligations = out["determining"], out["obligations"]
-    missing, errors, warnings = out["missing_facts"], out["errors"], out["warnings"]
-    rows = zip(*cells_by_column, strict=True) if cells_by_column else iter(())
-    entries: dict[int, tuple[Any, ...]] = {}  # per shape (by identity, kept alive by it)
-    for number, row in enumerate(rows):
-        cells = ["" if c is None else c for c in row]
-        got = screener.row(number, cells)
-        if type(got) is list:
-            results: list[ScreenedRow | RowError] = got or [
-                RowError(line=number, errors=("an empty row: every cell is empty",))
-            ]
-            entry = _entry(result_record(results[0], rule_set))
-        else:
-            shape = got[0]
-            found = entries.get(id(shape))
-            if found is None or found[0] is not shape:
-                found = entries[id(shape)] = (shape, _entry(shape.record))
-            entry = found[1]
-        s, e, b, d, o, m, x, w = entry
-        status.append(s)
-        effect.append(e)
-        basis.append(b)
-        determining.append(d)
-        obligations.append(o)
-        missing.append(m)
-        errors.append(x)
-        warnings.append(w)
-    return ScreenedColumns(**{k: tuple(v) for k, v in out.items()})
+    return screener._screen(cells_by_column)
+
+
+class ColumnScreener:
+    """:func:`screen_columns` for columns that come in batches with the same ``header`` (the
+    batches of a Spark partition, say): the header is checked once, and what the fast path
+    learns from one batch (distinct values, shapes) serves the next."""
+
+    def __init__(
+        self,
+        rule_set: RuleSet,
+        header: Sequence[str],
+        *,
+        mapping: ColumnMapping | None = None,
+        as_of: dt.date | None = None,
+        registry: Registry | None = None,
+        outside_vocabulary: OutsideVocabulary = "error",
+        extra_facts: ExtraFacts = (),
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
+        from vendorpolicy._bulk import RowScreener  # noqa: PLC0415 - it imports the engine
+
+        mapping = mapping or ColumnMapping()
+        if "auto" in (mapping.delimiter, mapping.encoding, mapping.decimal):
+            from vendorpolicy._ledger import _resolved  # noqa: PLC0415
+
+            mapping = _resolved(mapping, ",", "utf-8", ".", None)
+        self.rule_set = rule_set
+        self.header = list(header)
+        _check_columns(self.header, [[] for _ in self.header])
+        roles = _check_header([h.strip() for h in self.header], _WHERE, mapping)
+        self.screener = RowScreener(
+            rule_set,
+            roles,
+            mapping,
+            as_of=as_of,
+            registry=registry,
+            outside_vocabulary=outside_vocabulary,
+            extra_facts=extra_facts,
+            vocabulary=vocabulary,
+        )
+        #: Rows screened so far (the next row's number).
+        self.rows = 0
+        self._entries: dict[int, tuple[Any, ...]] = {}  # per shape (by identity, kept by it)
+
+    def screen(self, columns: Mapping[str, Sequence[str | None]]) -> ScreenedColumns:
+        """Decide on every row of ``columns``, whose names must be the header's, in order."""
+        header = list(columns)
+        if header != self.header:
+            raise InvalidValueError(
+                f"the columns are {', '.join(map(tick, header))}, "
+                f"not {', '.join(map(tick, self.header))}",
+                path=_WHERE,
+                hint="give every batch the columns of the first, in the same order",
+            )
+        cells_by_column = [columns[name] for name in header]
+        _check_columns(header, cells_by_column)
+        return self._screen(cells_by_column)
+
+    def _screen(self, cells_by_column: list[Sequence[str | None]]) -> ScreenedColumns:
+        rule_set, screener, entries = self.rule_set, self.screener, self._entries
+        out: dict[str, list[Any]] = {name: [] for name in (*_FIELDS, "errors", "warnings")}
+        status, effect, basis = out["status"], out["effect"], out["basis"]
+        determining, obligations = out["determining"], out["obligations"]
+        missing, errors, warnings = out["missing_facts"], out["errors"], out["warnings"]
+        rows = zip(*cells_by_column, strict=True) if cells_by_column else iter(())
+        for number, row in enumerate(rows, start=self.rows):
+            cells = ["" if c is None else c for c in row]
+            got = screener.row(number, cells)
+            if type(got) is list:
+                results: list[ScreenedRow | RowError] = got or [
+                    RowError(line=number, errors=("an empty row: every cell is empty",))
+                ]
+                entry = _entry(result_record(results[0], rule_set))
+            else:
+                shape = got[0]
+                found = entries.get(id(shape))
+                if found is None or found[0] is not shape:
+                    found = entries[id(shape)] = (shape, _entry(shape.record))
+                entry = found[1]
+            s, e, b, d, o, m, x, w = entry
+            status.append(s)
+            effect.append(e)
+            basis.append(b)
+            determining.append(d)
+            obligations.append(o)
+            missing.append(m)
+            errors.append(x)
+            warnings.append(w)
+        self.rows += len(status)
+        return ScreenedColumns(**{k: tuple(v) for k, v in out.items()})
 
 
 def _entry(record: dict[str, Any]) -> tuple[Any, ...]:

@@ -267,6 +267,17 @@ class RuleSet:
                     hint=problem.hint,
                 )
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickled (and deep-copied) without its caches, the compiled form and the vocabulary
+        # checks: the copy builds its own on first use, and a compiled form pickled on its own
+        # can be rebuilt from the rule set without a cycle (see ``Program.__reduce__``).
+        fields = attrs.fields(RuleSet)
+        return {a.name: getattr(self, a.name) for a in fields if a.name not in _CACHES}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for a in attrs.fields(RuleSet):
+            object.__setattr__(self, a.name, state.get(a.name, a.default))
+
     def layers(self) -> tuple[RuleSet, ...]:
         """This set and every set it includes, each once, outermost first."""
         return (self, *self._below)
@@ -345,6 +356,10 @@ class RuleSet:
             vocabulary=vocabulary,
         )
         return decision
+
+
+#: The fields of a rule set that are caches, left out when it is pickled.
+_CACHES = frozenset({"_compiled", "_checkers"})
 
 
 def _evaluate() -> Any:

@@ -439,9 +439,10 @@ class Program:
         self.slots, self.simple = self._generate()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # A rule set that is pickled or copied carries no compiled form: the copy builds its own
-        # on first use.
-        return (_uncompiled, ())
+        # A compiled form pickles as its rule set (which pickles without its compiled form, so
+        # there is no cycle) and the engine's hooks: unpickling compiles the copy anew, with
+        # empty caches, and keeps it on the copy of the rule set.
+        return (_recompiled, (self.rule_set, self.hooks))
 
     # --- building ------------------------------------------------------------------------------
 
@@ -1160,9 +1161,16 @@ _NEW = object.__new__
 _NOTHING_BEHIND: dict[str, tuple[str, ...]] = {}
 
 
-def _uncompiled() -> None:
-    """What a pickled or copied compiled form becomes: none (see ``Program.__reduce__``)."""
-    return
+def _recompiled(rule_set: RuleSet, hooks: Hooks) -> Program:
+    """What a pickled or copied compiled form becomes: the rule set compiled anew (see
+    ``Program.__reduce__``), kept on it unless it has one already."""
+    compiled = rule_set._compiled
+    if isinstance(compiled, Program):
+        return compiled
+    program = Program(rule_set, hooks)
+    if compiled is None:
+        object.__setattr__(rule_set, "_compiled", program)
+    return program
 
 
 def compile_rule_set(rule_set: RuleSet, hooks: Hooks) -> Program:

@@ -59,6 +59,7 @@ from vendorpolicy._predicates import (
 from vendorpolicy._registry import Registry
 from vendorpolicy._rules import Combining, Rule, RuleSet
 from vendorpolicy._sql._dialect import DIALECTS, Dialect, literal, quote
+from vendorpolicy._vocabcheck import _CLOSED, checker_for
 from vendorpolicy.errors import InvalidValueError
 
 __all__ = ["COLUMNS", "DECISION_COLUMNS", "FACT_PREFIX", "Query", "compile_query", "to_sql"]
@@ -553,8 +554,10 @@ class _Compiler:
                     f"vp_classes AS (\n  SELECT {keys},\n    {values}\n"
                     f"  FROM vp_keyed\n  GROUP BY {keys}\n)"
                 )
-            else:
+            elif items:
                 ctes.append(f"{name} AS (\n  SELECT *,\n    {body}\n  FROM {previous}\n)")
+            else:  # (PostgreSQL takes no trailing comma)
+                ctes.append(f"{name} AS (\n  SELECT *\n  FROM {previous}\n)")
             previous = name
         decided = ",\n    ".join([*self.key_names, *self._decision()])
         ctes.append(f"vp_decided AS (\n  SELECT {decided}\n  FROM {previous}\n)")
@@ -672,6 +675,7 @@ class _Compiler:
                         f"{literal(f'fact `{name}` is not a date: `')} || {c} || '`'",
                     )
                 )
+        checks.extend(self._vocabulary_checks())
         for table, column, value in (
             ("rv", "vendor_id", "vp_vendor"),
             ("rb", "buyer_id", "vp_buyer_id"),
@@ -691,6 +695,53 @@ class _Compiler:
             ]
         whens = " ".join(f"WHEN {test} THEN {message}" for test, message in checks)
         return f"CASE {whens} END AS vp_error"
+
+    def _vocabulary_checks(self) -> list[tuple[str, str]]:
+        """The rule set's vocabulary on the facts the rules read, as the interpreter checks it:
+        a value a closed fact does not list (a misspelling, say) or a fact the vocabulary does
+        not declare makes the row an error, never a value that silently matches no rule."""
+        checker = checker_for(self.rule_set)
+        declared = None if checker is None else checker.facts
+        if declared is None:
+            return []
+        checks: list[tuple[str, str]] = []
+        for name, i in self.facts.items():
+            c = f"vp_f{i}"
+            fact = declared.get(name)
+            if fact is None:
+                checks.append(
+                    (
+                        f"{c} IS NOT NULL",
+                        literal(f"fact `{name}` is not in the rule set's vocabulary"),
+                    )
+                )
+                continue
+            if fact.kind != _CLOSED:
+                continue
+            texts = sorted(
+                v.isoformat() if isinstance(v, dt.date) else v
+                for v in fact.allowed
+                if not isinstance(v, bool) and not (isinstance(v, str) and v.lower() in _WORDS)
+            )
+            words = sorted(
+                ("true" if v else "false") if isinstance(v, bool) else v.lower()
+                for v in fact.allowed
+                if isinstance(v, bool) or (isinstance(v, str) and v.lower() in _WORDS)
+            )
+            terms = []
+            if texts:
+                terms.append(f"{c} IN ({_texts(texts)})")
+            if words:
+                terms.append(f"lower({c}) IN ({_texts(words)})")
+            if fact.dates:
+                terms.append(self.d.full_match(c, _ISO_DATE))
+            listed = ", ".join(f"`{v}`" for v in [*texts, *words]) or "no value"
+            takes = f"; fact `{name}` takes {listed}" + (" or a date" if fact.dates else "")
+            opening = literal(f"fact `{name}`: `")
+            closing = literal(f"` is not in the vocabulary{takes}")
+            test = f"{c} IS NOT NULL AND NOT ({' OR '.join(terms) or 'FALSE'})"
+            checks.append((test, f"{opening} || {c} || {closing}"))
+        return checks
 
     # --- classes: rows the rules cannot tell apart ---------------------------------------------
 
@@ -792,8 +843,8 @@ class _Compiler:
                 names += [f"vp_{table}_state"] + [f"vp_{table}_t{i}" for i in range(len(atoms))]
                 if table == "rv":
                     names += [f"vp_{table}_f{i}" for i in range(len(atoms))]
-        # (`any_value`: DuckDB, and PostgreSQL from version 16)
-        return [f"any_value({n}) AS {n}" for n in names]
+        booleans = {"vp_public", *(n for n in names if n.startswith(("vp_rv_t", "vp_rb_t")))}
+        return [f"{self.d.any_value(n, n in booleans)} AS {n}" for n in names]
 
     def _joins(self, available: set[str], types: Mapping[str, str]) -> str:
         """The registry's tables, joined to each row by id and decision date."""
@@ -1024,6 +1075,10 @@ def _value(value: object, name: str) -> str:
 def _comment(node: Predicate) -> str:
     """The node as a comment's text (as the builder call that makes it)."""
     return repr(node).replace("*/", "* /").replace("\n", " ")
+
+
+#: Text a table cell cannot state as text: it reads as a boolean.
+_WORDS = frozenset({"true", "false"})
 
 
 def _texts(values: Iterable[str]) -> str:

@@ -77,6 +77,13 @@ class Dialect:
             return f"regexp_full_match({column}, {literal(pattern)})"
         return f"({column} ~ {literal('^(' + pattern + ')$')})"
 
+    def any_value(self, column: str, boolean: bool) -> str:
+        """Any value of ``column`` in a group whose rows all hold the same one (PostgreSQL
+        before 16 has no ``any_value``: ``min``, or ``bool_and`` for a boolean)."""
+        if self.name == "duckdb":
+            return f"any_value({column})"
+        return f"{'bool_and' if boolean else 'min'}({column})"
+
     def split(self, column: str, separator: str) -> str:
         """Text split at ``separator`` into a list of its trimmed, non-empty parts."""
         if self.name == "duckdb":
