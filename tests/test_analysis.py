@@ -4,6 +4,9 @@ space against purchases drawn at random."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
+from pathlib import Path
 
 import attrs
 import pytest
@@ -11,7 +14,6 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from vendorpolicy import (
-    ALWAYS,
     Buyer,
     Effect,
     Purchase,
@@ -23,8 +25,10 @@ from vendorpolicy import (
     purchase,
     vendor,
 )
+from vendorpolicy._cli import main
 from vendorpolicy._decision import Basis, RuleStatus
 from vendorpolicy._engine import interpret, outcome_range
+from vendorpolicy._files import save_rule_set
 from vendorpolicy.analysis import (
     Severity,
     diff,
@@ -335,10 +339,49 @@ class TestGaps:
     "name", ["jp-2018", "au-5g-2018", "nz-ticsa", "se-pts-2020", "eu-5g-toolbox"]
 )
 def test_packs_reach_and_are_self_equivalent(name: str) -> None:
-    """Each small bundled pack's reachable effects have witnesses, and it equals itself."""
+    """Each small bundled pack's reachable effects have witnesses, it equals itself, and lint
+    finds nothing wrong with it."""
     from vendorpolicy.packs import load
 
     rs = load(name)
     assert reachable(rs)
     assert equivalent(rs, rs)
-    assert ALWAYS is not None
+    assert lint(rs) == ()  # no false finding on a bundled pack
+
+
+class TestCli:
+    def test_lint_exits_1_on_errors_and_prints_json(self, tmp_path: Path) -> None:
+        """`vendorpolicy lint` exits 1 on a never-holding rule and lists it in JSON."""
+        rs = attrs.evolve(
+            _pack_like(),
+            rules=[
+                *_pack_like().rules,
+                Rule(
+                    id="impossible",
+                    when=vendor.origin.in_({"CN"}) & vendor.origin.in_({"JP"}),
+                    effect="deny",
+                ),
+            ],
+        )
+        path = tmp_path / "rules.toml"
+        save_rule_set(rs, path)
+        out = io.StringIO()
+        assert main(["lint", str(path), "--format", "json"], out=out) == 1
+        doc = json.loads(out.getvalue())
+        assert [(f["rule"], f["code"]) for f in doc["findings"]] == [("impossible", "never-holds")]
+        out = io.StringIO()
+        assert main(["lint", "--pack", "jp-2018"], out=out) == 0
+
+    def test_diff(self, tmp_path: Path) -> None:
+        """`vendorpolicy diff` lists the regions that changed and exits 1 when some did."""
+        old = _pack_like()
+        new = attrs.evolve(old, rules=[old.rule("ask")])
+        save_rule_set(old, tmp_path / "old.toml")
+        save_rule_set(new, tmp_path / "new.toml")
+        out = io.StringIO()
+        code = main(["diff", str(tmp_path / "old.toml"), str(tmp_path / "new.toml")], out=out)
+        assert code == 1
+        assert "DENY -> " in out.getvalue()
+        out = io.StringIO()
+        same = ["diff", str(tmp_path / "old.toml"), str(tmp_path / "old.toml")]
+        assert main(same, out=out) == 0

@@ -29,6 +29,7 @@ from typing import Any, TextIO
 
 from vendorpolicy._audit import decision_schema, result_schema
 from vendorpolicy._checks import tick
+from vendorpolicy._cli_analysis import DIFF, LINT
 from vendorpolicy._cli_base import (
     EXIT_DENIED,
     EXIT_INPUT,
@@ -887,6 +888,8 @@ COMMANDS: list[Command] = [
     ),
     CHECK,
     SQL,
+    LINT,
+    DIFF,
     Command(
         name="schema",
         add_parser=_schema_parser,

@@ -6,8 +6,9 @@
 * ``always-holds`` (warning): the condition (other than a plain ``ALWAYS``) is true of every
   purchase, so it restricts nothing.
 * ``unless-never`` (warning): the exception holds on no purchase on which the condition holds.
-* ``shadowed`` (warning): removing the rule changes no decision's effect, under the set's
-  combining strategy.
+* ``shadowed`` (warning): removing the rule changes no decision, under the set's combining
+  strategy: not its effect, nor whether it is escalated (a rule that makes certain what would
+  otherwise be escalated for want of a fact is not shadowed).
 * ``conflict`` (warning under first-match, where rule order decides; under most-severe, where
   the most severe effect is meant to win, an ``info`` given only when asked for): two rules with
   different effects both apply to a purchase, the witness.
@@ -178,13 +179,14 @@ def lint(rule_set: RuleSet, *, overlaps: bool = False) -> tuple[Finding, ...]:
                 )
     for r in live:
         without = attrs.evolve(rule_set, rules=[x for x in rule_set.rules if x.id != r.rule.id])
-        if not _differences(rule_set, without, first=True):
+        if not _differences(rule_set, without, first=True, escalation=True):
             findings.append(
                 Finding(
                     code="shadowed",
                     severity=Severity.WARNING,
                     rule=r.rule.id,
-                    message="removing it changes no decision: other rules always decide the same",
+                    message="removing it changes no decision: other rules always decide the "
+                    "same, and as surely",
                 )
             )
     first = rule_set.combining is Combining.FIRST_MATCH

@@ -267,7 +267,8 @@ def gaps(rule_set: RuleSet, region: Predicate = ALWAYS) -> tuple[Gap, ...]:
 def escalations(rule_set: RuleSet) -> tuple[Escalation, ...]:
     """The regions of purchases whose decision is escalated only because a fact is missing:
     more severe than what the known facts make certain (``max(lo, min(hi, on_unknown))`` with
-    ``lo < hi``), with the facts that would settle each."""
+    ``lo < hi``), with the facts that would settle each (those of the region's witness). Once
+    known, the facts would give an effect within ``settled`` (over the whole region)."""
     a = _Analysis([rule_set])
     decider = a.deciders[0]
     groups: dict[tuple[Any, ...], list[list[int]]] = {}
@@ -276,9 +277,12 @@ def escalations(rule_set: RuleSet) -> tuple[Escalation, ...]:
         finals, pending = decider.possible(m)
         if all(e == lo for e, lo, _ in finals):
             return True  # nothing escalated here
-        if len(finals) > 1:
+        effects = {e for e, _, _ in finals}
+        if len(effects) > 1 or any(e == lo for e, lo, _ in finals):
             return pending
-        groups.setdefault(next(iter(finals)), []).append(current)
+        # Escalated to one effect all over the region, if not always from the same range.
+        key = (effects.pop(), min(lo for _, lo, _ in finals), max(hi for _, _, hi in finals))
+        groups.setdefault(key, []).append(current)
         return True
 
     a.search.run(judge)
@@ -305,17 +309,21 @@ def escalations(rule_set: RuleSet) -> tuple[Escalation, ...]:
     return tuple(found)
 
 
-def _differences(old: RuleSet, new: RuleSet, *, first: bool) -> list[Difference]:
+def _differences(
+    old: RuleSet, new: RuleSet, *, first: bool, escalation: bool = False
+) -> list[Difference]:
     a = _Analysis([old, new])
     da, db = a.deciders
     groups: dict[tuple[Effect, Effect], list[list[int]]] = {}
 
     def judge(current: list[int], m: MaskOf) -> set[int] | bool:
-        pairs, pending = joint(da, db, m)
+        pairs, pending = joint(da, db, m, escalation=escalation)
         if all(x == y for x, y in pairs):
             return True
         if len(pairs) == 1:
             x, y = next(iter(pairs))
+            if escalation:
+                x, y = x // 2, y // 2
             groups.setdefault((_EFFECTS[x], _EFFECTS[y]), []).append(current)
             return not first
         return pending

@@ -402,21 +402,33 @@ def _aligned(a: _Layer, b: _Layer) -> list[tuple[_Rule | None, _Rule | None]] | 
     return out
 
 
-def joint(da: Decider, db: Decider, m: MaskOf) -> tuple[set[tuple[int, int]], set[int]]:
-    """The possible pairs of effects (as severities) of two rule sets on a region, a rule
-    both hold taking the same option in both, and the atoms of the rules not settled."""
+def _seen(finish: tuple[int, int, int], escalation: bool) -> int:
+    """What a comparison sees of a decision: its effect, and with ``escalation`` also whether
+    it is escalated (more severe than the known facts make certain), as one number."""
+    effect, lo, _ = finish
+    return effect * 2 + (effect > lo) if escalation else effect
+
+
+def joint(
+    da: Decider, db: Decider, m: MaskOf, *, escalation: bool = False
+) -> tuple[set[tuple[int, int]], set[int]]:
+    """The possible pairs of effects (as severities; see `_seen` for ``escalation``) of two
+    rule sets on a region, a rule both hold taking the same option in both, and the atoms of
+    the rules not settled."""
     pending: set[int] = set()
-    if [x.layer.id for x in da.layers] != [x.layer.id for x in db.layers]:
+    if [x.layer.id for x in da.layers] != [x.layer.id for x in db.layers] or (
+        escalation and len(da.layers) > 1
+    ):
         xs, xp = da.possible(m)
         ys, yp = db.possible(m)
-        return {(x[0], y[0]) for x in xs for y in ys}, xp | yp
+        return {(_seen(x, escalation), _seen(y, escalation)) for x in xs for y in ys}, xp | yp
     finals: set[tuple[int, int]] = {(-1, -1)}
     for la, lb in zip(da.layers, db.layers, strict=True):
         items = _aligned(la, lb)
         if items is None:
             xs = _layer_states(la, m, pending)
             ys = _layer_states(lb, m, pending)
-            pairs = {(x[0], y[0]) for x in xs for y in ys}
+            pairs = {(_seen(x, escalation), _seen(y, escalation)) for x in xs for y in ys}
         else:
             ra_, rb_ = la.layer, lb.layer
             states = {(_start(ra_), _start(rb_))}
@@ -434,7 +446,10 @@ def joint(da: Decider, db: Decider, m: MaskOf) -> tuple[set[tuple[int, int]], se
                     for sa, sb in states
                     for o in options
                 }
-            pairs = {(_finish(ra_, sa)[0], _finish(rb_, sb)[0]) for sa, sb in states}
+            pairs = {
+                (_seen(_finish(ra_, sa), escalation), _seen(_finish(rb_, sb), escalation))
+                for sa, sb in states
+            }
         finals = {(max(e, x), max(f, y)) for e, f in finals for x, y in pairs}
     return finals, pending
 
@@ -489,19 +504,23 @@ class Search:
             stack.extend(self._split(current, verdict))
 
     def _split(self, current: list[int], pending: set[int]) -> list[list[int]]:
-        """Parts of ``current``: by the value of an unsettled atom that reads one dimension
-        (at most three parts, however many classes the dimension has), else by the classes
-        of the dimension with the fewest that an unsettled atom reads."""
+        """Parts of ``current``: by the value of an unsettled atom all of whose dimensions but
+        one are settled (at most three parts, however many classes that one has), else by the
+        classes of the dimension with the fewest that an unsettled atom reads."""
         reads = self.compiled.atom_reads
         best: int | None = None
         size = 0
         for a in sorted(pending):
             r = reads[a]
-            if len(r) == 1:
-                d = r[0]
+            loose = [d for d in r if current[d] & (current[d] - 1)]
+            if len(loose) == 1:
+                d = loose[0]
+                at = r.index(d)
+                key = [_low(current[x]) for x in r]
                 groups: dict[int, int] = {}
                 for c in _bits(current[d]):
-                    v = self.compiled._exact(a, r, (c,))
+                    key[at] = c
+                    v = self.compiled._exact(a, r, tuple(key))
                     groups[v] = groups.get(v, 0) | (1 << c)
                 if len(groups) > 1:
                     out = []
