@@ -211,7 +211,10 @@ def interpret_checked(
         warnings=warnings,
         evaluated=evaluated,
     )
-    if registry is not None and decision.basis is Basis.UNKNOWN:
+    # An ambiguous name leaves its vendor unknown: the decision escalates, or, where
+    # `on_unknown` caps the escalation, stands on the lower bound. Either way each entity the name
+    # may mean is tried, and the decision they all give with certainty is made.
+    if registry is not None and (decision.basis is Basis.UNKNOWN or decision.missing_facts):
         settled = _settle_ambiguous_names(
             rule_set,
             given=given,

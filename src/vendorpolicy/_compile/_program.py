@@ -903,10 +903,11 @@ class Program:
                 resolver=resolver,
                 warnings=warnings,
             )
-        if core.basis is Basis.UNKNOWN and extra is not None and extra.may_settle:
+        if extra is not None and extra.may_settle:
             # An ambiguous name may be settled by trying each entity it may mean, which the
-            # interpreter does (rare: each reading is a decision of its own). Its decision
-            # stands when it settled the name; else it is this one.
+            # interpreter does (rare: each reading is a decision of its own), whether the
+            # decision escalated or `on_unknown` capped it. Its decision stands when it settled
+            # the name; else it is this one.
             plain = self.hooks.interpret(
                 self.rule_set,
                 purchase,
