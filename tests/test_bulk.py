@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from _ledger_rows import HEADER, cells_of, csv_line
 from vendorpolicy import (
     ColumnMapping,
     Effect,
@@ -33,14 +34,8 @@ from vendorpolicy import (
 from vendorpolicy._bulk import BulkRows, BulkRun, RowScreener
 from vendorpolicy._ledger import result_record
 from vendorpolicy.errors import InvalidDataError
-from vendorpolicy.testing import FACT_POOL, purchases, purchases_for, registries, rule_sets
+from vendorpolicy.testing import purchases, purchases_for, registries, rule_sets
 
-FACTS = sorted(FACT_POOL)
-HEADER = [
-    "id", "date", "buyer_id", "buyer_public", "buyer_sector", "buyer_country", "vendor_id",
-    "vendor_name", "vendor_country", "vendor_designations", "supplier", "category", "value",
-    "currency", "purpose", "acquired", *(f"facts.{f}" for f in FACTS),
-]  # fmt: skip
 _DAMAGE = {
     "buyer_public": "ture",
     "vendor_country": "CNN",
@@ -51,45 +46,6 @@ _DAMAGE = {
     "acquired": "2999-01-01",
     "id": "p\u00e9",
 }
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def cells_of(p: Purchase) -> list[str]:
-    """A purchase as the cells of a ledger row (with the HEADER columns)."""
-    v = p.vendor
-    return [
-        p.id,
-        _text(p.date),
-        p.buyer.id,
-        _text(p.buyer.public),
-        p.buyer.sector.value,
-        _text(p.buyer.country),
-        v.id if v else "",
-        v.name if v else "",
-        _text(v.country) if v else "",
-        ";".join(sorted(v.designations)) if v else "",
-        p.supplier,
-        p.category.path if p.category else "",
-        _text(p.value.amount) if p.value else "",
-        p.value.currency if p.value else "",
-        _text(p.purpose),
-        _text(p.acquired),
-        *(_text(p.facts.get(f)) for f in FACTS),
-    ]
-
-
-def _csv(cells: list[str]) -> str:
-    return ",".join('"' + c.replace('"', '""') + '"' if any(x in c for x in ',"\n\r') else c
-                    for c in cells)  # fmt: skip
 
 
 @st.composite
@@ -110,7 +66,7 @@ def ledgers(draw: st.DrawFn, pool: st.SearchStrategy[Purchase]) -> str:
             cells[HEADER.index(column)] = _DAMAGE[column]
         if draw(st.integers(0, 19)) == 0:
             cells = cells[:-1]  # a short row
-        lines.append(_csv(cells))
+        lines.append(csv_line(cells))
     return "\n".join(lines) + "\n"
 
 

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from _ledger_rows import HEADER, cells_of, csv_line
 from vendorpolicy import (
     ColumnMapping,
     Purchase,
@@ -30,7 +31,7 @@ from vendorpolicy import (
 )
 from vendorpolicy._ledger import result_record
 from vendorpolicy.errors import InvalidDataError
-from vendorpolicy.testing import FACT_POOL, purchases, purchases_for, registries, rule_sets
+from vendorpolicy.testing import purchases, purchases_for, registries, rule_sets
 
 pytestmark = [
     # pyspark checks the pandas version with distutils' LooseVersion, which warns.
@@ -42,12 +43,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
 ]
 
-FACTS = sorted(FACT_POOL)
-HEADER = [
-    "id", "date", "buyer_id", "buyer_public", "buyer_sector", "buyer_country", "vendor_id",
-    "vendor_name", "vendor_country", "vendor_designations", "supplier", "category", "value",
-    "currency", "purpose", "acquired", *(f"facts.{f}" for f in FACTS),
-]  # fmt: skip
 _DAMAGE = {"buyer_public": "ture", "vendor_country": "CNN", "date": "2019-02-30", "value": "12x"}
 _DECISION = (
     "status", "effect", "basis", "determining", "obligations", "missing_facts", "errors",
@@ -65,40 +60,6 @@ def _settings(examples: int) -> settings:
         suppress_health_check=_HEALTH,
         phases=[Phase.explicit, Phase.reuse, Phase.generate],
     )
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def cells_of(p: Purchase) -> list[str]:
-    """A purchase as the cells of a ledger row (with the HEADER columns)."""
-    v = p.vendor
-    return [
-        p.id,
-        _text(p.date),
-        p.buyer.id,
-        _text(p.buyer.public),
-        p.buyer.sector.value,
-        _text(p.buyer.country),
-        v.id if v else "",
-        v.name if v else "",
-        _text(v.country) if v else "",
-        ";".join(sorted(v.designations)) if v else "",
-        p.supplier,
-        p.category.path if p.category else "",
-        _text(p.value.amount) if p.value else "",
-        p.value.currency if p.value else "",
-        _text(p.purpose),
-        _text(p.acquired),
-        *(_text(p.facts.get(f)) for f in FACTS),
-    ]
 
 
 @st.composite
@@ -119,11 +80,6 @@ def ledgers(draw: st.DrawFn, pool: st.SearchStrategy[Purchase]) -> list[list[str
             cells[HEADER.index(column)] = _DAMAGE[column]
         rows.append(cells)
     return rows
-
-
-def _csv(cells: list[str]) -> str:
-    return ",".join('"' + c.replace('"', '""') + '"' if any(x in c for x in ',"\n\r') else c
-                    for c in cells)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +137,7 @@ def _expected(case: Case, tmp: Path) -> list[tuple[Any, ...]]:
     interpreter."""
     rule_set, rows, options = case
     path = tmp / "ledger.csv"
-    path.write_text("\n".join(_csv(r) for r in [HEADER, *rows]) + "\n", encoding="utf-8")
+    path.write_text("\n".join(csv_line(r) for r in [HEADER, *rows]) + "\n", encoding="utf-8")
     records = [result_record(r, rule_set) for r in screen_ledger(rule_set, path, **options)]
     assert len(records) == len(rows)
     return [
