@@ -12,12 +12,11 @@ from vendorpolicy._cli_base import (
     EXIT_OK,
     Command,
     Subparsers,
-    UsageError,
     format_option,
     pack_option,
+    rules_or_pack,
 )
 from vendorpolicy._files import load_rule_set
-from vendorpolicy._rules import RuleSet
 
 __all__ = ["DIFF", "LINT"]
 
@@ -42,18 +41,6 @@ def _lint_parser(commands: Subparsers) -> argparse.ArgumentParser:
     return lint
 
 
-def _rules(path: str | None, pack: str | None, command: str) -> RuleSet:
-    if pack is not None:
-        if path is not None:
-            raise UsageError(f"vendorpolicy {command}: give RULES or --pack NAME, not both")
-        from vendorpolicy import packs  # noqa: PLC0415 - only this command needs them
-
-        return packs.load(pack)
-    if path is None:
-        raise UsageError(f"vendorpolicy {command}: give RULES, or --pack NAME")
-    return load_rule_set(path)
-
-
 def _purchase_json(witness: Any) -> Any:
     if witness is None:
         return None
@@ -65,7 +52,7 @@ def _purchase_json(witness: Any) -> Any:
 def _run_lint(args: argparse.Namespace, out: TextIO) -> int:
     from vendorpolicy.analysis import Severity, lint  # noqa: PLC0415 - only this command
 
-    rule_set = _rules(args.rules, args.pack, "lint")
+    rule_set = rules_or_pack(args.rules, args.pack, "lint")
     findings = lint(rule_set, overlaps=args.overlaps)
     errors = any(f.severity is Severity.ERROR for f in findings)
     if args.format == "json":

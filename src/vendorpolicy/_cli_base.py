@@ -25,12 +25,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 
+from vendorpolicy._files import load_rule_set
 from vendorpolicy._registry import Registry
 from vendorpolicy._vocabulary import Vocabulary, bundled_vocabulary
+
+if TYPE_CHECKING:
+    from vendorpolicy._rules import RuleSet
 
 __all__ = [
     "EXIT_DENIED",
@@ -53,6 +57,7 @@ __all__ = [
     "pack_option",
     "registry_from_args",
     "registry_option",
+    "rules_or_pack",
     "vocabulary_option",
 ]
 
@@ -229,6 +234,19 @@ def registry_option(value: str) -> Registry:
     from vendorpolicy._io import bundled_registry, load_registry  # noqa: PLC0415 - cycle
 
     return bundled_registry() if value == "bundled" else load_registry(value)
+
+
+def rules_or_pack(path: str | None, pack: str | None, command: str) -> RuleSet:
+    """The rule set a command taking ``RULES`` or ``--pack NAME`` (exactly one) names."""
+    if pack is not None:
+        if path is not None:
+            raise UsageError(f"vendorpolicy {command}: give RULES or --pack NAME, not both")
+        from vendorpolicy import packs  # noqa: PLC0415 - only these commands need them
+
+        return packs.load(pack)
+    if path is None:
+        raise UsageError(f"vendorpolicy {command}: give RULES, or --pack NAME")
+    return load_rule_set(path)
 
 
 def registry_from_args(args: argparse.Namespace, *, bundled: bool) -> Registry | None:

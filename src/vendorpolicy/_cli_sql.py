@@ -22,10 +22,10 @@ from vendorpolicy._cli_base import (
     date_arg,
     pack_option,
     registry_from_args,
+    rules_or_pack,
 )
 from vendorpolicy._files import load_rule_set
 from vendorpolicy._model import Effect
-from vendorpolicy._rules import RuleSet
 from vendorpolicy._sql import to_sql
 from vendorpolicy._sql._dialect import DIALECTS, quote
 
@@ -66,20 +66,8 @@ def _sql_parser(commands: Subparsers) -> argparse.ArgumentParser:
     return sql
 
 
-def _rules(args: argparse.Namespace, command: str) -> RuleSet:
-    if args.pack is not None:
-        if getattr(args, "rules", None) is not None:
-            raise UsageError(f"vendorpolicy {command}: give RULES or --pack NAME, not both")
-        from vendorpolicy import packs  # noqa: PLC0415 - only this command needs them
-
-        return packs.load(args.pack)
-    if getattr(args, "rules", None) is None:
-        raise UsageError(f"vendorpolicy {command}: give RULES, or --pack NAME")
-    return load_rule_set(args.rules)
-
-
 def _run_sql(args: argparse.Namespace, out: TextIO) -> int:
-    rule_set = _rules(args, "sql")
+    rule_set = rules_or_pack(args.rules, args.pack, "sql")
     registry = registry_from_args(args, bundled=args.pack is not None)
     columns = None
     if args.columns:
@@ -152,7 +140,7 @@ def check_in_duckdb(args: argparse.Namespace, out: TextIO) -> int:
             )
     if args.pack is not None:
         ledgers = list(args.args)
-        rule_set = _rules(argparse.Namespace(pack=args.pack, rules=None), "check")
+        rule_set = rules_or_pack(None, args.pack, "check")
     else:
         if len(args.args) < 2:
             raise UsageError("vendorpolicy check: give RULES LEDGER..., or --pack NAME LEDGER...")
