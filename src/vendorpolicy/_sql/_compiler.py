@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from vendorpolicy._model import Effect, Sector
+from vendorpolicy._model import Effect, FactValue, Sector
 from vendorpolicy._predicates import (
     AcquiredOnOrAfter,
     AllComponents,
@@ -396,21 +396,7 @@ class _Compiler:
 
     def _fact_in(self, node: FactIn) -> str:
         column = self.fact_column(node.name)
-        texts: list[str] = []
-        words: list[str] = []
-        for value in node.values:
-            if isinstance(value, bool):
-                words.append("true" if value else "false")
-            elif isinstance(value, dt.date):
-                texts.append(value.isoformat())
-            elif value.lower() not in ("true", "false"):
-                # (text that reads as a boolean is one: a table cannot state it as text)
-                texts.append(value)
-        terms = []
-        if texts:
-            terms.append(f"{column} IN ({_texts(texts)})")
-        if words:
-            terms.append(f"lower({column}) IN ({_texts(words)})")
+        terms = _cell_terms(column, *_cell_values(node.values))
         test = " OR ".join(terms) if terms else "FALSE"
         return f"CASE WHEN {column} IS NULL THEN {_truth(node.if_missing)} ELSE ({test}) END"
 
@@ -718,21 +704,8 @@ class _Compiler:
                 continue
             if fact.kind != _CLOSED:
                 continue
-            texts = sorted(
-                v.isoformat() if isinstance(v, dt.date) else v
-                for v in fact.allowed
-                if not isinstance(v, bool) and not (isinstance(v, str) and v.lower() in _WORDS)
-            )
-            words = sorted(
-                ("true" if v else "false") if isinstance(v, bool) else v.lower()
-                for v in fact.allowed
-                if isinstance(v, bool) or (isinstance(v, str) and v.lower() in _WORDS)
-            )
-            terms = []
-            if texts:
-                terms.append(f"{c} IN ({_texts(texts)})")
-            if words:
-                terms.append(f"lower({c}) IN ({_texts(words)})")
+            texts, words = _cell_values(fact.allowed)
+            terms = _cell_terms(c, texts, words)
             if fact.dates:
                 terms.append(self.d.full_match(c, _ISO_DATE))
             listed = ", ".join(f"`{v}`" for v in [*texts, *words]) or "no value"
@@ -1077,8 +1050,30 @@ def _comment(node: Predicate) -> str:
     return repr(node).replace("*/", "* /").replace("\n", " ")
 
 
-#: Text a table cell cannot state as text: it reads as a boolean.
-_WORDS = frozenset({"true", "false"})
+def _cell_values(values: Iterable[FactValue]) -> tuple[list[str], list[str]]:
+    """Fact values as a table cell states them: the texts (dates in ISO form) and the boolean
+    words (``true``/``false``, matched in any case), each sorted. Text that reads as a boolean
+    is left out: a cell cannot state it as text (it is read as the boolean)."""
+    texts: list[str] = []
+    words: list[str] = []
+    for value in values:
+        if isinstance(value, bool):
+            words.append("true" if value else "false")
+        elif isinstance(value, dt.date):
+            texts.append(value.isoformat())
+        elif value.lower() not in ("true", "false"):
+            texts.append(value)
+    return sorted(texts), sorted(words)
+
+
+def _cell_terms(column: str, texts: list[str], words: list[str]) -> list[str]:
+    """The SQL tests that ``column`` states one of ``texts`` or ``words``; none for no value."""
+    terms = []
+    if texts:
+        terms.append(f"{column} IN ({_texts(texts)})")
+    if words:
+        terms.append(f"lower({column}) IN ({_texts(words)})")
+    return terms
 
 
 def _texts(values: Iterable[str]) -> str:
