@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from attrs import frozen
+from attrs import fields, frozen
 
 from vendorpolicy._checks import tick
 from vendorpolicy._ledger import RowError, ScreenedRow, _check_header, result_record
@@ -18,7 +18,7 @@ from vendorpolicy._vocabcheck import ExtraFacts, OutsideVocabulary
 from vendorpolicy._vocabulary import Vocabulary
 from vendorpolicy.errors import InvalidDataError, InvalidValueError, VendorPolicyError
 
-__all__ = ["ColumnScreener", "ScreenedColumns", "screen_columns"]
+__all__ = ["DECISION_COLUMNS", "ColumnScreener", "ScreenedColumns", "screen_columns"]
 
 _WHERE = "columns"
 _TEXT = {str, type(None)}
@@ -45,7 +45,9 @@ class ScreenedColumns:
         return len(self.status)
 
 
-_FIELDS = ("status", "effect", "basis", "determining", "obligations", "missing_facts")
+#: The decision columns, in order: the fields of :class:`ScreenedColumns` (the frames and Spark
+#: screeners add them under these names).
+DECISION_COLUMNS: tuple[str, ...] = tuple(a.name for a in fields(ScreenedColumns))
 
 
 def screen_columns(
@@ -143,7 +145,7 @@ class ColumnScreener:
 
     def _screen(self, cells_by_column: list[Sequence[str | None]]) -> ScreenedColumns:
         rule_set, screener, entries = self.rule_set, self.screener, self._entries
-        out: dict[str, list[Any]] = {name: [] for name in (*_FIELDS, "errors", "warnings")}
+        out: dict[str, list[Any]] = {name: [] for name in DECISION_COLUMNS}
         status, effect, basis = out["status"], out["effect"], out["basis"]
         determining, obligations = out["determining"], out["obligations"]
         missing, errors, warnings = out["missing_facts"], out["errors"], out["warnings"]

@@ -21,25 +21,15 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     ) from exc
 
 from vendorpolicy._checks import tick
+from vendorpolicy._columns import DECISION_COLUMNS
 from vendorpolicy._mapping import ColumnMapping
 from vendorpolicy._registry import Registry
 from vendorpolicy._rules import RuleSet
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 from vendorpolicy.extra.arrow import screen_table
 
+# :func:`screen` adds DECISION_COLUMNS, in order: the fields of ``ScreenedColumns``.
 __all__ = ["DECISION_COLUMNS", "screen"]
-
-#: The columns :func:`screen` adds, in order (those of ``ScreenedColumns``).
-DECISION_COLUMNS = (
-    "status",
-    "effect",
-    "basis",
-    "determining",
-    "obligations",
-    "missing_facts",
-    "errors",
-    "warnings",
-)
 
 
 def screen(

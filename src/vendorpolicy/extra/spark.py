@@ -30,7 +30,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     ) from exc
 
 from vendorpolicy._checks import tick
-from vendorpolicy._columns import ColumnScreener, screen_columns
+from vendorpolicy._columns import DECISION_COLUMNS, ColumnScreener, screen_columns
 from vendorpolicy._mapping import ColumnMapping
 from vendorpolicy._registry import Registry
 from vendorpolicy._rules import RuleSet
@@ -39,19 +39,9 @@ from vendorpolicy.extra.arrow import _text_column
 
 __all__ = ["DECISION_COLUMNS", "screen"]
 
-#: The columns :func:`screen` adds, in order (each name after ``prefix``): those of
-#: :class:`~vendorpolicy.ScreenedColumns`. The first three are strings (``effect`` and
-#: ``basis`` are null for an error row), the others arrays of strings.
-DECISION_COLUMNS: tuple[str, ...] = (
-    "status",
-    "effect",
-    "basis",
-    "determining",
-    "obligations",
-    "missing_facts",
-    "errors",
-    "warnings",
-)
+# :func:`screen` adds DECISION_COLUMNS, in order (each name after ``prefix``), the fields of
+# :class:`~vendorpolicy.ScreenedColumns`. These first three are strings (``effect`` and
+# ``basis`` are null for an error row), the others arrays of strings.
 _TEXT_COLUMNS = DECISION_COLUMNS[:3]
 #: Rows a partition's screener decides before it starts afresh (its caches grow with the
 #: distinct contents it sees).
