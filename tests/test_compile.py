@@ -266,6 +266,44 @@ def _with_rule(rs: RuleSet, rule: Rule) -> RuleSet:
     """``rs`` with ``rule`` first among its own rules."""
     return attrs.evolve(rs, rules=(rule, *rs.rules))
 
+class TestSharedOutcomes:
+    """Purchases of one class share the cached outcome; each decision stays its own."""
+
+    @_share(0.25)
+    @given(
+        rule_sets(max_rules=4, max_includes=1),
+        purchases(),
+        st.lists(
+            st.tuples(st.from_regex(r"[a-z0-9-]{0,5}", fullmatch=True), st.integers(0, 3)),
+            min_size=1,
+            max_size=3,
+        ),
+    )
+    def test_same_class_again(
+        self, rs: RuleSet, p: Purchase, variants: list[tuple[str, int]]
+    ) -> None:
+        """Purchases that differ only in id and by a little in value (mostly the same classes)
+        get the interpreter's decision each, also when every decision is read only after the
+        last one is made."""
+        qs = [p]
+        for pid, delta in variants:
+            value = p.value
+            if value is not None:
+                value = Money(amount=value.amount + delta, currency=value.currency)
+            qs.append(attrs.evolve(p, id=pid, value=value))
+        decisions = [rs.evaluate(q) for q in qs]
+        for q, decision in zip(qs, decisions, strict=True):
+            plain = _engine.interpret(rs, q)
+            assert decision.purchase_id == q.id
+            assert decision.as_of == plain.as_of
+            assert decision.effect is plain.effect
+            assert [r.key for r in decision.matched] == [r.key for r in plain.matched]
+            assert decision == plain
+            assert decision.to_json() == plain.to_json()
+        for q in qs:
+            assert_agree(rs, q)
+
+
 
 class TestUndeclaredParts:
     """`components.any/all(if_undeclared=...)`: undeclared parts count as the condition says."""

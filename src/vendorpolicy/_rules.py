@@ -334,16 +334,12 @@ class RuleSet:
         """
         compiled = self._compiled
         if (
-            compiled and outside_vocabulary == "error" and not extra_facts and vocabulary is None
+            compiled and vocabulary is None and not extra_facts and outside_vocabulary == "error"
         ):  # the compiled form, once the engine has built it (see _engine)
-            if (
-                compiled.simple is not None
-                and type(purchase) is Purchase
-                and as_of is None
-                and registry is None
-                and resolver is None
-            ):
-                return compiled.simple(purchase)  # type: ignore[no-any-return]
+            if as_of is None and registry is None and resolver is None:
+                simple = compiled.simple
+                if simple is not None and type(purchase) is Purchase:
+                    return simple(purchase)  # type: ignore[no-any-return]
             return compiled.evaluate(purchase, as_of, registry, resolver)  # type: ignore[no-any-return]
         decision: Decision = _evaluate()(
             self,

@@ -54,6 +54,7 @@ class Core:
         "matched",
         "missing_facts",
         "obligations",
+        "program",
         "rule_set",
         "unknown",
         "version",
@@ -75,7 +76,10 @@ class Core:
         determining: tuple[int, ...],
         missing_facts: tuple[str, ...] | None,
         errors: tuple[str, ...] | None,
+        program: Any = None,
     ) -> None:
+        #: The compiled form that decoded this outcome (its decisions' results come from it).
+        self.program = program
         self.effect = effect
         self.basis = basis
         self.rule_set = rule_set
@@ -161,16 +165,26 @@ class RuleName:
 
 class LazyDecision(Decision):
     """A compiled decision: see the module docstring. Built without ``__init__``: a new object
-    whose ``_core`` and ``_state`` are set through ``SET_CORE`` and ``SET_STATE``, where ``_state``
-    is ``(program, purchase, when, registry, extra, warnings)``."""
+    whose ``_core`` and ``_args`` are set through ``SET_CORE`` and ``SET_STATE``, where ``_args``
+    is ``(program, purchase, when, registry, extra, warnings)``, or, for a purchase decided as
+    it is (no ``as_of``, no registry, no warnings), the purchase alone: the rest is then known
+    (the program is the core's, the decision date the purchase date), so the decision is two
+    references (see ``_state``)."""
 
-    # _core: the shared Core; _state: (program, purchase, when, registry, extra, warnings);
-    # _memo: a dict
+    # _core: the shared Core; _args: the state tuple, or the purchase alone; _memo: a dict
     # of what was computed on demand (set on first need).
-    __slots__ = ("_core", "_memo", "_state")
+    __slots__ = ("_args", "_core", "_memo")
     _core: Core
     _memo: dict[str, Any]
-    _state: tuple[Any, ...]
+    _args: Any
+
+    @property
+    def _state(self) -> tuple[Any, ...]:
+        """``(program, purchase, when, registry, extra, warnings)``."""
+        args = self._args
+        if type(args) is tuple:
+            return args
+        return (self._core.program, args, args.date, None, None, ())
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         # `attrs.evolve` and copies build through the class: they get a plain Decision.
@@ -190,7 +204,7 @@ class LazyDecision(Decision):
         """The purchase as the rules read it (resolved against the registry, if one was given)."""
         memo = self._memory()
         if "purchase" not in memo:
-            purchase, registry = self._state[1], self._state[3]
+            _, purchase, _, registry, _, _ = self._state
             if registry is None:
                 memo["purchase"] = purchase
             else:
@@ -242,12 +256,13 @@ class LazyDecision(Decision):
         """The results at ``positions``: views for compiled rules (their traces are computed
         when read, or taken from the results once those are), the interpreter's own for the
         rest."""
-        program, _, _, _, extra, _ = self._state
+        program = self._core.program
         names = program.names
         out: list[RuleResult] = []
         for i in positions:
             name = names[i]
             if name is None:
+                extra = self._state[4]
                 out.append(extra.fallback[program.rules[i].fallback].result)
             else:
                 view = _NEW(LazyRuleResult)
@@ -279,7 +294,8 @@ class LazyDecision(Decision):
 
     @property
     def as_of(self) -> dt.date | None:
-        when: dt.date | None = self._state[2]
+        args = self._args
+        when: dt.date | None = args[2] if type(args) is tuple else args.date
         return when
 
     @property
@@ -293,7 +309,8 @@ class LazyDecision(Decision):
 
     @property
     def purchase_id(self) -> str:
-        return self._state[1].id  # type: ignore[no-any-return]
+        args = self._args
+        return (args[1] if type(args) is tuple else args).id  # type: ignore[no-any-return]
 
     @property
     def missing_facts(self) -> tuple[str, ...]:
@@ -320,7 +337,8 @@ class LazyDecision(Decision):
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        found: tuple[str, ...] = self._state[5]
+        args = self._args
+        found: tuple[str, ...] = args[5] if type(args) is tuple else ()
         return found
 
     @property
@@ -329,7 +347,8 @@ class LazyDecision(Decision):
 
     @property
     def resolutions(self) -> tuple[Any, ...]:
-        if self._state[3] is None:
+        args = self._args
+        if type(args) is not tuple or args[3] is None:
             return ()
         return self._resolved().resolutions
 
@@ -399,7 +418,7 @@ for _name in _FIELDS:
 
 _NEW = object.__new__
 SET_CORE = LazyDecision.__dict__["_core"].__set__
-SET_STATE = LazyDecision.__dict__["_state"].__set__
+SET_STATE = LazyDecision.__dict__["_args"].__set__
 _SET_MEMO = LazyDecision.__dict__["_memo"].__set__
 
 

@@ -696,7 +696,6 @@ class Program:
                 LAZY=LazyDecision,
                 SET_CORE=SET_CORE,
                 SET_STATE=SET_STATE,
-                PROGRAM=self,
                 CHECKER=self.checker,
                 INSPECT=inspect_purchase,
                 CHECKED=self._checked,
@@ -724,7 +723,7 @@ class Program:
                 "        return FALLBACK(p)\n"
                 "    d = NEW(LAZY)\n"
                 "    SET_CORE(d, core)\n"
-                "    SET_STATE(d, (PROGRAM, p, when, None, None, ()))\n"
+                "    SET_STATE(d, p)\n"
                 "    return d\n"
             )
         exec(compile(source, f"<vendorpolicy compiled {self.rule_set.id}>", "exec"), env)  # noqa: S102
@@ -1020,6 +1019,7 @@ class Program:
             determining=tuple(position[k] for k in determining),
             missing_facts=() if settled else None,
             errors=errors,
+            program=self,
         )
         if len(self.outcomes) >= CACHE_LIMIT:
             self.outcomes.clear()
