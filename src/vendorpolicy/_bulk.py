@@ -82,7 +82,19 @@ class _Entry:
     """One distinct content: its template purchase (with a shim to put a row's fields on), and
     per registry interval the resolution and the class ids of the facets it fixes."""
 
-    __slots__ = ("extras", "shim", "slow", "supplier_country", "template", "tries", "warnings")
+    __slots__ = (
+        "acquired",
+        "currency",
+        "day",
+        "extras",
+        "lanes",
+        "shim",
+        "slow",
+        "supplier_country",
+        "template",
+        "tries",
+        "warnings",
+    )
 
     def __init__(self) -> None:
         self.template: Any = None
@@ -93,6 +105,22 @@ class _Entry:
         self.slow = False
         #: interval -> (extra, static class ids, tail) once learnt.
         self.extras: dict[int | None, tuple[Any, int]] = {}
+        #: interval -> (the number of the static classes and tail, the resolved vendor,
+        #: components and buyer), for :meth:`RowScreener.quick`.
+        self.lanes: dict[int | None, tuple[int, Any, Any, Any]] = {}
+        #: The template's currency (``None``: it has no value), acquisition date, and its own
+        #: date's (date, decision date, registry interval).
+        self.currency: str | None = None
+        self.acquired: dt.date | None = None
+        self.day: tuple[Any, Any, Any] = (None, None, None)
+
+    def adopt(self, template: Any, as_of: dt.date | None, points: Sequence[dt.date] | None) -> None:
+        """Take ``template`` as the purchase this content reads as."""
+        self.template = template
+        self.shim = Shim(template)
+        self.currency = None if template.value is None else template.value.currency
+        self.acquired = template.acquired
+        self.day = _day(template.date, as_of, points)
 
 
 class Shape:
@@ -196,15 +224,22 @@ class RowScreener:
             and os.environ.get("VENDORPOLICY_INTERPRET", "") in ("", "0")
         )
         self.classifier = Classifier(program) if self.enabled and program else None
+        self.dynamic: Callable[..., tuple[int, ...] | None] = (
+            self.classifier.dynamic if self.classifier is not None else lambda *_: None
+        )
         self.cache = (
             program._resolution_cache(registry)
             if self.enabled and program is not None and registry is not None
             else None
         )
         self.points = self.cache.points if self.cache is not None else ()
+        #: The registry's points, ``None`` without a registry (no intervals).
+        self.cut: Sequence[dt.date] | None = self.cache.points if self.cache is not None else None
         self.contents: dict[tuple[str, ...], _Entry] = {}
         self.amounts: dict[str, Any] = {}
         self.dates: dict[str, Any] = {}
+        #: Per date cell that validated: (date, decision date, registry interval).
+        self.days: dict[str, tuple[Any, Any, Any]] = {}
         self.shapes: dict[Hashable, Shape] = {}
         #: Per resolution (by identity, kept alive here): its record lines and whether it
         #: identified the supplier.
@@ -214,6 +249,9 @@ class RowScreener:
         #: The number of each (static classes, tail) pair, and each number's tail.
         self.sids: dict[Hashable, int] = {}
         self.tails: list[tuple[Any, ...]] = []
+        self.statics: list[tuple[int, ...]] = []
+        #: Missing facts by (static classes, dynamic classes, behind), for unsettled masks.
+        self.missing: dict[Hashable, tuple[str, ...]] = {}
         #: Shapes by (mask, tail), for the masks whose missing facts are settled.
         self.by_mask: dict[Hashable, Shape] = {}
         self._layout()
@@ -238,6 +276,7 @@ class RowScreener:
             elif rest:
                 content.append(j)
         self.content_at = content
+        self.width = len(self.roles)
         #: The content cells of a row, as a tuple.
         self.content_of: Callable[[list[str]], tuple[str, ...]] = (
             operator.itemgetter(*content)
@@ -275,18 +314,24 @@ class RowScreener:
         if entry.slow:
             return self.ordinary(line, cells)
         found = self._fields(entry, cells)
+        results: list[ScreenedRow | RowError] | None = None
         if found is None:
-            return self._learn(entry, line, cells)
+            # Decided the ordinary way, which gives the content its template; the row goes on
+            # the fast way from there when it can (its shape is the one the rows like it get).
+            results, found = self._learn(entry, line, cells)
+            if found is None:
+                return results
         shape_key, pid, when, credit = found
         shape = self.shapes.get(shape_key)
         if shape is None:
             shape = self._shape(entry, shape_key, when)
             if shape is None:
-                return self._learn(entry, line, cells)
+                return results if results is not None else self._learn(entry, line, cells)[0]
             if self.verify > 0:
                 # The first shapes are also decided the ordinary way, and must agree.
                 self.verify -= 1
-                results = self.ordinary(line, cells)
+                if results is None:
+                    results = self.ordinary(line, cells)
                 same = len(results) == 1 and isinstance(results[0], ScreenedRow)
                 if same:
                     record = result_record(results[0], self.rule_set)
@@ -296,6 +341,85 @@ class RowScreener:
                     return results
             self.shapes[shape_key] = shape
         return (shape, line, pid, when, credit, self._kept(cells))
+
+    def quick(self, cells: list[str]) -> tuple[Shape, str, dt.date | None, bool] | None:  # noqa: PLR0915 - the hot path, in one frame
+        """The row's shape, id, decision date and credit memo flag, from what earlier rows
+        taught and nothing else: ``None`` at anything new or irregular, when the caller asks
+        :meth:`row` (which learns, or decides the row the ordinary way). What it returns is what
+        :meth:`row` would: the same checks on the same cells, read through the same tables."""
+        if len(cells) != self.width or (self.width == 1 and not cells[0].strip()):
+            return None
+        joined = "".join(cells)
+        if "\x00" in joined or (not joined.isascii() and _SURROGATE.search(joined)):
+            return None
+        entry = self.contents.get(self.content_of(cells))
+        if entry is None or entry.slow:
+            return None
+        shim = entry.shim
+        if shim is None:
+            return None
+        pid = ""
+        if self.id_at >= 0:
+            pid = cells[self.id_at].strip()
+            if not pid.isascii():
+                return None
+        credit = False
+        if self.value_at >= 0:
+            cell = cells[self.value_at]
+            found = self.amounts.get(cell)
+            if found is None:
+                found = self.amounts[cell] = self._amount(cell)
+            if found is _BAD:
+                return None
+            amount, credit = found
+            currency = entry.currency
+            if amount is None:
+                if currency is not None:
+                    return None
+                shim.value = None
+            elif currency is None:
+                return None
+            else:
+                shim.value = Amount(amount, currency)
+        if self.date_at >= 0:
+            cell = cells[self.date_at]
+            day = self.days.get(cell)
+            if day is None:
+                found = self.dates.get(cell, _BAD)
+                if found is _BAD:
+                    found = self.dates[cell] = self._date(cell)
+                if found is _BAD:
+                    return None
+                day = self.days[cell] = _day(found, self.as_of, self.cut)
+            date, when, interval = day
+            acquired = entry.acquired
+            if acquired is not None and date is not None and acquired > date:
+                return None
+            shim.date = date
+        else:
+            date, when, interval = entry.day
+        lane = entry.lanes.get(interval)
+        if lane is None:
+            learnt = entry.extras.get(interval)
+            if learnt is None:
+                return None
+            extra, sid = learnt
+            source = entry.template if extra is None else extra
+            lane = entry.lanes[interval] = (
+                sid,
+                source.vendor,
+                source.components,
+                source.buyer,
+            )
+        shim.id = pid
+        sid, vendor, components, buyer = lane
+        dynamic = self.dynamic(shim, when, vendor, components, buyer)
+        if dynamic is None:
+            return None
+        shape = self.shapes.get((sid, dynamic))
+        if shape is None:
+            return None
+        return shape, pid, when, credit
 
     def _shape(self, entry: _Entry, key: Any, when: dt.date | None) -> Shape | None:
         """The shape of the row on the entry's shim, from the compiled form's own tables and
@@ -326,7 +450,13 @@ class RowScreener:
                 return shared
         missing = core.missing_facts
         if missing is None:
-            missing = program.missing_facts(shim, when, extra, behind)  # type: ignore[arg-type]
+            # A function of every facet's class (their atoms' values and missing facts) and
+            # of what is behind an unknown vendor: shared by the contents with the same classes.
+            known = (self.statics[key[0]], key[1], tail[2])
+            missing = self.missing.get(known)
+            if missing is None:
+                missing = program.missing_facts(shim, when, extra, behind)  # type: ignore[arg-type]
+                self.missing[known] = missing
         n = program.slot_count
         reasons = []
         for i in core.determining:
@@ -478,37 +608,34 @@ class RowScreener:
         except ValueError:
             return _BAD
 
-    def _learn(self, entry: _Entry, line: int, cells: list[str]) -> list[ScreenedRow | RowError]:
-        """The row decided the ordinary way; what it shows is kept for the rows like it."""
+    def _learn(
+        self, entry: _Entry, line: int, cells: list[str]
+    ) -> tuple[list[ScreenedRow | RowError], tuple[tuple[int, Any], str, Any, bool] | None]:
+        """The row decided the ordinary way, and its fields as :meth:`_fields` reads them when
+        the fast way may take it (the content has its template, and the ordinary decision
+        names the same id and date)."""
         results = self.ordinary(line, cells)
         if entry.slow or len(results) != 1 or not isinstance(results[0], ScreenedRow):
             self._failed(entry)
-            return results
+            return results, None
         result = results[0]
         decision = result.decision
         if not isinstance(decision, LazyDecision) or decision.errors:
             self._failed(entry)
-            return results
+            return results, None
         purchase = result.purchase
         if entry.template is None:
-            entry.template = purchase
-            entry.shim = Shim(purchase)
+            entry.adopt(purchase, self.as_of, self.cut)
             entry.warnings = tuple(decision.warnings)
             entry.supplier_country = result.supplier_country
         found = self._fields(entry, cells)
         if found is None:
             self._failed(entry)
-            return results
-        shape_key, pid, when, _ = found
-        record = result_record(result, self.rule_set)
-        if (
-            record["purchase_id"] != pid
-            or record["as_of"] != (when.isoformat() if when is not None else None)
-            or shape_key in self.shapes
-        ):
-            return results
-        self.shapes[shape_key] = Shape(record, self.tails[shape_key[0]][1])
-        return results
+            return results, None
+        _, pid, when, _ = found
+        if decision.purchase_id != pid or decision.as_of != when:
+            return results, None
+        return results, found
 
     def _interval(
         self, entry: _Entry, when: dt.date | None, interval: int | None
@@ -572,6 +699,7 @@ class RowScreener:
         if sid is None:
             sid = self.sids[static, tail] = len(self.tails)
             self.tails.append(tail)
+            self.statics.append(static)
         learnt = (extra, sid)
         entry.extras[interval] = learnt
         return learnt
@@ -675,14 +803,23 @@ def _write(
     write = out.write
     row = screener.row
     dates: dict[Any, str] = {None: ""}
+    quick = screener.quick
+    kept_at = screener.kept_at
+    when: Any
     for line, cells in records:
-        got = row(line, cells)
-        if type(got) is list:
-            for result in got:
-                tally.add(result)
-                write(_ordinary_line(result, rule_set, csv_out, keep))
-            continue
-        shape, number, pid, when, credit, kept = got
+        fast = quick(cells) if cells is not None and screener.enabled else None
+        if fast is not None:
+            shape, pid, when, credit = fast
+            number = line
+            kept = {name: cells[j] for j, name in kept_at} if kept_at else {}  # type: ignore[index]
+        else:
+            got = row(line, cells)
+            if type(got) is list:
+                for result in got:
+                    tally.add(result)
+                    write(_ordinary_line(result, rule_set, csv_out, keep))
+                continue
+            shape, number, pid, when, credit, kept = got
         if shape.count == 0:
             _first(tally, shape)
             seen.append(shape)
@@ -721,6 +858,14 @@ def _write(
 
 
 _SPECIAL = re.compile(r'[,"\n\r]|^[=+\-@\t\r]')
+
+
+def _day(
+    date: dt.date | None, as_of: dt.date | None, points: Sequence[dt.date] | None
+) -> tuple[dt.date | None, dt.date | None, int | None]:
+    """A purchase date's (date, decision date, registry interval), as ``row`` works them out."""
+    when = as_of if as_of is not None else date
+    return date, when, None if when is None or points is None else bisect_right(points, when)
 
 
 def _plain(text: str) -> bool:
