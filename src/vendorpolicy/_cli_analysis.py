@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from vendorpolicy._cli_base import (
     EXIT_DENIED,
+    EXIT_INPUT,
     EXIT_OK,
     Command,
     Subparsers,
@@ -17,6 +18,7 @@ from vendorpolicy._cli_base import (
     rules_or_pack,
 )
 from vendorpolicy._files import load_rule_set
+from vendorpolicy._text import shown
 
 __all__ = ["DIFF", "LINT"]
 
@@ -84,18 +86,121 @@ def _diff_parser(commands: Subparsers) -> argparse.ArgumentParser:
         "diff",
         help="show the purchases two rule sets decide differently",
         description="Every region of purchases that OLD and NEW decide with different "
-        "effects, each with a witness purchase. Exits 1 when they differ.",
+        "effects, each with a witness purchase; with --ledger, each purchase of the ledger "
+        "whose effect changed, with the rules that determined each decision. Exits 1 when "
+        "they differ, 3 when a file or any ledger row could not be read.",
     )
     diff.add_argument("old", metavar="OLD", help="the old rule file")
     diff.add_argument("new", metavar="NEW", help="the new rule file")
+    diff.add_argument(
+        "--ledger",
+        metavar="LEDGER",
+        help="decide this ledger's purchases (CSV or JSON Lines) under both versions instead",
+    )
+    diff.add_argument(
+        "--ledger-format", choices=("csv", "jsonl"), help="ledger format (default: by suffix)"
+    )
+    diff.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help="a mapping file for the ledger's columns (see `vendorpolicy schema mapping`)",
+    )
     format_option(diff)
     return diff
+
+
+def _responsible(side: str, rules: tuple[str, ...], decision: Any) -> dict[str, Any]:
+    """The rules responsible for one side's decision: those that determined it, or, for a
+    decision escalated because facts are missing, the rules whose applying is unknown, with
+    the missing facts."""
+    from vendorpolicy._decision import Basis, RuleStatus  # noqa: PLC0415 - only this option
+
+    unknown = decision.basis is Basis.UNKNOWN
+    if unknown:
+        rules = tuple(r.key for r in decision.results if r.status is RuleStatus.UNKNOWN)
+    return {
+        f"{side}_basis": decision.basis.value,
+        f"{side}_rules": list(rules),
+        f"{side}_missing": list(decision.missing_facts) if unknown else [],
+    }
+
+
+def _said(c: dict[str, Any], side: str) -> str:
+    rules = ", ".join(c[f"{side}_rules"]) or "the default"
+    if c[f"{side}_missing"]:
+        rules += " unknown, missing " + ", ".join(c[f"{side}_missing"])
+    return rules
+
+
+def _replay_ledger(args: argparse.Namespace, old: Any, new: Any, out: TextIO) -> int:
+    """``diff --ledger``: every row decided under both versions; a row that cannot be read or
+    decided is listed with its line (never dropped), and makes the exit 3."""
+    from vendorpolicy._ledger import LedgerRow, read_ledger  # noqa: PLC0415 - only this option
+    from vendorpolicy._mapping import load_mapping  # noqa: PLC0415
+    from vendorpolicy.analysis import replay  # noqa: PLC0415
+    from vendorpolicy.errors import VendorPolicyError  # noqa: PLC0415
+
+    mapping = None if args.mapping is None else load_mapping(args.mapping)
+    changed: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    rows = 0
+    for row in read_ledger(args.ledger, mapping=mapping, format=args.ledger_format):
+        rows += 1
+        if not isinstance(row, LedgerRow):
+            errors.append(
+                {"line": row.line, "purchase_id": row.purchase_id, "errors": list(row.errors)}
+            )
+            continue
+        try:
+            found = replay(old, new, [row.purchase])
+        except VendorPolicyError as exc:
+            errors.append({"line": row.line, "purchase_id": row.purchase.id, "errors": [str(exc)]})
+            continue
+        for r in found:
+            item: dict[str, Any] = {
+                "line": row.line,
+                "purchase_id": r.purchase_id,
+                "old": r.old.value,
+                "new": r.new.value,
+            }
+            for side, rules, rule_set in (("old", r.old_rules, old), ("new", r.new_rules, new)):
+                item.update(_responsible(side, rules, rule_set.evaluate(row.purchase)))
+            changed.append(item)
+    if args.format == "json":
+        doc = {
+            "ledger": args.ledger,
+            "old": {"rule_set": old.id, "version": old.version},
+            "new": {"rule_set": new.id, "version": new.version},
+            "rows": rows,
+            "changed": changed,
+            "errors": errors,
+        }
+        out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    else:
+        for c in changed:
+            who = f" ({shown(c['purchase_id'])})" if c["purchase_id"] else ""
+            out.write(
+                f"line {c['line']}{who}: {c['old'].upper()} -> {c['new'].upper()} "
+                f"(old: {_said(c, 'old')}; new: {_said(c, 'new')})\n"
+            )
+        for e in errors:
+            for message in e["errors"]:
+                out.write(f"line {e['line']}: error: {shown(message)}\n")
+        tail = f"; {len(errors)} could not be read or decided" if errors else ""
+        out.write(
+            f"{shown(args.ledger)}: {rows} row(s), {len(changed)} decided differently{tail}\n"
+        )
+    if errors:
+        return EXIT_INPUT
+    return EXIT_DENIED if changed else EXIT_OK
 
 
 def _run_diff(args: argparse.Namespace, out: TextIO) -> int:
     from vendorpolicy.analysis import diff  # noqa: PLC0415 - only this command
 
     old, new = load_rule_set(args.old), load_rule_set(args.new)
+    if args.ledger is not None:
+        return _replay_ledger(args, old, new, out)
     found = diff(old, new)
     if args.format == "json":
         doc = [
@@ -125,5 +230,8 @@ DIFF = Command(
     name="diff",
     add_parser=_diff_parser,
     run=_run_diff,
-    examples=("vendorpolicy diff rules-v3.toml rules-v4.toml",),
+    examples=(
+        "vendorpolicy diff rules-v3.toml rules-v4.toml",
+        "vendorpolicy diff rules-v3.toml rules-v4.toml --ledger purchases.csv --format json",
+    ),
 )

@@ -9,6 +9,16 @@
 * ``shadowed`` (warning): removing the rule changes no decision, under the set's combining
   strategy: not its effect, nor whether it is escalated (a rule that makes certain what would
   otherwise be escalated for want of a fact is not shadowed).
+* ``broad-escalation`` (warning): the rule escalates some purchase (the decision is REVIEW or
+  WARN only because facts are missing, and the rule is one whose applying is unknown) although
+  the rule reads a dimension of the purchase (its category, vendor, buyer, date, value, purpose
+  or components) that does nothing to keep it there: with the same facts missing, **no known
+  value of that dimension makes the rule not apply**. The rule speaks of, say, telecom
+  equipment, yet a purchase escalates whatever its category: an office laptop goes to review
+  until the missing fact is stated. The witness is such an escalated purchase (the value of the
+  dimension least like what the rule names), and ``dimension`` and ``facts`` say which
+  dimension does not restrict and which missing facts escalate it. Facts and ``custom``
+  answers are not dimensions here: asking for a fact is what an escalation is.
 * ``conflict`` (warning under first-match, where rule order decides; under most-severe, where
   the most severe effect is meant to win, an ``info`` given only when asked for): two rules with
   different effects both apply to a purchase, the witness.
@@ -20,17 +30,19 @@ every finding that claims none exists is exact over the space (see :func:`assump
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 from attrs import frozen
 
+from vendorpolicy._decision import Basis, RuleStatus
 from vendorpolicy._engine import interpret
 from vendorpolicy._predicates import Always, Predicate
 from vendorpolicy._rules import Combining, Rule, RuleSet
 from vendorpolicy._trace import trace_purchase
 from vendorpolicy.analysis._questions import Witness, _Analysis, _differences
-from vendorpolicy.analysis._search import SINGLE, F, MaskOf, N, T, _Rule
+from vendorpolicy.analysis._search import SINGLE, Decider, F, MaskOf, N, T, _Rule
 from vendorpolicy.analysis._space import assume_custom
 
 __all__ = ["Finding", "Severity", "lint"]
@@ -50,7 +62,9 @@ class Severity(enum.Enum):
 @frozen(kw_only=True)
 class Finding:
     """One lint finding: ``code`` names the check, ``rule`` (and ``other``, for a pair) the
-    rules, ``witness`` a purchase that shows it (``None`` for a claim that none exists)."""
+    rules, ``witness`` a purchase that shows it (``None`` for a claim that none exists). For a
+    ``broad-escalation``, ``dimension`` names the dimension that does not restrict the
+    escalation and ``facts`` the witness's missing facts that escalate it."""
 
     code: str
     severity: Severity
@@ -58,6 +72,8 @@ class Finding:
     message: str
     other: str | None = None
     witness: Witness | None = None
+    dimension: str | None = None
+    facts: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.severity.value}: {self.rule}: {self.message} [{self.code}]"
@@ -108,6 +124,258 @@ def _witness_check(
     if value is not want:
         raise AssertionError(f"analysis bug: lint witness gives {value}, not {want}")
     _ = a, rule_set
+
+
+#: Dimension name prefixes that are never a "dimension the rule reads" for broad escalations:
+#: a missing fact is what escalates, and a custom answer is opaque.
+_NOT_SCOPE = ("fact:", "custom:")
+
+
+def _scope_dims(a: _Analysis, r: _Rule) -> list[int]:
+    """The dimensions other than facts that the rule's applying reads, in space order."""
+    reads = a.compiled.atom_reads
+    dims = a.space.dims
+    found = {d for x in r.applies_atoms for d in reads[x]}
+    return [
+        d
+        for d in sorted(found)
+        if not dims[d].name.startswith(_NOT_SCOPE)
+        and sum(1 for c in dims[d].cells if not c.unknown) > 1
+    ]
+
+
+def _with(region: list[int], d: int, mask: int) -> list[int]:
+    out = list(region)
+    out[d] = mask
+    return out
+
+
+def _known(a: _Analysis, d: int) -> int:
+    """The mask of the classes of dimension ``d`` whose value is known: not "not known", and
+    for components, every part's maker stated (a fact dimension: every class)."""
+    dim = a.space.dims[d]
+    if dim.name.startswith(_NOT_SCOPE):
+        return (1 << len(dim.cells)) - 1
+    mask = 0
+    for c, cell in enumerate(dim.cells):
+        parts = cell.value if dim.name == "components" and cell.value else ()
+        if not cell.unknown and all(p.vendor is not None for p in parts):
+            mask |= 1 << c
+    return mask
+
+
+def _escalated(a: _Analysis, decider: Decider, region: list[int]) -> list[list[int]]:
+    """Regions within ``region`` decided escalated all over (at most ``_LEAVES``)."""
+    found: list[list[int]] = []
+
+    def judge(current: list[int], m: MaskOf) -> set[int] | bool:
+        finals, pending = decider.possible(m)
+        if all(e == lo for e, lo, _ in finals):
+            return True
+        if all(e > lo for e, lo, _ in finals):
+            found.append(current)
+            return len(found) < _LEAVES
+        return pending
+
+    a.search.run(judge, region)
+    return found
+
+
+#: Escalated regions tried per candidate class before the search moves on.
+_LEAVES = 50
+
+
+def _per_class(
+    a: _Analysis,
+    r: _Rule,
+    d: int,
+    start: list[int],
+    test: Callable[[list[int], dict[int, int]], bool],
+) -> bool:
+    """Search ``start`` keeping dimension ``d`` whole: split the other dimensions the rule's
+    unsettled atoms read until only ``d`` is loose, then call ``test`` with the region and the
+    rule's exact value (``T``, ``F`` or ``N``) on each feasible class of ``d`` (a region on
+    which the rule has one value all over is not split further). True as soon as a test is."""
+    search, reads = a.search, a.compiled.atom_reads
+    stack = [list(start)]
+    while stack:
+        current = stack.pop()
+        if not search.feasible(current):
+            continue
+        m = search.masks(current)
+        pending = [x for x in r.applies_atoms if m(x) not in SINGLE]
+        loose = {e for x in pending for e in reads[x] if e != d and current[e] & (current[e] - 1)}
+        if loose and r.applies(m) not in SINGLE:
+            stack.extend(_parts(a, current, pending, loose))
+            continue
+        values: dict[int, int] = {}
+        for c in _class_bits(current[d]):
+            part = _with(current, d, 1 << c)
+            if search.feasible(part):
+                values[c] = r.applies(search.masks(part))
+        if test(current, values):
+            return True
+    return False
+
+
+def _broad(a: _Analysis, rule_set: RuleSet, decider: Decider, r: _Rule, d: int) -> Finding | None:
+    """A purchase the rule escalates, every dimension but the facts known, on which no known
+    class of dimension ``d`` (the rest as it is) makes the rule not apply, though ``d`` decides
+    whether it applies once the missing facts are stated; as a finding, or ``None``."""
+    reads = a.compiled.atom_reads
+    d_atoms = [x for x in r.applies_atoms if d in reads[x]]
+    found: list[Finding] = []
+
+    def test(current: list[int], values: dict[int, int]) -> bool:
+        if F in values.values() or N not in values.values():
+            return False
+        # Try first the class least like what the rule names (fewest of its atoms on d true).
+        order = sorted(
+            (c for c, v in values.items() if v == N),
+            key=lambda c: sum(
+                1 for x in d_atoms if a.compiled.value(x, _with(current, d, 1 << c)) == T
+            ),
+        )
+        for c in order:
+            for leaf in _escalated(a, decider, _with(current, d, 1 << c)):
+                finding = _broad_finding(a, rule_set, r, d, leaf)
+                if finding is not None:
+                    found.append(finding)
+                    return True
+        return False
+
+    _per_class(a, r, d, [_known(a, e) for e in range(len(a.space.dims))], test)
+    return found[0] if found else None
+
+
+def _parts(
+    a: _Analysis, current: list[int], pending: list[int], loose: set[int]
+) -> list[list[int]]:
+    """``current`` split on one loose dimension: by an atom's value where one atom reads only
+    it, else into its classes (the dimension with the fewest)."""
+    compiled = a.compiled
+    reads = compiled.atom_reads
+    for x in pending:
+        mine = [e for e in reads[x] if current[e] & (current[e] - 1)]
+        if len(mine) == 1 and mine[0] in loose:
+            e = mine[0]
+            groups: dict[int, int] = {}
+            for c in _class_bits(current[e]):
+                v = compiled.value(x, _with(current, e, 1 << c))
+                groups[v] = groups.get(v, 0) | (1 << c)
+            if len(groups) > 1:
+                return [_with(current, e, mask) for mask in groups.values()]
+    e = min(loose, key=lambda x: bin(current[x]).count("1"))
+    return [_with(current, e, 1 << c) for c in _class_bits(current[e])]
+
+
+def _class_bits(mask: int) -> list[int]:
+    return [c for c in range(mask.bit_length()) if mask >> c & 1]
+
+
+def _decides(a: _Analysis, r: _Rule, d: int, region: list[int]) -> tuple[int, int] | None:
+    """Within ``region``, keeping ``d`` whole: two classes of ``d`` on which the rule applies
+    and does not, the rest alike; ``None`` if ``d`` never decides."""
+    found: list[tuple[int, int]] = []
+
+    def test(_current: list[int], values: dict[int, int]) -> bool:
+        yes = [c for c, v in values.items() if v == T]
+        no = [c for c, v in values.items() if v == F]
+        if yes and no:
+            found.append((yes[0], no[0]))
+            return True
+        return False
+
+    _per_class(a, r, d, region, test)
+    return found[0] if found else None
+
+
+def _points(a: _Analysis, region: list[int]) -> list[dict[int, int]]:
+    """The region's witness point, and the same with each other feasible pair of purchase and
+    acquisition date classes (the one coupling of dimensions, so the one that can matter)."""
+    base = a.search.witness_point(region)
+    ia, idate = a.space.index["acquired"], a.space.index["date"]
+    out = [base]
+    for x in _class_bits(region[ia]):
+        for y in _class_bits(region[idate]):
+            point = {**base, ia: x, idate: y}
+            if point != base and a.space.feasible(point):
+                out.append(point)
+    return out
+
+
+def _broad_finding(
+    a: _Analysis, rule_set: RuleSet, r: _Rule, d: int, region: list[int]
+) -> Finding | None:
+    """The finding for an escalated region found broad, its witness checked by the
+    interpreter: escalated for missing facts only, the rule unknown on it, ruled out by no
+    known class of ``d``, and ``d`` deciding whether the rule applies once the missing facts
+    are stated; ``None`` when no point of the region tried is all of that."""
+    for point in _points(a, region):
+        found = _broad_at(a, rule_set, r, d, point)
+        if found is not None:
+            return found
+    return None
+
+
+def _broad_at(
+    a: _Analysis, rule_set: RuleSet, r: _Rule, d: int, point: dict[int, int]
+) -> Finding | None:
+    dim, dims = a.space.dims[d], a.space.dims
+    customs = a.space.customs(point)
+    witness = Witness(purchase=a.space.purchase(point), assumed=tuple(sorted(customs.items())))
+    decision = a.decide(rule_set, witness)
+    facts = decision.missing_facts
+    if not all(_is_fact(f) for f in facts):
+        return None  # something other than a fact is missing too
+    status = {res.rule: res.status for res in decision.results if res.rule_set == rule_set.id}
+    if decision.basis is not Basis.UNKNOWN or status.get(r.rule.id) is not RuleStatus.UNKNOWN:
+        raise AssertionError(f"analysis bug: broad-escalation witness {witness} is not escalated")
+    alone = assume_custom(attrs.evolve(rule_set, rules=[r.rule], includes=()), customs)
+    for c, cell in enumerate(dim.cells):
+        other = {**point, d: c}
+        if not _known(a, d) >> c & 1 or not a.space.feasible(other):
+            continue
+        res = interpret(alone, a.space.purchase(other)).results[0]
+        if res.status is not RuleStatus.APPLIES and res.status is not RuleStatus.UNKNOWN:
+            raise AssertionError(
+                f"analysis bug: broad-escalation: {dim.name} `{cell.label}` rules the rule out"
+            )
+    # Once the missing facts are stated (some way), d must decide whether the rule applies.
+    stated = [1 << point[e] for e in range(len(dims))]
+    for e, dm in enumerate(dims):
+        if dm.name.startswith("fact:") and dm.cells[point[e]].unknown:
+            stated[e] = _known_values(a, e)
+    stated[d] = _known(a, d)
+    decides = _decides(a, r, d, stated)
+    if decides is None:
+        return None
+    shown = ", ".join(f"`{f}`" for f in facts)
+    label = dim.cells[point[d]].label
+    return Finding(
+        code="broad-escalation",
+        severity=Severity.WARNING,
+        rule=r.rule.id,
+        message=(
+            f"it escalates purchases to {decision.effect.name} whatever their {dim.name} "
+            f"while {shown} {'is' if len(facts) == 1 else 'are'} not stated, though once "
+            f"stated the {dim.name} decides (`{dim.cells[decides[0]].label}` in, "
+            f"`{dim.cells[decides[1]].label}` out); witness: {dim.name} `{label}`"
+        ),
+        witness=witness,
+        dimension=dim.name,
+        facts=facts,
+    )
+
+
+def _is_fact(name: str) -> bool:
+    """Whether a missing fact's name is a stated fact (of the purchase or a component)."""
+    return name.startswith("facts.") or (name.startswith("components[") and ".facts." in name)
+
+
+def _known_values(a: _Analysis, e: int) -> int:
+    """The mask of a fact dimension's stated classes."""
+    return sum(1 << c for c, cell in enumerate(a.space.dims[e].cells) if not cell.unknown)
 
 
 def lint(rule_set: RuleSet, *, overlaps: bool = False) -> tuple[Finding, ...]:
@@ -189,6 +457,12 @@ def lint(rule_set: RuleSet, *, overlaps: bool = False) -> tuple[Finding, ...]:
                     "same, and as surely",
                 )
             )
+    decider = a.deciders[0]
+    for r in live:
+        for d in _scope_dims(a, r):
+            found = _broad(a, rule_set, decider, r, d)
+            if found is not None:
+                findings.append(found)
     first = rule_set.combining is Combining.FIRST_MATCH
     pairs = live if first or overlaps else []
     for i, r1 in enumerate(pairs):

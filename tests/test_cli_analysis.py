@@ -1,0 +1,131 @@
+"""Tests of the analysis commands' options beyond the basics of tests/test_analysis.py:
+``vendorpolicy diff OLD NEW --ledger LEDGER`` and the published schema of ``lint`` and
+``diff`` JSON output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import attrs
+
+from vendorpolicy import Rule, RuleSet, category, fact, vendor
+from vendorpolicy._cli import main
+from vendorpolicy._files import save_rule_set
+
+_HEADER = (
+    "id,buyer_id,buyer_public,buyer_sector,vendor_id,vendor_designations,category,date,"
+    "facts.checked\n"
+)
+
+
+def _old() -> RuleSet:
+    return RuleSet(
+        id="pack",
+        version="3",
+        rules=[
+            Rule(
+                id="ban",
+                when=vendor.designated({"covered"}) & category.within("telecom"),
+                effect="deny",
+                in_force_from=dt.date(2020, 8, 13),
+            ),
+            Rule(
+                id="ask",
+                when=category.within("telecom") & ~fact("checked").is_true,
+                effect="review",
+            ),
+        ],
+    )
+
+
+def _moved() -> RuleSet:
+    """The old set with the ban's start moved a day later."""
+    old = _old()
+    ban = attrs.evolve(old.rule("ban"), in_force_from=dt.date(2020, 8, 14))
+    return attrs.evolve(old, version="4", rules=[ban, old.rule("ask")])
+
+
+def _files(tmp_path: Path, rows: list[str]) -> list[str]:
+    save_rule_set(_old(), tmp_path / "v3.toml")
+    save_rule_set(_moved(), tmp_path / "v4.toml")
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text(_HEADER + "".join(rows), encoding="utf-8")
+    return [str(tmp_path / "v3.toml"), str(tmp_path / "v4.toml"), "--ledger", str(ledger)]
+
+
+_ROWS = [
+    # A covered router bought the day the old ban starts: DENY under v3, ALLOW under v4.
+    "po-1,gsa,true,central-government,x,covered,telecom/network/router,2020-08-13,true\n",
+    # The same a day later: DENY under both.
+    "po-2,gsa,true,central-government,x,covered,telecom/network/router,2020-08-14,true\n",
+    # A laptop: ALLOW under both.
+    "po-3,gsa,true,central-government,y,,it/endpoint/laptop,2020-08-13,\n",
+    # The covered router on the day, unchecked: DENY under v3, REVIEW under v4.
+    "po-4,gsa,true,central-government,x,covered,telecom/network/router,2020-08-13,\n",
+]
+
+
+class TestDiffLedger:
+    def test_text_lists_each_changed_purchase_with_its_rules(self, tmp_path: Path) -> None:
+        """Each row whose effect changed is listed with its line, id and the rules that
+        determined each decision; unchanged rows are counted; exit 1."""
+        out = io.StringIO()
+        assert main(["diff", *_files(tmp_path, _ROWS)], out=out) == 1
+        lines = out.getvalue().splitlines()
+        assert lines[:2] == [
+            "line 2 (po-1): DENY -> ALLOW (old: pack/ban; new: the default)",
+            (
+                "line 5 (po-4): DENY -> REVIEW (old: pack/ban; new: pack/ask unknown, missing "
+                "facts.checked)"
+            ),
+        ]
+        assert lines[2].endswith("ledger.csv: 4 row(s), 2 decided differently")
+        assert len(lines) == 3
+
+    def test_json(self, tmp_path: Path) -> None:
+        """`--format json` gives the versions, the row count, each change and no errors."""
+        out = io.StringIO()
+        assert main(["diff", *_files(tmp_path, _ROWS), "--format", "json"], out=out) == 1
+        doc = json.loads(out.getvalue())
+        assert doc["old"] == {"rule_set": "pack", "version": "3"}
+        assert doc["new"] == {"rule_set": "pack", "version": "4"}
+        assert doc["rows"] == 4
+        assert doc["errors"] == []
+        assert [(c["line"], c["purchase_id"], c["old"], c["new"]) for c in doc["changed"]] == [
+            (2, "po-1", "deny", "allow"),
+            (5, "po-4", "deny", "review"),
+        ]
+        first, escalated = doc["changed"]
+        assert (first["old_basis"], first["old_rules"]) == ("rules", ["pack/ban"])
+        assert (first["new_basis"], first["new_rules"]) == ("default", [])
+        assert (escalated["new_basis"], escalated["new_rules"]) == ("unknown", ["pack/ask"])
+        assert escalated["new_missing"] == ["facts.checked"]
+
+    def test_no_change_exits_0(self, tmp_path: Path) -> None:
+        """A ledger with no purchase on the moved day changes nothing: exit 0."""
+        out = io.StringIO()
+        assert main(["diff", *_files(tmp_path, _ROWS[1:3])], out=out) == 0
+        assert out.getvalue().splitlines()[-1].endswith("2 row(s), 0 decided differently")
+
+    def test_unreadable_row_is_listed_and_exits_3(self, tmp_path: Path) -> None:
+        """A row that cannot be read is listed with its line, the other rows are still
+        compared, and the exit is 3 (it may be a purchase whose decision changed)."""
+        bad = "po-5,gsa,maybe,central-government,x,covered,telecom/network,2020-08-13,true\n"
+        out = io.StringIO()
+        assert main(["diff", *_files(tmp_path, [_ROWS[0], bad])], out=out) == 3
+        text = out.getvalue()
+        assert "line 2 (po-1): DENY -> ALLOW" in text
+        assert "line 3: error: " in text
+        assert "maybe" in text
+        assert text.splitlines()[-1].endswith(
+            "2 row(s), 1 decided differently; 1 could not be read or decided"
+        )
+        out = io.StringIO()
+        args = [*_files(tmp_path, [_ROWS[0], bad]), "--format", "json"]
+        assert main(["diff", *args], out=out) == 3
+        [error] = json.loads(out.getvalue())["errors"]
+        assert error["line"] == 3
+        assert error["errors"]
