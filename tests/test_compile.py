@@ -266,6 +266,7 @@ def _with_rule(rs: RuleSet, rule: Rule) -> RuleSet:
     """``rs`` with ``rule`` first among its own rules."""
     return attrs.evolve(rs, rules=(rule, *rs.rules))
 
+
 class TestSharedOutcomes:
     """Purchases of one class share the cached outcome; each decision stays its own."""
 
@@ -302,7 +303,6 @@ class TestSharedOutcomes:
             assert decision.to_json() == plain.to_json()
         for q in qs:
             assert_agree(rs, q)
-
 
 
 class TestUndeclaredParts:
