@@ -67,6 +67,7 @@ from vendorpolicy.testing import (
     registries,
     rule_sets,
     rules,
+    vendors,
     vocabularies,
 )
 
@@ -267,6 +268,20 @@ def _with_rule(rs: RuleSet, rule: Rule) -> RuleSet:
     return attrs.evolve(rs, rules=(rule, *rs.rules))
 
 
+def _rebuilt(v: Vendor | None) -> Vendor | None:
+    """An equal vendor chain, every link a new object."""
+    if v is None:
+        return None
+    return Vendor(
+        id=v.id,
+        name=v.name,
+        country=v.country,
+        parent=_rebuilt(v.parent),
+        designations=v.designations,
+        attributes=dict(v.attributes),
+    )
+
+
 class TestSharedOutcomes:
     """Purchases of one class share the cached outcome; each decision stays its own."""
 
@@ -275,23 +290,27 @@ class TestSharedOutcomes:
         rule_sets(max_rules=4, max_includes=1),
         purchases(),
         st.lists(
-            st.tuples(st.from_regex(r"[a-z0-9-]{0,5}", fullmatch=True), st.integers(0, 3)),
+            st.tuples(
+                st.from_regex(r"[a-z0-9-]{0,5}", fullmatch=True), st.integers(0, 3), st.booleans()
+            ),
             min_size=1,
             max_size=3,
         ),
     )
     def test_same_class_again(
-        self, rs: RuleSet, p: Purchase, variants: list[tuple[str, int]]
+        self, rs: RuleSet, p: Purchase, variants: list[tuple[str, int, bool]]
     ) -> None:
-        """Purchases that differ only in id and by a little in value (mostly the same classes)
-        get the interpreter's decision each, also when every decision is read only after the
-        last one is made."""
+        """Purchases that differ only in id and by a little in value (mostly the same classes),
+        some with their vendor built anew (an equal value, another object), get the
+        interpreter's decision each, also when every decision is read only after the last one
+        is made."""
         qs = [p]
-        for pid, delta in variants:
+        for pid, delta, rebuild in variants:
             value = p.value
             if value is not None:
                 value = Money(amount=value.amount + delta, currency=value.currency)
-            qs.append(attrs.evolve(p, id=pid, value=value))
+            vendor = _rebuilt(p.vendor) if rebuild else p.vendor
+            qs.append(attrs.evolve(p, id=pid, value=value, vendor=vendor))
         decisions = [rs.evaluate(q) for q in qs]
         for q, decision in zip(qs, decisions, strict=True):
             plain = _engine.interpret(rs, q)
@@ -303,6 +322,35 @@ class TestSharedOutcomes:
             assert decision.to_json() == plain.to_json()
         for q in qs:
             assert_agree(rs, q)
+
+    #: Rules on each field of a vendor chain that a value's equality compares.
+    _ON_VENDORS = RuleSet(
+        id="on-vendors",
+        version="1",
+        rules=[
+            Rule(id="d", when=vendor.designated("covered", through_ownership=True), effect="deny"),
+            Rule(id="o", when=vendor.origin.in_({"CN"}, through_ownership=True), effect="review"),
+            Rule(id="i", when=vendor.id.in_({"zte"}, through_ownership=True), effect="warn"),
+            Rule(id="u", when=vendor.ultimate_owner.origin.in_({"JP"}), effect="review"),
+            Rule(id="h", when=vendor.designated("high-risk"), effect="warn"),
+        ],
+    )
+
+    @_share(0.25)
+    @given(st.lists(vendors(), min_size=1, max_size=8), st.booleans())
+    def test_vendors_built_anew(self, chains: list[Vendor], rebuild: bool) -> None:
+        """Vendor objects built per purchase (equal ones, and ones that differ from an earlier
+        one in a single field somewhere up the chain) each get the interpreter's decision."""
+        rs = self._ON_VENDORS
+        for v in chains:
+            for candidate in (v, _rebuilt(v)) if rebuild else (_rebuilt(v),):
+                p = Purchase(buyer=_BUYER, vendor=candidate, id="p")
+                d = rs.evaluate(p)
+                assert type(d) is LazyDecision
+                plain = _engine.interpret(rs, p)
+                assert d.effect is plain.effect
+                assert [r.key for r in d.matched] == [r.key for r in plain.matched]
+                assert d == plain
 
 
 class TestUndeclaredParts:

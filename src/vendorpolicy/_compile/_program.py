@@ -640,7 +640,10 @@ class Program:
                 # The key's own hash is computed in Python; the same object recurs (prebuilt
                 # vendors, a registry's): look it up by identity first. The memo holds the
                 # object, so its id cannot be reused while the entry lives.
+                # A new object (a vendor built per purchase) is looked up by its flat key (see
+                # ``_flat_miss``), not by its value's hash and equality, which run in Python.
                 env[f"I{i}"] = self.identities[i] = {}
+                env[f"F{i}"] = self._flat_miss(i)
                 env["LIMIT"] = IDENTITY_LIMIT
                 lines += [
                     f"o = {facet.expr}",
@@ -648,9 +651,7 @@ class Program:
                     "if e is not None and e[0] is o:",
                     f"    r{i} = e[1]",
                     "else:",
-                    f"    r{i} = T{i}.get(o)",
-                    f"    if r{i} is None:",
-                    f"        r{i} = M{i}(p, when, vendor, components, buyer)",
+                    f"    r{i} = F{i}(o, p, when, vendor, components, buyer)",
                     f"    if len(I{i}) >= LIMIT:",
                     f"        I{i}.clear()",
                     f"    I{i}[id(o)] = (o, r{i})",
@@ -738,6 +739,37 @@ class Program:
         """The engine's decision on a purchase the vocabulary check has something to say about
         (it raises, or decides with the warnings)."""
         return self.hooks.evaluate(self.rule_set, purchase)
+
+    def _flat_miss(self, i: int) -> Callable[..., tuple[int, ...]]:
+        """For a facet keyed by a vendor value: the class record of a vendor object not seen
+        before, by its flat key (see ``_vendor_key``) when it has one, else by its value."""
+        table = self.tables[i]
+        miss = self._facet_miss(i)
+        flat: dict[tuple[Any, ...], tuple[int, ...]] = {}
+
+        def lookup(  # noqa: PLR0917 - called by the generated evaluator, positionally
+            o: Any,
+            p: Purchase,
+            when: dt.date | None,
+            vendor: Vendor | None,
+            components: Any,
+            buyer: Buyer,
+        ) -> tuple[int, ...]:
+            key = _vendor_key(o)
+            if key is not None:
+                found = flat.get(key)
+                if found is not None:
+                    return found
+            record = table.get(o)
+            if record is None:
+                record = miss(p, when, vendor, components, buyer)
+            if key is not None:
+                if len(flat) >= CACHE_LIMIT:
+                    flat.clear()
+                flat[key] = record
+            return record
+
+        return lookup
 
     def _facet_miss(self, i: int) -> Callable[..., tuple[int, ...]]:
         facet = self.facets[i]
@@ -1140,6 +1172,20 @@ def _slot_value(slot: int, mask: int, count: int) -> Truth:
     return True
 
 
+def _vendor_key(v: Any) -> tuple[Any, ...] | None:
+    """A vendor value as a flat tuple, equal for equal vendors and only for them: each link's
+    id, name, country and designations, the vendor first, then its owners (``()`` for no
+    vendor). ``None`` when a link is not a plain ``Vendor`` or has attributes: such a vendor is
+    looked up by its value."""
+    key: tuple[Any, ...] = ()
+    while v is not None:
+        if type(v) is not Vendor or v.attributes is not _NO_ATTRIBUTES:
+            return None
+        key += (v.id, v.name, v.country, v.designations)
+        v = v.parent
+    return key
+
+
 def _signature(o: Any) -> Hashable:
     r = o.result
     return (o.applies, o.effects, r.effect, bool(r.missing_facts), bool(r.errors))
@@ -1159,6 +1205,7 @@ def _subject(
 
 
 _NEW = object.__new__
+_NO_ATTRIBUTES = Vendor(id="v").attributes
 _NOTHING_BEHIND: dict[str, tuple[str, ...]] = {}
 
 
