@@ -32,7 +32,7 @@ from typing import IO, Any, TextIO
 
 import attrs
 
-from vendorpolicy._compile._bulk import Amount, Classifier, Shim
+from vendorpolicy._compile._bulk import Amount, Classifier, Shim, missing_facts
 from vendorpolicy._compile._lazy import LazyDecision
 from vendorpolicy._compile._program import _slot_value
 from vendorpolicy._ledger import (
@@ -88,6 +88,7 @@ class _Entry:
         "day",
         "extras",
         "lanes",
+        "party",
         "shim",
         "slow",
         "supplier_country",
@@ -113,6 +114,8 @@ class _Entry:
         self.currency: str | None = None
         self.acquired: dt.date | None = None
         self.day: tuple[Any, Any, Any] = (None, None, None)
+        #: The number of the template's (vendor, supplier, components, buyer).
+        self.party = -1
 
     def adopt(self, template: Any, as_of: dt.date | None, points: Sequence[dt.date] | None) -> None:
         """Take ``template`` as the purchase this content reads as."""
@@ -240,6 +243,10 @@ class RowScreener:
         self.dates: dict[str, Any] = {}
         #: Per date cell that validated: (date, decision date, registry interval).
         self.days: dict[str, tuple[Any, Any, Any]] = {}
+        #: A number per distinct (vendor, supplier, components, buyer) of the templates, and
+        #: the resolution cache's answer per (that number, registry interval).
+        self.parties: dict[Hashable, int] = {}
+        self.lookups: dict[tuple[int, int | None], Any] = {}
         self.shapes: dict[Hashable, Shape] = {}
         #: Per resolution (by identity, kept alive here): its record lines and whether it
         #: identified the supplier.
@@ -342,84 +349,95 @@ class RowScreener:
             self.shapes[shape_key] = shape
         return (shape, line, pid, when, credit, self._kept(cells))
 
-    def quick(self, cells: list[str]) -> tuple[Shape, str, dt.date | None, bool] | None:  # noqa: PLR0915 - the hot path, in one frame
-        """The row's shape, id, decision date and credit memo flag, from what earlier rows
-        taught and nothing else: ``None`` at anything new or irregular, when the caller asks
-        :meth:`row` (which learns, or decides the row the ordinary way). What it returns is what
-        :meth:`row` would: the same checks on the same cells, read through the same tables."""
-        if len(cells) != self.width or (self.width == 1 and not cells[0].strip()):
-            return None
-        joined = "".join(cells)
-        if "\x00" in joined or (not joined.isascii() and _SURROGATE.search(joined)):
-            return None
-        entry = self.contents.get(self.content_of(cells))
-        if entry is None or entry.slow:
-            return None
-        shim = entry.shim
-        if shim is None:
-            return None
-        pid = ""
-        if self.id_at >= 0:
-            pid = cells[self.id_at].strip()
-            if not pid.isascii():
+    def quick(self) -> Callable[[list[str]], tuple[Shape, str, Any, bool] | None]:  # noqa: PLR0915 - the hot path, in one frame
+        """``quick(cells)``: the row's shape, id, decision date and credit memo flag, from what
+        earlier rows taught and nothing else; ``None`` at anything new or irregular, when the
+        caller asks :meth:`row` (which learns, or decides the row the ordinary way). What it
+        returns is what :meth:`row` would: the same checks on the same cells, read through the
+        same tables. (A closure over the screener's tables: the hot path reads no attributes.)
+        """
+        width, id_at, value_at, date_at = self.width, self.id_at, self.value_at, self.date_at
+        contents_get, content_of = self.contents.get, self.content_of
+        amounts, dates, days, shapes_get = self.amounts, self.dates, self.days, self.shapes.get
+        parse_amount, parse_date, as_of, cut = self._amount, self._date, self.as_of, self.cut
+        dynamic, surrogate, bad, join = self.dynamic, _SURROGATE.search, _BAD, "".join
+
+        def quick(cells: list[str]) -> tuple[Shape, str, Any, bool] | None:  # noqa: PLR0915
+            if len(cells) != width or (width == 1 and not cells[0].strip()):
                 return None
-        credit = False
-        if self.value_at >= 0:
-            cell = cells[self.value_at]
-            found = self.amounts.get(cell)
-            if found is None:
-                found = self.amounts[cell] = self._amount(cell)
-            if found is _BAD:
+            joined = join(cells)
+            if "\x00" in joined or (not joined.isascii() and surrogate(joined)):
                 return None
-            amount, credit = found
-            currency = entry.currency
-            if amount is None:
-                if currency is not None:
+            entry = contents_get(content_of(cells))
+            if entry is None:
+                return None
+            shim = entry.shim
+            if shim is None or entry.slow:
+                return None
+            pid = ""
+            if id_at >= 0:
+                pid = cells[id_at].strip()
+                if not pid.isascii():
                     return None
-                shim.value = None
-            elif currency is None:
-                return None
+            credit = False
+            if value_at >= 0:
+                cell = cells[value_at]
+                found = amounts.get(cell)
+                if found is None:
+                    found = amounts[cell] = parse_amount(cell)
+                if found is bad:
+                    return None
+                amount, credit = found
+                currency = entry.currency
+                if amount is None:
+                    if currency is not None:
+                        return None
+                    shim.value = None
+                elif currency is None:
+                    return None
+                else:
+                    shim.value = Amount(amount, currency)
+            if date_at >= 0:
+                cell = cells[date_at]
+                day = days.get(cell)
+                if day is None:
+                    found = dates.get(cell, bad)
+                    if found is bad:
+                        found = dates[cell] = parse_date(cell)
+                    if found is bad:
+                        return None
+                    day = days[cell] = _day(found, as_of, cut)
+                date, when, interval = day
+                acquired = entry.acquired
+                if acquired is not None and date is not None and acquired > date:
+                    return None
+                shim.date = date
             else:
-                shim.value = Amount(amount, currency)
-        if self.date_at >= 0:
-            cell = cells[self.date_at]
-            day = self.days.get(cell)
-            if day is None:
-                found = self.dates.get(cell, _BAD)
-                if found is _BAD:
-                    found = self.dates[cell] = self._date(cell)
-                if found is _BAD:
+                date, when, interval = entry.day
+            lane = entry.lanes.get(interval)
+            if lane is None:
+                learnt = entry.extras.get(interval)
+                if learnt is None:
                     return None
-                day = self.days[cell] = _day(found, self.as_of, self.cut)
-            date, when, interval = day
-            acquired = entry.acquired
-            if acquired is not None and date is not None and acquired > date:
+                extra, sid = learnt
+                source = entry.template if extra is None else extra
+                lane = entry.lanes[interval] = (
+                    sid,
+                    source.vendor,
+                    source.components,
+                    source.buyer,
+                )
+            shim.id = pid
+            sid, vendor, components, buyer = lane
+            classes = dynamic(shim, when, vendor, components, buyer)
+            if classes is None:
                 return None
-            shim.date = date
-        else:
-            date, when, interval = entry.day
-        lane = entry.lanes.get(interval)
-        if lane is None:
-            learnt = entry.extras.get(interval)
-            if learnt is None:
+            shape = shapes_get((sid, classes))
+            if shape is None:
                 return None
-            extra, sid = learnt
-            source = entry.template if extra is None else extra
-            lane = entry.lanes[interval] = (
-                sid,
-                source.vendor,
-                source.components,
-                source.buyer,
-            )
-        shim.id = pid
-        sid, vendor, components, buyer = lane
-        dynamic = self.dynamic(shim, when, vendor, components, buyer)
-        if dynamic is None:
-            return None
-        shape = self.shapes.get((sid, dynamic))
-        if shape is None:
-            return None
-        return shape, pid, when, credit
+            return shape, pid, when, credit
+
+        return quick
 
     def _shape(self, entry: _Entry, key: Any, when: dt.date | None) -> Shape | None:
         """The shape of the row on the entry's shim, from the compiled form's own tables and
@@ -455,7 +473,7 @@ class RowScreener:
             known = (self.statics[key[0]], key[1], tail[2])
             missing = self.missing.get(known)
             if missing is None:
-                missing = program.missing_facts(shim, when, extra, behind)  # type: ignore[arg-type]
+                missing = missing_facts(program, shim, when, extra, behind, mask)
                 self.missing[known] = missing
         n = program.slot_count
         reasons = []
@@ -582,6 +600,7 @@ class RowScreener:
             program.slots(subject, when, vendor, components, buyer)
         except Exception:
             return None
+        self.classifier.learn(shim, when, vendor, components, buyer)
         return self.classifier.dynamic(shim, when, vendor, components, buyer)
 
     def _amount(self, raw: str) -> Any:
@@ -626,6 +645,8 @@ class RowScreener:
         purchase = result.purchase
         if entry.template is None:
             entry.adopt(purchase, self.as_of, self.cut)
+            party = (purchase.vendor, purchase.supplier, purchase.components, purchase.buyer)
+            entry.party = self.parties.setdefault(party, len(self.parties))
             entry.warnings = tuple(decision.warnings)
             entry.supplier_country = result.supplier_country
         found = self._fields(entry, cells)
@@ -646,7 +667,12 @@ class RowScreener:
         template = entry.template
         extra = None
         if self.cache is not None:
-            extra = self.cache.lookup(template, when)
+            # The cache's answer depends on the vendor, supplier, components and buyer and the
+            # interval only: asked once per party and interval, not per content (whose key
+            # the cache would hash anew each time).
+            extra = self.lookups.get((entry.party, interval))
+            if extra is None:
+                extra = self._lookup(entry, when, interval)
             if extra is None or extra.may_settle:
                 return None
             vendor, components, buyer = extra.vendor, extra.components, extra.buyer
@@ -703,6 +729,13 @@ class RowScreener:
         learnt = (extra, sid)
         entry.extras[interval] = learnt
         return learnt
+
+    def _lookup(self, entry: _Entry, when: dt.date | None, interval: int | None) -> Any:
+        assert self.cache is not None
+        extra = self.cache.lookup(entry.template, when)
+        if extra is not None:
+            self.lookups[entry.party, interval] = extra
+        return extra
 
     def _failed(self, entry: _Entry) -> None:
         entry.tries += 1
@@ -803,7 +836,7 @@ def _write(
     write = out.write
     row = screener.row
     dates: dict[Any, str] = {None: ""}
-    quick = screener.quick
+    quick = screener.quick()
     kept_at = screener.kept_at
     when: Any
     for line, cells in records:

@@ -677,16 +677,21 @@ def csv_records(
     rest of that cell would then be read as rows of their own.
     """
     source = _Lines(lines)
-    for first in source:
+    it = source._lines
+    number = 0
+    for first in it:
+        number += 1
         line = first
         if '"' not in line:  # the common case: a record of one line and no quotes
             if len(line) > limit:
-                yield source.number, None
+                yield number, None
                 continue
             body = line.rstrip("\r\n")
-            yield source.number, body.split(delimiter) if body else []
+            yield number, body.split(delimiter) if body else []
             continue
-        start, source.size = source.number, len(line)
+        # A record with quotes may go on over the next lines, which `source` counts.
+        source.number = number
+        start, source.size = number, len(line)
         cells: list[str] = []
         pos = 0
         while True:  # at the start of a cell, at `pos` in `line`
@@ -705,6 +710,7 @@ def csv_records(
             if comma < 0:
                 break
             pos = comma + len(delimiter)
+        number = source.number
         yield start, None if source.size > limit else cells
 
 
@@ -1496,12 +1502,10 @@ def _csv_line(cells: Iterable[str]) -> str:
 
 
 def _csv_quote(cell: str) -> str:
-    if any(ch in cell for ch in _NEEDS_QUOTES):
+    # A comma, a quote or a line break (four tests written out: no generator per cell).
+    if "," in cell or '"' in cell or "\n" in cell or "\r" in cell:
         return '"' + cell.replace('"', '""') + '"'
     return cell
-
-
-_NEEDS_QUOTES = (",", '"', "\n", "\r")
 
 
 def _csv_cell(value: Any) -> str:

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from vendorpolicy._compile._program import Program
+from vendorpolicy._compile._program import CACHE_LIMIT, Program, _rule_missing
 
-__all__ = ["Classifier", "Shim"]
+__all__ = ["Classifier", "Shim", "missing_facts"]
 
 #: What makes a facet's key differ between rows of the same content.
 _DYNAMIC = re.compile(r"\bp\.(value|date|id)\b|\bwhen\b")
@@ -81,6 +82,14 @@ class Classifier:
     def __init__(self, program: Program) -> None:
         self.program = program
         self.error_bit = program.error_bit
+        #: For the facets whose keys are dates with points (``Facet.points``): per interval
+        #: between the points, the class record the program gave a key in it. A date not in
+        #: the program's table takes its interval's record from here, as the program's own
+        #: lookup would give it, without a purchase to evaluate on.
+        self.dated = [f for f in program.facets if f.points is not None]
+        self.by_interval: dict[int, dict[int | None, tuple[int, ...]]] = {
+            f.index: {} for f in self.dated
+        }
         static = [f for f in program.facets if not _DYNAMIC.search(f.expr)]
         dynamic = [f for f in program.facets if _DYNAMIC.search(f.expr)]
         self.static: Callable[..., tuple[int, ...] | None] = self._generate("static", static)
@@ -91,19 +100,36 @@ class Classifier:
         or ``None`` at a key not in the program's tables, or at a class whose atoms' traces
         hold an error (the decision's errors are then the interpreter's, per row)."""
         program = self.program
-        env: dict[str, Any] = {"EB": self.error_bit}
+        env: dict[str, Any] = {"EB": self.error_bit, "LIMIT": CACHE_LIMIT}
         lines = [f"def {name}(p, when, vendor, components, buyer):", "    m = 0"]
         ids = []
         for facet in facets:
             i = facet.index
             env.update(facet.env)
             env[f"T{i}"] = program.tables[i]
-            lines += [
-                f"    r{i} = T{i}.get({facet.expr})",
-                f"    if r{i} is None:",
-                "        return None",
-                f"    m |= r{i}[0]",
-            ]
+            if facet.points is None:
+                lines += [
+                    f"    r{i} = T{i}.get({facet.expr})",
+                    f"    if r{i} is None:",
+                    "        return None",
+                ]
+            else:
+                env["_br"] = bisect_right
+                env[f"P{i}"] = facet.points
+                env[f"B{i}"] = self.by_interval[i]
+                lines += [
+                    f"    k{i} = {facet.expr}",
+                    f"    r{i} = T{i}.get(k{i})",
+                    f"    if r{i} is None:",
+                    f"        r{i} = B{i}.get(None if k{i} is None else _br(P{i}, k{i}))",
+                    f"        if r{i} is None:",
+                    "            return None",
+                    # Into the table, as the program's own lookup puts it there.
+                    f"        if len(T{i}) >= LIMIT:",
+                    f"            T{i}.clear()",
+                    f"        T{i}[k{i}] = r{i}",
+                ]
+            lines.append(f"    m |= r{i}[0]")
             ids.append(f"r{i}[1]")
         lines += [
             "    if m & EB:",
@@ -115,6 +141,17 @@ class Classifier:
         function: Callable[..., tuple[int, ...] | None] = env[name]
         return function
 
+    def learn(self, p: Any, when: dt.date | None, vendor: Any, components: Any, buyer: Any) -> None:
+        """After the program has evaluated ``p``: the records of its dated keys, by interval."""
+        tables = self.program.tables
+        for facet in self.dated:
+            key: Any = facet.key(p, when, vendor, components, buyer)
+            record = tables[facet.index].get(key)
+            if record is not None:
+                points: tuple[Any, ...] = facet.points or ()
+                interval = None if key is None else bisect_right(points, key)
+                self.by_interval[facet.index].setdefault(interval, record)
+
     def classes(
         self, p: Any, when: dt.date | None, vendor: Any, components: Any, buyer: Any
     ) -> tuple[Hashable, ...] | None:
@@ -122,3 +159,33 @@ class Classifier:
         a = self.static(p, when, vendor, components, buyer)
         b = self.dynamic(p, when, vendor, components, buyer)
         return None if a is None or b is None else (a, b)
+
+
+def missing_facts(  # noqa: PLR0917 - Program.missing_facts's arguments, and the mask
+    program: Program,
+    p: Any,
+    when: dt.date | None,
+    extra: Any,
+    behind: dict[str, tuple[str, ...]],
+    mask: int,
+) -> tuple[str, ...]:
+    """``program.missing_facts(p, when, extra, behind)`` for a purchase whose mask is ``mask``:
+    a rule whose condition's slot is false in the mask has a false term in its condition, and
+    lists no missing facts (``_rule_missing``), so only the other rules are asked. For programs
+    with rules left to the interpreter, the program's own."""
+    if program.fallback:
+        return program.missing_facts(p, when, extra, behind)
+    if extra is None:
+        vendor, components, buyer = p.vendor, p.components, p.buyer
+    else:
+        vendor, components, buyer = extra.vendor, extra.components, extra.buyer
+    values, misses = program._atom_values(p, when, vendor, components, buyer)
+    out: dict[str, None] = {}
+    for info in program.rules:
+        if mask >> info.cond_slot & 1:
+            continue
+        missing = _rule_missing(info, values, misses)
+        if behind:
+            missing = [fact for name in missing for fact in (name, *behind.get(name, ()))]
+        out.update(dict.fromkeys(missing))
+    return tuple(out)
