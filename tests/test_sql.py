@@ -26,7 +26,9 @@ from vendorpolicy import (
     vendor,
 )
 from vendorpolicy._sql import compile_query, to_sql
-from vendorpolicy.errors import InvalidValueError
+from vendorpolicy._sql._vocab import near_columns
+from vendorpolicy._vocabcheck import checker_for
+from vendorpolicy.errors import InvalidValueError, VocabularyError
 from vendorpolicy.testing import purchases, purchases_for, registries, rule_sets
 
 duckdb = pytest.importorskip("duckdb")
@@ -68,21 +70,35 @@ def _screen(rule_set: RuleSet, ps: list[Purchase], *, dialect: str = "duckdb", *
         # The PostgreSQL dialect run in DuckDB, which reads it alike but for `array_remove`.
         con.execute("CREATE MACRO array_remove(l, x) AS list_filter(l, lambda e: e IS NOT NULL)")
         con.register("purchases", rel)
-        query = compile_query(rule_set, dialect="postgres", columns=rel.columns, **kw)
+        near = {
+            c: [v for (v,) in rel.project(f'"{c}"').distinct().fetchall() if v]
+            for c in near_columns(checker_for(rule_set), rel.columns)
+        }
+        query = compile_query(rule_set, dialect="postgres", columns=rel.columns, near=near, **kw)
         cursor = con.execute(query.sql)
         names, rows = [d[0] for d in cursor.description], cursor.fetchall()
     return [dict(zip(names, r, strict=True)) for r in rows]
 
 
 def _agree(rule_set: RuleSet, ps: list[Purchase], rows: list[dict[str, Any]], **kw: Any) -> None:
+    """Row by row: the interpreter's decision (effect, basis, determining rules, obligations,
+    missing facts, warnings), or an error row naming every problem the interpreter raises."""
     assert len(rows) == len(ps)
     for p, row in zip(ps, rows, strict=True):
-        want = rule_set.evaluate(p, **kw)
+        try:
+            want = rule_set.evaluate(p, **kw)
+        except VocabularyError as exc:
+            assert (row["status"], row["effect"], row["basis"]) == ("error", None, None)
+            for problem in exc.problems:
+                assert problem.message in row["error"]
+            continue
         assert row["status"] == "decided"
         assert row["error"] is None
         assert (row["effect"], row["basis"]) == (want.effect.value, want.basis.value)
         assert tuple(row["determining"]) == want.determining_keys
+        assert tuple(row["obligations"]) == want.obligations
         assert row["missing_facts"] == sorted(set(want.missing_facts))
+        assert sorted(row["warnings"]) == sorted(want.warnings)
 
 
 class TestAgreement:
@@ -140,6 +156,109 @@ def _registry_cases(draw: st.DrawFn) -> tuple[Registry, RuleSet, list[Purchase]]
 
     ps = [fitted(p) for p in draw(st.lists(purchases(max_chain=1), min_size=1, max_size=6))]
     return registry, draw(rule_sets()), ps
+
+
+@st.composite
+def _bad_cells(draw: st.DrawFn, p: Purchase, rule_set: RuleSet) -> Purchase:
+    """``p`` with cells a vocabulary may refuse or warn about mixed in: a fact misspelt (its
+    name or its value), a fact no rule reads, a boolean or a date where text is declared, a
+    category outside the tree (below a node, or beside the tree), a purpose close to a known
+    one; or ``p`` as it is."""
+    facts = dict(p.facts)
+    names = sorted({*facts, *(f.name for f in (rule_set.vocabulary or _NO).facts or ())})
+    kind = draw(st.sampled_from(["none", "value", "name", "unread", "typed", "category",
+                                 "purpose"]))  # fmt: skip
+    category, purpose = p.category, p.purpose
+    if kind == "value" and facts:
+        name = draw(st.sampled_from(sorted(facts)))
+        value = facts[name]
+        facts[name] = (value + "x") if isinstance(value, str) else "other-value"
+    elif kind == "name" and names:
+        name = draw(st.sampled_from(names))
+        facts[name[:-1] + "z"] = draw(st.sampled_from(["buy", "federal-grant", "x"]))
+    elif kind == "unread":
+        facts["noted-by"] = draw(st.sampled_from(["audit", "Federal Grant", "federal-grnat"]))
+    elif kind == "typed" and names:
+        facts[draw(st.sampled_from(names))] = draw(
+            st.sampled_from([True, False, dt.date(2020, 1, 2)])
+        )
+    elif kind == "category":
+        category = draw(st.sampled_from(_ODD_CATEGORIES))
+    elif kind == "purpose":
+        purpose = draw(st.sampled_from(["publicsafety", "public_safety", "national-securty"]))
+    return attrs.evolve(p, facts=facts, category=category, purpose=purpose)
+
+
+_ODD_CATEGORIES = [
+    "telecom/network/router/edge",
+    "telecom/satellite",
+    "furniture",
+    "it/endpoint",
+    "video/surveillance/camera/ptz",
+]
+_NO = attrs.make_class("_NoVocabulary", {"facts": attrs.field(default=None)})()
+
+
+class TestVocabulary:
+    @_CHEAP
+    @given(st.data(), rule_sets(with_vocabularies=True), _DATES)
+    def test_bad_cells_agree_with_the_interpreter(self, data, rule_set, as_of) -> None:
+        """On generated rule sets with vocabularies and rows with bad cells mixed in, DuckDB
+        refuses a row where the interpreter raises (naming each of its problems), and
+        otherwise gives its decision, obligations and warnings: never a decision the
+        interpreter would not make."""
+        ps = data.draw(
+            st.lists(
+                purchases(max_chain=1).map(_table_ready).flatmap(lambda p: _bad_cells(p, rule_set)),
+                min_size=1,
+                max_size=10,
+            )
+        )
+        _agree(rule_set, ps, _screen(rule_set, ps, as_of=as_of), as_of=as_of)
+
+    @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.data(), rule_sets(with_vocabularies=True))
+    def test_postgres_dialect_agrees_on_bad_cells(self, data, rule_set) -> None:
+        """The PostgreSQL dialect (run in DuckDB) refuses and warns as the interpreter does."""
+        ps = data.draw(
+            st.lists(
+                purchases(max_chain=1).map(_table_ready).flatmap(lambda p: _bad_cells(p, rule_set)),
+                min_size=1,
+                max_size=8,
+            )
+        )
+        _agree(rule_set, ps, _screen(rule_set, ps, dialect="postgres"))
+
+    @pytest.mark.parametrize("name", packs.names())
+    def test_every_pack_agrees_on_bad_cells(self, name: str) -> None:
+        """On every bundled pack, rows with bad cells mixed in: the interpreter's error rows,
+        decisions, obligations and warnings."""
+        rule_set = packs.load(name)
+
+        @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(
+            st.lists(
+                purchases_for(rule_set)
+                .map(_table_ready)
+                .flatmap(lambda p: _bad_cells(p, rule_set)),
+                min_size=20,
+                max_size=40,
+            )
+        )
+        def check(ps: list[Purchase]) -> None:
+            rows = _screen(rule_set, ps)
+            _agree(rule_set, ps, rows)
+            assert any(r["status"] == "error" for r in rows) or all(_fine(rule_set, p) for p in ps)
+
+        check()
+
+
+def _fine(rule_set: RuleSet, p: Purchase) -> bool:
+    try:
+        rule_set.evaluate(p)
+    except VocabularyError:
+        return False
+    return True
 
 
 class TestRegistry:
@@ -234,7 +353,7 @@ class TestRefusals:
             rules=[Rule(id="cn", when=vendor.origin.in_({"CN"}), effect="deny")],
         )
         rows = vd.screen("purchases", rules, connection=con).fetchall()
-        assert [(r[-6], r[-5], r[-1]) for r in rows] == [
+        assert [(r[-8], r[-7], r[-1]) for r in rows] == [
             ("decided", "deny", None),
             ("error", None, "unknown buyer_sector `ministry`"),
             ("error", None, "buyer_public is empty"),
@@ -407,11 +526,13 @@ class TestRealPostgres:
 
         got = [
             {
-                "status": c[-6],
-                "effect": c[-5],
-                "basis": c[-4],
-                "determining": array(c[-3]),
-                "missing_facts": array(c[-2]),
+                "status": c[-8],
+                "effect": c[-7],
+                "basis": c[-6],
+                "determining": array(c[-5]),
+                "obligations": array(c[-4]),
+                "missing_facts": array(c[-3]),
+                "warnings": array(c[-2]),
                 "error": c[-1] or None,
             }
             for c in lines
@@ -419,7 +540,7 @@ class TestRealPostgres:
         _agree(rule_set, ps, got, as_of=as_of)
 
 
-class TestVocabulary:
+class TestMisspelt:
     @pytest.mark.parametrize("name", packs.names())
     def test_a_misspelt_fact_value_is_an_error_row(self, name: str) -> None:
         """A closed fact's value the pack's vocabulary does not list (one character added) is

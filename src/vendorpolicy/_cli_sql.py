@@ -38,8 +38,9 @@ def _sql_parser(commands: Subparsers) -> argparse.ArgumentParser:
         help="print the SQL query that screens a purchases table inside a database",
         description="Print one SQL query that decides on every row of a purchases table (see "
         "docs/scale.md for its columns): the table's columns, then status, effect, basis, "
-        "determining, missing_facts and error. With a registry (under --pack, the bundled "
-        "one), its vendors and designations are written into the query as tables.",
+        "determining, obligations, missing_facts, warnings and error. With a registry (under "
+        "--pack, the bundled one), its vendors and designations are written into the query "
+        "as tables.",
     )
     sql.add_argument("rules", nargs="?", metavar="RULES", help="the rule file (or --pack)")
     pack_option(sql)

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from vendorpolicy._model import Effect, FactValue, Sector
+from vendorpolicy._model import Effect, Sector
 from vendorpolicy._predicates import (
     AcquiredOnOrAfter,
     AllComponents,
@@ -59,7 +59,9 @@ from vendorpolicy._predicates import (
 from vendorpolicy._registry import Registry
 from vendorpolicy._rules import Combining, Rule, RuleSet
 from vendorpolicy._sql._dialect import DIALECTS, Dialect, literal, quote
-from vendorpolicy._vocabcheck import _CLOSED, checker_for
+from vendorpolicy._sql._vocab import ISO_DATE as _ISO_DATE
+from vendorpolicy._sql._vocab import VocabularySql, cell_terms, cell_values
+from vendorpolicy._vocabcheck import checker_for
 from vendorpolicy.errors import InvalidValueError
 
 __all__ = ["COLUMNS", "DECISION_COLUMNS", "FACT_PREFIX", "Query", "compile_query", "to_sql"]
@@ -86,12 +88,20 @@ COLUMNS: dict[str, str] = {
 }
 FACT_PREFIX = "facts."
 #: The columns the query adds to each row, in order.
-DECISION_COLUMNS = ("status", "effect", "basis", "determining", "missing_facts", "error")
+DECISION_COLUMNS = (
+    "status",
+    "effect",
+    "basis",
+    "determining",
+    "obligations",
+    "missing_facts",
+    "warnings",
+    "error",
+)
 
 _EFFECTS = sorted(Effect, key=lambda e: e.severity)
 _BASIS_CODE = {"default": 0, "unknown": 1, "rules": 2}
 _CATEGORY = "[a-z0-9-]+(/[a-z0-9-]+)*"
-_ISO_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
 def _where(rule_set: RuleSet, rule: Rule | None, part: str) -> str:
@@ -121,14 +131,17 @@ def to_sql(
 ) -> str:
     """One SQL query that decides on every row of ``table``: the table's columns, then
     ``status`` (``decided`` or ``error``), ``effect``, ``basis``, ``determining`` (the
-    determining rule keys, a list), ``missing_facts`` (a sorted list) and ``error`` (why a row
-    could not be decided). ``dialect`` is ``duckdb`` or ``postgres``; ``table`` is a table name
-    (or any SQL ``FROM`` item); ``as_of`` the decision date (default: each purchase's
-    ``date``). ``columns`` are the table's columns (see ``docs/scale.md`` for what each must
-    hold); by default those the rules read. With a ``registry``, each row's vendor and buyer
-    are looked up in it by ``vendor_id`` and ``buyer_id`` as of the decision date, from tables
-    written into the query (``VALUES``). A rule set with a custom predicate is refused: its
-    Python function cannot run inside the database."""
+    determining rule keys, a list), ``obligations`` (a list), ``missing_facts`` (a sorted
+    list), ``warnings`` (the vocabulary's, a list) and ``error`` (why a row could not be
+    decided: what the ledger reader or the vocabulary check refuses). ``dialect`` is
+    ``duckdb`` or ``postgres``; ``table`` is a table name (or any SQL ``FROM`` item);
+    ``as_of`` the decision date (default: each purchase's ``date``). ``columns`` are the
+    table's columns (see ``docs/scale.md`` for what each must hold; the vocabulary check
+    reads every fact column among them); by default those the rules read. With a
+    ``registry``, each row's vendor and buyer are looked up in it by ``vendor_id`` and
+    ``buyer_id`` as of the decision date, from tables written into the query (``VALUES``).
+    A rule set with a custom predicate is refused: its Python function cannot run inside
+    the database."""
     return compile_query(
         rule_set, dialect=dialect, source=table, as_of=as_of, columns=columns, registry=registry
     ).sql
@@ -145,12 +158,16 @@ def compile_query(
     registry: Registry | None = None,
     vendor_ids: Iterable[str] | None = None,
     buyer_ids: Iterable[str] | None = None,
+    near: Mapping[str, Collection[str]] | None = None,
 ) -> Query:
     """The :class:`Query` for ``rule_set`` (see :func:`to_sql`); ``types`` gives the SQL type
     of a column when it differs from the canonical one (a list column stored as text is
     split at ``;``, as a ledger's cell is). With a ``registry``, ``vendor_ids`` and
     ``buyer_ids`` are the ids the table holds (default: the registry's ids and its names and
-    aliases written as ids; any other id is taken as stated, not matched as a name)."""
+    aliases written as ids; any other id is taken as stated, not matched as a name).
+    ``near`` gives the texts a column (``facts.<name>``, ``purpose``) holds, to find the near
+    misses of known values among them as the interpreter does (see ``_sql._vocab``); without
+    it, a near miss is a text equal to a known value but for case, spacing and punctuation."""
     if dialect not in DIALECTS:
         raise InvalidValueError(
             f"unknown SQL dialect `{dialect}`",
@@ -164,6 +181,7 @@ def compile_query(
             f"expected a Registry, got `{type(registry).__name__}`", path="to_sql(registry)"
         )
     compiler = _Compiler(rule_set, DIALECTS[dialect], as_of)
+    compiler.near = near or {}
     if registry is not None:
         # Without the table's own ids: the registry's ids, and its names and aliases written
         # as ids (`huawei-technologies`), each resolved as the interpreter resolves it.
@@ -186,6 +204,11 @@ class _Compiler:
         self.atoms: dict[Predicate, int] = {}
         self.nodes: dict[Predicate, int] = {}
         self.facts: dict[str, int] = {}
+        #: The table's fact columns no rule reads, which the vocabulary check reads.
+        self.checked: dict[str, int] = {}
+        #: Texts of the table's columns (``facts.<name>``, ``purpose``) to find near misses in.
+        self.near: Mapping[str, Collection[str]] = {}
+        self.warning_terms: list[str] = []
         self.reads: set[str] = {"buyer_public", "buyer_sector"}
         self.vendor_rows: list[tuple[Any, ...]] = []
         self.buyer_rows: list[tuple[Any, ...]] = []
@@ -396,7 +419,7 @@ class _Compiler:
 
     def _fact_in(self, node: FactIn) -> str:
         column = self.fact_column(node.name)
-        terms = _cell_terms(column, *_cell_values(node.values))
+        terms = cell_terms(column, *cell_values(node.values))
         test = " OR ".join(terms) if terms else "FALSE"
         return f"CASE WHEN {column} IS NULL THEN {_truth(node.if_missing)} ELSE ({test}) END"
 
@@ -491,6 +514,10 @@ class _Compiler:
             available = set(wanted) | {"id"}
         else:
             available = set(columns)
+        for column in columns:
+            name = column[len(FACT_PREFIX) :]
+            if column.startswith(FACT_PREFIX) and name not in self.facts:
+                self.checked.setdefault(name, len(self.checked))
         for required in ("buyer_public", "buyer_sector"):
             if required not in available:
                 raise InvalidValueError(
@@ -509,8 +536,6 @@ class _Compiler:
             )
         stages = [
             ("vp_in", self._input(source, available, types)),
-            ("vp_keyed", self._row_keys()),
-            ("vp_classes", []),
             ("vp_checked", [self._error()]),
             ("vp_atoms", self._atoms()),
             ("vp_rules", self._rule_columns()),
@@ -518,6 +543,7 @@ class _Compiler:
             ("vp_layer", self._layer_effects()),
             ("vp_effect", ["GREATEST(" + ", ".join(self._layer_names("e")) + ") AS vp_e"]),
         ]
+        joined = bool(self.vendor_rows or self.buyer_rows)
         # The first stage reads the source; each later one adds its columns to the one before.
         ctes = []
         previous = ""
@@ -528,34 +554,28 @@ class _Compiler:
                 stars = "vp_src.*" + (", vp_rv.*" if self.vendor_rows else "")
                 stars += ", vp_rb.*" if self.buyer_rows else ""
                 # Joins need not keep the rows' order: number them, to restore it.
-                rows = f"(SELECT *, ROW_NUMBER() OVER () AS vp_row FROM {source} AS vp_s)"
+                rows = (
+                    f"(SELECT *, ROW_NUMBER() OVER () AS vp_row FROM {source} AS vp_s)"
+                    if joined
+                    else source
+                )
                 ctes.append(
                     f"vp_in AS (\n  SELECT {stars},\n    {body}\n  FROM {rows} AS vp_src{joins}\n)"
-                )
-            elif name == "vp_classes":
-                # Each distinct combination of what the rules read is decided once.
-                keys = ", ".join(self.key_names)
-                values = ",\n    ".join(self._class_values())
-                ctes.append(
-                    f"vp_classes AS (\n  SELECT {keys},\n    {values}\n"
-                    f"  FROM vp_keyed\n  GROUP BY {keys}\n)"
                 )
             elif items:
                 ctes.append(f"{name} AS (\n  SELECT *,\n    {body}\n  FROM {previous}\n)")
             else:  # (PostgreSQL takes no trailing comma)
                 ctes.append(f"{name} AS (\n  SELECT *\n  FROM {previous}\n)")
             previous = name
-        decided = ",\n    ".join([*self.key_names, *self._decision()])
-        ctes.append(f"vp_decided AS (\n  SELECT {decided}\n  FROM {previous}\n)")
         out = [quote(c) for c in columns if c not in DECISION_COLUMNS]
-        out += [f"vp_decided.{c}" for c in DECISION_COLUMNS]
-        on = " AND ".join(f"vp_keyed.{c} = vp_decided.{c}" for c in self.key_names)
+        out += self._decision()
         text = (
             "WITH "
             + ",\n".join(ctes)
             + "\nSELECT "
             + ",\n  ".join(out)
-            + f"\nFROM vp_keyed JOIN vp_decided ON {on}\nORDER BY vp_keyed.vp_row"
+            + f"\nFROM {previous}"
+            + ("\nORDER BY vp_row" if joined else "")
         )
         return Query(text, facts, frozenset(self.reads))
 
@@ -618,6 +638,8 @@ class _Compiler:
         items.append(f"{text('buyer_id')} AS vp_buyer_id")
         for name, i in self.facts.items():
             items.append(f"{text(FACT_PREFIX + name)} AS vp_f{i}")
+        for name, i in self.checked.items():
+            items.append(f"{text(FACT_PREFIX + name)} AS vp_x{i}")
         self._available = available
         return items
 
@@ -653,15 +675,13 @@ class _Compiler:
             if name in available
         )
         if d.name == "duckdb":
-            for name, i in self.facts.items():
-                c = f"vp_f{i}"
+            for name, c in self._fact_columns():
                 checks.append(
                     (
                         f"{d.full_match(c, _ISO_DATE)} AND TRY_CAST({c} AS DATE) IS NULL",
                         f"{literal(f'fact `{name}` is not a date: `')} || {c} || '`'",
                     )
                 )
-        checks.extend(self._vocabulary_checks())
         for table, column, value in (
             ("rv", "vendor_id", "vp_vendor"),
             ("rb", "buyer_id", "vp_buyer_id"),
@@ -680,41 +700,44 @@ class _Compiler:
                 (f"{state} LIKE 'error:%'", f"'{column} `' || {value} || '`: ' || {state}"),
             ]
         whens = " ".join(f"WHEN {test} THEN {message}" for test, message in checks)
-        return f"CASE {whens} END AS vp_error"
+        # Then the vocabulary's problems, every one (as the interpreter's error lists them).
+        problems, warnings = self._vocabulary()
+        vocabulary = "NULL"
+        if len(problems) == 1:
+            vocabulary = problems[0]
+        elif problems:
+            vocabulary = f"NULLIF(concat_ws('; ', {', '.join(problems)}), '')"
+        self.warning_terms = warnings
+        return f"CASE {whens} ELSE {vocabulary} END AS vp_error"
 
-    def _vocabulary_checks(self) -> list[tuple[str, str]]:
-        """The rule set's vocabulary on the facts the rules read, as the interpreter checks it:
-        a value a closed fact does not list (a misspelling, say) or a fact the vocabulary does
-        not declare makes the row an error, never a value that silently matches no rule."""
+    def _fact_columns(self) -> list[tuple[str, str]]:
+        """Every fact column of the table, read by the rules or not: (name, ``vp_in`` column)."""
+        out = [(name, f"vp_f{i}") for name, i in self.facts.items()]
+        out += [(name, f"vp_x{i}") for name, i in self.checked.items()]
+        return out
+
+    def _vocabulary(self) -> tuple[list[str], list[str]]:
+        """The vocabulary check on the row's cells, as the interpreter checks a purchase (with
+        ``outside_vocabulary="error"``): the problems and the warnings, each an SQL expression
+        that is a message or ``NULL``, in the interpreter's order (facts, category, purpose)."""
         checker = checker_for(self.rule_set)
-        declared = None if checker is None else checker.facts
-        if declared is None:
-            return []
-        checks: list[tuple[str, str]] = []
-        for name, i in self.facts.items():
-            c = f"vp_f{i}"
-            fact = declared.get(name)
-            if fact is None:
-                checks.append(
-                    (
-                        f"{c} IS NOT NULL",
-                        literal(f"fact `{name}` is not in the rule set's vocabulary"),
-                    )
-                )
-                continue
-            if fact.kind != _CLOSED:
-                continue
-            texts, words = _cell_values(fact.allowed)
-            terms = _cell_terms(c, texts, words)
-            if fact.dates:
-                terms.append(self.d.full_match(c, _ISO_DATE))
-            listed = ", ".join(f"`{v}`" for v in [*texts, *words]) or "no value"
-            takes = f"; fact `{name}` takes {listed}" + (" or a date" if fact.dates else "")
-            opening = literal(f"fact `{name}`: `")
-            closing = literal(f"` is not in the vocabulary{takes}")
-            test = f"{c} IS NOT NULL AND NOT ({' OR '.join(terms) or 'FALSE'})"
-            checks.append((test, f"{opening} || {c} || {closing}"))
-        return checks
+        if checker is None:
+            return [], []
+        check = VocabularySql(checker, self.d)
+        errors: list[str | None] = []
+        warnings: list[str | None] = []
+        for name, column in self._fact_columns():
+            errors.append(check.fact_error(name, column))
+            warnings.append(check.fact_warning(name, column, self.near.get(FACT_PREFIX + name)))
+        if "category" in self._available:
+            found = check.category("vp_category")
+            if found is not None:
+                errors.append(found[0])
+                warnings.append(found[1])
+        if "purpose" in self._available:
+            errors.append(check.purpose_error("vp_purpose"))
+            warnings.append(check.purpose_warning("vp_purpose", self.near.get("purpose")))
+        return [e for e in errors if e is not None], [w for w in warnings if w is not None]
 
     # --- classes: rows the rules cannot tell apart ---------------------------------------------
 
@@ -1003,6 +1026,7 @@ class _Compiler:
                 guards += [f"c{k}_{j} IS NOT TRUE" for j in range(i)]
                 missing += self.missing(case.when, guards)
         error = "vp_error IS NOT NULL"
+        warnings = d.without_nulls(self.warning_terms)
         return [
             f"CASE WHEN {error} THEN 'error' ELSE 'decided' END AS status",
             f"CASE WHEN {error} THEN NULL ELSE {effect} END AS effect",
@@ -1012,11 +1036,38 @@ class _Compiler:
                 "AS determining"
             ),
             (
+                f"CASE WHEN {error} THEN {d.empty_list()} ELSE {self._obligations()} END "
+                "AS obligations"
+            ),
+            (
                 f"CASE WHEN {error} THEN {d.empty_list()} ELSE {d.distinct_sorted(missing)} END "
                 "AS missing_facts"
             ),
+            f"CASE WHEN {error} THEN {d.empty_list()} ELSE {warnings} END AS warnings",
             "vp_error AS error",
         ]
+
+    def _obligations(self) -> str:
+        """The obligations of the rules that surely apply (in a first-match layer, the first
+        that does), in the order of the layers and their rules, each once (as
+        ``_engine.summarise`` gathers them)."""
+        items: list[str] = []
+        earlier: dict[str, list[str]] = {}
+        for index, layer, rules in self._layers():
+            for i, (rule, k) in enumerate(rules):
+                if not rule.obligations:
+                    continue
+                fired = (
+                    f"L{index}_ft = {i + 1}"
+                    if layer.combining is Combining.FIRST_MATCH
+                    else f"a{k} IS TRUE"
+                )
+                for obligation in rule.obligations:
+                    before = earlier.setdefault(obligation, [])
+                    test = " AND ".join([fired, *(f"NOT ({b})" for b in before)])
+                    items.append(f"CASE WHEN {test} THEN {literal(obligation)} END")
+                    before.append(fired)
+        return self.d.without_nulls(items)
 
 
 _NULL = "CAST(NULL AS BOOLEAN)"
@@ -1048,32 +1099,6 @@ def _value(value: object, name: str) -> str:
 def _comment(node: Predicate) -> str:
     """The node as a comment's text (as the builder call that makes it)."""
     return repr(node).replace("*/", "* /").replace("\n", " ")
-
-
-def _cell_values(values: Iterable[FactValue]) -> tuple[list[str], list[str]]:
-    """Fact values as a table cell states them: the texts (dates in ISO form) and the boolean
-    words (``true``/``false``, matched in any case), each sorted. Text that reads as a boolean
-    is left out: a cell cannot state it as text (it is read as the boolean)."""
-    texts: list[str] = []
-    words: list[str] = []
-    for value in values:
-        if isinstance(value, bool):
-            words.append("true" if value else "false")
-        elif isinstance(value, dt.date):
-            texts.append(value.isoformat())
-        elif value.lower() not in ("true", "false"):
-            texts.append(value)
-    return sorted(texts), sorted(words)
-
-
-def _cell_terms(column: str, texts: list[str], words: list[str]) -> list[str]:
-    """The SQL tests that ``column`` states one of ``texts`` or ``words``; none for no value."""
-    terms = []
-    if texts:
-        terms.append(f"{column} IN ({_texts(texts)})")
-    if words:
-        terms.append(f"lower({column}) IN ({_texts(words)})")
-    return terms
 
 
 def _texts(values: Iterable[str]) -> str:

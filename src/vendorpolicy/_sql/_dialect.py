@@ -77,6 +77,10 @@ class Dialect:
             return f"regexp_full_match({column}, {literal(pattern)})"
         return f"({column} ~ {literal('^(' + pattern + ')$')})"
 
+    def normalized(self, column: str) -> str:
+        """``column`` lowercased, without anything but letters and digits (as ``_near``)."""
+        return f"regexp_replace(lower({column}), '[^0-9a-z]+', '', 'g')"
+
     def any_value(self, column: str, boolean: bool) -> str:
         """Any value of ``column`` in a group whose rows all hold the same one (PostgreSQL
         before 16 has no ``any_value``: ``min``, or ``bool_and`` for a boolean)."""

@@ -5,7 +5,7 @@ The rule set is compiled to one SQL query (``vendorpolicy.to_sql``) that DuckDB 
 purchases where they are; nothing is read into Python row by row. The purchases' columns are
 those of ``docs/scale.md`` ("Screening at scale"); the result is a DuckDB relation with the
 input's columns followed by ``status``, ``effect``, ``basis``, ``determining``,
-``missing_facts`` and ``error``, one row per input row.
+``obligations``, ``missing_facts``, ``warnings`` and ``error``, one row per input row.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from vendorpolicy._registry import Registry
 from vendorpolicy._rules import RuleSet
 from vendorpolicy._sql import COLUMNS, FACT_PREFIX, compile_query, purchase_columns
 from vendorpolicy._sql._dialect import quote
+from vendorpolicy._sql._vocab import near_columns
+from vendorpolicy._vocabcheck import checker_for
 from vendorpolicy.errors import FileError, PredicateTypeError
 
 __all__ = ["purchases_relation", "relation", "screen"]
@@ -117,9 +119,16 @@ def screen(
             if column in columns:
                 distinct = rel.project(quote(column)).distinct().fetchall()
                 found.extend(str(v) for (v,) in distinct if v is not None and str(v))
+    # The texts of the columns where a near miss of a known value is a warning, to find them
+    # as the interpreter does (by closeness of spelling too).
+    near = {
+        column: [str(v) for (v,) in rel.project(quote(column)).distinct().fetchall() if v]
+        for column in near_columns(checker_for(rule_set), columns)
+    }
     query = compile_query(
         rule_set,
         source=name,
+        near=near,
         as_of=as_of,
         columns=columns,
         types=types,
