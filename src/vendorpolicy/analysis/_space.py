@@ -73,7 +73,7 @@ from vendorpolicy._trace import kleene_and, kleene_or, trace_purchase
 from vendorpolicy._vocabcheck import check
 from vendorpolicy.errors import VendorPolicyError
 
-__all__ = ["Cell", "Dim", "Space", "assume_custom", "rule_predicates"]
+__all__ = ["VENDOR_KINDS", "Cell", "Dim", "Space", "assume_custom", "rule_predicates"]
 
 Truth = bool | None
 _DAY = dt.timedelta(days=1)
@@ -89,6 +89,8 @@ _MAX_PAIRED = 40
 _MAX_SUBSET_POOL = 6
 
 _VENDOR_KINDS = (VendorOrigin, VendorId, VendorDesignated, UltimateOwnerOrigin)
+#: The conditions that read the vendor (inside a component condition: the part's maker).
+VENDOR_KINDS = _VENDOR_KINDS
 _OTHER_COUNTRIES = ("BR", "IN", "ZA", "MX", "AR", "NG", "KE", "PE", "CL", "EG")
 _OTHER_CURRENCIES = ("CHF", "EUR", "GBP", "USD", "JPY", "SEK")
 
@@ -786,6 +788,11 @@ class Space:
             components=cell("components").value,
             facts=facts,
         )
+
+    def part_purchase(self, part: Component) -> Purchase:
+        """A purchase of ``part``'s vendor and category, on which a vendor or category
+        condition inside a component condition reads what it reads of the part."""
+        return self._base(vendor=part.vendor, category=part.category)
 
     def customs(self, point: Mapping[int, int]) -> dict[str, Truth]:
         """What each custom predicate answers at a point."""
