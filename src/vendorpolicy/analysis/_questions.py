@@ -231,6 +231,22 @@ def _pair(old: RuleSet, new: RuleSet) -> tuple[_Analysis, Decider, Decider]:
     return a, a.deciders[0], a.deciders[1]
 
 
+def _unshared(da: Decider, db: Decider) -> frozenset[int]:
+    """The atoms of the rules only one of two deciders holds."""
+    rules_a = [r for layer in da.layers for r in layer.rules]
+    rules_b = [r for layer in db.layers for r in layer.rules]
+    held_a = {r.rule for r in rules_a}
+    held_b = {r.rule for r in rules_b}
+    out: set[int] = set()
+    for r in rules_a:
+        if r.rule not in held_b:
+            out |= r.atoms
+    for r in rules_b:
+        if r.rule not in held_a:
+            out |= r.atoms
+    return frozenset(out)
+
+
 def _check(decision: Decision, effect: Effect, what: str) -> None:
     if decision.effect is not effect:
         raise AssertionError(
@@ -381,7 +397,7 @@ def _differences(
             return not first
         return pending
 
-    a.search.run(judge)
+    a.search.run(judge, prefer=_unshared(da, db))
     out = []
     for (e1, e2), leaves in sorted(groups.items()):
         for leaf in a.merge(leaves):

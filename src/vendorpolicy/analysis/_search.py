@@ -92,6 +92,9 @@ class Compiled:
         self._cache: list[dict[Any, Mask]] = []
         #: Per atom: its value by the class of each dimension it reads.
         self._points: list[dict[tuple[int, ...], Mask]] = []
+        #: A vendor or category condition's value on a part's vendor or category (kept with
+        #: the value, so that its id stays its own), by the condition and that id.
+        self._on_part: dict[tuple[Predicate, int], tuple[bool | None, object]] = {}
         #: Per atom: how a component condition is worked out from its parts (see `_Parts`).
         self._parts: list[_Parts | None] = []
 
@@ -108,6 +111,17 @@ class Compiled:
             if isinstance(node, (AnyComponent, AllComponents)):
                 self._parts[found] = _Parts.of(self, node)
         return found
+
+    def on_part(self, node: Predicate, part: Component) -> bool | None:
+        """A vendor or category condition's value on a declared part: it reads only the
+        part's vendor (or category), so it is evaluated once per vendor (or category)."""
+        reads = part.category if isinstance(node, CategoryWithin) else part.vendor
+        key = (node, id(reads))
+        kept = self._on_part.get(key)
+        if kept is None:
+            kept = (trace_purchase(node, self.space.part_purchase(part)).value, reads)
+            self._on_part[key] = kept
+        return kept[0]
 
     def compile(self, node: Predicate) -> tuple[Node, frozenset[int]]:
         """A function from atom masks to the node's mask, and the atoms it uses."""
@@ -249,8 +263,7 @@ class _Parts:
     def _of_part(self, part: Component) -> tuple[bool | None, ...]:
         found = self._part_values.get(id(part))
         if found is None:
-            seen = self.compiled.space.part_purchase(part)
-            found = tuple(trace_purchase(a, seen).value for a in self.part_atoms)
+            found = tuple(self.compiled.on_part(a, part) for a in self.part_atoms)
             self._part_values[id(part)] = found
         return found
 
@@ -589,6 +602,7 @@ class Search:
         self.compiled = compiled
         self.space = compiled.space
         self.full = [(1 << len(d.cells)) - 1 for d in self.space.dims]
+        self._split_memo: dict[tuple[int, tuple[int, ...]], dict[int, int]] = {}
 
     def masks(self, region: Sequence[int]) -> MaskOf:
         memo: dict[int, Mask] = {}
@@ -616,9 +630,13 @@ class Search:
         self,
         judge: Callable[[list[int], MaskOf], set[int] | bool],
         region: list[int] | None = None,
+        *,
+        prefer: frozenset[int] = frozenset(),
     ) -> None:
         """Visit regions: ``judge`` returns the atoms to settle (split further), ``True`` to
-        go on with the next region, or ``False`` to stop the whole search."""
+        go on with the next region, or ``False`` to stop the whole search. Atoms in
+        ``prefer`` are settled first (a diff settles the rules the two sets do not share
+        first: where none of them applies, the two decide alike and the search stops)."""
         stack = [list(self.full if region is None else region)]
         while stack:
             current = stack.pop()
@@ -629,7 +647,8 @@ class Search:
                 continue
             if verdict is False:
                 return
-            stack.extend(self._split(current, verdict))
+            first = verdict & prefer
+            stack.extend(self._split(current, first or verdict))
 
     def _split(self, current: list[int], pending: set[int]) -> list[list[int]]:
         """Parts of ``current``: by the value of an unsettled atom all of whose dimensions but
@@ -643,13 +662,7 @@ class Search:
             loose = [d for d in r if current[d] & (current[d] - 1)]
             if len(loose) == 1:
                 d = loose[0]
-                at = r.index(d)
-                key = [_low(current[x]) for x in r]
-                groups: dict[int, int] = {}
-                for c in _bits(current[d]):
-                    key[at] = c
-                    v = self.compiled._exact(a, r, tuple(key))
-                    groups[v] = groups.get(v, 0) | (1 << c)
+                groups = self._groups(a, r, d, current)
                 if len(groups) > 1:
                     out = []
                     for mask in groups.values():
@@ -669,6 +682,22 @@ class Search:
             part[best] = 1 << c
             out.append(part)
         return out
+
+    def _groups(self, a: int, r: tuple[int, ...], d: int, current: list[int]) -> dict[int, int]:
+        """The classes of ``current[d]`` by atom ``a``'s value on them (its other dimensions
+        settled), remembered: the search meets the same split many times."""
+        memo = (a, tuple(current[x] for x in r))
+        found = self._split_memo.get(memo)
+        if found is None:
+            at = r.index(d)
+            key = [_low(current[x]) for x in r]
+            found = {}
+            for c in _bits(current[d]):
+                key[at] = c
+                v = self.compiled._exact(a, r, tuple(key))
+                found[v] = found.get(v, 0) | (1 << c)
+            self._split_memo[memo] = found
+        return found
 
     def witness_point(self, region: Sequence[int]) -> dict[int, int]:
         """A feasible point of ``region``."""

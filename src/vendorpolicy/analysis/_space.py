@@ -629,11 +629,23 @@ class Space:
             if inside and isinstance(n, (*_VENDOR_KINDS, CategoryWithin))
         ]
         inner = list(dict.fromkeys(inner))
+        # A vendor condition reads only the vendor, a category condition only the category:
+        # each is evaluated once per class of what it reads, and a part's key put together.
+        by_vendor = [n for n in inner if isinstance(n, _VENDOR_KINDS)]
+        by_category = [n for n in inner if not isinstance(n, _VENDOR_KINDS)]
+        of_vendor: list[dict[Predicate, Truth]] = [
+            {n: trace_purchase(n, self._base(vendor=v.value)).value for n in by_vendor}
+            for v in vendor.cells
+        ]
+        of_category: list[dict[Predicate, Truth]] = [
+            {n: trace_purchase(n, self._base(category=c.value)).value for n in by_category}
+            for c in cat.cells
+        ]
         members: dict[tuple[Truth, ...], Component] = {}
-        for v in vendor.cells:
-            for c in cat.cells:
-                part = self._base(vendor=v.value, category=c.value)
-                key = tuple(trace_purchase(n, part).value for n in inner)
+        for vi, v in enumerate(vendor.cells):
+            for ci, c in enumerate(cat.cells):
+                seen: dict[Predicate, Truth] = {**of_vendor[vi], **of_category[ci]}
+                key = tuple(seen[n] for n in inner)
                 if key not in members:
                     members[key] = Component(vendor=v.value, category=c.value)
         parts = list(members.values())
