@@ -41,7 +41,7 @@ from vendorpolicy._engine import interpret
 from vendorpolicy._predicates import Always, Predicate
 from vendorpolicy._rules import Combining, Rule, RuleSet
 from vendorpolicy._trace import trace_purchase
-from vendorpolicy.analysis._questions import Witness, _Analysis, _differences
+from vendorpolicy.analysis._questions import Witness, _Analysis, _analysis, _differences
 from vendorpolicy.analysis._search import SINGLE, Decider, F, MaskOf, N, T, _Rule
 from vendorpolicy.analysis._space import assume_custom
 
@@ -383,7 +383,7 @@ def lint(rule_set: RuleSet, *, overlaps: bool = False) -> tuple[Finding, ...]:
     errors first. Overlapping rules with different effects are reported under first-match,
     where their order decides; under most-severe, where the most severe effect is meant to
     win, only with ``overlaps=True`` (as ``info``)."""
-    a = _Analysis([rule_set])
+    a = _analysis([rule_set])
     compiled = a.compiled
     top = a.deciders[0].layers[0]
     findings: list[Finding] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
 from attrs import field, frozen
 
 from vendorpolicy._decision import Basis, Decision, RuleStatus
@@ -19,6 +20,7 @@ from vendorpolicy._engine import interpret
 from vendorpolicy._model import Effect, Purchase
 from vendorpolicy._predicates import ALWAYS, Predicate
 from vendorpolicy._rules import RuleSet
+from vendorpolicy._vocabcheck import checker_for
 from vendorpolicy.analysis._search import Compiled, Decider, F, MaskOf, Search, T, _bits, joint
 from vendorpolicy.analysis._space import Space, assume_custom
 
@@ -43,6 +45,8 @@ Truth = bool | None
 _EFFECTS = {e.severity: e for e in Effect}
 #: Leaves are merged into larger regions for reporting up to this many per outcome.
 _MERGE_LIMIT = 600
+#: How many analyses (spaces with their worked-out classes) are kept for the next question.
+_KEPT = 4
 
 
 @frozen
@@ -177,6 +181,72 @@ class _Analysis:
         return items
 
 
+_kept: dict[tuple[Any, ...], _Analysis] = {}
+
+
+def _analysis(rule_sets: Sequence[RuleSet], extra: Sequence[Predicate] = ()) -> _Analysis:
+    """The analysis of ``rule_sets``, shared by the questions asked of the same rule sets: the
+    space is built, and the value of each atom on each class worked out, once (lint asks a
+    few hundred questions of one rule set; a pack's page asks lint, reachable and
+    escalations). The analysis holds no answer, only the space and the atoms' values, which
+    depend on nothing but the rule sets."""
+    key = (tuple(rule_sets), tuple(extra))
+    try:
+        found = _kept.get(key)
+    except TypeError:  # pragma: no cover - a rule set holding an unhashable value
+        return _Analysis(rule_sets, extra)
+    if found is None:
+        found = _Analysis(rule_sets, extra)
+        if len(_kept) >= _KEPT:
+            del _kept[next(iter(_kept))]
+        _kept[key] = found
+    return found
+
+
+def _check_key(rule_set: RuleSet) -> Any:
+    """What the vocabulary check of ``rule_set`` accepts, as a comparable value."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return tuple(sorted((k, plain(v)) for k, v in value.items()))
+        if hasattr(value, "__slots__") and not isinstance(value, (str, frozenset, tuple)):
+            return (type(value).__name__, *(plain(getattr(value, s)) for s in value.__slots__))
+        return value
+
+    return plain(checker_for(rule_set))
+
+
+def _pair(old: RuleSet, new: RuleSet) -> tuple[_Analysis, Decider, Decider]:
+    """An analysis of ``old`` and ``new`` with a decider for each. When ``new`` is ``old``
+    less some of its own rules (lint's shadowed check) and accepts the same purchases, its
+    space is ``old``'s: the analysis of ``old`` serves for both."""
+    if (
+        attrs.evolve(new, rules=old.rules) == old
+        and set(new.rules) <= set(old.rules)
+        and _check_key(new) == _check_key(old)
+    ):
+        a = _analysis([old])
+        return a, a.deciders[0], Decider(a.compiled, new)
+    a = _analysis([old, new])
+    return a, a.deciders[0], a.deciders[1]
+
+
+def _unshared(da: Decider, db: Decider) -> frozenset[int]:
+    """The atoms of the rules only one of two deciders holds."""
+    rules_a = [r for layer in da.layers for r in layer.rules]
+    rules_b = [r for layer in db.layers for r in layer.rules]
+    held_a = {r.rule for r in rules_a}
+    held_b = {r.rule for r in rules_b}
+    out: set[int] = set()
+    for r in rules_a:
+        if r.rule not in held_b:
+            out |= r.atoms
+    for r in rules_b:
+        if r.rule not in held_a:
+            out |= r.atoms
+    return frozenset(out)
+
+
 def _check(decision: Decision, effect: Effect, what: str) -> None:
     if decision.effect is not effect:
         raise AssertionError(
@@ -188,7 +258,7 @@ def _check(decision: Decision, effect: Effect, what: str) -> None:
 def assumptions(rule_set: RuleSet) -> tuple[str, ...]:
     """What the analysis of ``rule_set`` assumes beyond the rules themselves: how it treats
     ``custom`` predicates, components and the decision date."""
-    space = Space([rule_set])
+    space = _analysis([rule_set]).space
     return (
         *space.notes,
         (
@@ -201,7 +271,7 @@ def assumptions(rule_set: RuleSet) -> tuple[str, ...]:
 def reachable(rule_set: RuleSet) -> tuple[Reach, ...]:
     """Every effect some purchase gets under ``rule_set``, least severe first, each with a
     witness the interpreter decides so."""
-    a = _Analysis([rule_set])
+    a = _analysis([rule_set])
     decider = a.deciders[0]
     found: dict[Effect, list[int]] = {}
 
@@ -228,7 +298,7 @@ def gaps(rule_set: RuleSet, region: Predicate = ALWAYS) -> tuple[Gap, ...]:
     """The purchases within ``region`` (a condition; every purchase by default) on which no
     rule of ``rule_set`` or its layers applies or might apply, so the default decides: "every
     public-buyer telecom purchase is decided by some rule" holds when this is empty."""
-    a = _Analysis([rule_set], [region])
+    a = _analysis([rule_set], [region])
     within, within_atoms = a.compiled.compile(region)
     rules = [r for layer in a.deciders[0].layers for r in layer.rules]
     leaves: list[list[int]] = []
@@ -269,7 +339,7 @@ def escalations(rule_set: RuleSet) -> tuple[Escalation, ...]:
     more severe than what the known facts make certain (``max(lo, min(hi, on_unknown))`` with
     ``lo < hi``), with the facts that would settle each (those of the region's witness). Once
     known, the facts would give an effect within ``settled`` (over the whole region)."""
-    a = _Analysis([rule_set])
+    a = _analysis([rule_set])
     decider = a.deciders[0]
     groups: dict[tuple[Any, ...], list[list[int]]] = {}
 
@@ -312,8 +382,7 @@ def escalations(rule_set: RuleSet) -> tuple[Escalation, ...]:
 def _differences(
     old: RuleSet, new: RuleSet, *, first: bool, escalation: bool = False
 ) -> list[Difference]:
-    a = _Analysis([old, new])
-    da, db = a.deciders
+    a, da, db = _pair(old, new)
     groups: dict[tuple[Effect, Effect], list[list[int]]] = {}
 
     def judge(current: list[int], m: MaskOf) -> set[int] | bool:
@@ -328,7 +397,7 @@ def _differences(
             return not first
         return pending
 
-    a.search.run(judge)
+    a.search.run(judge, prefer=_unshared(da, db))
     out = []
     for (e1, e2), leaves in sorted(groups.items()):
         for leaf in a.merge(leaves):

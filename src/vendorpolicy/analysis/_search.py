@@ -18,18 +18,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from vendorpolicy._model import Component
 from vendorpolicy._predicates import (
+    AllComponents,
     AllOf,
     Always,
+    AnyComponent,
     AnyOf,
+    CategoryWithin,
     Custom,
     Never,
     Not,
     Predicate,
 )
 from vendorpolicy._rules import Combining, Rule, RuleSet
-from vendorpolicy._trace import trace_purchase
-from vendorpolicy.analysis._space import Space, window
+from vendorpolicy._trace import kleene_and, kleene_not, kleene_or, trace_purchase
+from vendorpolicy.analysis._space import VENDOR_KINDS, Space, window
 
 __all__ = ["Compiled", "F", "N", "Search", "T"]
 
@@ -88,6 +92,11 @@ class Compiled:
         self._cache: list[dict[Any, Mask]] = []
         #: Per atom: its value by the class of each dimension it reads.
         self._points: list[dict[tuple[int, ...], Mask]] = []
+        #: A vendor or category condition's value on a part's vendor or category (kept with
+        #: the value, so that its id stays its own), by the condition and that id.
+        self._on_part: dict[tuple[Predicate, int], tuple[bool | None, object]] = {}
+        #: Per atom: how a component condition is worked out from its parts (see `_Parts`).
+        self._parts: list[_Parts | None] = []
 
     def atom(self, node: Predicate) -> int:
         found = self.atom_index.get(node)
@@ -98,7 +107,21 @@ class Compiled:
             self.atom_reads.append(self.space.reads(node))
             self._cache.append({})
             self._points.append({})
+            self._parts.append(None)
+            if isinstance(node, (AnyComponent, AllComponents)):
+                self._parts[found] = _Parts.of(self, node)
         return found
+
+    def on_part(self, node: Predicate, part: Component) -> bool | None:
+        """A vendor or category condition's value on a declared part: it reads only the
+        part's vendor (or category), so it is evaluated once per vendor (or category)."""
+        reads = part.category if isinstance(node, CategoryWithin) else part.vendor
+        key = (node, id(reads))
+        kept = self._on_part.get(key)
+        if kept is None:
+            kept = (trace_purchase(node, self.space.part_purchase(part)).value, reads)
+            self._on_part[key] = kept
+        return kept[0]
 
     def compile(self, node: Predicate) -> tuple[Node, frozenset[int]]:
         """A function from atom masks to the node's mask, and the atoms it uses."""
@@ -166,6 +189,12 @@ class Compiled:
         cache = self._points[i]
         found = cache.get(key)
         if found is None:
+            parts = self._parts[i]
+            if parts is not None:
+                composed = parts.value(key)
+                if composed is not None:
+                    cache[key] = composed
+                    return composed
             point = dict(zip(reads, key, strict=True))
             purchase = self.space.purchase(point)
             node = self.atoms[i]
@@ -181,6 +210,107 @@ class Compiled:
             found = _VALUE[trace_purchase(node, purchase).value]
             cache[key] = found
         return found
+
+
+class _Parts:
+    """A component condition (``components.any(p)`` or ``.all(p)``) worked out from its
+    parts, as the interpreter works it out: the Kleene "or" (any) or "and" (all) of ``p`` on
+    each declared part, where ``p`` is the Kleene combination of its atoms, each evaluated by
+    the interpreter. The atoms that read the part (vendor and category conditions) are
+    evaluated once per part, on a purchase of that vendor and category; the others (dates,
+    facts, purpose, ...) once per class of what they read, as atoms of the space. A point's
+    value is then the combination of a few cached truth values instead of a whole purchase
+    traced again, which is what makes a components dimension of thousands of classes cheap.
+    Only the declared lists are composed; "not declared" and "none declared" are traced."""
+
+    def __init__(self, compiled: Compiled, node: AnyComponent | AllComponents) -> None:
+        self.compiled = compiled
+        self.node = node
+        self.combine = kleene_or if isinstance(node, AnyComponent) else kleene_and
+        reads = compiled.atom_reads[compiled.atom_index[node]]
+        self.at = reads.index(compiled.space.index["components"])
+        self.cells = compiled.space.dims[reads[self.at]].cells
+        self.part_atoms: list[Predicate] = []
+        self.context: list[tuple[int, tuple[int, ...]]] = []
+        self.slot: dict[Predicate, tuple[bool, int]] = {}
+        for leaf in _leaves(node.predicate):
+            if leaf in self.slot:
+                continue
+            if isinstance(leaf, (*VENDOR_KINDS, CategoryWithin)):
+                self.slot[leaf] = (True, len(self.part_atoms))
+                self.part_atoms.append(leaf)
+            else:
+                j = compiled.atom(leaf)
+                where = tuple(reads.index(d) for d in compiled.atom_reads[j])
+                self.slot[leaf] = (False, len(self.context))
+                self.context.append((j, where))
+        self._part_values: dict[int, tuple[bool | None, ...]] = {}
+        self._done: dict[tuple[Any, ...], Mask] = {}
+
+    @staticmethod
+    def of(compiled: Compiled, node: AnyComponent | AllComponents) -> _Parts | None:
+        """The composition for ``node``, or ``None`` where it does not apply (a nested
+        component condition, a custom predicate or the acquisition date inside: those are
+        traced whole)."""
+        for leaf in _leaves(node.predicate):
+            if isinstance(leaf, (AnyComponent, AllComponents, Custom)):
+                return None
+        space = compiled.space
+        if space.index["acquired"] in compiled.atom_reads[compiled.atom_index[node]]:
+            return None  # the acquisition date is read against the purchase date: traced
+        return _Parts(compiled, node)
+
+    def _of_part(self, part: Component) -> tuple[bool | None, ...]:
+        found = self._part_values.get(id(part))
+        if found is None:
+            found = tuple(self.compiled.on_part(a, part) for a in self.part_atoms)
+            self._part_values[id(part)] = found
+        return found
+
+    def value(self, key: tuple[int, ...]) -> Mask | None:
+        """The condition's value at a point (class by dimension it reads), or ``None`` for a
+        class of undeclared or no components (traced instead)."""
+        parts = self.cells[key[self.at]].value
+        if not parts:
+            return None
+        compiled = self.compiled
+        context = tuple(
+            compiled._exact(j, compiled.atom_reads[j], tuple(key[w] for w in where))
+            for j, where in self.context
+        )
+        shape = (tuple(self._of_part(p) for p in parts), context)
+        found = self._done.get(shape)
+        if found is None:
+            truths = [_TRUTH[c] for c in context]
+            found = _VALUE[
+                self.combine([self._eval(self.node.predicate, own, truths) for own in shape[0]])
+            ]
+            self._done[shape] = found
+        return found
+
+    def _eval(self, node: Predicate, own: tuple[bool | None, ...], context: list[Any]) -> Any:
+        if isinstance(node, Always):
+            return True
+        if isinstance(node, Never):
+            return False
+        if isinstance(node, Not):
+            return kleene_not(self._eval(node.operand, own, context))
+        if isinstance(node, (AllOf, AnyOf)):
+            values = [self._eval(op, own, context) for op in node.operands]
+            return kleene_and(values) if isinstance(node, AllOf) else kleene_or(values)
+        is_part, at = self.slot[node]
+        return own[at] if is_part else context[at]
+
+
+def _leaves(node: Predicate) -> Iterator[Predicate]:
+    """The atoms of a condition (below its connectives)."""
+    if isinstance(node, (AllOf, AnyOf)):
+        for op in node.operands:
+            yield from _leaves(op)
+    elif isinstance(node, Not):
+        yield from _leaves(node.operand)
+    elif not isinstance(node, (Always, Never)):
+        yield node
 
 
 def _assumed(node: Predicate, customs: dict[str, Any], assume: Any) -> Predicate:
@@ -238,6 +368,8 @@ class _Layer:
     def __init__(self, compiled: Compiled, layer: RuleSet) -> None:
         self.layer = layer
         self.rules = [_Rule(compiled, r) for r in layer.rules]
+        #: `_aligned` with other layers, by their id (the layer kept with the answer).
+        self.aligned: dict[int, tuple[_Layer, list[tuple[_Rule | None, _Rule | None]] | None]] = {}
 
 
 class Decider:
@@ -370,7 +502,16 @@ def _layer_states(layer: _Layer, m: MaskOf, pending: set[int]) -> set[tuple[int,
 
 def _aligned(a: _Layer, b: _Layer) -> list[tuple[_Rule | None, _Rule | None]] | None:
     """The two layers' rules as one sequence, a rule both hold as one item (it takes the same
-    option in both), each side's order kept; ``None`` when they cannot be aligned."""
+    option in both), each side's order kept; ``None`` when they cannot be aligned. Worked out
+    once per pair of layers (comparing rules is dear: they are compared whole)."""
+    found = a.aligned.get(id(b))
+    if found is None or found[0] is not b:
+        found = (b, _align(a, b))
+        a.aligned[id(b)] = found
+    return found[1]
+
+
+def _align(a: _Layer, b: _Layer) -> list[tuple[_Rule | None, _Rule | None]] | None:
     in_b = {r.rule: r for r in b.rules}
     in_a = {r.rule for r in a.rules}
     shared_a = [r.rule for r in a.rules if r.rule in in_b]
@@ -461,6 +602,7 @@ class Search:
         self.compiled = compiled
         self.space = compiled.space
         self.full = [(1 << len(d.cells)) - 1 for d in self.space.dims]
+        self._split_memo: dict[tuple[int, tuple[int, ...]], dict[int, int]] = {}
 
     def masks(self, region: Sequence[int]) -> MaskOf:
         memo: dict[int, Mask] = {}
@@ -488,9 +630,13 @@ class Search:
         self,
         judge: Callable[[list[int], MaskOf], set[int] | bool],
         region: list[int] | None = None,
+        *,
+        prefer: frozenset[int] = frozenset(),
     ) -> None:
         """Visit regions: ``judge`` returns the atoms to settle (split further), ``True`` to
-        go on with the next region, or ``False`` to stop the whole search."""
+        go on with the next region, or ``False`` to stop the whole search. Atoms in
+        ``prefer`` are settled first (a diff settles the rules the two sets do not share
+        first: where none of them applies, the two decide alike and the search stops)."""
         stack = [list(self.full if region is None else region)]
         while stack:
             current = stack.pop()
@@ -501,7 +647,8 @@ class Search:
                 continue
             if verdict is False:
                 return
-            stack.extend(self._split(current, verdict))
+            first = verdict & prefer
+            stack.extend(self._split(current, first or verdict))
 
     def _split(self, current: list[int], pending: set[int]) -> list[list[int]]:
         """Parts of ``current``: by the value of an unsettled atom all of whose dimensions but
@@ -515,13 +662,7 @@ class Search:
             loose = [d for d in r if current[d] & (current[d] - 1)]
             if len(loose) == 1:
                 d = loose[0]
-                at = r.index(d)
-                key = [_low(current[x]) for x in r]
-                groups: dict[int, int] = {}
-                for c in _bits(current[d]):
-                    key[at] = c
-                    v = self.compiled._exact(a, r, tuple(key))
-                    groups[v] = groups.get(v, 0) | (1 << c)
+                groups = self._groups(a, r, d, current)
                 if len(groups) > 1:
                     out = []
                     for mask in groups.values():
@@ -541,6 +682,22 @@ class Search:
             part[best] = 1 << c
             out.append(part)
         return out
+
+    def _groups(self, a: int, r: tuple[int, ...], d: int, current: list[int]) -> dict[int, int]:
+        """The classes of ``current[d]`` by atom ``a``'s value on them (its other dimensions
+        settled), remembered: the search meets the same split many times."""
+        memo = (a, tuple(current[x] for x in r))
+        found = self._split_memo.get(memo)
+        if found is None:
+            at = r.index(d)
+            key = [_low(current[x]) for x in r]
+            found = {}
+            for c in _bits(current[d]):
+                key[at] = c
+                v = self.compiled._exact(a, r, tuple(key))
+                found[v] = found.get(v, 0) | (1 << c)
+            self._split_memo[memo] = found
+        return found
 
     def witness_point(self, region: Sequence[int]) -> dict[int, int]:
         """A feasible point of ``region``."""

@@ -73,7 +73,7 @@ from vendorpolicy._trace import kleene_and, kleene_or, trace_purchase
 from vendorpolicy._vocabcheck import check
 from vendorpolicy.errors import VendorPolicyError
 
-__all__ = ["Cell", "Dim", "Space", "assume_custom", "rule_predicates"]
+__all__ = ["VENDOR_KINDS", "Cell", "Dim", "Space", "assume_custom", "rule_predicates"]
 
 Truth = bool | None
 _DAY = dt.timedelta(days=1)
@@ -89,6 +89,8 @@ _MAX_PAIRED = 40
 _MAX_SUBSET_POOL = 6
 
 _VENDOR_KINDS = (VendorOrigin, VendorId, VendorDesignated, UltimateOwnerOrigin)
+#: The conditions that read the vendor (inside a component condition: the part's maker).
+VENDOR_KINDS = _VENDOR_KINDS
 _OTHER_COUNTRIES = ("BR", "IN", "ZA", "MX", "AR", "NG", "KE", "PE", "CL", "EG")
 _OTHER_CURRENCIES = ("CHF", "EUR", "GBP", "USD", "JPY", "SEK")
 
@@ -627,11 +629,23 @@ class Space:
             if inside and isinstance(n, (*_VENDOR_KINDS, CategoryWithin))
         ]
         inner = list(dict.fromkeys(inner))
+        # A vendor condition reads only the vendor, a category condition only the category:
+        # each is evaluated once per class of what it reads, and a part's key put together.
+        by_vendor = [n for n in inner if isinstance(n, _VENDOR_KINDS)]
+        by_category = [n for n in inner if not isinstance(n, _VENDOR_KINDS)]
+        of_vendor: list[dict[Predicate, Truth]] = [
+            {n: trace_purchase(n, self._base(vendor=v.value)).value for n in by_vendor}
+            for v in vendor.cells
+        ]
+        of_category: list[dict[Predicate, Truth]] = [
+            {n: trace_purchase(n, self._base(category=c.value)).value for n in by_category}
+            for c in cat.cells
+        ]
         members: dict[tuple[Truth, ...], Component] = {}
-        for v in vendor.cells:
-            for c in cat.cells:
-                part = self._base(vendor=v.value, category=c.value)
-                key = tuple(trace_purchase(n, part).value for n in inner)
+        for vi, v in enumerate(vendor.cells):
+            for ci, c in enumerate(cat.cells):
+                seen: dict[Predicate, Truth] = {**of_vendor[vi], **of_category[ci]}
+                key = tuple(seen[n] for n in inner)
                 if key not in members:
                     members[key] = Component(vendor=v.value, category=c.value)
         parts = list(members.values())
@@ -786,6 +800,11 @@ class Space:
             components=cell("components").value,
             facts=facts,
         )
+
+    def part_purchase(self, part: Component) -> Purchase:
+        """A purchase of ``part``'s vendor and category, on which a vendor or category
+        condition inside a component condition reads what it reads of the part."""
+        return self._base(vendor=part.vendor, category=part.category)
 
     def customs(self, point: Mapping[int, int]) -> dict[str, Truth]:
         """What each custom predicate answers at a point."""
