@@ -48,6 +48,18 @@ from vendorpolicy.analysis._space import assume_custom
 __all__ = ["Finding", "Severity", "lint"]
 
 
+#: Every finding code lint reports, in the order the checks run.
+CODES = (
+    "never-holds",
+    "never-applies",
+    "always-holds",
+    "unless-never",
+    "shadowed",
+    "broad-escalation",
+    "conflict",
+)
+
+
 class Severity(enum.Enum):
     """How serious a finding is: ``error`` makes ``vendorpolicy lint`` fail."""
 
