@@ -245,10 +245,19 @@ def _broad(a: _Analysis, rule_set: RuleSet, decider: Decider, r: _Rule, d: int) 
     reads = a.compiled.atom_reads
     d_atoms = [x for x in r.applies_atoms if d in reads[x]]
     found: list[Finding] = []
+    memo: dict[tuple[int, ...], tuple[list[int], int, int] | None] = {}
+
+    def decides(region: list[int]) -> tuple[list[int], int, int] | None:
+        key = tuple(region)
+        if key not in memo:
+            memo[key] = _decides(a, r, d, region)
+        return memo[key]
 
     def test(current: list[int], values: dict[int, int]) -> bool:
         if F in values.values() or N not in values.values():
             return False
+        if decides(_stated(a, current, d)[0]) is None:
+            return False  # d decides nowhere here, facts stated or not: no leaf can be broad
         # Try first the class least like what the rule names (fewest of its atoms on d true).
         order = sorted(
             (c for c, v in values.items() if v == N),
@@ -258,7 +267,7 @@ def _broad(a: _Analysis, rule_set: RuleSet, decider: Decider, r: _Rule, d: int) 
         )
         for c in order:
             for leaf in _escalated(a, decider, _with(current, d, 1 << c)):
-                finding = _broad_finding(a, rule_set, r, d, leaf)
+                finding = _broad_finding(a, rule_set, r, d, leaf, decides=decides)
                 if finding is not None:
                     found.append(finding)
                     return True
@@ -312,8 +321,28 @@ def _decides(
     return found[0] if found else None
 
 
+def _stated(a: _Analysis, region: list[int], d: int) -> tuple[list[int], dict[int, int]]:
+    """``region`` with ``d`` widened to its known classes and every fact it may leave
+    unstated to all its classes; and, for those facts, the class "not stated"."""
+    widened: dict[int, int] = {}
+    stated = list(region)
+    for e, dm in enumerate(a.space.dims):
+        unknown = [x for x, cell in enumerate(dm.cells) if cell.unknown and region[e] >> x & 1]
+        if dm.name.startswith("fact:") and unknown:
+            widened[e] = unknown[0]
+            stated[e] = (1 << len(dm.cells)) - 1
+    stated[d] = _known(a, d)
+    return stated, widened
+
+
 def _broad_finding(
-    a: _Analysis, rule_set: RuleSet, r: _Rule, d: int, leaf: list[int]
+    a: _Analysis,
+    rule_set: RuleSet,
+    r: _Rule,
+    d: int,
+    leaf: list[int],
+    *,
+    decides: Callable[[list[int]], tuple[list[int], int, int] | None],
 ) -> Finding | None:
     """The finding for an escalated region (``d`` one class there) on which no known class of
     ``d`` rules the rule out, if at some point of it ``d`` decides whether the rule applies
@@ -321,17 +350,9 @@ def _broad_finding(
     unstated widened to every value (stating facts only settles unknowns, so a partial
     statement on which ``d`` decides extends to a whole one). The witness is that point, its
     facts unstated as the region allows; ``None`` when there is none."""
-    dims = a.space.dims
     c = _class_bits(leaf[d])[0]
-    widened: dict[int, int] = {}
-    stated = list(leaf)
-    for e, dm in enumerate(dims):
-        unknown = [x for x, cell in enumerate(dm.cells) if cell.unknown and leaf[e] >> x & 1]
-        if dm.name.startswith("fact:") and unknown:
-            widened[e] = unknown[0]
-            stated[e] = (1 << len(dm.cells)) - 1
-    stated[d] = _known(a, d)
-    found = _decides(a, r, d, stated)
+    stated, widened = _stated(a, leaf, d)
+    found = decides(stated)
     if found is None:
         return None
     region, yes, no = found
