@@ -10,8 +10,9 @@ import json
 from pathlib import Path
 
 import attrs
+import jsonschema
 
-from vendorpolicy import Rule, RuleSet, category, fact, vendor
+from vendorpolicy import Rule, RuleSet, buyer, category, fact, vendor
 from vendorpolicy._cli import main
 from vendorpolicy._files import save_rule_set
 
@@ -129,3 +130,83 @@ class TestDiffLedger:
         [error] = json.loads(out.getvalue())["errors"]
         assert error["line"] == 3
         assert error["errors"]
+
+
+def _validator(kind: str) -> jsonschema.Draft202012Validator:
+    out = io.StringIO()
+    assert main(["schema", kind], out=out) == 0
+    printed = json.loads(out.getvalue())
+    jsonschema.Draft202012Validator.check_schema(printed)
+    return jsonschema.Draft202012Validator(printed, format_checker=jsonschema.FormatChecker())
+
+
+def _every_finding() -> RuleSet:
+    """A first-match rule set with a mistake of every kind lint reports."""
+    return RuleSet(
+        id="mistakes",
+        version="1",
+        combining="first-match",
+        rules=[
+            Rule(
+                id="both", when=vendor.origin.in_({"CN"}) & vendor.origin.in_({"JP"}), effect="deny"
+            ),
+            Rule(
+                id="excepted",
+                when=category.within("telecom/network"),
+                unless=category.within("telecom"),
+                effect="deny",
+            ),
+            Rule(id="allow-jp", when=vendor.origin.in_({"JP"}), effect="allow"),
+            Rule(
+                id="gear",
+                when=category.within("video") | fact("network-equipment").is_true,
+                effect="review",
+            ),
+            Rule(
+                id="everything",
+                when=buyer.is_public | ~buyer.is_public,
+                unless=vendor.origin.in_({"CN"}) & vendor.origin.in_({"JP"}),
+                effect="warn",
+            ),
+            Rule(id="late", when=category.within("video"), effect="deny"),
+        ],
+    )
+
+
+class TestSchemas:
+    def test_lint_output_validates(self, tmp_path: Path) -> None:
+        """`lint --format json` output, with a finding of every code, is valid under
+        `schema findings`, and the schema refuses a code lint does not have."""
+        from vendorpolicy.analysis._lint import CODES
+
+        save_rule_set(_every_finding(), tmp_path / "rules.toml")
+        out = io.StringIO()
+        main(["lint", str(tmp_path / "rules.toml"), "--format", "json"], out=out)
+        doc = json.loads(out.getvalue())
+        assert {f["code"] for f in doc["findings"]} == set(CODES)
+        schema = _validator("findings")
+        schema.validate(doc)
+        out = io.StringIO()
+        assert main(["lint", "--pack", "jp-2018", "--format", "json"], out=out) == 0
+        schema.validate(json.loads(out.getvalue()))
+        doc["findings"][0]["code"] = "never-ever"
+        assert not schema.is_valid(doc)
+
+    def test_diff_outputs_validate(self, tmp_path: Path) -> None:
+        """Both forms of `diff --format json` (regions, and `--ledger`, with an error row) are
+        valid under `schema diff`."""
+        schema = _validator("diff")
+        files = _files(tmp_path, [*_ROWS, "po-5,gsa,maybe,defence,x,,telecom,2020-08-13,\n"])
+        out = io.StringIO()
+        assert main(["diff", *files[:2], "--format", "json"], out=out) == 1
+        regions = json.loads(out.getvalue())
+        assert regions
+        schema.validate(regions)
+        out = io.StringIO()
+        assert main(["diff", *files, "--format", "json"], out=out) == 3
+        ledger = json.loads(out.getvalue())
+        assert ledger["changed"]
+        assert ledger["errors"]
+        schema.validate(ledger)
+        del ledger["changed"][0]["new_basis"]
+        assert not schema.is_valid(ledger)

@@ -162,6 +162,8 @@ class TestBashCompletes:
             "mapping",
             "decision",
             "result",
+            "findings",
+            "diff",
         ]
         assert bash_complete(tmp_path, "vendorpolicy packs jp") == ["jp-2018"]
         assert bash_complete(tmp_path, "vendorpolicy explain p-00") == [

@@ -27,7 +27,7 @@ from vendorpolicy._engine import interpret, outcome_range
 from vendorpolicy._predicates import AllOf, AnyOf, FactIn
 from vendorpolicy.analysis import Finding, lint
 from vendorpolicy.analysis._space import Space
-from vendorpolicy.testing import FACT_POOL, predicates, rule_sets
+from vendorpolicy.testing import CATEGORY_POOL, FACT_POOL, predicates, rule_sets
 
 _OUT = (RuleStatus.NOT_APPLICABLE, RuleStatus.EXCEPTED, RuleStatus.NOT_IN_FORCE)
 
@@ -208,12 +208,13 @@ def _brute_broad(rule_set: RuleSet, space: Space) -> set[tuple[str, str]]:
 def _with_alternative(draw: st.DrawFn) -> RuleSet:
     """A generated rule set plus a rule in which a missing fact may stand in for a condition
     on the purchase (``q & (p | fact)``), the shape a broad escalation has."""
-    base = draw(rule_sets(max_rules=2, max_includes=0))
+    base = draw(rule_sets(max_rules=1, max_includes=0))
     name = draw(st.sampled_from(sorted(FACT_POOL)))
     stand_in = FactIn(
         name=name, values=draw(st.sets(st.sampled_from(FACT_POOL[name]), min_size=1, max_size=2))
     )
-    alternative = AnyOf(operands=[draw(predicates(max_leaves=2)), stand_in])
+    scoped = predicates(max_leaves=2) | st.sampled_from(CATEGORY_POOL).map(category.within)
+    alternative = AnyOf(operands=[draw(scoped), stand_in])
     when = draw(
         st.one_of(
             st.just(alternative),

@@ -29,7 +29,7 @@ from typing import Any, TextIO
 
 from vendorpolicy._audit import decision_schema, result_schema
 from vendorpolicy._checks import tick
-from vendorpolicy._cli_analysis import DIFF, LINT
+from vendorpolicy._cli_analysis import DIFF, LINT, diff_schema, findings_schema
 from vendorpolicy._cli_base import (
     EXIT_DENIED,
     EXIT_INPUT,
@@ -92,6 +92,8 @@ SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "mapping": mapping_schema,
     "decision": decision_schema,
     "result": result_schema,
+    "findings": findings_schema,
+    "diff": diff_schema,
 }
 
 
@@ -187,7 +189,7 @@ def _schema_parser(commands: Subparsers) -> argparse.ArgumentParser:
         choices=SCHEMAS,
         help="rules (default): rule files; mapping: ledger mapping files; decision: decision "
         "records (`explain --json`, `Decision.to_json()`); result: the rows of `check "
-        "--format jsonl`",
+        "--format jsonl`; findings: `lint --format json`; diff: `diff --format json`",
     )
     return schema
 

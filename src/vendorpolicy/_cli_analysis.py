@@ -20,7 +20,7 @@ from vendorpolicy._cli_base import (
 from vendorpolicy._files import load_rule_set
 from vendorpolicy._text import shown
 
-__all__ = ["DIFF", "LINT"]
+__all__ = ["DIFF", "LINT", "diff_schema", "findings_schema", "lint_document"]
 
 
 def _lint_parser(commands: Subparsers) -> argparse.ArgumentParser:
@@ -51,6 +51,27 @@ def _purchase_json(witness: Any) -> Any:
     return {"purchase": unstructure(witness.purchase), "assumed": dict(witness.assumed)}
 
 
+def lint_document(rule_set: Any, findings: Any) -> dict[str, Any]:
+    """What ``lint --format json`` prints (see :func:`findings_schema`)."""
+    return {
+        "rule_set": rule_set.id,
+        "version": rule_set.version,
+        "findings": [
+            {
+                "code": f.code,
+                "severity": f.severity.value,
+                "rule": f.rule,
+                "other": f.other,
+                "message": f.message,
+                "witness": _purchase_json(f.witness),
+                "dimension": f.dimension,
+                "facts": list(f.facts),
+            }
+            for f in findings
+        ],
+    }
+
+
 def _run_lint(args: argparse.Namespace, out: TextIO) -> int:
     from vendorpolicy.analysis import Severity, lint  # noqa: PLC0415 - only this command
 
@@ -58,21 +79,7 @@ def _run_lint(args: argparse.Namespace, out: TextIO) -> int:
     findings = lint(rule_set, overlaps=args.overlaps)
     errors = any(f.severity is Severity.ERROR for f in findings)
     if args.format == "json":
-        doc = {
-            "rule_set": rule_set.id,
-            "version": rule_set.version,
-            "findings": [
-                {
-                    "code": f.code,
-                    "severity": f.severity.value,
-                    "rule": f.rule,
-                    "other": f.other,
-                    "message": f.message,
-                    "witness": _purchase_json(f.witness),
-                }
-                for f in findings
-            ],
-        }
+        doc = lint_document(rule_set, findings)
         out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     else:
         for f in findings:
@@ -218,6 +225,142 @@ def _run_diff(args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"{d.old.name} -> {d.new.name}: {d.region}\n")
         out.write(f"{len(found)} region(s) decided differently\n")
     return EXIT_DENIED if found else EXIT_OK
+
+
+# --- the published schemas of the JSON outputs ----------------------------------------------
+
+_TEXT = {"type": "string"}
+_TEXTS = {"type": "array", "items": _TEXT}
+_EFFECT_VALUES = ["allow", "warn", "review", "deny"]
+_LINE = {"type": "integer", "minimum": 1}
+
+
+def _closed(properties: dict[str, Any], *, optional: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": [k for k in properties if k not in optional],
+        "additionalProperties": False,
+    }
+
+
+def _witness_schema() -> dict[str, Any]:
+    return {
+        "oneOf": [
+            {"type": "null"},
+            _closed(
+                {
+                    "purchase": {
+                        "type": "object",
+                        "description": "A purchase that shows the finding, as purchase files "
+                        "write it (`vendorpolicy explain RULES PURCHASE.json` decides it).",
+                    },
+                    "assumed": {
+                        "type": "object",
+                        "description": "What each `custom` predicate was assumed to answer.",
+                        "additionalProperties": {"type": ["boolean", "null"]},
+                    },
+                }
+            ),
+        ]
+    }
+
+
+def findings_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of ``vendorpolicy lint --format json``."""
+    from vendorpolicy.analysis._lint import CODES  # noqa: PLC0415 - only this schema
+
+    finding = _closed(
+        {
+            "code": {"type": "string", "enum": list(CODES)},
+            "severity": {"type": "string", "enum": ["error", "warning", "info"]},
+            "rule": _TEXT,
+            "other": {
+                "type": ["string", "null"],
+                "description": "The other rule of a pair (`conflict`).",
+            },
+            "message": _TEXT,
+            "witness": {"$ref": "#/$defs/Witness"},
+            "dimension": {
+                "type": ["string", "null"],
+                "description": "For `broad-escalation`: the dimension that does not restrict "
+                "the escalation (`category`, `vendor`, `buyer.sector`, ...).",
+            },
+            "facts": {
+                **_TEXTS,
+                "description": "For `broad-escalation`: the witness's missing facts.",
+            },
+        }
+    )
+    top = _closed(
+        {
+            "rule_set": _TEXT,
+            "version": _TEXT,
+            "findings": {"type": "array", "items": {"$ref": "#/$defs/Finding"}},
+        }
+    )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "vendorpolicy lint findings",
+        "description": "What `vendorpolicy lint --format json` prints; the codes are those of "
+        "`vendorpolicy.analysis.lint`.",
+        **top,
+        "$defs": {"Finding": finding, "Witness": _witness_schema()},
+    }
+
+
+def diff_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of ``vendorpolicy diff --format json``: an array of
+    regions, or with ``--ledger`` an object of the changed purchases."""
+    effect = {"type": "string", "enum": _EFFECT_VALUES}
+    basis = {"type": "string", "enum": ["rules", "default", "unknown"]}
+    region = _closed(
+        {
+            "region": {
+                "type": "array",
+                "description": "Per dimension the region restricts: its name and the classes "
+                "it allows (any other dimension is free).",
+                "items": {
+                    "type": "array",
+                    "prefixItems": [_TEXT, _TEXTS],
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+            },
+            "old": effect,
+            "new": effect,
+            "witness": {"$ref": "#/$defs/Witness"},
+        }
+    )
+    side = {
+        f"{name}_{key}": value
+        for name in ("old", "new")
+        for key, value in (("basis", basis), ("rules", _TEXTS), ("missing", _TEXTS))
+    }
+    changed = _closed({"line": _LINE, "purchase_id": _TEXT, "old": effect, "new": effect, **side})
+    error = _closed({"line": _LINE, "purchase_id": _TEXT, "errors": _TEXTS})
+    version = _closed({"rule_set": _TEXT, "version": _TEXT})
+    ledger = _closed(
+        {
+            "ledger": _TEXT,
+            "old": version,
+            "new": version,
+            "rows": {"type": "integer", "minimum": 0},
+            "changed": {"type": "array", "items": changed},
+            "errors": {"type": "array", "items": error},
+        }
+    )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "vendorpolicy diff",
+        "description": "What `vendorpolicy diff --format json` prints: the regions of purchases "
+        "decided differently, or with `--ledger` the ledger's purchases whose effect changed.",
+        "oneOf": [
+            {"type": "array", "items": {"$ref": "#/$defs/Region"}},
+            {"$ref": "#/$defs/Ledger"},
+        ],
+        "$defs": {"Region": region, "Ledger": ledger, "Witness": _witness_schema()},
+    }
 
 
 LINT = Command(

@@ -9,16 +9,16 @@
 * ``shadowed`` (warning): removing the rule changes no decision, under the set's combining
   strategy: not its effect, nor whether it is escalated (a rule that makes certain what would
   otherwise be escalated for want of a fact is not shadowed).
-* ``broad-escalation`` (warning): the rule escalates some purchase (the decision is REVIEW or
-  WARN only because facts are missing, and the rule is one whose applying is unknown) although
-  the rule reads a dimension of the purchase (its category, vendor, buyer, date, value, purpose
-  or components) that does nothing to keep it there: with the same facts missing, **no known
-  value of that dimension makes the rule not apply**. The rule speaks of, say, telecom
-  equipment, yet a purchase escalates whatever its category: an office laptop goes to review
-  until the missing fact is stated. The witness is such an escalated purchase (the value of the
-  dimension least like what the rule names), and ``dimension`` and ``facts`` say which
-  dimension does not restrict and which missing facts escalate it. Facts and ``custom``
-  answers are not dimensions here: asking for a fact is what an escalation is.
+* ``broad-escalation`` (warning): a purchase, every dimension of it known but some facts,
+  that the rule escalates (the decision is more severe than the known facts make certain, the
+  rule one whose applying is unknown), on which a dimension ``D`` (category, vendor, a buyer
+  field, a date, the value, the purpose or the components) does nothing to keep the rule
+  there: **no known value of D**, the rest as it is, **makes the rule not apply**; yet once
+  the missing facts are stated, D does decide whether it applies. The rule speaks of, say,
+  telecom equipment, but while a fact is missing an office laptop goes to review too. The
+  witness is such a purchase (the value of D least like what the rule names); ``dimension``
+  is D and ``facts`` the missing facts. Facts and ``custom`` answers are never D: asking for a
+  fact is what an escalation is. Up to ``_LEAVES`` escalated regions are tried per class of D.
 * ``conflict`` (warning under first-match, where rule order decides; under most-severe, where
   the most severe effect is meant to win, an ``info`` given only when asked for): two rules with
   different effects both apply to a purchase, the witness.
@@ -46,6 +46,18 @@ from vendorpolicy.analysis._search import SINGLE, Decider, F, MaskOf, N, T, _Rul
 from vendorpolicy.analysis._space import assume_custom
 
 __all__ = ["Finding", "Severity", "lint"]
+
+
+#: Every finding code lint reports, in the order the checks run.
+CODES = (
+    "never-holds",
+    "never-applies",
+    "always-holds",
+    "unless-never",
+    "shadowed",
+    "broad-escalation",
+    "conflict",
+)
 
 
 class Severity(enum.Enum):
@@ -182,7 +194,7 @@ def _escalated(a: _Analysis, decider: Decider, region: list[int]) -> list[list[i
 
 
 #: Escalated regions tried per candidate class before the search moves on.
-_LEAVES = 50
+_LEAVES = 200
 
 
 def _per_class(
@@ -197,6 +209,11 @@ def _per_class(
     rule's exact value (``T``, ``F`` or ``N``) on each feasible class of ``d`` (a region on
     which the rule has one value all over is not split further). True as soon as a test is."""
     search, reads = a.search, a.compiled.atom_reads
+    # The purchase and acquisition dates constrain each other (equipment is not acquired after
+    # it is bought): with d one of them, the other is settled first, so that the classes of d
+    # feasible in a region are feasible together.
+    index = a.space.index
+    coupled = {index["acquired"]: index["date"], index["date"]: index["acquired"]}.get(d)
     stack = [list(start)]
     while stack:
         current = stack.pop()
@@ -205,6 +222,9 @@ def _per_class(
         m = search.masks(current)
         pending = [x for x in r.applies_atoms if m(x) not in SINGLE]
         loose = {e for x in pending for e in reads[x] if e != d and current[e] & (current[e] - 1)}
+        if coupled is not None and current[coupled] & (current[coupled] - 1):
+            stack.extend(_with(current, coupled, 1 << c) for c in _class_bits(current[coupled]))
+            continue
         if loose and r.applies(m) not in SINGLE:
             stack.extend(_parts(a, current, pending, loose))
             continue
@@ -225,10 +245,19 @@ def _broad(a: _Analysis, rule_set: RuleSet, decider: Decider, r: _Rule, d: int) 
     reads = a.compiled.atom_reads
     d_atoms = [x for x in r.applies_atoms if d in reads[x]]
     found: list[Finding] = []
+    memo: dict[tuple[int, ...], tuple[list[int], int, int] | None] = {}
+
+    def decides(region: list[int]) -> tuple[list[int], int, int] | None:
+        key = tuple(region)
+        if key not in memo:
+            memo[key] = _decides(a, r, d, region)
+        return memo[key]
 
     def test(current: list[int], values: dict[int, int]) -> bool:
         if F in values.values() or N not in values.values():
             return False
+        if decides(_stated(a, current, d)[0]) is None:
+            return False  # d decides nowhere here, facts stated or not: no leaf can be broad
         # Try first the class least like what the rule names (fewest of its atoms on d true).
         order = sorted(
             (c for c, v in values.items() if v == N),
@@ -238,7 +267,7 @@ def _broad(a: _Analysis, rule_set: RuleSet, decider: Decider, r: _Rule, d: int) 
         )
         for c in order:
             for leaf in _escalated(a, decider, _with(current, d, 1 << c)):
-                finding = _broad_finding(a, rule_set, r, d, leaf)
+                finding = _broad_finding(a, rule_set, r, d, leaf, decides=decides)
                 if finding is not None:
                     found.append(finding)
                     return True
@@ -273,16 +302,18 @@ def _class_bits(mask: int) -> list[int]:
     return [c for c in range(mask.bit_length()) if mask >> c & 1]
 
 
-def _decides(a: _Analysis, r: _Rule, d: int, region: list[int]) -> tuple[int, int] | None:
-    """Within ``region``, keeping ``d`` whole: two classes of ``d`` on which the rule applies
-    and does not, the rest alike; ``None`` if ``d`` never decides."""
-    found: list[tuple[int, int]] = []
+def _decides(
+    a: _Analysis, r: _Rule, d: int, region: list[int]
+) -> tuple[list[int], int, int] | None:
+    """Within ``region``, keeping ``d`` whole: a part and two classes of ``d`` on which the
+    rule applies and does not, the rest alike; ``None`` if ``d`` never decides."""
+    found: list[tuple[list[int], int, int]] = []
 
-    def test(_current: list[int], values: dict[int, int]) -> bool:
+    def test(current: list[int], values: dict[int, int]) -> bool:
         yes = [c for c, v in values.items() if v == T]
         no = [c for c, v in values.items() if v == F]
         if yes and no:
-            found.append((yes[0], no[0]))
+            found.append((current, yes[0], no[0]))
             return True
         return False
 
@@ -290,38 +321,62 @@ def _decides(a: _Analysis, r: _Rule, d: int, region: list[int]) -> tuple[int, in
     return found[0] if found else None
 
 
-def _points(a: _Analysis, region: list[int]) -> list[dict[int, int]]:
-    """The region's witness point, and the same with each other feasible pair of purchase and
-    acquisition date classes (the one coupling of dimensions, so the one that can matter)."""
-    base = a.search.witness_point(region)
-    ia, idate = a.space.index["acquired"], a.space.index["date"]
-    out = [base]
-    for x in _class_bits(region[ia]):
-        for y in _class_bits(region[idate]):
-            point = {**base, ia: x, idate: y}
-            if point != base and a.space.feasible(point):
-                out.append(point)
-    return out
+def _stated(a: _Analysis, region: list[int], d: int) -> tuple[list[int], dict[int, int]]:
+    """``region`` with ``d`` widened to its known classes and every fact it may leave
+    unstated to all its classes; and, for those facts, the class "not stated"."""
+    widened: dict[int, int] = {}
+    stated = list(region)
+    for e, dm in enumerate(a.space.dims):
+        unknown = [x for x, cell in enumerate(dm.cells) if cell.unknown and region[e] >> x & 1]
+        if dm.name.startswith("fact:") and unknown:
+            widened[e] = unknown[0]
+            stated[e] = (1 << len(dm.cells)) - 1
+    stated[d] = _known(a, d)
+    return stated, widened
 
 
 def _broad_finding(
-    a: _Analysis, rule_set: RuleSet, r: _Rule, d: int, region: list[int]
+    a: _Analysis,
+    rule_set: RuleSet,
+    r: _Rule,
+    d: int,
+    leaf: list[int],
+    *,
+    decides: Callable[[list[int]], tuple[list[int], int, int] | None],
 ) -> Finding | None:
-    """The finding for an escalated region found broad, its witness checked by the
-    interpreter: escalated for missing facts only, the rule unknown on it, ruled out by no
-    known class of ``d``, and ``d`` deciding whether the rule applies once the missing facts
-    are stated; ``None`` when no point of the region tried is all of that."""
-    for point in _points(a, region):
-        found = _broad_at(a, rule_set, r, d, point)
-        if found is not None:
-            return found
-    return None
+    """The finding for an escalated region (``d`` one class there) on which no known class of
+    ``d`` rules the rule out, if at some point of it ``d`` decides whether the rule applies
+    once the missing facts are stated: searched over the region with every fact it may leave
+    unstated widened to every value (stating facts only settles unknowns, so a partial
+    statement on which ``d`` decides extends to a whole one). The witness is that point, its
+    facts unstated as the region allows; ``None`` when there is none."""
+    c = _class_bits(leaf[d])[0]
+    stated, widened = _stated(a, leaf, d)
+    found = decides(stated)
+    if found is None:
+        return None
+    region, yes, no = found
+    region = _with(region, d, 1 << c)
+    for e, x in widened.items():
+        region[e] = 1 << x
+    if not a.search.feasible(region):
+        return None
+    point = a.search.witness_point(region)
+    return _broad_at(a, rule_set, r, d, point, decides=(yes, no))
 
 
 def _broad_at(
-    a: _Analysis, rule_set: RuleSet, r: _Rule, d: int, point: dict[int, int]
+    a: _Analysis,
+    rule_set: RuleSet,
+    r: _Rule,
+    d: int,
+    point: dict[int, int],
+    *,
+    decides: tuple[int, int],
 ) -> Finding | None:
-    dim, dims = a.space.dims[d], a.space.dims
+    """The finding at ``point``, checked by the interpreter (``None`` if something other than
+    a fact is missing there)."""
+    dim = a.space.dims[d]
     customs = a.space.customs(point)
     witness = Witness(purchase=a.space.purchase(point), assumed=tuple(sorted(customs.items())))
     decision = a.decide(rule_set, witness)
@@ -341,15 +396,6 @@ def _broad_at(
             raise AssertionError(
                 f"analysis bug: broad-escalation: {dim.name} `{cell.label}` rules the rule out"
             )
-    # Once the missing facts are stated (some way), d must decide whether the rule applies.
-    stated = [1 << point[e] for e in range(len(dims))]
-    for e, dm in enumerate(dims):
-        if dm.name.startswith("fact:") and dm.cells[point[e]].unknown:
-            stated[e] = _known_values(a, e)
-    stated[d] = _known(a, d)
-    decides = _decides(a, r, d, stated)
-    if decides is None:
-        return None
     shown = ", ".join(f"`{f}`" for f in facts)
     label = dim.cells[point[d]].label
     return Finding(
@@ -371,11 +417,6 @@ def _broad_at(
 def _is_fact(name: str) -> bool:
     """Whether a missing fact's name is a stated fact (of the purchase or a component)."""
     return name.startswith("facts.") or (name.startswith("components[") and ".facts." in name)
-
-
-def _known_values(a: _Analysis, e: int) -> int:
-    """The mask of a fact dimension's stated classes."""
-    return sum(1 << c for c, cell in enumerate(a.space.dims[e].cells) if not cell.unknown)
 
 
 def lint(rule_set: RuleSet, *, overlaps: bool = False) -> tuple[Finding, ...]:
