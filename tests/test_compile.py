@@ -61,6 +61,7 @@ from vendorpolicy.testing import (
     COUNTRY_POOL,
     DESIGNATION_POOL,
     FACT_POOL,
+    buyers,
     predicates,
     purchases,
     purchases_for,
@@ -351,6 +352,36 @@ class TestSharedOutcomes:
                 assert d.effect is plain.effect
                 assert [r.key for r in d.matched] == [r.key for r in plain.matched]
                 assert d == plain
+
+    @_share(0.25)
+    @given(
+        registries(designations=DESIGNATION_POOL),
+        st.lists(st.tuples(buyers(), vendors() | st.none()), min_size=1, max_size=6),
+        _DATES,
+    )
+    def test_parts_built_anew_with_a_registry(
+        self, registry: Registry, parts: list[tuple[Buyer, Vendor | None]], as_of: Any
+    ) -> None:
+        """With a registry, buyers and vendors built per purchase (equal to earlier ones, or
+        differing in one field) each get the interpreter's decision, resolutions included."""
+        rs = attrs.evolve(
+            self._ON_VENDORS,
+            rules=(
+                *self._ON_VENDORS.rules,
+                Rule(id="bd", when=buyer.designated("covered"), effect="deny"),
+                Rule(id="bp", when=buyer.is_public & ~buyer.designated("high-risk"), effect="warn"),
+                Rule(id="bs", when=buyer.sector.in_("carrier"), effect="review"),
+                Rule(id="bc", when=buyer.country.in_({"JP"}), effect="review"),
+            ),
+        )
+        for b, v in parts:
+            listed = attrs.evolve(
+                b, designations=frozenset({"covered"}) - (b.designations or set())
+            )
+            placed = attrs.evolve(b, country=None if b.country else "JP")
+            for bb, vv in ((b, v), (attrs.evolve(b), _rebuilt(v)), (listed, v), (placed, v)):
+                p = Purchase(buyer=bb, vendor=vv, id="p", date=dt.date(2020, 1, 1))
+                assert_agree(rs, p, as_of=as_of, registry=registry)
 
 
 class TestUndeclaredParts:

@@ -630,6 +630,8 @@ class Purchase:
 
 _date = dt.date
 _NOTHING: Any = attrs.NOTHING
+#: The empty text, the default of text fields: one object, so ``is`` tells it at once.
+_NO_TEXT = ""
 #: Each class's own attrs ``__init__``, which its fast one hands over to (and tests compare with).
 CHECKED_INITS: dict[type, Callable[..., None]] = {}
 
@@ -819,10 +821,8 @@ def _install_purchase_init() -> None:
             and (facts is _NOTHING or facts is empty or (type(facts) is dict and not facts))
             and type(id) is str
             and id.isascii()
-            and type(description) is str
-            and description.isascii()
-            and type(supplier) is str
-            and supplier.isascii()
+            and (description is _NO_TEXT or (type(description) is str and description.isascii()))
+            and (supplier is _NO_TEXT or (type(supplier) is str and supplier.isascii()))
             and (
                 acquired is None
                 or (type(acquired) is _date and (date is None or not acquired > date))

@@ -47,7 +47,7 @@ from vendorpolicy._compile._lazy import (
     LazyDecision,
     RuleName,
 )
-from vendorpolicy._compile._resolve import ResolutionCache, may_settle
+from vendorpolicy._compile._resolve import ResolutionCache, may_settle, vendor_key
 from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult
 from vendorpolicy._model import Buyer, Component, Effect, Purchase, Vendor
 from vendorpolicy._predicates import AllOf, AnyOf, Not, Predicate
@@ -742,10 +742,10 @@ class Program:
 
     def _flat_miss(self, i: int) -> Callable[..., tuple[int, ...]]:
         """For a facet keyed by a vendor value: the class record of a vendor object not seen
-        before, by its flat key (see ``_vendor_key``) when it has one, else by its value."""
+        before, by its flat key (see ``vendor_key``) when it has one, else by its value."""
         table = self.tables[i]
         miss = self._facet_miss(i)
-        flat: dict[tuple[Any, ...], tuple[int, ...]] = {}
+        flat: dict[Any, tuple[int, ...]] = {}
 
         def lookup(  # noqa: PLR0917 - called by the generated evaluator, positionally
             o: Any,
@@ -755,15 +755,15 @@ class Program:
             components: Any,
             buyer: Buyer,
         ) -> tuple[int, ...]:
-            key = _vendor_key(o)
-            if key is not None:
+            key = vendor_key(o)
+            if key is not o:
                 found = flat.get(key)
                 if found is not None:
                     return found
             record = table.get(o)
             if record is None:
                 record = miss(p, when, vendor, components, buyer)
-            if key is not None:
+            if key is not o:
                 if len(flat) >= CACHE_LIMIT:
                     flat.clear()
                 flat[key] = record
@@ -1172,20 +1172,6 @@ def _slot_value(slot: int, mask: int, count: int) -> Truth:
     return True
 
 
-def _vendor_key(v: Any) -> tuple[Any, ...] | None:
-    """A vendor value as a flat tuple, equal for equal vendors and only for them: each link's
-    id, name, country and designations, the vendor first, then its owners (``()`` for no
-    vendor). ``None`` when a link is not a plain ``Vendor`` or has attributes: such a vendor is
-    looked up by its value."""
-    key: tuple[Any, ...] = ()
-    while v is not None:
-        if type(v) is not Vendor or v.attributes is not _NO_ATTRIBUTES:
-            return None
-        key += (v.id, v.name, v.country, v.designations)
-        v = v.parent
-    return key
-
-
 def _signature(o: Any) -> Hashable:
     r = o.result
     return (o.applies, o.effects, r.effect, bool(r.missing_facts), bool(r.errors))
@@ -1205,7 +1191,6 @@ def _subject(
 
 
 _NEW = object.__new__
-_NO_ATTRIBUTES = Vendor(id="v").attributes
 _NOTHING_BEHIND: dict[str, tuple[str, ...]] = {}
 
 

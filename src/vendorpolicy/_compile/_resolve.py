@@ -27,14 +27,38 @@ from typing import Any
 import attrs
 
 from vendorpolicy._compile._lazy import Extra
-from vendorpolicy._model import Purchase
+from vendorpolicy._model import Buyer, Purchase, Vendor
 from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Resolution
 from vendorpolicy._resolve import resolve_buyer, resolve_suppliers
 
-__all__ = ["ResolutionCache", "may_settle"]
+__all__ = ["ResolutionCache", "buyer_key", "may_settle", "vendor_key"]
 
 _LIMIT = 1 << 16
+_NO_ATTRIBUTES = Vendor(id="v").attributes
+
+
+def vendor_key(v: Any) -> Any:
+    """A vendor value as a flat tuple, equal for equal vendors and only for them: each link's
+    id, name, country and designations, the vendor first, then its owners (``()`` for no
+    vendor). A value's own hash and equality run in Python once per link of the chain; this
+    is one loop. The vendor itself when a link is not a plain ``Vendor`` or has attributes."""
+    key: tuple[Any, ...] = ()
+    node = v
+    while node is not None:
+        if type(node) is not Vendor or node.attributes is not _NO_ATTRIBUTES:
+            return v
+        key += (node.id, node.name, node.country, node.designations)
+        node = node.parent
+    return key
+
+
+def buyer_key(b: Any) -> Any:
+    """A buyer value as a flat tuple of its fields (see `vendor_key`); the buyer itself when it
+    is not a plain ``Buyer``."""
+    if type(b) is not Buyer:
+        return b
+    return (b.id, b.public, b.sector, b.name, b.country, b.designations)
 
 
 def _dates(value: Any) -> Iterator[dt.date]:
@@ -91,10 +115,10 @@ class ResolutionCache:
             return None
         interval = None if when is None else bisect_right(self.points, when)
         key = (
-            purchase.vendor,
+            vendor_key(purchase.vendor),
             purchase.supplier,
             purchase.components,
-            purchase.buyer,
+            buyer_key(purchase.buyer),
             interval,
         )
         found = self.table.get(key)
@@ -102,11 +126,11 @@ class ResolutionCache:
             # The buyer and the suppliers resolve apart (neither reads the other), each cached
             # per interval: a new pairing of a known buyer and a known vendor costs no
             # resolution.
-            buyer_key = (purchase.buyer, interval)
-            buyer_part = self.buyers.get(buyer_key)
+            buyer_at = (purchase.buyer, interval)
+            buyer_part = self.buyers.get(buyer_at)
             if buyer_part is None:
                 buyer_part = resolve_buyer(self.registry, purchase.buyer, when, None)
-                self.buyers[buyer_key] = buyer_part
+                self.buyers[buyer_at] = buyer_part
             supplier_key = (purchase.vendor, purchase.supplier, purchase.components, interval)
             supplier_part = self.suppliers.get(supplier_key)
             if supplier_part is None:
