@@ -352,7 +352,7 @@ class RowScreener:
             self.shapes[shape_key] = shape
         return (shape, line, pid, when, credit, self._kept(cells))
 
-    def quick(self) -> Callable[[list[str]], tuple[Shape, str, Any, bool] | None]:  # noqa: PLR0915 - the hot path, in one frame
+    def quick(self) -> Callable[[Sequence[str]], tuple[Shape, str, Any, bool] | None]:  # noqa: PLR0915 - the hot path, in one frame
         """``quick(cells)``: the row's shape, id, decision date and credit memo flag, from what
         earlier rows taught and nothing else; ``None`` at anything new or irregular, when the
         caller asks :meth:`row` (which learns, or decides the row the ordinary way). What it
@@ -364,8 +364,9 @@ class RowScreener:
         amounts, dates, days, shapes_get = self.amounts, self.dates, self.days, self.shapes.get
         parse_amount, parse_date, as_of, cut = self._amount, self._date, self.as_of, self.cut
         dynamic, surrogate, bad, join = self.dynamic, _SURROGATE.search, _BAD, "".join
+        decimal = Decimal
 
-        def quick(cells: list[str]) -> tuple[Shape, str, Any, bool] | None:  # noqa: PLR0915
+        def quick(cells: Any) -> tuple[Shape, str, Any, bool] | None:  # noqa: PLR0915
             if len(cells) != width or (width == 1 and not cells[0].strip()):
                 return None
             joined = join(cells)
@@ -385,12 +386,15 @@ class RowScreener:
             credit = False
             if value_at >= 0:
                 cell = cells[value_at]
-                found = amounts.get(cell)
-                if found is None:
-                    found = amounts[cell] = parse_amount(cell)
-                if found is bad:
-                    return None
-                amount, credit = found
+                if cell.isdigit() and cell.isascii():  # what `_amount` makes of plain digits
+                    amount = decimal(cell)
+                else:
+                    found = amounts.get(cell)
+                    if found is None:
+                        found = amounts[cell] = parse_amount(cell)
+                    if found is bad:
+                        return None
+                    amount, credit = found
                 currency = entry.currency
                 if amount is None:
                     if currency is not None:
