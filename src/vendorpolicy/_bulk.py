@@ -84,6 +84,7 @@ class _Entry:
 
     __slots__ = (
         "acquired",
+        "by_resolution",
         "currency",
         "day",
         "extras",
@@ -116,6 +117,8 @@ class _Entry:
         self.day: tuple[Any, Any, Any] = (None, None, None)
         #: The number of the template's (vendor, supplier, components, buyer).
         self.party = -1
+        #: What ``extras`` holds, by the number of the resolution (see `RowScreener._lookup`).
+        self.by_resolution: dict[int, tuple[Any, int]] = {}
 
     def adopt(self, template: Any, as_of: dt.date | None, points: Sequence[dt.date] | None) -> None:
         """Take ``template`` as the purchase this content reads as."""
@@ -247,10 +250,10 @@ class RowScreener:
         #: the resolution cache's answer per (that number, registry interval).
         self.parties: dict[Hashable, int] = {}
         self.lookups: dict[tuple[int, int | None], Any] = {}
+        #: Per resolution seen (by value, see `_lookup`): the first answer that gave it, and
+        #: its number.
+        self.resolved: dict[Hashable, tuple[Any, int]] = {}
         self.shapes: dict[Hashable, Shape] = {}
-        #: Per resolution (by identity, kept alive here): its record lines and whether it
-        #: identified the supplier.
-        self.resolutions: dict[int, tuple[Any, tuple[str, ...], bool]] = {}
         #: Shapes built from the compiled form that are checked against the ordinary way.
         self.verify = _VERIFY
         #: The number of each (static classes, tail) pair, and each number's tail.
@@ -349,7 +352,7 @@ class RowScreener:
             self.shapes[shape_key] = shape
         return (shape, line, pid, when, credit, self._kept(cells))
 
-    def quick(self) -> Callable[[list[str]], tuple[Shape, str, Any, bool] | None]:  # noqa: PLR0915 - the hot path, in one frame
+    def quick(self) -> Callable[[Sequence[str]], tuple[Shape, str, Any, bool] | None]:  # noqa: PLR0915 - the hot path, in one frame
         """``quick(cells)``: the row's shape, id, decision date and credit memo flag, from what
         earlier rows taught and nothing else; ``None`` at anything new or irregular, when the
         caller asks :meth:`row` (which learns, or decides the row the ordinary way). What it
@@ -361,8 +364,9 @@ class RowScreener:
         amounts, dates, days, shapes_get = self.amounts, self.dates, self.days, self.shapes.get
         parse_amount, parse_date, as_of, cut = self._amount, self._date, self.as_of, self.cut
         dynamic, surrogate, bad, join = self.dynamic, _SURROGATE.search, _BAD, "".join
+        decimal = Decimal
 
-        def quick(cells: list[str]) -> tuple[Shape, str, Any, bool] | None:  # noqa: PLR0915
+        def quick(cells: Any) -> tuple[Shape, str, Any, bool] | None:  # noqa: PLR0915
             if len(cells) != width or (width == 1 and not cells[0].strip()):
                 return None
             joined = join(cells)
@@ -382,12 +386,15 @@ class RowScreener:
             credit = False
             if value_at >= 0:
                 cell = cells[value_at]
-                found = amounts.get(cell)
-                if found is None:
-                    found = amounts[cell] = parse_amount(cell)
-                if found is bad:
-                    return None
-                amount, credit = found
+                if cell.isdigit() and cell.isascii():  # what `_amount` makes of plain digits
+                    amount = decimal(cell)
+                else:
+                    found = amounts.get(cell)
+                    if found is None:
+                        found = amounts[cell] = parse_amount(cell)
+                    if found is bad:
+                        return None
+                    amount, credit = found
                 currency = entry.currency
                 if amount is None:
                     if currency is not None:
@@ -666,15 +673,24 @@ class RowScreener:
         the program's tables."""
         template = entry.template
         extra = None
+        behind: Hashable = ()
+        resolved: tuple[str, ...] = ()
+        identified = False
+        rc = -1
         if self.cache is not None:
-            # The cache's answer depends on the vendor, supplier, components and buyer and the
-            # interval only: asked once per party and interval, not per content (whose key
-            # the cache would hash anew each time).
-            extra = self.lookups.get((entry.party, interval))
-            if extra is None:
-                extra = self._lookup(entry, when, interval)
-            if extra is None or extra.may_settle:
+            found = self.lookups.get((entry.party, interval))
+            if found is None:
+                found = self._lookup(entry, when, interval)
+                if found is None:
+                    return None
+            extra, rc, behind, resolved, identified = found
+            if extra.may_settle:
                 return None
+            # The same resolution as in another interval: the same classes and tail.
+            learnt = entry.by_resolution.get(rc)
+            if learnt is not None:
+                entry.extras[interval] = learnt
+                return learnt
             vendor, components, buyer = extra.vendor, extra.components, extra.buyer
         else:
             vendor, components, buyer = template.vendor, template.components, template.buyer
@@ -693,27 +709,6 @@ class RowScreener:
             static = self.classifier.static(entry.shim, when, vendor, components, buyer)
             if static is None:
                 return None
-        behind: Hashable = ()
-        resolved: tuple[str, ...] = ()
-        identified = False
-        if extra is not None:
-            assert self.registry is not None
-            assert self.cache is not None
-            behind = tuple(sorted((extra.behind or {}).items()))
-            known = self.resolutions.get(id(extra))
-            if known is None or known[0] is not extra:
-                kept = self.cache.resolutions.get(id(extra))
-                resolutions = (
-                    kept[1]
-                    if kept is not None and kept[0] is extra
-                    else self.registry.resolve(template, as_of=when).resolutions
-                )
-                known = self.resolutions[id(extra)] = (
-                    extra,
-                    tuple(line for r in resolutions for line in r.summary()),
-                    any(r.subject == "vendor" and r.entity for r in resolutions),
-                )
-            _, resolved, identified = known
         supplier = ""
         if template.vendor is None and template.supplier.strip() and not identified:
             supplier = template.supplier.strip()
@@ -728,14 +723,49 @@ class RowScreener:
             self.statics.append(static)
         learnt = (extra, sid)
         entry.extras[interval] = learnt
+        if rc >= 0:
+            entry.by_resolution[rc] = learnt
         return learnt
 
-    def _lookup(self, entry: _Entry, when: dt.date | None, interval: int | None) -> Any:
+    def _lookup(
+        self, entry: _Entry, when: dt.date | None, interval: int | None
+    ) -> tuple[Any, int, Hashable, tuple[str, ...], bool] | None:
+        """The resolution cache's answer for the entry's party in one registry interval, with
+        the number of its resolution among those seen (equal by value: what the registry
+        resolved, what is behind an unknown vendor, the record's lines), what is behind an
+        unknown vendor, the record's lines and whether the vendor was identified. The answer
+        depends on the party and the interval only, so it is asked once per party and interval,
+        not per content (whose key the cache would hash anew each time)."""
         assert self.cache is not None
-        extra = self.cache.lookup(entry.template, when)
-        if extra is not None:
-            self.lookups[entry.party, interval] = extra
-        return extra
+        assert self.registry is not None
+        template = entry.template
+        extra = self.cache.lookup(template, when)
+        if extra is None:
+            return None
+        behind = tuple(sorted((extra.behind or {}).items()))
+        kept = self.cache.resolutions.get(id(extra))
+        resolutions = (
+            kept[1]
+            if kept is not None and kept[0] is extra
+            else self.registry.resolve(template, as_of=when).resolutions
+        )
+        resolved = tuple(line for r in resolutions for line in r.summary())
+        identified = any(r.subject == "vendor" and r.entity for r in resolutions)
+        value = (
+            extra.vendor,
+            extra.components,
+            extra.buyer,
+            behind,
+            resolved,
+            identified,
+            extra.may_settle,
+        )
+        first = self.resolved.get(value)
+        if first is None:
+            first = self.resolved[value] = (extra, len(self.resolved))
+        found = (first[0], first[1], behind, resolved, identified)
+        self.lookups[entry.party, interval] = found
+        return found
 
     def _failed(self, entry: _Entry) -> None:
         entry.tries += 1

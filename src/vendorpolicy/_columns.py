@@ -145,36 +145,40 @@ class ColumnScreener:
 
     def _screen(self, cells_by_column: list[Sequence[str | None]]) -> ScreenedColumns:
         rule_set, screener, entries = self.rule_set, self.screener, self._entries
-        out: dict[str, list[Any]] = {name: [] for name in DECISION_COLUMNS}
-        status, effect, basis = out["status"], out["effect"], out["basis"]
-        determining, obligations = out["determining"], out["obligations"]
-        missing, errors, warnings = out["missing_facts"], out["errors"], out["warnings"]
-        rows = zip(*cells_by_column, strict=True) if cells_by_column else iter(())
-        for number, row in enumerate(rows, start=self.rows):
-            cells = ["" if c is None else c for c in row]
-            got = screener.row(number, cells)
-            if type(got) is list:
-                results: list[ScreenedRow | RowError] = got or [
-                    RowError(line=number, errors=("an empty row: every cell is empty",))
-                ]
-                entry = _entry(result_record(results[0], rule_set))
+        # An empty cell is the empty text a CSV ledger has there.
+        columns = [
+            column if None not in column else ["" if c is None else c for c in column]
+            for column in cells_by_column
+        ]
+        per_row: list[tuple[Any, ...]] = []
+        add = per_row.append
+        quick = screener.quick()
+        rows = zip(*columns, strict=True) if columns else iter(())
+        for number, cells in enumerate(rows, start=self.rows):
+            # The quick path first (what earlier rows taught), else the row learnt or decided
+            # the ordinary way, as in a CSV ledger.
+            fast = quick(cells) if screener.enabled else None
+            if fast is not None:
+                shape = fast[0]
             else:
+                got = screener.row(number, list(cells))
+                if type(got) is list:
+                    results: list[ScreenedRow | RowError] = got or [
+                        RowError(line=number, errors=("an empty row: every cell is empty",))
+                    ]
+                    add(_entry(result_record(results[0], rule_set)))
+                    continue
                 shape = got[0]
-                found = entries.get(id(shape))
-                if found is None or found[0] is not shape:
-                    found = entries[id(shape)] = (shape, _entry(shape.record))
-                entry = found[1]
-            s, e, b, d, o, m, x, w = entry
-            status.append(s)
-            effect.append(e)
-            basis.append(b)
-            determining.append(d)
-            obligations.append(o)
-            missing.append(m)
-            errors.append(x)
-            warnings.append(w)
-        self.rows += len(status)
-        return ScreenedColumns(**{k: tuple(v) for k, v in out.items()})
+            found = entries.get(id(shape))
+            if found is None or found[0] is not shape:
+                found = entries[id(shape)] = (shape, _entry(shape.record))
+            add(found[1])
+        self.rows += len(per_row)
+        if not per_row:
+            return ScreenedColumns(**dict.fromkeys(DECISION_COLUMNS, ()))
+        return ScreenedColumns(
+            **dict(zip(DECISION_COLUMNS, zip(*per_row, strict=True), strict=True))
+        )
 
 
 def _entry(record: dict[str, Any]) -> tuple[Any, ...]:
