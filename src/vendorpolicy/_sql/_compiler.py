@@ -483,9 +483,9 @@ class _Compiler:
         }
         return literal(simple[type(node)])
 
-    def missing(self, node: Predicate, guards: Sequence[str]) -> list[str]:
-        """One entry per atom below ``node``: its missing fact when it is unknown and so is
-        every node above it up to the guarded root, else ``NULL``."""
+    def missing(self, node: Predicate, guards: Sequence[str]) -> list[tuple[str, str]]:
+        """One entry per atom below ``node``: (when its fact is missing: it is unknown and so
+        is every node above it up to the guarded root, the fact's name)."""
         if isinstance(node, (Always, Never)):
             return []
         if isinstance(node, (BuyerPublic, BuyerSector)) or (
@@ -495,11 +495,11 @@ class _Compiler:
         here = [*guards, f"{self.ref(node)} IS NULL"]
         if node in self.atoms:
             name = f"fn{self.names[node]}" if node in self.names else self.fact_name(node)
-            out = [f"CASE WHEN {' AND '.join(here)} THEN {name} END"]
+            out = [(" AND ".join(here), name)]
             behind = self.behind(node)
             if behind is not None:
                 # (a vendor unknown for want of the date makes the date missing too)
-                out.append(f"CASE WHEN {' AND '.join(here)} AND {behind} THEN 'purchase.date' END")
+                out.append((f"{' AND '.join(here)} AND {behind}", "'purchase.date'"))
             return out
         return [m for child in node.children for m in self.missing(child, here)]
 
@@ -534,16 +534,18 @@ class _Compiler:
                 hint="rename the column (names such as `t0`, `a0`, `k0`, `L0_e` and those "
                 "starting with `vp_` are the query's own)",
             )
-        stages = [
-            ("vp_in", self._input(source, available, types)),
-            ("vp_checked", [self._error()]),
+        row_items = self._input(source, available, types)
+        checked = [self._error()]
+        joined = bool(self.vendor_rows or self.buyer_rows)
+        decide = [
             ("vp_atoms", self._atoms()),
             ("vp_rules", self._rule_columns()),
+            ("vp_groups", self._groups()),
             ("vp_range", self._ranges()),
             ("vp_layer", self._layer_effects()),
             ("vp_effect", ["GREATEST(" + ", ".join(self._layer_names("e")) + ") AS vp_e"]),
         ]
-        joined = bool(self.vendor_rows or self.buyer_rows)
+        stages = [("vp_in", row_items), ("vp_checked", checked), *decide]
         # The first stage reads the source; each later one adds its columns to the one before.
         ctes = []
         previous = ""
@@ -562,10 +564,8 @@ class _Compiler:
                 ctes.append(
                     f"vp_in AS (\n  SELECT {stars},\n    {body}\n  FROM {rows} AS vp_src{joins}\n)"
                 )
-            elif items:
-                ctes.append(f"{name} AS (\n  SELECT *,\n    {body}\n  FROM {previous}\n)")
-            else:  # (PostgreSQL takes no trailing comma)
-                ctes.append(f"{name} AS (\n  SELECT *\n  FROM {previous}\n)")
+            else:
+                ctes.append(_stage(name, items, previous))
             previous = name
         out = [quote(c) for c in columns if c not in DECISION_COLUMNS]
         out += self._decision()
@@ -739,109 +739,6 @@ class _Compiler:
             warnings.append(check.purpose_warning("vp_purpose", self.near.get("purpose")))
         return [e for e in errors if e is not None], [w for w in warnings if w is not None]
 
-    # --- classes: rows the rules cannot tell apart ---------------------------------------------
-
-    def _thresholds(self) -> tuple[list[Decimal], list[dt.date], list[dt.date], bool]:
-        """The values, purchase dates and acquisition dates at which some atom changes, and
-        whether the decision date must be read exactly (a fact compared with it)."""
-        values: set[Decimal] = set()
-        dates: set[dt.date] = set()
-        acquired: set[dt.date] = set()
-        exact = False
-        for node in self.atoms:
-            if isinstance(node, ValueAtLeast):
-                values.add(node.amount.amount)
-            elif isinstance(node, DateOnOrAfter):
-                dates.add(node.date)
-            elif isinstance(node, AcquiredOnOrAfter):
-                acquired.add(node.date)
-            elif isinstance(node, DecidedOnOrAfter) and self.as_of is None:
-                dates.add(node.date)
-            elif isinstance(node, (FactOnOrAfterDecision, FactOnOrBeforeDecision)):
-                exact = exact or self.as_of is None
-        if self.as_of is None:
-            for _, rule, _ in self.rules:
-                if rule.in_force_from is not None:
-                    dates.add(rule.in_force_from)
-                if rule.in_force_until is not None and rule.in_force_until < dt.date.max:
-                    dates.add(rule.in_force_until + dt.timedelta(days=1))
-        return sorted(values), sorted(dates), sorted(acquired), exact
-
-    def _row_keys(self) -> list[str]:
-        """Per row, what its class is made of, each never ``NULL`` (so that rows join back
-        to their class by equality): the fields the rules read, exactly, but values and dates
-        only by which of the rules' thresholds they reach."""
-        available, d = self._available, self.d
-        values, dates, acquired, exact = self._thresholds()
-        items: list[tuple[str, str]] = []
-
-        def code(column: str) -> str:
-            return f"CASE WHEN {column} THEN 1 WHEN NOT {column} THEN 2 ELSE 0 END"
-
-        def bucket(column: str, limits: list[Any], literal_of: Any) -> str:
-            steps = " ".join(
-                f"WHEN {column} >= {literal_of(t)} THEN {i + 1}"
-                for i, t in reversed(list(enumerate(limits)))
-            )
-            return f"CASE WHEN {column} IS NULL THEN -1 {steps} ELSE 0 END"
-
-        if "vendor_id" in available:
-            items.append(("COALESCE(vp_vendor, '')", "vk_vendor"))
-            if "vendor_country" in available:
-                items.append(("COALESCE(vp_vendor_country, '')", "vk_vendor_country"))
-            if "vendor_designations" in available:
-                items.append(("vp_vendor_designations", "vk_vendor_designations"))
-        items.append((code("vp_public"), "vk_public"))
-        items.append(("COALESCE(vp_sector, '')", "vk_sector"))
-        for name, column in (
-            ("buyer_country", "vp_buyer_country"),
-            ("category", "vp_category"),
-            ("currency", "vp_currency"),
-            ("purpose", "vp_purpose"),
-        ):
-            if name in available:
-                items.append((f"COALESCE({column}, '')", f"vk_{name}"))
-        if "buyer_designations" in available:
-            items.append(
-                ("CASE WHEN vp_buyer_designations IS NULL THEN 1 ELSE 0 END", "vk_bd_null")
-            )
-            items.append((f"COALESCE(vp_buyer_designations, {d.empty_list()})", "vk_bd"))
-        if "value" in available:
-            items.append((bucket("vp_value", values, _decimal), "vk_value"))
-        if "date" in available:
-            items.append((bucket("vp_date", dates, _date), "vk_date"))
-            if exact:
-                items.append(("COALESCE(vp_date, DATE '1970-01-01')", "vk_date_exact"))
-        if "acquired" in available:
-            items.append((bucket("vp_acquired", acquired, _date), "vk_acquired"))
-        items.extend((f"COALESCE(vp_f{i}, '')", f"vk_f{i}") for i in self.facts.values())
-        if self.vendor_rows:
-            items.append(("COALESCE(vp_rv_id, 0)", "vk_rv"))
-        if self.buyer_rows:
-            items.append(("COALESCE(vp_rb_id, 0)", "vk_rb"))
-        self.key_names = [name for _, name in items]
-        return [f"{expr} AS {name}" for expr, name in items]
-
-    def _class_values(self) -> list[str]:
-        """What a class's atoms read: any row's fields (all rows of a class agree on them, or
-        reach the same thresholds)."""
-        names = [
-            "vp_vendor", "vp_vendor_country", "vp_vendor_designations", "vp_public", "vp_sector",
-            "vp_buyer_country", "vp_buyer_designations", "vp_category", "vp_date",
-            "vp_acquired", "vp_value", "vp_currency", "vp_purpose", "vp_decided", "vp_buyer_id",
-        ]  # fmt: skip
-        names += [f"vp_f{i}" for i in self.facts.values()]
-        for table, rows, atoms in (
-            ("rv", self.vendor_rows, self.vendor_atoms),
-            ("rb", self.buyer_rows, self.buyer_atoms),
-        ):
-            if rows:
-                names += [f"vp_{table}_state"] + [f"vp_{table}_t{i}" for i in range(len(atoms))]
-                if table == "rv":
-                    names += [f"vp_{table}_f{i}" for i in range(len(atoms))]
-        booleans = {"vp_public", *(n for n in names if n.startswith(("vp_rv_t", "vp_rb_t")))}
-        return [f"{self.d.any_value(n, n in booleans)} AS {n}" for n in names]
-
     def _joins(self, available: set[str], types: Mapping[str, str]) -> str:
         """The registry's tables, joined to each row by id and decision date."""
         out = ""
@@ -935,6 +832,20 @@ class _Compiler:
     def _layer_names(self, what: str) -> list[str]:
         return [f"L{i}_{what}" for i, _, _ in self._layers()]
 
+    def _groups(self) -> list[str]:
+        """Per most-severe layer and effect: whether some rule of one fixed effect (no cases)
+        with that effect applies (``g``, Kleene's ``OR`` of theirs: ``TRUE`` if one surely
+        does, ``FALSE`` if none can), so that the layer combines a few of these, not every
+        rule's."""
+        items = []
+        for index, layer, rules in self._layers():
+            if layer.combining is Combining.FIRST_MATCH:
+                continue
+            for severity, members in _by_effect(rules).items():
+                terms = " OR ".join(f"a{k}" for _, k in members)
+                items.append(f"({terms}) AS g{index}_{severity}")
+        return items
+
     def _ranges(self) -> list[str]:
         items = []
         for index, layer, rules in self._layers():
@@ -954,22 +865,36 @@ class _Compiler:
                         terms.append(f"CASE WHEN {reached} AND a{k} IS NOT FALSE THEN {value} END")
                     items.append(f"{pick}({', '.join(terms)}) AS L{index}_{end}")
             else:
-                forced = (
-                    "GREATEST("
-                    + ", ".join(f"CASE WHEN a{k} THEN {self._lo(r, k)} END" for r, k in rules)
-                    + ")"
-                )
-                least = ", ".join(
-                    f"CASE WHEN a{k} IS NOT FALSE THEN {self._lo(r, k)} END" for r, k in rules
-                )
-                every = ", ".join(
-                    f"CASE WHEN a{k} IS NOT FALSE THEN {self._hi(r, k)} END" for r, k in rules
-                )
-                items.append(f"COALESCE({forced}, LEAST({default}, {least})) AS L{index}_lo")
+                # Rules of one fixed effect count by their group (`g`), the others one by one.
+                groups = _by_effect(rules)
+                varied = [(r, k) for r, k in rules if r.cases]
+                down = sorted(groups, reverse=True)
+
+                def by_group(test: str, order: list[int], index: int = index) -> list[str]:
+                    if not order:
+                        return []
+                    whens = " ".join(f"WHEN g{index}_{e}{test} THEN {e}" for e in order)
+                    return [f"CASE {whens} END"]
+
+                forced_terms = by_group("", down) + [
+                    f"CASE WHEN a{k} THEN {self._lo(r, k)} END" for r, k in varied
+                ]
+                least_terms = by_group(" IS NOT FALSE", sorted(groups)) + [
+                    f"CASE WHEN a{k} IS NOT FALSE THEN {self._lo(r, k)} END" for r, k in varied
+                ]
+                every_terms = by_group(" IS NOT FALSE", down) + [
+                    f"CASE WHEN a{k} IS NOT FALSE THEN {self._hi(r, k)} END" for r, k in varied
+                ]
+                forced = _pick("GREATEST", forced_terms)
                 items.append(
-                    f"GREATEST(CASE WHEN {forced} IS NULL THEN {default} END, {every}) "
-                    f"AS L{index}_hi"
+                    f"COALESCE({forced}, {_pick('LEAST', [str(default), *least_terms])}) "
+                    f"AS L{index}_lo"
                 )
+                items.append(
+                    _pick("GREATEST", [f"CASE WHEN {forced} IS NULL THEN {default} END",
+                                       *every_terms])
+                    + f" AS L{index}_hi"
+                )  # fmt: skip
         return items
 
     def _layer_effects(self) -> list[str]:
@@ -991,21 +916,45 @@ class _Compiler:
         return out
 
     def _decision(self) -> list[str]:
+        """The decision's columns."""
         d = self.d
         layers = self._layers()
         bases = []
         keys = []
         for index, layer, rules in layers:
-            deciders = self._deciders(index, layer, rules)
             top = f"L{index}_e = vp_e"
+            grouped = layer.combining is not Combining.FIRST_MATCH and not any(
+                r.cases for r, _ in rules
+            )
+            groups = _by_effect(rules) if grouped else {}
+            if groups:
+                # (a rule of a group decides when it applies and its effect is the layer's)
+                deciders = [f"(L{index}_e = {e} AND g{index}_{e} IS TRUE)" for e in groups]
+            else:
+                deciders = self._deciders(index, layer, rules)
             any_decider = " OR ".join(deciders) if deciders else "FALSE"
             bases.append(
                 f"CASE WHEN NOT {top} THEN NULL WHEN L{index}_lo <> L{index}_hi THEN 1 "
                 f"WHEN {any_decider} THEN 2 ELSE 0 END"
             )
+            if groups:
+                # The determining rules: those of the group of the layer's effect that apply,
+                # built only for a row where one does.
+                whens = []
+                for e, members in sorted(groups.items()):
+                    named = [
+                        f"CASE WHEN a{k} THEN {literal(f'{layer.id}/{r.id}')} END"
+                        for r, k in members
+                    ]
+                    whens.append(
+                        f"WHEN L{index}_e = {e} AND g{index}_{e} IS TRUE "
+                        f"THEN {d.joined_keys(named)}"
+                    )
+                keys.append(f"CASE WHEN NOT {top} THEN NULL {' '.join(whens)} END")
+                continue
             for (rule, _), decider in zip(rules, deciders, strict=True):
                 key = literal(f"{layer.id}/{rule.id}")
-                keys.append(f"CASE WHEN {top} AND {decider} THEN {key} END")
+                keys.append(f"CASE WHEN {top} AND {decider} THEN {d.text_list([key])} END")
         basis_code = "GREATEST(" + ", ".join(bases) + ")"
         basis = f"CASE {basis_code} WHEN 2 THEN 'rules' WHEN 1 THEN 'unknown' ELSE 'default' END"
         effect = (
@@ -1013,11 +962,14 @@ class _Compiler:
             + " ".join(f"WHEN {e.severity} THEN {literal(e.value)}" for e in _EFFECTS)
             + " END"
         )
-        missing: list[str] = []
+        missing: list[tuple[str, str]] = []
+        # (a row whose rules are all known has none: the list is built only for the others)
+        unsure = [f"a{k} IS NULL" for _, _, k in self.rules]
+        unsure += [f"(a{k} IS NOT FALSE AND lo{k} <> hi{k})" for _, r, k in self.rules if r.cases]
         for _, rule, k in self.rules:
             unknown = f"a{k} IS NULL"
             if rule.has_window:
-                missing.append(f"CASE WHEN {unknown} AND w{k} IS NULL THEN 'purchase.date' END")
+                missing.append((f"{unknown} AND w{k} IS NULL", "'purchase.date'"))
             missing += self.missing(rule.when, [unknown])
             if rule.unless is not None:
                 missing += self.missing(rule.unless, [unknown])
@@ -1025,24 +977,26 @@ class _Compiler:
                 guards = [f"a{k} IS NOT FALSE", f"lo{k} <> hi{k}"]
                 guards += [f"c{k}_{j} IS NOT TRUE" for j in range(i)]
                 missing += self.missing(case.when, guards)
+        determining = d.concat(keys)
+        if missing and unsure:
+            missing_list = (
+                f"CASE WHEN {' OR '.join(unsure)} THEN {_missing_list(d, missing)} "
+                f"ELSE {d.empty_list()} END"
+            )
+        else:
+            missing_list = d.empty_list()
         error = "vp_error IS NOT NULL"
         warnings = d.without_nulls(self.warning_terms)
         return [
             f"CASE WHEN {error} THEN 'error' ELSE 'decided' END AS status",
             f"CASE WHEN {error} THEN NULL ELSE {effect} END AS effect",
             f"CASE WHEN {error} THEN NULL ELSE {basis} END AS basis",
-            (
-                f"CASE WHEN {error} THEN {d.empty_list()} ELSE {d.without_nulls(keys)} END "
-                "AS determining"
-            ),
+            (f"CASE WHEN {error} THEN {d.empty_list()} ELSE {determining} END AS determining"),
             (
                 f"CASE WHEN {error} THEN {d.empty_list()} ELSE {self._obligations()} END "
                 "AS obligations"
             ),
-            (
-                f"CASE WHEN {error} THEN {d.empty_list()} ELSE {d.distinct_sorted(missing)} END "
-                "AS missing_facts"
-            ),
+            (f"CASE WHEN {error} THEN {d.empty_list()} ELSE {missing_list} END AS missing_facts"),
             f"CASE WHEN {error} THEN {d.empty_list()} ELSE {warnings} END AS warnings",
             "vp_error AS error",
         ]
@@ -1071,12 +1025,55 @@ class _Compiler:
 
 
 _NULL = "CAST(NULL AS BOOLEAN)"
+
+
+def _missing_list(d: Dialect, missing: Sequence[tuple[str, str]]) -> str:
+    """The missing facts, sorted, each once: one test per fact whose name is the same on
+    every row (the ``OR`` of its entries), and the others' names sorted with them."""
+    fixed: dict[str, list[str]] = {}
+    varying: list[str] = []
+    for test, name in missing:
+        if _LITERAL.fullmatch(name):
+            fixed.setdefault(name, []).append(test)
+        else:
+            varying.append(f"CASE WHEN {test} THEN {name} END")
+    items = [
+        f"CASE WHEN {' OR '.join(f'({t})' for t in fixed[name])} THEN {name} END"
+        for name in sorted(fixed, key=lambda n: n[1:-1].replace("''", "'"))
+    ]
+    if varying:
+        return d.distinct_sorted(items + varying)
+    return d.without_nulls(items)
+
+
+def _by_effect(rules: Sequence[tuple[Rule, int]]) -> dict[int, list[tuple[Rule, int]]]:
+    """The rules of one fixed effect (no cases), by the effect's severity, in rule order."""
+    out: dict[int, list[tuple[Rule, int]]] = {}
+    for rule, k in rules:
+        if not rule.cases:
+            out.setdefault(rule.effect.severity, []).append((rule, k))
+    return out
+
+
+def _pick(function: str, terms: Sequence[str]) -> str:
+    """``GREATEST``/``LEAST`` of ``terms`` (one term as it is)."""
+    return terms[0] if len(terms) == 1 else f"{function}({', '.join(terms)})"
+
+
+def _stage(name: str, items: Sequence[str], previous: str) -> str:
+    """A step of the query: the one before with ``items`` added."""
+    if not items:  # (PostgreSQL takes no trailing comma)
+        return f"{name} AS (\n  SELECT *\n  FROM {previous}\n)"
+    body = ",\n    ".join(items)
+    return f"{name} AS (\n  SELECT *,\n    {body}\n  FROM {previous}\n)"
+
+
 _VENDOR_ATOMS = (VendorOrigin, VendorId, VendorDesignated, UltimateOwnerOrigin)
 #: A missing fact's name that is the same on every row: one text literal.
 _LITERAL = re.compile(r"'[^']*'")
 #: The names the query gives its own columns.
 _INTERNAL = re.compile(
-    r"(vp_.*|[tnawk][0-9]+|fn[0-9]+|c[0-9]+_[0-9]+|lo[0-9]+|hi[0-9]+|L[0-9]+_.*)"
+    r"(vp_.*|[tnawk][0-9]+|fn[0-9]+|[cg][0-9]+_[0-9]+|lo[0-9]+|hi[0-9]+|L[0-9]+_.*)"
 )
 
 

@@ -60,6 +60,22 @@ class Dialect:
             return f"list_filter({self.text_list(items)}, lambda x: x IS NOT NULL)"
         return f"array_remove({self.text_list(items)}, NULL)"
 
+    def joined_keys(self, items: Sequence[str]) -> str:
+        """The non-``NULL`` items (rule keys, which hold no comma), at least one, in order."""
+        if self.name == "duckdb":
+            return f"string_split(concat_ws(',', {', '.join(items)}), ',')"
+        return f"string_to_array(concat_ws(',', {', '.join(items)}), ',')"
+
+    def concat(self, lists: Sequence[str]) -> str:
+        """The lists one after the other, a ``NULL`` one as empty."""
+        if not lists:
+            return self.empty_list()
+        if len(lists) == 1:
+            return f"COALESCE({lists[0]}, {self.empty_list()})"
+        if self.name == "duckdb":
+            return "flatten(list_filter([" + ", ".join(lists) + "], lambda x: x IS NOT NULL))"
+        return "(" + " || ".join(f"COALESCE({x}, {self.empty_list()})" for x in lists) + ")"
+
     def distinct_sorted(self, items: Sequence[str]) -> str:
         """The distinct non-``NULL`` items, sorted."""
         if not items:
