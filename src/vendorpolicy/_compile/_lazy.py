@@ -153,14 +153,28 @@ _FROM_CORE = (
 
 
 class RuleName:
-    """A rule's place in a decision's results and its names, shared by the views of it."""
+    """A rule's place in a decision's results and its names, shared by the views of it; and
+    the class of those views (see ``view_class``), made when first needed."""
 
-    __slots__ = ("index", "rule", "rule_set")
+    __slots__ = ("index", "rule", "rule_set", "view")
 
     def __init__(self, index: int, rule_set: str, rule: str) -> None:
         self.index = index
         self.rule_set = rule_set
         self.rule = rule
+        self.view: type[LazyRuleResult] | None = None
+
+    def view_class(self) -> type[LazyRuleResult]:
+        """A subclass of `LazyRuleResult` for this rule's views, holding the rule's names as
+        class attributes: a view is then one reference (its decision), and its ``rule`` and
+        ``rule_set`` are read at once."""
+        if self.view is None:
+            self.view = type(
+                "LazyRuleResult",
+                (LazyRuleResult,),
+                {"__slots__": (), "_name": self, "rule_set": self.rule_set, "rule": self.rule},
+            )
+        return self.view
 
 
 class LazyDecision(Decision):
@@ -265,9 +279,8 @@ class LazyDecision(Decision):
                 extra = self._state[4]
                 out.append(extra.fallback[program.rules[i].fallback].result)
             else:
-                view = _NEW(LazyRuleResult)
+                view = _NEW(name.view or name.view_class())
                 _SET_DECISION(view, self)
-                _SET_NAME(view, name)
                 out.append(view)
         return tuple(out)
 
@@ -424,10 +437,12 @@ _SET_MEMO = LazyDecision.__dict__["_memo"].__set__
 
 class LazyRuleResult(RuleResult):
     """A rule's result as a view: its rule set and rule at once, the rest (status, effects,
-    traces, …) computed by the interpreter the first time one is read."""
+    traces, …) computed by the interpreter the first time one is read. Views are instances of
+    a subclass per rule (``RuleName.view_class``), whose ``_name``, ``rule_set`` and ``rule``
+    are class attributes."""
 
-    # _decision: the decision; _name: the rule's RuleName (shared by every decision)
-    __slots__ = ("_decision", "_name")
+    # _decision: the decision; _name (a class attribute of the subclass): the rule's RuleName
+    __slots__ = ("_decision",)
     _decision: LazyDecision
     _name: RuleName
 
@@ -479,4 +494,3 @@ for _name in _RESULT_FIELDS:
         setattr(LazyRuleResult, _name, _view_field(_name))
 
 _SET_DECISION = LazyRuleResult.__dict__["_decision"].__set__
-_SET_NAME = LazyRuleResult.__dict__["_name"].__set__
