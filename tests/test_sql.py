@@ -200,8 +200,11 @@ _ODD_CATEGORIES = [
 _NO = attrs.make_class("_NoVocabulary", {"facts": attrs.field(default=None)})()
 
 
+_FEW = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+
+
 class TestVocabulary:
-    @_CHEAP
+    @_FEW
     @given(st.data(), rule_sets(with_vocabularies=True), _DATES)
     def test_bad_cells_agree_with_the_interpreter(self, data, rule_set, as_of) -> None:
         """On generated rule sets with vocabularies and rows with bad cells mixed in, DuckDB
@@ -217,7 +220,7 @@ class TestVocabulary:
         )
         _agree(rule_set, ps, _screen(rule_set, ps, as_of=as_of), as_of=as_of)
 
-    @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st.data(), rule_sets(with_vocabularies=True))
     def test_postgres_dialect_agrees_on_bad_cells(self, data, rule_set) -> None:
         """The PostgreSQL dialect (run in DuckDB) refuses and warns as the interpreter does."""
@@ -242,8 +245,8 @@ class TestVocabulary:
                 purchases_for(rule_set)
                 .map(_table_ready)
                 .flatmap(lambda p: _bad_cells(p, rule_set)),
-                min_size=20,
-                max_size=40,
+                min_size=12,
+                max_size=24,
             )
         )
         def check(ps: list[Purchase]) -> None:
@@ -654,7 +657,7 @@ def _may_buy_rows(rule_set: RuleSet, partial: Any, rows: list[Any], effects: Any
 
 
 class TestCatalog:
-    @_CHEAP
+    @_FEW
     @given(_catalog_cases(), st.sampled_from([("allow",), ("allow", "warn"), ("deny",)]))
     def test_where_selects_the_rows_may_buy_gives(self, case, effects) -> None:
         """`to_sql_where` run in DuckDB selects exactly the catalog rows that
@@ -669,7 +672,7 @@ class TestCatalog:
         want = _may_buy_rows(rule_set, partial, rows, {Effect(e) for e in effects})
         assert got == want
 
-    @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
     @given(_catalog_cases())
     def test_postgres_where_selects_alike(self, case) -> None:
         """The PostgreSQL dialect's condition (run in DuckDB) selects the same rows."""
