@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from vendorpolicy import (
     Buyer,
+    Money,
     Purchase,
     Registry,
     Rule,
@@ -199,8 +200,11 @@ _ODD_CATEGORIES = [
 _NO = attrs.make_class("_NoVocabulary", {"facts": attrs.field(default=None)})()
 
 
+_FEW = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+
+
 class TestVocabulary:
-    @_CHEAP
+    @_FEW
     @given(st.data(), rule_sets(with_vocabularies=True), _DATES)
     def test_bad_cells_agree_with_the_interpreter(self, data, rule_set, as_of) -> None:
         """On generated rule sets with vocabularies and rows with bad cells mixed in, DuckDB
@@ -216,7 +220,7 @@ class TestVocabulary:
         )
         _agree(rule_set, ps, _screen(rule_set, ps, as_of=as_of), as_of=as_of)
 
-    @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st.data(), rule_sets(with_vocabularies=True))
     def test_postgres_dialect_agrees_on_bad_cells(self, data, rule_set) -> None:
         """The PostgreSQL dialect (run in DuckDB) refuses and warns as the interpreter does."""
@@ -241,8 +245,8 @@ class TestVocabulary:
                 purchases_for(rule_set)
                 .map(_table_ready)
                 .flatmap(lambda p: _bad_cells(p, rule_set)),
-                min_size=20,
-                max_size=40,
+                min_size=12,
+                max_size=24,
             )
         )
         def check(ps: list[Purchase]) -> None:
@@ -578,3 +582,123 @@ class TestMisspelt:
                 assert f"fact `{fact}`" in row["error"]
 
         check()
+
+
+@st.composite
+def _catalog_cases(draw: st.DrawFn) -> tuple[RuleSet, Any, list[tuple[Vendor | None, Any]]]:
+    """A rule set (with a vocabulary, sometimes), a partial purchase that fixes the buyer and
+    some of the rest, and catalog rows (vendor, category), some outside the vocabulary."""
+    from vendorpolicy.analysis import Partial
+    from vendorpolicy.testing import FACT_POOL, buyers, categories, vendors
+
+    rule_set = draw(rule_sets(with_vocabularies=True))
+    facts = draw(
+        st.dictionaries(st.sampled_from(sorted(FACT_POOL)), st.none(), max_size=2).flatmap(
+            lambda keys: st.fixed_dictionaries({k: st.sampled_from(FACT_POOL[k]) for k in keys})
+        )
+    )
+    partial = Partial(
+        buyer=draw(buyers()),
+        date=draw(_DATES),
+        as_of=draw(_DATES),
+        value=draw(st.none() | st.builds(Money, amount=st.sampled_from([0, 10**5, 10**8]),
+                                         currency=st.sampled_from(["JPY", "USD"]))),
+        facts=facts,
+    )  # fmt: skip
+    vendor_rows = st.none() | vendors(max_chain=1).map(
+        lambda v: Vendor(id=v.id, country=v.country, designations=v.designations)
+    )
+    category_rows = st.none() | categories() | st.sampled_from(_ODD_CATEGORIES)
+    rows = draw(st.lists(st.tuples(vendor_rows, category_rows), min_size=1, max_size=12))
+    return rule_set, partial, rows
+
+
+def _catalog_table(con: Any, rows: list[tuple[Vendor | None, Any]]) -> None:
+    import pyarrow as pa
+
+    def cat(c: Any) -> str | None:
+        return None if c is None else (c if isinstance(c, str) else c.path)
+
+    table = pa.table(
+        {
+            "row": pa.array(list(range(len(rows))), type=pa.int64()),
+            "vendor_id": pa.array([None if v is None else v.id for v, _ in rows], pa.string()),
+            "vendor_country": pa.array([None if v is None else v.country for v, _ in rows]),
+            "vendor_designations": pa.array(
+                [None if v is None else sorted(v.designations) for v, _ in rows],
+                type=pa.list_(pa.string()),
+            ),
+            "category": pa.array([cat(c) for _, c in rows], pa.string()),
+        }
+    )
+    con.register("catalog", con.from_arrow(table))
+
+
+def _selected(con: Any, where: str, alias: str = "") -> list[int]:
+    """The `row` numbers of the catalog rows `where` selects, in order."""
+    query = f"SELECT row FROM catalog {alias} WHERE {where} ORDER BY row"  # noqa: S608
+    return [r for (r,) in con.execute(query).fetchall()]
+
+
+def _may_buy_rows(rule_set: RuleSet, partial: Any, rows: list[Any], effects: Any) -> list[int]:
+    """The rows `analysis.screen_catalog` decides with one of `effects` (a row it refuses,
+    by the vocabulary, is left out)."""
+    from vendorpolicy.analysis import screen_catalog
+
+    out = []
+    for i, row in enumerate(rows):
+        try:
+            (entry,) = screen_catalog(rule_set, partial, [row])
+        except VocabularyError:
+            continue
+        if entry.effect in effects:
+            out.append(i)
+    return out
+
+
+class TestCatalog:
+    @_FEW
+    @given(_catalog_cases(), st.sampled_from([("allow",), ("allow", "warn"), ("deny",)]))
+    def test_where_selects_the_rows_may_buy_gives(self, case, effects) -> None:
+        """`to_sql_where` run in DuckDB selects exactly the catalog rows that
+        `analysis.screen_catalog` decides with one of the effects (and not refused)."""
+        from vendorpolicy import Effect, to_sql_where
+
+        rule_set, partial, rows = case
+        con = duckdb.connect()
+        _catalog_table(con, rows)
+        where = to_sql_where(rule_set, partial, effects=effects)
+        got = _selected(con, where)
+        want = _may_buy_rows(rule_set, partial, rows, {Effect(e) for e in effects})
+        assert got == want
+
+    @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(_catalog_cases())
+    def test_postgres_where_selects_alike(self, case) -> None:
+        """The PostgreSQL dialect's condition (run in DuckDB) selects the same rows."""
+        from vendorpolicy import Effect, to_sql_where
+
+        rule_set, partial, rows = case
+        con = duckdb.connect()
+        _catalog_table(con, rows)
+        where = to_sql_where(rule_set, partial, dialect="postgres", table="c")
+        got = _selected(con, where, "AS c")
+        assert got == _may_buy_rows(rule_set, partial, rows, {Effect.ALLOW})
+
+    @pytest.mark.parametrize("name", ["us-ndaa-889", "jp-2018", "uk-telecoms"])
+    def test_a_pack_catalog(self, name: str) -> None:
+        """On a pack, for a public buyer, the condition selects the rows `may_buy` gives."""
+        from vendorpolicy import Effect, to_sql_where
+        from vendorpolicy.analysis import Partial
+
+        rule_set = packs.load(name)
+        partial = Partial(buyer=_BUYER, date=dt.date(2024, 4, 1))
+        vendors_ = [None, Vendor(id="huawei", country="CN"), Vendor(id="nec", country="JP"),
+                    Vendor(id="x", country="CN", designations={"covered"})]  # fmt: skip
+        cats = [None, "telecom/network", "it/server", "video/surveillance/camera", "telecomx"]
+        rows = [(v, c) for v in vendors_ for c in cats]
+        con = duckdb.connect()
+        _catalog_table(con, rows)
+        where = to_sql_where(rule_set, partial)
+        got = _selected(con, where)
+        assert got == _may_buy_rows(rule_set, partial, rows, {Effect.ALLOW})

@@ -104,7 +104,7 @@ if _typing.TYPE_CHECKING:
         Resolution,
     )
     from vendorpolicy._schema import rule_set_schema
-    from vendorpolicy._sql import to_sql
+    from vendorpolicy._sql import to_sql, to_sql_where
     from vendorpolicy._trace import Trace
     from vendorpolicy._vocabulary import FactLocation, FactSpec, Vocabulary, bundled_vocabulary
 
@@ -168,6 +168,7 @@ _LAZY = {
     "ScreenedColumns": "_columns",
     "screen_columns": "_columns",
     "to_sql": "_sql",
+    "to_sql_where": "_sql",
     "write_results": "_ledger",
     "DetectedFormat": "_ledger",
     "detect_format": "_ledger",
@@ -295,6 +296,7 @@ __all__ = [
     "screen_ledger",
     "supply_hint",
     "to_sql",
+    "to_sql_where",
     "unstructure",
     "vendor",
     "write_results",

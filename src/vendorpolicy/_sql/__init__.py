@@ -15,8 +15,10 @@ from vendorpolicy._sql._compiler import (
     to_sql,
 )
 from vendorpolicy._sql._rows import purchase_columns
+from vendorpolicy._sql._where import CATALOG_COLUMNS, to_sql_where
 
 __all__ = [
+    "CATALOG_COLUMNS",
     "COLUMNS",
     "DECISION_COLUMNS",
     "FACT_PREFIX",
@@ -24,4 +26,5 @@ __all__ = [
     "compile_query",
     "purchase_columns",
     "to_sql",
+    "to_sql_where",
 ]

@@ -652,10 +652,14 @@ class _Compiler:
             ("vp_sector IS NULL", "'buyer_sector is empty'"),
             (f"vp_sector NOT IN ({sectors})", "'unknown buyer_sector `' || vp_sector || '`'"),
         ]
+        # (a value the rules name is well formed: the pattern is matched on the others only)
+        named = self._named()
         if "category" in available:
             checks.append(
                 (
-                    f"NOT {d.full_match('vp_category', _CATEGORY)}",
+                    _unless_named(
+                        "vp_category", named["category"], d.full_match("vp_category", _CATEGORY)
+                    ),
                     "'invalid category `' || vp_category || '`'",
                 )
             )
@@ -665,7 +669,7 @@ class _Compiler:
             )
         checks.extend(
             (
-                f"NOT {d.full_match(column, '[A-Z]{2}')}",
+                _unless_named(column, named[name], d.full_match(column, "[A-Z]{2}")),
                 f"'invalid {name} `' || {column} || '`'",
             )
             for name, column in (
@@ -709,6 +713,22 @@ class _Compiler:
             vocabulary = f"NULLIF(concat_ws('; ', {', '.join(problems)}), '')"
         self.warning_terms = warnings
         return f"CASE {whens} ELSE {vocabulary} END AS vp_error"
+
+    def _named(self) -> dict[str, set[str]]:
+        """The categories and countries the rules name (each well formed)."""
+        out: dict[str, set[str]] = {
+            "category": set(),
+            "vendor_country": set(),
+            "buyer_country": set(),
+        }
+        for node in self.atoms:
+            if isinstance(node, CategoryWithin):
+                out["category"].update(c.path for c in node.categories)
+            elif isinstance(node, (VendorOrigin, UltimateOwnerOrigin)):
+                out["vendor_country"].update(node.countries)
+            elif isinstance(node, BuyerCountry):
+                out["buyer_country"].update(node.countries)
+        return out
 
     def _fact_columns(self) -> list[tuple[str, str]]:
         """Every fact column of the table, read by the rules or not: (name, ``vp_in`` column)."""
@@ -1025,6 +1045,14 @@ class _Compiler:
 
 
 _NULL = "CAST(NULL AS BOOLEAN)"
+
+
+def _unless_named(column: str, named: set[str], matches: str) -> str:
+    """Whether ``column`` fails the pattern test ``matches``, which only a value the rules do
+    not name is put to."""
+    if not named:
+        return f"NOT {matches}"
+    return f"CASE WHEN {column} IN ({_texts(named)}) THEN FALSE ELSE NOT {matches} END"
 
 
 def _missing_list(d: Dialect, missing: Sequence[tuple[str, str]]) -> str:
