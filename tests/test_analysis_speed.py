@@ -15,7 +15,7 @@ from vendorpolicy._engine import interpret
 from vendorpolicy._predicates import AllComponents, AnyComponent
 from vendorpolicy._trace import trace_purchase
 from vendorpolicy.analysis import equivalent
-from vendorpolicy.analysis._questions import _Analysis, _pair
+from vendorpolicy.analysis._questions import _Analysis, _merge_many, _pair
 from vendorpolicy.analysis._search import _VALUE
 from vendorpolicy.analysis._space import Space
 from vendorpolicy.testing import predicates, rule_sets, rules
@@ -77,3 +77,42 @@ class TestSharedSpace:
             for p in (space.purchase(pt) for pt in space.points())
         )
         assert equivalent(rs, without) is not separated
+
+
+def _points_of(region: list[int]) -> set[tuple[int, ...]]:
+    bits = [
+        [c for c in range(region[d].bit_length()) if region[d] >> c & 1] for d in range(len(region))
+    ]
+    return set(itertools.product(*bits))
+
+
+class TestMergeMany:
+    @settings(max_examples=50)
+    @given(
+        st.lists(st.integers(min_value=1, max_value=4), min_size=1, max_size=4).flatmap(
+            lambda sizes: st.tuples(
+                st.just(sizes),
+                st.sets(st.tuples(*(st.integers(0, n - 1) for n in sizes)), min_size=1),
+            )
+        )
+    )
+    def test_merged_regions_cover_the_leaves_exactly(
+        self, drawn: tuple[list[int], set[tuple[int, ...]]]
+    ) -> None:
+        """Merging many leaves (points here) gives disjoint regions whose points are exactly
+        the leaves' points, and no more regions than leaves."""
+        _, chosen = drawn
+        leaves = [[1 << c for c in point] for point in sorted(chosen)]
+        merged = _merge_many(leaves)
+        covered: set[tuple[int, ...]] = set()
+        for region in merged:
+            points = _points_of(region)
+            assert not points & covered  # disjoint
+            covered |= points
+        assert covered == chosen
+        assert len(merged) <= len(leaves)
+
+    def test_a_full_product_merges_into_one_region(self) -> None:
+        """Every point of a 3 x 2 grid, as leaves, merges into the one region of the grid."""
+        leaves = [[1 << a, 1 << b] for a in range(3) for b in range(2)]
+        assert _merge_many(leaves) == [[0b111, 0b11]]

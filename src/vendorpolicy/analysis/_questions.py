@@ -159,7 +159,7 @@ class _Analysis:
     def merge(self, leaves: list[list[int]]) -> list[list[int]]:
         """Leaves of one outcome merged where they differ in one dimension only."""
         if len(leaves) > _MERGE_LIMIT:
-            return leaves
+            return _merge_many(leaves)
         items = [list(x) for x in leaves]
         changed = True
         while changed:
@@ -245,6 +245,26 @@ def _unshared(da: Decider, db: Decider) -> frozenset[int]:
         if r.rule not in held_a:
             out |= r.atoms
     return frozenset(out)
+
+
+def _merge_many(leaves: list[list[int]]) -> list[list[int]]:
+    """Many leaves of one outcome merged, a dimension at a time: the leaves that agree on
+    every other dimension become one region (their union, since leaves are disjoint), and
+    the passes go on while any merge is made. Hashing the other dimensions keeps each pass
+    linear, where comparing pairs would be quadratic."""
+    items = [tuple(x) for x in leaves]
+    changed = True
+    while changed:
+        changed = False
+        for d in range(len(items[0]) if items else 0):
+            groups: dict[tuple[int, ...], int] = {}
+            for it in items:
+                rest = it[:d] + it[d + 1 :]
+                groups[rest] = groups.get(rest, 0) | it[d]
+            if len(groups) < len(items):
+                changed = True
+                items = [(*rest[:d], mask, *rest[d:]) for rest, mask in groups.items()]
+    return [list(x) for x in items]
 
 
 def _check(decision: Decision, effect: Effect, what: str) -> None:

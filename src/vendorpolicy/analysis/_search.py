@@ -15,6 +15,7 @@ and every witness reported is decided again by the interpreter (see ``_questions
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -95,6 +96,8 @@ class Compiled:
         #: A vendor or category condition's value on a part's vendor or category (kept with
         #: the value, so that its id stays its own), by the condition and that id.
         self._on_part: dict[tuple[Predicate, int], tuple[bool | None, object]] = {}
+        #: How many rules read each atom (the search settles the most read first).
+        self.uses: dict[int, int] = {}
         #: Per atom: how a component condition is worked out from its parts (see `_Parts`).
         self._parts: list[_Parts | None] = []
 
@@ -151,6 +154,15 @@ class Compiled:
         i = self.atom(node)
         return (lambda m: m(i)), frozenset({i})
 
+    def kinds(self, i: int, d: int, mask: int) -> list[tuple[int, int]]:
+        """The classes of ``mask`` (of dimension ``d``) that atom ``i`` may tell apart, each
+        with the classes it stands for: every class alone, except for a component condition
+        on the components dimension, where the lists of parts alike for it are one kind."""
+        parts = self._parts[i]
+        if parts is None or d != self.space.index["components"]:
+            return [(c, 1 << c) for c in _bits(mask)]
+        return parts.kinds(mask)
+
     def value(self, i: int, region: Sequence[int]) -> Mask:
         """Atom ``i``'s mask over ``region``."""
         reads = self.atom_reads[i]
@@ -161,23 +173,33 @@ class Compiled:
             found = cache.get(mask)
             if found is None:
                 found = 0
-                for c in _bits(mask):
+                for c, _ in self.kinds(i, d0, mask):
                     found |= self._exact(i, reads, (c,))
                 cache[mask] = found
             return found
         loose = [d for d in reads if region[d] & (region[d] - 1)]
-        if len(loose) > 1:
+        if len(loose) > 1 and _product(region, loose) > _PRODUCT_LIMIT:
             return T | F | N
         key = tuple(region[d] for d in reads)
         cache = self._cache[i]
         found = cache.get(key)
+        if found is None and len(loose) > 1:
+            # Every combination of the loose dimensions' classes (a few hundred at most).
+            found = 0
+            for key_ in itertools.product(
+                *(list(_bits(region[d])) if d in loose else [_low(region[d])] for d in reads)
+            ):
+                found |= self._exact(i, reads, key_)
+                if found == T | F | N:
+                    break
+            cache[key] = found
         if found is None:
             if not loose:
                 found = self._exact(i, reads, tuple(_low(region[d]) for d in reads))
             else:
                 found = 0
                 d0 = loose[0]
-                for c in _bits(region[d0]):
+                for c, _ in self.kinds(i, d0, region[d0]):
                     point = tuple(c if d == d0 else _low(region[d]) for d in reads)
                     found |= self._exact(i, reads, point)
                     if found == T | F | N:
@@ -246,6 +268,9 @@ class _Parts:
                 self.context.append((j, where))
         self._part_values: dict[int, tuple[bool | None, ...]] = {}
         self._done: dict[tuple[Any, ...], Mask] = {}
+        self._kinds: dict[int, list[tuple[int, int]]] = {}
+        #: The classes of the components dimension by kind (see `kinds`), once worked out.
+        self._by_shape: list[int] | None = None
 
     @staticmethod
     def of(compiled: Compiled, node: AnyComponent | AllComponents) -> _Parts | None:
@@ -265,6 +290,27 @@ class _Parts:
         if found is None:
             found = tuple(self.compiled.on_part(a, part) for a in self.part_atoms)
             self._part_values[id(part)] = found
+        return found
+
+    def kinds(self, mask: int) -> list[tuple[int, int]]:
+        """The classes of ``mask`` by the values of the condition's part atoms on their parts
+        (classes alike in these take the same value in every context): one class of each
+        kind, with the classes of that kind; undeclared and no components each alone."""
+        found = self._kinds.get(mask)
+        if found is None:
+            if self._by_shape is None:
+                by_shape: dict[Any, int] = {}
+                for c, cell in enumerate(self.cells):
+                    parts = cell.value
+                    shape: Any = (c,) if not parts else tuple(self._of_part(p) for p in parts)
+                    by_shape[shape] = by_shape.get(shape, 0) | (1 << c)
+                self._by_shape = list(by_shape.values())
+            found = []
+            for members in self._by_shape:
+                inside = members & mask
+                if inside:
+                    found.append((_low(inside), inside))
+            self._kinds[mask] = found
         return found
 
     def value(self, key: tuple[int, ...]) -> Mask | None:
@@ -320,6 +366,18 @@ def _assumed(node: Predicate, customs: dict[str, Any], assume: Any) -> Predicate
     return assume(rs, customs).rules[0].when  # type: ignore[no-any-return]
 
 
+#: A condition reading several dimensions is evaluated on every combination of their classes
+#: in a region up to this many (beyond, its value there is taken to be anything).
+_PRODUCT_LIMIT = 1024
+
+
+def _product(region: Sequence[int], dims: Sequence[int]) -> int:
+    out = 1
+    for d in dims:
+        out *= bin(region[d]).count("1")
+    return out
+
+
 def _low(mask: int) -> int:
     return (mask & -mask).bit_length() - 1
 
@@ -362,6 +420,8 @@ class _Rule:
         self.applies_atoms = frozenset().union(*(p[1] for p in parts))
         self.cases = [compiled.compile(c.when) for c in rule.cases]
         self.atoms = self.applies_atoms.union(*(c[1] for c in self.cases))
+        for a in self.atoms:
+            compiled.uses[a] = compiled.uses.get(a, 0) + 1
 
 
 class _Layer:
@@ -657,7 +717,9 @@ class Search:
         reads = self.compiled.atom_reads
         best: int | None = None
         size = 0
-        for a in sorted(pending):
+        uses = self.compiled.uses
+        order = sorted(pending, key=lambda a: (-uses.get(a, 0), a))
+        for a in order:
             r = reads[a]
             loose = [d for d in r if current[d] & (current[d] - 1)]
             if len(loose) == 1:
@@ -674,6 +736,25 @@ class Search:
                 n = bin(current[d]).count("1")
                 if n > 1 and (best is None or n < size):
                     best, size = d, n
+        for a in order:
+            # An atom reading several loose dimensions: the classes of one of them grouped
+            # by the atom's values across the others (classes that act alike stay together).
+            r = reads[a]
+            loose = sorted(
+                (d for d in r if current[d] & (current[d] - 1)),
+                key=lambda d: bin(current[d]).count("1"),
+            )
+            if len(loose) < 2 or _product(current, loose) > _PRODUCT_LIMIT:
+                continue
+            for d in loose:
+                columns = self._columns(a, r, d, loose, current)
+                if len(columns) > 1:
+                    out = []
+                    for mask in columns.values():
+                        part = list(current)
+                        part[d] = mask
+                        out.append(part)
+                    return out
         if best is None:  # pragma: no cover - a settled atom reported as unsettled
             raise AssertionError("no dimension to split")
         out = []
@@ -692,11 +773,27 @@ class Search:
             at = r.index(d)
             key = [_low(current[x]) for x in r]
             found = {}
-            for c in _bits(current[d]):
+            for c, members in self.compiled.kinds(a, d, current[d]):
                 key[at] = c
                 v = self.compiled._exact(a, r, tuple(key))
-                found[v] = found.get(v, 0) | (1 << c)
+                found[v] = found.get(v, 0) | members
             self._split_memo[memo] = found
+        return found
+
+    def _columns(
+        self, a: int, r: tuple[int, ...], d: int, loose: list[int], current: list[int]
+    ) -> dict[tuple[Mask, ...], int]:
+        """The classes of ``current[d]`` by atom ``a``'s values on every combination of the
+        other loose dimensions' classes."""
+        others = [
+            list(_bits(current[x])) if x in loose and x != d else [_low(current[x])] for x in r
+        ]
+        at = r.index(d)
+        found: dict[tuple[Mask, ...], int] = {}
+        for c in _bits(current[d]):
+            others[at] = [c]
+            column = tuple(self.compiled._exact(a, r, key) for key in itertools.product(*others))
+            found[column] = found.get(column, 0) | (1 << c)
         return found
 
     def witness_point(self, region: Sequence[int]) -> dict[int, int]:

@@ -395,8 +395,24 @@ class Space:
             cells.append(Cell(label, cat))
         self._add("category", cells)
 
-    def _build_vendor(self) -> None:  # noqa: PLR0915 - one search, read top to bottom
+    def _build_vendor(self) -> None:
+        """The vendor classes, which depend on the vendor conditions alone (in their order):
+        kept for the next space with the same ones (a rule set less a rule, in lint)."""
         atoms: list[Any] = self._of(_VENDOR_KINDS)
+        key = tuple(atoms)
+        found = _vendor_kept.get(key)
+        if found is None:
+            notes = len(self.notes)
+            self._build_vendor_classes(atoms)
+            found = (self.dims[self.index["vendor"]].cells, tuple(self.notes[notes:]))
+            if len(_vendor_kept) >= _VENDOR_KEPT:
+                del _vendor_kept[next(iter(_vendor_kept))]
+            _vendor_kept[key] = found
+            return
+        self.notes.extend(found[1])
+        self._add("vendor", found[0])
+
+    def _build_vendor_classes(self, atoms: list[Any]) -> None:  # noqa: PLR0915 - one search
         if not atoms:
             self._add("vendor", [Cell("any", None)])
             return
@@ -837,6 +853,11 @@ class Space:
         for d in self.dims:
             out *= len(d.cells)
         return out
+
+
+#: The vendor classes of the last few spaces, by their vendor conditions (see `_build_vendor`).
+_vendor_kept: dict[tuple[Predicate, ...], tuple[tuple[Cell, ...], tuple[str, ...]]] = {}
+_VENDOR_KEPT = 4
 
 
 class _MissingFact:
