@@ -205,12 +205,14 @@ def _per_class(
     d: int,
     start: list[int],
     test: Callable[[list[int], dict[int, tuple[int, int]]], bool],
+    *,
+    prune: Callable[[list[int], MaskOf], bool] | None = None,
 ) -> bool:
     """Search ``start`` keeping dimension ``d`` whole: split the other dimensions the rule's
     unsettled atoms read until only ``d`` is loose, then call ``test`` with the region and, on
     each feasible class of ``d``, the rule's exact value (``T``, ``F`` or ``N``) and its value
     as :func:`_own` takes it (a region on which both are one value all over is not split
-    further). True as soon as a test is."""
+    further). ``prune`` drops a region at once. True as soon as a test is."""
     search, reads = a.search, a.compiled.atom_reads
     # The purchase and acquisition dates constrain each other (equipment is not acquired after
     # it is bought): with d one of them, the other is settled first, so that the classes of d
@@ -224,6 +226,8 @@ def _per_class(
         if not search.feasible(current):
             continue
         m = search.masks(current)
+        if prune is not None and prune(current, m):
+            continue
         pending = [x for x in r.applies_atoms if m(x) not in SINGLE]
         loose = {e for x in pending for e in reads[x] if e != d and current[e] & (current[e] - 1)}
         if coupled is not None and current[coupled] & (current[coupled] - 1):
@@ -299,7 +303,21 @@ def _broad(a: _Analysis, rule_set: RuleSet, decider: Decider, r: _Rule, d: int) 
                     return True
         return False
 
-    _per_class(a, r, d, [_known(a, e) for e in range(len(a.space.dims))], test)
+    own = _own(a, r)
+    search = a.search
+
+    def prune(current: list[int], m: MaskOf) -> bool:
+        """No point here can be broad: the rule is never unknown on its own, or some class
+        of d rules it out all over the region (values over a region hold every point's)."""
+        if not own(m) & N:
+            return True
+        for c in _class_bits(current[d]):
+            part = _with(current, d, 1 << c)
+            if search.feasible(part) and own(search.masks(part)) == F:
+                return True
+        return False
+
+    _per_class(a, r, d, [_known(a, e) for e in range(len(a.space.dims))], test, prune=prune)
     return found[0] if found else None
 
 
@@ -343,7 +361,11 @@ def _decides(
             return True
         return False
 
-    _per_class(a, r, d, region, test)
+    def prune(_current: list[int], m: MaskOf) -> bool:
+        value = r.applies(m)
+        return not (value & T and value & F)
+
+    _per_class(a, r, d, region, test, prune=prune)
     return found[0] if found else None
 
 
