@@ -19,12 +19,22 @@ from vendorpolicy import (
     Rule,
     RuleSet,
     category,
+    components,
     fact,
     vendor,
 )
 from vendorpolicy._decision import Basis, Decision, RuleStatus
 from vendorpolicy._engine import interpret, outcome_range
-from vendorpolicy._predicates import AllOf, AnyOf, FactIn
+from vendorpolicy._predicates import (
+    AllComponents,
+    AllOf,
+    AnyComponent,
+    AnyOf,
+    FactIn,
+    Not,
+    Predicate,
+)
+from vendorpolicy._trace import trace_purchase
 from vendorpolicy.analysis import Finding, lint
 from vendorpolicy.analysis._space import Space
 from vendorpolicy.testing import CATEGORY_POOL, FACT_POOL, predicates, rule_sets
@@ -101,6 +111,21 @@ class TestSeeded:
         assert _broad(RuleSet(id="w", version="1", rules=[_ban(), ask])) == []
         assert _broad(RuleSet(id="e", version="1", rules=[everyone])) == []
 
+    def test_unknown_component_fact_is_scoped_by_the_component(self) -> None:
+        """A rule over the vendor or an essential covered component (as NDAA section 889 Part A
+        has it) escalates whatever the vendor while the component's `essential` is not
+        stated, but the component's own conditions scope it: not broad. The same rule with a
+        purchase-level stand-in for the category is."""
+        covered = vendor.designated({"covered"}) & category.within("telecom")
+        part = components.any(covered & fact("essential").is_true)
+        scoped = Rule(id="part-a", when=covered | part, effect="review")
+        assert _broad(RuleSet(id="a", version="1", rules=[scoped])) == []
+        loose = Rule(
+            id="loose", when=covered | part | fact("network-equipment").is_true, effect="review"
+        )
+        found = {(f.rule, f.dimension) for f in _broad(RuleSet(id="b", version="1", rules=[loose]))}
+        assert ("loose", "category") in found
+
     def test_seeded_into_a_bundled_pack(self) -> None:
         """A broad rule added to the jp-2018 pack is the one broad escalation lint reports."""
         from vendorpolicy.packs import load
@@ -142,6 +167,37 @@ def _escalated(rule_set: RuleSet, decision: Decision) -> bool:
     return decision.effect > max(los)
 
 
+def _kleene(node: Predicate, p: Purchase) -> bool | None:
+    """The node's value on ``p`` with every unknown condition on components taken as false."""
+    if isinstance(node, (AllOf, AnyOf)):
+        values = [_kleene(op, p) for op in node.operands]
+        stop = isinstance(node, AnyOf)
+        if stop in values:
+            return stop
+        return None if None in values else not stop
+    if isinstance(node, Not):
+        inner = _kleene(node.operand, p)
+        return None if inner is None else not inner
+    value = trace_purchase(node, p).value
+    if isinstance(node, (AnyComponent, AllComponents)) and value is None:
+        return False
+    return value
+
+
+def _own(rule: Rule, p: Purchase) -> bool | None:
+    """Whether the rule applies to ``p``, unknown conditions on components taken as false."""
+    window: bool | None = True
+    if rule.has_window:
+        window = None if p.date is None else rule.in_force(p.date)
+    parts = [window, _kleene(rule.when, p)]
+    if rule.unless is not None:
+        unless = _kleene(rule.unless, p)
+        parts.append(None if unless is None else not unless)
+    if False in parts:
+        return False
+    return None if None in parts else True
+
+
 def _is_fact(name: str) -> bool:
     return name.startswith("facts.") or (name.startswith("components[") and ".facts." in name)
 
@@ -180,14 +236,16 @@ def _brute_broad(rule_set: RuleSet, space: Space) -> set[tuple[str, str]]:
         unknown = [
             r.rule
             for r in decision.results
-            if r.rule_set == rule_set.id and r.status is RuleStatus.UNKNOWN
+            if r.rule_set == rule_set.id
+            and r.status is RuleStatus.UNKNOWN
+            and _own(rule_set.rule(r.rule), p) is None
         ]
         missing = [d for d in facts if dims[d].cells[point[d]].unknown]
         for rule, d in itertools.product(unknown, scope):
             if (rule, dims[d].name) in found:
                 continue
             others = [{**point, d: c} for c in _known(space, d) if space.feasible({**point, d: c})]
-            if any(_status(rule_set, rule, space.purchase(q)) in _OUT for q in others):
+            if any(_own(rule_set.rule(rule), space.purchase(q)) is False for q in others):
                 continue
             for values in itertools.product(
                 *([c for c, cell in enumerate(dims[e].cells) if not cell.unknown] for e in missing)

@@ -18,7 +18,9 @@
   telecom equipment, but while a fact is missing an office laptop goes to review too. The
   witness is such a purchase (the value of D least like what the rule names); ``dimension``
   is D and ``facts`` the missing facts. Facts and ``custom`` answers are never D: asking for a
-  fact is what an escalation is. Up to ``_LEAVES`` escalated regions are tried per class of D.
+  fact is what an escalation is. The rule must stay unknown with its unknown conditions on
+  components taken as false: a missing fact of a component is scoped by the component's own
+  conditions. Up to ``_LEAVES`` escalated regions are tried per class of D.
 * ``conflict`` (warning under first-match, where rule order decides; under most-severe, where
   the most severe effect is meant to win, an ``info`` given only when asked for): two rules with
   different effects both apply to a purchase, the witness.
@@ -38,7 +40,7 @@ from attrs import frozen
 
 from vendorpolicy._decision import Basis, RuleStatus
 from vendorpolicy._engine import interpret
-from vendorpolicy._predicates import Always, Predicate
+from vendorpolicy._predicates import AllComponents, Always, AnyComponent, Predicate
 from vendorpolicy._rules import Combining, Rule, RuleSet
 from vendorpolicy._trace import trace_purchase
 from vendorpolicy.analysis._questions import Witness, _Analysis, _analysis, _differences
@@ -202,40 +204,63 @@ def _per_class(
     r: _Rule,
     d: int,
     start: list[int],
-    test: Callable[[list[int], dict[int, int]], bool],
+    test: Callable[[list[int], dict[int, tuple[int, int]]], bool],
+    *,
+    prune: Callable[[list[int], MaskOf], bool] | None = None,
 ) -> bool:
     """Search ``start`` keeping dimension ``d`` whole: split the other dimensions the rule's
-    unsettled atoms read until only ``d`` is loose, then call ``test`` with the region and the
-    rule's exact value (``T``, ``F`` or ``N``) on each feasible class of ``d`` (a region on
-    which the rule has one value all over is not split further). True as soon as a test is."""
+    unsettled atoms read until only ``d`` is loose, then call ``test`` with the region and, on
+    each feasible class of ``d``, the rule's exact value (``T``, ``F`` or ``N``) and its value
+    as :func:`_own` takes it (a region on which both are one value all over is not split
+    further). ``prune`` drops a region at once. True as soon as a test is."""
     search, reads = a.search, a.compiled.atom_reads
     # The purchase and acquisition dates constrain each other (equipment is not acquired after
     # it is bought): with d one of them, the other is settled first, so that the classes of d
     # feasible in a region are feasible together.
     index = a.space.index
     coupled = {index["acquired"]: index["date"], index["date"]: index["acquired"]}.get(d)
+    own = _own(a, r)
     stack = [list(start)]
     while stack:
         current = stack.pop()
         if not search.feasible(current):
             continue
         m = search.masks(current)
+        if prune is not None and prune(current, m):
+            continue
         pending = [x for x in r.applies_atoms if m(x) not in SINGLE]
         loose = {e for x in pending for e in reads[x] if e != d and current[e] & (current[e] - 1)}
         if coupled is not None and current[coupled] & (current[coupled] - 1):
             stack.extend(_with(current, coupled, 1 << c) for c in _class_bits(current[coupled]))
             continue
-        if loose and r.applies(m) not in SINGLE:
+        if loose and (r.applies(m) not in SINGLE or own(m) not in SINGLE):
             stack.extend(_parts(a, current, pending, loose))
             continue
-        values: dict[int, int] = {}
+        values: dict[int, tuple[int, int]] = {}
         for c in _class_bits(current[d]):
             part = _with(current, d, 1 << c)
             if search.feasible(part):
-                values[c] = r.applies(search.masks(part))
+                pm = search.masks(part)
+                values[c] = (r.applies(pm), own(pm))
         if test(current, values):
             return True
     return False
+
+
+def _own(a: _Analysis, r: _Rule) -> Callable[[MaskOf], int]:
+    """The rule's applying with every condition on components that is unknown taken as not
+    holding: unknown only through what it does not know of the purchase itself."""
+    atoms = a.compiled.atoms
+    parts = {i for i in r.applies_atoms if isinstance(atoms[i], (AnyComponent, AllComponents))}
+
+    def own(m: MaskOf) -> int:
+        def demoted(i: int) -> int:
+            v = m(i)
+            return (v & ~N) | F if i in parts and v & N else v
+
+        return r.applies(demoted)
+
+    return own
 
 
 def _broad(a: _Analysis, rule_set: RuleSet, decider: Decider, r: _Rule, d: int) -> Finding | None:
@@ -253,14 +278,19 @@ def _broad(a: _Analysis, rule_set: RuleSet, decider: Decider, r: _Rule, d: int) 
             memo[key] = _decides(a, r, d, region)
         return memo[key]
 
-    def test(current: list[int], values: dict[int, int]) -> bool:
-        if F in values.values() or N not in values.values():
-            return False
+    def test(current: list[int], values: dict[int, tuple[int, int]]) -> bool:
+        # Both with unknown conditions on components taken as false: a class of d on which
+        # only such a condition keeps the rule possible rules it out.
+        if any(own == F for _, own in values.values()):
+            return False  # some class of d rules the rule out
+        candidates = [c for c, (_, own) in values.items() if own == N]
+        if not candidates:
+            return False  # unknown, if at all, only through conditions on components
         if decides(_stated(a, current, d)[0]) is None:
             return False  # d decides nowhere here, facts stated or not: no leaf can be broad
         # Try first the class least like what the rule names (fewest of its atoms on d true).
         order = sorted(
-            (c for c, v in values.items() if v == N),
+            candidates,
             key=lambda c: sum(
                 1 for x in d_atoms if a.compiled.value(x, _with(current, d, 1 << c)) == T
             ),
@@ -273,7 +303,21 @@ def _broad(a: _Analysis, rule_set: RuleSet, decider: Decider, r: _Rule, d: int) 
                     return True
         return False
 
-    _per_class(a, r, d, [_known(a, e) for e in range(len(a.space.dims))], test)
+    own = _own(a, r)
+    search = a.search
+
+    def prune(current: list[int], m: MaskOf) -> bool:
+        """No point here can be broad: the rule is never unknown on its own, or some class
+        of d rules it out all over the region (values over a region hold every point's)."""
+        if not own(m) & N:
+            return True
+        for c in _class_bits(current[d]):
+            part = _with(current, d, 1 << c)
+            if search.feasible(part) and own(search.masks(part)) == F:
+                return True
+        return False
+
+    _per_class(a, r, d, [_known(a, e) for e in range(len(a.space.dims))], test, prune=prune)
     return found[0] if found else None
 
 
@@ -309,15 +353,19 @@ def _decides(
     rule applies and does not, the rest alike; ``None`` if ``d`` never decides."""
     found: list[tuple[list[int], int, int]] = []
 
-    def test(current: list[int], values: dict[int, int]) -> bool:
-        yes = [c for c, v in values.items() if v == T]
-        no = [c for c, v in values.items() if v == F]
+    def test(current: list[int], values: dict[int, tuple[int, int]]) -> bool:
+        yes = [c for c, (v, _) in values.items() if v == T]
+        no = [c for c, (v, _) in values.items() if v == F]
         if yes and no:
             found.append((current, yes[0], no[0]))
             return True
         return False
 
-    _per_class(a, r, d, region, test)
+    def prune(_current: list[int], m: MaskOf) -> bool:
+        value = r.applies(m)
+        return not (value & T and value & F)
+
+    _per_class(a, r, d, region, test, prune=prune)
     return found[0] if found else None
 
 
