@@ -96,8 +96,13 @@ class Compiled:
         #: A vendor or category condition's value on a part's vendor or category (kept with
         #: the value, so that its id stays its own), by the condition and that id.
         self._on_part: dict[tuple[Predicate, int], tuple[bool | None, object]] = {}
-        #: How many rules read each atom (the search settles the most read first).
+        #: How many rules read each atom (the search settles the most read first): counted
+        #: for the rules of the analysis's own rule sets only (`counting` is turned off once
+        #: they are compiled), so that a decider made later — lint's rule set less one rule —
+        #: cannot change the order of a later search, nor so the regions and witnesses of
+        #: its answers.
         self.uses: dict[int, int] = {}
+        self.counting = True
         #: Per atom: how a component condition is worked out from its parts (see `_Parts`).
         self._parts: list[_Parts | None] = []
 
@@ -420,8 +425,9 @@ class _Rule:
         self.applies_atoms = frozenset().union(*(p[1] for p in parts))
         self.cases = [compiled.compile(c.when) for c in rule.cases]
         self.atoms = self.applies_atoms.union(*(c[1] for c in self.cases))
-        for a in self.atoms:
-            compiled.uses[a] = compiled.uses.get(a, 0) + 1
+        if compiled.counting:
+            for a in self.atoms:
+                compiled.uses[a] = compiled.uses.get(a, 0) + 1
 
 
 class _Layer:
