@@ -11,16 +11,16 @@
   otherwise be escalated for want of a fact is not shadowed).
 * ``broad-escalation`` (warning): a purchase, every dimension of it known but some facts,
   that the rule escalates (the decision is more severe than the known facts make certain, the
-  rule one whose applying is unknown), on which a dimension ``D`` (category, vendor, a buyer
-  field, a date, the value, the purpose or the components) does nothing to keep the rule
-  there: **no known value of D**, the rest as it is, **makes the rule not apply**; yet once
-  the missing facts are stated, D does decide whether it applies. The rule speaks of, say,
-  telecom equipment, but while a fact is missing an office laptop goes to review too. The
-  witness is such a purchase (the value of D least like what the rule names); ``dimension``
-  is D and ``facts`` the missing facts. Facts and ``custom`` answers are never D: asking for a
-  fact is what an escalation is. The rule must stay unknown with its unknown conditions on
-  components taken as false: a missing fact of a component is scoped by the component's own
-  conditions. Up to ``_LEAVES`` escalated regions are tried per class of D.
+  rule one whose applying is unknown), on which its category does nothing to keep the rule
+  there: **no known category**, the rest as it is, **makes the rule not apply**; yet once the
+  missing facts are stated, the category does decide whether it applies. The rule speaks of,
+  say, telecom equipment, but while a fact is missing an office laptop goes to review too.
+  Both are judged with the rule's unknown conditions on components taken as false (a missing
+  fact of a component is scoped by the component's own conditions). The witness is such a
+  purchase (the category least like what the rule names); ``dimension`` is the category and
+  ``facts`` the missing facts. The search is written for any dimension; only the category is
+  checked (see :data:`BROAD_DIMENSIONS`). Up to ``_LEAVES`` escalated regions are tried per
+  category.
 * ``conflict`` (warning under first-match, where rule order decides; under most-severe, where
   the most severe effect is meant to win, an ``info`` given only when asked for): two rules with
   different effects both apply to a purchase, the witness.
@@ -140,21 +140,27 @@ def _witness_check(
     _ = a, rule_set
 
 
-#: Dimension name prefixes that are never a "dimension the rule reads" for broad escalations:
-#: a missing fact is what escalates, and a custom answer is opaque.
+#: Dimension name prefixes of what a broad escalation may leave unknown: a missing fact is
+#: what escalates, and a custom answer is opaque; every other dimension is known.
 _NOT_SCOPE = ("fact:", "custom:")
 
 
+#: The dimensions a broad escalation is looked for in: what is bought. A fact that stands in
+#: for the vendor (where the equipment was produced, a component's maker) or for the buyer is
+#: usually meant to be asked of every vendor or buyer within the rule's reach; one that stands
+#: in for the category asks it of every kind of purchase (office furniture, food, travel).
+BROAD_DIMENSIONS = ("category",)
+
+
 def _scope_dims(a: _Analysis, r: _Rule) -> list[int]:
-    """The dimensions other than facts that the rule's applying reads, in space order."""
+    """The dimensions of :data:`BROAD_DIMENSIONS` that the rule's applying reads."""
     reads = a.compiled.atom_reads
     dims = a.space.dims
     found = {d for x in r.applies_atoms for d in reads[x]}
     return [
         d
         for d in sorted(found)
-        if not dims[d].name.startswith(_NOT_SCOPE)
-        and sum(1 for c in dims[d].cells if not c.unknown) > 1
+        if dims[d].name in BROAD_DIMENSIONS and sum(1 for c in dims[d].cells if not c.unknown) > 1
     ]
 
 
