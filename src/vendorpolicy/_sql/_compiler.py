@@ -1,17 +1,19 @@
 """A rule set as one SQL query over a table of purchases: each row's effect, basis, determining
-rule keys and missing facts, computed inside the database.
+rule keys, obligations, missing facts and warnings, computed inside the database in one pass.
 
 The query is a chain of subqueries, each adding columns to the one before:
 
 1. ``vp_in``: the purchase's fields read from the table's columns (see ``COLUMNS``), an empty
-   text read as ``NULL``, and the row's first problem (``vp_error``), if any;
+   text read as ``NULL``; ``vp_checked``: the row's problems (``vp_error``), if any: what the
+   ledger reader refuses, and the vocabulary check (``_sql._vocab``);
 2. ``vp_atoms``: one boolean per distinct atom of the rule set (``t0``, ``t1``, …): ``TRUE``,
    ``FALSE``, or ``NULL`` for unknown, exactly as the interpreter (``_trace.py``) reads it;
 3. ``vp_rules``: the connectives (``n0``, …), which are SQL's own ``AND``/``OR``/``NOT``, Kleene's
    three-valued logic with ``NULL`` as unknown; whether each rule applies (``a0``, …) and the
    least and most severe effect it can give (``lo0``/``hi0``, when it has cases);
-4. ``vp_range``: each layer's least and most severe possible effect (``lo``/``hi`` in
-   ``_engine.outcome_range``); 5. ``vp_layer``: each layer's effect;
+4. ``vp_groups``: per most-severe layer and effect, Kleene's ``OR`` of the rules of that
+   fixed effect (``g0_3``); ``vp_range``: each layer's least and most severe possible effect
+   (``lo``/``hi`` in ``_engine.outcome_range``); 5. ``vp_layer``: each layer's effect;
 6. ``vp_effect``: the decision's effect; 7. the decision's columns.
 
 Effects are computed as their severity (0 for ``allow`` up to 3 for ``deny``). The interpreter
