@@ -230,8 +230,8 @@ class RowScreener:
             and os.environ.get("VENDORPOLICY_INTERPRET", "") in ("", "0")
         )
         self.classifier = Classifier(program) if self.enabled and program else None
-        self.dynamic: Callable[..., tuple[int, ...] | None] = (
-            self.classifier.dynamic if self.classifier is not None else lambda *_: None
+        self.dynamic_ids: Callable[..., tuple[int, ...] | None] = (
+            self.classifier.dynamic_ids if self.classifier is not None else lambda *_: None
         )
         self.cache = (
             program._resolution_cache(registry)
@@ -363,7 +363,7 @@ class RowScreener:
         contents_get, content_of = self.contents.get, self.content_of
         amounts, dates, days, shapes_get = self.amounts, self.dates, self.days, self.shapes.get
         parse_amount, parse_date, as_of, cut = self._amount, self._date, self.as_of, self.cut
-        dynamic, surrogate, bad, join = self.dynamic, _SURROGATE.search, _BAD, "".join
+        dynamic, surrogate, bad, join = self.dynamic_ids, _SURROGATE.search, _BAD, "".join
         decimal = Decimal
 
         def quick(cells: Any) -> tuple[Shape, str, Any, bool] | None:  # noqa: PLR0915
@@ -376,7 +376,7 @@ class RowScreener:
             if entry is None:
                 return None
             shim = entry.shim
-            if shim is None or entry.slow:
+            if shim is None:  # no template yet (an entry with one is never `slow`)
                 return None
             pid = ""
             if id_at >= 0:
