@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from _ledger_rows import HEADER, cells_of, csv_line
@@ -32,6 +32,8 @@ from vendorpolicy import (
     write_results,
 )
 from vendorpolicy._bulk import BulkRows, BulkRun, RowScreener
+from vendorpolicy._compile._bulk import missing_facts
+from vendorpolicy._engine import _program
 from vendorpolicy._ledger import result_record
 from vendorpolicy.errors import InvalidDataError
 from vendorpolicy.testing import purchases, purchases_for, registries, rule_sets
@@ -95,6 +97,11 @@ _SETTINGS = settings(
 )
 
 
+#: A quarter of the profile's examples: for the property that screens each ledger three times,
+#: and for one whose examples each compile a rule set (the CI budget).
+_THRICE = settings(_SETTINGS, max_examples=max(1, settings().max_examples // 4))
+
+
 class TestBulkCheck:
     @_SETTINGS
     @given(
@@ -134,6 +141,41 @@ class TestBulkCheck:
             rule_set, text, tmp_path, "jsonl", registry=registry, outside_vocabulary=escalate
         )
         assert bulk == plain
+
+    @_THRICE
+    @given(
+        rule_set=rule_sets(max_rules=5, max_includes=1),
+        data=st.data(),
+        fmt=st.sampled_from(["csv", "jsonl"]),
+    )
+    def test_rows_read_again_take_the_quick_path(
+        self, rule_set: RuleSet, data: st.DataObject, fmt: str, tmp_path: Path
+    ) -> None:
+        """A ledger read twice over (every row again, with a new id): the second half is
+        read from what the first taught (`RowScreener.quick`), damaged rows included, and
+        the result file is still the row-by-row one."""
+        text = data.draw(ledgers(purchases()))
+        head, *rows = text.splitlines()
+        again = [row.replace("po-", "again-", 1) for row in rows]
+        doubled = "\n".join([head, *rows, *again]) + "\n"
+        plain, bulk = _both(rule_set, doubled, tmp_path, fmt)
+        assert bulk == plain
+        # The quick path answers for every row of the second half the first half decided
+        # in bulk, and for none it could not vouch for.
+        path = tmp_path / "ledger.csv"
+        run = screen(rule_set, BulkRows(path, mapping=ColumnMapping()))
+        assert isinstance(run, BulkRun)
+        records = list(run.rows.records)
+        screener = run.screener
+        quick = screener.quick()
+        half = len(records) // 2
+        first, second = records[:half], records[half:]
+        taught = [type(screener.row(line, cells)) is tuple for line, cells in first]
+        for (_, cells), (_, before), fast in zip(second, first, taught, strict=False):
+            same = cells is not None and before is not None and cells[1:] == before[1:]
+            if fast and same and screener.enabled:
+                assert quick(cells) is not None
+        run.close()
 
     def test_repeated_rows_take_the_fast_path(self, tmp_path: Path) -> None:
         """Rows that repeat a content are written from a shape, not decided one by one."""
@@ -197,6 +239,26 @@ class TestBulkCheck:
         plain = io.StringIO()
         write_results(screen_ledger(rule_set, path), plain, rule_set=rule_set, format="csv")
         assert out.getvalue() == plain.getvalue()
+
+
+class TestMissingFacts:
+    @_THRICE
+    @given(rule_set=rule_sets(max_rules=6, max_includes=1), subject=purchases())
+    def test_only_rules_not_false_are_asked(self, rule_set: RuleSet, subject: Purchase) -> None:
+        """The missing facts from the rules whose condition is not false in the mask are the
+        program's, from every rule."""
+        program = _program(rule_set)
+        assume(program is not None)
+        assert program is not None
+        when = subject.date
+        try:
+            mask = program.slots(subject, when, subject.vendor, subject.components, subject.buyer)
+            expected = program.missing_facts(subject, when, None, {})
+        except Exception as exc:  # the program's own failure: the same one, below
+            with pytest.raises(type(exc)):
+                missing_facts(program, subject, when, None, {}, 0)
+            return
+        assert missing_facts(program, subject, when, None, {}, mask) == expected
 
 
 class TestScreenColumns:

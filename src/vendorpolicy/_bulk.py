@@ -230,8 +230,8 @@ class RowScreener:
             and os.environ.get("VENDORPOLICY_INTERPRET", "") in ("", "0")
         )
         self.classifier = Classifier(program) if self.enabled and program else None
-        self.dynamic: Callable[..., tuple[int, ...] | None] = (
-            self.classifier.dynamic if self.classifier is not None else lambda *_: None
+        self.dynamic_ids: Callable[..., tuple[int, ...] | None] = (
+            self.classifier.dynamic_ids if self.classifier is not None else lambda *_: None
         )
         self.cache = (
             program._resolution_cache(registry)
@@ -363,7 +363,7 @@ class RowScreener:
         contents_get, content_of = self.contents.get, self.content_of
         amounts, dates, days, shapes_get = self.amounts, self.dates, self.days, self.shapes.get
         parse_amount, parse_date, as_of, cut = self._amount, self._date, self.as_of, self.cut
-        dynamic, surrogate, bad, join = self.dynamic, _SURROGATE.search, _BAD, "".join
+        dynamic, surrogate, bad, join = self.dynamic_ids, _SURROGATE.search, _BAD, "".join
         decimal = Decimal
 
         def quick(cells: Any) -> tuple[Shape, str, Any, bool] | None:  # noqa: PLR0915
@@ -376,7 +376,7 @@ class RowScreener:
             if entry is None:
                 return None
             shim = entry.shim
-            if shim is None or entry.slow:
+            if shim is None:  # no template yet (an entry with one is never `slow`)
                 return None
             pid = ""
             if id_at >= 0:
@@ -868,6 +868,8 @@ def _write(
     dates: dict[Any, str] = {None: ""}
     quick = screener.quick()
     kept_at = screener.kept_at
+    special = _SPECIAL.search  # what makes an id cell need `_csv_cell` and quotes
+    rows = credit_memos = 0  # the rows written from a shape, added to the tally at the end
     when: Any
     for line, cells in records:
         fast = quick(cells) if cells is not None and screener.enabled else None
@@ -887,9 +889,9 @@ def _write(
             _first(tally, shape)
             seen.append(shape)
         shape.count += 1
-        tally.rows += 1
+        rows += 1
         if credit:
-            tally.credit_memos += 1
+            credit_memos += 1
         if csv_out:
             day = dates.get(when)
             if day is None:
@@ -897,7 +899,7 @@ def _write(
             tail = ",true" if credit else ",false"
             if keep:
                 tail += "," + ",".join(_csv_quote(_csv_cell(kept.get(c, ""))) for c in keep)
-            cell = pid if _plain(pid) else _csv_quote(_csv_cell(pid))
+            cell = _csv_quote(_csv_cell(pid)) if special(pid) else pid
             write(f"{number},{cell},{shape.csv},{day}{tail}\n")
         else:
             p = shape.json
@@ -915,6 +917,8 @@ def _write(
                 + p[5]
                 + "\n"
             )
+    tally.rows += rows
+    tally.credit_memos += credit_memos
     for shape in seen:
         _more(tally, shape, shape.count - 1)
     return tally.summary()
@@ -929,10 +933,6 @@ def _day(
     """A purchase date's (date, decision date, registry interval), as ``row`` works them out."""
     when = as_of if as_of is not None else date
     return date, when, None if when is None or points is None else bisect_right(points, when)
-
-
-def _plain(text: str) -> bool:
-    return not _SPECIAL.search(text)
 
 
 def _ordinary_line(

@@ -94,11 +94,20 @@ class Classifier:
         dynamic = [f for f in program.facets if _DYNAMIC.search(f.expr)]
         self.static: Callable[..., tuple[int, ...] | None] = self._generate("static", static)
         self.dynamic: Callable[..., tuple[int, ...] | None] = self._generate("dynamic", dynamic)
+        #: ``dynamic`` without the test for classes whose traces hold an error, for looking up
+        #: a shape that is already known: the ids of such a class are never in a shape's key
+        #: (``dynamic`` gives ``None`` for them, and a class with errors has ids of its own).
+        self.dynamic_ids: Callable[..., tuple[int, ...] | None] = self._generate(
+            "dynamic_ids", dynamic, errors=False
+        )
 
-    def _generate(self, name: str, facets: list[Any]) -> Callable[..., tuple[int, ...] | None]:
+    def _generate(
+        self, name: str, facets: list[Any], *, errors: bool = True
+    ) -> Callable[..., tuple[int, ...] | None]:
         """``name(p, when, vendor, components, buyer)``: the class ids on ``facets``, in order,
-        or ``None`` at a key not in the program's tables, or at a class whose atoms' traces
-        hold an error (the decision's errors are then the interpreter's, per row)."""
+        or ``None`` at a key not in the program's tables, or (with ``errors``) at a class whose
+        atoms' traces hold an error (the decision's errors are then the interpreter's, per
+        row)."""
         program = self.program
         env: dict[str, Any] = {"EB": self.error_bit, "LIMIT": CACHE_LIMIT}
         lines = [f"def {name}(p, when, vendor, components, buyer):", "    m = 0"]
@@ -129,13 +138,12 @@ class Classifier:
                     f"            T{i}.clear()",
                     f"        T{i}[k{i}] = r{i}",
                 ]
-            lines.append(f"    m |= r{i}[0]")
+            if errors:
+                lines.append(f"    m |= r{i}[0]")
             ids.append(f"r{i}[1]")
-        lines += [
-            "    if m & EB:",
-            "        return None",
-            "    return (" + "".join(f"{x}, " for x in ids) + ")",
-        ]
+        if errors:
+            lines += ["    if m & EB:", "        return None"]
+        lines.append("    return (" + "".join(f"{x}, " for x in ids) + ")")
         source = "\n".join(lines) + "\n"
         exec(compile(source, f"<vendorpolicy bulk {name}>", "exec"), env)  # noqa: S102
         function: Callable[..., tuple[int, ...] | None] = env[name]
