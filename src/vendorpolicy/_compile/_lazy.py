@@ -52,6 +52,7 @@ class Core:
         "errors",
         "layers",
         "matched",
+        "matched_views",
         "missing_facts",
         "obligations",
         "program",
@@ -77,7 +78,10 @@ class Core:
         missing_facts: tuple[str, ...] | None,
         errors: tuple[str, ...] | None,
         program: Any = None,
+        matched_views: tuple[type[LazyRuleResult], ...] | None = None,
     ) -> None:
+        #: The view class of each matched rule, when all are compiled (else ``None``).
+        self.matched_views = matched_views
         #: The compiled form that decoded this outcome (its decisions' results come from it).
         self.program = program
         self.effect = effect
@@ -371,8 +375,16 @@ class LazyDecision(Decision):
 
     @property
     def matched(self) -> tuple[RuleResult, ...]:
-        positions = self._core.matched
-        return self._views(positions) if positions else ()
+        core = self._core
+        classes = core.matched_views
+        if classes is None:
+            return self._views(core.matched) if core.matched else ()
+        if not classes:
+            return ()
+        views = list(map(_NEW, classes))
+        for view in views:
+            _SET_DECISION(view, self)
+        return tuple(views)
 
     @property
     def unknown(self) -> tuple[RuleResult, ...]:

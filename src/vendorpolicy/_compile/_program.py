@@ -1052,6 +1052,7 @@ class Program:
             missing_facts=() if settled else None,
             errors=errors,
             program=self,
+            matched_views=_views_of(self.names, matched),
         )
         if len(self.outcomes) >= CACHE_LIMIT:
             self.outcomes.clear()
@@ -1170,6 +1171,14 @@ def _slot_value(slot: int, mask: int, count: int) -> Truth:
     if mask >> (slot + count) & 1:
         return None
     return True
+
+
+def _views_of(names: list[RuleName | None], positions: list[int]) -> tuple[Any, ...] | None:
+    """The view classes of the rules at ``positions``, or ``None`` if one is the interpreter's."""
+    found = [names[i] for i in positions]
+    if any(name is None for name in found):
+        return None
+    return tuple(name.view_class() for name in found if name is not None)
 
 
 def _signature(o: Any) -> Hashable:
