@@ -527,6 +527,51 @@ class TestAmbiguousNamesSettled:
         assert decision.basis is Basis.UNKNOWN
         assert not decision.resolutions[0].settled
 
+    def test_capped_escalation_never_below_every_reading(self) -> None:
+        """Where `on_unknown` caps the escalation, the unknown vendor's lower bound may be
+        softer than every candidate's decision (the vendor could be anyone, a candidate could
+        not): the decision is then the least severe reading's, still escalated. The case the
+        property below found: each candidate is certainly not Huawei, so the WARN rule holds for
+        each and each reading is WARN; the vendor left unknown gave ALLOW."""
+        from vendorpolicy import fact
+
+        rules = RuleSet(
+            id="capped",
+            version="1",
+            on_unknown=Effect.ALLOW,
+            rules=[
+                Rule(
+                    id="waiver",
+                    when=fact("waiver-granted").on_or_after("2017-01-01"),
+                    effect=Effect.REVIEW,
+                ),
+                Rule(
+                    id="not-huawei",
+                    when=~(
+                        fact("waiver-granted").on_or_after_decision_date(if_missing=False)
+                        | vendor.id.in_({"huawei"})
+                    ),
+                    effect=Effect.WARN,
+                ),
+            ],
+        )
+        purchase = Purchase(
+            buyer=_BUYER, supplier="Orbit Systems", date=D(2019, 6, 1), components=()
+        )
+        decision = rules.evaluate(purchase, registry=self._REGISTRY)
+        readings = [
+            rules.evaluate(
+                attrs.evolve(purchase, vendor=self._REGISTRY.vendor(e, D(2019, 6, 1)), supplier=""),
+                registry=self._REGISTRY,
+            )
+            for e in ("orbit-gmbh", "orbit-inc")
+        ]
+        assert {r.effect for r in readings} == {Effect.WARN}
+        assert (decision.effect, decision.basis) == (Effect.WARN, Basis.UNKNOWN)
+        (resolution,) = decision.resolutions
+        assert not resolution.settled
+        assert "the least severe, WARN, is made" in resolution.note
+
     def test_ambiguous_component_maker(self) -> None:
         """A component's ambiguous maker is settled the same way."""
         part = Component(maker="Orbit Systems", category="telecom/modem")

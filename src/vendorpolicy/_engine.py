@@ -378,26 +378,27 @@ def _settle_ambiguous_names(
     if combinations > MAX_READINGS:
         return None
     decisions: list[Decision] = []
+    choices: list[tuple[Vendor, ...]] = []
     for choice in itertools.product(*(readings for _, _, readings in slots)):
+        choices.append(choice)
         reading = purchase
         for (_, resolution, _), vendor in zip(slots, choice, strict=True):
             reading = _substitute(reading, resolution.subject, vendor)
-        outcome = _decide(
-            rule_set,
-            reading,
-            when,
-            resolutions=decision.resolutions,
-            unknown=unknown,
-            vocabulary_errors=vocabulary_errors,
-            warnings=warnings,
-            evaluated=decision.evaluated,
+        decisions.append(
+            _decide(
+                rule_set,
+                reading,
+                when,
+                resolutions=decision.resolutions,
+                unknown=unknown,
+                vocabulary_errors=vocabulary_errors,
+                warnings=warnings,
+                evaluated=decision.evaluated,
+            )
         )
-        if outcome.basis is Basis.UNKNOWN or (
-            decisions and outcome.effect is not decisions[0].effect
-        ):
-            return None
-        decisions.append(outcome)
     first = decisions[0]
+    if any(d.basis is Basis.UNKNOWN or d.effect is not first.effect for d in decisions):
+        return _floored(decision, decisions, choices, slots)
     resolutions = list(first.resolutions)
     for index, resolution, readings in slots:
         names = ", ".join(f"`{v.id}`" for v in readings)
@@ -409,6 +410,42 @@ def _settle_ambiguous_names(
             f"(shown as `{readings[0].id}`)",
         )
     return attrs.evolve(first, resolutions=tuple(resolutions))
+
+
+def _floored(
+    decision: Decision,
+    decisions: list[Decision],
+    choices: list[tuple[Vendor, ...]],
+    slots: list[tuple[int, Resolution, list[Vendor]]],
+) -> Decision | None:
+    """The decision on ambiguous names whose readings do not all give one certain effect:
+    the escalated decision, unless it is less severe than every reading's. The name means one
+    of its candidates, so whichever it is the decision is at least the least severe reading's;
+    the vendor left unknown may stand lower only where `on_unknown` caps the escalation (the
+    unknown vendor could be anyone, not only a candidate). Then the least severe reading is
+    made, escalated (``Basis.UNKNOWN``: which entity the name means is not known), with the
+    escalated decision's missing facts, and each name's resolution says so; ``None`` when the
+    escalated decision stands."""
+    floor = min(d.effect for d in decisions)
+    if decision.effect >= floor:
+        return None
+    at = next(i for i, d in enumerate(decisions) if d.effect is floor)
+    chosen = decisions[at]
+    effects = sorted({d.effect for d in decisions})
+    spread = effects[0].name if len(effects) == 1 else f"{effects[0].name} to {effects[-1].name}"
+    resolutions = list(chosen.resolutions)
+    for (index, resolution, readings), shown in zip(slots, choices[at], strict=True):
+        names = ", ".join(f"`{v.id}`" for v in readings)
+        resolutions[index] = attrs.evolve(
+            resolution,
+            note=f"several registry entities carry this name ({names}); their decisions are "
+            f"{spread}, not all certain, so the least severe, {floor.name}, is made "
+            f"(shown as `{shown.id}`) and stays escalated",
+        )
+    missing = dict.fromkeys((*chosen.missing_facts, *decision.missing_facts))
+    return attrs.evolve(
+        chosen, basis=Basis.UNKNOWN, missing_facts=tuple(missing), resolutions=tuple(resolutions)
+    )
 
 
 def _readings(

@@ -938,7 +938,9 @@ class Program:
             # An ambiguous name may be settled by trying each entity it may mean, which the
             # interpreter does (rare: each reading is a decision of its own), whether the
             # decision escalated or `on_unknown` capped it. Its decision stands when it settled
-            # the name; else it is this one.
+            # the name, or raised the decision to the least severe reading's (where the
+            # unknown vendor's lower bound was softer than every candidate's); else it is this
+            # one.
             plain = self.hooks.interpret(
                 self.rule_set,
                 purchase,
@@ -947,7 +949,7 @@ class Program:
                 resolver=resolver,
                 warnings=warnings,
             )
-            if any(r.settled for r in plain.resolutions):
+            if any(r.settled for r in plain.resolutions) or plain.effect is not core.effect:
                 return plain
         decision = _NEW(LazyDecision)
         SET_CORE(decision, core)
