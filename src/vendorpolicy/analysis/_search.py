@@ -96,7 +96,9 @@ class Compiled:
         #: A vendor or category condition's value on a part's vendor or category (kept with
         #: the value, so that its id stays its own), by the condition and that id.
         self._on_part: dict[tuple[Predicate, int], tuple[bool | None, object]] = {}
-        #: How many rules read each atom (the search settles the most read first).
+        #: How many rules of the analysed rule sets read each atom (the search settles the
+        #: most read first); counted once, so that the order does not depend on the questions
+        #: asked before (see `count_uses`).
         self.uses: dict[int, int] = {}
         #: Per atom: how a component condition is worked out from its parts (see `_Parts`).
         self._parts: list[_Parts | None] = []
@@ -114,6 +116,14 @@ class Compiled:
             if isinstance(node, (AnyComponent, AllComponents)):
                 self._parts[found] = _Parts.of(self, node)
         return found
+
+    def count_uses(self, deciders: Sequence[Decider]) -> None:
+        """Count how many rules of ``deciders`` read each atom."""
+        for decider in deciders:
+            for layer in decider.layers:
+                for r in layer.rules:
+                    for a in r.atoms:
+                        self.uses[a] = self.uses.get(a, 0) + 1
 
     def on_part(self, node: Predicate, part: Component) -> bool | None:
         """A vendor or category condition's value on a declared part: it reads only the
@@ -420,8 +430,6 @@ class _Rule:
         self.applies_atoms = frozenset().union(*(p[1] for p in parts))
         self.cases = [compiled.compile(c.when) for c in rule.cases]
         self.atoms = self.applies_atoms.union(*(c[1] for c in self.cases))
-        for a in self.atoms:
-            compiled.uses[a] = compiled.uses.get(a, 0) + 1
 
 
 class _Layer:
