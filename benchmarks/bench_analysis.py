@@ -1,10 +1,11 @@
 """How long whole-rule-set analysis takes on the bundled packs: `lint`, `reachable`,
 `escalations` and a `diff` against a copy with one rule's start moved a day.
 
-Run with ``python benchmarks/bench_analysis.py [PACK ...]``; it prints one line per pack and the
-totals, each figure as wall-clock seconds and, in brackets, the CPU seconds of the process (on a
-shared machine the CPU figure is the steadier of the two). Each pack starts from a cold cache:
-the first question asked of a pack builds its space, the others share it.
+Run with ``python benchmarks/bench_analysis.py [--questions lint,diff] [PACK ...]``; it prints
+one line per pack (``-`` for a question not asked) and the totals, each figure as wall-clock
+seconds and, in brackets, the CPU seconds of the process (on a shared machine the CPU figure
+is the steadier of the two). Each pack starts from a cold cache: the first question asked of a
+pack builds its space, the others share it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,12 @@ def _moved(rule_set: RuleSet) -> RuleSet:
     return attrs.evolve(rule_set, rules=rules)
 
 
-def main(names: list[str]) -> None:
+def main(args: list[str]) -> None:
+    asked = set(_LABELS)
+    if args[:1] == ["--questions"]:
+        asked = set(args[1].split(","))
+        args = args[2:]
+    names = args
     totals = {label: [0.0, 0.0] for label in _LABELS}
     print(f"{'pack':22} {'rules':>5} " + " ".join(f"{label + ' s (cpu)':>18}" for label in _LABELS))
     for name in names or packs.names():
@@ -42,6 +48,9 @@ def main(names: list[str]) -> None:
             ("escalations", lambda rs=rule_set: escalations(rs)),
             ("diff", lambda rs=rule_set: diff(rs, _moved(rs))),
         ):
+            if label not in asked:
+                row.append("-")
+                continue
             start, cpu = time.perf_counter(), time.process_time()
             run()
             took, used = time.perf_counter() - start, time.process_time() - cpu

@@ -14,8 +14,8 @@ from vendorpolicy import Rule, RuleSet
 from vendorpolicy._engine import interpret
 from vendorpolicy._predicates import AllComponents, AnyComponent
 from vendorpolicy._trace import trace_purchase
-from vendorpolicy.analysis import equivalent
-from vendorpolicy.analysis._questions import _Analysis, _merge_many, _pair
+from vendorpolicy.analysis import diff, equivalent, escalations, lint
+from vendorpolicy.analysis._questions import _Analysis, _kept, _merge_many, _pair
 from vendorpolicy.analysis._search import _VALUE
 from vendorpolicy.analysis._space import Space
 from vendorpolicy.testing import predicates, rule_sets, rules
@@ -116,3 +116,20 @@ class TestMergeMany:
         """Every point of a 3 x 2 grid, as leaves, merges into the one region of the grid."""
         leaves = [[1 << a, 1 << b] for a in range(3) for b in range(2)]
         assert _merge_many(leaves) == [[0b111, 0b11]]
+
+
+class TestSharedAnalysis:
+    def test_answers_do_not_depend_on_the_questions_asked_before(self) -> None:
+        """A question asked of a pack gets the same answer from a fresh analysis as after lint
+        and a diff have used (and filled) the shared one."""
+        from vendorpolicy.packs import load
+
+        rs = load("jp-2018")
+        _kept.clear()
+        fresh = escalations(rs)
+        assert fresh  # the pack escalates some purchases
+        lint(rs)
+        diff(rs, attrs.evolve(rs, rules=rs.rules[1:]))
+        assert escalations(rs) == fresh
+        _kept.clear()
+        assert escalations(rs) == fresh

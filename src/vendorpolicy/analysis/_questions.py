@@ -136,7 +136,7 @@ class _Analysis:
         self.space = Space(rule_sets, extra)
         self.compiled = Compiled(self.space)
         self.deciders = [Decider(self.compiled, rs) for rs in rule_sets]
-        self.compiled.counting = False
+        self.compiled.count_uses(self.deciders)
         self.search = Search(self.compiled)
 
     def region(self, masks: Sequence[int]) -> Region:

@@ -95,14 +95,12 @@ class Compiled:
         self._points: list[dict[tuple[int, ...], Mask]] = []
         #: A vendor or category condition's value on a part's vendor or category (kept with
         #: the value, so that its id stays its own), by the condition and that id.
-        self._on_part: dict[tuple[Predicate, int], tuple[bool | None, object]] = {}
-        #: How many rules read each atom (the search settles the most read first): counted
-        #: for the rules of the analysis's own rule sets only (`counting` is turned off once
-        #: they are compiled), so that a decider made later — lint's rule set less one rule —
-        #: cannot change the order of a later search, nor so the regions and witnesses of
-        #: its answers.
+        self._on_part: dict[tuple[int, int], tuple[bool | None, object]] = {}
+        self._part_index: dict[Predicate, int] = {}
+        #: How many rules of the analysed rule sets read each atom (the search settles the
+        #: most read first); counted once, so that the order does not depend on the questions
+        #: asked before (see `count_uses`).
         self.uses: dict[int, int] = {}
-        self.counting = True
         #: Per atom: how a component condition is worked out from its parts (see `_Parts`).
         self._parts: list[_Parts | None] = []
 
@@ -120,11 +118,29 @@ class Compiled:
                 self._parts[found] = _Parts.of(self, node)
         return found
 
-    def on_part(self, node: Predicate, part: Component) -> bool | None:
-        """A vendor or category condition's value on a declared part: it reads only the
-        part's vendor (or category), so it is evaluated once per vendor (or category)."""
+    def count_uses(self, deciders: Sequence[Decider]) -> None:
+        """Count how many rules of ``deciders`` read each atom."""
+        for decider in deciders:
+            for layer in decider.layers:
+                for r in layer.rules:
+                    for a in r.atoms:
+                        self.uses[a] = self.uses.get(a, 0) + 1
+
+    def part_atom(self, node: Predicate) -> int:
+        """A number for a vendor or category condition inside a component condition (the
+        conditions are compared whole: numbering them once keeps the lookups cheap)."""
+        found = self._part_index.get(node)
+        if found is None:
+            found = len(self._part_index)
+            self._part_index[node] = found
+        return found
+
+    def on_part(self, at: int, node: Predicate, part: Component) -> bool | None:
+        """A vendor or category condition's value (``at``: its number) on a declared part: it
+        reads only the part's vendor (or category), so it is evaluated once per vendor (or
+        category)."""
         reads = part.category if isinstance(node, CategoryWithin) else part.vendor
-        key = (node, id(reads))
+        key = (at, id(reads))
         kept = self._on_part.get(key)
         if kept is None:
             kept = (trace_purchase(node, self.space.part_purchase(part)).value, reads)
@@ -271,6 +287,7 @@ class _Parts:
                 where = tuple(reads.index(d) for d in compiled.atom_reads[j])
                 self.slot[leaf] = (False, len(self.context))
                 self.context.append((j, where))
+        self.part_ids = [compiled.part_atom(a) for a in self.part_atoms]
         self._part_values: dict[int, tuple[bool | None, ...]] = {}
         self._done: dict[tuple[Any, ...], Mask] = {}
         self._kinds: dict[int, list[tuple[int, int]]] = {}
@@ -293,7 +310,9 @@ class _Parts:
     def _of_part(self, part: Component) -> tuple[bool | None, ...]:
         found = self._part_values.get(id(part))
         if found is None:
-            found = tuple(self.compiled.on_part(a, part) for a in self.part_atoms)
+            on_part = self.compiled.on_part
+            pairs = zip(self.part_ids, self.part_atoms, strict=True)
+            found = tuple(on_part(at, a, part) for at, a in pairs)
             self._part_values[id(part)] = found
         return found
 
@@ -425,9 +444,6 @@ class _Rule:
         self.applies_atoms = frozenset().union(*(p[1] for p in parts))
         self.cases = [compiled.compile(c.when) for c in rule.cases]
         self.atoms = self.applies_atoms.union(*(c[1] for c in self.cases))
-        if compiled.counting:
-            for a in self.atoms:
-                compiled.uses[a] = compiled.uses.get(a, 0) + 1
 
 
 class _Layer:
