@@ -22,7 +22,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from vendorpolicy._compile._program import CACHE_LIMIT, Program, _rule_missing
+from vendorpolicy._compile._program import CACHE_LIMIT, Program
 
 __all__ = ["Classifier", "Shim", "missing_facts"]
 
@@ -177,23 +177,6 @@ def missing_facts(  # noqa: PLR0917 - Program.missing_facts's arguments, and the
     behind: dict[str, tuple[str, ...]],
     mask: int,
 ) -> tuple[str, ...]:
-    """``program.missing_facts(p, when, extra, behind)`` for a purchase whose mask is ``mask``:
-    a rule whose condition's slot is false in the mask has a false term in its condition, and
-    lists no missing facts (``_rule_missing``), so only the other rules are asked. For programs
-    with rules left to the interpreter, the program's own."""
-    if program.fallback:
-        return program.missing_facts(p, when, extra, behind)
-    if extra is None:
-        vendor, components, buyer = p.vendor, p.components, p.buyer
-    else:
-        vendor, components, buyer = extra.vendor, extra.components, extra.buyer
-    values, misses = program._atom_values(p, when, vendor, components, buyer)
-    out: dict[str, None] = {}
-    for info in program.rules:
-        if mask >> info.cond_slot & 1:
-            continue
-        missing = _rule_missing(info, values, misses)
-        if behind:
-            missing = [fact for name in missing for fact in (name, *behind.get(name, ()))]
-        out.update(dict.fromkeys(missing))
-    return tuple(out)
+    """``program.missing_facts(p, when, extra, behind)`` for a purchase whose mask is ``mask``
+    (only the rules whose condition is not false in it are asked)."""
+    return program.missing_facts(p, when, extra, behind, mask=mask)

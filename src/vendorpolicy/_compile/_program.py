@@ -1087,9 +1087,17 @@ class Program:
         when: dt.date | None,
         extra: Extra | None,
         behind: dict[str, tuple[str, ...]],
+        mask: int | None = None,
     ) -> tuple[str, ...]:
         """The decision's missing facts, in the interpreter's order: each rule's, in the order
-        of the results, with what is ``behind`` an unknown vendor."""
+        of the results, with what is ``behind`` an unknown vendor.
+
+        Given the purchase's ``mask`` (bulk screening has it), a rule whose condition's slot is
+        false there has a false term in its condition and lists no missing facts
+        (``_rule_missing``), so only the other rules are asked; the mask is not used by a
+        program with rules left to the interpreter."""
+        if mask is not None and self.fallback:
+            mask = None
         if extra is None:
             vendor, components, buyer = purchase.vendor, purchase.components, purchase.buyer
         else:
@@ -1101,6 +1109,8 @@ class Program:
                 assert extra is not None
                 assert extra.fallback is not None
                 out.update(dict.fromkeys(extra.fallback[info.fallback].result.missing_facts))
+                continue
+            if mask is not None and mask >> info.cond_slot & 1:
                 continue
             missing = _rule_missing(info, values, misses)
             if behind:
