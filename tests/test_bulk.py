@@ -95,6 +95,9 @@ _SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     deadline=None,
 )
+#: Per bundled pack (eight of them, each a ledger of about a dozen rows an example): half the
+#: profile's examples; the generated rule sets above keep the whole profile.
+_PER_PACK = settings(_SETTINGS, max_examples=max(10, settings.default.max_examples // 2))
 
 
 #: A quarter of the profile's examples: for the property that screens each ledger three times,
@@ -129,7 +132,7 @@ class TestBulkCheck:
         assert bulk == plain
 
     @pytest.mark.parametrize("name", packs.names())
-    @_SETTINGS
+    @_PER_PACK
     @given(data=st.data())
     def test_every_bundled_pack(self, name: str, data: st.DataObject, tmp_path: Path) -> None:
         """Every bundled pack, with the bundled registry, over purchases aimed at it."""
