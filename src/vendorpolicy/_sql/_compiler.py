@@ -60,7 +60,7 @@ from vendorpolicy._predicates import (
 )
 from vendorpolicy._registry import Registry
 from vendorpolicy._rules import Combining, Rule, RuleSet
-from vendorpolicy._sql._dialect import DIALECTS, Dialect, literal, quote
+from vendorpolicy._sql._dialect import Dialect, dialect_named, literal, quote
 from vendorpolicy._sql._vocab import ISO_DATE as _ISO_DATE
 from vendorpolicy._sql._vocab import VocabularySql, cell_terms, cell_values
 from vendorpolicy._vocabcheck import checker_for
@@ -170,19 +170,14 @@ def compile_query(
     ``near`` gives the texts a column (``facts.<name>``, ``purpose``) holds, to find the near
     misses of known values among them as the interpreter does (see ``_sql._vocab``); without
     it, a near miss is a text equal to a known value but for case, spacing and punctuation."""
-    if dialect not in DIALECTS:
-        raise InvalidValueError(
-            f"unknown SQL dialect `{dialect}`",
-            path="to_sql(dialect)",
-            hint="use one of " + ", ".join(f"`{d}`" for d in DIALECTS),
-        )
+    sql_dialect = dialect_named(dialect, "to_sql(dialect)")
     if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
         raise InvalidValueError(f"expected a date, got `{as_of!r}`", path="to_sql(as_of)")
     if registry is not None and not isinstance(registry, Registry):
         raise InvalidValueError(
             f"expected a Registry, got `{type(registry).__name__}`", path="to_sql(registry)"
         )
-    compiler = _Compiler(rule_set, DIALECTS[dialect], as_of)
+    compiler = _Compiler(rule_set, sql_dialect, as_of)
     compiler.near = near or {}
     if registry is not None:
         # Without the table's own ids: the registry's ids, and its names and aliases written

@@ -12,7 +12,9 @@ from collections.abc import Collection, Sequence
 
 from attrs import frozen
 
-__all__ = ["DIALECTS", "Dialect", "literal", "quote"]
+from vendorpolicy.errors import InvalidValueError
+
+__all__ = ["DIALECTS", "Dialect", "dialect_named", "literal", "quote"]
 
 
 def quote(name: str) -> str:
@@ -118,3 +120,15 @@ class Dialect:
 
 
 DIALECTS: dict[str, Dialect] = {"duckdb": Dialect("duckdb"), "postgres": Dialect("postgres")}
+
+
+def dialect_named(name: str, path: str) -> Dialect:
+    """The dialect called ``name``; an error at ``path`` naming the known ones otherwise."""
+    found = DIALECTS.get(name)
+    if found is None:
+        raise InvalidValueError(
+            f"unknown SQL dialect `{name}`",
+            path=path,
+            hint="use one of " + ", ".join(f"`{d}`" for d in DIALECTS),
+        )
+    return found

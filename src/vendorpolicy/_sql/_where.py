@@ -21,7 +21,7 @@ from vendorpolicy._checks import tick, type_name
 from vendorpolicy._model import Effect
 from vendorpolicy._rules import RuleSet
 from vendorpolicy._sql._compiler import _Compiler, _date, _decimal
-from vendorpolicy._sql._dialect import DIALECTS, literal
+from vendorpolicy._sql._dialect import dialect_named, literal
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
 
 __all__ = ["CATALOG_COLUMNS", "to_sql_where"]
@@ -70,12 +70,7 @@ def to_sql_where(
             path="to_sql_where(fixed).buyer",
             hint="fix the buyer: `Partial(buyer=Buyer(...), ...)`",
         )
-    if dialect not in DIALECTS:
-        raise InvalidValueError(
-            f"unknown SQL dialect `{dialect}`",
-            path="to_sql_where(dialect)",
-            hint="use one of " + ", ".join(f"`{d}`" for d in DIALECTS),
-        )
+    d = dialect_named(dialect, "to_sql_where(dialect)")
     wanted = []
     for i, effect in enumerate(effects if not isinstance(effects, str) else [effects]):
         try:
@@ -91,7 +86,6 @@ def to_sql_where(
             "no effect to select", path="to_sql_where(effects)", hint="give `effects=['allow']`"
         )
     rules = residual(rule_set, fixed)
-    d = DIALECTS[dialect]
     compiler = _Compiler(rules, d, fixed.as_of)
     columns = [*CATALOG_COLUMNS, "buyer_public", "buyer_sector"]
     for name in fixed.facts:  # (checked by the vocabulary as a row's facts are)
