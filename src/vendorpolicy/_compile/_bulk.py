@@ -177,6 +177,8 @@ def missing_facts(  # noqa: PLR0917 - Program.missing_facts's arguments, and the
     behind: dict[str, tuple[str, ...]],
     mask: int,
 ) -> tuple[str, ...]:
-    """``program.missing_facts(p, when, extra, behind)`` for a purchase whose mask is ``mask``
-    (only the rules whose condition is not false in it are asked)."""
+    """``program.missing_facts(p, when, extra, behind, mask=mask)`` for ``p`` a purchase or a
+    row's :class:`Shim` (which stands in for one wherever the facets read ``p``; the program's
+    method is typed for purchases): only the rules whose condition is not false in the mask
+    are asked."""
     return program.missing_facts(p, when, extra, behind, mask=mask)
