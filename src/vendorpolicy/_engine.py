@@ -378,9 +378,8 @@ def _settle_ambiguous_names(
     if combinations > MAX_READINGS:
         return None
     decisions: list[Decision] = []
-    choices: list[tuple[Vendor, ...]] = []
-    for choice in itertools.product(*(readings for _, _, readings in slots)):
-        choices.append(choice)
+    choices = list(itertools.product(*(readings for _, _, readings in slots)))
+    for choice in choices:
         reading = purchase
         for (_, resolution, _), vendor in zip(slots, choice, strict=True):
             reading = _substitute(reading, resolution.subject, vendor)
