@@ -244,6 +244,37 @@ class TestFCCReach:
             assert tier.in_force_until + dt.timedelta(days=1) == bar.in_force_from
             assert bar.effect is Effect.DENY
 
+    def test_pending_tier_says_the_bar_reaches_maintenance(self) -> None:
+        """In a 54.10 listing's pending window a subsidised purchase is told that subsidies may
+        not maintain it once the bar begins (54.10(a)(2)); the authorisation warning, which
+        gives the same effect to a DJI drone, does not say so."""
+        dji = Vendor(id="dji", designations={"us.fcc.covered-list"})
+        p = Purchase(
+            buyer=Buyer(id="district", public=True, sector="education", country="US"),
+            vendor=dji,
+            category="uas/aircraft",
+            date=dt.date(2026, 1, 5),
+            facts={"funding": "usf", "uas-produced-abroad": True},
+            components=(),
+        )
+        decision = packs.load(FCC).evaluate(p)
+        assert decision.effect is Effect.WARN
+        assert decision.obligations == (
+            (
+                "from 2026-02-20, do not use FCC-administered capital subsidies to maintain it, "
+                "even if obtained before then (47 CFR 54.10(a)(2))"
+            ),
+        )
+        unfunded = packs.load(FCC).evaluate(
+            attrs.evolve(p, facts={**p.facts, "funding": "own-budget"})
+        )
+        assert unfunded.effect is Effect.WARN
+        assert unfunded.obligations == ()
+        for tier in packs.load(FCC).rules:
+            if tier.id.startswith("subsidy-") and tier.id.endswith("-pending"):
+                assert len(tier.obligations) == 1, tier.id
+                assert "54.10(a)(2)" in tier.obligations[0]
+
     def test_affiliates_reached_through_the_889_lists(self) -> None:
         """A group company linked only as an affiliate (no ownership chain) is placed in the
         Huawei/ZTE entry through the §889 list of the same group."""

@@ -120,7 +120,10 @@ SUBSIDIES = Source(
     url="https://www.ecfr.gov/current/title-47/section-54.10",
     note="A bar on using subsidies to buy, rent, lease, obtain or maintain covered equipment or "
     "services from 60 days after listing (the initial list counts as placed on the date it was "
-    "published), not a removal deadline. Text read in the 2021 CFR edition.",
+    "published), not a removal deadline. The bar on maintaining reaches equipment or services "
+    "'previously purchased, rented, leased, or otherwise obtained' (54.10(a)(2), as 47 U.S.C. "
+    "1602(a)(1)(B)), so what is obtained between listing and the bar cannot be maintained with "
+    "subsidies once it begins. Text read in the 2021 CFR edition.",
 )
 USF_BAR = Source(
     title="47 CFR 54.9 (no Universal Service support for equipment or services of a covered "
@@ -342,6 +345,12 @@ def _subsidy_rules(
             reason=f"listed but not yet barred: {what} (placed on the Covered List on "
             f"{listed_on.isoformat()}); FCC-administered capital subsidies may not buy, obtain "
             f"or maintain it from {start.isoformat()}, 60 days after listing",
+            obligations=[
+                (
+                    f"from {start.isoformat()}, do not use FCC-administered capital subsidies "
+                    "to maintain it, even if obtained before then (47 CFR 54.10(a)(2))"
+                )
+            ],
             source=cite(SUBSIDIES, *sources),
             in_force_from=listed_on,
             in_force_until=start - _DAY,
@@ -440,7 +449,7 @@ def build() -> RuleSet:
     authorisation_bar = _authorisation_bar()
     rule_set = RuleSet(
         id=NAME,
-        version="2026-12-02.2",
+        version="2026-12-03.1",
         title="FCC Covered List: Universal Service and subsidy bars, equipment authorisations",
         description="Universal Service support may not buy Huawei or ZTE equipment or services "
         "(47 CFR 54.9, from 2020-06-30); FCC-administered capital subsidies may not buy or "

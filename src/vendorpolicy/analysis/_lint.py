@@ -8,7 +8,10 @@
 * ``unless-never`` (warning): the exception holds on no purchase on which the condition holds.
 * ``shadowed`` (warning): removing the rule changes no decision, under the set's combining
   strategy: not its effect, nor whether it is escalated (a rule that makes certain what would
-  otherwise be escalated for want of a fact is not shadowed).
+  otherwise be escalated for want of a fact is not shadowed), nor its obligations (a rule
+  that adds an obligation no other rule applying there adds is not shadowed). The rules
+  determining a decision do not count: a narrower deny under a broader one is shadowed,
+  though it would be named among the determining rules.
 * ``broad-escalation`` (warning): a purchase, every dimension of it known but some facts,
   that the rule escalates (the decision is more severe than the known facts make certain, the
   rule one whose applying is unknown), on which its category does nothing to keep the rule
@@ -542,14 +545,16 @@ def lint(rule_set: RuleSet, *, overlaps: bool = False) -> tuple[Finding, ...]:
                 )
     for r in live:
         without = attrs.evolve(rule_set, rules=[x for x in rule_set.rules if x.id != r.rule.id])
-        if not _differences(rule_set, without, first=True, escalation=True):
+        if not _differences(
+            rule_set, without, first=True, escalation=True
+        ) and not _obligations_differ(a, rule_set, without, r):
             findings.append(
                 Finding(
                     code="shadowed",
                     severity=Severity.WARNING,
                     rule=r.rule.id,
                     message="removing it changes no decision: other rules always decide the "
-                    "same, and as surely",
+                    "same, as surely and with the same obligations",
                 )
             )
     decider = a.deciders[0]
@@ -592,6 +597,70 @@ def lint(rule_set: RuleSet, *, overlaps: bool = False) -> tuple[Finding, ...]:
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     findings.sort(key=lambda f: order[f.severity])
     return tuple(findings)
+
+
+def _obligations_differ(a: _Analysis, rule_set: RuleSet, without: RuleSet, r: _Rule) -> bool:
+    """Whether removing ``r`` (a rule of the top layer) changes the obligations of some
+    decision, exactly over the space; the purchase found is checked by the interpreter.
+
+    A decision's obligations are those of the rules that apply (under first-match, of the
+    first that applies) in every layer. Only whether each rule surely applies matters: a rule
+    that might apply adds none. So the rules whose applying is settled are ``r``, every rule
+    with obligations, and every rule of a first-match layer holding one of those."""
+    layers = a.deciders[0].layers
+    carrying = any(x.rule.obligations for layer in layers for x in layer.rules)
+    if not carrying:
+        return False  # no rule has obligations: every decision has none, with r or without
+    top = layers[0]
+    relevant: list[_Rule] = []
+    for i, layer in enumerate(layers):
+        own = [x for x in layer.rules if x.rule.obligations or (i == 0 and x is r)]
+        if own and layer.layer.combining is Combining.FIRST_MATCH:
+            own = list(layer.rules)
+        relevant.extend(own)
+    atoms = frozenset().union(*(x.applies_atoms for x in relevant))
+
+    def fired(layer_rules: list[_Rule], first: bool, m: MaskOf, skip: _Rule | None) -> set[str]:
+        out: set[str] = set()
+        for x in layer_rules:
+            if x is skip or m_applies.get(id(x)) != T:
+                continue
+            out.update(x.rule.obligations)
+            if first:
+                break
+        return out
+
+    m_applies: dict[int, int] = {}
+    found: list[list[int]] = []
+
+    def judge(region: list[int], m: MaskOf) -> set[int] | bool:
+        if not r.applies(m) & T:
+            return True  # r applies nowhere here: it fires nowhere, removed or not
+        m_applies.clear()
+        for x in relevant:
+            m_applies[id(x)] = x.applies(m)
+        if any(v not in SINGLE for v in m_applies.values()):
+            return {x for x in atoms if m(x) not in SINGLE}
+        rest: set[str] = set()
+        for layer in layers[1:]:
+            rest |= fired(layer.rules, layer.layer.combining is Combining.FIRST_MATCH, m, None)
+        first = top.layer.combining is Combining.FIRST_MATCH
+        if fired(top.rules, first, m, None) | rest != fired(top.rules, first, m, r) | rest:
+            found.append(region)
+            return False
+        return True
+
+    a.search.run(judge)
+    if not found:
+        return False
+    witness, _ = a.witness(found[0])
+    before = a.decide(rule_set, witness).obligations
+    after = a.decide(without, witness).obligations
+    if set(before) == set(after):
+        raise AssertionError(
+            f"analysis bug: removing `{r.rule.id}` changes no obligation on {witness}"
+        )
+    return True
 
 
 def _and_t(x: int, y: int) -> int:
