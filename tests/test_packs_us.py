@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -340,6 +341,48 @@ class TestRegistryGroups:
         assert vendor.parent is not None
         assert vendor.parent.id == "kaspersky-lab"
         assert "us.fcc.covered-list" in vendor.designations
+
+    @pytest.mark.parametrize(
+        "supplier",
+        [
+            Vendor(id="kaspersky-labs-uk"),
+            Vendor(id="kaspersky-group"),
+            "Kaspersky Labs Limited",
+            "OOO Kaspersky Group",
+        ],
+    )
+    def test_kaspersky_parent_and_affiliate_are_covered(self, supplier: Vendor | str) -> None:
+        """The 2022 entry covers AO Kaspersky Lab's parents and affiliates: a subsidy purchase
+        from the UK holding company or OOO Kaspersky Group is denied once the bar starts, as
+        one from AO Kaspersky Lab is, and warned in the window before."""
+        library = Buyer(id="library", public=True, sector="local-government", country="US")
+        given = {"vendor": supplier} if isinstance(supplier, Vendor) else {"supplier": supplier}
+        p = Purchase(
+            buyer=library,
+            category="it/security/software",
+            date=dt.date(2022, 5, 24),
+            components=(),
+            facts={"funding": "fcc-subsidy"},
+            **given,
+        )
+        fcc = packs.load(FCC)
+        assert fcc.evaluate(p, registry=REGISTRY).effect is Effect.DENY
+        before = attrs.evolve(p, date=dt.date(2022, 5, 23))
+        assert fcc.evaluate(before, registry=REGISTRY).effect is Effect.WARN
+
+    def test_huawei_parent_is_covered(self) -> None:
+        """The 2021 entries reach the group (§889(f)(3)'s affiliates): Huawei's parent is
+        warned about the authorisation bar, as Huawei Technologies is."""
+        firm = Buyer(id="firm", public=False, sector="enterprise", country="US")
+        for entity in ("huawei-investment-holding", "huawei-technologies"):
+            p = Purchase(
+                buyer=firm,
+                vendor=Vendor(id=entity),
+                category="telecom/network/router",
+                date=dt.date(2024, 1, 1),
+                components=(),
+            )
+            assert packs.load(FCC).evaluate(p, registry=REGISTRY).effect is Effect.WARN, entity
 
     def test_usf_designation_starts_on_the_final_designation(self) -> None:
         """The 54.9 list dates from 2020-06-30 and reaches Huawei's subsidiaries."""

@@ -669,6 +669,51 @@ class TestBundled:
         assert registry.designated("autel-intelligent-technology", on) == frozenset()
         assert registry.match("ZT").entity is None
 
+    @pytest.mark.parametrize("on", [D(2020, 1, 1), D(2023, 1, 1), D(2026, 6, 1)])
+    def test_group_listings_reach_every_linked_company(self, on: dt.date) -> None:
+        """A listing that reaches the listed company's group reaches every company linked to it
+        by relations holding on the date (the bundled groups have no minority holders)."""
+        registry = bundled_registry()
+        linked: dict[str, set[str]] = {e.id: set() for e in registry.entities}
+        for relation in registry.relations:
+            if relation.valid_on(on):
+                linked[relation.owner].add(relation.owned)
+                linked[relation.owned].add(relation.owner)
+        for designation in registry.lists:
+            for listing in designation.entries:
+                if designation.reach(listing) is not Propagation.GROUP or not listing.active_on(on):
+                    continue
+                group, todo = {listing.entity}, [listing.entity]
+                while todo:
+                    for other in linked[todo.pop()] - group:
+                        group.add(other)
+                        todo.append(other)
+                missed = [e for e in group if designation.id not in registry.designated(e, on)]
+                assert sorted(missed) == [], (designation.id, listing.entity, on)
+
+    @pytest.mark.parametrize(
+        ("entity", "lists"),
+        [
+            # The Covered List names AO Kaspersky Lab "or any of its predecessors, successors,
+            # parents, subsidiaries, or affiliates" (2022-03-25); the ICTS determination defines
+            # Kaspersky "together with all affiliates, subsidiaries, and parent companies".
+            ("kaspersky-labs-uk", {"us.fcc.covered-list", "us.icts.kaspersky"}),
+            ("kaspersky-group", {"us.fcc.covered-list", "us.icts.kaspersky"}),
+            ("kaspersky-lab", {"us.icts.kaspersky"}),
+            # The 2021 entries are §889(f)(3)'s equipment "(or any subsidiary or affiliate)".
+            ("huawei-investment-holding", {"us.fcc.covered-list"}),
+        ],
+    )
+    def test_kaspersky_and_huawei_groups_reached(self, entity: str, lists: set[str]) -> None:
+        """The Kaspersky holding company and group company, and Huawei's parent, carry the
+        lists whose sources reach parents and affiliates."""
+        assert lists <= bundled_registry().designated(entity, D(2025, 1, 1))
+
+    def test_kaspersky_holding_company_is_the_parent(self) -> None:
+        """Kaspersky Labs Limited (UK) controls AO Kaspersky Lab, which controls the US company."""
+        chain = bundled_registry().ancestors("kaspersky-lab-inc", D(2025, 1, 1))
+        assert [e.id for e in chain] == ["kaspersky-lab", "kaspersky-labs-uk"]
+
     def test_lorex_window(self) -> None:
         """Lorex carries Dahua's designation only while Dahua owned it (2018-02-06 … 2022-11-23)."""
         registry = bundled_registry()

@@ -217,7 +217,14 @@ IN_US = domestic(_US_AND_TERRITORIES)
 #: Commerce Final Determination it follows defines "Kaspersky" (Kaspersky Lab, Inc. "together
 #: with all affiliates, subsidiaries, and parent companies", 89 FR 52434): the parent AO
 #: Kaspersky Lab, the copyright holder of Kaspersky software, and its group are reached.
-_KASPERSKY_2024_GROUP = frozenset({"kaspersky-lab-inc", "kaspersky-lab"})
+_KASPERSKY_2024_GROUP = frozenset(
+    {"kaspersky-lab-inc", "kaspersky-lab", "kaspersky-labs-uk", "kaspersky-group"}
+)
+#: The 2022-03-25 entry names AO Kaspersky Lab "or any of its predecessors, successors,
+#: parents, subsidiaries, or affiliates": its parent, the UK holding company Kaspersky Labs
+#: Limited, and the group companies under it (OOO Kaspersky Group) are reached, as the
+#: registry's listing (reach `group`) says; what they own is reached through ownership.
+_KASPERSKY_2022_GROUP = frozenset({"kaspersky-lab", "kaspersky-labs-uk", "kaspersky-group"})
 
 
 def _funds(values: frozenset[str] = _FCC_FUNDS) -> Predicate:
@@ -261,7 +268,7 @@ def _march_2021() -> Predicate:
 
 
 def _kaspersky_2022() -> Predicate:
-    return _entry({"kaspersky-lab"}) & category.within("it/security")
+    return _entry(_KASPERSKY_2022_GROUP) & category.within("it/security")
 
 
 def _carriers_2022_03() -> Predicate:
@@ -305,6 +312,8 @@ _KNOWN = {
     "dahua",
     "kaspersky-lab",
     "kaspersky-lab-inc",
+    "kaspersky-labs-uk",
+    "kaspersky-group",
     "china-mobile-international-usa",
     "china-telecom-americas",
     "pacific-network",
