@@ -11,6 +11,7 @@ from pathlib import Path
 
 import attrs
 import jsonschema
+import pytest
 
 from vendorpolicy import Rule, RuleSet, buyer, category, fact, vendor
 from vendorpolicy._cli import main
@@ -210,3 +211,89 @@ class TestSchemas:
         schema.validate(ledger)
         del ledger["changed"][0]["new_basis"]
         assert not schema.is_valid(ledger)
+
+
+def _ndaa_moved(tmp_path: Path) -> str:
+    """us-ndaa-889 with Part A's start moved a day later, saved as a rule file."""
+    from vendorpolicy import packs
+
+    pack = packs.load("us-ndaa-889")
+    rules = [
+        attrs.evolve(r, in_force_from=dt.date(2019, 8, 14)) if r.id == "part-a" else r
+        for r in pack.rules
+    ]
+    path = tmp_path / "moved.toml"
+    save_rule_set(attrs.evolve(pack, version="moved", rules=rules), path)
+    return str(path)
+
+
+_NAMED = (
+    "id,date,buyer_id,buyer_public,buyer_sector,buyer_country,supplier,category\n"
+    # Named only: a Huawei router bought by an agency on the day Part A takes effect.
+    "n-1,2019-08-13,gsa,true,central-government,US,Huawei Technologies Co. Ltd.,"
+    "telecom/network/router\n"
+    # The same a day later: denied under both versions.
+    "n-2,2019-08-14,gsa,true,central-government,US,Huawei Technologies Co. Ltd.,"
+    "telecom/network/router\n"
+)
+
+
+def _pack_files(tmp_path: Path) -> tuple[str, str]:
+    from vendorpolicy import packs
+
+    old = tmp_path / "ndaa.toml"
+    save_rule_set(packs.load("us-ndaa-889"), old)
+    ledger = tmp_path / "named.csv"
+    ledger.write_text(_NAMED, encoding="utf-8")
+    return str(old), str(ledger)
+
+
+class TestDiffRegistry:
+    def test_pack_is_old_and_names_resolve_against_the_bundled_registry(
+        self, tmp_path: Path
+    ) -> None:
+        """`diff --pack NAME NEW --ledger L` compares the pack with NEW, resolving the
+        ledger's supplier names against the bundled registry, as `check --pack` does: only the
+        purchase of the moved day changes."""
+        _, ledger = _pack_files(tmp_path)
+        out = io.StringIO()
+        args = ["diff", "--pack", "us-ndaa-889", _ndaa_moved(tmp_path), "--ledger", ledger]
+        assert main([*args, "--format", "json"], out=out) == 1
+        doc = json.loads(out.getvalue())
+        assert doc["old"]["rule_set"] == "us-ndaa-889"
+        assert doc["new"]["version"] == "moved"
+        [changed] = doc["changed"]
+        assert (changed["purchase_id"], changed["old"]) == ("n-1", "deny")
+        assert changed["new"] != "deny"
+        assert changed["old_rules"] == ["us-ndaa-889/part-a"]
+
+    def test_files_resolve_only_with_registry(self, tmp_path: Path) -> None:
+        """With two rule files no name is resolved unless `--registry` is given (as `check`
+        with a rule file): the named suppliers stay unknown under both versions, so nothing
+        changes; with `--registry bundled` the moved day's purchase does."""
+        old, ledger = _pack_files(tmp_path)
+        new = _ndaa_moved(tmp_path)
+        out = io.StringIO()
+        assert main(["diff", old, new, "--ledger", ledger], out=out) == 0
+        assert out.getvalue().splitlines()[-1].endswith("2 row(s), 0 decided differently")
+        out = io.StringIO()
+        code = main(["diff", old, new, "--ledger", ledger, "--registry", "bundled"], out=out)
+        assert code == 1
+        assert out.getvalue().startswith("line 2 (n-1): DENY -> ")
+
+    def test_no_bundled_registry_needs_a_file(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`--no-bundled-registry` without a `--registry` file is a usage error, as for
+        `check`."""
+        _, ledger = _pack_files(tmp_path)
+        args = ["diff", "--pack", "us-ndaa-889", _ndaa_moved(tmp_path), "--ledger", ledger]
+        assert main([*args, "--no-bundled-registry"], out=io.StringIO()) == 2
+        assert "--no-bundled-registry needs at least one --registry FILE" in capsys.readouterr().err
+
+    def test_pack_takes_one_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """With `--pack`, only NEW is given; without it, both OLD and NEW."""
+        old, _ = _pack_files(tmp_path)
+        for args in (["--pack", "us-ndaa-889", old, old], ["--pack", "us-ndaa-889"], [old]):
+            assert main(["diff", *args], out=io.StringIO()) == 2
+            assert "vendorpolicy diff: " in capsys.readouterr().err

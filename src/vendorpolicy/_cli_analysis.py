@@ -13,8 +13,11 @@ from vendorpolicy._cli_base import (
     EXIT_OK,
     Command,
     Subparsers,
+    UsageError,
+    add_registry_option,
     format_option,
     pack_option,
+    registry_from_args,
     rules_or_pack,
 )
 from vendorpolicy._files import load_rule_set
@@ -94,11 +97,15 @@ def _diff_parser(commands: Subparsers) -> argparse.ArgumentParser:
         help="show the purchases two rule sets decide differently",
         description="Every region of purchases that OLD and NEW decide with different "
         "effects, each with a witness purchase; with --ledger, each purchase of the ledger "
-        "whose effect changed, with the rules that determined each decision. Exits 1 when "
-        "they differ, 3 when a file or any ledger row could not be read.",
+        "whose effect changed, with the rules that determined each decision (names resolved "
+        "against the registry, as `check` resolves them). With --pack NAME, the bundled pack "
+        "is OLD. Exits 1 when they differ, 3 when a file or any ledger row could not be read.",
     )
-    diff.add_argument("old", metavar="OLD", help="the old rule file")
-    diff.add_argument("new", metavar="NEW", help="the new rule file")
+    diff.add_argument(
+        "old", nargs="?", metavar="OLD", help="the old rule file (with --pack, omit it)"
+    )
+    diff.add_argument("new", nargs="?", metavar="NEW", help="the new rule file")
+    pack_option(diff)
     diff.add_argument(
         "--ledger",
         metavar="LEDGER",
@@ -112,6 +119,7 @@ def _diff_parser(commands: Subparsers) -> argparse.ArgumentParser:
         metavar="FILE",
         help="a mapping file for the ledger's columns (see `vendorpolicy schema mapping`)",
     )
+    add_registry_option(diff, default=None)
     format_option(diff)
     return diff
 
@@ -148,6 +156,7 @@ def _replay_ledger(args: argparse.Namespace, old: Any, new: Any, out: TextIO) ->
     from vendorpolicy.errors import VendorPolicyError  # noqa: PLC0415
 
     mapping = None if args.mapping is None else load_mapping(args.mapping)
+    registry = registry_from_args(args, bundled=args.pack is not None)
     changed: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     rows = 0
@@ -159,7 +168,7 @@ def _replay_ledger(args: argparse.Namespace, old: Any, new: Any, out: TextIO) ->
             )
             continue
         try:
-            found = replay(old, new, [row.purchase])
+            found = replay(old, new, [row.purchase], registry=registry)
         except VendorPolicyError as exc:
             errors.append({"line": row.line, "purchase_id": row.purchase.id, "errors": [str(exc)]})
             continue
@@ -171,7 +180,8 @@ def _replay_ledger(args: argparse.Namespace, old: Any, new: Any, out: TextIO) ->
                 "new": r.new.value,
             }
             for side, rules, rule_set in (("old", r.old_rules, old), ("new", r.new_rules, new)):
-                item.update(_responsible(side, rules, rule_set.evaluate(row.purchase)))
+                decision = rule_set.evaluate(row.purchase, registry=registry)
+                item.update(_responsible(side, rules, decision))
             changed.append(item)
     if args.format == "json":
         doc = {
@@ -202,12 +212,28 @@ def _replay_ledger(args: argparse.Namespace, old: Any, new: Any, out: TextIO) ->
     return EXIT_DENIED if changed else EXIT_OK
 
 
+def _versions(args: argparse.Namespace) -> tuple[Any, Any]:
+    """OLD and NEW: two rule files, or with ``--pack`` the bundled pack and one rule file."""
+    if args.pack is not None:
+        if args.old is None or args.new is not None:
+            raise UsageError("vendorpolicy diff: with --pack NAME, give only NEW (the pack is OLD)")
+        return rules_or_pack(None, args.pack, "diff"), load_rule_set(args.old)
+    if args.old is None or args.new is None:
+        raise UsageError("vendorpolicy diff: give OLD NEW, or --pack NAME NEW")
+    return load_rule_set(args.old), load_rule_set(args.new)
+
+
 def _run_diff(args: argparse.Namespace, out: TextIO) -> int:
     from vendorpolicy.analysis import diff  # noqa: PLC0415 - only this command
 
-    old, new = load_rule_set(args.old), load_rule_set(args.new)
+    old, new = _versions(args)
     if args.ledger is not None:
         return _replay_ledger(args, old, new, out)
+    if args.registry or args.no_bundled_registry:
+        raise UsageError(
+            "vendorpolicy diff: the registry options apply to --ledger (the regions of purchases "
+            "are compared with vendors as stated)"
+        )
     found = diff(old, new)
     if args.format == "json":
         doc = [
@@ -376,5 +402,6 @@ DIFF = Command(
     examples=(
         "vendorpolicy diff rules-v3.toml rules-v4.toml",
         "vendorpolicy diff rules-v3.toml rules-v4.toml --ledger purchases.csv --format json",
+        "vendorpolicy diff --pack us-ndaa-889 edited.toml --ledger purchases.csv",
     ),
 )

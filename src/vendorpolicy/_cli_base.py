@@ -205,8 +205,10 @@ def add_registry_option(
     if default == "bundled":
         where = "merged onto the bundled registry (see --no-bundled-registry)"
     else:
-        where = "merged in order; without one, supplier names are not resolved (under --pack, "
-        "they are merged onto the bundled registry)"
+        where = (
+            "merged in order; without one, supplier names are not resolved (under --pack, "
+            "they are merged onto the bundled registry)"
+        )
     parser.add_argument(
         "--registry",
         action="append",

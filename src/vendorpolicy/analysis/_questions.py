@@ -9,8 +9,9 @@ returned; a disagreement is a bug in the analysis and raises :class:`AssertionEr
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from attrs import field, frozen
@@ -23,6 +24,9 @@ from vendorpolicy._rules import RuleSet
 from vendorpolicy._vocabcheck import checker_for
 from vendorpolicy.analysis._search import Compiled, Decider, F, MaskOf, Search, T, _bits, joint
 from vendorpolicy.analysis._space import Space, assume_custom
+
+if TYPE_CHECKING:
+    from vendorpolicy._registry import Registry
 
 __all__ = [
     "Difference",
@@ -441,17 +445,24 @@ def equivalent(a: RuleSet, b: RuleSet) -> bool:
 
 
 def replay(
-    old: RuleSet, new: RuleSet, purchases: Iterable[Purchase | Mapping[str, Any]]
+    old: RuleSet,
+    new: RuleSet,
+    purchases: Iterable[Purchase | Mapping[str, Any]],
+    *,
+    registry: Registry | None = None,
+    as_of: dt.date | None = None,
 ) -> tuple[Replayed, ...]:
     """Decide each purchase (a ledger's rows) under both versions; the purchases whose effect
-    changed, with the rules that determined each decision."""
+    changed, with the rules that determined each decision. ``registry`` and ``as_of`` are
+    passed to both decisions, as :meth:`RuleSet.evaluate` takes them (names the purchases
+    only state are resolved against the registry)."""
     from vendorpolicy._convert import purchase_from_dict  # noqa: PLC0415 - files layer
 
     out = []
     for index, row in enumerate(purchases):
         purchase = row if isinstance(row, Purchase) else purchase_from_dict(row)
-        x = old.evaluate(purchase)
-        y = new.evaluate(purchase)
+        x = old.evaluate(purchase, registry=registry, as_of=as_of)
+        y = new.evaluate(purchase, registry=registry, as_of=as_of)
         if x.effect is not y.effect:
             out.append(
                 Replayed(
