@@ -1252,16 +1252,17 @@ class TestReach:
     def test_buyers_outside_the_reach_are_allowed(self, name: str, data: st.DataObject) -> None:
         """A purchase whose buyer no part of the pack's reach covers (its country outside the
         regime, and no funding that brings it in) is allowed by every rule: rules outside a
-        pack's reach do not fire (issue 9, scope 5). The Commission, which the EU pack also
-        knows by a stated fact (`eu-buyer`), is left out."""
+        pack's reach do not fire (issue 9, scope 5), the facts that bring a buyer in (the
+        Commission's `eu-buyer`) included."""
         p = data.draw(pack_purchases(name))
         abroad = _BOUND[name][2]
         p = attrs.evolve(p, buyer=attrs.evolve(p.buyer, country=abroad))
         funding = p.facts.get("funding")
         reached = packs.info(name).reaches(
-            p.buyer, funding=funding if isinstance(funding, str) else None
+            p.buyer, funding=funding if isinstance(funding, str) else None, facts=p.facts
         )
-        if not reached and "eu-buyer" not in p.facts:
+        assert reached is (name in packs.applicable(p))
+        if not reached:
             decision = packs.load(name).evaluate(p)
             assert decision.effect is Effect.ALLOW, decision.explain()
 
@@ -1276,6 +1277,35 @@ class TestReach:
         assert packs.applicable(Purchase(buyer=university, facts={"funding": "eu-funds"})) == (
             "eu-5g-toolbox",
         )
+
+    @pytest.mark.parametrize("country", ["BE", "LU", "FR", "US", "EU", None])
+    def test_commission_reached_wherever_its_seat(self, country: str | None) -> None:
+        """A public buyer that states it is the European Commission is reached by the EU pack
+        whatever country it gives, and the pack denies its new connectivity relying on Huawei;
+        the same buyer saying it is another institution is reached only as country `EU`."""
+        ec = Buyer(id="ec", public=True, sector="central-government", country=country)
+        link = Purchase(
+            buyer=ec,
+            vendor=Vendor(id="huawei-technologies"),
+            category="telecom/service",
+            date=dt.date(2024, 1, 1),
+            components=(),
+            facts={"eu-buyer": "european-commission", "action": "buy"},
+        )
+        assert "eu-5g-toolbox" in packs.applicable(link)
+        decision = packs.load("eu-5g-toolbox").evaluate(link, registry=bundled_registry())
+        assert decision.effect is Effect.DENY
+        other = attrs.evolve(link, facts={"eu-buyer": "other", "action": "buy"})
+        assert ("eu-5g-toolbox" in packs.applicable(other)) is (country in {"EU", None})
+
+    def test_fact_reach_checks_its_values(self) -> None:
+        """A reach through stated facts refuses a non-mapping and an empty set of values."""
+        with pytest.raises(PredicateTypeError, match="expected a mapping") as info:
+            packs.Reach(summary="s", facts=["eu-buyer"])
+        assert info.value.path == "Reach.facts"
+        with pytest.raises(InvalidValueError, match="empty set") as info:
+            packs.Reach(summary="s", facts={"eu-buyer": []})
+        assert info.value.path == "Reach.facts['eu-buyer']"
 
     @given(buyer=buyers(), data=st.data())
     def test_unstated_country_is_every_country(self, buyer: Buyer, data: st.DataObject) -> None:

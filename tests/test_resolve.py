@@ -442,6 +442,57 @@ class TestBuyerFromRegistry:
         assert resolved.purchase.buyer.designations is None
         assert "`carrier-a`" in resolved.resolutions[0].note
 
+    def test_buyer_id_resembling_a_designated_entity_is_a_key(self) -> None:
+        """A buyer whose name is plainly another company is not made unknown because its id, a
+        key, resembles a designated entity's name: the directed-carrier rule does not apply."""
+        purchase = Purchase(
+            buyer=_carrier("alpha-telcom-office", name="Omega Mobile Ltd"),
+            supplier="ZTE Corporation",
+            date=D(2024, 1, 1),
+        )
+        resolved = _carriers().resolve(purchase)
+        assert resolved.purchase.buyer.designations == frozenset()
+        assert _DIRECTED.evaluate(purchase, registry=_carriers()).effect is Effect.ALLOW
+        # Without a name the id is all there is, and it may be the designated carrier.
+        nameless = attrs.evolve(purchase, buyer=_carrier("alpha-telcom-office"))
+        assert _carriers().resolve(nameless).purchase.buyer.designations is None
+        assert _DIRECTED.evaluate(nameless, registry=_carriers()).effect is Effect.REVIEW
+
+    def test_buyer_similar_to_an_entity_listed_later_is_known(self) -> None:
+        """A name only similar to an entity that no list reaches on the decision date leaves the
+        buyer's designations known; from the listing date on they are unknown."""
+        buyer_ = _carrier("po-1", name="Alpha Telcom")
+        before = Purchase(buyer=buyer_, supplier="ZTE Corporation", date=D(2023, 2, 28))
+        assert _carriers().resolve(before).purchase.buyer.designations == frozenset()
+        assert _DIRECTED.evaluate(before, registry=_carriers()).effect is Effect.ALLOW
+        after = attrs.evolve(before, date=D(2023, 3, 1))
+        assert _carriers().resolve(after).purchase.buyer.designations is None
+        assert _DIRECTED.evaluate(after, registry=_carriers()).effect is Effect.REVIEW
+
+    @given(registries(designations=DESIGNATION_POOL), _DATES, st.data())
+    def test_known_buyer_designations_cover_every_reading(
+        self, registry: Registry, on: dt.date, data: st.DataObject
+    ) -> None:
+        """Whatever the buyer's name and id, when the registry leaves its designations known
+        they include those of every entity the name (or the id, given alone) might mean on the
+        date: an uncertain name is never an allow by accident."""
+        entity = data.draw(st.sampled_from(registry.entities))
+        name = data.draw(name_variants(entity.name))
+        key = data.draw(st.sampled_from(["po-1", entity.id]))
+        given_name = data.draw(st.sampled_from(["", name]))
+        buyer_ = Buyer(id=key, name=given_name, public=True, sector="other")
+        resolved = registry.resolve(Purchase(buyer=buyer_, date=on)).purchase.buyer
+        if resolved.designations is None:
+            return
+        if key in registry:
+            readings = {key}  # a registry id identifies the buyer (see the guide)
+        else:
+            match = registry.match(given_name or key)
+            readings = {c.entity for c in match.candidates}
+            readings |= {match.entity} if match.entity is not None else set()
+        for reading in readings:
+            assert registry.designated(reading, on) <= resolved.designations, reading
+
     @given(registries(designations=DESIGNATION_POOL), _DATES, st.data())
     def test_buyer_designations_are_the_registrys(
         self, registry: Registry, on: dt.date, data: st.DataObject

@@ -15,6 +15,10 @@ from hypothesis import strategies as st
 
 from vendorpolicy import (
     Buyer,
+    DesignationList,
+    Effect,
+    Entity,
+    Listing,
     Money,
     Purchase,
     Registry,
@@ -22,6 +26,7 @@ from vendorpolicy import (
     RuleSet,
     Vendor,
     bundled_registry,
+    buyer,
     custom,
     packs,
     vendor,
@@ -288,6 +293,38 @@ class TestRegistry:
             as_of=as_of,
             registry=registry,
         )
+
+    def test_buyer_similar_to_an_entity_listed_later(self) -> None:
+        """A buyer id only similar to a buyer entity listed on 2023-03-01 is known before that
+        date and unknown from it, in SQL as in the interpreter."""
+        registry = Registry(
+            id="r",
+            version="1",
+            entities=[Entity(id="carrier-a", name="Alpha Telecom plc")],
+            lists=[
+                DesignationList(
+                    id="directed",
+                    propagates="entity",
+                    entries=[Listing(entity="carrier-a", added=dt.date(2023, 3, 1))],
+                )
+            ],
+        )
+        rules = RuleSet(
+            id="d",
+            version="1",
+            rules=[Rule(id="d", when=buyer.designated({"directed"}), effect=Effect.DENY)],
+        )
+        ps = [
+            Purchase(
+                buyer=Buyer(id="alpha-telcom", public=False, sector="carrier"), id=f"p{i}", date=on
+            )
+            for i, on in enumerate([dt.date(2023, 2, 28), dt.date(2023, 3, 1)])
+        ]
+        con = duckdb.connect()
+        out = vd.screen(vd.purchases_relation(ps, con), rules, connection=con, registry=registry)
+        rows = [dict(zip(out.columns, r, strict=True)) for r in out.fetchall()]
+        assert [r["effect"] for r in rows] == ["allow", "review"]
+        _agree(rules, ps, rows, registry=registry)
 
     @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
     @given(_registry_cases(), _DATES)

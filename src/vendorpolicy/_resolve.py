@@ -149,12 +149,17 @@ class _Run:
             if given.designations is None or found <= given.designations:
                 return given
             return attrs.evolve(given, designations=given.designations | found)
-        # Several entities named, or none: unknown only where it might be a designated one.
-        candidates: set[str] = {c.entity for m in matches for c in m.candidates} | set(named)
-        risky = sorted(e for e in candidates if e in registry and registry._ever_designated(e))
+        # Several entities named, or none: unknown only where it might be an entity that a list
+        # designates, on the decision date (on some date, without one), with lists the buyer
+        # does not already carry. The name says who the buyer is: the id, a key, counts only
+        # where it is ambiguous, or where no name is given.
+        said = [m for m in matches if m.ambiguous or len(matches) == 1 or m is not matches[0]]
+        candidates: set[str] = {c.entity for m in said for c in m.candidates} | set(named)
+        have = given.designations if given.designations is not None else frozenset()
+        risky = sorted(e for e in candidates if e in registry and self._reached(e) - have)
         if not risky:
             return given
-        match = next((m for m in matches if m.candidates), matches[0])
+        match = next((m for m in said if m.candidates), said[0])
         self.resolutions.append(
             Resolution(
                 **base,
@@ -168,6 +173,12 @@ class _Run:
             )
         )
         return attrs.evolve(given, designations=None)
+
+    def _reached(self, entity: str) -> frozenset[str]:
+        """The lists that reach ``entity`` on the date, or on any date without one."""
+        if self.when is not None:
+            return self.registry.designated(entity, self.when)
+        return self.registry._ever_designated(entity)
 
     def _match_id(self, key: str) -> Match:
         """The match for a given id: a registry id is its entity (an id is a key, not a name,

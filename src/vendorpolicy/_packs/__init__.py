@@ -130,10 +130,13 @@ def applicable(buyer: Buyer | Purchase, *, funding: str | None = None) -> tuple[
 
     Given a purchase, its buyer is read, and its ``funding`` fact when ``funding`` is not given:
     some regimes reach a buyer only through the money it spends (federal grants, FCC or EU
-    funds). A buyer whose country is not stated is reached by every pack whose other conditions
-    it meets.
+    funds); and its other facts, for regimes that reach a buyer by what it says it is (the
+    European Commission, `eu-buyer`, wherever it gives its seat). A buyer whose country is not
+    stated is reached by every pack whose other conditions it meets.
     """
+    facts = None
     if isinstance(buyer, Purchase):
+        facts = buyer.facts
         stated = buyer.facts.get("funding")
         if funding is None and isinstance(stated, str):
             funding = stated
@@ -148,7 +151,9 @@ def applicable(buyer: Buyer | Purchase, *, funding: str | None = None) -> tuple[
             f"expected text, got {type(funding).__name__} {tick(funding)}",
             path="packs.applicable(funding)",
         )
-    return tuple(name for name in _MODULES if info(name).reaches(buyer, funding=funding))
+    return tuple(
+        name for name in _MODULES if info(name).reaches(buyer, funding=funding, facts=facts)
+    )
 
 
 def check(name: str, purchase: Purchase) -> tuple[VendorPolicyError, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from attrs import field, frozen
@@ -111,6 +111,24 @@ def _reach_funding(value: object) -> Any:
     return frozen_set_of(value, "Reach.funding", check_id)
 
 
+def _reach_facts(value: object) -> Any:
+    if isinstance(value, tuple) and all(isinstance(i, tuple) and len(i) == 2 for i in value):
+        value = dict(value)  # the stored form, as `attrs.evolve` passes it back
+    if not isinstance(value, Mapping):
+        raise PredicateTypeError(
+            f"expected a mapping of fact names to values, got {type(value).__name__} {tick(value)}",
+            path="Reach.facts",
+        )
+    out = []
+    for name, values in sorted(value.items(), key=lambda item: str(item[0])):
+        path = f"Reach.facts[{name!r}]"
+        check_id(name, "Reach.facts")
+        if isinstance(values, str):
+            values = [values]  # noqa: PLW2901 - one value for a set of one
+        out.append((name, frozen_set_of(values, path, check_id, nonempty=True)))
+    return tuple(out)
+
+
 def _optional_bool(instance: object, attribute: Any, value: object) -> None:
     if value is not None and not isinstance(value, bool):
         raise PredicateTypeError(
@@ -124,7 +142,9 @@ class Reach:
     """One class of buyer a regime binds, as its sources say: buyers in ``countries``
     (``None``: any country), public or private (``public``; ``None``: either), of ``sectors``
     (``None``: any), and, for a reach that comes through the money spent, only when the purchase
-    states one of ``funding`` (values of its ``funding`` fact; empty: whatever the funding).
+    states one of ``funding`` (values of its ``funding`` fact; empty: whatever the funding);
+    for a reach that comes through what the buyer says it is, only when the purchase states,
+    for each fact of ``facts`` (pairs of a fact name and its values), one of its values.
 
     A buyer whose country is not stated is within every country's reach: the packs assume their
     own jurisdiction. ``summary`` says the reach in words, ``source`` where it comes from.
@@ -135,10 +155,18 @@ class Reach:
     public: bool | None = field(default=None, validator=_optional_bool)
     sectors: frozenset[Sector] | None = field(default=None, converter=_reach_sectors)
     funding: frozenset[str] = field(default=frozenset(), converter=_reach_funding)
+    facts: tuple[tuple[str, frozenset[str]], ...] = field(factory=dict, converter=_reach_facts)
     source: str = field(default="", validator=text_validator)
 
-    def reaches(self, buyer: Buyer, *, funding: str | None = None) -> bool:
-        """Whether this reach covers ``buyer`` (paying with ``funding``, when it is given)."""
+    def reaches(
+        self,
+        buyer: Buyer,
+        *,
+        funding: str | None = None,
+        facts: Mapping[str, FactValue] | None = None,
+    ) -> bool:
+        """Whether this reach covers ``buyer`` (paying with ``funding``, and stating ``facts``,
+        the purchase's, when they are given)."""
         if not isinstance(buyer, Buyer):
             raise PredicateTypeError(
                 f"expected a Buyer, got {type(buyer).__name__} {tick(buyer)}",
@@ -149,6 +177,9 @@ class Reach:
         if self.public is not None and buyer.public is not self.public:
             return False
         if self.sectors is not None and buyer.sector not in self.sectors:
+            return False
+        stated = facts if facts is not None else {}
+        if any(stated.get(name) not in values for name, values in self.facts):
             return False
         return not self.funding or funding in self.funding
 
@@ -190,10 +221,16 @@ class PackInfo:
     #: reaches it (see :func:`vendorpolicy.packs.applicable`).
     reach: tuple[Reach, ...] = field(default=(), converter=_reaches)
 
-    def reaches(self, buyer: Buyer, *, funding: str | None = None) -> bool:
-        """Whether the regime binds ``buyer`` (paying with ``funding``, when it is given): one of
-        :attr:`reach` covers it."""
-        return any(r.reaches(buyer, funding=funding) for r in self.reach)
+    def reaches(
+        self,
+        buyer: Buyer,
+        *,
+        funding: str | None = None,
+        facts: Mapping[str, FactValue] | None = None,
+    ) -> bool:
+        """Whether the regime binds ``buyer`` (paying with ``funding``, and stating ``facts``,
+        when they are given): one of :attr:`reach` covers it."""
+        return any(r.reaches(buyer, funding=funding, facts=facts) for r in self.reach)
 
     def fact(self, name: str) -> FactSpec:
         """The vocabulary entry for ``name``; raises :class:`KeyError` if there is none."""

@@ -178,6 +178,13 @@ INFO = PackInfo(
             source=cite(TOOLBOX, COMMUNICATION),
         ),
         Reach(
+            summary="a public buyer that states it is the European Commission (`eu-buyer`), "
+            "whatever country it gives (that of the seat or office it buys for)",
+            public=True,
+            facts={"eu-buyer": "european-commission"},
+            source=cite(TOOLBOX, COMMUNICATION),
+        ),
+        Reach(
             summary="mobile network operators in the member states (advice)",
             countries=EU_MEMBERS,
             sectors={"carrier"},

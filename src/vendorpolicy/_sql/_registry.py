@@ -31,12 +31,25 @@ _BUYER = Buyer(id="vp-probe", public=True, sector=Sector.ENTERPRISE)
 Row = tuple[Any, ...]
 
 
-def _ranges(registry: Registry, entity: str | None) -> list[tuple[dt.date | None, dt.date | None]]:
-    """The date ranges ``[start, end)`` on which ``entity`` stays the same (``None``: open)."""
-    dates = registry._dates_that_matter(entity) if entity is not None else []
+def _ranges(
+    registry: Registry, *entities: str | None
+) -> list[tuple[dt.date | None, dt.date | None]]:
+    """The date ranges ``[start, end)`` on which ``entities`` stay the same (``None``: open)."""
+    dates = sorted({d for e in entities if e is not None for d in registry._dates_that_matter(e)})
     starts: list[dt.date | None] = [None, *dates]
     ends: list[dt.date | None] = [*dates, None]
     return list(zip(starts, ends, strict=True))
+
+
+def _similar(registry: Registry, key: str) -> list[str]:
+    """The entities ``key``'s match names as candidates: a buyer that may be one of them has
+    unknown designations only while one of them is designated, so their dates matter too."""
+    run = _Run(registry=registry, when=None, resolver=registry.index)
+    try:
+        candidates = run._match_id(key).candidates
+    except Exception:
+        return []
+    return [c.entity for c in candidates if c.entity in registry]
 
 
 def _entity(registry: Registry, key: str) -> str | None:
@@ -122,8 +135,8 @@ def buyer_rows(registry: Registry, keys: Iterable[str], atoms: Sequence[Predicat
         return []
     rows: list[Row] = []
     for key in sorted(set(keys)):
-        entity = _entity(registry, key)
-        dated = [(start, end, start or dt.date.min) for start, end in _ranges(registry, entity)]
+        entities = (_entity(registry, key), *_similar(registry, key))
+        dated = [(start, end, start or dt.date.min) for start, end in _ranges(registry, *entities)]
         found: list[Row] = [(key, None, None, True, *_buyer_state(registry, key, None, atoms))]
         found += [
             (key, start, end, False, *_buyer_state(registry, key, when, atoms))
