@@ -211,6 +211,25 @@ class TestAgreement:
                 crossed = attrs.evolve(p, buyer=q.buyer)
                 assert_agree(rs, crossed, as_of=as_of, registry=registry)
 
+    @_share(0.1)
+    @given(
+        registries(designations=DESIGNATION_POOL),
+        registries(designations=DESIGNATION_POOL),
+        st.data(),
+    )
+    def test_registries_in_turn(
+        self, first: Registry, second: Registry, data: st.DataObject
+    ) -> None:
+        """One rule set given two registries in turn decides each purchase by the registry it
+        is given, as the interpreter does (the last registry's resolutions are not reused for
+        another)."""
+        rs = data.draw(rule_sets(max_rules=3))
+        ps = data.draw(st.lists(purchases_for(rs, registry=first), min_size=1, max_size=3))
+        ps += data.draw(st.lists(purchases_for(rs, registry=second), min_size=1, max_size=3))
+        for p in ps:
+            for registry in (first, second, first):
+                assert_agree(rs, p, registry=registry)
+
     @pytest.mark.parametrize("name", packs.names())
     @_share(0.1)
     @given(data=st.data())

@@ -377,14 +377,18 @@ class LazyDecision(Decision):
     def matched(self) -> tuple[RuleResult, ...]:
         core = self._core
         classes = core.matched_views
-        if classes is None:
-            return self._views(core.matched) if core.matched else ()
-        if not classes:
-            return ()
-        views = list(map(_NEW, classes))
-        for view in views:
-            _SET_DECISION(view, self)
-        return tuple(views)
+        if classes:
+            if len(classes) == 1:  # the commonest case after none
+                view = _NEW(classes[0])
+                _SET_DECISION(view, self)
+                return (view,)
+            views = tuple(map(_NEW, classes))
+            for view in views:
+                _SET_DECISION(view, self)
+            return views
+        if classes is None and core.matched:
+            return self._views(core.matched)
+        return ()
 
     @property
     def unknown(self) -> tuple[RuleResult, ...]:

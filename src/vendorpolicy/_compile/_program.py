@@ -47,7 +47,12 @@ from vendorpolicy._compile._lazy import (
     LazyDecision,
     RuleName,
 )
-from vendorpolicy._compile._resolve import ResolutionCache, may_settle, vendor_key
+from vendorpolicy._compile._resolve import (
+    NO_ATTRIBUTES,
+    ResolutionCache,
+    may_settle,
+    vendor_key,
+)
 from vendorpolicy._decision import Basis, Decision, LayerOutcome, RuleResult
 from vendorpolicy._model import Buyer, Component, Effect, Purchase, Vendor
 from vendorpolicy._predicates import AllOf, AnyOf, Not, Predicate
@@ -428,6 +433,8 @@ class Program:
         self.outcomes: dict[Hashable, Core] = {}
         self.identities: dict[int, dict[int, tuple[Any, tuple[int, ...]]]] = {}
         self._registries: dict[int, tuple[Any, ResolutionCache]] = {}
+        #: The cache ``_resolution_cache`` gave last (``decide`` tries it first).
+        self._last_cache: ResolutionCache | None = None
         #: The rule set's own vocabulary check (``None``: nothing to check), as ``check`` has it.
         self.checker: Checker | None = checker_for(rule_set)
         self._build()
@@ -746,6 +753,7 @@ class Program:
         table = self.tables[i]
         miss = self._facet_miss(i)
         flat: dict[Any, tuple[int, ...]] = {}
+        no_attributes = NO_ATTRIBUTES
 
         def lookup(  # noqa: PLR0917 - called by the generated evaluator, positionally
             o: Any,
@@ -755,7 +763,12 @@ class Program:
             components: Any,
             buyer: Buyer,
         ) -> tuple[int, ...]:
-            key = vendor_key(o)
+            # ``vendor_key``, inline for a vendor without owners or attributes.
+            key = (
+                (o.id, o.name, o.country, o.designations)
+                if type(o) is Vendor and o.parent is None and o.attributes is no_attributes
+                else vendor_key(o)
+            )
             if key is not o:
                 found = flat.get(key)
                 if found is not None:
@@ -900,7 +913,15 @@ class Program:
         if registry is None:
             vendor, components, buyer = purchase.vendor, purchase.components, purchase.buyer
         else:
-            extra = self._resolve(purchase, when, registry, resolver)
+            # The registry of the last call's cache, at once (else by ``_resolve``).
+            cache = self._last_cache
+            if (
+                resolver is not None
+                or cache is None
+                or cache.registry is not registry
+                or (extra := cache.lookup(purchase, when)) is None
+            ):
+                extra = self._resolve(purchase, when, registry, resolver)
             vendor, components, buyer = extra.vendor, extra.components, extra.buyer
         try:
             mask = self.slots(purchase, when, vendor, components, buyer)
@@ -979,6 +1000,7 @@ class Program:
     def _resolution_cache(self, registry: Registry) -> ResolutionCache:
         entry = self._registries.get(id(registry))
         if entry is not None and entry[0]() is registry:
+            self._last_cache = entry[1]
             return entry[1]
         import weakref  # noqa: PLC0415 - only for registries
 
@@ -986,6 +1008,7 @@ class Program:
             self._registries.clear()
         cache = ResolutionCache(registry, self.hooks.behind)
         self._registries[id(registry)] = (weakref.ref(registry), cache)
+        self._last_cache = cache
         return cache
 
     def _decode(self, key: Hashable, mask: int, fallback: Sequence[Any]) -> Core:

@@ -32,10 +32,11 @@ from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Resolution
 from vendorpolicy._resolve import resolve_buyer, resolve_suppliers
 
-__all__ = ["ResolutionCache", "buyer_key", "may_settle", "vendor_key"]
+__all__ = ["NO_ATTRIBUTES", "ResolutionCache", "buyer_key", "may_settle", "vendor_key"]
 
 _LIMIT = 1 << 16
-_NO_ATTRIBUTES = Vendor(id="v").attributes
+#: The attributes of a vendor given none (one object: ``is`` tells it).
+NO_ATTRIBUTES = Vendor(id="v").attributes
 
 
 def vendor_key(v: Any) -> Any:
@@ -46,7 +47,7 @@ def vendor_key(v: Any) -> Any:
     key: tuple[Any, ...] = ()
     node = v
     while node is not None:
-        if type(node) is not Vendor or node.attributes is not _NO_ATTRIBUTES:
+        if type(node) is not Vendor or node.attributes is not NO_ATTRIBUTES:
             return v
         key += (node.id, node.name, node.country, node.designations)
         node = node.parent
@@ -58,7 +59,8 @@ def buyer_key(b: Any) -> Any:
     is not a plain ``Buyer``."""
     if type(b) is not Buyer:
         return b
-    return (b.id, b.public, b.sector, b.name, b.country, b.designations)
+    # The sector's value, a string, hashes at once; the member itself hashes in Python.
+    return (b.id, b.public, b.sector._value_, b.name, b.country, b.designations)
 
 
 def _dates(value: Any) -> Iterator[dt.date]:
@@ -114,11 +116,19 @@ class ResolutionCache:
         if not self.usable:
             return None
         interval = None if when is None else bisect_right(self.points, when)
+        v = purchase.vendor
+        b = purchase.buyer
         key = (
-            vendor_key(purchase.vendor),
+            # `vendor_key` and `buyer_key`, inline for the common case: a vendor that is one
+            # plain `Vendor` without attributes, a plain `Buyer`.
+            (v.id, v.name, v.country, v.designations)
+            if type(v) is Vendor and v.parent is None and v.attributes is NO_ATTRIBUTES
+            else vendor_key(v),
             purchase.supplier,
             purchase.components,
-            buyer_key(purchase.buyer),
+            (b.id, b.public, b.sector._value_, b.name, b.country, b.designations)
+            if type(b) is Buyer
+            else b,
             interval,
         )
         found = self.table.get(key)
