@@ -1,0 +1,405 @@
+"""The vectorised path of :mod:`vendorpolicy.extra.arrow`: an Arrow table's rows mapped to one
+key each by Arrow and NumPy, each distinct key decided once by the row path, and the decision
+columns broadcast back with ``take``.
+
+Each column is read into a code per row, in C:
+
+- a column the rules read (vendor, buyer, category, facts, the purchase date...): the index of
+  its cell among the column's distinct cells (``dictionary_encode``);
+- the amount: where the cell is a plain decimal number (digits, a decimal point and digits),
+  how many of the thresholds of the rule set's ``purchase.value.at_least`` nodes it reaches
+  (``numpy.searchsorted``): amounts that reach the same thresholds make every atom on the value
+  come out the same; any other cell (empty, negative, written with separators, in error...) is
+  coded by its text, as a column the rules read;
+- the purchase id, and the columns that are kept or ignored: one code for every cell of printable
+  ASCII text (for the id) or without a NUL byte (for the others), which the row path reads the
+  same whatever the text; any other cell is coded by its text.
+
+Two rows with the same codes are the same row to the rule set but for what names the row (its
+number, its id, its amount within one interval between thresholds), and that is never in the
+decision columns. The first row with each key (in the rows' order) is decided by the row path,
+``ColumnScreener`` (which reads and validates its cells, and gives its errors, as for any other
+row), and its entries are given to every row with that key.
+
+The path is taken only where that holds: the rule set compiles whole (no ``custom`` predicate,
+no resolver, no node kind this module does not know to leave the value alone), and the rows
+are not numbered by an id built from parts. Otherwise :func:`decide` returns ``None`` and the
+caller screens the rows one by one, as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from vendorpolicy._columns import DECISION_COLUMNS, ColumnScreener, ScreenedColumns
+from vendorpolicy._compile._facets import CONNECTIVES, CONSTANTS, QUANTIFIERS, READS
+from vendorpolicy._predicates import Predicate, ValueAtLeast
+from vendorpolicy._rules import RuleSet
+from vendorpolicy.extra._cells import as_text
+
+__all__ = ["Broadcast", "decide", "text_column"]
+
+#: Node kinds that read no amount (every compiled kind but ``value_at_least``).
+_NOT_VALUE = frozenset(READS) - {ValueAtLeast}
+#: A key's radix product above which the codes so far are renumbered densely first.
+_WIDE = 1 << 40
+#: The largest integer amount read as an ``int64`` (18 digits).
+_INT_AMOUNT = r"^[0-9]{1,18}$"
+#: An amount with a fraction, read as a float (exact but at a threshold: see ``_amounts``).
+_FRACTION_AMOUNT = r"^[0-9]{1,15}\.[0-9]{1,6}$"
+#: An id the row path reads the same whatever it is: printable ASCII, not starting blank.
+_PLAIN_ID = r"^[!-~][ -~]*$"
+_BEYOND = (1 << 62) - 1  # above every integer amount read here
+#: What in a facet's key reads the purchase's value, its dates, its id.
+_READS_VALUE = re.compile(r"\bp\.value\b")
+_READS_DATE = re.compile(r"\bp\.date\b|\bwhen\b")
+_READS_ID = re.compile(r"\bp\.id\b")
+
+
+class Broadcast:
+    """The decision columns of the distinct keys (``distinct``, one entry per key, in order of
+    first appearance) and each row's key (``inverse``, one index per input row)."""
+
+    __slots__ = ("distinct", "inverse")
+
+    def __init__(self, distinct: ScreenedColumns, inverse: Any) -> None:
+        self.distinct = distinct
+        self.inverse = inverse
+
+    def __len__(self) -> int:
+        return len(self.inverse)
+
+    def columns(self) -> ScreenedColumns:
+        """Every row's entries, as :func:`vendorpolicy.screen_columns` gives them."""
+        values = {}
+        for name in DECISION_COLUMNS:
+            values[name] = tuple(_objects(getattr(self.distinct, name))[self.inverse].tolist())
+        return ScreenedColumns(**values)
+
+    def arrays(self) -> list[Any]:
+        """Every row's entries as Arrow arrays, in the order of ``DECISION_COLUMNS``: text for
+        ``status``, ``effect`` and ``basis``, lists of text for the others."""
+        indices = pa.array(self.inverse, pa.int64())
+        return [
+            pa.array(getattr(self.distinct, name), arrow_type(name)).take(indices)
+            for name in DECISION_COLUMNS
+        ]
+
+
+def arrow_type(name: str) -> Any:
+    """The Arrow type of a decision column."""
+    if name in DECISION_COLUMNS[:3]:
+        return pa.string()
+    return pa.list_(pa.field("element", pa.string(), False))
+
+
+def _objects(values: Sequence[Any]) -> Any:
+    out = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        out[i] = v
+    return out
+
+
+def decide(screener: ColumnScreener, table: Any) -> Broadcast | None:
+    """The decisions on ``table``'s rows (its column names ``screener``'s header, in order),
+    or ``None`` when the vectorised path does not apply (see the module docstring)."""
+    rows = screener.screener
+    program = rows.program
+    if not rows.enabled or program is None or program.fallback:
+        return None
+    if table.num_rows == 0 or table.num_columns < 2:
+        return None
+    coder = _Coder(screener.rule_set, program, rows)
+    key: Any = None
+    span = 1
+    for j, column in enumerate(table.columns):
+        codes, count = coder.code(j, column)
+        if count == 1:
+            continue
+        if key is None:
+            key, span = codes, count
+            continue
+        if span * count > _WIDE:
+            key, span = _dense(key)
+            if span * count > _WIDE:
+                key, span = _dense(key * count + codes)
+                continue
+        key = key * count + codes
+        span *= count
+    if key is None:
+        key = np.zeros(table.num_rows, dtype=np.int64)
+    encoded = pa.array(key, pa.int64()).dictionary_encode()
+    inverse = encoded.indices.to_numpy(zero_copy_only=False)
+    firsts = _firsts(inverse, len(encoded.dictionary))
+    sample = table.take(pa.array(firsts, pa.int64()))
+    distinct = screener.screen(
+        {name: text_column(sample.column(i)) for i, name in enumerate(sample.column_names)}
+    )
+    return Broadcast(distinct, inverse)
+
+
+class _Coder:
+    """How each column of a table laid out as ``rows`` (a ``RowScreener``) is coded."""
+
+    def __init__(self, rule_set: RuleSet, program: Any, rows: Any) -> None:
+        self.rows = rows
+        self.thresholds = _thresholds(rule_set, program)
+        self.points = _date_points(program, rows)
+        self.plain_ids = not any(_READS_ID.search(f.expr) for f in program.facets)
+        mapping = rows.mapping
+        self.plain_amounts = (
+            self.thresholds is not None
+            and mapping.decimal == "."
+            and (not mapping.thousands or not any(c in "0123456789." for c in mapping.thousands))
+        )
+        self.content = set(rows.content_at)
+        if rows.date_at >= 0:
+            self.content.add(rows.date_at)
+
+    def code(self, j: int, column: Any) -> tuple[Any, int]:
+        """Column ``j``'s code per row, and how many codes there are."""
+        rows = self.rows
+        kind = column.type
+        if not pa.types.is_dictionary(kind):
+            column = column.combine_chunks()
+        named = j in (rows.id_at, rows.value_at)
+        if j == rows.date_at and self.points is not None:
+            return _dates(column, rows, self.points)
+        if j in self.content:
+            return _exact(column)
+        if j == rows.value_at and self.plain_amounts and _is_text(kind):
+            assert self.thresholds is not None
+            return _amounts(column, self.thresholds)
+        if j == rows.id_at and self.plain_ids and _is_text(kind):
+            return _plain(column, pc.match_substring_regex(column, _PLAIN_ID))
+        if j == rows.id_at and self.plain_ids and pa.types.is_integer(kind):
+            return _plain(column, pc.is_valid(column))
+        if not named and _is_text(kind):
+            return _plain(column, pc.invert(pc.match_substring(column, "\x00")))
+        if not named and _never_nul(kind):
+            return np.zeros(len(column), dtype=np.int64), 1
+        return _exact(column)
+
+
+def _firsts(inverse: Any, count: int) -> Any:
+    """The first row with each key: with keys numbered in order of first appearance, the rows
+    where the key exceeds every key before it."""
+    if count == 0:
+        return np.zeros(0, dtype=np.int64)
+    running = np.maximum.accumulate(inverse)
+    new = np.empty(len(inverse), dtype=bool)
+    new[0] = True
+    np.greater(running[1:], running[:-1], out=new[1:])
+    firsts = np.flatnonzero(new)
+    if len(firsts) != count or not np.array_equal(inverse[firsts], np.arange(count)):
+        # Not numbered in order of appearance: the first row of each key, the long way.
+        _, firsts = np.unique(inverse, return_index=True)
+    return firsts
+
+
+def _is_text(kind: Any) -> bool:
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def _never_nul(kind: Any) -> bool:
+    """Whether the text of every cell of this type (``as_text``) is free of NUL bytes."""
+    return bool(
+        pa.types.is_integer(kind)
+        or pa.types.is_floating(kind)
+        or pa.types.is_boolean(kind)
+        or pa.types.is_decimal(kind)
+        or pa.types.is_date(kind)
+        or pa.types.is_timestamp(kind)
+        or pa.types.is_null(kind)
+    )
+
+
+def _exact(column: Any) -> tuple[Any, int]:
+    """Each cell's index among the column's distinct cells (nulls one more)."""
+    if pa.types.is_dictionary(column.type):
+        array = column.unify_dictionaries().combine_chunks()
+    else:
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        array = column.dictionary_encode()
+    size = len(array.dictionary)
+    indices = array.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, size)
+    return indices.to_numpy(zero_copy_only=False).astype(np.int64), size + 1
+
+
+def _plain(column: Any, plain: Any) -> tuple[Any, int]:
+    """Code 0 where ``plain`` holds, else the cell's index among the other cells' distinct
+    texts, after it."""
+    plain = pc.fill_null(plain, False)
+    if pc.all(plain).as_py():
+        return np.zeros(len(column), dtype=np.int64), 1
+    others = pc.if_else(plain, pa.scalar(None, column.type), column)
+    codes, count = _exact(others)
+    mask = plain.to_numpy(zero_copy_only=False)
+    if isinstance(mask, pa.ChunkedArray):  # pragma: no cover - depends on pyarrow
+        mask = mask.combine_chunks().to_numpy(zero_copy_only=False)
+    return np.where(mask, 0, codes + 1), count + 1
+
+
+def _amounts(column: Any, thresholds: tuple[Decimal, ...]) -> tuple[Any, int]:
+    """Plain amounts coded by how many thresholds they reach, other cells by their text."""
+    n = len(column)
+    whole = pc.fill_null(pc.match_substring_regex(column, _INT_AMOUNT), False)
+    part = pc.fill_null(pc.match_substring_regex(column, _FRACTION_AMOUNT), False)
+    codes = np.zeros(n, dtype=np.int64)
+    plain = np.zeros(n, dtype=bool)
+    whole_mask = _mask(whole)
+    if whole_mask.any():
+        # An integer reaches a threshold exactly when it reaches the threshold's ceiling.
+        ceilings = np.array(
+            [min(int(t.to_integral_value(ROUND_CEILING)), _BEYOND) for t in thresholds],
+            dtype=np.int64,
+        )
+        amounts = _numbers(pc.if_else(whole, column, "0"), pa.int64())
+        reached = np.searchsorted(ceilings, amounts, side="right")
+        codes = np.where(whole_mask, reached, codes)
+        plain |= whole_mask
+    part_mask = _mask(part)
+    if part_mask.any():
+        # A decimal read as the nearest float: the order of floats is the order of the
+        # amounts except where an amount's float is at (or next to) a threshold's, and those
+        # amounts are coded by their text.
+        points = np.array([float(t) for t in thresholds], dtype=np.float64)
+        amounts = _numbers(pc.if_else(part, column, "0"), pa.float64())
+        reached = np.searchsorted(points, amounts, side="right")
+        near = np.zeros(n, dtype=bool)
+        if len(points):
+            below = points[np.clip(reached - 1, 0, len(points) - 1)]
+            above = points[np.clip(reached, 0, len(points) - 1)]
+            room = 1e-9 * np.maximum(1.0, np.abs(amounts))
+            near = (np.abs(amounts - below) <= room) | (np.abs(amounts - above) <= room)
+        good = part_mask & ~near
+        codes = np.where(good, reached, codes)
+        plain |= good
+    buckets = len(thresholds) + 1
+    if plain.all():
+        return codes, buckets
+    others = pc.if_else(pa.array(plain), pa.scalar(None, column.type), column)
+    text_codes, count = _exact(others)
+    return np.where(plain, codes, buckets + text_codes), buckets + count
+
+
+def _mask(values: Any) -> Any:
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return values.to_numpy(zero_copy_only=False)
+
+
+def _numbers(text: Any, kind: Any) -> Any:
+    values = pc.cast(text, kind)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return values.to_numpy(zero_copy_only=False)
+
+
+def _dense(key: Any) -> tuple[Any, int]:
+    """The key renumbered 0, 1, ... by distinct value."""
+    encoded = pa.array(key, pa.int64()).dictionary_encode()
+    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), len(encoded.dictionary)
+
+
+def _thresholds(rule_set: RuleSet, program: Any) -> tuple[Decimal, ...] | None:
+    """The amounts of every ``value_at_least`` node in the rule set (and the sets it includes),
+    sorted; ``None`` if a node of a kind not known to leave the amount alone is in it, or the
+    compiled form reads the value other than on its own facet."""
+    if any(_READS_VALUE.search(f.expr) and f.name != "value" for f in program.facets):
+        return None
+    found: set[Decimal] = set()
+    for node in _nodes(rule_set):
+        kind = type(node)
+        if kind is ValueAtLeast:
+            assert isinstance(node, ValueAtLeast)
+            found.add(node.amount.amount)
+        elif kind not in _NOT_VALUE and kind not in CONNECTIVES + QUANTIFIERS + tuple(CONSTANTS):
+            return None
+    return tuple(sorted(found))
+
+
+def _date_points(program: Any, rows: Any) -> tuple[dt.date, ...] | None:
+    """Where a purchase date's class may change: the points of the compiled form's facets on
+    the purchase date and the decision date, and the registry's; ``None`` if a facet reads
+    either date otherwise (exactly, or with a fact), or the rows state when the equipment was
+    acquired (which must not be after the purchase date, an error that names both)."""
+    mapping = rows.mapping
+    fixed = set(mapping.constants) | {t for m in mapping.value_maps for t in m.targets()}
+    if "acquired" in fixed or any("field:acquired" in keys for keys in rows.roles):
+        return None
+    found: set[dt.date] = set(rows.cut or ())
+    for facet in program.facets:
+        # A component quantifier's key is ``None`` or ``()`` for every row: a ledger row
+        # declares no components (or none, with ``none``), whatever its dates.
+        if facet.name.startswith("quantifier:"):
+            continue
+        if _READS_DATE.search(facet.expr):
+            if facet.name not in ("date", "when") or facet.points is None:
+                return None
+            found.update(facet.points)
+    return tuple(sorted(found))
+
+
+def _dates(column: Any, rows: Any, points: tuple[dt.date, ...]) -> tuple[Any, int]:
+    """Each purchase date coded by the interval between ``points`` it is in, read once per
+    distinct cell by the row path's own reading; an empty cell, and any cell that is not a
+    date written as ISO does, coded by its text."""
+    if isinstance(column, pa.ChunkedArray):
+        column = (
+            column.unify_dictionaries() if pa.types.is_dictionary(column.type) else column
+        ).combine_chunks()
+    encoded = column if pa.types.is_dictionary(column.type) else column.dictionary_encode()
+    buckets = len(points) + 1
+    table = []
+    others: dict[str, int] = {}
+    for value in encoded.dictionary.to_pylist():
+        text = "" if value is None else as_text(value)
+        day = rows._date(text) if text else None
+        if isinstance(day, dt.date) and day.isoformat() == text:
+            table.append(bisect_right(points, day))
+        else:
+            table.append(buckets + others.setdefault(text, len(others)))
+    table.append(buckets + others.setdefault("", len(others)))  # a null is an empty cell
+    indices = encoded.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, len(table) - 1)
+    lookup = np.array(table, dtype=np.int64)
+    return lookup[indices.to_numpy(zero_copy_only=False)], buckets + len(others)
+
+
+def _nodes(rule_set: RuleSet) -> Iterator[Predicate]:
+    pending: list[Predicate] = []
+    for layer in rule_set.layers():
+        for rule in layer.rules:
+            pending.append(rule.when)
+            if rule.unless is not None:
+                pending.append(rule.unless)
+            pending.extend(case.when for case in rule.cases)
+    while pending:
+        node = pending.pop()
+        yield node
+        pending.extend(node.children)
+
+
+def text_column(column: Any) -> list[str | None]:
+    """The column's cells as text (``None`` for a null or empty cell), each distinct value
+    converted once."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    encoded = column if pa.types.is_dictionary(column.type) else column.dictionary_encode()
+    words = [None if v is None else as_text(v) for v in encoded.dictionary.to_pylist()]
+    texts = [None if w == "" else w for w in words]
+    return [None if i is None else texts[i] for i in encoded.indices.to_pylist()]
