@@ -4,19 +4,24 @@ Run from the project root: python benchmarks/bench_ratio_split.py [KIT] [PURCHAS
 (defaults: ``../shared/bench``, 5000, ``small,large``; RULES as ``ratio.py --rules``).
 
 Uses the kit's own workload, reference interpreter and adapter (``vendorpolicy_adapter``) in
-``prebuilt`` and ``plain`` mode, and prints microseconds per purchase, each the best of several
-runs over the same purchases (the kit's ``ratio.py`` gives the medians; compare its ratios):
+``prebuilt``, ``plain`` and ``registry`` mode, and prints microseconds per purchase, each the
+best of several runs over the same purchases (the kit's ``ratio.py`` gives the medians; compare
+its ratios):
 
 - ``reference``: the reference interpreter's decision;
 - ``vendorpolicy``: the benchmark's whole timed work (build the values, ``RuleSet.evaluate``,
   read ``effect`` and every ``matched`` rule id);
-- ``harness``: the same loop with ``Money``, ``Purchase`` (and in ``plain`` mode ``Buyer`` and
-  ``Vendor``) replaced by plain slotted classes that check nothing, and ``evaluate`` by a list
-  lookup of an answer of the same shape: what the benchmark itself does per purchase, which no
-  change to vendorpolicy can remove;
+- ``harness``: the same loop with ``Money``, ``Purchase`` (and in ``plain`` and ``registry``
+  mode ``Buyer`` and ``Vendor``) replaced by plain slotted classes that check nothing, and
+  ``evaluate`` by a list lookup of an answer of the same shape: what the benchmark itself does
+  per purchase, which no change to vendorpolicy can remove;
 - ``values``, ``evaluate``, ``read``: building the validated values (over the harness's own
   building), ``RuleSet.evaluate`` on purchases built just before, and reading the decisions;
-- ``ceiling``: reference / harness, the ratio a vendorpolicy that cost nothing would reach.
+- ``ceiling``: reference / harness, the ratio a vendorpolicy that cost nothing would reach;
+- ``bytecodes``: Python bytecode instructions per purchase of the whole timed work, and of the
+  harness's, counted by a tracer over the first purchases: a count the machine's load does not
+  change (work done in C, such as setting a slot or a dictionary lookup, counts as the one
+  instruction that calls it).
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 RUNS = 7
+#: Purchases whose bytecode instructions are counted (tracing is slow).
+COUNTED = 500
 
 
 def _best(work: Callable[[], Any], count: int, runs: int = RUNS) -> float:
@@ -42,6 +49,28 @@ def _best(work: Callable[[], Any], count: int, runs: int = RUNS) -> float:
         work()
         times.append(time.perf_counter() - start)
     return min(times) / count * 1e6
+
+
+def _instructions(work: Callable[[], Any], count: int) -> float:
+    """Python bytecode instructions per item executed by ``work`` over ``count`` items (the
+    frames it calls, not its own)."""
+    executed = 0
+
+    def trace(frame: Any, event: str, _: Any) -> Any:
+        nonlocal executed
+        if event == "call":
+            frame.f_trace_opcodes = True
+            frame.f_trace_lines = False
+        elif event == "opcode":
+            executed += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        work()
+    finally:
+        sys.settrace(None)
+    return executed / count
 
 
 class _PlainBuyer:
@@ -153,6 +182,8 @@ def _split(adapter: Any, engine: Any, reference: Any, purchases: list[Any]) -> d
 
     out["evaluate"] = evaluate_fresh()
     out["read"] = _best(lambda: [decode(d) for d in decisions], n)
+    counted = purchases[:COUNTED]
+    out["bytecodes"] = _instructions(lambda: engine.evaluate_many(counted), len(counted))
     kept = {name: getattr(adapter, name) for name in ("Money", "Purchase", "Buyer", "Vendor")}
     answers = _answers(decisions)
     try:
@@ -161,6 +192,9 @@ def _split(adapter: Any, engine: Any, reference: Any, purchases: list[Any]) -> d
         following = iter(answers * (RUNS + 2)).__next__
         engine.call = lambda _: following()
         out["harness"] = _best(lambda: engine.evaluate_many(purchases), n)
+        out["harness bytecodes"] = _instructions(
+            lambda: engine.evaluate_many(counted), len(counted)
+        )
         plain_values = _best(lambda: [request(p) for p in purchases], n)
     finally:
         for name, value in kept.items():
@@ -190,17 +224,18 @@ def main() -> None:
     )
     print("us per purchase (best of runs)")
     header = ("rules", "mode", "reference", "vendorpolicy", "harness", "values", "evaluate")
-    print(" | ".join(header) + " | read | ratio | ceiling")
+    print(" | ".join(header) + " | read | ratio | ceiling | bytecodes (harness)")
     for name in rules:
         policy = make_policy(world, name)
         reference = ReferenceEngine(world, policy)
-        for mode in ("prebuilt", "plain"):
+        for mode in ("prebuilt", "plain", "registry"):
             engine = adapter.VendorPolicyEngine(world, policy, mode)
             s = _split(adapter, engine, reference, purchases)
             print(
                 f"{len(policy['rules'])} | {mode} | {s['reference']:.2f} | {s['vendorpolicy']:.2f}"
                 f" | {s['harness']:.2f} | {s['values']:.2f} | {s['evaluate']:.2f}"
                 f" | {s['read']:.2f} | {s['ratio']:.1f} | {s['ceiling']:.1f}"
+                f" | {s['bytecodes']:.0f} ({s['harness bytecodes']:.0f})"
             )
 
 

@@ -54,6 +54,7 @@ from vendorpolicy import (
 from vendorpolicy._compile import _program
 from vendorpolicy._compile._facets import READS
 from vendorpolicy._compile._lazy import LazyDecision, LazyRuleResult
+from vendorpolicy._compile._resolve import may_settle
 from vendorpolicy._model import CHECKED_INITS
 from vendorpolicy._vocabcheck import check
 from vendorpolicy.errors import VendorPolicyError
@@ -229,6 +230,36 @@ class TestAgreement:
         for p in ps:
             for registry in (first, second, first):
                 assert_agree(rs, p, registry=registry)
+
+    @_share(0.1)
+    @given(registries(designations=DESIGNATION_POOL), st.data())
+    def test_registered_once_resolved(self, registry: Registry, data: st.DataObject) -> None:
+        """A purchase whose vendor and buyer the registry's cache holds already (equal values
+        built anew) is decided without asking the cache's slower way, as the interpreter
+        decides it."""
+        rs = data.draw(rule_sets(max_rules=3))
+        p = data.draw(purchases_for(rs, registry=registry))
+        assert_agree(rs, p, registry=registry)
+        program = rs._compiled
+        assert isinstance(program, _program.Program)
+        asked: list[Purchase] = []
+        lookup = _program.ResolutionCache.lookup
+
+        def counted(cache: Any, q: Purchase, when: Any) -> Any:
+            asked.append(q)
+            return lookup(cache, q, when)
+
+        again = attrs.evolve(p, buyer=attrs.evolve(p.buyer), vendor=_rebuilt(p.vendor))
+        _program.ResolutionCache.lookup = counted  # type: ignore[method-assign]
+        try:
+            decision = rs.evaluate(again, registry=registry)
+        finally:
+            _program.ResolutionCache.lookup = lookup  # type: ignore[method-assign]
+        assert decision == _engine.interpret(rs, again, registry=registry)
+        # A name several entities carry may be settled by the interpreter: the slower way.
+        settles = may_settle(decision.resolutions)
+        if type(decision) is LazyDecision and not (program.fallback or program.checker or settles):
+            assert asked == []
 
     @pytest.mark.parametrize("name", packs.names())
     @_share(0.1)

@@ -336,10 +336,15 @@ class RuleSet:
         if (
             compiled and vocabulary is None and not extra_facts and outside_vocabulary == "error"
         ):  # the compiled form, once the engine has built it (see _engine)
-            if as_of is None and registry is None and resolver is None:
-                simple = compiled.simple
-                if simple is not None and type(purchase) is Purchase:
-                    return simple(purchase)  # type: ignore[no-any-return]
+            if as_of is None and resolver is None and type(purchase) is Purchase:
+                if registry is None:
+                    simple = compiled.simple
+                    if simple is not None:
+                        return simple(purchase)  # type: ignore[no-any-return]
+                else:
+                    registered = compiled.registered
+                    if registered is not None:
+                        return registered(purchase, registry)  # type: ignore[no-any-return]
             return compiled.evaluate(purchase, as_of, registry, resolver)  # type: ignore[no-any-return]
         decision: Decision = _evaluate()(
             self,

@@ -48,6 +48,8 @@ from vendorpolicy._compile._lazy import (
     RuleName,
 )
 from vendorpolicy._compile._resolve import (
+    KEY_ENV,
+    KEY_SOURCE,
     NO_ATTRIBUTES,
     ResolutionCache,
     may_settle,
@@ -443,7 +445,7 @@ class Program:
             None if info.fallback >= 0 else RuleName(info.index, info.layer.id, info.rule.id)
             for info in self.rules
         ]
-        self.slots, self.simple = self._generate()
+        self.slots, self.simple, self.registered = self._generate()
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A compiled form pickles as its rule set (which pickles without its compiled form, so
@@ -629,13 +631,16 @@ class Program:
 
     # --- the evaluator ---------------------------------------------------------------------------
 
-    def _generate(self) -> tuple[Callable[..., int], Callable[..., Decision] | None]:
+    def _generate(
+        self,
+    ) -> tuple[Callable[..., int], Callable[..., Decision] | None, Callable[..., Decision] | None]:
         """The per-purchase evaluator, as Python source specialised to this rule set: for each
         facet its key, a lookup (a miss computes the class) and its mask ORed in; then each
         group's. A slot some term makes false may be marked unknown by another as well: false
         wins when the mask is read (see ``_slot_value``). Also, for rule sets the interpreter
         has no share in, ``simple(purchase)``: the whole decision for a purchase evaluated as it
-        is (no ``as_of``, no registry)."""
+        is (no ``as_of``, no registry), and ``registered(purchase, registry)``: the same with a
+        registry, resolved by the cache of the registry last given."""
         env: dict[str, Any] = {"BASE": self.base, "FM": self.false_mask, "N": self.slot_count}
         lines = ["M = BASE"]
         for facet in self.facets:
@@ -734,9 +739,51 @@ class Program:
                 "    SET_STATE(d, p)\n"
                 "    return d\n"
             )
+            # With a registry (no ``as_of``, no resolver): the vendor, components and buyer as
+            # the last registry's cache holds them for the purchase's key, as ``decide`` takes
+            # them; anything else (another registry, a key not cached yet, a name that may be
+            # settled, a purchase the vocabulary check has something to say about, an error)
+            # takes ``evaluate``'s way.
+            env.update(PROGRAM=self, SLOW=self._registered_slowly, BR=bisect_right)
+            env.update(KEY_ENV)
+            check = (
+                "    if INSPECT(CHECKER, p) != (None, None):\n        return SLOW(p, registry)\n"
+                if self.checker is not None
+                else ""
+            )
+            source += (
+                "\n\ndef registered(p, registry):\n"
+                "    cache = PROGRAM._last_cache\n"
+                "    if cache is None or cache.registry is not registry or not cache.usable:\n"
+                "        return SLOW(p, registry)\n"
+                f"{check}"
+                "    when = p.date\n"
+                "    interval = None if when is None else BR(cache.points, when)\n"
+                f"    extra = cache.table.get({KEY_SOURCE})\n"
+                "    if extra is None or extra.may_settle:\n"
+                "        return SLOW(p, registry)\n"
+                "    try:\n"
+                "        vendor = extra.vendor\n"
+                "        components = extra.components\n"
+                "        buyer = extra.buyer\n"
+                f"{block(8)}"
+                "        core = OUT.get(M)\n"
+                "        if core is None:\n"
+                "            core = DECODE(M, M, ())\n"
+                "    except Exception:\n"
+                "        return SLOW(p, registry)\n"
+                "    d = NEW(LAZY)\n"
+                "    SET_CORE(d, core)\n"
+                "    SET_STATE(d, (PROGRAM, p, when, registry, extra, ()))\n"
+                "    return d\n"
+            )
         exec(compile(source, f"<vendorpolicy compiled {self.rule_set.id}>", "exec"), env)  # noqa: S102
         self.source = source
-        return env["slots"], env.get("simple")
+        return env["slots"], env.get("simple"), env.get("registered")
+
+    def _registered_slowly(self, purchase: Purchase, registry: Registry) -> Decision:
+        """``registered``'s way out: the decision as ``evaluate`` makes it."""
+        return self.evaluate(purchase, None, registry, None)
 
     def _interpret(self, purchase: Purchase) -> Decision:
         """The interpreter's decision on a purchase the vocabulary check let through."""

@@ -32,7 +32,16 @@ from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Resolution
 from vendorpolicy._resolve import resolve_buyer, resolve_suppliers
 
-__all__ = ["NO_ATTRIBUTES", "ResolutionCache", "buyer_key", "may_settle", "vendor_key"]
+__all__ = [
+    "KEY_ENV",
+    "KEY_SOURCE",
+    "NO_ATTRIBUTES",
+    "ResolutionCache",
+    "buyer_key",
+    "cache_key",
+    "may_settle",
+    "vendor_key",
+]
 
 _LIMIT = 1 << 16
 #: The attributes of a vendor given none (one object: ``is`` tells it).
@@ -61,6 +70,32 @@ def buyer_key(b: Any) -> Any:
         return b
     # The sector's value, a string, hashes at once; the member itself hashes in Python.
     return (b.id, b.public, b.sector._value_, b.name, b.country, b.designations)
+
+
+#: The key of the cache's ``table`` for a purchase ``p`` in the date ``interval`` (its index
+#: among the registry's points), as a Python expression over the names in ``KEY_ENV``: the
+#: vendor's and the buyer's flat keys (``vendor_key``, ``buyer_key``), inline for the common
+#: case (one plain ``Vendor`` without owners or attributes, a plain ``Buyer``), the supplier
+#: name, the components and the interval. The compiled form's evaluator inlines it;
+#: ``cache_key`` is the same expression as a function.
+KEY_SOURCE = (
+    "((key_v.id, key_v.name, key_v.country, key_v.designations)"
+    " if type(key_v := p.vendor) is KEY_VENDOR and key_v.parent is None"
+    " and key_v.attributes is KEY_NO_ATTRIBUTES else KEY_VENDOR_KEY(key_v),"
+    " p.supplier, p.components,"
+    " (key_b.id, key_b.public, key_b.sector._value_, key_b.name, key_b.country,"
+    " key_b.designations) if type(key_b := p.buyer) is KEY_BUYER else key_b,"
+    " interval)"
+)
+KEY_ENV: dict[str, Any] = {
+    "KEY_VENDOR": Vendor,
+    "KEY_BUYER": Buyer,
+    "KEY_NO_ATTRIBUTES": NO_ATTRIBUTES,
+    "KEY_VENDOR_KEY": vendor_key,
+}
+cache_key: Callable[[Purchase, int | None], Hashable] = eval(  # noqa: S307 - our own source
+    f"lambda p, interval: {KEY_SOURCE}", dict(KEY_ENV)
+)
 
 
 def _dates(value: Any) -> Iterator[dt.date]:
@@ -116,21 +151,7 @@ class ResolutionCache:
         if not self.usable:
             return None
         interval = None if when is None else bisect_right(self.points, when)
-        v = purchase.vendor
-        b = purchase.buyer
-        key = (
-            # `vendor_key` and `buyer_key`, inline for the common case: a vendor that is one
-            # plain `Vendor` without attributes, a plain `Buyer`.
-            (v.id, v.name, v.country, v.designations)
-            if type(v) is Vendor and v.parent is None and v.attributes is NO_ATTRIBUTES
-            else vendor_key(v),
-            purchase.supplier,
-            purchase.components,
-            (b.id, b.public, b.sector._value_, b.name, b.country, b.designations)
-            if type(b) is Buyer
-            else b,
-            interval,
-        )
+        key = cache_key(purchase, interval)
         found = self.table.get(key)
         if found is None:
             # The buyer and the suppliers resolve apart (neither reads the other), each cached
