@@ -262,14 +262,14 @@ class TestWhenItApplies:
         table = pa.table(
             {
                 **{k: v for k, v in columns.items() if k not in ("value", "date")},
-                "value": pa.array([999, 1000, None, 0, 10**12], pa.int64()),
+                "value": pa.array([999, 1000, None, -1000, 10**12], pa.int64()),
                 "date": pa.array(
                     [None if d is None else dt.date.fromisoformat(d) for d in columns["date"]],
                     pa.date32(),
                 ),
             }
         )
-        text = dict(columns, value=["999", "1000", None, "0", str(10**12)])
+        text = dict(columns, value=["999", "1000", None, "-1000", str(10**12)])
         assert screen_table(self.RULES, table) == screen_columns(self.RULES, text)
 
     def test_a_name_given_twice_reads_as_its_last_column(self) -> None:

@@ -173,6 +173,9 @@ class _Coder:
             return _dates(column, rows, self.points)
         if j in self.content:
             return _exact(column)
+        if j == rows.value_at and self.plain_amounts and pa.types.is_integer(kind):
+            # An integer's text is what ``as_text`` writes: its digits, after a minus sign.
+            column, kind = pc.cast(column, pa.string()), pa.string()
         if j == rows.value_at and self.plain_amounts and _is_text(kind):
             assert self.thresholds is not None
             return _amounts(column, self.thresholds)
