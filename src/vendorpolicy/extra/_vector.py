@@ -52,13 +52,10 @@ __all__ = ["Broadcast", "decide", "text_column"]
 _NOT_VALUE = frozenset(READS) - {ValueAtLeast}
 #: A key's radix product above which the codes so far are renumbered densely first.
 _WIDE = 1 << 40
-#: The largest integer amount read as an ``int64`` (18 digits).
-_INT_AMOUNT = r"^[0-9]{1,18}$"
+#: The most digits of an amount compared as text.
+_WHOLE_DIGITS = 18
 #: An amount with a fraction, read as a float (exact but at a threshold: see ``_amounts``).
 _FRACTION_AMOUNT = r"^[0-9]{1,15}\.[0-9]{1,6}$"
-#: An id the row path reads the same whatever it is: printable ASCII, not starting blank.
-_PLAIN_ID = r"^[!-~][ -~]*$"
-_BEYOND = (1 << 62) - 1  # above every integer amount read here
 #: What in a facet's key reads the purchase's value, its dates, its id.
 _READS_VALUE = re.compile(r"\bp\.value\b")
 _READS_DATE = re.compile(r"\bp\.date\b|\bwhen\b")
@@ -176,11 +173,15 @@ class _Coder:
             return _dates(column, rows, self.points)
         if j in self.content:
             return _exact(column)
+        if j == rows.value_at and self.plain_amounts and pa.types.is_integer(kind):
+            # An integer's text is what ``as_text`` writes: its digits, after a minus sign.
+            column, kind = pc.cast(column, pa.string()), pa.string()
         if j == rows.value_at and self.plain_amounts and _is_text(kind):
             assert self.thresholds is not None
             return _amounts(column, self.thresholds)
         if j == rows.id_at and self.plain_ids and _is_text(kind):
-            return _plain(column, pc.match_substring_regex(column, _PLAIN_ID))
+            # Printable ASCII (no NUL, nothing to check for surrogates), not empty.
+            return _plain(column, pc.ascii_is_printable(column))
         if j == rows.id_at and self.plain_ids and pa.types.is_integer(kind):
             return _plain(column, pc.is_valid(column))
         if not named and _is_text(kind):
@@ -255,43 +256,48 @@ def _plain(column: Any, plain: Any) -> tuple[Any, int]:
 def _amounts(column: Any, thresholds: tuple[Decimal, ...]) -> tuple[Any, int]:
     """Plain amounts coded by how many thresholds they reach, other cells by their text."""
     n = len(column)
-    whole = pc.fill_null(pc.match_substring_regex(column, _INT_AMOUNT), False)
-    part = pc.fill_null(pc.match_substring_regex(column, _FRACTION_AMOUNT), False)
-    codes = np.zeros(n, dtype=np.int64)
-    plain = np.zeros(n, dtype=bool)
-    whole_mask = _mask(whole)
-    if whole_mask.any():
-        # An integer reaches a threshold exactly when it reaches the threshold's ceiling.
-        ceilings = np.array(
-            [min(int(t.to_integral_value(ROUND_CEILING)), _BEYOND) for t in thresholds],
-            dtype=np.int64,
+    lengths = pc.fill_null(pc.binary_length(column), 0).to_numpy(zero_copy_only=False)
+    # Digits without a leading zero (or "0"): their order is that of (length, text).
+    whole = _mask(
+        pc.fill_null(
+            pc.and_(pc.ascii_is_decimal(column), pc.invert(pc.starts_with(column, "0"))), False
         )
-        amounts = _numbers(pc.if_else(whole, column, "0"), pa.int64())
-        reached = np.searchsorted(ceilings, amounts, side="right")
-        codes = np.where(whole_mask, reached, codes)
-        plain |= whole_mask
-    part_mask = _mask(part)
-    if part_mask.any():
-        # A decimal read as the nearest float: the order of floats is the order of the
-        # amounts except where an amount's float is at (or next to) a threshold's, and those
-        # amounts are coded by their text.
-        points = np.array([float(t) for t in thresholds], dtype=np.float64)
-        amounts = _numbers(pc.if_else(part, column, "0"), pa.float64())
-        reached = np.searchsorted(points, amounts, side="right")
-        near = np.zeros(n, dtype=bool)
-        if len(points):
-            below = points[np.clip(reached - 1, 0, len(points) - 1)]
-            above = points[np.clip(reached, 0, len(points) - 1)]
-            room = 1e-9 * np.maximum(1.0, np.abs(amounts))
-            near = (np.abs(amounts - below) <= room) | (np.abs(amounts - above) <= room)
-        good = part_mask & ~near
-        codes = np.where(good, reached, codes)
-        plain |= good
+    ) | _mask(pc.fill_null(pc.equal(column, "0"), False))
+    whole &= lengths <= _WHOLE_DIGITS
+    codes = np.zeros(n, dtype=np.int64)
+    if whole.any():
+        # An integer reaches a threshold exactly when it reaches the threshold's ceiling.
+        for threshold in thresholds:
+            ceiling = str(int(threshold.to_integral_value(ROUND_CEILING)))
+            at = _mask(pc.fill_null(pc.greater_equal(column, ceiling), False))
+            codes += (lengths > len(ceiling)) | ((lengths == len(ceiling)) & at)
+    plain = whole
+    rest = np.flatnonzero(~whole)
+    if len(rest):
+        # A decimal with a fraction, read as the nearest float: the order of floats is the
+        # order of the amounts except where an amount's float is at (or next to) a
+        # threshold's, and those amounts are coded by their text.
+        others = column.take(pa.array(rest, pa.int64()))
+        part = _mask(pc.fill_null(pc.match_substring_regex(others, _FRACTION_AMOUNT), False))
+        if part.any():
+            at = rest[part]
+            amounts = _numbers(others.filter(pa.array(part)), pa.float64())
+            points = np.array([float(t) for t in thresholds], dtype=np.float64)
+            reached = np.searchsorted(points, amounts, side="right")
+            near = np.zeros(len(at), dtype=bool)
+            if len(points):
+                below = points[np.clip(reached - 1, 0, len(points) - 1)]
+                above = points[np.clip(reached, 0, len(points) - 1)]
+                room = 1e-9 * np.maximum(1.0, np.abs(amounts))
+                near = (np.abs(amounts - below) <= room) | (np.abs(amounts - above) <= room)
+            codes[at[~near]] = reached[~near]
+            plain = plain.copy()
+            plain[at[~near]] = True
     buckets = len(thresholds) + 1
     if plain.all():
         return codes, buckets
-    others = pc.if_else(pa.array(plain), pa.scalar(None, column.type), column)
-    text_codes, count = _exact(others)
+    unplain = pc.if_else(pa.array(plain), pa.scalar(None, column.type), column)
+    text_codes, count = _exact(unplain)
     return np.where(plain, codes, buckets + text_codes), buckets + count
 
 

@@ -5,7 +5,8 @@ are the header of a ledger, read through the same :class:`~vendorpolicy.ColumnMa
 cells are read as the text a CSV ledger would hold (as :mod:`vendorpolicy.extra.arrow` reads
 them). The rule set, the registry and the mapping are broadcast to the executors once; each
 executor's Python worker unpickles them once and compiles the rule set on first use, then
-decides every Arrow batch of its partitions with :func:`vendorpolicy.screen_columns`
+decides every Arrow batch of its partitions as :func:`vendorpolicy.extra.arrow.screen_table`
+does, vectorised where it can, else with :func:`vendorpolicy.screen_columns`
 (``DataFrame.mapInArrow``). Every input row comes out once, with its decision or, for a row
 that cannot be read, an ``error`` status and the ledger's own messages: no row is lost.
 
@@ -35,6 +36,7 @@ from vendorpolicy._mapping import ColumnMapping
 from vendorpolicy._registry import Registry
 from vendorpolicy._rules import RuleSet
 from vendorpolicy.errors import InvalidDataError, InvalidValueError, PredicateTypeError
+from vendorpolicy.extra._vector import decide
 from vendorpolicy.extra.arrow import _text_column
 
 __all__ = ["DECISION_COLUMNS", "screen"]
@@ -222,6 +224,18 @@ def _screen_batches(
                 **payload.options,
             )
         rows = batch.num_rows
+        # The vectorised path first (ignored columns read as empty), else row by row.
+        table = pa.Table.from_arrays(
+            [
+                pa.nulls(rows, pa.string()) if name in ignored else batch.column(i)
+                for i, name in enumerate(names)
+            ],
+            names=list(names),
+        )
+        found = decide(screener, table)
+        if found is not None:
+            yield pa.RecordBatch.from_arrays([*batch.columns, *found.arrays()], names=out_names)
+            continue
         none: list[str | None] = [None] * rows
         columns = {
             name: none if name in ignored else _text_column(pa.chunked_array([batch.column(i)]))
