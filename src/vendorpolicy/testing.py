@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple, ParamSpec, TypeVar, cast
 
 from hypothesis import strategies as st
 
@@ -136,16 +136,80 @@ FACT_POOL: dict[str, tuple[FactValue, ...]] = {
     **DATE_FACT_POOL,
 }
 _DATES = st.dates(min_value=dt.date(2017, 1, 1), max_value=dt.date(2027, 12, 31))
+_MAYBE_DATES = st.none() | _DATES
 _CURRENCIES = ("JPY", "USD")
+
+# --- Built once per pool, drawn from many times -------------------------------------------------
+# A strategy is validated the first time it is drawn from, and a composite strategy runs its body
+# on every draw: building ``st.sampled_from(...)`` or ``st.none() | ...`` inside that body cost
+# most of a drawn purchase. The strategies below are built once per pool (a bounded cache keyed
+# on the pools' contents) and drawn in the same order as before, so that each draw, its
+# distribution and its shrinking are unchanged.
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _memo(builder: Callable[_P, _T]) -> Callable[_P, _T]:
+    """``builder`` cached on its (hashable) arguments; with an argument that cannot be hashed,
+    built afresh as before."""
+    cached = cast("Callable[_P, _T]", functools.lru_cache(maxsize=1 << 10)(builder))
+
+    @functools.wraps(builder)
+    def get(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            hash((args, tuple(kwargs.items())))
+        except TypeError:
+            return builder(*args, **kwargs)
+        return cached(*args, **kwargs)
+
+    return get
+
+
+def _pool(values: Sequence[Any]) -> tuple[Any, ...]:
+    """A pool as a cache key (its contents, in order)."""
+    return tuple(values)
+
+
+#: Named pools as a cache key: each name with its values and their types (``True == 1``, but a
+#: pool of ``1`` must fail as it did, not draw the ``True`` of another pool).
+_Pools = tuple[tuple[str, tuple[FactValue, ...], tuple[type, ...]], ...]
+
+
+def _pools(pools: Mapping[str, Sequence[FactValue]] | None) -> _Pools | None:
+    """Named pools as a cache key (names and values, in order)."""
+    if pools is None:
+        return None
+    return tuple((name, tuple(v), tuple(map(type, v))) for name, v in pools.items())
+
+
+def _options(options: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """Keyword options as a cache key (sequences as tuples)."""
+    return tuple(
+        (key, tuple(value) if isinstance(value, (list, tuple)) else value)
+        for key, value in options.items()
+    )
+
+
+def _maybe(strategy: st.SearchStrategy[_T], *, complete: bool) -> st.SearchStrategy[_T | None]:
+    return strategy if complete else st.none() | strategy
+
+
+_EFFECTS = st.sampled_from(list(Effect))
 
 
 def effects() -> st.SearchStrategy[Effect]:
     """Any effect."""
-    return st.sampled_from(list(Effect))
+    return _EFFECTS
 
 
 def categories(pool: Sequence[str] = CATEGORY_POOL) -> st.SearchStrategy[Category]:
     """Categories from ``pool``."""
+    return _categories(_pool(pool))
+
+
+@_memo
+def _categories(pool: tuple[str, ...]) -> st.SearchStrategy[Category]:
     return st.sampled_from([Category(p) for p in pool])
 
 
@@ -165,21 +229,40 @@ def vendors(
 ) -> Vendor:
     """A vendor with an ownership chain of up to ``max_chain`` vendors (distinct ids, no cycle);
     a country may be unknown (never with ``complete=True``)."""
-    country = st.sampled_from(list(countries))
-    chain_ids = draw(
-        st.lists(st.sampled_from(list(ids)), min_size=1, max_size=max_chain, unique=True)
+    chain, country, listed = _vendor_parts(
+        _pool(ids), _pool(countries), _pool(designations), max_chain, complete
     )
     vendor: Vendor | None = None
-    for vendor_id in reversed(chain_ids):
+    for vendor_id in reversed(draw(chain)):
         vendor = Vendor(
             id=vendor_id,
             name=vendor_id.title(),
-            country=draw(country if complete else st.none() | country),
+            country=draw(country),
             parent=vendor,
-            designations=draw(st.frozensets(st.sampled_from(list(designations)), max_size=2)),
+            designations=draw(listed),
         )
     assert vendor is not None
     return vendor
+
+
+@_memo
+def _vendor_parts(
+    ids: tuple[str, ...],
+    countries: tuple[str, ...],
+    designations: tuple[str, ...],
+    max_chain: int,
+    complete: bool,
+) -> tuple[
+    st.SearchStrategy[list[str]],
+    st.SearchStrategy[str | None],
+    st.SearchStrategy[frozenset[str]],
+]:
+    """What :func:`vendors` draws: the chain's ids, each one's country and designations."""
+    return (
+        st.lists(st.sampled_from(list(ids)), min_size=1, max_size=max_chain, unique=True),
+        _maybe(st.sampled_from(list(countries)), complete=complete),
+        st.frozensets(st.sampled_from(list(designations)), max_size=2),
+    )
 
 
 def buyers(
@@ -190,6 +273,15 @@ def buyers(
 ) -> st.SearchStrategy[Buyer]:
     """A public or private buyer in any sector; the country may be unknown, and so may its
     designations (usually none); with ``complete=True``, both are known."""
+    return _buyers(_pool(countries), _pool(designations), complete)
+
+
+@_memo
+def _buyers(
+    countries: tuple[str, ...],
+    designations: tuple[str, ...],
+    complete: bool,
+) -> st.SearchStrategy[Buyer]:
     country = st.sampled_from(list(countries))
     listed = st.frozensets(st.sampled_from(list(designations)), max_size=2)
     return st.builds(
@@ -213,13 +305,31 @@ def components(
     """A component whose maker and category may be unknown (never with ``complete=True``).
     With a ``vocabulary``, its category and facts come from it (see :func:`purchases`);
     ``categories`` and ``facts`` are pools to draw them from instead."""
-    maker = vendors(complete=complete, **vendor_options)
+    return _components(
+        vocabulary,
+        complete,
+        None if categories is None else _pool(categories),
+        _pools(facts),
+        _options(vendor_options),
+    )
+
+
+@_memo
+def _components(
+    vocabulary: Vocabulary | None,
+    complete: bool,
+    categories: tuple[str, ...] | None,
+    facts: _Pools | None,
+    vendor_options: tuple[tuple[str, Any], ...],
+) -> st.SearchStrategy[Component]:
+    options: dict[str, Any] = dict(vendor_options)
+    maker = vendors(complete=complete, **options)
     kinds = _category_pool(vocabulary, categories)
     return st.builds(
         Component,
         vendor=maker if complete else st.none() | maker,
         category=kinds if complete else st.none() | kinds,
-        facts=_fact_pool(vocabulary, facts, complete=complete),
+        facts=_fact_pools(vocabulary, facts, complete),
     )
 
 
@@ -227,7 +337,7 @@ def _category_pool(
     vocabulary: Vocabulary | None, pool: Sequence[str] | None
 ) -> st.SearchStrategy[Category]:
     if pool is not None:
-        return st.sampled_from([Category(p) for p in pool])
+        return _categories(_pool(pool))
     return _categories_of(vocabulary)
 
 
@@ -239,23 +349,39 @@ def _fact_pool(
 ) -> st.SearchStrategy[dict[str, FactValue]]:
     """Facts from ``pool`` (name -> values), else the vocabulary's, else ``FACT_POOL``; every
     one of them stated when ``complete``."""
+    return _fact_pools(vocabulary, _pools(pool), complete)
+
+
+@_memo
+def _fact_pools(
+    vocabulary: Vocabulary | None,
+    pool: _Pools | None,
+    complete: bool,
+) -> st.SearchStrategy[dict[str, FactValue]]:
     if pool is None and vocabulary is None and not complete:
         return _facts()
     if pool is None and vocabulary is not None:
         specs = [s for s in vocabulary.facts or () if s.location is not FactLocation.PURPOSE]
         drawn = {s.name: _values_of(s) for s in specs}
     else:
-        chosen = FACT_POOL if pool is None else pool
+        chosen = FACT_POOL if pool is None else {name: values for name, values, _ in pool}
         drawn = {name: st.sampled_from(list(values)) for name, values in chosen.items()}
     if complete:
         return st.fixed_dictionaries(drawn)
     return st.fixed_dictionaries({}, optional=drawn)
 
 
+@functools.cache
 def _facts() -> st.SearchStrategy[dict[str, FactValue]]:
     return st.dictionaries(
         st.sampled_from(list(FACT_POOL)), st.just(None), max_size=len(FACT_POOL)
-    ).flatmap(lambda keys: st.fixed_dictionaries({k: st.sampled_from(FACT_POOL[k]) for k in keys}))
+    ).flatmap(lambda keys: _facts_named(tuple(keys)))
+
+
+@_memo
+def _facts_named(keys: tuple[str, ...]) -> st.SearchStrategy[dict[str, FactValue]]:
+    """A value of ``FACT_POOL`` for each of ``keys``, in their order."""
+    return st.fixed_dictionaries({k: st.sampled_from(FACT_POOL[k]) for k in keys})
 
 
 def _values_of(spec: FactSpec) -> st.SearchStrategy[FactValue]:
@@ -275,12 +401,14 @@ def _facts_of(vocabulary: Vocabulary) -> st.SearchStrategy[dict[str, FactValue]]
     return st.fixed_dictionaries({}, optional={s.name: _values_of(s) for s in specs})
 
 
+@_memo
 def _categories_of(vocabulary: Vocabulary | None) -> st.SearchStrategy[Category]:
     if vocabulary is None or vocabulary.categories is None:
         return categories()
     return st.sampled_from(sorted(vocabulary.categories))
 
 
+@_memo
 def _purposes_of(vocabulary: Vocabulary | None) -> st.SearchStrategy[str]:
     if vocabulary is None or vocabulary.facts is None:
         return st.sampled_from(PURPOSE_POOL)
@@ -290,11 +418,16 @@ def _purposes_of(vocabulary: Vocabulary | None) -> st.SearchStrategy[str]:
     return _values_of(spec).map(str)
 
 
-def _money() -> st.SearchStrategy[Money]:
+def _money(currencies: Sequence[str] = _CURRENCIES) -> st.SearchStrategy[Money]:
+    return _moneys(_pool(currencies))
+
+
+@_memo
+def _moneys(currencies: tuple[str, ...]) -> st.SearchStrategy[Money]:
     return st.builds(
         Money,
         amount=st.integers(min_value=0, max_value=10**9).map(Decimal),
-        currency=st.sampled_from(_CURRENCIES),
+        currency=st.sampled_from(list(currencies)),
     )
 
 
@@ -326,41 +459,77 @@ def purchases(
     no exchange rate settles it: give ``currencies`` to match your rules').
     """
 
-    def maybe(strategy: st.SearchStrategy[Any]) -> Any:
-        return draw(strategy if complete else st.none() | strategy)
-
-    date = maybe(_DATES)
-    latest = dt.date(2027, 12, 31) if date is None else date
-    parts = components(
+    made = _purchase_parts(
         vocabulary=vocabulary,
+        categories=None if categories is None else _pool(categories),
+        currencies=None if currencies is None else _pool(currencies),
+        purposes=None if purposes is None else _pool(purposes),
+        facts=_pools(facts),
         complete=complete,
-        categories=categories,
-        facts=facts,
-        **vendor_options,
+        vendor_options=_options(vendor_options),
     )
-    money = (
-        _money()
-        if currencies is None
-        else st.builds(
-            Money,
-            amount=st.integers(min_value=0, max_value=10**9).map(Decimal),
-            currency=st.sampled_from(list(currencies)),
-        )
-    )
-    purpose = _purposes_of(vocabulary) if purposes is None else st.sampled_from(list(purposes))
-    stated = _fact_pool(vocabulary, facts, complete=complete)
+    date = draw(made.date)
+    latest = dt.date(2027, 12, 31) if date is None else date
     return Purchase(
-        buyer=draw(buyers(complete=complete)),
-        vendor=maybe(vendors(complete=complete, **vendor_options)),
-        category=maybe(_category_pool(vocabulary, categories)),
+        buyer=draw(made.buyer),
+        vendor=draw(made.vendor),
+        category=draw(made.category),
         date=date,
-        value=maybe(money),
-        purpose=maybe(purpose),
-        components=maybe(st.lists(parts, max_size=3).map(tuple)),
-        facts=draw(stated),
-        id=draw(st.sampled_from(["", "p-1", "p-2"])),
-        acquired=maybe(st.dates(min_value=dt.date(2015, 1, 1), max_value=latest)),
+        value=draw(made.value),
+        purpose=draw(made.purpose),
+        components=draw(made.components),
+        facts=draw(made.facts),
+        id=draw(made.id),
+        acquired=draw(_acquired(latest, complete)),
     )
+
+
+class _PurchaseParts(NamedTuple):
+    """What :func:`purchases` draws, field by field (``None`` allowed unless complete)."""
+
+    date: st.SearchStrategy[dt.date | None]
+    buyer: st.SearchStrategy[Buyer]
+    vendor: st.SearchStrategy[Vendor | None]
+    category: st.SearchStrategy[Category | None]
+    value: st.SearchStrategy[Money | None]
+    purpose: st.SearchStrategy[str | None]
+    components: st.SearchStrategy[tuple[Component, ...] | None]
+    facts: st.SearchStrategy[dict[str, FactValue]]
+    id: st.SearchStrategy[str]
+
+
+@_memo
+def _purchase_parts(
+    *,
+    vocabulary: Vocabulary | None,
+    categories: tuple[str, ...] | None,
+    currencies: tuple[str, ...] | None,
+    purposes: tuple[str, ...] | None,
+    facts: _Pools | None,
+    complete: bool,
+    vendor_options: tuple[tuple[str, Any], ...],
+) -> _PurchaseParts:
+    options: dict[str, Any] = dict(vendor_options)
+    parts = _components(vocabulary, complete, categories, facts, vendor_options)
+    money = _money() if currencies is None else _money(currencies)
+    purpose = _purposes_of(vocabulary) if purposes is None else st.sampled_from(list(purposes))
+    return _PurchaseParts(
+        date=_maybe(_DATES, complete=complete),
+        buyer=buyers(complete=complete),
+        vendor=_maybe(vendors(complete=complete, **options), complete=complete),
+        category=_maybe(_category_pool(vocabulary, categories), complete=complete),
+        value=_maybe(money, complete=complete),
+        purpose=_maybe(purpose, complete=complete),
+        components=_maybe(st.lists(parts, max_size=3).map(tuple), complete=complete),
+        facts=_fact_pools(vocabulary, facts, complete),
+        id=st.sampled_from(["", "p-1", "p-2"]),
+    )
+
+
+@functools.lru_cache(maxsize=1 << 13)
+def _acquired(latest: dt.date, complete: bool) -> st.SearchStrategy[dt.date | None]:
+    """When the equipment was acquired: on or before ``latest``, the purchase's date."""
+    return _maybe(st.dates(min_value=dt.date(2015, 1, 1), max_value=latest), complete=complete)
 
 
 @st.composite
@@ -375,35 +544,48 @@ def vocabularies(draw: st.DrawFn) -> Vocabulary:
         dates = any(isinstance(v, dt.date) for v in values)
         listed = tuple(v for v in values if not isinstance(v, dt.date))
         text = all(isinstance(v, str) for v in listed)
-        extra = draw(st.sampled_from([(), ("extra-value",)])) if text else ()
+        extra = draw(_EXTRA_VALUE) if text else ()
         return FactSpec(
             name=name,
             values=(*listed, *extra),
-            meaning=draw(st.sampled_from(["", "what the fact says"])),
-            location=draw(st.sampled_from([FactLocation.FACTS, FactLocation.COMPONENT])),
-            open=text and draw(st.booleans()),
+            meaning=draw(_MEANINGS),
+            location=draw(_LOCATIONS),
+            open=text and draw(_BOOLEANS),
             dates=dates,
         )
 
     facts: list[FactSpec] | None = None
-    if draw(st.booleans()):
+    if draw(_BOOLEANS):
         facts = [spec(name, values) for name, values in FACT_POOL.items()]
         facts.append(
             FactSpec(
                 name="purpose",
                 values=PURPOSE_POOL,
                 location=FactLocation.PURPOSE,
-                open=draw(st.booleans()),
+                open=draw(_BOOLEANS),
             )
         )
-    extra_categories = draw(
-        st.lists(st.sampled_from(["office", "it/endpoint/tablet", "telecom/radio/antenna"]))
-    )
+    extra_categories = draw(_EXTRA_CATEGORIES)
     return Vocabulary(
-        categories=draw(st.none() | st.just([*CATEGORY_POOL, *extra_categories])),
-        designations=draw(st.none() | st.just([*DESIGNATION_POOL, "extra"])),
+        categories=draw(_vocabulary_categories(tuple(extra_categories))),
+        designations=draw(_VOCABULARY_DESIGNATIONS),
         facts=facts,
     )
+
+
+_BOOLEANS = st.booleans()
+_EXTRA_VALUE: st.SearchStrategy[tuple[str, ...]] = st.sampled_from([(), ("extra-value",)])
+_MEANINGS = st.sampled_from(["", "what the fact says"])
+_LOCATIONS = st.sampled_from([FactLocation.FACTS, FactLocation.COMPONENT])
+_EXTRA_CATEGORIES = st.lists(
+    st.sampled_from(["office", "it/endpoint/tablet", "telecom/radio/antenna"])
+)
+_VOCABULARY_DESIGNATIONS = st.none() | st.just([*DESIGNATION_POOL, "extra"])
+
+
+@_memo
+def _vocabulary_categories(extra: tuple[str, ...]) -> st.SearchStrategy[list[str] | None]:
+    return st.none() | st.just([*CATEGORY_POOL, *extra])
 
 
 @functools.cache
@@ -470,27 +652,48 @@ def predicates(*, max_leaves: int = 8) -> st.SearchStrategy[Predicate]:
 
 
 _CASES = st.lists(st.builds(Case, when=predicates(max_leaves=2), effect=effects()), max_size=2)
+_RULE_IDS = st.sampled_from(["r1", "r2", "r3"])
+_EXCEPTIONS = st.none() | predicates(max_leaves=3)
+_OBLIGATIONS = st.lists(st.sampled_from(["consult NISC", "notify GCSB"]), max_size=2)
+_REASONS = st.sampled_from(["", "a reason"])
+_SOURCES = st.sampled_from(["", "a source"])
 
 
 @st.composite
 def rules(draw: st.DrawFn, *, rule_id: str | None = None, max_leaves: int = 6) -> Rule:
     """A rule, sometimes with an exception, cases, obligations and a window."""
-    start = draw(st.none() | _DATES)
-    end = draw(st.none() | _DATES)
+    start = draw(_MAYBE_DATES)
+    end = draw(_MAYBE_DATES)
     if start is not None and end is not None and end < start:
         start, end = end, start
     return Rule(
-        id=rule_id or draw(st.sampled_from(["r1", "r2", "r3"])),
+        id=rule_id or draw(_RULE_IDS),
         when=draw(predicates(max_leaves=max_leaves)),
-        effect=draw(effects()),
-        unless=draw(st.none() | predicates(max_leaves=3)),
+        effect=draw(_EFFECTS),
+        unless=draw(_EXCEPTIONS),
         cases=draw(_CASES),
-        obligations=draw(st.lists(st.sampled_from(["consult NISC", "notify GCSB"]), max_size=2)),
-        reason=draw(st.sampled_from(["", "a reason"])),
-        source=draw(st.sampled_from(["", "a source"])),
+        obligations=draw(_OBLIGATIONS),
+        reason=draw(_REASONS),
+        source=draw(_SOURCES),
         in_force_from=start,
         in_force_until=end,
     )
+
+
+@_memo
+def _numbered_rules(number: int) -> st.SearchStrategy[Rule]:
+    return rules(rule_id=f"rule-{number}")
+
+
+@_memo
+def _included_sets(
+    combining: Combining | None, default: Effect | None
+) -> st.SearchStrategy[RuleSet]:
+    return rule_sets(max_rules=2, max_includes=0, combining=combining, default=default)
+
+
+_VERSIONS = st.sampled_from(["1", "2024-01-01"])
+_COMBININGS = st.sampled_from(list(Combining))
 
 
 @st.composite
@@ -507,13 +710,11 @@ def rule_sets(
     With ``with_vocabularies``, the set and each included set may declare a vocabulary from
     :func:`vocabularies` (which the purchases of :func:`purchases` fit)."""
     count = draw(st.integers(min_value=0, max_value=max_rules))
-    the_rules = [draw(rules(rule_id=f"rule-{i}")) for i in range(count)]
+    the_rules = [draw(_numbered_rules(i)) for i in range(count)]
     includes: list[RuleSet] = []
     if max_includes:
         for i in range(draw(st.integers(min_value=0, max_value=max_includes))):
-            inner = draw(
-                rule_sets(max_rules=2, max_includes=0, combining=combining, default=default)
-            )
+            inner = draw(_included_sets(combining, default))
             includes.append(
                 RuleSet(
                     id=f"included-{i}",
@@ -522,19 +723,22 @@ def rule_sets(
                     combining=inner.combining,
                     default=inner.default,
                     on_unknown=inner.on_unknown,
-                    vocabulary=draw(st.none() | vocabularies()) if with_vocabularies else None,
+                    vocabulary=draw(_MAYBE_VOCABULARIES) if with_vocabularies else None,
                 )
             )
     return RuleSet(
         id="generated",
-        version=draw(st.sampled_from(["1", "2024-01-01"])),
+        version=draw(_VERSIONS),
         rules=the_rules,
-        combining=draw(st.sampled_from(list(Combining))) if combining is None else combining,
-        default=draw(effects()) if default is None else default,
-        on_unknown=draw(effects()),
+        combining=draw(_COMBININGS) if combining is None else combining,
+        default=draw(_EFFECTS) if default is None else default,
+        on_unknown=draw(_EFFECTS),
         includes=includes,
-        vocabulary=draw(st.none() | vocabularies()) if with_vocabularies else None,
+        vocabulary=draw(_MAYBE_VOCABULARIES) if with_vocabularies else None,
     )
+
+
+_MAYBE_VOCABULARIES = st.none() | vocabularies()
 
 
 # --- registries and supplier names ---------------------------------------------------------------
@@ -560,26 +764,53 @@ def company_names(
     max_words: int = 3,
 ) -> str:
     """A company name: one to ``max_words`` words from ``words``, sometimes with a legal form."""
-    parts = draw(st.lists(st.sampled_from(list(words)), min_size=1, max_size=max_words))
-    name = " ".join(parts)
-    if draw(st.booleans()):
-        form = draw(st.sampled_from(legal_forms))
+    chosen, forms = _name_parts(_pool(words), _pool(legal_forms), max_words)
+    name = " ".join(draw(chosen))
+    if draw(_BOOLEANS):
+        form = draw(forms)
         # Latin-script forms follow a space or comma; CJK ones run on (有限公司) or not.
-        glue = draw(st.sampled_from([" ", ", "] if form.isascii() else ["", " "]))
+        glue = draw(_LATIN_GLUE if form.isascii() else _CJK_GLUE)
         name = f"{name}{glue}{form}"
     return name
+
+
+@_memo
+def _name_parts(
+    words: tuple[str, ...], legal_forms: tuple[str, ...], max_words: int
+) -> tuple[st.SearchStrategy[list[str]], st.SearchStrategy[str]]:
+    """What :func:`company_names` draws: the words, and the legal form."""
+    return (
+        st.lists(st.sampled_from(list(words)), min_size=1, max_size=max_words),
+        st.sampled_from(legal_forms),
+    )
+
+
+_LATIN_GLUE = st.sampled_from([" ", ", "])
+_CJK_GLUE = st.sampled_from(["", " "])
 
 
 @st.composite
 def name_variants(draw: st.DrawFn, name: str) -> str:
     """``name`` as another clerk might have typed it: other case, spacing and legal form."""
     words = name.split()
-    case = draw(st.sampled_from([str.upper, str.lower, str.title, lambda s: s]))
-    glue = draw(st.sampled_from([" ", "  ", " \t"]))
+    case = draw(_CASINGS)
+    glue = draw(_SPACINGS)
     text = glue.join(case(w) for w in words)
-    if draw(st.booleans()):
-        text = f"{text} {draw(st.sampled_from(LEGAL_FORM_POOL))}"
-    return draw(st.sampled_from(["", " "])) + text + draw(st.sampled_from(["", " "]))
+    if draw(_BOOLEANS):
+        text = f"{text} {draw(_LEGAL_FORMS)}"
+    return draw(_PADDING) + text + draw(_PADDING)
+
+
+def _as_typed(text: str) -> str:
+    return text
+
+
+_CASINGS: st.SearchStrategy[Callable[[str], str]] = st.sampled_from(
+    [str.upper, str.lower, str.title, _as_typed]
+)
+_SPACINGS = st.sampled_from([" ", "  ", " \t"])
+_LEGAL_FORMS = st.sampled_from(LEGAL_FORM_POOL)
+_PADDING = st.sampled_from(["", " "])
 
 
 @st.composite
@@ -599,61 +830,97 @@ def registries(
     lower number (so there is never a cycle), and designation lists with dated listings and every
     kind of propagation. To draw a vendor master that collides with another registry, pass
     ``names`` that sometimes return that registry's names."""
-    names = names if names is not None else company_names()
+    names = names if names is not None else _COMPANY_NAMES
     count = draw(st.integers(min_value=1, max_value=max_entities))
     ids = [f"{id_prefix}{i}" for i in range(count)]
+    aliases, country = _aliases(names), _maybe_countries(_pool(countries))
     entities = [
         Entity(
             id=entity_id,
             name=draw(names),
-            aliases=draw(st.lists(names, max_size=2)),
-            country=draw(st.none() | st.sampled_from(list(countries))),
+            aliases=draw(aliases),
+            country=draw(country),
         )
         for entity_id in ids
     ]
     relations: list[Relation] = []
     if count > 1:
-        pairs = st.tuples(
-            st.integers(min_value=0, max_value=count - 2), st.integers(min_value=1, max_value=99)
-        ).map(lambda p: (p[0], p[0] + 1 + p[1] % (count - 1 - p[0])))
-        for owner, owned in draw(st.lists(pairs, max_size=2 * count)):
+        for owner, owned in draw(_ownerships(count)):
             start, end = draw(_windows())
             relations.append(
                 Relation(
                     owner=ids[owner],
                     owned=ids[owned],
-                    kind=draw(st.sampled_from(list(RelationKind))),
-                    share=draw(st.none() | st.integers(min_value=1, max_value=100)),
+                    kind=draw(_RELATION_KINDS),
+                    share=draw(_SHARES),
                     valid_from=start,
                     valid_until=end,
                 )
             )
     lists = []
-    for list_id in draw(st.lists(st.sampled_from(list(designations)), unique=True, max_size=3)):
+    for list_id in draw(_list_ids(_pool(designations))):
         entries = []
-        for entity_id in draw(st.lists(st.sampled_from(ids), unique=True, max_size=3)):
+        for entity_id in draw(_listed(tuple(ids))):
             added = draw(_DATES)
-            removed = draw(st.none() | st.dates(min_value=added + dt.timedelta(days=1)))
+            removed = draw(_removal(added))
             entries.append(
                 Listing(
                     entity=entity_id,
                     added=added,
                     removed=removed if removed is None or removed <= dt.date(2030, 1, 1) else None,
-                    propagates=draw(st.none() | st.sampled_from(list(Propagation))),
+                    propagates=draw(_MAYBE_PROPAGATIONS),
                 )
             )
-        lists.append(
-            DesignationList(
-                id=list_id, propagates=draw(st.sampled_from(list(Propagation))), entries=entries
-            )
-        )
+        lists.append(DesignationList(id=list_id, propagates=draw(_PROPAGATIONS), entries=entries))
     return Registry(
         id=registry_id, version="1", entities=entities, relations=relations, lists=lists
     )
 
 
+_COMPANY_NAMES = company_names()
+_RELATION_KINDS = st.sampled_from(list(RelationKind))
+_SHARES = st.none() | st.integers(min_value=1, max_value=100)
+_PROPAGATIONS = st.sampled_from(list(Propagation))
+_MAYBE_PROPAGATIONS = st.none() | _PROPAGATIONS
+
+
+@_memo
+def _aliases(names: st.SearchStrategy[str]) -> st.SearchStrategy[list[str]]:
+    return st.lists(names, max_size=2)
+
+
+@_memo
+def _maybe_countries(countries: tuple[str, ...]) -> st.SearchStrategy[str | None]:
+    return st.none() | st.sampled_from(list(countries))
+
+
+@_memo
+def _ownerships(count: int) -> st.SearchStrategy[list[tuple[int, int]]]:
+    """Pairs (owner, owned) of entity numbers, the owner's the lower."""
+    pairs = st.tuples(
+        st.integers(min_value=0, max_value=count - 2), st.integers(min_value=1, max_value=99)
+    ).map(lambda p: (p[0], p[0] + 1 + p[1] % (count - 1 - p[0])))
+    return st.lists(pairs, max_size=2 * count)
+
+
+@_memo
+def _list_ids(designations: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from(list(designations)), unique=True, max_size=3)
+
+
+@_memo
+def _listed(ids: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from(list(ids)), unique=True, max_size=3)
+
+
+@functools.lru_cache(maxsize=1 << 13)
+def _removal(added: dt.date) -> st.SearchStrategy[dt.date | None]:
+    return st.none() | st.dates(min_value=added + dt.timedelta(days=1))
+
+
+@functools.cache
 def _windows() -> st.SearchStrategy[tuple[dt.date | None, dt.date | None]]:
-    return st.tuples(st.none() | _DATES, st.none() | _DATES).map(
+    return st.tuples(_MAYBE_DATES, _MAYBE_DATES).map(
         lambda w: (w[0], w[1]) if w[0] is None or w[1] is None or w[0] <= w[1] else (w[1], w[0])
     )
 
@@ -859,12 +1126,25 @@ def value_maps(
     """Value maps from codes in ``column`` to ``categories`` (``into="category"``): short
     codes over few characters, so that exact codes and prefixes overlap and the longest-prefix
     rule is exercised. An empty prefix (every code) is drawn too."""
+    exact_maps, prefix_maps = _code_maps(_pool(categories), max_rules)
+    exact = draw(exact_maps)
+    prefix = draw(prefix_maps[bool(exact)])
+    return ValueMap(column=column, into="category", exact=exact, prefix=prefix)
+
+
+@_memo
+def _code_maps(
+    categories: tuple[str, ...], max_rules: int
+) -> tuple[st.SearchStrategy[dict[str, str]], tuple[st.SearchStrategy[dict[str, str]], ...]]:
+    """What :func:`value_maps` draws: the exact codes, then the prefixes (at least one when
+    there is no exact code, at index 0; any number else, at index 1)."""
     codes = st.text(_CODE_CHARS, min_size=1, max_size=4)
     paths = st.sampled_from(list(categories))
-    exact = draw(st.dictionaries(codes, paths, max_size=max_rules))
-    prefix = draw(
-        st.dictionaries(
-            st.text(_CODE_CHARS, max_size=3), paths, min_size=0 if exact else 1, max_size=max_rules
-        )
+    prefixes = st.text(_CODE_CHARS, max_size=3)
+    return (
+        st.dictionaries(codes, paths, max_size=max_rules),
+        tuple(
+            st.dictionaries(prefixes, paths, min_size=min_size, max_size=max_rules)
+            for min_size in (1, 0)
+        ),
     )
-    return ValueMap(column=column, into="category", exact=exact, prefix=prefix)
