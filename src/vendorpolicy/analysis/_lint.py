@@ -485,6 +485,26 @@ def _is_fact(name: str) -> bool:
     return name.startswith("facts.") or (name.startswith("components[") and ".facts." in name)
 
 
+def _shadowed(a: _Analysis, rule_set: RuleSet, live: list[_Rule]) -> list[Finding]:
+    """The ``shadowed`` findings among the rules that can apply."""
+    findings: list[Finding] = []
+    for r in live:
+        without = attrs.evolve(rule_set, rules=[x for x in rule_set.rules if x.id != r.rule.id])
+        if not _differences(
+            rule_set, without, first=True, escalation=True, scope=a.scope
+        ) and not _obligations_differ(a, rule_set, without, r):
+            findings.append(
+                Finding(
+                    code="shadowed",
+                    severity=Severity.WARNING,
+                    rule=r.rule.id,
+                    message="removing it changes no decision: other rules always decide the "
+                    "same, as surely and with the same obligations",
+                )
+            )
+    return findings
+
+
 def lint(
     rule_set: RuleSet, *, overlaps: bool = False, registry: Registry | None = None
 ) -> tuple[Finding, ...]:
@@ -557,20 +577,7 @@ def lint(
                         message="its exception holds on no purchase its condition holds on",
                     )
                 )
-    for r in live:
-        without = attrs.evolve(rule_set, rules=[x for x in rule_set.rules if x.id != r.rule.id])
-        if not _differences(
-            rule_set, without, first=True, escalation=True, scope=scope
-        ) and not _obligations_differ(a, rule_set, without, r):
-            findings.append(
-                Finding(
-                    code="shadowed",
-                    severity=Severity.WARNING,
-                    rule=r.rule.id,
-                    message="removing it changes no decision: other rules always decide the "
-                    "same, as surely and with the same obligations",
-                )
-            )
+    findings.extend(_shadowed(a, rule_set, live))
     decider = a.deciders[0]
     for r in live:
         for d in _scope_dims(a, r):

@@ -400,9 +400,7 @@ def gaps(
     return tuple(out)
 
 
-def escalations(
-    rule_set: RuleSet, *, registry: Registry | None = None
-) -> tuple[Escalation, ...]:
+def escalations(rule_set: RuleSet, *, registry: Registry | None = None) -> tuple[Escalation, ...]:
     """The regions of purchases whose decision is escalated only because a fact is missing:
     more severe than what the known facts make certain (``max(lo, min(hi, on_unknown))`` with
     ``lo < hi``), with the facts that would settle each (those of the region's witness). Once
@@ -482,9 +480,7 @@ def _differences(
     return out
 
 
-def diff(
-    old: RuleSet, new: RuleSet, *, registry: Registry | None = None
-) -> tuple[Difference, ...]:
+def diff(old: RuleSet, new: RuleSet, *, registry: Registry | None = None) -> tuple[Difference, ...]:
     """Every region of purchases that ``old`` and ``new`` decide with different effects, each
     with a witness both interpreters agree on; empty exactly when they are equivalent. With
     ``registry``, over its entities (see :func:`assumptions`), both decided with it."""

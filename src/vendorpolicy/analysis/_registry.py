@@ -27,6 +27,7 @@ canonical and decided again by the interpreter with the registry.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +35,7 @@ import attrs
 
 from vendorpolicy._decision import Decision
 from vendorpolicy._engine import interpret
-from vendorpolicy._model import Buyer, Component, Purchase, Vendor
+from vendorpolicy._model import Buyer, Purchase, Vendor
 from vendorpolicy._predicates import (
     ALWAYS,
     FactIn,
@@ -87,19 +88,23 @@ class Scope:
         self.unstated_used = False
         self._named_ids: set[str] = set()
         self._named_countries: set[str] = set()
+        changes: set[dt.date] = set()
         for e in registry.entities:
             fixed = registry.vendor_any_date(e.id)
             if fixed is not None:
                 self._constant[e.id] = fixed
                 self._segments[e.id] = None
                 continue
-            dates = registry._dates_that_matter(e.id)  # noqa: SLF001 - the registry's own dates
+            dates = registry._dates_that_matter(e.id)
+            changes.update(dates)
             bounds: list[dt.date | None] = [None, *dates, None]
             segments = []
-            for start, end in zip(bounds, bounds[1:], strict=False):
-                on = start if start is not None else (end - dt.timedelta(days=1))  # type: ignore[operator]
+            for start, end in itertools.pairwise(bounds):
+                on = start if start is not None else dates[0] - dt.timedelta(days=1)
                 segments.append((start, end, registry.vendor(e.id, on)))
             self._segments[e.id] = segments
+        #: A date the registry names, to tell a known purchase date from an unknown one.
+        self._known_on = min(changes, default=dt.date(2000, 1, 1))
 
     # --- rewriting ----------------------------------------------------------------------------
 
@@ -113,25 +118,32 @@ class Scope:
         if isinstance(node, (VendorOrigin, UltimateOwnerOrigin)):
             self._named_countries.update(node.countries)
         unknown = fact(UNSTATED).is_true
-        always: list[str] = []
-        terms: list[Predicate] = []
+        # Entities whose vendor values give the condition the same values on the same dates
+        # share one term.
+        groups: dict[tuple[Any, ...], list[str]] = {}
         for e in sorted(self.ids):
             segments = self._segments[e]
+            key: tuple[Any, ...]
             if segments is None:
-                value = _truth(node, self._constant[e])
-                if value is True:
-                    always.append(e)
-                elif value is None:
-                    terms.append(vendor.id.in_({e}) & unknown)
+                key = ("always", _truth(node, self._constant[e]))
+            else:
+                key = ("dated", *_merged(node, segments))
+            groups.setdefault(key, []).append(e)
+        # Unknown without a date, false with one.
+        dateless = ~(
+            purchase.date.on_or_after(self._known_on) | purchase.date.before(self._known_on)
+        )
+        terms: list[Predicate] = []
+        for key, ids in groups.items():
+            if key[0] == "always":
+                if key[1] is True:
+                    terms.append(vendor.id.in_(ids))
+                elif key[1] is None:
+                    terms.append(vendor.id.in_(ids) & unknown)
                     self.unstated_used = True
                 continue
-            # Unknown without a date, false with one (a date the entity's segments name).
-            some = segments[1][0]
-            assert some is not None
-            parts: list[Predicate] = [
-                ~(purchase.date.on_or_after(some) | purchase.date.before(some))
-            ]
-            for start, end, value_of in _merged(node, segments):
+            parts: list[Predicate] = [dateless]
+            for start, end, value_of in key[1:]:
                 if value_of is False:
                     continue
                 window = _window(start, end)
@@ -139,9 +151,7 @@ class Scope:
                     window = window & unknown
                     self.unstated_used = True
                 parts.append(window)
-            terms.append(vendor.id.in_({e}) & any_of(*parts))
-        if always:
-            terms.append(vendor.id.in_(always))
+            terms.append(vendor.id.in_(ids) & any_of(*parts))
         terms.append(node & ~vendor.id.in_(self.ids, through_ownership=True))
         found = any_of(*terms)
         self._atoms[node] = found
@@ -181,10 +191,14 @@ class Scope:
         rules = tuple(rule(r) for r in rule_set.rules)
         includes = tuple(self.rule_set(i) for i in rule_set.includes)
         vocabulary = rule_set.vocabulary
-        if self.unstated_used and vocabulary is not None and vocabulary.facts is not None:
-            if all(spec.name != UNSTATED for spec in vocabulary.facts):
-                spec = FactSpec(name=UNSTATED, values=(True, False))
-                vocabulary = attrs.evolve(vocabulary, facts=(*vocabulary.facts, spec))
+        if (
+            self.unstated_used
+            and vocabulary is not None
+            and vocabulary.facts is not None
+            and all(spec.name != UNSTATED for spec in vocabulary.facts)
+        ):
+            spec = FactSpec(name=UNSTATED, values=(True, False))
+            vocabulary = attrs.evolve(vocabulary, facts=(*vocabulary.facts, spec))
         found = attrs.evolve(rule_set, rules=rules, includes=includes, vocabulary=vocabulary)
         self._rewritten[rule_set] = found
         self._original[found] = rule_set
@@ -304,8 +318,3 @@ def scope_for(registry: Registry | None) -> Scope | None:
             del _scopes[next(iter(_scopes))]
         _scopes[id(registry)] = found
     return found
-
-
-def canonical_components(scope: Scope, parts: tuple[Component, ...]) -> tuple[Component, ...]:
-    """``parts`` with each maker as the registry reads it (for tests)."""
-    return scope.canonical(Purchase(buyer=_PROBE_BUYER, components=parts)).components or ()
