@@ -297,3 +297,44 @@ class TestDiffRegistry:
         for args in (["--pack", "us-ndaa-889", old, old], ["--pack", "us-ndaa-889"], [old]):
             assert main(["diff", *args], out=io.StringIO()) == 2
             assert "vendorpolicy diff: " in capsys.readouterr().err
+
+
+class TestAnalysisRegistry:
+    def test_lint_pack_with_the_bundled_registry(self) -> None:
+        """`lint --pack NAME --registry bundled` lints over the bundled registry's entities."""
+        out = io.StringIO()
+        assert main(["lint", "--pack", "jp-2018", "--registry", "bundled"], out=out) == 0
+        assert out.getvalue() == "jp-2018: 0 finding(s)\n"
+
+    def test_lint_registry_file_with_rules(self, tmp_path: Path) -> None:
+        """With a rule file, `--registry FILE` alone is the registry: over a registry that
+        designates nobody, the ban still holds (for vendors stated as-is, whose own
+        designation it reads), so nothing is reported."""
+        from vendorpolicy import Entity, Registry, registry_to_dict
+
+        save_rule_set(_old(), tmp_path / "v3.toml")
+        registry = Registry(id="mine", version="1", entities=[Entity(id="acme", name="Acme")])
+        (tmp_path / "mine.json").write_text(json.dumps(registry_to_dict(registry)), "utf-8")
+        out = io.StringIO()
+        args = ["lint", str(tmp_path / "v3.toml"), "--registry", str(tmp_path / "mine.json")]
+        assert main([*args, "--format", "json"], out=out) == 0
+        assert json.loads(out.getvalue())["findings"] == []
+
+    def test_diff_regions_with_a_registry(self, tmp_path: Path) -> None:
+        """`diff OLD NEW --registry bundled` compares over the registry: every witness is
+        decided as reported with the registry, and the moved day still separates them."""
+        from vendorpolicy import bundled_registry, purchase_from_dict
+        from vendorpolicy._engine import interpret
+
+        files = _files(tmp_path, _ROWS)[:2]
+        out = io.StringIO()
+        assert main(["diff", *files, "--registry", "bundled", "--format", "json"], out=out) == 1
+        regions = json.loads(out.getvalue())
+        registry = bundled_registry()
+        days = set()
+        for r in regions:
+            p = purchase_from_dict(r["witness"]["purchase"])
+            assert interpret(_old(), p, registry=registry).effect.value == r["old"]
+            assert interpret(_moved(), p, registry=registry).effect.value == r["new"]
+            days.add(p.date)
+        assert days == {dt.date(2020, 8, 13)}

@@ -32,11 +32,14 @@ def _lint_parser(commands: Subparsers) -> argparse.ArgumentParser:
         help="find rules that never apply, are shadowed or conflict",
         description="Check a rule set exactly, over every purchase its rules tell apart: "
         "rules that never hold or apply, conditions that always hold, exceptions that never "
-        "hold, shadowed rules and (under first-match) conflicting rules. Exits 1 when there "
-        "are errors; warnings are listed.",
+        "hold, shadowed rules and (under first-match) conflicting rules. With --registry, "
+        "over the purchases whose vendors are the registry's entities (as it resolves them "
+        "on the purchase date) or vendors it does not know. Exits 1 when there are errors; "
+        "warnings are listed.",
     )
     lint.add_argument("rules", nargs="?", metavar="RULES", help="the rule file (or --pack)")
     pack_option(lint)
+    add_registry_option(lint, default=None)
     lint.add_argument(
         "--overlaps",
         action="store_true",
@@ -75,11 +78,21 @@ def lint_document(rule_set: Any, findings: Any) -> dict[str, Any]:
     }
 
 
+def _analysis_registry(args: argparse.Namespace) -> Any:
+    """The registry the analysis of every purchase runs over: only when ``--registry`` is
+    given (the analysis over a registry's entities is slower, so it is asked for), then as
+    ``check`` puts it together (under ``--pack``, the files merged onto the bundled
+    registry)."""
+    if not args.registry and not args.no_bundled_registry:
+        return None
+    return registry_from_args(args, bundled=args.pack is not None)
+
+
 def _run_lint(args: argparse.Namespace, out: TextIO) -> int:
     from vendorpolicy.analysis import Severity, lint  # noqa: PLC0415 - only this command
 
     rule_set = rules_or_pack(args.rules, args.pack, "lint")
-    findings = lint(rule_set, overlaps=args.overlaps)
+    findings = lint(rule_set, overlaps=args.overlaps, registry=_analysis_registry(args))
     errors = any(f.severity is Severity.ERROR for f in findings)
     if args.format == "json":
         doc = lint_document(rule_set, findings)
@@ -98,8 +111,10 @@ def _diff_parser(commands: Subparsers) -> argparse.ArgumentParser:
         description="Every region of purchases that OLD and NEW decide with different "
         "effects, each with a witness purchase; with --ledger, each purchase of the ledger "
         "whose effect changed, with the rules that determined each decision (names resolved "
-        "against the registry, as `check` resolves them). With --pack NAME, the bundled pack "
-        "is OLD. Exits 1 when they differ, 3 when a file or any ledger row could not be read.",
+        "against the registry, as `check` resolves them). Without --ledger, --registry "
+        "restricts the purchases to those over the registry, as for `lint`. With --pack NAME, "
+        "the bundled pack is OLD. Exits 1 when they differ, 3 when a file or any ledger row "
+        "could not be read.",
     )
     diff.add_argument(
         "old", nargs="?", metavar="OLD", help="the old rule file (with --pack, omit it)"
@@ -229,12 +244,7 @@ def _run_diff(args: argparse.Namespace, out: TextIO) -> int:
     old, new = _versions(args)
     if args.ledger is not None:
         return _replay_ledger(args, old, new, out)
-    if args.registry or args.no_bundled_registry:
-        raise UsageError(
-            "vendorpolicy diff: the registry options apply to --ledger (the regions of purchases "
-            "are compared with vendors as stated)"
-        )
-    found = diff(old, new)
+    found = diff(old, new, registry=_analysis_registry(args))
     if args.format == "json":
         doc = [
             {

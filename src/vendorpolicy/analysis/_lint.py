@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from attrs import frozen
@@ -46,9 +46,18 @@ from vendorpolicy._engine import interpret
 from vendorpolicy._predicates import AllComponents, Always, AnyComponent, Predicate
 from vendorpolicy._rules import Combining, Rule, RuleSet
 from vendorpolicy._trace import trace_purchase
-from vendorpolicy.analysis._questions import Witness, _Analysis, _analysis, _differences
+from vendorpolicy.analysis._questions import (
+    Witness,
+    _Analysis,
+    _analysis,
+    _differences,
+    _scoped,
+)
 from vendorpolicy.analysis._search import SINGLE, Decider, F, MaskOf, N, T, _Rule
 from vendorpolicy.analysis._space import assume_custom
+
+if TYPE_CHECKING:
+    from vendorpolicy._registry import Registry
 
 __all__ = ["Finding", "Severity", "lint"]
 
@@ -178,13 +187,13 @@ def _known(a: _Analysis, d: int) -> int:
     for components, every part's maker stated (a fact dimension: every class)."""
     dim = a.space.dims[d]
     if dim.name.startswith(_NOT_SCOPE):
-        return (1 << len(dim.cells)) - 1
+        return a.search.full[d]
     mask = 0
     for c, cell in enumerate(dim.cells):
         parts = cell.value if dim.name == "components" and cell.value else ()
         if not cell.unknown and all(p.vendor is not None for p in parts):
             mask |= 1 << c
-    return mask
+    return mask & a.search.full[d]
 
 
 def _escalated(a: _Analysis, decider: Decider, region: list[int]) -> list[list[int]]:
@@ -387,7 +396,7 @@ def _stated(a: _Analysis, region: list[int], d: int) -> tuple[list[int], dict[in
         unknown = [x for x, cell in enumerate(dm.cells) if cell.unknown and region[e] >> x & 1]
         if dm.name.startswith("fact:") and unknown:
             widened[e] = unknown[0]
-            stated[e] = (1 << len(dm.cells)) - 1
+            stated[e] = a.search.full[e]
     stated[d] = _known(a, d)
     return stated, widened
 
@@ -476,12 +485,37 @@ def _is_fact(name: str) -> bool:
     return name.startswith("facts.") or (name.startswith("components[") and ".facts." in name)
 
 
-def lint(rule_set: RuleSet, *, overlaps: bool = False) -> tuple[Finding, ...]:
+def _shadowed(a: _Analysis, rule_set: RuleSet, live: list[_Rule]) -> list[Finding]:
+    """The ``shadowed`` findings among the rules that can apply."""
+    findings: list[Finding] = []
+    for r in live:
+        without = attrs.evolve(rule_set, rules=[x for x in rule_set.rules if x.id != r.rule.id])
+        if not _differences(
+            rule_set, without, first=True, escalation=True, scope=a.scope
+        ) and not _obligations_differ(a, rule_set, without, r):
+            findings.append(
+                Finding(
+                    code="shadowed",
+                    severity=Severity.WARNING,
+                    rule=r.rule.id,
+                    message="removing it changes no decision: other rules always decide the "
+                    "same, as surely and with the same obligations",
+                )
+            )
+    return findings
+
+
+def lint(
+    rule_set: RuleSet, *, overlaps: bool = False, registry: Registry | None = None
+) -> tuple[Finding, ...]:
     """Findings about the rules of ``rule_set`` (its own, not those of the sets it includes),
     errors first. Overlapping rules with different effects are reported under first-match,
     where their order decides; under most-severe, where the most severe effect is meant to
-    win, only with ``overlaps=True`` (as ``info``)."""
-    a = _analysis([rule_set])
+    win, only with ``overlaps=True`` (as ``info``). With ``registry``, over the purchases
+    whose vendors are its entities as it resolves them, or vendors it does not know (see
+    :func:`~vendorpolicy.analysis.assumptions`); every witness is decided with it."""
+    scope, (rule_set,) = _scoped(registry, rule_set)
+    a = _analysis([rule_set], scope=scope)
     compiled = a.compiled
     top = a.deciders[0].layers[0]
     findings: list[Finding] = []
@@ -543,20 +577,7 @@ def lint(rule_set: RuleSet, *, overlaps: bool = False) -> tuple[Finding, ...]:
                         message="its exception holds on no purchase its condition holds on",
                     )
                 )
-    for r in live:
-        without = attrs.evolve(rule_set, rules=[x for x in rule_set.rules if x.id != r.rule.id])
-        if not _differences(
-            rule_set, without, first=True, escalation=True
-        ) and not _obligations_differ(a, rule_set, without, r):
-            findings.append(
-                Finding(
-                    code="shadowed",
-                    severity=Severity.WARNING,
-                    rule=r.rule.id,
-                    message="removing it changes no decision: other rules always decide the "
-                    "same, as surely and with the same obligations",
-                )
-            )
+    findings.extend(_shadowed(a, rule_set, live))
     decider = a.deciders[0]
     for r in live:
         for d in _scope_dims(a, r):
@@ -573,7 +594,7 @@ def lint(rule_set: RuleSet, *, overlaps: bool = False) -> tuple[Finding, ...]:
             if region is None:
                 continue
             witness, _ = a.witness(region)
-            decision = interpret(assume_custom(rule_set, dict(witness.assumed)), witness.purchase)
+            decision = a.decide(rule_set, witness)
             effects = {
                 res.rule: res.effect for res in decision.results if res.rule_set == rule_set.id
             }

@@ -22,6 +22,7 @@ from vendorpolicy._model import Effect, Purchase
 from vendorpolicy._predicates import ALWAYS, Predicate
 from vendorpolicy._rules import RuleSet
 from vendorpolicy._vocabcheck import checker_for
+from vendorpolicy.analysis._registry import Scope, scope_for
 from vendorpolicy.analysis._search import Compiled, Decider, F, MaskOf, Search, T, _bits, joint
 from vendorpolicy.analysis._space import Space, assume_custom
 
@@ -135,13 +136,22 @@ class Replayed:
 class _Analysis:
     """A space over some rule sets, its compiled atoms and a search."""
 
-    def __init__(self, rule_sets: Sequence[RuleSet], extra: Sequence[Predicate] = ()) -> None:
+    def __init__(
+        self,
+        rule_sets: Sequence[RuleSet],
+        extra: Sequence[Predicate] = (),
+        scope: Scope | None = None,
+    ) -> None:
         self.rule_sets = list(rule_sets)
         self.space = Space(rule_sets, extra)
         self.compiled = Compiled(self.space)
         self.deciders = [Decider(self.compiled, rs) for rs in rule_sets]
         self.compiled.count_uses(self.deciders)
         self.search = Search(self.compiled)
+        #: With a registry: the rule sets are rewritten over it (see `_registry`).
+        self.scope = scope
+        if scope is not None:
+            scope.narrow(self)
 
     def region(self, masks: Sequence[int]) -> Region:
         parts = []
@@ -154,11 +164,15 @@ class _Analysis:
     def witness(self, region: Sequence[int]) -> tuple[Witness, dict[str, Truth]]:
         point = self.search.witness_point(region)
         purchase = self.space.purchase(point)
+        if self.scope is not None:
+            purchase = self.scope.canonical(purchase)
         customs = self.space.customs(point)
         return Witness(purchase=purchase, assumed=tuple(sorted(customs.items()))), customs
 
     def decide(self, rule_set: RuleSet, witness: Witness) -> Decision:
         assumed = dict(witness.assumed)
+        if self.scope is not None:
+            return self.scope.decide(rule_set, witness.purchase, assumed)
         return interpret(assume_custom(rule_set, assumed), witness.purchase)
 
     def merge(self, leaves: list[list[int]]) -> list[list[int]]:
@@ -189,19 +203,21 @@ class _Analysis:
 _kept: dict[tuple[Any, ...], _Analysis] = {}
 
 
-def _analysis(rule_sets: Sequence[RuleSet], extra: Sequence[Predicate] = ()) -> _Analysis:
+def _analysis(
+    rule_sets: Sequence[RuleSet], extra: Sequence[Predicate] = (), scope: Scope | None = None
+) -> _Analysis:
     """The analysis of ``rule_sets``, shared by the questions asked of the same rule sets: the
     space is built, and the value of each atom on each class worked out, once (lint asks a
     few hundred questions of one rule set; a pack's page asks lint, reachable and
     escalations). The analysis holds no answer, only the space and the atoms' values, which
     depend on nothing but the rule sets."""
-    key = (tuple(rule_sets), tuple(extra))
+    key = (tuple(rule_sets), tuple(extra), scope)
     try:
         found = _kept.get(key)
     except TypeError:  # pragma: no cover - a rule set holding an unhashable value
-        return _Analysis(rule_sets, extra)
+        return _Analysis(rule_sets, extra, scope)
     if found is None:
-        found = _Analysis(rule_sets, extra)
+        found = _Analysis(rule_sets, extra, scope)
         if len(_kept) >= _KEPT:
             del _kept[next(iter(_kept))]
         _kept[key] = found
@@ -221,7 +237,9 @@ def _check_key(rule_set: RuleSet) -> Any:
     return plain(checker_for(rule_set))
 
 
-def _pair(old: RuleSet, new: RuleSet) -> tuple[_Analysis, Decider, Decider]:
+def _pair(
+    old: RuleSet, new: RuleSet, scope: Scope | None = None
+) -> tuple[_Analysis, Decider, Decider]:
     """An analysis of ``old`` and ``new`` with a decider for each. When ``new`` is ``old``
     less some of its own rules (lint's shadowed check) and accepts the same purchases, its
     space is ``old``'s: the analysis of ``old`` serves for both."""
@@ -230,9 +248,9 @@ def _pair(old: RuleSet, new: RuleSet) -> tuple[_Analysis, Decider, Decider]:
         and set(new.rules) <= set(old.rules)
         and _check_key(new) == _check_key(old)
     ):
-        a = _analysis([old])
+        a = _analysis([old], scope=scope)
         return a, a.deciders[0], Decider(a.compiled, new)
-    a = _analysis([old, new])
+    a = _analysis([old, new], scope=scope)
     return a, a.deciders[0], a.deciders[1]
 
 
@@ -280,23 +298,41 @@ def _check(decision: Decision, effect: Effect, what: str) -> None:
         )
 
 
-def assumptions(rule_set: RuleSet) -> tuple[str, ...]:
+def assumptions(rule_set: RuleSet, *, registry: Registry | None = None) -> tuple[str, ...]:
     """What the analysis of ``rule_set`` assumes beyond the rules themselves: how it treats
-    ``custom`` predicates, components and the decision date."""
-    space = _analysis([rule_set]).space
-    return (
-        *space.notes,
-        (
-            "the decision date is the purchase date (no `as_of`); vendors are taken as "
-            "stated (no registry)"
-        ),
-    )
+    ``custom`` predicates, components, the decision date and vendors (with ``registry``, as
+    the questions asked with it)."""
+    scope, (rs,) = _scoped(registry, rule_set)
+    space = _analysis([rs], scope=scope).space
+    if scope is None:
+        vendors = "vendors are taken as stated (no registry)"
+    else:
+        vendors = (
+            f"each vendor and part maker is one of the {len(scope.ids)} entities of registry "
+            f"`{scope.registry.id}`, as it resolves them on the purchase date (an entity whose "
+            "owners or listings change is unknown without a date), or a vendor the registry "
+            "does not know, stated as it is (with no registry entity in its ownership chain)"
+        )
+    return (*space.notes, f"the decision date is the purchase date (no `as_of`); {vendors}")
 
 
-def reachable(rule_set: RuleSet) -> tuple[Reach, ...]:
+def _scoped(
+    registry: Registry | None, *rule_sets: RuleSet
+) -> tuple[Scope | None, tuple[RuleSet, ...]]:
+    """The registry's scope and the rule sets to ask (rewritten over it), or ``None`` and the
+    rule sets as they are."""
+    scope = scope_for(registry)
+    if scope is None:
+        return None, rule_sets
+    return scope, tuple(scope.rule_set(rs) for rs in rule_sets)
+
+
+def reachable(rule_set: RuleSet, *, registry: Registry | None = None) -> tuple[Reach, ...]:
     """Every effect some purchase gets under ``rule_set``, least severe first, each with a
-    witness the interpreter decides so."""
-    a = _analysis([rule_set])
+    witness the interpreter decides so (with ``registry``, over its entities: see
+    :func:`assumptions`)."""
+    scope, (rule_set,) = _scoped(registry, rule_set)
+    a = _analysis([rule_set], scope=scope)
     decider = a.deciders[0]
     found: dict[Effect, list[int]] = {}
 
@@ -319,11 +355,16 @@ def reachable(rule_set: RuleSet) -> tuple[Reach, ...]:
     return tuple(reaches)
 
 
-def gaps(rule_set: RuleSet, region: Predicate = ALWAYS) -> tuple[Gap, ...]:
+def gaps(
+    rule_set: RuleSet, region: Predicate = ALWAYS, *, registry: Registry | None = None
+) -> tuple[Gap, ...]:
     """The purchases within ``region`` (a condition; every purchase by default) on which no
     rule of ``rule_set`` or its layers applies or might apply, so the default decides: "every
     public-buyer telecom purchase is decided by some rule" holds when this is empty."""
-    a = _analysis([rule_set], [region])
+    scope, (rule_set,) = _scoped(registry, rule_set)
+    if scope is not None:
+        region = scope.predicate(region)
+    a = _analysis([rule_set], [region], scope=scope)
     within, within_atoms = a.compiled.compile(region)
     rules = [r for layer in a.deciders[0].layers for r in layer.rules]
     leaves: list[list[int]] = []
@@ -359,12 +400,13 @@ def gaps(rule_set: RuleSet, region: Predicate = ALWAYS) -> tuple[Gap, ...]:
     return tuple(out)
 
 
-def escalations(rule_set: RuleSet) -> tuple[Escalation, ...]:
+def escalations(rule_set: RuleSet, *, registry: Registry | None = None) -> tuple[Escalation, ...]:
     """The regions of purchases whose decision is escalated only because a fact is missing:
     more severe than what the known facts make certain (``max(lo, min(hi, on_unknown))`` with
     ``lo < hi``), with the facts that would settle each (those of the region's witness). Once
     known, the facts would give an effect within ``settled`` (over the whole region)."""
-    a = _analysis([rule_set])
+    scope, (rule_set,) = _scoped(registry, rule_set)
+    a = _analysis([rule_set], scope=scope)
     decider = a.deciders[0]
     groups: dict[tuple[Any, ...], list[list[int]]] = {}
 
@@ -405,9 +447,14 @@ def escalations(rule_set: RuleSet) -> tuple[Escalation, ...]:
 
 
 def _differences(
-    old: RuleSet, new: RuleSet, *, first: bool, escalation: bool = False
+    old: RuleSet,
+    new: RuleSet,
+    *,
+    first: bool,
+    escalation: bool = False,
+    scope: Scope | None = None,
 ) -> list[Difference]:
-    a, da, db = _pair(old, new)
+    a, da, db = _pair(old, new, scope)
     groups: dict[tuple[Effect, Effect], list[list[int]]] = {}
 
     def judge(current: list[int], m: MaskOf) -> set[int] | bool:
@@ -433,15 +480,19 @@ def _differences(
     return out
 
 
-def diff(old: RuleSet, new: RuleSet) -> tuple[Difference, ...]:
+def diff(old: RuleSet, new: RuleSet, *, registry: Registry | None = None) -> tuple[Difference, ...]:
     """Every region of purchases that ``old`` and ``new`` decide with different effects, each
-    with a witness both interpreters agree on; empty exactly when they are equivalent."""
-    return tuple(_differences(old, new, first=False))
+    with a witness both interpreters agree on; empty exactly when they are equivalent. With
+    ``registry``, over its entities (see :func:`assumptions`), both decided with it."""
+    scope, (old, new) = _scoped(registry, old, new)
+    return tuple(_differences(old, new, first=False, scope=scope))
 
 
-def equivalent(a: RuleSet, b: RuleSet) -> bool:
-    """Whether no purchase is decided with different effects by ``a`` and ``b``."""
-    return not _differences(a, b, first=True)
+def equivalent(a: RuleSet, b: RuleSet, *, registry: Registry | None = None) -> bool:
+    """Whether no purchase is decided with different effects by ``a`` and ``b`` (with
+    ``registry``, no purchase over its entities)."""
+    scope, (a, b) = _scoped(registry, a, b)
+    return not _differences(a, b, first=True, scope=scope)
 
 
 def replay(

@@ -1,0 +1,320 @@
+"""Analysis over a registry: purchases whose vendor (and every part's maker) is one of the
+registry's entities, as the registry resolves it on the purchase date, or a vendor the
+registry does not know, stated as it is.
+
+The space of the analysis stays the space of stated purchases; what changes is the rule set
+it is asked of. Every vendor condition ``A`` of the rules is rewritten into a condition on
+the vendor's id and the purchase date that gives, for a vendor stated by a registry id ``e``,
+the value ``A`` has on ``registry.vendor(e, date)``, and for any other vendor the value ``A``
+has on it as stated::
+
+    A'  =  any of  [id is e  and  the dates on which A holds of e as resolved]   (each e)
+        or  A  and  no company of the vendor's chain is a registry entity
+
+Without a date, an entity whose vendor value changes over time is unknown (every condition
+on it is unknown), as resolution makes it; a condition that is unknown on the entity itself
+(no country stated where an origin condition reads it) reads a fact no purchase of the
+analysis states (the analysis keeps that fact "not stated").
+
+Each point of the space is then decided by the rewritten rules as one *canonical* purchase
+is, by the original rules with the registry: a vendor stated by a registry id, whatever else
+it states, is decided as the bare id (the rewritten conditions read nothing else of it); a
+vendor not in the registry whose chain holds one is decided as a plain vendor of no named
+origin, id or designation (every rewritten condition is false on both). Witnesses are made
+canonical and decided again by the interpreter with the registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from vendorpolicy._decision import Decision
+from vendorpolicy._engine import interpret
+from vendorpolicy._model import Buyer, Purchase, Vendor
+from vendorpolicy._predicates import (
+    ALWAYS,
+    FactIn,
+    Predicate,
+    UltimateOwnerOrigin,
+    VendorId,
+    VendorOrigin,
+    any_of,
+    fact,
+    purchase,
+    vendor,
+)
+from vendorpolicy._rules import Case, Rule, RuleSet
+from vendorpolicy._trace import trace_purchase
+from vendorpolicy._vocabulary import FactSpec
+from vendorpolicy.analysis._space import VENDOR_KINDS, _map, assume_custom
+
+if TYPE_CHECKING:
+    from vendorpolicy._registry import Registry
+
+__all__ = ["Scope", "scope_for"]
+
+Truth = bool | None
+
+#: The fact an entity's unknown value reads (kept "not stated" in the analysis).
+UNSTATED = "registry-value-unknown"
+_OTHER_COUNTRIES = ("BR", "IN", "ZA", "MX", "AR", "NG", "KE", "PE", "CL", "EG")
+_PROBE_BUYER = Buyer(id="probe", public=True, sector="other")
+
+
+def _truth(node: Predicate, value: Vendor) -> Truth:
+    return trace_purchase(node, Purchase(buyer=_PROBE_BUYER, vendor=value)).value
+
+
+class Scope:
+    """A registry's part in an analysis: the rewriting of rule sets, the canonical form of
+    witnesses and their decision with the registry."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.ids = frozenset(e.id for e in registry.entities)
+        #: Per entity: ``None`` when its vendor value is the same on every date, else its
+        #: segments ``(start, end, vendor)`` (``start`` inclusive, ``end`` exclusive; ``None``
+        #: open).
+        self._segments: dict[str, list[tuple[dt.date | None, dt.date | None, Vendor]] | None] = {}
+        self._constant: dict[str, Vendor] = {}
+        self._atoms: dict[Predicate, Predicate] = {}
+        self._rewritten: dict[RuleSet, RuleSet] = {}
+        self._original: dict[RuleSet, RuleSet] = {}
+        self.unstated_used = False
+        self._named_ids: set[str] = set()
+        self._named_countries: set[str] = set()
+        changes: set[dt.date] = set()
+        for e in registry.entities:
+            fixed = registry.vendor_any_date(e.id)
+            if fixed is not None:
+                self._constant[e.id] = fixed
+                self._segments[e.id] = None
+                continue
+            dates = registry._dates_that_matter(e.id)
+            changes.update(dates)
+            bounds: list[dt.date | None] = [None, *dates, None]
+            segments = []
+            for start, end in itertools.pairwise(bounds):
+                on = start if start is not None else dates[0] - dt.timedelta(days=1)
+                segments.append((start, end, registry.vendor(e.id, on)))
+            self._segments[e.id] = segments
+        #: A date the registry names, to tell a known purchase date from an unknown one.
+        self._known_on = min(changes, default=dt.date(2000, 1, 1))
+
+    # --- rewriting ----------------------------------------------------------------------------
+
+    def atom(self, node: Predicate) -> Predicate:
+        """The vendor condition ``node`` over the registry (see the module's docstring)."""
+        found = self._atoms.get(node)
+        if found is not None:
+            return found
+        if isinstance(node, VendorId):
+            self._named_ids.update(node.ids)
+        if isinstance(node, (VendorOrigin, UltimateOwnerOrigin)):
+            self._named_countries.update(node.countries)
+        unknown = fact(UNSTATED).is_true
+        # Entities whose vendor values give the condition the same values on the same dates
+        # share one term.
+        groups: dict[tuple[Any, ...], list[str]] = {}
+        for e in sorted(self.ids):
+            segments = self._segments[e]
+            key: tuple[Any, ...]
+            if segments is None:
+                key = ("always", _truth(node, self._constant[e]))
+            else:
+                key = ("dated", *_merged(node, segments))
+            groups.setdefault(key, []).append(e)
+        # Unknown without a date, false with one.
+        dateless = ~(
+            purchase.date.on_or_after(self._known_on) | purchase.date.before(self._known_on)
+        )
+        terms: list[Predicate] = []
+        for key, ids in groups.items():
+            if key[0] == "always":
+                if key[1] is True:
+                    terms.append(vendor.id.in_(ids))
+                elif key[1] is None:
+                    terms.append(vendor.id.in_(ids) & unknown)
+                    self.unstated_used = True
+                continue
+            parts: list[Predicate] = [dateless]
+            for start, end, value_of in key[1:]:
+                if value_of is False:
+                    continue
+                window = _window(start, end)
+                if value_of is None:
+                    window = window & unknown
+                    self.unstated_used = True
+                parts.append(window)
+            terms.append(vendor.id.in_(ids) & any_of(*parts))
+        terms.append(node & ~vendor.id.in_(self.ids, through_ownership=True))
+        found = any_of(*terms)
+        self._atoms[node] = found
+        return found
+
+    def predicate(self, node: Predicate) -> Predicate:
+        """``node`` with every vendor condition rewritten over the registry."""
+        if any(isinstance(n, FactIn) and n.name == UNSTATED for n in _nodes(node)):
+            from vendorpolicy.errors import InvalidValueError  # noqa: PLC0415 - error path
+
+            raise InvalidValueError(
+                f"the rules read the fact `{UNSTATED}`, which analysis with a registry keeps "
+                "for itself",
+                path="registry",
+                hint="rename the fact, or analyse without a registry",
+            )
+        return _map(node, lambda n: self.atom(n) if isinstance(n, VENDOR_KINDS) else None)
+
+    def rule_set(self, rule_set: RuleSet) -> RuleSet:
+        """``rule_set`` (and its includes) with every condition rewritten over the registry:
+        the rule set the analysis asks its questions of."""
+        found = self._rewritten.get(rule_set)
+        if found is not None:
+            return found
+
+        def rule(r: Rule) -> Rule:
+            return attrs.evolve(
+                r,
+                when=self.predicate(r.when),
+                unless=None if r.unless is None else self.predicate(r.unless),
+                cases=tuple(
+                    Case(when=self.predicate(c.when), effect=c.effect, reason=c.reason)
+                    for c in r.cases
+                ),
+            )
+
+        rules = tuple(rule(r) for r in rule_set.rules)
+        includes = tuple(self.rule_set(i) for i in rule_set.includes)
+        vocabulary = rule_set.vocabulary
+        if (
+            self.unstated_used
+            and vocabulary is not None
+            and vocabulary.facts is not None
+            and all(spec.name != UNSTATED for spec in vocabulary.facts)
+        ):
+            spec = FactSpec(name=UNSTATED, values=(True, False))
+            vocabulary = attrs.evolve(vocabulary, facts=(*vocabulary.facts, spec))
+        found = attrs.evolve(rule_set, rules=rules, includes=includes, vocabulary=vocabulary)
+        self._rewritten[rule_set] = found
+        self._original[found] = rule_set
+        return found
+
+    # --- the analysis -------------------------------------------------------------------------
+
+    def narrow(self, a: Any) -> None:
+        """Keep the fact an entity's unknown value reads "not stated" in analysis ``a``."""
+        dims = a.space.dims
+        for d, dim in enumerate(dims):
+            if dim.name == f"fact:{UNSTATED}":
+                [stated] = [c for c, cell in enumerate(dim.cells) if cell.unknown]
+                a.search.full[d] = 1 << stated
+
+    def canonical(self, p: Purchase) -> Purchase:
+        """The purchase the rewritten rules decide ``p`` as, with its vendors as the registry
+        reads them (see the module's docstring)."""
+        components = p.components
+        if components is not None:
+            components = tuple(
+                attrs.evolve(c, vendor=self._vendor(c.vendor)) if c.vendor is not None else c
+                for c in components
+            )
+        buyer = p.buyer
+        if buyer.id in self.ids:  # pragma: no cover - a registry naming the probe buyer
+            buyer = attrs.evolve(buyer, id=_fresh("buyer", self.ids))
+        return attrs.evolve(p, vendor=self._vendor(p.vendor), components=components, buyer=buyer)
+
+    def _vendor(self, v: Vendor | None) -> Vendor | None:
+        if v is None:
+            return None
+        if v.id in self.ids:
+            return Vendor(id=v.id)
+        if any(x.id in self.ids for x in v.lineage):
+            taken = self.ids | self._named_ids
+            country = next(c for c in _OTHER_COUNTRIES if c not in self._named_countries)
+            return Vendor(id=_fresh("unlisted-vendor", taken), country=country)
+        return v
+
+    def decide(self, rule_set: RuleSet, p: Purchase, assumed: dict[str, Truth]) -> Decision:
+        """The interpreter's decision on a canonical purchase: of the original rule set with
+        the registry, checked against the rewritten one's (a rule set that is not one this
+        scope rewrote, such as lint's rule set less a rule, is decided as it is)."""
+        here = interpret(assume_custom(rule_set, assumed), p)
+        original = self._original.get(rule_set)
+        if original is None:
+            return here
+        real = interpret(assume_custom(original, assumed), p, registry=self.registry)
+        seen = [(r.key, r.status) for r in real.results]
+        if (real.effect, real.basis, seen) != (
+            here.effect,
+            here.basis,
+            [(r.key, r.status) for r in here.results],
+        ):
+            raise AssertionError(
+                f"analysis bug: with registry `{self.registry.id}`, {p} is decided "
+                f"{real.effect.name}, but {here.effect.name} over the rewritten rules"
+            )
+        return real
+
+
+def _nodes(node: Predicate) -> Iterable[Predicate]:
+    yield node
+    for child in node.children:
+        yield from _nodes(child)
+
+
+def _fresh(base: str, taken: frozenset[str] | set[str]) -> str:
+    name, n = base, 0
+    while name in taken:
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+def _window(start: dt.date | None, end: dt.date | None) -> Predicate:
+    parts: list[Predicate] = []
+    if start is not None:
+        parts.append(purchase.date.on_or_after(start))
+    if end is not None:
+        parts.append(~purchase.date.on_or_after(end))
+    if not parts:
+        return ALWAYS  # pragma: no cover - one segment is a constant vendor
+    out = parts[0]
+    for more in parts[1:]:
+        out = out & more
+    return out
+
+
+def _merged(
+    node: Predicate, segments: list[tuple[dt.date | None, dt.date | None, Vendor]]
+) -> list[tuple[dt.date | None, dt.date | None, Truth]]:
+    """The segments with ``node``'s value on each, neighbours of one value joined."""
+    out: list[tuple[dt.date | None, dt.date | None, Truth]] = []
+    for start, end, value in segments:
+        truth = _truth(node, value)
+        if out and out[-1][2] is truth:
+            out[-1] = (out[-1][0], end, truth)
+        else:
+            out.append((start, end, truth))
+    return out
+
+
+_scopes: dict[int, Scope] = {}
+_KEPT = 4
+
+
+def scope_for(registry: Registry | None) -> Scope | None:
+    """The scope of ``registry`` (kept for the next question asked with it), or ``None``."""
+    if registry is None:
+        return None
+    found = _scopes.get(id(registry))
+    if found is None or found.registry is not registry:
+        found = Scope(registry)
+        if len(_scopes) >= _KEPT:
+            del _scopes[next(iter(_scopes))]
+        _scopes[id(registry)] = found
+    return found
