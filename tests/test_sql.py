@@ -27,8 +27,11 @@ from vendorpolicy import (
     Vendor,
     bundled_registry,
     buyer,
+    category,
     custom,
+    fact,
     packs,
+    purchase,
     vendor,
 )
 from vendorpolicy._sql import compile_query, to_sql
@@ -107,13 +110,188 @@ def _agree(rule_set: RuleSet, ps: list[Purchase], rows: list[dict[str, Any]], **
         assert sorted(row["warnings"]) == sorted(want.warnings)
 
 
+_NESTED = ["telecom", "telecom/network", "telecom/network/router", "it", "it/server"]
+_AMOUNTS = [10**4, 10**5, 10**6]
+_DAYS = [dt.date(2020, 1, 1), dt.date(2021, 6, 15), dt.date(2022, 12, 31)]
+
+
+def _field_atoms() -> st.SearchStrategy[Any]:
+    """Atoms over the fields the masks code per class, on few shared values and thresholds."""
+    return st.one_of(
+        st.sets(st.sampled_from(["CN", "HK", "JP"]), min_size=1).map(vendor.origin.in_),
+        st.sets(st.sampled_from(_NESTED), min_size=1, max_size=2).map(
+            lambda cs: category.within(*sorted(cs))
+        ),
+        st.builds(
+            purchase.value.at_least, st.sampled_from(_AMOUNTS), st.sampled_from(["JPY", "USD"])
+        ),
+        st.sampled_from(_DAYS).map(purchase.date.on_or_after),
+        st.sets(st.sampled_from(["defence", "retail", "carrier"]), min_size=1).map(
+            buyer.sector.in_
+        ),
+        st.builds(
+            lambda v, m: fact("scope").in_(v, if_missing=m),
+            st.sets(st.sampled_from(["general", "core"]), min_size=1),
+            st.sampled_from([None, True, False]),
+        ),
+    )
+
+
+def _field_predicates() -> st.SearchStrategy[Any]:
+    return st.recursive(
+        _field_atoms(),
+        lambda inner: st.one_of(
+            st.builds(lambda a, b: a & b, inner, inner),
+            st.builds(lambda a, b: a | b, inner, inner),
+            inner.map(lambda a: ~a),
+        ),
+        max_leaves=4,
+    )
+
+
+@st.composite
+def _field_rule_sets(draw: st.DrawFn) -> RuleSet:
+    rules = []
+    for i in range(draw(st.integers(1, 8))):
+        start, until = draw(st.sampled_from([None, *_DAYS])), draw(st.sampled_from([None, *_DAYS]))
+        if start is not None and until is not None and until < start:
+            start, until = until, start
+        rules.append(
+            Rule(
+                id=f"r{i}",
+                when=draw(_field_predicates()),
+                unless=draw(st.none() | _field_predicates()),
+                effect=draw(st.sampled_from(["deny", "review", "warn", "allow"])),
+                in_force_from=start,
+                in_force_until=until,
+            )
+        )
+    return RuleSet(id="f", version="1", rules=rules)
+
+
+def _near(values: list[Any], step: Any) -> st.SearchStrategy[Any]:
+    """One of ``values``, or just below or above one."""
+    return st.sampled_from(values).flatmap(lambda v: st.sampled_from([v - step, v, v + step]))
+
+
+_AT_THE_EDGES = st.builds(
+    lambda c, cat, amount, cur, day, sector, scope: Purchase(
+        id="p",
+        buyer=Buyer(id="b", public=True, sector=sector, country="JP"),
+        vendor=Vendor(id="v", country=c),
+        category=cat,
+        value=None if amount is None else Money(amount=amount, currency=cur),
+        date=day,
+        facts={} if scope is None else {"scope": scope},
+    ),
+    st.none() | st.sampled_from(["CN", "HK", "JP", "US"]),
+    st.none()
+    | st.sampled_from([*_NESTED, "telecom/radio", "telecom/network/router/edge", "office"]),
+    st.none() | _near(_AMOUNTS, 1),
+    st.sampled_from(["JPY", "USD", "EUR"]),
+    st.none() | _near(_DAYS, dt.timedelta(days=1)),
+    st.sampled_from(["defence", "retail", "carrier", "education"]),
+    st.none() | st.sampled_from(["general", "core", "other"]),
+)
+
+
 class TestAgreement:
+    @_CHEAP
+    @given(_field_rule_sets(), st.lists(_AT_THE_EDGES, min_size=1, max_size=15), _DATES)
+    def test_class_codes_agree_at_every_edge(self, rule_set, ps, as_of) -> None:
+        """Rules over nested categories, several amounts and dates, windows and facts, on rows
+        at, just below and just above each threshold: DuckDB's class codes and masks give the
+        interpreter's decisions."""
+        _agree(rule_set, ps, _screen(rule_set, ps, as_of=as_of), as_of=as_of)
+
     @_CHEAP
     @given(rule_sets(), _ROWS, _DATES)
     def test_duckdb_agrees_with_the_interpreter(self, rule_set, ps, as_of) -> None:
         """DuckDB gives each row the interpreter's effect, basis, determining rules and missing
         facts (as a sorted set), with or without a decision date."""
         _agree(rule_set, ps, _screen(rule_set, ps, as_of=as_of), as_of=as_of)
+
+    @_CHEAP
+    @given(st.data(), rule_sets(), _DATES)
+    def test_rows_around_the_thresholds_agree(self, data, rule_set, as_of) -> None:
+        """On purchases drawn around the rules' thresholds and named values (the amounts,
+        dates, windows, categories and texts the per-class masks tell apart), DuckDB gives the
+        interpreter's decisions."""
+        ps = data.draw(st.lists(purchases_for(rule_set).map(_table_ready), min_size=1, max_size=12))
+        _agree(rule_set, ps, _screen(rule_set, ps, as_of=as_of), as_of=as_of)
+
+    def test_every_class_edge_agrees(self) -> None:
+        """Rows at, just below and just above every amount, date and window end, in every
+        named category, one below it and none, agree with the interpreter (the classes'
+        edges, where a per-class mask could be off by one)."""
+        d1, d2 = dt.date(2020, 1, 1), dt.date(2021, 6, 15)
+        rule_set = RuleSet(
+            id="e",
+            version="1",
+            rules=[
+                Rule(id="v", when=purchase.value.at_least(10**5, "JPY"), effect="deny"),
+                Rule(
+                    id="w",
+                    when=purchase.value.at_least(10**4, "JPY") & buyer.sector.in_({"retail"}),
+                    effect="review",
+                ),
+                Rule(id="u", when=purchase.value.at_least(10**4, "USD"), effect="warn"),
+                Rule(
+                    id="c",
+                    when=category.within("telecom/network")
+                    & ~category.within("telecom/network/router"),
+                    effect="review",
+                ),
+                Rule(id="t", when=category.within("telecom"), effect="warn"),
+                Rule(id="d", when=purchase.date.on_or_after(d2), effect="warn"),
+                Rule(
+                    id="in",
+                    when=vendor.origin.in_({"CN"}),
+                    unless=fact("scope").in_({"general"}),
+                    effect="deny",
+                    in_force_from=d1,
+                    in_force_until=d2,
+                ),
+                Rule(id="f", when=fact("scope").in_({"core"}, if_missing=True), effect="warn"),
+            ],
+        )
+        one = dt.timedelta(days=1)
+        cells = [
+            (country, cat, amount, cur, day, scope)
+            for country in ("CN", "JP", None)
+            for cat in ("telecom", "telecom/network", "telecom/network/router", "telecom/x", None)
+            for amount, cur in ((9_999, "JPY"), (10**4, "JPY"), (10**5, "JPY"), (10**5 + 1, "JPY"),
+                                (10**4, "USD"), (None, "JPY"))
+            for day in (d1 - one, d1, d2, d2 + one, None)
+            for scope in ("general", "core", None)
+        ]  # fmt: skip
+        ps = [
+            Purchase(
+                id=f"p{i}",
+                buyer=Buyer(id="b", public=True, sector=("retail", "defence")[i % 2]),
+                vendor=None if country is None else Vendor(id="v", country=country),
+                category=cat,
+                value=None if amount is None else Money(amount=amount, currency=cur),
+                date=day,
+                facts={} if scope is None else {"scope": scope},
+            )
+            for i, (country, cat, amount, cur, day, scope) in enumerate(cells)
+        ]
+        _agree(rule_set, ps, _screen(rule_set, ps))
+        _agree(rule_set, ps, _screen(rule_set, ps, as_of=d2), as_of=d2)
+
+    def test_duckdb_decides_by_class_masks(self) -> None:
+        """The DuckDB query reads each field once as a class code and combines the rules as
+        bit masks; the PostgreSQL one computes every rule on the row."""
+        rule_set = RuleSet(
+            id="t",
+            version="1",
+            rules=[Rule(id="cn", when=vendor.origin.in_({"CN"}), effect="deny")],
+        )
+        duck = to_sql(rule_set)
+        assert "vp_masks AS (" in duck
+        assert "CASE vp_vendor_country WHEN 'CN' THEN 2 ELSE" in duck
+        assert "vp_masks" not in to_sql(rule_set, dialect="postgres")
 
     @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
     @given(rule_sets(), _ROWS, _DATES)

@@ -61,6 +61,7 @@ from vendorpolicy._predicates import (
 from vendorpolicy._registry import Registry
 from vendorpolicy._rules import Combining, Rule, RuleSet
 from vendorpolicy._sql._dialect import Dialect, dialect_named, literal, quote
+from vendorpolicy._sql._masks import MaskPlan
 from vendorpolicy._sql._vocab import ISO_DATE as _ISO_DATE
 from vendorpolicy._sql._vocab import VocabularySql, cell_terms, cell_values
 from vendorpolicy._vocabcheck import checker_for
@@ -211,6 +212,8 @@ class _Compiler:
         self.buyer_rows: list[tuple[Any, ...]] = []
         self.vendor_atoms: dict[Predicate, int] = {}
         self.buyer_atoms: dict[Predicate, int] = {}
+        #: The rules' truths as bit masks (DuckDB; see ``_sql._masks``), once the query is built.
+        self.plan: MaskPlan | None = None
         #: (layer, rule, global index), in the order of the layers and their rules.
         self.rules: list[tuple[RuleSet, Rule, int]] = []
         for layer in rule_set.layers():
@@ -534,14 +537,26 @@ class _Compiler:
         row_items = self._input(source, available, types)
         checked = [self._error()]
         joined = bool(self.vendor_rows or self.buyer_rows)
+        masked: list[tuple[str, list[str]]] = []
+        if self.d.name == "duckdb" and self.rules:
+            self.plan = MaskPlan(
+                [(rule, k) for _, rule, k in self.rules],
+                registry=bool(self.vendor_rows),
+                inline=self.inline,
+                decimal=_decimal,
+                fact_column=self.fact_column,
+            )
+            masked = [("vp_codes", self.plan.codes()), ("vp_masks", self.plan.masks())]
         decide = [
             ("vp_atoms", self._atoms()),
+            *masked,
             ("vp_rules", self._rule_columns()),
             ("vp_groups", self._groups()),
             ("vp_range", self._ranges()),
             ("vp_layer", self._layer_effects()),
             ("vp_effect", ["GREATEST(" + ", ".join(self._layer_names("e")) + ") AS vp_e"]),
         ]
+        decision = self._decision()
         stages = [("vp_in", row_items), ("vp_checked", checked), *decide]
         # The first stage reads the source; each later one adds its columns to the one before.
         ctes = []
@@ -565,7 +580,7 @@ class _Compiler:
                 ctes.append(_stage(name, items, previous))
             previous = name
         out = [quote(c) for c in columns if c not in DECISION_COLUMNS]
-        out += self._decision()
+        out += decision
         text = (
             "WITH "
             + ",\n".join(ctes)
@@ -792,12 +807,7 @@ class _Compiler:
         ]
         for _, rule, k in self.rules:
             if rule.has_window:
-                window = []
-                if rule.in_force_from is not None:
-                    window.append(f"vp_decided >= {_date(rule.in_force_from)}")
-                if rule.in_force_until is not None:
-                    window.append(f"vp_decided <= {_date(rule.in_force_until)}")
-                items.append(f"({' AND '.join(window)}) AS w{k}")
+                items.append(f"{self._window(rule)} AS w{k}")
         self.names: dict[Predicate, int] = {}
         for node in self.atoms:
             name = self.fact_name(node)
@@ -805,6 +815,16 @@ class _Compiler:
                 self.names[node] = len(self.names)
                 items.append(f"COALESCE({name}, '') AS fn{self.names[node]}")
         return items or ["0 AS vp_0"]
+
+    @staticmethod
+    def _window(rule: Rule) -> str:
+        """Whether the rule is in force on the decision date."""
+        window = []
+        if rule.in_force_from is not None:
+            window.append(f"vp_decided >= {_date(rule.in_force_from)}")
+        if rule.in_force_until is not None:
+            window.append(f"vp_decided <= {_date(rule.in_force_until)}")
+        return f"({' AND '.join(window)})"
 
     def _rule_columns(self) -> list[str]:
         items = [f"{self.inline(node)} AS n{i}" for node, i in self.nodes.items()]
@@ -859,8 +879,11 @@ class _Compiler:
             if layer.combining is Combining.FIRST_MATCH:
                 continue
             for severity, members in _by_effect(rules).items():
-                terms = " OR ".join(f"a{k}" for _, k in members)
-                items.append(f"({terms}) AS g{index}_{severity}")
+                if self.plan is not None:
+                    group = self.plan.any_of([k for _, k in members])
+                else:
+                    group = "(" + " OR ".join(f"a{k}" for _, k in members) + ")"
+                items.append(f"{group} AS g{index}_{severity}")
         return items
 
     def _ranges(self) -> list[str]:
@@ -982,6 +1005,8 @@ class _Compiler:
         missing: list[tuple[str, str]] = []
         # (a row whose rules are all known has none: the list is built only for the others)
         unsure = [f"a{k} IS NULL" for _, _, k in self.rules]
+        if self.plan is not None:
+            unsure = [self.plan.unsure()]
         unsure += [f"(a{k} IS NOT FALSE AND lo{k} <> hi{k})" for _, r, k in self.rules if r.cases]
         for _, rule, k in self.rules:
             unknown = f"a{k} IS NULL"

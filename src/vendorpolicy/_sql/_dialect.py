@@ -92,7 +92,21 @@ class Dialect:
     def full_match(self, column: str, pattern: str) -> str:
         """Whether the whole of ``column`` matches the regular expression ``pattern``."""
         if self.name == "duckdb":
-            return f"regexp_full_match({column}, {literal(pattern)})"
+            if pattern == "[A-Z]{2}":
+                # (two bytes, each a capital: no regular expression per row)
+                return (
+                    f"(strlen({column}) = 2 AND ascii({column}) BETWEEN 65 AND 90 "
+                    f"AND ascii(substr({column}, 2)) BETWEEN 65 AND 90)"
+                )
+            matches = f"regexp_full_match({column}, {literal(pattern)})"
+            size = _FIXED_LENGTH.get(pattern)
+            if size is not None:
+                # (a text of another length in bytes cannot match: no regular expression)
+                return (
+                    f"CASE WHEN strlen({column}) = {size} THEN {matches} "
+                    f"WHEN {column} IS NOT NULL THEN FALSE END"
+                )
+            return matches
         return f"({column} ~ {literal('^(' + pattern + ')$')})"
 
     def normalized(self, column: str) -> str:
@@ -118,6 +132,9 @@ class Dialect:
             f"{literal(separator)})) AS u(x)), '')"
         )
 
+
+#: Patterns that only match texts of one length in bytes (ASCII characters only).
+_FIXED_LENGTH = {"[0-9]{4}-[0-9]{2}-[0-9]{2}": 10}
 
 DIALECTS: dict[str, Dialect] = {"duckdb": Dialect("duckdb"), "postgres": Dialect("postgres")}
 
