@@ -5,18 +5,20 @@ the same set less some rules, and leaves merged into regions."""
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import attrs
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from vendorpolicy import Rule, RuleSet
+from vendorpolicy import Combining, Rule, RuleSet
 from vendorpolicy._engine import interpret
 from vendorpolicy._predicates import AllComponents, AnyComponent
 from vendorpolicy._trace import trace_purchase
 from vendorpolicy.analysis import diff, equivalent, escalations, gaps, lint, reachable
 from vendorpolicy.analysis._questions import _Analysis, _kept, _merge_many, _pair
-from vendorpolicy.analysis._search import _VALUE
+from vendorpolicy.analysis._search import _VALUE, joint_keyed
 from vendorpolicy.analysis._space import Space
 from vendorpolicy.testing import predicates, rule_sets, rules
 
@@ -145,3 +147,98 @@ class TestSharedAnalysis:
         lint(rs)
         reachable(rs)
         assert (escalations(rs), gaps(rs)) == fresh
+
+
+def _without_memo(classify: Any) -> Any:
+    """``classify`` with its memo keys dropped: the plain search, every region visited."""
+
+    def plain(current: list[int], m: Any) -> Any:
+        outcome, pending, _ = classify(current, m)
+        return outcome, pending, None
+
+    return plain
+
+
+class TestMemoisedSearch:
+    @settings(max_examples=15, deadline=None)
+    @given(rule_sets(max_rules=5, max_includes=0, combining=Combining.MOST_SEVERE), st.booleans())
+    def test_replayed_leaves_are_the_plain_searchs(self, rs: RuleSet, escalated: bool) -> None:
+        """The memoised search gives the leaves (regions and outcomes) the search visiting
+        every region gives, in the same order; the leaves are disjoint, and each point lies in
+        a leaf of the effect the interpreter gives it."""
+        a = _Analysis([rs])
+        assume(a.space.size <= 800)
+        decider = a.deciders[0]
+        coupled = a.search.coupled
+        nothing: set[int] = set()
+
+        def classify(current: list[int], m: Any) -> Any:
+            finals, pending, key = decider.keyed(m, current, coupled)
+            effects = {(e, e > lo) if escalated else e for e, lo, _ in finals}
+            if len(effects) == 1:
+                return effects.pop(), nothing, None
+            return None, pending, key
+
+        memoised = a.search.leaves(classify)
+        assert memoised == a.search.leaves(_without_memo(classify))
+        by_point = {}
+        for leaf, outcome in memoised:
+            for point in _points_of(leaf):
+                assert point not in by_point  # leaves are disjoint
+                by_point[point] = outcome
+        for point in a.space.points():
+            key = tuple(point[d] for d in range(len(a.space.dims)))
+            effect = a.decide(rs, a.witness(_region_of(key))[0]).effect.severity
+            got = by_point.get(key)
+            assert (got[0] if escalated and got is not None else got) == effect, key
+
+    @settings(max_examples=20, deadline=None)
+    @given(rule_sets(max_rules=3, max_includes=0, combining=Combining.MOST_SEVERE), st.data())
+    def test_memoised_diff_is_the_plain_diff(self, rs: RuleSet, data: st.DataObject) -> None:
+        """A diff against the set less some rules finds the leaves the plain search finds."""
+        keep = data.draw(st.lists(st.sampled_from(rs.rules), unique=True)) if rs.rules else []
+        other = attrs.evolve(rs, rules=[r for r in rs.rules if r in keep])
+        a, da, db = _pair(rs, other)
+        assume(a.space.size <= 3000)
+        coupled = a.search.coupled
+        nothing: set[int] = set()
+
+        def classify(current: list[int], m: Any) -> Any:
+            pairs, pending, key = joint_keyed(da, db, m, current, coupled, escalation=True)
+            if all(x == y for x, y in pairs):
+                return None, nothing, None
+            if len(pairs) == 1:
+                return next(iter(pairs)), nothing, None
+            return None, pending, key
+
+        assert a.search.leaves(classify) == a.search.leaves(_without_memo(classify))
+
+    @pytest.mark.parametrize("name", ["jp-2018", "au-5g-2018", "nz-ticsa"])
+    def test_packs_escalated_leaves_are_replayed_alike(self, name: str) -> None:
+        """On a pack whose search meets the same sub-search again, the memoised search visits
+        fewer regions and gives the plain search's leaves, in order."""
+        from vendorpolicy.packs import load
+
+        a = _Analysis([load(name)])
+        decider = a.deciders[0]
+        coupled = a.search.coupled
+        nothing: set[int] = set()
+        visits = [0]
+
+        def classify(current: list[int], m: Any) -> Any:
+            visits[0] += 1
+            finals, pending, key = decider.keyed(m, current, coupled)
+            if all(e == lo for e, lo, _ in finals):
+                return None, nothing, None
+            if len({(e, lo, hi) for e, lo, hi in finals}) == 1:
+                return next(iter(finals)), nothing, None
+            return None, pending, key
+
+        memoised = a.search.leaves(classify)
+        replayed = visits[0]
+        assert memoised == a.search.leaves(_without_memo(classify))
+        assert replayed < visits[0] - replayed  # some sub-search was replayed
+
+
+def _region_of(point: tuple[int, ...]) -> list[int]:
+    return [1 << c for c in point]

@@ -350,10 +350,9 @@ def _parts(
         mine = [e for e in reads[x] if current[e] & (current[e] - 1)]
         if len(mine) == 1 and mine[0] in loose:
             e = mine[0]
-            groups: dict[int, int] = {}
-            for c in _class_bits(current[e]):
-                v = compiled.value(x, _with(current, e, 1 << c))
-                groups[v] = groups.get(v, 0) | (1 << c)
+            # By the atom's value on each class (its other dimensions are settled), as the
+            # search groups them: remembered, and components alike for the atom taken once.
+            groups = a.search._groups(x, reads[x], e, current)
             if len(groups) > 1:
                 return [_with(current, e, mask) for mask in groups.values()]
     e = min(loose, key=lambda x: bin(current[x]).count("1"))

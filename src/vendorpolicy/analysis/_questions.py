@@ -23,7 +23,17 @@ from vendorpolicy._predicates import ALWAYS, Predicate
 from vendorpolicy._rules import RuleSet
 from vendorpolicy._vocabcheck import checker_for
 from vendorpolicy.analysis._registry import Scope, scope_for
-from vendorpolicy.analysis._search import Compiled, Decider, F, MaskOf, Search, T, _bits, joint
+from vendorpolicy.analysis._search import (
+    Compiled,
+    Decider,
+    F,
+    MaskOf,
+    Search,
+    T,
+    Verdict,
+    _bits,
+    joint_keyed,
+)
 from vendorpolicy.analysis._space import Space, assume_custom
 
 if TYPE_CHECKING:
@@ -409,20 +419,22 @@ def escalations(rule_set: RuleSet, *, registry: Registry | None = None) -> tuple
     a = _analysis([rule_set], scope=scope)
     decider = a.deciders[0]
     groups: dict[tuple[Any, ...], list[list[int]]] = {}
+    coupled = a.search.coupled
+    nothing: set[int] = set()
 
-    def judge(current: list[int], m: MaskOf) -> set[int] | bool:
-        finals, pending = decider.possible(m)
+    def classify(current: list[int], m: MaskOf) -> Verdict:
+        finals, pending, key = decider.keyed(m, current, coupled)
         if all(e == lo for e, lo, _ in finals):
-            return True  # nothing escalated here
+            return None, nothing, None  # nothing escalated here
         effects = {e for e, _, _ in finals}
         if len(effects) > 1 or any(e == lo for e, lo, _ in finals):
-            return pending
+            return None, pending, key
         # Escalated to one effect all over the region, if not always from the same range.
-        key = (effects.pop(), min(lo for _, lo, _ in finals), max(hi for _, _, hi in finals))
-        groups.setdefault(key, []).append(current)
-        return True
+        found = (effects.pop(), min(lo for _, lo, _ in finals), max(hi for _, _, hi in finals))
+        return found, nothing, None
 
-    a.search.run(judge)
+    for leaf, found in a.search.leaves(classify):
+        groups.setdefault(found, []).append(leaf)
     found = []
     for (e, lo, hi), leaves in groups.items():
         effect = _EFFECTS[e]
@@ -456,20 +468,23 @@ def _differences(
 ) -> list[Difference]:
     a, da, db = _pair(old, new, scope)
     groups: dict[tuple[Effect, Effect], list[list[int]]] = {}
+    coupled = a.search.coupled
+    nothing: set[int] = set()
 
-    def judge(current: list[int], m: MaskOf) -> set[int] | bool:
-        pairs, pending = joint(da, db, m, escalation=escalation)
+    def classify(current: list[int], m: MaskOf) -> Verdict:
+        pairs, pending, key = joint_keyed(da, db, m, current, coupled, escalation=escalation)
         if all(x == y for x, y in pairs):
-            return True
+            return None, nothing, None
         if len(pairs) == 1:
             x, y = next(iter(pairs))
             if escalation:
                 x, y = x // 2, y // 2
-            groups.setdefault((_EFFECTS[x], _EFFECTS[y]), []).append(current)
-            return not first
-        return pending
+            return (_EFFECTS[x], _EFFECTS[y]), nothing, None
+        return None, pending, key
 
-    a.search.run(judge, prefer=_unshared(da, db))
+    found = a.search.leaves(classify, prefer=_unshared(da, db), limit=1 if first else None)
+    for leaf, effects in found:
+        groups.setdefault(effects, []).append(leaf)
     out = []
     for (e1, e2), leaves in sorted(groups.items()):
         for leaf in a.merge(leaves):

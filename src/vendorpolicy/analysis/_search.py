@@ -444,6 +444,8 @@ class _Rule:
         self.applies_atoms = frozenset().union(*(p[1] for p in parts))
         self.cases = [compiled.compile(c.when) for c in rule.cases]
         self.atoms = self.applies_atoms.union(*(c[1] for c in self.cases))
+        #: The rule's atoms in a fixed order (their values key a memoised sub-search).
+        self.atom_order = tuple(sorted(self.atoms))
 
 
 class _Layer:
@@ -468,10 +470,49 @@ class Decider:
 
     def __init__(self, compiled: Compiled, rule_set: RuleSet, *, skip: str | None = None) -> None:
         self.rule_set = rule_set
+        self.compiled = compiled
         self.layers = [_Layer(compiled, layer) for layer in rule_set.layers()]
         if skip is not None:
             top = self.layers[0]
             top.rules = [r for r in top.rules if r.rule.id != skip]
+
+    def keyed(
+        self, m: MaskOf, region: Sequence[int], coupled: frozenset[int]
+    ) -> tuple[set[tuple[int, int, int]], set[int], Key | None]:
+        """What :meth:`possible` gives, with a key for the search below the region (see
+        :meth:`Search.leaves`): the rules still open there, the state the settled rules fold
+        to, and the region on the dimensions the open rules read. Two regions with the same
+        key have the same sub-search, split for split, on those dimensions only. ``None``
+        where the order of the rules matters (first-match, or layers)."""
+        if len(self.layers) != 1 or self.layers[0].layer.combining is Combining.FIRST_MATCH:
+            return (*self.possible(m), None)
+        layer = self.layers[0]
+        rs = layer.layer
+        settled = {_start(rs)}
+        opened: list[tuple[Any, set[tuple[int, int, int]]]] = []
+        pending: set[int] = set()
+        for i, r in enumerate(layer.rules):
+            mine: set[int] = set()
+            options = _options(r, m, mine)
+            if mine:
+                # The open rule with the values of its atoms: those settled here stay so.
+                opened.append(((i, *(m(x) for x in r.atom_order)), options))
+                pending |= mine
+            elif options != _NOT_APPLYING:
+                settled = {_step(rs, st, o) for st in settled for o in options}
+        states = settled
+        for _, options in opened:
+            states = {_step(rs, st, o) for st in states for o in options}
+        finals = {_finish(rs, st) for st in states}
+        if not opened:
+            return finals, pending, None
+        reads = self.compiled.atom_reads
+        dims = {d for x in pending for d in reads[x]}
+        if dims & coupled:
+            dims |= coupled
+        order = tuple(sorted(dims))
+        key = (tuple(k for k, _ in opened), frozenset(settled), tuple(region[d] for d in order))
+        return finals, pending, (key, order)
 
     def possible(self, m: MaskOf) -> tuple[set[tuple[int, int, int]], set[int]]:
         """The possible ``(effect, lo, hi)`` (effects as severities) and the atoms of the
@@ -527,6 +568,12 @@ def _options(r: _Rule, m: MaskOf, pending: set[int]) -> set[tuple[int, int, int]
 
 _Option = tuple[int, int, int]
 _State = tuple[Any, ...]
+_NOT_APPLYING = {(0, -1, -1)}
+#: A memo key of a sub-search, with the dimensions it covers (see `Search.leaves`).
+Key = tuple[Any, tuple[int, ...]]
+#: What a region is, for `Search.leaves`: its outcome (``None``: nothing to report, unless
+#: split), the atoms to settle (empty: do not split) and the memo key of the search below.
+Verdict = tuple[Any, set[int], Key | None]
 
 
 def _start(rs: RuleSet) -> _State:
@@ -677,6 +724,79 @@ def joint(
     return finals, pending
 
 
+def joint_keyed(
+    da: Decider,
+    db: Decider,
+    m: MaskOf,
+    region: Sequence[int],
+    coupled: frozenset[int],
+    *,
+    escalation: bool = False,
+) -> tuple[set[tuple[int, int]], set[int], Key | None]:
+    """What :func:`joint` gives, with a memo key for the search below the region (as
+    :meth:`Decider.keyed`): for two rule sets of one most-severe layer each, with the same
+    id, whose rules align; otherwise no key."""
+    la, lb = da.layers[0], db.layers[0]
+    items = (
+        _aligned(la, lb)
+        if len(da.layers) == 1
+        and len(db.layers) == 1
+        and la.layer.id == lb.layer.id
+        and Combining.FIRST_MATCH not in (la.layer.combining, lb.layer.combining)
+        else None
+    )
+    if items is None:
+        return (*joint(da, db, m, escalation=escalation), None)
+    ra_, rb_ = la.layer, lb.layer
+    settled = {(_start(ra_), _start(rb_))}
+    opened: list[tuple[Any, tuple[bool, bool], set[tuple[int, int, int]]]] = []
+    pending: set[int] = set()
+    for j, (x, y) in enumerate(items):
+        rule = x if x is not None else y
+        assert rule is not None
+        mine: set[int] = set()
+        options = _options(rule, m, mine)
+        if mine:
+            sides = (x is not None, y is not None)
+            opened.append(((j, *(m(a) for a in rule.atom_order)), sides, options))
+            pending |= mine
+        elif options != _NOT_APPLYING:
+            settled = _fold_pair(ra_, rb_, settled, (x is not None, y is not None), options)
+    states = settled
+    for _, sides, options in opened:
+        states = _fold_pair(ra_, rb_, states, sides, options)
+    pairs = {
+        (_seen(_finish(ra_, sa), escalation), _seen(_finish(rb_, sb), escalation))
+        for sa, sb in states
+    }
+    if not opened:
+        return pairs, pending, None
+    reads = da.compiled.atom_reads
+    dims = {d for x in pending for d in reads[x]}
+    if dims & coupled:
+        dims |= coupled
+    order = tuple(sorted(dims))
+    key = (tuple(k for k, _, _ in opened), frozenset(settled), tuple(region[d] for d in order))
+    return pairs, pending, (key, order)
+
+
+def _fold_pair(
+    ra_: RuleSet,
+    rb_: RuleSet,
+    states: set[tuple[_State, _State]],
+    sides: tuple[bool, bool],
+    options: set[_Option],
+) -> set[tuple[_State, _State]]:
+    """The pairs of states after a rule held by one or both sets (``sides``), taking the
+    same option in both."""
+    in_a, in_b = sides
+    return {
+        (_step(ra_, sa, o) if in_a else sa, _step(rb_, sb, o) if in_b else sb)
+        for sa, sb in states
+        for o in options
+    }
+
+
 class Search:
     """Depth-first search of a space by regions (see the module's docstring)."""
 
@@ -731,6 +851,69 @@ class Search:
                 return
             first = verdict & prefer
             stack.extend(self._split(current, first or verdict))
+
+    def leaves(
+        self,
+        classify: Callable[[list[int], MaskOf], Verdict],
+        region: list[int] | None = None,
+        *,
+        prefer: frozenset[int] = frozenset(),
+        limit: int | None = None,
+    ) -> list[tuple[list[int], Any]]:
+        """Every leaf of the search with its outcome, in the order :meth:`run` visits them:
+        ``classify`` gives a region's outcome, the atoms to settle (a non-empty set: split)
+        and a memo key. The search below a region depends only on its key (the rules open
+        there, what the settled ones fold to, and the region on the dimensions the open rules
+        read: no other dimension is split below it), so a key met again replays the leaves
+        found the first time, on those dimensions, into the region met now. This is what
+        keeps the search short where rules reading separate dimensions multiply the leaves:
+        the sub-search under each part of a split is done once per kind of part, not once
+        per part. Stops after ``limit`` leaves."""
+        out: list[tuple[list[int], Any]] = []
+        memo: dict[Any, list[tuple[tuple[int, ...], Any]]] = {}
+        #: Entries: a region to visit, or (key, dims, start) to close a memo entry.
+        stack: list[Any] = [list(self.full if region is None else region)]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, tuple):
+                key, dims, start = item
+                memo[key] = [(tuple(leaf[d] for d in dims), o) for leaf, o in out[start:]]
+                continue
+            current = item
+            if not self.feasible(current):
+                continue
+            outcome, pending, keyed = classify(current, self.masks(current))
+            if not pending:
+                if outcome is not None:
+                    out.append((current, outcome))
+                    if limit is not None and len(out) >= limit:
+                        return out
+                continue
+            if keyed is not None:
+                key, dims = keyed
+                found = memo.get(key)
+                if found is not None:
+                    for masks, o in found:
+                        leaf = list(current)
+                        for d, mask in zip(dims, masks, strict=True):
+                            leaf[d] = mask
+                        out.append((leaf, o))
+                        if limit is not None and len(out) >= limit:
+                            return out
+                    continue
+                stack.append((key, dims, len(out)))
+            first = pending & prefer
+            stack.extend(self._split(current, first or pending))
+        return out
+
+    @property
+    def coupled(self) -> frozenset[int]:
+        """The dimensions a region's feasibility reads (the purchase and acquisition dates,
+        when the acquisition date has classes of its own)."""
+        index = self.space.index
+        if len(self.space.dims[index["acquired"]].cells) == 1:
+            return frozenset()
+        return frozenset({index["acquired"], index["date"]})
 
     def _split(self, current: list[int], pending: set[int]) -> list[list[int]]:
         """Parts of ``current``: by the value of an unsettled atom all of whose dimensions but
