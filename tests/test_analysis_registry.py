@@ -28,6 +28,7 @@ from vendorpolicy import (
     vendor,
 )
 from vendorpolicy._engine import interpret
+from vendorpolicy._predicates import Predicate, VendorId
 from vendorpolicy._registry import Entity, Relation, RelationKind
 from vendorpolicy._trace import trace_purchase
 from vendorpolicy.analysis import (
@@ -40,9 +41,10 @@ from vendorpolicy.analysis import (
     reachable,
 )
 from vendorpolicy.analysis._space import Space
+from vendorpolicy.errors import InvalidValueError
 from vendorpolicy.testing import registries, rule_sets
 
-_SMALL = 400
+_SMALL = 200
 _DAY = dt.timedelta(days=1)
 
 
@@ -58,18 +60,37 @@ def _dates(registry: Registry, space: Space) -> list[dt.date | None]:
 
 
 def _brute(rule_sets: tuple[RuleSet, ...], registry: Registry) -> Iterator[Purchase]:
-    """Purchases over the registry: each point of the rules' space, its vendor replaced by
-    each registry entity (stated by id alone) or kept when the registry does not know it, on
-    every date of :func:`_dates`."""
+    """Purchases over the registry: each point of the rules' space, on every date of
+    :func:`_dates`, with each vendor of the analysis's reach: every registry entity stated by
+    id alone, every id the rules name stated alone, and each vendor class of the space, its
+    top id also replaced by each id the rules name, when the registry keeps it as stated."""
     space = Space(rule_sets)
     assume(space.size <= _SMALL)
-    ids = {e.id for e in registry.entities}
     dates = _dates(registry, space)
-    vendors: list[Vendor | None] = [Vendor(id=e) for e in sorted(ids)]
+    named = sorted(
+        {
+            i
+            for rs in rule_sets
+            for r in rs.rules
+            for n in _nodes(r.when)
+            if isinstance(n, VendorId)
+            for i in n.ids
+        }
+    )
+    vendors: list[Vendor | None] = [None, *(Vendor(id=e.id) for e in registry.entities)]
+    vendors += [Vendor(id=k) for k in named]
+    probe = Buyer(id="probe", public=True, sector="other")
     for cell in space.dims[space.index["vendor"]].cells:
-        v = cell.value
-        if v is None or not any(x.id in ids for x in v.lineage):
-            vendors.append(v)
+        if cell.value is None:
+            continue
+        for top in dict.fromkeys([cell.value.id, *named]):
+            try:
+                v = attrs.evolve(cell.value, id=top)
+            except InvalidValueError:
+                continue  # the id is also an owner's: no such chain
+            kept = registry.resolve(Purchase(buyer=probe, vendor=v, date=dt.date(2020, 1, 1)))
+            if kept.purchase.vendor == v and v not in vendors:
+                vendors.append(v)
     seen: set[Purchase] = set()
     for point in space.points():
         p = space.purchase(point)
@@ -80,6 +101,12 @@ def _brute(rule_sets: tuple[RuleSet, ...], registry: Registry) -> Iterator[Purch
             if q not in seen:
                 seen.add(q)
                 yield q
+
+
+def _nodes(node: Predicate) -> Iterator[Predicate]:
+    yield node
+    for child in node.children:
+        yield from _nodes(child)
 
 
 _SETS = rule_sets(max_rules=2, max_includes=0)

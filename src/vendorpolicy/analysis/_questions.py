@@ -20,7 +20,7 @@ from vendorpolicy._decision import Basis, Decision, RuleStatus
 from vendorpolicy._engine import interpret
 from vendorpolicy._model import Effect, Purchase
 from vendorpolicy._predicates import ALWAYS, Predicate
-from vendorpolicy._rules import RuleSet
+from vendorpolicy._rules import Rule, RuleSet
 from vendorpolicy._vocabcheck import checker_for
 from vendorpolicy.analysis._registry import Scope, scope_for
 from vendorpolicy.analysis._search import (
@@ -334,6 +334,7 @@ def _scoped(
     scope = scope_for(registry)
     if scope is None:
         return None, rule_sets
+    scope.prepare(rule_sets)
     return scope, tuple(scope.rule_set(rs) for rs in rule_sets)
 
 
@@ -371,9 +372,9 @@ def gaps(
     """The purchases within ``region`` (a condition; every purchase by default) on which no
     rule of ``rule_set`` or its layers applies or might apply, so the default decides: "every
     public-buyer telecom purchase is decided by some rule" holds when this is empty."""
-    scope, (rule_set,) = _scoped(registry, rule_set)
-    if scope is not None:
-        region = scope.predicate(region)
+    probe = RuleSet(id="region", version="1", rules=[Rule(id="region", when=region, effect="deny")])
+    scope, (rule_set, probe) = _scoped(registry, rule_set, probe)
+    region = probe.rules[0].when
     a = _analysis([rule_set], [region], scope=scope)
     within, within_atoms = a.compiled.compile(region)
     rules = [r for layer in a.deciders[0].layers for r in layer.rules]

@@ -77,6 +77,11 @@ class Scope:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self.ids = frozenset(e.id for e in registry.entities)
+        #: Ids the rules name that the registry identifies as an entity (matched as a name),
+        #: and those it cannot tell (ambiguous: the vendor is then unknown).
+        self._aliases: dict[str, str] = {}
+        self._unclear: set[str] = set()
+        self._kept: set[str] = set()
         #: Per entity: ``None`` when its vendor value is the same on every date, else its
         #: segments ``(start, end, vendor)`` (``start`` inclusive, ``end`` exclusive; ``None``
         #: open).
@@ -121,6 +126,9 @@ class Scope:
         # Entities whose vendor values give the condition the same values on the same dates
         # share one term.
         groups: dict[tuple[Any, ...], list[str]] = {}
+        aliases: dict[str, list[str]] = {}
+        for alias, e in sorted(self._aliases.items()):
+            aliases.setdefault(e, []).append(alias)
         for e in sorted(self.ids):
             segments = self._segments[e]
             key: tuple[Any, ...]
@@ -128,7 +136,7 @@ class Scope:
                 key = ("always", _truth(node, self._constant[e]))
             else:
                 key = ("dated", *_merged(node, segments))
-            groups.setdefault(key, []).append(e)
+            groups.setdefault(key, []).extend([e, *aliases.get(e, ())])
         # Unknown without a date, false with one.
         dateless = ~(
             purchase.date.on_or_after(self._known_on) | purchase.date.before(self._known_on)
@@ -152,10 +160,52 @@ class Scope:
                     self.unstated_used = True
                 parts.append(window)
             terms.append(vendor.id.in_(ids) & any_of(*parts))
-        terms.append(node & ~vendor.id.in_(self.ids, through_ownership=True))
+        if self._unclear:
+            terms.append(vendor.id.in_(self._unclear) & unknown)
+            self.unstated_used = True
+        terms.append(node & ~vendor.id.in_(self.reached, through_ownership=True))
         found = any_of(*terms)
         self._atoms[node] = found
         return found
+
+    @property
+    def reached(self) -> frozenset[str]:
+        """The ids the registry reads: its entities', and those it matches as names."""
+        return self.ids | self._aliases.keys() | self._unclear
+
+    def prepare(self, rule_sets: Iterable[RuleSet]) -> None:
+        """Classify the vendor ids the rule sets name: kept as stated, identified by the
+        registry as an entity, or ambiguous (the registry's name matching reads a vendor's id
+        as a name when it is no registry id)."""
+        changed = False
+        for rs in rule_sets:
+            for layer in rs.layers():
+                for r in layer.rules:
+                    for root in (r.when, r.unless, *(c.when for c in r.cases)):
+                        if root is None:
+                            continue
+                        for n in _nodes(root):
+                            if isinstance(n, VendorId):
+                                for k in n.ids:
+                                    changed |= self._classify(k)
+        if changed:
+            self._atoms.clear()
+            self._rewritten.clear()
+
+    def _classify(self, k: str) -> bool:
+        """Classify id ``k``; whether the rewriting changes (it is not kept as stated)."""
+        if k in self.ids or k in self._aliases or k in self._unclear or k in self._kept:
+            return False
+        probe = Purchase(buyer=_PROBE_BUYER, vendor=Vendor(id=k), date=self._known_on)
+        got = self.registry.resolve(probe).purchase.vendor
+        if got == Vendor(id=k):
+            self._kept.add(k)
+            return False
+        if got is None:
+            self._unclear.add(k)
+        else:
+            self._aliases[k] = got.id
+        return True
 
     def predicate(self, node: Predicate) -> Predicate:
         """``node`` with every vendor condition rewritten over the registry."""
@@ -207,12 +257,43 @@ class Scope:
     # --- the analysis -------------------------------------------------------------------------
 
     def narrow(self, a: Any) -> None:
-        """Keep the fact an entity's unknown value reads "not stated" in analysis ``a``."""
+        """Narrow analysis ``a``: keep the fact an entity's unknown value reads "not stated",
+        and of the vendor (and component) classes that the rewritten rules decide alike,
+        because they are decided as one canonical vendor, only the first."""
         dims = a.space.dims
         for d, dim in enumerate(dims):
             if dim.name == f"fact:{UNSTATED}":
                 [stated] = [c for c, cell in enumerate(dim.cells) if cell.unknown]
                 a.search.full[d] = 1 << stated
+            elif dim.name in ("vendor", "components"):
+                seen: set[Any] = set()
+                mask = 0
+                for c, cell in enumerate(dim.cells):
+                    key = self._key(cell.value, parts=dim.name == "components")
+                    if key not in seen:
+                        seen.add(key)
+                        mask |= 1 << c
+                a.search.full[d] &= mask
+
+    def _key(self, value: Any, *, parts: bool) -> Any:
+        """What the rewritten rules read of a vendor class (or a list of parts): the
+        canonical vendor, or the vendor itself when the registry does not reach it."""
+        if not parts:
+            if value is None:
+                return ("unknown",)
+            if value.id in self.ids or value.id in self._aliases:
+                return ("entity", self._aliases.get(value.id, value.id))
+            if value.id in self._unclear:
+                return ("unknown",)
+            if any(x.id in self.reached for x in value.lineage):
+                return ("plain",)
+            return ("stated", id(value))
+        if value is None or not value:
+            return ("parts", repr(value))
+        return tuple(
+            (self._key(c.vendor, parts=False), c.category, id(c) if c.facts else None)
+            for c in value
+        )
 
     def canonical(self, p: Purchase) -> Purchase:
         """The purchase the rewritten rules decide ``p`` as, with its vendors as the registry
@@ -231,12 +312,16 @@ class Scope:
     def _vendor(self, v: Vendor | None) -> Vendor | None:
         if v is None:
             return None
-        if v.id in self.ids:
+        if v.id in self.reached:
             return Vendor(id=v.id)
-        if any(x.id in self.ids for x in v.lineage):
-            taken = self.ids | self._named_ids
+        if any(x.id in self.reached for x in v.lineage):
+            taken = set(self.reached | self._named_ids)
+            name = _fresh("unlisted-vendor", taken)
+            while self._classify(name) or name not in self._kept:  # pragma: no cover
+                taken.add(name)
+                name = _fresh("unlisted-vendor", taken)
             country = next(c for c in _OTHER_COUNTRIES if c not in self._named_countries)
-            return Vendor(id=_fresh("unlisted-vendor", taken), country=country)
+            return Vendor(id=name, country=country)
         return v
 
     def decide(self, rule_set: RuleSet, p: Purchase, assumed: dict[str, Truth]) -> Decision:
