@@ -499,9 +499,19 @@ class TestBuyerFromRegistry:
         assert resolved.purchase.buyer.designations == frozenset()
         assert _DIRECTED.evaluate(purchase, registry=_carriers()).effect is Effect.ALLOW
         # Without a name the id is all there is, and it may be the designated carrier.
-        nameless = attrs.evolve(purchase, buyer=_carrier("alpha-telcom-office"))
+        nameless = attrs.evolve(purchase, buyer=_carrier("alpha-telcom"))
         assert _carriers().resolve(nameless).purchase.buyer.designations is None
         assert _DIRECTED.evaluate(nameless, registry=_carriers()).effect is Effect.REVIEW
+
+    def test_buyer_sharing_a_word_with_a_designated_entity_is_known(self) -> None:
+        """A buyer whose name only shares a word with a designated company's (`Nordic Networks
+        AB` beside `Pacific Network Corp.`) keeps known designations; a slip of the name
+        (`Pacific Netwroks Corp`) leaves them unknown."""
+        registry = bundled_registry()
+        for name, known in (("Nordic Networks AB", True), ("Pacific Netwroks Corp", False)):
+            p = Purchase(buyer=_carrier("po-1", name=name), date=D(2024, 1, 1))
+            designations = registry.resolve(p).purchase.buyer.designations
+            assert (designations is not None) is known, name
 
     def test_buyer_similar_to_an_entity_listed_later_is_known(self) -> None:
         """A name only similar to an entity that no list reaches on the decision date leaves the

@@ -193,8 +193,11 @@ class _Run:
         # Several entities named, or none: unknown only where it might be an entity that a list
         # designates, on the decision date (on some date, without one). The name says who the
         # buyer is: the id, a key, counts only where it is ambiguous, or where no name is given.
+        # Similar means a slip of the name (`SIMILAR`), not a word shared with it.
         said = [m for m in matches if m.ambiguous or len(matches) == 1 or m is not matches[0]]
-        candidates: set[str] = {c.entity for m in said for c in m.candidates} | set(named)
+        candidates: set[str] = {
+            c.entity for m in said for c in m.candidates if c.score >= SIMILAR
+        } | set(named)
         risky = sorted(e for e in candidates if e in registry and self._reached(e))
         if not risky:
             return given
