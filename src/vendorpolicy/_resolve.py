@@ -263,8 +263,10 @@ class _Run:
         The vendor is looked up by its id, its name and ``also`` (the purchase's supplier name,
         or a component's maker). One entity identified: the registry's vendor, with the caller's
         designations added (or ``None`` when, without a date, the registry cannot say what the
-        entity is). Several: a conflict, and ``None``. None at all: the vendor as given. A
-        stated parent is identified too, and must agree with the registry's owners.
+        entity is). Several: a conflict, and ``None``. None at all: the vendor as given, unless
+        it may be a designated entity (a name only similar to one of its names, or an id one
+        slip from its id): then ``None``. A stated parent is identified too, and must agree with
+        the registry's owners.
         """
         queries = [given.id]
         for text in (given.name, also):
@@ -293,8 +295,9 @@ class _Run:
                 return None
             # Only similar to registry names: unknown where one of them is an entity a list
             # designates (on the date; on some date, without one), as for a free-text name;
-            # else kept. The names given say who the vendor
-            # is; the id, a key, is read for similar names only when no name is given.
+            # else kept. The names given say who the vendor is; the id, a key, is read for
+            # similar names only when no name is given. Designations the caller states do not
+            # keep it: the SQL form resolves a vendor by its id alone, and must agree.
             said = lookups[1:] or lookups
             similar = {c.entity for _, r in said for c in r.match.candidates if c.score >= SIMILAR}
             if not lookups[1:]:  # the id alone: a registry id one slip away is similar too
