@@ -361,3 +361,43 @@ def test_the_campaign_script_runs_clean() -> None:
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "silent allows: 0" in done.stdout
+
+
+def _campaign() -> Any:
+    """``scripts/fuzz.py`` as a module (its pools are built only when a run asks for them)."""
+    import importlib.util
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "fuzz.py"
+    spec = importlib.util.spec_from_file_location("vendorpolicy_fuzz_campaign", script)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_undeclared_parts_are_an_absence_the_pack_defines() -> None:
+    """The campaign counts a denied system allowed once its parts list is removed as an
+    absence the pack defines (`if_undeclared`: undeclared parts count as none), as it does
+    for a removed fact read with `if_missing`; a part's maker changed is not."""
+    from types import SimpleNamespace
+
+    from vendorpolicy import Effect, bundled_registry, packs
+
+    fuzz = _campaign()
+    pool = SimpleNamespace(registry=bundled_registry())
+    rules = packs.load("se-pts-2020")
+    data = {
+        "buyer": {"id": "telia", "public": False, "sector": "carrier", "country": "SE"},
+        "vendor": {"id": "acme-integration", "country": "SE"},
+        "category": "telecom/network",
+        "date": "2021-06-01",
+        "components": [{"vendor": {"id": "huawei-technologies"}, "category": "telecom/radio"}],
+        "facts": {"action": "buy", "licence": "se-3.5-2.3-ghz", "network-function": "ran"},
+    }
+    decide = rules.evaluate
+    assert decide(purchase_from_dict(data), registry=pool.registry).effect is Effect.DENY
+    removed = {k: v for k, v in data.items() if k != "components"}
+    assert decide(purchase_from_dict(removed), registry=pool.registry).effect is Effect.ALLOW
+    assert fuzz._defined_absence(rules, data, "$.components", pool)
+    assert not fuzz._defined_absence(rules, data, "$.components[0].vendor.id", pool)

@@ -6,6 +6,8 @@ decision date, and each resolution says how.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
+from collections import defaultdict
 from typing import Any
 
 import attrs
@@ -89,6 +91,45 @@ def resolve_suppliers(  # noqa: PLR0917 - the purchase's fields, in order
     return vendor, components, tuple(run.resolutions)
 
 
+#: The least score (see :class:`NameIndex`) at which a vendor given as a value is taken to be
+#: possibly a registry entity: slips of a designated company's name score above it (`Huawei
+#: Technolgies Co` 0.86, `Hikvison` 0.71, `Kaspresky Lab` 0.69), names that only share a word
+#: with one below (`Nordic Networks AB` 0.65 beside `Pacific Network Corp.`, `Acme Networks
+#: Inc.` 0.55).
+SIMILAR = 0.68
+
+#: Per registry (by identity, dropped with it): its ids without digits, under each of their
+#: forms with one character left out (and themselves), to find an id one slip away.
+_VARIANTS: dict[int, dict[str, frozenset[str]]] = {}
+
+
+def _dropped(text: str) -> set[str]:
+    return {text, *(text[:i] + text[i + 1 :] for i in range(len(text)))}
+
+
+def id_variants(registry: Registry, key: str) -> frozenset[str]:
+    """The registry ids one slip from ``key`` (a character dropped, added, changed or two
+    swapped, case aside), for a ``key`` of two characters or more that is not a registry id.
+    Registry ids with digits are left out: they are codes (``v-1023``, ``v-1024``), in which
+    one character tells two records apart."""
+    if key in registry or len(key) < 2:
+        return frozenset()
+    index = _VARIANTS.get(id(registry))
+    if index is None:
+        found: defaultdict[str, set[str]] = defaultdict(set)
+        for entity in registry.entities:
+            if not any(c.isdigit() for c in entity.id):
+                for form in _dropped(entity.id.casefold()):
+                    found[form].add(entity.id)
+        index = {form: frozenset(ids) for form, ids in found.items()}
+        _VARIANTS[id(registry)] = index
+        weakref.finalize(registry, _VARIANTS.pop, id(registry), None)
+    out: set[str] = set()
+    for form in _dropped(key.casefold()):
+        out |= index.get(form, frozenset())
+    return frozenset(out)
+
+
 @attrs.define
 class _Run:
     """One purchase's resolution: the registry, the date, the resolver, the vendors already
@@ -150,13 +191,14 @@ class _Run:
                 return given
             return attrs.evolve(given, designations=given.designations | found)
         # Several entities named, or none: unknown only where it might be an entity that a list
-        # designates, on the decision date (on some date, without one), with lists the buyer
-        # does not already carry. The name says who the buyer is: the id, a key, counts only
-        # where it is ambiguous, or where no name is given.
+        # designates, on the decision date (on some date, without one). The name says who the
+        # buyer is: the id, a key, counts only where it is ambiguous, or where no name is given.
+        # Similar means a slip of the name (`SIMILAR`), not a word shared with it.
         said = [m for m in matches if m.ambiguous or len(matches) == 1 or m is not matches[0]]
-        candidates: set[str] = {c.entity for m in said for c in m.candidates} | set(named)
-        have = given.designations if given.designations is not None else frozenset()
-        risky = sorted(e for e in candidates if e in registry and self._reached(e) - have)
+        candidates: set[str] = {
+            c.entity for m in said for c in m.candidates if c.score >= SIMILAR
+        } | set(named)
+        risky = sorted(e for e in candidates if e in registry and self._reached(e))
         if not risky:
             return given
         match = next((m for m in said if m.candidates), said[0])
@@ -221,8 +263,10 @@ class _Run:
         The vendor is looked up by its id, its name and ``also`` (the purchase's supplier name,
         or a component's maker). One entity identified: the registry's vendor, with the caller's
         designations added (or ``None`` when, without a date, the registry cannot say what the
-        entity is). Several: a conflict, and ``None``. None at all: the vendor as given. A
-        stated parent is identified too, and must agree with the registry's owners.
+        entity is). Several: a conflict, and ``None``. None at all: the vendor as given, unless
+        it may be a designated entity (a name only similar to one of its names, or an id one
+        slip from its id): then ``None``. A stated parent is identified too, and must agree with
+        the registry's owners.
         """
         queries = [given.id]
         for text in (given.name, also):
@@ -246,6 +290,28 @@ class _Run:
                         unclear,
                         note="several registry entities carry this name; the vendor is "
                         "unknown until its id says which",
+                    )
+                )
+                return None
+            # Only similar to registry names: unknown where one of them is an entity a list
+            # designates (on the date; on some date, without one), as for a free-text name;
+            # else kept. The names given say who the vendor is; the id, a key, is read for
+            # similar names only when no name is given. Designations the caller states do not
+            # keep it: the SQL form resolves a vendor by its id alone, and must agree.
+            said = lookups[1:] or lookups
+            similar = {c.entity for _, r in said for c in r.match.candidates if c.score >= SIMILAR}
+            if not lookups[1:]:  # the id alone: a registry id one slip away is similar too
+                similar |= id_variants(self.registry, given.id)
+            risky = sorted(e for e in similar if e in self.registry and self._reached(e))
+            if risky:
+                resolution = next((r for _, r in said if r.match.candidates), said[0][1])
+                self.resolutions.append(
+                    attrs.evolve(
+                        resolution,
+                        note="the vendor may be "
+                        + ", ".join(f"`{e}`" for e in risky)
+                        + ", which the registry designates; it is unknown until its id or "
+                        "name says which company it is",
                     )
                 )
                 return None

@@ -19,7 +19,7 @@ from typing import Any
 from vendorpolicy._model import Buyer, Purchase, Sector, Vendor
 from vendorpolicy._predicates import Predicate
 from vendorpolicy._registry import Registry
-from vendorpolicy._resolve import _Run
+from vendorpolicy._resolve import _Run, id_variants
 from vendorpolicy._trace import trace_purchase
 
 __all__ = ["KEPT", "buyer_rows", "vendor_rows"]
@@ -41,15 +41,18 @@ def _ranges(
     return list(zip(starts, ends, strict=True))
 
 
-def _similar(registry: Registry, key: str) -> list[str]:
-    """The entities ``key``'s match names as candidates: a buyer that may be one of them has
-    unknown designations only while one of them is designated, so their dates matter too."""
+def _similar(registry: Registry, key: str, *, variants: bool = False) -> list[str]:
+    """The entities ``key``'s match names as candidates (and, with ``variants``, the registry
+    ids one slip from it): a vendor or buyer that may be one of them is unknown only while one
+    of them is designated, so their dates matter too."""
     run = _Run(registry=registry, when=None, resolver=registry.index)
     try:
-        candidates = run._match_id(key).candidates
+        found = {c.entity for c in run._match_id(key).candidates}
     except Exception:
         return []
-    return [c.entity for c in candidates if c.entity in registry]
+    if variants:
+        found |= id_variants(registry, key)
+    return sorted(e for e in found if e in registry)
 
 
 def _entity(registry: Registry, key: str) -> str | None:
@@ -90,8 +93,8 @@ def vendor_rows(
     without a date), ``ambiguous`` (several entities carry the name) or ``error: ...``."""
     rows: list[Row] = []
     for key in sorted(set(keys)):
-        entity = _entity(registry, key)
-        dated = [(start, end, start or dt.date.min) for start, end in _ranges(registry, entity)]
+        entities = (_entity(registry, key), *_similar(registry, key, variants=True))
+        dated = [(start, end, start or dt.date.min) for start, end in _ranges(registry, *entities)]
         found: list[Row] = [(key, None, None, True, *_vendor_state(registry, key, None, atoms))]
         found += [
             (key, start, end, False, *_vendor_state(registry, key, when, atoms))
