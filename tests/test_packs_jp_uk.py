@@ -130,19 +130,22 @@ class TestJapanLaws:
     @settings(max_examples=50)
     @given(data=st.data())
     def test_private_carrier_unlisted_vendor_allowed(self, data: st.DataObject) -> None:
-        """A private carrier's purchase whose vendor is not a reported target, with no adverse
-        finding and no prior-notification claim, is allowed (the advisory never escalates on
-        what is not stated)."""
+        """A private carrier's purchase whose vendor and declared components' makers are not
+        reported targets, with no adverse finding and no prior-notification claim, is allowed
+        (the advisory never escalates on what is not stated)."""
         p = data.draw(pack_purchases(self.PACK))
         p = attrs.evolve(p, buyer=Buyer(id="carrier-a", public=False, sector="carrier"))
         facts = {k: v for k, v in p.facts.items() if not k.startswith("espa-")}
         if facts.get("supply-chain-risk") == "not-dispelled":
             del facts["supply-chain-risk"]
         p = attrs.evolve(p, facts=facts)
-        vendor = p.vendor
-        if vendor is not None and not any(
-            "jp.2018.reported-targets" in v.designations for v in vendor.lineage
-        ):
+
+        def unreported(vendor: Vendor | None) -> bool:
+            return vendor is not None and not any(
+                "jp.2018.reported-targets" in v.designations for v in vendor.lineage
+            )
+
+        if unreported(p.vendor) and all(unreported(c.vendor) for c in p.components or ()):
             assert decide(self.PACK, p) is Effect.ALLOW
 
     @settings(max_examples=50)

@@ -304,3 +304,32 @@ class TestOneFactChanges:
             components=(),
         )
         assert decide("au-5g-2018", p) is not Effect.ALLOW
+
+
+class TestEuMemberStates:
+    #: The 27 member states (Act of Accession 2003 and the later treaties; the UK left on
+    #: 31 Jan 2020), by their ISO 3166-1 codes, written here from the source, not the pack.
+    MEMBERS = (
+        *("BE", "FR", "DE", "IT", "LU", "NL", "DK", "IE", "GR", "PT", "ES", "AT", "FI", "SE"),
+        *("CY", "CZ", "EE", "HU", "LV", "LT", "MT", "PL", "SK", "SI", "BG", "RO", "HR"),
+    )
+
+    def test_every_member_states_operator_is_advised(self) -> None:
+        """An operator in each of the 27 member states buying Huawei 5G RAN equipment is warned,
+        and one in a former member state or the EEA is not."""
+        assert len(set(self.MEMBERS)) == 27
+
+        def huawei_ran(country: str) -> Purchase:
+            return Purchase(
+                buyer=Buyer(id="mno", public=False, sector="carrier", country=country),
+                vendor=Vendor(id="huawei-technologies"),
+                category="telecom/radio",
+                date=dt.date(2024, 6, 1),
+                facts={"network": "5g", "network-function": "ran"},
+                components=(),
+            )
+
+        for country in self.MEMBERS:
+            assert decide("eu-5g-toolbox", huawei_ran(country)) is Effect.WARN, country
+        for country in ("GB", "NO", "IS", "CH"):
+            assert decide("eu-5g-toolbox", huawei_ran(country)) is Effect.ALLOW, country

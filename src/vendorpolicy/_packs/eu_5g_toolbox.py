@@ -64,6 +64,17 @@ COMMUNICATION = Source(
     "radio access network. A communication does not bind Member States. The document number "
     "C(2023) 4049 is unconfirmed.",
 )
+MEMBERS = Source(
+    title="The member states of the European Union: 27 since 1 Feb 2020, Hungary among the ten "
+    "that acceded on 1 May 2004 (Act of Accession 2003, OJ L 236, 23 Sep 2003)",
+    issuer="European Union",
+    date=dt.date(2004, 5, 1),
+    url="https://european-union.europa.eu/principles-countries-history/eu-countries_en",
+    confidence=Confidence.PARTLY_CONFIRMED,
+    note="The list and the accession dates were read in secondary lists of the member states "
+    "with their ISO 3166-1 codes; the EU's own page was not read.",
+)
+
 #: The toolbox's critical and sensitive assets (core, network management and orchestration,
 #: access network functions), with transmission; the 2023 progress report asks that
 #: restrictions cover the radio access network, so `access` of a 5G network counts as `ran`.
@@ -93,7 +104,7 @@ def build() -> RuleSet:
     relies_on = listed_or_inside(DESIGNATION, if_undeclared=None)
     return RuleSet(
         id=NAME,
-        version="2026-12-02",
+        version="2026-12-03",
         title="EU 5G cybersecurity toolbox (29 Jan 2020) and the Commission's 15 Jun 2023 "
         "communication",
         description="Non-binding guidance to Member States and operators (the pack warns); "
@@ -105,7 +116,7 @@ def build() -> RuleSet:
                 effect=Effect.WARN,
                 reason="the toolbox recommends restricting or excluding high-risk suppliers "
                 "from critical and sensitive 5G assets; it is not binding",
-                source=cite(TOOLBOX),
+                source=cite(TOOLBOX, MEMBERS),
                 in_force_from=TOOLBOX.date,
             ),
             Rule(
@@ -115,7 +126,7 @@ def build() -> RuleSet:
                 reason="the Commission considers Huawei and ZTE materially higher-risk 5G "
                 "suppliers and Member State restrictions on them justified, including in the "
                 "radio access network; not binding",
-                source=cite(COMMUNICATION, TOOLBOX),
+                source=cite(COMMUNICATION, TOOLBOX, MEMBERS),
                 in_force_from=COMMUNICATION.date,
             ),
             Rule(
@@ -151,11 +162,12 @@ def build() -> RuleSet:
     )
 
 
-#: The EU's member states (ISO 3166-1 alpha-2), whom the toolbox's recommendations address.
+#: The EU's 27 member states (ISO 3166-1 alpha-2), whom the toolbox's recommendations address
+#: (MEMBERS); Greece is `GR` in ISO 3166-1 (the EU's own abbreviation is EL).
 EU_MEMBERS = frozenset(
     {
-        "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "IE", "IT",
-        "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+        "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+        "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
     }
 )  # fmt: skip
 
@@ -188,7 +200,7 @@ INFO = PackInfo(
             summary="mobile network operators in the member states (advice)",
             countries=EU_MEMBERS,
             sectors={"carrier"},
-            source=cite(TOOLBOX, COMMUNICATION),
+            source=cite(TOOLBOX, COMMUNICATION, MEMBERS),
         ),
         Reach(
             summary="projects funded by EU programmes (advice)",
@@ -196,7 +208,7 @@ INFO = PackInfo(
             source=cite(TOOLBOX, COMMUNICATION),
         ),
     ),
-    sources=(TOOLBOX, COMMUNICATION),
+    sources=(TOOLBOX, COMMUNICATION, MEMBERS),
     facts=(
         spec(
             "network",

@@ -7,8 +7,9 @@ already put the purchase in a rule's reach.
 
 - The agreement's rules read the scope, the components and the review's outcome only for a
   bound body buying covered equipment (``BOUND & COVERED``).
-- The carriers' advisory warns only on a reported maker or a stated finding: an unstated
-  finding is "not claimed" there, since carriers are not bound.
+- The carriers' advisory warns only on a reported maker (of the equipment or of a declared
+  component) or a stated finding: an unstated finding, and undeclared parts, are "not
+  claimed" there, since carriers are not bound.
 - The prior notification escalates on an unstated "specified equipment" only for a buyer that
   states it is a designated operator, and not for end-user devices.
 - Every rule reads the buyer's country (``JAPANESE``): a buyer stated to be outside Japan is
@@ -21,7 +22,14 @@ import datetime as dt
 
 from vendorpolicy._model import Effect
 from vendorpolicy._packs._base import Confidence, PackInfo, Reach, Source
-from vendorpolicy._packs._common import action, action_spec, cite, listed, spec
+from vendorpolicy._packs._common import (
+    action,
+    action_spec,
+    cite,
+    listed,
+    listed_or_inside,
+    spec,
+)
 from vendorpolicy._predicates import buyer, category, components, decision_date, fact
 from vendorpolicy._rules import Rule, RuleSet
 
@@ -167,6 +175,11 @@ COVERED = category.within("telecom", "it", "video/surveillance", "video/conferen
 SCOPED = fact("system-scope").in_(IN_SCOPE)
 #: A reported maker, as the equipment's maker or as a component's.
 TARGET = listed(REPORTED) | components.any(listed(REPORTED))
+#: What the carriers' advisory reads: a reported maker, as the equipment's maker or as a declared
+#: component's (issue 9, class 2: the agreement the guideline asks carriers to note reaches
+#: equipment that contains such products). Undeclared parts count as none, since carriers are
+#: not bound and nothing known puts a reported maker's product in the purchase.
+CARRIER_TARGET = listed_or_inside(REPORTED)
 #: Network equipment, not the customer devices a carrier sells.
 NETWORK_KIT = category.within("telecom") & ~category.within("telecom/endpoint")
 END_DEVICES = category.within("it/endpoint", "telecom/endpoint")
@@ -192,7 +205,7 @@ def build() -> RuleSet:
     reach = BOUND & COVERED & SCOPED
     return RuleSet(
         id=NAME,
-        version="2026-12-02",
+        version="2026-12-03",
         title="Japan: government IT procurement agreement (10 Dec 2018) and related measures",
         description="National government bodies (from FY2019) and, from the 30 Jun 2020 "
         "amendment, incorporated administrative agencies may not procure equipment whose "
@@ -242,7 +255,7 @@ def build() -> RuleSet:
                 & NETWORK_KIT
                 & fact("network").in_({"5g"})
                 & (
-                    listed(REPORTED)
+                    CARRIER_TARGET
                     | fact("supply-chain-risk").in_({"not-dispelled"}, if_missing=False)
                 ),
                 effect=Effect.WARN,
