@@ -16,7 +16,8 @@ values, sectors, dates, an exception fact, windows). Timed:
 
 Every run checks a sample of rows against the interpreter (``RuleSet.evaluate``) and says how
 many disagree (it must be 0). ``--scaling`` adds the figures for 10 and 100 rules at several
-row counts.
+row counts. ``--floor`` adds what bounds any query on this machine: DuckDB copying the same
+Parquet file with no rules at all, as it is and with constant decision columns added.
 """
 
 from __future__ import annotations
@@ -100,6 +101,26 @@ def time_duckdb(path: Path, rules: RuleSet, out: Path) -> tuple[float, float]:
     return full, counted
 
 
+#: The decision columns with constant values, for the floor (no rules at all).
+_CONSTANTS = (
+    "'decided' AS status, 'allow' AS effect, 'default' AS basis, []::VARCHAR[] AS determining, "
+    "[]::VARCHAR[] AS obligations, []::VARCHAR[] AS missing_facts, []::VARCHAR[] AS warnings, "
+    "NULL::VARCHAR AS error"
+)
+
+
+def time_floor(path: Path, out: Path) -> tuple[float, float]:
+    """Seconds for DuckDB to copy ``path`` to Parquet as it is, and with constant decision
+    columns: no query over the same rows can write its result faster."""
+    con = duckdb.connect()
+    start = time.perf_counter()
+    con.read_parquet(str(path)).write_parquet(str(out))
+    plain = time.perf_counter() - start
+    start = time.perf_counter()
+    con.read_parquet(str(path)).project("*, " + _CONSTANTS).write_parquet(str(out))
+    return plain, time.perf_counter() - start
+
+
 def _purchase(row: dict) -> Purchase:
     facts = {}
     if row["facts.system-scope"] is not None:
@@ -161,6 +182,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--frame-rows", type=int, default=200_000)
     parser.add_argument("--scaling", action="store_true")
+    parser.add_argument("--floor", action="store_true")
     args = parser.parse_args()
     print(f"machine: {machine()}")
     print(f"date: {dt.date.today().isoformat()}")
@@ -180,6 +202,13 @@ def main() -> int:
             f"{args.rows / counted:,.0f} rows/s ({counted:.2f} s); "
             f"{wrong} of {SAMPLE:,} sampled rows differ from the interpreter"
         )
+        if args.floor:
+            plain, constants = time_floor(ledger, Path(tmp) / "floor.parquet")
+            print(
+                f"floor, no rules, {args.rows:,} rows: {args.rows / plain:,.0f} rows/s copying "
+                f"the ledger to Parquet ({plain:.2f} s); {args.rows / constants:,.0f} rows/s "
+                f"with constant decision columns ({constants:.2f} s)"
+            )
         frame_rows = min(args.frame_rows, args.rows)
         seconds = time_frames(ledger, rules, frame_rows)
         print(
