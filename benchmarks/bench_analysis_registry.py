@@ -1,0 +1,62 @@
+"""How long analysis over a registry takes on the bundled packs, against the bundled registry:
+`lint` and `reachable` with `registry=`, beside `lint` without one, and a one-day `diff` over
+the registry (the first rule with a start moved a day later).
+
+Run with ``python benchmarks/bench_analysis_registry.py [--no-diff] [PACK ...]``; it prints one
+line per pack with the CPU seconds of each question (on a shared machine the CPU figure is the
+steadier one) and the findings lint reports over the registry. Each question starts from cold
+caches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from vendorpolicy import RuleSet, bundled_registry, packs
+from vendorpolicy.analysis import _questions, diff, lint, reachable
+
+
+def _moved(rule_set: RuleSet) -> RuleSet:
+    rules = list(rule_set.rules)
+    for i, rule in enumerate(rules):
+        if rule.in_force_from is not None:
+            rules[i] = attrs.evolve(rule, in_force_from=rule.in_force_from + dt.timedelta(days=1))
+            break
+    return attrs.evolve(rule_set, rules=rules)
+
+
+def _cpu(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any]:
+    _questions._kept.clear()  # a cold start for each question
+    start = time.process_time()
+    out = fn(*args, **kwargs)
+    return time.process_time() - start, out
+
+
+def main(args: list[str]) -> None:
+    with_diff = "--no-diff" not in args
+    names = [a for a in args if not a.startswith("--")] or list(packs.names())
+    registry = bundled_registry()
+    print(f"registry `{registry.id}`: {len(registry.entities)} entities; CPU seconds")
+    print(f"{'pack':<22}{'lint':>8}{'lint+reg':>10}{'reach+reg':>11}{'diff+reg':>10}  findings")
+    for name in names:
+        rules = packs.load(name)
+        plain, _ = _cpu(lint, rules)
+        over, found = _cpu(lint, rules, registry=registry)
+        reach, _ = _cpu(reachable, rules, registry=registry)
+        shown = "-"
+        if with_diff:
+            moved = _moved(rules)
+            seconds, _ = _cpu(diff, rules, moved, registry=registry)
+            shown = f"{seconds:.2f}"
+        codes = ", ".join(f"{f.rule} [{f.code}]" for f in found) or "none"
+        print(f"{name:<22}{plain:>8.2f}{over:>10.2f}{reach:>11.2f}{shown:>10}  {codes}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
