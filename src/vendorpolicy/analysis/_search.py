@@ -93,6 +93,8 @@ class Compiled:
         self._cache: list[dict[Any, Mask]] = []
         #: Per atom: its value by the class of each dimension it reads.
         self._points: list[dict[tuple[int, ...], Mask]] = []
+        #: Per atom reading one dimension: the classes it is true, false, unknown on.
+        self._by_value: dict[int, tuple[int, int, int]] = {}
         #: A vendor or category condition's value on a part's vendor or category (kept with
         #: the value, so that its id stays its own), by the condition and that id.
         self._on_part: dict[tuple[int, int], tuple[bool | None, object]] = {}
@@ -193,9 +195,16 @@ class Compiled:
             cache = self._cache[i]
             found = cache.get(mask)
             if found is None:
-                found = 0
-                for c, _ in self.kinds(i, d0, mask):
-                    found |= self._exact(i, reads, (c,))
+                # The classes on which the atom is true, false, unknown, worked out once: a
+                # region's value is then three intersections, however many classes it holds.
+                by = self._by_value.get(i)
+                if by is None:
+                    by = self._classes_by_value(i, d0)
+                found = (
+                    (T if mask & by[0] else 0)
+                    | (F if mask & by[1] else 0)
+                    | (N if mask & by[2] else 0)
+                )
                 cache[mask] = found
             return found
         loose = [d for d in reads if region[d] & (region[d] - 1)]
@@ -226,6 +235,19 @@ class Compiled:
                     if found == T | F | N:
                         break
             cache[key] = found
+        return found
+
+    def _classes_by_value(self, i: int, d: int) -> tuple[int, int, int]:
+        """The masks of the classes of dimension ``d`` (the one atom ``i`` reads) on which
+        it is true, false and unknown."""
+        by = [0, 0, 0]
+        for c, members in self.kinds(i, d, (1 << len(self.space.dims[d].cells)) - 1):
+            v = self._exact(i, (d,), (c,))
+            for at, bit in enumerate((T, F, N)):
+                if v & bit:
+                    by[at] |= members
+        found = (by[0], by[1], by[2])
+        self._by_value[i] = found
         return found
 
     def _exact(self, i: int, reads: tuple[int, ...], key: tuple[int, ...]) -> Mask:
