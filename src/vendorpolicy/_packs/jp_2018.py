@@ -228,7 +228,7 @@ def build() -> RuleSet:
     reach = BOUND & COVERED & SCOPED
     return RuleSet(
         id=NAME,
-        version="2026-12-03.1",
+        version="2026-12-03.2",
         title="Japan: government IT procurement agreement (10 Dec 2018) and related measures",
         description="National government bodies (from FY2019) and, from the 30 Jun 2020 "
         "amendment, incorporated administrative agencies may not procure equipment whose "
@@ -273,7 +273,6 @@ def build() -> RuleSet:
             Rule(
                 id="carriers-take-note",
                 when=JAPANESE
-                & buyer.is_private
                 & buyer.sector.in_({"carrier"})
                 & NETWORK_KIT
                 & fact("network").in_({"5g"})
@@ -282,8 +281,9 @@ def build() -> RuleSet:
                     | fact("supply-chain-risk").in_({"not-dispelled"}, if_missing=False)
                 ),
                 effect=Effect.WARN,
-                reason="private carriers are not bound by the agreement; the 5G guideline only "
-                "asks them to take note of it",
+                reason="carriers are not bound by the agreement; the 5G guideline only asks "
+                "them (every applicant for 5G certification, publicly owned or not) to take "
+                "note of it",
                 source=cite(GUIDELINE, AGREEMENT, NIKKEI),
                 in_force_from=GUIDELINE.date,
             ),
@@ -315,8 +315,8 @@ INFO = PackInfo(
     jurisdiction="JP",
     binds="national government bodies (23 at the start) from 1 Apr 2019; incorporated "
     "administrative agencies and designated corporations from 30 Jun 2020; designated "
-    "critical-infrastructure operators for prior notification from 17 May 2024. Private "
-    "carriers are only asked to take note",
+    "critical-infrastructure operators for prior notification from 17 May 2024. Carriers "
+    "(publicly owned or not) are only asked to take note",
     force="an administrative agreement among ministries (binding on them, not law); the pack "
     "denies only on a finding that the risk cannot be dispelled, and reviews the rest",
     summary="Criteria, not names: no procurement of equipment whose supply-chain risk cannot "
@@ -331,9 +331,8 @@ INFO = PackInfo(
             source=cite(AGREEMENT, AMENDMENT),
         ),
         Reach(
-            summary="private carriers, which the 5G guideline asks to take note",
+            summary="carriers (publicly owned or not), which the 5G guideline asks to take note",
             countries={"JP"},
-            public=False,
             sectors={"carrier"},
             source=cite(GUIDELINE),
         ),
