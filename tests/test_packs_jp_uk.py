@@ -85,15 +85,44 @@ class TestJapanLaws:
     @given(data=st.data())
     def test_buyers_outside_the_regime_are_allowed(self, data: st.DataObject) -> None:
         """A buyer that is neither a bound public body nor a carrier or critical-infrastructure
-        operator is allowed, whatever else is missing."""
+        operator, and does not state that it is a designated operator (which binds it whatever
+        its sector), is allowed, whatever else is missing."""
         p = data.draw(pack_purchases(self.PACK))
         bound = p.buyer.public and p.buyer.sector in {
             Sector.CENTRAL_GOVERNMENT,
             Sector.DEFENCE,
             Sector.PUBLIC_AGENCY,
         }
-        if not bound and p.buyer.sector not in {Sector.CARRIER, Sector.CRITICAL_INFRASTRUCTURE}:
+        designated = p.facts.get("espa-designated-operator") is True
+        if (
+            not bound
+            and not designated
+            and p.buyer.sector not in {Sector.CARRIER, Sector.CRITICAL_INFRASTRUCTURE}
+        ):
             assert decide(self.PACK, p) is Effect.ALLOW
+
+    @settings(max_examples=30)
+    @given(data=st.data(), sector=st.sampled_from(list(Sector)), public=st.booleans())
+    def test_stated_designation_binds_any_sector(
+        self, data: st.DataObject, sector: Sector, public: bool
+    ) -> None:
+        """A Japanese buyer of any sector that states it is a designated operator and buys
+        specified critical equipment from 17 May 2024, not yet screened, is at least reviewed
+        (ESPA art. 50(1) designates operators of many businesses, finance among them)."""
+        p = data.draw(pack_purchases(self.PACK))
+        p = attrs.evolve(
+            p,
+            buyer=Buyer(id="operator", public=public, sector=sector, country="JP"),
+            date=dt.date(2024, 5, 17) + dt.timedelta(days=data.draw(st.integers(0, 900))),
+            acquired=None,
+            facts={
+                **{k: v for k, v in p.facts.items() if k != "espa-screening"},
+                "espa-designated-operator": True,
+                "espa-specified-equipment": True,
+                "action": "buy",
+            },
+        )
+        assert decide(self.PACK, p) >= Effect.REVIEW
 
     @settings(max_examples=50)
     @given(data=st.data(), country=st.sampled_from(["US", "KR", "CN", "GB", "DE", "SE"]))

@@ -11,7 +11,8 @@ already put the purchase in a rule's reach.
   component) or a stated finding: an unstated finding, and undeclared parts, are "not
   claimed" there, since carriers are not bound.
 - The prior notification escalates on an unstated "specified equipment" only for a buyer that
-  states it is a designated operator, and not for end-user devices.
+  states it is a designated operator, and not for end-user devices. A stated designation
+  reaches the buyer whatever its sector (a bank or an airline is designated as a carrier is).
 - Every rule reads the buyer's country (``JAPANESE``): a buyer stated to be outside Japan is
   outside every rule, and one whose country is not stated counts as Japanese.
 """
@@ -125,6 +126,22 @@ ESPA = Source(
     "keiyaku-watch.jp; Keidanren (26 Oct 2023) reports that the notification covers the "
     "equipment's component equipment and suppliers. The Cabinet Office page was not read.",
 )
+ESPA_DESIGNATION = Source(
+    title="Economic Security Promotion Act (Act No. 43 of 2022), art. 50(1): the competent "
+    "minister designates, among those carrying on a specified social-infrastructure business "
+    "(one a Cabinet Order lists), the operators that meet the ministerial criteria",
+    issuer="National Diet of Japan",
+    date=dt.date(2022, 5, 18),
+    url="https://www.sn-hoki.co.jp/data/pickup_hourei/onct/"
+    "KEIZAISHISAKUITTAITEKIANZENHOSHOUKAKUHOSUISHIN-HOU20250314-53.html",
+    confidence=Confidence.PARTLY_CONFIRMED,
+    note="Article 50 read in a publisher's copy of the Act (with the 2024 amendment). The "
+    "businesses number 14 (EY Japan, "
+    "https://www.ey.com/ja_jp/insights/infrastructure/impact-of-the-economic-security-"
+    "promotion-bill-in-japan-on-infrastructure-industry) or 15 with the later addition "
+    "(atomitech.jp), among them electricity, telecommunications, finance and aviation; the "
+    "Cabinet Order itself was not read.",
+)
 ESPA_MIC_ORDINANCE = Source(
     title="総務省関係経済施策を一体的に講ずることによる安全保障の確保の推進に関する法律に基づく"
     "特定社会基盤事業者等に関する省令 (MIC Ordinance No. 64 of 2023), art. 1: the specified "
@@ -186,15 +203,21 @@ END_DEVICES = category.within("it/endpoint", "telecom/endpoint")
 
 _OPERATOR = fact("espa-designated-operator")
 _SPECIFIED = fact("espa-specified-equipment")
-#: The prior notification's reach: specified equipment (defined only for designated operators,
-#: so an unstated designation counts as held), or a designated operator's equipment other than
-#: end-user devices when whether it is specified is not stated.
-ESPA_REACH = (
-    JAPANESE
-    & buyer.sector.in_({"carrier", "critical-infrastructure"})
-    & (
-        (_SPECIFIED.in_({True}, if_missing=False) & _OPERATOR.in_({True}, if_missing=True))
-        | (_OPERATOR.in_({True}, if_missing=False) & ~END_DEVICES & _SPECIFIED.in_({True}))
+#: The prior notification's reach: a critical-infrastructure operator's specified equipment
+#: (defined only for designated operators, so an unstated designation counts as held there), or
+#: the equipment of a buyer that states it is a designated operator, whatever its sector (the
+#: designation, not a sector label, decides who is bound: art. 50 designates operators of the
+#: businesses a Cabinet Order lists, finance and aviation among them), other than end-user
+#: devices, when whether it is specified is not stated.
+ESPA_REACH = JAPANESE & (
+    (
+        buyer.sector.in_({"carrier", "critical-infrastructure"})
+        & _SPECIFIED.in_({True}, if_missing=False)
+        & _OPERATOR.in_({True}, if_missing=True)
+    )
+    | (
+        _OPERATOR.in_({True}, if_missing=False)
+        & (_SPECIFIED.in_({True}, if_missing=False) | (~END_DEVICES & _SPECIFIED.in_({True})))
     )
 )
 
@@ -205,7 +228,7 @@ def build() -> RuleSet:
     reach = BOUND & COVERED & SCOPED
     return RuleSet(
         id=NAME,
-        version="2026-12-03",
+        version="2026-12-03.2",
         title="Japan: government IT procurement agreement (10 Dec 2018) and related measures",
         description="National government bodies (from FY2019) and, from the 30 Jun 2020 "
         "amendment, incorporated administrative agencies may not procure equipment whose "
@@ -250,7 +273,6 @@ def build() -> RuleSet:
             Rule(
                 id="carriers-take-note",
                 when=JAPANESE
-                & buyer.is_private
                 & buyer.sector.in_({"carrier"})
                 & NETWORK_KIT
                 & fact("network").in_({"5g"})
@@ -259,8 +281,9 @@ def build() -> RuleSet:
                     | fact("supply-chain-risk").in_({"not-dispelled"}, if_missing=False)
                 ),
                 effect=Effect.WARN,
-                reason="private carriers are not bound by the agreement; the 5G guideline only "
-                "asks them to take note of it",
+                reason="carriers are not bound by the agreement; the 5G guideline only asks "
+                "them (every applicant for 5G certification, publicly owned or not) to take "
+                "note of it",
                 source=cite(GUIDELINE, AGREEMENT, NIKKEI),
                 in_force_from=GUIDELINE.date,
             ),
@@ -278,7 +301,7 @@ def build() -> RuleSet:
                 reason="a designated critical-infrastructure operator must notify and be "
                 "screened before introducing specified critical equipment or outsourcing its "
                 "maintenance",
-                source=cite(ESPA, ESPA_MIC_ORDINANCE),
+                source=cite(ESPA, ESPA_DESIGNATION, ESPA_MIC_ORDINANCE),
                 in_force_from=ESPA.date,
             ),
         ],
@@ -292,8 +315,8 @@ INFO = PackInfo(
     jurisdiction="JP",
     binds="national government bodies (23 at the start) from 1 Apr 2019; incorporated "
     "administrative agencies and designated corporations from 30 Jun 2020; designated "
-    "critical-infrastructure operators for prior notification from 17 May 2024. Private "
-    "carriers are only asked to take note",
+    "critical-infrastructure operators for prior notification from 17 May 2024. Carriers "
+    "(publicly owned or not) are only asked to take note",
     force="an administrative agreement among ministries (binding on them, not law); the pack "
     "denies only on a finding that the risk cannot be dispelled, and reviews the rest",
     summary="Criteria, not names: no procurement of equipment whose supply-chain risk cannot "
@@ -308,9 +331,8 @@ INFO = PackInfo(
             source=cite(AGREEMENT, AMENDMENT),
         ),
         Reach(
-            summary="private carriers, which the 5G guideline asks to take note",
+            summary="carriers (publicly owned or not), which the 5G guideline asks to take note",
             countries={"JP"},
-            public=False,
             sectors={"carrier"},
             source=cite(GUIDELINE),
         ),
@@ -332,6 +354,7 @@ INFO = PackInfo(
         AMENDMENT,
         GUIDELINE,
         ESPA,
+        ESPA_DESIGNATION,
         ESPA_MIC_ORDINANCE,
     ),
     facts=(
