@@ -125,6 +125,25 @@ class TestEscalationPrinciple:
             p = attrs.evolve(p, facts={**p.facts, "gcsb-outcome": "mitigated"})
         assert decide(name, p) is Effect.ALLOW
 
+    @settings(max_examples=25)
+    @given(data=st.data())
+    def test_nz_it_systems_without_a_stated_part_are_left_alone(self, data: Any) -> None:
+        """A New Zealand operator's IT system from a vendor the Spark finding does not reach,
+        with no part of the network stated, is allowed: it may as well be office IT (TICSA
+        s46-48 concern the network)."""
+        p = data.draw(
+            pack_purchases("nz-ticsa", ("it/server", "it/storage", "it/software", "it/service"))
+        )
+        facts = {k: v for k, v in p.facts.items() if k not in {"network-function", "gcsb-outcome"}}
+        p = attrs.evolve(
+            p,
+            buyer=CARRIER,
+            vendor=Vendor(id="local-it", name="Example IT Ltd", country="NZ"),
+            components=(),
+            facts=facts,
+        )
+        assert decide("nz-ticsa", p) is Effect.ALLOW
+
     @pytest.mark.parametrize("name", PACKS)
     def test_unlisted_vendor_with_parts_declared(self, name: str) -> None:
         """A carrier's network purchase from an unlisted vendor, its parts declared and no

@@ -3,10 +3,12 @@ Capability and Security) Act 2013, and the GCSB's 28 Nov 2018 finding on Spark's
 Sources: research notes A5; docs/packs/nz-ticsa.md.
 
 What can escalate only once the known facts put the purchase in reach: for a network operator's
-network equipment or systems (not customer devices, not office IT), the part of the network it
-is for; for a Huawei 5G RAN proposal (the vendor, or declared parts from it), the network
-generation, and a vendor the registry cannot identify. Undeclared parts of an identified vendor's
-equipment count as none. The GCSB's outcome and an exemption count only when stated.
+network equipment (telecommunications equipment, not customer devices), the part of the network
+it is for; for its IT systems, that part counts only when stated, since an operator's servers
+and software may as well be office IT, which is no part of its network; for a Huawei 5G RAN
+proposal (the vendor, or declared parts from it), the network generation, and a vendor the
+registry cannot identify. Undeclared parts of an identified vendor's equipment count as none.
+The GCSB's outcome and an exemption count only when stated.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from vendorpolicy._model import Effect
 from vendorpolicy._packs._base import PackInfo, Reach, Source
 from vendorpolicy._packs._common import (
     CARRIER,
+    NETWORK_EQUIPMENT,
     NETWORK_SYSTEMS,
     cite,
     confined,
@@ -68,6 +71,13 @@ SECURITY_AREAS = frozenset({"noc", "lawful-interception", "core", "customer-data
 CLEARED = frozenset({"no-significant-risk", "mitigated"})
 
 
+def _in_security_area() -> Predicate:
+    """The purchase is for an area of specified security interest: said so, or, for network
+    equipment (not IT systems, which may be an office's), when the part is not stated."""
+    stated = fact("network-function").in_(SECURITY_AREAS, if_missing=False)
+    return stated | (NETWORK_EQUIPMENT & fact("network-function").in_(SECURITY_AREAS))
+
+
 def _cleared() -> Predicate:
     return fact("gcsb-outcome").in_(CLEARED, if_missing=False)
 
@@ -81,7 +91,7 @@ def build() -> RuleSet:
     """The New Zealand rule set."""
     rule_set = RuleSet(
         id=NAME,
-        version="2026-12-02",
+        version="2026-12-03",
         title="New Zealand: TICSA network security (Part 3, from 11 May 2014)",
         description="Network operators notify the GCSB of proposed changes in areas of "
         "specified security interest; a change the GCSB finds a significant network security "
@@ -89,7 +99,7 @@ def build() -> RuleSet:
         rules=[
             Rule(
                 id="notify-gcsb",
-                when=CARRIER & NETWORK_SYSTEMS & fact("network-function").in_(SECURITY_AREAS),
+                when=CARRIER & NETWORK_SYSTEMS & _in_security_area(),
                 unless=_cleared() | fact("notification-exempt").in_({True}, if_missing=False),
                 effect=Effect.REVIEW,
                 obligations=[
