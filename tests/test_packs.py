@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from vendorpolicy import (
@@ -1265,6 +1265,39 @@ class TestReach:
         if not reached:
             decision = packs.load(name).evaluate(p)
             assert decision.effect is Effect.ALLOW, decision.explain()
+
+    @pytest.mark.parametrize("name", packs.names())
+    @settings(max_examples=60)
+    @given(data=st.data())
+    def test_a_purchase_not_allowed_is_reached(self, name: str, data: st.DataObject) -> None:
+        """Whatever its buyer, a purchase the pack does not allow has a buyer within the
+        pack's reach: a caller screening only `packs.applicable(p)` never misses a pack that
+        would restrict or escalate `p` (the buyer left where it was drawn, unlike the test
+        above)."""
+        p = data.draw(pack_purchases(name))
+        info = packs.info(name)
+        # What brings a buyer in through what it spends or says it is must be stated: with it
+        # unstated, `applicable` leaves those reaches out (documented), though the pack may
+        # escalate on the unknown.
+        read = {f for r in info.reach for f, _ in r.facts}
+        read |= {"funding"} if any(r.funding for r in info.reach) else set()
+        assume(all(p.facts.get(f) is not None for f in read))
+        if packs.load(name).evaluate(p).effect is not Effect.ALLOW:
+            assert name in packs.applicable(p), p
+
+    def test_designated_operator_reached_whatever_its_sector(self) -> None:
+        """A Japanese bank that states it is an ESPA-designated operator is within jp-2018's
+        reach (its prior-notification rule reviews the bank's specified equipment), and the same
+        bank stating it is not designated, or `1` in place of `true`, is not."""
+        bank = Buyer(id="bank", public=False, sector="enterprise", country="JP")
+        stated = Purchase(buyer=bank, facts={"espa-designated-operator": True})
+        assert "jp-2018" in packs.applicable(stated)
+        assert "jp-2018" not in packs.applicable(
+            Purchase(buyer=bank, facts={"espa-designated-operator": False})
+        )
+        assert not packs.info("jp-2018").reaches(bank, facts={"espa-designated-operator": 1})
+        abroad = attrs.evolve(stated, buyer=attrs.evolve(bank, country="US"))
+        assert "jp-2018" not in packs.applicable(abroad)
 
     def test_funding_brings_a_buyer_in(self) -> None:
         """Grant and subsidy reaches need the funding: from the argument or the purchase."""

@@ -132,7 +132,9 @@ def applicable(buyer: Buyer | Purchase, *, funding: str | None = None) -> tuple[
     some regimes reach a buyer only through the money it spends (federal grants, FCC or EU
     funds); and its other facts, for regimes that reach a buyer by what it says it is (the
     European Commission, `eu-buyer`, wherever it gives its seat). A buyer whose country is not
-    stated is reached by every pack whose other conditions it meets.
+    stated is reached by every pack whose other conditions it meets. A reach through funding
+    or a stated fact counts only when it is stated: where it is unknown, a pack may still
+    escalate the purchase on the unknown.
     """
     facts = None
     if isinstance(buyer, Purchase):

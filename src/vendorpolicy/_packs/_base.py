@@ -123,10 +123,26 @@ def _reach_facts(value: object) -> Any:
     for name, values in sorted(value.items(), key=lambda item: str(item[0])):
         path = f"Reach.facts[{name!r}]"
         check_id(name, "Reach.facts")
-        if isinstance(values, str):
+        if isinstance(values, str | bool):
             values = [values]  # noqa: PLW2901 - one value for a set of one
-        out.append((name, frozen_set_of(values, path, check_id, nonempty=True)))
+        out.append((name, frozen_set_of(values, path, _reach_fact_value, nonempty=True)))
     return tuple(out)
+
+
+def _reach_fact_value(value: object, path: str) -> str | bool:
+    """A value a reach's fact may take: ``true`` or ``false`` (for a fact such as a
+    designation the buyer states), or text, as a fact's identifier."""
+    if isinstance(value, bool):
+        return value
+    return check_id(value, path)
+
+
+def _stated_in(value: object, values: frozenset[str | bool]) -> bool:
+    """Whether a stated fact ``value`` is one of a reach's ``values``: a boolean only as that
+    boolean (never ``1`` for ``true``), text only as that text."""
+    if isinstance(value, bool):
+        return value in values and any(v is value for v in values)
+    return isinstance(value, str) and value in values
 
 
 def _optional_bool(instance: object, attribute: Any, value: object) -> None:
@@ -144,7 +160,8 @@ class Reach:
     (``None``: any), and, for a reach that comes through the money spent, only when the purchase
     states one of ``funding`` (values of its ``funding`` fact; empty: whatever the funding);
     for a reach that comes through what the buyer says it is, only when the purchase states,
-    for each fact of ``facts`` (pairs of a fact name and its values), one of its values.
+    for each fact of ``facts`` (pairs of a fact name and its values, text or booleans), one of
+    its values.
 
     A buyer whose country is not stated is within every country's reach: the packs assume their
     own jurisdiction. ``summary`` says the reach in words, ``source`` where it comes from.
@@ -155,7 +172,9 @@ class Reach:
     public: bool | None = field(default=None, validator=_optional_bool)
     sectors: frozenset[Sector] | None = field(default=None, converter=_reach_sectors)
     funding: frozenset[str] = field(default=frozenset(), converter=_reach_funding)
-    facts: tuple[tuple[str, frozenset[str]], ...] = field(factory=dict, converter=_reach_facts)
+    facts: tuple[tuple[str, frozenset[str | bool]], ...] = field(
+        factory=dict, converter=_reach_facts
+    )
     source: str = field(default="", validator=text_validator)
 
     def reaches(
@@ -179,7 +198,7 @@ class Reach:
         if self.sectors is not None and buyer.sector not in self.sectors:
             return False
         stated = facts if facts is not None else {}
-        if any(stated.get(name) not in values for name, values in self.facts):
+        if not all(_stated_in(stated.get(name), values) for name, values in self.facts):
             return False
         return not self.funding or funding in self.funding
 

@@ -343,6 +343,13 @@ INFO = PackInfo(
             sectors={"carrier", "critical-infrastructure"},
             source=cite(ESPA),
         ),
+        Reach(
+            summary="any buyer that states it is an operator designated under the Economic "
+            "Security Promotion Act (prior notification, from 17 May 2024), whatever its sector",
+            countries={"JP"},
+            facts={"espa-designated-operator": True},
+            source=cite(ESPA),
+        ),
     ),
     sources=(
         AGREEMENT,
