@@ -10,25 +10,18 @@ caches.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-import attrs
+sys.path.insert(0, str(Path(__file__).parent))
 
-from vendorpolicy import RuleSet, bundled_registry, packs
+from bench_analysis import _moved
+
+from vendorpolicy import bundled_registry, packs
 from vendorpolicy.analysis import _questions, diff, lint, reachable
-
-
-def _moved(rule_set: RuleSet) -> RuleSet:
-    rules = list(rule_set.rules)
-    for i, rule in enumerate(rules):
-        if rule.in_force_from is not None:
-            rules[i] = attrs.evolve(rule, in_force_from=rule.in_force_from + dt.timedelta(days=1))
-            break
-    return attrs.evolve(rule_set, rules=rules)
 
 
 def _cpu(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any]:
