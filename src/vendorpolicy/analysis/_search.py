@@ -528,13 +528,12 @@ class Decider:
         finals = {_finish(rs, st) for st in states}
         if not opened:
             return finals, pending, None
-        reads = self.compiled.atom_reads
-        dims = {d for x in pending for d in reads[x]}
-        if dims & coupled:
-            dims |= coupled
-        order = tuple(sorted(dims))
-        key = (tuple(k for k, _ in opened), frozenset(settled), tuple(region[d] for d in order))
-        return finals, pending, (key, order)
+        opened_keys = tuple(k for k, _ in opened)
+        return (
+            finals,
+            pending,
+            _memo_key(self.compiled, opened_keys, settled, pending, region, coupled=coupled),
+        )
 
     def possible(self, m: MaskOf) -> tuple[set[tuple[int, int, int]], set[int]]:
         """The possible ``(effect, lo, hi)`` (effects as severities) and the atoms of the
@@ -793,13 +792,32 @@ def joint_keyed(
     }
     if not opened:
         return pairs, pending, None
-    reads = da.compiled.atom_reads
+    opened_keys = tuple(k for k, _, _ in opened)
+    return (
+        pairs,
+        pending,
+        _memo_key(da.compiled, opened_keys, settled, pending, region, coupled=coupled),
+    )
+
+
+def _memo_key(
+    compiled: Compiled,
+    opened: tuple[Any, ...],
+    settled: set[Any],
+    pending: set[int],
+    region: Sequence[int],
+    *,
+    coupled: frozenset[int],
+) -> tuple[Any, tuple[int, ...]]:
+    """The key under which a sub-search is remembered, and the dimensions it reads: the open
+    rules (with their settled atoms), the settled rules' states, and the region on the
+    dimensions the pending atoms read (all the coupled ones, where any is read)."""
+    reads = compiled.atom_reads
     dims = {d for x in pending for d in reads[x]}
     if dims & coupled:
         dims |= coupled
     order = tuple(sorted(dims))
-    key = (tuple(k for k, _, _ in opened), frozenset(settled), tuple(region[d] for d in order))
-    return pairs, pending, (key, order)
+    return (opened, frozenset(settled), tuple(region[d] for d in order)), order
 
 
 def _fold_pair(
