@@ -141,7 +141,7 @@ def _stated_in(value: object, values: frozenset[str | bool]) -> bool:
     """Whether a stated fact ``value`` is one of a reach's ``values``: a boolean only as that
     boolean (never ``1`` for ``true``), text only as that text."""
     if isinstance(value, bool):
-        return value in values and any(v is value for v in values)
+        return any(v is value for v in values)
     return isinstance(value, str) and value in values
 
 
