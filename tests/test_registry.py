@@ -827,6 +827,107 @@ class TestMerge:
             assert rules.evaluate(purchase, registry=merged).effect is not Effect.ALLOW
 
 
+class TestMergeLists:
+    """A list both registries hold becomes one list with the entries of both."""
+
+    def test_entries_added_to_a_bundled_list(self) -> None:
+        """A registry holding only entries of the bundled `uk.tsa.dvd-recipient` list (and the
+        entity they name) merges onto it: the list is one, with its bundled texts, and the
+        entity is designated from the date given."""
+        bundled = bundled_registry()
+        declared = bundled.designation_list("uk.tsa.dvd-recipient")
+        mine = Registry(
+            id="recipients",
+            version="1",
+            entities=[Entity(id="alpha", name="Alpha Telecom plc", country="GB")],
+            lists=[
+                DesignationList(
+                    id="uk.tsa.dvd-recipient",
+                    propagates=declared.propagates,
+                    entries=[Listing(entity="alpha", added=D(2022, 10, 13))],
+                )
+            ],
+        )
+        merged = bundled.merge(mine)
+        assert [d.id for d in merged.lists].count("uk.tsa.dvd-recipient") == 1
+        listed = merged.designation_list("uk.tsa.dvd-recipient")
+        assert (listed.title, listed.source) == (declared.title, declared.source)
+        assert "uk.tsa.dvd-recipient" in merged.designated("alpha", D(2022, 10, 13))
+        assert "uk.tsa.dvd-recipient" not in merged.designated("alpha", D(2022, 10, 12))
+        assert len(merged.lists) == len(bundled.lists)
+
+    @given(registries(), registries(id_prefix="m", registry_id="mine"), st.data())
+    def test_lists_of_one_id_merge_into_one(
+        self, ours: Registry, theirs: Registry, data: st.DataObject
+    ) -> None:
+        """A second registry whose lists take ids of the first's (with the same reach and no
+        texts of their own) merges list by list: each entity of either is designated on every
+        date as in its own registry, under the first's list ids."""
+        renamed: dict[str, str] = {}
+        lists = []
+        for d in theirs.lists:
+            target = f"mine-{d.id}"
+            same = [o.id for o in ours.lists if o.propagates is d.propagates]
+            if same and data.draw(st.booleans()):
+                chosen = data.draw(st.sampled_from(same))
+                if chosen not in renamed.values():
+                    target = chosen
+            renamed[d.id] = target
+            lists.append(attrs.evolve(d, id=target, title="", source="", scope_notes=""))
+        mine = Registry(
+            id=theirs.id,
+            version="1",
+            entities=theirs.entities,
+            relations=theirs.relations,
+            lists=lists,
+        )
+        merged = ours.merge(mine, on_collision="ambiguous")
+        shared = {d.id for d in ours.lists} & set(renamed.values())
+        assert len(merged.lists) == len(ours.lists) + len(mine.lists) - len(shared)
+        on = data.draw(_dates)
+        for entity in ours.entities:
+            assert merged.designated(entity.id, on) == ours.designated(entity.id, on)
+        for entity in theirs.entities:
+            expected = {renamed[d] for d in theirs.designated(entity.id, on)}
+            assert merged.designated(entity.id, on) == expected
+
+    def test_a_list_reaching_differently_is_refused(self) -> None:
+        """The same list id with another `propagates` is an error naming both registries and
+        the path, never a silent choice of one reach."""
+        bundled = bundled_registry()
+        declared = bundled.designation_list("uk.tsa.dvd-recipient")
+        other = next(p for p in Propagation if p is not declared.propagates)
+        mine = Registry(
+            id="recipients",
+            version="1",
+            lists=[DesignationList(id="uk.tsa.dvd-recipient", propagates=other)],
+        )
+        with pytest.raises(InvalidValueError) as info:
+            bundled.merge(mine)
+        assert info.value.path == "recipients.lists[0].propagates"
+        assert "`recipients`" in str(info.value)
+        assert "same `propagates`" in (info.value.hint or "")
+
+    def test_a_list_titled_differently_is_refused(self) -> None:
+        """Another title for the same list id is an error: the lists may not mean the same."""
+        bundled = bundled_registry()
+        declared = bundled.designation_list("uk.tsa.dvd-recipient")
+        mine = Registry(
+            id="recipients",
+            version="1",
+            lists=[
+                DesignationList(
+                    id="uk.tsa.dvd-recipient",
+                    propagates=declared.propagates,
+                    title="Something else",
+                )
+            ],
+        )
+        with pytest.raises(InvalidValueError, match="another title") as info:
+            bundled.merge(mine)
+        assert info.value.path == "recipients.lists[0].title"
+
+
 class TestEvaluation:
     def test_explanation_shows_the_path(self) -> None:
         """A decision explains which entity a name resolved to and the path to the designation."""

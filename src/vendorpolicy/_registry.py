@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Literal
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from vendorpolicy._checks import id_validator, instances_of, text_validator, tick
 from vendorpolicy._entities import DesignationList, Entity, Listing, Propagation, Relation
@@ -524,6 +524,12 @@ class Registry:
         raises :class:`~vendorpolicy.errors.RegistryCollisionError` naming both, unless
         ``on_collision="ambiguous"``: then the merge goes ahead, and the names they share
         resolve to neither entity (the vendor is unknown, and the decision goes to review).
+
+        A list both registries hold (the same id) becomes one list with the entries of both,
+        provided the two agree on how it ``propagates``; its ``title``, ``source`` and
+        ``scope_notes`` are this registry's, and the other's must be the same or empty. So a
+        registry holding only a list's entries (your own recipients of a direction, say)
+        merges onto the bundled list that declares it.
         """
         if on_collision not in {"error", "ambiguous"}:
             raise InvalidValueError(
@@ -537,7 +543,7 @@ class Registry:
             title=self.title,
             entities=(*self.entities, *other.entities),
             relations=(*self.relations, *other.relations),
-            lists=(*self.lists, *other.lists),
+            lists=_merged_lists(self, other),
         )
         designated = [c for c in merged._collisions(self, other) if c.designations]
         if designated and on_collision == "error":
@@ -561,7 +567,7 @@ class Registry:
             version=self.version,
             entities=(*self.entities, *other.entities),
             relations=(*self.relations, *other.relations),
-            lists=(*self.lists, *other.lists),
+            lists=_merged_lists(self, other),
         )
         return merged._collisions(self, other)
 
@@ -618,6 +624,42 @@ class NameCollision:
     other: str
     other_name: str
     designations: tuple[str, ...] = ()
+
+
+def _merged_lists(ours: Registry, theirs: Registry) -> tuple[DesignationList, ...]:
+    """The lists of both registries, a list both hold (the same id) made one, with the entries
+    of both: they must agree on its ``propagates``, and the other's texts must be ours or
+    empty, so that a merge never changes what a list means without saying so."""
+    mine = {d.id: i for i, d in enumerate(ours.lists)}
+    lists = list(ours.lists)
+    extra: list[DesignationList] = []
+    for i, d in enumerate(theirs.lists):
+        if d.id not in mine:
+            extra.append(d)
+            continue
+        own = lists[mine[d.id]]
+        path = f"{theirs.id}.lists[{i}]"
+        if d.propagates is not own.propagates:
+            raise InvalidValueError(
+                f"list `{d.id}` propagates {tick(d.propagates.value)} in registry "
+                f"`{theirs.id}` but {tick(own.propagates.value)} in `{ours.id}`",
+                path=f"{path}.propagates",
+                hint="a list merged onto another must reach as far: give it the same "
+                "`propagates` (or set `propagates` on the listings that differ), or give it "
+                "an id of its own",
+            )
+        for name in ("title", "source", "scope_notes"):
+            text = getattr(d, name)
+            if text and text != getattr(own, name):
+                raise InvalidValueError(
+                    f"list `{d.id}` has another {name} in registry `{theirs.id}` than in "
+                    f"`{ours.id}`",
+                    path=f"{path}.{name}",
+                    hint=f"leave {name} empty to add entries to `{ours.id}`'s list, or give "
+                    "the list an id of its own",
+                )
+        lists[mine[d.id]] = evolve(own, entries=(*own.entries, *d.entries))
+    return (*lists, *extra)
 
 
 def _collision_problem(collision: NameCollision, other: Registry) -> InvalidValueError:
