@@ -78,6 +78,12 @@ _PER_ROW = ("line", "purchase_id", "as_of", "credit_memo", "kept")
 _BAD = object()
 
 
+#: What :meth:`RowScreener.quick` keeps per content and registry interval: the number of the
+#: static classes and tail, the resolved vendor, components and buyer, the base of the masks
+#: and the number of the tail.
+_Lane = tuple[int, Any, Any, Any, int, int]
+
+
 class _Entry:
     """One distinct content: its template purchase (with a shim to put a row's fields on), and
     per registry interval the resolution and the class ids of the facets it fixes."""
@@ -109,7 +115,7 @@ class _Entry:
         self.extras: dict[int | None, tuple[Any, int]] = {}
         #: interval -> (the number of the static classes and tail, the resolved vendor,
         #: components and buyer), for :meth:`RowScreener.quick`.
-        self.lanes: dict[int | None, tuple[int, Any, Any, Any]] = {}
+        self.lanes: dict[int | None, _Lane] = {}
         #: The template's currency (``None``: it has no value), acquisition date, and its own
         #: date's (date, decision date, registry interval).
         self.currency: str | None = None
@@ -141,6 +147,7 @@ class Shape:
         "missing",
         "record",
         "rules",
+        "settled",
         "supplier",
         "warned",
     )
@@ -155,6 +162,9 @@ class Shape:
         self.rules = tuple(record["determining"])
         self.missing = tuple(record["missing_facts"]) if record["basis"] == "unknown" else ()
         self.supplier = supplier
+        #: Whether every row with the same mask and tail has this record (its missing facts
+        #: are the mask's own).
+        self.settled = False
 
     @property
     def csv(self) -> str:
@@ -233,6 +243,9 @@ class RowScreener:
         self.dynamic_ids: Callable[..., tuple[int, ...] | None] = (
             self.classifier.dynamic_ids if self.classifier is not None else lambda *_: None
         )
+        #: Whether :meth:`quick` looks a row's shape up by its mask (see ``by_row_mask``)
+        #: rather than by its classes.
+        self.masked = self.classifier is not None and self.classifier.separable
         self.cache = (
             program._resolution_cache(registry)
             if self.enabled and program is not None and registry is not None
@@ -260,6 +273,15 @@ class RowScreener:
         self.sids: dict[Hashable, int] = {}
         self.tails: list[tuple[Any, ...]] = []
         self.statics: list[tuple[int, ...]] = []
+        #: Per such number: the program's base mask ORed with the static classes' masks (see
+        #: ``Classifier.separable``), and the number of its tail among ``tail_ids``.
+        self.bases: list[int] = []
+        self.tail_of: list[int] = []
+        self.tail_ids: dict[Hashable, int] = {}
+        #: For :meth:`quick` when ``masked``: the shape by (tail number, mask), for the masks
+        #: whose missing facts are settled (every row with that tail and mask has its record),
+        #: ``None`` for those that are not (the shape is then looked up by the classes).
+        self.by_row_mask: dict[tuple[int, int], Shape | None] = {}
         #: Missing facts by (static classes, dynamic classes, behind), for unsettled masks.
         self.missing: dict[Hashable, tuple[str, ...]] = {}
         #: Shapes by (mask, tail), for the masks whose missing facts are settled.
@@ -361,10 +383,17 @@ class RowScreener:
         """
         width, id_at, value_at, date_at = self.width, self.id_at, self.value_at, self.date_at
         contents_get, content_of = self.contents.get, self.content_of
-        amounts, dates, days, shapes_get = self.amounts, self.dates, self.days, self.shapes.get
+        amounts, dates, days = self.amounts, self.dates, self.days
         parse_amount, parse_date, as_of, cut = self._amount, self._date, self.as_of, self.cut
-        dynamic, surrogate, bad, join = self.dynamic_ids, _SURROGATE.search, _BAD, "".join
-        decimal = Decimal
+        surrogate, bad, join = _SURROGATE.search, _BAD, "".join
+        decimal, new_lane, new_shape = Decimal, self._lane, self._new_shape
+        masked = self.masked
+        dynamic: Callable[..., Any] = self.dynamic_ids
+        shapes_get: Callable[[Any], Shape | None] = self.shapes.get
+        if masked:
+            assert self.classifier is not None
+            dynamic = self.classifier.dynamic_mask
+            shapes_get = self.by_row_mask.get
 
         def quick(cells: Any) -> tuple[Shape, str, Any, bool] | None:  # noqa: PLR0915
             if len(cells) != width or (width == 1 and not cells[0].strip()):
@@ -423,28 +452,71 @@ class RowScreener:
                 date, when, interval = entry.day
             lane = entry.lanes.get(interval)
             if lane is None:
-                learnt = entry.extras.get(interval)
-                if learnt is None:
+                lane = new_lane(entry, when, interval)
+                if lane is None:
                     return None
-                extra, sid = learnt
-                source = entry.template if extra is None else extra
-                lane = entry.lanes[interval] = (
-                    sid,
-                    source.vendor,
-                    source.components,
-                    source.buyer,
-                )
             shim.id = pid
-            sid, vendor, components, buyer = lane
-            classes = dynamic(shim, when, vendor, components, buyer)
-            if classes is None:
+            sid, vendor, components, buyer, base, tid = lane
+            found = dynamic(shim, when, vendor, components, buyer)
+            if found is None:
                 return None
-            shape = shapes_get((sid, classes))
+            shape = shapes_get((tid, base | found) if masked else (sid, found))
             if shape is None:
-                return None
+                shape = new_shape(entry, lane, when, found)
+                if shape is None:
+                    return None
             return shape, pid, when, credit
 
         return quick
+
+    def _lane(self, entry: _Entry, when: dt.date | None, interval: int | None) -> _Lane | None:
+        """For :meth:`quick`, a registry interval the content has not met yet: the number of
+        its static classes and tail, the resolved vendor, components and buyer, as
+        :meth:`_fields` finds them (``None`` when it would not), the base of its masks and the
+        number of its tail."""
+        learnt = entry.extras.get(interval)
+        if learnt is None:
+            learnt = self._interval(entry, when, interval)
+            if learnt is None:
+                return None
+        extra, sid = learnt
+        source = entry.template if extra is None else extra
+        lane = entry.lanes[interval] = (
+            sid,
+            source.vendor,
+            source.components,
+            source.buyer,
+            self.bases[sid],
+            self.tail_of[sid],
+        )
+        return lane
+
+    def _new_shape(
+        self, entry: _Entry, lane: _Lane, when: dt.date | None, found: Any
+    ) -> Shape | None:
+        """For :meth:`quick`, a row whose shape it has not met (the row's fields on the
+        entry's shim, ``found`` what it looked its shape up by): the shape :meth:`row` gives
+        it, once the first shapes have been checked against the ordinary way (``None``
+        before, and whenever :meth:`row` would not give one: a class with errors, a decision
+        with errors). When ``masked``, a shape of a settled mask is kept by its tail and mask,
+        the mask of an unsettled one marked."""
+        assert self.classifier is not None
+        sid, vendor, components, buyer, base, tid = lane
+        classes = self.classifier.dynamic(entry.shim, when, vendor, components, buyer)
+        if classes is None:
+            return None
+        key = (sid, classes)
+        shape = self.shapes.get(key)
+        if shape is None:
+            if self.verify > 0 or not self.enabled:
+                return None
+            shape = self._shape(entry, key, when)
+            if shape is None:
+                return None
+            self.shapes[key] = shape
+        if self.masked:
+            self.by_row_mask.setdefault((tid, base | found), shape if shape.settled else None)
+        return shape
 
     def _shape(self, entry: _Entry, key: Any, when: dt.date | None) -> Shape | None:
         """The shape of the row on the entry's shim, from the compiled form's own tables and
@@ -520,6 +592,7 @@ class RowScreener:
         }
         shape = Shape(record, tail[1])
         if settled:
+            shape.settled = True
             self.by_mask[mask, tail] = shape
         return shape
 
@@ -718,14 +791,39 @@ class RowScreener:
         # The static classes and the tail, as one small number (hashed once, not per row).
         sid = self.sids.get((static, tail))
         if sid is None:
-            sid = self.sids[static, tail] = len(self.tails)
-            self.tails.append(tail)
-            self.statics.append(static)
+            sid = self._number(static, tail, entry, when, (vendor, components, buyer))
+            if sid is None:  # pragma: no cover - the same keys as `static` just found
+                return None
         learnt = (extra, sid)
         entry.extras[interval] = learnt
         if rc >= 0:
             entry.by_resolution[rc] = learnt
         return learnt
+
+    def _number(
+        self,
+        static: tuple[int, ...],
+        tail: tuple[Any, ...],
+        entry: _Entry,
+        when: dt.date | None,
+        resolved: tuple[Any, Any, Any],
+    ) -> int | None:
+        """A number for new static classes and tail, with the base of their masks (when
+        ``masked``) and the number of the tail."""
+        base = 0
+        if self.masked:
+            assert self.classifier is not None
+            assert self.program is not None
+            found = self.classifier.static_mask(entry.shim, when, *resolved)
+            if found is None:
+                return None
+            base = self.program.base | found
+        sid = self.sids[static, tail] = len(self.tails)
+        self.tails.append(tail)
+        self.statics.append(static)
+        self.bases.append(base)
+        self.tail_of.append(self.tail_ids.setdefault(tail, len(self.tail_ids)))
+        return sid
 
     def _lookup(
         self, entry: _Entry, when: dt.date | None, interval: int | None

@@ -100,14 +100,25 @@ class Classifier:
         self.dynamic_ids: Callable[..., tuple[int, ...] | None] = self._generate(
             "dynamic_ids", dynamic, errors=False
         )
+        #: Whether a purchase's mask is the program's base mask ORed with each facet's class
+        #: mask (no group reads the classes of several facets): ``static_mask`` and
+        #: ``dynamic_mask`` then give the two parts of it, the error bit included.
+        self.separable = not program.groups
+        self.static_mask: Callable[..., int | None] = self._generate(
+            "static_mask", static, masks=True
+        )
+        self.dynamic_mask: Callable[..., int | None] = self._generate(
+            "dynamic_mask", dynamic, masks=True
+        )
 
     def _generate(
-        self, name: str, facets: list[Any], *, errors: bool = True
-    ) -> Callable[..., tuple[int, ...] | None]:
+        self, name: str, facets: list[Any], *, errors: bool = True, masks: bool = False
+    ) -> Callable[..., Any]:
         """``name(p, when, vendor, components, buyer)``: the class ids on ``facets``, in order,
         or ``None`` at a key not in the program's tables, or (with ``errors``) at a class whose
         atoms' traces hold an error (the decision's errors are then the interpreter's, per
-        row)."""
+        row). With ``masks``: the OR of the classes' masks instead (``None`` at a key not in
+        the tables; a class with errors sets the error bit)."""
         program = self.program
         env: dict[str, Any] = {"EB": self.error_bit, "LIMIT": CACHE_LIMIT}
         lines = [f"def {name}(p, when, vendor, components, buyer):", "    m = 0"]
@@ -138,15 +149,18 @@ class Classifier:
                     f"            T{i}.clear()",
                     f"        T{i}[k{i}] = r{i}",
                 ]
-            if errors:
+            if errors or masks:
                 lines.append(f"    m |= r{i}[0]")
             ids.append(f"r{i}[1]")
-        if errors:
-            lines += ["    if m & EB:", "        return None"]
-        lines.append("    return (" + "".join(f"{x}, " for x in ids) + ")")
+        if masks:
+            lines.append("    return m")
+        else:
+            if errors:
+                lines += ["    if m & EB:", "        return None"]
+            lines.append("    return (" + "".join(f"{x}, " for x in ids) + ")")
         source = "\n".join(lines) + "\n"
         exec(compile(source, f"<vendorpolicy bulk {name}>", "exec"), env)  # noqa: S102
-        function: Callable[..., tuple[int, ...] | None] = env[name]
+        function: Callable[..., Any] = env[name]
         return function
 
     def learn(self, p: Any, when: dt.date | None, vendor: Any, components: Any, buyer: Any) -> None:
