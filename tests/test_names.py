@@ -8,8 +8,16 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from vendorpolicy import Candidate, Match, MatchMethod, NameIndex, Resolver, normalise_name
-from vendorpolicy._names import LEGAL_FORMS
+from vendorpolicy import (
+    Candidate,
+    Match,
+    MatchMethod,
+    NameIndex,
+    Resolver,
+    bundled_registry,
+    normalise_name,
+)
+from vendorpolicy._names import LEGAL_FORMS, may_be_slip
 from vendorpolicy.errors import InvalidValueError
 from vendorpolicy.testing import (
     LEGAL_FORM_POOL,
@@ -295,3 +303,84 @@ class TestMatch:
         with pytest.raises(InvalidValueError) as info:
             Candidate(entity="a", name="A", method=MatchMethod.FUZZY, score=1.5)
         assert info.value.path == "Candidate.score"
+
+
+def _slipped(draw: st.DrawFn, text: str) -> str:
+    """``text`` with one slip: a character dropped, added, changed or two neighbours swapped."""
+    i = draw(st.integers(min_value=0, max_value=max(len(text) - 1, 0)))
+    letter = draw(st.sampled_from("abcdefghijklmnopqrstuvwxyz "))
+    op = draw(st.sampled_from(["drop", "add", "change", "swap"]))
+    if op == "drop":
+        return text[:i] + text[i + 1 :]
+    if op == "add":
+        return text[:i] + letter + text[i:]
+    if op == "change":
+        return text[:i] + letter + text[i + 1 :]
+    return text[:i] + text[i + 1 : i + 2] + text[i : i + 1] + text[i + 2 :]
+
+
+_REGISTRY_NAMES = sorted({n for e in bundled_registry().entities for n in e.names})
+
+
+class TestSlips:
+    @pytest.mark.parametrize(
+        ("query", "name"),
+        [
+            ("Huawei Technolgies Co", "Huawei Technologies Co., Ltd."),  # a letter dropped
+            ("Hauwei Technologies", "Huawei Technologies Co., Ltd."),  # two swapped
+            ("Hangzhou Hikvison Digital Technology", "Hangzhou Hikvision Digital Technology"),
+            ("Hikvison", "Hangzhou Hikvision Digital Technology"),  # the place left out too
+            ("Kaspresky Lab", "AO Kaspersky Lab"),
+            ("Hik Vision", "Hikvision"),  # a space added
+            ("HuaweiTechnologies", "Huawei Technologies"),  # a space dropped
+            ("ZTE Deutschlnad GmbH", "ZTE Deutschland GmbH"),  # the slip in a generic word
+            ("ZTF Deutschland GmbH", "ZTE Deutschland GmbH"),  # the slip in the company's
+        ],
+    )
+    def test_slips_of_a_name(self, query: str, name: str) -> None:
+        """A name mistyped once, in a word that tells the company apart or in another, may be
+        the company's."""
+        assert may_be_slip(query, name)
+
+    @pytest.mark.parametrize(
+        ("query", "name"),
+        [
+            ("SAP Deutschland GmbH", "ZTE Deutschland GmbH"),
+            ("Dell Technologies Deutschland GmbH", "ZTE Deutschland GmbH"),
+            ("Telesat International Limited", "Norsat International Inc."),
+            ("Intelsat International Systems, LLC", "Norsat International Inc."),
+            ("Digital Technology Ltd", "Hangzhou Hikvision Digital Technology"),
+        ],
+    )
+    def test_names_sharing_only_generic_words(self, query: str, name: str) -> None:
+        """Another company whose name shares only the words many companies' names have (a
+        country, `International`, `Technology`) is no slip, however many letters are shared."""
+        assert not may_be_slip(query, name)
+
+    @given(st.sampled_from(_REGISTRY_NAMES), st.data())
+    def test_every_slip_of_a_registry_name_may_be_it(self, name: str, data: st.DataObject) -> None:
+        """One slip anywhere in a bundled registry name (its legal form included) is always
+        read as possibly that name, so a vendor master's mistyped record of a designated
+        company is never taken for another company by its distinctive words."""
+        slipped = data.draw(st.composite(lambda draw: _slipped(draw, name))())
+        assume(normalise_name(slipped))
+        assert may_be_slip(slipped, name), (slipped, name)
+
+    @given(company_names(), st.data())
+    def test_every_slip_of_a_company_name_may_be_it(self, name: str, data: st.DataObject) -> None:
+        """The same for generated company names (whose words are often generic)."""
+        slipped = data.draw(st.composite(lambda draw: _slipped(draw, name))())
+        assume(normalise_name(slipped))
+        assert may_be_slip(slipped, name), (slipped, name)
+
+    def test_drops_and_swaps_of_every_registry_name(self) -> None:
+        """Exhaustively, every character of every bundled registry name dropped, or swapped with
+        the next: each is possibly the name."""
+        for name in _REGISTRY_NAMES:
+            for i in range(len(name)):
+                for slipped in (
+                    name[:i] + name[i + 1 :],
+                    name[:i] + name[i + 1 : i + 2] + name[i] + name[i + 2 :],
+                ):
+                    if normalise_name(slipped):
+                        assert may_be_slip(slipped, name), (slipped, name)

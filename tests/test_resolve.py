@@ -414,6 +414,35 @@ class TestGivenVendorSimilar:
         assert self._decide(Vendor(id="huawei-technolo-ies", name="Acme Widgets")) is Effect.ALLOW
         assert self._decide(Vendor(id="v-1", name="Huawei Technolgies Co")) is Effect.REVIEW
 
+    def test_names_sharing_only_generic_words_are_other_companies(self) -> None:
+        """A vendor master's `SAP Deutschland GmbH` beside a designated `ZTE Deutschland GmbH`
+        is another company (allowed), while `ZTE Deutschlnad GmbH` may be it (review)."""
+        registry = Registry(
+            id="m",
+            version="1",
+            entities=[Entity(id="zte-de", name="ZTE Deutschland GmbH", country="DE")],
+            lists=[
+                DesignationList(
+                    id="covered",
+                    propagates="entity",
+                    entries=[Listing(entity="zte-de", added=D(2020, 1, 1))],
+                )
+            ],
+        )
+        rules = RuleSet(
+            id="covered",
+            version="1",
+            rules=[Rule(id="c", when=vendor.designated({"covered"}), effect=Effect.DENY)],
+        )
+        for name, effect in (
+            ("SAP Deutschland GmbH", Effect.ALLOW),
+            ("Dell Technologies Deutschland GmbH", Effect.ALLOW),
+            ("ZTE Deutschlnad GmbH", Effect.REVIEW),
+            ("ZTF Deutschland GmbH", Effect.REVIEW),
+        ):
+            p = Purchase(buyer=_BUYER, vendor=Vendor(id="v-1", name=name), date=D(2024, 1, 1))
+            assert rules.evaluate(p, registry=registry).effect is effect, name
+
     def test_codes_with_digits_are_not_slips(self) -> None:
         """Ids with digits are codes: `v-1024` is not a slip of a designated `v-1023`."""
         registry = Registry(

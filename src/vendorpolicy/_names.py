@@ -18,7 +18,7 @@ from typing import Protocol, runtime_checkable
 
 from vendorpolicy._resolution import Candidate, Match, MatchMethod
 
-__all__ = ["LEGAL_FORMS", "NameIndex", "Resolver", "normalise_name"]
+__all__ = ["GENERIC_WORDS", "LEGAL_FORMS", "NameIndex", "Resolver", "may_be_slip", "normalise_name"]
 
 #: Legal-form words removed from the end of a name (after punctuation is gone, so ``Co., Ltd.``
 #: is the two words ``co ltd`` and ``K.K.`` the one word ``kk``).
@@ -168,6 +168,109 @@ def normalise_name(name: str) -> str:
     'zt systems'
     """
     return " ".join(_strip_forms(_tokens(name)))
+
+
+#: Words that the names of many unrelated companies share: places (the country a subsidiary is
+#: registered in), and what companies of a trade call themselves. A name's *distinctive* words
+#: are its other words; two names that share only such words (``SAP Deutschland GmbH`` and ``ZTE
+#: Deutschland GmbH``) are not a slip of each other, however many letters they share.
+GENERIC_WORDS = frozenset(
+    {
+        # places
+        "africa", "america", "american", "americas", "asia", "asian", "australia",
+        "australian", "austria", "belgium", "benelux", "brasil", "brazil", "britain",
+        "british", "canada", "canadian", "china", "chinese", "danmark", "denmark",
+        "deutschland", "england", "espana", "europe", "european", "finland", "france",
+        "french", "german", "germany", "global", "hong", "india", "international", "ireland",
+        "italia", "italy", "japan", "japanese", "kong", "korea", "mexico", "nederland",
+        "netherlands", "new", "nippon", "nordic", "norge", "norway", "polska", "schweiz",
+        "singapore", "spain", "suisse", "sverige", "sweden", "switzerland", "taiwan", "uk",
+        "usa", "worldwide", "zealand",
+        # trades and kinds of company
+        "cloud", "communication", "communications", "device", "devices", "digital",
+        "electronic", "electronics", "engineering", "enterprise", "enterprises", "equipment",
+        "group", "holding", "holdings", "industrial", "industries", "investment",
+        "investments", "lab", "labs", "mobile", "network", "networks", "operations",
+        "products", "research", "security", "service", "services", "software", "solutions",
+        "systems", "tech", "technologies", "technology", "telecom", "telecommunications",
+        "trading",
+    }
+)  # fmt: skip
+#: Generic words and legal forms long enough that one slip of them is still read as the word.
+_GENERIC_LONG = tuple(w for w in GENERIC_WORDS | LEGAL_FORMS if len(w) >= 6)
+
+
+def _slips(a: str, b: str, limit: int) -> int:
+    """The number of slips (a character dropped, added or changed, or two neighbours swapped)
+    between ``a`` and ``b``, or ``limit + 1`` when it is more than ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before: list[int] | None = None
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if before is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        if min(current) > limit:
+            return limit + 1
+        before, previous = previous, current
+    return min(previous[-1], limit + 1)
+
+
+def _is_generic(word: str) -> bool:
+    if word in GENERIC_WORDS or word in LEGAL_FORMS:
+        return True
+    return len(word) >= 6 and any(_slips(word, g, 1) <= 1 for g in _GENERIC_LONG)
+
+
+def may_be_slip(query: str, name: str) -> bool:
+    """Whether the company name ``query`` may be ``name`` mistyped, read by the words that
+    tell companies apart: some run of the query's neighbouring words, written together, is
+    within a slip of a run of the name's that holds a distinctive word (within two slips where
+    that run has ten distinctive letters or more). The words are those of
+    :func:`normalise_name` before the legal forms are removed, which count as generic. A name
+    with no distinctive word may be any slip (only the whole names' similarity tells); a query
+    with words but none distinctive shares only generic words with the name, and is no slip of
+    it. Runs written together let a space dropped or added (``Hik Vision``,
+    ``AOKaspersky Lab``) count as the slip it is.
+    """
+    readings = _readings(name)
+    if not any(not _is_generic(w) for words in readings for w in words):
+        return True
+    mine = _readings(query)
+    if not any(not _is_generic(w) for words in mine for w in words):
+        return not any(mine)
+    runs = {
+        "".join(words[i:j])
+        for words in mine
+        for i in range(len(words))
+        for j in range(i + 1, len(words) + 1)
+    }
+    for words in readings:
+        marks = [not _is_generic(w) for w in words]
+        for i in range(len(words)):
+            letters = 0
+            for j in range(i, len(words)):
+                if marks[j]:
+                    letters += len(words[j])
+                if not letters:
+                    continue
+                run = "".join(words[i : j + 1])
+                limit = 2 if letters >= 10 else 1
+                if any(_slips(mine_run, run, limit) <= limit for mine_run in runs):
+                    return True
+    return False
+
+
+def _readings(name: str) -> list[list[str]]:
+    """The words of ``name`` with its legal forms and without them (as :func:`normalise_name`
+    reads them, CJK forms written on included)."""
+    words = _tokens(name)
+    normal = _strip_forms(list(words))
+    return [words] if normal == words else [words, normal]
 
 
 def _grams(key: str) -> set[str]:

@@ -14,7 +14,7 @@ import attrs
 
 from vendorpolicy._checks import tick, type_name
 from vendorpolicy._model import Buyer, Component, Purchase, Vendor
-from vendorpolicy._names import Resolver
+from vendorpolicy._names import Resolver, may_be_slip
 from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Candidate, Match, MatchMethod, Resolution, ResolvedPurchase
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
@@ -97,6 +97,16 @@ def resolve_suppliers(  # noqa: PLR0917 - the purchase's fields, in order
 #: with one below (`Nordic Networks AB` 0.65 beside `Pacific Network Corp.`, `Acme Networks
 #: Inc.` 0.55).
 SIMILAR = 0.68
+
+
+def _slip_of(match: Match, candidate: Candidate) -> bool:
+    """Whether ``candidate`` may be the entity ``match``'s name meant, mistyped: it scores
+    :data:`SIMILAR` or more, and the two names' distinctive words are within a slip (see
+    :func:`~vendorpolicy._names.may_be_slip`): `SAP Deutschland GmbH` (0.71 beside `ZTE
+    Deutschland GmbH`) and `Telesat International Limited` (0.78 beside `Norsat International
+    Inc.`) share only words many companies' names have."""
+    return candidate.score >= SIMILAR and may_be_slip(match.query, candidate.name)
+
 
 #: Per registry (by identity, dropped with it): its ids without digits, under each of their
 #: forms with one character left out (and themselves), to find an id one slip away.
@@ -196,7 +206,7 @@ class _Run:
         # Similar means a slip of the name (`SIMILAR`), not a word shared with it.
         said = [m for m in matches if m.ambiguous or len(matches) == 1 or m is not matches[0]]
         candidates: set[str] = {
-            c.entity for m in said for c in m.candidates if c.score >= SIMILAR
+            c.entity for m in said for c in m.candidates if _slip_of(m, c)
         } | set(named)
         risky = sorted(e for e in candidates if e in registry and self._reached(e))
         if not risky:
@@ -299,7 +309,9 @@ class _Run:
             # similar names only when no name is given. Designations the caller states do not
             # keep it: the SQL form resolves a vendor by its id alone, and must agree.
             said = lookups[1:] or lookups
-            similar = {c.entity for _, r in said for c in r.match.candidates if c.score >= SIMILAR}
+            similar = {
+                c.entity for _, r in said for c in r.match.candidates if _slip_of(r.match, c)
+            }
             if not lookups[1:]:  # the id alone: a registry id one slip away is similar too
                 similar |= id_variants(self.registry, given.id)
             risky = sorted(e for e in similar if e in self.registry and self._reached(e))
