@@ -245,6 +245,20 @@ def bool_validator(instance: object, attribute: attrs.Attribute[Any], value: obj
         check_bool(value, where(instance, attribute))
 
 
+def expect_type(value: object, cls: type[T], path: str, *, hint: str | None = None) -> T:
+    """``value``, when it is a ``cls``; else the library's type error at ``path`` (``expected
+    a RuleSet, got str `x```), with ``hint``: the argument check of a public function."""
+    if not isinstance(value, cls):
+        name = cls.__name__
+        article = "an" if name[:1].lower() in "aeiou" else "a"
+        raise PredicateTypeError(
+            f"expected {article} {name}, got {type_name(value)} {tick(value)}",
+            path=path,
+            hint=hint,
+        )
+    return value
+
+
 def instance_of(cls: type[Any], *, optional: bool = False) -> Callable[[Any, Any, Any], None]:
     """Like ``attrs.validators.instance_of`` but raising the library's error with the path."""
 

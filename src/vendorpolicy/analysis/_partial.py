@@ -27,7 +27,14 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
-from vendorpolicy._checks import check_id, instance_of, optional_date_validator, tick, type_name
+from vendorpolicy._checks import (
+    check_id,
+    expect_type,
+    instance_of,
+    optional_date_validator,
+    tick,
+    type_name,
+)
 from vendorpolicy._decision import Decision
 from vendorpolicy._model import (
     Buyer,
@@ -328,17 +335,13 @@ def residual(rule_set: RuleSet, partial: Partial, *, registry: Registry | None =
     designations are then left to it. The agreement holds under the default
     ``outside_vocabulary="error"``.
     """
-    if not isinstance(rule_set, RuleSet):
-        raise PredicateTypeError(
-            f"expected a RuleSet, got {type_name(rule_set)} {tick(rule_set)}",
-            path="residual(rule_set)",
-        )
-    if not isinstance(partial, Partial):
-        raise PredicateTypeError(
-            f"expected a Partial, got {type_name(partial)} {tick(partial)}",
-            path="residual(partial)",
-            hint="fix parts of a purchase with `Partial(buyer=..., date=...)`",
-        )
+    expect_type(rule_set, RuleSet, "residual(rule_set)")
+    expect_type(
+        partial,
+        Partial,
+        "residual(partial)",
+        hint="fix parts of a purchase with `Partial(buyer=..., date=...)`",
+    )
     fixed = _fixed(partial, registry is not None)
     done: dict[str, RuleSet] = {}
 

@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
-from vendorpolicy._checks import tick, type_name
+from vendorpolicy._checks import expect_type, tick
 from vendorpolicy._decision import Decision
 from vendorpolicy._engine import interpret
 from vendorpolicy._model import Component, Effect, FactValue, Money, Purchase
@@ -50,7 +50,6 @@ from vendorpolicy._vocabulary import FactLocation, Vocabulary, show_value
 from vendorpolicy.errors import (
     EvaluationError,
     InvalidValueError,
-    PredicateTypeError,
     VendorPolicyError,
 )
 
@@ -270,16 +269,8 @@ def candidates(
 ) -> tuple[Change, ...]:
     """Every single change :func:`what_if` considers for ``purchase`` under ``rule_set``
     (see the module's description), each to a value other than the stated one."""
-    if not isinstance(rule_set, RuleSet):
-        raise PredicateTypeError(
-            f"expected a RuleSet, got {type_name(rule_set)} {tick(rule_set)}",
-            path="candidates(rule_set)",
-        )
-    if not isinstance(purchase, Purchase):
-        raise PredicateTypeError(
-            f"expected a Purchase, got {type_name(purchase)} {tick(purchase)}",
-            path="candidates(purchase)",
-        )
+    expect_type(rule_set, RuleSet, "candidates(rule_set)")
+    expect_type(purchase, Purchase, "candidates(purchase)")
     return tuple(_candidates(_Gathered(rule_set), purchase, as_of))
 
 
