@@ -726,6 +726,15 @@ def _why_allowed(  # noqa: PLR0917 - the corruption and its context, each read
         # is an independent company as far as any check can tell. Counted apart, not as a
         # finding: the registry, not the purchase, should hold such an owner.
         return "allowed, a stated owner removed"
+    if (
+        kind in ("remove", "null", "empty")
+        and path == "$.vendor.name"
+        and _vendor_record(data, pool)
+    ):
+        # A vendor-master record (an id the registry does not know, no supplier text) that only
+        # its name identified is, without the name, a vendor no check could tell from an
+        # unlisted one. Counted apart, as a removed owner is.
+        return "allowed, the name of a vendor record removed"
     if (kind in ("remove", "null") or (kind == "empty" and _is_facts(path))) and (
         _defined_absence(rule_set, data, path, pool)
     ):
@@ -734,6 +743,16 @@ def _why_allowed(  # noqa: PLR0917 - the corruption and its context, each read
         # none"), so removing them is a purchase that claims less.
         return "allowed, absence defined by the pack"
     return None
+
+
+def _vendor_record(data: dict[str, Any], pool: Pools) -> bool:
+    """Whether ``data`` names its vendor only by a vendor record: an id that is no registry id,
+    with no supplier text beside it."""
+    vendor = data.get("vendor")
+    if not isinstance(vendor, dict) or data.get("supplier"):
+        return False
+    known = {e.id for e in pool.registry.entities}
+    return vendor.get("id") not in known
 
 
 def _another_valid_value(rule_set: RuleSet, data: dict[str, Any], path: str) -> bool:

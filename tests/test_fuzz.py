@@ -401,3 +401,36 @@ def test_undeclared_parts_are_an_absence_the_pack_defines() -> None:
     assert decide(purchase_from_dict(removed), registry=pool.registry).effect is Effect.ALLOW
     assert fuzz._defined_absence(rules, data, "$.components", pool)
     assert not fuzz._defined_absence(rules, data, "$.components[0].vendor.id", pool)
+
+
+def test_a_vendor_records_name_removed_is_counted_apart() -> None:
+    """A vendor-master record that only its name identifies (Norsat, a Hytera subsidiary) is
+    denied; with the name removed it is an unlisted vendor, which the campaign counts apart
+    rather than as a silent allow. A registry id, or supplier text, still identifies the
+    vendor without the name, so there the exemption does not apply."""
+    from types import SimpleNamespace
+
+    from vendorpolicy import Effect, bundled_registry, packs
+
+    fuzz = _campaign()
+    pool = SimpleNamespace(registry=bundled_registry())
+    rules = packs.load("us-ndaa-889")
+    data = {
+        "buyer": {"id": "dod", "public": True, "sector": "defence", "country": "US"},
+        "vendor": {"id": "v-4410", "name": "Norsat International Inc.", "country": "CA"},
+        "category": "telecom",
+        "date": "2021-03-01",
+        "purpose": "national-security",
+        "components": [],
+        "facts": {"uses-covered-equipment": False},
+    }
+    decide = rules.evaluate
+    assert decide(purchase_from_dict(data), registry=pool.registry).effect is Effect.DENY
+    nameless = {**data, "vendor": {"id": "v-4410", "country": "CA"}}
+    decision = decide(purchase_from_dict(nameless), registry=pool.registry)
+    assert decision.effect is Effect.ALLOW
+    why = fuzz._why_allowed(rules, decision, "remove", "$.vendor.name", data, nameless, pool)
+    assert why == "allowed, the name of a vendor record removed"
+    assert not fuzz._vendor_record({**data, "vendor": {"id": "norsat"}}, pool)
+    assert not fuzz._vendor_record({**data, "supplier": "Norsat International Inc."}, pool)
+    assert fuzz._why_allowed(rules, decision, "typo", "$.vendor.name", data, nameless, pool) is None

@@ -280,7 +280,8 @@ class TestConflicts:
 class TestStatedParent:
     def test_parent_kept_where_the_registry_knows_no_owner(self) -> None:
         """ZTE USA is only an affiliate of ZTE in the registry; a purchase stating ZTE as its
-        parent keeps that parent (identified), so ownership rules see it (it was dropped)."""
+        parent keeps that parent (identified, with the registry's owners above it: ZTE's
+        controlling shareholder), so ownership rules see it (it was dropped)."""
         purchase = Purchase(
             buyer=_BUYER,
             vendor=Vendor(id="zte-usa", parent=Vendor(id="zte")),
@@ -289,7 +290,11 @@ class TestStatedParent:
         )
         resolved = bundled_registry().resolve(purchase)
         assert resolved.purchase.vendor is not None
-        assert [v.id for v in resolved.purchase.vendor.lineage] == ["zte-usa", "zte"]
+        assert [v.id for v in resolved.purchase.vendor.lineage] == [
+            "zte-usa",
+            "zte",
+            "zhongxingxin",
+        ]
         assert "us.889.covered" in resolved.purchase.vendor.lineage[1].designations
         assert [r.subject for r in resolved.resolutions] == ["vendor", "vendor.parent"]
         assert "stated parent `zte` is kept" in resolved.resolutions[0].note
