@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import re
 from typing import Any
+from unittest import mock
 
 import attrs
 import pytest
@@ -34,7 +35,7 @@ from vendorpolicy import (
     purchase,
     vendor,
 )
-from vendorpolicy._sql import compile_query, to_sql
+from vendorpolicy._sql import _masks, compile_query, to_sql
 from vendorpolicy._sql._vocab import near_columns
 from vendorpolicy._vocabcheck import checker_for
 from vendorpolicy.errors import InvalidValueError, VocabularyError
@@ -291,8 +292,45 @@ class TestAgreement:
         )
         duck = to_sql(rule_set)
         assert "vp_masks AS (" in duck
+        assert re.search(r"AS vp_s\b", duck)  # (the determining keys looked up per set)
         assert "CASE vp_vendor_country WHEN 'CN' THEN 2 ELSE" in duck
         assert "vp_masks" not in to_sql(rule_set, dialect="postgres")
+
+    @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        st.lists(_field_rule_sets(), min_size=1, max_size=3),
+        st.lists(_AT_THE_EDGES, min_size=5, max_size=25),
+        _DATES,
+        st.booleans(),
+    )
+    def test_determining_lists_by_set_agree(self, layers, ps, as_of, small) -> None:
+        """The determining keys looked up per set of surely applying rules (``vp_s``) are the
+        interpreter's, over one to three layers of rules on shared fields (a first-match one
+        among them, whose keys are built on the row); and so are those built on the row when
+        the sets would take too large tables (here: any table at all). One effect in the first
+        layer, two in the others, so that several rules share each one's list."""
+        layers = [
+            attrs.evolve(
+                layer,
+                rules=[
+                    attrs.evolve(r, effect=("deny", "warn")[i * j % 2])
+                    for j, r in enumerate(layer.rules)
+                ],
+            )
+            for i, layer in enumerate(layers)
+        ]
+        below = tuple(
+            attrs.evolve(layer, id=f"l{i}", combining=("first-match" if i == 2 else "most-severe"))
+            for i, layer in enumerate(layers[1:], start=1)
+        )
+        rule_set = attrs.evolve(layers[0], includes=below)
+        limit = 0 if small else _masks.MAX_STATES
+        with mock.patch.object(_masks, "MAX_STATES", limit):
+            sql = to_sql(rule_set, as_of=as_of)
+            rows = _screen(rule_set, ps, as_of=as_of)
+        if small:
+            assert not re.search(r"AS vp_s\b", sql)
+        _agree(rule_set, ps, rows, as_of=as_of)
 
     @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
     @given(rule_sets(), _ROWS, _DATES)

@@ -61,7 +61,7 @@ from vendorpolicy._predicates import (
 from vendorpolicy._registry import Registry
 from vendorpolicy._rules import Combining, Rule, RuleSet
 from vendorpolicy._sql._dialect import Dialect, dialect_named, literal, quote
-from vendorpolicy._sql._masks import MaskPlan
+from vendorpolicy._sql._masks import MaskPlan, SetPlan
 from vendorpolicy._sql._vocab import ISO_DATE as _ISO_DATE
 from vendorpolicy._sql._vocab import VocabularySql, cell_terms, cell_values
 from vendorpolicy._vocabcheck import checker_for
@@ -214,6 +214,8 @@ class _Compiler:
         self.buyer_atoms: dict[Predicate, int] = {}
         #: The rules' truths as bit masks (DuckDB; see ``_sql._masks``), once the query is built.
         self.plan: MaskPlan | None = None
+        #: The sets of surely applying rules of the grouped layers, numbered (DuckDB).
+        self.sets: SetPlan | None = None
         #: (layer, rule, global index), in the order of the layers and their rules.
         self.rules: list[tuple[RuleSet, Rule, int]] = []
         for layer in rule_set.layers():
@@ -546,7 +548,15 @@ class _Compiler:
                 decimal=_decimal,
                 fact_column=self.fact_column,
             )
-            masked = [("vp_codes", self.plan.codes()), ("vp_masks", self.plan.masks())]
+            grouped = [
+                k for _, layer, rules in self._layers() if _grouped(layer, rules) for _, k in rules
+            ]
+            masks = self.plan.masks()
+            if grouped:
+                self.sets = self.plan.sets(grouped)
+                if self.sets is not None:
+                    masks.append(self.sets.code())
+            masked = [("vp_codes", self.plan.codes()), ("vp_masks", masks)]
         decide = [
             ("vp_atoms", self._atoms()),
             *masked,
@@ -963,10 +973,7 @@ class _Compiler:
         keys = []
         for index, layer, rules in layers:
             top = f"L{index}_e = vp_e"
-            grouped = layer.combining is not Combining.FIRST_MATCH and not any(
-                r.cases for r, _ in rules
-            )
-            groups = _by_effect(rules) if grouped else {}
+            groups = _by_effect(rules) if _grouped(layer, rules) else {}
             if groups:
                 # (a rule of a group decides when it applies and its effect is the layer's)
                 deciders = [f"(L{index}_e = {e} AND g{index}_{e} IS TRUE)" for e in groups]
@@ -980,16 +987,19 @@ class _Compiler:
             if groups:
                 # The determining rules: those of the group of the layer's effect that apply,
                 # built only for a row where one does.
+                # (DuckDB: the list worked out per set of rules that surely apply, looked up)
                 whens = []
                 for e, members in sorted(groups.items()):
-                    named = [
-                        f"CASE WHEN a{k} THEN {literal(f'{layer.id}/{r.id}')} END"
-                        for r, k in members
-                    ]
-                    whens.append(
-                        f"WHEN L{index}_e = {e} AND g{index}_{e} IS TRUE "
-                        f"THEN {d.joined_keys(named)}"
-                    )
+                    if self.sets is not None:
+                        keyed = [(k, literal(f"{layer.id}/{r.id}")) for r, k in members]
+                        listed = self.sets.lists(keyed)
+                    else:
+                        named = [
+                            f"CASE WHEN a{k} THEN {literal(f'{layer.id}/{r.id}')} END"
+                            for r, k in members
+                        ]
+                        listed = d.joined_keys(named)
+                    whens.append(f"WHEN L{index}_e = {e} AND g{index}_{e} IS TRUE THEN {listed}")
                 keys.append(f"CASE WHEN NOT {top} THEN NULL {' '.join(whens)} END")
                 continue
             for (rule, _), decider in zip(rules, deciders, strict=True):
@@ -1094,6 +1104,12 @@ def _missing_list(d: Dialect, missing: Sequence[tuple[str, str]]) -> str:
     if varying:
         return d.distinct_sorted(items + varying)
     return d.without_nulls(items)
+
+
+def _grouped(layer: RuleSet, rules: Sequence[tuple[Rule, int]]) -> bool:
+    """Whether a layer's determining rules are those of its effect's group that surely apply
+    (a layer that is not first-match, with no rule with cases)."""
+    return layer.combining is not Combining.FIRST_MATCH and not any(r.cases for r, _ in rules)
 
 
 def _by_effect(rules: Sequence[tuple[Rule, int]]) -> dict[int, list[tuple[Rule, int]]]:

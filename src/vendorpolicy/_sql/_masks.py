@@ -51,10 +51,14 @@ from vendorpolicy._rules import Rule
 from vendorpolicy._sql._dialect import literal
 from vendorpolicy._sql._vocab import cell_values
 
-__all__ = ["MaskPlan"]
+__all__ = ["MaskPlan", "SetPlan"]
 
 #: Rules per mask word (a ``HUGEINT``, whose top bits stay clear).
 WORD = 120
+#: The most states a set plan may reach after a field, and entries in all its tables: past
+#: either, the query builds the lists on the row instead (see ``MaskPlan.sets``).
+MAX_STATES = 4096
+MAX_ENTRIES = 65536
 
 Truth = bool | None
 #: A class of a field: what the atoms over that field are evaluated on.
@@ -445,6 +449,81 @@ class MaskPlan:
         may = " OR ".join(f"(vp_P{w} & {m}) <> 0" for w, m in sorted(by_word.items()))
         return f"CASE WHEN {sure} THEN TRUE WHEN {may} THEN CAST(NULL AS BOOLEAN) ELSE FALSE END"
 
+    def sets(self, relevant: Sequence[int]) -> SetPlan | None:
+        """The row's set of surely applying rules among ``relevant`` as one small number
+        (``vp_s``), or ``None`` when it would take too large tables.
+
+        The set is the ``AND`` of each field's sure mask for the row's class, so it is found
+        one field at a time: a state is the set so far (at first the rules whose parts that
+        read nothing surely hold), and each field's table gives, for a state and the field's
+        code, the next state. Only the states that some classes reach are numbered, worked
+        out here; the fields are taken in the order that keeps the fewest states. A list
+        column that depends only on the set (the determining keys) is then a lookup of the
+        list worked out once per state, instead of a list built on every row."""
+        wanted = sum(1 << k for k in relevant)
+        start = wanted & sum(1 << k for k in range(self.count) if self._constant[k] is True)
+        fields: list[tuple[str, list[int]]] = []
+        for key, (name, field) in self._fields.items():
+            sure = []
+            for cls in field.classes:
+                truths = [k for k in relevant if self._truth(k, key, cls) is True]
+                sure.append(sum(1 << k for k in truths))
+            if len(set(sure)) > 1:  # (a field all of whose classes agree tells nothing)
+                fields.append((name, sure))
+        states = [start]
+        steps: list[tuple[str, int, list[int]]] = []
+        entries = 0
+        while fields:
+            best: tuple[int, int] | None = None
+            for i, (_, sure) in enumerate(fields):
+                reached = len({s & m for s in states for m in sure})
+                if best is None or reached < best[0]:
+                    best = (reached, i)
+            assert best is not None
+            name, sure = fields.pop(best[1])
+            numbered: dict[int, int] = {}
+            table = [numbered.setdefault(s & m, len(numbered)) for s in states for m in sure]
+            entries += len(table)
+            if len(numbered) > MAX_STATES or entries > MAX_ENTRIES:
+                return None
+            steps.append((name, len(sure), table))
+            states = list(numbered)
+        return SetPlan(steps, states) if len(states) <= MAX_STATES else None
+
     def unsure(self) -> str:
         """Whether some rule is unknown (may apply, not surely: ``T`` is within ``P``)."""
         return " OR ".join(f"vp_P{w} <> vp_T{w}" for w in range(self.words))
+
+
+class SetPlan:
+    """A rule set's sets of surely applying rules, numbered (see ``MaskPlan.sets``)."""
+
+    def __init__(self, steps: Sequence[tuple[str, int, list[int]]], states: list[int]) -> None:
+        #: Per field in order: its code's column, its count of classes, and its table.
+        self.steps = steps
+        #: Per final state (``vp_s``, from 0): the set, a bit per rule.
+        self.states = states
+
+    def code(self) -> str:
+        """``vp_s``: the state after every field, each field's table indexed by the state
+        before it and the field's code (from 1)."""
+        state = "0"
+        for name, classes, table in self.steps:
+            index = name if state == "0" else f"{state} * {classes} + {name}"
+            state = f"([{', '.join(map(str, table))}]::INTEGER[])[{index}]"
+        return f"{state} AS vp_s"
+
+    def lists(self, keys: Sequence[tuple[int, str]]) -> str:
+        """The list of the ``keys`` (rule, SQL text) whose rule is in the row's set, in their
+        order: the distinct lists, and per state which one."""
+        lists: dict[str, int] = {}
+        which = []
+        for state in self.states:
+            items = ", ".join(text for k, text in keys if state >> k & 1)
+            which.append(lists.setdefault(f"[{items}]", len(lists) + 1))
+        if len(lists) == 1:
+            return f"{next(iter(lists))}::VARCHAR[]"
+        return (
+            f"([{', '.join(lists)}]::VARCHAR[][])"
+            f"[([{', '.join(map(str, which))}]::INTEGER[])[vp_s + 1]]"
+        )
