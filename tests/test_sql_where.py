@@ -76,7 +76,7 @@ _CONSTANTS = st.sampled_from(["TRUE", "FALSE", "NULL", "CAST(NULL AS BOOLEAN)"])
 def _expressions() -> st.SearchStrategy[tuple[str, str]]:
     """Boolean (``b``) and integer (``i``) SQL expressions over the grid's columns, built of
     what the compiler writes: the connectives, IS tests, CASE, IN, comparisons, COALESCE,
-    GREATEST and LEAST, and text concatenation tested for NULL."""
+    GREATEST and LEAST, text concatenation tested for NULL, and functions of text."""
     leaves = st.one_of(
         st.sampled_from(["p", "q", "r"]).map(lambda c: ("b", c)),
         _CONSTANTS.map(lambda c: ("b", c)),
@@ -117,6 +117,10 @@ def _expressions() -> st.SearchStrategy[tuple[str, str]]:
                 st.lists(i, min_size=1, max_size=3),
             ).map(lambda t: ("i", f"{t[0]}({', '.join(t[1])})")),
             st.tuples(texts, texts).map(lambda t: ("b", f"(('m' || {t[0]} || {t[1]}) IS NULL)")),
+            st.tuples(texts, texts).map(
+                lambda t: ("b", f"(concat_ws(';', {t[0]}, {t[1]}, NULL) IS NULL)")
+            ),
+            texts.map(lambda t: ("i", f"strlen({t})")),
         )
 
     return st.recursive(leaves, grow, max_leaves=12)
@@ -183,6 +187,8 @@ class TestFolding:
             ("COALESCE(NULL, 2, n)", "2"),
             ("'a' || NULL", "NULL"),
             ("('a' || s || 'b') IS NULL", "s IS NULL"),
+            ("strlen(CAST(NULL AS VARCHAR)) = 10", "NULL"),
+            ("concat_ws('; ', NULL, s, NULL)", "concat_ws('; ', s)"),
         ],
     )
     def test_known_folds(self, text: str, folded: str) -> None:
@@ -192,7 +198,7 @@ class TestFolding:
     @pytest.mark.parametrize(
         ("text", "folded"),
         [
-            ("NULL", "FALSE"),
+            ("NULL OR p", "p"),
             ("p AND NULL", "FALSE"),
             ("(p OR q) IS TRUE", "p OR q"),
             ("CASE WHEN p THEN TRUE END", "p"),
