@@ -353,6 +353,21 @@ class TestCatalogFolded:
             rule_set, partial, rows, {Effect.ALLOW}
         )
 
+    @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(_catalog_cases())
+    def test_a_catalog_of_fewer_columns(self, case: Any) -> None:
+        """A catalog of vendor ids and categories alone (`columns=`): its rows are vendors
+        of no stated country or designation, and are selected as the interpreter has it."""
+        rule_set, partial, rows = case
+        rows = [(None if v is None else Vendor(id=v.id), c) for v, c in rows]
+        con = duckdb.connect()
+        _catalog_table(con, rows)
+        con.execute("CREATE TABLE narrow AS SELECT row, vendor_id, category FROM catalog")
+        con.unregister("catalog")
+        con.execute("ALTER TABLE narrow RENAME TO catalog")
+        where = to_sql_where(rule_set, partial, columns=["vendor_id", "category"])
+        assert _selected(con, where) == _interpreted(rule_set, partial, rows, {Effect.ALLOW})
+
     @pytest.mark.parametrize("name", ["us-ndaa-889", "jp-2018", "uk-telecoms"])
     def test_a_pack_catalog(self, name: str) -> None:
         """On a pack, for a public buyer, the folded condition is shorter than the compiled
@@ -465,6 +480,12 @@ class TestArguments:
         with pytest.raises(PredicateTypeError, match=r"expected a Registry, got dict") as e:
             to_sql_where(rules, Partial(buyer=_MINISTRY), registry={})  # type: ignore[arg-type]
         assert e.value.path == "to_sql_where(registry)"
+
+    def test_an_unknown_column_is_named(self) -> None:
+        rules = RuleSet(id="t", version="1", rules=[])
+        with pytest.raises(InvalidValueError, match="a catalog has no column `price`") as e:
+            to_sql_where(rules, Partial(buyer=_MINISTRY), columns=["category", "price"])
+        assert e.value.path == "to_sql_where(columns)[1]"
 
     def test_vendor_ids_need_a_registry(self) -> None:
         rules = RuleSet(id="t", version="1", rules=[])

@@ -526,6 +526,12 @@ _IS_NEGATED = {
 }  # fmt: skip
 
 
+#: The IS tests each one is implied by (``x IS FALSE`` implies ``x IS NOT TRUE``).
+_STRONGER = {"NOT TRUE": ("FALSE", "NULL"), "NOT FALSE": ("TRUE", "NULL")}
+#: The IS tests each one implies.
+_WEAKER = {"FALSE": ("NOT TRUE",), "TRUE": ("NOT FALSE",), "NULL": ("NOT TRUE", "NOT FALSE")}
+
+
 def _const(n: Node) -> bool:
     return isinstance(n, Lit)
 
@@ -663,6 +669,20 @@ class Folder:
             for b in out
             if not (isinstance(b, Junction) and b.op == dual and any(x in out for x in b.args))
         ]
+        # Of two IS tests of one value where one implies the other (x IS FALSE, x IS NOT
+        # TRUE), AND keeps the stronger and OR the weaker.
+        tests = {(b.arg, b.test) for b in out if isinstance(b, Is)}
+        out = [
+            b
+            for b in out
+            if not (
+                isinstance(b, Is)
+                and any(
+                    (b.arg, other) in tests
+                    for other in (_STRONGER if op == "AND" else _WEAKER).get(b.test, ())
+                )
+            )
+        ]
         if nulls:
             out.append(NULL)  # (NULL AND x is FALSE or NULL: kept, once)
         if not out:
@@ -681,6 +701,12 @@ class Folder:
             return Cmp(_NEGATED[arg.op], arg.left, arg.right)
         if isinstance(arg, In):
             return In(arg.arg, arg.items, not arg.negated)
+        if isinstance(arg, Junction) and all(isinstance(a, (Is, Cmp, In)) for a in arg.args):
+            # De Morgan, when each operand is negated in place and that is no longer
+            dual = "OR" if arg.op == "AND" else "AND"
+            flipped = self._junction(dual, [self._not(a, False) for a in arg.args], truth)
+            if len(write(flipped)) <= len(write(Not(arg))):
+                return flipped
         return Not(arg)
 
     def _is(self, arg: Node, test: str, truth: bool) -> Node:
