@@ -121,6 +121,16 @@ def _expressions() -> st.SearchStrategy[tuple[str, str]]:
                 lambda t: ("b", f"(concat_ws(';', {t[0]}, {t[1]}, NULL) IS NULL)")
             ),
             texts.map(lambda t: ("i", f"strlen({t})")),
+            st.lists(
+                st.one_of(
+                    texts,
+                    st.just("''"),
+                    texts.map(lambda t: f"'m' || {t}"),
+                    st.tuples(b, texts).map(lambda t: f"CASE WHEN {t[0]} THEN 'm' || {t[1]} END"),
+                ),
+                min_size=1,
+                max_size=3,
+            ).map(lambda ms: ("b", f"(NULLIF(concat_ws('; ', {', '.join(ms)}), '') IS NULL)")),
         )
 
     return st.recursive(leaves, grow, max_leaves=12)
@@ -189,6 +199,10 @@ class TestFolding:
             ("('a' || s || 'b') IS NULL", "s IS NULL"),
             ("strlen(CAST(NULL AS VARCHAR)) = 10", "NULL"),
             ("concat_ws('; ', NULL, s, NULL)", "concat_ws('; ', s)"),
+            (
+                "NULLIF(concat_ws('; ', 'a' || s, CASE WHEN p THEN 'b' END), '') IS NULL",
+                "s IS NULL AND p IS NOT TRUE",
+            ),
         ],
     )
     def test_known_folds(self, text: str, folded: str) -> None:

@@ -730,6 +730,14 @@ class Folder:
             spread = self._into_case(arg, lambda v: self._is(v, test, False), truth, Is(arg, test))
             if spread is not None:
                 return spread
+        messages = _messages(arg)
+        if messages is not None and test in ("NULL", "NOT NULL"):
+            # NULLIF(concat_ws(sep, m1, m2), '') of messages (each NULL or not empty) is NULL
+            # where every message is
+            parts = [self._is(m, test, False) for m in messages]
+            spread = self._junction("AND" if test == "NULL" else "OR", parts, truth)
+            if len(write(spread)) <= len(write(Is(arg, test))):
+                return spread
         if isinstance(arg, Binary) and arg.op == "||" and test in ("NULL", "NOT NULL"):
             parts = [self._is(p, test, False) for p in (arg.left, arg.right)]
             return self._junction("OR" if test == "NULL" else "AND", parts, truth)
@@ -1070,6 +1078,33 @@ def _values(e: Node) -> frozenset[int | None] | None:
             ceiling = min(max(x) for x in sure)
             out = frozenset(x for x in out if x is None or x <= ceiling)
     return out
+
+
+def _messages(n: Node) -> tuple[Node, ...] | None:
+    """The texts of ``NULLIF(concat_ws(sep, text...), '')`` when each is ``NULL`` or not
+    empty (else ``None``)."""
+    if not (isinstance(n, Call) and n.name.upper() == "NULLIF" and len(n.args) == 2):
+        return None
+    joined, empty = n.args
+    if empty != Lit("str", "", "''"):
+        return None
+    if not (isinstance(joined, Call) and joined.name.lower() == "concat_ws"):
+        return None
+    texts = joined.args[1:]
+    return texts if texts and all(_unempty(t) for t in texts) else None
+
+
+def _unempty(n: Node) -> bool:
+    """Whether the text ``n`` is surely ``NULL`` or not empty."""
+    if isinstance(n, Lit):
+        return _null(n) or (n.kind == "str" and n.value != "")
+    if isinstance(n, Binary) and n.op == "||":
+        return _unempty(n.left) or _unempty(n.right)
+    if isinstance(n, Case):
+        return all(_unempty(v) for _, v in n.whens) and (
+            n.otherwise is None or _unempty(n.otherwise)
+        )
+    return False
 
 
 def _conjuncts_or(condition: Node) -> tuple[Node, ...]:
