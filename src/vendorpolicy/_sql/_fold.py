@@ -526,6 +526,12 @@ _IS_NEGATED = {
 }  # fmt: skip
 
 
+#: The IS tests each one is implied by (``x IS FALSE`` implies ``x IS NOT TRUE``).
+_STRONGER = {"NOT TRUE": ("FALSE", "NULL"), "NOT FALSE": ("TRUE", "NULL")}
+#: The IS tests each one implies.
+_WEAKER = {"FALSE": ("NOT TRUE",), "TRUE": ("NOT FALSE",), "NULL": ("NOT TRUE", "NOT FALSE")}
+
+
 def _const(n: Node) -> bool:
     return isinstance(n, Lit)
 
@@ -596,7 +602,7 @@ class Folder:
 
     def _fold(self, n: Node, truth: bool) -> Node:
         if isinstance(n, Lit):
-            return FALSE if truth and _null(n) else n
+            return n  # (NULL as a truth is FALSE: as short written as it is)
         if isinstance(n, Name):
             if n.text in self.steps:
                 return self.fold(self.step(n.text), truth)
@@ -663,6 +669,20 @@ class Folder:
             for b in out
             if not (isinstance(b, Junction) and b.op == dual and any(x in out for x in b.args))
         ]
+        # Of two IS tests of one value where one implies the other (x IS FALSE, x IS NOT
+        # TRUE), AND keeps the stronger and OR the weaker.
+        tests = {(b.arg, b.test) for b in out if isinstance(b, Is)}
+        out = [
+            b
+            for b in out
+            if not (
+                isinstance(b, Is)
+                and any(
+                    (b.arg, other) in tests
+                    for other in (_STRONGER if op == "AND" else _WEAKER).get(b.test, ())
+                )
+            )
+        ]
         if nulls:
             out.append(NULL)  # (NULL AND x is FALSE or NULL: kept, once)
         if not out:
@@ -681,6 +701,12 @@ class Folder:
             return Cmp(_NEGATED[arg.op], arg.left, arg.right)
         if isinstance(arg, In):
             return In(arg.arg, arg.items, not arg.negated)
+        if isinstance(arg, Junction) and all(isinstance(a, (Is, Cmp, In)) for a in arg.args):
+            # De Morgan, when each operand is negated in place and that is no longer
+            dual = "OR" if arg.op == "AND" else "AND"
+            flipped = self._junction(dual, [self._not(a, False) for a in arg.args], truth)
+            if len(write(flipped)) <= len(write(Not(arg))):
+                return flipped
         return Not(arg)
 
     def _is(self, arg: Node, test: str, truth: bool) -> Node:
@@ -701,8 +727,16 @@ class Folder:
             positive = test in ("TRUE", "NOT FALSE")
             return arg if positive else self._not(arg, truth)
         if isinstance(arg, Case):
-            spread = self._into_case(arg, lambda v: self._is(v, test, False), truth)
+            spread = self._into_case(arg, lambda v: self._is(v, test, False), truth, Is(arg, test))
             if spread is not None:
+                return spread
+        messages = _messages(arg)
+        if messages is not None and test in ("NULL", "NOT NULL"):
+            # NULLIF(concat_ws(sep, m1, m2), '') of messages (each NULL or not empty) is NULL
+            # where every message is
+            parts = [self._is(m, test, False) for m in messages]
+            spread = self._junction("AND" if test == "NULL" else "OR", parts, truth)
+            if len(write(spread)) <= len(write(Is(arg, test))):
                 return spread
         if isinstance(arg, Binary) and arg.op == "||" and test in ("NULL", "NOT NULL"):
             parts = [self._is(p, test, False) for p in (arg.left, arg.right)]
@@ -715,11 +749,15 @@ class Folder:
             if found is not None:
                 return FALSE if truth and _null(found) else found
         if isinstance(left, Case) and isinstance(right, Lit):
-            spread = self._into_case(left, lambda v: self._cmp(op, v, right, False), truth)
+            spread = self._into_case(
+                left, lambda v: self._cmp(op, v, right, False), truth, Cmp(op, left, right)
+            )
             if spread is not None:
                 return spread
         if isinstance(right, Case) and isinstance(left, Lit):
-            spread = self._into_case(right, lambda v: self._cmp(op, left, v, False), truth)
+            spread = self._into_case(
+                right, lambda v: self._cmp(op, left, v, False), truth, Cmp(op, left, right)
+            )
             if spread is not None:
                 return spread
         return Cmp(op, left, right)
@@ -742,7 +780,8 @@ class Folder:
                 value = found if not negated else self._not(found, False)
                 return FALSE if truth and _null(value) else value
         if isinstance(arg, Case) and all(isinstance(i, Lit) for i in kept):
-            spread = self._into_case(arg, lambda v: self._in(v, kept, negated, False), truth)
+            plain = In(arg, tuple(kept), negated)
+            spread = self._into_case(arg, lambda v: self._in(v, kept, negated, False), truth, plain)
             if spread is not None:
                 return spread
         if len(kept) == 1:
@@ -781,7 +820,7 @@ class Folder:
         otherwise: Node = NULL
         for condition, value in n.whens:
             c = self.fold(condition, True)
-            if c == FALSE:
+            if c == FALSE or _null(c):
                 continue
             v = self.fold(value, truth)
             if c == TRUE:
@@ -795,11 +834,19 @@ class Folder:
 
     def _cased(self, whens: list[tuple[Node, Node]], otherwise: Node, truth: bool) -> Node:
         """A ``CASE`` of folded parts, simplified."""
-        if truth:
-            otherwise = FALSE if _null(otherwise) else otherwise
-            whens = [(c, FALSE if _null(v) else v) for c, v in whens]
+
+        def falsy(v: Node) -> bool:
+            return v == FALSE or (truth and _null(v))
+
+        if truth:  # (FALSE and NULL alike: NULL, the shorter, and no ELSE at all)
+            otherwise = NULL if falsy(otherwise) else otherwise
+            whens = [(c, NULL if falsy(v) else v) for c, v in whens]
         merged: list[tuple[Node, Node]] = []
+        seen: list[Node] = []
         for c, v in whens:
+            if c in seen:
+                continue  # (never reached: the same condition was not TRUE before)
+            seen.append(c)
             if merged and merged[-1][1] == v:
                 merged[-1] = (self._junction("OR", [merged[-1][0], c], True), v)
             else:
@@ -811,24 +858,28 @@ class Folder:
         # A boolean CASE whose last values are constants, as AND and OR of its conditions:
         # WHEN c THEN TRUE ELSE r is `c IS TRUE OR r`; WHEN c THEN FALSE ELSE r,
         # `c IS NOT TRUE AND r` (exact, r being NULL too).
+        # (kept as a CASE when that is shorter written)
+        as_case = Case(tuple(merged), otherwise)
         rest = otherwise
-        boolean = any(isinstance(v, Lit) and v.kind == "bool" for _, v in merged)
-        while merged and boolean and merged[-1][1] in (TRUE, FALSE):
+        boolean = truth or any(isinstance(v, Lit) and v.kind == "bool" for _, v in merged)
+        while merged and boolean and (merged[-1][1] == TRUE or falsy(merged[-1][1])):
             c, v = merged.pop()
             if v == TRUE:
                 rest = self._junction("OR", [self._is(c, "TRUE", truth), rest], truth)
             else:
                 rest = self._junction("AND", [self._is(c, "NOT TRUE", truth), rest], truth)
-        if not merged:
-            return rest
-        if truth and rest == FALSE:
-            rest = NULL  # (as good as FALSE here, and written as no ELSE at all)
-        return Case(tuple(merged), rest)
+        done = Case(tuple(merged), rest) if merged else rest
+        if done != as_case and len(write(done)) > len(write(as_case)):
+            return as_case
+        return done
 
-    def _into_case(self, case: Case, apply: Callable[[Node], Node], truth: bool) -> Node | None:
+    def _into_case(
+        self, case: Case, apply: Callable[[Node], Node], truth: bool, plain: Node
+    ) -> Node | None:
         """``apply`` put into the branches of ``case`` (``op(CASE WHEN c THEN v END)`` is
         ``CASE WHEN c THEN op(v) END``, ``op(NULL)`` for the missing ``ELSE``), when it folds
-        all branches but at most one to constants; else ``None``."""
+        all branches but at most one to constants and is no longer than ``plain``; else
+        ``None``."""
         outer = self.nonnull
         known = outer
         whens: list[tuple[Node, Node]] = []
@@ -847,7 +898,8 @@ class Folder:
         open_ += not isinstance(otherwise, Lit)
         if open_ > 1:
             return None
-        return self._cased(whens, otherwise, truth)
+        spread = self._cased(whens, otherwise, truth)
+        return spread if len(write(spread)) <= len(write(plain)) else None
 
     # --- integers (severities) ---
 
@@ -947,6 +999,12 @@ class Folder:
 
     def _call(self, name: str, args: list[Node], truth: bool) -> Node:
         upper = name.upper()
+        if name.lower() in _STRICT and any(_null(a) for a in args):
+            return FALSE if truth else NULL
+        if name.lower() == "concat_ws" and len(args) > 2:
+            # (which skips NULL: a NULL argument adds nothing; one is kept, for the syntax)
+            kept_args = [a for a in args[1:] if not _null(a)] or [NULL]
+            args = [args[0], *kept_args]
         if upper == "COALESCE":
             kept: list[Node] = []
             for a in args:
@@ -1020,6 +1078,33 @@ def _values(e: Node) -> frozenset[int | None] | None:
             ceiling = min(max(x) for x in sure)
             out = frozenset(x for x in out if x is None or x <= ceiling)
     return out
+
+
+def _messages(n: Node) -> tuple[Node, ...] | None:
+    """The texts of ``NULLIF(concat_ws(sep, text...), '')`` when each is ``NULL`` or not
+    empty (else ``None``)."""
+    if not (isinstance(n, Call) and n.name.upper() == "NULLIF" and len(n.args) == 2):
+        return None
+    joined, empty = n.args
+    if empty != Lit("str", "", "''"):
+        return None
+    if not (isinstance(joined, Call) and joined.name.lower() == "concat_ws"):
+        return None
+    texts = joined.args[1:]
+    return texts if texts and all(_unempty(t) for t in texts) else None
+
+
+def _unempty(n: Node) -> bool:
+    """Whether the text ``n`` is surely ``NULL`` or not empty."""
+    if isinstance(n, Lit):
+        return _null(n) or (n.kind == "str" and n.value != "")
+    if isinstance(n, Binary) and n.op == "||":
+        return _unempty(n.left) or _unempty(n.right)
+    if isinstance(n, Case):
+        return all(_unempty(v) for _, v in n.whens) and (
+            n.otherwise is None or _unempty(n.otherwise)
+        )
+    return False
 
 
 def _conjuncts_or(condition: Node) -> tuple[Node, ...]:

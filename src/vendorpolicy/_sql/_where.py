@@ -48,6 +48,7 @@ def to_sql_where(
     effects: Iterable[Effect | str] = (Effect.ALLOW,),
     dialect: str = "duckdb",
     table: str | None = None,
+    columns: Iterable[str] | None = None,
     registry: Registry | None = None,
     vendor_ids: Iterable[str] | None = None,
     fold: bool = True,
@@ -59,7 +60,8 @@ def to_sql_where(
     missing from the table, or ``NULL``), completed as ``Partial.complete`` completes it.
     It passes when the decision on that completion is one of ``effects`` (``allow`` by
     default) and the row is not refused (by the vocabulary check, say): the rows
-    ``analysis.may_buy`` gives. ``table`` qualifies the columns (``c`` for ``c."category"``).
+    ``analysis.may_buy`` gives. ``table`` qualifies the columns (``c`` for ``c."category"``);
+    ``columns`` are those of the four the table has (default: all four).
 
     With a ``registry``, each row's vendor is looked up in it by ``vendor_id`` as of the
     decision date (``fixed.decision_date``; without one, as the interpreter resolves an
@@ -98,6 +100,16 @@ def to_sql_where(
             )
         ids = [check_text(v, f"to_sql_where(vendor_ids)[{i}]") for i, v in enumerate(
             as_items(vendor_ids, "to_sql_where(vendor_ids)"))]  # fmt: skip
+    present = list(CATALOG_COLUMNS)
+    if columns is not None:
+        present = [str(c) for c in as_items(columns, "to_sql_where(columns)")]
+        for i, column in enumerate(present):
+            if column not in CATALOG_COLUMNS:
+                raise InvalidValueError(
+                    f"a catalog has no column {tick(column)}",
+                    path=f"to_sql_where(columns)[{i}]",
+                    hint="its columns are " + ", ".join(f"`{c}`" for c in CATALOG_COLUMNS),
+                )
     d = dialect_named(dialect, "to_sql_where(dialect)")
     wanted = []
     for i, effect in enumerate(effects if not isinstance(effects, str) else [effects]):
@@ -115,11 +127,10 @@ def to_sql_where(
         )
     rules = residual(rule_set, partial, registry=registry)
     compiler = _Compiler(rules, d, partial.as_of)
-    columns = [*CATALOG_COLUMNS, "buyer_public", "buyer_sector"]
     for name in partial.facts:  # (checked by the vocabulary as a row's facts are)
         if name not in compiler.facts:
             compiler.checked.setdefault(name, len(compiler.checked))
-    available = set(columns)
+    available = {*present, "buyer_public", "buyer_sector"}
     if partial.purpose is not None:
         available.add("purpose")
     steps: dict[str, str] = {}
