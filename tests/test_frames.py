@@ -81,6 +81,8 @@ class TestAgreement:
         got = frames.screen(frame, rule_set, as_of=as_of)
         assert list(got.index) == list(frame.index)
         assert got[list(frame.columns)].equals(frame)
+        for column in ("determining", "obligations", "missing_facts", "errors", "warnings"):
+            assert all(type(v) is list for v in got[column]), column  # lists, not arrays
         _agree(rule_set, ps, got, as_of)
 
     @_CHEAP

@@ -26,7 +26,7 @@ from vendorpolicy._mapping import ColumnMapping
 from vendorpolicy._registry import Registry
 from vendorpolicy._rules import RuleSet
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
-from vendorpolicy.extra.arrow import decision_table, screen_table
+from vendorpolicy.extra.arrow import decision_table
 
 # :func:`screen` adds DECISION_COLUMNS, in order: the fields of ``ScreenedColumns``.
 __all__ = ["DECISION_COLUMNS", "screen"]
@@ -57,29 +57,28 @@ def screen(
             hint='pass `prefix=` (such as `prefix="vp_"`) to name the decision columns apart',
         )
     table = _arrow(frame, kind)
+    # The decision columns straight from Arrow, without a Python object per row until the
+    # frame's own library takes them.
+    decided = decision_table(
+        rules, table, mapping=mapping, as_of=as_of, registry=registry, **options
+    )
     if kind == "polars":
         import polars as pl  # noqa: PLC0415 - the frame's own library
 
-        # The decision columns straight from Arrow, without a Python object per row.
-        decided = decision_table(
-            rules, table, mapping=mapping, as_of=as_of, registry=registry, **options
-        )
         return frame.with_columns(
             [
                 pl.Series(name, decided.column(i)).cast(pl.Utf8 if i < 3 else pl.List(pl.Utf8))
                 for i, name in enumerate(names)
             ]
         )
-    result = screen_table(rules, table, mapping=mapping, as_of=as_of, registry=registry, **options)
-    columns = {
-        name: list(getattr(result, field))
-        for name, field in zip(names, DECISION_COLUMNS, strict=True)
-    }
-    for name in names[3:]:
-        columns[name] = [list(v) for v in columns[name]]
     import pandas as pd  # noqa: PLC0415 - the frame's own library
 
-    added = pd.DataFrame(columns, index=frame.index)
+    # Text (None for an error row's basis) and lists of text, as Python values: a list column
+    # converted by pandas itself would hold NumPy arrays.
+    added = pd.DataFrame(
+        {name: decided.column(i).to_pylist() for i, name in enumerate(names)},
+        index=frame.index,
+    )
     return pd.concat([frame, added], axis=1)
 
 
