@@ -171,7 +171,7 @@ class Shape:
         """The record's cells from ``status`` to ``digest``, as a CSV result file has them."""
         if self._csv is None:
             record = self.record
-            self._csv = ",".join(_csv_quote(_csv_cell(record[c])) for c in RESULT_COLUMNS[2:15])
+            self._csv = ",".join([_cell_text(record[c]) for c in RESULT_COLUMNS[2:15]])
         return self._csv
 
     @property
@@ -195,6 +195,25 @@ class Shape:
             pieces.append(before)
         pieces.append(rest)
         return pieces
+
+
+#: The CSV text of record values seen (by type and value: ``True == 1``), for the shapes: most
+#: cells of one shape are those of others (the rule set's id, the rules' reasons...).
+_CELL_TEXTS: dict[tuple[type, Hashable], str] = {}
+
+
+def _cell_text(value: Any) -> str:
+    """``_csv_quote(_csv_cell(value))``, remembered."""
+    key = (type(value), tuple(value) if type(value) is list else value)
+    try:
+        found = _CELL_TEXTS.get(key)
+    except TypeError:  # pragma: no cover - record values are text, lists of text and flags
+        return _csv_quote(_csv_cell(value))
+    if found is None:
+        if len(_CELL_TEXTS) >= 1 << 12:
+            _CELL_TEXTS.clear()
+        found = _CELL_TEXTS[key] = _csv_quote(_csv_cell(value))
+    return found
 
 
 class RowScreener:
@@ -475,6 +494,14 @@ class RowScreener:
         :meth:`_fields` finds them (``None`` when it would not), the base of its masks and the
         number of its tail."""
         learnt = entry.extras.get(interval)
+        if learnt is None and self.cache is not None:
+            # The common case, as `_interval` has it: the party's resolution in this interval
+            # is known, and the content has met it in another interval.
+            found = self.lookups.get((entry.party, interval))
+            if found is not None and not found[0].may_settle:
+                learnt = entry.by_resolution.get(found[1])
+                if learnt is not None:
+                    entry.extras[interval] = learnt
         if learnt is None:
             learnt = self._interval(entry, when, interval)
             if learnt is None:
@@ -955,71 +982,315 @@ def _write(
     fmt: str,
     keep: tuple[str, ...],
 ) -> ScreeningSummary:
-    rule_set = screener.rule_set
-    csv_out = fmt == "csv"
-    if csv_out:
-        out.write(_csv_line([*RESULT_COLUMNS, *(_csv_cell(c) for c in keep)]))
-    tally = SummaryTally()
-    seen: list[Shape] = []
-    write = out.write
-    row = screener.row
-    dates: dict[Any, str] = {None: ""}
+    writer = _BulkWriter(screener, out, fmt, keep)
+    if writer.csv_out and screener.enabled:
+        # The CSV loop takes the rows while the fast path is on (see `_CsvLoop`).
+        rows, credit_memos = _CsvLoop(screener, keep).loop(
+            records, writer.write, writer.slow, writer.first, writer.dates, _SPECIAL.search
+        )
+        writer.rows += rows
+        writer.credit_memos += credit_memos
     quick = screener.quick()
     kept_at = screener.kept_at
-    special = _SPECIAL.search  # what makes an id cell need `_csv_cell` and quotes
-    rows = credit_memos = 0  # the rows written from a shape, added to the tally at the end
-    when: Any
-    for line, cells in records:
+    for line, cells in records:  # all of them, or those after the fast path was turned off
         fast = quick(cells) if cells is not None and screener.enabled else None
-        if fast is not None:
-            shape, pid, when, credit = fast
-            number = line
-            kept = {name: cells[j] for j, name in kept_at} if kept_at else {}  # type: ignore[index]
-        else:
-            got = row(line, cells)
-            if type(got) is list:
-                for result in got:
-                    tally.add(result)
-                    write(_ordinary_line(result, rule_set, csv_out, keep))
-                continue
-            shape, number, pid, when, credit, kept = got
+        if fast is None:
+            writer.slow(line, cells)
+            continue
+        shape, pid, when, credit = fast
+        kept = {name: cells[j] for j, name in kept_at} if kept_at else {}  # type: ignore[index]
+        writer.shaped(shape, line, pid, when, credit, kept)
+    return writer.summary()
+
+
+class _BulkWriter:
+    """Result records written one by one, from a shape or the ordinary way, and counted."""
+
+    def __init__(self, screener: RowScreener, out: TextIO, fmt: str, keep: tuple[str, ...]):
+        self.screener = screener
+        self.csv_out = fmt == "csv"
+        self.keep = keep
+        self.write = out.write
+        if self.csv_out:
+            self.write(_csv_line([*RESULT_COLUMNS, *(_csv_cell(c) for c in keep)]))
+        self.tally = SummaryTally()
+        self.seen: list[Shape] = []
+        #: The text of each decision date written.
+        self.dates: dict[Any, str] = {None: ""}
+        #: The rows written from a shape, and their credit memos (for the tally, at the end).
+        self.rows = self.credit_memos = 0
+
+    def first(self, shape: Shape) -> None:
+        """A shape's first row, counted."""
+        _first(self.tally, shape)
+        self.seen.append(shape)
+
+    def shaped(  # noqa: PLR0917 - a row's fields, as `RowScreener.row` gives them
+        self, shape: Shape, number: int, pid: str, when: Any, credit: bool, kept: dict[str, str]
+    ) -> None:
+        """A row written from its shape."""
         if shape.count == 0:
-            _first(tally, shape)
-            seen.append(shape)
+            self.first(shape)
         shape.count += 1
-        rows += 1
+        self.rows += 1
         if credit:
-            credit_memos += 1
-        if csv_out:
-            day = dates.get(when)
+            self.credit_memos += 1
+        if self.csv_out:
+            day = self.dates.get(when)
             if day is None:
-                day = dates[when] = when.isoformat()
+                day = self.dates[when] = when.isoformat()
             tail = ",true" if credit else ",false"
-            if keep:
-                tail += "," + ",".join(_csv_quote(_csv_cell(kept.get(c, ""))) for c in keep)
-            cell = _csv_quote(_csv_cell(pid)) if special(pid) else pid
-            write(f"{number},{cell},{shape.csv},{day}{tail}\n")
+            if self.keep:
+                tail += "," + ",".join(_csv_quote(_csv_cell(kept.get(c, ""))) for c in self.keep)
+            cell = _csv_quote(_csv_cell(pid)) if _SPECIAL.search(pid) else pid
+            self.write(f"{number},{cell},{shape.csv},{day}{tail}\n")
+            return
+        p = shape.json
+        self.write(
+            p[0]
+            + json.dumps(when.isoformat() if when is not None else None)
+            + p[1]
+            + ("true" if credit else "false")
+            + p[2]
+            + json.dumps(kept, ensure_ascii=False, sort_keys=True)
+            + p[3]
+            + str(number)
+            + p[4]
+            + json.dumps(pid, ensure_ascii=False)
+            + p[5]
+            + "\n"
+        )
+
+    def slow(self, line: int, cells: list[str] | None) -> bool:
+        """A row the quick path does not take, learnt or decided the ordinary way, and
+        written; whether the fast path is still on."""
+        got = self.screener.row(line, cells)
+        if type(got) is list:
+            rule_set = self.screener.rule_set
+            for result in got:
+                self.tally.add(result)
+                self.write(_ordinary_line(result, rule_set, self.csv_out, self.keep))
         else:
-            p = shape.json
-            write(
-                p[0]
-                + json.dumps(when.isoformat() if when is not None else None)
-                + p[1]
-                + ("true" if credit else "false")
-                + p[2]
-                + json.dumps(kept, ensure_ascii=False, sort_keys=True)
-                + p[3]
-                + str(number)
-                + p[4]
-                + json.dumps(pid, ensure_ascii=False)
-                + p[5]
-                + "\n"
-            )
-    tally.rows += rows
-    tally.credit_memos += credit_memos
-    for shape in seen:
-        _more(tally, shape, shape.count - 1)
-    return tally.summary()
+            self.shaped(*got)
+        return self.screener.enabled
+
+    def summary(self) -> ScreeningSummary:
+        tally = self.tally
+        tally.rows += self.rows
+        tally.credit_memos += self.credit_memos
+        for shape in self.seen:
+            _more(tally, shape, shape.count - 1)
+        return tally.summary()
+
+
+class _CsvLoop:
+    """``loop(records, write, slow, first, dates, special)``: :meth:`RowScreener.quick` and
+    the writing of a CSV result line from its shape, in one loop specialised to the
+    screener's layout, with the program's dynamic facets inlined. A row it does not take goes
+    to ``slow`` (`_BulkWriter.slow`); when ``slow`` says the fast path is off, the loop stops
+    and leaves the other records to the caller. It gives the rows written from a shape and
+    their credit memos. Each step is the quick path's, on the same tables, in the same order;
+    what it keeps of its own (per date cell, per key of classes) is what those tables gave.
+    """
+
+    def __init__(self, screener: RowScreener, keep: tuple[str, ...]) -> None:
+        assert screener.classifier is not None
+        self.screener = screener
+        self.keep = keep
+        classifier = screener.classifier
+        # The dynamic facets keyed by the date or the decision date alone: their classes are
+        # looked up once per date cell (with the cell's date, decision date, registry
+        # interval and the decision date's text), the others per row.
+        by_day = (
+            [f for f in classifier.dynamic_facets if f.expr in ("p.date", "when")]
+            if screener.date_at >= 0
+            else []
+        )
+        self.day_ids = classifier.ids("day_ids", by_day) if by_day else None
+        facets = [f for f in classifier.dynamic_facets if f not in by_day]
+        body, env, ids = classifier.body(
+            facets, errors=False, miss="if slow(line, cells):\n    continue\nbreak"
+        )
+        # A row's text is looked up by its lane's static classes and tail and its classes on
+        # the dynamic facets (small integers), as `quick` looks its shape up by classes.
+        key = "(sid, " + "".join(f"{x}, " for x in ids) + ("daily, " if by_day else "") + ")"
+        self.by_cell: dict[str, tuple[Any, ...]] = {}
+        self.texts: dict[tuple[Any, ...], tuple[Shape, str]] = {}
+        env.update(
+            WIDTH=screener.width,
+            join="".join,
+            surrogate=_SURROGATE.search,
+            contents_get=screener.contents.get,
+            content_of=screener.content_of,
+            decimal=Decimal,
+            amounts=screener.amounts,
+            parse_amount=screener._amount,
+            bad=_BAD,
+            Amount=Amount,
+            by_cell=self.by_cell,
+            day_of=self.day_of,
+            new_lane=screener._lane,
+            texts_get=self.texts.get,
+            text_of=self.text_of,
+            QUOTE=_csv_quote,
+            CELL=_csv_cell,
+            KEPT=self.kept_cells,
+        )
+        source = self._source(body, key)
+        exec(compile(source, "<vendorpolicy bulk csv loop>", "exec"), env)  # noqa: S102
+        self.loop: Callable[..., tuple[int, int]] = env["loop"]
+
+    def _source(self, body: list[str], key: str) -> str:
+        screener = self.screener
+        skip = ["if slow(line, cells):", "    continue", "break"]
+        lines: list[str] = []
+
+        def test(condition: str) -> None:
+            lines.extend([f"if {condition}:", *(f"    {x}" for x in skip)])
+
+        blank = " or not cells[0].strip()" if screener.width == 1 else ""
+        test(f"cells is None or len(cells) != WIDTH{blank}")
+        lines += ["joined = join(cells)"]
+        test('"\\x00" in joined or (not joined.isascii() and surrogate(joined))')
+        lines += ["entry = contents_get(content_of(cells))"]
+        test("entry is None")
+        lines += ["p = entry.shim"]
+        test("p is None")
+        if screener.id_at >= 0:
+            lines += [f"pid = cells[{screener.id_at}].strip()"]
+            test("not pid.isascii()")
+        else:
+            lines += ['pid = ""']
+        lines += ["credit = False"]
+        if screener.value_at >= 0:
+            lines += [
+                f"cell = cells[{screener.value_at}]",
+                "if cell.isdigit() and cell.isascii():",
+                "    amount = decimal(cell)",
+                "else:",
+                "    found = amounts.get(cell)",
+                "    if found is None:",
+                "        found = amounts[cell] = parse_amount(cell)",
+                "    if found is bad:",
+                *(f"        {x}" for x in skip),
+                "    amount, credit = found",
+                "currency = entry.currency",
+                "if amount is None:",
+                "    if currency is not None:",
+                *(f"        {x}" for x in skip),
+                "    p.value = None",
+                "elif currency is None:",
+                *(f"    {x}" for x in skip),
+                "else:",
+                "    p.value = Amount(amount, currency)",
+            ]
+        if screener.date_at >= 0:
+            lines += [
+                f"cell = cells[{screener.date_at}]",
+                "day = by_cell.get(cell)",
+                "if day is None:",
+                "    day = day_of(cell, p)",
+                "    if day is None:",
+                *(f"        {x}" for x in skip),
+                "date, when, interval, iso, daily = day",
+                "acquired = entry.acquired",
+            ]
+            test("acquired is not None and date is not None and acquired > date")
+            lines += ["p.date = date"]
+        else:
+            lines += [
+                "date, when, interval = entry.day",
+                "iso = isos.get(when)",
+                "if iso is None:",
+                "    iso = isos[when] = when.isoformat()",
+            ]
+        lines += [
+            "lane = entry.lanes.get(interval)",
+            "if lane is None:",
+            "    lane = new_lane(entry, when, interval)",
+            "    if lane is None:",
+            *(f"        {x}" for x in skip),
+            "p.id = pid",
+            "sid, vendor, components, buyer, base, tid = lane",
+            *body,
+            f"key = {key}",
+            "got = texts_get(key)",
+            "if got is None:",
+            "    got = text_of(entry, lane, when, key)",
+            "    if got is None:",
+            *(f"        {x}" for x in skip),
+            "shape, text = got",
+            "if shape.count == 0:",
+            "    first(shape)",
+            "shape.count += 1",
+            "rows += 1",
+            "if credit:",
+            "    credit_memos += 1",
+            "cell = QUOTE(CELL(pid)) if special(pid) else pid",
+        ]
+        if self.keep:
+            lines += ['write(f"{line},{cell}{text}{iso}{KEPT(cells, credit)}\\n")']
+        else:
+            lines += ["write(f\"{line},{cell}{text}{iso}{',true' if credit else ',false'}\\n\")"]
+        return (
+            "def loop(records, write, slow, first, isos, special):\n"
+            "    rows = credit_memos = 0\n"
+            "    for line, cells in records:\n"
+            + "".join(f"        {x}\n" for x in "\n".join(lines).split("\n"))
+            + "    return rows, credit_memos\n"
+        )
+
+    def kept_cells(self, cells: list[str], credit: bool) -> str:
+        """The last cells of a row's line: the credit memo flag and the kept columns."""
+        kept = {name: cells[j] for j, name in self.screener.kept_at}
+        tail = ",true" if credit else ",false"
+        return tail + "," + ",".join(_csv_quote(_csv_cell(kept.get(c, ""))) for c in self.keep)
+
+    def day_of(self, cell: str, p: Shim) -> tuple[Any, ...] | None:
+        """A date cell the loop has not met: what ``quick`` makes of it (date, decision date,
+        registry interval), the decision date's text and the classes on the facets keyed by
+        the dates alone; ``None`` where ``quick`` gives up."""
+        screener = self.screener
+        day = screener.days.get(cell)
+        if day is None:
+            found = screener.dates.get(cell, _BAD)
+            if found is _BAD:
+                found = screener.dates[cell] = screener._date(cell)
+            if found is _BAD:
+                return None
+            day = screener.days[cell] = _day(found, screener.as_of, screener.cut)
+        date, when, interval = day
+        daily: tuple[int, ...] | None = ()
+        if self.day_ids is not None:
+            p.date = date
+            daily = self.day_ids(p, when, None, None, None)
+            if daily is None:
+                return None
+        iso = "" if when is None else when.isoformat()
+        got = self.by_cell[cell] = (date, when, interval, iso, daily)
+        return got
+
+    def text_of(
+        self, entry: _Entry, lane: _Lane, when: Any, key: tuple[Any, ...]
+    ) -> tuple[Shape, str] | None:
+        """The shape of classes the loop has not met with the lane's static classes and tail
+        (the row's fields on the entry's shim), as ``quick`` finds it, and its cells from
+        ``status`` to ``digest`` between commas; ``None`` when ``quick`` finds none."""
+        screener = self.screener
+        assert screener.classifier is not None
+        shape = None
+        m = None
+        if screener.masked:
+            m = screener.classifier.dynamic_mask(entry.shim, when, *lane[1:4])
+            if m is None:
+                return None
+            shape = screener.by_row_mask.get((lane[5], lane[4] | m))
+        if shape is None:
+            shape = screener._new_shape(entry, lane, when, m)
+            if shape is None:
+                return None
+        got = self.texts[key] = (shape, f",{shape.csv},")
+        return got
 
 
 _SPECIAL = re.compile(r'[,"\n\r]|^[=+\-@\t\r]')

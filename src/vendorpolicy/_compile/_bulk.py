@@ -92,6 +92,8 @@ class Classifier:
         }
         static = [f for f in program.facets if not _DYNAMIC.search(f.expr)]
         dynamic = [f for f in program.facets if _DYNAMIC.search(f.expr)]
+        #: The facets whose keys read the row's own value, dates or id.
+        self.dynamic_facets = dynamic
         self.static: Callable[..., tuple[int, ...] | None] = self._generate("static", static)
         self.dynamic: Callable[..., tuple[int, ...] | None] = self._generate("dynamic", dynamic)
         #: ``dynamic`` without the test for classes whose traces hold an error, for looking up
@@ -111,6 +113,12 @@ class Classifier:
             "dynamic_mask", dynamic, masks=True
         )
 
+    def ids(self, name: str, facets: list[Any]) -> Callable[..., tuple[int, ...] | None]:
+        """``name(p, when, vendor, components, buyer)``: the class ids on some ``facets``, as
+        ``dynamic_ids`` gives them on all of its."""
+        function: Callable[..., tuple[int, ...] | None] = self._generate(name, facets, errors=False)
+        return function
+
     def _generate(
         self, name: str, facets: list[Any], *, errors: bool = True, masks: bool = False
     ) -> Callable[..., Any]:
@@ -119,9 +127,31 @@ class Classifier:
         atoms' traces hold an error (the decision's errors are then the interpreter's, per
         row). With ``masks``: the OR of the classes' masks instead (``None`` at a key not in
         the tables; a class with errors sets the error bit)."""
+        body, env, ids = self.body(facets, errors=errors or masks, miss="return None")
+        lines = [f"def {name}(p, when, vendor, components, buyer):", "m = 0", *body]
+        if masks:
+            lines.append("return m")
+        else:
+            if errors:
+                lines += ["if m & EB:", "    return None"]
+            lines.append("return (" + "".join(f"{x}, " for x in ids) + ")")
+        source = "\n    ".join(lines) + "\n"
+        exec(compile(source, f"<vendorpolicy bulk {name}>", "exec"), env)  # noqa: S102
+        function: Callable[..., Any] = env[name]
+        return function
+
+    def body(
+        self, facets: list[Any], *, errors: bool, miss: str
+    ) -> tuple[list[str], dict[str, Any], list[str]]:
+        """Python statements that look up the class records of ``facets`` (``r<index>``) for
+        the names ``p``, ``when``, ``vendor``, ``components`` and ``buyer``, and (with
+        ``errors``) OR their masks into ``m``; at a key not in the tables they run ``miss``
+        (lines of its own).
+        Also the names they read, and an expression for each facet's class id. Unindented,
+        for a caller to indent (``_generate``; the bulk writer's loop inlines them)."""
         program = self.program
         env: dict[str, Any] = {"EB": self.error_bit, "LIMIT": CACHE_LIMIT}
-        lines = [f"def {name}(p, when, vendor, components, buyer):", "    m = 0"]
+        lines: list[str] = []
         ids = []
         for facet in facets:
             i = facet.index
@@ -129,39 +159,30 @@ class Classifier:
             env[f"T{i}"] = program.tables[i]
             if facet.points is None:
                 lines += [
-                    f"    r{i} = T{i}.get({facet.expr})",
-                    f"    if r{i} is None:",
-                    "        return None",
+                    f"r{i} = T{i}.get({facet.expr})",
+                    f"if r{i} is None:",
+                    *(f"    {x}" for x in miss.split("\n")),
                 ]
             else:
                 env["_br"] = bisect_right
                 env[f"P{i}"] = facet.points
                 env[f"B{i}"] = self.by_interval[i]
                 lines += [
-                    f"    k{i} = {facet.expr}",
-                    f"    r{i} = T{i}.get(k{i})",
+                    f"k{i} = {facet.expr}",
+                    f"r{i} = T{i}.get(k{i})",
+                    f"if r{i} is None:",
+                    f"    r{i} = B{i}.get(None if k{i} is None else _br(P{i}, k{i}))",
                     f"    if r{i} is None:",
-                    f"        r{i} = B{i}.get(None if k{i} is None else _br(P{i}, k{i}))",
-                    f"        if r{i} is None:",
-                    "            return None",
+                    *(f"        {x}" for x in miss.split("\n")),
                     # Into the table, as the program's own lookup puts it there.
-                    f"        if len(T{i}) >= LIMIT:",
-                    f"            T{i}.clear()",
-                    f"        T{i}[k{i}] = r{i}",
+                    f"    if len(T{i}) >= LIMIT:",
+                    f"        T{i}.clear()",
+                    f"    T{i}[k{i}] = r{i}",
                 ]
-            if errors or masks:
-                lines.append(f"    m |= r{i}[0]")
-            ids.append(f"r{i}[1]")
-        if masks:
-            lines.append("    return m")
-        else:
             if errors:
-                lines += ["    if m & EB:", "        return None"]
-            lines.append("    return (" + "".join(f"{x}, " for x in ids) + ")")
-        source = "\n".join(lines) + "\n"
-        exec(compile(source, f"<vendorpolicy bulk {name}>", "exec"), env)  # noqa: S102
-        function: Callable[..., Any] = env[name]
-        return function
+                lines.append(f"m |= r{i}[0]")
+            ids.append(f"r{i}[1]")
+        return lines, env, ids
 
     def learn(self, p: Any, when: dt.date | None, vendor: Any, components: Any, buyer: Any) -> None:
         """After the program has evaluated ``p``: the records of its dated keys, by interval."""
