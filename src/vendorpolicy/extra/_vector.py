@@ -77,19 +77,44 @@ class Broadcast:
 
     def columns(self) -> ScreenedColumns:
         """Every row's entries, as :func:`vendorpolicy.screen_columns` gives them."""
+        n = len(self.inverse)
         values = {}
         for name in DECISION_COLUMNS:
-            values[name] = tuple(_objects(getattr(self.distinct, name))[self.inverse].tolist())
+            distinct = getattr(self.distinct, name)
+            if _constant(distinct):
+                # One entry for every row (no error, no warning...): no index to follow.
+                values[name] = (distinct[0],) * n
+            else:
+                values[name] = tuple(_objects(distinct)[self.inverse].tolist())
         return ScreenedColumns(**values)
 
     def arrays(self) -> list[Any]:
         """Every row's entries as Arrow arrays, in the order of ``DECISION_COLUMNS``: text for
         ``status``, ``effect`` and ``basis``, lists of text for the others."""
+        n = len(self.inverse)
         indices = pa.array(self.inverse, pa.int64())
-        return [
-            pa.array(getattr(self.distinct, name), arrow_type(name)).take(indices)
-            for name in DECISION_COLUMNS
-        ]
+        arrays = []
+        for name in DECISION_COLUMNS:
+            distinct = getattr(self.distinct, name)
+            kind = arrow_type(name)
+            if _constant(distinct) and distinct[0] in (None, ()):
+                # Every row null, or an empty list (no error, no warning...): built without
+                # copying an entry per row.
+                if distinct[0] is None:
+                    arrays.append(pa.nulls(n, kind))
+                else:
+                    empty = np.zeros(n + 1, dtype=np.int32)
+                    arrays.append(
+                        pa.ListArray.from_arrays(empty, pa.array([], pa.string()), type=kind)
+                    )
+            else:
+                arrays.append(pa.array(distinct, kind).take(indices))
+        return arrays
+
+
+def _constant(values: Sequence[Any]) -> bool:
+    """Whether every entry equals the first (and there is one)."""
+    return bool(values) and values.count(values[0]) == len(values)
 
 
 def arrow_type(name: str) -> Any:
@@ -100,10 +125,8 @@ def arrow_type(name: str) -> Any:
 
 
 def _objects(values: Sequence[Any]) -> Any:
-    out = np.empty(len(values), dtype=object)
-    for i, v in enumerate(values):
-        out[i] = v
-    return out
+    """The entries as a NumPy array of objects (a tuple stays one object)."""
+    return np.fromiter(values, dtype=object, count=len(values))
 
 
 def decide(screener: ColumnScreener, table: Any) -> Broadcast | None:
