@@ -17,8 +17,15 @@ from vendorpolicy._engine import interpret
 from vendorpolicy._predicates import AllComponents, AnyComponent
 from vendorpolicy._trace import trace_purchase
 from vendorpolicy.analysis import diff, equivalent, escalations, gaps, lint, reachable
-from vendorpolicy.analysis._questions import _Analysis, _kept, _merge_many, _pair
-from vendorpolicy.analysis._search import _VALUE, joint_keyed
+from vendorpolicy.analysis._questions import (
+    _Analysis,
+    _kept,
+    _linked,
+    _merge_many,
+    _pair,
+    _unshared,
+)
+from vendorpolicy.analysis._search import _VALUE, joint_keyed, joint_keyed_from
 from vendorpolicy.analysis._space import Space
 from vendorpolicy.testing import predicates, rule_sets, rules
 
@@ -238,6 +245,70 @@ class TestMemoisedSearch:
         replayed = visits[0]
         assert memoised == a.search.leaves(_without_memo(classify))
         assert replayed < visits[0] - replayed  # some sub-search was replayed
+
+
+class TestCarriedSearch:
+    @settings(max_examples=15, deadline=None)
+    @given(rule_sets(max_rules=5, max_includes=0, combining=Combining.MOST_SEVERE))
+    def test_carried_escalation_leaves_are_the_full_evaluations(self, rs: RuleSet) -> None:
+        """A search whose regions look only at the rules their parent left open finds the
+        leaves (regions and outcomes) of the search that folds every rule on every region,
+        in the same order."""
+        a = _Analysis([rs])
+        assume(a.space.size <= 3000)
+        decider = a.deciders[0]
+        coupled = a.search.coupled
+        nothing: set[int] = set()
+
+        def classify(current: list[int], m: Any, start: Any) -> Any:
+            finals, pending, key, left = decider.keyed_from(m, current, coupled, start)
+            if all(e == lo for e, lo, _ in finals):
+                return None, nothing, None, None
+            if len({(e, lo, hi) for e, lo, hi in finals}) == 1:
+                return next(iter(finals)), nothing, None, None
+            return None, pending, key, left
+
+        def full(current: list[int], m: Any, _start: Any) -> Any:
+            return classify(current, m, None)
+
+        assert a.search.carried_leaves(classify) == a.search.carried_leaves(full)
+
+    @settings(max_examples=20, deadline=None)
+    @given(rule_sets(max_rules=4, max_includes=0, combining=Combining.MOST_SEVERE), st.data())
+    def test_carried_diff_leaves_are_the_full_evaluations(
+        self, rs: RuleSet, data: st.DataObject
+    ) -> None:
+        """The same for a diff against the set less some rules, with the order of the splits
+        that a search for one difference takes (the rules most like the removed ones first):
+        the same leaves as the full evaluation in that order, and a difference found exactly
+        when the plain search finds one."""
+        keep = data.draw(st.lists(st.sampled_from(rs.rules), unique=True)) if rs.rules else []
+        other = attrs.evolve(rs, rules=[r for r in rs.rules if r in keep])
+        a, da, db = _pair(rs, other)
+        assume(a.space.size <= 3000)
+        coupled = a.search.coupled
+        nothing: set[int] = set()
+
+        def classify(current: list[int], m: Any, start: Any) -> Any:
+            pairs, pending, key, left = joint_keyed_from(
+                da, db, m, current, coupled, start=start, escalation=True
+            )
+            if all(x == y for x, y in pairs):
+                return None, nothing, None, None
+            if len(pairs) == 1:
+                return next(iter(pairs)), nothing, None, None
+            return None, pending, key, left
+
+        def full(current: list[int], m: Any, _start: Any) -> Any:
+            return classify(current, m, None)
+
+        unshared = _unshared(da, db)
+        then = _linked(da, db, unshared)
+        ordered = a.search.carried_leaves(classify, prefer=unshared, then=then)
+        assert ordered == a.search.carried_leaves(full, prefer=unshared, then=then)
+        plain = a.search.carried_leaves(full, prefer=unshared)
+        assert bool(ordered) == bool(plain)
+        assert {o for _, o in ordered} == {o for _, o in plain}
 
 
 def _region_of(point: tuple[int, ...]) -> list[int]:

@@ -506,19 +506,38 @@ class Decider:
         to, and the region on the dimensions the open rules read. Two regions with the same
         key have the same sub-search, split for split, on those dimensions only. ``None``
         where the order of the rules matters (first-match, or layers)."""
+        return self.keyed_from(m, region, coupled, None)[:3]
+
+    def keyed_from(
+        self, m: MaskOf, region: Sequence[int], coupled: frozenset[int], start: Carried | None
+    ) -> tuple[set[tuple[int, int, int]], set[int], Key | None, Carried | None]:
+        """:meth:`keyed`, with what the region's parent left (``start``, from the parent's
+        answer; ``None`` for the whole space) and what to leave to the region's parts: the
+        state the rules settled on the region fold to and the rules still open. A rule
+        settled on a region is settled alike on every part of it (an atom's value on a part
+        is among its values on the whole), so the parts look only at the rules open here,
+        the same answer for a fraction of the work."""
         if len(self.layers) != 1 or self.layers[0].layer.combining is Combining.FIRST_MATCH:
-            return (*self.possible(m), None)
+            return (*self.possible(m), None, None)
         layer = self.layers[0]
         rs = layer.layer
-        settled = {_start(rs)}
+        rules = layer.rules
+        if start is None:
+            settled = {_start(rs)}
+            indices: Sequence[int] = range(len(rules))
+        else:
+            settled, indices = start
         opened: list[tuple[Any, set[tuple[int, int, int]]]] = []
+        still: list[int] = []
         pending: set[int] = set()
-        for i, r in enumerate(layer.rules):
+        for i in indices:
+            r = rules[i]
             mine: set[int] = set()
             options = _options(r, m, mine)
             if mine:
                 # The open rule with the values of its atoms: those settled here stay so.
                 opened.append(((i, *(m(x) for x in r.atom_order)), options))
+                still.append(i)
                 pending |= mine
             elif options != _NOT_APPLYING:
                 settled = {_step(rs, st, o) for st in settled for o in options}
@@ -527,12 +546,13 @@ class Decider:
             states = {_step(rs, st, o) for st in states for o in options}
         finals = {_finish(rs, st) for st in states}
         if not opened:
-            return finals, pending, None
+            return finals, pending, None, None
         opened_keys = tuple(k for k, _ in opened)
         return (
             finals,
             pending,
             _memo_key(self.compiled, opened_keys, settled, pending, region, coupled=coupled),
+            (settled, still),
         )
 
     def possible(self, m: MaskOf) -> tuple[set[tuple[int, int, int]], set[int]]:
@@ -595,6 +615,11 @@ Key = tuple[Any, tuple[int, ...]]
 #: What a region is, for `Search.leaves`: its outcome (``None``: nothing to report, unless
 #: split), the atoms to settle (empty: do not split) and the memo key of the search below.
 Verdict = tuple[Any, set[int], Key | None]
+#: What a region leaves to its parts (see `Decider.keyed_from`): the states its settled rules
+#: fold to, and the rules (or pairs of rules) still open.
+Carried = tuple[set[Any], Sequence[int]]
+#: A `Verdict` with what the region leaves to its parts (see `Search.leaves`).
+CarriedVerdict = tuple[Any, set[int], Key | None, Carried | None]
 
 
 def _start(rs: RuleSet) -> _State:
@@ -757,6 +782,22 @@ def joint_keyed(
     """What :func:`joint` gives, with a memo key for the search below the region (as
     :meth:`Decider.keyed`): for two rule sets of one most-severe layer each, with the same
     id, whose rules align; otherwise no key."""
+    return joint_keyed_from(da, db, m, region, coupled, start=None, escalation=escalation)[:3]
+
+
+def joint_keyed_from(
+    da: Decider,
+    db: Decider,
+    m: MaskOf,
+    region: Sequence[int],
+    coupled: frozenset[int],
+    *,
+    start: Carried | None,
+    escalation: bool = False,
+) -> tuple[set[tuple[int, int]], set[int], Key | None, Carried | None]:
+    """:func:`joint_keyed`, with what the region's parent left and what to leave to its
+    parts (as :meth:`Decider.keyed_from`: the pairs of states the settled rules fold to, and
+    the items still open)."""
     la, lb = da.layers[0], db.layers[0]
     items = (
         _aligned(la, lb)
@@ -767,12 +808,18 @@ def joint_keyed(
         else None
     )
     if items is None:
-        return (*joint(da, db, m, escalation=escalation), None)
+        return (*joint(da, db, m, escalation=escalation), None, None)
     ra_, rb_ = la.layer, lb.layer
-    settled = {(_start(ra_), _start(rb_))}
+    if start is None:
+        settled = {(_start(ra_), _start(rb_))}
+        indices: Sequence[int] = range(len(items))
+    else:
+        settled, indices = start
     opened: list[tuple[Any, tuple[bool, bool], set[tuple[int, int, int]]]] = []
+    still: list[int] = []
     pending: set[int] = set()
-    for j, (x, y) in enumerate(items):
+    for j in indices:
+        x, y = items[j]
         rule = x if x is not None else y
         assert rule is not None
         mine: set[int] = set()
@@ -780,6 +827,7 @@ def joint_keyed(
         if mine:
             sides = (x is not None, y is not None)
             opened.append(((j, *(m(a) for a in rule.atom_order)), sides, options))
+            still.append(j)
             pending |= mine
         elif options != _NOT_APPLYING:
             settled = _fold_pair(ra_, rb_, settled, (x is not None, y is not None), options)
@@ -791,12 +839,13 @@ def joint_keyed(
         for sa, sb in states
     }
     if not opened:
-        return pairs, pending, None
+        return pairs, pending, None, None
     opened_keys = tuple(k for k, _, _ in opened)
     return (
         pairs,
         pending,
         _memo_key(da.compiled, opened_keys, settled, pending, region, coupled=coupled),
+        (settled, still),
     )
 
 
@@ -909,20 +958,39 @@ class Search:
         keeps the search short where rules reading separate dimensions multiply the leaves:
         the sub-search under each part of a split is done once per kind of part, not once
         per part. Stops after ``limit`` leaves."""
+
+        def plain(current: list[int], m: MaskOf, _start: Carried | None) -> CarriedVerdict:
+            return (*classify(current, m), None)
+
+        return self.carried_leaves(plain, region, prefer=prefer, limit=limit)
+
+    def carried_leaves(
+        self,
+        classify: Callable[[list[int], MaskOf, Carried | None], CarriedVerdict],
+        region: list[int] | None = None,
+        *,
+        prefer: frozenset[int] = frozenset(),
+        then: Sequence[frozenset[int]] = (),
+        limit: int | None = None,
+    ) -> list[tuple[list[int], Any]]:
+        """:meth:`leaves`, where ``classify`` is also given what the region's parent left
+        (``None`` for the region the search starts from) and gives what to leave to the
+        region's parts (see :meth:`Decider.keyed_from`)."""
         out: list[tuple[list[int], Any]] = []
         memo: dict[Any, list[tuple[tuple[int, ...], Any]]] = {}
-        #: Entries: a region to visit, or (key, dims, start) to close a memo entry.
-        stack: list[Any] = [list(self.full if region is None else region)]
+        #: Entries: a region to visit with what its parent left, or (key, dims, start) to
+        #: close a memo entry.
+        stack: list[Any] = [(list(self.full if region is None else region), None)]
         while stack:
             item = stack.pop()
-            if isinstance(item, tuple):
+            if len(item) == 3:
                 key, dims, start = item
                 memo[key] = [(tuple(leaf[d] for d in dims), o) for leaf, o in out[start:]]
                 continue
-            current = item
+            current, carried = item
             if not self.feasible(current):
                 continue
-            outcome, pending, keyed = classify(current, self.masks(current))
+            outcome, pending, keyed, left = classify(current, self.masks(current), carried)
             if not pending:
                 if outcome is not None:
                     out.append((current, outcome))
@@ -943,7 +1011,11 @@ class Search:
                     continue
                 stack.append((key, dims, len(out)))
             first = pending & prefer
-            stack.extend(self._split(current, first or pending))
+            for tier in then:
+                if first:
+                    break
+                first = pending & tier
+            stack.extend((part, left) for part in self._split(current, first or pending))
         return out
 
     @property
