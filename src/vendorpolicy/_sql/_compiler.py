@@ -444,23 +444,33 @@ class _Compiler:
             return "vp_rb_state = 'undated'"
         return None
 
-    def _given_fact(self, node: Predicate) -> str:
+    def class_fact(self, node: Predicate, empty: bool) -> str:
+        """The missing fact an unknown atom names, as text, when its field (the vendor, the
+        value) is empty or not."""
+        if isinstance(node, (VendorOrigin, UltimateOwnerOrigin)) and empty:
+            return "vendor"
         if isinstance(node, VendorOrigin):
-            through = " (through ownership)" if node.through_ownership else ""
-            return (
-                "CASE WHEN vp_vendor IS NULL THEN 'vendor' "
-                f"ELSE {literal('vendor.country' + through)} END"
-            )
+            return "vendor.country" + (" (through ownership)" if node.through_ownership else "")
         if isinstance(node, UltimateOwnerOrigin):
+            return "vendor.ultimate_owner.country"
+        if isinstance(node, ValueAtLeast):
+            return "purchase.value" if empty else "purchase.value in " + node.amount.currency
+        name = self._given_fact(node)
+        assert _LITERAL.fullmatch(name), name
+        return name[1:-1]
+
+    def _given_fact(self, node: Predicate) -> str:
+        if isinstance(node, (VendorOrigin, UltimateOwnerOrigin)):
             return (
-                "CASE WHEN vp_vendor IS NULL THEN 'vendor' ELSE 'vendor.ultimate_owner.country' END"
+                f"CASE WHEN vp_vendor IS NULL THEN {literal(self.class_fact(node, True))} "
+                f"ELSE {literal(self.class_fact(node, False))} END"
             )
         if isinstance(node, (VendorId, VendorDesignated)):
             return "'vendor'"
         if isinstance(node, ValueAtLeast):
             return (
-                "CASE WHEN vp_value IS NULL THEN 'purchase.value' "
-                f"ELSE {literal('purchase.value in ' + node.amount.currency)} END"
+                f"CASE WHEN vp_value IS NULL THEN {literal(self.class_fact(node, True))} "
+                f"ELSE {literal(self.class_fact(node, False))} END"
             )
         if isinstance(node, (FactOnOrAfterDecision, FactOnOrBeforeDecision)):
             column = self.fact_column(node.name)
@@ -1012,23 +1022,12 @@ class _Compiler:
             + " ".join(f"WHEN {e.severity} THEN {literal(e.value)}" for e in _EFFECTS)
             + " END"
         )
-        missing: list[tuple[str, str]] = []
         # (a row whose rules are all known has none: the list is built only for the others)
         unsure = [f"a{k} IS NULL" for _, _, k in self.rules]
         if self.plan is not None:
             unsure = [self.plan.unsure()]
         unsure += [f"(a{k} IS NOT FALSE AND lo{k} <> hi{k})" for _, r, k in self.rules if r.cases]
-        for _, rule, k in self.rules:
-            unknown = f"a{k} IS NULL"
-            if rule.has_window:
-                missing.append((f"{unknown} AND w{k} IS NULL", "'purchase.date'"))
-            missing += self.missing(rule.when, [unknown])
-            if rule.unless is not None:
-                missing += self.missing(rule.unless, [unknown])
-            for i, case in enumerate(rule.cases):
-                guards = [f"a{k} IS NOT FALSE", f"lo{k} <> hi{k}"]
-                guards += [f"c{k}_{j} IS NOT TRUE" for j in range(i)]
-                missing += self.missing(case.when, guards)
+        missing = self._missing_facts()
         determining = d.concat(keys)
         if missing and unsure:
             missing_list = (
@@ -1053,6 +1052,29 @@ class _Compiler:
             "vp_error AS error",
         ]
 
+    def _missing_facts(self) -> list[tuple[str, str]]:
+        """Per atom: when the fact it names is missing (an SQL test), and the fact's name."""
+        missing: list[tuple[str, str]] = []
+        if self.plan is not None:
+            # (DuckDB: the facts of the coded fields from masks; the other parts on the row)
+            missing += self.plan.missing(self.class_fact)
+        for _, rule, k in self.rules:
+            if self.plan is not None:
+                for part in self.plan.truth_parts(k):
+                    missing += self.missing(part, [self.plan.unknown(k)])
+            else:
+                unknown = f"a{k} IS NULL"
+                if rule.has_window:
+                    missing.append((f"{unknown} AND w{k} IS NULL", "'purchase.date'"))
+                missing += self.missing(rule.when, [unknown])
+                if rule.unless is not None:
+                    missing += self.missing(rule.unless, [unknown])
+            for i, case in enumerate(rule.cases):
+                guards = [f"a{k} IS NOT FALSE", f"lo{k} <> hi{k}"]
+                guards += [f"c{k}_{j} IS NOT TRUE" for j in range(i)]
+                missing += self.missing(case.when, guards)
+        return missing
+
     def _obligations(self) -> str:
         """The obligations of the rules that surely apply (in a first-match layer, the first
         that does), in the order of the layers and their rules, each once (as
@@ -1063,11 +1085,10 @@ class _Compiler:
             for i, (rule, k) in enumerate(rules):
                 if not rule.obligations:
                     continue
-                fired = (
-                    f"L{index}_ft = {i + 1}"
-                    if layer.combining is Combining.FIRST_MATCH
-                    else f"a{k} IS TRUE"
-                )
+                if layer.combining is Combining.FIRST_MATCH:
+                    fired = f"L{index}_ft = {i + 1}"
+                else:
+                    fired = f"a{k} IS TRUE" if self.plan is None else self.plan.sure(k)
                 for obligation in rule.obligations:
                     before = earlier.setdefault(obligation, [])
                     test = " AND ".join([fired, *(f"NOT ({b})" for b in before)])

@@ -64,6 +64,10 @@ Truth = bool | None
 #: A class of a field: what the atoms over that field are evaluated on.
 _NULL = ("null",)
 _OTHER = ("other",)
+#: The vendor's country of a row with no vendor; a value of a row with neither value nor a
+#: named currency (each as ``_NULL``/``_OTHER`` for the truth, but the missing fact differs).
+_NO_VENDOR = ("no vendor",)
+_NO_VALUE = ("no value",)
 
 
 def _and(values: Sequence[Truth]) -> Truth:
@@ -131,7 +135,12 @@ class _Field:
 
 
 class _InField(_Field):
-    """A text column the atoms test with ``IN`` (and ``NULL`` as each atom says)."""
+    """A text column the atoms test with ``IN`` (and ``NULL`` as each atom says); with
+    ``absent``, a column whose ``NULL`` is a class of its own (``_NO_VENDOR``)."""
+
+    def __init__(self, column: str, absent: str | None = None) -> None:
+        super().__init__(column)
+        self.absent = absent
 
     @staticmethod
     def named(atom: Predicate) -> tuple[set[str], Truth]:
@@ -156,13 +165,17 @@ class _InField(_Field):
         c = self.column
         whens = " ".join(f"WHEN {literal(v)} THEN {i}" for i, v in enumerate(values, start=2))
         other = len(values) + 2
-        inner = f"CASE WHEN {c} IS NULL THEN 1 ELSE {other} END"
+        absent = ""
+        if self.absent is not None:
+            self.classes.append(_NO_VENDOR)
+            absent = f"WHEN {self.absent} IS NULL THEN {other + 1} "
+        inner = f"CASE {absent}WHEN {c} IS NULL THEN 1 ELSE {other} END"
         self.code = f"CASE {c} {whens} ELSE {inner} END" if values else inner
 
     def truth(self, atom: Predicate | _Window, cls: Hashable) -> Truth:
         assert isinstance(atom, Predicate)
         values, if_null = self.named(atom)
-        if cls == _NULL:
+        if cls in (_NULL, _NO_VENDOR):
             return if_null
         return cls in values
 
@@ -223,11 +236,13 @@ class _ValueField(_Field):
                 f"{steps} ELSE {base + 1} END"
             )
             self.amounts[currency] = amounts
-        self.code = f"CASE vp_currency {' '.join(cases)} ELSE 1 END"
+        self.classes.append(_NO_VALUE)
+        empty = f"CASE WHEN vp_value IS NULL THEN {len(self.classes)} ELSE 1 END"
+        self.code = f"CASE vp_currency {' '.join(cases)} ELSE {empty} END"
 
     def truth(self, atom: Predicate | _Window, cls: Hashable) -> Truth:
         assert isinstance(atom, ValueAtLeast)
-        if cls == _OTHER:
+        if cls in (_OTHER, _NO_VALUE):
             return None
         assert isinstance(cls, tuple)
         currency, j = cls
@@ -387,7 +402,8 @@ class MaskPlan:
     ) -> _Field:
         kind, what = key
         if kind == "in":
-            return _InField(str(what))
+            # (a vendor's country of a row with no vendor is missing as `vendor`)
+            return _InField(str(what), "vp_vendor" if what == "vp_vendor_country" else None)
         if kind == "fact":
             return _InField(fact_column(str(what)))
         if kind == "category":
@@ -468,8 +484,10 @@ class MaskPlan:
             for cls in field.classes:
                 truths = [k for k in relevant if self._truth(k, key, cls) is True]
                 sure.append(sum(1 << k for k in truths))
-            if len(set(sure)) > 1:  # (a field all of whose classes agree tells nothing)
+            if len(set(sure)) > 1:
                 fields.append((name, sure))
+            else:  # (a field all of whose classes agree needs no table)
+                start &= sure[0]
         states = [start]
         steps: list[tuple[str, int, list[int]]] = []
         entries = 0
@@ -489,6 +507,81 @@ class MaskPlan:
             steps.append((name, len(sure), table))
             states = list(numbered)
         return SetPlan(steps, states) if len(states) <= MAX_STATES else None
+
+    def sure(self, k: int) -> str:
+        """Whether rule ``k`` surely applies."""
+        w, bit = k // WORD, 1 << (k % WORD)
+        return f"(vp_T{w} & {bit}) <> 0"
+
+    def unknown(self, k: int) -> str:
+        """Whether rule ``k`` is unknown: it may apply, not surely."""
+        w, bit = k // WORD, 1 << (k % WORD)
+        return f"((vp_P{w} - vp_T{w}) & {bit}) <> 0"
+
+    def truth_parts(self, k: int) -> list[Predicate]:
+        """Rule ``k``'s parts computed on the row (its missing facts are found on the row)."""
+        return [p for key, p, _ in self._parts[k] if key[0] == "truth" and isinstance(p, Predicate)]
+
+    def missing(self, name: Callable[[Predicate, bool], str]) -> list[tuple[str, str]]:
+        """The missing facts the coded fields give: per fact, when it is missing (an SQL test)
+        and its name (a text literal). A rule's part over a field is unknown on some classes;
+        there, the atoms of the part that are unknown, with every node above them up to the
+        part, name the facts missing (as ``_compiler._Compiler.missing`` finds them on the
+        row). So per field, fact and class, the mask of the rules whose part there names the
+        fact, and the fact is missing where one of these rules is unknown (its ``when`` is
+        then unknown, and so is every part that is not true). ``name`` gives an atom's fact,
+        as the compiler names it, on a class where its field is empty (``True``) or not."""
+        found: dict[str, dict[tuple[int, str], list[int]]] = {}
+        for key, (column, field) in self._fields.items():
+            if isinstance(field, _TruthField):
+                continue
+            for index, cls in enumerate(field.classes):
+                # (no vendor; no value: of a named currency, or of none)
+                empty = cls in (_NO_VENDOR, _NO_VALUE) or (
+                    isinstance(cls, tuple) and len(cls) == 2 and cls[1] is None
+                )
+                for k in range(self.count):
+                    for part_key, part, _ in self._parts[k]:
+                        if part_key != key:
+                            continue
+                        for fact in self._unknown_facts(field, part, cls, name, empty):
+                            masks = found.setdefault(fact, {})
+                            per_class = masks.setdefault(
+                                (k // WORD, column), [0] * len(field.classes)
+                            )
+                            per_class[index] |= 1 << (k % WORD)
+        out = []
+        for fact in sorted(found):
+            tests = []
+            for (w, column), per in sorted(found[fact].items()):
+                table = f"([{', '.join(map(str, per))}]::HUGEINT[])[{column}]"
+                tests.append(f"((vp_P{w} - vp_T{w}) & {table}) <> 0")
+            out.append((" OR ".join(tests), literal(fact)))
+        return out
+
+    @staticmethod
+    def _unknown_facts(
+        field: _Field,
+        part: Predicate | _Window,
+        cls: Hashable,
+        name: Callable[[Predicate, bool], str],
+        empty: bool,
+    ) -> list[str]:
+        """The facts the unknown atoms of ``part`` name on the class ``cls``, each reached
+        through unknown nodes only (none if the part is not unknown)."""
+        if isinstance(part, _Window):
+            return ["purchase.date"] if field.truth(part, cls) is None else []
+
+        def walk(node: Predicate) -> list[str]:
+            if kleene(node, lambda a: field.truth(a, cls)) is not None:
+                return []
+            if isinstance(node, (AllOf, AnyOf, Not)):
+                return [f for c in node.children for f in walk(c)]
+            if isinstance(node, (BuyerSector,)):
+                return []  # (never unknown on a row that is decided)
+            return [name(node, empty)]
+
+        return walk(part)
 
     def unsure(self) -> str:
         """Whether some rule is unknown (may apply, not surely: ``T`` is within ``P``)."""
