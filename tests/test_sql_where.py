@@ -519,3 +519,71 @@ class TestArguments:
         with pytest.raises(PredicateTypeError, match=r"expected a RuleSet, got NoneType") as e:
             candidates(None, Purchase(buyer=_MINISTRY))  # type: ignore[arg-type]
         assert e.value.path == "candidates(rule_set)"
+
+
+class TestCommandLine:
+    def _run(self, *argv: str) -> tuple[int, str]:
+        import io
+
+        from vendorpolicy._cli import main
+
+        out = io.StringIO()
+        return main(list(argv), out=out), out.getvalue()
+
+    @pytest.mark.parametrize("registry", [None, "bundled"])
+    def test_sql_where_prints_the_condition(self, tmp_path: Any, registry: str | None) -> None:
+        """`sql RULES --where` prints the folded condition for the buyer the options give
+        (with `--registry`, looked up in it), the very text `to_sql_where` writes, and it
+        selects the rows the interpreter gives."""
+        from vendorpolicy import dump_rule_set
+
+        rule_set = packs.load("jp-2018")
+        path = tmp_path / "rules.toml"
+        path.write_text(dump_rule_set(rule_set), encoding="utf-8")
+        argv = ["sql", str(path), "--where", "--buyer-public", "true"]
+        argv += ["--buyer-sector", "central-government", "--date", "2024-04-01"]
+        used = None if registry is None else bundled_registry()
+        if registry is not None:
+            argv += ["--registry", registry]
+        code, out = self._run(*argv)
+        assert code == 0, out
+        header, _, where = out.rstrip("\n").split("\n")
+        assert header.startswith("-- vendorpolicy: rule set jp-2018@")
+        assert ("registry" in header) == (registry is not None)
+        partial = Partial(buyer=Buyer(id="buyer", public=True, sector="central-government"),
+                          date=dt.date(2024, 4, 1))  # fmt: skip
+        assert where == to_sql_where(rule_set, partial, registry=used)
+        rows = [(v, c) for v in _VENDORS for c in _CATEGORIES]
+        con = duckdb.connect()
+        _catalog_table(con, rows)
+        assert _selected(con, where) == _interpreted(rule_set, partial, rows, {Effect.ALLOW}, used)
+
+    def test_sql_where_as_json(self) -> None:
+        """`--format json` gives the buyer, the dates, the effects and the condition; under
+        --pack, with the bundled registry."""
+        import json
+
+        code, out = self._run(
+            "sql", "--pack", "au-5g-2018", "--where", "--buyer-public", "false",
+            "--buyer-sector", "retail", "--buyer-designations", "x, y", "--effects",
+            "allow,warn", "--columns", "vendor_id,category", "--table", "c", "--format", "json",
+        )  # fmt: skip
+        assert code == 0, out
+        record = json.loads(out)
+        assert record["buyer"] == {
+            "id": "buyer", "public": False, "sector": "retail", "country": None,
+            "designations": ["x", "y"],
+        }  # fmt: skip
+        assert record["registry"]["id"] == bundled_registry().id
+        assert record["effects"] == ["allow", "warn"]
+        assert record["date"] is None
+        assert '"vendor_country"' not in record["where"]
+        assert 'c."category"' in record["where"]
+
+    def test_sql_where_needs_a_buyer(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, _ = self._run("sql", "--pack", "jp-2018", "--where", "--buyer-sector", "retail")
+        assert code == 2
+        assert "--buyer-public true|false and --buyer-sector" in capsys.readouterr().err
+        code, _ = self._run("sql", "--pack", "jp-2018", "--buyer-sector", "retail")
+        assert code == 2
+        assert "--buyer-sector is for the catalog question" in capsys.readouterr().err

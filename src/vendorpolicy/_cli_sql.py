@@ -46,7 +46,9 @@ def _sql_parser(commands: Subparsers) -> argparse.ArgumentParser:
     pack_option(sql)
     sql.add_argument("--dialect", choices=tuple(DIALECTS), default="duckdb", help="default: duckdb")
     sql.add_argument(
-        "--table", default="purchases", help="the purchases table (default: purchases)"
+        "--table",
+        help="the purchases table (default: purchases); with --where, the catalog table "
+        "that qualifies the columns (default: none)",
     )
     sql.add_argument(
         "--columns",
@@ -64,19 +66,127 @@ def _sql_parser(commands: Subparsers) -> argparse.ArgumentParser:
         help="text: the query with a comment header (default); json: one object with the rule "
         "set, registry, dialect and query, for tools",
     )
+    catalog = sql.add_argument_group(
+        "the catalog question",
+        "With --where, print instead the WHERE condition that selects the rows of a catalog "
+        "table (vendor_id, vendor_country, vendor_designations, category; --columns those it "
+        "has) this buyer may buy, folded (see docs/scale.md); with a registry, each row's "
+        "vendor and the buyer are looked up in it by id.",
+    )
+    catalog.add_argument("--where", action="store_true", help="print the catalog condition")
+    catalog.add_argument(
+        "--buyer-public",
+        choices=("true", "false"),
+        help="whether the buyer is a public body (required with --where)",
+    )
+    catalog.add_argument("--buyer-sector", metavar="SECTOR", help="its sector (required)")
+    catalog.add_argument(
+        "--buyer-id", metavar="ID", default="buyer", help="its id (default: buyer)"
+    )
+    catalog.add_argument("--buyer-country", metavar="CC", help="its country (default: unknown)")
+    catalog.add_argument(
+        "--buyer-designations", metavar="NAME[,NAME…]", help="its designations (default: none)"
+    )
+    catalog.add_argument("--date", type=date_arg, help="the purchase date (default: not fixed)")
+    catalog.add_argument(
+        "--effects",
+        metavar="EFFECT[,EFFECT…]",
+        default="allow",
+        help="the effects a row may have to be selected (default: allow)",
+    )
     return sql
+
+
+#: The options of the catalog question, which only --where takes.
+_CATALOG_OPTIONS = (
+    ("buyer_public", "--buyer-public"),
+    ("buyer_sector", "--buyer-sector"),
+    ("buyer_country", "--buyer-country"),
+    ("buyer_designations", "--buyer-designations"),
+    ("date", "--date"),
+)
+
+
+def _listed(text: str | None) -> list[str]:
+    return [] if not text else [x.strip() for x in text.split(",") if x.strip()]
+
+
+def _run_where(args: argparse.Namespace, rule_set: Any, registry: Any, out: TextIO) -> int:
+    """``sql --where``: the catalog condition for the buyer the options describe."""
+    from vendorpolicy._model import Buyer  # noqa: PLC0415
+    from vendorpolicy._sql import to_sql_where  # noqa: PLC0415
+    from vendorpolicy.analysis import Partial  # noqa: PLC0415 - only this option
+
+    if args.buyer_public is None or args.buyer_sector is None:
+        raise UsageError(
+            "vendorpolicy sql --where: give the buyer: --buyer-public true|false and "
+            "--buyer-sector SECTOR"
+        )
+    designations = _listed(args.buyer_designations)
+    buyer = Buyer(
+        id=args.buyer_id,
+        public=args.buyer_public == "true",
+        sector=args.buyer_sector,
+        country=args.buyer_country,
+        designations=designations,
+    )
+    fixed = Partial(buyer=buyer, date=args.date, as_of=args.as_of)
+    text = to_sql_where(
+        rule_set,
+        fixed,
+        effects=_listed(args.effects),
+        dialect=args.dialect,
+        table=args.table,
+        columns=None if not args.columns else _listed(args.columns),
+        registry=registry,
+    )
+    if args.format == "json":
+        record = {
+            "rule_set": {"id": rule_set.id, "version": rule_set.version, "digest": rule_set.digest},
+            "registry": None
+            if registry is None
+            else {"id": registry.id, "version": registry.version},
+            "dialect": args.dialect,
+            "buyer": {
+                "id": buyer.id,
+                "public": buyer.public,
+                "sector": buyer.sector.value,
+                "country": buyer.country,
+                "designations": sorted(designations),
+            },
+            "date": None if args.date is None else args.date.isoformat(),
+            "as_of": None if args.as_of is None else args.as_of.isoformat(),
+            "effects": _listed(args.effects),
+            "where": text,
+        }
+        print(json.dumps(record, indent=2, ensure_ascii=False), file=out)
+        return EXIT_OK
+    source = "" if registry is None else f", registry {registry.id}@{registry.version}"
+    print(f"-- vendorpolicy: rule set {rule_set.id}@{rule_set.version}{source}", file=out)
+    print(
+        f"-- the catalog rows buyer {buyer.id} may buy; dialect {args.dialect}; see docs/scale.md",
+        file=out,
+    )
+    print(text, file=out)
+    return EXIT_OK
 
 
 def _run_sql(args: argparse.Namespace, out: TextIO) -> int:
     rule_set = rules_or_pack(args.rules, args.pack, "sql")
     registry = registry_from_args(args, bundled=args.pack is not None)
+    if args.where:
+        return _run_where(args, rule_set, registry, out)
+    for name, option in _CATALOG_OPTIONS:
+        if getattr(args, name) is not None:
+            raise UsageError(f"vendorpolicy sql: {option} is for the catalog question: add --where")
+    table = args.table or "purchases"
     columns = None
     if args.columns:
         columns = [c.strip() for c in args.columns.split(",") if c.strip()]
     text = to_sql(
         rule_set,
         dialect=args.dialect,
-        table=args.table,
+        table=table,
         as_of=args.as_of,
         columns=columns,
         registry=registry,
@@ -88,7 +198,7 @@ def _run_sql(args: argparse.Namespace, out: TextIO) -> int:
             if registry is None
             else {"id": registry.id, "version": registry.version},
             "dialect": args.dialect,
-            "table": args.table,
+            "table": table,
             "sql": text + ";",
         }
         print(json.dumps(record, indent=2, ensure_ascii=False), file=out)
@@ -107,6 +217,7 @@ SQL = Command(
     examples=(
         "vendorpolicy sql --pack us-ndaa-889 --dialect postgres",
         "vendorpolicy sql rules.toml --table ledger --as-of 2024-01-02 > screen.sql",
+        "vendorpolicy sql --pack jp-2018 --where --buyer-public true --buyer-sector defence",
     ),
 )
 

@@ -11,8 +11,11 @@ NULL`` is ``NULL``, ``GREATEST`` and ``LEAST`` skip ``NULL`` as both engines do,
 Every rewrite gives an expression with the same value on every row, except in a *truth
 context* — the ``WHERE`` condition itself, a ``CASE``'s conditions, and the operands of
 ``AND`` and ``OR`` in one — where only whether the value is ``TRUE`` matters: there a
-``NULL`` constant may become ``FALSE`` and ``x IS TRUE`` becomes ``x``. A step whose SQL is
-not understood here is kept as it is (its references are still filled in).
+``NULL`` constant may become ``FALSE`` and ``x IS TRUE`` becomes ``x``. A rewrite that could
+make the text longer (a ``CASE`` into ``AND``/``OR``, an operator put into a ``CASE``'s
+branches, De Morgan) is kept only where it is not. A step whose SQL is not understood here is
+kept as it is (its references are still filled in). The tests hold every rewrite to DuckDB's
+own evaluation of what it rewrites, on every combination of ``NULL``, ``TRUE`` and ``FALSE``.
 """
 
 from __future__ import annotations
@@ -530,10 +533,6 @@ _IS_NEGATED = {
 _STRONGER = {"NOT TRUE": ("FALSE", "NULL"), "NOT FALSE": ("TRUE", "NULL")}
 #: The IS tests each one implies.
 _WEAKER = {"FALSE": ("NOT TRUE",), "TRUE": ("NOT FALSE",), "NULL": ("NOT TRUE", "NOT FALSE")}
-
-
-def _const(n: Node) -> bool:
-    return isinstance(n, Lit)
 
 
 def _null(n: Node) -> bool:

@@ -8,7 +8,9 @@ settle is gone, and what is left reads the catalog's columns (``vendor_id``,
 purchases table's query would be (``_compiler``), with the fixed parts as constants, and its
 steps are written into one expression: a row passes when it would be decided (not an error
 row: the vocabulary check and the ledger's checks hold) with one of the wanted effects —
-exactly the rows ``analysis.may_buy`` gives.
+exactly the rows ``analysis.may_buy`` gives. With a registry, what it says of each vendor id
+(on the decision date) and of the buyer is written into the steps of the vendor and buyer
+atoms. The expression is then folded (``_fold``): what the constants settle is worked out.
 """
 
 from __future__ import annotations
