@@ -397,6 +397,27 @@ def _carrier(buyer_id: str, name: str = "") -> Buyer:
     return Buyer(id=buyer_id, name=name, public=False, sector="carrier", country="GB")
 
 
+def _one_listed(entity: Entity) -> tuple[Registry, RuleSet]:
+    """A registry of ``entity`` alone, listed on `l` from 2020-01-01, and a rule set denying
+    what `l` designates."""
+    registry = Registry(
+        id="m",
+        version="1",
+        entities=[entity],
+        lists=[
+            DesignationList(
+                id="l",
+                propagates="entity",
+                entries=[Listing(entity=entity.id, added=D(2020, 1, 1))],
+            )
+        ],
+    )
+    rules = RuleSet(
+        id="l", version="1", rules=[Rule(id="l", when=vendor.designated({"l"}), effect="deny")]
+    )
+    return registry, rules
+
+
 class TestGivenVendorSimilar:
     def _decide(self, given: Vendor, supplier: str = "") -> Effect:
         rules = RuleSet(
@@ -422,23 +443,7 @@ class TestGivenVendorSimilar:
     def test_names_sharing_only_generic_words_are_other_companies(self) -> None:
         """A vendor master's `SAP Deutschland GmbH` beside a designated `ZTE Deutschland GmbH`
         is another company (allowed), while `ZTE Deutschlnad GmbH` may be it (review)."""
-        registry = Registry(
-            id="m",
-            version="1",
-            entities=[Entity(id="zte-de", name="ZTE Deutschland GmbH", country="DE")],
-            lists=[
-                DesignationList(
-                    id="covered",
-                    propagates="entity",
-                    entries=[Listing(entity="zte-de", added=D(2020, 1, 1))],
-                )
-            ],
-        )
-        rules = RuleSet(
-            id="covered",
-            version="1",
-            rules=[Rule(id="c", when=vendor.designated({"covered"}), effect=Effect.DENY)],
-        )
+        registry, rules = _one_listed(Entity(id="zte-de", name="ZTE Deutschland GmbH"))
         for name, effect in (
             ("SAP Deutschland GmbH", Effect.ALLOW),
             ("Dell Technologies Deutschland GmbH", Effect.ALLOW),
@@ -450,21 +455,7 @@ class TestGivenVendorSimilar:
 
     def test_codes_with_digits_are_not_slips(self) -> None:
         """Ids with digits are codes: `v-1024` is not a slip of a designated `v-1023`."""
-        registry = Registry(
-            id="m",
-            version="1",
-            entities=[Entity(id="v-1023", name="Listed Co")],
-            lists=[
-                DesignationList(
-                    id="l",
-                    propagates="entity",
-                    entries=[Listing(entity="v-1023", added=D(2020, 1, 1))],
-                )
-            ],
-        )
-        rules = RuleSet(
-            id="l", version="1", rules=[Rule(id="l", when=vendor.designated({"l"}), effect="deny")]
-        )
+        registry, rules = _one_listed(Entity(id="v-1023", name="Listed Co"))
         p = Purchase(buyer=_BUYER, vendor=Vendor(id="v-1024"), date=D(2024, 1, 1))
         assert rules.evaluate(p, registry=registry).effect is Effect.ALLOW
         p = attrs.evolve(p, vendor=Vendor(id="v-1023"))
