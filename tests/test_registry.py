@@ -4,8 +4,10 @@ bundled registry, and evaluation of purchases whose vendors are only named."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import pickle
+import weakref
 from pathlib import Path
 
 import attrs
@@ -945,6 +947,23 @@ class TestEvaluation:
             "(2018-02-06 … 2022-11-23) → designated us.889.purpose-limited (listed 2018-08-13)"
         ) in text
         assert "via: Lorex Technology Inc. → owned by" in text
+
+    def test_a_rule_set_keeps_no_registry_alive(self) -> None:
+        """A rule set that decided purchases against a registry (and keeps what it learnt for
+        the next) lets the registry go once nothing else holds it; decisions are unchanged."""
+        rules = _rules()
+        purchase = Purchase(
+            buyer=_BUYER, supplier="Lorex Technology Inc.", date=D(2020, 5, 1), components=()
+        )
+        first = attrs.evolve(bundled_registry(), id="first")
+        effects = {rules.evaluate(purchase, registry=first).effect for _ in range(2)}
+        gone = weakref.ref(first)
+        del first
+        gc.collect()
+        assert gone() is None
+        assert effects == {Effect.DENY}
+        second = attrs.evolve(bundled_registry(), id="second")
+        assert rules.evaluate(purchase, registry=second).effect is Effect.DENY
 
     def test_after_the_sale_allowed(self) -> None:
         """After Dahua sold Lorex, a Lorex purchase is not caught."""

@@ -1054,7 +1054,14 @@ class Program:
         if len(self._registries) >= 8:
             self._registries.clear()
         cache = ResolutionCache(registry, self.hooks.behind)
-        self._registries[id(registry)] = (weakref.ref(registry), cache)
+        key, registries = id(registry), self._registries
+
+        def forget(ref: weakref.ref[Registry]) -> None:
+            # The registry is gone: so is what was learnt of it (unless the id is in use again).
+            if registries.get(key, (None,))[0] is ref:
+                del registries[key]
+
+        self._registries[key] = (weakref.ref(registry, forget), cache)
         self._last_cache = cache
         return cache
 

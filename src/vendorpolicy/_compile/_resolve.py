@@ -20,6 +20,7 @@ notices on its first entry and steps aside.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from typing import Any
@@ -125,7 +126,8 @@ class ResolutionCache:
     def __init__(
         self, registry: Registry, behind: Callable[..., dict[str, tuple[str, ...]]]
     ) -> None:
-        self.registry = registry
+        # Weakly: a rule set keeps its caches, and must not keep every registry it met alive.
+        self._registry = weakref.ref(registry)
         self.behind = behind
         points: set[dt.date] = set()
         for d in _dates(registry):
@@ -144,11 +146,17 @@ class ResolutionCache:
         self.buyers: dict[Hashable, tuple[Any, tuple[Resolution, ...]]] = {}
         self.suppliers: dict[Hashable, tuple[Any, Any, tuple[Resolution, ...]]] = {}
 
+    @property
+    def registry(self) -> Registry | None:
+        """The registry this cache answers for (``None`` once it is gone)."""
+        return self._registry()
+
     def lookup(self, purchase: Purchase, when: dt.date | None) -> Extra | None:
         """The resolved vendor, components and buyer (as the decision's ``Extra``, shared by every
         purchase with the same key and never changed), or ``None`` when the cache cannot
         answer."""
-        if not self.usable:
+        registry = self._registry()
+        if not self.usable or registry is None:
             return None
         interval = None if when is None else bisect_right(self.points, when)
         key = cache_key(purchase, interval)
@@ -160,13 +168,13 @@ class ResolutionCache:
             buyer_at = (purchase.buyer, interval)
             buyer_part = self.buyers.get(buyer_at)
             if buyer_part is None:
-                buyer_part = resolve_buyer(self.registry, purchase.buyer, when, None)
+                buyer_part = resolve_buyer(registry, purchase.buyer, when, None)
                 self.buyers[buyer_at] = buyer_part
             supplier_key = (purchase.vendor, purchase.supplier, purchase.components, interval)
             supplier_part = self.suppliers.get(supplier_key)
             if supplier_part is None:
                 supplier_part = resolve_suppliers(
-                    self.registry,
+                    registry,
                     purchase.vendor,
                     purchase.supplier,
                     purchase.components,
@@ -179,7 +187,7 @@ class ResolutionCache:
             resolutions = (*first, *then)
             if not self.checked:
                 # Once: the parts are what ``Registry.resolve`` gives for the whole purchase.
-                full = self.registry.resolve(purchase, as_of=when)
+                full = registry.resolve(purchase, as_of=when)
                 if (
                     attrs.evolve(purchase, vendor=vendor, components=components, buyer=buyer)
                     != full.purchase
