@@ -15,6 +15,9 @@ it gives today: a row that does not split cleanly into cells, a cell that does n
 content whose purchase breaks the vocabulary or is decided by the interpreter (custom
 predicates, escalated facts, ambiguous names that may be settled), a decision with errors, any
 key the compiled form has not seen yet. Every row yields a decision or an error record.
+
+A CSV result file is written by one loop generated for the ledger's layout (`_CsvLoop`): the
+quick path's steps and the writing of a line, with the compiled form's per-row facets inlined.
 """
 
 from __future__ import annotations
@@ -395,11 +398,14 @@ class RowScreener:
 
     def quick(self) -> Callable[[Sequence[str]], tuple[Shape, str, Any, bool] | None]:  # noqa: PLR0915 - the hot path, in one frame
         """``quick(cells)``: the row's shape, id, decision date and credit memo flag, from what
-        earlier rows taught and nothing else; ``None`` at anything new or irregular, when the
-        caller asks :meth:`row` (which learns, or decides the row the ordinary way). What it
-        returns is what :meth:`row` would: the same checks on the same cells, read through the
-        same tables. (A closure over the screener's tables: the hot path reads no attributes.)
-        """
+        earlier rows taught; ``None`` at anything new or irregular, when the caller asks
+        :meth:`row` (which learns, or decides the row the ordinary way). What it learns itself
+        needs no purchase: a registry interval its content has not met (:meth:`_lane`), and
+        classes not met with its content's (:meth:`_new_shape`, from the compiled form's
+        tables). What it returns is what :meth:`row` would: the same checks on the same cells,
+        read through the same tables. (A closure over the screener's tables: the hot path reads
+        no attributes.) ``check``'s CSV output runs the same steps inlined in one loop
+        (`_CsvLoop`)."""
         width, id_at, value_at, date_at = self.width, self.id_at, self.value_at, self.date_at
         contents_get, content_of = self.contents.get, self.content_of
         amounts, dates, days = self.amounts, self.dates, self.days

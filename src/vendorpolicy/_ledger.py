@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -637,7 +638,7 @@ def _cell_rows(
                 errors=(f"expected {len(roles)} cells as in the header, found {len(cells)}",),
             )
             continue
-        if any(_undecodable(c) for c in cells):
+        if _undecodable("".join(cells)):
             yield RowError(
                 line=line,
                 errors=(
@@ -756,8 +757,13 @@ def _quoted_cell(
         pos = close + 2
 
 
+#: The characters ``surrogateescape`` decodes undecodable bytes to.
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
 def _undecodable(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    # Those characters are not ASCII: most text is, and is answered without a search.
+    return not text.isascii() and _UNDECODED.search(text) is not None
 
 
 def column_roles(mapping: ColumnMapping) -> dict[str, tuple[str, ...]]:
