@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -111,31 +112,52 @@ def _program(rule_set: RuleSet) -> Any:
     return program(rule_set)
 
 
-def _typed(columns: dict[str, list[str | None]], dictionary: bool) -> Any:
-    table = pa.table(columns)
-    if dictionary:
-        table = pa.table(
-            {
-                n: c.dictionary_encode()
-                for n, c in zip(table.column_names, table.columns, strict=True)
-            }
-        )
-    return table
+def _typed(columns: dict[str, list[str | None]], dictionary: bool, chunks: int = 1) -> Any:
+    """The columns as an Arrow table of text (or dictionary) columns, in ``chunks`` chunks:
+    each chunk a table of its own, so that a dictionary column's chunks hold dictionaries of
+    their own (in another order, without the values the chunk does not have)."""
+    whole = pa.table(columns)
+    n = whole.num_rows
+    cuts = sorted({0, n, *(n * k // chunks for k in range(1, chunks))})
+    parts = []
+    for start, stop in pairwise(cuts):
+        part = whole.slice(start, stop - start)
+        if dictionary:
+            part = pa.table(
+                {
+                    name: column.combine_chunks().dictionary_encode()
+                    for name, column in zip(part.column_names, part.columns, strict=True)
+                }
+            )
+        parts.append(part)
+    return pa.concat_tables(parts) if len(parts) > 1 else parts[0]
 
 
 def _agree(rule_set: RuleSet, columns: dict[str, list[str | None]], **options: Any) -> None:
     expected = screen_columns(rule_set, columns, **options)
-    for dictionary in (False, True):
-        table = _typed(columns, dictionary)
+    for dictionary, chunks in ((False, 1), (True, 1), (False, 3), (True, 3)):
+        table = _typed(columns, dictionary, chunks)
         got = screen_table(rule_set, table, **options)
         for name in DECISION_COLUMNS:
-            assert getattr(got, name) == getattr(expected, name), name
-    arrow = decision_table(rule_set, pa.table(columns), **options)
-    assert arrow.column_names == list(DECISION_COLUMNS)
-    for name in DECISION_COLUMNS:
-        column = getattr(expected, name)
-        want = list(column) if name in DECISION_COLUMNS[:3] else [list(v) for v in column]
-        assert arrow.column(name).to_pylist() == want, name
+            assert getattr(got, name) == getattr(expected, name), (name, dictionary, chunks)
+    for table in (pa.table(columns), _typed(columns, True, 3)):
+        arrow = decision_table(rule_set, table, **options)
+        assert arrow.column_names == list(DECISION_COLUMNS)
+        assert arrow.schema == _SCHEMA
+        for name in DECISION_COLUMNS:
+            column = getattr(expected, name)
+            want = list(column) if name in DECISION_COLUMNS[:3] else [list(v) for v in column]
+            assert arrow.column(name).to_pylist() == want, name
+
+
+#: The types of decision_table's columns, as its docstring names them.
+_SCHEMA = pa.schema(
+    [(name, pa.string()) for name in DECISION_COLUMNS[:3]]
+    + [
+        (name, pa.list_(pa.field("element", pa.string(), nullable=False)))
+        for name in DECISION_COLUMNS[3:]
+    ]
+)
 
 
 class TestAgreement:
@@ -293,3 +315,47 @@ class TestWhenItApplies:
         got = screen_table(self.RULES, pa.table(columns), mapping=mapping)
         assert got == screen_columns(self.RULES, columns, mapping=mapping)
         assert got.effect == ("allow", "deny", "deny", None, "deny")
+
+    def test_an_empty_table(self) -> None:
+        """No rows: no entries, and decision_table's columns with their types."""
+        table = pa.table({name: pa.array([], pa.string()) for name in self.COLUMNS})
+        got = screen_table(self.RULES, table)
+        assert len(got) == 0
+        assert got == screen_columns(self.RULES, {name: [] for name in self.COLUMNS})
+        arrow = decision_table(self.RULES, table)
+        assert arrow.num_rows == 0
+        assert arrow.schema == _SCHEMA
+
+    def test_chunks_of_empty_dictionary_columns(self) -> None:
+        """A dictionary column of empty cells in several chunks (a dictionary of nulls in each)
+        reads as empty cells, and the rows get the row path's entries."""
+        columns = dict(self.COLUMNS, supplier=[None] * 5)
+        parts = [
+            pa.table(
+                {
+                    name: pa.array(cells[start:stop]).dictionary_encode()
+                    for name, cells in columns.items()
+                }
+            )
+            for start, stop in ((0, 2), (2, 5))
+        ]
+        table = pa.concat_tables(parts)
+        assert table.column("supplier").num_chunks == 2
+        expected = screen_columns(self.RULES, columns)
+        assert screen_table(self.RULES, table) == expected
+        assert decision_table(self.RULES, table).column("effect").to_pylist() == list(
+            expected.effect
+        )
+
+    def test_every_row_alike(self) -> None:
+        """Rows that all get the same entries: each decision column still has one per row,
+        of its type (the columns built without following the keys)."""
+        columns = {name: [cells[0]] * 4 for name, cells in self.COLUMNS.items()}
+        columns["id"] = ["a", "b", "c", "d"]
+        expected = screen_columns(self.RULES, columns)
+        assert set(expected.effect) == {"allow"}
+        assert screen_table(self.RULES, pa.table(columns)) == expected
+        arrow = decision_table(self.RULES, pa.table(columns))
+        assert arrow.schema == _SCHEMA
+        assert arrow.column("errors").to_pylist() == [[]] * 4
+        assert arrow.column("effect").to_pylist() == ["allow"] * 4

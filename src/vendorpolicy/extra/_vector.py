@@ -146,14 +146,16 @@ def decide(screener: ColumnScreener, table: Any) -> Broadcast | None:
         if count == 1:
             continue
         if key is None:
-            key, span = codes, count
+            # A copy of its own, which the columns after it are folded into in place.
+            key, span = np.array(codes, dtype=np.int64), count
             continue
         if span * count > _WIDE:
             key, span = _dense(key)
             if span * count > _WIDE:
                 key, span = _dense(key * count + codes)
                 continue
-        key = key * count + codes
+        key *= count
+        key += codes
         span *= count
     if key is None:
         key = np.zeros(table.num_rows, dtype=np.int64)
@@ -249,12 +251,12 @@ def _never_nul(kind: Any) -> bool:
 
 def _exact(column: Any) -> tuple[Any, int]:
     """Each cell's index among the column's distinct cells (nulls one more)."""
-    if pa.types.is_dictionary(column.type):
-        array = column.unify_dictionaries().combine_chunks()
-    else:
-        if isinstance(column, pa.ChunkedArray):
-            column = column.combine_chunks()
-        array = column.dictionary_encode()
+    if isinstance(column, pa.ChunkedArray):
+        # Chunks of a dictionary column are combined over one dictionary of their values
+        # (``unify_dictionaries`` refuses a dictionary of nulls, which a column of empty cells
+        # may have: combining does not).
+        column = column.combine_chunks()
+    array = column if pa.types.is_dictionary(column.type) else column.dictionary_encode()
     size = len(array.dictionary)
     indices = array.indices
     if indices.null_count:
@@ -387,9 +389,7 @@ def _dates(column: Any, rows: Any, points: tuple[dt.date, ...]) -> tuple[Any, in
     distinct cell by the row path's own reading; an empty cell, and any cell that is not a
     date written as ISO does, coded by its text."""
     if isinstance(column, pa.ChunkedArray):
-        column = (
-            column.unify_dictionaries() if pa.types.is_dictionary(column.type) else column
-        ).combine_chunks()
+        column = column.combine_chunks()  # over one dictionary, as in ``_exact``
     encoded = column if pa.types.is_dictionary(column.type) else column.dictionary_encode()
     buckets = len(points) + 1
     table = []
