@@ -170,6 +170,18 @@ class TestFolding:
             assert _rows(con, where) == _rows(con, text), where
             assert len(where) <= len(text)
 
+    @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(_expressions().filter(lambda e: e[0] == "b"), min_size=2, max_size=4))
+    def test_a_conjunction_as_a_condition(self, exprs: list[tuple[str, str]]) -> None:
+        """A WHERE made of several conditions joined by AND (each read where the others
+        hold) selects the rows the conjunction as written selects, and is never longer."""
+        text = " AND ".join(e for _, e in exprs)
+        con = duckdb.connect()
+        _grid(con)
+        where = fold_where(text, {})
+        assert _rows(con, where) == _rows(con, text), where
+        assert len(where) <= len(text)
+
     @pytest.mark.parametrize(
         ("text", "folded"),
         [
@@ -217,6 +229,18 @@ class TestFolding:
             ("(p OR q) IS TRUE", "p OR q"),
             ("CASE WHEN p THEN TRUE END", "p"),
             ("GREATEST(COALESCE(CASE WHEN p THEN 3 END, 0), 0) IN (0)", "p IS NOT TRUE"),
+            # one operand of the AND read where the others hold, never two for each other
+            ("(p OR q) IS NOT TRUE AND p IS FALSE AND q IS FALSE", "p IS FALSE AND q IS FALSE"),
+            ("(n = 2) IS FALSE AND (n = 2 OR r)", "(n = 2) IS FALSE AND r"),
+            (
+                "n IS NOT NULL AND (CASE WHEN n IS NULL THEN NULL ELSE s END) = 'a'",
+                "n IS NOT NULL AND s = 'a'",
+            ),
+            ("p AND p IS TRUE", "p"),
+            (
+                "NOT (p OR NULL) AND strlen(CASE WHEN q THEN NULL ELSE s END) = 1",
+                "NOT (p OR NULL) AND strlen(CASE WHEN q THEN NULL ELSE s END) = 1",
+            ),
         ],
     )
     def test_known_folds_as_a_condition(self, text: str, folded: str) -> None:

@@ -573,10 +573,15 @@ class Folder:
     def __init__(self, steps: Mapping[str, str]) -> None:
         self.steps = steps
         self.parsed: dict[str, Node] = {}
-        self.memo: dict[tuple[Node, bool, frozenset[Node]], Node] = {}
+        self.memo: dict[tuple[Node, bool, frozenset[Node], frozenset[tuple[Node, Lit]]], Node]
+        self.memo = {}
         #: What is known not to be ``NULL`` where the node being folded is read (inside a
         #: branch of a ``CASE``: what its condition rules out, and what earlier ones do).
         self.nonnull: frozenset[Node] = frozenset()
+        #: Values taken as known (while one operand of the WHERE's AND is simplified, what
+        #: the others say when they are TRUE), and the same as a key of ``memo``.
+        self.assumed: dict[Node, Lit] = {}
+        self.assumed_key: frozenset[tuple[Node, Lit]] = frozenset()
 
     def step(self, name: str) -> Node:
         found = self.parsed.get(name)
@@ -593,13 +598,17 @@ class Folder:
     def fold(self, node: Node, truth: bool = False) -> Node:
         """``node`` simplified: the same value on every row (with ``truth``, the same rows
         where it is ``TRUE``)."""
-        key = (node, truth, self.nonnull)
+        key = (node, truth, self.nonnull, self.assumed_key)
         found = self.memo.get(key)
         if found is None:
             found = self.memo[key] = self._fold(node, truth)
         return found
 
     def _fold(self, n: Node, truth: bool) -> Node:
+        if self.assumed and not isinstance(n, Lit):
+            known = self.assumed.get(n)
+            if known is not None:
+                return known
         if isinstance(n, Lit):
             return n  # (NULL as a truth is FALSE: as short written as it is)
         if isinstance(n, Name):
@@ -900,6 +909,39 @@ class Folder:
         spread = self._cased(whens, otherwise, truth)
         return spread if len(write(spread)) <= len(write(plain)) else None
 
+    # --- the WHERE's conjunction ---
+
+    def conjoin(self, parts: list[Node]) -> Node:
+        """The ``AND`` of ``parts`` (folded, in a truth context), each simplified in turn
+        under what the others say when they are ``TRUE``, and dropped when that makes it
+        ``TRUE``: where the others are not all ``TRUE`` the whole is not either, so in a
+        truth context nothing changes. One at a time, so that no two are dropped for each
+        other."""
+        parts = list(parts)
+        i = 0
+        while i < len(parts):
+            values: dict[Node, Lit] = {}
+            nonnull: set[Node] = set()
+            for j, other in enumerate(parts):
+                if j != i:
+                    _assume(other, values, nonnull)
+            saved = self.assumed, self.assumed_key, self.nonnull
+            self.assumed, self.assumed_key = values, frozenset(values.items())
+            self.nonnull = frozenset(nonnull)
+            try:
+                done = self.fold(parts[i], True)
+            finally:
+                self.assumed, self.assumed_key, self.nonnull = saved
+            if done == TRUE:
+                del parts[i]
+                continue
+            if done == FALSE or _null(done):
+                return FALSE
+            if len(write(done)) <= len(write(parts[i])):
+                parts[i] = done
+            i += 1
+        return self._junction("AND", parts, True)
+
     # --- integers (severities) ---
 
     def member(self, e: Node, wanted: frozenset[int]) -> Node:
@@ -1079,6 +1121,48 @@ def _values(e: Node) -> frozenset[int | None] | None:
     return out
 
 
+def _assume(n: Node, values: dict[Node, Lit], nonnull: set[Node]) -> None:
+    """What ``n`` being ``TRUE`` says: values of expressions in it, and expressions that are
+    not ``NULL``."""
+    rejected = _rejects(n)
+    if rejected is not None:
+        nonnull.update(rejected)
+    if isinstance(n, Junction) and n.op == "AND":
+        for a in n.args:
+            _assume(a, values, nonnull)
+        return
+    if isinstance(n, Not):
+        _assume(Is(n.arg, "FALSE"), values, nonnull)
+        return
+    if isinstance(n, Is):
+        if isinstance(n.arg, Lit):
+            return  # (a constant's value is its own)
+        if n.test in ("TRUE", "FALSE", "NULL"):
+            values[n.arg] = {"TRUE": TRUE, "FALSE": FALSE, "NULL": NULL}[n.test]
+        if n.test == "TRUE":
+            _assume(n.arg, values, nonnull)
+        elif n.test == "FALSE" and isinstance(n.arg, Junction) and n.arg.op == "OR":
+            for a in n.arg.args:  # (an OR is FALSE where every operand is)
+                _assume(Is(a, "FALSE"), values, nonnull)
+        elif n.test == "FALSE" and isinstance(n.arg, (Cmp, In)):
+            flipped = (
+                Cmp(_NEGATED[n.arg.op], n.arg.left, n.arg.right)
+                if isinstance(n.arg, Cmp)
+                else In(n.arg.arg, n.arg.items, not n.arg.negated)
+            )
+            values[flipped] = TRUE
+        elif n.test == "NOT NULL":
+            nonnull.add(n.arg)
+        return
+    if isinstance(n, Lit):
+        return
+    values[n] = TRUE
+    if isinstance(n, Cmp):
+        values[Cmp(_NEGATED[n.op], n.left, n.right)] = FALSE
+    elif isinstance(n, In):
+        values[In(n.arg, n.items, not n.negated)] = FALSE
+
+
 def _messages(n: Node) -> tuple[Node, ...] | None:
     """The texts of ``NULLIF(concat_ws(sep, text...), '')`` when each is ``NULL`` or not
     empty (else ``None``)."""
@@ -1200,6 +1284,8 @@ def fold_where(target: str, steps: Mapping[str, str]) -> str:
     folded, as SQL (a condition of a ``WHERE``: a truth context)."""
     folder = Folder(steps)
     node = folder.fold(parse(target), True)
+    if isinstance(node, Junction) and node.op == "AND":
+        node = folder.conjoin(list(node.args))
     return write(node, folder.written_step)
 
 
