@@ -50,6 +50,9 @@ USF_DESIGNATION = "us.fcc.usf-covered-company"
 #: (47 U.S.C. 1601(c)(3)), and these lists reach the same groups, affiliates included.
 HUAWEI_ZTE_889 = "us.889.covered"
 PURPOSE_LIMITED_889 = "us.889.purpose-limited"
+#: FY2025 NDAA §1709(a)(1): the equipment of the 2025-12-22 entry, DJI's and Autel's with their
+#: subsidiaries and affiliates; the list reaches affiliates, which carry no ownership chain.
+DJI_AUTEL_1709 = "us.ndaa-fy2025.1709"
 
 LIST = Source(
     title="FCC Covered List (Secure and Trusted Communications Networks Act of 2019, "
@@ -244,8 +247,9 @@ def _entry(ids: AbstractSet[str], *, subsidiaries: bool = True) -> Predicate:
 
 def _group_entry(ids: frozenset[str], via: str) -> Predicate:
     """A Covered List entry that reaches the named companies' subsidiaries and affiliates: the
-    vendor is on the list and belongs to the group by ownership or through the §889 list of
-    the same group (which reaches affiliates, which carry no ownership chain)."""
+    vendor is on the list and belongs to the group by ownership or through the statute's list
+    of the same group (§889's for the 2021 entries, FY2025 NDAA §1709's for DJI and Autel),
+    which reaches affiliates, which carry no ownership chain."""
     return listed(DESIGNATION) & (vendor.id.in_(ids, through_ownership=True) | listed(via))
 
 
@@ -288,7 +292,9 @@ def _kaspersky_2024() -> Predicate:
 
 
 def _december_2025() -> Predicate:
-    return _entry(_DJI_AUTEL) & category.within("uas", "telecom", "video/surveillance")
+    return _group_entry(_DJI_AUTEL, DJI_AUTEL_1709) & category.within(
+        "uas", "telecom", "video/surveillance"
+    )
 
 
 def _uas_exempt() -> Predicate:
@@ -442,7 +448,7 @@ def _covered_parts() -> Predicate:
         _group_entry(_HUAWEI_ZTE, HUAWEI_ZTE_889),
         _group_entry(_HYTERA_HIKVISION_DAHUA, PURPOSE_LIMITED_889)
         & purchase.purpose.in_(_PURPOSES),
-        _entry(_DJI_AUTEL) & decision_date.on_or_after(_LISTED_2025_12),
+        _group_entry(_DJI_AUTEL, DJI_AUTEL_1709) & decision_date.on_or_after(_LISTED_2025_12),
     )
     modular = decision_date.on_or_after(_MODULAR_BAR) & components.any(
         category.within(*_MODULES) & makers, if_undeclared=False
@@ -458,7 +464,7 @@ def build() -> RuleSet:
     authorisation_bar = _authorisation_bar()
     rule_set = RuleSet(
         id=NAME,
-        version="2026-12-03.1",
+        version="2026-12-04",
         title="FCC Covered List: Universal Service and subsidy bars, equipment authorisations",
         description="Universal Service support may not buy Huawei or ZTE equipment or services "
         "(47 CFR 54.9, from 2020-06-30); FCC-administered capital subsidies may not buy or "
@@ -540,7 +546,8 @@ def build() -> RuleSet:
                 when=listed(DESIGNATION)
                 & ~vendor.id.in_(_KNOWN, through_ownership=True)
                 & ~listed(HUAWEI_ZTE_889)
-                & ~listed(PURPOSE_LIMITED_889),
+                & ~listed(PURPOSE_LIMITED_889)
+                & ~listed(DJI_AUTEL_1709),
                 effect=Effect.REVIEW,
                 reason="the vendor is on the Covered List through an entry this pack does not "
                 "know: check which equipment or services the entry covers and when it was listed",
