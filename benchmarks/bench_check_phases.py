@@ -24,12 +24,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from _counting import bytecodes
 from bench_bulk import machine, rules_100
 from bench_ledger import generate
 
@@ -44,27 +43,6 @@ def start_up(env: dict[str, str]) -> float:
     subprocess.run(command, check=True, env=env)  # noqa: S603 - our own module
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-
-
-def bytecodes(work: Callable[[], Any]) -> int:
-    """Python bytecode instructions executed by ``work`` (the frames it calls)."""
-    executed = 0
-
-    def trace(frame: Any, event: str, _: Any) -> Any:
-        nonlocal executed
-        if event == "call":
-            frame.f_trace_opcodes = True
-            frame.f_trace_lines = False
-        elif event == "opcode":
-            executed += 1
-        return trace
-
-    sys.settrace(trace)
-    try:
-        work()
-    finally:
-        sys.settrace(None)
-    return executed
 
 
 def passes(rules: Path, ledger: Path, out: Path) -> tuple[float, float, float, bool]:

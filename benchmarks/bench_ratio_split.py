@@ -35,6 +35,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _counting import bytecodes
+
 RUNS = 7
 #: Purchases whose bytecode instructions are counted (tracing is slow).
 COUNTED = 500
@@ -54,23 +58,7 @@ def _best(work: Callable[[], Any], count: int, runs: int = RUNS) -> float:
 def _instructions(work: Callable[[], Any], count: int) -> float:
     """Python bytecode instructions per item executed by ``work`` over ``count`` items (the
     frames it calls, not its own)."""
-    executed = 0
-
-    def trace(frame: Any, event: str, _: Any) -> Any:
-        nonlocal executed
-        if event == "call":
-            frame.f_trace_opcodes = True
-            frame.f_trace_lines = False
-        elif event == "opcode":
-            executed += 1
-        return trace
-
-    sys.settrace(trace)
-    try:
-        work()
-    finally:
-        sys.settrace(None)
-    return executed / count
+    return bytecodes(work) / count
 
 
 class _PlainBuyer:
