@@ -1,7 +1,7 @@
 """The vectorised columnar path: `extra.arrow.screen_table` and `decision_table` on a generated
 ledger as an Arrow table, against `screen_columns` (the row path) on the same rows.
 
-Run: python benchmarks/bench_vector.py [ROWS]
+Run: python benchmarks/bench_vector.py [ROWS] [--no-registry]
 
 The rows (1,000,000 by default) and the 100-rule set are those of ``bench_bulk.py`` (vendors,
 buyers, categories and a fact drawn from small pools; each row its own id, amount and date).
@@ -10,7 +10,8 @@ dictionary-encoded, as a Parquet file or a categorical frame holds them (id, amo
 stay text). Each figure is wall time and CPU time of one call in this process, excluding
 building the table, including compiling the rule set (each call gets a rule set of its own,
 so that none profits from what another's compiled form learnt); the results are checked to be
-those of `screen_columns`, entry by entry.
+those of `screen_columns`, entry by entry. Then (unless ``--no-registry``) the dictionary
+table again with the bundled registry, against `screen_columns` with it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import pyarrow as pa
 from bench_bulk import columns, machine, rules_100
 
-from vendorpolicy import screen_columns
+from vendorpolicy import bundled_registry, screen_columns
 from vendorpolicy._columns import ColumnScreener
 from vendorpolicy.extra import _vector
 from vendorpolicy.extra.arrow import decision_table, screen_table
@@ -44,7 +45,8 @@ def timed(label: str, rows: int, call: object) -> object:
 
 
 def main() -> int:
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    rows = int(args[0]) if args else 1_000_000
     data = columns(rows)
     rule_set = rules_100()
     text = pa.table(data)
@@ -70,6 +72,24 @@ def main() -> int:
     found = _vector.decide(screener, dictionary)
     assert found is not None
     print(f"distinct keys decided by the row path: {len(found.distinct):,}")
+    if "--no-registry" not in sys.argv:
+        registry = bundled_registry()
+        print("dictionary columns, with the bundled registry:")
+        fresh = rules_100()
+        expected = timed(
+            "screen_columns (row path)",
+            rows,
+            lambda: screen_columns(fresh, data, registry=registry),
+        )
+        one = rules_100()
+        got = timed("screen_table", rows, lambda: screen_table(one, dictionary, registry=registry))
+        same = got == expected
+        ok = ok and same
+        print(f"  entries {'identical to' if same else 'DIFFER from'} screen_columns")
+        screener = ColumnScreener(rule_set, list(text.column_names), registry=registry)
+        found = _vector.decide(screener, dictionary)
+        assert found is not None
+        print(f"  distinct keys decided by the row path: {len(found.distinct):,}")
     print(f"machine: {machine()}")
     print("result as expected" if ok else "UNEXPECTED RESULT")
     return 0 if ok else 1

@@ -23,6 +23,7 @@ from vendorpolicy import (  # noqa: E402
     RuleSet,
     bundled_registry,
     custom,
+    decision_date,
     packs,
     purchase,
     screen_columns,
@@ -172,8 +173,11 @@ class TestAgreement:
     @_SIXTEENTH
     @given(rule_set=rule_sets(max_rules=4), registry=registries(), data=st.data())
     def test_with_a_registry(self, rule_set: RuleSet, registry: Any, data: st.DataObject) -> None:
-        """With a registry: the same resolutions, missing facts and warnings."""
-        _agree(rule_set, data.draw(tables(purchases(), rule_set)), registry=registry)
+        """With a registry: the same resolutions, missing facts and warnings, on the purchase
+        dates or on one decision date for every row."""
+        columns = data.draw(tables(purchases(), rule_set))
+        as_of = data.draw(st.none() | st.dates(dt.date(2017, 1, 1), dt.date(2027, 12, 31)))
+        _agree(rule_set, columns, registry=registry, as_of=as_of)
 
     @pytest.mark.parametrize("name", packs.names())
     @_PER_PACK
@@ -244,6 +248,39 @@ class TestWhenItApplies:
         assert found.inverse.tolist() == [0, 0, 1, 1, 2]
         assert found.columns().effect == ("allow", "allow", "deny", "deny", None)
         assert found.columns() == screen_columns(rules, dict(self.COLUMNS, date=dates))
+
+    def test_with_a_decision_date_only_the_purchase_dates_points_part_rows(self) -> None:
+        """Given ``as_of``, every row is decided on it: a rule on the decision date does not
+        part the rows' purchase dates, a rule on the purchase date still does."""
+        rules = RuleSet(
+            id="t",
+            version="1",
+            rules=[
+                Rule(
+                    id="decided",
+                    when=decision_date.on_or_after(dt.date(2019, 1, 1)),
+                    effect=Effect.WARN,
+                    reason="r",
+                ),
+                Rule(
+                    id="late",
+                    when=purchase.date.on_or_after(dt.date(2020, 4, 1)),
+                    effect=Effect.DENY,
+                    reason="r",
+                ),
+            ],
+        )
+        dates = ["2018-06-01", "2019-06-01", "2020-01-01", "2020-04-01", "2021-01-01"]
+        columns = dict(self.COLUMNS, date=dates)
+        table = pa.table(columns)
+        for as_of, inverse in (
+            (dt.date(2018, 1, 1), [0, 0, 0, 1, 1]),
+            (None, [0, 1, 1, 2, 2]),
+        ):
+            found = _vector.decide(_screener(rules, table, as_of=as_of), table)
+            assert found is not None
+            assert found.inverse.tolist() == inverse
+            assert found.columns() == screen_columns(rules, columns, as_of=as_of)
 
     def test_a_custom_predicate_takes_the_row_path(self) -> None:
         """A rule the compiled form leaves to the interpreter turns the vectorised path off,

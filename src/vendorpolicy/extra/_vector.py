@@ -366,17 +366,23 @@ def _date_points(program: Any, rows: Any) -> tuple[dt.date, ...] | None:
     """Where a purchase date's class may change: the points of the compiled form's facets on
     the purchase date and the decision date, and the registry's; ``None`` if a facet reads
     either date otherwise (exactly, or with a fact), or the rows state when the equipment was
-    acquired (which must not be after the purchase date, an error that names both)."""
+    acquired (which must not be after the purchase date, an error that names both). With a
+    decision date given (``as_of``), every row is decided on that date: the facet on the
+    decision date and the registry's interval are the same for every row, and their points
+    do not part purchase dates."""
     mapping = rows.mapping
     fixed = set(mapping.constants) | {t for m in mapping.value_maps for t in m.targets()}
     if "acquired" in fixed or any("field:acquired" in keys for keys in rows.roles):
         return None
-    found: set[dt.date] = set(rows.cut or ())
+    fixed_day = rows.as_of is not None
+    found: set[dt.date] = set() if fixed_day else set(rows.cut or ())
     for facet in program.facets:
         # A component quantifier's key is ``None`` or ``()`` for every row: a ledger row
         # declares no components (or none, with ``none``), whatever its dates.
         if facet.name.startswith("quantifier:"):
             continue
+        if fixed_day and facet.name == "when" and facet.expr == "when":
+            continue  # the decision date itself: ``as_of`` on every row
         if _READS_DATE.search(facet.expr):
             if facet.name not in ("date", "when") or facet.points is None:
                 return None
