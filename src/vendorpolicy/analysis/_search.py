@@ -19,7 +19,7 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from vendorpolicy._model import Component
+from vendorpolicy._model import Component, Purchase
 from vendorpolicy._predicates import (
     AllComponents,
     AllOf,
@@ -105,6 +105,10 @@ class Compiled:
         self.uses: dict[int, int] = {}
         #: Per atom: how a component condition is worked out from its parts (see `_Parts`).
         self._parts: list[_Parts | None] = []
+        #: The representative purchases of the points atoms were evaluated on (`_purchase`).
+        self._purchases: dict[
+            tuple[tuple[int, ...], tuple[int, ...]], tuple[Purchase, dict[str, bool | None]]
+        ] = {}
 
     def atom(self, node: Predicate) -> int:
         found = self.atom_index.get(node)
@@ -260,10 +264,8 @@ class Compiled:
                 if composed is not None:
                     cache[key] = composed
                     return composed
-            point = dict(zip(reads, key, strict=True))
-            purchase = self.space.purchase(point)
+            purchase, customs = self._purchase(reads, key)
             node = self.atoms[i]
-            customs = self.space.customs(point)
             if isinstance(node, Custom):
                 found = _VALUE[customs[node.name]]
                 cache[key] = found
@@ -274,6 +276,20 @@ class Compiled:
                 node = _assumed(node, customs, assume_custom)
             found = _VALUE[trace_purchase(node, purchase).value]
             cache[key] = found
+        return found
+
+    def _purchase(
+        self, reads: tuple[int, ...], key: tuple[int, ...]
+    ) -> tuple[Purchase, dict[str, bool | None]]:
+        """The representative purchase of a point (class by dimension read) and what the
+        custom predicates answer there, built once for every atom reading those dimensions
+        (a purchase and its facts are dear to build; thousands of vendor conditions, say,
+        are evaluated on each vendor class)."""
+        found = self._purchases.get((reads, key))
+        if found is None:
+            point = dict(zip(reads, key, strict=True))
+            found = (self.space.purchase(point), self.space.customs(point))
+            self._purchases[(reads, key)] = found
         return found
 
 
@@ -309,7 +325,19 @@ class _Parts:
                 where = tuple(reads.index(d) for d in compiled.atom_reads[j])
                 self.slot[leaf] = (False, len(self.context))
                 self.context.append((j, where))
+        # The vendor conditions first, then the category conditions: a part's values are
+        # those of its vendor followed by those of its category, each worked out once.
+        self.part_atoms.sort(key=lambda a: isinstance(a, CategoryWithin))
+        for k, a in enumerate(self.part_atoms):
+            self.slot[a] = (True, k)
         self.part_ids = [compiled.part_atom(a) for a in self.part_atoms]
+        split = sum(1 for a in self.part_atoms if not isinstance(a, CategoryWithin))
+        self._on_vendor = list(zip(self.part_ids[:split], self.part_atoms[:split], strict=True))
+        self._on_category = list(zip(self.part_ids[split:], self.part_atoms[split:], strict=True))
+        #: The values of the vendor (category) conditions by the id of a part's vendor
+        #: (category), kept with it so that the id stays its own.
+        self._of_vendor: dict[int, tuple[tuple[bool | None, ...], object]] = {}
+        self._of_category: dict[int, tuple[tuple[bool | None, ...], object]] = {}
         self._part_values: dict[int, tuple[bool | None, ...]] = {}
         self._done: dict[tuple[Any, ...], Mask] = {}
         self._kinds: dict[int, list[tuple[int, int]]] = {}
@@ -332,11 +360,22 @@ class _Parts:
     def _of_part(self, part: Component) -> tuple[bool | None, ...]:
         found = self._part_values.get(id(part))
         if found is None:
-            on_part = self.compiled.on_part
-            pairs = zip(self.part_ids, self.part_atoms, strict=True)
-            found = tuple(on_part(at, a, part) for at, a in pairs)
+            found = self._own(part)
             self._part_values[id(part)] = found
         return found
+
+    def _own(self, part: Component) -> tuple[bool | None, ...]:
+        """The values of the condition's part atoms on ``part`` (as `Compiled.on_part`)."""
+        on_part = self.compiled.on_part
+        v = self._of_vendor.get(id(part.vendor))
+        if v is None:
+            v = (tuple(on_part(at, a, part) for at, a in self._on_vendor), part.vendor)
+            self._of_vendor[id(part.vendor)] = v
+        c = self._of_category.get(id(part.category))
+        if c is None:
+            c = (tuple(on_part(at, a, part) for at, a in self._on_category), part.category)
+            self._of_category[id(part.category)] = c
+        return v[0] + c[0]
 
     def kinds(self, mask: int) -> list[tuple[int, int]]:
         """The classes of ``mask`` by the values of the condition's part atoms on their parts
@@ -348,7 +387,7 @@ class _Parts:
                 by_shape: dict[Any, int] = {}
                 for c, cell in enumerate(self.cells):
                     parts = cell.value
-                    shape: Any = (c,) if not parts else tuple(self._of_part(p) for p in parts)
+                    shape: Any = (c,) if not parts else tuple(self._own(p) for p in parts)
                     by_shape[shape] = by_shape.get(shape, 0) | (1 << c)
                 self._by_shape = list(by_shape.values())
             found = []

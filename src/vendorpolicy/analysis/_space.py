@@ -470,16 +470,39 @@ class Space:
                     out.append(test(n, v))
             return tuple(out)
 
+        # A company put on top of a chain changes its profile as its own values say: an
+        # ultimate-owner condition reads it alone, a condition through ownership is the
+        # Kleene "or" over the chain, and a condition on the vendor itself reads the bottom.
+        # So a grown chain's profile is worked out from the chain's and the top's, and the
+        # chain built only when that profile is new.
+        on_top = {
+            spec: tuple(
+                test(n, Vendor(id=spec[1] or "vendor", country=spec[0], designations=spec[2]))
+                for n in atoms
+            )
+            for spec in specs
+        }
+        grows = [
+            0 if isinstance(n, UltimateOwnerOrigin) else 1 if n.through_ownership else 2
+            for n in atoms
+        ]
+
+        def grown_profile(below: tuple[Truth, ...], top: tuple[Truth, ...]) -> tuple[Truth, ...]:
+            return tuple(
+                t if how == 0 else (b if how == 2 else kleene_or([b, t]))
+                for how, b, t in zip(grows, below, top, strict=True)
+            )
+
         # Breadth first over chains, a new ultimate owner on top each step: the profile of a
         # chain (every vendor condition's value) is its state, so the search ends.
         found: dict[tuple[Truth, ...], Vendor] = {}
-        frontier: list[Vendor] = []
+        frontier: list[tuple[Vendor, tuple[Truth, ...]]] = []
         for spec in specs:
             v = make(spec, None)
             key = profile(v)
             if key not in found:
                 found[key] = v
-                frontier.append(v)
+                frontier.append((v, key))
         depth = 1
         while frontier and depth < 8:
             if depth >= 2 and len(found) > _MAX_VENDOR_KINDS:
@@ -489,17 +512,21 @@ class Space:
                 )
                 break
             depth += 1
-            nxt: list[Vendor] = []
-            for v in frontier:
+            nxt: list[tuple[Vendor, tuple[Truth, ...]]] = []
+            for v, below in frontier:
+                held = chain_ids(v)
                 for spec in specs:
-                    if spec[1] is not None and spec[1] in chain_ids(v):
+                    if spec[1] is not None and spec[1] in held:
                         continue
-                    top = make(spec, None)
-                    grown = _reparent(v, top)
-                    key = profile(grown)
+                    country, vid, ds = spec
+                    # Numbered as if every chain were built (a witness's vendor ids stay).
+                    number = next(counter) if vid is None else 0
+                    key = grown_profile(below, on_top[spec])
                     if key not in found:
+                        top = Vendor(id=vid or f"vendor-{number}", country=country, designations=ds)
+                        grown = _reparent(v, top)
                         found[key] = grown
-                        nxt.append(grown)
+                        nxt.append((grown, key))
             frontier = nxt
         if frontier and depth >= 8:  # pragma: no cover - chains deeper than 8
             self.notes.append("vendor ownership chains are analysed up to 8 companies deep")
