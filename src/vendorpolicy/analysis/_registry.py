@@ -395,7 +395,7 @@ class Scope:
         if (real.effect, real.basis, seen) != (
             here.effect,
             here.basis,
-            [(r.key, r.status) for r in here.results],
+            [(r.key, _status(r.status)) for r in here.results],
         ):
             raise AssertionError(
                 f"analysis bug: {self._said()}, {p} is decided {real.effect.name}, but "
