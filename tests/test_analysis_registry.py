@@ -1,7 +1,8 @@
 """Analysis over a registry: the answers of `reachable`, `equivalent`/`diff` and `lint` with a
-registry against brute force over purchases whose vendors are the registry's entities (on
-every date its records tell apart) or vendors it does not know, each decided by the
-interpreter with the registry; and the bundled packs over the bundled registry."""
+registry (and with `as_of`) against brute force over purchases whose vendors and part makers
+are the registry's entities (on every date its records tell apart) or vendors it does not
+know, each decided by the interpreter with the registry (and `as_of`); and the bundled packs
+over the bundled registry."""
 
 from __future__ import annotations
 

@@ -190,9 +190,7 @@ class TestSchemas:
         args = [str(tmp_path / "dated.toml"), "--as-of", "2020-08-12", "--format", "json"]
         assert main(["lint", *args], out=dated) == 0
         dated_doc = json.loads(dated.getvalue())
-        assert [(f["code"], f["rule"]) for f in dated_doc["findings"]] == [
-            ("not-in-force", "ban")
-        ]
+        assert [(f["code"], f["rule"]) for f in dated_doc["findings"]] == [("not-in-force", "ban")]
         codes = {f["code"] for f in doc["findings"]} | {"not-in-force"}
         assert codes == set(CODES)
         schema = _validator("findings")

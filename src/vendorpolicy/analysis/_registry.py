@@ -244,7 +244,9 @@ class Scope:
 
     def predicate(self, node: Predicate) -> Predicate:
         """``node`` with every vendor condition rewritten over the registry."""
-        if any(isinstance(n, FactIn) and n.name == UNSTATED for n in _nodes(node)):
+        if self.registry is not None and any(
+            isinstance(n, FactIn) and n.name == UNSTATED for n in _nodes(node)
+        ):
             from vendorpolicy.errors import InvalidValueError  # noqa: PLC0415 - error path
 
             raise InvalidValueError(
