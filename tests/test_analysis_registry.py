@@ -471,6 +471,38 @@ class TestExamples:
             Effect.WARN,
         ]
 
+    def test_an_entity_is_unknown_without_a_date(self) -> None:
+        """The maker's owners change over time, so without a date the registry cannot say
+        what it is, even for its origin, which never changes: an undated purchase from it is
+        escalated for want of the date (the analysis once read the origin as known)."""
+        registry = _registry()
+        british = RuleSet(
+            id="gb",
+            version="1",
+            rules=[Rule(id="gb", when=vendor.origin.in_({"GB"}), effect="deny")],
+        )
+        undated = Purchase(
+            buyer=Buyer(id="b", public=True, sector="other"), vendor=Vendor(id="maker")
+        )
+        decision = interpret(british, undated, registry=registry)
+        assert (decision.effect, decision.missing_facts) == (
+            Effect.REVIEW,
+            ("vendor", "purchase.date"),
+        )
+        found = escalations(british, registry=registry)
+        assert "purchase.date" in {f for e in found for f in e.facts}
+        for e in found:
+            assert interpret(british, e.witness.purchase, registry=registry).effect is e.effect
+        # Each region diff finds is decided as its witness is; the undated maker is reviewed.
+        changed = diff(british, attrs.evolve(british, rules=[]), registry=registry)
+        for d in changed:
+            assert interpret(british, d.witness.purchase, registry=registry).effect is d.old
+        maker = [d for d in changed if d.witness.purchase.vendor == Vendor(id="maker")]
+        assert {(d.old, d.witness.purchase.date is None) for d in maker} == {
+            (Effect.REVIEW, True),
+            (Effect.DENY, False),
+        }
+
     def test_assumptions_say_so(self) -> None:
         """assumptions(registry=) names the registry and how vendors are read."""
         said = assumptions(_BAN, registry=_registry())[-1]

@@ -170,10 +170,9 @@ class Scope:
             else:
                 key = ("dated", *_merged(node, segments))
             groups.setdefault(key, []).extend([e, *aliases.get(e, ())])
-        # Unknown without a date, false with one.
-        dateless = ~(
-            purchase.date.on_or_after(self._known_on) | purchase.date.before(self._known_on)
-        )
+        # True with a date, unknown without one; and its negation.
+        dated = purchase.date.on_or_after(self._known_on) | purchase.date.before(self._known_on)
+        dateless = ~dated
         terms: list[Predicate] = []
         for key, ids in groups.items():
             if key[0] == "always":
@@ -192,7 +191,9 @@ class Scope:
                     window = window & unknown
                     self.unstated_used = True
                 parts.append(window)
-            terms.append(vendor.id.in_(ids) & any_of(*parts))
+            # Without a date the entity is unknown, whatever the condition's value on each
+            # segment (even the same on all: a window of every date holds without one).
+            terms.append(vendor.id.in_(ids) & dated & any_of(*parts))
         if self._unclear:
             terms.append(vendor.id.in_(self._unclear) & unknown)
             self.unstated_used = True
