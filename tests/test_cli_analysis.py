@@ -184,9 +184,18 @@ class TestSchemas:
         out = io.StringIO()
         main(["lint", str(tmp_path / "rules.toml"), "--format", "json"], out=out)
         doc = json.loads(out.getvalue())
-        assert {f["code"] for f in doc["findings"]} == set(CODES)
+        # A rule not in force on the decision date is reported only with --as-of.
+        save_rule_set(_old(), tmp_path / "dated.toml")
+        dated = io.StringIO()
+        args = [str(tmp_path / "dated.toml"), "--as-of", "2020-08-12", "--format", "json"]
+        assert main(["lint", *args], out=dated) == 0
+        dated_doc = json.loads(dated.getvalue())
+        assert [(f["code"], f["rule"]) for f in dated_doc["findings"]] == [("not-in-force", "ban")]
+        codes = {f["code"] for f in doc["findings"]} | {"not-in-force"}
+        assert codes == set(CODES)
         schema = _validator("findings")
         schema.validate(doc)
+        schema.validate(dated_doc)
         out = io.StringIO()
         assert main(["lint", "--pack", "jp-2018", "--format", "json"], out=out) == 0
         schema.validate(json.loads(out.getvalue()))

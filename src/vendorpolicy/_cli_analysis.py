@@ -15,6 +15,7 @@ from vendorpolicy._cli_base import (
     Subparsers,
     UsageError,
     add_registry_option,
+    date_arg,
     format_option,
     pack_option,
     registry_from_args,
@@ -34,12 +35,14 @@ def _lint_parser(commands: Subparsers) -> argparse.ArgumentParser:
         "rules that never hold or apply, conditions that always hold, exceptions that never "
         "hold, shadowed rules and (under first-match) conflicting rules. With --registry, "
         "over the purchases whose vendors are the registry's entities (as it resolves them "
-        "on the purchase date) or vendors it does not know. Exits 1 when there are errors; "
-        "warnings are listed.",
+        "on the decision date) or vendors it does not know. With --as-of, every purchase is "
+        "decided on that date, as `check --as-of` decides it: rules not in force then are "
+        "listed as such. Exits 1 when there are errors; warnings are listed.",
     )
     lint.add_argument("rules", nargs="?", metavar="RULES", help="the rule file (or --pack)")
     pack_option(lint)
     add_registry_option(lint, default=None)
+    _as_of_option(lint)
     lint.add_argument(
         "--overlaps",
         action="store_true",
@@ -47,6 +50,16 @@ def _lint_parser(commands: Subparsers) -> argparse.ArgumentParser:
     )
     format_option(lint)
     return lint
+
+
+def _as_of_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as-of",
+        type=date_arg,
+        metavar="YYYY-MM-DD",
+        help="the decision date: judge the rules in force, decision-date conditions and the "
+        "registry on this date, whatever each purchase's date (default: each purchase's date)",
+    )
 
 
 def _purchase_json(witness: Any) -> Any:
@@ -92,7 +105,9 @@ def _run_lint(args: argparse.Namespace, out: TextIO) -> int:
     from vendorpolicy.analysis import Severity, lint  # noqa: PLC0415 - only this command
 
     rule_set = rules_or_pack(args.rules, args.pack, "lint")
-    findings = lint(rule_set, overlaps=args.overlaps, registry=_analysis_registry(args))
+    findings = lint(
+        rule_set, overlaps=args.overlaps, registry=_analysis_registry(args), as_of=args.as_of
+    )
     errors = any(f.severity is Severity.ERROR for f in findings)
     if args.format == "json":
         doc = lint_document(rule_set, findings)
@@ -112,7 +127,8 @@ def _diff_parser(commands: Subparsers) -> argparse.ArgumentParser:
         "effects, each with a witness purchase; with --ledger, each purchase of the ledger "
         "whose effect changed, with the rules that determined each decision (names resolved "
         "against the registry, as `check` resolves them). Without --ledger, --registry "
-        "restricts the purchases to those over the registry, as for `lint`. With --pack NAME, "
+        "restricts the purchases to those over the registry, as for `lint`. With --as-of, "
+        "both decide every purchase on that date (with --ledger, each row). With --pack NAME, "
         "the bundled pack is OLD. Exits 1 when they differ, 3 when a file or any ledger row "
         "could not be read.",
     )
@@ -135,6 +151,7 @@ def _diff_parser(commands: Subparsers) -> argparse.ArgumentParser:
         help="a mapping file for the ledger's columns (see `vendorpolicy schema mapping`)",
     )
     add_registry_option(diff, default=None)
+    _as_of_option(diff)
     format_option(diff)
     return diff
 
@@ -183,7 +200,7 @@ def _replay_ledger(args: argparse.Namespace, old: Any, new: Any, out: TextIO) ->
             )
             continue
         try:
-            found = replay(old, new, [row.purchase], registry=registry)
+            found = replay(old, new, [row.purchase], registry=registry, as_of=args.as_of)
         except VendorPolicyError as exc:
             errors.append({"line": row.line, "purchase_id": row.purchase.id, "errors": [str(exc)]})
             continue
@@ -195,7 +212,7 @@ def _replay_ledger(args: argparse.Namespace, old: Any, new: Any, out: TextIO) ->
                 "new": r.new.value,
             }
             for side, rules, rule_set in (("old", r.old_rules, old), ("new", r.new_rules, new)):
-                decision = rule_set.evaluate(row.purchase, registry=registry)
+                decision = rule_set.evaluate(row.purchase, registry=registry, as_of=args.as_of)
                 item.update(_responsible(side, rules, decision))
             changed.append(item)
     if args.format == "json":
@@ -244,7 +261,7 @@ def _run_diff(args: argparse.Namespace, out: TextIO) -> int:
     old, new = _versions(args)
     if args.ledger is not None:
         return _replay_ledger(args, old, new, out)
-    found = diff(old, new, registry=_analysis_registry(args))
+    found = diff(old, new, registry=_analysis_registry(args), as_of=args.as_of)
     if args.format == "json":
         doc = [
             {
@@ -403,7 +420,11 @@ LINT = Command(
     name="lint",
     add_parser=_lint_parser,
     run=_run_lint,
-    examples=("vendorpolicy lint rules.toml", "vendorpolicy lint --pack jp-2018 --format json"),
+    examples=(
+        "vendorpolicy lint rules.toml",
+        "vendorpolicy lint --pack jp-2018 --format json",
+        "vendorpolicy lint --pack us-ndaa-889 --registry bundled --as-of 2020-01-01",
+    ),
 )
 DIFF = Command(
     name="diff",

@@ -27,6 +27,8 @@
 * ``conflict`` (warning under first-match, where rule order decides; under most-severe, where
   the most severe effect is meant to win, an ``info`` given only when asked for): two rules with
   different effects both apply to a purchase, the witness.
+* ``not-in-force`` (info, only with ``as_of``): the rule's window does not hold on the decision
+  date, so it decides nothing then; it is not checked further.
 
 Every finding that claims a purchase exists carries it, decided again by the interpreter;
 every finding that claims none exists is exact over the space (see :func:`assumptions`).
@@ -34,8 +36,9 @@ every finding that claims none exists is exact over the space (see :func:`assump
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -58,6 +61,7 @@ from vendorpolicy.analysis._space import assume_custom
 
 if TYPE_CHECKING:
     from vendorpolicy._registry import Registry
+    from vendorpolicy.analysis._registry import Scope
 
 __all__ = ["Finding", "Severity", "lint"]
 
@@ -71,6 +75,7 @@ CODES = (
     "shadowed",
     "broad-escalation",
     "conflict",
+    "not-in-force",
 )
 
 
@@ -505,21 +510,27 @@ def _shadowed(a: _Analysis, rule_set: RuleSet, live: list[_Rule]) -> list[Findin
 
 
 def lint(
-    rule_set: RuleSet, *, overlaps: bool = False, registry: Registry | None = None
+    rule_set: RuleSet,
+    *,
+    overlaps: bool = False,
+    registry: Registry | None = None,
+    as_of: dt.date | None = None,
 ) -> tuple[Finding, ...]:
     """Findings about the rules of ``rule_set`` (its own, not those of the sets it includes),
     errors first. Overlapping rules with different effects are reported under first-match,
     where their order decides; under most-severe, where the most severe effect is meant to
     win, only with ``overlaps=True`` (as ``info``). With ``registry``, over the purchases
     whose vendors are its entities as it resolves them, or vendors it does not know (see
-    :func:`~vendorpolicy.analysis.assumptions`); every witness is decided with it."""
-    scope, (rule_set,) = _scoped(registry, rule_set)
+    :func:`~vendorpolicy.analysis.assumptions`); every witness is decided with it. With
+    ``as_of``, over the purchases decided on that date: a rule not in force then is reported
+    ``not-in-force`` (``info``) and not checked further."""
+    scope, (rule_set,) = _scoped(registry, rule_set, as_of=as_of)
     a = _analysis([rule_set], scope=scope)
     compiled = a.compiled
     top = a.deciders[0].layers[0]
     findings: list[Finding] = []
     live: list[_Rule] = []
-    for r in top.rules:
+    for r in _in_force(scope, top.rules, findings):
         rule = r.rule
         when, when_atoms = compiled.compile(rule.when)
         holds = _find(a, when, when_atoms, T)
@@ -617,6 +628,32 @@ def lint(
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     findings.sort(key=lambda f: order[f.severity])
     return tuple(findings)
+
+
+def _in_force(scope: Scope | None, rules: Sequence[_Rule], findings: list[Finding]) -> list[_Rule]:
+    """The rules in force on the scope's ``as_of`` (all of them without one); a
+    ``not-in-force`` finding added to ``findings`` for each of the others."""
+    out = []
+    for r in rules:
+        original = None if scope is None else scope.not_in_force(r.rule)
+        if original is None:
+            out.append(r)
+            continue
+        window = []
+        if original.in_force_from is not None:
+            window.append(f"from {original.in_force_from.isoformat()}")
+        if original.in_force_until is not None:
+            window.append(f"until {original.in_force_until.isoformat()}")
+        on = "the decision date" if scope is None or scope.as_of is None else scope.as_of
+        findings.append(
+            Finding(
+                code="not-in-force",
+                severity=Severity.INFO,
+                rule=original.id,
+                message=f"it is in force {' '.join(window)}, not on {on}: it decides nothing then",
+            )
+        )
+    return out
 
 
 def _obligations_differ(a: _Analysis, rule_set: RuleSet, without: RuleSet, r: _Rule) -> bool:

@@ -325,41 +325,56 @@ def _check(decision: Decision, effect: Effect, what: str) -> None:
         )
 
 
-def assumptions(rule_set: RuleSet, *, registry: Registry | None = None) -> tuple[str, ...]:
+def assumptions(
+    rule_set: RuleSet, *, registry: Registry | None = None, as_of: dt.date | None = None
+) -> tuple[str, ...]:
     """What the analysis of ``rule_set`` assumes beyond the rules themselves: how it treats
-    ``custom`` predicates, components, the decision date and vendors (with ``registry``, as
-    the questions asked with it)."""
-    scope, (rs,) = _scoped(registry, rule_set)
+    ``custom`` predicates, components, the decision date and vendors (with ``registry`` and
+    ``as_of``, as the questions asked with them)."""
+    scope, (rs,) = _scoped(registry, rule_set, as_of=as_of)
     space = _analysis([rs], scope=scope).space
-    if scope is None:
+    if scope is None or scope.registry is None:
         vendors = "vendors are taken as stated (no registry)"
     else:
+        on = (
+            "on the purchase date (an entity whose owners or listings change is unknown "
+            "without a date)"
+            if as_of is None
+            else f"on {as_of.isoformat()}"
+        )
         vendors = (
             f"each vendor and part maker is one of the {len(scope.ids)} entities of registry "
-            f"`{scope.registry.id}`, as it resolves them on the purchase date (an entity whose "
-            "owners or listings change is unknown without a date), or a vendor the registry "
+            f"`{scope.registry.id}`, as it resolves them {on}, or a vendor the registry "
             "does not know, stated as it is (with no registry entity in its ownership chain)"
         )
-    return (*space.notes, f"the decision date is the purchase date (no `as_of`); {vendors}")
+    when = (
+        "the decision date is the purchase date (no `as_of`)"
+        if as_of is None
+        else f"the decision date is {as_of.isoformat()} (`as_of`), whatever the purchase date: "
+        "the rules in force then, and the decision-date conditions, are judged on it"
+    )
+    return (*space.notes, f"{when}; {vendors}")
 
 
 def _scoped(
-    registry: Registry | None, *rule_sets: RuleSet
+    registry: Registry | None, *rule_sets: RuleSet, as_of: dt.date | None = None
 ) -> tuple[Scope | None, tuple[RuleSet, ...]]:
-    """The registry's scope and the rule sets to ask (rewritten over it), or ``None`` and the
-    rule sets as they are."""
-    scope = scope_for(registry)
+    """The scope of the registry and decision date and the rule sets to ask (rewritten over
+    them), or ``None`` and the rule sets as they are."""
+    scope = scope_for(registry, as_of)
     if scope is None:
         return None, rule_sets
     scope.prepare(rule_sets)
     return scope, tuple(scope.rule_set(rs) for rs in rule_sets)
 
 
-def reachable(rule_set: RuleSet, *, registry: Registry | None = None) -> tuple[Reach, ...]:
+def reachable(
+    rule_set: RuleSet, *, registry: Registry | None = None, as_of: dt.date | None = None
+) -> tuple[Reach, ...]:
     """Every effect some purchase gets under ``rule_set``, least severe first, each with a
-    witness the interpreter decides so (with ``registry``, over its entities: see
-    :func:`assumptions`)."""
-    scope, (rule_set,) = _scoped(registry, rule_set)
+    witness the interpreter decides so (with ``registry``, over its entities; with ``as_of``,
+    decided on that date: see :func:`assumptions`)."""
+    scope, (rule_set,) = _scoped(registry, rule_set, as_of=as_of)
     a = _analysis([rule_set], scope=scope)
     decider = a.deciders[0]
     found: dict[Effect, list[int]] = {}
@@ -384,13 +399,18 @@ def reachable(rule_set: RuleSet, *, registry: Registry | None = None) -> tuple[R
 
 
 def gaps(
-    rule_set: RuleSet, region: Predicate = ALWAYS, *, registry: Registry | None = None
+    rule_set: RuleSet,
+    region: Predicate = ALWAYS,
+    *,
+    registry: Registry | None = None,
+    as_of: dt.date | None = None,
 ) -> tuple[Gap, ...]:
     """The purchases within ``region`` (a condition; every purchase by default) on which no
     rule of ``rule_set`` or its layers applies or might apply, so the default decides: "every
-    public-buyer telecom purchase is decided by some rule" holds when this is empty."""
+    public-buyer telecom purchase is decided by some rule" holds when this is empty.
+    ``registry`` and ``as_of`` as for :func:`reachable`."""
     probe = RuleSet(id="region", version="1", rules=[Rule(id="region", when=region, effect="deny")])
-    scope, (rule_set, probe) = _scoped(registry, rule_set, probe)
+    scope, (rule_set, probe) = _scoped(registry, rule_set, probe, as_of=as_of)
     region = probe.rules[0].when
     a = _analysis([rule_set], [region], scope=scope)
     within, within_atoms = a.compiled.compile(region)
@@ -428,12 +448,14 @@ def gaps(
     return tuple(out)
 
 
-def escalations(rule_set: RuleSet, *, registry: Registry | None = None) -> tuple[Escalation, ...]:
+def escalations(
+    rule_set: RuleSet, *, registry: Registry | None = None, as_of: dt.date | None = None
+) -> tuple[Escalation, ...]:
     """The regions of purchases whose decision is escalated only because a fact is missing:
     more severe than what the known facts make certain (``max(lo, min(hi, on_unknown))`` with
     ``lo < hi``), with the facts that would settle each (those of the region's witness). Once
     known, the facts would give an effect within ``settled`` (over the whole region)."""
-    scope, (rule_set,) = _scoped(registry, rule_set)
+    scope, (rule_set,) = _scoped(registry, rule_set, as_of=as_of)
     a = _analysis([rule_set], scope=scope)
     decider = a.deciders[0]
     groups: dict[tuple[Any, ...], list[list[int]]] = {}
@@ -521,18 +543,23 @@ def _differences(
     return out
 
 
-def diff(old: RuleSet, new: RuleSet, *, registry: Registry | None = None) -> tuple[Difference, ...]:
+def diff(
+    old: RuleSet, new: RuleSet, *, registry: Registry | None = None, as_of: dt.date | None = None
+) -> tuple[Difference, ...]:
     """Every region of purchases that ``old`` and ``new`` decide with different effects, each
     with a witness both interpreters agree on; empty exactly when they are equivalent. With
-    ``registry``, over its entities (see :func:`assumptions`), both decided with it."""
-    scope, (old, new) = _scoped(registry, old, new)
+    ``registry``, over its entities (see :func:`assumptions`), both decided with it; with
+    ``as_of``, both decided on that date."""
+    scope, (old, new) = _scoped(registry, old, new, as_of=as_of)
     return tuple(_differences(old, new, first=False, scope=scope))
 
 
-def equivalent(a: RuleSet, b: RuleSet, *, registry: Registry | None = None) -> bool:
+def equivalent(
+    a: RuleSet, b: RuleSet, *, registry: Registry | None = None, as_of: dt.date | None = None
+) -> bool:
     """Whether no purchase is decided with different effects by ``a`` and ``b`` (with
-    ``registry``, no purchase over its entities)."""
-    scope, (a, b) = _scoped(registry, a, b)
+    ``registry``, no purchase over its entities; with ``as_of``, decided on that date)."""
+    scope, (a, b) = _scoped(registry, a, b, as_of=as_of)
     return not _differences(a, b, first=True, scope=scope)
 
 

@@ -1,6 +1,7 @@
-"""Analysis over a registry: purchases whose vendor (and every part's maker) is one of the
-registry's entities, as the registry resolves it on the purchase date, or a vendor the
-registry does not know, stated as it is.
+"""Analysis over a registry, on a decision date, or both: purchases whose vendor (and every
+part's maker) is one of the registry's entities, as the registry resolves it on the decision
+date, or a vendor the registry does not know, stated as it is; and purchases judged on a
+fixed decision date (``as_of``) rather than on their own date.
 
 The space of the analysis stays the space of stated purchases; what changes is the rule set
 it is asked of. Every vendor condition ``A`` of the rules is rewritten into a condition on
@@ -16,12 +17,22 @@ on it is unknown), as resolution makes it; a condition that is unknown on the en
 (no country stated where an origin condition reads it) reads a fact no purchase of the
 analysis states (the analysis keeps that fact "not stated").
 
+With ``as_of``, the decision date is that date whatever the purchase's: every entity is
+read on it (so none is unknown for want of a date), and the rules are rewritten so that they
+read the decision date nowhere, as :func:`~vendorpolicy.analysis.residual` does it. A rule in
+force on ``as_of`` loses its window; one that is not becomes a rule whose condition never
+holds (the interpreter reports it *not in force* rather than *not applicable*, the one
+difference between the two decisions, which :meth:`Scope.decide` allows); a decision-date
+condition becomes true or false; a fact compared with the decision date becomes the same
+comparison with ``as_of``. The purchase's own date is still read where the rules read it.
+
 Each point of the space is then decided by the rewritten rules as one *canonical* purchase
-is, by the original rules with the registry: a vendor stated by a registry id, whatever else
-it states, is decided as the bare id (the rewritten conditions read nothing else of it); a
-vendor not in the registry whose chain holds one is decided as a plain vendor of no named
-origin, id or designation (every rewritten condition is false on both). Witnesses are made
-canonical and decided again by the interpreter with the registry.
+is, by the original rules with the registry (and ``as_of``): a vendor stated by a registry
+id, whatever else it states, is decided as the bare id (the rewritten conditions read nothing
+else of it); a vendor not in the registry whose chain holds one is decided as a plain vendor
+of no named origin, id or designation (every rewritten condition is false on both).
+Witnesses are made canonical and decided again by the interpreter with the registry (and
+``as_of``).
 """
 
 from __future__ import annotations
@@ -33,12 +44,18 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from vendorpolicy._decision import Decision
+from vendorpolicy._decision import Decision, RuleStatus
 from vendorpolicy._engine import interpret
 from vendorpolicy._model import Buyer, Purchase, Vendor
 from vendorpolicy._predicates import (
     ALWAYS,
+    NEVER,
+    DecidedOnOrAfter,
     FactIn,
+    FactOnOrAfter,
+    FactOnOrAfterDecision,
+    FactOnOrBeforeDecision,
+    Not,
     Predicate,
     UltimateOwnerOrigin,
     VendorId,
@@ -64,6 +81,7 @@ Truth = bool | None
 UNSTATED = "registry-value-unknown"
 _OTHER_COUNTRIES = ("BR", "IN", "ZA", "MX", "AR", "NG", "KE", "PE", "CL", "EG")
 _PROBE_BUYER = Buyer(id="probe", public=True, sector="other")
+_DAY = dt.timedelta(days=1)
 
 
 def _truth(node: Predicate, value: Vendor) -> Truth:
@@ -71,12 +89,14 @@ def _truth(node: Predicate, value: Vendor) -> Truth:
 
 
 class Scope:
-    """A registry's part in an analysis: the rewriting of rule sets, the canonical form of
-    witnesses and their decision with the registry."""
+    """A registry's part in an analysis, and the decision date's: the rewriting of rule sets,
+    the canonical form of witnesses and their decision with the registry and ``as_of``."""
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry | None, as_of: dt.date | None = None) -> None:
         self.registry = registry
-        self.ids = frozenset(e.id for e in registry.entities)
+        self.as_of = as_of
+        entities = () if registry is None else registry.entities
+        self.ids = frozenset(e.id for e in entities)
         #: Ids the rules name that the registry identifies as an entity (matched as a name),
         #: and those it cannot tell (ambiguous: the vendor is then unknown).
         self._aliases: dict[str, str] = {}
@@ -93,9 +113,23 @@ class Scope:
         self.unstated_used = False
         self._named_ids: set[str] = set()
         self._named_countries: set[str] = set()
+        #: The rewritten rules that are not in force on ``as_of``, each with its original.
+        self._not_in_force: dict[Rule, Rule] = {}
+        changes = set() if registry is None else self._read(registry, as_of)
+        #: A date the registry names, to tell a known purchase date from an unknown one, and
+        #: the date ids are looked up on (``as_of`` when given).
+        self._known_on = as_of if as_of is not None else min(changes, default=dt.date(2000, 1, 1))
+
+    def _read(self, registry: Registry, as_of: dt.date | None) -> set[dt.date]:
+        """Each entity's vendor value: on ``as_of``, else on every date; the dates on which
+        some entity's changes."""
         changes: set[dt.date] = set()
         for e in registry.entities:
-            fixed = registry.vendor_any_date(e.id)
+            fixed: Vendor | None
+            if as_of is not None:
+                fixed = registry.vendor(e.id, as_of)
+            else:
+                fixed = registry.vendor_any_date(e.id)
             if fixed is not None:
                 self._constant[e.id] = fixed
                 self._segments[e.id] = None
@@ -108,8 +142,7 @@ class Scope:
                 on = start if start is not None else dates[0] - dt.timedelta(days=1)
                 segments.append((start, end, registry.vendor(e.id, on)))
             self._segments[e.id] = segments
-        #: A date the registry names, to tell a known purchase date from an unknown one.
-        self._known_on = min(changes, default=dt.date(2000, 1, 1))
+        return changes
 
     # --- rewriting ----------------------------------------------------------------------------
 
@@ -137,10 +170,9 @@ class Scope:
             else:
                 key = ("dated", *_merged(node, segments))
             groups.setdefault(key, []).extend([e, *aliases.get(e, ())])
-        # Unknown without a date, false with one.
-        dateless = ~(
-            purchase.date.on_or_after(self._known_on) | purchase.date.before(self._known_on)
-        )
+        # True with a date, unknown without one; and its negation.
+        dated = purchase.date.on_or_after(self._known_on) | purchase.date.before(self._known_on)
+        dateless = ~dated
         terms: list[Predicate] = []
         for key, ids in groups.items():
             if key[0] == "always":
@@ -159,7 +191,9 @@ class Scope:
                     window = window & unknown
                     self.unstated_used = True
                 parts.append(window)
-            terms.append(vendor.id.in_(ids) & any_of(*parts))
+            # Without a date the entity is unknown, whatever the condition's value on each
+            # segment (even the same on all: a window of every date holds without one).
+            terms.append(vendor.id.in_(ids) & dated & any_of(*parts))
         if self._unclear:
             terms.append(vendor.id.in_(self._unclear) & unknown)
             self.unstated_used = True
@@ -196,6 +230,8 @@ class Scope:
         """Classify id ``k``; whether the rewriting changes (it is not kept as stated)."""
         if k in self.ids or k in self._aliases or k in self._unclear or k in self._kept:
             return False
+        if self.registry is None:
+            return False
         probe = Purchase(buyer=_PROBE_BUYER, vendor=Vendor(id=k), date=self._known_on)
         got = self.registry.resolve(probe).purchase.vendor
         if got == Vendor(id=k):
@@ -209,7 +245,9 @@ class Scope:
 
     def predicate(self, node: Predicate) -> Predicate:
         """``node`` with every vendor condition rewritten over the registry."""
-        if any(isinstance(n, FactIn) and n.name == UNSTATED for n in _nodes(node)):
+        if self.registry is not None and any(
+            isinstance(n, FactIn) and n.name == UNSTATED for n in _nodes(node)
+        ):
             from vendorpolicy.errors import InvalidValueError  # noqa: PLC0415 - error path
 
             raise InvalidValueError(
@@ -218,7 +256,13 @@ class Scope:
                 path="registry",
                 hint="rename the fact, or analyse without a registry",
             )
-        return _map(node, lambda n: self.atom(n) if isinstance(n, VENDOR_KINDS) else None)
+        return _map(node, self._rewrite)
+
+    def _rewrite(self, n: Predicate) -> Predicate | None:
+        """One node rewritten (``None``: not rewritten itself, its children may be)."""
+        if self.registry is not None and isinstance(n, VENDOR_KINDS):
+            return self.atom(n)
+        return None if self.as_of is None else _on_decision_date(n, self.as_of)
 
     def rule_set(self, rule_set: RuleSet) -> RuleSet:
         """``rule_set`` (and its includes) with every condition rewritten over the registry:
@@ -228,7 +272,7 @@ class Scope:
             return found
 
         def rule(r: Rule) -> Rule:
-            return attrs.evolve(
+            out = attrs.evolve(
                 r,
                 when=self.predicate(r.when),
                 unless=None if r.unless is None else self.predicate(r.unless),
@@ -237,6 +281,14 @@ class Scope:
                     for c in r.cases
                 ),
             )
+            if self.as_of is None or not r.has_window:
+                return out
+            # The window is settled by the decision date: gone, or the rule never applies.
+            out = attrs.evolve(out, in_force_from=None, in_force_until=None)
+            if not r.in_force(self.as_of):
+                out = attrs.evolve(out, when=NEVER, unless=None, cases=())
+                self._not_in_force[out] = r
+            return out
 
         rules = tuple(rule(r) for r in rule_set.rules)
         includes = tuple(self.rule_set(i) for i in rule_set.includes)
@@ -254,12 +306,19 @@ class Scope:
         self._original[found] = rule_set
         return found
 
+    def not_in_force(self, rule: Rule) -> Rule | None:
+        """The original of ``rule`` (of a rewritten rule set) when it is not in force on
+        ``as_of``, else ``None``."""
+        return self._not_in_force.get(rule)
+
     # --- the analysis -------------------------------------------------------------------------
 
     def narrow(self, a: Any) -> None:
         """Narrow analysis ``a``: keep the fact an entity's unknown value reads "not stated",
         and of the vendor (and component) classes that the rewritten rules decide alike,
         because they are decided as one canonical vendor, only the first."""
+        if self.registry is None:
+            return
         dims = a.space.dims
         for d, dim in enumerate(dims):
             if dim.name == f"fact:{UNSTATED}":
@@ -332,18 +391,50 @@ class Scope:
         original = self._original.get(rule_set)
         if original is None:
             return here
-        real = interpret(assume_custom(original, assumed), p, registry=self.registry)
-        seen = [(r.key, r.status) for r in real.results]
+        real = interpret(
+            assume_custom(original, assumed), p, registry=self.registry, as_of=self.as_of
+        )
+        seen = [(r.key, _status(r.status)) for r in real.results]
         if (real.effect, real.basis, seen) != (
             here.effect,
             here.basis,
-            [(r.key, r.status) for r in here.results],
+            [(r.key, _status(r.status)) for r in here.results],
         ):
             raise AssertionError(
-                f"analysis bug: with registry `{self.registry.id}`, {p} is decided "
-                f"{real.effect.name}, but {here.effect.name} over the rewritten rules"
+                f"analysis bug: {self._said()}, {p} is decided {real.effect.name}, but "
+                f"{here.effect.name} over the rewritten rules"
             )
         return real
+
+    def _said(self) -> str:
+        parts = []
+        if self.registry is not None:
+            parts.append(f"with registry `{self.registry.id}`")
+        if self.as_of is not None:
+            parts.append(f"as of {self.as_of.isoformat()}")
+        return " and ".join(parts)
+
+
+def _status(status: RuleStatus) -> RuleStatus:
+    """A rule's status as the rewritten rules give it: one not in force never applies."""
+    return RuleStatus.NOT_APPLICABLE if status is RuleStatus.NOT_IN_FORCE else status
+
+
+def _on_decision_date(node: Predicate, on: dt.date) -> Predicate | None:
+    """A condition on the decision date as one on nothing but the purchase, the decision date
+    being ``on``; ``None`` for a node that does not read it."""
+    if isinstance(node, DecidedOnOrAfter):
+        return ALWAYS if on >= node.date else NEVER
+    if isinstance(node, FactOnOrAfterDecision):
+        return FactOnOrAfter(name=node.name, date=on, if_missing=node.if_missing)
+    if isinstance(node, FactOnOrBeforeDecision):
+        if on == dt.date.max:  # every date is on or before it
+            return FactOnOrAfter(name=node.name, date=dt.date.min, if_missing=node.if_missing)
+        # fact <= on is not (fact >= on + 1); unstated, the negation's flip gives back
+        # `if_missing`, and a fact that is not a date stays unknown either way.
+        flipped = None if node.if_missing is None else not node.if_missing
+        return Not(operand=FactOnOrAfter(name=node.name, date=on + _DAY, if_missing=flipped))
+    return None
 
 
 def _nodes(node: Predicate) -> Iterable[Predicate]:
@@ -388,18 +479,29 @@ def _merged(
     return out
 
 
-_scopes: dict[int, Scope] = {}
+_scopes: dict[tuple[int, dt.date | None], Scope] = {}
 _KEPT = 4
 
 
-def scope_for(registry: Registry | None) -> Scope | None:
-    """The scope of ``registry`` (kept for the next question asked with it), or ``None``."""
-    if registry is None:
+def scope_for(registry: Registry | None, as_of: dt.date | None = None) -> Scope | None:
+    """The scope of ``registry`` on ``as_of`` (kept for the next question asked with them), or
+    ``None`` when neither is given."""
+    if registry is None and as_of is None:
         return None
-    found = _scopes.get(id(registry))
+    if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
+        from vendorpolicy._checks import tick, type_name  # noqa: PLC0415 - error path
+        from vendorpolicy.errors import PredicateTypeError  # noqa: PLC0415
+
+        raise PredicateTypeError(
+            f"expected a date, got {type_name(as_of)} {tick(as_of)}",
+            path="as_of",
+            hint="pass a datetime.date, the decision date to analyse on",
+        )
+    key = (id(registry), as_of)
+    found = _scopes.get(key)
     if found is None or found.registry is not registry:
-        found = Scope(registry)
+        found = Scope(registry, as_of)
         if len(_scopes) >= _KEPT:
             del _scopes[next(iter(_scopes))]
-        _scopes[id(registry)] = found
+        _scopes[key] = found
     return found
