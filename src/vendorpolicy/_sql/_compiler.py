@@ -997,18 +997,25 @@ class _Compiler:
             if groups:
                 # The determining rules: those of the group of the layer's effect that apply,
                 # built only for a row where one does.
-                # (DuckDB: the list worked out per set of rules that surely apply, looked up)
+                if self.sets is not None:
+                    # (DuckDB: the list worked out per set of rules that surely apply and
+                    # effect, looked up; one layer's effect is the decision's)
+                    keyed = {
+                        e: [(k, literal(f"{layer.id}/{r.id}")) for r, k in members]
+                        for e, members in groups.items()
+                    }
+                    listed = self.sets.lists(keyed, f"L{index}_e")
+                    keys.append(
+                        listed if len(layers) == 1 else f"CASE WHEN {top} THEN {listed} END"
+                    )
+                    continue
                 whens = []
                 for e, members in sorted(groups.items()):
-                    if self.sets is not None:
-                        keyed = [(k, literal(f"{layer.id}/{r.id}")) for r, k in members]
-                        listed = self.sets.lists(keyed)
-                    else:
-                        named = [
-                            f"CASE WHEN a{k} THEN {literal(f'{layer.id}/{r.id}')} END"
-                            for r, k in members
-                        ]
-                        listed = d.joined_keys(named)
+                    named = [
+                        f"CASE WHEN a{k} THEN {literal(f'{layer.id}/{r.id}')} END"
+                        for r, k in members
+                    ]
+                    listed = d.joined_keys(named)
                     whens.append(f"WHEN L{index}_e = {e} AND g{index}_{e} IS TRUE THEN {listed}")
                 keys.append(f"CASE WHEN NOT {top} THEN NULL {' '.join(whens)} END")
                 continue

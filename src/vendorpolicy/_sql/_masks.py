@@ -24,7 +24,7 @@ the interpreter.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from decimal import Decimal
 
 from vendorpolicy._predicates import (
@@ -606,17 +606,19 @@ class SetPlan:
             state = f"([{', '.join(map(str, table))}]::INTEGER[])[{index}]"
         return f"{state} AS vp_s"
 
-    def lists(self, keys: Sequence[tuple[int, str]]) -> str:
-        """The list of the ``keys`` (rule, SQL text) whose rule is in the row's set, in their
-        order: the distinct lists, and per state which one."""
+    def lists(self, groups: Mapping[int, Sequence[tuple[int, str]]], effect: str) -> str:
+        """The list of the keys (rule, SQL text) of the group of the layer's effect (the
+        column ``effect``, a severity from 0 to 3) whose rule is in the row's set, in their
+        order: one lookup in a table per state and effect (of the distinct lists, empty where
+        none of the group's rules is in the set)."""
         lists: dict[str, int] = {}
         which = []
         for state in self.states:
-            items = ", ".join(text for k, text in keys if state >> k & 1)
-            which.append(lists.setdefault(f"[{items}]", len(lists) + 1))
-        if len(lists) == 1:
-            return f"{next(iter(lists))}::VARCHAR[]"
+            for severity in range(4):
+                keys = groups.get(severity, ())
+                items = ", ".join(text for k, text in keys if state >> k & 1)
+                which.append(lists.setdefault(f"[{items}]", len(lists) + 1))
         return (
             f"([{', '.join(lists)}]::VARCHAR[][])"
-            f"[([{', '.join(map(str, which))}]::INTEGER[])[vp_s + 1]]"
+            f"[([{', '.join(map(str, which))}]::INTEGER[])[vp_s * 4 + {effect} + 1]]"
         )
