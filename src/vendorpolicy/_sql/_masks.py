@@ -27,6 +27,7 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from decimal import Decimal
 
+from vendorpolicy._model import Effect
 from vendorpolicy._predicates import (
     AcquiredOnOrAfter,
     AllOf,
@@ -59,6 +60,8 @@ WORD = 120
 #: either, the query builds the lists on the row instead (see ``MaskPlan.sets``).
 MAX_STATES = 4096
 MAX_ENTRIES = 65536
+#: The effects' severities are 0, 1, …: a layer's effect indexes a table per set.
+_SEVERITIES = len(Effect)
 
 Truth = bool | None
 #: A class of a field: what the atoms over that field are evaluated on.
@@ -514,7 +517,8 @@ class MaskPlan:
         return f"(vp_T{w} & {bit}) <> 0"
 
     def unknown(self, k: int) -> str:
-        """Whether rule ``k`` is unknown: it may apply, not surely."""
+        """Whether rule ``k`` is unknown: it may apply, not surely (``T`` is within ``P``, so
+        ``P - T`` has the bits of one and not the other)."""
         w, bit = k // WORD, 1 << (k % WORD)
         return f"((vp_P{w} - vp_T{w}) & {bit}) <> 0"
 
@@ -608,17 +612,17 @@ class SetPlan:
 
     def lists(self, groups: Mapping[int, Sequence[tuple[int, str]]], effect: str) -> str:
         """The list of the keys (rule, SQL text) of the group of the layer's effect (the
-        column ``effect``, a severity from 0 to 3) whose rule is in the row's set, in their
+        column ``effect``, a severity) whose rule is in the row's set, in their
         order: one lookup in a table per state and effect (of the distinct lists, empty where
         none of the group's rules is in the set)."""
         lists: dict[str, int] = {}
         which = []
         for state in self.states:
-            for severity in range(4):
+            for severity in range(_SEVERITIES):
                 keys = groups.get(severity, ())
                 items = ", ".join(text for k, text in keys if state >> k & 1)
                 which.append(lists.setdefault(f"[{items}]", len(lists) + 1))
         return (
             f"([{', '.join(lists)}]::VARCHAR[][])"
-            f"[([{', '.join(map(str, which))}]::INTEGER[])[vp_s * 4 + {effect} + 1]]"
+            f"[([{', '.join(map(str, which))}]::INTEGER[])[vp_s * {_SEVERITIES} + {effect} + 1]]"
         )
