@@ -689,6 +689,8 @@ def _obligations_differ(a: _Analysis, rule_set: RuleSet, without: RuleSet, r: _R
 
     m_applies: dict[int, int] = {}
     found: list[list[int]] = []
+    if not any(layer.layer.combining is Combining.FIRST_MATCH for layer in layers):
+        return _obligations_union(a, rule_set, without, r, [x for x in relevant if x is not r])
 
     def judge(region: list[int], m: MaskOf) -> set[int] | bool:
         if not r.applies(m) & T:
@@ -708,6 +710,58 @@ def _obligations_differ(a: _Analysis, rule_set: RuleSet, without: RuleSet, r: _R
         return True
 
     a.search.run(judge)
+    return _obligations_witness(a, rule_set, without, r, found)
+
+
+def _obligations_union(
+    a: _Analysis, rule_set: RuleSet, without: RuleSet, r: _Rule, others: list[_Rule]
+) -> bool:
+    """`_obligations_differ` with no first-match layer: every rule that surely applies adds
+    its obligations, so removing ``r`` takes away exactly those of its own that no other such
+    rule (of ``others``, the rules with obligations) adds. The search settles ``r``, then
+    only the rules that might add what the others do not surely add."""
+    found: list[list[int]] = []
+    if not r.rule.obligations:
+        return False
+    mine = set(r.rule.obligations)
+
+    def judge_union(region: list[int], m: MaskOf) -> set[int] | bool:
+        applies = r.applies(m)
+        if not applies & T:
+            return True  # r applies nowhere here
+        if applies != T:
+            return {x for x in r.applies_atoms if m(x) not in SINGLE}
+        sure: set[str] = set()
+        maybe: set[str] = set()
+        for x in others:
+            v = x.applies(m)
+            if v == T:
+                sure.update(x.rule.obligations)
+            if v & T:
+                maybe.update(x.rule.obligations)
+        if mine <= sure:
+            return True  # others surely add all of r's obligations all over the region
+        if not mine <= maybe:
+            found.append(region)  # one of r's obligations no other rule can add here
+            return False
+        lacking = mine - sure
+        return {
+            atom
+            for x in others
+            if lacking & set(x.rule.obligations) and x.applies(m) not in SINGLE
+            for atom in x.applies_atoms
+            if m(atom) not in SINGLE
+        }
+
+    a.search.run(judge_union)
+    return _obligations_witness(a, rule_set, without, r, found)
+
+
+def _obligations_witness(
+    a: _Analysis, rule_set: RuleSet, without: RuleSet, r: _Rule, found: list[list[int]]
+) -> bool:
+    """Whether a region was found where removing ``r`` changes the obligations, checked on
+    its witness by the interpreter."""
     if not found:
         return False
     witness, _ = a.witness(found[0])
