@@ -8,7 +8,7 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from vendorpolicy._cli_base import (
     EXIT_DENIED,
@@ -28,6 +28,10 @@ from vendorpolicy._files import load_rule_set
 from vendorpolicy._model import Effect
 from vendorpolicy._sql import to_sql
 from vendorpolicy._sql._dialect import DIALECTS, quote
+
+if TYPE_CHECKING:
+    from vendorpolicy._registry import Registry
+    from vendorpolicy._rules import RuleSet
 
 __all__ = ["SQL", "check_in_duckdb"]
 
@@ -142,11 +146,7 @@ def _run_where(args: argparse.Namespace, rule_set: Any, registry: Any, out: Text
     )
     if args.format == "json":
         record = {
-            "rule_set": {"id": rule_set.id, "version": rule_set.version, "digest": rule_set.digest},
-            "registry": None
-            if registry is None
-            else {"id": registry.id, "version": registry.version},
-            "dialect": args.dialect,
+            **_provenance(rule_set, registry, args.dialect),
             "buyer": {
                 "id": buyer.id,
                 "public": buyer.public,
@@ -171,6 +171,16 @@ def _run_where(args: argparse.Namespace, rule_set: Any, registry: Any, out: Text
     return EXIT_OK
 
 
+def _provenance(rule_set: RuleSet, registry: Registry | None, dialect: str) -> dict[str, Any]:
+    """What a JSON answer of `vendorpolicy sql` was made from: the rule set, the registry and
+    the dialect."""
+    return {
+        "rule_set": {"id": rule_set.id, "version": rule_set.version, "digest": rule_set.digest},
+        "registry": None if registry is None else {"id": registry.id, "version": registry.version},
+        "dialect": dialect,
+    }
+
+
 def _run_sql(args: argparse.Namespace, out: TextIO) -> int:
     rule_set = rules_or_pack(args.rules, args.pack, "sql")
     registry = registry_from_args(args, bundled=args.pack is not None)
@@ -193,11 +203,7 @@ def _run_sql(args: argparse.Namespace, out: TextIO) -> int:
     )
     if args.format == "json":
         record = {
-            "rule_set": {"id": rule_set.id, "version": rule_set.version, "digest": rule_set.digest},
-            "registry": None
-            if registry is None
-            else {"id": registry.id, "version": registry.version},
-            "dialect": args.dialect,
+            **_provenance(rule_set, registry, args.dialect),
             "table": table,
             "sql": text + ";",
         }
