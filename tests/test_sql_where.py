@@ -43,6 +43,8 @@ from vendorpolicy.testing import (
 duckdb = pytest.importorskip("duckdb")
 pa = pytest.importorskip("pyarrow")
 
+from test_sql import _catalog_table, _selected  # noqa: E402 - after the extras are known
+
 _FEW = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 _DATES = st.none() | st.dates(min_value=dt.date(2017, 1, 1), max_value=dt.date(2027, 12, 31))
 _ODD_CATEGORIES = ["Telecom", "telecom//x", "unlisted/thing"]
@@ -310,31 +312,6 @@ def _catalog_cases(
     category_rows = st.none() | categories() | st.sampled_from(_ODD_CATEGORIES)
     rows = draw(st.lists(st.tuples(vendor_rows, category_rows), min_size=1, max_size=12))
     return rule_set, partial, rows
-
-
-def _catalog_table(con: Any, rows: list[tuple[Vendor | None, Any]]) -> None:
-    def cat(c: Any) -> str | None:
-        return None if c is None else (c if isinstance(c, str) else c.path)
-
-    table = pa.table(
-        {
-            "row": pa.array(list(range(len(rows))), type=pa.int64()),
-            "vendor_id": pa.array([None if v is None else v.id for v, _ in rows], pa.string()),
-            "vendor_country": pa.array([None if v is None else v.country for v, _ in rows]),
-            "vendor_designations": pa.array(
-                [None if v is None else sorted(v.designations) for v, _ in rows],
-                type=pa.list_(pa.string()),
-            ),
-            "category": pa.array([cat(c) for _, c in rows], pa.string()),
-        }
-    )
-    con.register("catalog", con.from_arrow(table))
-
-
-def _selected(con: Any, where: str, alias: str = "") -> list[int]:
-    """The `row` numbers of the catalog rows `where` selects, in order."""
-    query = f"SELECT row FROM catalog {alias} WHERE {where} ORDER BY row"  # noqa: S608
-    return [r for (r,) in con.execute(query).fetchall()]
 
 
 def _interpreted(
