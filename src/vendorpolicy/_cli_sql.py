@@ -115,7 +115,9 @@ def _listed(text: str | None) -> list[str]:
     return [] if not text else [x.strip() for x in text.split(",") if x.strip()]
 
 
-def _run_where(args: argparse.Namespace, rule_set: Any, registry: Any, out: TextIO) -> int:
+def _run_where(
+    args: argparse.Namespace, rule_set: RuleSet, registry: Registry | None, out: TextIO
+) -> int:
     """``sql --where``: the catalog condition for the buyer the options describe."""
     from vendorpolicy._model import Buyer  # noqa: PLC0415
     from vendorpolicy._sql import to_sql_where  # noqa: PLC0415
@@ -190,9 +192,7 @@ def _run_sql(args: argparse.Namespace, out: TextIO) -> int:
         if getattr(args, name) is not None:
             raise UsageError(f"vendorpolicy sql: {option} is for the catalog question: add --where")
     table = args.table or "purchases"
-    columns = None
-    if args.columns:
-        columns = [c.strip() for c in args.columns.split(",") if c.strip()]
+    columns = None if not args.columns else _listed(args.columns)
     text = to_sql(
         rule_set,
         dialect=args.dialect,
