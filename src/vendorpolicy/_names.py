@@ -237,8 +237,8 @@ def may_be_slip(query: str, name: str) -> bool:
     it. Runs written together let a space dropped or added (``Hik Vision``,
     ``AOKaspersky Lab``) count as the slip it is.
     """
-    readings = _readings(name)
-    if not any(not _is_generic(w) for words in readings for w in words):
+    readings = [(words, [not _is_generic(w) for w in words]) for words in _readings(name)]
+    if not any(any(marks) for _, marks in readings):
         return True
     mine = _readings(query)
     if not any(not _is_generic(w) for words in mine for w in words):
@@ -249,8 +249,7 @@ def may_be_slip(query: str, name: str) -> bool:
         for i in range(len(words))
         for j in range(i + 1, len(words) + 1)
     }
-    for words in readings:
-        marks = [not _is_generic(w) for w in words]
+    for words, marks in readings:
         for i in range(len(words)):
             letters = 0
             for j in range(i, len(words)):
