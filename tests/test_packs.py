@@ -496,7 +496,9 @@ class TestFCC:
         assert decide(self.PACK, attrs.evolve(p, date=dt.date(2023, 2, 6))) is Effect.WARN
 
     def test_private_shop_hikvision_camera(self) -> None:
-        """A Hikvision camera for a shop's own premises is not covered: allowed."""
+        """A Hikvision camera for a shop's own premises is not barred (no subsidy), but no new
+        Hikvision model is authorised until the FCC approves its plan (FCC 22-84), whatever the
+        purpose: warned from the bar's first day, allowed before it."""
         p = buy(
             SHOP,
             registered("hikvision"),
@@ -504,7 +506,8 @@ class TestFCC:
             dt.date(2024, 1, 1),
             purpose="retail-loss-prevention",
         )
-        assert decide(self.PACK, p) is Effect.ALLOW
+        assert decide(self.PACK, p) is Effect.WARN
+        assert decide(self.PACK, attrs.evolve(p, date=dt.date(2023, 2, 5))) is Effect.ALLOW
 
     def test_subsidiary(self) -> None:
         """A Huawei subsidiary built by hand is covered through its parent."""

@@ -29,7 +29,7 @@ from vendorpolicy._packs._common import (
     listed_or_inside,
     spec,
 )
-from vendorpolicy._predicates import Predicate, decision_date, fact
+from vendorpolicy._predicates import Predicate, category, decision_date, fact
 from vendorpolicy._rules import Case, Rule, RuleSet
 
 __all__ = ["INFO", "build"]
@@ -90,6 +90,18 @@ TSSR_FROM = dt.date(2018, 9, 18)
 SOCI_FROM = dt.date(2025, 4, 4)
 
 
+#: The carrier's network equipment: telecom kit other than customer devices, or IT other than
+#: end-user devices (servers, storage, software, security appliances, IT services) that the
+#: purchase states is for one of its networks (the `network` fact): servers that host a 5G core
+#: are part of the 5G network whatever the category tree files them as (before 2026-12-04 they
+#: passed). IT whose network is not stated is office IT, as before.
+NETWORK_KIT = NETWORK_EQUIPMENT | (
+    category.within("it")
+    & ~category.within("it/endpoint")
+    & fact("network").in_({"5g", "4g-or-earlier", "full-fibre", "other"}, if_missing=False)
+)
+
+
 def exposed() -> Predicate:
     """The vendor, or a declared part's maker, is reported excluded; or the carrier assessed the
     vendor as likely to be subject to extrajudicial foreign directions (a claim)."""
@@ -105,7 +117,7 @@ def _notify(
 ) -> Rule:
     return Rule(
         id=rule_id,
-        when=CARRIER & NETWORK_EQUIPMENT & fact("material-change").in_({True}, if_missing=False),
+        when=CARRIER & NETWORK_KIT & fact("material-change").in_({True}, if_missing=False),
         unless=fact("tssr-notified").in_({True}, if_missing=False)
         | fact("tssr-exempt").in_({True}, if_missing=False),
         effect=Effect.REVIEW,
@@ -128,7 +140,7 @@ def build() -> RuleSet:
     """The Australia rule set."""
     rule_set = RuleSet(
         id=NAME,
-        version="2026-12-02",
+        version="2026-12-04",
         title="Australia: 5G security guidance (23 Aug 2018), the TSSR (18 Sep 2018) and the "
         "SOCI Act telecommunications obligations (4 Apr 2025)",
         description="Carriers using vendors likely to be subject to extrajudicial directions "
@@ -137,7 +149,7 @@ def build() -> RuleSet:
         rules=[
             Rule(
                 id="5g-extrajudicial-direction-risk",
-                when=CARRIER & NETWORK_EQUIPMENT & fact("network").in_({"5g"}) & exposed(),
+                when=CARRIER & NETWORK_KIT & fact("network").in_({"5g"}) & exposed(),
                 effect=Effect.REVIEW,
                 cases=[
                     Case(

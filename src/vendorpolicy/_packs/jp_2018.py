@@ -197,8 +197,16 @@ TARGET = listed(REPORTED) | components.any(listed(REPORTED))
 #: equipment that contains such products). Undeclared parts count as none, since carriers are
 #: not bound and nothing known puts a reported maker's product in the purchase.
 CARRIER_TARGET = listed_or_inside(REPORTED)
-#: Network equipment, not the customer devices a carrier sells.
-NETWORK_KIT = category.within("telecom") & ~category.within("telecom/endpoint")
+#: Network equipment, not the customer devices a carrier sells: telecom kit, or IT other than
+#: end-user devices (servers, storage, software, security appliances, IT services) that the
+#: purchase states is for the 5G network (servers that host the 5G core are network equipment
+#: whatever the category tree files them as; before 2026-12-04 they passed). IT whose network is
+#: not stated is office IT, not escalated.
+NETWORK_KIT = (category.within("telecom") & ~category.within("telecom/endpoint")) | (
+    category.within("it")
+    & ~category.within("it/endpoint")
+    & fact("network").in_({"5g"}, if_missing=False)
+)
 END_DEVICES = category.within("it/endpoint", "telecom/endpoint")
 
 _OPERATOR = fact("espa-designated-operator")
@@ -228,7 +236,7 @@ def build() -> RuleSet:
     reach = BOUND & COVERED & SCOPED
     return RuleSet(
         id=NAME,
-        version="2026-12-03.2",
+        version="2026-12-04",
         title="Japan: government IT procurement agreement (10 Dec 2018) and related measures",
         description="National government bodies (from FY2019) and, from the 30 Jun 2020 "
         "amendment, incorporated administrative agencies may not procure equipment whose "

@@ -157,6 +157,16 @@ AUTHORISATIONS = Source(
     "equipment; Hytera, Hikvision and Dahua equipment only with an approved plan that it is not "
     "marketed for the listed security purposes.",
 )
+AUTHORISATIONS_CRS = Source(
+    title="New FCC Rules Ban Authorizations for Equipment Posing National Security Risks, "
+    "Legal Sidebar LSB10895",
+    issuer="Congressional Research Service",
+    date=dt.date(2023, 1, 11),
+    url="https://www.everycrsreport.com/reports/LSB10895.html",
+    note="The FCC 'will not authorize equipment produced by' Hytera, Hikvision and Dahua 'until "
+    "the FCC approves these entities' plans' to keep it from the listed purposes: until then no "
+    "new model is authorised, whatever its buyer's purpose.",
+)
 MODULAR = Source(
     title="FCC 25-71, Second Report and Order (modular transmitters; existing authorisations), "
     "90 FR 53227, effective 2025-12-26",
@@ -275,6 +285,27 @@ def _kaspersky_2022() -> Predicate:
     return _entry(_KASPERSKY_2022_GROUP) & category.within("it/security")
 
 
+#: Kaspersky's other IT: an item of the Kaspersky group filed under ``it`` but not
+#: ``it/security`` (a service filed as ``it/service``, software as ``it/software``). The entries
+#: cover "information security products, solutions, and services" (2022) and "cybersecurity and
+#: anti-virus software" (2024), and the group sells little else, so whether such an item is one
+#: is a judgement: review, not a pass (before 2026-12-04.2 it passed).
+_KASPERSKY_OTHER_IT = category.within("it") & ~category.within("it/security")
+_KASPERSKY_JUDGEMENT = (
+    "the vendor is on the Covered List for its information security products, solutions and "
+    "services: whether this item, filed outside `it/security`, is one of them is for a person "
+    "to check"
+)
+
+
+def _kaspersky_2022_any() -> Predicate:
+    return _entry(_KASPERSKY_2022_GROUP) & category.within("it")
+
+
+def _kaspersky_2024_any() -> Predicate:
+    return _entry(_KASPERSKY_2024_GROUP) & category.within("it")
+
+
 def _carriers_2022_03() -> Predicate:
     return _entry(
         {"china-mobile-international-usa", "china-telecom-americas"}, subsidiaries=False
@@ -347,11 +378,18 @@ _PARTS_ONLY_REASON = (
 
 
 def _subsidy_rules(
-    rule_id: str, covered: Predicate, listed_on: dt.date, what: str, *sources: Source
+    rule_id: str,
+    covered: Predicate,
+    listed_on: dt.date,
+    what: str,
+    *sources: Source,
+    judgement: Case | None = None,
 ) -> list[Rule]:
     """The 54.10 bar on one entry, from 60 days after listing, and the advisory tier of the
-    window between listing and the bar."""
+    window between listing and the bar. ``judgement``, when given, is a case of ``covered``
+    that the bar reviews rather than denies (an item the entry may or may not cover)."""
     start = listed_on + _SUBSIDY_DELAY
+    extra = [] if judgement is None else [judgement]
     return [
         Rule(
             id=f"{rule_id}-pending",
@@ -374,7 +412,10 @@ def _subsidy_rules(
             id=rule_id,
             when=(_funds() & covered) | (_funds_stated() & _in_parts(covered)),
             effect=Effect.DENY,
-            cases=[Case(when=~covered, effect=Effect.REVIEW, reason=_PARTS_ONLY_REASON)],
+            cases=[
+                Case(when=~covered, effect=Effect.REVIEW, reason=_PARTS_ONLY_REASON),
+                *extra,
+            ],
             reason=f"FCC-administered capital subsidies may not buy, obtain or maintain {what} "
             f"(placed on the Covered List on {listed_on.isoformat()}) from 60 days after "
             f"listing, {start.isoformat()}",
@@ -429,10 +470,15 @@ def _usf_rules() -> list[Rule]:
 
 def _authorisation_bar() -> Predicate:
     """Equipment that cannot receive new equipment authorisations (FCC 22-84), read on the
-    purchase's vendor and category, or on a part's maker and category."""
+    purchase's vendor and category, or on a part's maker and category. Hytera, Hikvision and
+    Dahua telecommunications and video surveillance equipment is read whatever the buyer's
+    purpose: FCC 22-84 bars its authorisation until the FCC approves the company's plan for
+    keeping it from the listed purposes, so no new model is authorised for anyone until then
+    (before 2026-12-04.2 the pack warned only for the listed purposes)."""
     return any_of(
         _huawei_zte("telecom", "video/surveillance"),
-        _purpose_limited(),
+        _group_entry(_HYTERA_HIKVISION_DAHUA, PURPOSE_LIMITED_889)
+        & category.within("telecom", "video/surveillance"),
         (_december_2025() | _foreign_uas()) & decision_date.on_or_after(_LISTED_2025_12),
     )
 
@@ -464,7 +510,7 @@ def build() -> RuleSet:
     authorisation_bar = _authorisation_bar()
     rule_set = RuleSet(
         id=NAME,
-        version="2026-12-04",
+        version="2026-12-04.2",
         title="FCC Covered List: Universal Service and subsidy bars, equipment authorisations",
         description="Universal Service support may not buy Huawei or ZTE equipment or services "
         "(47 CFR 54.9, from 2020-06-30); FCC-administered capital subsidies may not buy or "
@@ -482,11 +528,16 @@ def build() -> RuleSet:
             ),
             *_subsidy_rules(
                 "subsidy-2022-03",
-                _kaspersky_2022() | _carriers_2022_03(),
+                _kaspersky_2022_any() | _carriers_2022_03(),
                 dt.date(2022, 3, 25),
                 "Kaspersky information security products, or China Mobile International USA "
                 "and China Telecom (Americas) telecommunications services",
                 MARCH_2022,
+                judgement=Case(
+                    when=_kaspersky_2022_any() & _KASPERSKY_OTHER_IT & ~_carriers_2022_03(),
+                    effect=Effect.REVIEW,
+                    reason=_KASPERSKY_JUDGEMENT,
+                ),
             ),
             *_subsidy_rules(
                 "subsidy-2022-09",
@@ -497,10 +548,15 @@ def build() -> RuleSet:
             ),
             *_subsidy_rules(
                 "subsidy-2024-09-kaspersky",
-                _kaspersky_2024(),
+                _kaspersky_2024_any(),
                 _KASPERSKY_INTEGRATED,
                 "Kaspersky Lab, Inc. cybersecurity and anti-virus software",
                 KASPERSKY_2024,
+                judgement=Case(
+                    when=_KASPERSKY_OTHER_IT,
+                    effect=Effect.REVIEW,
+                    reason=_KASPERSKY_JUDGEMENT,
+                ),
             ),
             *_subsidy_rules(
                 "subsidy-2025-12-dji-autel",
@@ -526,7 +582,7 @@ def build() -> RuleSet:
                 "2023-02-06 (and from listing for later entries): check that the model was "
                 "authorised before then; FCC 25-71 can also stop imports under existing "
                 "authorisations",
-                source=cite(AUTHORISATIONS, MODULAR, LIST),
+                source=cite(AUTHORISATIONS, AUTHORISATIONS_CRS, MODULAR, LIST),
                 in_force_from=_AUTHORISATION_BAR,
             ),
             Rule(
@@ -608,6 +664,7 @@ INFO = PackInfo(
         UAS_EXEMPTIONS,
         SUBSIDIES,
         AUTHORISATIONS,
+        AUTHORISATIONS_CRS,
         MODULAR,
     ),
     facts=(

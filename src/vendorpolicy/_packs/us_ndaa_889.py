@@ -126,6 +126,8 @@ FUNDS = frozenset({"federal-grant", "federal-loan"})
 #: Categories whose items cannot contain telecommunications or video surveillance parts: their
 #: undeclared parts do not send a purchase to review (and declared parts are not read). A
 #: modelling choice; any other category, or an unknown one, has its parts read.
+#: The service categories: telecommunications and video surveillance services (§889(f)(3)(C)).
+SERVICES = ("telecom/service", "video/surveillance/service")
 NO_PARTS = (
     "office/furniture",
     "office/supplies",
@@ -140,11 +142,18 @@ NO_PARTS = (
 def covered_equipment() -> Predicate:
     """Covered telecommunications equipment or services, read on the purchase or, inside
     ``components.any``, on a part: Huawei/ZTE telecom, or Hytera/Hikvision/Dahua telecom and
-    video surveillance for the listed purposes (§889(f)(3)(A)-(C))."""
-    return (listed(TELECOM_COVERED) & category.within("telecom")) | (
-        listed(PURPOSE_LIMITED)
-        & category.within("telecom", "video/surveillance")
-        & purchase.purpose.in_(LISTED_PURPOSES)
+    video surveillance for the listed purposes (§889(f)(3)(A)-(C)). The telecommunications and
+    video surveillance *services* Hytera, Hikvision and Dahua provide are covered whatever their
+    purpose: (f)(3)(C) covers the services "provided by such entities" and carries no purpose
+    limit, which only (B)'s equipment has."""
+    return (
+        (listed(TELECOM_COVERED) & category.within("telecom"))
+        | (
+            listed(PURPOSE_LIMITED)
+            & category.within("telecom", "video/surveillance")
+            & purchase.purpose.in_(LISTED_PURPOSES)
+        )
+        | (listed(PURPOSE_LIMITED) & category.within(*SERVICES))
     )
 
 
@@ -225,7 +234,7 @@ def build() -> RuleSet:
     part_a_unless = _exception() | _waiver("agency-part-a", PART_A_WAIVER_END)
     return RuleSet(
         id=NAME,
-        version="2026-12-02.2",
+        version="2026-12-04",
         title="US NDAA FY2019 §889: covered telecommunications and video surveillance equipment",
         description="Executive agencies may not procure covered equipment (Part A, 2019-08-13) "
         "nor contract with entities that use it (Part B, 2020-08-13); federal grant and loan "
