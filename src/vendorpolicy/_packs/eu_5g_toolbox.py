@@ -79,6 +79,15 @@ MEMBERS = Source(
 #: access network functions), with transmission; the 2023 progress report asks that
 #: restrictions cover the radio access network, so `access` of a 5G network counts as `ran`.
 CRITICAL = frozenset({"core", "o-and-m", "transmission", "ran", "access"})
+#: Equipment other than telecom equipment (servers, software, cloud hosting; not user devices)
+#: that the purchase states serves a critical function, or a 5G network: a virtualised 5G core
+#: runs on such systems, and the toolbox's core network functions and network management and
+#: orchestration are functions, whatever they run on. Counted only when stated, so an operator's
+#: other IT is not in reach; either statement puts it in reach, so the other, missing, escalates.
+SERVES_CRITICAL = ~category.within("telecom/endpoint", "it/endpoint") & (
+    fact("network-function").in_(CRITICAL, if_missing=False)
+    | fact("network").in_({"5g"}, if_missing=False)
+)
 #: The Commission as a buyer: a public buyer that says it is (`eu-buyer`), or one of the
 #: Union's own institutions (country `EU`) that does not say which: only the Commission is
 #: bound, so for an EU institution the `eu-buyer` fact escalates when not stated, while for a
@@ -94,7 +103,7 @@ def build() -> RuleSet:
     operator_5g = (
         CARRIER
         & domestic(EU_MEMBERS)
-        & NETWORK_EQUIPMENT
+        & (NETWORK_EQUIPMENT | SERVES_CRITICAL)
         & fact("network").in_({"5g"})
         & fact("network-function").in_(CRITICAL)
     )
@@ -104,7 +113,7 @@ def build() -> RuleSet:
     relies_on = listed_or_inside(DESIGNATION, if_undeclared=None)
     return RuleSet(
         id=NAME,
-        version="2026-12-03",
+        version="2026-12-04",
         title="EU 5G cybersecurity toolbox (29 Jan 2020) and the Commission's 15 Jun 2023 "
         "communication",
         description="Non-binding guidance to Member States and operators (the pack warns); "

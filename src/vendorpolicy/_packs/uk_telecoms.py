@@ -146,11 +146,15 @@ SURVEILLANCE = Source(
 
 _CHANGES = ("maintain", "renew", "extend")
 _FUNCTIONS = ("core", "access", "ran", "transmission", "o-and-m")
-#: Network equipment: telecom equipment other than customer devices, or any equipment stated to
-#: serve a network function (a virtualised core on servers, say).
-NETWORK_KIT = (category.within("telecom") & ~category.within("telecom/endpoint")) | fact(
-    "network-function"
-).in_(set(_FUNCTIONS), if_missing=False)
+#: Network equipment: telecom equipment and IT systems (servers, storage, software, hosting),
+#: other than user devices (`telecom/endpoint`, `it/endpoint`), or any other equipment stated to
+#: serve a network function. The directions control a provider's use of Huawei goods, services
+#: and facilities, and a virtualised core runs on servers or in hosting, so a listed vendor's IT
+#: system bought by a carrier is in reach, and what it serves, unstated, escalates; an unlisted
+#: vendor's is not in reach.
+NETWORK_KIT = (
+    category.within("telecom", "it") & ~category.within("telecom/endpoint", "it/endpoint")
+) | fact("network-function").in_(set(_FUNCTIONS), if_missing=False)
 CNI = buyer.sector.in_({"critical-infrastructure"})
 SURVEILLANCE_KIT = category.within("video/surveillance")
 #: Systems that may hold surveillance cameras among their parts: physical security and video.
@@ -208,7 +212,7 @@ def build() -> RuleSet:
     huawei_5g = CARRIER & NETWORK_KIT & fact("network").in_({"5g"}) & _in_system(HUAWEI_2020)
     rule_set = RuleSet(
         id=NAME,
-        version="2026-12-03",
+        version="2026-12-04",
         title="United Kingdom: high-risk vendors in telecoms networks, and surveillance "
         "equipment on sensitive government sites",
         description="Policy of 2020 (reviewed), designated vendor directions of 13 Oct 2022 "
