@@ -453,6 +453,29 @@ class TestGivenVendorSimilar:
             p = Purchase(buyer=_BUYER, vendor=Vendor(id="v-1", name=name), date=D(2024, 1, 1))
             assert rules.evaluate(p, registry=registry).effect is effect, name
 
+    def test_name_holding_a_designated_brand_is_unknown(self) -> None:
+        """A vendor master's record that holds a designated group's brand as a word (`Huawei
+        Technologies Canada Co., Ltd.`, no slip of any registry name) may be a group company
+        the registry does not record: review, not kept as an unlisted company. Records without
+        such a word, or whose brand no list reaches, are kept (allowed)."""
+        for name, effect in (
+            ("Huawei Technologies Canada Co., Ltd.", Effect.REVIEW),
+            ("Huawei Tech Co Ltd", Effect.REVIEW),
+            ("ZTE do Brasil", Effect.REVIEW),
+            ("Cisco Systems GmbH", Effect.ALLOW),
+            ("AMD Japan GK", Effect.ALLOW),
+            ("Technologies Canada Co., Ltd.", Effect.ALLOW),
+        ):
+            assert self._decide(Vendor(id="v-1", name=name)) is effect, name
+        assert self._decide(Vendor(id="huawei-canada")) is Effect.REVIEW
+
+    def test_brand_counts_only_while_designated(self) -> None:
+        """A brand reads only while its entity is designated on the date."""
+        registry, rules = _one_listed(Entity(id="acme", name="Acmetel", aliases=["Acmetel"]))
+        for on, effect in ((D(2019, 12, 31), Effect.ALLOW), (D(2020, 1, 1), Effect.REVIEW)):
+            p = Purchase(buyer=_BUYER, vendor=Vendor(id="v-1", name="Acmetel Canada Inc."), date=on)
+            assert rules.evaluate(p, registry=registry).effect is effect, on
+
     def test_codes_with_digits_are_not_slips(self) -> None:
         """Ids with digits are codes: `v-1024` is not a slip of a designated `v-1023`."""
         registry, rules = _one_listed(Entity(id="v-1023", name="Listed Co"))

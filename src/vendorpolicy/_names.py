@@ -220,10 +220,15 @@ def _slips(a: str, b: str, limit: int) -> int:
     return min(previous[-1], limit + 1)
 
 
-def _is_generic(word: str) -> bool:
+def is_generic(word: str) -> bool:
+    """Whether ``word`` (normalised) is a generic word or a legal form, or one slip from a long
+    one: a word many unrelated companies' names share."""
     if word in GENERIC_WORDS or word in LEGAL_FORMS:
         return True
     return len(word) >= 6 and any(_slips(word, g, 1) <= 1 for g in _GENERIC_LONG)
+
+
+_is_generic = is_generic
 
 
 def may_be_slip(query: str, name: str) -> bool:
