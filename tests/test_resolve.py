@@ -33,6 +33,8 @@ from vendorpolicy import (
     components,
     vendor,
 )
+from vendorpolicy._names import is_generic, normalise_name
+from vendorpolicy._resolve import brand_entities
 from vendorpolicy.testing import DESIGNATION_POOL, name_variants, purchases, registries, rule_sets
 
 D = dt.date
@@ -468,6 +470,29 @@ class TestGivenVendorSimilar:
         ):
             assert self._decide(Vendor(id="v-1", name=name)) is effect, name
         assert self._decide(Vendor(id="huawei-canada")) is Effect.REVIEW
+
+    @given(
+        st.lists(
+            st.sampled_from(
+                ["Huawei", "ZTE", "Z.T.E.", "Hik'vision", "\uff24\uff2a\uff29", "Acme", "Co.", "-"]
+            )
+            | st.text(max_size=6),
+            max_size=5,
+        ).map(" ".join)
+    )
+    def test_brand_lookup_reads_every_normalised_word(self, text: str) -> None:
+        """The quick look before the brand lookup never drops a brand: the lookup equals the
+        plain reading, every word of the normalised name against every one-word registry name
+        of three letters or more that is not generic."""
+        registry = bundled_registry()
+        brands: dict[str, set[str]] = {}
+        for entity in registry.entities:
+            for name in entity.names:
+                words = normalise_name(name).split()
+                if len(words) == 1 and len(words[0]) >= 3 and not is_generic(words[0]):
+                    brands.setdefault(words[0], set()).add(entity.id)
+        plain = {e for w in normalise_name(text).split() for e in brands.get(w, set())}
+        assert brand_entities(registry, text) == plain, text
 
     def test_brand_counts_only_while_designated(self) -> None:
         """A brand reads only while its entity is designated on the date."""

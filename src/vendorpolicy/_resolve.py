@@ -6,6 +6,7 @@ decision date, and each resolution says how.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 import weakref
 from collections import defaultdict
 from typing import Any
@@ -14,7 +15,7 @@ import attrs
 
 from vendorpolicy._checks import tick, type_name
 from vendorpolicy._model import Buyer, Component, Purchase, Vendor
-from vendorpolicy._names import Resolver, is_generic, may_be_slip, normalise_name
+from vendorpolicy._names import DROPPED, Resolver, is_generic, may_be_slip, normalise_name
 from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Candidate, Match, MatchMethod, Resolution, ResolvedPurchase
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
@@ -143,6 +144,8 @@ def id_variants(registry: Registry, key: str) -> frozenset[str]:
 #: Per registry (by identity, dropped with it): its brand words, each with the entities that
 #: carry it as a whole name or alias.
 _BRANDS: dict[int, dict[str, frozenset[str]]] = {}
+#: The characters normalisation drops without a space: dots (of abbreviations) and apostrophes.
+_UNSPACED = str.maketrans("", "", "." + "".join(DROPPED))
 
 
 def brand_entities(registry: Registry, text: str) -> frozenset[str]:
@@ -164,6 +167,12 @@ def brand_entities(registry: Registry, text: str) -> frozenset[str]:
         index = {word: frozenset(ids) for word, ids in found.items()}
         _BRANDS[id(registry)] = index
         weakref.finalize(registry, _BRANDS.pop, id(registry), None)
+    # Most names hold no brand: a quick look first. Every word of the normalised name is a run
+    # of the folded text once dots and apostrophes are dropped (as normalisation drops them).
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    folded = folded.translate(_UNSPACED)
+    if not any(word in folded for word in index):
+        return frozenset()
     out: set[str] = set()
     for word in normalise_name(text).split():
         out |= index.get(word, frozenset())
