@@ -33,6 +33,8 @@ from vendorpolicy import (
     components,
     vendor,
 )
+from vendorpolicy._names import is_generic, normalise_name
+from vendorpolicy._resolve import brand_entities
 from vendorpolicy.testing import DESIGNATION_POOL, name_variants, purchases, registries, rule_sets
 
 D = dt.date
@@ -452,6 +454,52 @@ class TestGivenVendorSimilar:
         ):
             p = Purchase(buyer=_BUYER, vendor=Vendor(id="v-1", name=name), date=D(2024, 1, 1))
             assert rules.evaluate(p, registry=registry).effect is effect, name
+
+    def test_name_holding_a_designated_brand_is_unknown(self) -> None:
+        """A vendor master's record that holds a designated group's brand as a word (`Huawei
+        Technologies Canada Co., Ltd.`, no slip of any registry name) may be a group company
+        the registry does not record: review, not kept as an unlisted company. Records without
+        such a word, or whose brand no list reaches, are kept (allowed)."""
+        for name, effect in (
+            ("Huawei Technologies Canada Co., Ltd.", Effect.REVIEW),
+            ("Huawei Tech Co Ltd", Effect.REVIEW),
+            ("ZTE do Brasil", Effect.REVIEW),
+            ("Cisco Systems GmbH", Effect.ALLOW),
+            ("AMD Japan GK", Effect.ALLOW),
+            ("Technologies Canada Co., Ltd.", Effect.ALLOW),
+        ):
+            assert self._decide(Vendor(id="v-1", name=name)) is effect, name
+        assert self._decide(Vendor(id="huawei-canada")) is Effect.REVIEW
+
+    @given(
+        st.lists(
+            st.sampled_from(
+                ["Huawei", "ZTE", "Z.T.E.", "Hik'vision", "\uff24\uff2a\uff29", "Acme", "Co.", "-"]
+            )
+            | st.text(max_size=6),
+            max_size=5,
+        ).map(" ".join)
+    )
+    def test_brand_lookup_reads_every_normalised_word(self, text: str) -> None:
+        """The quick look before the brand lookup never drops a brand: the lookup equals the
+        plain reading, every word of the normalised name against every one-word registry name
+        of three letters or more that is not generic."""
+        registry = bundled_registry()
+        brands: dict[str, set[str]] = {}
+        for entity in registry.entities:
+            for name in entity.names:
+                words = normalise_name(name).split()
+                if len(words) == 1 and len(words[0]) >= 3 and not is_generic(words[0]):
+                    brands.setdefault(words[0], set()).add(entity.id)
+        plain = {e for w in normalise_name(text).split() for e in brands.get(w, set())}
+        assert brand_entities(registry, text) == plain, text
+
+    def test_brand_counts_only_while_designated(self) -> None:
+        """A brand reads only while its entity is designated on the date."""
+        registry, rules = _one_listed(Entity(id="acme", name="Acmetel", aliases=["Acmetel"]))
+        for on, effect in ((D(2019, 12, 31), Effect.ALLOW), (D(2020, 1, 1), Effect.REVIEW)):
+            p = Purchase(buyer=_BUYER, vendor=Vendor(id="v-1", name="Acmetel Canada Inc."), date=on)
+            assert rules.evaluate(p, registry=registry).effect is effect, on
 
     def test_codes_with_digits_are_not_slips(self) -> None:
         """Ids with digits are codes: `v-1024` is not a slip of a designated `v-1023`."""

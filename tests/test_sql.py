@@ -543,6 +543,36 @@ class TestRegistry:
         assert [r["effect"] for r in rows] == ["allow", "review"]
         _agree(rules, ps, rows, registry=registry)
 
+    def test_vendor_id_holding_a_brand_listed_later(self) -> None:
+        """A vendor id that holds a designated entity's brand as a word is kept before the
+        listing and unknown from it, in SQL as in the interpreter."""
+        registry = Registry(
+            id="r",
+            version="1",
+            entities=[Entity(id="acme", name="Acmetel", aliases=["Acmetel"])],
+            lists=[
+                DesignationList(
+                    id="l",
+                    propagates="entity",
+                    entries=[Listing(entity="acme", added=dt.date(2023, 3, 1))],
+                )
+            ],
+        )
+        rules = RuleSet(
+            id="d",
+            version="1",
+            rules=[Rule(id="d", when=vendor.designated({"l"}), effect=Effect.DENY)],
+        )
+        ps = [
+            Purchase(buyer=_BUYER, vendor=Vendor(id="acmetel-canada"), id=f"p{i}", date=on)
+            for i, on in enumerate([dt.date(2023, 2, 28), dt.date(2023, 3, 1)])
+        ]
+        con = duckdb.connect()
+        out = vd.screen(vd.purchases_relation(ps, con), rules, connection=con, registry=registry)
+        rows = [dict(zip(out.columns, r, strict=True)) for r in out.fetchall()]
+        assert [r["effect"] for r in rows] == ["allow", "review"]
+        _agree(rules, ps, rows, registry=registry)
+
     @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
     @given(_registry_cases(), _DATES)
     def test_printed_query_looks_registry_ids_up(self, case, as_of) -> None:

@@ -18,7 +18,16 @@ from typing import Protocol, runtime_checkable
 
 from vendorpolicy._resolution import Candidate, Match, MatchMethod
 
-__all__ = ["GENERIC_WORDS", "LEGAL_FORMS", "NameIndex", "Resolver", "may_be_slip", "normalise_name"]
+__all__ = [
+    "DROPPED",
+    "GENERIC_WORDS",
+    "LEGAL_FORMS",
+    "NameIndex",
+    "Resolver",
+    "is_generic",
+    "may_be_slip",
+    "normalise_name",
+]
 
 #: Legal-form words removed from the end of a name (after punctuation is gone, so ``Co., Ltd.``
 #: is the two words ``co ltd`` and ``K.K.`` the one word ``kk``).
@@ -59,6 +68,7 @@ _LONGEST_FORM = max(len(form) for form in LEGAL_FORMS)
 
 #: Apostrophes (straight, typographic, modifier letter, grave and acute) are dropped, not spaced.
 _DROP = frozenset("'\u2019\u02bc`\u00b4")
+DROPPED = _DROP
 
 
 def _tokens(text: str) -> list[str]:
@@ -220,10 +230,15 @@ def _slips(a: str, b: str, limit: int) -> int:
     return min(previous[-1], limit + 1)
 
 
-def _is_generic(word: str) -> bool:
+def is_generic(word: str) -> bool:
+    """Whether ``word`` (normalised) is a generic word or a legal form, or one slip from a long
+    one: a word many unrelated companies' names share."""
     if word in GENERIC_WORDS or word in LEGAL_FORMS:
         return True
     return len(word) >= 6 and any(_slips(word, g, 1) <= 1 for g in _GENERIC_LONG)
+
+
+_is_generic = is_generic
 
 
 def may_be_slip(query: str, name: str) -> bool:

@@ -6,6 +6,7 @@ decision date, and each resolution says how.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 import weakref
 from collections import defaultdict
 from typing import Any
@@ -14,7 +15,7 @@ import attrs
 
 from vendorpolicy._checks import tick, type_name
 from vendorpolicy._model import Buyer, Component, Purchase, Vendor
-from vendorpolicy._names import Resolver, may_be_slip
+from vendorpolicy._names import DROPPED, Resolver, is_generic, may_be_slip, normalise_name
 from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Candidate, Match, MatchMethod, Resolution, ResolvedPurchase
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
@@ -137,6 +138,44 @@ def id_variants(registry: Registry, key: str) -> frozenset[str]:
     out: set[str] = set()
     for form in _dropped(key.casefold()):
         out |= index.get(form, frozenset())
+    return frozenset(out)
+
+
+#: Per registry (by identity, dropped with it): its brand words, each with the entities that
+#: carry it as a whole name or alias.
+_BRANDS: dict[int, dict[str, frozenset[str]]] = {}
+#: The characters normalisation drops without a space: dots (of abbreviations) and apostrophes.
+_UNSPACED = str.maketrans("", "", "." + "".join(DROPPED))
+
+
+def brand_entities(registry: Registry, text: str) -> frozenset[str]:
+    """The registry entities one of whose names is a single distinctive word, a brand
+    (``Huawei``, ``ZTE``, ``Hikvision``), that ``text`` holds as one of its words. A vendor
+    record named ``Huawei Technologies Canada Co., Ltd.`` or ``ZTE do Brasil`` is no slip of
+    any registry name, yet may be a company of the brand's group that the registry does not
+    record: a vendor given so is unknown while the brand's entity is designated, never kept as
+    an unlisted company. Words of three letters or more that are not generic count (so the
+    registry's alias ``AMD``, which no list reaches, never matters)."""
+    index = _BRANDS.get(id(registry))
+    if index is None:
+        found: defaultdict[str, set[str]] = defaultdict(set)
+        for entity in registry.entities:
+            for name in entity.names:
+                words = normalise_name(name).split()
+                if len(words) == 1 and len(words[0]) >= 3 and not is_generic(words[0]):
+                    found[words[0]].add(entity.id)
+        index = {word: frozenset(ids) for word, ids in found.items()}
+        _BRANDS[id(registry)] = index
+        weakref.finalize(registry, _BRANDS.pop, id(registry), None)
+    # Most names hold no brand: a quick look first. Every word of the normalised name is a run
+    # of the folded text once dots and apostrophes are dropped (as normalisation drops them).
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    folded = folded.translate(_UNSPACED)
+    if not any(word in folded for word in index):
+        return frozenset()
+    out: set[str] = set()
+    for word in normalise_name(text).split():
+        out |= index.get(word, frozenset())
     return frozenset(out)
 
 
@@ -312,6 +351,10 @@ class _Run:
             similar = {
                 c.entity for _, r in said for c in r.match.candidates if _slip_of(r.match, c)
             }
+            # A name that holds a designated group's brand as a word (`Huawei Technologies
+            # Canada`) may be a group company the registry does not record.
+            for _, r in said:
+                similar |= brand_entities(self.registry, r.match.query)
             if not lookups[1:]:  # the id alone: a registry id one slip away is similar too
                 similar |= id_variants(self.registry, given.id)
             risky = sorted(e for e in similar if e in self.registry and self._reached(e))
