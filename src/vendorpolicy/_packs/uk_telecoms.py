@@ -48,6 +48,7 @@ __all__ = ["INFO", "build"]
 
 NAME = "uk-telecoms"
 HRV = "uk.ncsc.high-risk-vendor"
+ZTE_2018 = "uk.ncsc.2018-zte"
 HUAWEI_2020 = "uk.dcms.2020-huawei"
 DESIGNATED = "uk.tsa.designated-vendor"
 #: The buyers that received a designated vendor direction: a list of buyer entities that a
@@ -61,6 +62,21 @@ RECIPIENT = fact("dvd-recipient").is_true | (
     ~fact("dvd-recipient").in_({True, False}, if_missing=False) & buyer.designated({RECIPIENTS})
 )
 
+NCSC_ZTE_2018 = Source(
+    title="NCSC statement and letter to the UK telecoms sector on ZTE (the national security "
+    "risks of using ZTE equipment or services in UK telecommunications infrastructure cannot be "
+    "mitigated)",
+    issuer="National Cyber Security Centre",
+    date=dt.date(2018, 4, 16),
+    url="https://www.reuters.com/article/us-usa-china-zte-britain/"
+    "uks-ncsc-says-national-security-risk-from-equipment-from-chinas-zte-cannot-be-mitigated-"
+    "idUSKBN1HN1ZY",
+    confidence=Confidence.PARTLY_CONFIRMED,
+    note="The statement as Reuters quoted it on 16 Apr 2018; the letter (to UK telecoms "
+    "companies, Ofcom and ZTE) as the Financial Times reported it, in The Inquirer and Silicon "
+    "UK. Technical advice, not a decision or law; no withdrawal of it was found. Read as a "
+    "warning on new ZTE network equipment and services, as the pack warns on other advice.",
+)
 JAN_2020 = Source(
     title="Written Ministerial Statement 'UK Telecommunications' (high-risk vendors)",
     issuer="Department for Digital, Culture, Media and Sport",
@@ -219,6 +235,16 @@ def build() -> RuleSet:
         "(binding on the 35 providers that received them) and the 24 Nov 2022 instruction to "
         "central government.",
         rules=[
+            Rule(
+                id="ncsc-zte-advice-2018",
+                when=CARRIER & NETWORK_KIT & _in_system(ZTE_2018) & action("buy", "install"),
+                effect=Effect.WARN,
+                reason="the NCSC advised the UK telecoms sector that the national security "
+                "risks of using ZTE equipment or services in UK telecommunications "
+                "infrastructure cannot be mitigated (advice, not a ban)",
+                source=cite(NCSC_ZTE_2018),
+                in_force_from=NCSC_ZTE_2018.date,
+            ),
             Rule(
                 id="hrv-core-and-sensitive-2020",
                 when=hrv_places & _in_system(HRV) & action("buy", "install"),
