@@ -173,6 +173,9 @@ NETWORK_KIT = (
 ) | fact("network-function").in_(set(_FUNCTIONS), if_missing=False)
 CNI = buyer.sector.in_({"critical-infrastructure"})
 SURVEILLANCE_KIT = category.within("video/surveillance")
+#: Parts of surveillance equipment (video chips, sensors): a Chinese part in another maker's
+#: camera does not make the camera equipment "produced by" a Chinese company in terms.
+SURVEILLANCE_PARTS = "video/surveillance/component"
 #: Systems that may hold surveillance cameras among their parts: physical security and video.
 SECURITY_SYSTEMS = category.within("security", "video")
 DEPARTMENT = buyer.is_public & buyer.sector.in_({"central-government", "defence"})
@@ -207,6 +210,15 @@ def _chinese_cameras() -> Predicate:
         | (SECURITY_SYSTEMS & components.any(inside))
         | components.any(inside, if_undeclared=False)
     )
+
+
+def _chinese_equipment() -> Predicate:
+    """Surveillance equipment produced by a company of Chinese origin: the purchase itself, or
+    a declared component that is itself surveillance equipment (a camera in a building system),
+    not only a part of it (a video chip in another maker's camera)."""
+    chinese = vendor.origin.in_({"CN"}, through_ownership=True)
+    whole = SURVEILLANCE_KIT & ~category.within(SURVEILLANCE_PARTS) & chinese
+    return (SURVEILLANCE_KIT & chinese) | components.any(whole, if_undeclared=False)
 
 
 #: The buyer is in the UK (issue 9, scope 5): every rule reads it, so a buyer stated abroad
@@ -369,6 +381,15 @@ def build() -> RuleSet:
                 id="government-surveillance-sensitive-sites",
                 when=DEPARTMENT & _chinese_cameras() & sensitive & action("buy", "install"),
                 effect=Effect.DENY,
+                cases=[
+                    Case(
+                        when=~_chinese_equipment(),
+                        effect=Effect.REVIEW,
+                        reason="only a part of the equipment (a video chip or sensor) is made by "
+                        "a company of Chinese origin; whether that makes the equipment produced "
+                        "by such a company is a judgement the instruction does not settle",
+                    ),
+                ],
                 reason="central government departments are not to deploy visual surveillance "
                 "equipment made by companies subject to the PRC National Intelligence Law on "
                 "sensitive sites (the pack reads such companies as those of Chinese origin, "
