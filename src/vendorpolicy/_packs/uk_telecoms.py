@@ -429,7 +429,8 @@ INFO = PackInfo(
     "2022 directions (the pack denies); the surveillance instruction binds departments",
     summary="Huawei out of the core and sensitive sites, capped at 35% of access networks, no "
     "new 5G equipment and out of 5G by the end of 2027; high-risk vendors out of CNI safety "
-    "networks; no PRC-law surveillance equipment on sensitive government sites.",
+    "networks; no PRC-law surveillance equipment on sensitive government sites; the NCSC's "
+    "2018 advice against new ZTE equipment.",
     reach=(
         Reach(
             summary="public telecoms providers",
