@@ -27,7 +27,7 @@ from vendorpolicy._packs._common import (
     listed_or_inside,
     spec,
 )
-from vendorpolicy._predicates import Predicate, fact
+from vendorpolicy._predicates import Predicate, category, fact
 from vendorpolicy._rules import Rule, RuleSet
 
 __all__ = ["INFO", "build"]
@@ -91,7 +91,7 @@ def build() -> RuleSet:
     """The New Zealand rule set."""
     rule_set = RuleSet(
         id=NAME,
-        version="2026-12-03",
+        version="2026-12-04",
         title="New Zealand: TICSA network security (Part 3, from 11 May 2014)",
         description="Network operators notify the GCSB of proposed changes in areas of "
         "specified security interest; a change the GCSB finds a significant network security "
@@ -130,7 +130,10 @@ def build() -> RuleSet:
                 & NETWORK_SYSTEMS
                 & listed_or_inside(PRECEDENT)
                 & fact("network").in_({"5g"})
-                & fact("network-function").in_({"ran"}),
+                & (
+                    fact("network-function").in_({"ran"})
+                    | (fact("network-function").in_({"access"}) & category.within("telecom/radio"))
+                ),
                 unless=_cleared(),
                 effect=Effect.REVIEW,
                 obligations=["notify the GCSB and plan mitigations before committing"],
@@ -172,7 +175,9 @@ INFO = PackInfo(
             "interest (s47): `noc` (network operations centre), `lawful-interception`, `core` "
             "and `customer-data` (parts that manage or store aggregated customer information "
             "or credentials), `aggregation` (places where customer data aggregates in large "
-            "volumes). Others: `ran` (radio access network), `access`, `transmission`, `other`",
+            "volumes). Others: `ran` (radio access network), `access` (fixed access; radio "
+            "equipment stated as `access` is read as the radio access network), `transmission`, "
+            "`other`",
         ),
         spec(
             "network",

@@ -27,7 +27,15 @@ from vendorpolicy._packs._common import (
     listed_or_inside,
     spec,
 )
-from vendorpolicy._predicates import Predicate, components, decision_date, fact, purchase, vendor
+from vendorpolicy._predicates import (
+    Predicate,
+    category,
+    components,
+    decision_date,
+    fact,
+    purchase,
+    vendor,
+)
 from vendorpolicy._rules import Case, Rule, RuleSet
 
 __all__ = ["INFO", "build"]
@@ -85,6 +93,10 @@ SUSPENDED_FROM = dt.date(2020, 11, 9)
 SUSPENDED_UNTIL = dt.date(2020, 12, 15)
 PHASE_OUT = dt.date(2025, 1, 1)
 CENTRAL = frozenset({"core", "ran", "transmission", "o-and-m"})
+#: Radio equipment (base stations, radio units, baseband, antennas). Stated as `access`, it is
+#: the radio access network, a central function ("radioaccessnät (antenner och basstationer)"):
+#: only fixed access (fibre, copper) is outside the central functions.
+RADIO = category.within("telecom/radio")
 #: Huawei's operating company and its parent: a product of any company either controls is a
 #: Huawei product for the suspension, which concerned the conditions on Huawei's products.
 HUAWEI = frozenset({"huawei-technologies", "huawei-investment-holding"})
@@ -111,7 +123,10 @@ def build() -> RuleSet:
         CARRIER
         & NETWORK_SYSTEMS
         & fact("licence").in_({"se-3.5-2.3-ghz"})
-        & fact("network-function").in_(CENTRAL)
+        & (
+            fact("network-function").in_(CENTRAL)
+            | (fact("network-function").in_({"access"}) & RADIO)
+        )
     )
     scope = central & listed_or_inside(DESIGNATION)
     suspended = decision_date.on_or_after(SUSPENDED_FROM) & decision_date.before(
@@ -119,7 +134,7 @@ def build() -> RuleSet:
     )
     rule_set = RuleSet(
         id=NAME,
-        version="2026-12-02",
+        version="2026-12-04",
         title="Sweden: PTS licence conditions for 3.5 GHz and 2.3 GHz (20 Oct 2020)",
         description="Licensees may not install Huawei or ZTE products in new central functions "
         "for these bands, must phase existing ones out by 1 Jan 2025, and by then must end the "
@@ -229,7 +244,8 @@ INFO = PackInfo(
             "the part of the network the equipment is for; `ran` (antennas and base stations), "
             "`transmission` (traffic between access and core), `core` (service production, "
             "customer data, billing) and `o-and-m` (operation and maintenance networks) are "
-            "central functions",
+            "central functions; `access` is fixed access (fibre, copper), and radio equipment "
+            "stated as `access` is read as the radio access network",
         ),
         action_spec("buy", "install", "maintain", "renew", "extend"),
         spec(

@@ -48,6 +48,7 @@ __all__ = ["INFO", "build"]
 
 NAME = "uk-telecoms"
 HRV = "uk.ncsc.high-risk-vendor"
+ZTE_2018 = "uk.ncsc.2018-zte"
 HUAWEI_2020 = "uk.dcms.2020-huawei"
 DESIGNATED = "uk.tsa.designated-vendor"
 #: The buyers that received a designated vendor direction: a list of buyer entities that a
@@ -61,6 +62,21 @@ RECIPIENT = fact("dvd-recipient").is_true | (
     ~fact("dvd-recipient").in_({True, False}, if_missing=False) & buyer.designated({RECIPIENTS})
 )
 
+NCSC_ZTE_2018 = Source(
+    title="NCSC statement and letter to the UK telecoms sector on ZTE (the national security "
+    "risks of using ZTE equipment or services in UK telecommunications infrastructure cannot be "
+    "mitigated)",
+    issuer="National Cyber Security Centre",
+    date=dt.date(2018, 4, 16),
+    url="https://www.reuters.com/article/us-usa-china-zte-britain/"
+    "uks-ncsc-says-national-security-risk-from-equipment-from-chinas-zte-cannot-be-mitigated-"
+    "idUSKBN1HN1ZY",
+    confidence=Confidence.PARTLY_CONFIRMED,
+    note="The statement as Reuters quoted it on 16 Apr 2018; the letter (to UK telecoms "
+    "companies, Ofcom and ZTE) as the Financial Times reported it, in The Inquirer and Silicon "
+    "UK. Technical advice, not a decision or law; no withdrawal of it was found. Read as a "
+    "warning on new ZTE network equipment and services, as the pack warns on other advice.",
+)
 JAN_2020 = Source(
     title="Written Ministerial Statement 'UK Telecommunications' (high-risk vendors)",
     issuer="Department for Digital, Culture, Media and Sport",
@@ -157,6 +173,9 @@ NETWORK_KIT = (
 ) | fact("network-function").in_(set(_FUNCTIONS), if_missing=False)
 CNI = buyer.sector.in_({"critical-infrastructure"})
 SURVEILLANCE_KIT = category.within("video/surveillance")
+#: Parts of surveillance equipment (video chips, sensors): a Chinese part in another maker's
+#: camera does not make the camera equipment "produced by" a Chinese company in terms.
+SURVEILLANCE_PARTS = "video/surveillance/component"
 #: Systems that may hold surveillance cameras among their parts: physical security and video.
 SECURITY_SYSTEMS = category.within("security", "video")
 DEPARTMENT = buyer.is_public & buyer.sector.in_({"central-government", "defence"})
@@ -193,6 +212,15 @@ def _chinese_cameras() -> Predicate:
     )
 
 
+def _chinese_equipment() -> Predicate:
+    """Surveillance equipment produced by a company of Chinese origin: the purchase itself, or
+    a declared component that is itself surveillance equipment (a camera in a building system),
+    not only a part of it (a video chip in another maker's camera)."""
+    chinese = vendor.origin.in_({"CN"}, through_ownership=True)
+    whole = SURVEILLANCE_KIT & ~category.within(SURVEILLANCE_PARTS) & chinese
+    return (SURVEILLANCE_KIT & chinese) | components.any(whole, if_undeclared=False)
+
+
 #: The buyer is in the UK (issue 9, scope 5): every rule reads it, so a buyer stated abroad
 #: is outside the pack, and one whose country is not stated counts as British.
 IN_UK = domestic({"GB"})
@@ -219,6 +247,16 @@ def build() -> RuleSet:
         "(binding on the 35 providers that received them) and the 24 Nov 2022 instruction to "
         "central government.",
         rules=[
+            Rule(
+                id="ncsc-zte-advice-2018",
+                when=CARRIER & NETWORK_KIT & _in_system(ZTE_2018) & action("buy", "install"),
+                effect=Effect.WARN,
+                reason="the NCSC advised the UK telecoms sector that the national security "
+                "risks of using ZTE equipment or services in UK telecommunications "
+                "infrastructure cannot be mitigated (advice, not a ban)",
+                source=cite(NCSC_ZTE_2018),
+                in_force_from=NCSC_ZTE_2018.date,
+            ),
             Rule(
                 id="hrv-core-and-sensitive-2020",
                 when=hrv_places & _in_system(HRV) & action("buy", "install"),
@@ -343,6 +381,15 @@ def build() -> RuleSet:
                 id="government-surveillance-sensitive-sites",
                 when=DEPARTMENT & _chinese_cameras() & sensitive & action("buy", "install"),
                 effect=Effect.DENY,
+                cases=[
+                    Case(
+                        when=~_chinese_equipment(),
+                        effect=Effect.REVIEW,
+                        reason="only a part of the equipment (a video chip or sensor) is made by "
+                        "a company of Chinese origin; whether that makes the equipment produced "
+                        "by such a company is a judgement the instruction does not settle",
+                    ),
+                ],
                 reason="central government departments are not to deploy visual surveillance "
                 "equipment made by companies subject to the PRC National Intelligence Law on "
                 "sensitive sites (the pack reads such companies as those of Chinese origin, "
@@ -382,7 +429,8 @@ INFO = PackInfo(
     "2022 directions (the pack denies); the surveillance instruction binds departments",
     summary="Huawei out of the core and sensitive sites, capped at 35% of access networks, no "
     "new 5G equipment and out of 5G by the end of 2027; high-risk vendors out of CNI safety "
-    "networks; no PRC-law surveillance equipment on sensitive government sites.",
+    "networks; no PRC-law surveillance equipment on sensitive government sites; the NCSC's "
+    "2018 advice against new ZTE equipment.",
     reach=(
         Reach(
             summary="public telecoms providers",
