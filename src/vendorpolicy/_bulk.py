@@ -629,6 +629,31 @@ class RowScreener:
             self.by_mask[mask, tail] = shape
         return shape
 
+    def static_mask(self, cells: Sequence[str]) -> int | None:
+        """The bits of the compiled form's mask that the row's content fixes (the program's
+        base ORed with the masks of the classes of the facets that read neither the row's
+        value nor its dates nor its id), once that content has its template; ``None`` when it
+        has none, when the facets' tables do not hold its keys, when one of those classes has
+        an error, or with a registry (whose resolution, and so the content's classes, may
+        change with the date). A slot whose bit for "false" is set here is false on every row
+        with that content, whatever its value and dates."""
+        if not self.enabled or self.cache is not None or self.classifier is None:
+            return None
+        if len(cells) != self.width:
+            return None
+        entry = self.contents.get(self.content_of(list(cells)))
+        if entry is None or entry.slow or entry.template is None or entry.shim is None:
+            return None
+        template = entry.template
+        found = self.classifier.static_mask(
+            entry.shim, None, template.vendor, template.components, template.buyer
+        )
+        if found is None or found & self.classifier.error_bit:
+            return None
+        assert self.program is not None
+        mask: int = self.program.base | found
+        return mask
+
     def _kept(self, cells: list[str]) -> dict[str, str]:
         return {name: cells[j] for j, name in self.kept_at} if self.kept_at else {}
 

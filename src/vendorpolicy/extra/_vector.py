@@ -41,8 +41,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from vendorpolicy._columns import DECISION_COLUMNS, ColumnScreener, ScreenedColumns
-from vendorpolicy._compile._facets import CONNECTIVES, CONSTANTS, QUANTIFIERS, READS
-from vendorpolicy._predicates import Predicate, ValueAtLeast
+from vendorpolicy._compile._facets import CONNECTIVES, CONSTANTS, QUANTIFIERS, READS, needs_of
+from vendorpolicy._compile._program import _Window
+from vendorpolicy._predicates import DateOnOrAfter, DecidedOnOrAfter, Predicate, ValueAtLeast
 from vendorpolicy._rules import RuleSet
 from vendorpolicy.extra._cells import as_text
 
@@ -52,6 +53,10 @@ __all__ = ["Broadcast", "decide", "text_column"]
 _NOT_VALUE = frozenset(READS) - {ValueAtLeast}
 #: A key's radix product above which the codes so far are renumbered densely first.
 _WIDE = 1 << 40
+#: Contents at most a fraction (one in this many) of the rows for the dates and amounts to be
+#: coded per content, and the most entries of the per-content tables that code them.
+_SPARSE = 2
+_TABLES = 1 << 21
 #: The most digits of an amount compared as text.
 _WHOLE_DIGITS = 18
 #: An amount with a fraction, read as a float (exact but at a threshold: see ``_amounts``).
@@ -139,12 +144,45 @@ def decide(screener: ColumnScreener, table: Any) -> Broadcast | None:
     if table.num_rows == 0 or table.num_columns < 2:
         return None
     coder = _Coder(screener.rule_set, program, rows)
-    key: Any = None
-    span = 1
+    rest: list[tuple[Any, int]] = []
+    dates: tuple[Any, int] | None = None
+    amounts: tuple[Any, int] | None = None
     for j, column in enumerate(table.columns):
         codes, count = coder.code(j, column)
         if count == 1:
             continue
+        if j == rows.date_at and coder.coded_dates:
+            dates = (codes, count)
+        elif j == rows.value_at and coder.coded_amounts:
+            amounts = (codes, count)
+        else:
+            rest.append((codes, count))
+    n = table.num_rows
+    if dates is not None or amounts is not None:
+        narrowed = _narrowed(screener, table, coder, rest, dates, amounts)
+        if narrowed is not None:
+            rest, dates, amounts = narrowed, None, None
+    key = _fold([*rest, *(c for c in (dates, amounts) if c is not None)], n)
+    encoded = pa.array(key, pa.int64()).dictionary_encode()
+    inverse = encoded.indices.to_numpy(zero_copy_only=False)
+    firsts = _firsts(inverse, len(encoded.dictionary))
+    return Broadcast(_screen_rows(screener, table, firsts), inverse)
+
+
+def _screen_rows(screener: ColumnScreener, table: Any, at: Any) -> ScreenedColumns:
+    """The row path's entries for the rows of ``table`` at ``at``, in that order."""
+    sample = table.take(pa.array(at, pa.int64()))
+    return screener.screen(
+        {name: text_column(sample.column(i)) for i, name in enumerate(sample.column_names)}
+    )
+
+
+def _fold(parts: Sequence[tuple[Any, int]], n: int) -> Any:
+    """One int64 key per row from the columns' codes (each with its count of codes): equal
+    exactly where every column's code is."""
+    key: Any = None
+    span = 1
+    for codes, count in parts:
         if key is None:
             # A copy of its own, which the columns after it are folded into in place.
             key, span = np.array(codes, dtype=np.int64), count
@@ -158,15 +196,112 @@ def decide(screener: ColumnScreener, table: Any) -> Broadcast | None:
         key += codes
         span *= count
     if key is None:
-        key = np.zeros(table.num_rows, dtype=np.int64)
-    encoded = pa.array(key, pa.int64()).dictionary_encode()
-    inverse = encoded.indices.to_numpy(zero_copy_only=False)
-    firsts = _firsts(inverse, len(encoded.dictionary))
+        key = np.zeros(n, dtype=np.int64)
+    return key
+
+
+def _narrowed(  # noqa: PLR0917 - the parts of the key, as `decide` has them
+    screener: ColumnScreener,
+    table: Any,
+    coder: _Coder,
+    rest: list[tuple[Any, int]],
+    dates: tuple[Any, int] | None,
+    amounts: tuple[Any, int] | None,
+) -> list[tuple[Any, int]] | None:
+    """The key's parts with the purchase dates and amounts coded per content: by the intervals
+    between the points of the rules that may apply to it only.
+
+    A rule whose condition the content's own facets make false (vendor, category, buyer,
+    facts...: the static part of the compiled form's mask) is false on every row with that
+    content; the dates and amounts its atoms name cannot change that row's decision, nor its
+    missing facts (a rule that does not apply lists none). So two rows with the same content
+    whose dates (and amounts) lie between the same points of the other rules are decided
+    alike. Each content is decided once first, by the row path on its first row, which gives
+    it its template and the compiled form its classes. ``None`` when that does not apply: the
+    rules' points are not known to be all there is to their dates and amounts, a registry is
+    given, or the contents are too many for it to pay."""
+    rows = screener.screener
+    n = table.num_rows
+    points = _rule_points(rows.program, rows.as_of is not None)
+    if points is None or rows.cache is not None:
+        return None
+    content, count = _dense(_fold(rest, n)) if rest else (np.zeros(n, dtype=np.int64), 1)
+    width = len(coder.points or ()) + len(coder.thresholds or ()) + 2
+    if count * _SPARSE > n or count * width > _TABLES:
+        return None
+    firsts = _firsts(content, count)
     sample = table.take(pa.array(firsts, pa.int64()))
-    distinct = screener.screen(
-        {name: text_column(sample.column(i)) for i, name in enumerate(sample.column_names)}
-    )
-    return Broadcast(distinct, inverse)
+    texts = [text_column(sample.column(i)) for i in range(sample.num_columns)]
+    screener.screen(dict(zip(sample.column_names, texts, strict=True)))
+    all_days = coder.points or ()
+    thresholds = coder.thresholds or ()
+    day_table = np.tile(np.arange(len(all_days) + 1, dtype=np.int64), (count, 1))
+    amount_table = np.tile(np.arange(len(thresholds) + 1, dtype=np.int64), (count, 1))
+    known_days = set(all_days)
+    for c in range(count):
+        cells = ["" if column[c] is None else column[c] for column in texts]
+        mask = rows.static_mask(cells)
+        if mask is None:
+            continue
+        days: set[dt.date] = set()
+        reached: set[Decimal] = set()
+        for slot, rule_days, rule_amounts in points:
+            if not mask >> slot & 1:
+                days |= rule_days
+                reached |= rule_amounts
+        if dates is not None and days <= known_days:
+            cuts = sorted(days)
+            day_table[c, 1:] = [bisect_right(cuts, d) for d in all_days]
+        if amounts is not None and reached <= set(thresholds):
+            ths = sorted(reached)
+            amount_table[c, 1:] = [bisect_right(ths, t) for t in thresholds]
+    parts = [(content, count)]
+    for coded, lookup in ((dates, day_table), (amounts, amount_table)):
+        if coded is None:
+            continue
+        codes, total = coded
+        width = lookup.shape[1]
+        inside = codes < width
+        narrow = lookup[content, np.where(inside, codes, 0)]
+        parts.append((np.where(inside, narrow, codes), total))
+    return parts
+
+
+def _rule_points(
+    program: Any, fixed_day: bool
+) -> list[tuple[int, frozenset[dt.date], frozenset[Decimal]]] | None:
+    """Per compiled rule: its condition's slot, and the dates and the amounts its atoms (in
+    its condition and in its cases) compare the purchase date, the decision date (unless it
+    is ``fixed_day``, the same for every row) and the value with; ``None`` if an atom on those
+    facets is of a kind not known to read nothing else of them."""
+    out = []
+    for info in program.rules:
+        days: set[dt.date] = set()
+        reached: set[Decimal] = set()
+        terms = [*info.cond, *(t for terms, _ in info.cases for t in terms)]
+        for term in terms:
+            for a in term.atom_indices:
+                atom = program.atoms[a]
+                facet = program.facets[atom.facet]
+                if facet.name not in ("date", "when", "value"):
+                    continue
+                node = atom.node
+                if facet.name == "value":
+                    if type(node) is not ValueAtLeast:
+                        return None
+                    reached.add(node.amount.amount)
+                    continue
+                if fixed_day and facet.name == "when" and facet.expr == "when":
+                    continue
+                if isinstance(node, _Window):
+                    need = node.need()
+                elif type(node) in (DateOnOrAfter, DecidedOnOrAfter):
+                    (need,) = needs_of(node)
+                else:
+                    return None
+                days.update(need.points or ())
+        out.append((info.cond_slot, frozenset(days), frozenset(reached)))
+    return out
 
 
 class _Coder:
@@ -186,6 +321,8 @@ class _Coder:
         self.content = set(rows.content_at)
         if rows.date_at >= 0:
             self.content.add(rows.date_at)
+        #: Whether the purchase dates were coded by interval, the amounts by threshold.
+        self.coded_dates = self.coded_amounts = False
 
     def code(self, j: int, column: Any) -> tuple[Any, int]:
         """Column ``j``'s code per row, and how many codes there are."""
@@ -195,6 +332,7 @@ class _Coder:
             column = column.combine_chunks()
         named = j in (rows.id_at, rows.value_at)
         if j == rows.date_at and self.points is not None:
+            self.coded_dates = True
             return _dates(column, rows, self.points)
         if j in self.content:
             return _exact(column)
@@ -203,6 +341,7 @@ class _Coder:
             column, kind = pc.cast(column, pa.string()), pa.string()
         if j == rows.value_at and self.plain_amounts and _is_text(kind):
             assert self.thresholds is not None
+            self.coded_amounts = True
             return _amounts(column, self.thresholds)
         if j == rows.id_at and self.plain_ids and _is_text(kind):
             # Printable ASCII (no NUL, nothing to check for surrogates), not empty.
