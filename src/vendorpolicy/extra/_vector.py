@@ -239,7 +239,7 @@ def _narrowed(  # noqa: PLR0917 - the parts of the key, as `decide` has them
     amount_table = np.tile(np.arange(len(thresholds) + 1, dtype=np.int64), (count, 1))
     known_days = set(all_days)
     for c in range(count):
-        cells = ["" if column[c] is None else column[c] for column in texts]
+        cells = [cell or "" for cell in (column[c] for column in texts)]
         mask = rows.static_mask(cells)
         if mask is None:
             continue
