@@ -85,12 +85,15 @@ def tables(
     draw: st.DrawFn,
     pool: st.SearchStrategy[Purchase],
     rule_set: RuleSet,
+    *,
     min_rows: int = 1,
     acquired: bool | None = None,
+    registry: Any = None,
 ) -> dict[str, list[str | None]]:
     """Columns drawn from a few purchases (so that contents repeat), each row with its own id
-    and often its own amount (at the rules' thresholds too) and date, some cells odd; at
-    least ``min_rows`` rows, with the acquisition date's column or not (``None``: either)."""
+    and often its own amount (at the rules' thresholds too) and date (at the rules' and the
+    ``registry``'s points too), some cells odd; at least ``min_rows`` rows, with the
+    acquisition date's column or not (``None``: either)."""
     base = draw(st.lists(pool, min_size=1, max_size=3))
     program = _program(rule_set)
     amounts = sorted(
@@ -99,6 +102,8 @@ def tables(
         if isinstance(n, ValueAtLeast)
     )
     days = sorted({d for f in program.facets if f.name in ("date", "when") for d in f.points or ()})
+    if registry is not None:
+        days = sorted({*days, *program._resolution_cache(registry).points})
     rows = []
     for i in range(draw(st.integers(min_rows, max(40, 2 * min_rows)))):
         cells = cells_of(draw(st.sampled_from(base)))
@@ -227,6 +232,25 @@ class TestAgreement:
         _agree(rule_set, columns, as_of=as_of)
 
     @_SIXTEENTH
+    @given(rule_set=parted_rule_sets(), registry=registries(), data=st.data())
+    def test_many_rows_per_content_with_a_registry(
+        self, rule_set: RuleSet, registry: Any, data: st.DataObject
+    ) -> None:
+        """With a registry, a content's dates are parted where its resolution changes and at
+        the points of the rules it leaves open there; every row gets screen_columns' entries."""
+        columns = data.draw(
+            tables(
+                purchases_for(rule_set, registry=registry),
+                rule_set,
+                min_rows=30,
+                acquired=False,
+                registry=registry,
+            )
+        )
+        as_of = data.draw(st.none() | st.dates(dt.date(2017, 1, 1), dt.date(2027, 12, 31)))
+        _agree(rule_set, columns, registry=registry, as_of=as_of)
+
+    @_SIXTEENTH
     @given(rule_set=rule_sets(max_rules=4), registry=registries(), data=st.data())
     def test_with_a_registry(self, rule_set: RuleSet, registry: Any, data: st.DataObject) -> None:
         """With a registry: the same resolutions, missing facts and warnings, on the purchase
@@ -333,6 +357,36 @@ class TestWhenItApplies:
         assert found.inverse.tolist() == [0, 1, 1, 2, 2, 2]
         assert found.columns().effect == ("allow", "deny", "deny", "allow", "allow", "allow")
         assert found.columns() == screen_columns(rules, columns)
+
+    def test_a_registry_parts_dates_where_the_resolution_changes(self) -> None:
+        """With the bundled registry, Huawei's purchases are parted at the day the FCC Covered
+        List names it (2021-03-12), and two dates between which nothing the rules read of it
+        changes share one key."""
+        rules = RuleSet(
+            id="t",
+            version="1",
+            rules=[
+                Rule(
+                    id="fcc",
+                    when=vendor.designated("us.fcc.covered-list"),
+                    effect=Effect.DENY,
+                    reason="r",
+                )
+            ],
+        )
+        registry = bundled_registry()
+        columns = {name: [cells[0]] * 4 for name, cells in self.COLUMNS.items()}
+        columns["id"] = ["a", "b", "c", "d"]
+        columns["date"] = ["2021-03-11", "2021-03-12", "2021-06-01", "2019-01-01"]
+        table = pa.table(columns)
+        found = _vector.decide(_screener(rules, table, registry=registry), table)
+        assert found is not None
+        inverse = found.inverse.tolist()
+        assert inverse[1] == inverse[2]
+        assert inverse[0] != inverse[1]
+        expected = screen_columns(rules, columns, registry=registry)
+        assert expected.effect == ("allow", "deny", "deny", "allow")
+        assert found.columns() == expected
 
     def test_with_a_decision_date_only_the_purchase_dates_points_part_rows(self) -> None:
         """Given ``as_of``, every row is decided on it: a rule on the decision date does not

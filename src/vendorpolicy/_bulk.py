@@ -629,30 +629,40 @@ class RowScreener:
             self.by_mask[mask, tail] = shape
         return shape
 
-    def static_mask(self, cells: Sequence[str]) -> int | None:
-        """The bits of the compiled form's mask that the row's content fixes (the program's
-        base ORed with the masks of the classes of the facets that read neither the row's
-        value nor its dates nor its id), once that content has its template; ``None`` when it
-        has none, when the facets' tables do not hold its keys, when one of those classes has
-        an error, or with a registry (whose resolution, and so the content's classes, may
-        change with the date). A slot whose bit for "false" is set here is false on every row
-        with that content, whatever its value and dates."""
-        if not self.enabled or self.cache is not None or self.classifier is None:
-            return None
+    def static_masks(
+        self, cells: Sequence[str], days: Sequence[dt.date | None]
+    ) -> list[tuple[int, int] | None]:
+        """For the row's content, on each decision date in ``days``: the number of its static
+        classes and tail there (those of its registry interval, as :meth:`quick` has them)
+        and the bits of the compiled form's mask those classes fix (the program's base ORed
+        with the masks of the classes of the facets that read neither the row's value nor its
+        dates nor its id). ``None`` for a date where :meth:`quick` would have none, or where
+        one of those classes has an error; for every date when the content has no template
+        yet. A slot whose bit for "false" is set there is false on every row with that
+        content whose decision date is in that interval, whatever its value and dates."""
+        none: list[tuple[int, int] | None] = [None] * len(days)
+        if not self.enabled or self.classifier is None or self.program is None:
+            return none
         if len(cells) != self.width:
-            return None
+            return none
         entry = self.contents.get(self.content_of(list(cells)))
         if entry is None or entry.slow or entry.template is None or entry.shim is None:
-            return None
-        template = entry.template
-        found = self.classifier.static_mask(
-            entry.shim, None, template.vendor, template.components, template.buyer
-        )
-        if found is None or found & self.classifier.error_bit:
-            return None
-        assert self.program is not None
-        mask: int = self.program.base | found
-        return mask
+            return none
+        out: list[tuple[int, int] | None] = []
+        for when in days:
+            interval = (
+                None if when is None or self.cache is None else bisect_right(self.points, when)
+            )
+            lane = entry.lanes.get(interval) or self._lane(entry, when, interval)
+            found = None
+            if lane is not None:
+                sid, vendor, components, buyer, _, _ = lane
+                found = self.classifier.static_mask(entry.shim, when, vendor, components, buyer)
+            if lane is None or found is None or found & self.classifier.error_bit:
+                out.append(None)
+            else:
+                out.append((sid, self.program.base | found))
+        return out
 
     def _kept(self, cells: list[str]) -> dict[str, str]:
         return {name: cells[j] for j, name in self.kept_at} if self.kept_at else {}

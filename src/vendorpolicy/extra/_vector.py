@@ -216,55 +216,135 @@ def _narrowed(  # noqa: PLR0917 - the parts of the key, as `decide` has them
     content; the dates and amounts its atoms name cannot change that row's decision, nor its
     missing facts (a rule that does not apply lists none). So two rows with the same content
     whose dates (and amounts) lie between the same points of the other rules are decided
-    alike. Each content is decided once first, by the row path on its first row, which gives
-    it its template and the compiled form its classes. ``None`` when that does not apply: the
-    rules' points are not known to be all there is to their dates and amounts, a registry is
-    given, or the contents are too many for it to pay."""
+    alike. With a registry, the static part is that of the row's registry interval, and two
+    intervals in which the content has the same static classes and the same resolution (the
+    row path's number for them) are one: the registry's points part a content's dates only
+    where its resolution changes. Each content is decided once first, by the row path on its
+    first row, which gives it its template and the compiled form its classes. ``None`` when
+    that does not apply: the rules' points are not known to be all there is to their dates
+    and amounts, or the contents are too many for it to pay."""
     rows = screener.screener
     n = table.num_rows
-    points = _rule_points(rows.program, rows.as_of is not None)
-    if points is None or rows.cache is not None:
+    fixed = rows.as_of is not None
+    points = _rule_points(rows.program, fixed)
+    if points is None or (dates is None and rows.cache is not None and not fixed):
         return None
+    all_days = coder.points or ()
+    thresholds = coder.thresholds or ()
+    width = len(all_days) + 1
     content, count = _dense(_fold(rest, n)) if rest else (np.zeros(n, dtype=np.int64), 1)
-    width = len(coder.points or ()) + len(coder.thresholds or ()) + 2
-    if count * _SPARSE > n or count * width > _TABLES:
+    if count * _SPARSE > n or count * (width + len(thresholds) + 1) > _TABLES:
         return None
+    stand_ins, place = _stand_ins(rows, dates is not None, all_days)
     firsts = _firsts(content, count)
     sample = table.take(pa.array(firsts, pa.int64()))
     texts = [text_column(sample.column(i)) for i in range(sample.num_columns)]
     screener.screen(dict(zip(sample.column_names, texts, strict=True)))
-    all_days = coder.points or ()
-    thresholds = coder.thresholds or ()
-    day_table = np.tile(np.arange(len(all_days) + 1, dtype=np.int64), (count, 1))
-    amount_table = np.tile(np.arange(len(thresholds) + 1, dtype=np.int64), (count, 1))
-    known_days = set(all_days)
-    for c in range(count):
-        cells = [cell or "" for cell in (column[c] for column in texts)]
-        mask = rows.static_mask(cells)
-        if mask is None:
-            continue
-        days: set[dt.date] = set()
-        reached: set[Decimal] = set()
-        for slot, rule_days, rule_amounts in points:
-            if not mask >> slot & 1:
-                days |= rule_days
-                reached |= rule_amounts
-        if dates is not None and days <= known_days:
-            cuts = sorted(days)
-            day_table[c, 1:] = [bisect_right(cuts, d) for d in all_days]
-        if amounts is not None and reached <= set(thresholds):
-            ths = sorted(reached)
-            amount_table[c, 1:] = [bisect_right(ths, t) for t in thresholds]
+    lanes = [
+        rows.static_masks([cell or "" for cell in (column[c] for column in texts)], stand_ins)
+        for c in range(count)
+    ]
+    day_table, amount_table, groups = _tables(lanes, place, points, all_days, thresholds)
     parts = [(content, count)]
-    for coded, lookup in ((dates, day_table), (amounts, amount_table)):
-        if coded is None:
-            continue
-        codes, total = coded
-        width = lookup.shape[1]
+    if dates is not None:
+        codes, total = dates
         inside = codes < width
-        narrow = lookup[content, np.where(inside, codes, 0)]
+        narrow = day_table[content, np.where(inside, codes, 0)]
+        parts.append(
+            (np.where(inside, narrow, codes + (groups - 1) * width), total + (groups - 1) * width)
+        )
+    if amounts is not None:
+        codes, total = amounts
+        inside = codes < len(thresholds) + 1
+        narrow = amount_table[content, np.where(inside, codes, 0)]
         parts.append((np.where(inside, narrow, codes), total))
     return parts
+
+
+def _tables(
+    lanes: list[list[tuple[int, int] | None]],
+    place: Any,
+    points: list[tuple[int, frozenset[dt.date], frozenset[Decimal]]],
+    all_days: tuple[dt.date, ...],
+    thresholds: tuple[Decimal, ...],
+) -> tuple[Any, Any, int]:
+    """Per content (its ``lanes``: the row path's number and static mask in each registry
+    interval, see ``RowScreener.static_masks``): the code of each interval of purchase dates
+    and of each interval of amounts, and how many groups of date codes there are. A date's
+    code is its group (0: the interval as it is; else one more than the number of the static
+    classes and tail there) times the number of intervals, plus its number among the points
+    of the rules left open; an amount's, its number among the amounts of those rules (in any
+    registry interval of the content), or its own where an interval has no lane."""
+    width = len(all_days) + 1
+    count = len(lanes)
+    known_days, known_amounts = set(all_days), set(thresholds)
+    day_table = np.tile(np.arange(width, dtype=np.int64), (count, 1))
+    amount_table = np.tile(np.arange(len(thresholds) + 1, dtype=np.int64), (count, 1))
+    narrowing: dict[int, tuple[Any, frozenset[Decimal]]] = {}  # per mask
+    groups = 1
+    for c, found_lanes in enumerate(lanes):
+        reached: set[Decimal] = set()
+        known = True
+        group = np.zeros(width, dtype=np.int64)
+        for k, lane in enumerate(found_lanes):
+            if lane is None:
+                known = False
+                continue
+            sid, mask = lane
+            found = narrowing.get(mask)
+            if found is None:
+                found = narrowing[mask] = _narrowing(points, mask, all_days, known_days)
+            coarse, live = found
+            reached |= live
+            if coarse is None:
+                continue
+            at = place == k
+            group[at] = sid + 1
+            day_table[c, at] = coarse[at]
+            groups = max(groups, sid + 2)
+        day_table[c] += group * width
+        if known and reached <= known_amounts:
+            ths = sorted(reached)
+            amount_table[c, 1:] = [bisect_right(ths, t) for t in thresholds]
+    return day_table, amount_table, groups
+
+
+def _stand_ins(rows: Any, dated: bool, all_days: tuple[dt.date, ...]) -> tuple[list[Any], Any]:
+    """A decision date for each registry interval the intervals between ``all_days`` fall
+    in (one for all when there is no registry, a decision date is given, or the purchase
+    dates are not ``dated``), and the place of each interval's among them."""
+    width = len(all_days) + 1
+    if not dated or rows.cache is None or rows.as_of is not None:
+        return [rows.as_of], np.zeros(width, dtype=np.int64)
+    cut = rows.cut or ()
+    start = all_days[0] if all_days else dt.date.min
+    days_of = [start - dt.timedelta(days=1) if start > dt.date.min else start, *all_days]
+    registry_of = [bisect_right(cut, d) for d in days_of]
+    order = sorted(set(registry_of))
+    stand_ins = [days_of[registry_of.index(r)] for r in order]
+    return stand_ins, np.array([order.index(r) for r in registry_of], dtype=np.int64)
+
+
+def _narrowing(
+    points: list[tuple[int, frozenset[dt.date], frozenset[Decimal]]],
+    mask: int,
+    all_days: tuple[dt.date, ...],
+    known_days: set[dt.date],
+) -> tuple[Any, frozenset[Decimal]]:
+    """For a static part of the mask: each interval of purchase dates (between ``all_days``)
+    numbered by the points of the rules it leaves open (``None`` if one is not among
+    ``all_days``), and those rules' amounts."""
+    days: set[dt.date] = set()
+    reached: set[Decimal] = set()
+    for slot, rule_days, rule_amounts in points:
+        if not mask >> slot & 1:
+            days |= rule_days
+            reached |= rule_amounts
+    if not days <= known_days:
+        return None, frozenset(reached)
+    cuts = sorted(days)
+    coarse = np.array([0, *(bisect_right(cuts, d) for d in all_days)], dtype=np.int64)
+    return coarse, frozenset(reached)
 
 
 def _rule_points(
