@@ -307,6 +307,35 @@ class TestWhenItApplies:
         assert found.inverse.tolist() == [0, 0, 1, 1, 1]
         assert found.columns().effect == ("allow", "allow", "deny", "deny", "deny")
 
+    def test_whole_amounts_against_thresholds_beyond_them(self) -> None:
+        """Whole amounts up to 18 digits against a threshold of 21 digits and one with a
+        fraction: the rows reach them as the row path reads them, in every column alike and
+        among cells coded by their text."""
+        rules = RuleSet(
+            id="t",
+            version="1",
+            rules=[
+                Rule(
+                    id="huge",
+                    when=purchase.value.at_least(10**20, "JPY"),
+                    effect=Effect.DENY,
+                    reason="r",
+                ),
+                Rule(
+                    id="small",
+                    when=purchase.value.at_least(Decimal("4.5"), "JPY"),
+                    effect=Effect.REVIEW,
+                    reason="r",
+                ),
+            ],
+        )
+        whole = ["4", "5", "999999999999999999", "0", "100000000000000000"]
+        for values in (whole, [*whole[:4], "1" + "0" * 20]):
+            columns = dict(self.COLUMNS, value=values)
+            expected = screen_columns(rules, columns)
+            assert expected.effect[:4] == ("allow", "review", "review", "allow")
+            assert screen_table(rules, pa.table(columns)) == expected
+
     def test_dates_are_coded_by_the_intervals_between_the_rules_dates(self) -> None:
         """Purchase dates on one side of a rule's date share one decision."""
         rules = RuleSet(

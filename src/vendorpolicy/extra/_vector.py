@@ -90,7 +90,7 @@ class Broadcast:
                 # One entry for every row (no error, no warning...): no index to follow.
                 values[name] = (distinct[0],) * n
             else:
-                values[name] = tuple(_objects(distinct)[self.inverse].tolist())
+                values[name] = tuple(_objects(distinct)[self.inverse])
         return ScreenedColumns(**values)
 
     def arrays(self) -> list[Any]:
@@ -510,11 +510,20 @@ def _amounts(column: Any, thresholds: tuple[Decimal, ...]) -> tuple[Any, int]:
     whole &= lengths <= _WHOLE_DIGITS
     codes = np.zeros(n, dtype=np.int64)
     if whole.any():
-        # An integer reaches a threshold exactly when it reaches the threshold's ceiling.
-        for threshold in thresholds:
-            ceiling = str(int(threshold.to_integral_value(ROUND_CEILING)))
-            at = _mask(pc.fill_null(pc.greater_equal(column, ceiling), False))
-            codes += (lengths > len(ceiling)) | ((lengths == len(ceiling)) & at)
+        # An integer reaches a threshold exactly when it reaches the threshold's ceiling; at
+        # most 18 digits fit an int64.
+        bound = 10**_WHOLE_DIGITS  # beyond every amount read here
+        ceilings = np.array(
+            [min(max(int(t.to_integral_value(ROUND_CEILING)), -bound), bound) for t in thresholds],
+            dtype=np.int64,
+        )
+        if whole.all():
+            codes = np.searchsorted(ceilings, _numbers(column, pa.int64()), side="right")
+            codes = codes.astype(np.int64)
+        else:
+            at = np.flatnonzero(whole)
+            values = _numbers(column.take(pa.array(at, pa.int64())), pa.int64())
+            codes[at] = np.searchsorted(ceilings, values, side="right")
     plain = whole
     rest = np.flatnonzero(~whole)
     if len(rest):
