@@ -21,6 +21,15 @@ decision columns. The first row with each key (in the rows' order) is decided by
 ``ColumnScreener`` (which reads and validates its cells, and gives its errors, as for any other
 row), and its entries are given to every row with that key.
 
+The dates and amounts are then coded per *content* (the cells of the other columns): the first
+row of each content is decided by the row path first, which gives the compiled form the classes
+of the content's own facets, and so the rules those make false (``RowScreener.static_masks``).
+A purchase date is renumbered by the points of the other rules only, and, with a registry, by
+the registry's points only where the content's classes and resolution change; an amount by the
+thresholds of the other rules (see ``_narrowed``). The rules a content makes false decide none
+of its rows, whatever their dates and amounts, so the rows of one content so coded alike are
+decided alike; most contents leave few rules open, and their rows make far fewer keys.
+
 The path is taken only where that holds: the rule set compiles whole (no ``custom`` predicate,
 no resolver, no node kind this module does not know to leave the value alone), and the rows
 are not numbered by an id built from parts. Otherwise :func:`decide` returns ``None`` and the
