@@ -7,6 +7,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -30,10 +31,23 @@ from vendorpolicy import (  # noqa: E402
     vendor,
 )
 from vendorpolicy._columns import DECISION_COLUMNS, ColumnScreener  # noqa: E402
-from vendorpolicy._predicates import ValueAtLeast  # noqa: E402
+from vendorpolicy._predicates import (  # noqa: E402
+    AllOf,
+    DateOnOrAfter,
+    DecidedOnOrAfter,
+    ValueAtLeast,
+    VendorOrigin,
+)
 from vendorpolicy.extra import _vector  # noqa: E402
 from vendorpolicy.extra.arrow import decision_table, screen_table  # noqa: E402
-from vendorpolicy.testing import purchases, purchases_for, registries, rule_sets  # noqa: E402
+from vendorpolicy.testing import (  # noqa: E402
+    COUNTRY_POOL,
+    purchases,
+    purchases_for,
+    registries,
+    rule_sets,
+    rules,
+)
 
 _SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -68,10 +82,18 @@ def _near(amount: Decimal, draw: st.DrawFn) -> str:
 
 @st.composite
 def tables(
-    draw: st.DrawFn, pool: st.SearchStrategy[Purchase], rule_set: RuleSet
+    draw: st.DrawFn,
+    pool: st.SearchStrategy[Purchase],
+    rule_set: RuleSet,
+    *,
+    min_rows: int = 1,
+    acquired: bool | None = None,
+    registry: Any = None,
 ) -> dict[str, list[str | None]]:
     """Columns drawn from a few purchases (so that contents repeat), each row with its own id
-    and often its own amount (at the rules' thresholds too) and date, some cells odd."""
+    and often its own amount (at the rules' thresholds too) and date (at the rules' and the
+    ``registry``'s points too), some cells odd; at least ``min_rows`` rows, with the
+    acquisition date's column or not (``None``: either)."""
     base = draw(st.lists(pool, min_size=1, max_size=3))
     program = _program(rule_set)
     amounts = sorted(
@@ -80,8 +102,10 @@ def tables(
         if isinstance(n, ValueAtLeast)
     )
     days = sorted({d for f in program.facets if f.name in ("date", "when") for d in f.points or ()})
+    if registry is not None:
+        days = sorted({*days, *program._resolution_cache(registry).points})
     rows = []
-    for i in range(draw(st.integers(1, 40))):
+    for i in range(draw(st.integers(min_rows, max(40, 2 * min_rows)))):
         cells = cells_of(draw(st.sampled_from(base)))
         cells[0] = f"po-{i}"
         if amounts and draw(st.booleans()):
@@ -99,12 +123,39 @@ def tables(
             cells[HEADER.index(column)] = draw(st.sampled_from(_ODD[column]))
         rows.append(cells)
     header = list(HEADER)
-    if draw(st.booleans()):
+    if not (draw(st.booleans()) if acquired is None else acquired):
         # Without the acquisition date, purchase dates are coded by interval.
         drop = HEADER.index("acquired")
         header.pop(drop)
         rows = [r[:drop] + r[drop + 1 :] for r in rows]
     return {h: [r[i] or None for r in rows] for i, h in enumerate(header)}
+
+
+_DAYS = st.dates(dt.date(2017, 1, 1), dt.date(2027, 12, 31))
+#: A condition on the purchase date, the decision date or the value.
+_ON_A_POINT = st.one_of(
+    st.builds(DateOnOrAfter, date=_DAYS),
+    st.builds(DecidedOnOrAfter, date=_DAYS),
+    st.sampled_from([10, 1000, 10**6]).flatmap(
+        lambda n: st.sampled_from(["JPY", "USD"]).map(lambda c: purchase.value.at_least(n, c))
+    ),
+)
+
+
+@st.composite
+def parted_rule_sets(draw: st.DrawFn) -> RuleSet:
+    """Rules whose conditions join a drawn condition (and often a vendor's origin) with one on
+    a date or the value: rules that a content's own cells may make false, and whose points
+    then need not part its rows."""
+    drawn = []
+    for i in range(draw(st.integers(1, 5))):
+        rule = draw(rules(rule_id=f"r{i}", max_leaves=3))
+        operands = [rule.when, draw(_ON_A_POINT)]
+        if draw(st.booleans()):
+            countries = draw(st.sets(st.sampled_from(COUNTRY_POOL), min_size=1, max_size=3))
+            operands.append(VendorOrigin(countries=frozenset(countries)))
+        drawn.append(attrs.evolve(rule, when=AllOf(operands=operands)))
+    return RuleSet(id="parted", version="1", rules=drawn)
 
 
 def _program(rule_set: RuleSet) -> Any:
@@ -170,6 +221,35 @@ class TestAgreement:
         as_of = data.draw(st.none() | st.dates(dt.date(2017, 1, 1), dt.date(2027, 12, 31)))
         _agree(rule_set, columns, as_of=as_of)
 
+    @_EIGHTH
+    @given(rule_set=parted_rule_sets(), data=st.data())
+    def test_many_rows_per_content(self, rule_set: RuleSet, data: st.DataObject) -> None:
+        """A few contents over many rows, their dates and amounts at the rules' points and on
+        either side: each content's rows are coded by the points of the rules it leaves open,
+        and every row still gets screen_columns' entries."""
+        columns = data.draw(tables(purchases(), rule_set, min_rows=30, acquired=False))
+        as_of = data.draw(st.none() | st.dates(dt.date(2017, 1, 1), dt.date(2027, 12, 31)))
+        _agree(rule_set, columns, as_of=as_of)
+
+    @_SIXTEENTH
+    @given(rule_set=parted_rule_sets(), registry=registries(), data=st.data())
+    def test_many_rows_per_content_with_a_registry(
+        self, rule_set: RuleSet, registry: Any, data: st.DataObject
+    ) -> None:
+        """With a registry, a content's dates are parted where its resolution changes and at
+        the points of the rules it leaves open there; every row gets screen_columns' entries."""
+        columns = data.draw(
+            tables(
+                purchases_for(rule_set, registry=registry),
+                rule_set,
+                min_rows=30,
+                acquired=False,
+                registry=registry,
+            )
+        )
+        as_of = data.draw(st.none() | st.dates(dt.date(2017, 1, 1), dt.date(2027, 12, 31)))
+        _agree(rule_set, columns, registry=registry, as_of=as_of)
+
     @_SIXTEENTH
     @given(rule_set=rule_sets(max_rules=4), registry=registries(), data=st.data())
     def test_with_a_registry(self, rule_set: RuleSet, registry: Any, data: st.DataObject) -> None:
@@ -227,6 +307,35 @@ class TestWhenItApplies:
         assert found.inverse.tolist() == [0, 0, 1, 1, 1]
         assert found.columns().effect == ("allow", "allow", "deny", "deny", "deny")
 
+    def test_whole_amounts_against_thresholds_beyond_them(self) -> None:
+        """Whole amounts up to 18 digits against a threshold of 21 digits and one with a
+        fraction: the rows reach them as the row path reads them, in every column alike and
+        among cells coded by their text."""
+        rules = RuleSet(
+            id="t",
+            version="1",
+            rules=[
+                Rule(
+                    id="huge",
+                    when=purchase.value.at_least(10**20, "JPY"),
+                    effect=Effect.DENY,
+                    reason="r",
+                ),
+                Rule(
+                    id="small",
+                    when=purchase.value.at_least(Decimal("4.5"), "JPY"),
+                    effect=Effect.REVIEW,
+                    reason="r",
+                ),
+            ],
+        )
+        whole = ["4", "5", "999999999999999999", "0", "100000000000000000"]
+        for values in (whole, [*whole[:4], "1" + "0" * 20]):
+            columns = dict(self.COLUMNS, value=values)
+            expected = screen_columns(rules, columns)
+            assert expected.effect[:4] == ("allow", "review", "review", "allow")
+            assert screen_table(rules, pa.table(columns)) == expected
+
     def test_dates_are_coded_by_the_intervals_between_the_rules_dates(self) -> None:
         """Purchase dates on one side of a rule's date share one decision."""
         rules = RuleSet(
@@ -248,6 +357,65 @@ class TestWhenItApplies:
         assert found.inverse.tolist() == [0, 0, 1, 1, 2]
         assert found.columns().effect == ("allow", "allow", "deny", "deny", None)
         assert found.columns() == screen_columns(rules, dict(self.COLUMNS, date=dates))
+
+    def test_a_rule_a_content_makes_false_does_not_part_its_dates(self) -> None:
+        """A rule on Chinese vendors' purchases from a date parts the dates of those rows
+        only: another vendor's rows share one key whatever their dates."""
+        rules = RuleSet(
+            id="t",
+            version="1",
+            rules=[
+                Rule(
+                    id="late",
+                    when=vendor.origin.in_({"CN"}) & purchase.date.on_or_after(dt.date(2019, 4, 1)),
+                    effect=Effect.DENY,
+                    reason="r",
+                )
+            ],
+        )
+        dates = ["2019-03-31", "2019-04-01", "2020-01-01", "2019-03-31", "2019-04-01", "2020-01-01"]
+        columns = {name: (cells * 2)[:6] for name, cells in self.COLUMNS.items() if name != "id"}
+        columns["id"] = [f"p{i}" for i in range(6)]
+        columns["date"] = dates
+        columns["vendor_id"] = ["huawei"] * 3 + ["nec"] * 3
+        columns["vendor_country"] = ["CN"] * 3 + ["JP"] * 3
+        columns["value"] = ["5"] * 6
+        table = pa.table(columns)
+        found = _vector.decide(_screener(rules, table), table)
+        assert found is not None
+        assert found.inverse.tolist() == [0, 1, 1, 2, 2, 2]
+        assert found.columns().effect == ("allow", "deny", "deny", "allow", "allow", "allow")
+        assert found.columns() == screen_columns(rules, columns)
+
+    def test_a_registry_parts_dates_where_the_resolution_changes(self) -> None:
+        """With the bundled registry, Huawei's purchases are parted at the day the FCC Covered
+        List names it (2021-03-12), and two dates between which nothing the rules read of it
+        changes share one key."""
+        rules = RuleSet(
+            id="t",
+            version="1",
+            rules=[
+                Rule(
+                    id="fcc",
+                    when=vendor.designated("us.fcc.covered-list"),
+                    effect=Effect.DENY,
+                    reason="r",
+                )
+            ],
+        )
+        registry = bundled_registry()
+        columns = {name: [cells[0]] * 4 for name, cells in self.COLUMNS.items()}
+        columns["id"] = ["a", "b", "c", "d"]
+        columns["date"] = ["2021-03-11", "2021-03-12", "2021-06-01", "2019-01-01"]
+        table = pa.table(columns)
+        found = _vector.decide(_screener(rules, table, registry=registry), table)
+        assert found is not None
+        inverse = found.inverse.tolist()
+        assert inverse[1] == inverse[2]
+        assert inverse[0] != inverse[1]
+        expected = screen_columns(rules, columns, registry=registry)
+        assert expected.effect == ("allow", "deny", "deny", "allow")
+        assert found.columns() == expected
 
     def test_with_a_decision_date_only_the_purchase_dates_points_part_rows(self) -> None:
         """Given ``as_of``, every row is decided on it: a rule on the decision date does not

@@ -629,6 +629,41 @@ class RowScreener:
             self.by_mask[mask, tail] = shape
         return shape
 
+    def static_masks(
+        self, cells: Sequence[str], days: Sequence[dt.date | None]
+    ) -> list[tuple[int, int] | None]:
+        """For the row's content, on each decision date in ``days``: the number of its static
+        classes and tail there (those of its registry interval, as :meth:`quick` has them)
+        and the bits of the compiled form's mask those classes fix (the program's base ORed
+        with the masks of the classes of the facets that read neither the row's value nor its
+        dates nor its id). ``None`` for a date where :meth:`quick` would have none, or where
+        one of those classes has an error; for every date when the content has no template
+        yet. A slot whose bit for "false" is set there is false on every row with that
+        content whose decision date is in that interval, whatever its value and dates."""
+        none: list[tuple[int, int] | None] = [None] * len(days)
+        if not self.enabled or self.classifier is None or self.program is None:
+            return none
+        if len(cells) != self.width:
+            return none
+        entry = self.contents.get(self.content_of(list(cells)))
+        if entry is None or entry.slow or entry.template is None or entry.shim is None:
+            return none
+        out: list[tuple[int, int] | None] = []
+        for when in days:
+            interval = (
+                None if when is None or self.cache is None else bisect_right(self.points, when)
+            )
+            lane = entry.lanes.get(interval) or self._lane(entry, when, interval)
+            found = None
+            if lane is not None:
+                sid, vendor, components, buyer, _, _ = lane
+                found = self.classifier.static_mask(entry.shim, when, vendor, components, buyer)
+            if lane is None or found is None or found & self.classifier.error_bit:
+                out.append(None)
+            else:
+                out.append((sid, self.program.base | found))
+        return out
+
     def _kept(self, cells: list[str]) -> dict[str, str]:
         return {name: cells[j] for j, name in self.kept_at} if self.kept_at else {}
 

@@ -21,6 +21,15 @@ decision columns. The first row with each key (in the rows' order) is decided by
 ``ColumnScreener`` (which reads and validates its cells, and gives its errors, as for any other
 row), and its entries are given to every row with that key.
 
+The dates and amounts are then coded per *content* (the cells of the other columns): the first
+row of each content is decided by the row path first, which gives the compiled form the classes
+of the content's own facets, and so the rules those make false (``RowScreener.static_masks``).
+A purchase date is renumbered by the points of the other rules only, and, with a registry, by
+the registry's points only where the content's classes and resolution change; an amount by the
+thresholds of the other rules (see ``_narrowed``). The rules a content makes false decide none
+of its rows, whatever their dates and amounts, so the rows of one content so coded alike are
+decided alike; most contents leave few rules open, and their rows make far fewer keys.
+
 The path is taken only where that holds: the rule set compiles whole (no ``custom`` predicate,
 no resolver, no node kind this module does not know to leave the value alone), and the rows
 are not numbered by an id built from parts. Otherwise :func:`decide` returns ``None`` and the
@@ -41,8 +50,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from vendorpolicy._columns import DECISION_COLUMNS, ColumnScreener, ScreenedColumns
-from vendorpolicy._compile._facets import CONNECTIVES, CONSTANTS, QUANTIFIERS, READS
-from vendorpolicy._predicates import Predicate, ValueAtLeast
+from vendorpolicy._compile._facets import CONNECTIVES, CONSTANTS, QUANTIFIERS, READS, needs_of
+from vendorpolicy._compile._program import _Window
+from vendorpolicy._predicates import DateOnOrAfter, DecidedOnOrAfter, Predicate, ValueAtLeast
 from vendorpolicy._rules import RuleSet
 from vendorpolicy.extra._cells import as_text
 
@@ -52,6 +62,10 @@ __all__ = ["Broadcast", "decide", "text_column"]
 _NOT_VALUE = frozenset(READS) - {ValueAtLeast}
 #: A key's radix product above which the codes so far are renumbered densely first.
 _WIDE = 1 << 40
+#: Contents at most a fraction (one in this many) of the rows for the dates and amounts to be
+#: coded per content, and the most entries of the per-content tables that code them.
+_SPARSE = 2
+_TABLES = 1 << 21
 #: The most digits of an amount compared as text.
 _WHOLE_DIGITS = 18
 #: An amount with a fraction, read as a float (exact but at a threshold: see ``_amounts``).
@@ -85,7 +99,7 @@ class Broadcast:
                 # One entry for every row (no error, no warning...): no index to follow.
                 values[name] = (distinct[0],) * n
             else:
-                values[name] = tuple(_objects(distinct)[self.inverse].tolist())
+                values[name] = tuple(_objects(distinct)[self.inverse])
         return ScreenedColumns(**values)
 
     def arrays(self) -> list[Any]:
@@ -139,12 +153,45 @@ def decide(screener: ColumnScreener, table: Any) -> Broadcast | None:
     if table.num_rows == 0 or table.num_columns < 2:
         return None
     coder = _Coder(screener.rule_set, program, rows)
-    key: Any = None
-    span = 1
+    rest: list[tuple[Any, int]] = []
+    dates: tuple[Any, int] | None = None
+    amounts: tuple[Any, int] | None = None
     for j, column in enumerate(table.columns):
         codes, count = coder.code(j, column)
         if count == 1:
             continue
+        if j == rows.date_at and coder.coded_dates:
+            dates = (codes, count)
+        elif j == rows.value_at and coder.coded_amounts:
+            amounts = (codes, count)
+        else:
+            rest.append((codes, count))
+    n = table.num_rows
+    if dates is not None or amounts is not None:
+        narrowed = _narrowed(screener, table, coder, rest, dates, amounts)
+        if narrowed is not None:
+            rest, dates, amounts = narrowed, None, None
+    key = _fold([*rest, *(c for c in (dates, amounts) if c is not None)], n)
+    encoded = pa.array(key, pa.int64()).dictionary_encode()
+    inverse = encoded.indices.to_numpy(zero_copy_only=False)
+    firsts = _firsts(inverse, len(encoded.dictionary))
+    return Broadcast(_screen_rows(screener, table, firsts), inverse)
+
+
+def _screen_rows(screener: ColumnScreener, table: Any, at: Any) -> ScreenedColumns:
+    """The row path's entries for the rows of ``table`` at ``at``, in that order."""
+    sample = table.take(pa.array(at, pa.int64()))
+    return screener.screen(
+        {name: text_column(sample.column(i)) for i, name in enumerate(sample.column_names)}
+    )
+
+
+def _fold(parts: Sequence[tuple[Any, int]], n: int) -> Any:
+    """One int64 key per row from the columns' codes (each with its count of codes): equal
+    exactly where every column's code is."""
+    key: Any = None
+    span = 1
+    for codes, count in parts:
         if key is None:
             # A copy of its own, which the columns after it are folded into in place.
             key, span = np.array(codes, dtype=np.int64), count
@@ -158,15 +205,192 @@ def decide(screener: ColumnScreener, table: Any) -> Broadcast | None:
         key += codes
         span *= count
     if key is None:
-        key = np.zeros(table.num_rows, dtype=np.int64)
-    encoded = pa.array(key, pa.int64()).dictionary_encode()
-    inverse = encoded.indices.to_numpy(zero_copy_only=False)
-    firsts = _firsts(inverse, len(encoded.dictionary))
+        key = np.zeros(n, dtype=np.int64)
+    return key
+
+
+def _narrowed(  # noqa: PLR0917 - the parts of the key, as `decide` has them
+    screener: ColumnScreener,
+    table: Any,
+    coder: _Coder,
+    rest: list[tuple[Any, int]],
+    dates: tuple[Any, int] | None,
+    amounts: tuple[Any, int] | None,
+) -> list[tuple[Any, int]] | None:
+    """The key's parts with the purchase dates and amounts coded per content: by the intervals
+    between the points of the rules that may apply to it only.
+
+    A rule whose condition the content's own facets make false (vendor, category, buyer,
+    facts...: the static part of the compiled form's mask) is false on every row with that
+    content; the dates and amounts its atoms name cannot change that row's decision, nor its
+    missing facts (a rule that does not apply lists none). So two rows with the same content
+    whose dates (and amounts) lie between the same points of the other rules are decided
+    alike. With a registry, the static part is that of the row's registry interval, and two
+    intervals in which the content has the same static classes and the same resolution (the
+    row path's number for them) are one: the registry's points part a content's dates only
+    where its resolution changes. Each content is decided once first, by the row path on its
+    first row, which gives it its template and the compiled form its classes. ``None`` when
+    that does not apply: the rules' points are not known to be all there is to their dates
+    and amounts, or the contents are too many for it to pay."""
+    rows = screener.screener
+    n = table.num_rows
+    fixed = rows.as_of is not None
+    points = _rule_points(rows.program, fixed)
+    if points is None or (dates is None and rows.cache is not None and not fixed):
+        return None
+    all_days = coder.points or ()
+    thresholds = coder.thresholds or ()
+    width = len(all_days) + 1
+    content, count = _dense(_fold(rest, n)) if rest else (np.zeros(n, dtype=np.int64), 1)
+    if count * _SPARSE > n or count * (width + len(thresholds) + 1) > _TABLES:
+        return None
+    stand_ins, place = _stand_ins(rows, dates is not None, all_days)
+    firsts = _firsts(content, count)
     sample = table.take(pa.array(firsts, pa.int64()))
-    distinct = screener.screen(
-        {name: text_column(sample.column(i)) for i, name in enumerate(sample.column_names)}
-    )
-    return Broadcast(distinct, inverse)
+    texts = [text_column(sample.column(i)) for i in range(sample.num_columns)]
+    screener.screen(dict(zip(sample.column_names, texts, strict=True)))
+    lanes = [
+        rows.static_masks([cell or "" for cell in (column[c] for column in texts)], stand_ins)
+        for c in range(count)
+    ]
+    day_table, amount_table, groups = _tables(lanes, place, points, all_days, thresholds)
+    parts = [(content, count)]
+    if dates is not None:
+        codes, total = dates
+        inside = codes < width
+        narrow = day_table[content, np.where(inside, codes, 0)]
+        parts.append(
+            (np.where(inside, narrow, codes + (groups - 1) * width), total + (groups - 1) * width)
+        )
+    if amounts is not None:
+        codes, total = amounts
+        inside = codes < len(thresholds) + 1
+        narrow = amount_table[content, np.where(inside, codes, 0)]
+        parts.append((np.where(inside, narrow, codes), total))
+    return parts
+
+
+def _tables(
+    lanes: list[list[tuple[int, int] | None]],
+    place: Any,
+    points: list[tuple[int, frozenset[dt.date], frozenset[Decimal]]],
+    all_days: tuple[dt.date, ...],
+    thresholds: tuple[Decimal, ...],
+) -> tuple[Any, Any, int]:
+    """Per content (its ``lanes``: the row path's number and static mask in each registry
+    interval, see ``RowScreener.static_masks``): the code of each interval of purchase dates
+    and of each interval of amounts, and how many groups of date codes there are. A date's
+    code is its group (0: the interval as it is; else one more than the number of the static
+    classes and tail there) times the number of intervals, plus its number among the points
+    of the rules left open; an amount's, its number among the amounts of those rules (in any
+    registry interval of the content), or its own where an interval has no lane."""
+    width = len(all_days) + 1
+    count = len(lanes)
+    known_days, known_amounts = set(all_days), set(thresholds)
+    day_table = np.tile(np.arange(width, dtype=np.int64), (count, 1))
+    amount_table = np.tile(np.arange(len(thresholds) + 1, dtype=np.int64), (count, 1))
+    narrowing: dict[int, tuple[Any, frozenset[Decimal]]] = {}  # per mask
+    groups = 1
+    for c, found_lanes in enumerate(lanes):
+        reached: set[Decimal] = set()
+        known = True
+        group = np.zeros(width, dtype=np.int64)
+        for k, lane in enumerate(found_lanes):
+            if lane is None:
+                known = False
+                continue
+            sid, mask = lane
+            found = narrowing.get(mask)
+            if found is None:
+                found = narrowing[mask] = _narrowing(points, mask, all_days, known_days)
+            coarse, live = found
+            reached |= live
+            if coarse is None:
+                continue
+            at = place == k
+            group[at] = sid + 1
+            day_table[c, at] = coarse[at]
+            groups = max(groups, sid + 2)
+        day_table[c] += group * width
+        if known and reached <= known_amounts:
+            ths = sorted(reached)
+            amount_table[c, 1:] = [bisect_right(ths, t) for t in thresholds]
+    return day_table, amount_table, groups
+
+
+def _stand_ins(rows: Any, dated: bool, all_days: tuple[dt.date, ...]) -> tuple[list[Any], Any]:
+    """A decision date for each registry interval the intervals between ``all_days`` fall
+    in (one for all when there is no registry, a decision date is given, or the purchase
+    dates are not ``dated``), and the place of each interval's among them."""
+    width = len(all_days) + 1
+    if not dated or rows.cache is None or rows.as_of is not None:
+        return [rows.as_of], np.zeros(width, dtype=np.int64)
+    cut = rows.cut or ()
+    start = all_days[0] if all_days else dt.date.min
+    days_of = [start - dt.timedelta(days=1) if start > dt.date.min else start, *all_days]
+    registry_of = [bisect_right(cut, d) for d in days_of]
+    order = sorted(set(registry_of))
+    stand_ins = [days_of[registry_of.index(r)] for r in order]
+    return stand_ins, np.array([order.index(r) for r in registry_of], dtype=np.int64)
+
+
+def _narrowing(
+    points: list[tuple[int, frozenset[dt.date], frozenset[Decimal]]],
+    mask: int,
+    all_days: tuple[dt.date, ...],
+    known_days: set[dt.date],
+) -> tuple[Any, frozenset[Decimal]]:
+    """For a static part of the mask: each interval of purchase dates (between ``all_days``)
+    numbered by the points of the rules it leaves open (``None`` if one is not among
+    ``all_days``), and those rules' amounts."""
+    days: set[dt.date] = set()
+    reached: set[Decimal] = set()
+    for slot, rule_days, rule_amounts in points:
+        if not mask >> slot & 1:
+            days |= rule_days
+            reached |= rule_amounts
+    if not days <= known_days:
+        return None, frozenset(reached)
+    cuts = sorted(days)
+    coarse = np.array([0, *(bisect_right(cuts, d) for d in all_days)], dtype=np.int64)
+    return coarse, frozenset(reached)
+
+
+def _rule_points(
+    program: Any, fixed_day: bool
+) -> list[tuple[int, frozenset[dt.date], frozenset[Decimal]]] | None:
+    """Per compiled rule: its condition's slot, and the dates and the amounts its atoms (in
+    its condition and in its cases) compare the purchase date, the decision date (unless it
+    is ``fixed_day``, the same for every row) and the value with; ``None`` if an atom on those
+    facets is of a kind not known to read nothing else of them."""
+    out = []
+    for info in program.rules:
+        days: set[dt.date] = set()
+        reached: set[Decimal] = set()
+        terms = [*info.cond, *(t for terms, _ in info.cases for t in terms)]
+        for term in terms:
+            for a in term.atom_indices:
+                atom = program.atoms[a]
+                facet = program.facets[atom.facet]
+                if facet.name not in ("date", "when", "value"):
+                    continue
+                node = atom.node
+                if facet.name == "value":
+                    if type(node) is not ValueAtLeast:
+                        return None
+                    reached.add(node.amount.amount)
+                    continue
+                if fixed_day and facet.name == "when" and facet.expr == "when":
+                    continue
+                if isinstance(node, _Window):
+                    need = node.need()
+                elif type(node) in (DateOnOrAfter, DecidedOnOrAfter):
+                    (need,) = needs_of(node)
+                else:
+                    return None
+                days.update(need.points or ())
+        out.append((info.cond_slot, frozenset(days), frozenset(reached)))
+    return out
 
 
 class _Coder:
@@ -186,6 +410,8 @@ class _Coder:
         self.content = set(rows.content_at)
         if rows.date_at >= 0:
             self.content.add(rows.date_at)
+        #: Whether the purchase dates were coded by interval, the amounts by threshold.
+        self.coded_dates = self.coded_amounts = False
 
     def code(self, j: int, column: Any) -> tuple[Any, int]:
         """Column ``j``'s code per row, and how many codes there are."""
@@ -195,6 +421,7 @@ class _Coder:
             column = column.combine_chunks()
         named = j in (rows.id_at, rows.value_at)
         if j == rows.date_at and self.points is not None:
+            self.coded_dates = True
             return _dates(column, rows, self.points)
         if j in self.content:
             return _exact(column)
@@ -203,6 +430,7 @@ class _Coder:
             column, kind = pc.cast(column, pa.string()), pa.string()
         if j == rows.value_at and self.plain_amounts and _is_text(kind):
             assert self.thresholds is not None
+            self.coded_amounts = True
             return _amounts(column, self.thresholds)
         if j == rows.id_at and self.plain_ids and _is_text(kind):
             # Printable ASCII (no NUL, nothing to check for surrogates), not empty.
@@ -291,11 +519,20 @@ def _amounts(column: Any, thresholds: tuple[Decimal, ...]) -> tuple[Any, int]:
     whole &= lengths <= _WHOLE_DIGITS
     codes = np.zeros(n, dtype=np.int64)
     if whole.any():
-        # An integer reaches a threshold exactly when it reaches the threshold's ceiling.
-        for threshold in thresholds:
-            ceiling = str(int(threshold.to_integral_value(ROUND_CEILING)))
-            at = _mask(pc.fill_null(pc.greater_equal(column, ceiling), False))
-            codes += (lengths > len(ceiling)) | ((lengths == len(ceiling)) & at)
+        # An integer reaches a threshold exactly when it reaches the threshold's ceiling; at
+        # most 18 digits fit an int64.
+        bound = 10**_WHOLE_DIGITS  # beyond every amount read here
+        ceilings = np.array(
+            [min(max(int(t.to_integral_value(ROUND_CEILING)), -bound), bound) for t in thresholds],
+            dtype=np.int64,
+        )
+        if whole.all():
+            codes = np.searchsorted(ceilings, _numbers(column, pa.int64()), side="right")
+            codes = codes.astype(np.int64)
+        else:
+            at = np.flatnonzero(whole)
+            values = _numbers(column.take(pa.array(at, pa.int64())), pa.int64())
+            codes[at] = np.searchsorted(ceilings, values, side="right")
     plain = whole
     rest = np.flatnonzero(~whole)
     if len(rest):

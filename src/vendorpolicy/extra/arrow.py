@@ -7,11 +7,13 @@ the Parquet reader does: ISO dates, ``true``/``false``, numbers written out in f
 rows get the decisions :func:`vendorpolicy.screen_columns` gives on that text.
 
 The rows are not read one by one: each column is coded in Arrow and NumPy (a column the rules
-read by its distinct cells, an amount by the thresholds of the rules it reaches), each distinct
-combination of codes is decided once, by the row path on the first row that has it, and the
-decision columns are broadcast back to every row with it. A rule set or a mapping the codes
-cannot vouch for (a ``custom`` predicate, a resolver, an id built from parts) is screened row
-by row, as :func:`~vendorpolicy.screen_columns` does; either way the entries are the same.
+read by its distinct cells; a purchase date and an amount by the points and thresholds of the
+rules its row's other cells do not make false, and of the registry where its resolution
+changes), each distinct combination of codes is decided once, by the row path on the first
+row that has it, and the decision columns are broadcast back to every row with it. A rule
+set or a mapping the codes cannot vouch for (a ``custom`` predicate, a resolver, an id built
+from parts) is screened row by row, as :func:`~vendorpolicy.screen_columns` does; either way
+the entries are the same.
 """
 
 from __future__ import annotations
