@@ -211,6 +211,8 @@ class _Compiler:
         self.vendor_rows: list[tuple[Any, ...]] = []
         self.buyer_rows: list[tuple[Any, ...]] = []
         self.vendor_atoms: dict[Predicate, int] = {}
+        #: Whether some vendor id is an ambiguous name read as each entity it may mean.
+        self.readings = False
         self.buyer_atoms: dict[Predicate, int] = {}
         #: The rules' truths as bit masks (DuckDB; see ``_sql._masks``), once the query is built.
         self.plan: MaskPlan | None = None
@@ -321,7 +323,10 @@ class _Compiler:
         buyers = [a for a in self.atoms if isinstance(a, BuyerDesignated)]
         self.vendor_atoms = {a: i for i, a in enumerate(vendors)}
         self.buyer_atoms = {a: i for i, a in enumerate(buyers)}
-        self.vendor_rows = vendor_rows(registry, vendor_ids, vendors, errors=errors)
+        rows = vendor_rows(registry, vendor_ids, vendors, errors=errors, readings=True)
+        # (the readings of ambiguous names, numbered: without any, the number is left out)
+        self.readings = any(row[-1] for row in rows)
+        self.vendor_rows = rows if self.readings else [row[:-1] for row in rows]
         self.buyer_rows = buyer_rows(registry, buyer_ids, buyers)
         if self.vendor_rows:
             self.reads.add("vendor_id")
@@ -600,13 +605,24 @@ class _Compiler:
                 ctes.append(_stage(name, items, previous))
             previous = name
         out = [quote(c) for c in columns if c not in DECISION_COLUMNS]
-        out += decision
+        where = ""
+        if self.readings:
+            # Each reading of an ambiguous vendor is a row of its own: one is kept (`_settled`).
+            ctes.append(_stage_only("vp_decided", [*out, *decision, *_READING_KEYS], previous))
+            ctes.append(_stage("vp_readings", _readings_over(self.d), "vp_decided"))
+            previous = "vp_readings"
+            picked, out = _settled(self.d)
+            out = [quote(c) for c in columns if c not in DECISION_COLUMNS] + out
+            where = f"\nWHERE vp_k = {picked}"
+        else:
+            out += decision
         text = (
             "WITH "
             + ",\n".join(ctes)
             + "\nSELECT "
             + ",\n  ".join(out)
             + f"\nFROM {previous}"
+            + where
             + ("\nORDER BY vp_row" if joined else "")
         )
         return Query(text, facts, frozenset(self.reads))
@@ -724,17 +740,12 @@ class _Compiler:
         ):
             if not (self.vendor_rows if table == "rv" else self.buyer_rows):
                 continue
+            # (an ambiguous vendor is unknown, and read as each entity it may mean: see
+            # `_settled`)
             state = f"vp_{table}_state"
-            checks += [
-                (
-                    f"{state} = 'ambiguous'",
-                    (
-                        f"'{column} `' || {value} || '` names several registry entities "
-                        "(give its registry id)'"
-                    ),
-                ),
-                (f"{state} LIKE 'error:%'", f"'{column} `' || {value} || '`: ' || {state}"),
-            ]
+            checks.append(
+                (f"{state} LIKE 'error:%'", f"'{column} `' || {value} || '`: ' || {state}")
+            )
         whens = " ".join(f"WHEN {test} THEN {message}" for test, message in checks)
         # Then the vocabulary's problems, every one (as the interpreter's error lists them).
         problems, warnings = self._vocabulary()
@@ -805,6 +816,8 @@ class _Compiler:
             names += [f"vp_{table}_t{i}" for i in range(len(atoms))]
             if table == "rv":
                 names += [f"vp_{table}_f{i}" for i in range(len(atoms))]
+                if self.readings:
+                    names.append("vp_rv_reading")
             values = ",\n      ".join(
                 "(" + ", ".join(_value(v, n) for v, n in zip((i, *row), names, strict=True)) + ")"
                 for i, row in enumerate(rows, start=1)
@@ -1106,6 +1119,65 @@ class _Compiler:
 
 _NULL = "CAST(NULL AS BOOLEAN)"
 
+#: What the readings of a row are told apart and combined by: the row, the reading's number
+#: (0: the vendor as the registry resolves it, unknown for an ambiguous name), its effect.
+_READING_KEYS = ["vp_row", "COALESCE(vp_rv_reading, 0) AS vp_k", "vp_e"]
+#: A reading's effect and number as one integer (``severity * 64 + number``): their least
+#: gives both the least severe reading's effect and the first reading with it.
+_SPAN = 64
+
+
+def _readings_over(d: Dialect) -> list[str]:
+    """Per row, over its readings (window functions over the row's copies): whether the
+    vendor as resolved gives a decision that may be settled (``vp_try``: not an error row,
+    escalated or with missing facts, as ``_engine.interpret_checked`` asks), its effect
+    (``vp_be``) and missing facts (``vp_bm``); the least severe reading and its number as one
+    integer (``vp_lo``), the most severe (``vp_hi``), and whether every reading is certain
+    (``vp_sure``)."""
+    over = "OVER (PARTITION BY vp_row)"
+    read = "vp_k > 0"
+    return [
+        "BOOL_OR(vp_k = 0 AND status = 'decided' AND (basis = 'unknown' OR missing_facts <> "
+        f"{d.empty_list()})) {over} AS vp_try",
+        f"MIN(CASE WHEN vp_k = 0 THEN vp_e END) {over} AS vp_be",
+        "FIRST_VALUE(missing_facts) OVER (PARTITION BY vp_row ORDER BY vp_k) AS vp_bm",
+        f"MIN(CASE WHEN {read} THEN vp_e * {_SPAN} + vp_k END) {over} AS vp_lo",
+        f"MAX(CASE WHEN {read} THEN vp_e END) {over} AS vp_hi",
+        f"BOOL_AND(CASE WHEN {read} THEN basis <> 'unknown' END) {over} AS vp_sure",
+    ]
+
+
+def _settled(d: Dialect) -> tuple[str, list[str]]:
+    """Which reading of each row is its decision (an SQL expression for ``vp_k``), and the
+    decision's columns from it, as ``_engine._settle_ambiguous_names`` combines the readings.
+
+    A row without readings, or whose vendor as resolved gives a certain decision with no
+    missing fact, keeps that decision (reading 0). When every reading is certain with one
+    effect, the first reading's decision is made. Else, when the decision as resolved is less
+    severe than every reading's (``on_unknown`` capped the escalation), the first least severe
+    reading's is made, escalated (basis ``unknown``), with both missing facts; else the decision
+    as resolved stands."""
+    same = f"vp_lo >= vp_hi * {_SPAN}"  # (the least severe reading is the most severe one)
+    certain = f"vp_sure AND {same}"
+    below = f"(vp_be + 1) * {_SPAN} < vp_lo"  # (the decision as resolved is below every reading)
+    picked = (
+        f"CASE WHEN NOT vp_try OR vp_lo IS NULL THEN 0 WHEN {certain} THEN 1 "
+        f"WHEN {below} THEN vp_lo % {_SPAN} ELSE 0 END"
+    )
+    floored = f"(vp_k > 0 AND vp_try AND NOT ({certain}))"
+    out = [
+        "status",
+        "effect",
+        f"CASE WHEN {floored} THEN 'unknown' ELSE basis END AS basis",
+        "determining",
+        "obligations",
+        f"CASE WHEN {floored} THEN {d.merged_sorted('missing_facts', 'vp_bm')} "
+        "ELSE missing_facts END AS missing_facts",
+        "warnings",
+        "error",
+    ]
+    return picked, out
+
 
 def _unless_named(column: str, named: set[str], matches: str) -> str:
     """Whether ``column`` fails the pattern test ``matches``, which only a value the rules do
@@ -1154,6 +1226,12 @@ def _pick(function: str, terms: Sequence[str]) -> str:
     return terms[0] if len(terms) == 1 else f"{function}({', '.join(terms)})"
 
 
+def _stage_only(name: str, items: Sequence[str], previous: str) -> str:
+    """A step of the query: ``items`` alone, from the one before."""
+    body = ",\n    ".join(items)
+    return f"{name} AS (\n  SELECT\n    {body}\n  FROM {previous}\n)"
+
+
 def _stage(name: str, items: Sequence[str], previous: str) -> str:
     """A step of the query: the one before with ``items`` added."""
     if not items:  # (PostgreSQL takes no trailing comma)
@@ -1178,7 +1256,7 @@ def _truth(value: bool | None) -> str:
 def _value(value: object, name: str) -> str:
     """A cell of a registry table, typed by its column's name."""
     kind = name.rsplit("_", 1)[1]
-    if kind == "id":
+    if kind in ("id", "reading"):
         return str(value)
     if kind in ("from", "to"):
         return "CAST(NULL AS DATE)" if value is None else _date(value)  # type: ignore[arg-type]
