@@ -150,9 +150,7 @@ def _shared_name_cases(
     registry's ids or ids it does not know; with the vendor's country and designations
     stated, or not."""
     registry = draw(
-        registries(
-            max_entities=5, names=_SHARED, countries=_COUNTRIES, designations=_DESIGNATIONS
-        )
+        registries(max_entities=5, names=_SHARED, countries=_COUNTRIES, designations=_DESIGNATIONS)
     )
     # (most entities with a country, so that more readings are certain)
     countries = st.sampled_from(_COUNTRIES) | st.none()
@@ -212,7 +210,7 @@ def _postgres_rows(
 ) -> list[tuple[Any, ...]]:
     """The PostgreSQL dialect's query for the rows' ids, run in DuckDB (which reads it alike
     but for `array_remove`)."""
-    from vendorpolicy._sql import compile_query  # noqa: PLC0415
+    from vendorpolicy._sql import compile_query
 
     con = duckdb.connect()
     con.execute("CREATE MACRO array_remove(l, x) AS list_filter(l, lambda e: e IS NOT NULL)")
@@ -240,7 +238,7 @@ def _postgres_rows(
 
 def _cells(ps: list[Purchase]) -> dict[str, list[Any]]:
     """The purchases as a ledger's columns of text (lists joined by `;`)."""
-    from vendorpolicy._sql import purchase_columns  # noqa: PLC0415
+    from vendorpolicy._sql import purchase_columns
 
     out: dict[str, list[Any]] = {}
     for name, cells in purchase_columns(ps).items():
@@ -327,7 +325,13 @@ _REGISTRY = Registry(
         Entity(id="b2", name="Beta Networks", country="CN"),
     ],
     relations=[Relation(owner="h", owned="a2", kind="subsidiary", valid_from=dt.date(2022, 1, 1))],
-    lists=[DesignationList(id="covered", propagates="entity", entries=[Listing(entity="b1", added=dt.date(2020, 1, 1))])],
+    lists=[
+        DesignationList(
+            id="covered",
+            propagates="entity",
+            entries=[Listing(entity="b1", added=dt.date(2020, 1, 1))],
+        )
+    ],
 )
 _BUYER = Buyer(id="mic", public=True, sector="central-government")
 
@@ -411,7 +415,8 @@ class TestReadings:
             to_sql(rules, registry=alone),
             vd_query(rules, _REGISTRY, ["a1", "zeta"]),
         ):
-            assert "vp_rv_reading" not in sql and "PARTITION BY" not in sql
+            assert "vp_rv_reading" not in sql
+            assert "PARTITION BY" not in sql
         assert "PARTITION BY vp_row" in vd_query(rules, _REGISTRY, ["alpha-telecom"])
 
     def test_too_many_entities_stay_escalated(self) -> None:
@@ -423,8 +428,7 @@ class TestReadings:
             id="r",
             version="1",
             entities=[
-                Entity(id=f"s{i}", name="Same Name", country="JP")
-                for i in range(MAX_READINGS + 1)
+                Entity(id=f"s{i}", name="Same Name", country="JP") for i in range(MAX_READINGS + 1)
             ],
         )
         rules = RuleSet(
@@ -442,6 +446,6 @@ class TestReadings:
 
 
 def vd_query(rules: RuleSet, registry: Registry, ids: list[str]) -> str:
-    from vendorpolicy._sql import compile_query  # noqa: PLC0415
+    from vendorpolicy._sql import compile_query
 
     return compile_query(rules, registry=registry, vendor_ids=ids, buyer_ids=[]).sql

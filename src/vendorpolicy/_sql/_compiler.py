@@ -16,6 +16,13 @@ The query is a chain of subqueries, each adding columns to the one before:
    (``lo``/``hi`` in ``_engine.outcome_range``); 5. ``vp_layer``: each layer's effect;
 6. ``vp_effect``: the decision's effect; 7. the decision's columns.
 
+With a registry in which several entities carry a name the table has as a vendor id, the row
+is also read as each of those entities (the registry's table has a row per reading, numbered
+``vp_rv_reading``), and two more steps keep one decision per row, as the interpreter combines
+the readings (``_engine._settle_ambiguous_names``): ``vp_decided``, every reading's decision,
+and ``vp_readings``, what the row's readings give (window functions over the row), before the
+reading chosen is selected (``_settled``).
+
 Effects are computed as their severity (0 for ``allow`` up to 3 for ``deny``). The interpreter
 stays the specification: the tests check that every decision agrees with it.
 """
@@ -142,8 +149,9 @@ def to_sql(
     table's columns (see ``docs/scale.md`` for what each must hold; the vocabulary check
     reads every fact column among them); by default those the rules read. With a
     ``registry``, each row's vendor and buyer are looked up in it by ``vendor_id`` and
-    ``buyer_id`` as of the decision date, from tables written into the query (``VALUES``).
-    A rule set with a custom predicate is refused: its Python function cannot run inside
+    ``buyer_id`` as of the decision date, from tables written into the query (``VALUES``);
+    a vendor id several entities' names carry is read as each of them, as the interpreter
+    reads it. A rule set with a custom predicate is refused: its Python function cannot run inside
     the database."""
     return compile_query(
         rule_set, dialect=dialect, source=table, as_of=as_of, columns=columns, registry=registry
@@ -535,22 +543,7 @@ class _Compiler:
             name = column[len(FACT_PREFIX) :]
             if column.startswith(FACT_PREFIX) and name not in self.facts:
                 self.checked.setdefault(name, len(self.checked))
-        for required in ("buyer_public", "buyer_sector"):
-            if required not in available:
-                raise InvalidValueError(
-                    f"the purchases have no column `{required}`",
-                    path="to_sql(columns)",
-                    hint="every purchase needs a buyer: add the columns `buyer_public` "
-                    "(boolean) and `buyer_sector`",
-                )
-        clash = [c for c in columns if _INTERNAL.match(c)]
-        if clash:
-            raise InvalidValueError(
-                f"the purchases have a column `{clash[0]}`, a name the query uses itself",
-                path="to_sql(columns)",
-                hint="rename the column (names such as `t0`, `a0`, `k0`, `L0_e` and those "
-                "starting with `vp_` are the query's own)",
-            )
+        _check_columns(columns, available)
         row_items = self._input(source, available, types)
         checked = [self._error()]
         joined = bool(self.vendor_rows or self.buyer_rows)
@@ -608,14 +601,11 @@ class _Compiler:
         where = ""
         if self.readings:
             # Each reading of an ambiguous vendor is a row of its own: one is kept (`_settled`).
-            ctes.append(_stage_only("vp_decided", [*out, *decision, *_READING_KEYS], previous))
-            ctes.append(_stage("vp_readings", _readings_over(self.d), "vp_decided"))
+            ctes += _reading_stages([*out, *decision, *_READING_KEYS], previous, self.d)
             previous = "vp_readings"
-            picked, out = _settled(self.d)
-            out = [quote(c) for c in columns if c not in DECISION_COLUMNS] + out
+            picked, decision = _settled(self.d)
             where = f"\nWHERE vp_k = {picked}"
-        else:
-            out += decision
+        out += decision
         text = (
             "WITH "
             + ",\n".join(ctes)
@@ -1127,6 +1117,34 @@ _READING_KEYS = ["vp_row", "COALESCE(vp_rv_reading, 0) AS vp_k", "vp_e"]
 _SPAN = 64
 
 
+def _check_columns(columns: Sequence[str], available: Collection[str]) -> None:
+    """Refuse a table without a buyer, or with a column named as one of the query's own."""
+    for required in ("buyer_public", "buyer_sector"):
+        if required not in available:
+            raise InvalidValueError(
+                f"the purchases have no column `{required}`",
+                path="to_sql(columns)",
+                hint="every purchase needs a buyer: add the columns `buyer_public` "
+                "(boolean) and `buyer_sector`",
+            )
+    clash = [c for c in columns if _INTERNAL.match(c)]
+    if clash:
+        raise InvalidValueError(
+            f"the purchases have a column `{clash[0]}`, a name the query uses itself",
+            path="to_sql(columns)",
+            hint="rename the column (names such as `t0`, `a0`, `k0`, `L0_e` and those "
+            "starting with `vp_` are the query's own)",
+        )
+
+
+def _reading_stages(items: list[str], previous: str, d: Dialect) -> list[str]:
+    """The steps that tell a row's readings apart: each reading's decision (``vp_decided``),
+    and what its row's readings give (``vp_readings``)."""
+    body = ",\n    ".join(items)
+    decided = f"vp_decided AS (\n  SELECT\n    {body}\n  FROM {previous}\n)"
+    return [decided, _stage("vp_readings", _readings_over(d), "vp_decided")]
+
+
 def _readings_over(d: Dialect) -> list[str]:
     """Per row, over its readings (window functions over the row's copies): whether the
     vendor as resolved gives a decision that may be settled (``vp_try``: not an error row,
@@ -1137,8 +1155,10 @@ def _readings_over(d: Dialect) -> list[str]:
     over = "OVER (PARTITION BY vp_row)"
     read = "vp_k > 0"
     return [
-        "BOOL_OR(vp_k = 0 AND status = 'decided' AND (basis = 'unknown' OR missing_facts <> "
-        f"{d.empty_list()})) {over} AS vp_try",
+        (
+            "BOOL_OR(vp_k = 0 AND status = 'decided' AND (basis = 'unknown' OR "
+            f"missing_facts <> {d.empty_list()})) {over} AS vp_try"
+        ),
         f"MIN(CASE WHEN vp_k = 0 THEN vp_e END) {over} AS vp_be",
         "FIRST_VALUE(missing_facts) OVER (PARTITION BY vp_row ORDER BY vp_k) AS vp_bm",
         f"MIN(CASE WHEN {read} THEN vp_e * {_SPAN} + vp_k END) {over} AS vp_lo",
@@ -1171,8 +1191,10 @@ def _settled(d: Dialect) -> tuple[str, list[str]]:
         f"CASE WHEN {floored} THEN 'unknown' ELSE basis END AS basis",
         "determining",
         "obligations",
-        f"CASE WHEN {floored} THEN {d.merged_sorted('missing_facts', 'vp_bm')} "
-        "ELSE missing_facts END AS missing_facts",
+        (
+            f"CASE WHEN {floored} THEN {d.merged_sorted('missing_facts', 'vp_bm')} "
+            "ELSE missing_facts END AS missing_facts"
+        ),
         "warnings",
         "error",
     ]
@@ -1224,12 +1246,6 @@ def _by_effect(rules: Sequence[tuple[Rule, int]]) -> dict[int, list[tuple[Rule, 
 def _pick(function: str, terms: Sequence[str]) -> str:
     """``GREATEST``/``LEAST`` of ``terms`` (one term as it is)."""
     return terms[0] if len(terms) == 1 else f"{function}({', '.join(terms)})"
-
-
-def _stage_only(name: str, items: Sequence[str], previous: str) -> str:
-    """A step of the query: ``items`` alone, from the one before."""
-    body = ",\n    ".join(items)
-    return f"{name} AS (\n  SELECT\n    {body}\n  FROM {previous}\n)"
 
 
 def _stage(name: str, items: Sequence[str], previous: str) -> str:

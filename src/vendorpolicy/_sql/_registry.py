@@ -114,7 +114,9 @@ def vendor_rows(
     for key in sorted(set(keys)):
         entities = (_entity(registry, key), *_similar(registry, key, variants=True))
         dated = [(start, end, start or dt.date.min) for start, end in _ranges(registry, *entities)]
-        found = [(key, None, None, True, _vendor_states(registry, key, None, atoms, readings))]
+        found: list[tuple[str, dt.date | None, dt.date | None, bool, list[Row]]] = [
+            (key, None, None, True, _vendor_states(registry, key, None, atoms, readings))
+        ]
         found += [
             (key, start, end, False, _vendor_states(registry, key, when, atoms, readings))
             for start, end, when in dated
@@ -138,8 +140,7 @@ def _vendor_states(
     state, run = _vendor_state(registry, key, when, atoms)
     out = [state]
     if readings and state[0] == "ambiguous":
-        for vendor in readings_of(registry, run, when) or ():
-            out.append(_atoms_on(vendor, when, atoms))
+        out += [_atoms_on(vendor, when, atoms) for vendor in readings_of(registry, run, when) or ()]
     return out
 
 
@@ -162,7 +163,9 @@ def readings_of(registry: Registry, run: _Run, when: dt.date | None) -> list[Ven
     for entity in sorted({c.entity for c in unclear.match.candidates}):
         if entity not in registry:
             return None
-        vendor = registry.vendor(entity, when) if when is not None else registry.vendor_any_date(entity)
+        vendor = (
+            registry.vendor(entity, when) if when is not None else registry.vendor_any_date(entity)
+        )
         if vendor is None:
             return None
         out.append(vendor)
