@@ -5,7 +5,11 @@ interpreter's decisions on those rows, where it reads the name as each entity it
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import os
 import re
+import shutil
+import sys
 from typing import Any
 
 import attrs
@@ -449,3 +453,63 @@ def vd_query(rules: RuleSet, registry: Registry, ids: list[str]) -> str:
     from vendorpolicy._sql import compile_query
 
     return compile_query(rules, registry=registry, vendor_ids=ids, buyer_ids=[]).sql
+
+
+# pyspark checks the pandas version with distutils' LooseVersion, which warns; py4j's sockets
+# are collected after the session stops.
+@pytest.mark.filterwarnings("ignore:distutils Version classes are deprecated:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_spark_agrees_on_shared_names() -> None:
+    """Spark (``extra.spark.screen``, the Python path on the executors) gives the rows worked
+    by hand above the interpreter's decisions: settled, escalated and floored."""
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("Spark needs Java, and `java` is not on PATH")
+    from pyspark.sql import SparkSession
+
+    from vendorpolicy.extra import spark as vs
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("vendorpolicy-shared-names")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    try:
+        rules = RuleSet(
+            id="t",
+            version="1",
+            rules=[
+                Rule(id="cov", when=vendor.designated({"covered"}), effect="deny"),
+                Rule(id="cn", when=vendor.origin.in_({"CN"}), effect="review"),
+            ],
+            on_unknown="allow",
+        )
+        ps = [
+            attrs.evolve(_row(v, date=d), id=f"{v}@{d}")
+            for v in ("beta-networks", "alpha-telecom", "a1", "zeta")
+            for d in (dt.date(2021, 1, 1), dt.date(2023, 1, 1))
+        ]
+        cells = _cells(ps)
+        names = list(cells)
+        frame = session.createDataFrame(
+            [[cells[n][i] for n in names] for i in range(len(ps))],
+            ", ".join(f"`{n}` string" for n in names),
+        )
+        columns = ("status", "effect", "basis", "determining", "obligations", "missing_facts")
+        got = vs.screen(frame, rules, registry=_REGISTRY).select("id", *columns).collect()
+        by_id = {r["id"]: r for r in got}
+        assert len(got) == len(ps)
+        for p in ps:
+            r = by_id[p.id]
+            want = _want(rules, p, registry=_REGISTRY)
+            row = (*(r[c] for c in columns[:3]), *(list(r[c]) for c in columns[3:]))
+            assert (*row[:5], sorted(set(row[5]))) == want
+    finally:
+        session.stop()
+        gc.collect()

@@ -20,8 +20,9 @@ With a registry in which several entities carry a name the table has as a vendor
 is also read as each of those entities (the registry's table has a row per reading, numbered
 ``vp_rv_reading``), and two more steps keep one decision per row, as the interpreter combines
 the readings (``_engine._settle_ambiguous_names``): ``vp_decided``, every reading's decision,
-and ``vp_readings``, what the row's readings give (window functions over the row), before the
-reading chosen is selected (``_settled``).
+and ``vp_readings``, what the row's readings give (window functions over the rows with
+readings only); the rows without readings, and of the others the reading chosen
+(``_settled``), make the result, in the rows' order.
 
 Effects are computed as their severity (0 for ``allow`` up to 3 for ``deny``). The interpreter
 stays the specification: the tests check that every decision agrees with it.
@@ -598,13 +599,11 @@ class _Compiler:
                 ctes.append(_stage(name, items, previous))
             previous = name
         out = [quote(c) for c in columns if c not in DECISION_COLUMNS]
-        where = ""
         if self.readings:
             # Each reading of an ambiguous vendor is a row of its own: one is kept (`_settled`).
             ctes += _reading_stages([*out, *decision, *_READING_KEYS], previous, self.d)
-            previous = "vp_readings"
-            picked, decision = _settled(self.d)
-            where = f"\nWHERE vp_k = {picked}"
+            text = "WITH " + ",\n".join(ctes) + "\n" + _reading_tail(out, self.d)
+            return Query(text, facts, frozenset(self.reads))
         out += decision
         text = (
             "WITH "
@@ -612,7 +611,6 @@ class _Compiler:
             + "\nSELECT "
             + ",\n  ".join(out)
             + f"\nFROM {previous}"
-            + where
             + ("\nORDER BY vp_row" if joined else "")
         )
         return Query(text, facts, frozenset(self.reads))
@@ -1111,7 +1109,7 @@ _NULL = "CAST(NULL AS BOOLEAN)"
 
 #: What the readings of a row are told apart and combined by: the row, the reading's number
 #: (0: the vendor as the registry resolves it, unknown for an ambiguous name), its effect.
-_READING_KEYS = ["vp_row", "COALESCE(vp_rv_reading, 0) AS vp_k", "vp_e"]
+_READING_KEYS = ["vp_row", "vp_rv_reading AS vp_k", "vp_e"]
 #: A reading's effect and number as one integer (``severity * 64 + number``): their least
 #: gives both the least severe reading's effect and the first reading with it.
 _SPAN = 64
@@ -1139,10 +1137,29 @@ def _check_columns(columns: Sequence[str], available: Collection[str]) -> None:
 
 def _reading_stages(items: list[str], previous: str, d: Dialect) -> list[str]:
     """The steps that tell a row's readings apart: each reading's decision (``vp_decided``),
-    and what its row's readings give (``vp_readings``)."""
+    and, for the rows with readings only, what the row's readings give (``vp_readings``)."""
     body = ",\n    ".join(items)
     decided = f"vp_decided AS (\n  SELECT\n    {body}\n  FROM {previous}\n)"
-    return [decided, _stage("vp_readings", _readings_over(d), "vp_decided")]
+    over = ",\n    ".join(_readings_over(d))
+    readings = (
+        f"vp_readings AS (\n  SELECT *,\n    {over}\n  FROM vp_decided\n  WHERE vp_k IS NOT NULL\n)"
+    )
+    return [decided, readings]
+
+
+def _reading_tail(columns: list[str], d: Dialect) -> str:
+    """The rows without readings as they are, and of the rows with readings the one chosen
+    (``_settled``), in the rows' order: the window functions run on the latter only."""
+    picked, decision = _settled(d)
+    kept = ", ".join([*columns, *DECISION_COLUMNS, "vp_row"])
+    chosen = ", ".join([*columns, *decision, "vp_row"])
+    return (
+        f"SELECT {', '.join([*columns, *DECISION_COLUMNS])}\nFROM (\n"
+        f"  SELECT {kept}\n  FROM vp_decided\n  WHERE vp_k IS NULL\n"
+        "  UNION ALL\n"
+        f"  SELECT {chosen}\n  FROM vp_readings\n  WHERE vp_k = {picked}\n"
+        ") AS vp_u\nORDER BY vp_row"
+    )
 
 
 def _readings_over(d: Dialect) -> list[str]:
@@ -1272,7 +1289,9 @@ def _truth(value: bool | None) -> str:
 def _value(value: object, name: str) -> str:
     """A cell of a registry table, typed by its column's name."""
     kind = name.rsplit("_", 1)[1]
-    if kind in ("id", "reading"):
+    if kind == "reading":
+        return "CAST(NULL AS INTEGER)" if value is None else str(value)
+    if kind == "id":
         return str(value)
     if kind in ("from", "to"):
         return "CAST(NULL AS DATE)" if value is None else _date(value)  # type: ignore[arg-type]

@@ -70,7 +70,8 @@ def _entity(registry: Registry, key: str) -> str | None:
 def _merged(ranges: list[tuple[str, Any, Any, bool, list[Row]]], numbered: bool) -> list[Row]:
     """Adjacent date ranges with the same content (every reading's), as one; then one table
     row per range and reading, ``(key, start, end, undated, *content)``, ``numbered`` with
-    the reading's number after the content (0: the key as it resolves)."""
+    the reading's number after the content (0: the key as it resolves; ``None`` where it has
+    no readings)."""
     out: list[tuple[str, Any, Any, bool, list[Row]]] = []
     for key, start, end, undated, content in ranges:
         last = out[-1] if out else None
@@ -88,7 +89,8 @@ def _merged(ranges: list[tuple[str, Any, Any, bool, list[Row]]], numbered: bool)
     rows: list[Row] = []
     for key, start, end, undated, content in out:
         for j, c in enumerate(content):
-            rows.append((key, start, end, undated, *c, *((j,) if numbered else ())))
+            number = () if not numbered else ((j,) if len(content) > 1 else (None,))
+            rows.append((key, start, end, undated, *c, *number))
     return rows
 
 
@@ -106,10 +108,10 @@ def vendor_rows(
     stand), ``unknown`` (the vendor is not known: names that conflict), ``undated`` (not known
     without a date), ``ambiguous`` (several entities carry the name) or ``error: ...``.
 
-    With ``readings``, each row ends with its reading's number: 0 for the key as it resolves;
-    for an ambiguous key, 1, 2, … for each entity the name may mean, in the order of their ids,
-    as that entity (state ``ok``), where the interpreter would try each (see
-    :func:`readings_of`)."""
+    With ``readings``, each row ends with its reading's number: ``None`` for a key without
+    readings; for an ambiguous key, 0 for the key as it resolves, then 1, 2, … for each entity
+    the name may mean, in the order of their ids, as that entity (state ``ok``), where the
+    interpreter would try each (see :func:`readings_of`)."""
     rows: list[Row] = []
     for key in sorted(set(keys)):
         entities = (_entity(registry, key), *_similar(registry, key, variants=True))
