@@ -363,6 +363,17 @@ class TestReadings:
         ]
         assert _duckdb_rows(rules, ps, _REGISTRY, None) == want
         assert _postgres_rows(rules, ps, _REGISTRY, None) == want
+        # `to_sql` alone reads the registry's names written as ids alike
+        con = duckdb.connect()
+        rel = vd.purchases_relation(ps, con)
+        con.register("purchases", rel)
+        sql = to_sql(rules, columns=rel.columns, registry=_REGISTRY)
+        got = (
+            con.sql(sql)
+            .project("status, effect, basis, determining, obligations, missing_facts")
+            .fetchall()
+        )
+        assert got == want
 
     def test_ownership_on_the_date_settles_the_name(self) -> None:
         """From 2022, `a2` is owned by a Chinese company: through ownership, both readings
