@@ -16,6 +16,14 @@ The query is a chain of subqueries, each adding columns to the one before:
    (``lo``/``hi`` in ``_engine.outcome_range``); 5. ``vp_layer``: each layer's effect;
 6. ``vp_effect``: the decision's effect; 7. the decision's columns.
 
+With a registry in which several entities carry a name the table has as a vendor id, the row
+is also read as each of those entities (the registry's table has a row per reading, numbered
+``vp_rv_reading``), and two more steps keep one decision per row, as the interpreter combines
+the readings (``_engine._settle_ambiguous_names``): ``vp_decided``, every reading's decision,
+and ``vp_readings``, what the row's readings give (window functions over the rows with
+readings only); the rows without readings, and of the others the reading chosen
+(``_settled``), make the result, in the rows' order.
+
 Effects are computed as their severity (0 for ``allow`` up to 3 for ``deny``). The interpreter
 stays the specification: the tests check that every decision agrees with it.
 """
@@ -142,8 +150,9 @@ def to_sql(
     table's columns (see ``docs/scale.md`` for what each must hold; the vocabulary check
     reads every fact column among them); by default those the rules read. With a
     ``registry``, each row's vendor and buyer are looked up in it by ``vendor_id`` and
-    ``buyer_id`` as of the decision date, from tables written into the query (``VALUES``).
-    A rule set with a custom predicate is refused: its Python function cannot run inside
+    ``buyer_id`` as of the decision date, from tables written into the query (``VALUES``);
+    a vendor id several entities' names carry is read as each of them, as the interpreter
+    reads it. A rule set with a custom predicate is refused: its Python function cannot run inside
     the database."""
     return compile_query(
         rule_set, dialect=dialect, source=table, as_of=as_of, columns=columns, registry=registry
@@ -211,6 +220,8 @@ class _Compiler:
         self.vendor_rows: list[tuple[Any, ...]] = []
         self.buyer_rows: list[tuple[Any, ...]] = []
         self.vendor_atoms: dict[Predicate, int] = {}
+        #: Whether some vendor id is an ambiguous name read as each entity it may mean.
+        self.readings = False
         self.buyer_atoms: dict[Predicate, int] = {}
         #: The rules' truths as bit masks (DuckDB; see ``_sql._masks``), once the query is built.
         self.plan: MaskPlan | None = None
@@ -321,7 +332,10 @@ class _Compiler:
         buyers = [a for a in self.atoms if isinstance(a, BuyerDesignated)]
         self.vendor_atoms = {a: i for i, a in enumerate(vendors)}
         self.buyer_atoms = {a: i for i, a in enumerate(buyers)}
-        self.vendor_rows = vendor_rows(registry, vendor_ids, vendors, errors=errors)
+        rows = vendor_rows(registry, vendor_ids, vendors, errors=errors, readings=True)
+        # (the readings of ambiguous names, numbered: without any, the number is left out)
+        self.readings = any(row[-1] for row in rows)
+        self.vendor_rows = rows if self.readings else [row[:-1] for row in rows]
         self.buyer_rows = buyer_rows(registry, buyer_ids, buyers)
         if self.vendor_rows:
             self.reads.add("vendor_id")
@@ -530,22 +544,7 @@ class _Compiler:
             name = column[len(FACT_PREFIX) :]
             if column.startswith(FACT_PREFIX) and name not in self.facts:
                 self.checked.setdefault(name, len(self.checked))
-        for required in ("buyer_public", "buyer_sector"):
-            if required not in available:
-                raise InvalidValueError(
-                    f"the purchases have no column `{required}`",
-                    path="to_sql(columns)",
-                    hint="every purchase needs a buyer: add the columns `buyer_public` "
-                    "(boolean) and `buyer_sector`",
-                )
-        clash = [c for c in columns if _INTERNAL.match(c)]
-        if clash:
-            raise InvalidValueError(
-                f"the purchases have a column `{clash[0]}`, a name the query uses itself",
-                path="to_sql(columns)",
-                hint="rename the column (names such as `t0`, `a0`, `k0`, `L0_e` and those "
-                "starting with `vp_` are the query's own)",
-            )
+        _check_columns(columns, available)
         row_items = self._input(source, available, types)
         checked = [self._error()]
         joined = bool(self.vendor_rows or self.buyer_rows)
@@ -600,6 +599,11 @@ class _Compiler:
                 ctes.append(_stage(name, items, previous))
             previous = name
         out = [quote(c) for c in columns if c not in DECISION_COLUMNS]
+        if self.readings:
+            # Each reading of an ambiguous vendor is a row of its own: one is kept (`_settled`).
+            ctes += _reading_stages([*out, *decision, *_READING_KEYS], previous, self.d)
+            text = "WITH " + ",\n".join(ctes) + "\n" + _reading_tail(out, self.d)
+            return Query(text, facts, frozenset(self.reads))
         out += decision
         text = (
             "WITH "
@@ -724,17 +728,12 @@ class _Compiler:
         ):
             if not (self.vendor_rows if table == "rv" else self.buyer_rows):
                 continue
+            # (an ambiguous vendor is unknown, and read as each entity it may mean: see
+            # `_settled`)
             state = f"vp_{table}_state"
-            checks += [
-                (
-                    f"{state} = 'ambiguous'",
-                    (
-                        f"'{column} `' || {value} || '` names several registry entities "
-                        "(give its registry id)'"
-                    ),
-                ),
-                (f"{state} LIKE 'error:%'", f"'{column} `' || {value} || '`: ' || {state}"),
-            ]
+            checks.append(
+                (f"{state} LIKE 'error:%'", f"'{column} `' || {value} || '`: ' || {state}")
+            )
         whens = " ".join(f"WHEN {test} THEN {message}" for test, message in checks)
         # Then the vocabulary's problems, every one (as the interpreter's error lists them).
         problems, warnings = self._vocabulary()
@@ -805,6 +804,8 @@ class _Compiler:
             names += [f"vp_{table}_t{i}" for i in range(len(atoms))]
             if table == "rv":
                 names += [f"vp_{table}_f{i}" for i in range(len(atoms))]
+                if self.readings:
+                    names.append("vp_rv_reading")
             values = ",\n      ".join(
                 "(" + ", ".join(_value(v, n) for v, n in zip((i, *row), names, strict=True)) + ")"
                 for i, row in enumerate(rows, start=1)
@@ -1106,6 +1107,116 @@ class _Compiler:
 
 _NULL = "CAST(NULL AS BOOLEAN)"
 
+#: What the readings of a row are told apart and combined by: the row, the reading's number
+#: (0: the vendor as the registry resolves it, unknown for an ambiguous name), its effect.
+_READING_KEYS = ["vp_row", "vp_rv_reading AS vp_k", "vp_e"]
+#: A reading's effect and number as one integer (``severity * 64 + number``): their least
+#: gives both the least severe reading's effect and the first reading with it.
+_SPAN = 64
+
+
+def _check_columns(columns: Sequence[str], available: Collection[str]) -> None:
+    """Refuse a table without a buyer, or with a column named as one of the query's own."""
+    for required in ("buyer_public", "buyer_sector"):
+        if required not in available:
+            raise InvalidValueError(
+                f"the purchases have no column `{required}`",
+                path="to_sql(columns)",
+                hint="every purchase needs a buyer: add the columns `buyer_public` "
+                "(boolean) and `buyer_sector`",
+            )
+    clash = [c for c in columns if _INTERNAL.match(c)]
+    if clash:
+        raise InvalidValueError(
+            f"the purchases have a column `{clash[0]}`, a name the query uses itself",
+            path="to_sql(columns)",
+            hint="rename the column (names such as `t0`, `a0`, `k0`, `L0_e` and those "
+            "starting with `vp_` are the query's own)",
+        )
+
+
+def _reading_stages(items: list[str], previous: str, d: Dialect) -> list[str]:
+    """The steps that tell a row's readings apart: each reading's decision (``vp_decided``),
+    and, for the rows with readings only, what the row's readings give (``vp_readings``)."""
+    body = ",\n    ".join(items)
+    decided = f"vp_decided AS (\n  SELECT\n    {body}\n  FROM {previous}\n)"
+    over = ",\n    ".join(_readings_over(d))
+    readings = (
+        f"vp_readings AS (\n  SELECT *,\n    {over}\n  FROM vp_decided\n  WHERE vp_k IS NOT NULL\n)"
+    )
+    return [decided, readings]
+
+
+def _reading_tail(columns: list[str], d: Dialect) -> str:
+    """The rows without readings as they are, and of the rows with readings the one chosen
+    (``_settled``), in the rows' order: the window functions run on the latter only."""
+    picked, decision = _settled(d)
+    kept = ", ".join([*columns, *DECISION_COLUMNS, "vp_row"])
+    chosen = ", ".join([*columns, *decision, "vp_row"])
+    return (
+        f"SELECT {', '.join([*columns, *DECISION_COLUMNS])}\nFROM (\n"
+        f"  SELECT {kept}\n  FROM vp_decided\n  WHERE vp_k IS NULL\n"
+        "  UNION ALL\n"
+        f"  SELECT {chosen}\n  FROM vp_readings\n  WHERE vp_k = {picked}\n"
+        ") AS vp_u\nORDER BY vp_row"
+    )
+
+
+def _readings_over(d: Dialect) -> list[str]:
+    """Per row, over its readings (window functions over the row's copies): whether the
+    vendor as resolved gives a decision that may be settled (``vp_try``: not an error row,
+    escalated or with missing facts, as ``_engine.interpret_checked`` asks), its effect
+    (``vp_be``) and missing facts (``vp_bm``); the least severe reading and its number as one
+    integer (``vp_lo``), the most severe (``vp_hi``), and whether every reading is certain
+    (``vp_sure``)."""
+    over = "OVER (PARTITION BY vp_row)"
+    read = "vp_k > 0"
+    return [
+        (
+            "BOOL_OR(vp_k = 0 AND status = 'decided' AND (basis = 'unknown' OR "
+            f"missing_facts <> {d.empty_list()})) {over} AS vp_try"
+        ),
+        f"MIN(CASE WHEN vp_k = 0 THEN vp_e END) {over} AS vp_be",
+        "FIRST_VALUE(missing_facts) OVER (PARTITION BY vp_row ORDER BY vp_k) AS vp_bm",
+        f"MIN(CASE WHEN {read} THEN vp_e * {_SPAN} + vp_k END) {over} AS vp_lo",
+        f"MAX(CASE WHEN {read} THEN vp_e END) {over} AS vp_hi",
+        f"BOOL_AND(CASE WHEN {read} THEN basis <> 'unknown' END) {over} AS vp_sure",
+    ]
+
+
+def _settled(d: Dialect) -> tuple[str, list[str]]:
+    """Which reading of each row is its decision (an SQL expression for ``vp_k``), and the
+    decision's columns from it, as ``_engine._settle_ambiguous_names`` combines the readings.
+
+    A row without readings, or whose vendor as resolved gives a certain decision with no
+    missing fact, keeps that decision (reading 0). When every reading is certain with one
+    effect, the first reading's decision is made. Else, when the decision as resolved is less
+    severe than every reading's (``on_unknown`` capped the escalation), the first least severe
+    reading's is made, escalated (basis ``unknown``), with both missing facts; else the decision
+    as resolved stands."""
+    same = f"vp_lo >= vp_hi * {_SPAN}"  # (the least severe reading is the most severe one)
+    certain = f"vp_sure AND {same}"
+    below = f"(vp_be + 1) * {_SPAN} < vp_lo"  # (the decision as resolved is below every reading)
+    picked = (
+        f"CASE WHEN NOT vp_try OR vp_lo IS NULL THEN 0 WHEN {certain} THEN 1 "
+        f"WHEN {below} THEN vp_lo % {_SPAN} ELSE 0 END"
+    )
+    floored = f"(vp_k > 0 AND vp_try AND NOT ({certain}))"
+    out = [
+        "status",
+        "effect",
+        f"CASE WHEN {floored} THEN 'unknown' ELSE basis END AS basis",
+        "determining",
+        "obligations",
+        (
+            f"CASE WHEN {floored} THEN {d.merged_sorted('missing_facts', 'vp_bm')} "
+            "ELSE missing_facts END AS missing_facts"
+        ),
+        "warnings",
+        "error",
+    ]
+    return picked, out
+
 
 def _unless_named(column: str, named: set[str], matches: str) -> str:
     """Whether ``column`` fails the pattern test ``matches``, which only a value the rules do
@@ -1178,6 +1289,8 @@ def _truth(value: bool | None) -> str:
 def _value(value: object, name: str) -> str:
     """A cell of a registry table, typed by its column's name."""
     kind = name.rsplit("_", 1)[1]
+    if kind == "reading":
+        return "CAST(NULL AS INTEGER)" if value is None else str(value)
     if kind == "id":
         return str(value)
     if kind in ("from", "to"):

@@ -89,6 +89,12 @@ class Dialect:
             "WHERE x IS NOT NULL ORDER BY x)"
         )
 
+    def merged_sorted(self, first: str, second: str) -> str:
+        """The distinct items of two lists (of no ``NULL``), sorted."""
+        if self.name == "duckdb":
+            return f"list_sort(list_distinct(list_concat({first}, {second})))"
+        return f"ARRAY(SELECT DISTINCT x FROM unnest({first} || {second}) AS u(x) ORDER BY x)"
+
     def full_match(self, column: str, pattern: str) -> str:
         """Whether the whole of ``column`` matches the regular expression ``pattern``."""
         if self.name == "duckdb":

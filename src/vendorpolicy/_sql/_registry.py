@@ -22,10 +22,13 @@ from vendorpolicy._registry import Registry
 from vendorpolicy._resolve import _Run, brand_entities, id_variants
 from vendorpolicy._trace import trace_purchase
 
-__all__ = ["KEPT", "buyer_rows", "vendor_rows"]
+__all__ = ["KEPT", "MAX_READINGS", "buyer_rows", "readings_of", "vendor_rows"]
 
 #: The state of a key the registry does not identify: the row's own columns stand.
 KEPT = "kept"
+#: At most this many entities an ambiguous vendor name may mean are tried, as the interpreter
+#: tries them (``_engine.MAX_READINGS``: one name in a table's row, so one reading per entity).
+MAX_READINGS = 16
 _BUYER = Buyer(id="vp-probe", public=True, sector=Sector.ENTERPRISE)
 
 Row = tuple[Any, ...]
@@ -64,66 +67,136 @@ def _entity(registry: Registry, key: str) -> str | None:
     return entity if entity is not None and entity in registry else None
 
 
-def _merged(rows: list[Row]) -> list[Row]:
-    """Adjacent date ranges with the same content, as one."""
-    out: list[Row] = []
-    for row in rows:
+def _merged(ranges: list[tuple[str, Any, Any, bool, list[Row]]], numbered: bool) -> list[Row]:
+    """Adjacent date ranges with the same content (every reading's), as one; then one table
+    row per range and reading, ``(key, start, end, undated, *content)``, ``numbered`` with
+    the reading's number after the content (0: the key as it resolves; ``None`` where it has
+    no readings)."""
+    out: list[tuple[str, Any, Any, bool, list[Row]]] = []
+    for key, start, end, undated, content in ranges:
         last = out[-1] if out else None
         if (
             last is not None
-            and not row[3]
+            and not undated
             and not last[3]
-            and last[0] == row[0]
-            and last[2] == row[1]
-            and last[4:] == row[4:]
+            and last[0] == key
+            and last[2] == start
+            and last[4] == content
         ):
-            out[-1] = (last[0], last[1], row[2], *last[3:])
+            out[-1] = (last[0], last[1], end, False, last[4])
         else:
-            out.append(row)
-    return out
+            out.append((key, start, end, undated, content))
+    rows: list[Row] = []
+    for key, start, end, undated, content in out:
+        for j, c in enumerate(content):
+            number = () if not numbered else ((j,) if len(content) > 1 else (None,))
+            rows.append((key, start, end, undated, *c, *number))
+    return rows
 
 
 def vendor_rows(
-    registry: Registry, keys: Iterable[str], atoms: Sequence[Predicate], *, errors: bool = True
+    registry: Registry,
+    keys: Iterable[str],
+    atoms: Sequence[Predicate],
+    *,
+    errors: bool = True,
+    readings: bool = False,
 ) -> list[Row]:
     """Per key and date range: ``(key, start, end, undated, state, value..., fact...)`` with one
     value and one fact per atom. ``undated`` rows are for a row without a decision date. The
     state is ``ok`` (the registry's vendor), ``kept`` (not identified: the row's columns
     stand), ``unknown`` (the vendor is not known: names that conflict), ``undated`` (not known
-    without a date), ``ambiguous`` (several entities carry the name) or ``error: ...``."""
+    without a date), ``ambiguous`` (several entities carry the name) or ``error: ...``.
+
+    With ``readings``, each row ends with its reading's number: ``None`` for a key without
+    readings; for an ambiguous key, 0 for the key as it resolves, then 1, 2, … for each entity
+    the name may mean, in the order of their ids, as that entity (state ``ok``), where the
+    interpreter would try each (see :func:`readings_of`)."""
     rows: list[Row] = []
     for key in sorted(set(keys)):
         entities = (_entity(registry, key), *_similar(registry, key, variants=True))
         dated = [(start, end, start or dt.date.min) for start, end in _ranges(registry, *entities)]
-        found: list[Row] = [(key, None, None, True, *_vendor_state(registry, key, None, atoms))]
+        found: list[tuple[str, dt.date | None, dt.date | None, bool, list[Row]]] = [
+            (key, None, None, True, _vendor_states(registry, key, None, atoms, readings))
+        ]
         found += [
-            (key, start, end, False, *_vendor_state(registry, key, when, atoms))
+            (key, start, end, False, _vendor_states(registry, key, when, atoms, readings))
             for start, end, when in dated
         ]
-        if all(r[4] == KEPT or (not errors and r[4].startswith("error:")) for r in found):
+        if all(
+            r[4][0][0] == KEPT or (not errors and r[4][0][0].startswith("error:")) for r in found
+        ):
             continue
-        rows += _merged(found)
+        rows += _merged(found, readings)
     return rows
+
+
+def _vendor_states(
+    registry: Registry,
+    key: str,
+    when: dt.date | None,
+    atoms: Sequence[Predicate],
+    readings: bool,
+) -> list[Row]:
+    """The key's state on the date, then (``readings``, for an ambiguous name) each reading's."""
+    state, run = _vendor_state(registry, key, when, atoms)
+    out = [state]
+    if readings and state[0] == "ambiguous":
+        out += [_atoms_on(vendor, when, atoms) for vendor in readings_of(registry, run, when) or ()]
+    return out
+
+
+def readings_of(registry: Registry, run: _Run, when: dt.date | None) -> list[Vendor] | None:
+    """The vendors an ambiguous vendor name may mean, as ``_engine._readings`` has them: each
+    candidate entity, in the order of their ids, as the registry has it on the date (on every
+    date alike, without one); ``None`` when one is not known so, when there is only one, or
+    when there are more than :data:`MAX_READINGS` (then the interpreter tries none)."""
+    unclear = next(
+        (
+            r
+            for r in run.resolutions
+            if r.subject == "vendor" and r.entity is None and not r.conflict and r.match.ambiguous
+        ),
+        None,
+    )
+    if unclear is None:
+        return None  # pragma: no cover - an ambiguous state records its resolution
+    out: list[Vendor] = []
+    for entity in sorted({c.entity for c in unclear.match.candidates}):
+        if entity not in registry:
+            return None
+        vendor = (
+            registry.vendor(entity, when) if when is not None else registry.vendor_any_date(entity)
+        )
+        if vendor is None:
+            return None
+        out.append(vendor)
+    return out if 1 < len(out) <= MAX_READINGS else None
 
 
 def _vendor_state(
     registry: Registry, key: str, when: dt.date | None, atoms: Sequence[Predicate]
-) -> Row:
+) -> tuple[Row, _Run]:
     blank: Row = (None,) * (2 * len(atoms))
     run = _Run(registry=registry, when=when, resolver=registry.index)
     try:
         given = Vendor(id=key)
         vendor = run.given("vendor", given)
     except Exception as exc:
-        return (f"error: {exc}", *blank)
+        return (f"error: {exc}", *blank), run
     if vendor is given:
-        return (KEPT, *blank)
+        return (KEPT, *blank), run
     if vendor is None:
         if any(r.missing_facts for r in run.resolutions):
-            return ("undated", *blank)
+            return ("undated", *blank), run
         if any(r.match.ambiguous and not r.conflict for r in run.resolutions):
-            return ("ambiguous", *blank)
-        return ("unknown", *blank)
+            return ("ambiguous", *blank), run
+        return ("unknown", *blank), run
+    return _atoms_on(vendor, when, atoms), run
+
+
+def _atoms_on(vendor: Vendor, when: dt.date | None, atoms: Sequence[Predicate]) -> Row:
+    """State ``ok``: each atom's value on ``vendor``, then the fact each names when unknown."""
     probe = Purchase(buyer=_BUYER, vendor=vendor)
     traces = [trace_purchase(atom, probe, when) for atom in atoms]
     return ("ok", *(t.value for t in traces), *(t.fact for t in traces))
@@ -147,7 +220,7 @@ def buyer_rows(registry: Registry, keys: Iterable[str], atoms: Sequence[Predicat
         ]
         if all(r[4] == KEPT for r in found):
             continue
-        rows += _merged(found)
+        rows += _merged([(*r[:4], [r[4:]]) for r in found], False)
     return rows
 
 

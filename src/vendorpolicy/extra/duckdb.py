@@ -91,7 +91,8 @@ def screen(
     With a ``registry``, each distinct ``vendor_id`` and ``buyer_id`` of the source is resolved
     against it once, as ``Registry.resolve`` resolves a vendor given by id (a registry id is its
     entity, other text is matched as a name), and the query looks each row's up by date; a
-    vendor id that several entities' names match is an ``error`` row."""
+    vendor id that several entities' names match is read as each of them, and decided as the
+    interpreter decides it (see ``docs/scale.md``)."""
     if not isinstance(rule_set, RuleSet):
         raise PredicateTypeError(
             f"expected a RuleSet, got {type(rule_set).__name__}", path="screen(rule_set)"
