@@ -39,10 +39,13 @@ def test_page_shows_the_escalations_computed_now(name: str) -> None:
 
 
 def test_section_lists_each_missing_fact_of_a_pack() -> None:
-    """The jp-2018 page names the ESPA action and the carriers' network as facts whose absence
-    escalates, each with the one rule that reads it."""
+    """The jp-2018 page names the ESPA specified equipment and the carriers' network as facts
+    whose absence escalates, each with the one rule that reads it; not the ESPA action, which
+    every value the pack's vocabulary allows (`buy`, `install`, `maintain`) makes the rule
+    read as holding, so that stating it settles nothing."""
     script = _script()
     section = script.page_section((script.PAGES / "jp-2018.md").read_text(encoding="utf-8"))
     assert section is not None
-    assert "| `facts.action` | REVIEW | `espa-prior-notification` |" in section
+    assert "| `facts.espa-specified-equipment` | REVIEW | `espa-prior-notification` |" in section
     assert "| `facts.network` | WARN, REVIEW | `carriers-take-note` |" in section
+    assert "`facts.action`" not in section

@@ -207,7 +207,7 @@ def _escalated(a: _Analysis, decider: Decider, region: list[int]) -> list[list[i
 
     def judge(current: list[int], m: MaskOf) -> set[int] | bool:
         finals, pending = decider.possible(m)
-        if all(e == lo for e, lo, _ in finals):
+        if all(e <= lo for e, lo, _ in finals):
             return True
         if all(e > lo for e, lo, _ in finals):
             found.append(current)

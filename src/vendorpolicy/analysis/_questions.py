@@ -34,6 +34,7 @@ from vendorpolicy.analysis._search import (
     T,
     _bits,
     joint_keyed_from,
+    settled_option,
 )
 from vendorpolicy.analysis._space import Space, assume_custom
 
@@ -454,7 +455,13 @@ def escalations(
     """The regions of purchases whose decision is escalated only because a fact is missing:
     more severe than what the known facts make certain (``max(lo, min(hi, on_unknown))`` with
     ``lo < hi``), with the facts that would settle each (those of the region's witness). Once
-    known, the facts would give an effect within ``settled`` (over the whole region)."""
+    known, the facts would give an effect within ``settled`` (over the whole region).
+
+    What the known facts make certain is judged within the rule set's vocabulary: a condition
+    that a missing fact leaves unknown, but that every value the vocabulary allows for it
+    would make true (or every one false), counts as settled, so that a fact whose every value
+    leads to the same decision is not reported as escalating it, nor listed as settling it,
+    and a rule left unknown only so is not listed either."""
     scope, (rule_set,) = _scoped(registry, rule_set, as_of=as_of)
     a = _analysis([rule_set], scope=scope)
     decider = a.deciders[0]
@@ -464,10 +471,12 @@ def escalations(
 
     def classify(current: list[int], m: MaskOf, start: Carried | None) -> CarriedVerdict:
         finals, pending, key, left = decider.keyed_from(m, current, coupled, start)
-        if all(e == lo for e, lo, _ in finals):
+        # An effect below what stating the missing makes certain (the vocabulary settles more
+        # than the interpreter reads) is no escalation either.
+        if all(e <= lo for e, lo, _ in finals):
             return None, nothing, None, None  # nothing escalated here
         effects = {e for e, _, _ in finals}
-        if len(effects) > 1 or any(e == lo for e, lo, _ in finals):
+        if len(effects) > 1 or any(e <= lo for e, lo, _ in finals):
             return None, pending, key, left
         # Escalated to one effect all over the region, if not always from the same range.
         found = (effects.pop(), min(lo for _, lo, _ in finals), max(hi for _, _, hi in finals))
@@ -484,18 +493,63 @@ def escalations(
             _check(decision, effect, "escalation")
             if decision.basis is not Basis.UNKNOWN:
                 raise AssertionError("analysis bug: an escalation witness is not escalated")
+            facts, rules = _settling(a, decider, leaf, decision)
             found.append(
                 Escalation(
                     region=a.region(leaf),
                     effect=effect,
                     settled=(_EFFECTS[lo], _EFFECTS[hi]),
-                    facts=decision.missing_facts,
-                    rules=tuple(r.key for r in decision.results if r.status is RuleStatus.UNKNOWN),
+                    facts=facts,
+                    rules=rules,
                     witness=witness,
                 )
             )
     found.sort(key=lambda e: (-e.effect.severity, e.rules, str(e.region)))
     return tuple(found)
+
+
+#: The dimension of each thing a decision may name as missing (`Decision.missing_facts`).
+_MISSING_DIMS = {
+    "category": "category",
+    "vendor": "vendor",
+    "components": "components",
+    "purchase.date": "date",
+    "purchase.purpose": "purpose",
+    "purchase.value": "value",
+    "buyer.country": "buyer.country",
+    "buyer.designations": "buyer.designations",
+}
+
+
+def _settling(
+    a: _Analysis, decider: Decider, leaf: Sequence[int], decision: Decision
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The missing facts of an escalation's witness that stating would settle something, and
+    the rules left unknown there that some missing fact really leaves open: a fact every value
+    of which (within the vocabulary) makes each condition reading it come out alike settles
+    nothing, and a rule whose conditions all come out alike, whatever the missing facts are
+    stated as, is not open (see `Compiled.settled`)."""
+    compiled = a.compiled
+    facts = decision.missing_facts
+    rules = tuple(r.key for r in decision.results if r.status is RuleStatus.UNKNOWN)
+    if not compiled.paired:
+        return facts, rules
+    index = a.space.index
+    kept = []
+    for name in facts:
+        dim = f"fact:{name[6:]}" if name.startswith("facts.") else _MISSING_DIMS.get(name)
+        d = index.get(dim) if dim is not None else None
+        if d is None or compiled.settles(d):
+            kept.append(name)
+    point = a.search.witness_point(leaf)
+    m = a.search.masks([1 << point[d] for d in range(len(leaf))])
+    closed = {
+        f"{layer.layer.id}/{r.rule.id}"
+        for layer in decider.layers
+        for r in layer.rules
+        if settled_option(r, m)
+    }
+    return tuple(kept), tuple(k for k in rules if k not in closed)
 
 
 def _differences(

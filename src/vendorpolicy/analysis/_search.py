@@ -109,6 +109,60 @@ class Compiled:
         self._purchases: dict[
             tuple[tuple[int, ...], tuple[int, ...]], tuple[Purchase, dict[str, bool | None]]
         ] = {}
+        #: Per atom: its *settled* twin (see `settled`), or ``None`` when it has none.
+        self._settled: dict[int, int | None] = {}
+        #: Whether some atom has a settled twin: the deciders then carry two states (see
+        #: `Decider`), what the interpreter decides and what stating the missing makes certain.
+        self.paired = False
+
+    def settled(self, i: int) -> int | None:
+        """The twin of atom ``i`` that reads what stating the missing value settles it to:
+        where ``i`` reads one dimension, is unknown on its "not known" class and takes one
+        value (true, or false) on every other class of it, the twin takes that value on the
+        "not known" class too (and ``i``'s elsewhere). The classes of a dimension are the
+        values the rule sets' vocabularies allow (a value outside a closed vocabulary is no
+        purchase), so a condition a missing fact leaves unknown, which every value allowed
+        would make true, is settled true: stating the fact settles nothing. ``None`` where
+        ``i`` has no such twin (it is its own)."""
+        if i in self._settled:
+            return self._settled[i]
+        found: int | None = None
+        reads = self.atom_reads[i]
+        if len(reads) == 1:
+            d = reads[0]
+            dim = self.space.dims[d]
+            unknown = 0
+            for c, cell in enumerate(dim.cells):
+                if cell.unknown:
+                    unknown |= 1 << c
+            known = ((1 << len(dim.cells)) - 1) & ~unknown
+            # Analysis with a registry keeps this fact unstated: its value is not for stating.
+            if unknown and known and dim.name != "fact:registry-value-unknown":
+                by = self._by_value.get(i)
+                if by is None:
+                    by = self._classes_by_value(i, d)
+                union = (T if known & by[0] else 0) | (F if known & by[1] else 0)
+                union |= N if known & by[2] else 0
+                moved = unknown & by[2]
+                if moved and union in (T, F):
+                    found = len(self.atoms)
+                    self.atoms.append(self.atoms[i])
+                    self.atom_reads.append(reads)
+                    self._cache.append({})
+                    self._points.append({(c,): union for c in _bits(moved)})
+                    self._parts.append(self._parts[i])
+                    self.paired = True
+        self._settled[i] = found
+        return found
+
+    def settles(self, d: int) -> bool:
+        """Whether stating dimension ``d`` (a fact, say) can settle anything: whether some
+        atom reading it has no settled twin (see :meth:`settled`)."""
+        twins = {t for t in self._settled.values() if t is not None}
+        for i in range(len(self.atoms)):
+            if i not in twins and d in self.atom_reads[i] and self.settled(i) is None:
+                return True
+        return False
 
     def atom(self, node: Predicate) -> int:
         found = self.atom_index.get(node)
@@ -155,15 +209,23 @@ class Compiled:
 
     def compile(self, node: Predicate) -> tuple[Node, frozenset[int]]:
         """A function from atom masks to the node's mask, and the atoms it uses."""
+        return self._compile(node, settled=False)
+
+    def compile_settled(self, node: Predicate) -> tuple[Node, frozenset[int]]:
+        """:meth:`compile` with each atom read through its settled twin, where it has one
+        (see :meth:`settled`)."""
+        return self._compile(node, settled=True)
+
+    def _compile(self, node: Predicate, *, settled: bool) -> tuple[Node, frozenset[int]]:
         if isinstance(node, Always):
             return (lambda _m: T), frozenset()
         if isinstance(node, Never):
             return (lambda _m: F), frozenset()
         if isinstance(node, Not):
-            inner, atoms = self.compile(node.operand)
+            inner, atoms = self._compile(node.operand, settled=settled)
             return (lambda m: NOT[inner(m)]), atoms
         if isinstance(node, (AllOf, AnyOf)):
-            parts = [self.compile(op) for op in node.operands]
+            parts = [self._compile(op, settled=settled) for op in node.operands]
             fns = [p[0] for p in parts]
             used = frozenset().union(*(p[1] for p in parts))
             table = AND if isinstance(node, AllOf) else OR
@@ -179,6 +241,10 @@ class Compiled:
 
             return combine, used
         i = self.atom(node)
+        if settled:
+            twin = self.settled(i)
+            if twin is not None:
+                i = twin
         return (lambda m: m(i)), frozenset({i})
 
     def kinds(self, i: int, d: int, mask: int) -> list[tuple[int, int]]:
@@ -484,37 +550,65 @@ def _negated(fn: Node) -> Node:
 class _Rule:
     def __init__(self, compiled: Compiled, rule: Rule) -> None:
         self.rule = rule
-        parts = [compiled.compile(rule.when)]
-        w = window(rule)
-        if w is not None:
-            parts.append(compiled.compile(w))
-        if rule.unless is not None:
-            fn, used = compiled.compile(rule.unless)
-            parts.append((_negated(fn), used))
-        fns = [p[0] for p in parts]
-
-        def applies(m: MaskOf) -> Mask:
-            acc = fns[0](m)
-            for fn in fns[1:]:
-                if acc == F:
-                    return F
-                acc = AND[acc][fn(m)]
-            return acc
-
-        self.applies = applies
-        self.applies_atoms = frozenset().union(*(p[1] for p in parts))
-        self.cases = [compiled.compile(c.when) for c in rule.cases]
-        self.atoms = self.applies_atoms.union(*(c[1] for c in self.cases))
+        self.compiled = compiled
+        self.applies, self.applies_atoms, self.cases = _rule_parts(compiled, rule, settled=False)
+        own = self.applies_atoms.union(*(c[1] for c in self.cases))
+        #: The rule read through the settled twins of its atoms (see `Compiled.settled`), or
+        #: ``None`` where none of its atoms has one.
+        self.settled: tuple[Node, list[tuple[Node, frozenset[int]]]] | None = None
+        twins = {t for t in (compiled.settled(a) for a in own) if t is not None}
+        if twins:
+            applies, _, cases = _rule_parts(compiled, rule, settled=True)
+            self.settled = (applies, cases)
+        self.atoms = own | twins
         #: The rule's atoms in a fixed order (their values key a memoised sub-search).
         self.atom_order = tuple(sorted(self.atoms))
+
+
+def _rule_parts(
+    compiled: Compiled, rule: Rule, *, settled: bool
+) -> tuple[Node, frozenset[int], list[tuple[Node, frozenset[int]]]]:
+    """Whether the rule applies (its condition, window and exception), the atoms that reads,
+    and its cases, as functions over atom masks (read through the settled twins with
+    ``settled``)."""
+    comp = compiled.compile_settled if settled else compiled.compile
+    parts = [comp(rule.when)]
+    w = window(rule)
+    if w is not None:
+        parts.append(comp(w))
+    if rule.unless is not None:
+        fn, used = comp(rule.unless)
+        parts.append((_negated(fn), used))
+    fns = [p[0] for p in parts]
+
+    def applies(m: MaskOf) -> Mask:
+        acc = fns[0](m)
+        for fn in fns[1:]:
+            if acc == F:
+                return F
+            acc = AND[acc][fn(m)]
+        return acc
+
+    atoms: frozenset[int] = frozenset().union(*(p[1] for p in parts))
+    return applies, atoms, [comp(c.when) for c in rule.cases]
 
 
 class _Layer:
     def __init__(self, compiled: Compiled, layer: RuleSet) -> None:
         self.layer = layer
+        self.compiled = compiled
         self.rules = [_Rule(compiled, r) for r in layer.rules]
         #: `_aligned` with other layers, by their id (the layer kept with the answer).
         self.aligned: dict[int, tuple[_Layer, list[tuple[_Rule | None, _Rule | None]] | None]] = {}
+
+
+def settled_option(r: _Rule, m: MaskOf) -> bool:
+    """Whether the rule's settled reading is settled on the region (one option, the rule
+    surely applying or not), so that no missing fact leaves it open."""
+    if r.settled is None:
+        return False
+    options = _options_of(r, r.settled[0], r.settled[1], m, set())
+    return len(options) == 1 and next(iter(options))[0] != 2
 
 
 class Decider:
@@ -562,11 +656,11 @@ class Decider:
         rs = layer.layer
         rules = layer.rules
         if start is None:
-            settled = {_start(rs)}
+            settled = {_start(rs, self.compiled.paired)}
             indices: Sequence[int] = range(len(rules))
         else:
             settled, indices = start
-        opened: list[tuple[Any, set[tuple[int, int, int]]]] = []
+        opened: list[tuple[Any, set[_Option]]] = []
         still: list[int] = []
         pending: set[int] = set()
         for i in indices:
@@ -578,7 +672,7 @@ class Decider:
                 opened.append(((i, *(m(x) for x in r.atom_order)), options))
                 still.append(i)
                 pending |= mine
-            elif options != _NOT_APPLYING:
+            elif not _inert(options):
                 settled = {_step(rs, st, o) for st in settled for o in options}
         states = settled
         for _, options in opened:
@@ -607,11 +701,29 @@ class Decider:
         return finals, pending
 
 
-def _options(r: _Rule, m: MaskOf, pending: set[int]) -> set[tuple[int, int, int]]:
+def _options(r: _Rule, m: MaskOf, pending: set[int]) -> set[tuple[int, ...]]:
     """A rule's possible ``(applies, least, most severe effect)`` on the region: applies as
-    0 (no), 1 (yes), 2 (unknown); -1 effects when it does not apply."""
-    a = r.applies(m)
-    out: set[tuple[int, int, int]] = set()
+    0 (no), 1 (yes), 2 (unknown); -1 effects when it does not apply. Where some atom has a
+    settled twin (`Compiled.paired`), each option is the interpreter's followed by the
+    settled reading's (the rule read through the twins): six numbers."""
+    out = _options_of(r, r.applies, r.cases, m, pending)
+    if not r.compiled.paired:
+        return out
+    if r.settled is None:
+        return {o + o for o in out}
+    settled = _options_of(r, r.settled[0], r.settled[1], m, pending)
+    return {o + w for o in out for w in settled}
+
+
+def _options_of(
+    r: _Rule,
+    applies: Node,
+    cases: list[tuple[Node, frozenset[int]]],
+    m: MaskOf,
+    pending: set[int],
+) -> set[tuple[int, ...]]:
+    a = applies(m)
+    out: set[tuple[int, ...]] = set()
     loose = a not in SINGLE
     if a & F:
         out.add((0, -1, -1))
@@ -619,7 +731,7 @@ def _options(r: _Rule, m: MaskOf, pending: set[int]) -> set[tuple[int, int, int]
         # Every way the cases may come out: each yields the set of effects the rule may give.
         sets: set[frozenset[int]] = set()
         partial: list[frozenset[int]] = [frozenset()]
-        for (fn, _), case in zip(r.cases, r.rule.cases, strict=True):
+        for (fn, _), case in zip(cases, r.rule.cases, strict=True):
             v = fn(m)
             if v not in SINGLE:
                 loose = True
@@ -646,9 +758,17 @@ def _options(r: _Rule, m: MaskOf, pending: set[int]) -> set[tuple[int, int, int]
     return out
 
 
-_Option = tuple[int, int, int]
+_Option = tuple[int, ...]
 _State = tuple[Any, ...]
 _NOT_APPLYING = {(0, -1, -1)}
+_NOT_APPLYING_PAIRED = {(0, -1, -1, 0, -1, -1)}
+
+
+def _inert(options: set[_Option]) -> bool:
+    """Whether the rule does not apply on the region (in either reading)."""
+    return options in (_NOT_APPLYING, _NOT_APPLYING_PAIRED)
+
+
 #: A memo key of a sub-search, with the dimensions it covers (see `Search.leaves`).
 Key = tuple[Any, tuple[int, ...]]
 #: What a region is, for `Search.leaves`: its outcome (``None``: nothing to report, unless
@@ -661,14 +781,20 @@ Carried = tuple[set[Any], Sequence[int]]
 CarriedVerdict = tuple[Any, set[int], Key | None, Carried | None]
 
 
-def _start(rs: RuleSet) -> _State:
+def _start(rs: RuleSet, paired: bool = False) -> _State:
+    """The state before any rule; with ``paired``, one for the interpreter's reading and one
+    for the settled reading (see `_options`)."""
     if rs.combining is Combining.FIRST_MATCH:
-        return (False, 9, -1)  # whether a rule surely applied, and the effects met so far
-    # most-severe: the most severe certain minimum, the most severe and least severe possible
-    return (-1, -1, 9)
+        state: _State = (False, 9, -1)  # whether a rule surely applied, and the effects met
+    else:
+        # most-severe: the most severe certain minimum, the most and least severe possible
+        state = (-1, -1, 9)
+    return (state, state) if paired else state
 
 
 def _step(rs: RuleSet, state: _State, option: _Option) -> _State:
+    if len(option) == 6:
+        return (_step(rs, state[0], option[:3]), _step(rs, state[1], option[3:]))
     kind, e_lo, e_hi = option
     if rs.combining is Combining.FIRST_MATCH:
         done, lo, hi = state
@@ -686,6 +812,13 @@ def _step(rs: RuleSet, state: _State, option: _Option) -> _State:
 
 
 def _finish(rs: RuleSet, state: _State) -> tuple[int, int, int]:
+    """The decision's effect and the range of effects the known facts leave possible; from a
+    paired state, the effect the interpreter decides and the range the settled reading leaves
+    (what stating the missing facts, within the vocabulary, can still make of it)."""
+    if len(state) == 2:
+        effect = _finish(rs, state[0])[0]
+        _, lo, hi = _finish(rs, state[1])
+        return effect, lo, hi
     default = rs.default.severity
     if rs.combining is Combining.FIRST_MATCH:
         done, lo, hi = state
@@ -700,15 +833,21 @@ def _finish(rs: RuleSet, state: _State) -> tuple[int, int, int]:
     return max(lo, min(hi, rs.on_unknown.severity)), lo, hi
 
 
+def _done(state: _State) -> bool:
+    """Whether a first-match state has a rule surely applying (in the interpreter's reading,
+    which the settled one only narrows)."""
+    return bool(state[0][0] if len(state) == 2 else state[0])
+
+
 def _layer_states(layer: _Layer, m: MaskOf, pending: set[int]) -> set[tuple[int, int, int]]:
     rs = layer.layer
-    states = {_start(rs)}
+    states = {_start(rs, layer.compiled.paired)}
     first = rs.combining is Combining.FIRST_MATCH
     for r in layer.rules:
-        if first and all(st[0] for st in states):
+        if first and all(_done(st) for st in states):
             break
         options = _options(r, m, pending)
-        if options == {(0, -1, -1)}:
+        if _inert(options):
             continue
         states = {_step(rs, st, o) for st in states for o in options}
     return {_finish(rs, st) for st in states}
@@ -786,12 +925,13 @@ def joint(
             pairs = {(_seen(x, escalation), _seen(y, escalation)) for x in xs for y in ys}
         else:
             ra_, rb_ = la.layer, lb.layer
-            states = {(_start(ra_), _start(rb_))}
+            paired = da.compiled.paired
+            states = {(_start(ra_, paired), _start(rb_, paired))}
             for x, y in items:
                 rule = x if x is not None else y
                 assert rule is not None
                 options = _options(rule, m, pending)
-                if options == {(0, -1, -1)}:
+                if _inert(options):
                     continue
                 states = {
                     (
@@ -850,11 +990,12 @@ def joint_keyed_from(
         return (*joint(da, db, m, escalation=escalation), None, None)
     ra_, rb_ = la.layer, lb.layer
     if start is None:
-        settled = {(_start(ra_), _start(rb_))}
+        paired = da.compiled.paired
+        settled = {(_start(ra_, paired), _start(rb_, paired))}
         indices: Sequence[int] = range(len(items))
     else:
         settled, indices = start
-    opened: list[tuple[Any, tuple[bool, bool], set[tuple[int, int, int]]]] = []
+    opened: list[tuple[Any, tuple[bool, bool], set[_Option]]] = []
     still: list[int] = []
     pending: set[int] = set()
     for j in indices:
@@ -868,7 +1009,7 @@ def joint_keyed_from(
             opened.append(((j, *(m(a) for a in rule.atom_order)), sides, options))
             still.append(j)
             pending |= mine
-        elif options != _NOT_APPLYING:
+        elif not _inert(options):
             settled = _fold_pair(ra_, rb_, settled, (x is not None, y is not None), options)
     states = settled
     for _, sides, options in opened:
