@@ -123,7 +123,7 @@ def tables(
             cells[HEADER.index(column)] = draw(st.sampled_from(_ODD[column]))
         rows.append(cells)
     header = list(HEADER)
-    if not (draw(st.booleans()) if acquired is None else acquired):
+    if draw(st.booleans()) if acquired is None else not acquired:
         # Without the acquisition date, purchase dates are coded by interval.
         drop = HEADER.index("acquired")
         header.pop(drop)

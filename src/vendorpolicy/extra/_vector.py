@@ -418,7 +418,7 @@ class _Coder:
         rows = self.rows
         kind = column.type
         if not pa.types.is_dictionary(kind):
-            column = column.combine_chunks()
+            column = _whole(column)
         named = j in (rows.id_at, rows.value_at)
         if j == rows.date_at and self.points is not None:
             self.coded_dates = True
@@ -442,6 +442,14 @@ class _Coder:
         if not named and _never_nul(kind):
             return np.zeros(len(column), dtype=np.int64), 1
         return _exact(column)
+
+
+def _whole(column: Any) -> Any:
+    """A chunked column as one array: its only chunk as it is (combining would copy it), or
+    its chunks combined (a dictionary column's over one dictionary of their values)."""
+    if isinstance(column, pa.ChunkedArray):
+        return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+    return column
 
 
 def _firsts(inverse: Any, count: int) -> Any:
@@ -483,7 +491,7 @@ def _exact(column: Any) -> tuple[Any, int]:
         # Chunks of a dictionary column are combined over one dictionary of their values
         # (``unify_dictionaries`` refuses a dictionary of nulls, which a column of empty cells
         # may have: combining does not).
-        column = column.combine_chunks()
+        column = _whole(column)
     array = column if pa.types.is_dictionary(column.type) else column.dictionary_encode()
     size = len(array.dictionary)
     indices = array.indices
@@ -632,7 +640,7 @@ def _dates(column: Any, rows: Any, points: tuple[dt.date, ...]) -> tuple[Any, in
     distinct cell by the row path's own reading; an empty cell, and any cell that is not a
     date written as ISO does, coded by its text."""
     if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()  # over one dictionary, as in ``_exact``
+        column = _whole(column)  # over one dictionary, as in ``_exact``
     encoded = column if pa.types.is_dictionary(column.type) else column.dictionary_encode()
     buckets = len(points) + 1
     table = []
@@ -670,7 +678,7 @@ def text_column(column: Any) -> list[str | None]:
     """The column's cells as text (``None`` for a null or empty cell), each distinct value
     converted once."""
     if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
+        column = _whole(column)
     encoded = column if pa.types.is_dictionary(column.type) else column.dictionary_encode()
     words = [None if v is None else as_text(v) for v in encoded.dictionary.to_pylist()]
     texts = [None if w == "" else w for w in words]
