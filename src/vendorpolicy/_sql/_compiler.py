@@ -152,8 +152,8 @@ def to_sql(
     ``registry``, each row's vendor and buyer are looked up in it by ``vendor_id`` and
     ``buyer_id`` as of the decision date, from tables written into the query (``VALUES``);
     a vendor id several entities' names carry is read as each of them, as the interpreter
-    reads it. A rule set with a custom predicate is refused: its Python function cannot run inside
-    the database."""
+    reads it. A rule set with a custom predicate is refused: its Python function cannot run
+    inside the database."""
     return compile_query(
         rule_set, dialect=dialect, source=table, as_of=as_of, columns=columns, registry=registry
     ).sql
@@ -1108,7 +1108,8 @@ class _Compiler:
 _NULL = "CAST(NULL AS BOOLEAN)"
 
 #: What the readings of a row are told apart and combined by: the row, the reading's number
-#: (0: the vendor as the registry resolves it, unknown for an ambiguous name), its effect.
+#: (``NULL`` for a row without readings; 0 for the vendor as the registry resolves it, unknown
+#: for an ambiguous name; 1, 2, … for each entity it may mean), its effect.
 _READING_KEYS = ["vp_row", "vp_rv_reading AS vp_k", "vp_e"]
 #: A reading's effect and number as one integer (``severity * 64 + number``): their least
 #: gives both the least severe reading's effect and the first reading with it.
@@ -1188,8 +1189,8 @@ def _settled(d: Dialect) -> tuple[str, list[str]]:
     """Which reading of each row is its decision (an SQL expression for ``vp_k``), and the
     decision's columns from it, as ``_engine._settle_ambiguous_names`` combines the readings.
 
-    A row without readings, or whose vendor as resolved gives a certain decision with no
-    missing fact, keeps that decision (reading 0). When every reading is certain with one
+    A row whose vendor as resolved gives a certain decision with no missing fact keeps that
+    decision (reading 0), as does an error row. When every reading is certain with one
     effect, the first reading's decision is made. Else, when the decision as resolved is less
     severe than every reading's (``on_unknown`` capped the escalation), the first least severe
     reading's is made, escalated (basis ``unknown``), with both missing facts; else the decision
