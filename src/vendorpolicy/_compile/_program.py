@@ -70,8 +70,8 @@ Truth = bool | None
 
 #: Entries a cache keeps before it starts afresh (per facet, per group, and for outcomes).
 CACHE_LIMIT = 1 << 16
-#: Objects the identity memo of a facet keeps alive at most (fresh objects per purchase would
-#: otherwise be kept by the thousand).
+#: Objects the identity memo of a facet keeps alive at most (it keeps only objects that may
+#: come again as themselves, see ``Program._flat_miss``).
 IDENTITY_LIMIT = 1 << 12
 
 
@@ -656,7 +656,7 @@ class Program:
                 # ``_flat_miss``), not by its value's hash and equality, which run in Python.
                 env[f"I{i}"] = self.identities[i] = {}
                 env[f"F{i}"] = self._flat_miss(i)
-                env["LIMIT"] = IDENTITY_LIMIT
+                # ``F{i}`` decides which objects the memo keeps (see ``_flat_miss``).
                 lines += [
                     f"o = {facet.expr}",
                     f"e = I{i}.get(id(o))",
@@ -664,9 +664,6 @@ class Program:
                     f"    r{i} = e[1]",
                     "else:",
                     f"    r{i} = F{i}(o, p, when, vendor, components, buyer)",
-                    f"    if len(I{i}) >= LIMIT:",
-                    f"        I{i}.clear()",
-                    f"    I{i}[id(o)] = (o, r{i})",
                 ]
             else:
                 lines += [
@@ -795,11 +792,20 @@ class Program:
         return self.hooks.evaluate(self.rule_set, purchase)
 
     def _flat_miss(self, i: int) -> Callable[..., tuple[int, ...]]:
-        """For a facet keyed by a vendor value: the class record of a vendor object not seen
-        before, by its flat key (see ``vendor_key``) when it has one, else by its value."""
+        """For a facet keyed by a vendor value: the class record of a vendor object the identity
+        memo does not hold, by its flat key (see ``vendor_key``) when it has one, else by its
+        value; and whether the memo is to hold it.
+
+        The memo keeps an object that may come again as the same object: the first one seen
+        with its flat key (a vendor built once and reused, or a registry's), and one without a
+        flat key. Another object with a flat key already seen (a vendor built anew for each
+        purchase) is found by that key and not kept: kept by the thousand, such objects would
+        outlive their purchases for nothing, and make the garbage collector's work grow."""
         table = self.tables[i]
+        memo = self.identities[i]
         miss = self._facet_miss(i)
-        flat: dict[Any, tuple[int, ...]] = {}
+        #: flat key -> (class record, the first object seen with the key)
+        flat: dict[Any, tuple[tuple[int, ...], Any]] = {}
         no_attributes = NO_ATTRIBUTES
 
         def lookup(  # noqa: PLR0917 - called by the generated evaluator, positionally
@@ -819,14 +825,22 @@ class Program:
             if key is not o:
                 found = flat.get(key)
                 if found is not None:
-                    return found
-            record = table.get(o)
-            if record is None:
-                record = miss(p, when, vendor, components, buyer)
+                    record = found[0]
+                    if found[1] is not o:
+                        return record  # an equal object: not kept
+                    if len(memo) >= IDENTITY_LIMIT:
+                        memo.clear()
+                    memo[id(o)] = (o, record)
+                    return record
+            stored = table.get(o)
+            record = miss(p, when, vendor, components, buyer) if stored is None else stored
             if key is not o:
                 if len(flat) >= CACHE_LIMIT:
                     flat.clear()
-                flat[key] = record
+                flat[key] = (record, o)
+            if len(memo) >= IDENTITY_LIMIT:
+                memo.clear()
+            memo[id(o)] = (o, record)
             return record
 
         return lookup
