@@ -1091,8 +1091,8 @@ def _constructor_calls(draw: st.DrawFn) -> tuple[type, dict[str, Any]]:
 
 
 def _built(cls: type, init: Any, kwargs: dict[str, Any]) -> tuple[Any, ...]:
-    """What ``init`` makes of ``kwargs``: the error (type, message, path) or every field's type
-    and value, and the hash for the classes that cache it."""
+    """What ``init`` makes of ``kwargs``: the error (type, message, path) or the object's class,
+    every field's type and value, and the hash for the classes that cache it."""
     obj = object.__new__(cls)
     try:
         init(obj, **kwargs)
@@ -1101,7 +1101,11 @@ def _built(cls: type, init: Any, kwargs: dict[str, Any]) -> tuple[Any, ...]:
     fields = tuple(
         (a.name, type(getattr(obj, a.name)), getattr(obj, a.name)) for a in attrs.fields(cls)
     )
-    return ("value", fields, hash(obj) if cls in (Vendor, Buyer) else None)
+    return ("value", type(obj), fields, hash(obj) if issubclass(cls, (Vendor, Buyer)) else None)
+
+
+#: A subclass of each value class, as a user may write one.
+_SUBCLASSES = {cls: type(f"My{cls.__name__}", (cls,), {}) for cls in (Vendor, Buyer, Purchase)}
 
 
 class TestFastConstructors:
@@ -1135,3 +1139,20 @@ class TestFastConstructors:
         out = {name: _built(cls, init, kwargs) for init, name in runs}
         event(f"{cls.__name__}: {out['fast'][0]}")
         assert out["fast"] == out["checked"]
+
+    @settings(max_examples=60)
+    @given(_constructor_calls().filter(lambda case: case[0] in _SUBCLASSES))
+    def test_subclasses(self, case: tuple[type, dict[str, Any]]) -> None:
+        """An instance of a user's subclass gets the same fields or error from the fast
+        constructor as from the checked one, and stays of its class; the value classes' own
+        instances come out of their class too, and frozen."""
+        cls, kwargs = case
+        sub = _SUBCLASSES[cls]
+        fast = _built(sub, cls.__init__, kwargs)
+        assert fast == _built(sub, CHECKED_INITS[cls], kwargs)
+        if fast[0] == "value":
+            assert fast[1] is sub
+            obj = cls(**kwargs)
+            assert type(obj) is cls
+            with pytest.raises(attrs.exceptions.FrozenInstanceError):
+                obj.id = "changed"
