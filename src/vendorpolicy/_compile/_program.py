@@ -434,6 +434,8 @@ class Program:
         self.slot_count = 0
         self.outcomes: dict[Hashable, Core] = {}
         self.identities: dict[int, dict[int, tuple[Any, tuple[int, ...]]]] = {}
+        #: Per facet keyed by a vendor value, its class records by flat key (see ``_flat_miss``).
+        self.flat: dict[int, dict[Any, tuple[tuple[int, ...], Any]]] = {}
         self._registries: dict[int, tuple[Any, ResolutionCache]] = {}
         #: The cache ``_resolution_cache`` gave last (``decide`` tries it first).
         self._last_cache: ResolutionCache | None = None
@@ -656,12 +658,25 @@ class Program:
                 # ``_flat_miss``), not by its value's hash and equality, which run in Python.
                 env[f"I{i}"] = self.identities[i] = {}
                 env[f"F{i}"] = self._flat_miss(i)
-                # ``F{i}`` decides which objects the memo keeps (see ``_flat_miss``).
+                env[f"FL{i}"] = self.flat[i]
+                env.update(VENDOR=Vendor, NO_ATTRIBUTES=NO_ATTRIBUTES)
+                # ``F{i}`` decides which objects the memo keeps (see ``_flat_miss``); a vendor
+                # without owners or attributes that it did not keep, found by its flat key here
+                # (the key ``vendor_key`` gives it).
                 lines += [
                     f"o = {facet.expr}",
                     f"e = I{i}.get(id(o))",
                     "if e is not None and e[0] is o:",
                     f"    r{i} = e[1]",
+                    "elif (",
+                    "    type(o) is VENDOR",
+                    "    and o.parent is None",
+                    "    and o.attributes is NO_ATTRIBUTES",
+                    f"    and (e := FL{i}.get((o.id, o.name, o.country, o.designations)))",
+                    "    is not None",
+                    "    and e[1] is not o",
+                    "):",
+                    f"    r{i} = e[0]",
                     "else:",
                     f"    r{i} = F{i}(o, p, when, vendor, components, buyer)",
                 ]
@@ -806,6 +821,7 @@ class Program:
         miss = self._facet_miss(i)
         #: flat key -> (class record, the first object seen with the key)
         flat: dict[Any, tuple[tuple[int, ...], Any]] = {}
+        self.flat[i] = flat
         no_attributes = NO_ATTRIBUTES
 
         def lookup(  # noqa: PLR0917 - called by the generated evaluator, positionally
