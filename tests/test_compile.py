@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import gc
 import inspect
 import pickle
 import sys
 import types
+import weakref
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -405,6 +407,55 @@ class TestSharedOutcomes:
 
     @_share(0.25)
     @given(
+        st.lists(vendors(), min_size=1, max_size=4),
+        st.lists(st.tuples(st.integers(0, 3), st.sampled_from(["same", "anew", "evolved"]))),
+        st.sampled_from([1, 2, 1 << 12]),
+    )
+    def test_vendors_reused_and_built_anew(
+        self, pool: list[Vendor], picks: list[tuple[int, str]], limit: int
+    ) -> None:
+        """The identity memo keeps the first object seen with a vendor's flat key and finds
+        equal objects built later by that key: purchases that reuse a vendor object, build an
+        equal one anew, or copy it (``attrs.evolve``), in any order and with memos and caches
+        that start afresh after ``limit`` entries, each get the interpreter's decision."""
+        rs = self._ON_VENDORS
+        with _cache_limit(limit), _identity_limit(limit):
+            rs = attrs.evolve(rs)  # compiled afresh, under these limits
+            for index, how in picks or [(0, "same")]:
+                v = pool[index % len(pool)]
+                candidate = (
+                    v if how == "same" else _rebuilt(v) if how == "anew" else attrs.evolve(v)
+                )
+                p = Purchase(buyer=_BUYER, vendor=candidate, id="p")
+                d = rs.evaluate(p)
+                assert type(d) is LazyDecision
+                plain = _engine.interpret(rs, p)
+                assert [r.key for r in d.matched] == [r.key for r in plain.matched]
+                assert d == plain
+
+    def test_vendors_built_anew_are_not_kept(self) -> None:
+        """A vendor built anew for each purchase, equal to one seen before, is found by its
+        flat key and not kept by the compiled form: it goes with its purchase and decision.
+        The first object seen with that key is kept (it may come again as itself)."""
+        rs = attrs.evolve(self._ON_VENDORS)
+        first = Vendor(id="zte", country="CN", parent=Vendor(id="zte-holding", country="CN"))
+        rs.evaluate(Purchase(buyer=_BUYER, vendor=first, id="p"))
+        held = weakref.ref(first)
+        del first
+        gone = []
+        for _ in range(3):
+            anew = Vendor(id="zte", country="CN", parent=Vendor(id="zte-holding", country="CN"))
+            d = rs.evaluate(Purchase(buyer=_BUYER, vendor=anew, id="p"))
+            assert d.effect is Effect.REVIEW
+            assert [r.rule for r in d.matched] == ["o", "i"]
+            gone.append(weakref.ref(anew))
+            del anew, d
+        gc.collect()
+        assert [ref() for ref in gone] == [None, None, None]
+        assert held() is not None
+
+    @_share(0.25)
+    @given(
         registries(designations=DESIGNATION_POOL),
         st.lists(st.tuples(buyers(), vendors() | st.none()), min_size=1, max_size=6),
         _DATES,
@@ -765,6 +816,21 @@ def _new_node_kind(monkeypatch: pytest.MonkeyPatch, *, reads_expiry: bool = Fals
     return cls
 
 
+def _identity_limit(n: int) -> Any:
+    import contextlib
+
+    @contextlib.contextmanager
+    def limit() -> Iterator[None]:
+        old = _program.IDENTITY_LIMIT
+        _program.IDENTITY_LIMIT = n
+        try:
+            yield
+        finally:
+            _program.IDENTITY_LIMIT = old
+
+    return limit()
+
+
 def _cache_limit(n: int) -> Any:
     import contextlib
 
@@ -1025,8 +1091,8 @@ def _constructor_calls(draw: st.DrawFn) -> tuple[type, dict[str, Any]]:
 
 
 def _built(cls: type, init: Any, kwargs: dict[str, Any]) -> tuple[Any, ...]:
-    """What ``init`` makes of ``kwargs``: the error (type, message, path) or every field's type
-    and value, and the hash for the classes that cache it."""
+    """What ``init`` makes of ``kwargs``: the error (type, message, path) or the object's class,
+    every field's type and value, and the hash for the classes that cache it."""
     obj = object.__new__(cls)
     try:
         init(obj, **kwargs)
@@ -1035,7 +1101,11 @@ def _built(cls: type, init: Any, kwargs: dict[str, Any]) -> tuple[Any, ...]:
     fields = tuple(
         (a.name, type(getattr(obj, a.name)), getattr(obj, a.name)) for a in attrs.fields(cls)
     )
-    return ("value", fields, hash(obj) if cls in (Vendor, Buyer) else None)
+    return ("value", type(obj), fields, hash(obj) if issubclass(cls, (Vendor, Buyer)) else None)
+
+
+#: A subclass of each value class, as a user may write one.
+_SUBCLASSES = {cls: type(f"My{cls.__name__}", (cls,), {}) for cls in (Vendor, Buyer, Purchase)}
 
 
 class TestFastConstructors:
@@ -1069,3 +1139,20 @@ class TestFastConstructors:
         out = {name: _built(cls, init, kwargs) for init, name in runs}
         event(f"{cls.__name__}: {out['fast'][0]}")
         assert out["fast"] == out["checked"]
+
+    @settings(max_examples=60)
+    @given(_constructor_calls().filter(lambda case: case[0] in _SUBCLASSES))
+    def test_subclasses(self, case: tuple[type, dict[str, Any]]) -> None:
+        """An instance of a user's subclass gets the same fields or error from the fast
+        constructor as from the checked one, and stays of its class; the value classes' own
+        instances come out of their class too, and frozen."""
+        cls, kwargs = case
+        sub = _SUBCLASSES[cls]
+        fast = _built(sub, cls.__init__, kwargs)
+        assert fast == _built(sub, CHECKED_INITS[cls], kwargs)
+        if fast[0] == "value":
+            assert fast[1] is sub
+            obj = cls(**kwargs)
+            assert type(obj) is cls
+            with pytest.raises(attrs.exceptions.FrozenInstanceError):
+                obj.id = "changed"

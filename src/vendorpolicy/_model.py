@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -98,6 +99,10 @@ class Effect(enum.Enum):
 
 
 _SEVERITY = {effect: i for i, effect in enumerate(Effect)}
+# An effect's ``value`` read by a C getter: ``enum``'s own runs two Python functions, for a
+# field read off every decision. The same ``_value_``, for the same members.
+_EFFECT_VALUE = property(operator.attrgetter("_value_"), doc="The effect as rule files write it.")
+setattr(Effect, "value", _EFFECT_VALUE)  # noqa: B010 - mypy keeps the enum's own type for `value`
 
 #: The values of the effects, as rule files write them; constructors take an `Effect` or one of
 #: these, so that a type checker catches a misspelt effect (``effect="block"``). A test checks
@@ -627,6 +632,15 @@ class Purchase:
 # sets the fields directly; for any other argument it hands over to attrs' own ``__init__``,
 # which checks, converts and reports exactly as before. Both give the same value for the same
 # arguments, and the same error: a test checks it over generated arguments, good and bad.
+#
+# Setting a field of a frozen attrs instance takes a call of the field's slot setter (what attrs'
+# own ``__init__`` does through ``object.__setattr__``). For the classes with many fields the
+# fast ``__init__`` instead switches the new instance, for the length of the assignments, to an
+# *open* subclass of its class that adds nothing but Python's ordinary attribute assignment, sets
+# every field by plain assignment (the same slots, one instruction each) and switches it back.
+# Only an instance of the class itself is switched (a user's subclass takes the checked
+# ``__init__``), and only once every argument has passed its test, so nothing can raise while
+# it is open; no open instance is ever handed out.
 
 _date = dt.date
 _NOTHING: Any = attrs.NOTHING
@@ -634,6 +648,25 @@ _NOTHING: Any = attrs.NOTHING
 _NO_TEXT = ""
 #: Each class's own attrs ``__init__``, which its fast one hands over to (and tests compare with).
 CHECKED_INITS: dict[type, Callable[..., None]] = {}
+
+
+#: Sets an object's class, for an instance whose own class forbids assignment.
+_SET_CLASS = object.__dict__["__class__"].__set__
+
+
+def _open(cls: type) -> type:
+    """The open subclass of ``cls`` its fast ``__init__`` sets the fields through (see above)."""
+    return type(
+        f"_Open{cls.__name__}",
+        (cls,),
+        {
+            "__slots__": (),
+            "__setattr__": object.__setattr__,
+            "__delattr__": object.__delattr__,
+            "__module__": cls.__module__,
+            "__doc__": f"`{cls.__name__}` while its constructor sets its fields; never handed out.",
+        },
+    )
 
 
 def _setters(cls: type) -> list[Callable[[object, object], None]]:
@@ -647,7 +680,6 @@ def _setters(cls: type) -> list[Callable[[object, object], None]]:
 
 def _install_vendor_init() -> None:
     checked = CHECKED_INITS[Vendor] = Vendor.__init__
-    s_id, s_name, s_country, s_parent, s_designations, s_attributes, s_hash = _setters(Vendor)
     valid_ids, valid_sets, codes, none, empty = (
         _VALID_IDS,
         _VALID_SETS,
@@ -656,9 +688,12 @@ def _install_vendor_init() -> None:
         _EMPTY,
     )
     post_init = Vendor.__attrs_post_init__
+    # Typed Any: a check of ``type(self)`` against them must not make ``self`` frozen.
+    vendor: Any = Vendor
+    opened, set_class = _open(Vendor), _SET_CLASS
 
     def __init__(  # noqa: N807 - the constructor's own signature
-        self: Vendor,
+        self: Any,
         *,
         id: str,  # noqa: A002 - the field's name
         name: str = "",
@@ -668,12 +703,13 @@ def _install_vendor_init() -> None:
         attributes: Mapping[str, AttributeValue] = _NOTHING,
     ) -> None:
         if (
-            type(id) is str
+            type(self) is vendor
+            and type(id) is str
             and id in valid_ids
             and type(name) is str
             and name.isascii()
             and (country is None or (type(country) is str and country in codes))
-            and (parent is None or type(parent) is Vendor)
+            and (parent is None or type(parent) is vendor)
             and (
                 designations is _NOTHING
                 or designations is none
@@ -681,15 +717,17 @@ def _install_vendor_init() -> None:
             )
             and (attributes is _NOTHING or (type(attributes) is dict and not attributes))
         ):
-            s_id(self, id)
-            s_name(self, name)
-            s_country(self, country)
-            s_parent(self, parent)
-            s_designations(self, none if designations is _NOTHING else designations)
-            s_attributes(self, empty)
+            set_class(self, opened)
+            self.id = id
+            self.name = name
+            self.country = country
+            self.parent = parent
+            self.designations = none if designations is _NOTHING else designations
+            self.attributes = empty
+            self._attrs_cached_hash = None
+            self.__class__ = vendor
             if parent is not None and (parent.parent is not None or parent.id == id):
                 post_init(self)  # a longer ownership chain: cycles and depth
-            s_hash(self, None)
             return
         checked(
             self,
@@ -707,11 +745,12 @@ def _install_vendor_init() -> None:
 
 def _install_buyer_init() -> None:
     checked = CHECKED_INITS[Buyer] = Buyer.__init__
-    s_id, s_public, s_sector, s_name, s_country, s_designations, s_hash = _setters(Buyer)
     valid_ids, valid_sets, codes, none = _VALID_IDS, _VALID_SETS, BUYER_COUNTRY_CODES, _NONE
+    buyer: Any = Buyer  # see `vendor` in _install_vendor_init
+    opened, set_class = _open(Buyer), _SET_CLASS
 
     def __init__(  # noqa: N807 - the constructor's own signature
-        self: Buyer,
+        self: Any,
         *,
         id: str,  # noqa: A002 - the field's name
         public: bool,
@@ -721,7 +760,8 @@ def _install_buyer_init() -> None:
         designations: Iterable[str] | None = _NOTHING,
     ) -> None:
         if (
-            type(id) is str
+            type(self) is buyer
+            and type(id) is str
             and id in valid_ids
             and (public is True or public is False)
             and type(sector) is Sector
@@ -735,13 +775,15 @@ def _install_buyer_init() -> None:
                 or (type(designations) is frozenset and designations in valid_sets)
             )
         ):
-            s_id(self, id)
-            s_public(self, public)
-            s_sector(self, sector)
-            s_name(self, name)
-            s_country(self, country)
-            s_designations(self, none if designations is _NOTHING else designations)
-            s_hash(self, None)
+            set_class(self, opened)
+            self.id = id
+            self.public = public
+            self.sector = sector
+            self.name = name
+            self.country = country
+            self.designations = none if designations is _NOTHING else designations
+            self._attrs_cached_hash = None
+            self.__class__ = buyer
             return
         checked(
             self,
@@ -775,24 +817,12 @@ def _install_money_init() -> None:
 
 def _install_purchase_init() -> None:
     checked = CHECKED_INITS[Purchase] = Purchase.__init__
-    (
-        s_buyer,
-        s_vendor,
-        s_category,
-        s_date,
-        s_value,
-        s_purpose,
-        s_components,
-        s_facts,
-        s_id,
-        s_description,
-        s_supplier,
-        s_acquired,
-    ) = _setters(Purchase)
     valid_ids, categories, empty = _VALID_IDS, _CATEGORIES, _EMPTY
+    purchase: Any = Purchase  # see `vendor` in _install_vendor_init
+    opened, set_class = _open(Purchase), _SET_CLASS
 
     def __init__(  # noqa: N807 - the constructor's own signature
-        self: Purchase,
+        self: Any,
         *,
         buyer: Buyer,
         vendor: Vendor | None = None,
@@ -811,7 +841,8 @@ def _install_purchase_init() -> None:
         if type(node) is str:
             node = categories.get(node)
         if (
-            type(buyer) is Buyer
+            type(self) is purchase
+            and type(buyer) is Buyer
             and (vendor is None or type(vendor) is Vendor)
             and (category is None or type(node) is Category)
             and (date is None or type(date) is _date)
@@ -828,18 +859,20 @@ def _install_purchase_init() -> None:
                 or (type(acquired) is _date and (date is None or not acquired > date))
             )
         ):
-            s_buyer(self, buyer)
-            s_vendor(self, vendor)
-            s_category(self, node)
-            s_date(self, date)
-            s_value(self, value)
-            s_purpose(self, purpose)
-            s_components(self, None)
-            s_facts(self, empty)
-            s_id(self, id)
-            s_description(self, description)
-            s_supplier(self, supplier)
-            s_acquired(self, acquired)
+            set_class(self, opened)
+            self.buyer = buyer
+            self.vendor = vendor
+            self.category = node
+            self.date = date
+            self.value = value
+            self.purpose = purpose
+            self.components = None
+            self.facts = empty
+            self.id = id
+            self.description = description
+            self.supplier = supplier
+            self.acquired = acquired
+            self.__class__ = purchase
             return
         checked(
             self,

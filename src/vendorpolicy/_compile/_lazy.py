@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from collections import deque
+from collections.abc import Callable, Iterable
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -383,8 +386,7 @@ class LazyDecision(Decision):
                 _SET_DECISION(view, self)
                 return (view,)
             views = tuple(map(_NEW, classes))
-            for view in views:
-                _SET_DECISION(view, self)
+            _CONSUME(map(_SET_DECISION, views, repeat(self)))  # each view's decision, in C
             return views
         if classes is None and core.matched:
             return self._views(core.matched)
@@ -510,3 +512,5 @@ for _name in _RESULT_FIELDS:
         setattr(LazyRuleResult, _name, _view_field(_name))
 
 _SET_DECISION = LazyRuleResult.__dict__["_decision"].__set__
+#: Runs an iterator to its end, keeping nothing.
+_CONSUME: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend

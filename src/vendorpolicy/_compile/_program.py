@@ -70,8 +70,8 @@ Truth = bool | None
 
 #: Entries a cache keeps before it starts afresh (per facet, per group, and for outcomes).
 CACHE_LIMIT = 1 << 16
-#: Objects the identity memo of a facet keeps alive at most (fresh objects per purchase would
-#: otherwise be kept by the thousand).
+#: Objects the identity memo of a facet keeps alive at most (it keeps only objects that may
+#: come again as themselves, see ``Program._flat_miss``).
 IDENTITY_LIMIT = 1 << 12
 
 
@@ -434,6 +434,8 @@ class Program:
         self.slot_count = 0
         self.outcomes: dict[Hashable, Core] = {}
         self.identities: dict[int, dict[int, tuple[Any, tuple[int, ...]]]] = {}
+        #: Per facet keyed by a vendor value, its class records by flat key (see ``_flat_miss``).
+        self.flat: dict[int, dict[Any, tuple[tuple[int, ...], Any]]] = {}
         self._registries: dict[int, tuple[Any, ResolutionCache]] = {}
         #: The cache ``_resolution_cache`` gave last (``decide`` tries it first).
         self._last_cache: ResolutionCache | None = None
@@ -656,17 +658,27 @@ class Program:
                 # ``_flat_miss``), not by its value's hash and equality, which run in Python.
                 env[f"I{i}"] = self.identities[i] = {}
                 env[f"F{i}"] = self._flat_miss(i)
-                env["LIMIT"] = IDENTITY_LIMIT
+                env[f"FL{i}"] = self.flat[i]
+                env.update(VENDOR=Vendor, NO_ATTRIBUTES=NO_ATTRIBUTES)
+                # ``F{i}`` decides which objects the memo keeps (see ``_flat_miss``); a vendor
+                # without owners or attributes that it did not keep, found by its flat key here
+                # (the key ``vendor_key`` gives it).
                 lines += [
                     f"o = {facet.expr}",
                     f"e = I{i}.get(id(o))",
                     "if e is not None and e[0] is o:",
                     f"    r{i} = e[1]",
+                    "elif (",
+                    "    type(o) is VENDOR",
+                    "    and o.parent is None",
+                    "    and o.attributes is NO_ATTRIBUTES",
+                    f"    and (e := FL{i}.get((o.id, o.name, o.country, o.designations)))",
+                    "    is not None",
+                    "    and e[1] is not o",
+                    "):",
+                    f"    r{i} = e[0]",
                     "else:",
                     f"    r{i} = F{i}(o, p, when, vendor, components, buyer)",
-                    f"    if len(I{i}) >= LIMIT:",
-                    f"        I{i}.clear()",
-                    f"    I{i}[id(o)] = (o, r{i})",
                 ]
             else:
                 lines += [
@@ -795,11 +807,21 @@ class Program:
         return self.hooks.evaluate(self.rule_set, purchase)
 
     def _flat_miss(self, i: int) -> Callable[..., tuple[int, ...]]:
-        """For a facet keyed by a vendor value: the class record of a vendor object not seen
-        before, by its flat key (see ``vendor_key``) when it has one, else by its value."""
+        """For a facet keyed by a vendor value: the class record of a vendor object the identity
+        memo does not hold, by its flat key (see ``vendor_key``) when it has one, else by its
+        value; and whether the memo is to hold it.
+
+        The memo keeps an object that may come again as the same object: the first one seen
+        with its flat key (a vendor built once and reused, or a registry's), and one without a
+        flat key. Another object with a flat key already seen (a vendor built anew for each
+        purchase) is found by that key and not kept: kept by the thousand, such objects would
+        outlive their purchases for nothing, and make the garbage collector's work grow."""
         table = self.tables[i]
+        memo = self.identities[i]
         miss = self._facet_miss(i)
-        flat: dict[Any, tuple[int, ...]] = {}
+        #: flat key -> (class record, the first object seen with the key)
+        flat: dict[Any, tuple[tuple[int, ...], Any]] = {}
+        self.flat[i] = flat
         no_attributes = NO_ATTRIBUTES
 
         def lookup(  # noqa: PLR0917 - called by the generated evaluator, positionally
@@ -819,14 +841,22 @@ class Program:
             if key is not o:
                 found = flat.get(key)
                 if found is not None:
-                    return found
-            record = table.get(o)
-            if record is None:
-                record = miss(p, when, vendor, components, buyer)
+                    record = found[0]
+                    if found[1] is not o:
+                        return record  # an equal object: not kept
+                    if len(memo) >= IDENTITY_LIMIT:
+                        memo.clear()
+                    memo[id(o)] = (o, record)
+                    return record
+            stored = table.get(o)
+            record = miss(p, when, vendor, components, buyer) if stored is None else stored
             if key is not o:
                 if len(flat) >= CACHE_LIMIT:
                     flat.clear()
-                flat[key] = record
+                flat[key] = (record, o)
+            if len(memo) >= IDENTITY_LIMIT:
+                memo.clear()
+            memo[id(o)] = (o, record)
             return record
 
         return lookup
