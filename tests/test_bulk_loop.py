@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,7 @@ from vendorpolicy import (
     screen_ledger,
     write_results,
 )
-from vendorpolicy._bulk import BulkRows, BulkRun, RowScreener
+from vendorpolicy._bulk import _SPECIAL, _YOUNG, BulkRows, BulkRun, RowScreener, _special
 from vendorpolicy.testing import purchases, registries, rule_sets
 
 _SETTINGS = settings(
@@ -183,3 +185,98 @@ class TestCsvLoop:
         # none is left to the quick path outside it.
         assert 1 <= len(calls) <= 1 + 4
         assert asked == []
+
+
+class TestCsvLoopWriting:
+    @given(st.text(alphabet=st.sampled_from('ab1-=+@\t\r\n,"; x'), max_size=8))
+    def test_special_is_the_expression(self, text: str) -> None:
+        """The inlined test for an id that must be quoted or defused finds what the regular
+        expression finds."""
+        assert _special(text) == (_SPECIAL.search(text) is not None)
+
+    def test_ids_quoted_and_defused_as_row_by_row(self, tmp_path: Path) -> None:
+        """Ids that a CSV cell must quote or defuse are written by the loop as the ordinary
+        way writes them."""
+        rule_set = RuleSet(
+            id="ids",
+            version="1",
+            rules=[Rule(id="big", when=purchase.value.at_least(5000, "JPY"), effect=Effect.DENY)],
+        )
+        ids = ["p1", "=1+1", "+x", "-3", "@x", "a,b", 'say "x"', "two\nlines", "plain-id"]
+        lines = ["id,buyer_id,buyer_public,buyer_sector,value,currency,date"]
+        lines += [
+            f"{csv_line([pid])},mic,true,central-government,{1000 * (1 + i % 9)},JPY,2019-06-01"
+            for i, pid in enumerate(ids * 3)
+        ]
+        plain, bulk = _both(rule_set, "\n".join(lines) + "\n", (), tmp_path)
+        assert bulk == plain
+        assert '"=1+1"' not in bulk[0]  # defused, not merely quoted: the ordinary cell
+        assert "'=1+1" in bulk[0] or '"\'=1+1"' in bulk[0]
+
+
+class TestCollector:
+    def _run(self, tmp_path: Path) -> BulkRun:
+        rule_set = RuleSet(
+            id="gc",
+            version="1",
+            rules=[Rule(id="big", when=purchase.value.at_least(5000, "JPY"), effect=Effect.DENY)],
+        )
+        lines = ["id,buyer_id,buyer_public,buyer_sector,value,currency,date"]
+        lines += [
+            f"p{i},mic,true,central-government,{1000 * (1 + i % 9)},JPY,2019-06-{1 + i % 28:02d}"
+            for i in range(200)
+        ]
+        path = tmp_path / "ledger.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        run = screen(rule_set, BulkRows(path, mapping=ColumnMapping()))
+        assert isinstance(run, BulkRun)
+        return run
+
+    @pytest.mark.parametrize("threshold", [(700, 10, 10), (0, 10, 10), (250_000, 5, 5)])
+    def test_thresholds_raised_while_writing_and_restored(
+        self, threshold: tuple[int, int, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """While the rows are written the collector's first threshold is at least `_YOUNG`
+        (left at 0, automatic collection off, when it was), and afterwards it is what it was,
+        also when the write fails."""
+        run = self._run(tmp_path)
+        seen = []
+        real = RowScreener.row
+
+        def row(self: RowScreener, line: int, cells: Any) -> Any:
+            seen.append(gc.get_threshold())
+            return real(self, line, cells)
+
+        monkeypatch.setattr(RowScreener, "row", row)
+        before = gc.get_threshold()
+        try:
+            gc.set_threshold(*threshold)
+            run.write(io.StringIO(), format="csv", keep=())
+            assert gc.get_threshold() == threshold
+            expected = threshold[0] if threshold[0] == 0 else max(threshold[0], _YOUNG)
+            assert seen
+            assert {s[0] for s in seen} == {expected}
+
+            def broken(self: RowScreener, line: int, cells: Any) -> Any:
+                raise RuntimeError("stop")
+
+            monkeypatch.setattr(RowScreener, "row", broken)
+            with pytest.raises(RuntimeError):
+                self._run(tmp_path).write(io.StringIO(), format="csv", keep=())
+            assert gc.get_threshold() == threshold
+        finally:
+            gc.set_threshold(*before)
+
+    def test_the_run_is_freed_without_a_collection(self, tmp_path: Path) -> None:
+        """Once written and dropped, what the run learnt is freed by reference counting: the
+        loop's globals, which refer back to it, are cleared."""
+        run = self._run(tmp_path)
+        gc.collect()
+        gc.disable()
+        try:
+            run.write(io.StringIO(), format="csv", keep=())
+            screener = weakref.ref(run.screener)
+            del run
+            assert screener() is None
+        finally:
+            gc.enable()

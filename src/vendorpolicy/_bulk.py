@@ -22,7 +22,9 @@ quick path's steps and the writing of a line, with the compiled form's per-row f
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import io
 import json
 import operator
@@ -219,6 +221,12 @@ def _cell_text(value: Any) -> str:
     return found
 
 
+def _joined(cells: Callable[[Sequence[str]], tuple[str, ...]]) -> Callable[[Sequence[str]], str]:
+    """The row's ``cells`` joined by NUL (see `RowScreener.content_of`)."""
+    join = "\x00".join
+    return lambda row: join(cells(row))
+
+
 class RowScreener:
     """Decides rows of text cells laid out as ``roles`` says (``_check_header``), the fast way
     where it can; see the module docstring."""
@@ -276,7 +284,7 @@ class RowScreener:
         self.points = self.cache.points if self.cache is not None else ()
         #: The registry's points, ``None`` without a registry (no intervals).
         self.cut: Sequence[dt.date] | None = self.cache.points if self.cache is not None else None
-        self.contents: dict[tuple[str, ...], _Entry] = {}
+        self.contents: dict[str, _Entry] = {}
         self.amounts: dict[str, Any] = {}
         self.dates: dict[str, Any] = {}
         #: Per date cell that validated: (date, decision date, registry interval).
@@ -331,12 +339,22 @@ class RowScreener:
                 content.append(j)
         self.content_at = content
         self.width = len(self.roles)
-        #: The content cells of a row, as a tuple.
-        self.content_of: Callable[[list[str]], tuple[str, ...]] = (
-            operator.itemgetter(*content)
-            if len(content) > 1
-            else (lambda cells: tuple([cells[j] for j in content]))
+        #: The content cells of a row (a tuple when there are several), and the row's content
+        #: as one text: those cells joined by NUL, which no cell of a row the fast path takes
+        #: holds (one with a NUL is decided the ordinary way before its content is asked
+        #: for), so that two rows have the same text exactly when they have the same cells.
+        #: One text is hashed and compared in one step where a tuple of cells takes one per
+        #: cell, and a row's cells are new texts each time, hashed anew.
+        self.content_cells: Callable[[Sequence[str]], Any] = (
+            operator.itemgetter(*content) if content else (lambda cells: ())
         )
+        self.content_of: Callable[[Sequence[str]], str]
+        if len(content) > 1:
+            self.content_of = _joined(self.content_cells)
+        elif content:
+            self.content_of = operator.itemgetter(content[0])  # the one cell itself
+        else:
+            self.content_of = lambda cells: ""
         if any(k.startswith("idpart:") for keys in self.roles for k in keys):
             self.enabled = False
 
@@ -1016,7 +1034,41 @@ class BulkRun(Iterator[ScreenedRow | RowError]):
             self.close()
 
 
+#: The garbage collector's first threshold while a bulk run writes (see `_fewer_collections`).
+_YOUNG = 100_000
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """The cyclic garbage collector run less often while rows are written. What the bulk path
+    learns (contents, lanes, shapes, texts) stays for the rest of the run; at the default
+    threshold those objects set off a young collection every 700 of them and, as they pile
+    up, full collections over everything the process holds (the registry, the compiled form,
+    the modules) — a tenth of a ``check`` run's time. A row decided creates no cyclic garbage
+    (the quick path allocates none that outlives it, the ordinary path none that refers to
+    itself), so the collector still runs, every ``_YOUNG`` objects instead. The thresholds
+    are restored afterwards."""
+    before = gc.get_threshold()
+    if before[0] > 0:  # 0: automatic collection is off, and stays so
+        gc.set_threshold(max(before[0], _YOUNG), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def _write(
+    screener: RowScreener,
+    records: Iterator[tuple[int, list[str] | None]],
+    out: TextIO,
+    fmt: str,
+    keep: tuple[str, ...],
+) -> ScreeningSummary:
+    with _fewer_collections():
+        return _write_rows(screener, records, out, fmt, keep)
+
+
+def _write_rows(
     screener: RowScreener,
     records: Iterator[tuple[int, list[str] | None]],
     out: TextIO,
@@ -1026,9 +1078,13 @@ def _write(
     writer = _BulkWriter(screener, out, fmt, keep)
     if writer.csv_out and screener.enabled:
         # The CSV loop takes the rows while the fast path is on (see `_CsvLoop`).
-        rows, credit_memos = _CsvLoop(screener, keep).loop(
-            records, writer.write, writer.slow, writer.first, writer.dates, _SPECIAL.search
-        )
+        csv_loop = _CsvLoop(screener, keep)
+        try:
+            rows, credit_memos = csv_loop.loop(
+                records, writer.write, writer.slow, writer.first, writer.dates
+            )
+        finally:
+            csv_loop.close()
         writer.rows += rows
         writer.credit_memos += credit_memos
     quick = screener.quick()
@@ -1125,7 +1181,7 @@ class _BulkWriter:
 
 
 class _CsvLoop:
-    """``loop(records, write, slow, first, dates, special)``: :meth:`RowScreener.quick` and
+    """``loop(records, write, slow, first, dates)``: :meth:`RowScreener.quick` and
     the writing of a CSV result line from its shape, in one loop specialised to the
     screener's layout, with the program's dynamic facets inlined. A row it does not take goes
     to ``slow`` (`_BulkWriter.slow`); when ``slow`` says the fast path is off, the loop stops
@@ -1163,6 +1219,8 @@ class _CsvLoop:
             surrogate=_SURROGATE.search,
             contents_get=screener.contents.get,
             content_of=screener.content_of,
+            content_cells=screener.content_cells,
+            nul_join="\x00".join,
             decimal=Decimal,
             amounts=screener.amounts,
             parse_amount=screener._amount,
@@ -1173,6 +1231,7 @@ class _CsvLoop:
             new_lane=screener._lane,
             texts_get=self.texts.get,
             text_of=self.text_of,
+            LEAD=_LEAD,
             QUOTE=_csv_quote,
             CELL=_csv_cell,
             KEPT=self.kept_cells,
@@ -1193,7 +1252,10 @@ class _CsvLoop:
         test(f"cells is None or len(cells) != WIDTH{blank}")
         lines += ["joined = join(cells)"]
         test('"\\x00" in joined or (not joined.isascii() and surrogate(joined))')
-        lines += ["entry = contents_get(content_of(cells))"]
+        if len(screener.content_at) > 1:  # `content_of`, inlined
+            lines += ["entry = contents_get(nul_join(content_cells(cells)))"]
+        else:
+            lines += ["entry = contents_get(content_of(cells))"]
         test("entry is None")
         lines += ["p = entry.shim"]
         test("p is None")
@@ -1267,19 +1329,33 @@ class _CsvLoop:
             "rows += 1",
             "if credit:",
             "    credit_memos += 1",
-            "cell = QUOTE(CELL(pid)) if special(pid) else pid",
+            # `_SPECIAL.search(pid)` as `_special` has it, inlined (a regular expression with
+            # two branches tries both at every character: a third of a line's time).
+            "if (pid[:1] in LEAD or ',' in pid or '\"' in pid or '\\n' in pid or '\\r' in pid):",
+            "    cell = QUOTE(CELL(pid))",
+            "else:",
+            "    cell = pid",
         ]
         if self.keep:
             lines += ['write(f"{line},{cell}{text}{iso}{KEPT(cells, credit)}\\n")']
         else:
             lines += ["write(f\"{line},{cell}{text}{iso}{',true' if credit else ',false'}\\n\")"]
         return (
-            "def loop(records, write, slow, first, isos, special):\n"
+            "def loop(records, write, slow, first, isos):\n"
             "    rows = credit_memos = 0\n"
             "    for line, cells in records:\n"
             + "".join(f"        {x}\n" for x in "\n".join(lines).split("\n"))
             + "    return rows, credit_memos\n"
         )
+
+    def close(self) -> None:
+        """Let go of what the loop learnt. Its function's globals refer to this object (and
+        through it to the screener and everything it learnt): cleared, the run's tables are
+        freed as soon as the run is, by reference counting, not left to a full collection
+        (at the latest the one at the process's exit)."""
+        self.loop.__globals__.clear()
+        self.by_cell.clear()
+        self.texts.clear()
 
     def kept_cells(self, cells: list[str], credit: bool) -> str:
         """The last cells of a row's line: the credit memo flag and the kept columns."""
@@ -1335,6 +1411,14 @@ class _CsvLoop:
 
 
 _SPECIAL = re.compile(r'[,"\n\r]|^[=+\-@\t\r]')
+#: The characters `_SPECIAL` looks for at the start of a text.
+_LEAD = frozenset("=+-@\t\r")
+
+
+def _special(text: str) -> bool:
+    """Whether ``_SPECIAL`` finds something in ``text``, by the string's own searches (the
+    test `_CsvLoop` inlines)."""
+    return text[:1] in _LEAD or "," in text or '"' in text or "\n" in text or "\r" in text
 
 
 def _day(
