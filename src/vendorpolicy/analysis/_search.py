@@ -607,10 +607,13 @@ class Decider:
         return finals, pending
 
 
-def _options(r: _Rule, m: MaskOf, pending: set[int]) -> set[tuple[int, int, int]]:
+def _options(
+    r: _Rule, m: MaskOf, pending: set[int], *, applies: Mask | None = None
+) -> set[tuple[int, int, int]]:
     """A rule's possible ``(applies, least, most severe effect)`` on the region: applies as
-    0 (no), 1 (yes), 2 (unknown); -1 effects when it does not apply."""
-    a = r.applies(m)
+    0 (no), 1 (yes), 2 (unknown); -1 effects when it does not apply. ``applies``, if given,
+    is taken as the mask of the rule's applying instead of its own."""
+    a = r.applies(m) if applies is None else applies
     out: set[tuple[int, int, int]] = set()
     loose = a not in SINGLE
     if a & F:
