@@ -105,7 +105,7 @@ class TestAgainstBruteForce:
                 found = _lint._decision_changes(a, rule_set, without, r)
                 assert found is _changes(rule_set, r.rule), r.rule.id
 
-    @settings(max_examples=30)
+    @settings(max_examples=20)
     @given(_with_variant())
     def test_pair_absorption_holds(self, rule_set: RuleSet) -> None:
         """Where one rule is said to absorb another, removing the other changes no point's

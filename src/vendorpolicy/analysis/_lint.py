@@ -801,7 +801,7 @@ def _and_t(x: int, y: int) -> int:
 
 #: Regions the search for a difference visits before the cuts are tried: a rule that is not
 #: shadowed most often shows it within a few regions.
-_GREEDY = 200
+_GREEDY = 40
 
 
 class _BudgetSpentError(Exception):
