@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from unittest import mock
 
 import attrs
 from hypothesis import assume, given, settings
@@ -37,7 +38,7 @@ from vendorpolicy._predicates import (
 )
 from vendorpolicy._trace import trace_purchase
 from vendorpolicy._vocabcheck import check
-from vendorpolicy.analysis import diff, escalations, gaps, lint, reachable
+from vendorpolicy.analysis import _lint, diff, escalations, gaps, lint, reachable
 from vendorpolicy.analysis._space import Space, rule_predicates
 from vendorpolicy.testing import (
     FACT_POOL,
@@ -238,6 +239,17 @@ class TestAgainstBruteForce:
     def test_lint_shadowed(self, rule_set: RuleSet) -> None:
         """A rule lint calls shadowed changes no point's effect, nor whether stating what is
         missing could make it less severe, when removed."""
+        self._shadowed_hold(rule_set)
+
+    @settings(max_examples=15)
+    @given(_SETS)
+    def test_lint_shadowed_by_the_cuts(self, rule_set: RuleSet) -> None:
+        """The same with lint's first search for a difference turned off, so that its cuts
+        (a rule absorbed by the others, in both readings) decide."""
+        with mock.patch.object(_lint, "_GREEDY", 0):
+            self._shadowed_hold(rule_set)
+
+    def _shadowed_hold(self, rule_set: RuleSet) -> None:
         space = _small(rule_set)
         for finding in lint(rule_set):
             if finding.code != "shadowed":

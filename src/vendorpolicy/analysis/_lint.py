@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -46,18 +46,37 @@ from attrs import frozen
 
 from vendorpolicy._decision import Basis, RuleStatus
 from vendorpolicy._engine import interpret
-from vendorpolicy._predicates import AllComponents, Always, AnyComponent, Predicate
+from vendorpolicy._predicates import AllComponents, AllOf, Always, AnyComponent, Not, Predicate
 from vendorpolicy._rules import Combining, Rule, RuleSet
 from vendorpolicy._trace import trace_purchase
 from vendorpolicy.analysis._questions import (
+    _EFFECTS,
     Witness,
     _Analysis,
     _analysis,
+    _check,
+    _check_key,
     _differences,
+    _linked,
     _scoped,
+    _unshared,
 )
-from vendorpolicy.analysis._search import SINGLE, Decider, F, MaskOf, N, T, _Rule
-from vendorpolicy.analysis._space import assume_custom
+from vendorpolicy.analysis._search import (
+    AND,
+    SINGLE,
+    Carried,
+    CarriedVerdict,
+    Decider,
+    F,
+    MaskOf,
+    N,
+    T,
+    _inert,
+    _options,
+    _Rule,
+    joint_keyed_from,
+)
+from vendorpolicy.analysis._space import assume_custom, window
 
 if TYPE_CHECKING:
     from vendorpolicy._registry import Registry
@@ -494,9 +513,9 @@ def _shadowed(a: _Analysis, rule_set: RuleSet, live: list[_Rule]) -> list[Findin
     findings: list[Finding] = []
     for r in live:
         without = attrs.evolve(rule_set, rules=[x for x in rule_set.rules if x.id != r.rule.id])
-        if not _differences(
-            rule_set, without, first=True, escalation=True, scope=a.scope
-        ) and not _obligations_differ(a, rule_set, without, r):
+        if not _decision_changes(a, rule_set, without, r) and not _obligations_differ(
+            a, rule_set, without, r
+        ):
             findings.append(
                 Finding(
                     code="shadowed",
@@ -778,3 +797,291 @@ def _and_t(x: int, y: int) -> int:
     from vendorpolicy.analysis._search import AND  # noqa: PLC0415
 
     return AND[x][y]
+
+
+#: Regions the search for a difference visits before the cuts are tried: a rule that is not
+#: shadowed most often shows it within a few regions.
+_GREEDY = 40
+
+
+class _BudgetSpentError(Exception):
+    """Raised to end a search that has visited its share of regions."""
+
+
+def _decision_changes(a: _Analysis, rule_set: RuleSet, without: RuleSet, r: _Rule) -> bool:
+    """Whether removing ``r`` (a rule of the top layer) changes some decision's effect, or
+    whether it is escalated, exactly over the space; the purchase found is decided again by
+    the interpreter.
+
+    A difference is looked for first, for :data:`_GREEDY` regions. Then two cuts (see
+    :func:`_absorbs`): one other rule that absorbs ``r`` wherever the conditions they do
+    not share allow (:func:`_pair_absorbs`), which settles a copy of a rule with other
+    dates in a few regions; else a search of the regions where ``r`` might apply that drops
+    each one on which the other rules of its layer surely absorb it. Only a region on which
+    they do not, their applying settled as far as it matters, is searched for a difference
+    by the joint search of the two sets (as ``equivalent`` does); the first difference found
+    ends the search."""
+    if _check_key(without) != _check_key(rule_set):
+        # Without the rule the set accepts other purchases: both spaces are searched.
+        return bool(_differences(rule_set, without, first=True, escalation=True, scope=a.scope))
+    top = a.deciders[0].layers[0]
+    first = top.layer.combining is Combining.FIRST_MATCH
+    at = next(i for i, x in enumerate(top.rules) if x is r)
+    # Under first-match only the rules before r can keep it from deciding.
+    pool = top.rules[:at] if first else top.rules[:at] + top.rules[at + 1 :]
+    others = sorted(pool, key=lambda x: -len(x.atoms & r.atoms))
+    default = top.layer.default.severity
+    da, db = a.deciders[0], Decider(a.compiled, rule_set, skip=r.rule.id)
+    full = list(a.search.full)
+    found: list[tuple[list[int], tuple[int, int]]] = []
+    try:
+        hit = _difference_in(a, da, db, full, budget=_GREEDY)
+    except _BudgetSpentError:
+        pass
+    else:
+        return hit is not None and _confirmed(a, rule_set, without, hit)
+    if any(_pair_absorbs(a, r, s, default, first=first) for s in _pairable(r, others)):
+        return False
+
+    def judge(region: list[int], m: MaskOf) -> set[int] | bool:
+        loose: set[int] = set()
+        mine = _options(r, m, loose)
+        if _inert(mine):
+            return True  # r applies nowhere here
+        settle = _absorbs_read(_each(others, m), mine, default, first=first)
+        if settle is True:
+            return True
+        if loose:
+            return loose  # settle r first: the fewer options it has, the less to absorb
+        if settle:
+            return settle  # the other rules that might yet absorb r, settled in turn
+        hit = _difference_in(a, da, db, region)
+        if hit is not None:
+            found.append(hit)
+            return False
+        return True
+
+    a.search.run(judge)
+    return bool(found) and _confirmed(a, rule_set, without, found[0])
+
+
+def _confirmed(
+    a: _Analysis, rule_set: RuleSet, without: RuleSet, hit: tuple[list[int], tuple[int, int]]
+) -> bool:
+    """True, once the interpreter decides the region's witness as the search did."""
+    leaf, (x, y) = hit
+    witness, _ = a.witness(leaf)
+    _check(a.decide(rule_set, witness), _EFFECTS[x // 2], "shadowed (with the rule)")
+    _check(a.decide(without, witness), _EFFECTS[y // 2], "shadowed (without the rule)")
+    return True
+
+
+_Options = set[tuple[int, ...]]
+
+
+def _each(rules: Sequence[_Rule], m: MaskOf) -> Iterator[tuple[_Options, set[int]]]:
+    """Each rule's options on the region, with its atoms not settled there, one at a time."""
+    for s in rules:
+        pending: set[int] = set()
+        options = _options(s, m, pending)
+        yield options, pending
+
+
+def _absorbs_read(
+    others: Iterable[tuple[_Options, set[int]]],
+    mine: _Options,
+    default: int,
+    *,
+    first: bool,
+) -> set[int] | bool:
+    """`_absorbs`, in each reading the options carry: the interpreter's alone (three
+    numbers), or with a settled reading beside it (six: see `_options`). Where a vocabulary
+    settles a condition the decision is the interpreter's reading and whether it is
+    escalated also reads the settled one, so the rule is absorbed when it is in both: each
+    reading then folds to the same on every point of the region with the rule or without
+    it. Each reading is judged over all of its own options (a superset of the pairs that
+    occur), so a cut it shows holds. Not absorbed in some reading and no way it might be:
+    empty; else the atoms the first reading not yet absorbed waits on."""
+    if not mine or len(next(iter(mine))) == 3:
+        return _absorbs(others, mine, default, first=first)
+    rules = list(others)
+    results = [
+        _absorbs(
+            [({o[i : i + 3] for o in options}, pending) for options, pending in rules],
+            {o[i : i + 3] for o in mine},
+            default,
+            first=first,
+        )
+        for i in (0, 3)
+    ]
+    if all(x is True for x in results):
+        return True
+    waiting = [x for x in results if x is not True]
+    if any(not x for x in waiting):
+        return set()
+    return next(x for x in waiting if isinstance(x, set))
+
+
+def _absorbs(
+    others: Iterable[tuple[_Options, set[int]]],
+    mine: _Options,
+    default: int,
+    *,
+    first: bool,
+) -> set[int] | bool:
+    """Whether the other rules, given by their options on the region (as `_options` gives
+    them: applying as 0, 1 or 2 for no, yes, unknown, and the least and most severe effect
+    it may give) and their atoms not settled there, surely absorb a rule whose options are
+    ``mine``: ``True`` when they do; else the atoms of the first of them that is not
+    settled and might yet (empty: none might).
+
+    Under most-severe, a layer folds its rules to the most severe effect certain, the most
+    severe possible and the least severe possible, each a maximum or minimum over the
+    rules: more rules only raise the first two and lower the third. A rule that surely
+    applies changes none of what decides when the others already make at least its least
+    severe effect certain and its most severe possible; one that might apply, when they
+    make its most severe possible and either some effect certain or one as mild as its
+    least severe (or the default is) possible. Bounds from the other rules' options on the
+    region (each rule's worst) hold on every point of it. Under first-match, a rule before
+    ``r`` that surely applies keeps it from deciding."""
+    applying = [o for o in mine if o[0]]
+    loose_rules: list[set[int]] = []
+    if first:
+        for options, pending in others:
+            if all(k == 1 for k, _, _ in options):
+                return True
+            if pending and any(k == 1 for k, _, _ in options):
+                loose_rules.append(pending)
+        return loose_rules[0] if loose_rules else set()
+    need_every = max(hi for _, _, hi in applying)
+    need_forced = max((lo for k, lo, _ in applying if k == 1), default=-1)
+    unknown_lo = min((lo for k, lo, _ in applying if k == 2), default=None)
+
+    def enough(forced: int, every: int, least: int) -> bool:
+        return (
+            every >= need_every
+            and forced >= need_forced
+            and (unknown_lo is None or forced >= 0 or min(default, least) <= unknown_lo)
+        )
+
+    worst = [-1, -1, 99]
+    best = [-1, -1, 99]
+    for options, pending in others:
+        # The rule's worst and best part in the three bounds, over its options here.
+        forced = [lo if k == 1 else -1 for k, lo, _ in options]
+        every = [hi if k else -1 for k, _, hi in options]
+        least = [lo if k else 99 for k, lo, _ in options]
+        low = (min(forced), min(every), max(least))
+        high = (max(forced), max(every), min(least))
+        worst = [max(worst[0], low[0]), max(worst[1], low[1]), min(worst[2], low[2])]
+        if enough(*worst):
+            return True
+        best = [max(best[0], high[0]), max(best[1], high[1]), min(best[2], high[2])]
+        if pending and high != low:
+            loose_rules.append(pending)
+    if not loose_rules or not enough(*best):
+        return set()  # no way the others absorb the rule all over the region
+    return loose_rules[0]
+
+
+def _conjuncts(rule: Rule) -> list[Predicate]:
+    """The conditions a rule's applying is the Kleene "and" of: its condition's operands (or
+    the condition), its window's, and its exception negated."""
+    out: list[Predicate] = []
+    w = window(rule)
+    for node in (rule.when, w):
+        if isinstance(node, AllOf):
+            out.extend(node.operands)
+        elif node is not None:
+            out.append(node)
+    if rule.unless is not None:
+        out.append(Not(operand=rule.unless))
+    return out
+
+
+def _pairable(r: _Rule, others: Sequence[_Rule]) -> list[_Rule]:
+    """The rules sharing a conjunct with ``r`` (see :func:`_conjuncts`), most shared first."""
+    mine = set(_conjuncts(r.rule))
+    shared = [(len(mine.intersection(_conjuncts(s.rule))), i) for i, s in enumerate(others)]
+    return [others[i] for n, i in sorted(shared, key=lambda x: (-x[0], x[1])) if n]
+
+
+def _pair_absorbs(a: _Analysis, r: _Rule, s: _Rule, default: int, *, first: bool) -> bool:
+    """Whether ``s`` alone absorbs ``r`` (see :func:`_absorbs`) on every point, shown with
+    the conditions they share taken as one free value: both apply as the other conditions
+    and that value (true or unknown; false, neither applies) make them, whatever the
+    shared conditions read. Every point of the space is among these cases, so when ``s``
+    absorbs ``r`` in each, it absorbs it everywhere; the search reads only the conditions
+    they do not share and their cases, a few dimensions, however many the shared ones
+    read (vendors, components)."""
+    compiled = a.compiled
+    if r.settled is not None or s.settled is not None:
+        return False  # a condition a vocabulary settles: left to the region search
+    mine, theirs = _conjuncts(r.rule), _conjuncts(s.rule)
+    shared = set(mine) & set(theirs)
+    rest_r = [compiled.compile(p) for p in mine if p not in shared]
+    rest_s = [compiled.compile(p) for p in theirs if p not in shared]
+    atoms = (
+        frozenset()
+        .union(*(x for _, x in rest_r), *(x for _, x in rest_s), *(x for _, x in r.cases))
+        .union(*(x for _, x in s.cases))
+    )
+    for c in (T, N):
+        stop: list[bool] = []
+
+        def judge(region: list[int], m: MaskOf, c: int = c, stop: list[bool] = stop) -> Any:
+            va, vb = c, c
+            for fn, _ in rest_r:
+                va = AND[va][fn(m)]
+            for fn, _ in rest_s:
+                vb = AND[vb][fn(m)]
+            pr: set[int] = set()
+            ps: set[int] = set()
+            mine_o = _options(r, m, pr, applies=va)
+            if _inert(mine_o):
+                return True
+            settle = _absorbs_read(
+                [(_options(s, m, ps, applies=vb), ps & atoms)], mine_o, default, first=first
+            )
+            if settle is True:
+                return True
+            pending = (pr & atoms) or settle
+            if pending:
+                return set(pending)
+            stop.append(True)
+            return False
+
+        a.search.run(judge)
+        if stop:
+            return False
+    return True
+
+
+def _difference_in(
+    a: _Analysis, da: Decider, db: Decider, region: list[int], *, budget: int | None = None
+) -> tuple[list[int], tuple[int, int]] | None:
+    """A region within ``region`` that ``da`` and ``db`` decide differently all over (effect
+    or escalation), with the two decisions as `_seen` gives them; ``None`` if none. With
+    ``budget``, :class:`_BudgetSpentError` is raised once that many regions are visited."""
+    coupled = a.search.coupled
+    nothing: set[int] = set()
+    visited = [0]
+
+    def classify(current: list[int], m: MaskOf, start: Carried | None) -> CarriedVerdict:
+        visited[0] += 1
+        if budget is not None and visited[0] > budget:
+            raise _BudgetSpentError
+        pairs, pending, key, left = joint_keyed_from(
+            da, db, m, current, coupled, start=start, escalation=True
+        )
+        if all(x == y for x, y in pairs):
+            return None, nothing, None, None
+        if len(pairs) == 1:
+            return next(iter(pairs)), nothing, None, None
+        return None, pending, key, left
+
+    unshared = _unshared(da, db)
+    found = a.search.carried_leaves(
+        classify, region, prefer=unshared, then=_linked(da, db, unshared), limit=1
+    )
+    return (found[0][0], found[0][1]) if found else None

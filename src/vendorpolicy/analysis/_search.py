@@ -701,11 +701,21 @@ class Decider:
         return finals, pending
 
 
-def _options(r: _Rule, m: MaskOf, pending: set[int]) -> set[tuple[int, ...]]:
+def _options(
+    r: _Rule, m: MaskOf, pending: set[int], *, applies: Mask | None = None
+) -> set[tuple[int, ...]]:
     """A rule's possible ``(applies, least, most severe effect)`` on the region: applies as
     0 (no), 1 (yes), 2 (unknown); -1 effects when it does not apply. Where some atom has a
     settled twin (`Compiled.paired`), each option is the interpreter's followed by the
-    settled reading's (the rule read through the twins): six numbers."""
+    settled reading's (the rule read through the twins): six numbers. ``applies``, if given,
+    is taken as the mask of the rule's applying instead of its own, for a rule none of whose
+    atoms has a settled twin (lint's pair cut, which is not tried on the others)."""
+    if applies is not None:
+        if r.settled is not None:  # pragma: no cover - the pair cut skips such rules
+            raise AssertionError("an applying mask given for a rule with settled twins")
+        given = applies
+        out = _options_of(r, lambda _m: given, r.cases, m, pending)
+        return {o + o for o in out} if r.compiled.paired else out
     out = _options_of(r, r.applies, r.cases, m, pending)
     if not r.compiled.paired:
         return out
