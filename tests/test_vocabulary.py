@@ -436,9 +436,7 @@ class TestEvaluate:
             NDAA.evaluate(grant_router(facts={"cost-centre": "cc-1"}))
         hint = problem_of(exc)[2]
         assert hint is not None
-        assert hint.startswith(
-            "known facts: `essential`, `exception-claimed`, `executive-agency`, `funding`"
-        )
+        assert hint.startswith("known facts: `essential`, `exception-claimed`, `funding`")
         assert hint.endswith("a fact meant for other rules can be allowed with `extra_facts`")
 
     def test_misspelt_category(self) -> None:
@@ -747,12 +745,10 @@ class TestFiles:
     def test_misspelt_spec_key_located(self) -> None:
         """A misspelt key in a fact declaration is located like any other."""
         text = dump_rule_set(NDAA).replace('name = "waiver"', 'nme = "waiver"')
-        assert NDAA.vocabulary is not None
-        at = [f.name for f in NDAA.vocabulary.facts or ()].index("waiver")
         with pytest.raises(InvalidDataError) as exc:
             parse_rule_set(text, name="p.toml")
         assert any(
-            "unknown key `nme`" in str(p) and f"$.vocabulary.facts[{at}]" in str(p)
+            "unknown key `nme`" in str(p) and "$.vocabulary.facts[7]" in str(p)
             for p in exc.value.problems
         )
 
