@@ -264,25 +264,6 @@ def brand_entities(registry: Registry, text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def candidate_vendors(
-    registry: Registry, match: Match, when: dt.date | None
-) -> list[Vendor] | None:
-    """The vendors ``match``'s candidates are, in the order of their entity ids, as the
-    registry has them on ``when`` (on every date alike, without one); ``None`` when one of them
-    is not an entity of the registry or is not known so."""
-    out: list[Vendor] = []
-    for entity in sorted({c.entity for c in match.candidates}):
-        if entity not in registry:
-            return None
-        vendor = (
-            registry.vendor(entity, when) if when is not None else registry.vendor_any_date(entity)
-        )
-        if vendor is None:
-            return None
-        out.append(vendor)
-    return out
-
-
 @attrs.define
 class _Run:
     """One purchase's resolution: the registry, the date, the resolver, the vendors already
