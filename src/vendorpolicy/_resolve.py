@@ -116,35 +116,13 @@ def _slip_of(match: Match, candidate: Candidate) -> bool:
     :data:`SIMILAR` or more, and the two names' distinctive words are within a slip (see
     :func:`~vendorpolicy._names.may_be_slip`): `SAP Deutschland GmbH` (0.71 beside `ZTE
     Deutschland GmbH`) and `Telesat International Limited` (0.78 beside `Norsat International
-    Inc.`) share only words many companies' names have."""
-    return candidate.score >= SIMILAR and may_be_slip(match.query, candidate.name)
-
-
-#: Per registry (by identity, dropped with it): the distinctive words of each of its names
-#: written together, with the entities that carry them.
-_CORES: dict[int, dict[str, frozenset[str]]] = {}
-
-
-def core_entities(registry: Registry, text: str) -> frozenset[str]:
-    """The registry entities with a name whose distinctive words, written together, are
-    ``text``'s (see :func:`~vendorpolicy._names.distinctive_core`): ``FutureWei`` and
-    ``Futurewei Technologies, Inc.``, ``Unicom`` and ``China Unicom (Americas) Operations
-    Limited``, ``Zhongxingxin Branch Office`` and ``Zhongxingxin Telecom Company Limited``.
-    However little the names score as a whole, nothing but generic words and legal forms
-    tells them apart."""
-    index = _CORES.get(id(registry))
-    if index is None:
-        found: defaultdict[str, set[str]] = defaultdict(set)
-        for entity in registry.entities:
-            for name in entity.names:
-                core = distinctive_core(name)
-                if core:
-                    found[core].add(entity.id)
-        index = {core: frozenset(ids) for core, ids in found.items()}
-        _CORES[id(registry)] = index
-        weakref.finalize(registry, _CORES.pop, id(registry), None)
-    core = distinctive_core(text)
-    return index.get(core, frozenset()) if core else frozenset()
+    Inc.`) share only words many companies' names have. Or, whatever it scores, the two
+    names' distinctive words written together are the same: `FutureWei` (0.58 beside
+    `Futurewei Technologies, Inc.`) names that company without its generic word."""
+    if candidate.score >= SIMILAR and may_be_slip(match.query, candidate.name):
+        return True
+    core = distinctive_core(match.query)
+    return bool(core) and core == distinctive_core(candidate.name)
 
 
 #: Per registry (by identity, dropped with it): its ids without digits, under each of their
@@ -226,10 +204,9 @@ def brand_entities(registry: Registry, text: str) -> frozenset[str]:
     of three letters or more that are not generic count (so the registry's alias ``AMD``, which
     no list reaches, never matters).
 
-    ``text`` holds a brand when, among the words of its normalised name (where letters
-    written apart, ``Z T E``, are one word), a run of up to four neighbouring words written
-    together (``Hik Vision``) is the brand, or is the brand followed by one generic word or
-    legal form (``ZTECorp``, ``HuaweiTechnologies``).
+    ``text`` holds a brand when, among the words of its normalised name, a run of up to four
+    neighbouring words written together (``Z T E``, ``Hik Vision``) is the brand, or is the
+    brand followed by one generic word or legal form (``ZTECorp``, ``HuaweiTechnologies``).
 
     Names written in CJK scripts run their words on without a space, so there a registry
     name's brand is the name without its generic words at the ends (`cjk_stem`: ``华为技术`` →
@@ -438,11 +415,8 @@ class _Run:
             }
             # A name that holds a designated group's brand as a word (`Huawei Technologies
             # Canada`) may be a group company the registry does not record.
-            # So may a name that differs from a designated entity's only in generic words
-            # (`FutureWei`, `Unicom`).
             for _, r in said:
                 similar |= brand_entities(self.registry, r.match.query)
-                similar |= core_entities(self.registry, r.match.query)
             if not lookups[1:]:  # the id alone: a registry id one slip away is similar too
                 similar |= id_variants(self.registry, given.id)
             risky = sorted(e for e in similar if e in self.registry and self._reached(e))
