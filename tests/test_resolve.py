@@ -7,7 +7,7 @@ import datetime as dt
 
 import attrs
 import pytest
-from hypothesis import assume, example, given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from vendorpolicy import (
@@ -33,15 +33,7 @@ from vendorpolicy import (
     components,
     vendor,
 )
-from vendorpolicy._names import (
-    CJK_GENERIC_WORDS,
-    GENERIC_WORDS,
-    LEGAL_FORMS,
-    cjk_stem,
-    is_cjk,
-    is_generic,
-    normalise_name,
-)
+from vendorpolicy._names import CJK_GENERIC_WORDS, cjk_stem, is_cjk, is_generic, normalise_name
 from vendorpolicy._resolve import brand_entities
 from vendorpolicy.testing import DESIGNATION_POOL, name_variants, purchases, registries, rule_sets
 
@@ -91,22 +83,6 @@ def _naming(draw: st.DrawFn, registry: Registry, entity: Entity, on: dt.date | N
         date=on,
         components=(Component(vendor=Vendor(id=entity.id)),),
     )
-
-
-def _split(brand: str) -> st.SearchStrategy[str]:
-    """``brand`` cut into pieces at random points, written with spaces, dots or dashes."""
-    cuts = st.sets(st.integers(1, len(brand) - 1), max_size=len(brand) - 1).map(sorted)
-    return st.tuples(cuts, st.sampled_from([" ", ".", "-", " & "])).map(
-        lambda t: t[1].join(
-            brand[i:j] for i, j in zip([0, *t[0]], [*t[0], len(brand)], strict=True)
-        )
-    )
-
-
-#: Brands of the bundled registry (and a non-brand), cut into pieces: `Hik Vision`, `Z T E`.
-_split_brands = st.sampled_from(["Huawei", "ZTE", "Hikvision", "Dahua", "Hytera", "Acme"]).flatmap(
-    _split
-)
 
 
 class TestNoDate:
@@ -488,14 +464,6 @@ class TestGivenVendorSimilar:
             ("Huawei Technologies Canada Co., Ltd.", Effect.REVIEW),
             ("Huawei Tech Co Ltd", Effect.REVIEW),
             ("ZTE do Brasil", Effect.REVIEW),
-            ("Z T E Corporation", Effect.REVIEW),
-            ("ZTECorp", Effect.REVIEW),
-            ("HuaweiTechnologies Co Ltd", Effect.REVIEW),
-            ("Hik Vision Digital Technology", Effect.REVIEW),
-            ("FutureWei", Effect.REVIEW),
-            ("ZT Systems", Effect.ALLOW),
-            ("Z Tech Enterprises", Effect.ALLOW),
-            ("Hua Nan Commercial Bank", Effect.ALLOW),
             ("Cisco Systems GmbH", Effect.ALLOW),
             ("AMD Japan GK", Effect.ALLOW),
             ("Technologies Canada Co., Ltd.", Effect.ALLOW),
@@ -524,26 +492,18 @@ class TestGivenVendorSimilar:
                 [
                     "Huawei", "ZTE", "Z.T.E.", "Hik'vision", "\uff24\uff2a\uff29", "Acme",
                     "Co.", "-", "华为", "華為", "中兴", "海康威视", "技术", "有限公司", "深圳市",
-                    "ファーウェイ", "株式会社", "Corp", "&", "Technologies", "ZTECorp",
-                    "Deutschland", "ZTE株",
+                    "ファーウェイ", "株式会社",
                 ]
             )
-            | _split_brands
             | st.text(max_size=6),
             max_size=5,
         ).map(lambda words: [*words[0:1], "".join(words[1:3]), *words[3:]]).map(" ".join)
     )  # fmt: skip
-    @example("Z T E Corporation")
-    @example("Hik Vision")
-    @example("ZTECorp")
-    @example("ZTE株")
     def test_brand_lookup_reads_every_normalised_word(self, text: str) -> None:
         """The quick look before the brand lookup never drops a brand: the lookup equals the
-        plain reading: every run of up to four neighbouring words of the normalised name,
-        written together, alone or before one generic word or legal form, against every
-        one-word registry name of three letters or more that is not generic; and every CJK
-        brand (a one-word CJK name without its generic words at the ends, two characters or
-        more) inside any word."""
+        plain reading, every word of the normalised name against every one-word registry name
+        of three letters or more that is not generic, and every CJK brand (a one-word CJK name
+        without its generic words at the ends, two characters or more) inside any word."""
         registry = bundled_registry()
         brands: dict[str, set[str]] = {}
         stems: dict[str, set[str]] = {}
@@ -556,16 +516,7 @@ class TestGivenVendorSimilar:
                     stem = cjk_stem(words[0])
                     if len(stem) >= 2 and stem not in CJK_GENERIC_WORDS:
                         stems.setdefault(stem, set()).add(entity.id)
-        words = normalise_name(text).split()
-        runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, i + 5)}
-        plain = {e for r in runs for e in brands.get(r, set())}
-        plain |= {
-            e
-            for r in runs
-            for k in range(len(r))
-            if r[k:] in GENERIC_WORDS | LEGAL_FORMS
-            for e in brands.get(r[:k], set())
-        }
+        plain = {e for w in normalise_name(text).split() for e in brands.get(w, set())}
         plain |= {
             e
             for w in normalise_name(text).split()

@@ -26,10 +26,8 @@ __all__ = [
     "NameIndex",
     "Resolver",
     "cjk_stem",
-    "distinctive_core",
     "is_cjk",
     "is_generic",
-    "is_generic_or_form",
     "may_be_slip",
     "normalise_name",
 ]
@@ -307,25 +305,6 @@ def cjk_stem(word: str) -> str:
                 break
         else:
             return stem
-
-
-def is_generic_or_form(word: str) -> bool:
-    """Whether ``word`` (normalised) is exactly a generic word or a legal form."""
-    return word in GENERIC_WORDS or word in LEGAL_FORMS
-
-
-def distinctive_core(name: str) -> str:
-    """The distinctive words of ``name``'s normalised form (those that are not generic, see
-    :func:`is_generic`), written together: what tells the company apart, spacing aside.
-
-    >>> distinctive_core("Futurewei Technologies, Inc.")
-    'futurewei'
-    >>> distinctive_core("Z T E Corporation")
-    'zte'
-    >>> distinctive_core("SAP Deutschland GmbH")
-    'sap'
-    """
-    return "".join(w for w in normalise_name(name).split() if not is_generic(w))
 
 
 def may_be_slip(query: str, name: str) -> bool:

@@ -6,7 +6,6 @@ decision date, and each resolution says how.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 import weakref
 from collections import defaultdict
@@ -18,12 +17,11 @@ from vendorpolicy._checks import tick, type_name
 from vendorpolicy._model import Buyer, Component, Purchase, Vendor
 from vendorpolicy._names import (
     CJK_GENERIC_WORDS,
+    DROPPED,
     Resolver,
     cjk_stem,
-    distinctive_core,
     is_cjk,
     is_generic,
-    is_generic_or_form,
     may_be_slip,
     normalise_name,
 )
@@ -116,13 +114,8 @@ def _slip_of(match: Match, candidate: Candidate) -> bool:
     :data:`SIMILAR` or more, and the two names' distinctive words are within a slip (see
     :func:`~vendorpolicy._names.may_be_slip`): `SAP Deutschland GmbH` (0.71 beside `ZTE
     Deutschland GmbH`) and `Telesat International Limited` (0.78 beside `Norsat International
-    Inc.`) share only words many companies' names have. Or, whatever it scores, the two
-    names' distinctive words written together are the same: `FutureWei` (0.58 beside
-    `Futurewei Technologies, Inc.`) names that company without its generic word."""
-    if candidate.score >= SIMILAR and may_be_slip(match.query, candidate.name):
-        return True
-    core = distinctive_core(match.query)
-    return bool(core) and core == distinctive_core(candidate.name)
+    Inc.`) share only words many companies' names have."""
+    return candidate.score >= SIMILAR and may_be_slip(match.query, candidate.name)
 
 
 #: Per registry (by identity, dropped with it): its ids without digits, under each of their
@@ -160,6 +153,8 @@ def id_variants(registry: Registry, key: str) -> frozenset[str]:
 #: Per registry (by identity, dropped with it): its brand words, each with the entities that
 #: carry it as a whole name or alias, and its CJK brands (read inside words).
 _BRANDS: dict[int, tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]] = {}
+#: The characters normalisation drops without a space: dots (of abbreviations) and apostrophes.
+_UNSPACED = str.maketrans("", "", "." + "".join(DROPPED))
 
 
 def _brand_index(
@@ -188,55 +183,33 @@ def _brand_index(
     return index
 
 
-#: The longest run of neighbouring words read as one brand (``Z T E`` → ``zte``).
-_RUN = 4
-#: What the quick look removes from ASCII text: everything but letters and digits, which is
-#: what normalisation makes spaces of or drops (in ASCII).
-_SQUASH = re.compile(r"[\W_]+")
-
-
 def brand_entities(registry: Registry, text: str) -> frozenset[str]:
     """The registry entities one of whose names is a single distinctive word, a brand
-    (``Huawei``, ``ZTE``, ``Hikvision``), that ``text`` holds. A vendor record named ``Huawei
-    Technologies Canada Co., Ltd.`` or ``ZTE do Brasil`` is no slip of any registry name, yet
-    may be a company of the brand's group that the registry does not record: a vendor given so
-    is unknown while the brand's entity is designated, never kept as an unlisted company. Words
-    of three letters or more that are not generic count (so the registry's alias ``AMD``, which
-    no list reaches, never matters).
-
-    ``text`` holds a brand when, among the words of its normalised name, a run of up to four
-    neighbouring words written together (``Z T E``, ``Hik Vision``) is the brand, or is the
-    brand followed by one generic word or legal form (``ZTECorp``, ``HuaweiTechnologies``).
+    (``Huawei``, ``ZTE``, ``Hikvision``), that ``text`` holds as one of its words. A vendor
+    record named ``Huawei Technologies Canada Co., Ltd.`` or ``ZTE do Brasil`` is no slip of
+    any registry name, yet may be a company of the brand's group that the registry does not
+    record: a vendor given so is unknown while the brand's entity is designated, never kept as
+    an unlisted company. Words of three letters or more that are not generic count (so the
+    registry's alias ``AMD``, which no list reaches, never matters).
 
     Names written in CJK scripts run their words on without a space, so there a registry
     name's brand is the name without its generic words at the ends (`cjk_stem`: ``华为技术`` →
     ``华为``), of two characters or more, and it counts anywhere inside a word of ``text``
     (``华为终端有限公司``, Huawei Device, holds ``华为``)."""
     words, stems = _brand_index(registry)
-    # Most names hold no brand: a quick look first. In ASCII text, every word of the normalised
-    # name, and every run of them written together, is a run of the text once everything but
-    # letters and digits is dropped (and `&` read as `and`, as normalisation reads it).
+    # Most names hold no brand: a quick look first. Every word of the normalised name is a run
+    # of the folded text once dots and apostrophes are dropped (as normalisation drops them).
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    held_stems: list[str] = []
-    if folded.isascii():
-        squashed = _SQUASH.sub("", folded.replace("&", "and"))
-        if not any(word in squashed for word in words):
-            return frozenset()
-    else:
-        held_stems = [stem for stem in stems if stem in folded]
-    tokens = normalise_name(text).split()
+    folded = folded.translate(_UNSPACED)
+    held_words = any(word in folded for word in words)
+    held_stems = [stem for stem in stems if stem in folded]
+    if not held_words and not held_stems:
+        return frozenset()
     out: set[str] = set()
-    for i in range(len(tokens)):
-        run = ""
-        for token in tokens[i : i + _RUN]:
-            run += token
-            out |= words.get(run, frozenset())
-            for k in range(3, len(run)):
-                if run[:k] in words and is_generic_or_form(run[k:]):
-                    out |= words[run[:k]]
-    for token in tokens:
+    for word in normalise_name(text).split():
+        out |= words.get(word, frozenset())
         for stem in held_stems:
-            if stem in token:
+            if stem in word:
                 out |= stems[stem]
     return frozenset(out)
 
