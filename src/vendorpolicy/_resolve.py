@@ -15,16 +15,7 @@ import attrs
 
 from vendorpolicy._checks import tick, type_name
 from vendorpolicy._model import Buyer, Component, Purchase, Vendor
-from vendorpolicy._names import (
-    CJK_GENERIC_WORDS,
-    DROPPED,
-    Resolver,
-    cjk_stem,
-    is_cjk,
-    is_generic,
-    may_be_slip,
-    normalise_name,
-)
+from vendorpolicy._names import DROPPED, Resolver, is_generic, may_be_slip, normalise_name
 from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Candidate, Match, MatchMethod, Resolution, ResolvedPurchase
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
@@ -151,36 +142,10 @@ def id_variants(registry: Registry, key: str) -> frozenset[str]:
 
 
 #: Per registry (by identity, dropped with it): its brand words, each with the entities that
-#: carry it as a whole name or alias, and its CJK brands (read inside words).
-_BRANDS: dict[int, tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]] = {}
+#: carry it as a whole name or alias.
+_BRANDS: dict[int, dict[str, frozenset[str]]] = {}
 #: The characters normalisation drops without a space: dots (of abbreviations) and apostrophes.
 _UNSPACED = str.maketrans("", "", "." + "".join(DROPPED))
-
-
-def _brand_index(
-    registry: Registry,
-) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-    index = _BRANDS.get(id(registry))
-    if index is None:
-        words: defaultdict[str, set[str]] = defaultdict(set)
-        stems: defaultdict[str, set[str]] = defaultdict(set)
-        for entity in registry.entities:
-            for name in entity.names:
-                parts = normalise_name(name).split()
-                if len(parts) != 1:
-                    continue
-                if len(parts[0]) >= 3 and not is_generic(parts[0]):
-                    words[parts[0]].add(entity.id)
-                stem = cjk_stem(parts[0])
-                if is_cjk(stem) and len(stem) >= 2 and stem not in CJK_GENERIC_WORDS:
-                    stems[stem].add(entity.id)
-        index = (
-            {word: frozenset(ids) for word, ids in words.items()},
-            {stem: frozenset(ids) for stem, ids in stems.items()},
-        )
-        _BRANDS[id(registry)] = index
-        weakref.finalize(registry, _BRANDS.pop, id(registry), None)
-    return index
 
 
 def brand_entities(registry: Registry, text: str) -> frozenset[str]:
@@ -190,27 +155,27 @@ def brand_entities(registry: Registry, text: str) -> frozenset[str]:
     any registry name, yet may be a company of the brand's group that the registry does not
     record: a vendor given so is unknown while the brand's entity is designated, never kept as
     an unlisted company. Words of three letters or more that are not generic count (so the
-    registry's alias ``AMD``, which no list reaches, never matters).
-
-    Names written in CJK scripts run their words on without a space, so there a registry
-    name's brand is the name without its generic words at the ends (`cjk_stem`: ``华为技术`` →
-    ``华为``), of two characters or more, and it counts anywhere inside a word of ``text``
-    (``华为终端有限公司``, Huawei Device, holds ``华为``)."""
-    words, stems = _brand_index(registry)
+    registry's alias ``AMD``, which no list reaches, never matters)."""
+    index = _BRANDS.get(id(registry))
+    if index is None:
+        found: defaultdict[str, set[str]] = defaultdict(set)
+        for entity in registry.entities:
+            for name in entity.names:
+                words = normalise_name(name).split()
+                if len(words) == 1 and len(words[0]) >= 3 and not is_generic(words[0]):
+                    found[words[0]].add(entity.id)
+        index = {word: frozenset(ids) for word, ids in found.items()}
+        _BRANDS[id(registry)] = index
+        weakref.finalize(registry, _BRANDS.pop, id(registry), None)
     # Most names hold no brand: a quick look first. Every word of the normalised name is a run
     # of the folded text once dots and apostrophes are dropped (as normalisation drops them).
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     folded = folded.translate(_UNSPACED)
-    held_words = any(word in folded for word in words)
-    held_stems = [stem for stem in stems if stem in folded]
-    if not held_words and not held_stems:
+    if not any(word in folded for word in index):
         return frozenset()
     out: set[str] = set()
     for word in normalise_name(text).split():
-        out |= words.get(word, frozenset())
-        for stem in held_stems:
-            if stem in word:
-                out |= stems[stem]
+        out |= index.get(word, frozenset())
     return frozenset(out)
 
 
