@@ -15,7 +15,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from test_analysis import _lo
+from _brute import escalated
 from vendorpolicy import Buyer, Effect, Purchase, Rule, RuleSet, category, decision_date, fact
 from vendorpolicy._cli import main
 from vendorpolicy._decision import RuleStatus
@@ -164,12 +164,9 @@ class TestAgainstBruteForce:
         """escalations(as_of=) covers exactly the effects of the points decided, on that
         date, above what the known facts make certain."""
         rule_set, on = drawn
-        escalated = set()
-        for p in _points(_space((rule_set,), on)):
-            d = interpret(rule_set, p, as_of=on)
-            if d.effect > _lo(rule_set, d):
-                escalated.add(d.effect)
-        assert {e.effect for e in escalations(rule_set, as_of=on)} == escalated
+        space = _space((rule_set,), on)
+        found = {e for pt in space.points() if (e := escalated(rule_set, space, pt, on))}
+        assert {e.effect for e in escalations(rule_set, as_of=on)} == found
 
     @settings(max_examples=12)
     @given(_DATED)

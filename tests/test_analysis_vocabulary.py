@@ -8,13 +8,14 @@ what it reads agrees."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from unittest import mock
 
 import attrs
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from _brute import escalated as _escalated
+from _brute import lo as _lo
 from vendorpolicy import (
     Buyer,
     Effect,
@@ -27,19 +28,10 @@ from vendorpolicy import (
     fact,
 )
 from vendorpolicy._decision import Basis, RuleStatus
-from vendorpolicy._engine import interpret, outcome_range
-from vendorpolicy._predicates import (
-    AllOf,
-    Always,
-    AnyOf,
-    Never,
-    Not,
-    Predicate,
-)
-from vendorpolicy._trace import trace_purchase
+from vendorpolicy._engine import interpret
 from vendorpolicy._vocabcheck import check
 from vendorpolicy.analysis import _lint, diff, escalations, gaps, lint, reachable
-from vendorpolicy.analysis._space import Space, rule_predicates
+from vendorpolicy.analysis._space import Space
 from vendorpolicy.testing import (
     FACT_POOL,
     effects,
@@ -82,101 +74,6 @@ def _small(*sets: RuleSet) -> Space:
     space = Space(sets)
     assume(space.size <= _SMALL)
     return space
-
-
-def _atoms(node: Predicate) -> Iterator[Predicate]:
-    """The conditions below the connectives (a component condition whole)."""
-    if isinstance(node, (AllOf, AnyOf)):
-        for op in node.operands:
-            yield from _atoms(op)
-    elif isinstance(node, Not):
-        yield from _atoms(node.operand)
-    elif not isinstance(node, (Always, Never)):
-        yield node
-
-
-def _replace(node: Predicate, swap: dict[Predicate, Predicate]) -> Predicate:
-    if node in swap:
-        return swap[node]
-    if isinstance(node, (AllOf, AnyOf)):
-        return attrs.evolve(node, operands=tuple(_replace(op, swap) for op in node.operands))
-    if isinstance(node, Not):
-        return Not(operand=_replace(node.operand, swap))
-    return node
-
-
-def _settled_set(rule_set: RuleSet, space: Space, point: dict[int, int]) -> RuleSet:
-    """``rule_set`` with each condition that is unknown at ``point`` only because the one
-    dimension it reads is not known there, and that every known class of that dimension
-    makes true (or every one false), replaced by that value: what stating the missing value
-    within the vocabulary makes of it."""
-    purchase = space.purchase(point)
-    swap: dict[Predicate, Predicate] = {}
-    for layer in rule_set.layers():
-        for rule in layer.rules:
-            for root in rule_predicates(rule):
-                for atom in _atoms(root):
-                    if atom in swap:
-                        continue
-                    reads = space.reads(atom)
-                    if len(reads) != 1 or trace_purchase(atom, purchase).value is not None:
-                        continue
-                    (d,) = reads
-                    cells = space.dims[d].cells
-                    if not cells[point[d]].unknown:
-                        continue
-                    values = {
-                        trace_purchase(atom, space.purchase({**point, d: c})).value
-                        for c, cell in enumerate(cells)
-                        if not cell.unknown
-                    }
-                    if values == {True}:
-                        swap[atom] = Always()
-                    elif values == {False}:
-                        swap[atom] = Never()
-    if not swap:
-        return rule_set
-
-    def rule(r: Rule) -> Rule:
-        return attrs.evolve(
-            r,
-            when=_replace(r.when, swap),
-            unless=None if r.unless is None else _replace(r.unless, swap),
-            cases=tuple(attrs.evolve(c, when=_replace(c.when, swap)) for c in r.cases),
-        )
-
-    def layer(rs: RuleSet) -> RuleSet:
-        return attrs.evolve(
-            rs,
-            rules=tuple(rule(r) for r in rs.rules),
-            includes=tuple(layer(i) for i in rs.includes),
-        )
-
-    return layer(rule_set)
-
-
-def _lo(rule_set: RuleSet, purchase: Purchase) -> Effect:
-    """The least severe decision the missing facts allow, as the engine works it out."""
-    decision = interpret(rule_set, purchase)
-    los = []
-    for layer in rule_set.layers():
-        items = []
-        for r in decision.results:
-            if r.rule_set != layer.id:
-                continue
-            applies = {RuleStatus.APPLIES: True, RuleStatus.UNKNOWN: None}.get(r.status, False)
-            items.append((applies, frozenset(r.possible_effects)))
-        lo, _ = outcome_range(layer.combining, layer.default, items)
-        los.append(lo)
-    return max(los)
-
-
-def _escalated(rule_set: RuleSet, space: Space, point: dict[int, int]) -> Effect | None:
-    """The effect at ``point`` if stating what is missing there could make it less severe."""
-    purchase = space.purchase(point)
-    effect = interpret(rule_set, purchase).effect
-    settled = _settled_set(rule_set, space, point)
-    return effect if effect > _lo(settled, purchase) else None
 
 
 class TestAgainstBruteForce:

@@ -9,12 +9,14 @@ import datetime as dt
 from unittest import mock
 
 import attrs
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from vendorpolicy import Effect, Rule, RuleSet, category, fact, vendor
-from vendorpolicy._decision import Decision, RuleStatus
-from vendorpolicy._engine import interpret, outcome_range
+from _brute import escalated
+from vendorpolicy import Effect, Rule, RuleSet, category, components, fact, vendor
+from vendorpolicy._engine import interpret
+from vendorpolicy._predicates import ALWAYS
 from vendorpolicy._rules import Combining
 from vendorpolicy.analysis import _lint, lint
 from vendorpolicy.analysis._questions import _analysis
@@ -25,36 +27,21 @@ _SMALL = 3000
 _DATES = (dt.date(2019, 1, 1), dt.date(2020, 6, 1), dt.date(2021, 1, 1))
 
 
-def _lo(rule_set: RuleSet, decision: Decision) -> object:
-    """The least severe decision the missing facts allow, as the engine works it out."""
-    los = []
-    for layer in rule_set.layers():
-        items = [
-            (
-                {RuleStatus.APPLIES: True, RuleStatus.UNKNOWN: None}.get(r.status, False),
-                frozenset(r.possible_effects),
-            )
-            for r in decision.results
-            if r.rule_set == layer.id
-        ]
-        los.append(outcome_range(layer.combining, layer.default, items)[0])
-    return max(los)
-
-
-def _seen(rule_set: RuleSet, decision: Decision) -> tuple[object, bool]:
-    """What the cuts keep: the effect, and whether it is escalated."""
-    return decision.effect, decision.effect > _lo(rule_set, decision)
+def _seen(rule_set: RuleSet, space: Space, point: dict[int, int]) -> tuple[object, bool]:
+    """What the cuts keep: the effect, and whether it is escalated (stating what is missing,
+    within the vocabularies, could make it less severe)."""
+    return interpret(rule_set, space.purchase(point)).effect, bool(
+        escalated(rule_set, space, point)
+    )
 
 
 def _changes(rule_set: RuleSet, rule: Rule) -> bool:
     """Brute force: whether some point of the space is decided otherwise without ``rule``."""
     space = Space([rule_set])
     without = attrs.evolve(rule_set, rules=[r for r in rule_set.rules if r.id != rule.id])
-    for point in space.points():
-        p = space.purchase(point)
-        if _seen(rule_set, interpret(rule_set, p)) != _seen(without, interpret(without, p)):
-            return True
-    return False
+    return any(
+        _seen(rule_set, space, point) != _seen(without, space, point) for point in space.points()
+    )
 
 
 @st.composite
@@ -90,6 +77,22 @@ _SETS = st.one_of(rule_sets(max_rules=3, max_includes=1), _with_variant())
 
 
 class TestAgainstBruteForce:
+    @pytest.mark.parametrize("default", list(Effect))
+    @pytest.mark.parametrize("effect", list(Effect))
+    def test_rule_settled_away_by_the_vocabulary(self, effect: Effect, default: Effect) -> None:
+        """`~components.all(ALWAYS)` is unknown while the parts are not declared, and false
+        once they are: in the settled reading it applies nowhere, in the interpreter's it may
+        apply. The cuts judged the settled reading over no options at all (they raised
+        `max() arg is an empty sequence`); it is absorbed there, and the interpreter's
+        reading decides."""
+        rule = Rule(id="r", when=~components.all(ALWAYS), effect=effect)
+        rule_set = RuleSet(id="s", version="1", rules=[rule], default=default)
+        a = _analysis([rule_set])
+        without = attrs.evolve(rule_set, rules=[])
+        (r,) = a.deciders[0].layers[0].rules
+        with mock.patch.object(_lint, "_GREEDY", 0):
+            assert _lint._decision_changes(a, rule_set, without, r) is _changes(rule_set, rule)
+
     @settings(max_examples=30)
     @given(_SETS)
     def test_decision_changes_exactly(self, rule_set: RuleSet) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 
 import attrs
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from vendorpolicy import (
@@ -33,7 +33,15 @@ from vendorpolicy import (
     components,
     vendor,
 )
-from vendorpolicy._names import is_generic, normalise_name
+from vendorpolicy._names import (
+    CJK_GENERIC_WORDS,
+    GENERIC_WORDS,
+    LEGAL_FORMS,
+    cjk_stem,
+    is_cjk,
+    is_generic,
+    normalise_name,
+)
 from vendorpolicy._resolve import brand_entities
 from vendorpolicy.testing import DESIGNATION_POOL, name_variants, purchases, registries, rule_sets
 
@@ -83,6 +91,22 @@ def _naming(draw: st.DrawFn, registry: Registry, entity: Entity, on: dt.date | N
         date=on,
         components=(Component(vendor=Vendor(id=entity.id)),),
     )
+
+
+def _split(brand: str) -> st.SearchStrategy[str]:
+    """``brand`` cut into pieces at random points, written with spaces, dots or dashes."""
+    cuts = st.sets(st.integers(1, len(brand) - 1), max_size=len(brand) - 1).map(sorted)
+    return st.tuples(cuts, st.sampled_from([" ", ".", "-", " & "])).map(
+        lambda t: t[1].join(
+            brand[i:j] for i, j in zip([0, *t[0]], [*t[0], len(brand)], strict=True)
+        )
+    )
+
+
+#: Brands of the bundled registry (and a non-brand), cut into pieces: `Hik Vision`, `Z T E`.
+_split_brands = st.sampled_from(["Huawei", "ZTE", "Hikvision", "Dahua", "Hytera", "Acme"]).flatmap(
+    _split
+)
 
 
 class TestNoDate:
@@ -464,35 +488,118 @@ class TestGivenVendorSimilar:
             ("Huawei Technologies Canada Co., Ltd.", Effect.REVIEW),
             ("Huawei Tech Co Ltd", Effect.REVIEW),
             ("ZTE do Brasil", Effect.REVIEW),
+            ("Unicom", Effect.REVIEW),
+            ("Zhongxingxin Branch Office", Effect.REVIEW),
+            ("ZTECorp", Effect.REVIEW),
+            ("HuaweiTechnologies Co Ltd", Effect.REVIEW),
+            ("Hik Vision Digital Technology", Effect.REVIEW),
+            ("FutureWei", Effect.REVIEW),
+            ("ZT Systems", Effect.ALLOW),
+            ("Pacific Gas and Electric", Effect.ALLOW),
+            ("Z Tech Enterprises", Effect.ALLOW),
+            ("Hua Nan Commercial Bank", Effect.ALLOW),
             ("Cisco Systems GmbH", Effect.ALLOW),
             ("AMD Japan GK", Effect.ALLOW),
             ("Technologies Canada Co., Ltd.", Effect.ALLOW),
         ):
             assert self._decide(Vendor(id="v-1", name=name)) is effect, name
         assert self._decide(Vendor(id="huawei-canada")) is Effect.REVIEW
+        # Letters written apart are joined, as dots are: the registry's own name.
+        assert self._decide(Vendor(id="v-1", name="Z T E Corporation")) is Effect.DENY
+
+    def test_name_holding_a_designated_brand_in_cjk_is_unknown(self) -> None:
+        """CJK names run their words on: a record that holds a designated group's brand
+        inside a word (Huawei's `华为` in `华为终端有限公司`, ZTE's `中兴` after a city) is
+        reviewed; the registry's own names still identify; a record without a brand is kept."""
+        for name, effect in (
+            ("华为终端有限公司", Effect.REVIEW),
+            ("华为技术有限公司深圳分公司", Effect.REVIEW),
+            ("華為技術有限公司", Effect.REVIEW),
+            ("深圳市中兴通讯股份有限公司", Effect.REVIEW),
+            ("华为技术有限公司", Effect.DENY),
+            ("联想集团有限公司", Effect.ALLOW),
+            ("技术有限公司", Effect.ALLOW),
+        ):
+            assert self._decide(Vendor(id="v-1", name=name)) is effect, name
 
     @given(
         st.lists(
             st.sampled_from(
-                ["Huawei", "ZTE", "Z.T.E.", "Hik'vision", "\uff24\uff2a\uff29", "Acme", "Co.", "-"]
+                [
+                    "Huawei", "ZTE", "Z.T.E.", "Hik'vision", "\uff24\uff2a\uff29", "Acme",
+                    "Co.", "-", "华为", "華為", "中兴", "海康威视", "技术", "有限公司", "深圳市",
+                    "ファーウェイ", "株式会社", "Corp", "&", "Technologies", "ZTECorp",
+                    "Deutschland", "ZTE株",
+                ]
             )
+            | _split_brands
             | st.text(max_size=6),
             max_size=5,
-        ).map(" ".join)
-    )
+        ).map(lambda words: [*words[0:1], "".join(words[1:3]), *words[3:]]).map(" ".join)
+    )  # fmt: skip
+    @example("Z T E Corporation")
+    @example("Hik Vision")
+    @example("ZTECorp")
+    @example("ZTE株")
+    @example("H i k v i s i o n")
     def test_brand_lookup_reads_every_normalised_word(self, text: str) -> None:
         """The quick look before the brand lookup never drops a brand: the lookup equals the
-        plain reading, every word of the normalised name against every one-word registry name
-        of three letters or more that is not generic."""
+        plain reading: every run of up to four neighbouring words of the normalised name,
+        written together, alone or before one generic word or legal form, against every
+        one-word registry name of three letters or more that is not generic; and every CJK
+        brand (a one-word CJK name without its generic words at the ends, two characters or
+        more) inside any word."""
         registry = bundled_registry()
         brands: dict[str, set[str]] = {}
+        stems: dict[str, set[str]] = {}
         for entity in registry.entities:
             for name in entity.names:
                 words = normalise_name(name).split()
                 if len(words) == 1 and len(words[0]) >= 3 and not is_generic(words[0]):
                     brands.setdefault(words[0], set()).add(entity.id)
-        plain = {e for w in normalise_name(text).split() for e in brands.get(w, set())}
+                if len(words) == 1 and is_cjk(words[0]):
+                    stem = cjk_stem(words[0])
+                    if len(stem) >= 2 and stem not in CJK_GENERIC_WORDS:
+                        stems.setdefault(stem, set()).add(entity.id)
+        words = normalise_name(text).split()
+        runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, i + 5)}
+        plain = {e for r in runs for e in brands.get(r, set())}
+        plain |= {
+            e
+            for r in runs
+            for k in range(len(r))
+            if r[k:] in GENERIC_WORDS | LEGAL_FORMS
+            for e in brands.get(r[:k], set())
+        }
+        plain |= {
+            e
+            for w in normalise_name(text).split()
+            for stem, ids in stems.items()
+            if stem in w
+            for e in ids
+        }
         assert brand_entities(registry, text) == plain, text
+
+    @given(st.lists(st.sampled_from(sorted(CJK_GENERIC_WORDS)), max_size=3), st.text(
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40), min_size=2, max_size=4
+    ), st.lists(st.sampled_from(sorted(CJK_GENERIC_WORDS)), max_size=3))  # fmt: skip
+    def test_cjk_stem_strips_only_generic_ends(
+        self, before: list[str], core: str, after: list[str]
+    ) -> None:
+        """`cjk_stem` is a run of the word of at least two characters that neither starts nor
+        ends with a generic word it could still give up (leaving two characters or more),
+        holds the core the generic words were put around unless it cut into it, and stemming
+        it again changes nothing."""
+        word = "".join(before) + core + "".join(after)
+        stem = cjk_stem(word)
+        assert stem in word
+        assert len(stem) >= 2
+        for n in range(1, len(stem) - 1):
+            assert stem[:n] not in CJK_GENERIC_WORDS
+            assert stem[-n:] not in CJK_GENERIC_WORDS
+        if not any(g in core for g in CJK_GENERIC_WORDS):
+            assert core in stem
+        assert cjk_stem(stem) == stem
 
     def test_brand_counts_only_while_designated(self) -> None:
         """A brand reads only while its entity is designated on the date."""

@@ -51,6 +51,7 @@ from vendorpolicy import (
     write_results,
 )
 from vendorpolicy._cli import main
+from vendorpolicy._names import is_generic, normalise_name
 from vendorpolicy._predicates import (
     FactIn,
     FactOnOrAfter,
@@ -435,7 +436,9 @@ class TestEvaluate:
             NDAA.evaluate(grant_router(facts={"cost-centre": "cc-1"}))
         hint = problem_of(exc)[2]
         assert hint is not None
-        assert hint.startswith("known facts: `essential`, `exception-claimed`, `funding`")
+        assert hint.startswith(
+            "known facts: `essential`, `exception-claimed`, `executive-agency`, `funding`"
+        )
         assert hint.endswith("a fact meant for other rules can be allowed with `extra_facts`")
 
     def test_misspelt_category(self) -> None:
@@ -744,10 +747,12 @@ class TestFiles:
     def test_misspelt_spec_key_located(self) -> None:
         """A misspelt key in a fact declaration is located like any other."""
         text = dump_rule_set(NDAA).replace('name = "waiver"', 'nme = "waiver"')
+        assert NDAA.vocabulary is not None
+        at = [f.name for f in NDAA.vocabulary.facts or ()].index("waiver")
         with pytest.raises(InvalidDataError) as exc:
             parse_rule_set(text, name="p.toml")
         assert any(
-            "unknown key `nme`" in str(p) and "$.vocabulary.facts[7]" in str(p)
+            "unknown key `nme`" in str(p) and f"$.vocabulary.facts[{at}]" in str(p)
             for p in exc.value.problems
         )
 
@@ -1308,6 +1313,39 @@ class TestNeverSilent:
                     assert decision.effect >= Effect.REVIEW, (name, slip, decision.explain())
                     tried.add(name)
         assert len(tried) >= 3, tried  # several packs have a denied example given by id
+
+    def test_name_variants_of_denied_worked_examples(self) -> None:
+        """A denied purchase's supplier written as a vendor master or a clerk might write it
+        (the first word's letters spaced out, the first two words run together, only the
+        distinctive words, a branch office named after it), as free text or as a vendor
+        record's name, is never allowed: the record is the company, or it is unknown."""
+        tried = 0
+        for name, p, as_of in denied_examples():
+            text = p.supplier.strip()
+            if not text or REGISTRY.match(text).entity is None:
+                continue
+            rules = packs.load(name)
+            floor = min(Effect.DENY, rules.on_unknown)
+            words = text.split()
+            variants = {
+                " ".join(w for w in normalise_name(text).split() if not is_generic(w)),
+                text + ("分公司" if words[-1][-1] > "\u3000" else " Branch Office"),
+            }
+            if len(words) > 1:
+                variants.add(words[0] + " ".join(words[1:]))
+            if text.isascii():  # Latin letters written apart (a CJK name has no such habit)
+                variants.add(" ".join(words[0]) + " " + " ".join(words[1:]))
+            for variant in sorted(v for v in variants if v.strip()):
+                if REGISTRY.match(variant).entity not in (None, REGISTRY.match(text).entity):
+                    continue  # another company the registry knows: a different purchase
+                for changed in (
+                    attrs.evolve(p, supplier=variant),
+                    attrs.evolve(p, supplier="", vendor=Vendor(id="v-900001", name=variant)),
+                ):
+                    decision = rules.evaluate(changed, as_of=as_of, registry=REGISTRY)
+                    assert decision.effect >= floor, (name, variant, decision.explain())
+                    tried += 1
+        assert tried >= 40, tried
 
     @GENERATED_SETS
     @given(

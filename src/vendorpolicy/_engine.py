@@ -33,6 +33,7 @@ from vendorpolicy._model import Effect, Purchase, Vendor
 from vendorpolicy._names import Resolver
 from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Resolution
+from vendorpolicy._resolve import candidate_vendors
 from vendorpolicy._rules import Combining, Rule, RuleSet
 from vendorpolicy._text import brief
 from vendorpolicy._trace import Trace, UnknownFacts, kleene_and, kleene_not, trace_purchase
@@ -455,19 +456,17 @@ def _readings(
     a date, or the purchase states a parent (which each candidate would have to agree with)."""
     if stated is not None and stated.parent is not None:
         return None
-    out: list[Vendor] = []
-    for entity in sorted({c.entity for c in resolution.match.candidates}):
-        if entity not in registry:
-            return None
-        vendor = (
-            registry.vendor(entity, when) if when is not None else registry.vendor_any_date(entity)
-        )
-        if vendor is None:
-            return None
-        if stated is not None and not stated.designations <= vendor.designations:
-            vendor = attrs.evolve(vendor, designations=vendor.designations | stated.designations)
-        out.append(vendor)
-    return out if len(out) > 1 else None
+    out = candidate_vendors(registry, resolution.match, when)
+    if out is None or len(out) < 2:
+        return None
+    if stated is None:
+        return out
+    return [
+        v
+        if stated.designations <= v.designations
+        else attrs.evolve(v, designations=v.designations | stated.designations)
+        for v in out
+    ]
 
 
 def _substitute(purchase: Purchase, subject: str, vendor: Vendor) -> Purchase:

@@ -19,12 +19,17 @@ from typing import Protocol, runtime_checkable
 from vendorpolicy._resolution import Candidate, Match, MatchMethod
 
 __all__ = [
+    "CJK_GENERIC_WORDS",
     "DROPPED",
     "GENERIC_WORDS",
     "LEGAL_FORMS",
     "NameIndex",
     "Resolver",
+    "cjk_stem",
+    "distinctive_core",
+    "is_cjk",
     "is_generic",
+    "is_generic_or_form",
     "may_be_slip",
     "normalise_name",
 ]
@@ -86,7 +91,23 @@ def _tokens(text: str) -> list[str]:
             chars.append(" ")
         else:
             chars.append(ch)
-    return "".join(chars).split()
+    return _letters_joined("".join(chars).split())
+
+
+def _letters_joined(words: list[str]) -> list[str]:
+    """``words`` with each run of two or more one-letter (or one-digit) ASCII words written
+    as one word, as a dotted abbreviation is: ``z t e`` → ``zte``, ``h i k v i s i o n`` →
+    ``hikvision``."""
+    out: list[str] = []
+    after_letter = False
+    for word in words:
+        letter = len(word) == 1 and word.isascii() and word.isalnum()
+        if letter and after_letter:
+            out[-1] += word
+        else:
+            out.append(word)
+        after_letter = letter
+    return out
 
 
 #: Abbreviations written with dots between single letters or digits (``K.K.``, ``S.A.``,
@@ -163,10 +184,11 @@ def _cjk_suffix(word: str, end: int) -> str | None:
 def normalise_name(name: str) -> str:
     """The normalised form of a company name, used to compare names.
 
-    Applies Unicode NFKC and case folding, joins dotted abbreviations (``K.K.`` → ``kk``),
-    drops apostrophes, turns ``&`` into ``and`` and every other punctuation mark or symbol into
-    a space, and removes legal-form words from the ends (see :data:`LEGAL_FORMS`), but never
-    the last word. The result is idempotent: normalising it again changes nothing.
+    Applies Unicode NFKC and case folding, joins dotted abbreviations (``K.K.`` → ``kk``) and
+    letters written apart (``Z T E`` → ``zte``), drops apostrophes, turns ``&`` into ``and``
+    and every other punctuation mark or symbol into a space, and removes legal-form words from
+    the ends (see :data:`LEGAL_FORMS`), but never the last word. The result is idempotent:
+    normalising it again changes nothing.
 
     >>> normalise_name("Huawei Technologies Co., Ltd.")
     'huawei technologies'
@@ -176,6 +198,8 @@ def normalise_name(name: str) -> str:
     '华为技术'
     >>> normalise_name("ZT Systems")
     'zt systems'
+    >>> normalise_name("Z T E Corporation")
+    'zte'
     """
     return " ".join(_strip_forms(_tokens(name)))
 
@@ -197,7 +221,8 @@ GENERIC_WORDS = frozenset(
         "singapore", "spain", "suisse", "sverige", "sweden", "switzerland", "taiwan", "uk",
         "usa", "worldwide", "zealand",
         # trades and kinds of company
-        "cloud", "communication", "communications", "device", "devices", "digital",
+        "branch", "cloud", "communication", "communications", "device", "devices", "digital",
+        "office",
         "electronic", "electronics", "engineering", "enterprise", "enterprises", "equipment",
         "group", "holding", "holdings", "industrial", "industries", "investment",
         "investments", "lab", "labs", "mobile", "network", "networks", "operations",
@@ -239,6 +264,88 @@ def is_generic(word: str) -> bool:
 
 
 _is_generic = is_generic
+
+
+#: Words that many unrelated companies' names written in CJK scripts share, which run on without
+#: a space: places (where a company or branch is registered) and what companies of a trade call
+#: themselves, in simplified and traditional characters. `cjk_stem` strips them from the ends of
+#: a name to find its brand (``杭州海康威视数字技术`` → ``海康威视``).
+CJK_GENERIC_WORDS = frozenset(
+    {
+        # places
+        "中国", "中國", "日本", "香港", "台湾", "臺灣", "台灣", "北京", "上海", "深圳", "深圳市",
+        "杭州", "杭州市", "浙江", "浙江省", "广东", "广东省", "廣東", "东莞", "東莞", "成都",
+        "南京", "武汉", "武漢", "西安", "苏州", "蘇州", "天津", "重庆", "重慶", "美国", "美國",
+        "欧洲", "歐洲", "德国", "德國", "英国", "英國", "国际", "國際", "ジャパン",
+        # trades and kinds of company
+        "技术", "技術", "科技", "通讯", "通訊", "通信", "数字", "數字", "智能", "航空", "电子",
+        "電子", "集团", "集團", "控股", "投资", "投資", "终端", "終端", "云计算", "雲計算",
+        "软件", "軟件", "軟體", "网络", "網絡", "網路", "系统", "系統", "设备", "設備",
+        "分公司", "实业", "實業", "工业", "工業", "信息", "資訊", "服务", "服務", "股份", "有限",
+        "贸易", "貿易", "器材", "产品", "產品",
+    }
+)  # fmt: skip
+_CJK_GENERIC_LONGEST = max(len(w) for w in CJK_GENERIC_WORDS)
+
+
+def is_cjk(text: str) -> bool:
+    """Whether every character of ``text`` (non-empty) is a CJK ideograph, kana or hangul: a
+    script that runs words on without a space."""
+    return bool(text) and all(
+        "\u3040" <= c <= "\u30ff"  # hiragana, katakana
+        or "\u3400" <= c <= "\u4dbf"  # ideographs, extension A
+        or "\u4e00" <= c <= "\u9fff"  # ideographs
+        or "\uac00" <= c <= "\ud7af"  # hangul
+        or "\uf900" <= c <= "\ufaff"  # compatibility ideographs
+        or c == "\u30fc"
+        for c in text
+    )
+
+
+def cjk_stem(word: str) -> str:
+    """The brand of a normalised one-word name written in a CJK script: the word without the
+    generic words (:data:`CJK_GENERIC_WORDS`) at its ends, longest first, never shorter than
+    two characters. A word that is not all CJK is returned as it is.
+
+    >>> cjk_stem("杭州海康威视数字技术")
+    '海康威视'
+    >>> cjk_stem("华为技术")
+    '华为'
+    >>> cjk_stem("技术")
+    '技术'
+    """
+    if not is_cjk(word):
+        return word
+    stem = word
+    while True:
+        for n in range(min(_CJK_GENERIC_LONGEST, len(stem) - 2), 0, -1):
+            if stem[-n:] in CJK_GENERIC_WORDS:
+                stem = stem[:-n]
+                break
+            if stem[:n] in CJK_GENERIC_WORDS:
+                stem = stem[n:]
+                break
+        else:
+            return stem
+
+
+def is_generic_or_form(word: str) -> bool:
+    """Whether ``word`` (normalised) is exactly a generic word or a legal form."""
+    return word in GENERIC_WORDS or word in LEGAL_FORMS
+
+
+def distinctive_core(name: str) -> str:
+    """The distinctive words of ``name``'s normalised form (those that are not generic, see
+    :func:`is_generic`), written together: what tells the company apart, spacing aside.
+
+    >>> distinctive_core("Futurewei Technologies, Inc.")
+    'futurewei'
+    >>> distinctive_core("Z T E Corporation")
+    'zte'
+    >>> distinctive_core("SAP Deutschland GmbH")
+    'sap'
+    """
+    return "".join(w for w in normalise_name(name).split() if not is_generic(w))
 
 
 def may_be_slip(query: str, name: str) -> bool:

@@ -6,6 +6,7 @@ decision date, and each resolution says how.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 import weakref
 from collections import defaultdict
@@ -15,7 +16,17 @@ import attrs
 
 from vendorpolicy._checks import tick, type_name
 from vendorpolicy._model import Buyer, Component, Purchase, Vendor
-from vendorpolicy._names import DROPPED, Resolver, is_generic, may_be_slip, normalise_name
+from vendorpolicy._names import (
+    CJK_GENERIC_WORDS,
+    Resolver,
+    cjk_stem,
+    distinctive_core,
+    is_cjk,
+    is_generic,
+    is_generic_or_form,
+    may_be_slip,
+    normalise_name,
+)
 from vendorpolicy._registry import Registry
 from vendorpolicy._resolution import Candidate, Match, MatchMethod, Resolution, ResolvedPurchase
 from vendorpolicy.errors import InvalidValueError, PredicateTypeError
@@ -109,6 +120,33 @@ def _slip_of(match: Match, candidate: Candidate) -> bool:
     return candidate.score >= SIMILAR and may_be_slip(match.query, candidate.name)
 
 
+#: Per registry (by identity, dropped with it): the distinctive words of each of its names
+#: written together, with the entities that carry them.
+_CORES: dict[int, dict[str, frozenset[str]]] = {}
+
+
+def core_entities(registry: Registry, text: str) -> frozenset[str]:
+    """The registry entities with a name whose distinctive words, written together, are
+    ``text``'s (see :func:`~vendorpolicy._names.distinctive_core`): ``FutureWei`` and
+    ``Futurewei Technologies, Inc.``, ``Unicom`` and ``China Unicom (Americas) Operations
+    Limited``, ``Zhongxingxin Branch Office`` and ``Zhongxingxin Telecom Company Limited``.
+    However little the names score as a whole, nothing but generic words and legal forms
+    tells them apart."""
+    index = _CORES.get(id(registry))
+    if index is None:
+        found: defaultdict[str, set[str]] = defaultdict(set)
+        for entity in registry.entities:
+            for name in entity.names:
+                core = distinctive_core(name)
+                if core:
+                    found[core].add(entity.id)
+        index = {core: frozenset(ids) for core, ids in found.items()}
+        _CORES[id(registry)] = index
+        weakref.finalize(registry, _CORES.pop, id(registry), None)
+    core = distinctive_core(text)
+    return index.get(core, frozenset()) if core else frozenset()
+
+
 #: Per registry (by identity, dropped with it): its ids without digits, under each of their
 #: forms with one character left out (and themselves), to find an id one slip away.
 _VARIANTS: dict[int, dict[str, frozenset[str]]] = {}
@@ -142,41 +180,107 @@ def id_variants(registry: Registry, key: str) -> frozenset[str]:
 
 
 #: Per registry (by identity, dropped with it): its brand words, each with the entities that
-#: carry it as a whole name or alias.
-_BRANDS: dict[int, dict[str, frozenset[str]]] = {}
-#: The characters normalisation drops without a space: dots (of abbreviations) and apostrophes.
-_UNSPACED = str.maketrans("", "", "." + "".join(DROPPED))
+#: carry it as a whole name or alias, and its CJK brands (read inside words).
+_BRANDS: dict[int, tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]] = {}
+
+
+def _brand_index(
+    registry: Registry,
+) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    index = _BRANDS.get(id(registry))
+    if index is None:
+        words: defaultdict[str, set[str]] = defaultdict(set)
+        stems: defaultdict[str, set[str]] = defaultdict(set)
+        for entity in registry.entities:
+            for name in entity.names:
+                parts = normalise_name(name).split()
+                if len(parts) != 1:
+                    continue
+                if len(parts[0]) >= 3 and not is_generic(parts[0]):
+                    words[parts[0]].add(entity.id)
+                stem = cjk_stem(parts[0])
+                if is_cjk(stem) and len(stem) >= 2 and stem not in CJK_GENERIC_WORDS:
+                    stems[stem].add(entity.id)
+        index = (
+            {word: frozenset(ids) for word, ids in words.items()},
+            {stem: frozenset(ids) for stem, ids in stems.items()},
+        )
+        _BRANDS[id(registry)] = index
+        weakref.finalize(registry, _BRANDS.pop, id(registry), None)
+    return index
+
+
+#: The longest run of neighbouring words read as one brand (``Z T E`` → ``zte``).
+_RUN = 4
+#: What the quick look removes from ASCII text: everything but letters and digits, which is
+#: what normalisation makes spaces of or drops (in ASCII).
+_SQUASH = re.compile(r"[\W_]+")
 
 
 def brand_entities(registry: Registry, text: str) -> frozenset[str]:
     """The registry entities one of whose names is a single distinctive word, a brand
-    (``Huawei``, ``ZTE``, ``Hikvision``), that ``text`` holds as one of its words. A vendor
-    record named ``Huawei Technologies Canada Co., Ltd.`` or ``ZTE do Brasil`` is no slip of
-    any registry name, yet may be a company of the brand's group that the registry does not
-    record: a vendor given so is unknown while the brand's entity is designated, never kept as
-    an unlisted company. Words of three letters or more that are not generic count (so the
-    registry's alias ``AMD``, which no list reaches, never matters)."""
-    index = _BRANDS.get(id(registry))
-    if index is None:
-        found: defaultdict[str, set[str]] = defaultdict(set)
-        for entity in registry.entities:
-            for name in entity.names:
-                words = normalise_name(name).split()
-                if len(words) == 1 and len(words[0]) >= 3 and not is_generic(words[0]):
-                    found[words[0]].add(entity.id)
-        index = {word: frozenset(ids) for word, ids in found.items()}
-        _BRANDS[id(registry)] = index
-        weakref.finalize(registry, _BRANDS.pop, id(registry), None)
-    # Most names hold no brand: a quick look first. Every word of the normalised name is a run
-    # of the folded text once dots and apostrophes are dropped (as normalisation drops them).
+    (``Huawei``, ``ZTE``, ``Hikvision``), that ``text`` holds. A vendor record named ``Huawei
+    Technologies Canada Co., Ltd.`` or ``ZTE do Brasil`` is no slip of any registry name, yet
+    may be a company of the brand's group that the registry does not record: a vendor given so
+    is unknown while the brand's entity is designated, never kept as an unlisted company. Words
+    of three letters or more that are not generic count (so the registry's alias ``AMD``, which
+    no list reaches, never matters).
+
+    ``text`` holds a brand when, among the words of its normalised name (where letters
+    written apart, ``Z T E``, are one word), a run of up to four neighbouring words written
+    together (``Hik Vision``) is the brand, or is the brand followed by one generic word or
+    legal form (``ZTECorp``, ``HuaweiTechnologies``).
+
+    Names written in CJK scripts run their words on without a space, so there a registry
+    name's brand is the name without its generic words at the ends (`cjk_stem`: ``华为技术`` →
+    ``华为``), of two characters or more, and it counts anywhere inside a word of ``text``
+    (``华为终端有限公司``, Huawei Device, holds ``华为``)."""
+    words, stems = _brand_index(registry)
+    # Most names hold no brand: a quick look first. In ASCII text, every word of the normalised
+    # name, and every run of them written together, is a run of the text once everything but
+    # letters and digits is dropped (and `&` read as `and`, as normalisation reads it).
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    folded = folded.translate(_UNSPACED)
-    if not any(word in folded for word in index):
-        return frozenset()
+    held_stems: list[str] = []
+    if folded.isascii():
+        squashed = _SQUASH.sub("", folded.replace("&", "and"))
+        if not any(word in squashed for word in words):
+            return frozenset()
+    else:
+        held_stems = [stem for stem in stems if stem in folded]
+    tokens = normalise_name(text).split()
     out: set[str] = set()
-    for word in normalise_name(text).split():
-        out |= index.get(word, frozenset())
+    for i in range(len(tokens)):
+        run = ""
+        for token in tokens[i : i + _RUN]:
+            run += token
+            out |= words.get(run, frozenset())
+            for k in range(3, len(run)):
+                if run[:k] in words and is_generic_or_form(run[k:]):
+                    out |= words[run[:k]]
+    for token in tokens:
+        for stem in held_stems:
+            if stem in token:
+                out |= stems[stem]
     return frozenset(out)
+
+
+def candidate_vendors(
+    registry: Registry, match: Match, when: dt.date | None
+) -> list[Vendor] | None:
+    """The vendors ``match``'s candidates are, in the order of their entity ids, as the
+    registry has them on ``when`` (on every date alike, without one); ``None`` when one of them
+    is not an entity of the registry or is not known so."""
+    out: list[Vendor] = []
+    for entity in sorted({c.entity for c in match.candidates}):
+        if entity not in registry:
+            return None
+        vendor = (
+            registry.vendor(entity, when) if when is not None else registry.vendor_any_date(entity)
+        )
+        if vendor is None:
+            return None
+        out.append(vendor)
+    return out
 
 
 @attrs.define
@@ -353,8 +457,11 @@ class _Run:
             }
             # A name that holds a designated group's brand as a word (`Huawei Technologies
             # Canada`) may be a group company the registry does not record.
+            # So may a name that differs from a designated entity's only in generic words
+            # (`FutureWei`, `Unicom`).
             for _, r in said:
                 similar |= brand_entities(self.registry, r.match.query)
+                similar |= core_entities(self.registry, r.match.query)
             if not lookups[1:]:  # the id alone: a registry id one slip away is similar too
                 similar |= id_variants(self.registry, given.id)
             risky = sorted(e for e in similar if e in self.registry and self._reached(e))

@@ -185,9 +185,19 @@ def uses_other() -> Predicate:
     return other_equipment() | _in_parts(other_equipment())
 
 
+#: What the purchase states of the buyer: whether it is a federal executive agency (41 U.S.C.
+#: 133). The sector alone cannot tell a US state's or city's public agency or authority from a
+#: federal independent establishment or wholly owned government corporation.
+_EXECUTIVE_AGENCY = fact("executive-agency")
+
 #: US federal executive agencies, bound by Parts A and B: a public executive body in the US (a
-#: buyer whose country is not stated counts as American). A foreign ministry is not bound.
-FEDERAL = EXECUTIVE & domestic({"US"})
+#: buyer whose country is not stated counts as American), unless the purchase states that it is
+#: not an executive agency (a state's power authority filed as `public-agency`); or any US
+#: public buyer the purchase states to be one. A foreign ministry is not bound.
+FEDERAL = (
+    (EXECUTIVE & ~_EXECUTIVE_AGENCY.in_({False}, if_missing=False))
+    | (buyer.is_public & _EXECUTIVE_AGENCY.in_({True}, if_missing=False))
+) & domestic({"US"})
 
 
 def federal_funds() -> Predicate:
@@ -234,7 +244,7 @@ def build() -> RuleSet:
     part_a_unless = _exception() | _waiver("agency-part-a", PART_A_WAIVER_END)
     return RuleSet(
         id=NAME,
-        version="2026-12-04",
+        version="2026-12-04.2",
         title="US NDAA FY2019 §889: covered telecommunications and video surveillance equipment",
         description="Executive agencies may not procure covered equipment (Part A, 2019-08-13) "
         "nor contract with entities that use it (Part B, 2020-08-13); federal grant and loan "
@@ -372,6 +382,16 @@ INFO = PackInfo(
             "the contractor uses covered equipment or services as a substantial or essential "
             "component of any system, as it represents under FAR 52.204-24/-26 (Part B). Not "
             "stated: the pack warns that the representation must be read before award",
+        ),
+        spec(
+            "executive-agency",
+            [True, False],
+            "the buyer is a US federal executive agency (41 U.S.C. 133: an executive or "
+            "military department, an independent establishment, a wholly owned government "
+            "corporation). Not stated: a public buyer in the sectors `central-government`, "
+            "`defence` and `public-agency` is taken as one; state `false` for a state's or a "
+            "city's own agency or authority, and `true` for a federal body filed in another "
+            "sector",
         ),
         spec(
             "funding",

@@ -19,7 +19,7 @@ from typing import Any
 from vendorpolicy._model import Buyer, Purchase, Sector, Vendor
 from vendorpolicy._predicates import Predicate
 from vendorpolicy._registry import Registry
-from vendorpolicy._resolve import _Run, brand_entities, id_variants
+from vendorpolicy._resolve import _Run, brand_entities, candidate_vendors, id_variants
 from vendorpolicy._trace import trace_purchase
 
 __all__ = ["KEPT", "MAX_READINGS", "buyer_rows", "readings_of", "vendor_rows"]
@@ -161,17 +161,8 @@ def readings_of(registry: Registry, run: _Run, when: dt.date | None) -> list[Ven
     )
     if unclear is None:
         return None  # pragma: no cover - an ambiguous state records its resolution
-    out: list[Vendor] = []
-    for entity in sorted({c.entity for c in unclear.match.candidates}):
-        if entity not in registry:
-            return None
-        vendor = (
-            registry.vendor(entity, when) if when is not None else registry.vendor_any_date(entity)
-        )
-        if vendor is None:
-            return None
-        out.append(vendor)
-    return out if 1 < len(out) <= MAX_READINGS else None
+    out = candidate_vendors(registry, unclear.match, when)
+    return out if out is not None and 1 < len(out) <= MAX_READINGS else None
 
 
 def _vendor_state(

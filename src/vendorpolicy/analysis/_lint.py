@@ -945,6 +945,10 @@ def _absorbs(
     region (each rule's worst) hold on every point of it. Under first-match, a rule before
     ``r`` that surely applies keeps it from deciding."""
     applying = [o for o in mine if o[0]]
+    if not applying:
+        # The rule applies nowhere here (in this reading: `~components.all(ALWAYS)` may
+        # apply in the interpreter's and never in the settled one), so it changes nothing.
+        return True
     loose_rules: list[set[int]] = []
     if first:
         for options, pending in others:
