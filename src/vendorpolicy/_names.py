@@ -255,10 +255,15 @@ def _slips(a: str, b: str, limit: int) -> int:
     return min(previous[-1], limit + 1)
 
 
+def is_generic_or_form(word: str) -> bool:
+    """Whether ``word`` (normalised) is exactly a generic word or a legal form."""
+    return word in GENERIC_WORDS or word in LEGAL_FORMS
+
+
 def is_generic(word: str) -> bool:
     """Whether ``word`` (normalised) is a generic word or a legal form, or one slip from a long
     one: a word many unrelated companies' names share."""
-    if word in GENERIC_WORDS or word in LEGAL_FORMS:
+    if is_generic_or_form(word):
         return True
     return len(word) >= 6 and any(_slips(word, g, 1) <= 1 for g in _GENERIC_LONG)
 
@@ -327,11 +332,6 @@ def cjk_stem(word: str) -> str:
                 break
         else:
             return stem
-
-
-def is_generic_or_form(word: str) -> bool:
-    """Whether ``word`` (normalised) is exactly a generic word or a legal form."""
-    return word in GENERIC_WORDS or word in LEGAL_FORMS
 
 
 def distinctive_core(name: str) -> str:

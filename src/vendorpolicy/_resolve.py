@@ -264,6 +264,14 @@ def brand_entities(registry: Registry, text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def similar_entities(registry: Registry, text: str) -> frozenset[str]:
+    """The entities a vendor written ``text`` may be although no registry name matches it: it
+    holds one's brand (`Huawei Technologies Canada`, `ZTECorp`, `华为终端有限公司`) or differs
+    from one's name only in generic words (`FutureWei`, `Unicom`). The engine and the SQL form
+    both read it, so they agree on which unidentified records are unknown."""
+    return brand_entities(registry, text) | core_entities(registry, text)
+
+
 def candidate_vendors(
     registry: Registry, match: Match, when: dt.date | None
 ) -> list[Vendor] | None:
@@ -460,8 +468,7 @@ class _Run:
             # So may a name that differs from a designated entity's only in generic words
             # (`FutureWei`, `Unicom`).
             for _, r in said:
-                similar |= brand_entities(self.registry, r.match.query)
-                similar |= core_entities(self.registry, r.match.query)
+                similar |= similar_entities(self.registry, r.match.query)
             if not lookups[1:]:  # the id alone: a registry id one slip away is similar too
                 similar |= id_variants(self.registry, given.id)
             risky = sorted(e for e in similar if e in self.registry and self._reached(e))

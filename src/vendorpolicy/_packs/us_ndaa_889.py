@@ -340,6 +340,15 @@ INFO = PackInfo(
             source=cite(STATUTE, CLAUSE),
         ),
         Reach(
+            summary="a US public buyer filed in another sector that the purchase states to be "
+            "a federal executive agency (41 U.S.C. 133: an independent establishment, a wholly "
+            "owned government corporation)",
+            countries={"US"},
+            public=True,
+            facts={"executive-agency": [True]},
+            source=cite(STATUTE, CLAUSE),
+        ),
+        Reach(
             summary="recipients and subrecipients of federal grants and loans, wherever they "
             "are, for what those funds buy (2 CFR 200.216)",
             funding=FUNDS,

@@ -19,7 +19,7 @@ from typing import Any
 from vendorpolicy._model import Buyer, Purchase, Sector, Vendor
 from vendorpolicy._predicates import Predicate
 from vendorpolicy._registry import Registry
-from vendorpolicy._resolve import _Run, brand_entities, candidate_vendors, id_variants
+from vendorpolicy._resolve import _Run, candidate_vendors, id_variants, similar_entities
 from vendorpolicy._trace import trace_purchase
 
 __all__ = ["KEPT", "MAX_READINGS", "buyer_rows", "readings_of", "vendor_rows"]
@@ -54,7 +54,7 @@ def _similar(registry: Registry, key: str, *, variants: bool = False) -> list[st
     except Exception:
         return []
     if variants:
-        found |= id_variants(registry, key) | brand_entities(registry, key)
+        found |= id_variants(registry, key) | similar_entities(registry, key)
     return sorted(e for e in found if e in registry)
 
 
