@@ -24,6 +24,7 @@ from vendorpolicy._model import Effect
 from vendorpolicy._packs._base import Confidence, FactLocation, PackInfo, Reach, Source
 from vendorpolicy._packs._common import EXECUTIVE, cite, domestic, listed, spec
 from vendorpolicy._predicates import (
+    ALWAYS,
     Predicate,
     buyer,
     category,
@@ -61,6 +62,16 @@ REPRESENTATIONS = Source(
     url="https://www.acquisition.gov/far/52.204-24",
     note="Every offeror represents, after a reasonable inquiry, whether it uses covered "
     "equipment (52.204-24(d)(2), 52.204-26(c)(2)); read in public copies.",
+)
+PROCEDURES = Source(
+    title="FAR 4.2103, Procedures (representations and disclosures under FAR 52.204-24/-26)",
+    issuer="FAR Council",
+    url="https://www.acquisition.gov/far/4.2103",
+    note='(a)(2)(i): on a "will not" in 52.204-24(d)(1) the contracting officer may rely on '
+    'the representation unless there is reason to question it; (a)(2)(ii): on a "will" the '
+    "offeror discloses under (e)(1) and the contracting officer follows agency procedures. "
+    "Read in a public copy of 48 CFR 4.2103 (lexfed.com); the (d)(1) wording in a public copy "
+    "of 52.204-24 (farclause.com, Nov 2021 version).",
 )
 PART_A_RULE = Source(
     title="FAR interim rule, FAR Case 2018-017 (FAC 2019-05), effective 2019-08-13",
@@ -185,6 +196,24 @@ def uses_other() -> Predicate:
     return other_equipment() | _in_parts(other_equipment())
 
 
+#: The offeror's Part A representation (FAR 52.204-24(d)(1): it "will" or "will not" provide
+#: covered telecommunications equipment or services to the Government in performing the
+#: contract; 52.204-26(c)(1), "does" or "does not", in SAM).
+_PROVIDES = fact("provides-covered-equipment")
+#: The purchase declares its parts (an empty list included).
+_DECLARED = components.all(ALWAYS, if_undeclared=False)
+
+
+def _agency_reads(part: Predicate) -> Predicate:
+    """What an executive agency's purchase must not be or hold: ``part`` (covered equipment, or
+    other equipment of a covered maker) as the item or as an essential part. Parts that are not
+    declared are unknown, unless the offeror represents that it will not provide covered
+    equipment (FAR 52.204-24(d)(1)): the contracting officer may rely on that representation
+    (FAR 4.2103(a)(2)(i)), so they count as holding none. Parts that are declared are read
+    whatever the representation says."""
+    return part | (_in_parts(part) & (_DECLARED | ~_PROVIDES.in_({False}, if_missing=False)))
+
+
 #: What the purchase states of the buyer: whether it is a federal executive agency (41 U.S.C.
 #: 133). The sector alone cannot tell a US state's or city's public agency or authority from a
 #: federal independent establishment or wholly owned government corporation.
@@ -244,7 +273,7 @@ def build() -> RuleSet:
     part_a_unless = _exception() | _waiver("agency-part-a", PART_A_WAIVER_END)
     return RuleSet(
         id=NAME,
-        version="2026-12-04.2",
+        version="2026-12-04.3",
         title="US NDAA FY2019 §889: covered telecommunications and video surveillance equipment",
         description="Executive agencies may not procure covered equipment (Part A, 2019-08-13) "
         "nor contract with entities that use it (Part B, 2020-08-13); federal grant and loan "
@@ -252,22 +281,40 @@ def build() -> RuleSet:
         rules=[
             Rule(
                 id="part-a",
-                when=FEDERAL & uses_covered(),
+                when=FEDERAL & _agency_reads(covered_equipment()),
                 unless=part_a_unless,
                 effect=Effect.DENY,
                 reason="an executive agency may not procure, extend or renew a contract for "
                 "anything that is covered telecommunications or video surveillance equipment, "
                 "or uses it as a substantial or essential component or critical technology",
-                source=cite(STATUTE, CLAUSE, PART_A_RULE, WAIVERS),
+                source=cite(STATUTE, CLAUSE, PART_A_RULE, PROCEDURES, WAIVERS),
                 in_force_from=PART_A_FROM,
             ),
             Rule(
                 id="part-a-other-equipment",
-                when=FEDERAL & uses_other(),
+                when=FEDERAL & _agency_reads(other_equipment()),
                 unless=part_a_unless,
                 effect=Effect.REVIEW,
                 reason=_JUDGEMENT,
                 source=cite(STATUTE, CLAUSE, HISILICON),
+                in_force_from=PART_A_FROM,
+            ),
+            Rule(
+                id="part-a-representation",
+                when=FEDERAL & _PROVIDES.in_({True}, if_missing=False),
+                unless=part_a_unless,
+                effect=Effect.REVIEW,
+                obligations=[
+                    (
+                        "obtain the offeror's disclosure of the covered equipment or services "
+                        "it will provide (FAR 52.204-24(e)(1)) and follow agency procedures; do "
+                        "not award unless a waiver (FAR 4.2104) or an exception covers them"
+                    ),
+                ],
+                reason="the offeror represents that it will provide covered telecommunications "
+                "equipment or services in performing the contract (FAR 52.204-24(d)(1)); the "
+                "contracting officer must follow agency procedures (FAR 4.2103(a)(2)(ii))",
+                source=cite(CLAUSE, REPRESENTATIONS, PROCEDURES),
                 in_force_from=PART_A_FROM,
             ),
             Rule(
@@ -363,6 +410,7 @@ INFO = PackInfo(
         STATUTE,
         CLAUSE,
         REPRESENTATIONS,
+        PROCEDURES,
         PART_A_RULE,
         PART_B_RULE,
         WAIVERS,
@@ -391,6 +439,15 @@ INFO = PackInfo(
             "the contractor uses covered equipment or services as a substantial or essential "
             "component of any system, as it represents under FAR 52.204-24/-26 (Part B). Not "
             "stated: the pack warns that the representation must be read before award",
+        ),
+        spec(
+            "provides-covered-equipment",
+            [True, False],
+            "the offeror will provide covered telecommunications equipment or services in "
+            "performing the contract, as it represents under FAR 52.204-24(d)(1) (or "
+            "52.204-26(c)(1) in SAM) (Part A). `false`: an agency's item whose parts are not "
+            "declared counts as holding none (FAR 4.2103(a)(2)(i)); `true`: review, with the "
+            "disclosure of 52.204-24(e)(1). Not stated: undeclared parts are unknown (review)",
         ),
         spec(
             "executive-agency",
