@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import gc
 import io
+import threading
 import weakref
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,16 @@ from vendorpolicy import (
     screen_ledger,
     write_results,
 )
-from vendorpolicy._bulk import _SPECIAL, _YOUNG, BulkRows, BulkRun, RowScreener, _special
+from vendorpolicy._bulk import (
+    _OLD,
+    _SPECIAL,
+    _YOUNG,
+    BulkRows,
+    BulkRun,
+    RowScreener,
+    _special,
+    fewer_collections,
+)
 from vendorpolicy.testing import purchases, registries, rule_sets
 
 _SETTINGS = settings(
@@ -263,6 +273,51 @@ class TestCollector:
             monkeypatch.setattr(RowScreener, "row", broken)
             with pytest.raises(RuntimeError):
                 self._run(tmp_path).write(io.StringIO(), format="csv", keep=())
+            assert gc.get_threshold() == threshold
+        finally:
+            gc.set_threshold(*before)
+
+    @pytest.mark.parametrize("threshold", [(700, 10, 10), (0, 10, 10), (250_000, 5, 5_000_000)])
+    def test_runs_inside_each_other_and_in_threads_restore_the_thresholds(
+        self, threshold: tuple[int, int, int]
+    ) -> None:
+        """Runs inside one another, and runs in several threads that end in any order, leave
+        the thresholds as the first run found them. While any run is under way full
+        collections wait (the third threshold is at least `_OLD`), and the first threshold is
+        raised only while a writing run (``young``) is: a columnar run keeps young
+        collections as they were."""
+        before = gc.get_threshold()
+        try:
+            gc.set_threshold(*threshold)
+            first, second, third = threshold
+            raised = first if first == 0 else max(first, _YOUNG)
+            during = threshold if first == 0 else (first, second, max(third, _OLD))
+            with fewer_collections(young=False):
+                assert gc.get_threshold() == during
+                with fewer_collections():
+                    assert gc.get_threshold() == (raised, *during[1:])
+                assert gc.get_threshold() == during
+            assert gc.get_threshold() == threshold
+            # Two threads: the first to start ends first, while the other is still running.
+            started, release = threading.Barrier(2), threading.Event()
+            seen: list[tuple[int, int, int]] = []
+
+            def run(young: bool, wait: bool) -> None:
+                with fewer_collections(young=young):
+                    started.wait()
+                    if wait:
+                        release.wait()
+                    seen.append(gc.get_threshold())
+
+            waiting = threading.Thread(target=run, args=(True, True))
+            quick = threading.Thread(target=run, args=(False, False))
+            waiting.start()
+            quick.start()
+            quick.join()
+            assert gc.get_threshold() == (raised, *during[1:])  # the writing run goes on
+            release.set()
+            waiting.join()
+            assert seen == [(raised, *during[1:])] * 2
             assert gc.get_threshold() == threshold
         finally:
             gc.set_threshold(*before)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
@@ -30,6 +31,7 @@ from vendorpolicy import (  # noqa: E402
     screen_columns,
     vendor,
 )
+from vendorpolicy._bulk import _OLD  # noqa: E402
 from vendorpolicy._columns import DECISION_COLUMNS, ColumnScreener  # noqa: E402
 from vendorpolicy._predicates import (  # noqa: E402
     AllOf,
@@ -306,6 +308,44 @@ class TestWhenItApplies:
         assert found is not None
         assert found.inverse.tolist() == [0, 0, 1, 1, 1]
         assert found.columns().effect == ("allow", "allow", "deny", "deny", "deny")
+
+    def test_full_collections_wait_for_the_table(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """While `screen_table` and `decision_table` decide, full collections wait (the
+        collector's third threshold is at least `_OLD`; the first is left as it was), also on
+        the row path they fall back to; afterwards the thresholds are as they were, also when
+        deciding fails."""
+        seen: list[tuple[int, int, int]] = []
+        real = ColumnScreener.screen
+
+        def screen(self: ColumnScreener, columns: Any) -> Any:
+            seen.append(gc.get_threshold())
+            return real(self, columns)
+
+        monkeypatch.setattr(ColumnScreener, "screen", screen)
+        before = gc.get_threshold()
+        try:
+            gc.set_threshold(700, 10, 10)
+            table = pa.table(self.COLUMNS)
+            assert screen_table(self.RULES, table).effect[-1] == "deny"
+            assert decision_table(self.RULES, table).num_rows == 5
+            # A name given twice: the row path, not the vectorised one.
+            twice = pa.Table.from_arrays(
+                [*table.columns, table.column(0)], [*table.column_names, "id"]
+            )
+            assert len(screen_table(self.RULES, twice).effect) == 5
+            assert seen
+            assert set(seen) == {(700, 10, max(10, _OLD))}
+            assert gc.get_threshold() == (700, 10, 10)
+
+            def broken(self: ColumnScreener, columns: Any) -> Any:
+                raise RuntimeError("stop")
+
+            monkeypatch.setattr(ColumnScreener, "screen", broken)
+            with pytest.raises(RuntimeError):
+                screen_table(self.RULES, table)
+            assert gc.get_threshold() == (700, 10, 10)
+        finally:
+            gc.set_threshold(*before)
 
     def test_whole_amounts_against_thresholds_beyond_them(self) -> None:
         """Whole amounts up to 18 digits against a threshold of 21 digits and one with a

@@ -30,6 +30,7 @@ import json
 import operator
 import os
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from decimal import Decimal
@@ -1034,27 +1035,57 @@ class BulkRun(Iterator[ScreenedRow | RowError]):
             self.close()
 
 
-#: The garbage collector's first threshold while a bulk run writes (see `_fewer_collections`).
+#: The garbage collector's first threshold while a bulk run writes (see `fewer_collections`).
 _YOUNG = 100_000
+#: Its third threshold while any bulk run is under way: full collections wait for the run.
+_OLD = 1_000_000
+#: The bulk runs under way (see `fewer_collections`): how many in all, how many of them write,
+#: and the thresholds the first found; the lock keeps them together across threads.
+_RUNS = {"all": 0, "young": 0}
+_FOUND: list[tuple[int, int, int]] = []
+_RUNS_LOCK = threading.Lock()
+
+
+def _set_thresholds() -> None:
+    """The collector's thresholds for the runs under way (the lock held)."""
+    first, second, third = _FOUND[0]
+    if not _RUNS["all"]:
+        gc.set_threshold(first, second, third)
+    elif first > 0:  # 0: automatic collection is off, and stays so
+        young = max(first, _YOUNG) if _RUNS["young"] else first
+        gc.set_threshold(young, second, max(third, _OLD))
 
 
 @contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """The cyclic garbage collector run less often while rows are written. What the bulk path
-    learns (contents, lanes, shapes, texts) stays for the rest of the run; at the default
-    threshold those objects set off a young collection every 700 of them and, as they pile
-    up, full collections over everything the process holds (the registry, the compiled form,
-    the modules) — a tenth of a ``check`` run's time. A row decided creates no cyclic garbage
-    (the quick path allocates none that outlives it, the ordinary path none that refers to
-    itself), so the collector still runs, every ``_YOUNG`` objects instead. The thresholds
-    are restored afterwards."""
-    before = gc.get_threshold()
-    if before[0] > 0:  # 0: automatic collection is off, and stays so
-        gc.set_threshold(max(before[0], _YOUNG), *before[1:])
+def fewer_collections(*, young: bool = True) -> Iterator[None]:
+    """The cyclic garbage collector run less often while rows are decided or written.
+
+    What the bulk path learns (contents, lanes, shapes, texts) stays for the rest of the run;
+    at the default thresholds those objects set off a young collection every 700 of them and,
+    as they pile up, full collections over everything the process holds: the registry, the
+    compiled form, the modules, and whatever the caller keeps (a million-row list of cells
+    makes one full collection cost a third of a columnar run). Full collections therefore
+    wait until the run ends. With ``young`` (a ``check`` run, which writes a record per row)
+    young collections come every ``_YOUNG`` objects instead of 700: a row decided creates no
+    cyclic garbage (the quick path allocates none that outlives it, the ordinary path none
+    that refers to itself). The columnar path keeps young collections as they are: it
+    allocates per distinct row, and measured faster with them. The thresholds the first run
+    found are restored when the last one ends, so that runs in several threads, or one inside
+    another, leave them as they were."""
+    with _RUNS_LOCK:
+        if not _RUNS["all"]:
+            first, second, third = gc.get_threshold()
+            _FOUND[:] = [(first, second, third)]
+        _RUNS["all"] += 1
+        _RUNS["young"] += young
+        _set_thresholds()
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _RUNS_LOCK:
+            _RUNS["all"] -= 1
+            _RUNS["young"] -= young
+            _set_thresholds()
 
 
 def _write(
@@ -1064,7 +1095,7 @@ def _write(
     fmt: str,
     keep: tuple[str, ...],
 ) -> ScreeningSummary:
-    with _fewer_collections():
+    with fewer_collections():
         return _write_rows(screener, records, out, fmt, keep)
 
 

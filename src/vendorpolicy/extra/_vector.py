@@ -99,7 +99,9 @@ class Broadcast:
                 # One entry for every row (no error, no warning...): no index to follow.
                 values[name] = (distinct[0],) * n
             else:
-                values[name] = tuple(_objects(distinct)[self.inverse])
+                # `take` then `tolist`: one C loop each; iterating the taken array of objects
+                # itself, as `tuple` would, costs a third more.
+                values[name] = tuple(_objects(distinct).take(self.inverse).tolist())
         return ScreenedColumns(**values)
 
     def arrays(self) -> list[Any]:

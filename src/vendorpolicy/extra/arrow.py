@@ -28,6 +28,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "screening Arrow tables needs pyarrow: pip install vendorpolicy[arrow]"
     ) from exc
 
+from vendorpolicy._bulk import fewer_collections
 from vendorpolicy._columns import DECISION_COLUMNS, ColumnScreener, ScreenedColumns
 from vendorpolicy._mapping import ColumnMapping
 from vendorpolicy._registry import Registry
@@ -49,8 +50,9 @@ def screen_table(
     """Decide on every row of ``table`` (a ``pyarrow.Table``, or a mapping of column names to
     arrays that ``pyarrow.table`` accepts): what :func:`vendorpolicy.screen_columns` gives on
     its cells as text. ``options`` are those of :func:`~vendorpolicy.screen_columns`."""
-    screened = _screen(rule_set, table, mapping, as_of, registry, options)
-    return screened.columns() if isinstance(screened, Broadcast) else screened
+    with fewer_collections(young=False):
+        screened = _screen(rule_set, table, mapping, as_of, registry, options)
+        return screened.columns() if isinstance(screened, Broadcast) else screened
 
 
 def decision_table(
@@ -66,12 +68,15 @@ def decision_table(
     row, in order: ``status``, ``effect`` and ``basis`` as text (``effect`` and ``basis`` null
     for an error row), ``determining``, ``obligations``, ``missing_facts``, ``errors`` and
     ``warnings`` as lists of text. Built in Arrow, without a Python object per row."""
-    screened = _screen(rule_set, table, mapping, as_of, registry, options)
-    if isinstance(screened, Broadcast):
-        arrays = screened.arrays()
-    else:
-        arrays = [pa.array(getattr(screened, name), arrow_type(name)) for name in DECISION_COLUMNS]
-    return pa.Table.from_arrays(arrays, names=list(DECISION_COLUMNS))
+    with fewer_collections(young=False):
+        screened = _screen(rule_set, table, mapping, as_of, registry, options)
+        if isinstance(screened, Broadcast):
+            arrays = screened.arrays()
+        else:
+            arrays = [
+                pa.array(getattr(screened, name), arrow_type(name)) for name in DECISION_COLUMNS
+            ]
+        return pa.Table.from_arrays(arrays, names=list(DECISION_COLUMNS))
 
 
 def _screen(  # noqa: PLR0917 - the public functions' arguments, passed on
