@@ -123,7 +123,9 @@ class TestNDAAReach:
     @given(st.data())
     def test_non_electronic_items_need_no_parts(self, data: st.DataObject) -> None:
         """An agency's purchase of a non-electronic item from an identified, unlisted vendor,
-        with the offeror's representation, is allowed whatever its parts say."""
+        with the offeror's representations (Part B: it uses no covered equipment; Part A: it
+        will provide none, as a "will" is reviewed whatever the item), is allowed whatever its
+        parts say."""
         p = data.draw(screened(NDAA))
         p = attrs.evolve(
             p,
@@ -132,7 +134,11 @@ class TestNDAAReach:
             category=data.draw(st.sampled_from(us_ndaa_889.NO_PARTS)),
             date=data.draw(st.dates(dt.date(2017, 1, 1), dt.date(2030, 12, 31))),
             acquired=None,
-            facts={**p.facts, "uses-covered-equipment": False},
+            facts={
+                **p.facts,
+                "uses-covered-equipment": False,
+                "provides-covered-equipment": False,
+            },
         )
         assert decide(NDAA, p) is Effect.ALLOW
 
