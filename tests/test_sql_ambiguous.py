@@ -30,6 +30,7 @@ from vendorpolicy import (
     Rule,
     RuleSet,
     Vendor,
+    bundled_registry,
     buyer,
     fact,
     vendor,
@@ -374,6 +375,25 @@ class TestReadings:
             .fetchall()
         )
         assert got == want
+
+    def test_ids_like_a_designated_entity_are_unknown_alike(self) -> None:
+        """Vendor ids the bundled registry does not hold but that may be a designated entity
+        (its brand run together with a legal form, `ztecorp`; its distinctive words alone,
+        `unicom` for China Unicom (Americas); its brand with other words, `hikvision-digital`)
+        are unknown to the SQL form as to the interpreter, and an unrelated id is kept."""
+        registry = bundled_registry()
+        rules = RuleSet(
+            id="t",
+            version="1",
+            rules=[Rule(id="fcc", when=vendor.designated({"us.fcc.covered-list"}), effect="deny")],
+            on_unknown="review",
+        )
+        ids = ["ztecorp", "unicom", "hikvision-digital", "acme-routers"]
+        ps = [_row(i, date=dt.date(2023, 1, 1)) for i in ids]
+        want = [_want(rules, p, registry=registry) for p in ps]
+        unknown = ("decided", "review", "unknown", [], [], ["vendor"])
+        assert want == [unknown] * 3 + [("decided", "allow", "default", [], [], [])]
+        assert _duckdb_rows(rules, ps, registry, None) == want
 
     def test_ownership_on_the_date_settles_the_name(self) -> None:
         """From 2022, `a2` is owned by a Chinese company: through ownership, both readings
