@@ -160,6 +160,9 @@ class _Analysis:
         self.deciders = [Decider(self.compiled, rs) for rs in rule_sets]
         self.compiled.count_uses(self.deciders)
         self.search = Search(self.compiled)
+        #: Masks a question works out once per dimension (lint's known classes, keyed by
+        #: name, dimension and the dimension's full mask).
+        self.masks: dict[tuple[str, int, int], int] = {}
         #: With a registry: the rule sets are rewritten over it (see `_registry`).
         self.scope = scope
         if scope is not None:

@@ -525,7 +525,7 @@ _PRODUCT_LIMIT = 1024
 def _product(region: Sequence[int], dims: Sequence[int]) -> int:
     out = 1
     for d in dims:
-        out *= bin(region[d]).count("1")
+        out *= region[d].bit_count()
     return out
 
 
@@ -1240,7 +1240,7 @@ class Search:
                         out.append(part)
                     return out
             for d in r:
-                n = bin(current[d]).count("1")
+                n = current[d].bit_count()
                 if n > 1 and (best is None or n < size):
                     best, size = d, n
         for a in order:
@@ -1249,7 +1249,7 @@ class Search:
             r = reads[a]
             loose = sorted(
                 (d for d in r if current[d] & (current[d] - 1)),
-                key=lambda d: bin(current[d]).count("1"),
+                key=lambda d: current[d].bit_count(),
             )
             if len(loose) < 2 or _product(current, loose) > _PRODUCT_LIMIT:
                 continue
