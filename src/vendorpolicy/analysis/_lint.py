@@ -423,12 +423,24 @@ def _stated(a: _Analysis, region: list[int], d: int) -> tuple[list[int], dict[in
     widened: dict[int, int] = {}
     stated = list(region)
     for e, dm in enumerate(a.space.dims):
-        unknown = [x for x, cell in enumerate(dm.cells) if cell.unknown and region[e] >> x & 1]
-        if dm.name.startswith("fact:") and unknown:
-            widened[e] = unknown[0]
+        if not dm.name.startswith("fact:"):
+            continue
+        inside = _unknown(a, e) & region[e]
+        if inside:
+            widened[e] = (inside & -inside).bit_length() - 1  # the first such class
             stated[e] = a.search.full[e]
     stated[d] = _known(a, d)
     return stated, widened
+
+
+def _unknown(a: _Analysis, d: int) -> int:
+    """The mask of dimension ``d``'s "not known" classes, worked out once per dimension."""
+    key = ("unknown", d, 0)
+    found = a.masks.get(key)
+    if found is None:
+        cells = a.space.dims[d].cells
+        found = a.masks[key] = sum(1 << c for c, cell in enumerate(cells) if cell.unknown)
+    return found
 
 
 def _broad_finding(
