@@ -72,6 +72,7 @@ from vendorpolicy.analysis._search import (
     N,
     T,
     _inert,
+    _low,
     _options,
     _Rule,
     joint_keyed_from,
@@ -425,22 +426,12 @@ def _stated(a: _Analysis, region: list[int], d: int) -> tuple[list[int], dict[in
     for e, dm in enumerate(a.space.dims):
         if not dm.name.startswith("fact:"):
             continue
-        inside = _unknown(a, e) & region[e]
+        inside = dm.unknown & region[e]
         if inside:
-            widened[e] = (inside & -inside).bit_length() - 1  # the first such class
+            widened[e] = _low(inside)  # the first such class
             stated[e] = a.search.full[e]
     stated[d] = _known(a, d)
     return stated, widened
-
-
-def _unknown(a: _Analysis, d: int) -> int:
-    """The mask of dimension ``d``'s "not known" classes, worked out once per dimension."""
-    key = ("unknown", d, 0)
-    found = a.masks.get(key)
-    if found is None:
-        cells = a.space.dims[d].cells
-        found = a.masks[key] = sum(1 << c for c, cell in enumerate(cells) if cell.unknown)
-    return found
 
 
 def _broad_finding(

@@ -131,10 +131,7 @@ class Compiled:
         if len(reads) == 1:
             d = reads[0]
             dim = self.space.dims[d]
-            unknown = 0
-            for c, cell in enumerate(dim.cells):
-                if cell.unknown:
-                    unknown |= 1 << c
+            unknown = dim.unknown
             known = ((1 << len(dim.cells)) - 1) & ~unknown
             # Analysis with a registry keeps this fact unstated: its value is not for stating.
             if unknown and known and dim.name != "fact:registry-value-unknown":

@@ -116,6 +116,12 @@ class Dim:
 
     name: str
     cells: tuple[Cell, ...]
+    #: The mask of its "not known" classes.
+    unknown: int = attrs.field(init=False)
+
+    @unknown.default
+    def _unknown(self) -> int:
+        return sum(1 << c for c, cell in enumerate(self.cells) if cell.unknown)
 
 
 class _Relative:
